@@ -1,0 +1,3 @@
+"""monitor: a third-party breach news monitor."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,267 @@
+"""feeds.yaml: load, validate, and report every problem at once with file, line and field."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .errors import ConfigError
+
+CRITICALITIES = ("critical", "high", "medium", "low")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+
+
+def parse_duration(value: Any, allow_zero: bool = False) -> float:
+    """'30s', '15m', '1h', '1d' or a number of seconds -> seconds."""
+    if isinstance(value, bool):
+        raise ValueError("expected a duration such as 30s, 15m or 1h")
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    else:
+        m = _DURATION.match(str(value))
+        if not m:
+            raise ValueError(f"{value!r} is not a duration such as 30s, 15m or 1h")
+        seconds = float(m.group(1)) * _UNITS[m.group(2)]
+    if seconds < 0 or (seconds == 0 and not allow_zero):
+        raise ValueError("must be greater than zero")
+    return seconds
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+Pause = Annotated[float, BeforeValidator(lambda v: parse_duration(v, allow_zero=True))]
+
+
+def check_source_url(url: str) -> str:
+    """Configured URLs are trusted, but must be plain http(s) URLs."""
+    url = url.strip()
+    if "\\" in url:
+        raise ValueError("must not contain a backslash")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{url!r} is not an http(s) URL")
+    return url
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SlackConfig(_Strict):
+    channel: str | None = None
+    routes: dict[Literal["critical", "high", "medium", "low"], str] = {}
+    digest: Literal["daily"] | None = None
+    digest_hour: int = Field(default=9, ge=0, le=23)
+    min_interval: Pause = 1.0  # chat.postMessage: about one message per second per channel
+    max_retry_after: Duration = 30.0  # longer 429 waits leave the alert for the next cycle
+    timeout: Duration = 15.0
+
+
+class HealthConfig(_Strict):
+    failure_threshold: int = Field(default=5, ge=1)
+
+
+class LimitsConfig(_Strict):
+    fetch_timeout: Duration = 20.0  # total deadline per fetch, whatever the server does
+    connect_timeout: Duration = 5.0
+    max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    parse_timeout: Duration = 15.0
+    parse_memory_mb: int = Field(default=512, ge=64)
+    max_items_per_source: int = Field(default=500, ge=1)
+    max_alerts_per_cycle: int = Field(default=50, ge=1)
+    concurrency: int = Field(default=8, ge=1)
+    per_host: int = Field(default=2, ge=1)
+    article_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+
+
+class _SourceBase(_Strict):
+    name: str = Field(min_length=1)
+    url: str
+    interval: Duration | None = None
+    enabled: bool = True
+    assume_breach: bool = False
+    fetch_article: bool = False
+    allow_private_links: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        return check_source_url(v)
+
+
+class FeedSource(_SourceBase):
+    type: Literal["feed", "rss", "atom"] = "feed"
+
+
+class HtmlSource(_SourceBase):
+    type: Literal["html"]
+    item: str
+    title: str
+    link: str | None = None
+    date: str | None = None
+    summary: str | None = None
+
+
+class JsonSource(_SourceBase):
+    type: Literal["json"]
+    items: str | None = None
+    title: str
+    link: str | None = None
+    date: str | None = None
+    summary: str | None = None
+
+
+def _source_tag(v: Any) -> str:
+    kind = v.get("type", "feed") if isinstance(v, dict) else getattr(v, "type", "feed")
+    return kind if kind in ("html", "json") else "feed"
+
+
+Source = Annotated[
+    Union[
+        Annotated[FeedSource, Tag("feed")],
+        Annotated[HtmlSource, Tag("html")],
+        Annotated[JsonSource, Tag("json")],
+    ],
+    Discriminator(_source_tag),
+]
+
+
+class Config(_Strict):
+    vendors: Path = Path("vendors.csv")
+    database: Path = Path("monitor.db")
+    interval: Duration = 900.0
+    slack: SlackConfig = SlackConfig()
+    health: HealthConfig = HealthConfig()
+    limits: LimitsConfig = LimitsConfig()
+    sources: list[Source] = Field(min_length=1)
+    # Set by load_config, not by the file.
+    path: Path = Path("feeds.yaml")
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> "Config":
+        seen: set[str] = set()
+        for s in self.sources:
+            if s.name in seen:
+                raise ValueError(f"duplicate source name {s.name!r}")
+            seen.add(s.name)
+        return self
+
+    def interval_for(self, source: FeedSource | HtmlSource | JsonSource) -> float:
+        return source.interval or self.interval
+
+    def source(self, name: str) -> FeedSource | HtmlSource | JsonSource:
+        for s in self.sources:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+
+AnySource = FeedSource | HtmlSource | JsonSource
+
+
+def config_path(explicit: str | os.PathLike[str] | None) -> Path:
+    """--config, else $MONITOR_CONFIG, else ./feeds.yaml."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("MONITOR_CONFIG")
+    return Path(env) if env else Path("feeds.yaml")
+
+
+def _line_index(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
+    """Map each key path (('sources', 2, 'url')) to its 1-based line in the file."""
+    lines = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            sub = path + (key.value,)
+            lines.update(_line_index(value, sub))
+            lines[sub] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, value in enumerate(node.value):
+            lines.update(_line_index(value, path + (i,)))
+    return lines
+
+
+def _dotted(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _message(err: dict) -> str:
+    kind = err["type"]
+    if kind == "missing":
+        return "missing"
+    if kind == "extra_forbidden":
+        return "unknown key"
+    msg = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    return msg
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    path = Path(path)
+    label = path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found (use --config or $MONITOR_CONFIG)") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{label}: not valid UTF-8 (byte offset {e.start})") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or str(e)
+        raise ConfigError(f"{label}{where}: YAML syntax error: {problem}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{label}: expected a mapping with a 'sources' list at the top level")
+    lines = _line_index(node) if node is not None else {}
+    data.pop("path", None)
+    try:
+        cfg = Config.model_validate(data)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            # Drop the union tag pydantic inserts ('sources', 2, 'html', 'item').
+            loc = tuple(p for i, p in enumerate(err["loc"])
+                        if not (i >= 2 and err["loc"][i - 2] == "sources" and p in ("feed", "html", "json")))
+            line = None
+            for n in range(len(loc), -1, -1):
+                if loc[:n] in lines:
+                    line = lines[loc[:n]]
+                    break
+            where = f"{label}:{line}" if line else label
+            field = _dotted(loc) or "(top level)"
+            problems.append(f"{where}: {field}: {_message(err)}")
+        raise ConfigError(problems) from None
+    base = path.resolve().parent
+    return cfg.model_copy(
+        update={
+            "vendors": base / cfg.vendors,
+            "database": base / cfg.database,
+            "path": path.resolve(),
+        }
+    )

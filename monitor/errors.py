@@ -1,0 +1,88 @@
+"""The exceptions `monitor` raises on purpose.
+
+Everything below derives from MonitorError. An exception that is *not* a
+MonitorError escaping a source is a bug and is re-raised, never swallowed.
+
+MonitorError
+├── ConfigError            feeds.yaml / vendors.csv is invalid (carries every problem)
+├── SourceError            one source could not be read; the cycle goes on
+│   ├── FetchError         the HTTP side
+│   │   ├── BlockedURL     scheme, address or URL shape refused by the link policy
+│   │   ├── FetchTimeout   connect/read timeout or the total deadline
+│   │   ├── TooLarge       decoded body over the size cap
+│   │   ├── TooManyRedirects
+│   │   └── HTTPStatus     a non-2xx, non-304 answer (a 404 with a valid feed is still a failure)
+│   └── ParseError         the body is not what the source type promised
+│       └── UnsafeXML      a DOCTYPE declaring entities (expansion and XXE risk)
+├── AlertError             Slack refused or failed; the alert stays in the outbox
+│   └── PermanentAlertError   retrying cannot help (channel_not_found, invalid_auth, ...)
+└── LockTimeout            another run holds the database lock for too long
+"""
+
+from __future__ import annotations
+
+
+class MonitorError(Exception):
+    """Base class of every deliberate error."""
+
+
+class ConfigError(MonitorError):
+    """One or more problems in the configuration, each naming file, line and field."""
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class SourceError(MonitorError):
+    kind = "error"
+
+
+class FetchError(SourceError):
+    kind = "fetch"
+
+
+class BlockedURL(FetchError):
+    kind = "blocked"
+
+
+class FetchTimeout(FetchError):
+    kind = "timeout"
+
+
+class TooLarge(FetchError):
+    kind = "too_large"
+
+
+class TooManyRedirects(FetchError):
+    kind = "redirects"
+
+
+class HTTPStatus(FetchError):
+    kind = "http_status"
+
+    def __init__(self, status: int, url: str):
+        self.status = status
+        super().__init__(f"HTTP {status} from {url}")
+
+
+class ParseError(SourceError):
+    kind = "parse"
+
+
+class UnsafeXML(ParseError):
+    kind = "unsafe_xml"
+
+
+class AlertError(MonitorError):
+    def __init__(self, message: str, retry_after: float | None = None):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class PermanentAlertError(AlertError):
+    pass
+
+
+class LockTimeout(MonitorError):
+    pass

@@ -1,0 +1,209 @@
+"""HTTP fetching with hard limits: total deadline, decoded-size cap, manual redirects,
+conditional GET, per-host concurrency, and an address policy for links that come
+from feed content (configured source URLs are trusted; feed-supplied links are not).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+
+from . import __version__
+from .errors import BlockedURL, FetchError, FetchTimeout, HTTPStatus, TooLarge, TooManyRedirects
+
+USER_AGENT = f"monitor/{__version__} (third-party breach news monitor)"
+_REDIRECTS = {301, 302, 303, 307, 308}
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    deadline: float = 20.0
+    connect_timeout: float = 5.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    concurrency: int = 8
+    per_host: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    url: str
+    trusted: bool = True  # a configured source URL; False for links found in feed content
+    allow_private: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    max_bytes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    url: str  # final URL after redirects
+    status: int
+    body: bytes = b""
+    content_type: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(ip, ipaddress.IPv6Address):
+        for inner in (ip.ipv4_mapped, ip.sixtofour, (ip.teredo or (None, None))[1]):
+            if inner is not None and not inner.is_global:
+                return False
+    # is_private misses 100.64.0.0/10 (carrier-grade NAT); is_global does not.
+    return ip.is_global and not ip.is_multicast
+
+
+def check_link_shape(url: str, *, allow_private: bool = False) -> tuple[str, str, int]:
+    """Refuse a feed-supplied URL before any I/O. Returns (scheme, host, port)."""
+    if any(c in url for c in "\\\r\n\t\x00 "):
+        raise BlockedURL(f"refused link {url[:200]!r}: whitespace or backslash in URL")
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise BlockedURL(f"refused link {url[:200]!r}: scheme {scheme or '(none)'!r} is not http(s)")
+    if parts.username is not None or parts.password is not None:
+        raise BlockedURL(f"refused link {url[:200]!r}: credentials in URL")
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise BlockedURL(f"refused link {url[:200]!r}: no host")
+    if host.endswith(".onion"):
+        raise BlockedURL(f"refused link {url[:200]!r}: .onion address")
+    try:
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError:
+        raise BlockedURL(f"refused link {url[:200]!r}: bad port") from None
+    if not allow_private and port not in (80, 443):
+        raise BlockedURL(f"refused link {url[:200]!r}: port {port} (only 80 and 443 for feed links)")
+    return scheme, host, port
+
+
+async def resolve_public(host: str, port: int, *, allow_private: bool) -> str:
+    """Resolve host; refuse if any address is not public. Returns the address to pin."""
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as e:
+        raise FetchError(f"cannot resolve {host}: {e.strerror}") from None
+    addrs = [info[4][0] for info in infos]
+    if not addrs:
+        raise FetchError(f"cannot resolve {host}")
+    if not allow_private:
+        for a in addrs:
+            if not _is_public(ipaddress.ip_address(a.split("%")[0])):
+                raise BlockedURL(f"refused link to {host}: resolves to non-public address {a}")
+    return addrs[0]
+
+
+class Fetcher:
+    """One per cycle. Use inside a running event loop."""
+
+    def __init__(self, limits: Limits = Limits(), user_agent: str = USER_AGENT):
+        self.limits = limits
+        self._client = httpx.AsyncClient(
+            trust_env=False,  # HTTP(S)_PROXY must not redirect our fetches
+            follow_redirects=False,
+            timeout=httpx.Timeout(limits.deadline, connect=limits.connect_timeout),
+            headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
+            limits=httpx.Limits(max_connections=limits.concurrency * 2, max_keepalive_connections=limits.concurrency),
+        )
+        self._all = asyncio.Semaphore(limits.concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(limits.per_host))
+
+    async def __aenter__(self) -> "Fetcher":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._client.aclose()
+
+    async def get(self, req: Request) -> Response:
+        host = (urlsplit(req.url).hostname or "").lower()
+        async with self._hosts[host], self._all:
+            try:
+                return await asyncio.wait_for(self._get(req), self.limits.deadline)
+            except (asyncio.TimeoutError, httpx.TimeoutException):
+                raise FetchTimeout(f"no complete answer from {_short(req.url)} within {self.limits.deadline:g}s") from None
+            except httpx.HTTPError as e:
+                raise FetchError(f"{type(e).__name__} from {_short(req.url)}: {e}"[:300]) from None
+            except (OSError, UnicodeError, ValueError) as e:
+                raise FetchError(f"cannot fetch {_short(req.url)}: {e}"[:300]) from None
+
+    async def _get(self, req: Request) -> Response:
+        url = req.url
+        headers = {}
+        if req.etag:
+            headers["If-None-Match"] = req.etag
+        if req.last_modified:
+            headers["If-Modified-Since"] = req.last_modified
+        cap = req.max_bytes or self.limits.max_bytes
+        for _hop in range(self.limits.max_redirects + 1):
+            target, extra_headers, extensions = url, {}, {}
+            if not req.trusted:
+                scheme, host, port = check_link_shape(url, allow_private=req.allow_private)
+                ip = await resolve_public(host, port, allow_private=req.allow_private)
+                if not req.allow_private:
+                    # Pin the checked address so a second DNS answer cannot differ (rebinding).
+                    target = _with_host(url, ip)
+                    extra_headers["Host"] = urlsplit(url).netloc
+                    extensions["sni_hostname"] = host
+            elif urlsplit(url).scheme.lower() not in ("http", "https"):
+                raise BlockedURL(f"refused redirect to {url[:200]!r}: not http(s)")
+            request = self._client.build_request("GET", target, headers={**headers, **extra_headers},
+                                                 extensions=extensions)
+            resp = await self._client.send(request, stream=True)
+            try:
+                if resp.status_code in _REDIRECTS and "location" in resp.headers:
+                    url = urljoin(url, resp.headers["location"].strip())
+                    continue
+                if resp.status_code == 304:
+                    return Response(url=url, status=304, not_modified=True,
+                                    etag=req.etag, last_modified=req.last_modified)
+                if not 200 <= resp.status_code < 300:
+                    raise HTTPStatus(resp.status_code, _short(url))
+                body = bytearray()
+                async for chunk in resp.aiter_bytes():
+                    body += chunk
+                    if len(body) > cap:
+                        raise TooLarge(f"body from {_short(url)} exceeds {cap // 1024} KiB (decoded)")
+                return Response(
+                    url=url,
+                    status=resp.status_code,
+                    body=bytes(body),
+                    content_type=resp.headers.get("content-type", ""),
+                    etag=resp.headers.get("etag"),
+                    last_modified=resp.headers.get("last-modified"),
+                    headers={k.lower(): v for k, v in resp.headers.items()},
+                )
+            finally:
+                await resp.aclose()
+        raise TooManyRedirects(f"more than {self.limits.max_redirects} redirects from {_short(req.url)}")
+
+
+def _with_host(url: str, ip: str) -> str:
+    parts = urlsplit(url)
+    host = f"[{ip}]" if ":" in ip else ip
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 120 else url[:117] + "..."
+
+
+async def fetch_many(requests: list[Request], limits: Limits = Limits()) -> list[Response | FetchError]:
+    """Fetch concurrently; each result is a Response or the FetchError for that request."""
+    async with Fetcher(limits) as fetcher:
+        async def one(r: Request) -> Response | FetchError:
+            try:
+                return await fetcher.get(r)
+            except FetchError as e:
+                return e
+        return list(await asyncio.gather(*(one(r) for r in requests)))

@@ -1,0 +1,316 @@
+"""Turn fetched bytes into Items: RSS/Atom (feedparser), HTML lists (CSS selectors),
+JSON APIs (dotted paths), and linked article pages (HTML or PDF) into text.
+
+Parsing runs in a pool of worker processes with a memory limit and a wall-clock
+timeout per document: feedparser 6.0.x has a quadratic author-email regex and an
+entity expansion path with no bound, and lxml/pypdf on hostile input are no better.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urljoin
+
+from .errors import ParseError, UnsafeXML
+from .textutil import clip, decode, html_to_text, iso, parse_date
+
+MAX_TITLE = 500
+MAX_SUMMARY = 5_000
+MAX_BODY = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    title: str
+    link: str
+    guid: str = ""
+    published: str | None = None  # ISO 8601 UTC, or None when the source gave none we could read
+    summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    items: tuple[Item, ...]
+    warning: str | None = None  # e.g. a malformed feed recovered by the lenient parser
+
+
+# ---------------------------------------------------------------- guards (run in the parent)
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
+_ENTITY = re.compile(rb"<!ENTITY", re.I)
+
+
+def refuse_entity_doctype(body: bytes) -> None:
+    """Refuse a DOCTYPE that declares entities: expansion bombs and external entities (XXE)."""
+    head = body[:1_000_000]
+    m = _DOCTYPE.search(head)
+    if not m:
+        return
+    end = head.find(b"]>", m.end())
+    subset = head[m.end(): end if end >= 0 else len(head)]
+    if _ENTITY.search(subset):
+        raise UnsafeXML("feed declares XML entities in its DOCTYPE (refused: entity expansion / XXE risk)")
+
+
+# ---------------------------------------------------------------- workers (run in the pool)
+
+def _entry_date(entry: Any) -> str | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        t = entry.get(key)
+        if t:
+            try:
+                return iso(datetime(*t[:6], tzinfo=timezone.utc))
+            except (TypeError, ValueError):
+                continue
+    for key in ("published", "updated"):
+        dt = parse_date(entry.get(key))
+        if dt:
+            return iso(dt)
+    return None
+
+
+def parse_feed(body: bytes, content_type: str, base_url: str, max_items: int) -> Parsed:
+    import feedparser
+
+    refuse_entity_doctype(body)
+    # Bytes go in wrapped: feedparser.parse(bytes) first tries the body as a *path or URL*.
+    d = feedparser.parse(
+        io.BytesIO(body),
+        response_headers={"content-type": content_type or "application/xml"},
+        sanitize_html=False,  # we keep only text; the sanitiser is slow and not needed for that
+        resolve_relative_uris=False,
+    )
+    entries = d.get("entries") or []
+    bozo = d.get("bozo_exception")
+    benign = type(bozo).__name__ in ("CharacterEncodingOverride", "NonXMLContentType")
+    if not entries and bozo is not None and not benign:
+        if not d.get("feed") or d.get("version", "") == "":
+            raise ParseError(f"not a feed: {_bozo_text(bozo)}")
+    if not entries and not d.get("version"):
+        raise ParseError("not a feed (no RSS/Atom root element)")
+    items = []
+    for e in entries[:max_items]:
+        link = (e.get("link") or "").strip()
+        if link:
+            link = urljoin(base_url, link)
+        summary = e.get("summary") or ""
+        if not summary and e.get("content"):
+            summary = e["content"][0].get("value", "")
+        items.append(Item(
+            title=clip(html_to_text(e.get("title") or ""), MAX_TITLE),
+            link=clip(link, 2000),
+            guid=clip((e.get("id") or "").strip(), 1000),
+            published=_entry_date(e),
+            summary=clip(html_to_text(summary[: MAX_SUMMARY * 4]), MAX_SUMMARY),
+        ))
+    warning = None if bozo is None or benign else f"malformed feed, recovered: {_bozo_text(bozo)}"
+    return Parsed(tuple(items), warning)
+
+
+def _bozo_text(exc: BaseException) -> str:
+    return clip(f"{type(exc).__name__}: {exc}".replace("\n", " "), 200)
+
+
+def _select_value(node: Any, spec: str | None, base_url: str) -> str:
+    """'a' -> text of the first match; 'a@href' -> its attribute; '@href' -> node's own attribute."""
+    if not spec:
+        return ""
+    selector, _, attr = spec.partition("@")
+    target = node.select_one(selector) if selector.strip() else node
+    if target is None:
+        return ""
+    if attr:
+        value = target.get(attr.strip()) or ""
+        if isinstance(value, list):
+            value = " ".join(value)
+        return urljoin(base_url, value.strip()) if attr.strip() in ("href", "src") else value.strip()
+    return " ".join(target.get_text(" ", strip=True).split())
+
+
+def parse_html_list(body: bytes, content_type: str, base_url: str, spec: dict[str, str | None],
+                    max_items: int) -> Parsed:
+    from bs4 import BeautifulSoup
+
+    text = decode(body, content_type, is_html=True)
+    soup = BeautifulSoup(text, "lxml")
+    base_tag = soup.find("base", href=True)
+    base = urljoin(base_url, base_tag["href"]) if base_tag else base_url
+    items = []
+    for node in soup.select(spec["item"] or "")[:max_items]:
+        title = _select_value(node, spec.get("title"), base)
+        if not title:
+            continue
+        link = _select_value(node, spec.get("link"), base) if spec.get("link") else ""
+        date = parse_date(_select_value(node, spec.get("date"), base)) if spec.get("date") else None
+        summary = _select_value(node, spec.get("summary"), base) if spec.get("summary") else ""
+        items.append(Item(title=clip(title, MAX_TITLE), link=clip(link, 2000), guid="",
+                          published=iso(date), summary=clip(summary, MAX_SUMMARY)))
+    return Parsed(tuple(items))
+
+
+def _path(obj: Any, dotted: str | None) -> Any:
+    if not dotted:
+        return obj
+    for part in dotted.split("."):
+        if isinstance(obj, dict):
+            obj = obj.get(part)
+        elif isinstance(obj, list) and part.lstrip("-").isdigit():
+            idx = int(part)
+            obj = obj[idx] if -len(obj) <= idx < len(obj) else None
+        else:
+            return None
+    return obj
+
+
+def _scalar(v: Any) -> str:
+    if v is None or isinstance(v, (dict, list)):
+        return ""
+    return str(v).strip()
+
+
+def parse_json_api(body: bytes, content_type: str, base_url: str, spec: dict[str, str | None],
+                   max_items: int) -> Parsed:
+    try:
+        data = json.loads(decode(body, content_type, is_html=False))
+    except (ValueError, RecursionError) as e:
+        raise ParseError(f"not JSON: {clip(str(e), 150)}") from None
+    rows = _path(data, spec.get("items"))
+    if not isinstance(rows, list):
+        where = spec.get("items") or "(top level)"
+        raise ParseError(f"JSON path {where!r} is not a list")
+    items = []
+    for row in rows[:max_items]:
+        if not isinstance(row, dict):
+            continue
+        title = html_to_text(_scalar(_path(row, spec["title"])))
+        if not title:
+            continue
+        link = _scalar(_path(row, spec.get("link"))) if spec.get("link") else ""
+        if link:
+            link = urljoin(base_url, link)
+        date = parse_date(_scalar(_path(row, spec.get("date")))) if spec.get("date") else None
+        summary = html_to_text(_scalar(_path(row, spec.get("summary")))) if spec.get("summary") else ""
+        items.append(Item(title=clip(title, MAX_TITLE), link=clip(link, 2000), guid="",
+                          published=iso(date), summary=clip(summary, MAX_SUMMARY)))
+    return Parsed(tuple(items))
+
+
+_NOISE = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template")
+
+
+def extract_article(body: bytes, content_type: str) -> str:
+    """Main text of a linked notice: HTML (navigation and scripts dropped) or PDF."""
+    if body[:5] == b"%PDF-" or "pdf" in (content_type or "").lower():
+        return _pdf_text(body)
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(decode(body, content_type, is_html=True), "lxml")
+    for tag in soup(_NOISE):
+        tag.decompose()
+    root = soup.find("main") or soup.find("article") or soup.body or soup
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    text = root.get_text("\n", strip=True)
+    return clip(f"{title}\n{text}".strip(), MAX_BODY)
+
+
+def _pdf_text(body: bytes) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(body))
+        parts = []
+        for page in reader.pages[:50]:
+            parts.append(page.extract_text() or "")
+            if sum(map(len, parts)) > MAX_BODY:
+                break
+    except (PyPdfError, ValueError, KeyError, TypeError) as e:
+        raise ParseError(f"unreadable PDF: {clip(str(e), 150)}") from None
+    return clip("\n".join(parts).strip(), MAX_BODY)
+
+
+def run_parser(kind: str, body: bytes, content_type: str, base_url: str, spec: dict[str, str | None],
+               max_items: int) -> Parsed:
+    if kind == "html":
+        return parse_html_list(body, content_type, base_url, spec, max_items)
+    if kind == "json":
+        return parse_json_api(body, content_type, base_url, spec, max_items)
+    return parse_feed(body, content_type, base_url, max_items)
+
+
+# ---------------------------------------------------------------- the pool
+
+def _limit_memory(megabytes: int) -> None:
+    import resource
+
+    limit = megabytes * 1024 * 1024
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):
+        pass
+    import feedparser  # noqa: F401  (warm the worker once)
+
+
+class ParserPool:
+    """Worker processes for parsing; a document that runs too long or too large kills its worker only."""
+
+    _shared: "ParserPool | None" = None
+
+    @classmethod
+    def shared(cls, timeout: float = 15.0, memory_mb: int = 512) -> "ParserPool":
+        """One pool per process (starting workers costs more than a small poll)."""
+        pool = cls._shared
+        if pool is None or pool.timeout != timeout or pool.memory_mb != memory_mb:
+            if pool is not None:
+                pool.close()
+            pool = cls._shared = cls(workers=2, timeout=timeout, memory_mb=memory_mb)
+            import atexit
+
+            atexit.register(pool.close)
+        return pool
+
+    def __init__(self, workers: int = 2, timeout: float = 15.0, memory_mb: int = 512):
+        import multiprocessing
+
+        from pebble import ProcessPool
+
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self._pool = ProcessPool(max_workers=workers, initializer=_limit_memory, initargs=(memory_mb,),
+                                 context=multiprocessing.get_context("forkserver"))
+
+    def submit(self, fn: Any, *args: Any) -> Any:
+        return self._pool.schedule(fn, args=args, timeout=self.timeout)
+
+    def result(self, future: Any) -> Any:
+        """The parse result, or ParseError for timeouts, crashes and memory exhaustion."""
+        from pebble import ProcessExpired
+
+        try:
+            return future.result()
+        except FutureTimeout:
+            raise ParseError(f"parsing took longer than {self.timeout:g}s (stopped)") from None
+        except MemoryError:
+            raise ParseError("parsing needed more memory than allowed (stopped)") from None
+        except ProcessExpired as e:
+            raise ParseError(f"parser process died (exit code {e.exitcode})") from None
+        except RecursionError:
+            raise ParseError("document nested too deeply") from None
+
+    def close(self) -> None:
+        if ParserPool._shared is self:
+            ParserPool._shared = None
+        self._pool.stop()
+        self._pool.join(timeout=5)
+
+    def __enter__(self) -> "ParserPool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

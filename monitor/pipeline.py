@@ -1,0 +1,416 @@
+"""One poll cycle: fetch -> parse -> dedupe -> (fetch linked notices) -> detect -> match -> store -> alert.
+
+Each source's failure is a value (SourceError) recorded on that source; the cycle
+goes on. Anything else escaping is a bug and propagates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Sequence
+
+from filelock import FileLock, Timeout
+
+from . import fetch as fetchmod
+from .alert import Sender
+from .config import AnySource, Config, HtmlSource, JsonSource
+from .detect import Verdict, assess
+from .errors import LockTimeout, SourceError
+from .match import Match, Matcher
+from .messages import CRIT_RANK, ArticleFacts, article_message, digest_message, health_message
+from .outbox import DeliveryReport, backoff, deliver, enqueue
+from .parse import Item, Parsed, ParserPool, extract_article, run_parser
+from .store import Store, canonical_link, dumps, now_iso, title_key
+from .textutil import clip
+from .vendors import Vendor
+
+log = logging.getLogger(__name__)
+
+INCIDENT_WINDOW = timedelta(days=30)
+LOCK_TIMEOUT = 600.0
+
+
+@dataclass
+class SourceResult:
+    name: str
+    type: str
+    status: int | None = None
+    items: int = 0
+    new: int = 0
+    alerts: int = 0
+    not_modified: bool = False
+    error: str | None = None
+    warning: str | None = None
+    newest: str | None = None
+
+
+@dataclass
+class CycleReport:
+    sources: list[SourceResult] = field(default_factory=list)
+    delivery: DeliveryReport = field(default_factory=DeliveryReport)
+
+    @property
+    def failed(self) -> list[SourceResult]:
+        return [s for s in self.sources if s.error]
+
+    def summary(self) -> str:
+        new = sum(s.new for s in self.sources)
+        alerts = sum(s.alerts for s in self.sources)
+        return (f"{len(self.sources)} sources ({len(self.failed)} failed), {new} new articles, "
+                f"{alerts} alerts queued, {self.delivery.sent} sent, {self.delivery.retrying} pending retry, "
+                f"{self.delivery.failed} failed")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the pure stage decided for one new item."""
+    item: Item
+    link_key: str
+    tkey: str
+    published: str
+    body: str
+    verdict: Verdict
+    matches: tuple[Match, ...]
+    alert: bool
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _iso(dt: datetime) -> str:
+    return dt.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _parse_iso(s: str | None) -> datetime | None:
+    if not s:
+        return None
+    try:
+        return datetime.fromisoformat(s.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def parser_spec(source: AnySource) -> dict[str, str | None]:
+    if isinstance(source, HtmlSource):
+        return {"item": source.item, "title": source.title, "link": source.link, "date": source.date,
+                "summary": source.summary}
+    if isinstance(source, JsonSource):
+        return {"items": source.items, "title": source.title, "link": source.link, "date": source.date,
+                "summary": source.summary}
+    return {}
+
+
+def fetch_limits(config: Config) -> fetchmod.Limits:
+    lim = config.limits
+    return fetchmod.Limits(deadline=lim.fetch_timeout, connect_timeout=lim.connect_timeout, max_bytes=lim.max_bytes,
+                           max_redirects=lim.max_redirects, concurrency=lim.concurrency, per_host=lim.per_host)
+
+
+def source_kind(source: AnySource) -> str:
+    return source.type if source.type in ("html", "json") else "feed"
+
+
+class Monitor:
+    def __init__(self, config: Config, vendors: Sequence[Vendor], store: Store, sender: Sender,
+                 pool: ParserPool | None = None):
+        self.config = config
+        self.vendors = list(vendors)
+        self.by_name = {v.name: v for v in self.vendors}
+        self.matcher = Matcher(self.vendors)
+        self.store = store
+        self.sender = sender
+        lim = config.limits
+        self.limits = fetch_limits(config)
+        self.pool = pool or ParserPool.shared(timeout=lim.parse_timeout, memory_mb=lim.parse_memory_mb)
+        self.lock = FileLock(str(config.database) + ".lock")
+
+    def close(self) -> None:
+        """The parser pool is shared by the process and closed at exit."""
+
+    # ------------------------------------------------------------------ the cycle
+
+    def run_once(self, sources: Sequence[AnySource] | None = None, deliver_alerts: bool = True) -> CycleReport:
+        sources = [s for s in (sources if sources is not None else self.config.sources) if s.enabled]
+        report = CycleReport()
+        states = self.store.all_source_states()
+        responses = asyncio.run(self._fetch_sources(sources, states))
+        parsed = self._parse_all(sources, responses)
+        try:
+            self.lock.acquire(timeout=LOCK_TIMEOUT)
+        except Timeout:
+            raise LockTimeout(f"another monitor run holds {self.lock.lock_file} for over {LOCK_TIMEOUT:.0f}s") \
+                from None
+        try:
+            suppressed = self.store.suppressions()
+            for source, resp, result in zip(sources, responses, parsed):
+                report.sources.append(self._ingest(source, resp, result, states.get(source.name, {}), suppressed))
+            self._queue_digest()
+            if deliver_alerts:
+                report.delivery = self.deliver()
+        finally:
+            self.lock.release()
+        return report
+
+    def deliver(self, force: bool = False) -> DeliveryReport:
+        return deliver(self.store, self.sender, min_interval=self.config.slack.min_interval, force=force)
+
+    async def _fetch_sources(self, sources: Sequence[AnySource], states: dict[str, dict[str, Any]]) -> list[Any]:
+        requests = []
+        for s in sources:
+            st = states.get(s.name, {})
+            same_url = st.get("url") == s.url
+            requests.append(fetchmod.Request(url=s.url, trusted=True,
+                                             etag=st.get("etag") if same_url else None,
+                                             last_modified=st.get("last_modified") if same_url else None))
+        return await fetchmod.fetch_many(requests, self.limits)
+
+    def _parse_all(self, sources: Sequence[AnySource], responses: list[Any]) -> list[Parsed | SourceError | None]:
+        futures: list[Any] = []
+        for s, r in zip(sources, responses):
+            if isinstance(r, fetchmod.Response) and not r.not_modified:
+                if not r.body.strip():
+                    futures.append(SourceError("empty response body"))
+                    continue
+                futures.append(self.pool.submit(run_parser, source_kind(s), r.body, r.content_type, r.url,
+                                                parser_spec(s), self.config.limits.max_items_per_source))
+            else:
+                futures.append(None)
+        out: list[Parsed | SourceError | None] = []
+        for f in futures:
+            if f is None or isinstance(f, SourceError):
+                out.append(f)
+                continue
+            try:
+                out.append(self.pool.result(f))
+            except SourceError as e:
+                out.append(e)
+        return out
+
+    # ------------------------------------------------------------------ per source
+
+    def _ingest(self, source: AnySource, resp: Any, parsed: Parsed | SourceError | None, state: dict[str, Any],
+                suppressed: set[tuple[str, str]]) -> SourceResult:
+        res = SourceResult(name=source.name, type=source_kind(source))
+        now = _utcnow()
+        if isinstance(resp, SourceError) or isinstance(parsed, SourceError):
+            err = resp if isinstance(resp, SourceError) else parsed
+            res.error = str(err)
+            res.status = getattr(err, "status", None)
+            self._record_failure(source, state, res.error, now)
+            return res
+        assert isinstance(resp, fetchmod.Response)
+        res.status = resp.status
+        if resp.not_modified:
+            res.not_modified = True
+            self._record_success(source, state, resp, None, 0, now)
+            return res
+        assert isinstance(parsed, Parsed)
+        res.items = len(parsed.items)
+        res.warning = parsed.warning
+        res.newest = max((i.published for i in parsed.items if i.published), default=None)
+        decisions = self._decide(source, parsed.items, state, suppressed, now)
+        with self.store.write() as db:
+            for d in decisions:
+                aid = self._store_decision(db, source, d, now)
+                if aid is None:
+                    continue
+                res.new += 1
+                if d.alert:
+                    res.alerts += self._queue_article_alert(db, source, aid, d, now)
+            shared = len({canonical_link(i.link) for i in parsed.items if i.link}) < \
+                len([i for i in parsed.items if i.link])
+            self._save_success(db, source, state, resp, res, now, shared_links=shared, new=res.new)
+        return res
+
+    def _decide(self, source: AnySource, items: Sequence[Item], state: dict[str, Any],
+                suppressed: set[tuple[str, str]], now: datetime) -> list[Decision]:
+        links = [canonical_link(i.link) for i in items]
+        counts: dict[str, int] = {}
+        for k in links:
+            counts[k] = counts.get(k, 0) + 1
+        # A link shared by several items (a leak-site group page) identifies none of them.
+        shared_source = bool(state.get("shared_links"))
+        fresh: list[tuple[Item, str, str]] = []
+        seen_keys: set[str] = set()
+        for item, lk in zip(items, links):
+            if not lk or counts[lk] > 1 or shared_source:
+                lk = ""
+            tkey = title_key(source.name, item.title, lk)
+            if tkey in seen_keys or (lk and lk in seen_keys):
+                continue
+            seen_keys.update({tkey, lk} - {""})
+            if self.store.known(lk, tkey):
+                continue
+            fresh.append((item, lk, tkey))
+        bodies = self._fetch_articles(source, [f[0] for f in fresh]) if source.fetch_article else {}
+        out = []
+        for item, lk, tkey in fresh:
+            body = bodies.get(item.link, "")
+            published = item.published
+            pub_dt = _parse_iso(published)
+            if pub_dt is None or pub_dt > now + timedelta(days=1):
+                published = _iso(now)
+            verdict = assess(item.title, f"{item.summary}\n{body}", assume_breach=source.assume_breach)
+            matches = tuple(m for m in self.matcher.match(
+                {"title": item.title, "summary": item.summary, "body": body}, item.link)
+                if (m.vendor, m.matched) not in suppressed)
+            out.append(Decision(item, lk, tkey, published, body, verdict, matches,
+                                alert=verdict.breach and bool(matches)))
+        return out
+
+    def _fetch_articles(self, source: AnySource, items: Sequence[Item]) -> dict[str, str]:
+        links = list(dict.fromkeys(i.link for i in items if i.link))
+        if not links:
+            return {}
+        reqs = [fetchmod.Request(url=u, trusted=False, allow_private=source.allow_private_links,
+                                 max_bytes=self.config.limits.article_max_bytes) for u in links]
+        responses = asyncio.run(fetchmod.fetch_many(reqs, self.limits))
+        futures = {}
+        for url, r in zip(links, responses):
+            if isinstance(r, fetchmod.Response) and r.body:
+                futures[url] = self.pool.submit(extract_article, r.body, r.content_type)
+            elif isinstance(r, SourceError):
+                log.info("%s: linked notice not fetched: %s", source.name, r)
+        bodies = {}
+        for url, f in futures.items():
+            try:
+                bodies[url] = self.pool.result(f)
+            except SourceError as e:
+                log.info("%s: linked notice unreadable: %s", source.name, e)
+        return bodies
+
+    def _store_decision(self, db: Any, source: AnySource, d: Decision, now: datetime) -> int | None:
+        aid = self.store.insert_article(db, {
+            "source": source.name, "guid": d.item.guid, "link": d.item.link, "link_key": d.link_key,
+            "title": d.item.title, "title_key": d.tkey, "summary": d.item.summary, "body": clip(d.body, 100_000),
+            "published": d.published, "fetched_at": _iso(now), "breach": int(d.verdict.breach),
+            "breach_score": d.verdict.score, "terms": dumps(list(d.verdict.terms)),
+            "supply_chain": int(d.verdict.supply_chain), "follow_up": int(d.verdict.follow_up),
+        })
+        if aid is not None:
+            self.store.insert_matches(db, aid, [
+                {"vendor": m.vendor, "matched": m.matched, "how": m.how, "field": m.field, "surface": m.surface,
+                 "start": m.start, "end": m.end, "score": m.score} for m in d.matches])
+        return aid
+
+    # ------------------------------------------------------------------ alerts
+
+    def channel_for(self, criticality: str) -> str:
+        routes = self.config.slack.routes
+        return routes.get(criticality) or self.config.slack.channel or os.environ.get("SLACK_CHANNEL", "") or ""
+
+    def ops_channel(self) -> str:
+        """Source health goes to the default channel, not to a vendor route."""
+        return self.config.slack.channel or os.environ.get("SLACK_CHANNEL", "") or ""
+
+    def _incident(self, db: Any, vendor: str, title: str, now: datetime) -> tuple[int, str | None]:
+        """The open incident of this vendor within the window, or a new one. (id, title of earlier report)."""
+        since = _iso(now - INCIDENT_WINDOW)
+        row = db.execute("SELECT id, title FROM incidents WHERE vendor = ? AND last_seen >= ? "
+                         "ORDER BY last_seen DESC LIMIT 1", [vendor, since]).fetchone()
+        if row:
+            db.execute("UPDATE incidents SET last_seen = ?, reports = reports + 1 WHERE id = ?", [_iso(now), row[0]])
+            return row[0], row[1]
+        cur = db.execute("INSERT INTO incidents (vendor, title, first_seen, last_seen, reports) VALUES (?, ?, ?, ?, 1)",
+                         [vendor, title, _iso(now), _iso(now)])
+        return cur.lastrowid, None
+
+    def _queue_article_alert(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime) -> int:
+        vendors = sorted((self.by_name[m.vendor] for m in d.matches), key=lambda v: CRIT_RANK.get(v.criticality, 9))
+        primary = vendors[0]
+        incident_id, earlier = self._incident(db, primary.name, d.item.title, now)
+        facts = ArticleFacts(d.item.title, d.item.link, source.name, d.published, d.item.summary,
+                             d.verdict.supply_chain, d.verdict.follow_up, d.verdict.terms)
+        message = article_message(facts, d.matches, self.by_name, incident_id, earlier)
+        digest = self.config.slack.digest == "daily" and all(v.criticality == "low" for v in vendors)
+        aid = enqueue(self.store, db, kind="digest_item" if digest else "article",
+                      channel=self.channel_for(primary.criticality), message=message,
+                      dedupe_key=f"article:{article_id}", article_id=article_id, incident_id=incident_id,
+                      vendor=primary.name)
+        if aid and digest:
+            db.execute("UPDATE alerts SET state = 'held' WHERE id = ?", [aid])
+        return 1 if aid else 0
+
+    def _queue_digest(self) -> None:
+        """Once a day (after slack.digest_hour UTC), fold held low-criticality alerts into one message."""
+        if self.config.slack.digest != "daily":
+            return
+        now = _utcnow()
+        if now.hour < self.config.slack.digest_hour:
+            return
+        day = now.strftime("%Y-%m-%d")
+        rows = list(self.store.db.query(
+            "SELECT a.id, a.vendor, ar.title, ar.link, ar.source FROM alerts a JOIN articles ar ON ar.id = a.article_id "
+            "WHERE a.state = 'held' ORDER BY a.id"))
+        if not rows:
+            return
+        message = digest_message([(r["vendor"], r["title"], r["link"], r["source"]) for r in rows])
+        with self.store.write() as db:
+            enqueue(self.store, db, kind="digest", channel=self.channel_for("low"), message=message,
+                    dedupe_key=f"digest:{day}:{rows[-1]['id']}")
+            db.execute(f"UPDATE alerts SET state = 'digested' WHERE id IN ({','.join('?' * len(rows))})",
+                       [r["id"] for r in rows])
+
+    # ------------------------------------------------------------------ source state and health
+
+    def _next_due(self, source: AnySource, now: datetime, failures: int = 0) -> str:
+        # Jitter (never later than the interval) keeps sources of one host from being polled in lockstep.
+        delay = self.config.interval_for(source) * random.uniform(0.9, 1.0)
+        if failures:
+            delay = min(max(delay, backoff(failures)), 6 * 3600.0)
+        return _iso(now + timedelta(seconds=delay))
+
+    def _record_failure(self, source: AnySource, state: dict[str, Any], error: str, now: datetime) -> None:
+        failures = int(state.get("consecutive_failures") or 0) + 1
+        with self.store.write() as db:
+            fields: dict[str, Any] = {"url": source.url, "type": source_kind(source), "last_attempt": _iso(now),
+                                      "last_error": error, "consecutive_failures": failures,
+                                      "next_due": self._next_due(source, now, failures)}
+            threshold = self.config.health.failure_threshold
+            if failures >= threshold and (state.get("health") or "ok") != "failing":
+                fields["health"] = "failing"
+                enqueue(self.store, db, kind="health", channel=self.ops_channel(),
+                        message=health_message(source.name, source.url, failures, error),
+                        dedupe_key=f"health:{source.name}:failing:{_iso(now)}")
+            self.store.save_source_state(db, source.name, **fields)
+
+    def _record_success(self, source: AnySource, state: dict[str, Any], resp: Any, res: SourceResult | None,
+                        new: int, now: datetime) -> None:
+        with self.store.write() as db:
+            self._save_success(db, source, state, resp, res, now, shared_links=False, new=new)
+
+    def _save_success(self, db: Any, source: AnySource, state: dict[str, Any], resp: Any, res: SourceResult | None,
+                      now: datetime, shared_links: bool, new: int) -> None:
+        fields: dict[str, Any] = {
+            "url": source.url, "type": source_kind(source), "last_attempt": _iso(now), "last_ok": _iso(now),
+            "last_error": None, "consecutive_failures": 0, "next_due": self._next_due(source, now),
+            "etag": resp.etag, "last_modified": resp.last_modified,
+        }
+        if shared_links:
+            fields["shared_links"] = 1
+        if new:
+            fields["last_new_item"] = _iso(now)
+        health = state.get("health") or "ok"
+        channel = self.ops_channel()
+        if res is not None:
+            fields["items_last_fetch"] = res.items
+            fields["max_items_seen"] = max(int(state.get("max_items_seen") or 0), res.items)
+            if res.items == 0 and int(state.get("max_items_seen") or 0) > 0 and health == "ok":
+                fields["health"] = "empty"
+                enqueue(self.store, db, kind="health", channel=channel,
+                        message=health_message(source.name, source.url, 0, "", empty=True),
+                        dedupe_key=f"health:{source.name}:empty:{_iso(now)}")
+                self.store.save_source_state(db, source.name, **fields)
+                return
+        if health in ("failing", "empty") and (res is None or res.items > 0):
+            fields["health"] = "ok"
+            enqueue(self.store, db, kind="health", channel=channel,
+                    message=health_message(source.name, source.url, 0, "", recovered=True),
+                    dedupe_key=f"health:{source.name}:recovered:{_iso(now)}")
+        self.store.save_source_state(db, source.name, **fields)

@@ -1,0 +1,117 @@
+"""Read-side queries for the CLI: search, incidents, the outbox, source status."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .store import Store
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def search(store: Store, query: str, *, vendor: str | None = None, since: str | None = None,
+           breach_only: bool = False, limit: int = 20) -> list[dict[str, Any]]:
+    """Full-text search (FTS5 trigram, so Japanese works); terms under 3 characters fall back to LIKE."""
+    where, params = [], []
+    terms = query.split()
+    long_terms = [t for t in terms if len(t) >= 3]
+    short_terms = [t for t in terms if len(t) < 3]
+    sql = "SELECT a.* FROM articles a"
+    if long_terms:
+        sql += " JOIN articles_fts f ON f.rowid = a.id"
+        where.append("articles_fts MATCH ?")
+        params.append(" ".join(_fts_phrase(t) for t in long_terms))
+    for t in short_terms:
+        where.append("(a.title LIKE ? OR a.summary LIKE ? OR a.body LIKE ?)")
+        like = f"%{t.replace('%', '').replace('_', '')}%"
+        params += [like, like, like]
+    if vendor:
+        where.append("a.id IN (SELECT article_id FROM matches WHERE vendor = ? COLLATE NOCASE)")
+        params.append(vendor)
+    if since:
+        where.append("a.published >= ?")
+        params.append(since)
+    if breach_only:
+        where.append("a.breach = 1")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY a.published DESC, a.id DESC LIMIT ?"
+    params.append(limit)
+    rows = list(store.db.query(sql, params))
+    return [_article_out(store, r) for r in rows]
+
+
+def _article_out(store: Store, r: dict[str, Any]) -> dict[str, Any]:
+    matches = list(store.db.query(
+        "SELECT vendor, matched, how, field, surface, start, end, score FROM matches WHERE article_id = ? "
+        "ORDER BY vendor", [r["id"]]))
+    suppressed = store.suppressions()
+    alert = store.db.execute("SELECT id, state, incident_id FROM alerts WHERE article_id = ? ORDER BY id LIMIT 1",
+                             [r["id"]]).fetchone()
+    feedback = []
+    if alert:
+        feedback = [dict(verdict=f["verdict"], reason=f["reason"], at=f["created_at"]) for f in
+                    store.db.query("SELECT * FROM feedback WHERE alert_id = ? ORDER BY id", [alert[0]])]
+    for m in matches:
+        m["suppressed"] = (m["vendor"], m["matched"]) in suppressed
+    return {
+        "id": r["id"],
+        "title": r["title"],
+        "url": r["link"],
+        "source": r["source"],
+        "published": r["published"],
+        "summary": r["summary"],
+        "vendors": [m["vendor"] for m in matches],
+        "breach": bool(r["breach"]),
+        "breach_score": r["breach_score"],
+        "breach_terms": json.loads(r["terms"] or "[]"),
+        "supply_chain": bool(r["supply_chain"]),
+        "follow_up": bool(r["follow_up"]),
+        "matches": matches,
+        "alert_id": alert[0] if alert else None,
+        "alert_state": alert[1] if alert else None,
+        "incident_id": alert[2] if alert else None,
+        "feedback": feedback,
+    }
+
+
+def incidents(store: Store, limit: int = 100) -> list[dict[str, Any]]:
+    out = []
+    for r in store.db.query("SELECT * FROM incidents ORDER BY last_seen DESC, id DESC LIMIT ?", [limit]):
+        vendors = sorted({m["vendor"] for m in store.db.query(
+            "SELECT DISTINCT m.vendor FROM alerts a JOIN matches m ON m.article_id = a.article_id "
+            "WHERE a.incident_id = ?", [r["id"]])} | {r["vendor"]})
+        out.append({"id": r["id"], "vendor": r["vendor"], "vendors": vendors, "title": r["title"],
+                    "first_seen": r["first_seen"], "last_seen": r["last_seen"], "reports": r["reports"]})
+    return out
+
+
+def alerts(store: Store, pending_only: bool = False, limit: int = 100) -> list[dict[str, Any]]:
+    where = "WHERE a.state IN ('pending', 'sending', 'failed')" if pending_only else ""
+    rows = store.db.query(
+        f"SELECT a.id, a.kind, a.state, a.channel, a.vendor, a.attempts, a.next_attempt_at, a.last_error, "
+        f"a.created_at, a.sent_at, a.slack_ts, a.thread_ts, a.incident_id, ar.title, ar.link "
+        f"FROM alerts a LEFT JOIN articles ar ON ar.id = a.article_id {where} ORDER BY a.id DESC LIMIT ?", [limit])
+    return [dict(r) for r in rows]
+
+
+STATUS_FIELDS = ("name", "url", "type", "last_ok", "last_error", "consecutive_failures", "items_last_fetch",
+                 "last_new_item", "health", "next_due")
+
+
+def status(store: Store, configured: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """Every configured source (name, url, type), with its recorded state."""
+    states = store.all_source_states()
+    out = []
+    for name, url, kind in configured:
+        st = states.get(name, {})
+        out.append({
+            "name": name, "url": url, "type": kind, "last_ok": st.get("last_ok"),
+            "last_error": st.get("last_error"), "consecutive_failures": st.get("consecutive_failures") or 0,
+            "items_last_fetch": st.get("items_last_fetch"), "last_new_item": st.get("last_new_item"),
+            "health": st.get("health") or ("never polled" if not st else "ok"), "next_due": st.get("next_due"),
+        })
+    return out

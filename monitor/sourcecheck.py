@@ -1,0 +1,42 @@
+"""`monitor sources check`: fetch and parse each source once; store nothing, alert nobody."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from . import fetch as fetchmod
+from .config import Config
+from .errors import SourceError
+from .parse import ParserPool, run_parser
+from .pipeline import fetch_limits, parser_spec, source_kind
+
+
+def check_sources(cfg: Config) -> list[dict[str, Any]]:
+    lim = cfg.limits
+    limits = fetch_limits(cfg)
+    sources = list(cfg.sources)
+    responses = asyncio.run(fetchmod.fetch_many([fetchmod.Request(s.url) for s in sources], limits))
+    rows = []
+    pool = ParserPool.shared(timeout=lim.parse_timeout, memory_mb=lim.parse_memory_mb)
+    for s, r in zip(sources, responses):
+        row: dict[str, Any] = {"name": s.name, "type": source_kind(s), "url": s.url, "status": None,
+                               "items": 0, "newest": None, "error": None}
+        if isinstance(r, SourceError):
+            row["status"] = getattr(r, "status", None)
+            row["error"] = str(r)
+        else:
+            row["status"] = r.status
+            try:
+                parsed = pool.result(pool.submit(run_parser, source_kind(s), r.body, r.content_type, r.url,
+                                                 parser_spec(s), lim.max_items_per_source))
+                row["items"] = len(parsed.items)
+                row["newest"] = max((i.published for i in parsed.items if i.published), default=None)
+                if parsed.warning:
+                    row["error"] = parsed.warning
+                elif not parsed.items:
+                    row["error"] = "no items parsed (check the selectors)"
+            except SourceError as e:
+                row["error"] = str(e)
+        rows.append(row)
+    return rows

@@ -1,0 +1,203 @@
+"""The SQLite file: articles (with FTS), matches, incidents, the alert outbox, source state, feedback.
+
+One connection per process, WAL, a busy timeout, and every write transaction
+opened with BEGIN IMMEDIATE: a deferred transaction that read before another
+process committed fails at once with "database is locked" whatever the timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import sqlite_utils
+
+from .normalize import fold
+
+SCHEMA_VERSION = 1
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref", "cmpid", "rss", "from")
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def canonical_link(url: str) -> str:
+    """A link identity stable across http/https, www., tracking parameters and trailing slashes."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    try:
+        p = urlsplit(url)
+    except ValueError:
+        return url
+    if p.scheme.lower() not in ("http", "https"):
+        return url
+    host = (p.hostname or "").lower().removeprefix("www.")
+    port = f":{p.port}" if p.port and p.port not in (80, 443) else ""
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(p.query, keep_blank_values=True)
+                             if not k.lower().startswith(_TRACKING)))
+    path = p.path.rstrip("/") or ""
+    # Single-page-app routes (#/..., #!...) identify the page; other fragments do not.
+    frag = p.fragment if p.fragment.startswith(("/", "!")) else ""
+    return urlunsplit(("", host + port, path, query, frag)).lstrip("/")
+
+
+def title_key(source: str, title: str, link_key: str) -> str:
+    t = fold(title)
+    # Short titles ("お知らせ", "Notice") repeat; they identify an article only together with the link.
+    return f"{source}\x1f{t}" if len(t) >= 10 else f"{source}\x1f{t}\x1f{link_key}"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    id: int
+    source: str
+    title: str
+    link: str
+    published: str | None
+    summary: str
+
+
+class Store:
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        new = not self.path.exists()
+        if new:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Create user-only before SQLite opens it: the file holds the team's vendor register.
+            fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
+            os.close(fd)
+        self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+        self.conn.execute("PRAGMA busy_timeout = 30000")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = FULL")  # the outbox must survive power loss
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.db = sqlite_utils.Database(self.conn)
+        self._ensure_schema()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """A write transaction that takes the write lock up front."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # ------------------------------------------------------------------ schema
+
+    def _ensure_schema(self) -> None:
+        with self.write() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version >= SCHEMA_VERSION:
+                return
+            db["sources"].create({
+                "name": str, "url": str, "type": str, "etag": str, "last_modified": str,
+                "last_attempt": str, "last_ok": str, "last_error": str, "consecutive_failures": int,
+                "items_last_fetch": int, "max_items_seen": int, "last_new_item": str, "next_due": str,
+                "health": str, "shared_links": int,
+            }, pk="name", if_not_exists=True, defaults={"consecutive_failures": 0, "health": "ok",
+                                                         "shared_links": 0, "max_items_seen": 0})
+            db["articles"].create({
+                "id": int, "source": str, "guid": str, "link": str, "link_key": str, "title": str,
+                "title_key": str, "summary": str, "body": str, "published": str, "fetched_at": str,
+                "breach": int, "breach_score": float, "terms": str, "supply_chain": int, "follow_up": int,
+            }, pk="id", if_not_exists=True)
+            db.execute("CREATE UNIQUE INDEX IF NOT EXISTS articles_link_key ON articles(link_key) "
+                       "WHERE link_key != ''")
+            db.execute("CREATE UNIQUE INDEX IF NOT EXISTS articles_title_key ON articles(title_key)")
+            db.execute("CREATE INDEX IF NOT EXISTS articles_published ON articles(published)")
+            db["matches"].create({
+                "article_id": int, "vendor": str, "matched": str, "how": str, "field": str,
+                "surface": str, "start": int, "end": int, "score": float,
+            }, pk=("article_id", "vendor"), foreign_keys=[("article_id", "articles", "id")], if_not_exists=True)
+            db.execute("CREATE INDEX IF NOT EXISTS matches_vendor ON matches(vendor)")
+            db["incidents"].create({
+                "id": int, "vendor": str, "title": str, "first_seen": str, "last_seen": str, "reports": int,
+            }, pk="id", if_not_exists=True)
+            db.execute("CREATE INDEX IF NOT EXISTS incidents_vendor ON incidents(vendor, last_seen)")
+            db["alerts"].create({
+                "id": int, "kind": str, "article_id": int, "incident_id": int, "vendor": str,
+                "channel": str, "state": str, "attempts": int, "next_attempt_at": str, "last_error": str,
+                "created_at": str, "sending_at": str, "sent_at": str, "slack_ts": str, "thread_ts": str,
+                "payload": str, "dedupe_key": str,
+            }, pk="id", if_not_exists=True, defaults={"attempts": 0, "state": "pending"})
+            db.execute("CREATE UNIQUE INDEX IF NOT EXISTS alerts_dedupe ON alerts(dedupe_key)")
+            db.execute("CREATE INDEX IF NOT EXISTS alerts_state ON alerts(state, next_attempt_at)")
+            db["feedback"].create({
+                "id": int, "alert_id": int, "verdict": str, "reason": str, "created_at": str,
+            }, pk="id", if_not_exists=True)
+            db["suppressions"].create({
+                "vendor": str, "matched": str, "reason": str, "alert_id": int, "created_at": str,
+            }, pk=("vendor", "matched"), if_not_exists=True)
+            if "articles_fts" not in db.table_names():
+                # trigram: FTS5's default tokenizer does not split Japanese, which has no spaces.
+                db["articles"].enable_fts(["title", "summary", "body"], tokenize="trigram",
+                                          create_triggers=True)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    # ------------------------------------------------------------------ sources
+
+    def source_state(self, name: str) -> dict[str, Any]:
+        row = self.db.execute("SELECT * FROM sources WHERE name = ?", [name]).fetchone()
+        if row is None:
+            return {}
+        cols = [d[0] for d in self.db.execute("SELECT * FROM sources LIMIT 0").description]
+        return dict(zip(cols, row))
+
+    def all_source_states(self) -> dict[str, dict[str, Any]]:
+        return {r["name"]: r for r in self.db["sources"].rows}
+
+    def save_source_state(self, db: sqlite_utils.Database, name: str, **fields: Any) -> None:
+        db["sources"].upsert({"name": name, **fields}, pk="name")
+
+    # ------------------------------------------------------------------ articles
+
+    def known(self, link_key: str, tkey: str) -> bool:
+        if link_key:
+            if self.db.execute("SELECT 1 FROM articles WHERE link_key = ?", [link_key]).fetchone():
+                return True
+        return self.db.execute("SELECT 1 FROM articles WHERE title_key = ?", [tkey]).fetchone() is not None
+
+    def insert_article(self, db: sqlite_utils.Database, row: dict[str, Any]) -> int | None:
+        """INSERT OR IGNORE; the new id, or None when it was already stored (rowcount, not last_pk)."""
+        cols = list(row)
+        cur = db.execute(
+            f"INSERT OR IGNORE INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+            [row[c] for c in cols],
+        )
+        return cur.lastrowid if cur.rowcount == 1 else None
+
+    def insert_matches(self, db: sqlite_utils.Database, article_id: int, matches: list[dict[str, Any]]) -> None:
+        if matches:
+            db["matches"].insert_all([{**m, "article_id": article_id} for m in matches], pk=("article_id", "vendor"),
+                                     replace=True)
+
+    # ------------------------------------------------------------------ suppressions
+
+    def suppressions(self) -> set[tuple[str, str]]:
+        return {(r[0], r[1]) for r in self.db.execute("SELECT vendor, matched FROM suppressions")}
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))

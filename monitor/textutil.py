@@ -1,0 +1,143 @@
+"""Small pure helpers for text that arrives from the network: decoding, HTML to text, dates."""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+# Shift_JIS labels in the wild are nearly always CP932 (Windows-31J), which adds ㈱, ①, IBM kanji.
+_ALIASES = {
+    "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
+    "ms_kanji": "cp932", "windows-31j": "cp932", "csshiftjis": "cp932",
+    "euc-jp": "euc_jis_2004", "euc_jp": "euc_jis_2004", "x-euc-jp": "euc_jis_2004",
+    "iso-8859-1": "cp1252", "latin-1": "cp1252", "us-ascii": "utf-8", "ascii": "utf-8",
+}
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def charset_from_content_type(content_type: str) -> str | None:
+    m = _CHARSET.search(content_type or "")
+    return m.group(1) if m else None
+
+
+def _norm_codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = name.strip().lower()
+    name = _ALIASES.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode(body: bytes, content_type: str = "", *, is_html: bool = True) -> str:
+    """HTTP header, then BOM, then <meta>/XML declaration, then detection; each tried strictly."""
+    from bs4.dammit import EncodingDetector
+
+    candidates: list[str | None] = [charset_from_content_type(content_type)]
+    for bom, enc in _BOMS:
+        if body.startswith(bom):
+            candidates.insert(0, enc)
+            break
+    candidates.append(EncodingDetector.find_declared_encoding(body[:16384], is_html=is_html))
+    candidates.append("utf-8")
+    tried: set[str] = set()
+    for cand in candidates:
+        codec = _norm_codec(cand)
+        if codec and codec not in tried:
+            tried.add(codec)
+            try:
+                return body.decode(codec)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    import chardet
+
+    guess = _norm_codec(chardet.detect(body[:65536]).get("encoding"))
+    if guess:
+        try:
+            return body.decode(guess)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return body.decode("utf-8", errors="replace")
+
+
+_TAG = re.compile(r"<[^>]{0,2000}>")
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
+_WS = re.compile(r"[ \t\r\f\v\u3000]+")
+_BLANKS = re.compile(r"\n\s*\n+")
+
+
+def html_to_text(fragment: str) -> str:
+    """Cheap, linear HTML-to-text for feed summaries (not a sanitiser; output is plain text)."""
+    if "<" not in fragment and "&" not in fragment:
+        return _WS.sub(" ", fragment).strip()
+    text = _SCRIPT.sub(" ", fragment)
+    text = _TAG.sub(" ", text)
+    text = html.unescape(text)
+    text = _WS.sub(" ", text)
+    return _BLANKS.sub("\n", text).strip()
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "R": 2018, "H": 1988}
+_DATE_JP_ERA = re.compile(r"(令和|平成|昭和)\s*(\d{1,2}|元)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE_NUM = re.compile(r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})")
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_DATE_EN = re.compile(r"\b([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b")
+_DATE_EN2 = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})\b")
+
+
+def _mk(y: int, m: int, d: int) -> datetime | None:
+    try:
+        return datetime(y, m, d, tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str | None) -> datetime | None:
+    """ISO 8601, RFC 822, 2024年6月5日, 2024/06/05, 令和6年6月5日, June 5, 2024, 5 Jun 2024."""
+    if not text:
+        return None
+    text = str(text).strip()[:200]
+    if not text:
+        return None
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    except ValueError:
+        pass
+    try:
+        dt = parsedate_to_datetime(text)
+        if dt is not None:
+            return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    except (TypeError, ValueError, IndexError):
+        pass
+    import unicodedata
+
+    t = unicodedata.normalize("NFKC", text)
+    if m := _DATE_JP_ERA.search(t):
+        year = 1 if m.group(2) == "元" else int(m.group(2))
+        return _mk(_ERAS[m.group(1)] + year, int(m.group(3)), int(m.group(4)))
+    if m := _DATE_NUM.search(t):
+        return _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if (m := _DATE_EN.search(t)) and m.group(1).lower() in _MONTHS:
+        return _mk(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
+    if (m := _DATE_EN2.search(t)) and m.group(2).lower() in _MONTHS:
+        return _mk(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+    return None
+
+
+def iso(dt: datetime | None) -> str | None:
+    if dt is None:
+        return None
+    return dt.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")

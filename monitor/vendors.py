@@ -1,0 +1,108 @@
+"""vendors.csv: the vendor register, validated row by row."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import CRITICALITIES
+from .errors import ConfigError
+
+COLUMNS = ("name", "aliases", "domains", "criticality", "owner", "parent", "notes")
+
+
+@dataclass(frozen=True, slots=True)
+class Vendor:
+    name: str
+    aliases: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    criticality: str = "medium"
+    owner: str = ""
+    parent: str = ""
+    notes: str = ""
+
+
+def _split(cell: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in (cell or "").split("|") if p.strip())
+
+
+def parse_vendors(text: str, label: str = "vendors.csv") -> list[Vendor]:
+    """Parse CSV text; raise ConfigError listing every problem with its line."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "name" not in header:
+        raise ConfigError(f"{label}:1: header: no 'name' column (found: {', '.join(header) or 'nothing'})")
+    reader.fieldnames = header
+    problems: list[str] = []
+    vendors: list[Vendor] = []
+    first_line: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if not any((v or "").strip() for k, v in row.items() if k):
+            continue
+        name = (row.get("name") or "").strip()
+        if not name:
+            problems.append(f"{label}:{line}: name: missing")
+            continue
+        if name in first_line:
+            problems.append(f"{label}:{line}: name: duplicate {name!r} (first on line {first_line[name]})")
+            continue
+        first_line[name] = line
+        crit = (row.get("criticality") or "").strip().lower() or "medium"
+        if crit not in CRITICALITIES:
+            problems.append(f"{label}:{line}: criticality: {crit!r} is not one of {', '.join(CRITICALITIES)}")
+        domains = tuple(d.lower().removeprefix("www.").rstrip(".") for d in _split(row.get("domains")))
+        for d in domains:
+            if "." not in d or " " in d or "/" in d:
+                problems.append(f"{label}:{line}: domains: {d!r} is not a domain name")
+        vendors.append(Vendor(
+            name=name,
+            aliases=_split(row.get("aliases")),
+            domains=domains,
+            criticality=crit,
+            owner=(row.get("owner") or "").strip(),
+            parent=(row.get("parent") or "").strip(),
+            notes=(row.get("notes") or "").strip(),
+        ))
+    names = {v.name for v in vendors}
+    for v in vendors:
+        if v.parent and v.parent not in names:
+            problems.append(f"{label}:{first_line[v.name]}: parent: {v.parent!r} names no vendor")
+    by_name = {v.name: v for v in vendors}
+    for v in vendors:
+        seen, cur = {v.name}, v
+        while cur.parent and cur.parent in by_name:
+            if cur.parent in seen:
+                problems.append(f"{label}:{first_line[v.name]}: parent: cycle through {cur.parent!r}")
+                break
+            seen.add(cur.parent)
+            cur = by_name[cur.parent]
+    if problems:
+        raise ConfigError(problems)
+    return vendors
+
+
+def load_vendors(path: str | Path) -> list[Vendor]:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: vendors file not found (set 'vendors:' in feeds.yaml)") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise ConfigError(f"{path.name}:{line}: not valid UTF-8 (byte 0x{raw[e.start]:02x}); save the file as UTF-8") from None
+    return parse_vendors(text, path.name)
+
+
+def supply_chain(vendor: Vendor, by_name: dict[str, Vendor]) -> list[str]:
+    """The chain of parents from this vendor up to the one we contract with."""
+    chain, cur, seen = [], vendor, {vendor.name}
+    while cur.parent and cur.parent in by_name and cur.parent not in seen:
+        cur = by_name[cur.parent]
+        seen.add(cur.name)
+        chain.append(cur.name)
+    return chain
