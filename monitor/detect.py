@@ -1,29 +1,40 @@
 """Is this article a breach or incident report, and is the vendor its subject? Pure code, no I/O.
 
-A weighted term list (Japanese and English) scores the title double. Terms of
-ordinary business news (launches, earnings, awards, conferences) and of research
-pieces (threat-trend reports, surveys, advisories) count against. Supply-chain
-entry points (委託先, contractor, ...) and follow-ups (再発防止策, settlement, ...)
-are flagged for the alert.
+A weighted term list (Japanese and English) scores the title double and the body
+with a cap, so one long article cannot outvote its headline. Signs of a concrete
+event (a victim that announced, confirmed or apologised; counts of records; a
+date) add to it. Terms of ordinary business news (launches, earnings, awards,
+conferences) and of research pieces (threat-trend reports, surveys, advisories,
+patches) count against it. Supply-chain entry points (委託先, contractor, ...) and
+follow-ups (再発防止策, updated counts, settlements) are flagged for the alert;
+a follow-up is still incident news.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .normalize import fold
 
-# term -> weight; matched on folded text (NFKC, lower case).
+if TYPE_CHECKING:
+    from .match import Match
+
+# term -> weight; matched on folded text (NFKC, lower case). Japanese terms as substrings, English as words.
 BREACH_TERMS: dict[str, float] = {
     # Japanese
     "不正アクセス": 3, "情報漏えい": 3, "情報漏洩": 3, "情報流出": 3, "漏えい": 2.5, "漏洩": 2.5, "流出": 2,
-    "ランサムウェア": 2.5, "サイバー攻撃": 2.5, "改ざん": 2, "誤送信": 2.5, "不正ログイン": 3, "なりすまし": 1,
-    "マルウェア感染": 3, "ウイルス感染": 2.5, "感染": 1, "暗号化され": 2, "身代金": 2, "被害": 1, "攻撃を受け": 2.5,
-    "個人情報": 1, "顧客情報": 1.5, "紛失": 2, "盗難": 2, "不正利用": 2, "リスト型攻撃": 2.5, "閲覧可能": 2,
-    "外部から": 1, "第三者": 1, "不正に": 1.5, "持ち出": 2, "恐れ": 1, "可能性": 0.5, "セキュリティインシデント": 3,
-    "インシデント": 1.5, "障害": 0.5, "ダークウェブ": 1.5, "リークサイト": 2.5, "犯行声明": 2.5,
+    "ランサムウェア": 2.5, "ランサムウエア": 2.5, "ランサム": 1.5, "サイバー攻撃": 2.5, "改ざん": 2, "誤送信": 2.5,
+    "不正ログイン": 3, "なりすまし": 1, "マルウェア感染": 3, "ウイルス感染": 2.5, "感染": 1, "暗号化": 1.5,
+    "身代金": 2, "被害": 1, "攻撃を受け": 2.5, "個人情報": 1, "顧客情報": 1.5, "紛失": 2, "盗難": 2, "不正利用": 2,
+    "リスト型攻撃": 2.5, "閲覧可能": 2, "外部から": 1, "第三者": 1, "不正に": 1.5, "持ち出": 2, "恐れ": 0.5,
+    "セキュリティインシデント": 3, "インシデント": 1.5, "ダークウェブ": 1.5, "リークサイト": 2.5, "犯行声明": 2.5,
+    "侵害": 2.5, "侵入": 2.5, "窃取": 2.5, "乗っ取": 2, "詐取": 2, "不正送金": 2.5, "ハッキング": 2.5, "ハッカー": 1.5,
+    "システム障害": 1.5, "障害": 0.5, "委託先": 0.5, "標的": 1, "脅迫": 2, "公開状態": 2, "誤って公開": 2.5,
+    "設定ミス": 1.5, "誤設定": 1.5, "不正操作": 2, "不審な": 1, "盗まれ": 2.5, "販売されて": 2, "販売され": 1.5,
+    "攻撃": 1, "データ侵害": 3, "不正取得": 2.5, "不正な": 1, "悪用され": 1,
     # English
     "breach": 3, "breached": 3, "data breach": 3, "ransomware": 2.5, "unauthorized access": 3,
     "unauthorised access": 3, "exfiltrated": 3, "exfiltration": 2.5, "compromised": 2.5, "data theft": 3,
@@ -31,38 +42,54 @@ BREACH_TERMS: dict[str, float] = {
     "cyber attack": 2.5, "cyber incident": 2.5, "security incident": 3, "incident": 1, "supply chain attack": 2.5,
     "extortion": 2, "threat actor": 1.5, "leak site": 2.5, "intrusion": 2, "malware": 1.5, "outage": 0.5,
     "exposed": 2, "misconfigured": 1.5, "personal information": 1, "customer data": 1.5, "attack": 1,
-    "claims to have": 1.5, "victim": 1.5, "data of": 0.5, "notification": 0.5, "impacted": 1, "affected": 0.5,
+    "claims to have": 1.5, "victim": 1.5, "impacted": 1, "affected": 0.5, "encrypted": 1.5, "stole": 2.5,
+    "theft": 2, "unauthorized": 1.5, "attackers": 1, "cybersecurity incident": 3, "data exposure": 2.5,
+    "exposing": 2, "publicly accessible": 2.5, "hit by": 1.5, "is hit": 1.5, "hits": 1.5,
+    "password spray": 2, "credential stuffing": 2.5, "accessed": 1, "compromise": 2, "exploited": 1,
 }
+# Signs that a concrete event at a named organisation is reported (a count, an announcement, an apology).
+EVENT_PATTERNS = re.compile(
+    r"\d[\d,.]*\s*(?:万)?(?:件|人|名|社|団体)(?:分)?|お詫び|おわび|判明|確認した|確認された|発表した|公表した|明らかにした|"
+    r"を受けた|被害を受け|発生した|届け出|報告した|\b(?:disclosed|confirmed|notified|notifying|announced|said it|"
+    r"filed|reported to|million|thousand|records|customers)\b")
 # Ordinary business news and research pieces: vendor named, but no incident at the vendor.
 NEGATIVE_TERMS: dict[str, float] = {
-    "発売": 3, "提供開始": 3, "決算": 3, "受賞": 3, "登壇": 3, "開催": 2, "提携": 2, "新製品": 3, "新サービス": 2.5,
-    "レポート": 2, "動向": 2, "予測": 2, "調査レポート": 2, "白書": 2.5, "脆弱性": 1.5, "アップデート": 1,
-    "注意喚起": 1.5, "セミナー": 3, "ウェビナー": 3, "出展": 3, "業務提携": 2.5, "買収": 1.5, "資金調達": 3,
+    "発売": 3, "提供開始": 3, "決算発表": 2, "受賞": 3, "登壇": 3, "開催": 2, "提携": 2, "新製品": 3, "新サービス": 2.5,
+    "レポート": 1.5, "動向": 2, "予測": 2, "調査レポート": 2, "白書": 2.5, "脆弱性": 1.5, "アップデート": 1,
+    "注意喚起": 2, "セミナー": 3, "ウェビナー": 3, "出展": 3, "業務提携": 2.5, "資金調達": 3, "近年": 2, "傾向": 2,
+    "増加": 1, "急増": 1.5, "対策": 0.5, "必要": 1, "求められ": 1.5, "解説": 2, "訓練": 2, "演習": 2, "修正": 1.5,
+    "パッチ": 1.5, "新種": 2, "注意を呼びかけ": 2, "警告": 1, "リリース": 2, "発表会": 2, "ガイドライン": 2,
     "launches": 3, "launch": 2, "announces general availability": 3, "general availability": 2.5, "earnings": 3,
     "quarterly results": 3, "revenue": 2, "award": 2.5, "named a leader": 3, "magic quadrant": 3, "conference": 2,
     "webinar": 3, "partnership": 2, "partners with": 2, "acquires": 1.5, "funding round": 3, "threat report": 3,
     "trend report": 3, "trends": 2, "survey": 2.5, "research finds": 2.5, "report finds": 2.5, "predictions": 2.5,
     "warns": 1.5, "study": 1.5, "surge in": 1.5, "vulnerability": 1, "patch": 1, "advisory": 1.5, "unveils": 3,
-    "introduces": 2, "releases": 1.5,
+    "introduces": 2, "releases": 1.5, "report": 1.5, "year over year": 2, "keynote": 3, "finds": 1.5,
+    "annual": 1.5, "how to": 2.5, "guide": 2, "tips": 2, "blocks": 1.5, "mitigated": 1.5, "rise": 1,
+    "防ぐ": 3, "ポイント": 2, "方法": 1.5, "まとめ": 1.5, "前年比": 2, "上半期": 1.5, "年次": 1.5,
 }
-SUPPLY_CHAIN_TERMS = ("委託先", "再委託先", "業務委託", "委託業者", "外部委託", "委託元", "取引先", "協力会社",
-                      "contractor", "subcontractor", "third-party vendor", "third party vendor", "supplier",
-                      "service provider", "business associate", "third-party", "third party", "vendor", "msp",
-                      "outsourc", "supply chain")
-FOLLOW_UP_TERMS = ("再発防止策", "調査結果", "第2報", "第3報", "続報", "最終報告", "和解", "件数", "お詫び",
-                   "settlement", "class action", "lawsuit", "update on", "updated", "fined", "penalty",
-                   "remediation", "investigation concludes", "notification letters")
+# Denials: 'not a cyberattack', 'サイバー攻撃ではない'. They outweigh the terms they contain.
+NEGATIONS = re.compile(r"\b(?:not|no)\s+(?:a\s+)?(?:security incident|cyberattack|cyber attack|breach|hack)\b|"
+                       r"(?:サイバー攻撃|不正アクセス|情報漏えい|情報流出)(?:による(?:もの)?)?ではない")
+# Statistics (40%, 3割) and research headlines mark trend pieces, not one organisation's incident.
+STATISTICS = re.compile(r"\d+(?:\.\d+)?\s*(?:%|percent|パーセント|割)")
+RESEARCH_TITLE = re.compile(r"レポート|調査[:：]|調査で|調査によると|白書|\b(?:report|survey|study|research)\b", re.I)
+SUPPLY_CHAIN_TERMS = ("委託先", "再委託先", "業務委託", "委託業者", "外部委託", "委託元", "取引先", "保守業者",
+                      "協力会社", "サプライチェーン", "contractor", "subcontractor", "third-party vendor",
+                      "third party vendor", "supplier", "service provider", "business associate",
+                      "third-party provider", "payroll provider", "msp", "managed service provider", "outsourc",
+                      "supply chain", "supply-chain")
+FOLLOW_UP_TERMS = ("再発防止策", "調査結果", "第2報", "第3報", "第4報", "続報", "最終報告", "和解", "件数を修正",
+                   "特別損失", "指導", "全面再開", "settlement", "class action", "lawsuit", "update on", "updated",
+                   "fined", "penalty", "remediation", "investigation concludes", "notification letters",
+                   "now says", "rises to", "bankruptcy", "opens investigation")
+# Someone reporting on an incident is not its victim ('according to CrowdStrike', 'Xの調査によると').
+_REPORTER_CUES = re.compile(r"^(?:\s*(?:researchers?|analysts?|report|research|threat intelligence|の調査|の研究者|"
+                            r"の報告|によると|が報告|が発見|が公開したレポート))")
+_REPORTER_BEFORE = re.compile(r"(?:according to|researchers at|analysts at|report by|reported by|discovered by|"
+                              r"security firm|security vendor|security company)\s*$")
 
 THRESHOLD = 3.0
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    breach: bool
-    score: float
-    terms: tuple[str, ...]
-    supply_chain: bool
-    follow_up: bool
 
 
 def _compile(terms: Sequence[str]) -> re.Pattern[str]:
@@ -84,6 +111,9 @@ _SUPPLY_RE = _compile(SUPPLY_CHAIN_TERMS)
 _FOLLOW_RE = _compile(FOLLOW_UP_TERMS)
 _BREACH_W = {fold(k): v for k, v in BREACH_TERMS.items()}
 _NEG_W = {fold(k): v for k, v in NEGATIVE_TERMS.items()}
+# A full stop ends a sentence, except after the abbreviations of company names ('Okta Inc. said').
+_SENTENCE_END = re.compile(r"[。．!?！？\n]|(?<!\bInc)(?<!\bCo)(?<!\bLtd)(?<!\bCorp)(?<!\bLLC)\.\s")
+_INCIDENT_REPORT = re.compile(r"\b(?:breach|incident|data breach)\s+reports?\b")
 
 
 def _score(text: str, pattern: re.Pattern[str], weights: dict[str, float]) -> tuple[float, list[str]]:
@@ -91,17 +121,66 @@ def _score(text: str, pattern: re.Pattern[str], weights: dict[str, float]) -> tu
     return sum(weights.get(t, 0) for t in found), sorted(found)
 
 
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    breach: bool
+    score: float
+    terms: tuple[str, ...]
+    supply_chain: bool
+    follow_up: bool
+
+    def about_any(self, matches: Iterable["Match"], title: str, text: str = "") -> bool:
+        """Is any matched vendor the subject of this breach report (not a bystander or the reporter)?"""
+        return any(is_subject(m, title, text) for m in matches)
+
+
 def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     """Score an article. `text` is the summary and any fetched body."""
     ft, fx = fold(title), fold(text[:20000])
     pos_t, terms_t = _score(ft, _BREACH_RE, _BREACH_W)
     pos_x, terms_x = _score(fx, _BREACH_RE, _BREACH_W)
-    neg_t, _ = _score(ft, _NEG_RE, _NEG_W)
-    neg_x, _ = _score(fx, _NEG_RE, _NEG_W)
-    score = 2 * pos_t + min(pos_x, 8) - 2 * neg_t - 0.5 * min(neg_x, 6)
+    # 'Okta breach report' reports a breach; 'threat report' is research.
+    neg_t, _ = _score(_INCIDENT_REPORT.sub(" ", ft), _NEG_RE, _NEG_W)
+    neg_x, _ = _score(_INCIDENT_REPORT.sub(" ", fx), _NEG_RE, _NEG_W)
+    events = len({m.group(0) for m in EVENT_PATTERNS.finditer(ft + " " + fx[:3000])})
     both = ft + " " + fx
-    supply = bool(_SUPPLY_RE.search(both))
     follow = bool(_FOLLOW_RE.search(both))
-    breach = assume_breach or score >= THRESHOLD
+    score = 2 * min(pos_t, 6) + min(pos_x, 8) + min(events, 3) - 2 * neg_t - 0.5 * min(neg_x, 6)
+    raw_title = unicodedata.normalize("NFKC", title)
+    score -= 4 * len(NEGATIONS.findall(both)) + 1.5 * min(len(STATISTICS.findall(both)), 2)
+    if RESEARCH_TITLE.search(_INCIDENT_REPORT.sub(" ", raw_title.lower())) and not EVENT_PATTERNS.search(ft):
+        score -= 3
+    evidence = sum(_BREACH_W.get(t, 0) for t in set(terms_t) | set(terms_x))
+    breach = assume_breach or (score >= THRESHOLD and evidence >= 2.5)
+    supply = bool(_SUPPLY_RE.search(both))
     terms = tuple(dict.fromkeys(terms_t + terms_x))
     return Verdict(breach, round(score, 2), terms, supply and breach, follow and breach)
+
+
+def is_subject(m: "Match", title: str, text: str = "") -> bool:
+    """A vendor named in the title or the link is the report's subject; in the text, only when a breach
+    term stands in the same sentence and the vendor is not cited as the source of the report."""
+    if m.field in ("title", "link"):
+        return True
+    if m.how == "domain":
+        return True
+    if m.start < 0:
+        return True  # fuzzy evidence has no span to judge by; let the alert show it
+    from .normalize import fold_case_kept
+
+    body = fold_case_kept(text)
+    # Spans are relative to the field; the text given here is summary (+ body): find the surface again.
+    pos = body.find(m.surface)
+    if pos < 0:
+        return True
+    lo = max((x.end() for x in _SENTENCE_END.finditer(body, 0, pos)), default=0)
+    # Its sentence and the next: 'Okta said on Friday. Attackers had stolen files.'
+    nxt = _SENTENCE_END.search(body, pos + len(m.surface))
+    if nxt:
+        nxt = _SENTENCE_END.search(body, nxt.end()) or nxt
+    hi = nxt.start() if nxt and nxt.start() > pos else len(body)
+    after = body[pos + len(m.surface): pos + len(m.surface) + 20].lower()
+    before = body[max(lo, pos - 40): pos].lower()
+    if _REPORTER_CUES.search(after) or _REPORTER_BEFORE.search(before):
+        return False
+    return bool(_BREACH_RE.search(fold(body[lo:hi])))

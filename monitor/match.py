@@ -2,22 +2,26 @@
 
 Candidates come from one Aho-Corasick pass over the folded text (every name,
 alias and their variants as keys), so the cost grows with the text, not with
-the number of vendors. Boundary rules then throw out hits inside longer words,
-short names must match case and whole word, and rapidfuzz scores near misses
-anchored on a distinctive word of multi-word names.
+the number of vendors. Rules then throw out what a reader would not call a
+mention: hits inside longer words (Latin word boundaries; for Japanese, the
+script of the neighbouring characters), short Latin names and acronyms not in
+their registered case, one-word names written in lower case ('box', 'target'),
+names that are ordinary words ('アクセス', 'AI') without a company marker next
+to them, and a name inside a longer matched name of another vendor. rapidfuzz
+scores near misses of long multi-word names, anchored on their rarest word.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Mapping
+from urllib.parse import urlsplit
 
 import ahocorasick
 from rapidfuzz import fuzz
 
-from .normalize import fold, is_cjk, name_variants, script
+from .normalize import fold, fold_case_kept, name_variants, script, strip_legal
 from .vendors import Vendor
 
 
@@ -28,7 +32,7 @@ class Match:
     how: str  # "name", "alias", "domain" or "fuzzy"
     field: str  # "title", "summary", "body" or "link"
     surface: str  # the text as it stands in the article
-    start: int  # span of `surface` in the field (NFKC-normalised text)
+    start: int  # span of `surface` in the field (NFKC-normalised text); -1 when not located
     end: int
     score: float  # 100 for exact matches after normalisation
 
@@ -38,7 +42,9 @@ class _Key:
     vendor: int
     registered: str
     how: str
-    case_form: str | None  # when set, the text must contain this exact (case-sensitive) word
+    case: str  # "" any case; "exact": the registered form; "capital": not all lower case
+    form: str  # the registered form of a one-word Latin name
+    marker: bool  # an ordinary word: needs a company marker (株式会社, 社, Inc.) next to it
 
 
 _INSTITUTION_HEADS = {"university", "college", "city", "canton", "state", "republic", "port", "lake", "school",
@@ -48,26 +54,57 @@ _STOP = {"the", "and", "of", "for", "in", "on", "at", "by", "to", "a", "an", "co
          "technology", "holdings", "japan", "data", "cloud", "bank", "insurance", "health", "healthcare",
          "security", "software", "network", "networks", "financial", "capital", "energy", "media", "digital",
          "associates", "partners", "company", "corporation", "inc", "ltd", "llc", "limited", "management"}
-# Kanji that may follow or precede a short Japanese name without making it part of a longer word.
-_KANJI_OK_AFTER = set("社様等側系製傘及各内向委再従顧利会元旧")
-_KANJI_OK_BEFORE = set("社米英独仏中韓台豪加印露蘭伊西瑞同旧新元")
+# Ordinary words that are also somebody's company name: matched only with a company marker beside them.
+ORDINARY_WORDS = frozenset("""
+アクセス データ システム システムズ サーバ サーバー ネット ネットワーク クラウド セキュリティ メール サービス ソフト
+ソフトウェア ウイルス パスワード アカウント ログイン サイト ウェブ ウエブ アプリ ファイル ランサム ハッカー テクノ
+ソリューション ソリューションズ コンピュータ インターネット モバイル デジタル プラス ワン トップ ライフ ホーム ケア
+ユニオン エネルギー メディア パートナーズ リンク コネクト ゲート キー コード バンク カード ポイント ショップ
+マーケット リサーチ インテリジェンス ビジョン センター グループ ホールディングス ジャパン フォーカス サポート
+ビジネス マネジメント エージェント プロジェクト オレンジ フューチャー トークン コミュニケーションズ イノベーション プロ スマート ニュース トラスト セキュア ガード
+日本 東京 大阪 情報 不正 攻撃 被害 調査 安全 技術 開発 通信 電気 電力 銀行 証券 保険 信用 共同 総合 産業 工業
+商事 物産 交通 運輸 放送 新聞 出版 病院 大学 政府 警察 社会 国際 中央 第一 日本電子 情報技術 情報システム 電子
+ai api vpn it os pc ceo cto ciso usb sql ssl tls dns http https html edr xdr mdr soc siem waf ddos dos apt ioc rat
+cve ip id sms otp mfa sso iot ot ics nas sbom npm pdf exe gdpr eu us uk un fbi cia nsa cisa ncsc ipa nisc www com
+net org app web cloud data tech one link go gps
+""".split())
+# Kanji that may stand right before or after a Japanese name without making it part of a longer word:
+# 米Plume, 子会社イセトー, 委託先イセトー, 教育大手ベネッセ / イセトー社, トヨタ系, 日本電気製.
+_KANJI_OK_BEFORE = set("社米英独仏中韓台豪加印露蘭伊西瑞同旧新元先手国業下株")
+_KANJI_OK_AFTER = set("社様等側系製傘及各内向委再従顧利会元旧子株関")
+# Katakana words that may follow a name in run-together headlines ('ソニーグループ', 'アスクルランサム被害').
+_KATA_FOLLOWERS = ("グループ", "ホールディング", "ジャパン", "ランサム", "サイバー", "システム", "サーバ")
+_PARTICLES = set("はがのをにともやへでらから")
+_MARK_BEFORE = ("株式会社", "株", "(株)")
+_MARK_AFTER = ("株式会社", "株", "社", "グループ", "ホールディングス", "inc", "corp", "co ", "ltd", "llc",
+               "limited", "holdings", "group", "gmbh", "plc")
 _DOMAIN = re.compile(r"(?<![a-z0-9-])((?:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.)+[a-z]{2,24})(?![a-z0-9-])")
-_FUZZY_MIN = 90.0
+_FUZZY_MIN = 92.0
 
 
-def _needs_case(registered: str, folded: str) -> str | None:
-    """Short Latin names and acronyms must appear with their registered case, as a whole word."""
-    if not folded.isascii() or " " in folded:
-        return None
-    # The word of the registered name that this variant stands for, in its registered case.
-    words = re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", registered))
-    form = next((w for w in words if w.casefold() == folded), None)
-    if form is None:
-        return None
+def _latin_form(registered: str, variant: str) -> str:
+    """The word of the registered name that a one-word Latin variant stands for, as registered."""
+    for w in re.findall(r"[A-Za-z0-9]+", fold_case_kept(registered)):
+        if w.casefold() == variant:
+            return w
+    return ""
+
+
+def _case_rule(registered: str, variant: str) -> tuple[str, str]:
+    """Acronyms and short names must appear in their registered case; other one-word names capitalised."""
+    if not variant.isascii():
+        return "", ""
+    if " " in variant:  # several words: written in lower case they are usually not the name
+        return ("capital", "") if any(c.isupper() for c in fold_case_kept(registered)) else ("", "")
+    form = _latin_form(registered, variant)
+    if not form:
+        return "", ""
     letters = [c for c in form if c.isalpha()]
-    if len(folded) <= 4 or (letters and all(c.isupper() for c in letters) and len(folded) <= 6):
-        return form
-    return None
+    if len(variant) <= 4 or (letters and all(c.isupper() for c in letters) and len(variant) <= 6):
+        return "exact", form
+    if any(c.isupper() for c in letters):
+        return "capital", form
+    return "", form
 
 
 class Matcher:
@@ -77,19 +114,24 @@ class Matcher:
         self._anchors = ahocorasick.Automaton()
         self._domains: dict[str, list[tuple[int, str]]] = {}
         keys: dict[str, list[_Key]] = {}
-        anchors: dict[str, list[tuple[str, _Key]]] = {}
         token_freq: dict[str, int] = {}
         multiword: list[tuple[str, _Key]] = []
         for i, v in enumerate(self.vendors):
             for how, names in (("name", (v.name,)), ("alias", v.aliases)):
                 for registered in names:
+                    as_registered = {fold(registered, join_cjk=True), strip_legal(fold(registered, join_cjk=True))}
                     for variant in name_variants(registered):
-                        if len(variant) < 2 and not is_cjk(variant[0]):
+                        if len(variant) < 2:
                             continue
-                        key = _Key(i, registered, how, _needs_case(registered, variant))
+                        case, form = _case_rule(registered, variant)
+                        # Ordinary words, two-letter names, and Japanese names we shortened ourselves
+                        # ('プロジェクトホールディングス' -> 'プロジェクト') need a company marker beside them.
+                        marker = (variant in ORDINARY_WORDS or (variant.isascii() and len(variant) <= 2)
+                                  or (variant not in as_registered and _single_script_japanese(variant)))
+                        key = _Key(i, registered, how, case, form, marker)
                         keys.setdefault(variant, []).append(key)
                         toks = variant.split()
-                        if len(toks) >= 2 and variant.isascii() and len(variant) >= 10:
+                        if len(toks) >= 2 and variant.isascii() and len(variant) >= 12:
                             multiword.append((variant, key))
                             for t in set(toks):
                                 token_freq[t] = token_freq.get(t, 0) + 1
@@ -97,16 +139,16 @@ class Matcher:
                 self._domains.setdefault(d, []).append((i, d))
         for variant, klist in keys.items():
             self._exact.add_word(variant, (variant, tuple(klist)))
+        anchors: dict[str, list[tuple[str, _Key]]] = {}
         for variant, key in multiword:
             cands = [t for t in variant.split() if t not in _STOP and len(t) >= 4 and not t.isdigit()]
-            if not cands:
-                continue
-            anchor = min(cands, key=lambda t: (token_freq.get(t, 0), -len(t)))
-            anchors.setdefault(anchor, []).append((variant, key))
+            if cands:
+                anchor = min(cands, key=lambda t: (token_freq.get(t, 0), -len(t)))
+                anchors.setdefault(anchor, []).append((variant, key))
         for anchor, lst in anchors.items():
             self._anchors.add_word(anchor, (anchor, tuple(lst)))
-        self._has_exact = len(keys) > 0
-        self._has_anchors = len(anchors) > 0
+        self._has_exact = bool(keys)
+        self._has_anchors = bool(anchors)
         if self._has_exact:
             self._exact.make_automaton()
         if self._has_anchors:
@@ -115,7 +157,7 @@ class Matcher:
     # ------------------------------------------------------------------ public
 
     def match(self, fields: Mapping[str, str], link: str = "") -> list[Match]:
-        """Matches in each named field (title, summary, body) plus the link's host."""
+        """The vendors named in each field (title, summary, body) or by the link's host; one Match each."""
         found: list[tuple[Match, int, int]] = []
         for field, text in fields.items():
             if text:
@@ -127,8 +169,8 @@ class Matcher:
     # ------------------------------------------------------------------ internals
 
     def _match_text(self, field: str, text: str) -> list[tuple[Match, int, int]]:
-        folded = fold(text)
-        nfkc = unicodedata.normalize("NFKC", text)
+        folded = fold(text, join_cjk=True)
+        nfkc = fold_case_kept(text)
         out: list[tuple[Match, int, int]] = []
         seen: set[tuple[int, str]] = set()
         if self._has_exact:
@@ -139,48 +181,53 @@ class Matcher:
                 for key in klist:
                     if (key.vendor, variant) in seen:
                         continue
-                    surface, s, e = _surface(nfkc, variant, key.case_form)
-                    if key.case_form is not None and surface is None:
+                    if key.marker and not _company_marker(folded, start, end + 1):
                         continue
-                    if _institution_of(folded, start, variant):
+                    if _institution_of(folded, start, variant) or _longer_name_follows(folded, end + 1,
+                                                                                          key.registered):
+                        continue
+                    surface, s, e = _surface(nfkc, variant, key)
+                    if key.case and surface is None:
                         continue
                     seen.add((key.vendor, variant))
                     out.append((Match(self.vendors[key.vendor].name, key.registered, key.how, field,
                                       surface or variant, s, e, 100.0), start, end + 1))
         if self._has_anchors:
-            matched_vendors = {m.vendor for m, _, _ in out}
-            for end, (anchor, lst) in self._anchors.iter(folded):
-                a_start = end - len(anchor) + 1
-                if not _boundaries_ok(folded, a_start, end + 1, anchor):
-                    continue
-                for variant, key in lst:
-                    vname = self.vendors[key.vendor].name
-                    if vname in matched_vendors:
-                        continue
-                    lo = max(0, a_start - len(variant))
-                    window = folded[lo: end + 1 + len(variant)]
-                    al = fuzz.partial_ratio_alignment(variant, window, score_cutoff=_FUZZY_MIN)
-                    if al is None:
-                        continue
-                    ws, we = lo + al.dest_start, lo + al.dest_end
-                    ws, we = _widen_to_words(folded, ws, we)
-                    score = fuzz.ratio(variant, folded[ws:we])
-                    if score < _FUZZY_MIN:
-                        continue
-                    matched_vendors.add(vname)
-                    surface = folded[ws:we]
-                    out.append((Match(vname, key.registered, "fuzzy", field, surface, ws, we, round(score, 1)),
-                                ws, we))
+            out.extend(self._fuzzy(field, folded, nfkc, {m.vendor for m, _, _ in out}))
         for dm in _DOMAIN.finditer(nfkc.lower()):
-            host = dm.group(1)
-            for vi, dom in self._lookup_domain(host):
+            for vi, dom in self._lookup_domain(dm.group(1)):
                 out.append((Match(self.vendors[vi].name, dom, "domain", field, dm.group(1), dm.start(1),
                                   dm.end(1), 100.0), -1, -1))
         return out
 
-    def _match_link(self, link: str) -> list[tuple[Match, int, int]]:
-        from urllib.parse import urlsplit
+    def _fuzzy(self, field: str, folded: str, nfkc: str, matched: set[str]) -> list[tuple[Match, int, int]]:
+        """Near misses of long multi-word names ('Perry Johnson Associates'), found via their rarest word."""
+        out = []
+        for end, (anchor, lst) in self._anchors.iter(folded):
+            a_start = end - len(anchor) + 1
+            if not _boundaries_ok(folded, a_start, end + 1, anchor):
+                continue
+            for variant, key in lst:
+                vname = self.vendors[key.vendor].name
+                if vname in matched:
+                    continue
+                lo = max(0, a_start - len(variant))
+                window = folded[lo: end + 1 + len(variant)]
+                al = fuzz.partial_ratio_alignment(variant, window, score_cutoff=_FUZZY_MIN)
+                if al is None:
+                    continue
+                ws, we = _widen_to_words(folded, lo + al.dest_start, lo + al.dest_end)
+                score = fuzz.ratio(variant, folded[ws:we])
+                if score < _FUZZY_MIN:
+                    continue
+                surface, s, e = _surface(nfkc, folded[ws:we], key)
+                if surface is None or _longer_name_follows(folded, we, key.registered):
+                    continue
+                matched.add(vname)
+                out.append((Match(vname, key.registered, "fuzzy", field, surface, s, e, round(score, 1)), ws, we))
+        return out
 
+    def _match_link(self, link: str) -> list[tuple[Match, int, int]]:
         try:
             host = (urlsplit(link).hostname or "").lower().rstrip(".")
         except ValueError:
@@ -189,6 +236,7 @@ class Matcher:
                 for vi, dom in self._lookup_domain(host)]
 
     def _lookup_domain(self, host: str) -> list[tuple[int, str]]:
+        """The host or any parent domain of it (news.isetoh.co.jp -> isetoh.co.jp)."""
         if not self._domains:
             return []
         labels = host.split(".")
@@ -198,24 +246,41 @@ class Matcher:
         return out
 
 
+def _single_script_japanese(key: str) -> bool:
+    return len({script(c) for c in key}) == 1 and script(key[0]) in ("kata", "kanji", "hira")
+
+
+def _is_short_japanese(key: str) -> bool:
+    """Two kanji or up to four katakana: often an ordinary word or part of one."""
+    kinds = {script(c) for c in key}
+    return (kinds == {"kanji"} and len(key) <= 2) or (kinds == {"kata"} and len(key) <= 4)
+
+
 def _boundaries_ok(folded: str, start: int, end: int, key: str) -> bool:
     before = folded[start - 1] if start > 0 else ""
     after = folded[end] if end < len(folded) else ""
     first, last = script(key[0]), script(key[-1])
     sb, sa = script(before), script(after)
-    if first == "latin" and sb == "latin":
+    if first == "latin" and sb == "latin" or last == "latin" and sa == "latin":
         return False
-    if last == "latin" and sa == "latin":
+    if first in ("kata", "hira") and sb == first:
         return False
-    if first == "kata" and sb == "kata":
+    if first in ("kata", "kanji", "hira") and sb == "kanji" and before not in _KANJI_OK_BEFORE:
+        return False  # 不正アクセス is not the company アクセス; 大阪急性期 does not name 阪急
+    if last == "kata" and sa == "kata" and not folded.startswith(_KATA_FOLLOWERS, end):
         return False
-    if last == "kata" and sa == "kata":
+    if _is_short_japanese(key) and sa == "kanji" and after not in _KANJI_OK_AFTER:
         return False
-    if len(key) <= 2 and first == "kanji" and sb == "kanji" and before not in _KANJI_OK_BEFORE:
-        return False
-    if len(key) <= 2 and last == "kanji" and sa == "kanji" and after not in _KANJI_OK_AFTER:
+    # Two kanji followed by な, し, す... are a word in a phrase (高速な), not a company (日立は, 東芝の).
+    if _is_short_japanese(key) and sa == "hira" and after not in _PARTICLES:
         return False
     return True
+
+
+def _company_marker(folded: str, start: int, end: int) -> bool:
+    before = folded[max(0, start - 6): start].rstrip()
+    after = folded[end: end + 12].lstrip()
+    return before.endswith(_MARK_BEFORE) or after.startswith(_MARK_AFTER)
 
 
 def _institution_of(folded: str, start: int, key: str) -> bool:
@@ -226,17 +291,50 @@ def _institution_of(folded: str, start: int, key: str) -> bool:
     return len(words) >= 2 and words[-1] == "of" and words[-2] in _INSTITUTION_HEADS
 
 
-def _surface(nfkc: str, variant: str, case_form: str | None) -> tuple[str | None, int, int]:
-    """Find the matched words in the NFKC text (for evidence); respect case when required."""
-    if case_form is not None:
-        m = re.search(r"(?<![A-Za-z0-9])" + re.escape(case_form) + r"(?![A-Za-z0-9])", nfkc)
-        return (m.group(0), m.start(), m.end()) if m else (None, -1, -1)
-    parts = [re.escape(t) if t != "and" else r"(?:and|&)" for t in variant.split()]
-    pattern = r"[\W_]*".join(parts)
-    m = re.search(pattern, nfkc, re.I)
-    if m:
-        return m.group(0), m.start(), m.end()
-    return variant, -1, -1
+_ORG_WORDS = {"industries", "industry", "group", "holdings", "bank", "insurance",
+              "university", "airlines", "airways", "motors", "motor", "systems", "technologies", "partners",
+              "capital", "energy", "electric", "pharmaceuticals", "hospital", "college", "financial", "foods",
+              "international", "trading", "securities", "steel", "chemical", "logistics"}
+
+
+def _longer_name_follows(folded: str, end: int, registered: str) -> bool:
+    """'Kojima Industries' is not 'Kojima Co., Ltd.': an organisation word after the name that the
+    registered name does not have makes it someone else's name."""
+    nxt = folded[end: end + 20].split(" ", 2)
+    word = nxt[1] if len(nxt) > 1 and nxt[0] == "" else ""
+    return word in _ORG_WORDS and word not in fold(registered).split()
+
+
+def _pattern(variant: str) -> str:
+    """A regex finding the folded variant in NFKC text: any punctuation or space between its parts."""
+    parts = []
+    for tok in variant.split():
+        if tok == "and":
+            parts.append(r"(?:and|&)")
+        elif tok.isascii():
+            parts.append(re.escape(tok) + r"(?:['’]s)?")
+        else:  # Japanese: '・', full-width spaces and line breaks may sit between any two characters
+            parts.append(r"[\s・･·]*".join(re.escape(c) for c in tok))
+    return r"[\W_]*".join(parts)
+
+
+def _surface(nfkc: str, variant: str, key: _Key) -> tuple[str | None, int, int]:
+    """The matched words as written in the article (for evidence), respecting the key's case rule."""
+    pat = _pattern(variant)
+    if variant[:1].isascii() and variant[:1].isalnum():
+        pat = r"(?<![A-Za-z0-9])" + pat
+    if variant[-1:].isascii() and variant[-1:].isalnum():
+        pat += r"(?![A-Za-z0-9])"
+    for m in re.finditer(pat, nfkc, re.I):
+        word = m.group(0)
+        # OKTA in an all-capitals headline is Okta; 'okta' in running text is not required to be.
+        if key.case == "exact" and key.form not in re.findall(r"[A-Za-z0-9]+", word) and not (
+                word.isupper() and key.form[:1].isupper()):
+            continue
+        if key.case == "capital" and not any(c.isupper() for c in word):
+            continue
+        return word, m.start(), m.end()
+    return None, -1, -1
 
 
 def _widen_to_words(text: str, s: int, e: int) -> tuple[int, int]:
@@ -249,10 +347,11 @@ def _widen_to_words(text: str, s: int, e: int) -> tuple[int, int]:
 
 def _drop_overlapped(found: list[tuple[Match, int, int]]) -> list[Match]:
     """A name inside a longer matched name of another vendor is not a mention ('NTT' in 'NTTデータ')."""
+    spans = [(m.field, s, e, m.vendor) for m, s, e in found if s >= 0]
     keep = []
     for m, s, e in found:
-        if s >= 0 and any(o.field == m.field and o.vendor != m.vendor and os_ <= s and e <= oe and (oe - os_) > (e - s)
-                          for o, os_, oe in found if os_ >= 0):
+        if s >= 0 and any(f == m.field and v != m.vendor and os_ <= s and e <= oe and (oe - os_) > (e - s)
+                          for f, os_, oe, v in spans):
             continue
         keep.append(m)
     return keep

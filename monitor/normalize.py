@@ -1,9 +1,10 @@
 """Name and text normalisation shared by matching and detection.
 
 Text and names go through the same `fold()`: NFKC (full-width to half-width,
-㈱ to (株)), case folding, zero-width characters removed, `&` read as `and`,
-possessive 's dropped, and punctuation turned into spaces. Names additionally
-lose their legal form (株式会社, Inc., Co., Ltd., ...) wherever it stands.
+㈱ to (株)), case folding, zero-width characters and homoglyphs removed, `&`
+read as `and`, possessive 's dropped, and punctuation turned into spaces.
+Names additionally lose their legal form (株式会社, Inc., Co., Ltd., ...) wherever
+it stands, and generic tail words (Systems, Group, ホールディングス, ...).
 """
 
 from __future__ import annotations
@@ -20,11 +21,21 @@ _AMP = re.compile(r"\s*&\s*")
 # Everything that is not a letter, digit, CJK or the long-vowel mark becomes a space.
 _PUNCT = re.compile(r"[^\w\u3005\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
 _SPACES = re.compile(r"\s+")
+_CJK = "\u3005\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f"
+# 'ソニー・グループ' and 'ソニーグループ' are the same name: Japanese has no word spaces to keep.
+# (Only spaces and middle dots: '、' and '。' still separate words.)
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])[\\s・･·]+(?=[{_CJK}])")
 
 
-def fold(text: str) -> str:
-    """Normalise text for matching. Same function for article text and vendor names."""
+def fold(text: str, join_cjk: bool = False) -> str:
+    """Normalise text for matching. Same function for article text and vendor names.
+
+    join_cjk drops the spaces left between two Japanese characters (from ・, 　 or
+    line breaks); matching uses it for names and text alike.
+    """
     text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).translate(_HOMOGLYPHS)
+    if join_cjk:
+        text = _CJK_GAP.sub("", text)
     text = text.casefold()
     text = _AMP.sub(" and ", text)
     text = _APOS.sub("", text)
@@ -34,65 +45,77 @@ def fold(text: str) -> str:
 
 
 def fold_case_kept(text: str) -> str:
-    """As fold() but keeping case: for acronym and short-name checks."""
-    text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).translate(_HOMOGLYPHS)
-    return text
+    """NFKC without case folding: for acronym and short-name checks."""
+    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).translate(_HOMOGLYPHS)
 
 
-_JA_FORMS = ("株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "一般社団法人", "一般財団法人",
-             "公益社団法人", "公益財団法人", "独立行政法人", "国立大学法人", "学校法人", "医療法人",
-             "社会福祉法人", "特定非営利活動法人", "(株)", "(有)", "(同)", "株)", "(株", "(株)")
-_EN_FORMS = {"inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "llp",
-             "lp", "plc", "kk", "k k", "gmbh", "ag", "sa", "s a", "nv", "bv", "srl", "spa", "pte", "pty",
-             "oy", "ab", "as", "se", "sas", "sarl", "holdings inc", "the"}
-_TAIL_GENERIC = ("systems", "system", "group", "holdings", "holding", "hd", "hds", "ホールディングス", "グループ",
-                 "technologies", "technology", "solutions", "services", "international", "japan", "ジャパン")
+JA_FORMS = ("特定非営利活動法人", "一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "独立行政法人",
+            "国立大学法人", "地方独立行政法人", "社会福祉法人", "株式会社", "有限会社", "合同会社", "合資会社",
+            "合名会社", "学校法人", "医療法人", "宗教法人")
+# Standalone tokens left by (株), ㈱, (有), (同) after folding.
+_JA_FORM_TOKENS = {"株", "有", "同"}
+# Latin legal forms, stripped from the end of a name (repeatedly: 'xyz co ltd').
+EN_FORMS = {"inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "llp",
+            "lp", "plc", "kk", "k k", "gmbh", "ag", "sa", "s a", "nv", "n v", "bv", "b v", "srl", "spa", "s p a",
+            "pte", "pty", "oy", "oyj", "ab", "asa", "se", "sas", "sarl", "sl", "kg", "co kg", "bhd", "sdn bhd",
+            "l l c", "l p", "ltda"}
+# Generic words a registered name may carry that reports leave out ('Infosys McCamish Systems LLC').
+TAIL_GENERIC = ("systems", "system", "group", "holdings", "holding", "hd", "hds", "technologies", "technology",
+                "solutions", "services", "international", "japan", "ホールディングス", "ホールディング", "グループ",
+                "ジャパン", "システムズ")
 
 
 def strip_legal(folded: str) -> str:
-    """Remove legal forms at either end of a folded name (repeatedly: 'xyz co ltd')."""
+    """Remove legal forms from a folded name: Japanese ones anywhere, Latin ones at the end."""
     name = folded
-    for form in _JA_FORMS:
-        f = fold(form)
-        if len(f) > 1:
-            name = name.replace(f, " ")
-    tokens = [t for t in name.split() if t not in ("株", "有")]
+    for form in JA_FORMS:
+        name = name.replace(form, " ")
+    tokens = [t for t in name.split() if t not in _JA_FORM_TOKENS]
     changed = True
     while changed and len(tokens) > 1:
         changed = False
-        for n in (2, 1):
-            if len(tokens) > n and " ".join(tokens[-n:]) in _EN_FORMS:
+        for n in (3, 2, 1):
+            # 'AB & Company' is a name, not 'AB &' plus a legal form.
+            if len(tokens) > n and " ".join(tokens[-n:]) in EN_FORMS and tokens[-n - 1] not in ("and", "of"):
                 tokens = tokens[:-n]
                 changed = True
                 break
-            if len(tokens) > n and " ".join(tokens[:n]) in _EN_FORMS:
-                tokens = tokens[n:]
-                changed = True
-                break
+    # 'The Home Depot' -> 'home depot', but 'The Global Ltd.' stays 'the global'.
+    if len(tokens) > 2 and tokens[0] == "the":
+        tokens = tokens[1:]
     return " ".join(tokens).strip()
 
 
 def name_variants(name: str) -> set[str]:
-    """Folded forms under which a registered name may appear in text."""
-    folded = fold(name)
+    """Folded forms (join_cjk) under which a registered name may appear in text."""
+    folded = fold(name, join_cjk=True)
     base = strip_legal(folded)
     out = {v for v in (folded, base) if v}
-    # Generic tail words may be missing: 'Infosys McCamish Systems LLC' is reported as 'Infosys McCamish'.
-    cur = base
+    cur, removed = base, 0
     while True:
-        for tail in _TAIL_GENERIC:
-            if cur.endswith(" " + tail) or (is_cjk(tail[0]) and cur.endswith(tail) and len(cur) > len(tail) + 1):
+        for tail in TAIL_GENERIC:
+            if cur.endswith(" " + tail):
+                cur = cur[: -len(tail) - 1].strip()
+                break
+            if is_cjk(tail[0]) and cur.endswith(tail) and len(cur) > len(tail):
                 cur = cur[: -len(tail)].strip()
                 break
         else:
             break
-        if len(cur.replace(" ", "")) >= 4 and (" " in cur or is_cjk(cur[0]) or len(cur) >= 6):
+        # Keep what is still a name: several words, a Japanese name of 2+ characters, or one Latin word
+        # of 4+ letters (matched only when capitalised, see match.py).
+        removed += 1
+        # One Latin word is kept only when it lost a single tail word ('Sony Group' -> 'Sony', but
+        # 'Miami International Holdings' does not become 'Miami').
+        if " " in cur or (cur and is_cjk(cur[0]) and len(cur) >= 2) or (cur.isascii() and len(cur) >= 4
+                                                                          and removed == 1):
             out.add(cur)
         else:
             break
     # Mixed-script names lose their spaces in Japanese text ('LINE ヤフー' is written 'LINEヤフー').
-    if " " in base and not base.isascii():
-        out.add(base.replace(" ", ""))
+    for v in list(out):
+        if " " in v and not v.isascii():
+            out.add(v.replace(" ", ""))
     return {v for v in out if v}
 
 

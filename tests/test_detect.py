@@ -1,0 +1,127 @@
+"""Issue 3: breach detection: incident reports vs other news that names a vendor."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+from conftest import Entry, rss2
+
+from monitor.detect import BREACH_TERMS, assess, is_subject
+from monitor.match import Matcher
+from monitor.vendors import Vendor
+
+
+@pytest.mark.parametrize("term", ["不正アクセス", "情報漏えい", "漏洩", "流出", "ランサムウェア", "サイバー攻撃", "改ざん",
+                                  "誤送信", "breach", "ransomware", "unauthorized access", "exfiltrated",
+                                  "compromised", "data theft", "supply chain attack"])
+def test_issue_terms_are_in_the_lists(term):  # type: ignore[no-untyped-def]
+    assert term in BREACH_TERMS
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Okta confirms breach of support system", "Attackers used a stolen credential to view customer files."),
+    ("イセトーにランサムウェア攻撃", "株式会社イセトーはサーバーのデータが暗号化され、委託元の情報が流出したと発表した。"),
+    ("市立病院、患者情報をメール誤送信", "市立病院は患者約50人分の個人情報を含むメールを誤送信したと発表した。"),
+    ("Ticketmaster confirms data breach", "Live Nation said data was exfiltrated from a cloud database."),
+])
+def test_incident_reports_are_breaches(title, text):  # type: ignore[no-untyped-def]
+    assert assess(title, text).breach
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Okta launches new identity governance product", "Generally available today."),
+    ("Oracle reports cloud revenue growth in fourth quarter", "Quarterly earnings beat estimates."),
+    ("Microsoft named a Leader in the Magic Quadrant", "Analyst award for endpoint protection."),
+    ("NEC、セキュリティセミナーを開催", "NECはサイバー攻撃の最新動向を解説するセミナーを開催する。"),
+    ("富士通、量子コンピューターの研究成果を発表", "富士通はフォーラムで発表した。"),
+    ("Microsoft unveils Copilot features at Build conference", "New tools for developers."),
+])
+def test_business_news_naming_a_vendor_is_not_a_breach(title, text):  # type: ignore[no-untyped-def]
+    assert not assess(title, text).breach
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Sophos State of Ransomware report: recovery costs rise",
+     "A survey of IT leaders finds ransomware hit 59 percent of organisations."),
+    ("トレンドマイクロ、2024年ランサムウェア動向レポートを公開",
+     "国内のランサムウェア被害の傾向を分析したレポートを公開した。被害件数は増加傾向にある。"),
+    ("CrowdStrike 2024 Global Threat Report: breakout time drops",
+     "Adversaries move faster, with cloud intrusions up 75 percent year over year."),
+])
+def test_security_vendor_threat_trend_report_is_not_a_breach(title, text):  # type: ignore[no-untyped-def]
+    assert not assess(title, text).breach
+
+
+def test_denial_of_an_attack_is_not_a_breach():  # type: ignore[no-untyped-def]
+    assert not assess("江崎グリコ、基幹システム移行の障害で出荷停止",
+                      "基幹システムの切り替えに伴う障害でチルド製品の出荷を停止した。サイバー攻撃ではないとしている。").breach
+
+
+def test_title_weighs_more_than_body():  # type: ignore[no-untyped-def]
+    body = "The company mentioned a ransomware incident at a competitor last year."
+    in_title = assess("Ransomware attack hits the company", body)
+    in_body = assess("Company opens new office", body)
+    assert in_title.score > in_body.score
+
+
+@pytest.mark.parametrize("title,text", [
+    ("LINEヤフー、情報漏えい", "委託先であるNAVER Cloud社の再委託先のPCがマルウェアに感染した。"),
+    ("Target breach began with HVAC contractor credentials", "Attackers stole credentials from a contractor."),
+    ("Zellis customers hit by MOVEit data theft", "Staff data was stolen from payroll provider Zellis via MOVEit."),
+])
+def test_supply_chain_reports_are_flagged(title, text):  # type: ignore[no-untyped-def]
+    v = assess(title, text)
+    assert v.breach and v.supply_chain
+
+
+def test_direct_breach_is_not_flagged_supply_chain():  # type: ignore[no-untyped-def]
+    assert not assess("Okta confirms breach", "An attacker accessed Okta's support system.").supply_chain
+
+
+@pytest.mark.parametrize("title,text", [
+    ("LINEヤフー、不正アクセス事案の再発防止策を公表", "LINEヤフーは情報漏えい事案の調査結果と再発防止策を公表した。"),
+    ("UnitedHealth says Change Healthcare breach affected 100 million", "An updated count of people whose data was stolen."),
+    ("Infosys McCamish settles class action over ransomware attack", "A settlement of the lawsuits after the breach."),
+])
+def test_follow_ups_are_still_incident_news(title, text):  # type: ignore[no-untyped-def]
+    v = assess(title, text)
+    assert v.breach and v.follow_up
+
+
+def test_vendor_as_subject_vs_reporter():  # type: ignore[no-untyped-def]
+    m = Matcher([Vendor("CrowdStrike Holdings, Inc.", ("CrowdStrike",)), Vendor("Acme Hospital Group")])
+    title = "Hospital chain hit by ransomware"
+    text = "According to CrowdStrike, the attackers stayed hidden for weeks. Acme Hospital Group said data was stolen."
+    found = {x.vendor: x for x in m.match({"title": title, "summary": text})}
+    assert not is_subject(found["CrowdStrike Holdings, Inc."], title, text)
+    assert is_subject(found["Acme Hospital Group"], title, text)
+    assert assess(title, text).about_any(found.values(), title, text)
+
+
+def test_vendor_in_title_is_the_subject():  # type: ignore[no-untyped-def]
+    m = Matcher([Vendor("Okta Inc.", ("Okta",))])
+    (x,) = m.match({"title": "Okta confirms breach"})
+    assert is_subject(x, "Okta confirms breach")
+
+
+def test_run_alerts_only_when_a_matched_vendor_is_the_subject(project, httpserver):  # type: ignore[no-untyped-def]
+    now = datetime(2024, 6, 5, tzinfo=timezone.utc)
+    entries = [
+        Entry("Hospital chain hit by ransomware", "https://n.example/a",
+              "Researchers at Okta described the lure. The hospital said patient data was stolen.", "a", now),
+        Entry("Okta confirms breach of support system", "https://n.example/b",
+              "Attackers viewed files uploaded by customers.", "b", now),
+    ]
+    httpserver.expect_request("/rss").respond_with_data(rss2(entries), content_type="application/rss+xml")
+    project.configure([{"name": "news", "url": httpserver.url_for("/rss")}])
+    r = project.run("run", "--once")
+    assert r.exit_code == 0, r.output
+    alerts = [row["title"] for row in project.db().query(
+        "SELECT ar.title FROM alerts a JOIN articles ar ON ar.id = a.article_id")]
+    assert alerts == ["Okta confirms breach of support system"]
+    out = project.run("search", "hospital", "--json")
+    (row,) = json.loads(out.output)
+    assert row["breach"] is True and row["vendors"] == ["Okta Inc."]
+    assert row["matches"][0]["surface"] == "Okta" and row["matches"][0]["field"] == "summary"

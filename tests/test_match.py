@@ -1,0 +1,192 @@
+"""Issue 3: organisation-name matching, one test per case a security team meets in real notices."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from monitor.match import Matcher
+from monitor.vendors import Vendor, parse_vendors
+
+VENDORS = parse_vendors("""name,aliases,domains
+LY Corporation,LINEヤフー,lycorp.co.jp
+NAVER Cloud Corp.,,ncloud.com
+"Plume Design, Inc.",,
+"Perry Johnson & Associates, Inc.",,
+Infosys McCamish Systems LLC,,
+Kaseya Limited,,
+NEC Corporation,,
+"Box, Inc.",,box.com
+Zurich Insurance Group Ltd,,
+Change Healthcare Inc.,,
+株式会社イセトー,,isetoh.co.jp
+トヨタ自動車株式会社,トヨタ自動車,
+Sony Group Corporation,ソニー,
+株式会社アクセス,,
+Target Corporation,,
+株式会社コジマ,Kojima Co.,
+""")
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(VENDORS)
+
+
+def names(matcher: Matcher, title: str, summary: str = "", link: str = "") -> list[str]:
+    return [m.vendor for m in matcher.match({"title": title, "summary": summary}, link)]
+
+
+@pytest.mark.parametrize("text", ["株式会社イセトーにランサムウェア攻撃", "イセトー株式会社が発表", "(株)イセトーの事案",
+                                  "㈱イセトーの事案", "有限会社ではなく株式会社　イセトー"])
+def test_japanese_legal_form_before_or_after(matcher, text):  # type: ignore[no-untyped-def]
+    assert names(matcher, text) == ["株式会社イセトー"]
+
+
+@pytest.mark.parametrize("text", ["Kaseya Ltd. confirms attack", "KASEYA LIMITED statement", "Kaseya Co., Ltd. said"])
+def test_latin_legal_forms_are_ignored(matcher, text):  # type: ignore[no-untyped-def]
+    assert names(matcher, text) == ["Kaseya Limited"]
+
+
+def test_sha_suffix_after_a_foreign_name(matcher):  # type: ignore[no-untyped-def]
+    assert names(matcher, "NAVER Cloud社の委託先で不正アクセス") == ["NAVER Cloud Corp."]
+    assert names(matcher, "米Plume Design社の顧客データが流出") == ["Plume Design, Inc."]
+
+
+def test_full_width_and_half_width(matcher):  # type: ignore[no-untyped-def]
+    assert names(matcher, "ＬＩＮＥヤフーに不正アクセス") == ["LY Corporation"]
+    assert names(matcher, "ＮＡＶＥＲ　Ｃｌｏｕｄ社の委託先") == ["NAVER Cloud Corp."]
+
+
+def test_case_and_punctuation(matcher):  # type: ignore[no-untyped-def]
+    assert names(matcher, "PERRY JOHNSON & ASSOCIATES notifies patients") == ["Perry Johnson & Associates, Inc."]
+    assert names(matcher, "Perry-Johnson & Associates: breach") == ["Perry Johnson & Associates, Inc."]
+
+
+def test_ampersand_and_and(matcher):  # type: ignore[no-untyped-def]
+    m = matcher.match({"title": "Perry Johnson and Associates sued over breach"})
+    assert [x.vendor for x in m] == ["Perry Johnson & Associates, Inc."]
+    assert m[0].surface == "Perry Johnson and Associates"
+
+
+def test_registered_name_longer_than_the_text(matcher):  # type: ignore[no-untyped-def]
+    assert names(matcher, "Infosys McCamish hit by LockBit") == ["Infosys McCamish Systems LLC"]
+    assert names(matcher, "Sony confirms MOVEit breach") == ["Sony Group Corporation"]
+    assert names(matcher, "ソニーグループの従業員情報が流出") == ["Sony Group Corporation"]
+
+
+def test_possessive_and_hyphenation(matcher):  # type: ignore[no-untyped-def]
+    assert names(matcher, "Kaseya's VSA exploited") == ["Kaseya Limited"]
+    assert names(matcher, "Kaseya-VSA attack spreads") == ["Kaseya Limited"]
+
+
+@pytest.mark.parametrize("text", ["a new connection is necessary", "Necessary connections", "nec said"])
+def test_short_acronym_only_as_a_whole_word_in_its_case(matcher, text):  # type: ignore[no-untyped-def]
+    assert names(matcher, text) == []
+
+
+def test_acronym_matches_as_a_word(matcher):  # type: ignore[no-untyped-def]
+    assert names(matcher, "NEC discloses unauthorized access") == ["NEC Corporation"]
+
+
+@pytest.mark.parametrize("text", ["Xbox outage", "check your inbox", "a shared box folder was public",
+                                  "Dropbox breach"])
+def test_box_does_not_match_inside_words_or_in_lower_case(matcher, text):  # type: ignore[no-untyped-def]
+    assert names(matcher, text) == []
+
+
+def test_box_matches_as_a_name(matcher):  # type: ignore[no-untyped-def]
+    assert names(matcher, "Box discloses breach of support portal") == ["Box, Inc."]
+
+
+def test_one_word_name_in_lower_case_is_an_ordinary_word(matcher):  # type: ignore[no-untyped-def]
+    assert names(matcher, "Attackers target hospitals") == []
+    assert names(matcher, "Target settles breach claims") == ["Target Corporation"]
+
+
+def test_zurich_university_is_not_zurich_insurance(matcher):  # type: ignore[no-untyped-def]
+    assert names(matcher, "University of Zurich hit by cyberattack") == []
+    assert names(matcher, "Zurich Insurance investigates exposure") == ["Zurich Insurance Group Ltd"]
+
+
+def test_shared_word_in_another_order_is_not_the_name(matcher):  # type: ignore[no-untyped-def]
+    assert names(matcher, "Opinion: healthcare must change") == []
+    assert names(matcher, "Change Healthcare ransomware attack") == ["Change Healthcare Inc."]
+
+
+def test_a_longer_organisation_name_is_someone_else(matcher):  # type: ignore[no-untyped-def]
+    assert names(matcher, "Toyota halts plants after Kojima Industries is hit") == []
+    assert names(matcher, "Kojima said its stores are open") == ["株式会社コジマ"]
+
+
+def test_domain_in_text_and_in_link(matcher):  # type: ignore[no-untyped-def]
+    m = matcher.match({"title": "Notice", "summary": "See isetoh.co.jp for the statement"})
+    assert [(x.vendor, x.how, x.surface) for x in m] == [("株式会社イセトー", "domain", "isetoh.co.jp")]
+    assert names(matcher, "Notice", link="https://www.isetoh.co.jp/news/1") == ["株式会社イセトー"]
+    assert names(matcher, "Notice", link="https://isetoh.co.jp.evil.example/") == []
+
+
+def test_japanese_substring_without_spaces(matcher):  # type: ignore[no-untyped-def]
+    assert names(matcher, "トヨタ自動車の取引先にサイバー攻撃") == ["トヨタ自動車株式会社"]
+    assert names(matcher, "三菱製紙、イセトーへの委託で情報流出") == ["株式会社イセトー"]
+
+
+def test_japanese_no_false_hit_inside_longer_words(matcher):  # type: ignore[no-untyped-def]
+    # アクセス is a company, and also the word in 不正アクセス and アクセス権.
+    assert names(matcher, "サーバーに不正アクセス、アクセス権を見直し") == []
+    assert names(matcher, "株式会社アクセスが不正アクセスを公表") == ["株式会社アクセス"]
+    # ソニー inside ソニックウォール is not Sony.
+    assert names(matcher, "ソニックウォール製品の脆弱性") == []
+
+
+def test_every_match_says_why(matcher):  # type: ignore[no-untyped-def]
+    text = "米Plume Design社で情報流出"
+    (m,) = matcher.match({"title": text})
+    assert (m.vendor, m.matched, m.how, m.field, m.score) == ("Plume Design, Inc.", "Plume Design, Inc.", "name",
+                                                               "title", 100.0)
+    assert text[m.start:m.end] == m.surface == "Plume Design"
+
+
+def test_zero_width_and_homoglyphs_do_not_hide_a_name(matcher):  # type: ignore[no-untyped-def]
+    assert names(matcher, "Kase\u200bya breach") == ["Kaseya Limited"]
+    assert names(matcher, "Kаseya breach") == ["Kaseya Limited"]  # Cyrillic а
+
+
+def test_matching_is_linear_in_text_not_vendors():  # type: ignore[no-untyped-def]
+    vendors = [Vendor(f"Vendor{i:05d} Holdings") for i in range(20000)] + [Vendor("Okta Inc.")]
+    m = Matcher(vendors)
+    assert [x.vendor for x in m.match({"title": "Okta breach; Vendor00042 Holdings too"})] == [
+        "Okta Inc.", "Vendor00042 Holdings"]
+
+
+# ---------------------------------------------------------------------- through the CLI
+
+
+def test_cli_match_prints_vendor_evidence_and_verdict(project):  # type: ignore[no-untyped-def]
+    project.configure([{"name": "x", "url": "http://127.0.0.1:9/feed"}])
+    r = project.run("match", "ＮＡＶＥＲ　Ｃｌｏｕｄ社の委託先PCがマルウェア感染、LINEヤフーに不正アクセス")
+    assert r.exit_code == 0, r.output
+    assert "breach: yes" in r.output
+    assert "NAVER Cloud Corp." in r.output and "LY Corporation" in r.output
+    assert "supply chain: yes" in r.output
+
+
+def test_cli_match_json_has_why(project):  # type: ignore[no-untyped-def]
+    project.configure([{"name": "x", "url": "http://127.0.0.1:9/feed"}])
+    r = project.run("match", "Box discloses breach\nFiles in a shared box folder were exposed.", "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert data["breach"] is True
+    assert [(m["vendor"], m["how"], m["matched"], m["surface"], m["field"]) for m in data["matches"]] == [
+        ("Box Inc.", "name", "Box Inc.", "Box", "title")]
+    assert data["matches"][0]["start"] == 0 and data["matches"][0]["end"] == 3
+
+
+def test_cli_match_from_file_no_false_hits(project, tmp_path):  # type: ignore[no-untyped-def]
+    project.configure([{"name": "x", "url": "http://127.0.0.1:9/feed"}])
+    f = tmp_path / "notice.txt"
+    f.write_text("Xbox inbox outage\nA connection was necessary; okta-like words aside.", encoding="utf-8")
+    r = project.run("match", "--file", str(f))
+    assert r.exit_code == 0, r.output
+    assert "vendors: none" in r.output and "breach: no" in r.output
