@@ -62,7 +62,21 @@ def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def check_link_shape(url: str, *, allow_private: bool = False) -> tuple[str, str, int]:
+@dataclass(frozen=True, slots=True)
+class LinkPolicy:
+    """Where feed-supplied links may point (when the source does not set allow_private_links).
+
+    Tests narrow the exemption to exactly one loopback address; production keeps the defaults.
+    """
+    ports: frozenset[int] = frozenset({80, 443})
+    public: frozenset[str] = frozenset()  # addresses to treat as public (tests only)
+
+
+DEFAULT_POLICY = LinkPolicy()
+
+
+def check_link_shape(url: str, *, allow_private: bool = False,
+                     policy: LinkPolicy = DEFAULT_POLICY) -> tuple[str, str, int]:
     """Refuse a feed-supplied URL before any I/O. Returns (scheme, host, port)."""
     if any(c in url for c in "\\\r\n\t\x00 "):
         raise BlockedURL(f"refused link {url[:200]!r}: whitespace or backslash in URL")
@@ -81,12 +95,14 @@ def check_link_shape(url: str, *, allow_private: bool = False) -> tuple[str, str
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError:
         raise BlockedURL(f"refused link {url[:200]!r}: bad port") from None
-    if not allow_private and port not in (80, 443):
-        raise BlockedURL(f"refused link {url[:200]!r}: port {port} (only 80 and 443 for feed links)")
+    if not allow_private and port not in policy.ports:
+        allowed = ", ".join(map(str, sorted(policy.ports)))
+        raise BlockedURL(f"refused link {url[:200]!r}: port {port} (only {allowed} for feed links)")
     return scheme, host, port
 
 
-async def resolve_public(host: str, port: int, *, allow_private: bool) -> str:
+async def resolve_public(host: str, port: int, *, allow_private: bool,
+                         policy: LinkPolicy = DEFAULT_POLICY) -> str:
     """Resolve host; refuse if any address is not public. Returns the address to pin."""
     loop = asyncio.get_running_loop()
     try:
@@ -98,7 +114,7 @@ async def resolve_public(host: str, port: int, *, allow_private: bool) -> str:
         raise FetchError(f"cannot resolve {host}")
     if not allow_private:
         for a in addrs:
-            if not _is_public(ipaddress.ip_address(a.split("%")[0])):
+            if a not in policy.public and not _is_public(ipaddress.ip_address(a.split("%")[0])):
                 raise BlockedURL(f"refused link to {host}: resolves to non-public address {a}")
     return addrs[0]
 
@@ -106,8 +122,10 @@ async def resolve_public(host: str, port: int, *, allow_private: bool) -> str:
 class Fetcher:
     """One per cycle. Use inside a running event loop."""
 
-    def __init__(self, limits: Limits = Limits(), user_agent: str = USER_AGENT):
+    def __init__(self, limits: Limits = Limits(), user_agent: str = USER_AGENT,
+                 policy: LinkPolicy = DEFAULT_POLICY):
         self.limits = limits
+        self.policy = policy
         self._client = httpx.AsyncClient(
             trust_env=False,  # HTTP(S)_PROXY must not redirect our fetches
             follow_redirects=False,
@@ -147,8 +165,8 @@ class Fetcher:
         for _hop in range(self.limits.max_redirects + 1):
             target, extra_headers, extensions = url, {}, {}
             if not req.trusted:
-                scheme, host, port = check_link_shape(url, allow_private=req.allow_private)
-                ip = await resolve_public(host, port, allow_private=req.allow_private)
+                scheme, host, port = check_link_shape(url, allow_private=req.allow_private, policy=self.policy)
+                ip = await resolve_public(host, port, allow_private=req.allow_private, policy=self.policy)
                 if not req.allow_private:
                     # Pin the checked address so a second DNS answer cannot differ (rebinding).
                     target = _with_host(url, ip)
@@ -198,9 +216,10 @@ def _short(url: str) -> str:
     return url if len(url) <= 120 else url[:117] + "..."
 
 
-async def fetch_many(requests: list[Request], limits: Limits = Limits()) -> list[Response | FetchError]:
+async def fetch_many(requests: list[Request], limits: Limits = Limits(),
+                     policy: LinkPolicy = DEFAULT_POLICY) -> list[Response | FetchError]:
     """Fetch concurrently; each result is a Response or the FetchError for that request."""
-    async with Fetcher(limits) as fetcher:
+    async with Fetcher(limits, policy=policy) as fetcher:
         async def one(r: Request) -> Response | FetchError:
             try:
                 return await fetcher.get(r)

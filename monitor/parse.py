@@ -15,7 +15,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from .errors import ParseError, UnsafeXML
 from .textutil import clip, decode, html_to_text, iso, parse_date
@@ -56,6 +56,51 @@ def refuse_entity_doctype(body: bytes) -> None:
     subset = head[m.end(): end if end >= 0 else len(head)]
     if _ENTITY.search(subset):
         raise UnsafeXML("feed declares XML entities in its DOCTYPE (refused: entity expansion / XXE risk)")
+    # feedparser re-declares every <!ENTITY> it finds before the first element, wherever it sits
+    # (after a "]>" inside a comment, say); its lenient parser then expands them without limit.
+    first_element = _FIRST_ELEMENT.search(head)
+    prolog = head[: first_element.start() if first_element else len(head)]
+    if _ENTITY.search(prolog) or _expat_declares_entities(head):
+        raise UnsafeXML("feed declares XML entities in its DOCTYPE (refused: entity expansion / XXE risk)")
+
+
+_FIRST_ELEMENT = re.compile(rb"<\w")
+
+
+class _PrologEnd(Exception):
+    pass
+
+
+def _expat_declares_entities(head: bytes) -> bool:
+    """Ask expat itself (comments, quoted ']>' and all) whether the prolog declares an entity.
+    Stops at the root element, so nothing is ever expanded or fetched."""
+    from xml.parsers import expat
+
+    found = []
+
+    def entity(*_args: Any) -> None:
+        found.append(True)
+        raise _PrologEnd
+
+    def root(*_args: Any) -> None:
+        raise _PrologEnd
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.EntityDeclHandler = entity
+    parser.StartElementHandler = root
+    try:
+        parser.Parse(head, True)
+    except (_PrologEnd, expat.ExpatError, ValueError):
+        pass
+    return bool(found)
+
+
+def feedparser_bytes(body: bytes, content_type: str) -> bytes:
+    """The UTF-8 bytes feedparser will parse (it decodes UTF-16/32, declared and detected charsets first)."""
+    from feedparser.encodings import convert_to_utf8
+
+    return convert_to_utf8({"content-type": content_type or "application/xml"}, body[:1_000_000], {})
 
 
 # ---------------------------------------------------------------- workers (run in the pool)
@@ -79,6 +124,8 @@ def parse_feed(body: bytes, content_type: str, base_url: str, max_items: int) ->
     import feedparser
 
     refuse_entity_doctype(body)
+    # A UTF-16 or UTF-7 document hides "<!ENTITY" from a byte search: check what feedparser will see too.
+    refuse_entity_doctype(feedparser_bytes(body, content_type))
     # Bytes go in wrapped: feedparser.parse(bytes) first tries the body as a *path or URL*.
     d = feedparser.parse(
         io.BytesIO(body),
@@ -102,19 +149,39 @@ def parse_feed(body: bytes, content_type: str, base_url: str, max_items: int) ->
         summary = e.get("summary") or ""
         if not summary and e.get("content"):
             summary = e["content"][0].get("value", "")
+        title = clip(html_to_text(e.get("title") or ""), MAX_TITLE)
+        if not title and not link:
+            continue  # a fragment (a feed cut off mid-item): nothing to show or to dedupe on
         items.append(Item(
-            title=clip(html_to_text(e.get("title") or ""), MAX_TITLE),
+            title=title,
             link=clip(link, 2000),
             guid=clip((e.get("id") or "").strip(), 1000),
             published=_entry_date(e),
             summary=clip(html_to_text(summary[: MAX_SUMMARY * 4]), MAX_SUMMARY),
         ))
+    if entries and not items and bozo is not None and not benign:
+        raise ParseError(f"malformed feed with no complete item: {_bozo_text(bozo)}")
     warning = None if bozo is None or benign else f"malformed feed, recovered: {_bozo_text(bozo)}"
     return Parsed(tuple(items), warning)
 
 
 def _bozo_text(exc: BaseException) -> str:
     return clip(f"{type(exc).__name__}: {exc}".replace("\n", " "), 200)
+
+
+_WHITESPACE = re.compile(r"\s")
+
+
+def _soup(text: str) -> Any:
+    import warnings
+
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+
+    # Sites serve XHTML and odd fragments as text/html; bs4's advice about that is noise in our logs.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(text, "lxml")
 
 
 def _select_value(node: Any, spec: str | None, base_url: str) -> str:
@@ -129,16 +196,16 @@ def _select_value(node: Any, spec: str | None, base_url: str) -> str:
         value = target.get(attr.strip()) or ""
         if isinstance(value, list):
             value = " ".join(value)
-        return urljoin(base_url, value.strip()) if attr.strip() in ("href", "src") else value.strip()
+        if attr.strip() in ("href", "src"):
+            # Hand-made CMS pages leave spaces inside hrefs; browsers send them percent-encoded.
+            return urljoin(base_url, _WHITESPACE.sub(lambda m: quote(m.group()), value.strip()))
+        return value.strip()
     return " ".join(target.get_text(" ", strip=True).split())
 
 
 def parse_html_list(body: bytes, content_type: str, base_url: str, spec: dict[str, str | None],
                     max_items: int) -> Parsed:
-    from bs4 import BeautifulSoup
-
-    text = decode(body, content_type, is_html=True)
-    soup = BeautifulSoup(text, "lxml")
+    soup = _soup(decode(body, content_type, is_html=True))
     base_tag = soup.find("base", href=True)
     base = urljoin(base_url, base_tag["href"]) if base_tag else base_url
     items = []
@@ -174,6 +241,17 @@ def _scalar(v: Any) -> str:
     return str(v).strip()
 
 
+def _field(row: Any, spec: str | None) -> str:
+    """'victim|post_title': the first alternative with a non-empty value (APIs rename fields);
+    'description+domain': the non-empty values of several paths, joined."""
+    for alternative in (spec or "").split("|"):
+        parts = [_scalar(_path(row, p.strip())) for p in alternative.split("+") if p.strip()]
+        value = "\n".join(p for p in parts if p)
+        if value:
+            return value
+    return ""
+
+
 def parse_json_api(body: bytes, content_type: str, base_url: str, spec: dict[str, str | None],
                    max_items: int) -> Parsed:
     try:
@@ -188,14 +266,14 @@ def parse_json_api(body: bytes, content_type: str, base_url: str, spec: dict[str
     for row in rows[:max_items]:
         if not isinstance(row, dict):
             continue
-        title = html_to_text(_scalar(_path(row, spec["title"])))
+        title = html_to_text(_field(row, spec["title"]))
         if not title:
             continue
-        link = _scalar(_path(row, spec.get("link"))) if spec.get("link") else ""
+        link = _field(row, spec.get("link"))
         if link:
             link = urljoin(base_url, link)
-        date = parse_date(_scalar(_path(row, spec.get("date")))) if spec.get("date") else None
-        summary = html_to_text(_scalar(_path(row, spec.get("summary")))) if spec.get("summary") else ""
+        date = parse_date(_field(row, spec.get("date")))
+        summary = html_to_text(_field(row, spec.get("summary")))
         items.append(Item(title=clip(title, MAX_TITLE), link=clip(link, 2000), guid="",
                           published=iso(date), summary=clip(summary, MAX_SUMMARY)))
     return Parsed(tuple(items))
@@ -208,9 +286,7 @@ def extract_article(body: bytes, content_type: str) -> str:
     """Main text of a linked notice: HTML (navigation and scripts dropped) or PDF."""
     if body[:5] == b"%PDF-" or "pdf" in (content_type or "").lower():
         return _pdf_text(body)
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(decode(body, content_type, is_html=True), "lxml")
+    soup = _soup(decode(body, content_type, is_html=True))
     for tag in soup(_NOISE):
         tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
