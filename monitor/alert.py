@@ -11,6 +11,7 @@ import logging
 import os
 import random
 import re
+import socket
 import sys
 import time
 from dataclasses import dataclass
@@ -39,9 +40,48 @@ AUTH_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "
                "no_service", "team_disabled"}
 
 
+SECRET_ENV = ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL")
+
+
 def redact(text: str) -> str:
-    """Remove Slack tokens and webhook URLs from anything we log or store."""
-    return _SECRET.sub("[redacted]", text)
+    """Remove Slack tokens and webhook URLs from anything we log or store.
+
+    The pattern catches real tokens and hooks.slack.com URLs; the values of the
+    secret environment variables are removed too, whatever they look like (a
+    webhook behind a proxy, a GovSlack URL, a test stand-in).
+    """
+    text = _SECRET.sub("[redacted]", text)
+    for name in SECRET_ENV:
+        value = os.environ.get(name, "").strip()
+        if len(value) >= 8:
+            text = text.replace(value, "[redacted]")
+            # The secret part of a webhook URL also appears on its own (urllib errors name the path).
+            path = urlsplit(value).path if "://" in value else ""
+            if len(path) >= 8:
+                text = text.replace(path, "[redacted]")
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """slack-sdk logs the webhook URL at DEBUG ("Sending a request - url: ..."): scrub every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is the logging module's problem, not a reason to leak
+            message = str(record.msg)
+        clean = redact(message)
+        if clean != message or record.args:
+            record.msg, record.args = clean, None
+        return True
+
+
+def slack_logger() -> logging.Logger:
+    """The logger handed to slack-sdk clients: theirs would log secrets unfiltered."""
+    logger = logging.getLogger("monitor.slack")
+    if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+        logger.addFilter(RedactingFilter())
+    return logger
 
 
 def escape(text: str) -> str:
@@ -70,13 +110,26 @@ def safe_url(url: str) -> str | None:
     return quote(url, safe=":/?#[]@!$'()*+,;=%&~-._")
 
 
+URL_MAX = 1500
+
+
 def link(url: str, label: str, limit: int = 500) -> str:
-    """A link we build ourselves: the label escaped with any | removed; plain escaped text if unsafe."""
+    """A link we build ourselves: the label escaped with any | removed; plain escaped text if unsafe.
+
+    Over-long URLs are not linked either: a section cut at 3000 characters must never
+    end inside `<url|label>`.
+    """
     label_esc = truncate(escape(label.replace("|", "¦")), limit)
     target = safe_url(url)
-    if target is None:
+    if target is None or len(target) > URL_MAX:
         return label_esc
-    return f"<{target}|{label_esc}>"
+    # Slack decodes &amp; everywhere in mrkdwn, inside <...> too: a bare & is left to its parser's mercy.
+    return f"<{target.replace('&', '&amp;')}|{label_esc}>"
+
+
+def shown_url(url: str, limit: int = 300) -> str:
+    """A URL we will not link (javascript:, data:, too long), as escaped plain text for the analyst."""
+    return truncate(escape("".join(ch if ch.isprintable() else "?" for ch in (url or "").strip())), limit)
 
 
 def owner_mention(owner: str) -> str:
@@ -125,23 +178,34 @@ class Sent:
 
 @dataclass(frozen=True, slots=True)
 class Retry:
+    """Not delivered, and we know it (429, connection refused): send again later."""
     error: str
     after: float | None = None  # seconds, from Retry-After
+    rate_limited: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Permanent:
+    """Slack refused the message for a reason retrying cannot fix: the operator must act."""
     error: str
     auth: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Unknown:
-    """The request may have reached Slack (timeout, dropped connection): reconcile before resending."""
+    """The request may have reached Slack (timeout, dropped connection, 5xx): reconcile before resending."""
     error: str
 
 
 Outcome = Sent | Retry | Permanent | Unknown
+
+
+class HistoryUnavailable(LookupError):
+    """conversations.history could not be read. `permanent`: it never will be (missing scope, ...)."""
+
+    def __init__(self, message: str, permanent: bool = False):
+        self.permanent = permanent
+        super().__init__(message)
 
 
 class Sender(Protocol):
@@ -162,10 +226,8 @@ class ConsoleSender:
 
     def __init__(self, stream: Any = None):
         self.stream = stream or sys.stdout
-        self._n = 0
 
     def send(self, channel: str, message: Message, alert_id: int, thread_ts: str | None) -> Outcome:
-        self._n += 1
         print(message.console, file=self.stream, flush=True)
         return Sent(ts=f"console-{alert_id}")
 
@@ -174,7 +236,8 @@ class ConsoleSender:
 
 
 class CappedRateLimitHandler:
-    """RateLimitErrorRetryHandler sleeps for any Retry-After; this one refuses waits over `cap`."""
+    """RateLimitErrorRetryHandler sleeps for any Retry-After (an hour, a day); this one refuses waits over
+    `cap`, so the alert stays pending for the next cycle instead of blocking the run."""
 
     def __new__(cls, cap: float, max_retry_count: int = 2) -> Any:
         from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
@@ -183,27 +246,34 @@ class CappedRateLimitHandler:
             def _can_retry(self, *, state, request, response=None, error=None) -> bool:  # type: ignore[no-untyped-def]
                 if response is None or response.status_code != 429:
                     return False
-                return _retry_after(response.headers) <= cap
+                return retry_after(response.headers) <= cap
 
             def prepare_for_next_attempt(self, *, state, request, response=None, error=None) -> None:  # type: ignore[no-untyped-def]
                 if response is None:
                     raise error  # type: ignore[misc]
                 state.next_attempt_requested = True
-                time.sleep(min(cap, _retry_after(response.headers)) + random.random() * 0.2)
+                time.sleep(min(cap, retry_after(response.headers)) + random.random() * 0.2)
                 state.increment_current_attempt()
 
         return _Handler(max_retry_count=max_retry_count)
 
 
-def _retry_after(headers: dict[str, Any]) -> float:
-    for k, v in (headers or {}).items():
+def retry_after(headers: Any) -> float:
+    """Retry-After in seconds (slack-sdk hands headers over as str or [str]); 1 when absent or unreadable."""
+    for k, v in dict(headers or {}).items():
         if k.lower() == "retry-after":
             v = v[0] if isinstance(v, list) else v
             try:
-                return float(v)
+                return max(0.0, float(v))
             except (TypeError, ValueError):
                 return 1.0
     return 1.0
+
+
+def _not_sent(error: BaseException) -> bool:
+    """Errors that prove the request never reached Slack: nothing to reconcile."""
+    reason = getattr(error, "reason", error)  # urllib wraps connect errors in URLError
+    return isinstance(reason, (ConnectionRefusedError, socket.gaierror))
 
 
 class SlackSender:
@@ -214,7 +284,7 @@ class SlackSender:
     def __init__(self, token: str, base_url: str | None, timeout: float, max_retry_after: float):
         from slack_sdk import WebClient
 
-        kwargs: dict[str, Any] = {"token": token, "timeout": int(max(1, timeout)),
+        kwargs: dict[str, Any] = {"token": token, "timeout": int(max(1, timeout)), "logger": slack_logger(),
                                   # Not the default ConnectionErrorRetryHandler: it re-POSTs after Slack
                                   # may already have the message, which doubles the alert.
                                   "retry_handlers": [CappedRateLimitHandler(max_retry_after)]}
@@ -228,7 +298,7 @@ class SlackSender:
 
         args: dict[str, Any] = {
             "channel": channel, "text": message.text, "blocks": list(message.blocks),
-            "unfurl_links": False, "unfurl_media": False,
+            "unfurl_links": False, "unfurl_media": False, "link_names": False,
             "metadata": {"event_type": EVENT_TYPE, "event_payload": {"alert_id": alert_id}},
         }
         if thread_ts:
@@ -237,9 +307,10 @@ class SlackSender:
             resp = self.client.chat_postMessage(**args)
         except SlackApiError as e:
             return _classify(e.response.status_code, e.response.data, e.response.headers)
-        except (TimeoutError, ConnectionError, OSError) as e:
-            # Includes socket timeouts and resets: Slack may have the message.
-            return Unknown(redact(f"{type(e).__name__}: {e}")[:300])
+        except OSError as e:
+            # TimeoutError (not SlackApiError!), resets, RemoteDisconnected: Slack may have the message.
+            detail = redact(f"{type(e).__name__}: {e}")[:300]
+            return Retry(detail) if _not_sent(e) else Unknown(detail)
         return Sent(ts=str(resp.get("ts", "")))
 
     def find_sent(self, channel: str, alert_id: int, oldest: float, thread_ts: str | None = None) -> str | None:
@@ -247,7 +318,7 @@ class SlackSender:
         from slack_sdk.errors import SlackApiError
 
         cursor = None
-        for _page in range(5):
+        for _page in range(10):
             try:
                 if thread_ts:
                     resp = self.client.conversations_replies(channel=channel, ts=thread_ts, oldest=f"{oldest:.6f}",
@@ -255,8 +326,12 @@ class SlackSender:
                 else:
                     resp = self.client.conversations_history(channel=channel, oldest=f"{oldest:.6f}",
                                                              include_all_metadata=True, limit=200, cursor=cursor)
-            except (SlackApiError, TimeoutError, OSError) as e:
-                raise LookupError(redact(str(e))[:200]) from None
+            except SlackApiError as e:
+                error = (e.response.data or {}).get("error") if isinstance(e.response.data, dict) else None
+                raise HistoryUnavailable(f"{error or 'HTTP ' + str(e.response.status_code)}",
+                                         permanent=error in PERMANENT_ERRORS) from None
+            except OSError as e:
+                raise HistoryUnavailable(redact(f"{type(e).__name__}: {e}")[:200]) from None
             for msg in resp.get("messages", []) or []:
                 meta = msg.get("metadata") or {}
                 if meta.get("event_type") == EVENT_TYPE and \
@@ -269,13 +344,19 @@ class SlackSender:
 
 
 def _classify(status: int, data: Any, headers: Any) -> Outcome:
+    """An answer from chat.postMessage that slack-sdk turned into SlackApiError."""
     error = (data or {}).get("error") if isinstance(data, dict) else None
+    error = redact(str(error))[:200] if error else None
+    if error and error.startswith("Received a response in a non-JSON format"):
+        # Something between us and Slack answered (a proxy, a captive portal): whether Slack got it is unknown.
+        return Unknown(f"HTTP {status}: not a Slack answer")
     if status == 429 or error == "ratelimited":
-        return Retry("rate limited (429)", after=_retry_after(headers or {}))
+        return Retry("rate limited (429)", after=retry_after(headers), rate_limited=True)
     if error in PERMANENT_ERRORS:
         return Permanent(f"Slack refused the message: {error}", auth=error in AUTH_ERRORS)
-    if status >= 500:
-        return Retry(f"Slack answered HTTP {status}")
+    if status >= 500 or error in ("fatal_error", "internal_error", "request_timeout", "service_unavailable"):
+        # "It's possible some aspect of the operation succeeded before the error was raised" (fatal_error).
+        return Unknown(f"Slack answered HTTP {status}" + (f" ({error})" if error else ""))
     return Retry(f"Slack error: {error or 'HTTP ' + str(status)}")
 
 
@@ -287,27 +368,27 @@ class WebhookSender:
     def __init__(self, url: str, timeout: float, max_retry_after: float):
         from slack_sdk.webhook import WebhookClient
 
-        self.client = WebhookClient(url, timeout=int(max(1, timeout)),
+        self.client = WebhookClient(url, timeout=int(max(1, timeout)), logger=slack_logger(),
                                     retry_handlers=[CappedRateLimitHandler(max_retry_after)])
 
     def send(self, channel: str, message: Message, alert_id: int, thread_ts: str | None) -> Outcome:
         try:
             resp = self.client.send(text=message.text, blocks=list(message.blocks),
                                     unfurl_links=False, unfurl_media=False)
-        except (TimeoutError, ConnectionError, OSError) as e:
+        except OSError as e:
             # A webhook cannot be reconciled: resending risks a duplicate, not resending risks a loss.
             # We prefer a duplicate to a lost breach alert.
             return Retry(redact(f"{type(e).__name__}: {e}")[:300])
-        # WebhookClient.send() does not raise on 4xx/5xx/429.
+        # WebhookClient.send() does not raise on 4xx/5xx/429: the status code is the only signal.
         if resp.status_code == 200:
             return Sent(ts=f"webhook-{alert_id}")
-        body = (resp.body or "").strip()
+        body = redact((resp.body or "").strip())[:100]
         if resp.status_code == 429:
-            return Retry("rate limited (429)", after=_retry_after(resp.headers or {}))
+            return Retry("rate limited (429)", after=retry_after(resp.headers), rate_limited=True)
         if resp.status_code >= 500:
             return Retry(f"webhook answered HTTP {resp.status_code}")
         if body in PERMANENT_ERRORS or resp.status_code in (400, 403, 404, 410):
-            return Permanent(f"webhook refused the message: HTTP {resp.status_code} {redact(body)[:100]}",
+            return Permanent(f"webhook refused the message: HTTP {resp.status_code} {body}".strip(),
                              auth=resp.status_code in (403, 404, 410))
         return Retry(f"webhook answered HTTP {resp.status_code}")
 

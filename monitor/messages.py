@@ -5,7 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from .alert import Message, context, escape, fields, finish, header, link, owner_mention, section, truncate
+from .alert import (
+    SECTION_MAX,
+    TEXT_MAX,
+    URL_MAX,
+    Message,
+    context,
+    escape,
+    fields,
+    finish,
+    header,
+    link,
+    owner_mention,
+    safe_url,
+    section,
+    shown_url,
+    truncate,
+)
 from .match import Match
 from .vendors import Vendor, supply_chain
 
@@ -39,17 +55,30 @@ def _evidence(m: Match) -> str:
     return f"{how} “{m.matched}” as “{m.surface}” in {m.field}{score}"
 
 
+@dataclass(frozen=True, slots=True)
+class IncidentRef:
+    """The incident an alert belongs to, as the message tells it."""
+    id: int
+    first_title: str = ""  # title of the incident's first report; empty when this report opens it
+    report_no: int = 1
+    reason: str = ""
+    follow_up: bool = False
+
+
 def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict[str, Vendor],
-                    incident_id: int | None = None, follow_up_of: str | None = None) -> Message:
+                    alert_id: int | None = None, incident: IncidentRef | None = None) -> Message:
+    """An alert for one breach report. Every string from the feed is escaped before it is truncated."""
     vendors = [by_name[m.vendor] for m in matches if m.vendor in by_name]
     vendors.sort(key=lambda v: CRIT_RANK.get(v.criticality, 9))
     names = ", ".join(v.name for v in vendors)
     top = vendors[0] if vendors else None
     icon = _CRIT_ICON.get(top.criticality, "") if top else ""
+    joined = incident is not None and incident.report_no > 1
     kind = "Supply-chain breach report" if facts.supply_chain else "Breach report"
-    if follow_up_of:
-        kind = "Follow-up"
+    if joined:
+        kind = "Follow-up" if incident.follow_up else "Another report"
     blocks = [header(f"{icon} {kind}: {names}".strip())]
+    target = safe_url(facts.link)
     title_link = link(facts.link, facts.title or "(untitled)", 1000)
     blocks.append(section(f"*{title_link}*"))
     if facts.summary:
@@ -70,25 +99,39 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
         if v.notes:
             notes.append(f"{escape(v.name)}: {escape(v.notes)}")
     if facts.supply_chain:
-        notes.append("Entry point was a contractor / 委託先 (supply-chain report)")
-    if follow_up_of:
-        notes.append(f"Follow-up to incident #{incident_id}: {escape(follow_up_of)}")
-    elif incident_id is not None:
-        notes.append(f"Incident #{incident_id}")
+        notes.append("Supply-chain report: the entry point was a contractor / 委託先")
+    if target is None and facts.link:
+        notes.append(f"Link not clickable (not an http(s) URL): {shown_url(facts.link)}")
+    if incident is not None:
+        if joined:
+            notes.append(f"Incident #{incident.id}, report {incident.report_no}: "
+                         f"{truncate(escape(incident.first_title), 300)} ({escape(incident.reason)})")
+        else:
+            notes.append(f"Incident #{incident.id} (new)")
     if facts.terms:
         notes.append("Breach terms: " + escape(", ".join(facts.terms[:8])))
+    if alert_id is not None:
+        notes.append(f"Alert #{alert_id} · wrong vendor? `monitor feedback {alert_id} --false-positive`")
     if notes:
         blocks.append(context("\n".join(notes)))
     text = f"{kind} naming {escape(names)}: {escape(facts.title)}"
-    url = facts.link if link(facts.link, "x").startswith("<") else ""
-    if url:
-        text += f" {link(url, 'link')}"
-    console = _console(kind, facts, vendors, matches, by_name, incident_id, follow_up_of)
+    if joined:
+        text = f"{kind} on incident #{incident.id} ({escape(incident.first_title)}) naming {escape(names)}: " \
+               f"{escape(facts.title)}"
+    text = truncate(text, TEXT_MAX - URL_MAX - 10)
+    if target is not None and len(target) <= URL_MAX:
+        text += f" {link(facts.link, 'link')}"
+    console = _console(kind, facts, vendors, matches, by_name, alert_id, incident)
     return finish(text, blocks, console)
 
 
+def _printable(text: str) -> str:
+    # Terminal escape sequences in feed text must not reach the operator's terminal.
+    return "".join(ch if ch == "\n" or ch.isprintable() else "?" for ch in text)
+
+
 def _console(kind: str, facts: ArticleFacts, vendors: list[Vendor], matches: Sequence[Match],
-             by_name: dict[str, Vendor], incident_id: int | None, follow_up_of: str | None) -> str:
+             by_name: dict[str, Vendor], alert_id: int | None, incident: IncidentRef | None) -> str:
     lines = [f"=== {kind}: {', '.join(v.name for v in vendors)}",
              f"    {facts.title}",
              f"    {facts.link or '(no link)'}",
@@ -103,10 +146,13 @@ def _console(kind: str, facts: ArticleFacts, vendors: list[Vendor], matches: Seq
         lines.append(f"    why: {m.vendor}: {_evidence(m)}")
     if facts.supply_chain:
         lines.append("    supply chain: entry point was a contractor / 委託先")
-    if incident_id is not None:
-        lines.append(f"    incident #{incident_id}" + (f" (follow-up to: {follow_up_of})" if follow_up_of else ""))
-    # Terminal escape sequences in feed text must not reach the operator's terminal.
-    return "".join(ch if ch in "\n" or ch.isprintable() else "?" for ch in "\n".join(lines))
+    if incident is not None:
+        more = f", report {incident.report_no}: {incident.first_title} ({incident.reason})" \
+            if incident.report_no > 1 else " (new)"
+        lines.append(f"    incident #{incident.id}{more}")
+    if alert_id is not None:
+        lines.append(f"    alert #{alert_id} (wrong? monitor feedback {alert_id} --false-positive)")
+    return _printable("\n".join(lines))
 
 
 def health_message(source: str, url: str, failures: int, error: str, recovered: bool = False,
@@ -122,21 +168,29 @@ def health_message(source: str, url: str, failures: int, error: str, recovered: 
         title = f"⚠️ Source failing: {source}"
         body = (f"*{escape(source)}* failed {failures} times in a row. Breach news from it is not being "
                 f"seen.\nLast error: {escape(error)}\n{escape(url)}")
-    console = f"=== {title}\n    {error or url}"
+    console = _printable(f"=== {title}\n    {error or url}")
     return finish(f"{escape(title)}", [header(title), section(body)], console)
 
 
-def digest_message(items: list[tuple[str, str, str, str]]) -> Message:
-    """items: (vendor, title, link, source) for low-criticality alerts of the day."""
-    blocks = [header(f"Daily digest: {len(items)} low-criticality vendor reports")]
-    lines = [f"• *{escape(v)}*: {link(u, t, 300)} ({escape(s)})" for v, t, u, s in items]
+DIGEST_MAX_ITEMS = 40  # keeps one digest within 50 blocks even with 1,500-character URLs
+
+
+def digest_message(items: list[tuple[int, str, str, str, str]], part: int = 1, parts: int = 1) -> Message:
+    """items: (alert id, vendor, title, link, source) of held low-criticality alerts, at most DIGEST_MAX_ITEMS."""
+    if len(items) > DIGEST_MAX_ITEMS:
+        raise ValueError(f"a digest holds at most {DIGEST_MAX_ITEMS} items, got {len(items)}")
+    of = f" (part {part} of {parts})" if parts > 1 else ""
+    title = f"Daily digest: {len(items)} low-criticality vendor report{'s' if len(items) != 1 else ''}{of}"
+    blocks = [header(title)]
+    lines = [f"• *{escape(v)}*: {link(u, t, 300)} ({escape(s)}) · alert #{i}" for i, v, t, u, s in items]
     chunk: list[str] = []
     for line in lines:
-        if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
+        if chunk and sum(len(x) + 1 for x in chunk) + len(line) > SECTION_MAX - 100:
             blocks.append(section("\n".join(chunk)))
             chunk = []
         chunk.append(line)
     if chunk:
         blocks.append(section("\n".join(chunk)))
-    console = "=== Daily digest\n" + "\n".join(f"    {v}: {t} {u}" for v, t, u, _ in items)
-    return finish(f"Daily digest: {len(items)} low-criticality vendor reports", blocks, console)
+    blocks.append(context("Wrong vendor? `monitor feedback ALERT_ID --false-positive`"))
+    console = _printable(f"=== {title}\n" + "\n".join(f"    #{i} {v}: {t} {u}" for i, v, t, u, _ in items))
+    return finish(escape(title), blocks, console)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .normalize import fold
 from .store import Store
 
 
@@ -48,15 +49,17 @@ def _article_out(store: Store, r: dict[str, Any]) -> dict[str, Any]:
     matches = list(store.db.query(
         "SELECT vendor, matched, how, field, surface, start, end, score FROM matches WHERE article_id = ? "
         "ORDER BY vendor", [r["id"]]))
-    suppressed = store.suppressions()
     alert = store.db.execute("SELECT id, state, incident_id FROM alerts WHERE article_id = ? ORDER BY id LIMIT 1",
                              [r["id"]]).fetchone()
     feedback = []
     if alert:
-        feedback = [dict(verdict=f["verdict"], reason=f["reason"], at=f["created_at"]) for f in
-                    store.db.query("SELECT * FROM feedback WHERE alert_id = ? ORDER BY id", [alert[0]])]
+        feedback = [dict(verdict=f["verdict"], reason=f["reason"], vendor=f["vendor"] or None, at=f["created_at"])
+                    for f in store.db.query("SELECT * FROM feedback WHERE alert_id = ? ORDER BY id", [alert[0]])]
     for m in matches:
-        m["suppressed"] = (m["vendor"], m["matched"]) in suppressed
+        sup = store.db.execute("SELECT reason, alert_id, created_at FROM suppressions WHERE vendor = ? "
+                               "AND matched IN (?, ?)", [m["vendor"], m["matched"], fold(m["surface"] or "")]).fetchone()
+        m["suppressed"] = sup is not None
+        m["suppression"] = {"reason": sup[0], "alert_id": sup[1], "since": sup[2]} if sup else None
     return {
         "id": r["id"],
         "title": r["title"],
@@ -79,23 +82,43 @@ def _article_out(store: Store, r: dict[str, Any]) -> dict[str, Any]:
 
 
 def incidents(store: Store, limit: int = 100) -> list[dict[str, Any]]:
+    """Incidents, latest first: vendors named by their reports, first and last report, each report."""
     out = []
     for r in store.db.query("SELECT * FROM incidents ORDER BY last_seen DESC, id DESC LIMIT ?", [limit]):
+        reports = [dict(x) for x in store.db.query(
+            "SELECT a.id AS alert_id, a.state AS alert_state, a.incident_reason AS linked_because, "
+            "ar.id AS article_id, ar.title, ar.link AS url, ar.source, ar.published "
+            "FROM alerts a JOIN articles ar ON ar.id = a.article_id WHERE a.incident_id = ? "
+            "ORDER BY ar.published, a.id", [r["id"]])]
         vendors = sorted({m["vendor"] for m in store.db.query(
             "SELECT DISTINCT m.vendor FROM alerts a JOIN matches m ON m.article_id = a.article_id "
             "WHERE a.incident_id = ?", [r["id"]])} | {r["vendor"]})
+        thread = store.db.execute(
+            "SELECT channel, slack_ts FROM alerts WHERE incident_id = ? AND kind = 'article' AND state = 'sent' "
+            "ORDER BY id LIMIT 1", [r["id"]]).fetchone()
         out.append({"id": r["id"], "vendor": r["vendor"], "vendors": vendors, "title": r["title"],
-                    "first_seen": r["first_seen"], "last_seen": r["last_seen"], "reports": r["reports"]})
+                    "first_seen": r["first_seen"], "last_seen": r["last_seen"], "reports": r["reports"],
+                    "sources": sorted({x["source"] for x in reports}),
+                    "slack_channel": thread[0] if thread else None,
+                    "slack_thread_ts": thread[1] if thread and thread[1] and thread[1][0].isdigit() else None,
+                    "articles": reports})
     return out
 
 
 def alerts(store: Store, pending_only: bool = False, limit: int = 100) -> list[dict[str, Any]]:
-    where = "WHERE a.state IN ('pending', 'sending', 'failed')" if pending_only else ""
+    """The outbox, newest first. pending_only: everything not delivered (pending, sending, failed, held)."""
+    where = "WHERE a.state IN ('pending', 'sending', 'failed', 'held')" if pending_only else ""
     rows = store.db.query(
         f"SELECT a.id, a.kind, a.state, a.channel, a.vendor, a.attempts, a.next_attempt_at, a.last_error, "
-        f"a.created_at, a.sent_at, a.slack_ts, a.thread_ts, a.incident_id, ar.title, ar.link "
+        f"a.unconfirmed, a.created_at, a.sent_at, a.slack_ts, a.thread_ts, a.incident_id, "
+        f"a.incident_reason AS linked_because, ar.title, ar.link "
         f"FROM alerts a LEFT JOIN articles ar ON ar.id = a.article_id {where} ORDER BY a.id DESC LIMIT ?", [limit])
-    return [dict(r) for r in rows]
+    out = []
+    for r in rows:
+        r = dict(r)
+        r["unconfirmed"] = bool(r["unconfirmed"])  # outcome unknown: Slack's history is checked before a resend
+        out.append(r)
+    return out
 
 
 STATUS_FIELDS = ("name", "url", "type", "last_ok", "last_error", "consecutive_failures", "items_last_fetch",

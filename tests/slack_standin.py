@@ -12,6 +12,13 @@ Actions:
   "drop_after_record"       record the message, then close the socket without answering
   ("slow_after_record", s)  record, then sleep s seconds before answering (client timeout)
   "refuse"                  close the socket without reading or recording
+  ("raw", 502, b"<html>")   answer that status with a non-JSON body (a proxy in front of Slack)
+
+`go_down()` closes the listening socket (connection refused, a full outage) and `come_back()` listens
+again on the same port. `history_plan` scripts conversations.history/replies the same way ("ok",
+("status", 500), ("error", "missing_scope")). Message ts are wall-clock based, like Slack's, so
+reconciliation's `oldest` filter behaves as in production; metadata is returned only when
+include_all_metadata is set, as Slack does.
 """
 
 from __future__ import annotations
@@ -31,24 +38,47 @@ class SlackStandIn:
         self.requests: list[tuple[str, dict[str, Any]]] = []  # (path, payload) of every call
         self.plan: list[Any] = []
         self.default: Any = "ok"
+        self.history_plan: list[Any] = []
+        self.arrivals: list[tuple[str, float]] = []  # (channel, time.monotonic()) of every post attempt
         self.lock = threading.Lock()
-        self._ts = 1700000000.000100
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._ts = 0.0
+        self._port = 0
+        self.down = False
+        self._listen()
+
+    def _listen(self) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", self._port), self._handler())
         self.server.daemon_threads = True
+        self._port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
+    def go_down(self) -> None:
+        """A full outage: nothing listens on the port any more (connection refused)."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.down = True
+
+    def come_back(self) -> None:
+        self._listen()
+        self.down = False
+
+    def posted_ids(self) -> list[int]:
+        """Alert ids (from message metadata) of every accepted chat.postMessage, in order."""
+        return [int(m["metadata"]["event_payload"]["alert_id"]) for m in self.messages if m.get("metadata")]
+
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+        return f"http://127.0.0.1:{self._port}/api/"
 
     @property
     def webhook_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/webhook/T000/B000/XXXX"
+        return f"http://127.0.0.1:{self._port}/webhook/T000/B000/XXXX"
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        if not self.down:
+            self.server.shutdown()
+            self.server.server_close()
 
     def posts(self) -> list[dict[str, Any]]:
         return [p for p in self.requests if p[0].endswith(("chat.postMessage",)) or "/webhook" in p[0]]
@@ -57,9 +87,13 @@ class SlackStandIn:
         with self.lock:
             return self.plan.pop(0) if self.plan else self.default
 
+    def next_history_action(self) -> Any:
+        with self.lock:
+            return self.history_plan.pop(0) if self.history_plan else "ok"
+
     def _record(self, payload: dict[str, Any]) -> str:
         with self.lock:
-            self._ts += 1
+            self._ts = max(time.time(), self._ts + 0.000001)
             ts = f"{self._ts:.6f}"
             self.messages.append({**payload, "ts": ts})
             return ts
@@ -101,6 +135,7 @@ class SlackStandIn:
                         return
                     payload = self._payload()
                     standin.requests.append((path, payload))
+                    standin.arrivals.append((str(payload.get("channel", "")), time.monotonic()))
                     webhook = path.startswith("/webhook")
                     if action == "ok":
                         ts = standin._record(payload)
@@ -120,6 +155,8 @@ class SlackStandIn:
                             self._send(200, {"ok": True, "ts": ts})
                         except OSError:
                             pass
+                    elif isinstance(action, tuple) and action[0] == "raw":
+                        self._send(action[1], action[2])
                     elif isinstance(action, tuple) and action[0] == "status":
                         self._send(action[1], b"server error" if webhook else {"ok": False, "error": "fatal_error"})
                     elif isinstance(action, tuple) and action[0] == "ratelimit":
@@ -142,7 +179,15 @@ class SlackStandIn:
             def _read_api(self, path: str, payload: dict[str, Any]) -> None:
                 standin.requests.append((path, payload))
                 if path.endswith(("conversations.history", "conversations.replies")):
+                    action = standin.next_history_action()
+                    if isinstance(action, tuple) and action[0] == "status":
+                        self._send(action[1], {"ok": False, "error": "fatal_error"})
+                        return
+                    if isinstance(action, tuple) and action[0] == "error":
+                        self._send(200, {"ok": False, "error": action[1]})
+                        return
                     channel = payload.get("channel")
+                    with_metadata = str(payload.get("include_all_metadata", "")).lower() in ("1", "true")
                     oldest = float(payload.get("oldest") or 0)
                     thread = payload.get("ts") if path.endswith("replies") else None
                     with standin.lock:
@@ -150,6 +195,8 @@ class SlackStandIn:
                                 and float(m["ts"]) >= oldest
                                 and (thread is None and not m.get("thread_ts")
                                      or thread is not None and (m.get("thread_ts") == thread or m["ts"] == thread))]
+                    if not with_metadata:
+                        msgs = [{k: v for k, v in m.items() if k != "metadata"} for m in msgs]
                     self._send(200, {"ok": True, "messages": list(reversed(msgs)), "has_more": False})
                     return
                 if path.endswith("auth.test"):

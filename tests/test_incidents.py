@@ -1,0 +1,152 @@
+"""Issue 6: incidents, not articles. Reports of one incident from several outlets, languages and days
+become one Slack thread; a 再発防止策 follow-up months later joins it; other incidents do not."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+from alert_support import Feed, blocks_text, outbox
+from conftest import Entry, bot_env
+
+from monitor.incidents import Candidate, Report, choose, counts, kinds, similarity
+
+
+def _at(day: str) -> datetime:
+    return datetime.fromisoformat(day + "T09:00:00+00:00")
+
+
+LY_JA = Entry("LINEヤフー、NAVER Cloud経由の不正アクセスで約44万件の個人情報が流出", "https://ja-a.example/ly-1",
+              "LINEヤフーは委託先NAVER Cloudの再委託先PCのマルウェア感染が原因と発表した。", "a1", _at("2023-11-27"))
+LY_JA2 = Entry("LINEヤフーに不正アクセス、委託先経由で利用者情報が漏えい", "https://ja-b.example/news/88",
+               "同社によると、外部からの不正アクセスにより利用者情報が漏えいした。", "b1", _at("2023-11-28"))
+LY_EN = Entry("LY Corp says 440,000 user records leaked after breach at NAVER Cloud", "https://en.example/ly",
+              "The Japanese messaging giant said the data of 440,000 users may have been exposed.", "c1",
+              _at("2023-11-29"))
+LY_LOSS = Entry("LINEヤフー、社員のノートPCを紛失 顧客情報を含む", "https://ja-a.example/ly-2",
+                "社員が業務用PCを紛失した。", "a2", _at("2023-12-05"))
+LY_FOLLOW_UP = Entry("LINEヤフー、不正アクセス事案の再発防止策を公表", "https://ja-a.example/ly-3",
+                     "LINEヤフーは昨年11月に公表した不正アクセス事案について再発防止策を発表した。", "a3",
+                     _at("2024-03-28"))
+
+
+@pytest.fixture
+def outlets(httpserver):  # type: ignore[no-untyped-def]
+    return [Feed(httpserver, "/a", "Outlet A"), Feed(httpserver, "/b", "Outlet B"), Feed(httpserver, "/c", "Outlet C")]
+
+
+def test_reports_of_one_incident_thread_under_the_first_post(project, outlets, slack):  # type: ignore[no-untyped-def]
+    a, b, c = outlets
+    a.add(LY_JA, LY_LOSS)
+    b.add(LY_JA2)
+    c.add(LY_EN)
+    project.configure([f.source for f in outlets])
+    assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
+    by_url = {m["blocks"][1]["text"]["text"].split("|")[0].lstrip("*<"): m for m in slack.messages}
+    first = by_url["https://ja-a.example/ly-1"]
+    assert "thread_ts" not in first
+    # Another outlet in Japanese (same kind: unauthorised access) and one in English (same figure:
+    # 44万件 = 440,000) reply in the first post's thread.
+    for url in ("https://ja-b.example/news/88", "https://en.example/ly"):
+        assert by_url[url]["thread_ts"] == first["ts"], url
+        assert "Another report" in blocks_text(by_url[url]) and "Incident #1" in blocks_text(by_url[url])
+    assert "same figure: 440,000" in blocks_text(by_url["https://en.example/ly"])
+    # A lost laptop a week later is another incident of the same vendor: a new top-level post.
+    loss = by_url["https://ja-a.example/ly-2"]
+    assert "thread_ts" not in loss and "Incident #2 (new)" in blocks_text(loss)
+
+    # Four months later: the 再発防止策 follow-up goes into the original thread.
+    a.add(LY_FOLLOW_UP)
+    assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
+    follow = slack.messages[-1]
+    assert follow["thread_ts"] == first["ts"]
+    assert "Follow-up" in follow["blocks"][0]["text"]["text"]
+    assert "follow-up" in blocks_text(follow)
+
+    incidents = json.loads(project.run("incidents", "--json").stdout)
+    ly = next(i for i in incidents if i["id"] == 1)
+    assert ly["reports"] == 4
+    assert ly["first_seen"] == "2023-11-27T09:00:00Z" and ly["last_seen"] == "2024-03-28T09:00:00Z"
+    assert ly["vendors"] == ["LY Corporation", "NAVER Cloud Corp."]
+    assert ly["sources"] == ["Outlet A", "Outlet B", "Outlet C"]
+    assert ly["slack_thread_ts"] == first["ts"] and ly["slack_channel"] == "C0GENERAL"
+    assert [r["url"] for r in ly["articles"]][-1] == "https://ja-a.example/ly-3"
+    other = next(i for i in incidents if i["id"] == 2)
+    assert other["reports"] == 1 and other["vendors"] == ["LY Corporation"]
+    table = project.run("incidents").stdout
+    assert "#1" in table and "reports 4" in table and "2023-11-27 .. 2024-03-28" in table
+
+
+def test_webhook_mode_names_the_incident_instead_of_threading(project, outlets, slack):  # type: ignore[no-untyped-def]
+    a, b, _ = outlets
+    a.add(LY_JA)
+    b.add(LY_JA2)
+    project.configure([a.source, b.source])
+    result = project.run("run", "--once", env={"SLACK_WEBHOOK_URL": slack.webhook_url})
+    assert result.exit_code == 0, result.output
+    first, second = slack.messages
+    assert "thread_ts" not in second
+    assert second["text"].startswith("Another report on incident #1 (LINEヤフー、NAVER Cloud経由の不正アクセスで")
+    assert "Incident #1, report 2" in blocks_text(second)
+
+
+def test_same_vendor_unrelated_or_too_late_starts_a_new_incident(project, outlets, slack):  # type: ignore[no-untyped-def]
+    a, _, _ = outlets
+    a.add(LY_JA,
+          # Same kind, but published two months later and not a follow-up: a new incident.
+          Entry("LINEヤフーに再び不正アクセス", "https://ja-a.example/ly-9", "", "a9", _at("2024-02-01")))
+    project.configure([a.source])
+    project.run("run", "--once", env=bot_env(slack))
+    assert [("thread_ts" in m) for m in slack.messages] == [False, False]
+    assert [i["reports"] for i in json.loads(project.run("incidents", "--json").stdout)] == [1, 1]
+    assert [r["linked_because"] for r in outbox(project)] == ["new incident", "new incident"]
+
+
+def test_reply_waits_for_its_thread_parent(project, outlets, slack):  # type: ignore[no-untyped-def]
+    """If the first post failed transiently, the second report must not become a top-level post."""
+    a, b, _ = outlets
+    a.add(LY_JA)
+    b.add(LY_JA2)
+    project.configure([a.source, b.source])
+    slack.plan = [("ratelimit", 9999)]
+    project.run("run", "--once", env=bot_env(slack))
+    assert slack.messages == []
+    project.run("alerts", "retry", env=bot_env(slack))
+    first, second = slack.messages
+    assert second["thread_ts"] == first["ts"]
+
+
+# ---------------------------------------------------------------------- the rule, unit by unit
+
+
+def test_counts_are_compared_across_languages_and_units() -> None:
+    assert counts("約44万件の個人情報") == counts("440,000 user records") == counts("0.44 million users") == {440000}
+    assert counts("2.3 million customers") == {2300000}
+    assert counts("2 servers and 3 people") == frozenset()  # small numbers are not distinctive
+
+
+def test_kinds_and_similarity() -> None:
+    assert kinds("ランサムウェア攻撃で暗号化") == {"ransomware"}
+    assert kinds("Customer emails sent to the wrong recipients") == {"misdelivery"}
+    assert kinds("Okta data breach") == frozenset()  # generic: not evidence of the same incident
+    names = ("okta", "okta inc")
+    assert similarity("Okta confirms breach of support system", "Okta support system breach: what we know",
+                      names) >= 0.5
+    assert similarity("Okta hit by data breach", "Okta confirms data breach at subsidiary", names) < 0.5
+
+
+def test_choose_needs_evidence_and_the_window() -> None:
+    base = Candidate(7, _at("2024-01-10"), _at("2024-01-12"),
+                     (Report("X社にランサムウェア攻撃", "X社にランサムウェア攻撃\n", _at("2024-01-10")),))
+
+    def pick(title: str, day: str) -> int | None:
+        link = choose(Report(title, title, _at(day)), [base])
+        return link.incident_id if link else None
+
+    assert pick("X社、ランサムウェア被害の詳細を公表", "2024-01-20") == 7  # same kind within 30 days
+    assert pick("X社で情報漏えい", "2024-01-20") is None  # generic only: no evidence
+    assert pick("X社、ランサムウェア被害で第2報", "2024-06-01") == 7  # follow-up within a year
+    assert pick("X社にランサムウェア攻撃", "2024-06-01") is None  # not a follow-up: too late
+    assert pick("X社、再発防止策を公表", "2024-09-01") == 7  # follow-up naming no kind: the latest incident
+    assert pick("X社、再発防止策を公表", "2025-06-01") is None  # over a year
