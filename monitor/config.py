@@ -54,9 +54,31 @@ def check_source_url(url: str) -> str:
     if "\\" in url:
         raise ValueError("must not contain a backslash")
     parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{url!r} is not an http(s) URL")
+    scheme = parts.scheme.lower()
+    if not scheme:
+        raise ValueError(f"{url!r} is not an http(s) URL (a bare path; write the full http:// or https:// URL)")
+    if scheme not in ("http", "https"):
+        raise ValueError(f"{url!r} is not an http(s) URL (scheme {scheme!r} is not allowed)")
+    if not parts.hostname:
+        raise ValueError(f"{url!r} is not an http(s) URL (no host)")
     return url
+
+
+def check_selector(spec: str | None) -> str | None:
+    """'ul.news li', 'a@href', '@href': the CSS part must compile (errors at load, not at poll time)."""
+    if spec is None:
+        return None
+    selector, _, attr = spec.partition("@")
+    if "@" in spec and not attr.strip():
+        raise ValueError(f"{spec!r}: nothing after '@' (write selector@attribute, e.g. a@href)")
+    if selector.strip():
+        import soupsieve
+
+        try:
+            soupsieve.compile(selector)
+        except soupsieve.SelectorSyntaxError as e:
+            raise ValueError(f"{selector!r} is not a valid CSS selector ({str(e).splitlines()[0]})") from None
+    return spec
 
 
 class _Strict(BaseModel):
@@ -117,6 +139,11 @@ class HtmlSource(_SourceBase):
     link: str | None = None
     date: str | None = None
     summary: str | None = None
+
+    @field_validator("item", "title", "link", "date", "summary")
+    @classmethod
+    def _selector(cls, v: str | None) -> str | None:
+        return check_selector(v)
 
 
 class JsonSource(_SourceBase):
@@ -214,7 +241,72 @@ def _message(err: dict) -> str:
     msg = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
+    if msg.startswith("Input should be"):
+        # "Input should be a valid integer, unable to parse string as an integer" -> "must be a valid integer, got 'lots'"
+        msg = "must be" + msg.removeprefix("Input should be").split(", unable to")[0]
+        value = err.get("input")
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            msg += f", got {value!r}"
+        elif isinstance(value, (dict, list)):
+            msg += f", got a {'mapping' if isinstance(value, dict) else 'list'}"
     return msg
+
+
+_KEY_ON_LINE = re.compile(r"^\s*(?:-\s+)?([^\s:#][^:#]*?)\s*:(?:\s|$)")
+
+
+def _yaml_problem(label: str, text: str, e: yaml.YAMLError) -> str:
+    """'feeds.yaml:4: bad: YAML syntax error: ...' - the line (within the file) and the key written on it."""
+    lines = text.splitlines() or [""]
+    problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+    marks = [m for m in (getattr(e, "problem_mark", None), getattr(e, "context_mark", None)) if m is not None]
+    if not marks:
+        return f"{label}: YAML syntax error: {problem}"
+    line = min(marks[0].line + 1, len(lines))
+    key = None
+    for m in marks:
+        found = _KEY_ON_LINE.match(lines[min(m.line, len(lines) - 1)])
+        if found:
+            key = found.group(1).strip("'\" ")
+            break
+    hint = ""
+    if "\\t" in problem or "\t" in problem:
+        hint = " (a tab: indent with spaces)"
+    elif "block end" in problem or "mapping values are not allowed" in problem:
+        hint = " (check the indentation)"
+    context = getattr(e, "context", None)
+    if context and "<stream end>" in problem:
+        problem = f"{context}: {problem}"
+    return f"{label}:{line}: {key + ': ' if key else ''}YAML syntax error: {problem}{hint}"
+
+
+def _duplicate_names(data: dict, lines: dict[tuple, int], label: str) -> list[str]:
+    problems, first = [], {}
+    for i, src in enumerate(data.get("sources") or []):
+        name = src.get("name") if isinstance(src, dict) else None
+        if not isinstance(name, str):
+            continue
+        line = lines.get(("sources", i, "name"))
+        if name in first:
+            problems.append(f"{label}:{line}: sources[{i}].name: duplicate {name!r} (first on line {first[name]})")
+        else:
+            first[name] = line
+    return problems
+
+
+def _names(data: dict) -> list[str]:
+    return [s.get("name") for s in data.get("sources") or [] if isinstance(s, dict) and isinstance(s.get("name"), str)]
+
+
+def vendors_path_hint(path: str | os.PathLike[str]) -> Path:
+    """Where vendors.csv should be, even when feeds.yaml does not validate (for `monitor check`)."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        name = data.get("vendors") if isinstance(data, dict) else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        name = None
+    return path.resolve().parent / (name if isinstance(name, str) and name else "vendors.csv")
 
 
 def load_config(path: str | os.PathLike[str]) -> Config:
@@ -232,19 +324,22 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        problem = getattr(e, "problem", None) or str(e)
-        raise ConfigError(f"{label}{where}: YAML syntax error: {problem}") from None
+        raise ConfigError(_yaml_problem(label, text, e)) from None
     if not isinstance(data, dict):
         raise ConfigError(f"{label}: expected a mapping with a 'sources' list at the top level")
     lines = _line_index(node) if node is not None else {}
     data.pop("path", None)
+    duplicates = _duplicate_names(data, lines, label)
     try:
         cfg = Config.model_validate(data)
+        if duplicates:
+            raise ConfigError(duplicates)
     except ValidationError as e:
         problems = []
         for err in e.errors():
+            if not err["loc"] and str(err["msg"]).endswith(tuple(f"duplicate source name {d!r}" for d in
+                                                                 _names(data))):
+                continue  # reported above, with its line
             # Drop the union tag pydantic inserts ('sources', 2, 'html', 'item').
             loc = tuple(p for i, p in enumerate(err["loc"])
                         if not (i >= 2 and err["loc"][i - 2] == "sources" and p in ("feed", "html", "json")))
@@ -255,8 +350,9 @@ def load_config(path: str | os.PathLike[str]) -> Config:
                     break
             where = f"{label}:{line}" if line else label
             field = _dotted(loc) or "(top level)"
-            problems.append(f"{where}: {field}: {_message(err)}")
-        raise ConfigError(problems) from None
+            problems.append((line or 0, f"{where}: {field}: {_message(err)}"))
+        problems += [(int(d.split(":")[1]), d) for d in duplicates]
+        raise ConfigError([p for _, p in sorted(problems, key=lambda lp: lp[0])]) from None
     base = path.resolve().parent
     return cfg.model_copy(
         update={

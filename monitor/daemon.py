@@ -1,4 +1,9 @@
-"""`monitor run` without --once: each source on its own schedule until SIGTERM/SIGINT."""
+"""`monitor run` without --once: each source on its own schedule until SIGTERM/SIGINT.
+
+A source's next poll time (next_due) is stored with its state, so the schedule survives restarts and
+is shared with cron runs on the same database. The loop sleeps until the earliest next_due; a
+signal only sets a flag, so the cycle in progress finishes its writes and deliveries before exit.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,28 @@ from typing import Any, Callable
 
 log = logging.getLogger("monitor.daemon")
 
+MAX_BACKOFF = 6 * 3600.0  # a source failing for days is still retried every 6 hours
+MAX_SLEEP = 60.0  # wake at least this often to deliver alert retries whose backoff has passed
+MIN_SLEEP = 0.2
+
+
+def poll_delay(interval: float, failures: int = 0, rng: Callable[[], float] = random.random) -> float:
+    """Seconds until a source's next poll.
+
+    Healthy: the interval minus up to 10% jitter (never later than the interval, so a report published
+    between polls is seen within one interval; the jitter keeps sources of one host out of lockstep).
+    Failing: the interval doubled per consecutive failure, capped at MAX_BACKOFF (or the interval when
+    that is longer), with the same jitter.
+    """
+    delay = interval
+    if failures > 0:
+        delay = min(interval * 2.0 ** min(failures - 1, 30), max(MAX_BACKOFF, interval))
+    return delay * (0.9 + 0.1 * rng())
+
+
+def _parse_iso(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
 
 def due_sources(monitor: Any, now: datetime) -> list[Any]:
     """Sources whose next_due (interval or failure backoff, stored per source) has passed."""
@@ -21,29 +48,43 @@ def due_sources(monitor: Any, now: datetime) -> list[Any]:
             continue
         st = states.get(s.name, {})
         nxt = st.get("next_due")
-        if st.get("url") != s.url or not nxt:
-            due.append(s)
-            continue
-        if datetime.fromisoformat(nxt.replace("Z", "+00:00")) <= now:
+        if st.get("url") != s.url or not nxt or _parse_iso(nxt) <= now:
             due.append(s)
     return due
 
 
+def seconds_until_next(monitor: Any, now: datetime) -> float:
+    """How long the loop may sleep: until the earliest next_due, within [MIN_SLEEP, MAX_SLEEP]."""
+    states = monitor.store.all_source_states()
+    waits = []
+    for s in monitor.config.sources:
+        if not s.enabled:
+            continue
+        nxt = states.get(s.name, {}).get("next_due")
+        waits.append((_parse_iso(nxt) - now).total_seconds() if nxt else 0.0)
+    return max(MIN_SLEEP, min([MAX_SLEEP, *waits]))
+
+
 def run_daemon(monitor: Any, *, stop: threading.Event | None = None,
                clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-               tick: float = 5.0, max_cycles: int | None = None) -> int:
-    """Poll due sources; sleep until the next one is due (with jitter). Returns the number of cycles."""
+               sleep: Callable[[float], Any] | None = None, max_cycles: int | None = None) -> int:
+    """Poll due sources until stopped; returns the number of cycles run.
+
+    `clock` and `sleep` are injectable so tests can run hours of schedule in seconds.
+    """
     stop = stop or threading.Event()
+    sleep = sleep or stop.wait
 
     def _stop(signum: int, _frame: Any) -> None:
-        log.warning("signal %s: finishing the current cycle, then exiting", signal.Signals(signum).name)
+        log.warning("%s received: finishing the current cycle, then exiting", signal.Signals(signum).name)
         stop.set()
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
+    enabled = [s for s in monitor.config.sources if s.enabled]
+    log.warning("daemon started: %d sources", len(enabled))
     cycles = 0
-    log.warning("daemon started: %d sources", len(monitor.config.sources))
     while not stop.is_set():
         due = due_sources(monitor, clock())
         if due:
@@ -59,7 +100,8 @@ def run_daemon(monitor: Any, *, stop: threading.Event | None = None,
                 monitor.deliver()
         if max_cycles is not None and cycles >= max_cycles:
             break
-        # Jitter spreads polls so that many sources on one host are not hit at once.
-        stop.wait(tick * (0.8 + 0.4 * random.random()))
+        if stop.is_set():
+            break
+        sleep(seconds_until_next(monitor, clock()))
     log.warning("daemon stopped after %d cycles", cycles)
     return cycles

@@ -140,12 +140,12 @@ class Store:
                 "id": int, "kind": str, "article_id": int, "incident_id": int, "vendor": str,
                 "channel": str, "state": str, "attempts": int, "next_attempt_at": str, "last_error": str,
                 "created_at": str, "sending_at": str, "sent_at": str, "slack_ts": str, "thread_ts": str,
-                "payload": str, "dedupe_key": str,
-            }, pk="id", if_not_exists=True, defaults={"attempts": 0, "state": "pending"})
+                "payload": str, "dedupe_key": str, "unconfirmed": int, "incident_reason": str,
+            }, pk="id", if_not_exists=True, defaults={"attempts": 0, "state": "pending", "unconfirmed": 0})
             db.execute("CREATE UNIQUE INDEX IF NOT EXISTS alerts_dedupe ON alerts(dedupe_key)")
             db.execute("CREATE INDEX IF NOT EXISTS alerts_state ON alerts(state, next_attempt_at)")
             db["feedback"].create({
-                "id": int, "alert_id": int, "verdict": str, "reason": str, "created_at": str,
+                "id": int, "alert_id": int, "verdict": str, "reason": str, "vendor": str, "created_at": str,
             }, pk="id", if_not_exists=True)
             db["suppressions"].create({
                 "vendor": str, "matched": str, "reason": str, "alert_id": int, "created_at": str,

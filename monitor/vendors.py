@@ -84,6 +84,18 @@ def parse_vendors(text: str, label: str = "vendors.csv") -> list[Vendor]:
     return vendors
 
 
+def _column_at(raw: bytes, offset: int) -> str:
+    """The header name of the column holding byte `offset` (for an encoding error), or 'encoding'."""
+    header_end = raw.find(b"\n")
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    if header_end < 0 or line_start == 0:
+        return "header"
+    header = next(csv.reader([raw[:header_end].decode("utf-8-sig", "replace")]), [])
+    before = raw[line_start:offset].decode("utf-8", "replace")
+    index = len(next(csv.reader([before]), [""])) - 1 if before else 0
+    return header[index].strip().lower() if 0 <= index < len(header) else "encoding"
+
+
 def load_vendors(path: str | Path) -> list[Vendor]:
     path = Path(path)
     try:
@@ -94,7 +106,9 @@ def load_vendors(path: str | Path) -> list[Vendor]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise ConfigError(f"{path.name}:{line}: not valid UTF-8 (byte 0x{raw[e.start]:02x}); save the file as UTF-8") from None
+        field = _column_at(raw, e.start)
+        raise ConfigError(f"{path.name}:{line}: {field}: not valid UTF-8 (byte 0x{raw[e.start]:02x}); "
+                          "save the file as UTF-8") from None
     return parse_vendors(text, path.name)
 
 

@@ -1,0 +1,223 @@
+"""Issue 7: `monitor run` as a daemon: per-source schedules with jitter, a report published between
+polls alerted within one interval, exponential capped backoff for failing sources, one summary log
+line per cycle, and SIGTERM/SIGINT finishing the current cycle without losing anything."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from conftest import Entry, Project, bot_env, os_env_without_slack, rss2
+from hostile_server import HostileServer
+
+from monitor.config import parse_duration
+from monitor.daemon import MAX_BACKOFF, poll_delay
+
+T0 = datetime(2024, 6, 5, 0, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("text, seconds", [("30s", 30), ("15m", 900), ("1h", 3600), ("1.5h", 5400), (45, 45)])
+def test_intervals_read_as_durations(text: object, seconds: float) -> None:
+    assert parse_duration(text) == seconds
+
+
+def test_poll_delay_jitters_within_the_interval() -> None:
+    delays = [poll_delay(900) for _ in range(200)]
+    assert all(810 <= d <= 900 for d in delays)
+    assert len({round(d) for d in delays}) > 20  # really jittered, not a constant
+    assert poll_delay(900, rng=lambda: 0.0) == 810 and poll_delay(900, rng=lambda: 1.0) == 900
+
+
+def test_failing_source_backs_off_exponentially_and_is_capped() -> None:
+    top = lambda: 1.0  # noqa: E731  (no jitter: compare exact values)
+    assert [poll_delay(300, n, top) for n in range(1, 6)] == [300, 600, 1200, 2400, 4800]
+    assert poll_delay(300, 10, top) == MAX_BACKOFF
+    assert poll_delay(300, 500, top) == MAX_BACKOFF  # no overflow after months of failures
+    assert poll_delay(86400, 3, top) == 86400  # a daily source is never polled less than daily
+
+
+class FakeTime:
+    """Simulated hours: the daemon's clock and sleep, and the pipeline's notion of now."""
+
+    def __init__(self, stop: threading.Event, until: datetime):
+        self.now = T0
+        self.stop = stop
+        self.until = until
+        self.hooks: list[tuple[datetime, object]] = []
+
+    def clock(self) -> datetime:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+        for when, hook in list(self.hooks):
+            if self.now >= when:
+                hook()  # type: ignore[operator]
+                self.hooks.remove((when, hook))
+        if self.now >= self.until:
+            self.stop.set()
+
+
+class Switchable:
+    def __init__(self, body: bytes, status: int = 200):
+        self.body, self.status = body, status
+
+    def __call__(self, request):  # type: ignore[no-untyped-def]
+        from werkzeug import Response
+
+        return Response(self.body, status=self.status, content_type="application/rss+xml")
+
+
+def test_daemon_schedules_sources_and_alerts_within_one_interval(project: Project, httpserver, slack, monkeypatch,
+                                                                 caplog) -> None:  # type: ignore[no-untyped-def]
+    from monitor import pipeline
+    from monitor.alert import sender_from_env
+    from monitor.config import load_config
+    from monitor.daemon import run_daemon
+    from monitor.store import Store
+    from monitor.vendors import load_vendors
+
+    quiet = rss2([Entry("Weekly roundup", "https://news.example/roundup", "", "r1", T0)])
+    breach = rss2([Entry("Weekly roundup", "https://news.example/roundup", "", "r1", T0),
+                   Entry("Okta confirms breach of support system", "https://news.example/okta", "stolen", "o1",
+                         T0 + timedelta(minutes=20))])
+    fast = Switchable(quiet)
+    httpserver.expect_request("/fast").respond_with_handler(fast)
+    httpserver.expect_request("/hourly").respond_with_data(quiet, content_type="application/rss+xml")
+    httpserver.expect_request("/broken").respond_with_data("down", status=500)
+    project.configure([
+        {"name": "fast", "url": httpserver.url_for("/fast"), "interval": "15m"},
+        {"name": "hourly", "url": httpserver.url_for("/hourly"), "interval": "1h"},
+        {"name": "broken", "url": httpserver.url_for("/broken"), "interval": "5m"},
+    ], health={"failure_threshold": 50})
+    for k, v in bot_env(slack).items():
+        monkeypatch.setenv(k, v)
+
+    stop = threading.Event()
+    fake = FakeTime(stop, until=T0 + timedelta(hours=6))
+    published = T0 + timedelta(minutes=20)
+    fake.hooks.append((published, lambda: setattr(fast, "body", breach)))
+    monkeypatch.setattr(pipeline, "_utcnow", fake.clock)
+
+    cfg = load_config(project.config_path)
+    polls: dict[str, list[datetime]] = {"fast": [], "hourly": [], "broken": []}
+    alerted_at: list[datetime] = []
+    with Store(cfg.database) as store:
+        monitor = pipeline.Monitor(cfg, load_vendors(cfg.vendors), store, sender_from_env())
+        real_run_once = monitor.run_once
+
+        def recording_run_once(sources=None):  # type: ignore[no-untyped-def]
+            for s in sources:
+                polls[s.name].append(fake.now)
+            report = real_run_once(sources)
+            if report.delivery.sent and any("Okta" in m["text"] for m in slack.messages) and not alerted_at:
+                alerted_at.append(fake.now)
+            return report
+
+        monitor.run_once = recording_run_once  # type: ignore[method-assign]
+        with caplog.at_level(logging.WARNING, logger="monitor.daemon"):
+            cycles = run_daemon(monitor, stop=stop, clock=fake.clock, sleep=fake.sleep)
+
+    def gaps(name: str) -> list[float]:
+        times = polls[name]
+        return [(b - a).total_seconds() for a, b in zip(times, times[1:])]
+
+    # Each source on its own schedule, never later than its interval, jittered.
+    assert len(polls["fast"]) >= 24 and all(810 <= g <= 900.5 for g in gaps("fast")), gaps("fast")
+    assert 6 <= len(polls["hourly"]) <= 7 and all(3240 <= g <= 3600.5 for g in gaps("hourly")), gaps("hourly")
+    assert len({round(g) for g in gaps("fast")}) > 3
+    # The failing source doubles its wait every failure: 5m, 10m, 20m, 40m, ...
+    broken = gaps("broken")
+    assert len(broken) >= 5
+    assert all(1.8 * 0.95 <= b / a <= 2 / 0.9 * 1.05 for a, b in zip(broken, broken[1:])), broken
+    # The breach report published between polls was alerted within one interval of its source.
+    assert alerted_at and (alerted_at[0] - published) <= timedelta(minutes=15)
+    assert [m["text"] for m in slack.messages if "Okta" in m["text"]].__len__() == 1
+    # One summary line per cycle.
+    summaries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("cycle ")]
+    assert len(summaries) == cycles
+    assert all(" sources (" in s and " new articles, " in s for s in summaries)
+
+
+# ---------------------------------------------------------------- signals (a real daemon process)
+
+
+@pytest.fixture
+def hostile(tmp_path: Path):  # type: ignore[no-untyped-def]
+    server = HostileServer(tmp_path)
+    yield server
+    server.close()
+
+
+def _daemon(project: Project, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(project.config_path), "run"],
+                            cwd=project.root, env={**os_env_without_slack(), **env}, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.mark.parametrize("signum, slack_up", [(signal.SIGTERM, True), (signal.SIGINT, True),
+                                              (signal.SIGTERM, False)],
+                         ids=["SIGTERM", "SIGINT", "SIGTERM-slack-down"])
+def test_signal_during_a_cycle_finishes_it_and_loses_nothing(project: Project, hostile: HostileServer, slack,
+                                                             signum: int, slack_up: bool) -> None:  # type: ignore[no-untyped-def]
+    if not slack_up:
+        slack.default = ("status", 500)
+    project.configure([{"name": "slow", "url": hostile.url("/slow")},
+                       {"name": "quick", "url": hostile.url("/good")}],
+                      limits={"fetch_timeout": "10s"})
+    proc = _daemon(project, bot_env(slack))
+    try:
+        assert hostile.slow_started.wait(20), "the daemon never polled"
+        proc.send_signal(signum)  # mid-cycle: the slow source has not answered yet
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert f"{signal.Signals(signum).name} received: finishing the current cycle" in err
+    assert len([ln for ln in err.splitlines() if " cycle 1: " in ln]) == 1
+    assert "daemon stopped after 1 cycles" in err
+
+    db = sqlite3.connect(project.db_path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    sources = dict(db.execute("SELECT name, last_ok FROM sources").fetchall())
+    assert sources["slow"] and sources["quick"]  # the slow source's answer was still ingested
+    alerts = db.execute("SELECT state FROM alerts WHERE kind = 'article'").fetchall()
+    assert len(alerts) == 1  # one Okta report (both sources carry it: deduplicated)
+    okta_posts = [m for m in slack.messages if "Okta" in m["text"]]
+    if slack_up:
+        assert alerts == [("sent",)] and len(okta_posts) == 1
+    else:
+        assert alerts == [("pending",)] and okta_posts == []  # kept for the next run, not lost
+        assert db.execute("SELECT next_attempt_at FROM alerts").fetchone()[0]
+    db.close()
+
+
+def test_daemon_restart_keeps_schedule(project: Project, hostile: HostileServer, slack) -> None:  # type: ignore[no-untyped-def]
+    """next_due is stored: a restarted daemon does not re-poll a source polled a moment ago."""
+    hostile.slow_seconds = 0
+    project.configure([{"name": "slow", "url": hostile.url("/slow"), "interval": "1h"}])
+    for _ in range(2):
+        hostile.slow_started.clear()
+        proc = _daemon(project, bot_env(slack))
+        try:
+            # The first daemon polls; the second finds next_due an hour away and only idles.
+            hostile.slow_started.wait(8)
+            time.sleep(1.5)
+            proc.send_signal(signal.SIGTERM)
+            proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert proc.returncode == 0
+    assert hostile.hits["/slow"] == 1
+    assert len([m for m in slack.messages if "Okta" in m["text"]]) == 1
