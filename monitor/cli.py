@@ -42,11 +42,39 @@ class State:
         return Store(self.config.database)
 
 
+class _RedactSecrets(logging.Filter):
+    """slack-sdk logs the webhook URL (the URL *is* the credential) with every request at DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        import os
+
+        from .alert import redact
+
+        message = record.getMessage()
+        clean = redact(message)
+        for name in ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL"):
+            secret = os.environ.get(name, "").strip()
+            if len(secret) >= 8:
+                clean = clean.replace(secret, "[redacted]")
+        if clean != message:
+            record.msg, record.args = clean, ()
+        return True
+
+
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "httpcore", "slack_sdk", "urllib3", "filelock"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING) if verbose < 3 else logging.DEBUG)
+    # On the loggers that see secrets (records are redacted before any handler), and on every handler.
+    redactor = _RedactSecrets()
+    for name in ("monitor.slack", "slack_sdk", "urllib3", "httpx", "httpcore"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _RedactSecrets) for f in logger.filters):
+            logger.addFilter(redactor)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _RedactSecrets) for f in handler.filters):
+            handler.addFilter(redactor)
 
 
 def _echo_json(data: Any) -> None:
@@ -279,6 +307,58 @@ def match(state: State, text: str | None, file: Path | None, as_json: bool) -> N
         click.echo(f"vendor: {m.vendor}  via {m.how} “{m.matched}” as “{m.surface}” in {m.field}{score}")
 
 
+# ---------------------------------------------------------------------- eval
+
+
+def _shared_data(*parts: str) -> Path:
+    return Path(__file__).resolve().parents[1].parent.joinpath("shared", "data", *parts)
+
+
+@cli.command("eval")
+@click.option("--companies", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="Folder of company lists registered as distractor vendors (default: ../shared/data/companies).")
+@click.option("--jp-news", "jp_news", type=click.Path(path_type=Path), default=None, metavar="FILE",
+              help="Also score this jp-news JSONL (default: ../shared/data/jp-news/secnews_sample.jsonl when present).")
+@click.option("--sample", default=300, show_default=True, type=click.IntRange(1, 100000),
+              help="How many jp-news organisations to register as vendors.")
+@click.option("--errors", is_flag=True, help="Also list every item scored wrong.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array of reports.")
+@handle_errors
+def eval_cmd(companies: Path | None, jp_news: Path | None, sample: int, errors: bool, as_json: bool) -> None:
+    """Precision and recall of vendor matching and breach detection, per language.
+
+    Scores the labelled set shipped in tests/eval/ with thousands of real company names
+    registered as distractor vendors, then the jp-news sample when it is present.
+    Needs no feeds.yaml.
+
+    \b
+    Examples:
+      monitor eval
+      monitor eval --errors
+      monitor eval --companies ../shared/data/companies --jp-news secnews_sample.jsonl --json
+    """
+    from .evaluate import evaluate_jp_news, evaluate_shipped
+
+    companies = companies or _shared_data("companies")
+    if not companies.is_dir():
+        _err(f"note: {companies} not found; scoring without distractor vendors")
+    reports = [evaluate_shipped(companies)]
+    news = jp_news or _shared_data("jp-news", "secnews_sample.jsonl")
+    if news.is_file():
+        reports.append(evaluate_jp_news(news, companies, sample=sample))
+    elif jp_news is not None:
+        raise click.BadParameter(f"{jp_news} not found", param_hint="--jp-news")
+    if as_json:
+        _echo_json([r.as_dict() for r in reports])
+        return
+    for r in reports:
+        for line in r.lines():
+            click.echo(line)
+        if errors:
+            for e in r.errors:
+                click.echo("  wrong: " + json.dumps(e, ensure_ascii=False))
+
+
 # ---------------------------------------------------------------------- check / status / sources
 
 
@@ -294,15 +374,23 @@ def check(state: State) -> None:
     """
     from .errors import ConfigError
 
+    from .config import config_path, vendors_path_hint
+    from .vendors import load_vendors
+
     problems: list[str] = []
     try:
         cfg = state.config
+        vendors_path = cfg.vendors
     except ConfigError as e:
         problems += e.problems
         cfg = None
-    if cfg is not None:
+        # Still check vendors.csv, so that one run shows every problem in both files.
+        vendors_path = vendors_path_hint(config_path(state.config_arg))
+        if not config_path(state.config_arg).exists():
+            vendors_path = None
+    if vendors_path is not None:
         try:
-            vendors = state.vendors()
+            vendors = load_vendors(vendors_path)
         except ConfigError as e:
             problems += e.problems
     if problems:
@@ -354,26 +442,35 @@ def sources() -> None:
 def sources_check(state: State, as_json: bool) -> None:
     """Fetch and parse each source once, without storing or alerting.
 
+    Prints name, type, HTTP status, items parsed, newest item date and error for each
+    source. Exits 1 when any source has an error, 2 when the config is invalid.
+
     \b
     Example:
       monitor sources check --json
     """
     from .sourcecheck import check_sources
+    from .textutil import pad
 
     rows = check_sources(state.config)
     if as_json:
         _echo_json(rows)
-        return
-    for r in rows:
-        click.echo(f"{'✓' if not r['error'] else '✗'} {r['name'][:30]:30} {r['type']:5} {str(r['status'] or '-'):4} "
-                   f"items {r['items']:<4} newest {r['newest'] or '-':22} {r['error'] or ''}")
+    else:
+        for r in rows:
+            click.echo(f"{'✓' if not r['error'] else '✗'} {pad(r['name'], 30)} {r['type']:5} "
+                       f"{str(r['status'] or '-'):4} items {r['items']:<4} newest {r['newest'] or '-':22} "
+                       f"{r['error'] or ''}")
+    # Scripts and CI can tell a source that needs attention from a clean check.
+    if any(r["error"] for r in rows):
+        sys.exit(1)
 
 
 # ---------------------------------------------------------------------- alerts / incidents / feedback
 
 
 @cli.group(invoke_without_command=True)
-@click.option("--pending", is_flag=True, help="Only alerts not yet delivered (pending, sending, failed).")
+@click.option("--pending", is_flag=True, help="Only alerts not yet delivered (pending, sending, failed, held "
+              "for the digest).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
 @click.pass_context
 @handle_errors
@@ -395,7 +492,8 @@ def alerts(ctx: click.Context, pending: bool, as_json: bool) -> None:
         _echo_json(rows)
         return
     for r in rows:
-        click.echo(f"#{r['id']:<5} {r['state']:8} {r['kind']:8} {r['channel'] or '-':12} {r['vendor'] or '':20} "
+        state_ = r["state"] + ("?" if r["unconfirmed"] else "")  # ?: outcome unknown, checked before a resend
+        click.echo(f"#{r['id']:<5} {state_:9} {r['kind']:11} {r['channel'] or '-':12} {r['vendor'] or '':20} "
                    f"{(r['title'] or '')[:60]}  {r['last_error'] or ''}")
 
 
@@ -412,16 +510,17 @@ def alerts_retry(state: State, failed: bool) -> None:
       monitor alerts retry --failed    # after fixing the channel or token
     """
     from .alert import sender_from_env
+    from .outbox import requeue_failed
     from .pipeline import Monitor
 
     cfg = state.config
     with state.store() as store:
-        if failed:
-            with store.write() as db:
-                db.execute("UPDATE alerts SET state = 'pending' WHERE state = 'failed'")
         monitor = Monitor(cfg, state.vendors(), store, sender_from_env(cfg.slack.timeout, cfg.slack.max_retry_after))
         try:
             with monitor.lock:
+                if failed:
+                    # Re-routed under the current feeds.yaml: the fix may have been a channel.
+                    _err(f"{requeue_failed(store, monitor.route)} failed alerts queued again")
                 report = monitor.deliver(force=True)
         finally:
             monitor.close()
@@ -472,7 +571,7 @@ def feedback() -> None:
     Examples:
       monitor feedback 42 --false-positive --reason "box the container, not Box Inc."
       monitor feedback list
-      monitor feedback remove "Box Inc." "Box"
+      monitor feedback remove "Box Inc." box
     """
 
 
@@ -481,15 +580,23 @@ def feedback() -> None:
 @click.option("--false-positive", "verdict", flag_value="false_positive", help="The alert was wrong.")
 @click.option("--true-positive", "verdict", flag_value="true_positive", help="The alert was right.")
 @click.option("--reason", default="", help="Why (kept with the verdict).")
+@click.option("--vendor", default=None, metavar="NAME",
+              help="Only this vendor of the alert was wrong (others it matched stay unsuppressed).")
 @click.pass_obj
 @handle_errors
-def feedback_add(state: State, alert_id: int, verdict: str | None, reason: str) -> None:
+def feedback_add(state: State, alert_id: int, verdict: str | None, reason: str, vendor: str | None) -> None:
+    """Record a verdict on an alert.
+
+    \b
+    Example:
+      monitor feedback 42 --false-positive --reason "box the container, not Box Inc."
+    """
     from .feedback import record
 
     if not verdict:
         raise click.UsageError("give --false-positive or --true-positive")
     with state.store() as store:
-        suppressed = record(store, alert_id, verdict, reason)
+        suppressed = record(store, alert_id, verdict, reason, vendor)
     for vendor, matched in suppressed:
         _err(f"suppressed: {vendor} via “{matched}” (undo: monitor feedback remove {json.dumps(vendor)} "
              f"{json.dumps(matched, ensure_ascii=False)})")
@@ -507,8 +614,10 @@ def feedback_list(state: State, as_json: bool) -> None:
     Example:
       monitor feedback list --json
     """
+    from .feedback import suppressions
+
     with state.store() as store:
-        rows = [dict(r) for r in store.db.query("SELECT * FROM suppressions ORDER BY created_at")]
+        rows = suppressions(store)
     if as_json:
         _echo_json(rows)
         return
@@ -528,12 +637,13 @@ def feedback_remove(state: State, vendor: str, matched: str) -> None:
 
     \b
     Example:
-      monitor feedback remove "Box Inc." "Box"
+      monitor feedback remove "Box Inc." box
     """
+    from .feedback import remove
+
     with state.store() as store:
-        with store.write() as db:
-            n = db.execute("DELETE FROM suppressions WHERE vendor = ? AND matched = ?", [vendor, matched]).rowcount
-    if not n:
+        removed = remove(store, vendor, matched)
+    if not removed:
         raise click.ClickException(f"no suppression for {vendor} via {matched!r}")
     _err(f"removed suppression: {vendor} via “{matched}”")
 

@@ -7,6 +7,7 @@ goes on. Anything else escaping is a bug and propagates.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import random
@@ -22,7 +23,18 @@ from .config import AnySource, Config, HtmlSource, JsonSource
 from .detect import Verdict, assess
 from .errors import LockTimeout, SourceError
 from .match import Match, Matcher
-from .messages import CRIT_RANK, ArticleFacts, article_message, digest_message, health_message
+from . import feedback, incidents
+from . import outbox as outboxmod
+from .messages import (
+    CRIT_RANK,
+    DIGEST_MAX_ITEMS,
+    ArticleFacts,
+    IncidentRef,
+    article_message,
+    digest_message,
+    health_message,
+)
+from .normalize import name_variants
 from .outbox import DeliveryReport, backoff, deliver, enqueue
 from .parse import Item, Parsed, ParserPool, extract_article, run_parser
 from .store import Store, canonical_link, dumps, now_iso, title_key
@@ -31,7 +43,6 @@ from .vendors import Vendor
 
 log = logging.getLogger(__name__)
 
-INCIDENT_WINDOW = timedelta(days=30)
 LOCK_TIMEOUT = 600.0
 
 
@@ -116,6 +127,12 @@ def source_kind(source: AnySource) -> str:
     return source.type if source.type in ("html", "json") else "feed"
 
 
+@functools.lru_cache(maxsize=4096)
+def _folded_names(vendor: Vendor) -> tuple[str, ...]:
+    """The vendor's names as they appear folded in text: left out when comparing report titles."""
+    return tuple(sorted(set().union(*(name_variants(n) for n in (vendor.name, *vendor.aliases)))))
+
+
 class Monitor:
     def __init__(self, config: Config, vendors: Sequence[Vendor], store: Store, sender: Sender,
                  pool: ParserPool | None = None):
@@ -147,6 +164,9 @@ class Monitor:
             raise LockTimeout(f"another monitor run holds {self.lock.lock_file} for over {LOCK_TIMEOUT:.0f}s") \
                 from None
         try:
+            # Re-read under the lock: an overlapping run may have recorded failures or health alerts
+            # since we fetched, and counting from the stale copy would alert twice.
+            states = self.store.all_source_states()
             suppressed = self.store.suppressions()
             for source, resp, result in zip(sources, responses, parsed):
                 report.sources.append(self._ingest(source, resp, result, states.get(source.name, {}), suppressed))
@@ -158,7 +178,8 @@ class Monitor:
         return report
 
     def deliver(self, force: bool = False) -> DeliveryReport:
-        return deliver(self.store, self.sender, min_interval=self.config.slack.min_interval, force=force)
+        return deliver(self.store, self.sender, min_interval=self.config.slack.min_interval, force=force,
+                       limit=None if force else self.config.limits.max_alerts_per_cycle)
 
     async def _fetch_sources(self, sources: Sequence[AnySource], states: dict[str, dict[str, Any]]) -> list[Any]:
         requests = []
@@ -261,7 +282,7 @@ class Monitor:
                 {"title": item.title, "summary": item.summary, "body": body}, item.link)
                 if (m.vendor, m.matched) not in suppressed)
             out.append(Decision(item, lk, tkey, published, body, verdict, matches,
-                                alert=verdict.breach and bool(matches)))
+                                alert=verdict.breach and verdict.about_any(matches, item.title, f"{item.summary}\n{body}")))
         return out
 
     def _fetch_articles(self, source: AnySource, items: Sequence[Item]) -> dict[str, str]:
@@ -309,62 +330,101 @@ class Monitor:
         """Source health goes to the default channel, not to a vendor route."""
         return self.config.slack.channel or os.environ.get("SLACK_CHANNEL", "") or ""
 
-    def _incident(self, db: Any, vendor: str, title: str, now: datetime) -> tuple[int, str | None]:
-        """The open incident of this vendor within the window, or a new one. (id, title of earlier report)."""
-        since = _iso(now - INCIDENT_WINDOW)
-        row = db.execute("SELECT id, title FROM incidents WHERE vendor = ? AND last_seen >= ? "
-                         "ORDER BY last_seen DESC LIMIT 1", [vendor, since]).fetchone()
-        if row:
-            db.execute("UPDATE incidents SET last_seen = ?, reports = reports + 1 WHERE id = ?", [_iso(now), row[0]])
-            return row[0], row[1]
-        cur = db.execute("INSERT INTO incidents (vendor, title, first_seen, last_seen, reports) VALUES (?, ?, ?, ?, 1)",
-                         [vendor, title, _iso(now), _iso(now)])
-        return cur.lastrowid, None
+    def route(self, alert: dict[str, Any]) -> str:
+        """The channel an outbox row belongs in under the current configuration (after a fix)."""
+        if alert["kind"] == "health":
+            return self.ops_channel()
+        if alert["kind"] == "digest":
+            return self.channel_for("low")
+        vendor = self.by_name.get(alert["vendor"] or "")
+        return self.channel_for(vendor.criticality if vendor else "medium")
+
+    def _incident(self, db: Any, vendor: Vendor, d: Decision, now: datetime) -> IncidentRef:
+        """Join the report to an incident of this vendor by the rule in monitor/incidents.py, or open one."""
+        published = _parse_iso(d.published) or now
+        when = _iso(published)
+        report = incidents.Report(d.item.title, f"{d.item.title}\n{d.item.summary}", published)
+        rows = db.execute(
+            "SELECT id, title, first_seen, last_seen, reports FROM incidents WHERE vendor = ? AND last_seen >= ? "
+            "AND first_seen <= ? ORDER BY last_seen DESC LIMIT 20",
+            [vendor.name, _iso(published - incidents.FOLLOW_UP_WINDOW), _iso(published + incidents.WINDOW)],
+        ).fetchall()
+        candidates = []
+        for inc_id, _title, first, last, _n in rows:
+            reports = tuple(
+                incidents.Report(t or "", f"{t or ''}\n{sm or ''}", _parse_iso(p) or published)
+                for t, sm, p in db.execute(
+                    "SELECT ar.title, ar.summary, ar.published FROM alerts a JOIN articles ar ON ar.id = a.article_id "
+                    "WHERE a.incident_id = ? ORDER BY ar.published DESC LIMIT 20", [inc_id]))
+            candidates.append(incidents.Candidate(inc_id, _parse_iso(first) or published,
+                                                  _parse_iso(last) or published, reports))
+        found = incidents.choose(report, candidates, _folded_names(vendor))
+        if found is None:
+            cur = db.execute("INSERT INTO incidents (vendor, title, first_seen, last_seen, reports) "
+                             "VALUES (?, ?, ?, ?, 1)", [vendor.name, d.item.title, when, when])
+            return IncidentRef(int(cur.lastrowid), "", 1, "new incident")
+        db.execute("UPDATE incidents SET first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?), "
+                   "reports = reports + 1 WHERE id = ?", [when, when, found.incident_id])
+        title, n = db.execute("SELECT title, reports FROM incidents WHERE id = ?", [found.incident_id]).fetchone()
+        return IncidentRef(found.incident_id, title or "", int(n), found.reason,
+                           follow_up=incidents.is_follow_up(report.text))
 
     def _queue_article_alert(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime) -> int:
-        vendors = sorted((self.by_name[m.vendor] for m in d.matches), key=lambda v: CRIT_RANK.get(v.criticality, 9))
+        # Suppressions are keyed on the text that matched ("box"), so they are checked here on the surface form.
+        matches = feedback.allowed(self.store.suppressions(), d.matches)
+        if not matches:
+            return 0
+        vendors = sorted((self.by_name[m.vendor] for m in matches), key=lambda v: CRIT_RANK.get(v.criticality, 9))
         primary = vendors[0]
-        incident_id, earlier = self._incident(db, primary.name, d.item.title, now)
+        incident = self._incident(db, primary, d, now)
         facts = ArticleFacts(d.item.title, d.item.link, source.name, d.published, d.item.summary,
                              d.verdict.supply_chain, d.verdict.follow_up, d.verdict.terms)
-        message = article_message(facts, d.matches, self.by_name, incident_id, earlier)
+        # Low-criticality reports wait for the daily digest (slack.digest: daily) instead of posting one by one.
         digest = self.config.slack.digest == "daily" and all(v.criticality == "low" for v in vendors)
         aid = enqueue(self.store, db, kind="digest_item" if digest else "article",
-                      channel=self.channel_for(primary.criticality), message=message,
-                      dedupe_key=f"article:{article_id}", article_id=article_id, incident_id=incident_id,
-                      vendor=primary.name)
-        if aid and digest:
-            db.execute("UPDATE alerts SET state = 'held' WHERE id = ?", [aid])
+                      channel=self.channel_for(primary.criticality),
+                      message=lambda alert_id: article_message(facts, matches, self.by_name, alert_id, incident),
+                      dedupe_key=f"article:{article_id}", article_id=article_id, incident_id=incident.id,
+                      vendor=primary.name, state="held" if digest else "pending", reason=incident.reason)
         return 1 if aid else 0
 
     def _queue_digest(self) -> None:
-        """Once a day (after slack.digest_hour UTC), fold held low-criticality alerts into one message."""
-        if self.config.slack.digest != "daily":
+        """Once a day (after slack.digest_hour UTC), fold held low-criticality alerts into one message.
+
+        Items held after the day's digest wait for the next day's. With the digest switched off,
+        held alerts are released to go out one by one: nothing waits forever.
+        """
+        held = list(self.store.db.query(
+            "SELECT a.id, a.vendor, ar.title, ar.link, ar.source FROM alerts a JOIN articles ar ON ar.id = a.article_id "
+            "WHERE a.state = 'held' ORDER BY a.id"))
+        if not held:
             return
-        now = _utcnow()
+        if self.config.slack.digest != "daily":
+            with self.store.write() as db:
+                db.execute("UPDATE alerts SET state = 'pending', kind = 'article' WHERE state = 'held'")
+            return
+        now = outboxmod.utcnow()
         if now.hour < self.config.slack.digest_hour:
             return
         day = now.strftime("%Y-%m-%d")
-        rows = list(self.store.db.query(
-            "SELECT a.id, a.vendor, ar.title, ar.link, ar.source FROM alerts a JOIN articles ar ON ar.id = a.article_id "
-            "WHERE a.state = 'held' ORDER BY a.id"))
-        if not rows:
+        if self.store.db.execute("SELECT 1 FROM alerts WHERE dedupe_key LIKE ?", [f"digest:{day}:%"]).fetchone():
             return
-        message = digest_message([(r["vendor"], r["title"], r["link"], r["source"]) for r in rows])
+        chunks = [held[k:k + DIGEST_MAX_ITEMS] for k in range(0, len(held), DIGEST_MAX_ITEMS)]
         with self.store.write() as db:
-            enqueue(self.store, db, kind="digest", channel=self.channel_for("low"), message=message,
-                    dedupe_key=f"digest:{day}:{rows[-1]['id']}")
-            db.execute(f"UPDATE alerts SET state = 'digested' WHERE id IN ({','.join('?' * len(rows))})",
-                       [r["id"] for r in rows])
+            for n, chunk in enumerate(chunks, 1):
+                message = digest_message([(r["id"], r["vendor"], r["title"], r["link"], r["source"]) for r in chunk],
+                                         n, len(chunks))
+                enqueue(self.store, db, kind="digest", channel=self.channel_for("low"), message=message,
+                        dedupe_key=f"digest:{day}:{n}")
+            db.execute(f"UPDATE alerts SET state = 'digested' WHERE id IN ({','.join('?' * len(held))})",
+                       [r["id"] for r in held])
 
     # ------------------------------------------------------------------ source state and health
 
     def _next_due(self, source: AnySource, now: datetime, failures: int = 0) -> str:
-        # Jitter (never later than the interval) keeps sources of one host from being polled in lockstep.
-        delay = self.config.interval_for(source) * random.uniform(0.9, 1.0)
-        if failures:
-            delay = min(max(delay, backoff(failures)), 6 * 3600.0)
-        return _iso(now + timedelta(seconds=delay))
+        from .daemon import poll_delay
+
+        return _iso(now + timedelta(seconds=poll_delay(self.config.interval_for(source), failures)))
 
     def _record_failure(self, source: AnySource, state: dict[str, Any], error: str, now: datetime) -> None:
         failures = int(state.get("consecutive_failures") or 0) + 1
