@@ -10,7 +10,6 @@ import asyncio
 import functools
 import logging
 import os
-import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Sequence
@@ -35,7 +34,7 @@ from .messages import (
     health_message,
 )
 from .normalize import name_variants
-from .outbox import DeliveryReport, backoff, deliver, enqueue
+from .outbox import DeliveryReport, deliver, enqueue
 from .parse import Item, Parsed, ParserPool, extract_article, run_parser
 from .store import Store, canonical_link, dumps, now_iso, title_key
 from .textutil import clip
@@ -117,6 +116,11 @@ def parser_spec(source: AnySource) -> dict[str, str | None]:
     return {}
 
 
+def _links_shared(items: Sequence[Item]) -> bool:
+    links = [canonical_link(i.link) for i in items if i.link]
+    return len(set(links)) < len(links)
+
+
 def fetch_limits(config: Config) -> fetchmod.Limits:
     lim = config.limits
     return fetchmod.Limits(deadline=lim.fetch_timeout, connect_timeout=lim.connect_timeout, max_bytes=lim.max_bytes,
@@ -153,11 +157,15 @@ class Monitor:
     # ------------------------------------------------------------------ the cycle
 
     def run_once(self, sources: Sequence[AnySource] | None = None, deliver_alerts: bool = True) -> CycleReport:
+        """Fetch, parse and fetch linked notices without the lock; decide, store and deliver with it."""
         sources = [s for s in (sources if sources is not None else self.config.sources) if s.enabled]
         report = CycleReport()
         states = self.store.all_source_states()
         responses = asyncio.run(self._fetch_sources(sources, states))
         parsed = self._parse_all(sources, responses)
+        fresh = {s.name: self._fresh_items(s, p, states.get(s.name, {}))
+                 for s, p in zip(sources, parsed) if isinstance(p, Parsed)}
+        bodies = self._fetch_articles([s for s in sources if s.fetch_article], fresh)
         try:
             self.lock.acquire(timeout=LOCK_TIMEOUT)
         except Timeout:
@@ -168,8 +176,13 @@ class Monitor:
             # since we fetched, and counting from the stale copy would alert twice.
             states = self.store.all_source_states()
             suppressed = self.store.suppressions()
-            for source, resp, result in zip(sources, responses, parsed):
-                report.sources.append(self._ingest(source, resp, result, states.get(source.name, {}), suppressed))
+            now = _utcnow()
+            # One transaction for the cycle's ingestion: one fsync instead of one per source.
+            with self.store.write() as db:
+                for source, resp, result in zip(sources, responses, parsed):
+                    decisions = self._decide(source, fresh.get(source.name, []), bodies, now)
+                    report.sources.append(self._ingest(db, source, resp, result, decisions,
+                                                       states.get(source.name, {}), suppressed, now))
             self._queue_digest()
             if deliver_alerts:
                 report.delivery = self.deliver()
@@ -215,95 +228,97 @@ class Monitor:
 
     # ------------------------------------------------------------------ per source
 
-    def _ingest(self, source: AnySource, resp: Any, parsed: Parsed | SourceError | None, state: dict[str, Any],
-                suppressed: set[tuple[str, str]]) -> SourceResult:
+    def _ingest(self, db: Any, source: AnySource, resp: Any, parsed: Parsed | SourceError | None,
+                decisions: Sequence[Decision], state: dict[str, Any], suppressed: set[tuple[str, str]],
+                now: datetime) -> SourceResult:
         res = SourceResult(name=source.name, type=source_kind(source))
-        now = _utcnow()
         if isinstance(resp, SourceError) or isinstance(parsed, SourceError):
             err = resp if isinstance(resp, SourceError) else parsed
             res.error = str(err)
             res.status = getattr(err, "status", None)
-            self._record_failure(source, state, res.error, now)
+            self._record_failure(db, source, state, res.error, now)
             return res
         assert isinstance(resp, fetchmod.Response)
         res.status = resp.status
         if resp.not_modified:
             res.not_modified = True
-            self._record_success(source, state, resp, None, 0, now)
+            self._save_success(db, source, state, resp, None, now, shared_links=False, new=0)
             return res
         assert isinstance(parsed, Parsed)
         res.items = len(parsed.items)
         res.warning = parsed.warning
         res.newest = max((i.published for i in parsed.items if i.published), default=None)
-        decisions = self._decide(source, parsed.items, state, suppressed, now)
-        with self.store.write() as db:
-            for d in decisions:
-                aid = self._store_decision(db, source, d, now)
-                if aid is None:
-                    continue
-                res.new += 1
-                if d.alert:
-                    res.alerts += self._queue_article_alert(db, source, aid, d, now)
-            shared = len({canonical_link(i.link) for i in parsed.items if i.link}) < \
-                len([i for i in parsed.items if i.link])
-            self._save_success(db, source, state, resp, res, now, shared_links=shared, new=res.new)
+        for d in decisions:
+            aid = self._store_decision(db, source, d, now)
+            if aid is None:
+                continue  # an overlapping run stored it first
+            res.new += 1
+            if d.alert:
+                res.alerts += self._queue_article_alert(db, source, aid, d, now, suppressed)
+        self._save_success(db, source, state, resp, res, now, shared_links=_links_shared(parsed.items), new=res.new)
         return res
 
-    def _decide(self, source: AnySource, items: Sequence[Item], state: dict[str, Any],
-                suppressed: set[tuple[str, str]], now: datetime) -> list[Decision]:
-        links = [canonical_link(i.link) for i in items]
+    def _fresh_items(self, source: AnySource, parsed: Parsed, state: dict[str, Any]) -> list[tuple[Item, str, str]]:
+        """Items not stored yet, with their dedupe keys: (item, link key, title key)."""
+        links = [canonical_link(i.link) for i in parsed.items]
         counts: dict[str, int] = {}
         for k in links:
             counts[k] = counts.get(k, 0) + 1
         # A link shared by several items (a leak-site group page) identifies none of them.
         shared_source = bool(state.get("shared_links"))
-        fresh: list[tuple[Item, str, str]] = []
+        candidates: list[tuple[Item, str, str]] = []
         seen_keys: set[str] = set()
-        for item, lk in zip(items, links):
+        for item, lk in zip(parsed.items, links):
             if not lk or counts[lk] > 1 or shared_source:
                 lk = ""
             tkey = title_key(source.name, item.title, lk)
             if tkey in seen_keys or (lk and lk in seen_keys):
                 continue
             seen_keys.update({tkey, lk} - {""})
-            if self.store.known(lk, tkey):
-                continue
-            fresh.append((item, lk, tkey))
-        bodies = self._fetch_articles(source, [f[0] for f in fresh]) if source.fetch_article else {}
+            candidates.append((item, lk, tkey))
+        known_links, known_titles = self.store.known_keys([c[1] for c in candidates if c[1]],
+                                                          [c[2] for c in candidates])
+        return [c for c in candidates if c[1] not in known_links and c[2] not in known_titles]
+
+    def _decide(self, source: AnySource, fresh: Sequence[tuple[Item, str, str]],
+                bodies: dict[tuple[str, str], str], now: datetime) -> list[Decision]:
+        """Pure: breach verdict, vendor matches and whether to alert, for each new item."""
         out = []
         for item, lk, tkey in fresh:
-            body = bodies.get(item.link, "")
+            body = bodies.get((source.name, item.link), "")
             published = item.published
             pub_dt = _parse_iso(published)
             if pub_dt is None or pub_dt > now + timedelta(days=1):
-                published = _iso(now)
-            verdict = assess(item.title, f"{item.summary}\n{body}", assume_breach=source.assume_breach)
-            matches = tuple(m for m in self.matcher.match(
-                {"title": item.title, "summary": item.summary, "body": body}, item.link)
-                if (m.vendor, m.matched) not in suppressed)
+                published = _iso(now)  # missing, unreadable or future dates: keep the item, use fetch time
+            text = f"{item.summary}\n{body}"
+            verdict = assess(item.title, text, assume_breach=source.assume_breach)
+            matches = tuple(self.matcher.match({"title": item.title, "summary": item.summary, "body": body},
+                                               item.link))
             out.append(Decision(item, lk, tkey, published, body, verdict, matches,
-                                alert=verdict.breach and verdict.about_any(matches, item.title, f"{item.summary}\n{body}")))
+                                alert=verdict.breach and verdict.about_any(matches, item.title, text)))
         return out
 
-    def _fetch_articles(self, source: AnySource, items: Sequence[Item]) -> dict[str, str]:
-        links = list(dict.fromkeys(i.link for i in items if i.link))
-        if not links:
+    def _fetch_articles(self, sources: Sequence[AnySource],
+                        fresh: dict[str, list[tuple[Item, str, str]]]) -> dict[tuple[str, str], str]:
+        """Linked notices of new items, for sources with fetch_article: {(source, link): text}."""
+        wanted = list(dict.fromkeys((s, i.link) for s in sources for i, _, _ in fresh.get(s.name, []) if i.link))
+        if not wanted:
             return {}
-        reqs = [fetchmod.Request(url=u, trusted=False, allow_private=source.allow_private_links,
-                                 max_bytes=self.config.limits.article_max_bytes) for u in links]
+        reqs = [fetchmod.Request(url=link, trusted=False, allow_private=s.allow_private_links,
+                                 max_bytes=self.config.limits.article_max_bytes) for s, link in wanted]
         responses = asyncio.run(fetchmod.fetch_many(reqs, self.limits))
         futures = {}
-        for url, r in zip(links, responses):
+        for (s, link), r in zip(wanted, responses):
             if isinstance(r, fetchmod.Response) and r.body:
-                futures[url] = self.pool.submit(extract_article, r.body, r.content_type)
+                futures[(s.name, link)] = self.pool.submit(extract_article, r.body, r.content_type)
             elif isinstance(r, SourceError):
-                log.info("%s: linked notice not fetched: %s", source.name, r)
+                log.info("%s: linked notice not fetched: %s", s.name, r)
         bodies = {}
-        for url, f in futures.items():
+        for key, f in futures.items():
             try:
-                bodies[url] = self.pool.result(f)
+                bodies[key] = self.pool.result(f)
             except SourceError as e:
-                log.info("%s: linked notice unreadable: %s", source.name, e)
+                log.info("%s: linked notice unreadable: %s", key[0], e)
         return bodies
 
     def _store_decision(self, db: Any, source: AnySource, d: Decision, now: datetime) -> int | None:
@@ -369,9 +384,10 @@ class Monitor:
         return IncidentRef(found.incident_id, title or "", int(n), found.reason,
                            follow_up=incidents.is_follow_up(report.text))
 
-    def _queue_article_alert(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime) -> int:
+    def _queue_article_alert(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime,
+                             suppressed: set[tuple[str, str]]) -> int:
         # Suppressions are keyed on the text that matched ("box"), so they are checked here on the surface form.
-        matches = feedback.allowed(self.store.suppressions(), d.matches)
+        matches = feedback.allowed(suppressed, d.matches)
         if not matches:
             return 0
         vendors = sorted((self.by_name[m.vendor] for m in matches), key=lambda v: CRIT_RANK.get(v.criticality, 9))
@@ -426,24 +442,18 @@ class Monitor:
 
         return _iso(now + timedelta(seconds=poll_delay(self.config.interval_for(source), failures)))
 
-    def _record_failure(self, source: AnySource, state: dict[str, Any], error: str, now: datetime) -> None:
+    def _record_failure(self, db: Any, source: AnySource, state: dict[str, Any], error: str, now: datetime) -> None:
         failures = int(state.get("consecutive_failures") or 0) + 1
-        with self.store.write() as db:
-            fields: dict[str, Any] = {"url": source.url, "type": source_kind(source), "last_attempt": _iso(now),
-                                      "last_error": error, "consecutive_failures": failures,
-                                      "next_due": self._next_due(source, now, failures)}
-            threshold = self.config.health.failure_threshold
-            if failures >= threshold and (state.get("health") or "ok") != "failing":
-                fields["health"] = "failing"
-                enqueue(self.store, db, kind="health", channel=self.ops_channel(),
-                        message=health_message(source.name, source.url, failures, error),
-                        dedupe_key=f"health:{source.name}:failing:{_iso(now)}")
-            self.store.save_source_state(db, source.name, **fields)
-
-    def _record_success(self, source: AnySource, state: dict[str, Any], resp: Any, res: SourceResult | None,
-                        new: int, now: datetime) -> None:
-        with self.store.write() as db:
-            self._save_success(db, source, state, resp, res, now, shared_links=False, new=new)
+        fields: dict[str, Any] = {"url": source.url, "type": source_kind(source), "last_attempt": _iso(now),
+                                  "last_error": error, "consecutive_failures": failures,
+                                  "next_due": self._next_due(source, now, failures)}
+        threshold = self.config.health.failure_threshold
+        if failures >= threshold and (state.get("health") or "ok") != "failing":
+            fields["health"] = "failing"
+            enqueue(self.store, db, kind="health", channel=self.ops_channel(),
+                    message=health_message(source.name, source.url, failures, error),
+                    dedupe_key=f"health:{source.name}:failing:{_iso(now)}")
+        self.store.save_source_state(db, source.name, **fields)
 
     def _save_success(self, db: Any, source: AnySource, state: dict[str, Any], resp: Any, res: SourceResult | None,
                       now: datetime, shared_links: bool, new: int) -> None:

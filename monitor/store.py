@@ -173,11 +173,16 @@ class Store:
 
     # ------------------------------------------------------------------ articles
 
-    def known(self, link_key: str, tkey: str) -> bool:
-        if link_key:
-            if self.db.execute("SELECT 1 FROM articles WHERE link_key = ?", [link_key]).fetchone():
-                return True
-        return self.db.execute("SELECT 1 FROM articles WHERE title_key = ?", [tkey]).fetchone() is not None
+    def known_keys(self, link_keys: list[str], title_keys: list[str]) -> tuple[set[str], set[str]]:
+        """Which of these dedupe keys are stored already: one query per key kind, not per item."""
+        def present(column: str, keys: list[str]) -> set[str]:
+            found: set[str] = set()
+            for i in range(0, len(keys), 500):
+                chunk = keys[i:i + 500]
+                found.update(r[0] for r in self.db.execute(
+                    f"SELECT {column} FROM articles WHERE {column} IN ({','.join('?' * len(chunk))})", chunk))
+            return found
+        return present("link_key", link_keys), present("title_key", title_keys)
 
     def insert_article(self, db: sqlite_utils.Database, row: dict[str, Any]) -> int | None:
         """INSERT OR IGNORE; the new id, or None when it was already stored (rowcount, not last_pk)."""
