@@ -21,9 +21,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## Benchmarks: ratios measured side by side (not part of `make test`).
+## Benchmarks: ratios measured side by side (not part of `make test`); see BENCHMARKS.md.
+## make bench BENCH_ARGS="--quick"  |  BENCH_ARGS="search"  |  BENCH_ARGS="profile" (py-spy)
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/pip install --quiet py-spy
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 check: $(STAMP)
 	$(BIN)/monitor --config feeds.yaml check
