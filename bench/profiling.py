@@ -28,7 +28,7 @@ STAGES: list[tuple[str, re.Pattern[str]]] = [
     ("Matcher construction", _fn("__init__", "monitor/match.py")),
     ("fetch (httpx, event loop)", re.compile(r"monitor/fetch\.py|^run \(.*asyncio/runners\.py")),
     ("parse in workers (feedparser)", _fn("run_parser|parse_feed")),
-    ("waiting for parse results", _fn("_parse_all")),
+    ("waiting for parse results", _fn("_parse_as_completed")),
     ("dedupe lookups (store.known, known_keys)", _fn("known|known_keys", "monitor/store.py")),
     ("detect.assess", _fn("assess", "monitor/detect.py")),
     ("match (Matcher.match)", _fn("match", "monitor/match.py")),

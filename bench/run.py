@@ -490,7 +490,7 @@ def search_statements(path: Path, queries: list[tuple[str, list[str]]]) -> dict[
                 kw["vendor"] = opts[opts.index("--vendor") + 1]
             seen: list[str] = []
             store.conn.set_trace_callback(seen.append)
-            search(store, query, **kw)
+            search(store.conn, query, **kw)
             store.conn.set_trace_callback(None)
             rows = []
             for sql in seen:

@@ -26,7 +26,8 @@ class State:
     @property
     def config(self):  # type: ignore[no-untyped-def]
         if self._config is None:
-            from .config import config_path, load_config
+            from .config import load_config
+            from .locate import config_path
 
             self._config = load_config(config_path(self.config_arg))
         return self._config
@@ -242,8 +243,18 @@ def search(state: State, query: str, vendor: str | None, since: str | None, brea
             date.fromisoformat(since)
         except ValueError:
             raise click.BadParameter(f"{since!r} is not a date like 2024-06-05", param_hint="--since") from None
-    with state.store() as store:
-        rows = do_search(store, query, vendor=vendor, since=since, breach_only=breach_only, limit=limit)
+    from .locate import config_path, database_path
+    from .query import open_for_reading
+
+    conn = open_for_reading(database_path(config_path(state.config_arg)))
+    try:
+        rows = do_search(conn, query, vendor=vendor, since=since, breach_only=breach_only, limit=limit)
+    finally:
+        conn.close()
+    from .query import SHORT_TERM_WINDOW, short_terms_only
+
+    if short_terms_only(query):
+        _err(f"note: terms under 3 characters are looked up in the newest {SHORT_TERM_WINDOW:,} articles only")
     if as_json:
         _echo_json(rows)
         return

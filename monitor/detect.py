@@ -35,6 +35,9 @@ BREACH_TERMS: dict[str, float] = {
     "システム障害": 1.5, "障害": 0.5, "委託先": 0.5, "標的": 1, "脅迫": 2, "公開状態": 2, "誤って公開": 2.5,
     "設定ミス": 1.5, "誤設定": 1.5, "不正操作": 2, "不審な": 1, "盗まれ": 2.5, "販売されて": 2, "販売され": 1.5,
     "攻撃": 1, "データ侵害": 3, "不正取得": 2.5, "不正な": 1, "悪用され": 1,
+    "ddos攻撃": 2.5, "サービス妨害": 2,
+    "不正引き出し": 2.5, "不正に引き出": 2.5, "被害に遭": 2, "攻撃を受": 2.5, "攻撃された": 2.5, "攻撃され": 2,
+    "情報が流出": 3, "漏えいした可能性": 3, "流出した可能性": 3, "漏洩の可能性": 2.5, "漏えいの可能性": 2.5,
     # English
     "breach": 3, "breached": 3, "data breach": 3, "ransomware": 2.5, "unauthorized access": 3,
     "unauthorised access": 3, "exfiltrated": 3, "exfiltration": 2.5, "compromised": 2.5, "data theft": 3,
@@ -46,7 +49,20 @@ BREACH_TERMS: dict[str, float] = {
     "theft": 2, "unauthorized": 1.5, "attackers": 1, "cybersecurity incident": 3, "data exposure": 2.5,
     "exposing": 2, "publicly accessible": 2.5, "hit by": 1.5, "is hit": 1.5, "hits": 1.5,
     "password spray": 2, "credential stuffing": 2.5, "accessed": 1, "compromise": 2, "exploited": 1,
+    "ddos": 2, "ddos attack": 2.5,
 }
+# An attack named as the cause of an outage or loss ('サイバー攻撃によるシステム障害', 'サイバー攻撃の影響で
+# 生産停止', 'outage caused by a cyberattack'): incident news even when it reads like business news.
+ATTACK_IMPACT = re.compile(
+    r"(?:サイバー攻撃|ランサムウ[ェエ]ア|ddos攻撃|不正アクセス|攻撃(?![者手]))(?:[^。]{0,4}?)(?:により|による|の影響|を受け|で|に伴)"
+    r"[^。]{0,40}?(?:障害|停止|休止|中断|遅延|延期|暗号化|閉鎖|停滞|混乱|減少|支障|影響)|"
+    r"(?:障害|停止|休止|中断|outage|disruption|shut down|shutdown)[^.。]{0,40}?(?:サイバー攻撃|ランサムウ[ェエ]ア|"
+    r"cyberattack|cyber attack|ransomware)|"
+    # Institutions (not 'users', 'developers' or 'organisations' at large) as the target of an attack
+    # campaign: 'インド政府機関を標的に'.
+    r"(?:政府|機関|省|軍|当局|大使館|病院|大学|議員)[^。]{0,6}?(?:を標的|を狙|が標的|への攻撃|を攻撃|に侵入)|"
+    r"\b(?:targets?|targeted|targeting)\s+(?:\w+\s+){0,3}?(?:government|ministry|agency|agencies|organi[sz]ations?|"
+    r"compan(?:y|ies)|hospitals?|universit(?:y|ies)|military)\b")
 # Signs that a concrete event at a named organisation is reported (a count, an announcement, an apology).
 EVENT_PATTERNS = re.compile(
     r"\d[\d,.]*\s*(?:万)?(?:件|人|名|社|団体)(?:分)?|お詫び|おわび|判明|確認した|確認された|発表した|公表した|明らかにした|"
@@ -71,6 +87,9 @@ NEGATIVE_TERMS: dict[str, float] = {
 # Denials: 'not a cyberattack', 'サイバー攻撃ではない'. They outweigh the terms they contain.
 NEGATIONS = re.compile(r"\b(?:not|no)\s+(?:a\s+)?(?:security incident|cyberattack|cyber attack|breach|hack)\b|"
                        r"(?:サイバー攻撃|不正アクセス|情報漏えい|情報流出)(?:による(?:もの)?)?ではない")
+# A headline saying the attack was stopped ('blocks record DDoS attack', '攻撃を阻止') reports a defence.
+MITIGATED_TITLE = re.compile(r"\b(?:blocks?|blocked|mitigates?|mitigated|thwarts?|thwarted|fends? off|repels?|repelled)\b|"
+                             r"(?:を|も)(?:防御|阻止|撃退)|防いだ")
 # Statistics (40%, 3割) and research headlines mark trend pieces, not one organisation's incident.
 STATISTICS = re.compile(r"\d+(?:\.\d+)?\s*(?:%|percent|パーセント|割)")
 RESEARCH_TITLE = re.compile(r"レポート|調査[:：]|調査で|調査によると|白書|\b(?:report|survey|study|research)\b", re.I)
@@ -133,6 +152,10 @@ class Verdict:
         """Is any matched vendor the subject of this breach report (not a bystander or the reporter)?"""
         return any(is_subject(m, title, text) for m in matches)
 
+    def subjects(self, matches: Iterable["Match"], title: str, text: str = "") -> tuple["Match", ...]:
+        """The matches an alert is about: subjects of the report, and none unless it is a breach report."""
+        return tuple(m for m in matches if is_subject(m, title, text)) if self.breach else ()
+
 
 def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     """Score an article. `text` is the summary and any fetched body."""
@@ -145,12 +168,15 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     events = len({m.group(0) for m in EVENT_PATTERNS.finditer(ft + " " + fx[:3000])})
     both = ft + " " + fx
     follow = bool(_FOLLOW_RE.search(both))
-    score = 2 * min(pos_t, 6) + min(pos_x, 8) + min(events, 3) - 2 * neg_t - 0.5 * min(neg_x, 6)
+    impact = 2.5 if ATTACK_IMPACT.search(ft) or ATTACK_IMPACT.search(fx) else 0.0
+    score = 2 * min(pos_t, 6) + min(pos_x, 8) + min(events, 3) + impact - 2 * neg_t - 0.5 * min(neg_x, 6)
     raw_title = unicodedata.normalize("NFKC", title)
+    score -= 4 * bool(MITIGATED_TITLE.search(ft))
     score -= 4 * len(NEGATIONS.findall(both)) + 1.5 * min(len(STATISTICS.findall(both)), 2)
     if RESEARCH_TITLE.search(_INCIDENT_REPORT.sub(" ", raw_title.lower())) and not EVENT_PATTERNS.search(ft):
         score -= 3
-    evidence = sum(_BREACH_W.get(t, 0) for t in set(terms_t) | set(terms_x))
+    # A strong breach term (流出, 盗難, stolen) in the headline is stronger evidence than in the body.
+    evidence = sum(_BREACH_W.get(t, 0) * (1.5 if t in terms_t and _BREACH_W.get(t, 0) >= 2 else 1) for t in set(terms_t) | set(terms_x)) + impact
     breach = assume_breach or (score >= THRESHOLD and evidence >= 2.5)
     supply = bool(_SUPPLY_RE.search(both))
     terms = tuple(dict.fromkeys(terms_t + terms_x))

@@ -6,6 +6,10 @@ Two data sets:
 - optionally the jp-news sample (../shared/data/jp-news/secnews_sample.jsonl): real Japanese
   summaries, each labelled with the organisation concerned (組織名).
 
+jp-news is scored at three levels: mention-level matching (strict: any other vendor matched is a false
+positive), breach detection, and alerts (which vendors a security team would be alerted about: the
+subjects of a breach report; see ALERT_DEFINITIONS).
+
 Both are run with thousands of real company names (../shared/data/companies/) registered as
 distractor vendors, so a matcher that fires on common words or on short names inside longer
 ones loses precision here. Distractors are skipped, and said to be, when the folder is absent.
@@ -22,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from .normalize import fold, strip_legal
+from .normalize import fold, standard_forms, strip_legal
 from .vendors import Vendor
 
 if TYPE_CHECKING:
@@ -136,6 +140,8 @@ class Report:
     items: int
     matching: dict[str, Counts] = field(default_factory=dict)  # per language
     detection: dict[str, Counts] = field(default_factory=dict)
+    alerts: dict[str, "AlertTally"] = field(default_factory=dict)  # per half (jp-news only)
+    detection_by_kind: dict[str, dict[str, Counts]] = field(default_factory=dict)  # half -> kind -> counts
     errors: list[dict[str, object]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -143,6 +149,9 @@ class Report:
         return {"set": self.name, "vendors": self.vendors, "distractors": self.distractors, "items": self.items,
                 "matching": {k: v.as_dict() for k, v in sorted(self.matching.items())},
                 "detection": {k: v.as_dict() for k, v in sorted(self.detection.items())},
+                "alerts": {k: v.as_dict() for k, v in sorted(self.alerts.items())},
+                "detection_recall_by_kind": {h: {k: round(c.recall, 4) for k, c in sorted(t.items())}
+                                             for h, t in sorted(self.detection_by_kind.items())},
                 "notes": self.notes, "errors": self.errors}
 
     def lines(self) -> list[str]:
@@ -152,6 +161,27 @@ class Report:
             for lang, c in sorted(table.items()):
                 out.append(f"  {what:9} {lang:5} precision {c.precision:.3f}  recall {c.recall:.3f}  "
                            f"(tp {c.tp}, fp {c.fp}, fn {c.fn}, tn {c.tn})")
+        for half, t in sorted(self.alerts.items()):
+            out.append(f"  alerts    {half:5} precision {t.precision:.3f}  recall {t.recall:.3f}  (items {t.items}, "
+                       f"label alerted {t.alerted_label}, any alerted {t.alerted_any}; alerted pairs: correct "
+                       f"{t.correct}, other organisation named verbatim {t.wrong_named}, other {t.wrong_other}, "
+                       f"on advisories/trend pieces {t.wrong_negative})")
+            out.append(f"            {'':5} recall on the {t.named_items} items whose text names the label "
+                       f"{t.recall_named:.3f}; precision counting other organisations named verbatim as correct "
+                       f"{t.precision_other_named_ok:.3f}")
+        for half, table in sorted(self.detection_by_kind.items()):
+            kinds = sorted(((k.split(": ", 1)[1], c) for k, c in table.items() if k != "all"),
+                           key=lambda kc: -(kc[1].tp + kc[1].fn))
+            rare = Counts()
+            cells = []
+            for k, c in kinds:
+                if c.tp + c.fn >= 5:
+                    cells.append(f"{k} {c.recall:.2f} ({c.tp}/{c.tp + c.fn})")
+                else:
+                    rare.tp, rare.fn = rare.tp + c.tp, rare.fn + c.fn
+            if rare.tp + rare.fn:
+                cells.append(f"rarer labels {rare.recall:.2f} ({rare.tp}/{rare.tp + rare.fn})")
+            out.append(f"  detection recall by attack type (攻撃手口), {half}: " + "; ".join(cells))
         out += [f"  note: {n}" for n in self.notes]
         return out
 
@@ -254,8 +284,25 @@ def evaluate_shipped(companies: str | Path | None, eval_dir: str | Path = EVAL_D
 
 
 _INCIDENT_GROUPS = ("incident_jp_source", "incident_en_source")
+# Labels that describe a kind of organisation rather than name one (政府機関, 複数企業, 医療機器メーカー).
 _GENERIC_LABEL = re.compile(r"(?:機関|企業|組織|団体|メーカー|業者|官|ユーザー|利用者|顧客|各社|複数|関係者|政府|業界|"
-                            r"当局|事業者|病院群|自治体|大使館|研究者|個人|不明|など|等)$|^(?:複数|多数|各国|世界|国内|海外|米国|日本)|\[\[")
+                            r"当局|事業者|病院群|自治体|大使館|研究者|個人|不明|など|等)$|^(?:複数|多数|各国|世界|国内|海外|米国|日本|架空)|"
+                            r"\[\[|^\d+社$|^(?:米|英|中小)?(?:大学|金融|半導体|損害保険|製造業|航空会社|水道施設|元雇用者|NPO法人|"
+                            r"防衛産業|医療大手|通販大手|欧州防衛|重要インフラ|通信インフラ)$")
+# Governments and their arms (ministries, agencies, armed forces, police) are not vendors.
+_GOVERNMENT_LABEL = re.compile(r"(?:政府|省|庁|内閣府|軍|自衛隊|警察|県警|府警|警視庁|議会|(?<!実行)委員会|外交部|国家安全局)$|"
+                               r"\b(?:FBI|NSA|DHS|CISA|NCSC|NUKIB|NATO|CNMF|PSNI|Cyber Command|Ministry|Government)\b")
+# Countries named as the organisation concerned ('ウクライナ', 'イスラエル').
+_COUNTRIES = frozenset("""
+日本 米国 アメリカ 英国 イギリス 中国 韓国 北朝鮮 台湾 ロシア ウクライナ イスラエル イラン イラク イタリア ドイツ フランス スペイン
+ポルトガル オランダ ベルギー スイス オーストリア ポーランド チェコ スウェーデン ノルウェー フィンランド デンマーク アイルランド
+カナダ メキシコ ブラジル アルゼンチン コロンビア ベネズエラ チリ ペルー インド パキスタン バングラデシュ インドネシア マレーシア
+シンガポール タイ ベトナム フィリピン オーストラリア ニュージーランド トルコ サウジアラビア エジプト 南アフリカ ナイジェリア ケニア
+アルジェリア モロッコ パラグアイ ウルグアイ カザフスタン キルギス スリランカ ネパール トンガ パナマ ギリシャ ルーマニア ハンガリー
+""".split())
+# A label that lists several organisations ('TruStar Holdings LLCとVIST Labs LLC', 'A、B') names no one vendor.
+_SEVERAL_LABEL = re.compile(r"[、,，]|および|及び|(?<=[A-Za-z0-9.)])と|と(?=[A-Z])|\band\b.*\band\b")
+_PAREN_ALIAS = re.compile(r"^(.+?)\s*[(（]([^()（）]+)[)）]$")
 
 
 def _half(row: dict[str, str]) -> str:
@@ -277,65 +324,208 @@ def _named_verbatim(m: "Match", v: Vendor) -> int:
     return 0
 
 
+def label_kind(label: str) -> str:
+    """'vendor' for a label naming one organisation; otherwise why it is not registered."""
+    if _SEVERAL_LABEL.search(label):
+        return "several organisations"
+    if label in _COUNTRIES or _GOVERNMENT_LABEL.search(label):
+        return "country or government"
+    if _GENERIC_LABEL.search(label):
+        return "kind of organisation"
+    return "vendor"
+
+
+def register_from_labels(labels: dict[str, int]) -> tuple[list[Vendor], dict[str, str]]:
+    """One vendor per organisation, as a real register holds it: labels whose organisation_key is equal
+    (アサヒGHD / アサヒHD / アサヒグループホールディングス; 損害保険ジャパン / 損保ジャパン) become one vendor,
+    named by its most frequent label with the others as aliases; 'Ginlong (Solis)' gives the alias Solis.
+    `labels` maps label -> number of items. Returns the vendors and label -> vendor name."""
+    from .normalize import organisation_key
+
+    groups: dict[str, list[str]] = {}
+    for label in labels:
+        base = m.group(1) if (m := _PAREN_ALIAS.match(label)) else label
+        groups.setdefault(organisation_key(base) or label, []).append(label)
+    vendors, owner = [], {}
+    for members in groups.values():
+        members.sort(key=lambda x: (-labels[x], len(x), x))
+        names: list[str] = []
+        for x in members:
+            m = _PAREN_ALIAS.match(x)
+            names += [m.group(1), m.group(2)] if m else [x]
+        names = list(dict.fromkeys(names))
+        vendors.append(Vendor(name=names[0], aliases=tuple(names[1:])))
+        owner.update({x: names[0] for x in members})
+    vendors.sort(key=lambda v: v.name)
+    return vendors, owner
+
+
+@dataclass
+class AlertTally:
+    """Alert level: which vendors would be alerted (breach verdict and subject of the report)."""
+    items: int = 0  # items whose labelled organisation is registered
+    alerted_label: int = 0  # ... where the label's vendor was alerted
+    named_items: int = 0  # ... whose text names the organisation (name or alias, in some normalised form)
+    named_alerted: int = 0  # ... of those, where the label's vendor was alerted
+    alerted_any: int = 0  # ... where some vendor was alerted
+    correct: int = 0  # alerted (item, vendor) pairs where the vendor is the label's
+    wrong_named: int = 0  # alerted pairs for another organisation named verbatim in the text
+    wrong_other: int = 0  # other wrong alerted pairs on labelled items
+    wrong_negative: int = 0  # alerted pairs on advisories and trend pieces (non_incident, no organisation)
+
+    @property
+    def wrong(self) -> int:
+        return self.wrong_named + self.wrong_other + self.wrong_negative
+
+    @property
+    def precision(self) -> float:
+        return self.correct / (self.correct + self.wrong) if self.correct + self.wrong else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.alerted_label / self.items if self.items else 1.0
+
+    @property
+    def recall_named(self) -> float:
+        return self.named_alerted / self.named_items if self.named_items else 1.0
+
+    @property
+    def precision_other_named_ok(self) -> float:
+        """Counting alerts for another organisation named verbatim in the report as correct."""
+        ok = self.correct + self.wrong_named
+        return ok / (ok + self.wrong_other + self.wrong_negative) if self.correct + self.wrong else 1.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                "recall_items_naming_label": round(self.recall_named, 4),
+                "precision_other_named_ok": round(self.precision_other_named_ok, 4), "items": self.items,
+                "items_naming_label": self.named_items,
+                "alerted_label": self.alerted_label, "alerted_any": self.alerted_any, "correct": self.correct,
+                "wrong_named_verbatim": self.wrong_named, "wrong_other": self.wrong_other,
+                "wrong_on_negatives": self.wrong_negative}
+
+
+ALERT_DEFINITIONS = (
+    "alerts: a vendor is alerted when the item is judged a breach report and the vendor is its subject "
+    "(named in the title, or beside a breach term and not as the reporter; detect.Verdict.subjects). "
+    "recall = labelled items whose label's vendor is alerted / labelled items with the label registered; "
+    "precision = alerted (item, vendor) pairs for the label's vendor / all alerted pairs on those items and "
+    "on the advisories and trend pieces (non_incident, no organisation)")
+
+
 def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int = 300,
                      seed: int = 20240601) -> Report:
-    """Register `sample` labelled organisations plus the distractors; score matching and detection.
+    """Register `sample` labelled organisations plus the distractors; score matching, detection and alerts.
 
-    Matching: an item whose label is a registered organisation is a positive (found = that vendor
-    matched); items labelled N/A are negatives (any vendor matched there is a false positive);
-    a vendor other than the label matched on a positive item is a false positive too.
+    Labels are grouped into organisations first (register_from_labels): variants of one company are
+    one vendor with aliases; labels naming several organisations, a country, a government body or a
+    kind of organisation are not registered. `sample` organisations are drawn with a fixed seed.
+    Matching (mention level, strict): an item whose label is a registered organisation is a positive
+    (found = that vendor matched); items labelled N/A are negatives (any vendor matched there is a
+    false positive); a vendor other than the label matched on a positive item is a false positive,
+    even when the text really names it.
     Detection: the incident groups are positives; the non_incident items labelled N/A are negatives
     (non_incident items with an organisation are often incident reports filed under 注意喚起 and are
     left out; incident_no_org mixes incidents with trend pieces and is left out).
+    Alerts: see ALERT_DEFINITIONS.
     Results are given for the dev half (rules were tuned looking at it) and the held-out half.
     """
     from .detect import assess
     from .match import Matcher
 
     rows = [json.loads(line) for line in Path(path).open(encoding="utf-8") if line.strip()]
-    labels = sorted({r["組織名"] for r in rows if r["_sample_group"] in _INCIDENT_GROUPS and r["組織名"] != "N/A"})
-    # Labels that describe a kind of organisation rather than name one (政府機関, 複数企業,
-    # 医療機器メーカー) are not registered: no vendor register holds them.
-    labels = [x for x in labels if not _GENERIC_LABEL.search(x)]
-    chosen = set(random.Random(seed).sample(labels, min(sample, len(labels))))
-    vendors = [Vendor(name=n) for n in sorted(chosen)]
+    counts: dict[str, int] = {}
+    for r in rows:
+        if r["_sample_group"] in _INCIDENT_GROUPS and r["組織名"] != "N/A":
+            counts[r["組織名"]] = counts.get(r["組織名"], 0) + 1
+    kinds = {x: label_kind(x) for x in counts}
+    registrable, owner = register_from_labels({x: n for x, n in counts.items() if kinds[x] == "vendor"})
+    chosen_vendors = random.Random(seed).sample(registrable, min(sample, len(registrable)))
+    vendors = sorted(chosen_vendors, key=lambda v: v.name)
+    registered = {v.name for v in vendors}
+    gold_of = {label: name for label, name in owner.items() if name in registered}
     distractors = _without_same_organisations(vendors, company_vendors(companies))
     matcher = Matcher(vendors + distractors)
     rep = Report(f"jp-news ({Path(path).name})", len(vendors) + len(distractors), len(distractors), len(rows))
     label_absent = verbatim = 0
     by_name = {v.name: v for v in vendors + distractors}
     for r in rows:
-        half, label = _half(r), r["組織名"]
+        half, label, group = _half(r), r["組織名"], r["_sample_group"]
         title, text = r["タイトル"], r["概要"]
-        if label in chosen or label == "N/A":
+        positive = label in gold_of and group in _INCIDENT_GROUPS
+        negative_item = group == "non_incident" and label == "N/A"
+        verdict = assess(title, text)
+        if label in gold_of or label == "N/A":
             ms = matcher.match({"title": title, "summary": text})
             found = {m.vendor for m in ms}
-            gold = {label} if label in chosen else set()
+            gold = {gold_of[label]} if label in gold_of else set()
             for m in ms:
                 if m.vendor not in gold:
                     verbatim += _named_verbatim(m, by_name[m.vendor])
-            if gold and strip_legal(fold(label, join_cjk=True)) not in fold(title + " " + text, join_cjk=True):
-                label_absent += 1
-            for v in gold | found:
-                _bump(rep.matching, half, v in gold, v in found)
+            v = by_name[gold_of[label]] if gold else None
+            folded_text = fold(title + " " + text, join_cjk=True)
+            named = bool(v) and any(f in folded_text for n in (v.name, *v.aliases) for f in standard_forms(n))
+            label_absent += bool(v) and not named
+            for vn in gold | found:
+                _bump(rep.matching, half, vn in gold, vn in found)
             if not gold and not found:
                 _bump(rep.matching, half, False, False)
             if gold != found and half == "dev":
                 rep.errors.append({"kind": "matching", "label": label, "title": title, "missed": sorted(gold - found),
                                    "extra": sorted(found - gold)})
-        group = r["_sample_group"]
-        if group in _INCIDENT_GROUPS or (group == "non_incident" and label == "N/A"):
+            if positive or negative_item:
+                subjects = verdict.subjects(ms, title, text)
+                alerted = {m.vendor for m in subjects}
+                for key in (half, "all"):
+                    t = rep.alerts.setdefault(key, AlertTally())
+                    if positive:
+                        t.items += 1
+                        t.alerted_label += gold_of[label] in alerted
+                        t.alerted_any += bool(alerted)
+                        t.named_items += named
+                        t.named_alerted += named and gold_of[label] in alerted
+                    for m in subjects:
+                        if m.vendor in gold:
+                            t.correct += 1
+                        elif negative_item:
+                            t.wrong_negative += 1
+                        elif _named_verbatim(m, by_name[m.vendor]):
+                            t.wrong_named += 1
+                        else:
+                            t.wrong_other += 1
+                if half == "dev" and (alerted != gold) and (positive or alerted):
+                    rep.errors.append({"kind": "alert", "label": label, "title": title, "breach": verdict.breach,
+                                       "alerted": sorted(alerted)})
+        if group in _INCIDENT_GROUPS or negative_item:
             gold_b = group in _INCIDENT_GROUPS
-            verdict = assess(title, text)
             _bump(rep.detection, half, gold_b, verdict.breach)
+            if gold_b:
+                kind = re.sub(r"[\[\]]", "", r.get("攻撃手口") or "N/A").split("、")[0].replace("ウエア", "ウェア")
+                kind = "attack: " + (kind or "N/A")
+                _bump(rep.detection_by_kind.setdefault(half, {}), kind, True, verdict.breach)
             if verdict.breach != gold_b and half == "dev":
                 rep.errors.append({"kind": "detection", "expected": gold_b, "title": title, "score": verdict.score})
     c = rep.matching.get("all", Counts())
-    rep.notes.append(f"{verbatim} of the {c.fp} matching false positives are another organisation named verbatim in "
-                     f"the text (its registered name, as written); counting those as correct, precision is "
+    n_groups = sum(1 for v in registrable if v.aliases)
+    skipped: dict[str, int] = {}
+    for x, k in kinds.items():
+        if k != "vendor":
+            skipped[k] = skipped.get(k, 0) + 1
+    rep.notes.append(f"{verbatim} of the {c.fp} mention-level false positives are another organisation named verbatim "
+                     f"in the text (its registered name, as written); counting those as correct, precision is "
                      f"{(c.tp + verbatim) / max(1, c.tp + c.fp):.3f}")
-    rep.notes.append(f"{len(vendors)} labelled organisations registered; {label_absent} of their items do not "
-                     "contain the label in any normalised form (counted as misses)")
+    folded_in = len(owner) - len(registrable)
+    beyond_form = sum(1 for v in registrable if len({strip_legal(fold(n, join_cjk=True)).replace(" ", "")
+                                                     for n in (v.name, *v.aliases)}) > 1)
+    rep.notes.append(f"{len(counts)} distinct labels; not registered: "
+                     + ", ".join(f"{n} {k}" for k, n in sorted(skipped.items()))
+                     + f"; the other {len(owner)} labels are {len(registrable)} organisations: {n_groups} of them "
+                     f"merged from several labels ({folded_in} labels folded in; {beyond_form} differ by more than a "
+                     f"legal form, e.g. アサヒGHD / アサヒHD / アサヒグループホールディングス); "
+                     f"{len(vendors)} organisations registered, with their aliases")
+    rep.notes.append(f"{label_absent} items of registered organisations do not contain the name or an alias in any "
+                     "normalised form, nor a standard short form of it (counted as misses)")
+    rep.notes.append(ALERT_DEFINITIONS)
     if not distractors:
         rep.notes.append(f"no distractor vendors: {companies} not found")
     return rep

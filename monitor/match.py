@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import ahocorasick
 from rapidfuzz import fuzz
 
-from .normalize import fold, fold_case_kept, name_variants, script, strip_legal
+from .normalize import fold, fold_case_kept, name_variants, script, standard_forms, strip_legal
 from .vendors import Vendor
 
 
@@ -74,10 +74,15 @@ _KANJI_OK_BEFORE = set("社米英独仏中韓台豪加印露蘭伊西瑞同旧�
 _KANJI_OK_AFTER = set("社様等側系製傘及各内向委再従顧利会元旧子株関")
 # Katakana words that may follow a name in run-together headlines ('ソニーグループ', 'アスクルランサム被害').
 _KATA_FOLLOWERS = ("グループ", "ホールディング", "ジャパン", "ランサム", "サイバー", "システム", "サーバ")
+_KANJI_FOLLOWERS = ("不正", "情報", "個人情報", "顧客情報", "被害", "攻撃", "障害", "漏え", "漏洩", "流出", "委託",
+                    "侵害", "感染", "改ざん", "誤送信")
 _PARTICLES = set("はがのをにともやへでらから")
+# Text ending in a legal form ('...法人', '株式会社', '子会社である' does not) marks where a name starts.
+_FORM_ENDINGS = ("法人", "株式会社", "(株)", "有限会社", "合同会社")
 _MARK_BEFORE = ("株式会社", "株", "(株)")
 _MARK_AFTER = ("株式会社", "株", "社", "グループ", "ホールディングス", "inc", "corp", "co ", "ltd", "llc",
                "limited", "holdings", "group", "gmbh", "plc")
+_NOT_MARKS = ("社会", "社員", "社内", "社外", "社屋")
 _DOMAIN = re.compile(r"(?<![a-z0-9-])((?:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.)+[a-z]{2,24})(?![a-z0-9-])")
 _FUZZY_MIN = 92.0
 
@@ -119,7 +124,7 @@ class Matcher:
         for i, v in enumerate(self.vendors):
             for how, names in (("name", (v.name,)), ("alias", v.aliases)):
                 for registered in names:
-                    as_registered = {fold(registered, join_cjk=True), strip_legal(fold(registered, join_cjk=True))}
+                    as_registered = standard_forms(registered)
                     for variant in name_variants(registered):
                         if len(variant) < 2:
                             continue
@@ -127,6 +132,7 @@ class Matcher:
                         # Ordinary words, two-letter names, and Japanese names we shortened ourselves
                         # ('プロジェクトホールディングス' -> 'プロジェクト') need a company marker beside them.
                         marker = (variant in ORDINARY_WORDS or (variant.isascii() and len(variant) <= 2)
+                                  or variant.replace(" ", "").isdigit()  # '101' (１０１合同会社) is a number
                                   or (variant not in as_registered and _single_script_japanese(variant)))
                         key = _Key(i, registered, how, case, form, marker)
                         keys.setdefault(variant, []).append(key)
@@ -257,19 +263,36 @@ def _is_short_japanese(key: str) -> bool:
 
 
 def _boundaries_ok(folded: str, start: int, end: int, key: str) -> bool:
+    return _before_ok(folded, start, key, folded.startswith(_FORM_ENDINGS, end)) and _after_ok(folded, end, key)
+
+
+def _before_ok(folded: str, start: int, key: str, form_follows: bool = False) -> bool:
     before = folded[start - 1] if start > 0 else ""
-    after = folded[end] if end < len(folded) else ""
-    first, last = script(key[0]), script(key[-1])
-    sb, sa = script(before), script(after)
-    if first == "latin" and sb == "latin" or last == "latin" and sa == "latin":
+    first, sb = script(key[0]), script(before)
+    if first == "latin" and sb == "latin":
         return False
-    if first in ("kata", "hira") and sb == first:
+    # A legal form right before the name is a boundary ('公立大学法人北九州市立大学').
+    if first in ("kata", "kanji", "hira") and folded.endswith(_FORM_ENDINGS, 0, start):
+        return True
+    # So is one right after it, for kana after kana ('子会社であるひびしんキャピタル株式会社').
+    if first in ("kata", "hira") and sb == first and not form_follows:
         return False
     if first in ("kata", "kanji", "hira") and sb == "kanji" and before not in _KANJI_OK_BEFORE:
         return False  # 不正アクセス is not the company アクセス; 大阪急性期 does not name 阪急
+    return True
+
+
+def _after_ok(folded: str, end: int, key: str) -> bool:
+    after = folded[end] if end < len(folded) else ""
+    last, sa = script(key[-1]), script(after)
+    if last == "latin" and sa == "latin":
+        return False
     if last == "kata" and sa == "kata" and not folded.startswith(_KATA_FOLLOWERS, end):
         return False
-    if _is_short_japanese(key) and sa == "kanji" and after not in _KANJI_OK_AFTER:
+    # A short name followed by kanji is usually part of a longer name ('ソニー生命' is not ソニー), unless the
+    # kanji start an incident word of a run-together headline ('ストアカ不正アクセス').
+    if _is_short_japanese(key) and sa == "kanji" and after not in _KANJI_OK_AFTER and not folded.startswith(
+            _KANJI_FOLLOWERS, end):
         return False
     # Two kanji followed by な, し, す... are a word in a phrase (高速な), not a company (日立は, 東芝の).
     if _is_short_japanese(key) and sa == "hira" and after not in _PARTICLES:
@@ -280,7 +303,8 @@ def _boundaries_ok(folded: str, start: int, end: int, key: str) -> bool:
 def _company_marker(folded: str, start: int, end: int) -> bool:
     before = folded[max(0, start - 6): start].rstrip()
     after = folded[end: end + 12].lstrip()
-    return before.endswith(_MARK_BEFORE) or after.startswith(_MARK_AFTER)
+    # '社会', '社員' after a word are not the company suffix 社 ('デジタル社会').
+    return before.endswith(_MARK_BEFORE) or (after.startswith(_MARK_AFTER) and not after.startswith(_NOT_MARKS))
 
 
 def _institution_of(folded: str, start: int, key: str) -> bool:
@@ -301,7 +325,8 @@ def _longer_name_follows(folded: str, end: int, registered: str) -> bool:
     """'Kojima Industries' is not 'Kojima Co., Ltd.': an organisation word after the name that the
     registered name does not have makes it someone else's name."""
     nxt = folded[end: end + 20].split(" ", 2)
-    word = nxt[1] if len(nxt) > 1 and nxt[0] == "" else ""
+    # 'insight partnersが': the word is its Latin part, Japanese text runs on without a space.
+    word = re.match(r"[a-z0-9]*", nxt[1]).group(0) if len(nxt) > 1 and nxt[0] == "" else ""
     return word in _ORG_WORDS and word not in fold(registered).split()
 
 

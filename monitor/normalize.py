@@ -25,6 +25,8 @@ _CJK = "\u3005\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f"
 # 'ソニー・グループ' and 'ソニーグループ' are the same name: Japanese has no word spaces to keep.
 # (Only spaces and middle dots: '、' and '。' still separate words.)
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])[\\s・･·]+(?=[{_CJK}])")
+# Old and new forms of the same kanji, used interchangeably in company names (野村證券 / 野村証券).
+_ITAIJI = str.maketrans("證髙﨑邊邉齋齊德濱籠", "証高崎辺辺斎斉徳浜篭")
 
 
 def fold(text: str, join_cjk: bool = False) -> str:
@@ -33,7 +35,7 @@ def fold(text: str, join_cjk: bool = False) -> str:
     join_cjk drops the spaces left between two Japanese characters (from ・, 　 or
     line breaks); matching uses it for names and text alike.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).translate(_HOMOGLYPHS)
+    text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).translate(_HOMOGLYPHS).translate(_ITAIJI)
     if join_cjk:
         text = _CJK_GAP.sub("", text)
     text = text.casefold()
@@ -57,7 +59,7 @@ _JA_FORM_TOKENS = {"株", "有", "同"}
 # Latin legal forms, stripped from the end of a name (repeatedly: 'xyz co ltd').
 EN_FORMS = {"inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "llp",
             "lp", "plc", "kk", "k k", "gmbh", "ag", "sa", "s a", "nv", "n v", "bv", "b v", "srl", "spa", "s p a",
-            "pte", "pty", "oy", "oyj", "ab", "asa", "se", "sas", "sarl", "sl", "kg", "co kg", "bhd", "sdn bhd",
+            "pte", "pty", "pvt", "pvt ltd", "oy", "oyj", "ab", "asa", "se", "sas", "sarl", "sl", "kg", "co kg", "bhd", "sdn bhd",
             "l l c", "l p", "ltda"}
 # Generic words a registered name may carry that reports leave out ('Infosys McCamish Systems LLC').
 TAIL_GENERIC = ("systems", "system", "group", "holdings", "holding", "hd", "hds", "technologies", "technology",
@@ -112,11 +114,87 @@ def name_variants(name: str) -> set[str]:
             out.add(cur)
         else:
             break
-    # Mixed-script names lose their spaces in Japanese text ('LINE ヤフー' is written 'LINEヤフー').
+    # Mixed-script names lose their spaces in Japanese text ('LINE ヤフー' is written 'LINEヤフー'), and a
+    # hyphen inside a Japanese name is often left out ('ベスト-アニバーサリー' / 'ベストアニバーサリー').
     for v in list(out):
         if " " in v and not v.isascii():
             out.add(v.replace(" ", ""))
+    for v in list(out):
+        out |= _short_forms(v)
     return {v for v in out if v}
+
+
+# Standard Japanese short forms of name parts, as newspapers and notices write them. Each pair is
+# (full form, short form); the short form is only added when a name part precedes it.
+JA_SHORT_FORMS = (
+    ("グループホールディングス", "ghd"),  # アサヒグループホールディングス -> アサヒGHD
+    ("ホールディングス", "hd"),  # セブン&アイ・ホールディングス -> セブン&アイHD
+    ("損害保険", "損保"),  # 損害保険ジャパン -> 損保ジャパン; あいおいニッセイ同和損害保険 -> ...同和損保
+    ("生命保険", "生命"),  # 第一生命保険 -> 第一生命
+    ("火災保険", ""),  # 東京海上日動火災保険 -> 東京海上日動
+    ("銀行", "銀"),  # 三井住友銀行 -> 三井住友銀 (headlines)
+    ("新聞社", "新聞"),  # 毎日新聞社 -> 毎日新聞
+)
+
+
+def standard_forms(name: str) -> set[str]:
+    """The folded name as registered, without its legal form, and its standard short forms: names a
+    reader would recognise as written (unlike tails we cut ourselves, such as 'プロジェクト')."""
+    folded = fold(name, join_cjk=True)
+    out = {folded, strip_legal(folded)}
+    out |= {v.replace(" ", "") for v in out if not v.isascii()}
+    for v in list(out):
+        out |= _short_forms(v)
+    return {v for v in out if v}
+
+
+def _short_forms(variant: str) -> set[str]:
+    """'アサヒグループホールディングス' -> 'アサヒghd', '損保ジャパン' <-> '損害保険ジャパン' (folded forms)."""
+    out: set[str] = set()
+    for full, short in JA_SHORT_FORMS:
+        i = variant.find(full)
+        rest = variant[:i] + variant[i + len(full):] if i >= 0 else ""
+        # Another name part must remain: '第一生命保険' -> '第一生命', but '損害保険' alone stays.
+        if i >= 0 and len(rest.strip()) >= 2:
+            out.add((variant[:i] + short + variant[i + len(full):]).strip())
+        # The short form in a registered name stands for the full one too ('アサヒGHD', '損保ジャパン').
+        if not short:
+            continue
+        if short.isascii():
+            if variant.endswith(short) and len(variant) > len(short) and is_cjk(variant[-len(short) - 1]):
+                out.add(variant[: -len(short)] + full)
+        elif full not in variant and (j := variant.find(short)) >= 0 and len(variant) - len(short) >= 2:
+            out.add(variant[:j] + full + variant[j + len(short):])
+    return out
+
+
+# Tails a holding company, its group and its main operating company share: アサヒグループホールディングス,
+# アサヒGHD and アサヒHD are one organisation in a register.
+_HOLDING_TAILS = ("グループホールディングス", "ホールディングス", "ホールディング", "ghd", "hd", "hds", "グループ",
+                  "holdings", "holding", "group")
+
+
+def organisation_key(name: str) -> str:
+    """One key per organisation for grouping name variants into one register entry.
+
+    Legal forms, holding-company and group tails, spaces and the standard short forms are
+    normalised away: 'アサヒGHD', 'アサヒHD', 'アサヒグループホールディングス' share a key; so do
+    '損害保険ジャパン' and '損保ジャパン'. 'アサヒ飲料' (an operating company) keeps its own.
+    """
+    key = strip_legal(fold(name, join_cjk=True))
+    for full, short in JA_SHORT_FORMS:
+        if short and not short.isascii():
+            key = key.replace(full, short)
+    changed = True
+    while changed:
+        changed = False
+        for tail in _HOLDING_TAILS:
+            head = key[: -len(tail)].rstrip()
+            if key.endswith(tail) and head and (tail[0].isascii() is False or key[-len(tail) - 1] == " "
+                                                or is_cjk(head[-1])):
+                key, changed = head, True
+                break
+    return key.replace(" ", "")
 
 
 def is_cjk(ch: str) -> bool:

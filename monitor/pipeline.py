@@ -10,20 +10,21 @@ import asyncio
 import functools
 import logging
 import os
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from filelock import FileLock, Timeout
 
+from . import feedback, incidents
 from . import fetch as fetchmod
+from . import outbox as outboxmod
 from .alert import Sender
 from .config import AnySource, Config, HtmlSource, JsonSource
 from .detect import Verdict, assess
 from .errors import LockTimeout, SourceError
 from .match import Match, Matcher
-from . import feedback, incidents
-from . import outbox as outboxmod
 from .messages import (
     CRIT_RANK,
     DIGEST_MAX_ITEMS,
@@ -116,11 +117,6 @@ def parser_spec(source: AnySource) -> dict[str, str | None]:
     return {}
 
 
-def _links_shared(items: Sequence[Item]) -> bool:
-    links = [canonical_link(i.link) for i in items if i.link]
-    return len(set(links)) < len(links)
-
-
 def fetch_limits(config: Config) -> fetchmod.Limits:
     lim = config.limits
     return fetchmod.Limits(deadline=lim.fetch_timeout, connect_timeout=lim.connect_timeout, max_bytes=lim.max_bytes,
@@ -143,13 +139,28 @@ class Monitor:
         self.config = config
         self.vendors = list(vendors)
         self.by_name = {v.name: v for v in self.vendors}
-        self.matcher = Matcher(self.vendors)
+        self._matcher: Matcher | None = None
         self.store = store
         self.sender = sender
         lim = config.limits
         self.limits = fetch_limits(config)
-        self.pool = pool or ParserPool.shared(timeout=lim.parse_timeout, memory_mb=lim.parse_memory_mb)
+        self._pool = pool
         self.lock = FileLock(str(config.database) + ".lock")
+
+    @property
+    def pool(self) -> ParserPool:
+        """Started on first use: a cycle of 304s parses nothing."""
+        if self._pool is None:
+            lim = self.config.limits
+            self._pool = ParserPool.shared(timeout=lim.parse_timeout, memory_mb=lim.parse_memory_mb)
+        return self._pool
+
+    @property
+    def matcher(self) -> Matcher:
+        """Built on first use: a cycle where every source answered 304 never needs it."""
+        if self._matcher is None:
+            self._matcher = Matcher(self.vendors)
+        return self._matcher
 
     def close(self) -> None:
         """The parser pool is shared by the process and closed at exit."""
@@ -157,15 +168,32 @@ class Monitor:
     # ------------------------------------------------------------------ the cycle
 
     def run_once(self, sources: Sequence[AnySource] | None = None, deliver_alerts: bool = True) -> CycleReport:
-        """Fetch, parse and fetch linked notices without the lock; decide, store and deliver with it."""
+        """Fetch, parse, fetch linked notices and decide without the lock; store and deliver with it.
+
+        Deciding (detect + match, in this process) runs as each parse finishes in the worker pool,
+        so the two overlap instead of following each other.
+        """
         sources = [s for s in (sources if sources is not None else self.config.sources) if s.enabled]
         report = CycleReport()
+        now = _utcnow()
         states = self.store.all_source_states()
         responses = asyncio.run(self._fetch_sources(sources, states))
-        parsed = self._parse_all(sources, responses)
-        fresh = {s.name: self._fresh_items(s, p, states.get(s.name, {}))
-                 for s, p in zip(sources, parsed) if isinstance(p, Parsed)}
-        bodies = self._fetch_articles([s for s in sources if s.fetch_article], fresh)
+        parsed: list[Parsed | SourceError | None] = [None] * len(sources)
+        fresh: dict[str, list[tuple[Item, str, str]]] = {}
+        shared_links: dict[str, bool] = {}
+        decisions: dict[str, list[Decision]] = {}
+        for i, result in self._parse_as_completed(sources, responses):
+            parsed[i] = result
+            source = sources[i]
+            if isinstance(result, Parsed):
+                fresh[source.name], shared_links[source.name] = self._fresh_items(source, result,
+                                                                                  states.get(source.name, {}))
+                if not source.fetch_article:
+                    decisions[source.name] = self._decide(source, fresh[source.name], {}, now)
+        with_articles = [s for s in sources if s.fetch_article and s.name in fresh]
+        bodies = self._fetch_articles(with_articles, fresh)
+        for source in with_articles:
+            decisions[source.name] = self._decide(source, fresh[source.name], bodies, now)
         try:
             self.lock.acquire(timeout=LOCK_TIMEOUT)
         except Timeout:
@@ -176,12 +204,11 @@ class Monitor:
             # since we fetched, and counting from the stale copy would alert twice.
             states = self.store.all_source_states()
             suppressed = self.store.suppressions()
-            now = _utcnow()
             # One transaction for the cycle's ingestion: one fsync instead of one per source.
             with self.store.write() as db:
                 for source, resp, result in zip(sources, responses, parsed):
-                    decisions = self._decide(source, fresh.get(source.name, []), bodies, now)
-                    report.sources.append(self._ingest(db, source, resp, result, decisions,
+                    report.sources.append(self._ingest(db, source, resp, result, decisions.get(source.name, []),
+                                                       shared_links.get(source.name, False),
                                                        states.get(source.name, {}), suppressed, now))
             self._queue_digest()
             if deliver_alerts:
@@ -204,33 +231,32 @@ class Monitor:
                                              last_modified=st.get("last_modified") if same_url else None))
         return await fetchmod.fetch_many(requests, self.limits)
 
-    def _parse_all(self, sources: Sequence[AnySource], responses: list[Any]) -> list[Parsed | SourceError | None]:
-        futures: list[Any] = []
-        for s, r in zip(sources, responses):
+    def _parse_as_completed(self, sources: Sequence[AnySource],
+                            responses: list[Any]) -> Iterator[tuple[int, Parsed | SourceError | None]]:
+        """(index, Parsed | SourceError | None) for each source, in the order the parses finish.
+
+        None means nothing to parse (a fetch error or a 304)."""
+        futures: dict[Any, int] = {}
+        for i, (s, r) in enumerate(zip(sources, responses)):
             if isinstance(r, fetchmod.Response) and not r.not_modified:
                 if not r.body.strip():
-                    futures.append(SourceError("empty response body"))
+                    yield i, SourceError("empty response body")
                     continue
-                futures.append(self.pool.submit(run_parser, source_kind(s), r.body, r.content_type, r.url,
-                                                parser_spec(s), self.config.limits.max_items_per_source))
+                futures[self.pool.submit(run_parser, source_kind(s), r.body, r.content_type, r.url,
+                                         parser_spec(s), self.config.limits.max_items_per_source)] = i
             else:
-                futures.append(None)
-        out: list[Parsed | SourceError | None] = []
-        for f in futures:
-            if f is None or isinstance(f, SourceError):
-                out.append(f)
-                continue
+                yield i, None
+        for f in as_completed(futures):
             try:
-                out.append(self.pool.result(f))
+                yield futures[f], self.pool.result(f)
             except SourceError as e:
-                out.append(e)
-        return out
+                yield futures[f], e
 
     # ------------------------------------------------------------------ per source
 
     def _ingest(self, db: Any, source: AnySource, resp: Any, parsed: Parsed | SourceError | None,
-                decisions: Sequence[Decision], state: dict[str, Any], suppressed: set[tuple[str, str]],
-                now: datetime) -> SourceResult:
+                decisions: Sequence[Decision], shared_links: bool, state: dict[str, Any],
+                suppressed: set[tuple[str, str]], now: datetime) -> SourceResult:
         res = SourceResult(name=source.name, type=source_kind(source))
         if isinstance(resp, SourceError) or isinstance(parsed, SourceError):
             err = resp if isinstance(resp, SourceError) else parsed
@@ -255,11 +281,13 @@ class Monitor:
             res.new += 1
             if d.alert:
                 res.alerts += self._queue_article_alert(db, source, aid, d, now, suppressed)
-        self._save_success(db, source, state, resp, res, now, shared_links=_links_shared(parsed.items), new=res.new)
+        self._save_success(db, source, state, resp, res, now, shared_links=shared_links, new=res.new)
         return res
 
-    def _fresh_items(self, source: AnySource, parsed: Parsed, state: dict[str, Any]) -> list[tuple[Item, str, str]]:
-        """Items not stored yet, with their dedupe keys: (item, link key, title key)."""
+    def _fresh_items(self, source: AnySource, parsed: Parsed,
+                     state: dict[str, Any]) -> tuple[list[tuple[Item, str, str]], bool]:
+        """Items not stored yet, with their dedupe keys (item, link key, title key); and whether
+        several items of this fetch shared one link."""
         links = [canonical_link(i.link) for i in parsed.items]
         counts: dict[str, int] = {}
         for k in links:
@@ -278,7 +306,8 @@ class Monitor:
             candidates.append((item, lk, tkey))
         known_links, known_titles = self.store.known_keys([c[1] for c in candidates if c[1]],
                                                           [c[2] for c in candidates])
-        return [c for c in candidates if c[1] not in known_links and c[2] not in known_titles]
+        fresh = [c for c in candidates if c[1] not in known_links and c[2] not in known_titles]
+        return fresh, any(n > 1 for k, n in counts.items() if k)
 
     def _decide(self, source: AnySource, fresh: Sequence[tuple[Item, str, str]],
                 bodies: dict[tuple[str, str], str], now: datetime) -> list[Decision]:

@@ -3,28 +3,63 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from .errors import MonitorError
 from .normalize import fold
-from .store import Store
+
+if TYPE_CHECKING:
+    from .store import Store
+
+
+def open_for_reading(path: Path) -> sqlite3.Connection:
+    """A plain sqlite3 connection for read-only commands (sqlite-utils is not needed to read)."""
+    if not path.exists():
+        raise MonitorError(f"no database at {path} yet: run `monitor run --once` first")
+    conn = sqlite3.connect(str(path), timeout=30)
+    conn.row_factory = sqlite3.Row
+    return conn
 
 
 def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def search(store: Store, query: str, *, vendor: str | None = None, since: str | None = None,
+SHORT_TERM_WINDOW = 200_000  # newest articles searched when every term is under 3 characters
+
+
+def short_terms_only(query: str) -> bool:
+    terms = query.split()
+    return bool(terms) and all(len(t) < 3 for t in terms)
+
+
+def search(conn: sqlite3.Connection, query: str, *, vendor: str | None = None, since: str | None = None,
            breach_only: bool = False, limit: int = 20) -> list[dict[str, Any]]:
-    """Full-text search (FTS5 trigram, so Japanese works); terms under 3 characters fall back to LIKE."""
+    """Full-text search (FTS5 trigram, so Japanese works); terms under 3 characters fall back to LIKE.
+
+    The newest stored articles that match come first (then the page is sorted by published date).
+    Walking the FTS index in rowid order stops after `limit` hits; sorting every hit by date
+    first cost 0.3-0.9 s for common terms at a million articles.
+    """
+    conn.row_factory = sqlite3.Row
     where, params = [], []
     terms = query.split()
     long_terms = [t for t in terms if len(t) >= 3]
     short_terms = [t for t in terms if len(t) < 3]
-    sql = "SELECT a.* FROM articles a"
     if long_terms:
-        sql += " JOIN articles_fts f ON f.rowid = a.id"
+        sql = "SELECT a.* FROM articles_fts f JOIN articles a ON a.id = f.rowid"
         where.append("articles_fts MATCH ?")
         params.append(" ".join(_fts_phrase(t) for t in long_terms))
+        order = "f.rowid DESC"
+    else:
+        sql = "SELECT a.* FROM articles a"
+        order = "a.id DESC"
+        if short_terms:
+            # Trigram FTS cannot look up 1-2 character terms (漏洩): LIKE scans, so bound the scan.
+            where.append("a.id > (SELECT COALESCE(MAX(id), 0) FROM articles) - ?")
+            params.append(SHORT_TERM_WINDOW)
     for t in short_terms:
         where.append("(a.title LIKE ? OR a.summary LIKE ? OR a.body LIKE ?)")
         like = f"%{t.replace('%', '').replace('_', '')}%"
@@ -39,25 +74,26 @@ def search(store: Store, query: str, *, vendor: str | None = None, since: str | 
         where.append("a.breach = 1")
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY a.published DESC, a.id DESC LIMIT ?"
+    sql += f" ORDER BY {order} LIMIT ?"
     params.append(limit)
-    rows = list(store.db.query(sql, params))
-    return [_article_out(store, r) for r in rows]
+    rows = [dict(r) for r in conn.execute(sql, params)]
+    rows.sort(key=lambda r: (r["published"] or "", r["id"]), reverse=True)
+    return [_article_out(conn, r) for r in rows]
 
 
-def _article_out(store: Store, r: dict[str, Any]) -> dict[str, Any]:
-    matches = list(store.db.query(
+def _article_out(conn: sqlite3.Connection, r: dict[str, Any]) -> dict[str, Any]:
+    matches = [dict(m) for m in conn.execute(
         "SELECT vendor, matched, how, field, surface, start, end, score FROM matches WHERE article_id = ? "
-        "ORDER BY vendor", [r["id"]]))
-    alert = store.db.execute("SELECT id, state, incident_id FROM alerts WHERE article_id = ? ORDER BY id LIMIT 1",
-                             [r["id"]]).fetchone()
+        "ORDER BY vendor", [r["id"]])]
+    alert = conn.execute("SELECT id, state, incident_id FROM alerts WHERE article_id = ? ORDER BY id LIMIT 1",
+                         [r["id"]]).fetchone()
     feedback = []
     if alert:
         feedback = [dict(verdict=f["verdict"], reason=f["reason"], vendor=f["vendor"] or None, at=f["created_at"])
-                    for f in store.db.query("SELECT * FROM feedback WHERE alert_id = ? ORDER BY id", [alert[0]])]
+                    for f in conn.execute("SELECT * FROM feedback WHERE alert_id = ? ORDER BY id", [alert[0]])]
     for m in matches:
-        sup = store.db.execute("SELECT reason, alert_id, created_at FROM suppressions WHERE vendor = ? "
-                               "AND matched IN (?, ?)", [m["vendor"], m["matched"], fold(m["surface"] or "")]).fetchone()
+        sup = conn.execute("SELECT reason, alert_id, created_at FROM suppressions WHERE vendor = ? "
+                           "AND matched IN (?, ?)", [m["vendor"], m["matched"], fold(m["surface"] or "")]).fetchone()
         m["suppressed"] = sup is not None
         m["suppression"] = {"reason": sup[0], "alert_id": sup[1], "since": sup[2]} if sup else None
     return {

@@ -175,28 +175,35 @@ class Store:
 
     def known_keys(self, link_keys: list[str], title_keys: list[str]) -> tuple[set[str], set[str]]:
         """Which of these dedupe keys are stored already: one query per key kind, not per item."""
-        def present(column: str, keys: list[str]) -> set[str]:
+        def present(column: str, keys: list[str], extra: str = "") -> set[str]:
             found: set[str] = set()
             for i in range(0, len(keys), 500):
                 chunk = keys[i:i + 500]
                 found.update(r[0] for r in self.db.execute(
-                    f"SELECT {column} FROM articles WHERE {column} IN ({','.join('?' * len(chunk))})", chunk))
+                    f"SELECT {column} FROM articles WHERE {column} IN ({','.join('?' * len(chunk))}){extra}", chunk))
             return found
-        return present("link_key", link_keys), present("title_key", title_keys)
+        # articles_link_key is a partial index (WHERE link_key != ''): SQLite uses it only when the query
+        # repeats that condition; without it every lookup scans the table (1 s per batch at 1M articles).
+        return present("link_key", link_keys, " AND link_key != ''"), present("title_key", title_keys)
 
     def insert_article(self, db: sqlite_utils.Database, row: dict[str, Any]) -> int | None:
         """INSERT OR IGNORE; the new id, or None when it was already stored (rowcount, not last_pk)."""
         cols = list(row)
-        cur = db.execute(
+        # The raw connection: sqlite-utils' per-call bookkeeping cost more than the insert (10k rows a poll).
+        cur = self.conn.execute(
             f"INSERT OR IGNORE INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
             [row[c] for c in cols],
         )
         return cur.lastrowid if cur.rowcount == 1 else None
 
+    _MATCH_COLS = ("article_id", "vendor", "matched", "how", "field", "surface", "start", "end", "score")
+
     def insert_matches(self, db: sqlite_utils.Database, article_id: int, matches: list[dict[str, Any]]) -> None:
         if matches:
-            db["matches"].insert_all([{**m, "article_id": article_id} for m in matches], pk=("article_id", "vendor"),
-                                     replace=True)
+            self.conn.executemany(
+                f"INSERT OR REPLACE INTO matches ({', '.join(self._MATCH_COLS)}) VALUES "
+                f"({', '.join('?' for _ in self._MATCH_COLS)})",
+                [[article_id, *(m.get(c) for c in self._MATCH_COLS[1:])] for m in matches])
 
     # ------------------------------------------------------------------ suppressions
 

@@ -125,3 +125,38 @@ def test_run_alerts_only_when_a_matched_vendor_is_the_subject(project, httpserve
     (row,) = json.loads(out.output)
     assert row["breach"] is True and row["vendors"] == ["Okta Inc."]
     assert row["matches"][0]["surface"] == "Okta" and row["matches"][0]["field"] == "summary"
+
+
+# ---------------------------------------------------------------- term families (round 2)
+
+@pytest.mark.parametrize("title,text", [
+    ("Active!mailへのDDoS攻撃による影響", "Webメールのサーバへのアクセスが集中し、ログインできない状態が続いた。"),
+    ("アサヒGHD生産停止続く", "アサヒグループホールディングスはサイバー攻撃によりシステム障害が発生し、工場の稼働が停止した。"),
+    ("ビール大手、年末ギフトを休売", "取引先のサイバー攻撃の影響で出荷が停止し、歳暮ギフトの販売を見合わせる。"),
+    ("APT36がインド政府を狙う攻撃", "脅威アクターがインド政府機関を標的にマルウェアを用いた攻撃を実施している。"),
+    ("Hospital hit by DDoS attack", "The hospital said its patient portal was offline for two days."),
+])
+def test_attack_impact_and_targeted_institutions_are_incidents(title, text):  # type: ignore[no-untyped-def]
+    assert assess(title, text).breach
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Cloudflare blocks record 5.6 Tbps DDoS attack", "Cloudflare said it mitigated the largest DDoS attack so far."),
+    ("Cloudflareが記録的なDDoS攻撃を防御", "同社のネットワークが攻撃を自動的に緩和し、顧客への影響はなかった。"),
+    ("新型マルウェアがmacOSユーザーを標的に", "研究者は署名済みアプリに偽装するマルウェアの手口を解説した。"),
+    ("BitLockerを回避する複数のゼロデイ", "研究者は攻撃者が数分で暗号化されたデバイスからデータを抽出できる脆弱性を公開した。"),
+])
+def test_defences_and_malware_analyses_are_not_incidents(title, text):  # type: ignore[no-untyped-def]
+    assert not assess(title, text).breach
+
+
+def test_subjects_lists_only_the_vendors_an_alert_is_about():  # type: ignore[no-untyped-def]
+    matcher = Matcher([Vendor(name="Pornhub"), Vendor(name="Mixpanel"), Vendor(name="CrowdStrike")])
+    title = "Pornhub notifies users after data theft"
+    text = "Pornhub said customer records were stolen. According to CrowdStrike researchers, the group is active."
+    ms = matcher.match({"title": title, "summary": text})
+    v = assess(title, text)
+    assert {m.vendor for m in v.subjects(ms, title, text)} == {"Pornhub"}
+    assert v.about_any(ms, title, text)
+    launch = assess("Pornhub launches a new app", "The company unveils features.")
+    assert launch.subjects(matcher.match({"title": "Pornhub launches a new app"}), "Pornhub launches a new app") == ()

@@ -200,3 +200,24 @@ def test_help_texts_have_examples(project):  # type: ignore[no-untyped-def]
     for path in walk(cli, []):
         out = runner.invoke(cli, [*path, "--help"]).output
         assert "Example" in out, f"`monitor {' '.join(path)} --help` has no example"
+
+
+def test_search_results_newest_first_and_short_terms(project, httpserver):  # type: ignore[no-untyped-def]
+    entries = [Entry(f"情報漏洩の報告 第{i}号 (株式会社テスト{i})", f"https://jp.example/{i}", "漏洩の詳細",
+                     published=datetime(2024, 1, 1 + i, tzinfo=timezone.utc)) for i in range(5)]
+    httpserver.expect_request("/feed").respond_with_data(rss2(entries), content_type="application/rss+xml")
+    project.configure([{"name": "jp", "url": httpserver.url_for("/feed")}])
+    assert project.run("run", "--once").exit_code == 0
+    result = project.run("search", "漏洩", "--json", "--limit", "3")
+    rows = json.loads(result.stdout)
+    assert [r["url"] for r in rows] == ["https://jp.example/4", "https://jp.example/3", "https://jp.example/2"]
+    assert "newest 200,000 articles only" in result.stderr
+    assert "newest" not in project.run("search", "情報漏洩", "--json").stderr
+    import monitor.query
+
+    monitor.query.SHORT_TERM_WINDOW = 2
+    try:
+        bounded = json.loads(project.run("search", "漏洩", "--json").stdout)
+    finally:
+        monitor.query.SHORT_TERM_WINDOW = 200_000
+    assert [r["url"] for r in bounded] == ["https://jp.example/4", "https://jp.example/3"]

@@ -7,7 +7,8 @@ import json
 import pytest
 from conftest import shared_data
 
-from monitor.evaluate import EVAL_DIR, company_vendors, evaluate_jp_news, evaluate_shipped, load_items
+from monitor.evaluate import (EVAL_DIR, company_vendors, evaluate_jp_news, evaluate_shipped, label_kind, load_items,
+                               register_from_labels)
 from monitor.vendors import load_vendors
 
 TARGET = 0.95
@@ -50,14 +51,49 @@ def test_company_vendors_are_clean_names():  # type: ignore[no-untyped-def]
 
 @pytest.mark.shared_data
 def test_jp_news_scores(tmp_path):  # type: ignore[no-untyped-def]
-    """jp-news: measured, and held to what it reaches today (see the report for why it is under 0.95)."""
+    """jp-news: measured, and held to what it reaches today (see the report for why some are under 0.95)."""
     path = shared_data("jp-news", "secnews_sample.jsonl")
     rep = evaluate_jp_news(path, shared_data("companies"))
     assert rep.distractors >= 2000
-    det = rep.detection["all"]
-    assert det.precision >= TARGET, rep.lines()
-    assert det.recall >= 0.88, rep.lines()
-    assert rep.matching["all"].recall >= 0.84, rep.lines()
+    for half in ("dev", "held-out"):
+        det = rep.detection[half]
+        assert det.precision >= TARGET and det.recall >= 0.91, rep.lines()
+        alerts = rep.alerts[half]
+        # Of the items that name their organisation, the team is alerted about it ...
+        assert alerts.recall_named >= 0.88, rep.lines()
+        # ... and alerts go to an organisation the report names, rarely to a bystander or an advisory.
+        assert alerts.precision_other_named_ok >= 0.92, rep.lines()
+        assert alerts.recall >= 0.76 and alerts.precision >= 0.81, rep.lines()
+        assert rep.matching[half].recall >= 0.82, rep.lines()
+    assert rep.detection["all"].recall >= 0.915, rep.lines()
+    kinds = rep.detection_by_kind["dev"]
+    assert kinds["attack: ランサムウェア"].recall >= 0.97 and kinds["attack: DDoS"].recall >= 0.9, rep.lines()
+    text = "\n".join(rep.lines())
+    assert "alerts    dev" in text and "recall on the" in text and "merged from several labels" in text
+
+
+def test_jp_news_labels_become_a_register_of_organisations():  # type: ignore[no-untyped-def]
+    vendors, owner = register_from_labels({"アサヒグループホールディングス": 5, "アサヒGHD": 2, "アサヒHD": 1,
+                                           "アサヒ飲料": 1, "損害保険ジャパン": 2, "損保ジャパン": 1,
+                                           "Ginlong (Solis)": 1})
+    by_name = {v.name: v for v in vendors}
+    assert set(by_name) == {"アサヒグループホールディングス", "アサヒ飲料", "損害保険ジャパン", "Ginlong"}
+    assert set(by_name["アサヒグループホールディングス"].aliases) == {"アサヒGHD", "アサヒHD"}
+    assert by_name["損害保険ジャパン"].aliases == ("損保ジャパン",)
+    assert by_name["Ginlong"].aliases == ("Solis",)
+    assert owner["アサヒHD"] == "アサヒグループホールディングス" and owner["Ginlong (Solis)"] == "Ginlong"
+
+
+@pytest.mark.parametrize("label,kind", [
+    ("イスラエル", "country or government"), ("スペイン内務省", "country or government"), ("FBI", "country or government"),
+    ("静岡県警", "country or government"), ("政府機関", "kind of organisation"), ("13社", "kind of organisation"),
+    ("製造業", "kind of organisation"), ("TruStar Holdings LLCとVIST Labs LLC", "several organisations"),
+    ("Palo Alto Networks、SonicWall", "several organisations"), ("Marks and Spencer and Co-op", "several organisations"),
+    ("Marks and Spencer", "vendor"), ("株式会社さとう", "vendor"), ("E/SASV Games実行委員会", "vendor"),
+    ("アサヒGHD", "vendor"), ("千葉大学", "vendor"), ("ドイツ鉄道", "vendor"),
+])
+def test_label_kinds(label, kind):  # type: ignore[no-untyped-def]
+    assert label_kind(label) == kind
 
 
 def test_cli_eval_json(project):  # type: ignore[no-untyped-def]

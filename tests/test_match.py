@@ -190,3 +190,75 @@ def test_cli_match_from_file_no_false_hits(project, tmp_path):  # type: ignore[n
     r = project.run("match", "--file", str(f))
     assert r.exit_code == 0, r.output
     assert "vendors: none" in r.output and "breach: no" in r.output
+
+
+# ---------------------------------------------------------------- Japanese name variants (round 2)
+
+JA_VARIANTS = parse_vendors("""name,aliases,domains
+アサヒグループホールディングス株式会社,,
+損害保険ジャパン株式会社,,
+第一生命保険株式会社,,
+東京海上日動火災保険株式会社,,
+株式会社三井住友銀行,,
+野村證券株式会社,,
+株式会社毎日新聞社,,
+ベスト-アニバーサリー,,
+株式会社ストアカ,,
+ソニー株式会社,,
+１０１合同会社,,
+株式会社デジタルホールディングス,,
+INSIGHT INC.,,
+ひびしんキャピタル株式会社,,
+北九州市立大学,,
+""")
+
+
+@pytest.fixture(scope="module")
+def ja_matcher() -> Matcher:
+    return Matcher(JA_VARIANTS)
+
+
+@pytest.mark.parametrize("text,vendor", [
+    ("アサヒGHD、システム障害で出荷停止", "アサヒグループホールディングス株式会社"),  # グループホールディングス -> GHD
+    ("アサヒＧＨＤの工場が停止", "アサヒグループホールディングス株式会社"),  # full-width
+    ("損保ジャパンで顧客情報流出", "損害保険ジャパン株式会社"),  # 損害保険 -> 損保
+    ("第一生命の委託先で不正アクセス", "第一生命保険株式会社"),  # 生命保険 -> 生命
+    ("東京海上日動の契約者情報が漏えい", "東京海上日動火災保険株式会社"),  # 火災保険 dropped
+    ("三井住友銀、不正送金を確認", "株式会社三井住友銀行"),  # 銀行 -> 銀 in headlines
+    ("野村証券で不正ログイン", "野村證券株式会社"),  # 證 / 証
+    ("毎日新聞デジタル不正ログイン確認", "株式会社毎日新聞社"),  # 新聞社 -> 新聞
+    ("ベストアニバーサリーのInstagramが乗っ取り", "ベスト-アニバーサリー"),  # hyphen inside a kana name
+    ("ストアカ不正アクセス個人情報漏洩の恐れ", "株式会社ストアカ"),  # katakana name run into an incident word
+    ("公立大学法人北九州市立大学で不正アクセス", "北九州市立大学"),  # legal form right before the name
+    ("子会社であるひびしんキャピタル株式会社のサイト", "ひびしんキャピタル株式会社"),  # kana after kana, form after
+])
+def test_standard_japanese_short_forms_match(ja_matcher, text, vendor):  # type: ignore[no-untyped-def]
+    assert vendor in names(ja_matcher, text)
+
+
+@pytest.mark.parametrize("text,vendor", [
+    ("ソニー生命、新商品を発売", "ソニー株式会社"),  # a longer name: ソニー生命 is not ソニー
+    ("鳥取県警は101人の異動を発表した", "１０１合同会社"),  # a number is not a name
+    ("AI時代のデジタル社会の信頼基盤", "株式会社デジタルホールディングス"),  # 社会 is not the suffix 社
+    ("Insight Partnersがランサムウェア被害", "INSIGHT INC."),  # another organisation's longer name
+    ("損害保険各社が対策を強化", "損害保険ジャパン株式会社"),  # the generic words alone are not the name
+])
+def test_japanese_variants_do_not_overreach(ja_matcher, text, vendor):  # type: ignore[no-untyped-def]
+    assert vendor not in names(ja_matcher, text)
+
+
+@pytest.mark.parametrize("a,b", [("アサヒGHD", "アサヒグループホールディングス"), ("アサヒHD", "アサヒホールディングス株式会社"),
+                                 ("損害保険ジャパン", "損保ジャパン"), ("Sony Group Corporation", "Sony"),
+                                 ("ポラリス・ホールディングス", "ポラリスホールディングス")])
+def test_organisation_key_groups_variants_of_one_company(a, b):  # type: ignore[no-untyped-def]
+    from monitor.normalize import organisation_key
+
+    assert organisation_key(a) == organisation_key(b)
+
+
+@pytest.mark.parametrize("a,b", [("アサヒ飲料", "アサヒグループホールディングス"), ("アクサ損保", "損保ジャパン"),
+                                 ("NTTデータ", "NTT")])
+def test_organisation_key_keeps_other_companies_apart(a, b):  # type: ignore[no-untyped-def]
+    from monitor.normalize import organisation_key
+
+    assert organisation_key(a) != organisation_key(b)

@@ -1,0 +1,34 @@
+"""Store invariants that a user notices only at scale or after a crash."""
+
+from __future__ import annotations
+
+from monitor.store import Store
+
+
+def test_dedupe_lookups_use_the_indexes(tmp_path):  # type: ignore[no-untyped-def]
+    """A lookup that scans the table costs ~1 s per batch at a million stored articles."""
+    store = Store(tmp_path / "m.db")
+    queries: list[str] = []
+    store.conn.set_trace_callback(queries.append)
+    store.known_keys(["news.example/a", "news.example/b"], ["src\x1fsome long title here"])
+    store.conn.set_trace_callback(None)
+    lookups = [q for q in queries if q.lstrip().upper().startswith("SELECT")]
+    assert len(lookups) == 2
+    for q in lookups:
+        plan = " ".join(str(r[-1]) for r in store.conn.execute("EXPLAIN QUERY PLAN " + q))
+        assert "USING" in plan and "INDEX" in plan, (q, plan)
+        assert "SCAN articles" not in plan, (q, plan)
+    store.close()
+
+
+def test_known_keys_reports_what_is_stored(tmp_path):  # type: ignore[no-untyped-def]
+    store = Store(tmp_path / "m.db")
+    with store.write() as db:
+        store.insert_article(db, {"source": "s", "title": "A long enough title", "title_key": "s\x1fa long enough title",
+                                  "link": "https://x/a", "link_key": "x/a", "published": "2024-01-01T00:00:00Z"})
+        store.insert_article(db, {"source": "s", "title": "Another", "title_key": "s\x1fanother\x1f",
+                                  "link": "", "link_key": "", "published": "2024-01-01T00:00:00Z"})
+    links, titles = store.known_keys(["x/a", "x/b", ""], ["s\x1fa long enough title", "s\x1fnew"])
+    assert links == {"x/a"}  # an empty link key is never "known"
+    assert titles == {"s\x1fa long enough title"}
+    store.close()
