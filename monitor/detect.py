@@ -111,23 +111,51 @@ _REPORTER_BEFORE = re.compile(r"(?:according to|researchers at|analysts at|repor
 THRESHOLD = 3.0
 
 
-def _compile(terms: Sequence[str]) -> re.Pattern[str]:
-    # ASCII terms as whole words (prefix for 'outsourc'); Japanese terms as substrings.
-    parts = []
-    for t in sorted(terms, key=len, reverse=True):
-        ft = fold(t) if t != "outsourc" else t
-        if ft.isascii():
-            tail = r"" if t == "outsourc" else r"(?![a-z0-9])"
-            parts.append(r"(?<![a-z0-9])" + re.escape(ft) + tail)
-        else:
-            parts.append(re.escape(ft))
-    return re.compile("|".join(parts))
+class TermScanner:
+    """Find terms in folded text with one Aho-Corasick pass (a regex alternation of ~150 terms with
+    look-arounds cost ~0.7 ms per article, more than parsing it). ASCII terms match as whole words
+    ('outsourc' as a prefix); Japanese terms as substrings. Like a regex alternation tried longest
+    first, hits are taken leftmost, longest, and without overlap."""
+
+    def __init__(self, terms: Sequence[str]):
+        import ahocorasick
+
+        self._auto = ahocorasick.Automaton()
+        for t in terms:
+            ft = fold(t) if t != "outsourc" else t
+            self._auto.add_word(ft, (ft, ft.isascii(), t == "outsourc"))
+        self._auto.make_automaton()
+
+    def findall(self, text: str) -> list[str]:
+        hits = []
+        for end, (term, ascii_word, prefix) in self._auto.iter(text):
+            start = end - len(term) + 1
+            if ascii_word:
+                if start > 0 and _WORD_CHAR(text[start - 1]):
+                    continue
+                if not prefix and end + 1 < len(text) and _WORD_CHAR(text[end + 1]):
+                    continue
+            hits.append((start, -len(term), term))
+        hits.sort()
+        out, pos = [], 0
+        for start, neg_len, term in hits:
+            if start >= pos:
+                out.append(term)
+                pos = start - neg_len
+        return out
+
+    def search(self, text: str) -> bool:
+        return bool(self.findall(text))
 
 
-_BREACH_RE = _compile(list(BREACH_TERMS))
-_NEG_RE = _compile(list(NEGATIVE_TERMS))
-_SUPPLY_RE = _compile(SUPPLY_CHAIN_TERMS)
-_FOLLOW_RE = _compile(FOLLOW_UP_TERMS)
+def _WORD_CHAR(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+_BREACH_SCAN = TermScanner(list(BREACH_TERMS))
+_NEGATIVE_SCAN = TermScanner(list(NEGATIVE_TERMS))
+_SUPPLY_SCAN = TermScanner(SUPPLY_CHAIN_TERMS)
+_FOLLOW_SCAN = TermScanner(FOLLOW_UP_TERMS)
 _BREACH_W = {fold(k): v for k, v in BREACH_TERMS.items()}
 _NEG_W = {fold(k): v for k, v in NEGATIVE_TERMS.items()}
 # A full stop ends a sentence, except after the abbreviations of company names ('Okta Inc. said').
@@ -135,8 +163,8 @@ _SENTENCE_END = re.compile(r"[。．!?！？\n]|(?<!\bInc)(?<!\bCo)(?<!\bLtd)(?<
 _INCIDENT_REPORT = re.compile(r"\b(?:breach|incident|data breach)\s+reports?\b")
 
 
-def _score(text: str, pattern: re.Pattern[str], weights: dict[str, float]) -> tuple[float, list[str]]:
-    found = {m.group(0) for m in pattern.finditer(text)}
+def _score(text: str, scanner: TermScanner, weights: dict[str, float]) -> tuple[float, list[str]]:
+    found = set(scanner.findall(text))
     return sum(weights.get(t, 0) for t in found), sorted(found)
 
 
@@ -160,14 +188,14 @@ class Verdict:
 def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     """Score an article. `text` is the summary and any fetched body."""
     ft, fx = fold(title), fold(text[:20000])
-    pos_t, terms_t = _score(ft, _BREACH_RE, _BREACH_W)
-    pos_x, terms_x = _score(fx, _BREACH_RE, _BREACH_W)
+    pos_t, terms_t = _score(ft, _BREACH_SCAN, _BREACH_W)
+    pos_x, terms_x = _score(fx, _BREACH_SCAN, _BREACH_W)
     # 'Okta breach report' reports a breach; 'threat report' is research.
-    neg_t, _ = _score(_INCIDENT_REPORT.sub(" ", ft), _NEG_RE, _NEG_W)
-    neg_x, _ = _score(_INCIDENT_REPORT.sub(" ", fx), _NEG_RE, _NEG_W)
+    neg_t, _ = _score(_INCIDENT_REPORT.sub(" ", ft), _NEGATIVE_SCAN, _NEG_W)
+    neg_x, _ = _score(_INCIDENT_REPORT.sub(" ", fx), _NEGATIVE_SCAN, _NEG_W)
     events = len({m.group(0) for m in EVENT_PATTERNS.finditer(ft + " " + fx[:3000])})
     both = ft + " " + fx
-    follow = bool(_FOLLOW_RE.search(both))
+    follow = bool(_FOLLOW_SCAN.search(both))
     impact = 2.5 if ATTACK_IMPACT.search(ft) or ATTACK_IMPACT.search(fx) else 0.0
     score = 2 * min(pos_t, 6) + min(pos_x, 8) + min(events, 3) + impact - 2 * neg_t - 0.5 * min(neg_x, 6)
     raw_title = unicodedata.normalize("NFKC", title)
@@ -178,7 +206,7 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     # A strong breach term (流出, 盗難, stolen) in the headline is stronger evidence than in the body.
     evidence = sum(_BREACH_W.get(t, 0) * (1.5 if t in terms_t and _BREACH_W.get(t, 0) >= 2 else 1) for t in set(terms_t) | set(terms_x)) + impact
     breach = assume_breach or (score >= THRESHOLD and evidence >= 2.5)
-    supply = bool(_SUPPLY_RE.search(both))
+    supply = bool(_SUPPLY_SCAN.search(both))
     terms = tuple(dict.fromkeys(terms_t + terms_x))
     return Verdict(breach, round(score, 2), terms, supply and breach, follow and breach)
 
@@ -209,4 +237,4 @@ def is_subject(m: "Match", title: str, text: str = "") -> bool:
     before = body[max(lo, pos - 40): pos].lower()
     if _REPORTER_CUES.search(after) or _REPORTER_BEFORE.search(before):
         return False
-    return bool(_BREACH_RE.search(fold(body[lo:hi])))
+    return bool(_BREACH_SCAN.search(fold(body[lo:hi])))
