@@ -126,7 +126,8 @@ class TermScanner:
             self._auto.add_word(ft, (ft, ft.isascii(), t == "outsourc"))
         self._auto.make_automaton()
 
-    def findall(self, text: str) -> list[str]:
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, term) of each hit."""
         hits = []
         for end, (term, ascii_word, prefix) in self._auto.iter(text):
             start = end - len(term) + 1
@@ -140,12 +141,22 @@ class TermScanner:
         out, pos = [], 0
         for start, neg_len, term in hits:
             if start >= pos:
-                out.append(term)
                 pos = start - neg_len
+                out.append((start, pos, term))
         return out
 
+    def findall(self, text: str) -> list[str]:
+        return [term for _, _, term in self.spans(text)]
+
     def search(self, text: str) -> bool:
-        return bool(self.findall(text))
+        return bool(self.spans(text))
+
+    def sub(self, repl: str, text: str) -> str:
+        parts, pos = [], 0
+        for start, end, _ in self.spans(text):
+            parts += [text[pos:start], repl]
+            pos = end
+        return "".join(parts) + text[pos:]
 
 
 def _WORD_CHAR(ch: str) -> bool:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
-from .detect import BREACH_TERMS, _compile
+from .detect import BREACH_TERMS, TermScanner
 from .normalize import fold, is_cjk
 
 WINDOW = timedelta(days=30)
@@ -61,9 +61,9 @@ _STOP = {"the", "a", "an", "of", "in", "on", "to", "and", "for", "with", "by", "
          "know", "new", "more", "than", "that", "this", "it", "be", "been", "us", "their", "they", "how", "why",
          "report", "reports", "news", "update", "announces", "confirms", "company", "customers", "users", "data"}
 
-_KIND_RE = {kind: _compile(list(terms)) for kind, terms in KINDS.items()}
-_FOLLOW_RE = _compile(list(FOLLOW_UP))
-_GENERIC_RE = _compile(list(BREACH_TERMS))
+_KIND_RE = {kind: TermScanner(list(terms)) for kind, terms in KINDS.items()}
+_FOLLOW_RE = TermScanner(list(FOLLOW_UP))
+_GENERIC_RE = TermScanner(list(BREACH_TERMS))
 _WORD = re.compile(r"[a-z0-9]{2,}")
 _MULT = {"千": 1e3, "万": 1e4, "億": 1e8, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6,
          "billion": 1e9, "bn": 1e9, "b": 1e9}
