@@ -107,6 +107,8 @@ def build(path: Path, n: int, say: Callable[[str], None]) -> None:
                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", match_rows)
         conn.executemany("INSERT INTO alerts (kind, article_id, vendor, channel, state, attempts, dedupe_key, payload) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", alert_rows)
+        conn.execute("INSERT INTO articles_fts (rowid, title, summary, body) "
+                     "SELECT id, title, summary, body FROM articles WHERE id >= ?", [next_id])
         conn.execute("COMMIT")
         next_id += len(batch)
         done += len(batch)

@@ -10,6 +10,7 @@ import asyncio
 import functools
 import logging
 import os
+import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -22,9 +23,8 @@ from . import fetch as fetchmod
 from . import outbox as outboxmod
 from .alert import Sender
 from .config import AnySource, Config, HtmlSource, JsonSource
-from .detect import Verdict, assess
+from .decide import Decision, MatcherRef, decide_in_worker, prepare_matcher
 from .errors import LockTimeout, SourceError
-from .match import Match, Matcher
 from .messages import (
     CRIT_RANK,
     DIGEST_MAX_ITEMS,
@@ -64,6 +64,7 @@ class SourceResult:
 class CycleReport:
     sources: list[SourceResult] = field(default_factory=list)
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for -v and benchmarks
 
     @property
     def failed(self) -> list[SourceResult]:
@@ -75,19 +76,6 @@ class CycleReport:
         return (f"{len(self.sources)} sources ({len(self.failed)} failed), {new} new articles, "
                 f"{alerts} alerts queued, {self.delivery.sent} sent, {self.delivery.retrying} pending retry, "
                 f"{self.delivery.failed} failed")
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """What the pure stage decided for one new item."""
-    item: Item
-    link_key: str
-    tkey: str
-    published: str
-    body: str
-    verdict: Verdict
-    matches: tuple[Match, ...]
-    alert: bool
 
 
 def _utcnow() -> datetime:
@@ -139,7 +127,7 @@ class Monitor:
         self.config = config
         self.vendors = list(vendors)
         self.by_name = {v.name: v for v in self.vendors}
-        self._matcher: Matcher | None = None
+        self._matcher_ref: MatcherRef | None = None
         self.store = store
         self.sender = sender
         lim = config.limits
@@ -156,11 +144,11 @@ class Monitor:
         return self._pool
 
     @property
-    def matcher(self) -> Matcher:
-        """Built on first use: a cycle where every source answered 304 never needs it."""
-        if self._matcher is None:
-            self._matcher = Matcher(self.vendors)
-        return self._matcher
+    def matcher_ref(self) -> MatcherRef:
+        """Prepared on first use (a cycle of 304s never needs it); cached beside the database."""
+        if self._matcher_ref is None:
+            self._matcher_ref, _ = prepare_matcher(self.vendors, self.config.database)
+        return self._matcher_ref
 
     def close(self) -> None:
         """The parser pool is shared by the process and closed at exit."""
@@ -170,30 +158,42 @@ class Monitor:
     def run_once(self, sources: Sequence[AnySource] | None = None, deliver_alerts: bool = True) -> CycleReport:
         """Fetch, parse, fetch linked notices and decide without the lock; store and deliver with it.
 
-        Deciding (detect + match, in this process) runs as each parse finishes in the worker pool,
-        so the two overlap instead of following each other.
+        Deciding (detect + match) runs in the worker pool as soon as a source's parse is back, so
+        parsing, deciding, and the main process's fetching and storing use both cores.
         """
         sources = [s for s in (sources if sources is not None else self.config.sources) if s.enabled]
         report = CycleReport()
         now = _utcnow()
+        clock = time.monotonic()
         states = self.store.all_source_states()
         responses = asyncio.run(self._fetch_sources(sources, states))
+        report.timings["fetch"] = time.monotonic() - clock
         parsed: list[Parsed | SourceError | None] = [None] * len(sources)
         fresh: dict[str, list[tuple[Item, str, str]]] = {}
         shared_links: dict[str, bool] = {}
-        decisions: dict[str, list[Decision]] = {}
+        deciding: dict[Any, str] = {}
         for i, result in self._parse_as_completed(sources, responses):
             parsed[i] = result
             source = sources[i]
             if isinstance(result, Parsed):
                 fresh[source.name], shared_links[source.name] = self._fresh_items(source, result,
                                                                                   states.get(source.name, {}))
-                if not source.fetch_article:
-                    decisions[source.name] = self._decide(source, fresh[source.name], {}, now)
-        with_articles = [s for s in sources if s.fetch_article and s.name in fresh]
+                if fresh[source.name] and not source.fetch_article:
+                    deciding[self._submit_decide(source, fresh[source.name], {}, now)] = source.name
+        report.timings["parse"] = time.monotonic() - clock - report.timings["fetch"]
+        with_articles = [s for s in sources if s.fetch_article and fresh.get(s.name)]
         bodies = self._fetch_articles(with_articles, fresh)
         for source in with_articles:
-            decisions[source.name] = self._decide(source, fresh[source.name], bodies, now)
+            deciding[self._submit_decide(source, fresh[source.name], bodies.get(source.name, {}), now)] = source.name
+        decisions: dict[str, list[Decision]] = {}
+        index = {s.name: i for i, s in enumerate(sources)}
+        for future in as_completed(deciding):
+            name = deciding[future]
+            try:
+                decisions[name] = self.pool.result(future)
+            except SourceError as e:  # hostile text that outran the time or memory limit
+                parsed[index[name]] = SourceError(f"deciding on new items failed: {e}")
+        report.timings["decide"] = time.monotonic() - clock - sum(report.timings.values())
         try:
             self.lock.acquire(timeout=LOCK_TIMEOUT)
         except Timeout:
@@ -206,15 +206,20 @@ class Monitor:
             suppressed = self.store.suppressions()
             # One transaction for the cycle's ingestion: one fsync instead of one per source.
             with self.store.write() as db:
+                last_id = self.store.last_article_id()
                 for source, resp, result in zip(sources, responses, parsed):
                     report.sources.append(self._ingest(db, source, resp, result, decisions.get(source.name, []),
                                                        shared_links.get(source.name, False),
                                                        states.get(source.name, {}), suppressed, now))
+                self.store.index_new_articles(db, last_id)
             self._queue_digest()
+            report.timings["store"] = time.monotonic() - clock - sum(report.timings.values())
             if deliver_alerts:
                 report.delivery = self.deliver()
+            report.timings["deliver"] = time.monotonic() - clock - sum(report.timings.values())
         finally:
             self.lock.release()
+        log.info("cycle timings: %s", ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
         return report
 
     def deliver(self, force: bool = False) -> DeliveryReport:
@@ -309,27 +314,13 @@ class Monitor:
         fresh = [c for c in candidates if c[1] not in known_links and c[2] not in known_titles]
         return fresh, any(n > 1 for k, n in counts.items() if k)
 
-    def _decide(self, source: AnySource, fresh: Sequence[tuple[Item, str, str]],
-                bodies: dict[tuple[str, str], str], now: datetime) -> list[Decision]:
-        """Pure: breach verdict, vendor matches and whether to alert, for each new item."""
-        out = []
-        for item, lk, tkey in fresh:
-            body = bodies.get((source.name, item.link), "")
-            published = item.published
-            pub_dt = _parse_iso(published)
-            if pub_dt is None or pub_dt > now + timedelta(days=1):
-                published = _iso(now)  # missing, unreadable or future dates: keep the item, use fetch time
-            text = f"{item.summary}\n{body}"
-            verdict = assess(item.title, text, assume_breach=source.assume_breach)
-            matches = tuple(self.matcher.match({"title": item.title, "summary": item.summary, "body": body},
-                                               item.link))
-            out.append(Decision(item, lk, tkey, published, body, verdict, matches,
-                                alert=verdict.breach and verdict.about_any(matches, item.title, text)))
-        return out
+    def _submit_decide(self, source: AnySource, fresh: list[tuple[Item, str, str]], bodies: dict[str, str],
+                       now: datetime) -> Any:
+        return self.pool.submit(decide_in_worker, self.matcher_ref, source.assume_breach, fresh, bodies, now)
 
     def _fetch_articles(self, sources: Sequence[AnySource],
-                        fresh: dict[str, list[tuple[Item, str, str]]]) -> dict[tuple[str, str], str]:
-        """Linked notices of new items, for sources with fetch_article: {(source, link): text}."""
+                        fresh: dict[str, list[tuple[Item, str, str]]]) -> dict[str, dict[str, str]]:
+        """Linked notices of new items, for sources with fetch_article: {source: {link: text}}."""
         wanted = list(dict.fromkeys((s, i.link) for s in sources for i, _, _ in fresh.get(s.name, []) if i.link))
         if not wanted:
             return {}
@@ -342,12 +333,12 @@ class Monitor:
                 futures[(s.name, link)] = self.pool.submit(extract_article, r.body, r.content_type)
             elif isinstance(r, SourceError):
                 log.info("%s: linked notice not fetched: %s", s.name, r)
-        bodies = {}
-        for key, f in futures.items():
+        bodies: dict[str, dict[str, str]] = {}
+        for (name, link), f in futures.items():
             try:
-                bodies[key] = self.pool.result(f)
+                bodies.setdefault(name, {})[link] = self.pool.result(f)
             except SourceError as e:
-                log.info("%s: linked notice unreadable: %s", key[0], e)
+                log.info("%s: linked notice unreadable: %s", name, e)
         return bodies
 
     def _store_decision(self, db: Any, source: AnySource, d: Decision, now: datetime) -> int | None:

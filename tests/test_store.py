@@ -32,3 +32,25 @@ def test_known_keys_reports_what_is_stored(tmp_path):  # type: ignore[no-untyped
     assert links == {"x/a"}  # an empty link key is never "known"
     assert titles == {"s\x1fa long enough title"}
     store.close()
+
+
+def test_new_articles_are_searchable_and_updates_stay_in_sync(tmp_path):  # type: ignore[no-untyped-def]
+    store = Store(tmp_path / "m.db")
+    with store.write() as db:
+        last = store.last_article_id()
+        aid = store.insert_article(db, {"source": "s", "title": "イセトーで不正アクセス", "title_key": "k1", "link": "",
+                                        "link_key": "", "summary": "ransomware", "published": "2024-01-01T00:00:00Z"})
+        store.index_new_articles(db, last)
+
+    def hits(term: str) -> list[int]:
+        return [r[0] for r in store.conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
+                                                 [f'"{term}"'])]
+
+    assert hits("不正アクセス") == [aid] and hits("ransomware") == [aid]
+    with store.write() as db:
+        db.execute("UPDATE articles SET summary = 'exfiltrated' WHERE id = ?", [aid])
+    assert hits("ransomware") == [] and hits("exfiltrated") == [aid]
+    with store.write() as db:
+        db.execute("DELETE FROM articles WHERE id = ?", [aid])
+    assert hits("exfiltrated") == []
+    store.close()

@@ -1,0 +1,127 @@
+"""The deciding stage: breach verdict, vendor matches and whether to alert, for new items. No I/O
+except loading the prebuilt Matcher from its cache file.
+
+It runs in the parser worker processes, beside parsing, so that detection and matching use both
+cores while the main process fetches and stores. The Matcher is built once per vendors.csv (and
+per version of the matching code), pickled beside the database, and loaded once per worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Sequence
+
+from .detect import Verdict, assess
+from .match import Match, Matcher
+from .parse import Item
+from .vendors import Vendor
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the pure stage decided for one new item."""
+    item: Item
+    link_key: str
+    tkey: str
+    published: str
+    body: str
+    verdict: Verdict
+    matches: tuple[Match, ...]
+    alert: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MatcherRef:
+    """Where a worker finds the Matcher: a pickle named by the hash of what it was built from."""
+    path: str
+    key: str
+
+
+def _iso(dt: datetime) -> str:
+    return dt.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _parse_iso(s: str | None) -> datetime | None:
+    if not s:
+        return None
+    try:
+        return datetime.fromisoformat(s.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def decide(matcher: Matcher, assume_breach: bool, fresh: Sequence[tuple[Item, str, str]],
+           bodies: dict[str, str], now: datetime) -> list[Decision]:
+    """fresh: (item, link key, title key) of items not stored yet; bodies: linked notice text by link."""
+    out = []
+    for item, lk, tkey in fresh:
+        body = bodies.get(item.link, "")
+        published = item.published
+        pub_dt = _parse_iso(published)
+        if pub_dt is None or pub_dt > now + timedelta(days=1):
+            published = _iso(now)  # missing, unreadable or future dates: keep the item, use fetch time
+        text = f"{item.summary}\n{body}"
+        verdict = assess(item.title, text, assume_breach=assume_breach)
+        matches = tuple(matcher.match({"title": item.title, "summary": item.summary, "body": body}, item.link))
+        out.append(Decision(item, lk, tkey, published, body, verdict, matches,
+                            alert=verdict.breach and verdict.about_any(matches, item.title, text)))
+    return out
+
+
+# ---------------------------------------------------------------------- the Matcher cache
+
+_CODE = ("match.py", "normalize.py", "vendors.py")
+
+
+def matcher_key(vendors: Sequence[Vendor]) -> str:
+    """Changes when the register or the matching code changes."""
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in _CODE:
+        h.update((here / name).read_bytes())
+    h.update(pickle.dumps([tuple(getattr(v, f) for f in v.__slots__) for v in vendors], protocol=4))
+    return h.hexdigest()[:24]
+
+
+def prepare_matcher(vendors: Sequence[Vendor], database: Path) -> tuple[MatcherRef, Matcher | None]:
+    """Make sure the cache file for this register exists. Returns its ref, and the Matcher if built now."""
+    key = matcher_key(vendors)
+    path = Path(f"{database}.matcher-{key}.pickle")
+    if path.exists():
+        return MatcherRef(str(path), key), None
+    matcher = Matcher(vendors)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump((key, matcher), f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)  # atomic: an overlapping run sees the whole file or none
+    for old in path.parent.glob(f"{Path(database).name}.matcher-*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return MatcherRef(str(path), key), matcher
+
+
+_LOADED: dict[str, Matcher] = {}
+
+
+def load_matcher(ref: MatcherRef) -> Matcher:
+    """Once per process. The file is ours (0600, beside the database), never feed content."""
+    matcher = _LOADED.get(ref.key)
+    if matcher is None:
+        with open(ref.path, "rb") as f:
+            key, matcher = pickle.load(f)  # noqa: S301
+        if key != ref.key:
+            raise RuntimeError(f"matcher cache {ref.path} holds key {key}, expected {ref.key}")
+        _LOADED.clear()
+        _LOADED[ref.key] = matcher
+    return matcher
+
+
+def decide_in_worker(ref: MatcherRef, assume_breach: bool, fresh: Sequence[tuple[Item, str, str]],
+                     bodies: dict[str, str], now: datetime) -> list[Decision]:
+    return decide(load_matcher(ref), assume_breach, fresh, bodies, now)
