@@ -14,6 +14,8 @@ import threading
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from .textutil import parse_iso
+
 log = logging.getLogger("monitor.daemon")
 
 MAX_BACKOFF = 6 * 3600.0  # a source failing for days is still retried every 6 hours
@@ -35,10 +37,6 @@ def poll_delay(interval: float, failures: int = 0, rng: Callable[[], float] = ra
     return delay * (0.9 + 0.1 * rng())
 
 
-def _parse_iso(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
 def due_sources(monitor: Any, now: datetime) -> list[Any]:
     """Sources whose next_due (interval or failure backoff, stored per source) has passed."""
     states = monitor.store.all_source_states()
@@ -48,7 +46,8 @@ def due_sources(monitor: Any, now: datetime) -> list[Any]:
             continue
         st = states.get(s.name, {})
         nxt = st.get("next_due")
-        if st.get("url") != s.url or not nxt or _parse_iso(nxt) <= now:
+        when = parse_iso(nxt)
+        if st.get("url") != s.url or when is None or when <= now:
             due.append(s)
     return due
 
@@ -61,7 +60,8 @@ def seconds_until_next(monitor: Any, now: datetime) -> float:
         if not s.enabled:
             continue
         nxt = states.get(s.name, {}).get("next_due")
-        waits.append((_parse_iso(nxt) - now).total_seconds() if nxt else 0.0)
+        when = parse_iso(nxt)
+        waits.append((when - now).total_seconds() if when else 0.0)
     return max(MIN_SLEEP, min([MAX_SLEEP, *waits]))
 
 

@@ -19,6 +19,7 @@ from typing import Sequence
 from .detect import Verdict, assess
 from .match import Match, Matcher
 from .parse import Item
+from .textutil import iso, parse_iso
 from .vendors import Vendor
 
 
@@ -42,17 +43,6 @@ class MatcherRef:
     key: str
 
 
-def _iso(dt: datetime) -> str:
-    return dt.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _parse_iso(s: str | None) -> datetime | None:
-    if not s:
-        return None
-    try:
-        return datetime.fromisoformat(s.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def decide(matcher: Matcher, assume_breach: bool, fresh: Sequence[tuple[Item, str, str]],
@@ -62,9 +52,9 @@ def decide(matcher: Matcher, assume_breach: bool, fresh: Sequence[tuple[Item, st
     for item, lk, tkey in fresh:
         body = bodies.get(item.link, "")
         published = item.published
-        pub_dt = _parse_iso(published)
+        pub_dt = parse_iso(published)
         if pub_dt is None or pub_dt > now + timedelta(days=1):
-            published = _iso(now)  # missing, unreadable or future dates: keep the item, use fetch time
+            published = iso(now)  # missing, unreadable or future dates: keep the item, use fetch time
         text = f"{item.summary}\n{body}"
         verdict = assess(item.title, text, assume_breach=assume_breach)
         matches = tuple(matcher.match({"title": item.title, "summary": item.summary, "body": body}, item.link))

@@ -25,6 +25,7 @@ from typing import Any, Callable
 
 from .alert import HistoryUnavailable, Message, Permanent, Retry, Sender, Sent, Unknown, redact
 from .store import Store, dumps
+from .textutil import iso
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +39,13 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _iso(dt: datetime) -> str:
-    return dt.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
 
 def now_iso() -> str:
-    return _iso(utcnow())
+    return iso(utcnow())
 
 
 def _later(seconds: float) -> str:
-    return _iso(utcnow() + timedelta(seconds=seconds))
+    return iso(utcnow() + timedelta(seconds=seconds))
 
 
 def _ts(iso: str | None) -> float:

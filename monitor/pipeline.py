@@ -38,7 +38,7 @@ from .normalize import name_variants
 from .outbox import DeliveryReport, deliver, enqueue
 from .parse import Item, Parsed, ParserPool, extract_article, run_parser
 from .store import Store, canonical_link, dumps, now_iso, title_key
-from .textutil import clip
+from .textutil import clip, iso, parse_iso
 from .vendors import Vendor
 
 log = logging.getLogger(__name__)
@@ -82,17 +82,6 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _iso(dt: datetime) -> str:
-    return dt.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _parse_iso(s: str | None) -> datetime | None:
-    if not s:
-        return None
-    try:
-        return datetime.fromisoformat(s.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def parser_spec(source: AnySource) -> dict[str, str | None]:
@@ -345,7 +334,7 @@ class Monitor:
         aid = self.store.insert_article(db, {
             "source": source.name, "guid": d.item.guid, "link": d.item.link, "link_key": d.link_key,
             "title": d.item.title, "title_key": d.tkey, "summary": d.item.summary, "body": clip(d.body, 100_000),
-            "published": d.published, "fetched_at": _iso(now), "breach": int(d.verdict.breach),
+            "published": d.published, "fetched_at": iso(now), "breach": int(d.verdict.breach),
             "breach_score": d.verdict.score, "terms": dumps(list(d.verdict.terms)),
             "supply_chain": int(d.verdict.supply_chain), "follow_up": int(d.verdict.follow_up),
         })
@@ -376,23 +365,23 @@ class Monitor:
 
     def _incident(self, db: Any, vendor: Vendor, d: Decision, now: datetime) -> IncidentRef:
         """Join the report to an incident of this vendor by the rule in monitor/incidents.py, or open one."""
-        published = _parse_iso(d.published) or now
-        when = _iso(published)
+        published = parse_iso(d.published) or now
+        when = iso(published)
         report = incidents.Report(d.item.title, f"{d.item.title}\n{d.item.summary}", published)
         rows = db.execute(
             "SELECT id, title, first_seen, last_seen, reports FROM incidents WHERE vendor = ? AND last_seen >= ? "
             "AND first_seen <= ? ORDER BY last_seen DESC LIMIT 20",
-            [vendor.name, _iso(published - incidents.FOLLOW_UP_WINDOW), _iso(published + incidents.WINDOW)],
+            [vendor.name, iso(published - incidents.FOLLOW_UP_WINDOW), iso(published + incidents.WINDOW)],
         ).fetchall()
         candidates = []
         for inc_id, _title, first, last, _n in rows:
             reports = tuple(
-                incidents.Report(t or "", f"{t or ''}\n{sm or ''}", _parse_iso(p) or published)
+                incidents.Report(t or "", f"{t or ''}\n{sm or ''}", parse_iso(p) or published)
                 for t, sm, p in db.execute(
                     "SELECT ar.title, ar.summary, ar.published FROM alerts a JOIN articles ar ON ar.id = a.article_id "
                     "WHERE a.incident_id = ? ORDER BY ar.published DESC LIMIT 20", [inc_id]))
-            candidates.append(incidents.Candidate(inc_id, _parse_iso(first) or published,
-                                                  _parse_iso(last) or published, reports))
+            candidates.append(incidents.Candidate(inc_id, parse_iso(first) or published,
+                                                  parse_iso(last) or published, reports))
         found = incidents.choose(report, candidates, _folded_names(vendor))
         if found is None:
             cur = db.execute("INSERT INTO incidents (vendor, title, first_seen, last_seen, reports) "
@@ -460,11 +449,11 @@ class Monitor:
     def _next_due(self, source: AnySource, now: datetime, failures: int = 0) -> str:
         from .daemon import poll_delay
 
-        return _iso(now + timedelta(seconds=poll_delay(self.config.interval_for(source), failures)))
+        return iso(now + timedelta(seconds=poll_delay(self.config.interval_for(source), failures)))
 
     def _record_failure(self, db: Any, source: AnySource, state: dict[str, Any], error: str, now: datetime) -> None:
         failures = int(state.get("consecutive_failures") or 0) + 1
-        fields: dict[str, Any] = {"url": source.url, "type": source_kind(source), "last_attempt": _iso(now),
+        fields: dict[str, Any] = {"url": source.url, "type": source_kind(source), "last_attempt": iso(now),
                                   "last_error": error, "consecutive_failures": failures,
                                   "next_due": self._next_due(source, now, failures)}
         threshold = self.config.health.failure_threshold
@@ -472,20 +461,20 @@ class Monitor:
             fields["health"] = "failing"
             enqueue(self.store, db, kind="health", channel=self.ops_channel(),
                     message=health_message(source.name, source.url, failures, error),
-                    dedupe_key=f"health:{source.name}:failing:{_iso(now)}")
+                    dedupe_key=f"health:{source.name}:failing:{iso(now)}")
         self.store.save_source_state(db, source.name, **fields)
 
     def _save_success(self, db: Any, source: AnySource, state: dict[str, Any], resp: Any, res: SourceResult | None,
                       now: datetime, shared_links: bool, new: int) -> None:
         fields: dict[str, Any] = {
-            "url": source.url, "type": source_kind(source), "last_attempt": _iso(now), "last_ok": _iso(now),
+            "url": source.url, "type": source_kind(source), "last_attempt": iso(now), "last_ok": iso(now),
             "last_error": None, "consecutive_failures": 0, "next_due": self._next_due(source, now),
             "etag": resp.etag, "last_modified": resp.last_modified,
         }
         if shared_links:
             fields["shared_links"] = 1
         if new:
-            fields["last_new_item"] = _iso(now)
+            fields["last_new_item"] = iso(now)
         health = state.get("health") or "ok"
         channel = self.ops_channel()
         if res is not None:
@@ -495,12 +484,12 @@ class Monitor:
                 fields["health"] = "empty"
                 enqueue(self.store, db, kind="health", channel=channel,
                         message=health_message(source.name, source.url, 0, "", empty=True),
-                        dedupe_key=f"health:{source.name}:empty:{_iso(now)}")
+                        dedupe_key=f"health:{source.name}:empty:{iso(now)}")
                 self.store.save_source_state(db, source.name, **fields)
                 return
         if health in ("failing", "empty") and (res is None or res.items > 0):
             fields["health"] = "ok"
             enqueue(self.store, db, kind="health", channel=channel,
                     message=health_message(source.name, source.url, 0, "", recovered=True),
-                    dedupe_key=f"health:{source.name}:recovered:{_iso(now)}")
+                    dedupe_key=f"health:{source.name}:recovered:{iso(now)}")
         self.store.save_source_state(db, source.name, **fields)

@@ -155,3 +155,13 @@ def pad(text: str, width: int) -> str:
         out.append(ch)
         used += w
     return "".join(out) + " " * (width - used)
+
+
+def parse_iso(s: str | None) -> datetime | None:
+    """The inverse of iso(): None for empty or unreadable values."""
+    if not s:
+        return None
+    try:
+        return datetime.fromisoformat(s.replace("Z", "+00:00"))
+    except ValueError:
+        return None

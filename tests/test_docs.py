@@ -32,3 +32,13 @@ def test_every_config_key_is_documented() -> None:
         keys |= set(model.model_fields)
     missing = sorted(k for k in keys if f"{k}:" not in README and f"`{k}`" not in README)
     assert not missing, f"README does not document config keys: {missing}"
+
+
+def test_every_help_text_has_an_example() -> None:
+    from click.testing import CliRunner
+
+    runner = CliRunner()
+    assert "Examples:" in runner.invoke(cli, ["--help"]).output
+    for path in _commands(cli, []):
+        out = runner.invoke(cli, [*path, "--help"]).output
+        assert "Example" in out, f"`monitor {' '.join(path)} --help` has no example"

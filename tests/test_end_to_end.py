@@ -179,29 +179,6 @@ def test_changing_guids_do_not_realert(project, httpserver):  # type: ignore[no-
     assert project.db()["alerts"].count == alerted_first + len(new_vendor_titles)
 
 
-def test_help_texts_have_examples(project):  # type: ignore[no-untyped-def]
-    from click.testing import CliRunner
-
-    from monitor.cli import cli
-
-    runner = CliRunner()
-    top = runner.invoke(cli, ["--help"])
-    assert "Examples:" in top.output
-    import click
-
-    def walk(group, prefix):  # type: ignore[no-untyped-def]
-        for name, cmd in group.commands.items():
-            if cmd.hidden:
-                continue
-            yield [*prefix, name]
-            if isinstance(cmd, click.Group):
-                yield from walk(cmd, [*prefix, name])
-
-    for path in walk(cli, []):
-        out = runner.invoke(cli, [*path, "--help"]).output
-        assert "Example" in out, f"`monitor {' '.join(path)} --help` has no example"
-
-
 def test_search_results_newest_first_and_short_terms(project, httpserver):  # type: ignore[no-untyped-def]
     entries = [Entry(f"情報漏洩の報告 第{i}号 (株式会社テスト{i})", f"https://jp.example/{i}", "漏洩の詳細",
                      published=datetime(2024, 1, 1 + i, tzinfo=timezone.utc)) for i in range(5)]
