@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -186,15 +187,11 @@ class Fetcher:
                                     etag=req.etag, last_modified=req.last_modified)
                 if not 200 <= resp.status_code < 300:
                     raise HTTPStatus(resp.status_code, _short(url))
-                body = bytearray()
-                async for chunk in resp.aiter_bytes():
-                    body += chunk
-                    if len(body) > cap:
-                        raise TooLarge(f"body from {_short(url)} exceeds {cap // 1024} KiB (decoded)")
+                body = await _read_capped(resp, cap, url)
                 return Response(
                     url=url,
                     status=resp.status_code,
-                    body=bytes(body),
+                    body=body,
                     content_type=resp.headers.get("content-type", ""),
                     etag=resp.headers.get("etag"),
                     last_modified=resp.headers.get("last-modified"),
@@ -203,6 +200,51 @@ class Fetcher:
             finally:
                 await resp.aclose()
         raise TooManyRedirects(f"more than {self.limits.max_redirects} redirects from {_short(req.url)}")
+
+
+async def _read_capped(resp: httpx.Response, cap: int, url: str) -> bytes:
+    """The decoded body, refused past `cap` decoded bytes.
+
+    We decompress ourselves with a bound on each step's output: httpx's decoder inflates a whole
+    network chunk at once, so one 64 KiB chunk of a gzip bomb became ~64 MB in memory before any
+    size check could run."""
+    encoding = resp.headers.get("content-encoding", "identity").strip().lower()
+    if encoding in ("gzip", "x-gzip"):
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif encoding == "deflate":
+        inflater = None  # zlib-wrapped or raw deflate: decided on the first bytes
+    elif encoding in ("identity", ""):
+        inflater = False
+    else:
+        raise FetchError(f"unsupported Content-Encoding {encoding[:40]!r} from {_short(url)}")
+    chunks: list[bytes] = []
+    size = 0
+
+    def add(data: bytes) -> None:
+        nonlocal size
+        size += len(data)
+        if size > cap:
+            raise TooLarge(f"body from {_short(url)} exceeds {cap // 1024} KiB (decoded)")
+        chunks.append(data)
+
+    async for raw in resp.aiter_raw():
+        if inflater is False:
+            add(raw)
+            continue
+        if inflater is None:
+            # RFC 9110 says zlib-wrapped; some servers send raw deflate. 0x78 starts a zlib stream.
+            inflater = zlib.decompressobj(zlib.MAX_WBITS if raw[:1] == b"\x78" else -zlib.MAX_WBITS)
+        data = raw
+        while data:
+            try:
+                out = inflater.decompress(data, cap - size + 1)
+            except zlib.error as e:
+                raise FetchError(f"corrupt {encoding} body from {_short(url)}: {e}") from None
+            add(out)
+            data = inflater.unconsumed_tail
+    if inflater not in (None, False):
+        add(inflater.flush())
+    return b"".join(chunks)
 
 
 def _with_host(url: str, ip: str) -> str:

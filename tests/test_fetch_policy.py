@@ -155,7 +155,7 @@ def test_public_name_is_pinned_to_the_checked_address(monkeypatch: pytest.Monkey
 
     async def capture(self: httpx.AsyncClient, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         sent.append(request)
-        return httpx.Response(200, content=b"ok", request=request)
+        return httpx.Response(200, stream=httpx.ByteStream(b"ok"), request=request)  # unread, as sent
 
     monkeypatch.setattr(httpx.AsyncClient, "send", capture)
     resp = get("https://notice.example.com/n.html")
@@ -167,7 +167,7 @@ def test_public_name_is_pinned_to_the_checked_address(monkeypatch: pytest.Monkey
 
 def test_allow_private_links_lets_loopback_through(monkeypatch: pytest.MonkeyPatch) -> None:
     async def ok(self: httpx.AsyncClient, request: httpx.Request, **kwargs: Any) -> httpx.Response:
-        return httpx.Response(200, content=b"intranet", request=request)
+        return httpx.Response(200, stream=httpx.ByteStream(b"intranet"), request=request)
 
     monkeypatch.setattr(httpx.AsyncClient, "send", ok)
     assert get("http://127.0.0.1:8080/notice", allow_private=True).body == b"intranet"
