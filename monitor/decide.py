@@ -32,8 +32,12 @@ class Decision:
     published: str
     body: str
     verdict: Verdict
-    matches: tuple[Match, ...]
-    alert: bool
+    matches: tuple[Match, ...]  # every vendor the text names (stored, searchable)
+    subjects: tuple[Match, ...]  # the ones the breach report is about: alerted, routed, threaded
+
+    @property
+    def alert(self) -> bool:
+        return bool(self.subjects)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +62,10 @@ def decide(matcher: Matcher, assume_breach: bool, fresh: Sequence[tuple[Item, st
         text = f"{item.summary}\n{body}"
         verdict = assess(item.title, text, assume_breach=assume_breach)
         matches = tuple(matcher.match({"title": item.title, "summary": item.summary, "body": body}, item.link))
+        # A vendor cited as the reporter ("according to Okta researchers") is named but not alerted:
+        # routing and incidents follow the subjects only.
         out.append(Decision(item, lk, tkey, published, body, verdict, matches,
-                            alert=verdict.breach and verdict.about_any(matches, item.title, text)))
+                            verdict.subjects(matches, item.title, text)))
     return out
 
 

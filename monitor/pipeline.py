@@ -396,7 +396,7 @@ class Monitor:
     def _queue_article_alert(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime,
                              suppressed: set[tuple[str, str]]) -> int:
         # Suppressions are keyed on the text that matched ("box"), so they are checked here on the surface form.
-        matches = feedback.allowed(suppressed, d.matches)
+        matches = feedback.allowed(suppressed, d.subjects)
         if not matches:
             return 0
         vendors = sorted((self.by_name[m.vendor] for m in matches), key=lambda v: CRIT_RANK.get(v.criticality, 9))

@@ -125,3 +125,23 @@ def test_held_alerts_are_released_when_the_digest_is_switched_off(project, feed,
     [message] = slack.messages
     assert "Box Inc. hacked" in message["text"]
     assert json.loads(project.run("alerts", "--pending", "--json").stdout) == []
+
+
+def test_a_vendor_cited_as_the_reporter_is_not_alerted_or_routed(project, httpserver, slack):  # type: ignore[no-untyped-def]
+    """Okta is critical, but here it only reports another vendor's breach: the alert is about ISETOH,
+    goes to ISETOH's route, and names Okta nowhere as a vendor at risk."""
+    from conftest import Entry, bot_env, rss2
+
+    entry = Entry("ISETOH ransomware attack exposes customer data",
+                  "https://news.example/isetoh",
+                  "According to Okta researchers, the attackers exfiltrated customer files from ISETOH.")
+    httpserver.expect_request("/f").respond_with_data(rss2([entry]), content_type="application/rss+xml")
+    project.configure([{"name": "news", "url": httpserver.url_for("/f")}],
+                      slack={"channel": "C0GENERAL", "routes": {"critical": "C0INCIDENT", "high": "C0VENDORRISK"}})
+    result = project.run("run", "--once", env=bot_env(slack))
+    assert result.exit_code == 0, result.output
+    (msg,) = slack.messages
+    assert msg["channel"] == "C0VENDORRISK"  # ISETOH is high; Okta's critical route is not used
+    assert "ISETOH Corporation" in msg["text"] and "Okta Inc." not in json.dumps(msg["blocks"])
+    row = json.loads(project.run("search", "ISETOH", "--json").stdout)[0]
+    assert set(row["vendors"]) == {"ISETOH Corporation", "Okta Inc."}  # both stored as named
