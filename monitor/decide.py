@@ -59,7 +59,8 @@ def decide(matcher: Matcher, assume_breach: bool, fresh: Sequence[tuple[Item, st
         pub_dt = parse_iso(published)
         if pub_dt is None or pub_dt > now + timedelta(days=1):
             published = iso(now)  # missing, unreadable or future dates: keep the item, use fetch time
-        text = f"{item.summary}\n{body}"
+        # The same string as match() folds, when there is no body, so fold()'s cache serves both.
+        text = f"{item.summary}\n{body}" if body else item.summary
         verdict = assess(item.title, text, assume_breach=assume_breach)
         matches = tuple(matcher.match({"title": item.title, "summary": item.summary, "body": body}, item.link))
         # A vendor cited as the reporter ("according to Okta researchers") is named but not alerted:
