@@ -35,31 +35,31 @@ class ConfigError(MonitorError):
 
 
 class SourceError(MonitorError):
-    kind = "error"
+    """One source could not be read; the cycle goes on."""
 
 
 class FetchError(SourceError):
-    kind = "fetch"
+    """The HTTP side of a source failed."""
 
 
 class BlockedURL(FetchError):
-    kind = "blocked"
+    """Refused by the link policy before any I/O."""
 
 
 class FetchTimeout(FetchError):
-    kind = "timeout"
+    """A connect/read timeout or the total deadline."""
 
 
 class TooLarge(FetchError):
-    kind = "too_large"
+    """The decoded body passed the size cap."""
 
 
 class TooManyRedirects(FetchError):
-    kind = "redirects"
+    """More redirects than limits.max_redirects."""
 
 
 class HTTPStatus(FetchError):
-    kind = "http_status"
+    """A non-2xx, non-304 answer (a 404 carrying a valid feed is still a failure)."""
 
     def __init__(self, status: int, url: str):
         self.status = status
@@ -67,11 +67,11 @@ class HTTPStatus(FetchError):
 
 
 class ParseError(SourceError):
-    kind = "parse"
+    """The body is not what the source type promised."""
 
 
 class UnsafeXML(ParseError):
-    kind = "unsafe_xml"
+    """A DOCTYPE declaring entities (expansion and XXE risk)."""
 
 
 class AlertError(MonitorError):
