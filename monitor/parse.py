@@ -323,8 +323,14 @@ def run_parser(kind: str, body: bytes, content_type: str, base_url: str, spec: d
 # ---------------------------------------------------------------- the pool
 
 def _limit_memory(megabytes: int) -> None:
-    import resource
+    """Worker set-up: an address-space limit, and Ctrl-C left to the main process.
 
+    A Ctrl-C in a terminal goes to the whole process group; the daemon finishes its cycle on
+    SIGINT, so a worker must not die of it mid-parse (that cycle recorded parse failures)."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit = megabytes * 1024 * 1024
     try:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

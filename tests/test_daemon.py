@@ -221,3 +221,17 @@ def test_daemon_restart_keeps_schedule(project: Project, hostile: HostileServer,
         assert proc.returncode == 0
     assert hostile.hits["/slow"] == 1
     assert len([m for m in slack.messages if "Okta" in m["text"]]) == 1
+
+
+def _worker_sigint_handler() -> object:
+    import signal as _signal
+
+    return _signal.getsignal(_signal.SIGINT)
+
+
+def test_parser_workers_leave_ctrl_c_to_the_main_process() -> None:
+    """Ctrl-C reaches the whole process group; workers must not die mid-parse."""
+    from monitor.parse import ParserPool
+
+    pool = ParserPool.shared()
+    assert pool.result(pool.submit(_worker_sigint_handler)) == signal.SIG_IGN
