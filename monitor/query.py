@@ -157,10 +157,6 @@ def alerts(store: Store, pending_only: bool = False, limit: int = 100) -> list[d
     return out
 
 
-STATUS_FIELDS = ("name", "url", "type", "last_ok", "last_error", "consecutive_failures", "items_last_fetch",
-                 "last_new_item", "health", "next_due")
-
-
 def status(store: Store, configured: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
     """Every configured source (name, url, type), with its recorded state."""
     states = store.all_source_states()

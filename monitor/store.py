@@ -11,7 +11,6 @@ import json
 import os
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
@@ -54,16 +53,6 @@ def title_key(source: str, title: str, link_key: str) -> str:
     t = fold(title)
     # Short titles ("お知らせ", "Notice") repeat; they identify an article only together with the link.
     return f"{source}\x1f{t}" if len(t) >= 10 else f"{source}\x1f{t}\x1f{link_key}"
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleRow:
-    id: int
-    source: str
-    title: str
-    link: str
-    published: str | None
-    summary: str
 
 
 class Store:
