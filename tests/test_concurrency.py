@@ -105,3 +105,32 @@ def test_store_uses_wal_busy_timeout_and_immediate_writes(tmp_path: Path) -> Non
         with other.write() as db:  # free again
             other.save_source_state(db, "z", consecutive_failures=1)
         other.close()
+
+
+def test_a_run_that_cannot_get_the_lock_exits_75_and_sends_nothing(project, httpserver, slack, monkeypatch):  # type: ignore[no-untyped-def]
+    """cron's EX_TEMPFAIL: another run has held the lock too long; nothing is stored or sent."""
+    import subprocess
+    import sys
+
+    import monitor.pipeline
+    from conftest import Entry, bot_env, rss2
+
+    httpserver.expect_request("/f").respond_with_data(
+        rss2([Entry("Okta confirms breach of support system", "https://n.example/1", "Files were stolen.")]),
+        content_type="application/rss+xml")
+    project.configure([{"name": "news", "url": httpserver.url_for("/f")}])
+    lock = str(project.db_path) + ".lock"
+    holder = subprocess.Popen([sys.executable, "-c", "import filelock, sys, time\n"
+                               f"l = filelock.FileLock({lock!r}); l.acquire(); print('held', flush=True); time.sleep(30)"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr(monitor.pipeline, "LOCK_TIMEOUT", 0.5)
+        result = project.run("run", "--once", env=bot_env(slack))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 75
+    assert "another monitor run holds" in result.stderr
+    assert slack.messages == []
+    assert project.db()["articles"].count == 0
