@@ -180,16 +180,12 @@ def run(state: State, once: bool) -> None:
                                    f"{cfg.path.name} or SLACK_CHANNEL")
     with state.store() as store:
         monitor = Monitor(cfg, vendors, store, sender)
-        try:
-            if once:
-                report = monitor.run_once()
-                _print_cycle(report)
-            else:
-                from .daemon import run_daemon
+        if once:
+            _print_cycle(monitor.run_once())
+        else:
+            from .daemon import run_daemon
 
-                run_daemon(monitor)
-        finally:
-            monitor.close()
+            run_daemon(monitor)
 
 
 def _env(name: str) -> str:
@@ -527,14 +523,11 @@ def alerts_retry(state: State, failed: bool) -> None:
     cfg = state.config
     with state.store() as store:
         monitor = Monitor(cfg, state.vendors(), store, sender_from_env(cfg.slack.timeout, cfg.slack.max_retry_after))
-        try:
-            with monitor.lock:
-                if failed:
-                    # Re-routed under the current feeds.yaml: the fix may have been a channel.
-                    _err(f"{requeue_failed(store, monitor.route)} failed alerts queued again")
-                report = monitor.deliver(force=True)
-        finally:
-            monitor.close()
+        with monitor.lock:
+            if failed:
+                # Re-routed under the current feeds.yaml: the fix may have been a channel.
+                _err(f"{requeue_failed(store, monitor.route)} failed alerts queued again")
+            report = monitor.deliver(force=True)
     for e in report.errors:
         _err(f"! {e}")
     _err(f"{report.sent} sent, {report.reconciled} found already delivered, {report.retrying} still pending, "

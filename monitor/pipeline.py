@@ -139,9 +139,6 @@ class Monitor:
             self._matcher_ref, _ = prepare_matcher(self.vendors, self.config.database)
         return self._matcher_ref
 
-    def close(self) -> None:
-        """The parser pool is shared by the process and closed at exit."""
-
     # ------------------------------------------------------------------ the cycle
 
     def run_once(self, sources: Sequence[AnySource] | None = None, deliver_alerts: bool = True) -> CycleReport:

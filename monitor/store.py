@@ -150,13 +150,6 @@ class Store:
 
     # ------------------------------------------------------------------ sources
 
-    def source_state(self, name: str) -> dict[str, Any]:
-        row = self.db.execute("SELECT * FROM sources WHERE name = ?", [name]).fetchone()
-        if row is None:
-            return {}
-        cols = [d[0] for d in self.db.execute("SELECT * FROM sources LIMIT 0").description]
-        return dict(zip(cols, row))
-
     def all_source_states(self) -> dict[str, dict[str, Any]]:
         return {r["name"]: r for r in self.db["sources"].rows}
 
