@@ -127,3 +127,13 @@ def test_links_only_from_http_urls() -> None:
                 "https:///nohost", ""):
         assert link(bad, "label<") == "label&lt;"
     assert SECTION_MAX == 3000
+
+
+def test_a_message_over_fifty_blocks_is_cut_with_a_count_of_what_was_left_out() -> None:
+    from monitor.alert import finish, section
+
+    message = finish("t", [section(f"item {i}") for i in range(75)], "console")
+    assert len(message.blocks) == 50
+    assert message.blocks[48]["text"]["text"] == "item 48"
+    assert message.blocks[-1]["elements"][0]["text"] == "… 26 more not shown"
+    _validate({"blocks": list(message.blocks)})
