@@ -136,4 +136,4 @@ def test_a_message_over_fifty_blocks_is_cut_with_a_count_of_what_was_left_out() 
     assert len(message.blocks) == 50
     assert message.blocks[48]["text"]["text"] == "item 48"
     assert message.blocks[-1]["elements"][0]["text"] == "… 26 more not shown"
-    _validate({"blocks": list(message.blocks)})
+    _validate({"blocks": list(message.blocks), "text": message.text})
