@@ -183,6 +183,9 @@ class Fetcher:
                     url = urljoin(url, resp.headers["location"].strip())
                     continue
                 if resp.status_code == 304:
+                    # A 304 has no body, but the connection goes back to the pool only once the
+                    # response is read to its end: closing it unread costs a new connection per source.
+                    await resp.aread()
                     return Response(url=url, status=304, not_modified=True,
                                     etag=req.etag, last_modified=req.last_modified)
                 if not 200 <= resp.status_code < 300:
