@@ -63,6 +63,15 @@ ATTACK_IMPACT = re.compile(
     r"(?:政府|機関|省|軍|当局|大使館|病院|大学|議員)[^。]{0,6}?(?:を標的|を狙|が標的|への攻撃|を攻撃|に侵入)|"
     r"\b(?:targets?|targeted|targeting)\s+(?:\w+\s+){0,3}?(?:government|ministry|agency|agencies|organi[sz]ations?|"
     r"compan(?:y|ies)|hospitals?|universit(?:y|ies)|military)\b")
+# An exploitation campaign: an actor exploiting a flaw to break into, target or deploy malware at
+# organisations ('脅威グループXがCVE-...を悪用しトルコの防衛企業を標的に'). Incident news for the vendor whose
+# product is exploited; a patch note or a KEV listing that says 'exploited' is not such a report.
+EXPLOITATION_CAMPAIGN = re.compile(
+    r"(?:グループ|攻撃者|脅威アクター|apt\d*|ハッカー|キャンペーン|storm \d+)[^。]{0,40}?を悪用し[^。]{0,60}?"
+    r"(?:侵害し|侵害して|標的に|展開し|展開した|侵入し|侵入した|窃取し|乗っ取)|"
+    r"悪用し[^。]{0,30}?(?:企業|組織|機関|政府)[^。]{0,10}?を(?:標的|侵害|攻撃)|"
+    r"\b(?:group|actors?|attackers|hackers|apt\d+|campaign)\b[^.]{0,60}?\bexploit(?:ed|ing)\b[^.]{0,80}?"
+    r"\b(?:to (?:breach|compromise|deploy|infiltrate|target)|compromis(?:ed|ing)|breach(?:ed|ing)|deploy(?:ed|ing))\b")
 # Signs that a concrete event at a named organisation is reported (a count, an announcement, an apology).
 EVENT_PATTERNS = re.compile(
     r"\d[\d,.]*\s*(?:万)?(?:件|人|名|社|団体)(?:分)?|お詫び|おわび|判明|確認した|確認された|発表した|公表した|明らかにした|"
@@ -207,7 +216,7 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     events = len({m.group(0) for m in EVENT_PATTERNS.finditer(ft + " " + fx[:3000])})
     both = ft + " " + fx
     follow = bool(_FOLLOW_SCAN.search(both))
-    impact = 2.5 if ATTACK_IMPACT.search(ft) or ATTACK_IMPACT.search(fx) else 0.0
+    impact = 2.5 if any(p.search(t) for p in (ATTACK_IMPACT, EXPLOITATION_CAMPAIGN) for t in (ft, fx)) else 0.0
     score = 2 * min(pos_t, 6) + min(pos_x, 8) + min(events, 3) + impact - 2 * neg_t - 0.5 * min(neg_x, 6)
     raw_title = unicodedata.normalize("NFKC", title)
     score -= 4 * bool(MITIGATED_TITLE.search(ft))

@@ -67,7 +67,11 @@ ORDINARY_WORDS = frozenset("""
 ai api vpn it os pc ceo cto ciso usb sql ssl tls dns http https html edr xdr mdr soc siem waf ddos dos apt ioc rat
 cve ip id sms otp mfa sso iot ot ics nas sbom npm pdf exe gdpr eu us uk un fbi cia nsa cisa ncsc ipa nisc www com
 net org app web cloud data tech one link go gps
+rpc cgi rdp smb ssh ftp sftp smtp imap ldap saml oauth xss csrf rce ssrf lfi jwt cdn ntp snmp sip voip tcp udp icmp
+dhcp bgp nfs vm vdi ids ips utm dlp iam pam mdm casb ztna sase ngfw siem soar ueba cspm cnapp asm xml json php
 """.split())
+# (The last two lines: protocols, attack classes and product categories of security news, which are also
+# the names of some listed companies: 'RPC, Inc.', 'CGI Inc.'.)
 # Kanji that may stand right before or after a Japanese name without making it part of a longer word:
 # 米Plume, 子会社イセトー, 委託先イセトー, 教育大手ベネッセ / イセトー社, トヨタ系, 日本電気製.
 _KANJI_OK_BEFORE = set("社米英独仏中韓台豪加印露蘭伊西瑞同旧新元先手国業下株")
@@ -76,13 +80,21 @@ _KANJI_OK_AFTER = set("社様等側系製傘及各内向委再従顧利会元旧
 _KATA_FOLLOWERS = ("グループ", "ホールディング", "ジャパン", "ランサム", "サイバー", "システム", "サーバ")
 _KANJI_FOLLOWERS = ("不正", "情報", "個人情報", "顧客情報", "被害", "攻撃", "障害", "漏え", "漏洩", "流出", "委託",
                     "侵害", "感染", "改ざん", "誤送信")
-_PARTICLES = set("はがのをにともやへでらから")
+# Particles that may follow a name (日立は, 東芝の); 'か' only as 'から' (高速かつ is an adverb, not a name).
+_PARTICLES = set("はがのをにともやへでら")
+# The 47 prefectures, written without 都/道/府/県 as in headlines ('大分トキハ') and with it.
+_PREFECTURES = tuple(p + suffix for p in """
+北海道 青森 岩手 宮城 秋田 山形 福島 茨城 栃木 群馬 埼玉 千葉 東京 神奈川 新潟 富山 石川 福井 山梨 長野 岐阜 静岡 愛知
+三重 滋賀 京都 大阪 兵庫 奈良 和歌山 鳥取 島根 岡山 広島 山口 徳島 香川 愛媛 高知 福岡 佐賀 長崎 熊本 大分 宮崎 鹿児島
+沖縄""".split() for suffix in ("", "県", "都", "府"))
+# Katakana nouns that stand in apposition right before a name in run-together text ('飲料メーカーアサヒが').
+_KATA_APPOSITIONS = ("メーカー", "ベンダー", "ブランド", "チェーン")
 # Text ending in a legal form ('...法人', '株式会社', '子会社である' does not) marks where a name starts.
 _FORM_ENDINGS = ("法人", "株式会社", "(株)", "有限会社", "合同会社")
 _MARK_BEFORE = ("株式会社", "株", "(株)")
 _MARK_AFTER = ("株式会社", "株", "社", "グループ", "ホールディングス", "inc", "corp", "co ", "ltd", "llc",
                "limited", "holdings", "group", "gmbh", "plc")
-_NOT_MARKS = ("社会", "社員", "社内", "社外", "社屋")
+_NOT_MARKS = ("社会", "社員", "社内", "社外", "社屋", "株価", "株主", "株券")
 _DOMAIN = re.compile(r"(?<![a-z0-9-])((?:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.)+[a-z]{2,24})(?![a-z0-9-])")
 _FUZZY_MIN = 92.0
 
@@ -131,7 +143,11 @@ class Matcher:
                         case, form = _case_rule(registered, variant)
                         # Ordinary words, two-letter names, and Japanese names we shortened ourselves
                         # ('プロジェクトホールディングス' -> 'プロジェクト') need a company marker beside them.
-                        marker = (variant in ORDINARY_WORDS or (variant.isascii() and len(variant) <= 2)
+                        # A Latin word registered bare, as the vendor writes itself ('npm'), is meant as
+                        # that word: it must then appear in the registered case (case rule), not with a marker.
+                        ordinary = variant in ORDINARY_WORDS and not (
+                            variant.isascii() and case == "exact" and fold(registered) == variant)
+                        marker = (ordinary or (variant.isascii() and len(variant) <= 2)
                                   or variant.replace(" ", "").isdigit()  # '101' (１０１合同会社) is a number
                                   or (variant not in as_registered and _single_script_japanese(variant)))
                         key = _Key(i, registered, how, case, form, marker)
@@ -182,8 +198,13 @@ class Matcher:
         if self._has_exact:
             for end, (variant, klist) in self._exact.iter(folded):
                 start = end - len(variant) + 1
+                camel = False
                 if not _boundaries_ok(folded, start, end + 1, variant):
-                    continue
+                    # 'CitrixNetScaler': Japanese text often runs Latin names together; a lower-to-upper
+                    # case change after the name (checked on the text as written) ends it.
+                    camel = _camel_head(folded, start, end + 1, variant)
+                    if not camel:
+                        continue
                 for key in klist:
                     if (key.vendor, variant) in seen:
                         continue
@@ -192,8 +213,10 @@ class Matcher:
                     if _institution_of(folded, start, variant) or _longer_name_follows(folded, end + 1,
                                                                                           key.registered):
                         continue
-                    surface, s, e = _surface(nfkc, variant, key)
-                    if key.case and surface is None:
+                    surface, s, e = _surface(nfkc, variant, key, start, camel)
+                    if (key.case or camel) and surface is None:
+                        continue
+                    if surface is not None and _tail_of_latin_name(nfkc, s, variant):
                         continue
                     seen.add((key.vendor, variant))
                     out.append((Match(self.vendors[key.vendor].name, key.registered, key.how, field,
@@ -275,10 +298,17 @@ def _before_ok(folded: str, start: int, key: str, form_follows: bool = False) ->
     if first in ("kata", "kanji", "hira") and folded.endswith(_FORM_ENDINGS, 0, start):
         return True
     # So is one right after it, for kana after kana ('子会社であるひびしんキャピタル株式会社').
-    if first in ("kata", "hira") and sb == first and not form_follows:
+    if first in ("kata", "hira") and sb == first and not form_follows and not (
+            first == "kata" and folded.endswith(_KATA_APPOSITIONS, 0, start)):
         return False
-    if first in ("kata", "kanji", "hira") and sb == "kanji" and before not in _KANJI_OK_BEFORE:
-        return False  # 不正アクセス is not the company アクセス; 大阪急性期 does not name 阪急
+    # Latin glued to a katakana word makes one compound noun ('Pythonベース', 'Webサーバ'), not a name.
+    if first == "kata" and sb == "latin":
+        return False
+    if sb == "kanji" and before not in _KANJI_OK_BEFORE and first in ("kata", "kanji", "hira"):
+        # A prefecture before a name is where it is based ('大分トキハ', '沖縄ファミマ'). A long katakana name after
+        # kanji starts a new word ('宿泊施設ブルックランズ'); a short one is often the tail of a compound
+        # ('特定パス', '不正アクセス'). 大阪急性期 does not name 阪急.
+        return folded.endswith(_PREFECTURES, 0, start) or (first == "kata" and not _is_short_japanese(key))
     return True
 
 
@@ -295,7 +325,10 @@ def _after_ok(folded: str, end: int, key: str) -> bool:
             _KANJI_FOLLOWERS, end):
         return False
     # Two kanji followed by な, し, す... are a word in a phrase (高速な), not a company (日立は, 東芝の).
-    if _is_short_japanese(key) and sa == "hira" and after not in _PARTICLES:
+    if _is_short_japanese(key) and sa == "hira" and after not in _PARTICLES and not folded.startswith("から", end):
+        return False
+    # Two kanji run into katakana are a compound ('高速コロナ', '東芝メモリ'), unless a headline word follows.
+    if _is_short_japanese(key) and last == "kanji" and sa == "kata" and not folded.startswith(_KATA_FOLLOWERS, end):
         return False
     return True
 
@@ -343,14 +376,20 @@ def _pattern(variant: str) -> str:
     return r"[\W_]*".join(parts)
 
 
-def _surface(nfkc: str, variant: str, key: _Key) -> tuple[str | None, int, int]:
-    """The matched words as written in the article (for evidence), respecting the key's case rule."""
-    pat = _pattern(variant)
+def _surface(nfkc: str, variant: str, key: _Key, near: int = 0, camel: bool = False) -> tuple[str | None, int, int]:
+    """The matched words as written in the article (for evidence), respecting the key's case rule.
+
+    Of several occurrences, the one nearest `near` (the hit's offset in the folded text, which is
+    close to its offset in the NFKC text): 'パスワード' earlier in the text is not the evidence for 'パスの'."""
+    pat = "(?i:" + _pattern(variant) + ")"  # the name in any case; the boundaries below case-sensitive
     if variant[:1].isascii() and variant[:1].isalnum():
         pat = r"(?<![A-Za-z0-9])" + pat
     if variant[-1:].isascii() and variant[-1:].isalnum():
-        pat += r"(?![A-Za-z0-9])"
-    for m in re.finditer(pat, nfkc, re.I):
+        # Run together with a camel-case product name ('CitrixNetScaler'); a plain capitalised tail is one
+        # coined word with the name ('ClickFix', 'TeamViewer'), not the name.
+        pat += r"(?<=[a-z])(?=[A-Z][a-z0-9]+[A-Z])" if camel else r"(?![A-Za-z0-9])"
+    best: tuple[str | None, int, int] = (None, -1, -1)
+    for m in re.finditer(pat, nfkc):
         word = m.group(0)
         # OKTA in an all-capitals headline is Okta; 'okta' in running text is not required to be.
         if key.case == "exact" and key.form not in re.findall(r"[A-Za-z0-9]+", word) and not (
@@ -358,8 +397,29 @@ def _surface(nfkc: str, variant: str, key: _Key) -> tuple[str | None, int, int]:
             continue
         if key.case == "capital" and not any(c.isupper() for c in word):
             continue
-        return word, m.start(), m.end()
-    return None, -1, -1
+        if best[0] is None or abs(m.start() - near) < abs(best[1] - near):
+            best = (word, m.start(), m.end())
+        if m.start() >= near:
+            break
+    return best
+
+
+def _camel_head(folded: str, start: int, end: int, key: str) -> bool:
+    """Could the Latin name end where another Latin word starts ('Citrix' in 'CitrixNetScaler')? The
+    case changes are checked on the text as written (_surface with camel=True)."""
+    return (len(key) >= 4 and key[-1:].isascii() and key[-1:].isalpha() and end < len(folded)
+            and script(folded[end]) == "latin" and _before_ok(folded, start, key))
+
+
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_CAPITALISED_WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*[ \u3000]$")
+
+
+def _tail_of_latin_name(nfkc: str, s: int, variant: str) -> bool:
+    """In Japanese text the Latin words are names, so a one-word name right after another capitalised
+    Latin word is the tail of that longer name ('Cobalt Strike', 'TPLink Archer', 'Perl CGI')."""
+    return (" " not in variant and variant.isascii() and s > 0
+            and bool(_CAPITALISED_WORD_BEFORE.search(nfkc, max(0, s - 40), s)) and bool(_CJK_CHAR.search(nfkc)))
 
 
 def _widen_to_words(text: str, s: int, e: int) -> tuple[int, int]:

@@ -160,3 +160,23 @@ def test_subjects_lists_only_the_vendors_an_alert_is_about():  # type: ignore[no
     assert v.about_any(ms, title, text)
     launch = assess("Pornhub launches a new app", "The company unveils features.")
     assert launch.subjects(matcher.match({"title": "Pornhub launches a new app"}), "Pornhub launches a new app") == ()
+
+
+@pytest.mark.parametrize("title,text", [
+    ("防衛企業を狙うゼロデイ攻撃", "脅威グループが未知のゼロデイ脆弱性を悪用し中東の防衛企業を標的に遠隔でマルウェアを実行した。"),
+    ("VPN製品の脆弱性が悪用される", "国家支援の攻撃者がVPN機器の脆弱性を悪用し複数の政府機関に侵入したことが判明した。"),
+    ("Zero-day in file transfer tool exploited",
+     "A ransomware group exploited the flaw to breach dozens of companies before a fix was available."),
+])
+def test_an_exploitation_campaign_is_incident_news(title, text):  # type: ignore[no-untyped-def]
+    """A vendor's product exploited to break into organisations is news a third-party-risk team acts on."""
+    assert assess(title, text).breach
+
+
+@pytest.mark.parametrize("title,text", [
+    ("ブラウザのゼロデイ脆弱性を修正", "開発元は4件の脆弱性を修正し、うち1件は悪用されていることを確認した。更新の適用を推奨する。"),
+    ("既知の悪用脆弱性カタログに3件追加", "当局は悪用が確認された3件の脆弱性をカタログに追加し、対応を求めた。"),
+    ("メール製品に認証回避の脆弱性", "攻撃者が脆弱性を悪用し管理者権限を取得できる恐れがあるため、修正版の適用が必要である。"),
+])
+def test_a_patch_note_or_kev_listing_is_not(title, text):  # type: ignore[no-untyped-def]
+    assert not assess(title, text).breach

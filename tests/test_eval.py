@@ -60,16 +60,21 @@ def test_jp_news_scores(tmp_path):  # type: ignore[no-untyped-def]
         assert det.precision >= TARGET and det.recall >= 0.91, rep.lines()
         alerts = rep.alerts[half]
         # Of the items that name their organisation, the team is alerted about it ...
-        assert alerts.recall_named >= 0.88, rep.lines()
+        assert alerts.recall_named >= 0.89, rep.lines()
         # ... and alerts go to an organisation the report names, rarely to a bystander or an advisory.
-        assert alerts.precision_other_named_ok >= 0.92, rep.lines()
-        assert alerts.recall >= 0.76 and alerts.precision >= 0.81, rep.lines()
-        assert rep.matching[half].recall >= 0.82, rep.lines()
+        assert alerts.precision_other_named_ok >= 0.93, rep.lines()
+        assert alerts.recall >= 0.77 and alerts.precision >= 0.85, rep.lines()
+        assert rep.matching[half].recall >= 0.85, rep.lines()
+        # Counting other organisations the text names as registered as correct mentions.
+        assert rep.lenient_precision(half) >= 0.93, rep.lines()
     assert rep.detection["all"].recall >= 0.915, rep.lines()
     kinds = rep.detection_by_kind["dev"]
     assert kinds["attack: ランサムウェア"].recall >= 0.97 and kinds["attack: DDoS"].recall >= 0.9, rep.lines()
     text = "\n".join(rep.lines())
     assert "alerts    dev" in text and "recall on the" in text and "merged from several labels" in text
+    # Both matching numbers are printed, each saying what it counts.
+    assert "matching, strict (only the item's labelled organisation" in text and "matching, mentions" in text
+    assert "note: matching: each item labelled" in text and "note: detection: positives are" in text
 
 
 def test_jp_news_labels_become_a_register_of_organisations():  # type: ignore[no-untyped-def]

@@ -262,3 +262,72 @@ def test_organisation_key_keeps_other_companies_apart(a, b):  # type: ignore[no-
     from monitor.normalize import organisation_key
 
     assert organisation_key(a) != organisation_key(b)
+
+
+# Word boundaries that a reader of Japanese security news draws (issue 3 follow-up): one vendor list, each
+# rule with the mention it must keep and the look-alike it must drop.
+BOUNDARY_VENDORS = parse_vendors("""name,aliases,domains
+株式会社高速,,
+株式会社東芝,,
+パス株式会社,,
+ベース株式会社,,
+株式会社アクセス,,
+トキハ,,
+ブルックランズ,,
+アサヒグループホールディングス,アサヒ,
+Citrix,,
+Click Holdings Limited,,
+"Team, Inc.",,
+"Strike Company, Limited",,
+CGI Inc.,,
+"RPC, Inc.",,
+npm,,
+"NPM, Inc.",,
+""")
+
+
+@pytest.fixture(scope="module")
+def boundary_matcher() -> Matcher:
+    return Matcher(BOUNDARY_VENDORS)
+
+
+@pytest.mark.parametrize("text,vendor", [
+    ("東芝からの委託先でランサム被害", "株式会社東芝"),  # から is a particle
+    ("東芝ランサム被害、工場停止", "株式会社東芝"),  # a run-together headline word after two kanji
+    ("ベース株式会社に不正アクセス", "ベース株式会社"),
+    ("大分トキハ情報漏洩の恐れ", "トキハ"),  # a prefecture before the name
+    ("高級宿泊施設ブルックランズを攻撃", "ブルックランズ"),  # a long katakana name after kanji
+    ("国内大手飲料メーカーアサヒが標的に", "アサヒグループホールディングス"),  # メーカー in apposition
+    ("CitrixNetScalerの新脆弱性が悪用される", "Citrix"),  # a name run into a camel-case product name
+    ("Strike社が不正アクセスを公表", "Strike Company, Limited"),
+    ("Hackers Breach Strike, Steal Client Files", "Strike Company, Limited"),  # English title case
+    ("CGI社に不正アクセス", "CGI Inc."),  # an acronym that is also a technical word, with its marker
+    ("npmの大規模サプライチェーン攻撃", "npm"),  # registered bare, as the vendor writes itself
+])
+def test_boundary_rules_keep_mentions(boundary_matcher, text, vendor):  # type: ignore[no-untyped-def]
+    assert vendor in names(boundary_matcher, text)
+
+
+@pytest.mark.parametrize("text,vendor", [
+    ("攻撃は高速かつ広範囲に及んだ", "株式会社高速"),  # かつ is not the particle から
+    ("高速コロナガスの噴出を観測", "株式会社高速"),  # two kanji run into katakana: one compound
+    ("Pythonベースのトロイの木馬が見つかった", "ベース株式会社"),  # Latin + katakana is one compound noun
+    ("レノボ製品の特定パスにファイルが置かれた", "パス株式会社"),  # a short katakana word after kanji
+    ("証券口座の不正アクセス株価つり上げ", "株式会社アクセス"),  # 株価 is not the marker 株
+    ("スーパーアサヒが開店", "アサヒグループホールディングス"),  # only apposition nouns end a katakana word
+    ("ClickFix攻撃の新たな変種", "Click Holdings Limited"),  # one coined word, not the name
+    ("TeamViewerの重大脆弱性", "Team, Inc."),
+    ("Cobalt Strikeのビーコンを観測", "Strike Company, Limited"),  # the tail of another Latin name
+    ("Perl CGIスクリプトの脆弱性", "CGI Inc."),
+    ("COMとRPCの脆弱性を悪用するツール", "RPC, Inc."),  # a protocol, not the company
+    ("npmパッケージが乗っ取られた", "NPM, Inc."),  # the registry is not the company registered as 'NPM, Inc.'
+])
+def test_boundary_rules_drop_look_alikes(boundary_matcher, text, vendor):  # type: ignore[no-untyped-def]
+    assert vendor not in names(boundary_matcher, text)
+
+
+def test_evidence_points_at_the_mention_that_matched(boundary_matcher):  # type: ignore[no-untyped-def]
+    """The span shown in an alert is the mention that passed the rules, not an earlier look-alike."""
+    text = "トキハナ社とは別に、大分トキハが不正アクセスを受けた"
+    [m] = [x for x in boundary_matcher.match({"title": text}) if x.vendor == "トキハ"]
+    assert text[m.start:m.end] == "トキハ" and m.start == text.index("大分トキハ") + 2
