@@ -11,6 +11,7 @@ import socket
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Callable
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -261,13 +262,20 @@ def _short(url: str) -> str:
     return url if len(url) <= 120 else url[:117] + "..."
 
 
-async def fetch_many(requests: list[Request], limits: Limits = Limits(),
-                     policy: LinkPolicy = DEFAULT_POLICY) -> list[Response | FetchError]:
-    """Fetch concurrently; each result is a Response or the FetchError for that request."""
+async def fetch_many(requests: list[Request], limits: Limits = Limits(), policy: LinkPolicy = DEFAULT_POLICY,
+                     on_done: Callable[[int, Response | FetchError], None] | None = None,
+                     ) -> list[Response | FetchError]:
+    """Fetch concurrently; each result is a Response or the FetchError for that request.
+
+    on_done(index, result) is called as each fetch finishes, so parsing can start before the
+    slowest source has answered."""
     async with Fetcher(limits, policy=policy) as fetcher:
-        async def one(r: Request) -> Response | FetchError:
+        async def one(i: int, r: Request) -> Response | FetchError:
             try:
-                return await fetcher.get(r)
+                result: Response | FetchError = await fetcher.get(r)
             except FetchError as e:
-                return e
-        return list(await asyncio.gather(*(one(r) for r in requests)))
+                result = e
+            if on_done is not None:
+                on_done(i, result)
+            return result
+        return list(await asyncio.gather(*(one(i, r) for i, r in enumerate(requests))))

@@ -14,7 +14,7 @@ import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 from filelock import FileLock, Timeout
 
@@ -142,44 +142,53 @@ class Monitor:
     # ------------------------------------------------------------------ the cycle
 
     def run_once(self, sources: Sequence[AnySource] | None = None, deliver_alerts: bool = True) -> CycleReport:
-        """Fetch, parse, fetch linked notices and decide without the lock; store and deliver with it.
+        """Fetch, parse and fetch linked notices without the lock; then, holding it, store each
+        source as its decisions come back from the workers, and deliver.
 
-        Deciding (detect + match) runs in the worker pool as soon as a source's parse is back, so
-        parsing, deciding, and the main process's fetching and storing use both cores.
+        Each source is parsed as soon as its fetch returns, and decided (detect + match) in the
+        worker pool as soon as its parse is back. Storing overlaps the workers' deciding, so
+        parsing, deciding and the main process's SQLite writes share both cores.
         """
         sources = [s for s in (sources if sources is not None else self.config.sources) if s.enabled]
         report = CycleReport()
         now = _utcnow()
         clock = time.monotonic()
         states = self.store.all_source_states()
-        responses = asyncio.run(self._fetch_sources(sources, states))
-        report.timings["fetch"] = time.monotonic() - clock
+        parsing: dict[Any, int] = {}
         parsed: list[Parsed | SourceError | None] = [None] * len(sources)
+
+        def parse_when_fetched(i: int, resp: Any) -> None:
+            if isinstance(resp, fetchmod.Response) and not resp.not_modified:
+                if not resp.body.strip():
+                    parsed[i] = SourceError("empty response body")
+                    return
+                s = sources[i]
+                parsing[self.pool.submit(run_parser, source_kind(s), resp.body, resp.content_type, resp.url,
+                                         parser_spec(s), self.config.limits.max_items_per_source)] = i
+
+        responses = asyncio.run(self._fetch_sources(sources, states, parse_when_fetched))
+        report.timings["fetch"] = time.monotonic() - clock
         fresh: dict[str, list[tuple[Item, str, str]]] = {}
         shared_links: dict[str, bool] = {}
-        deciding: dict[Any, str] = {}
-        for i, result in self._parse_as_completed(sources, responses):
-            parsed[i] = result
+        deciding: dict[Any, int] = {}
+        for future in as_completed(parsing):
+            i = parsing[future]
+            try:
+                parsed[i] = result = self.pool.result(future)
+            except SourceError as e:
+                parsed[i] = e
+                continue
             source = sources[i]
-            if isinstance(result, Parsed):
-                fresh[source.name], shared_links[source.name] = self._fresh_items(source, result,
-                                                                                  states.get(source.name, {}))
-                if fresh[source.name] and not source.fetch_article:
-                    deciding[self._submit_decide(source, fresh[source.name], {}, now)] = source.name
-        report.timings["parse"] = time.monotonic() - clock - report.timings["fetch"]
+            fresh[source.name], shared_links[source.name] = self._fresh_items(source, result,
+                                                                              states.get(source.name, {}))
+            if fresh[source.name] and not source.fetch_article:
+                deciding[self._submit_decide(source, fresh[source.name], {}, now)] = i
         with_articles = [s for s in sources if s.fetch_article and fresh.get(s.name)]
         bodies = self._fetch_articles(with_articles, fresh)
-        for source in with_articles:
-            deciding[self._submit_decide(source, fresh[source.name], bodies.get(source.name, {}), now)] = source.name
-        decisions: dict[str, list[Decision]] = {}
-        index = {s.name: i for i, s in enumerate(sources)}
-        for future in as_completed(deciding):
-            name = deciding[future]
-            try:
-                decisions[name] = self.pool.result(future)
-            except SourceError as e:  # hostile text that outran the time or memory limit
-                parsed[index[name]] = SourceError(f"deciding on new items failed: {e}")
-        report.timings["decide"] = time.monotonic() - clock - sum(report.timings.values())
+        for i, source in enumerate(sources):
+            if source in with_articles:
+                deciding[self._submit_decide(source, fresh[source.name], bodies.get(source.name, {}), now)] = i
+        report.timings["parse"] = time.monotonic() - clock - report.timings["fetch"]
         try:
             self.lock.acquire(timeout=LOCK_TIMEOUT)
         except Timeout:
@@ -190,16 +199,34 @@ class Monitor:
             # since we fetched, and counting from the stale copy would alert twice.
             states = self.store.all_source_states()
             suppressed = self.store.suppressions()
+            results: dict[int, SourceResult] = {}
+
+            def ingest(db: Any, i: int, decisions: Sequence[Decision]) -> None:
+                s = sources[i]
+                last_id = self.store.last_article_id()
+                results[i] = self._ingest(db, s, responses[i], parsed[i], decisions, shared_links.get(s.name, False),
+                                          states.get(s.name, {}), suppressed, now)
+                if results[i].new:
+                    self.store.index_new_articles(db, last_id)
+
+            # Sources are stored in config order, whatever order their decisions come back in, so
+            # that which report opens an incident's thread does not depend on worker timing.
+            ready: dict[int, Sequence[Decision]] = {i: [] for i in range(len(sources))
+                                                    if i not in deciding.values()}
             # One transaction for the cycle's ingestion: one fsync instead of one per source.
             with self.store.write() as db:
-                last_id = self.store.last_article_id()
-                for source, resp, result in zip(sources, responses, parsed):
-                    report.sources.append(self._ingest(db, source, resp, result, decisions.get(source.name, []),
-                                                       shared_links.get(source.name, False),
-                                                       states.get(source.name, {}), suppressed, now))
-                self.store.index_new_articles(db, last_id)
+                for future in [None, *as_completed(deciding)]:
+                    if future is not None:
+                        i = deciding[future]
+                        try:
+                            ready[i] = self.pool.result(future)
+                        except SourceError as e:  # hostile text that outran the time or memory limit
+                            parsed[i], ready[i] = SourceError(f"deciding on new items failed: {e}"), []
+                    while len(results) in ready:
+                        ingest(db, len(results), ready.pop(len(results)))
+            report.sources = [results[i] for i in range(len(sources))]
             self._queue_digest()
-            report.timings["store"] = time.monotonic() - clock - sum(report.timings.values())
+            report.timings["decide+store"] = time.monotonic() - clock - sum(report.timings.values())
             if deliver_alerts:
                 report.delivery = self.deliver()
             report.timings["deliver"] = time.monotonic() - clock - sum(report.timings.values())
@@ -212,7 +239,8 @@ class Monitor:
         return deliver(self.store, self.sender, min_interval=self.config.slack.min_interval, force=force,
                        limit=None if force else self.config.limits.max_alerts_per_cycle)
 
-    async def _fetch_sources(self, sources: Sequence[AnySource], states: dict[str, dict[str, Any]]) -> list[Any]:
+    async def _fetch_sources(self, sources: Sequence[AnySource], states: dict[str, dict[str, Any]],
+                             on_done: Callable[[int, Any], None]) -> list[Any]:
         requests = []
         for s in sources:
             st = states.get(s.name, {})
@@ -220,28 +248,7 @@ class Monitor:
             requests.append(fetchmod.Request(url=s.url, trusted=True,
                                              etag=st.get("etag") if same_url else None,
                                              last_modified=st.get("last_modified") if same_url else None))
-        return await fetchmod.fetch_many(requests, self.limits)
-
-    def _parse_as_completed(self, sources: Sequence[AnySource],
-                            responses: list[Any]) -> Iterator[tuple[int, Parsed | SourceError | None]]:
-        """(index, Parsed | SourceError | None) for each source, in the order the parses finish.
-
-        None means nothing to parse (a fetch error or a 304)."""
-        futures: dict[Any, int] = {}
-        for i, (s, r) in enumerate(zip(sources, responses)):
-            if isinstance(r, fetchmod.Response) and not r.not_modified:
-                if not r.body.strip():
-                    yield i, SourceError("empty response body")
-                    continue
-                futures[self.pool.submit(run_parser, source_kind(s), r.body, r.content_type, r.url,
-                                         parser_spec(s), self.config.limits.max_items_per_source)] = i
-            else:
-                yield i, None
-        for f in as_completed(futures):
-            try:
-                yield futures[f], self.pool.result(f)
-            except SourceError as e:
-                yield futures[f], e
+        return await fetchmod.fetch_many(requests, self.limits, on_done=on_done)
 
     # ------------------------------------------------------------------ per source
 
