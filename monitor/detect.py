@@ -131,7 +131,7 @@ class TermScanner:
 
         self._auto = ahocorasick.Automaton()
         for t in terms:
-            ft = fold(t) if t != "outsourc" else t
+            ft = fold(t, join_cjk=True) if t != "outsourc" else t
             self._auto.add_word(ft, (ft, ft.isascii(), t == "outsourc"))
         self._auto.make_automaton()
 
@@ -176,8 +176,8 @@ _BREACH_SCAN = TermScanner(list(BREACH_TERMS))
 _NEGATIVE_SCAN = TermScanner(list(NEGATIVE_TERMS))
 _SUPPLY_SCAN = TermScanner(SUPPLY_CHAIN_TERMS)
 _FOLLOW_SCAN = TermScanner(FOLLOW_UP_TERMS)
-_BREACH_W = {fold(k): v for k, v in BREACH_TERMS.items()}
-_NEG_W = {fold(k): v for k, v in NEGATIVE_TERMS.items()}
+_BREACH_W = {fold(k, join_cjk=True): v for k, v in BREACH_TERMS.items()}
+_NEG_W = {fold(k, join_cjk=True): v for k, v in NEGATIVE_TERMS.items()}
 # A full stop ends a sentence, except after the abbreviations of company names ('Okta Inc. said').
 _SENTENCE_END = re.compile(r"[。．!?！？\n]|(?<!\bInc)(?<!\bCo)(?<!\bLtd)(?<!\bCorp)(?<!\bLLC)\.\s")
 _INCIDENT_REPORT = re.compile(r"\b(?:breach|incident|data breach)\s+reports?\b")
@@ -207,7 +207,7 @@ class Verdict:
 
 def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     """Score an article. `text` is the summary and any fetched body."""
-    ft, fx = fold(title), fold(text[:20000])
+    ft, fx = fold(title, join_cjk=True), fold(text[:20000], join_cjk=True)
     pos_t, terms_t = _score(ft, _BREACH_SCAN, _BREACH_W)
     pos_x, terms_x = _score(fx, _BREACH_SCAN, _BREACH_W)
     # 'Okta breach report' reports a breach; 'threat report' is research.
@@ -257,4 +257,4 @@ def is_subject(m: "Match", title: str, text: str = "") -> bool:
     before = body[max(lo, pos - 40): pos].lower()
     if _REPORTER_CUES.search(after) or _REPORTER_BEFORE.search(before):
         return False
-    return bool(_BREACH_SCAN.search(fold(body[lo:hi])))
+    return bool(_BREACH_SCAN.search(fold(body[lo:hi], join_cjk=True)))

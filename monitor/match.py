@@ -13,6 +13,7 @@ scores near misses of long multi-word names, anchored on their rarest word.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
@@ -275,10 +276,12 @@ class Matcher:
         return out
 
 
+@functools.lru_cache(maxsize=65536)
 def _single_script_japanese(key: str) -> bool:
     return len({script(c) for c in key}) == 1 and script(key[0]) in ("kata", "kanji", "hira")
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_short_japanese(key: str) -> bool:
     """Two kanji or up to four katakana: often an ordinary word or part of one."""
     kinds = {script(c) for c in key}
@@ -376,11 +379,9 @@ def _pattern(variant: str) -> str:
     return r"[\W_]*".join(parts)
 
 
-def _surface(nfkc: str, variant: str, key: _Key, near: int = 0, camel: bool = False) -> tuple[str | None, int, int]:
-    """The matched words as written in the article (for evidence), respecting the key's case rule.
-
-    Of several occurrences, the one nearest `near` (the hit's offset in the folded text, which is
-    close to its offset in the NFKC text): 'パスワード' earlier in the text is not the evidence for 'パスの'."""
+@functools.lru_cache(maxsize=16384)
+def _surface_regex(variant: str, camel: bool) -> re.Pattern[str]:
+    """Compiled once per name: re's own cache (512 patterns) is too small for a register's hits."""
     pat = "(?i:" + _pattern(variant) + ")"  # the name in any case; the boundaries below case-sensitive
     if variant[:1].isascii() and variant[:1].isalnum():
         pat = r"(?<![A-Za-z0-9])" + pat
@@ -388,8 +389,16 @@ def _surface(nfkc: str, variant: str, key: _Key, near: int = 0, camel: bool = Fa
         # Run together with a camel-case product name ('CitrixNetScaler'); a plain capitalised tail is one
         # coined word with the name ('ClickFix', 'TeamViewer'), not the name.
         pat += r"(?<=[a-z])(?=[A-Z][a-z0-9]+[A-Z])" if camel else r"(?![A-Za-z0-9])"
+    return re.compile(pat)
+
+
+def _surface(nfkc: str, variant: str, key: _Key, near: int = 0, camel: bool = False) -> tuple[str | None, int, int]:
+    """The matched words as written in the article (for evidence), respecting the key's case rule.
+
+    Of several occurrences, the one nearest `near` (the hit's offset in the folded text, which is
+    close to its offset in the NFKC text): 'パスワード' earlier in the text is not the evidence for 'パスの'."""
     best: tuple[str | None, int, int] = (None, -1, -1)
-    for m in re.finditer(pat, nfkc):
+    for m in _surface_regex(variant, camel).finditer(nfkc):
         word = m.group(0)
         # OKTA in an all-capitals headline is Okta; 'okta' in running text is not required to be.
         if key.case == "exact" and key.form not in re.findall(r"[A-Za-z0-9]+", word) and not (

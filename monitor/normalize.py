@@ -39,7 +39,9 @@ def fold(text: str, join_cjk: bool = False) -> str:
 
     Cached: detection and matching fold the same title and summary of each article.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
+    text = unicodedata.normalize("NFKC", text)
+    if _FOLD_CHARS.search(text):  # rare; translate() with a dict costs more than the search
+        text = text.translate(_FOLD_TABLE)
     if join_cjk:
         text = _CJK_GAP.sub("", text)
     text = text.casefold()
@@ -55,11 +57,15 @@ def fold(text: str, join_cjk: bool = False) -> str:
 
 # One table for the three character maps fold() applies (their domains do not overlap).
 _FOLD_TABLE = {**_ZERO_WIDTH, **_HOMOGLYPHS, **_ITAIJI}
+_FOLD_CHARS = re.compile("[" + re.escape("".join(map(chr, _FOLD_TABLE))) + "]")
+_CASE_KEPT_TABLE = {**_ZERO_WIDTH, **_HOMOGLYPHS}
+_CASE_KEPT_CHARS = re.compile("[" + re.escape("".join(map(chr, _CASE_KEPT_TABLE))) + "]")
 
 
 def fold_case_kept(text: str) -> str:
     """NFKC without case folding: for acronym and short-name checks."""
-    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).translate(_HOMOGLYPHS)
+    text = unicodedata.normalize("NFKC", text)
+    return text.translate(_CASE_KEPT_TABLE) if _CASE_KEPT_CHARS.search(text) else text
 
 
 JA_FORMS = ("特定非営利活動法人", "一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "独立行政法人",
@@ -214,8 +220,7 @@ def is_cjk(ch: str) -> bool:
             or 0xFF66 <= o <= 0xFF9F or o == 0x3005)
 
 
-def script(ch: str) -> str:
-    """A coarse script class for word-boundary decisions."""
+def _script(ch: str) -> str:
     if not ch:
         return ""
     o = ord(ch)
@@ -230,3 +235,16 @@ def script(ch: str) -> str:
     if ch.isalnum():
         return "latin"
     return ""
+
+
+_SCRIPTS: dict[str, str] = {}
+
+
+def script(ch: str) -> str:
+    """A coarse script class for word-boundary decisions: latin, kata, hira, kanji or ''."""
+    # Called for the characters around every candidate hit (tens per article): a dict lookup.
+    try:
+        return _SCRIPTS[ch]
+    except KeyError:
+        kind = _SCRIPTS[ch] = _script(ch)
+        return kind
