@@ -11,18 +11,22 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Sequence
 
+from .dedupe import known_keys, new_items
 from .detect import Verdict, assess
 from .match import Match, Matcher
-from .parse import Item
+from .parse import Item, Parsed, run_parser
+from .records import compact_pickle
 from .textutil import iso, parse_iso
 from .vendors import Vendor
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Decision:
     """What the pure stage decided for one new item."""
@@ -47,6 +51,21 @@ class MatcherRef:
     key: str
 
 
+
+
+@compact_pickle
+@dataclass(frozen=True, slots=True)
+class ParseOutcome:
+    """What the store needs to know of a source's parse, beyond its new items."""
+    items: int
+    newest: str | None
+    warning: str | None
+    shared_links: bool  # several items of this fetch shared one link
+
+    @classmethod
+    def of(cls, parsed: Parsed, shared_links: bool) -> "ParseOutcome":
+        return cls(len(parsed.items), max((i.published for i in parsed.items if i.published), default=None),
+                   parsed.warning, shared_links)
 
 
 def decide(matcher: Matcher, assume_breach: bool, fresh: Sequence[tuple[Item, str, str]],
@@ -122,3 +141,29 @@ def load_matcher(ref: MatcherRef) -> Matcher:
 def decide_in_worker(ref: MatcherRef, assume_breach: bool, fresh: Sequence[tuple[Item, str, str]],
                      bodies: dict[str, str], now: datetime) -> list[Decision]:
     return decide(load_matcher(ref), assume_breach, fresh, bodies, now)
+
+
+_READERS: dict[str, sqlite3.Connection] = {}
+
+
+def _reader(database: str) -> sqlite3.Connection:
+    """A read-only connection per worker process, for the dedupe lookups."""
+    conn = _READERS.get(database)
+    if conn is None:
+        conn = _READERS[database] = sqlite3.connect(Path(database).resolve().as_uri() + "?mode=ro", uri=True,
+                                                    timeout=30)
+    return conn
+
+
+def parse_and_decide(kind: str, body: bytes, content_type: str, url: str, spec: dict[str, str | None],
+                     max_items: int, source: str, shared_source: bool, database: str, ref: MatcherRef,
+                     assume_breach: bool, now: datetime) -> tuple[ParseOutcome, list[Decision]]:
+    """A source's whole pure stage in one worker task: parse, drop what is stored, decide the rest.
+
+    One trip to the worker and back per source: the items cross the process boundary once, with
+    their decisions, instead of three times."""
+    parsed = run_parser(kind, body, content_type, url, spec, max_items)
+    fresh, shared = new_items(source, parsed.items, shared_source,
+                              lambda links, titles: known_keys(_reader(database), links, titles))
+    decisions = decide(load_matcher(ref), assume_breach, fresh, {}, now) if fresh else []
+    return ParseOutcome.of(parsed, shared), decisions

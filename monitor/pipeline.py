@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import logging
 import os
 import time
@@ -23,7 +24,8 @@ from . import fetch as fetchmod
 from . import outbox as outboxmod
 from .alert import Sender
 from .config import AnySource, Config, HtmlSource, JsonSource
-from .decide import Decision, MatcherRef, decide_in_worker, prepare_matcher
+from .decide import Decision, MatcherRef, ParseOutcome, decide_in_worker, parse_and_decide, prepare_matcher
+from .dedupe import Fresh, new_items
 from .errors import LockTimeout, SourceError
 from .messages import (
     CRIT_RANK,
@@ -36,8 +38,8 @@ from .messages import (
 )
 from .normalize import name_variants
 from .outbox import DeliveryReport, deliver, enqueue
-from .parse import Item, Parsed, ParserPool, extract_article, run_parser
-from .store import Store, canonical_link, dumps, now_iso, title_key
+from .parse import ParserPool, extract_article, run_parser
+from .store import Store, dumps
 from .textutil import clip, iso, parse_iso
 from .vendors import Vendor
 
@@ -119,7 +121,6 @@ class Monitor:
         self._matcher_ref: MatcherRef | None = None
         self.store = store
         self.sender = sender
-        lim = config.limits
         self.limits = fetch_limits(config)
         self._pool = pool
         self.lock = FileLock(str(config.database) + ".lock")
@@ -154,35 +155,40 @@ class Monitor:
         now = _utcnow()
         clock = time.monotonic()
         states = self.store.all_source_states()
-        parsing: dict[Any, int] = {}
-        parsed: list[Parsed | SourceError | None] = [None] * len(sources)
+        parsing: dict[Any, int] = {}  # sources with fetch_article: parsed first, decided once the notices are in
+        deciding: dict[Any, int] = {}
+        outcome: list[ParseOutcome | SourceError | None] = [None] * len(sources)
 
         def parse_when_fetched(i: int, resp: Any) -> None:
             if isinstance(resp, fetchmod.Response) and not resp.not_modified:
                 if not resp.body.strip():
-                    parsed[i] = SourceError("empty response body")
+                    outcome[i] = SourceError("empty response body")
                     return
                 s = sources[i]
-                parsing[self.pool.submit(run_parser, source_kind(s), resp.body, resp.content_type, resp.url,
-                                         parser_spec(s), self.config.limits.max_items_per_source)] = i
+                args = (source_kind(s), resp.body, resp.content_type, resp.url, parser_spec(s),
+                        self.config.limits.max_items_per_source)
+                if s.fetch_article:
+                    parsing[self.pool.submit(run_parser, *args)] = i
+                else:
+                    shared = bool(states.get(s.name, {}).get("shared_links"))
+                    deciding[self.pool.submit(parse_and_decide, *args, s.name, shared, str(self.config.database),
+                                              self.matcher_ref, s.assume_breach, now)] = i
 
         responses = asyncio.run(self._fetch_sources(sources, states, parse_when_fetched))
         report.timings["fetch"] = time.monotonic() - clock
-        fresh: dict[str, list[tuple[Item, str, str]]] = {}
-        shared_links: dict[str, bool] = {}
-        deciding: dict[Any, int] = {}
+        fresh: dict[str, list[Fresh]] = {}
         for future in as_completed(parsing):
             i = parsing[future]
-            try:
-                parsed[i] = result = self.pool.result(future)
-            except SourceError as e:
-                parsed[i] = e
-                continue
             source = sources[i]
-            fresh[source.name], shared_links[source.name] = self._fresh_items(source, result,
-                                                                              states.get(source.name, {}))
-            if fresh[source.name] and not source.fetch_article:
-                deciding[self._submit_decide(source, fresh[source.name], {}, now)] = i
+            try:
+                parsed = self.pool.result(future)
+            except SourceError as e:
+                outcome[i] = e
+                continue
+            fresh[source.name], shared = new_items(source.name, parsed.items,
+                                                   bool(states.get(source.name, {}).get("shared_links")),
+                                                   self.store.known_keys)
+            outcome[i] = ParseOutcome.of(parsed, shared)
         with_articles = [s for s in sources if s.fetch_article and fresh.get(s.name)]
         bodies = self._fetch_articles(with_articles, fresh)
         for i, source in enumerate(sources):
@@ -204,8 +210,8 @@ class Monitor:
             def ingest(db: Any, i: int, decisions: Sequence[Decision]) -> None:
                 s = sources[i]
                 last_id = self.store.last_article_id()
-                results[i] = self._ingest(db, s, responses[i], parsed[i], decisions, shared_links.get(s.name, False),
-                                          states.get(s.name, {}), suppressed, now)
+                results[i] = self._ingest(db, s, responses[i], outcome[i], decisions, states.get(s.name, {}),
+                                          suppressed, now)
                 if results[i].new:
                     self.store.index_new_articles(db, last_id)
 
@@ -215,13 +221,21 @@ class Monitor:
                                                     if i not in deciding.values()}
             # One transaction for the cycle's ingestion: one fsync instead of one per source.
             with self.store.write() as db:
-                for future in [None, *as_completed(deciding)]:
+                for future in itertools.chain([None], as_completed(deciding)):
                     if future is not None:
                         i = deciding[future]
                         try:
-                            ready[i] = self.pool.result(future)
+                            result = self.pool.result(future)
                         except SourceError as e:  # hostile text that outran the time or memory limit
-                            parsed[i], ready[i] = SourceError(f"deciding on new items failed: {e}"), []
+                            if outcome[i] is None:  # parsing and deciding ran as one task
+                                outcome[i], ready[i] = e, []
+                            else:
+                                outcome[i], ready[i] = SourceError(f"deciding on new items failed: {e}"), []
+                        else:
+                            if isinstance(result, tuple):  # parse_and_decide
+                                outcome[i], ready[i] = result
+                            else:
+                                ready[i] = result
                     while len(results) in ready:
                         ingest(db, len(results), ready.pop(len(results)))
             report.sources = [results[i] for i in range(len(sources))]
@@ -252,12 +266,12 @@ class Monitor:
 
     # ------------------------------------------------------------------ per source
 
-    def _ingest(self, db: Any, source: AnySource, resp: Any, parsed: Parsed | SourceError | None,
-                decisions: Sequence[Decision], shared_links: bool, state: dict[str, Any],
-                suppressed: set[tuple[str, str]], now: datetime) -> SourceResult:
+    def _ingest(self, db: Any, source: AnySource, resp: Any, outcome: ParseOutcome | SourceError | None,
+                decisions: Sequence[Decision], state: dict[str, Any], suppressed: set[tuple[str, str]],
+                now: datetime) -> SourceResult:
         res = SourceResult(name=source.name, type=source_kind(source))
-        if isinstance(resp, SourceError) or isinstance(parsed, SourceError):
-            err = resp if isinstance(resp, SourceError) else parsed
+        if isinstance(resp, SourceError) or isinstance(outcome, SourceError):
+            err = resp if isinstance(resp, SourceError) else outcome
             res.error = str(err)
             res.status = getattr(err, "status", None)
             self._record_failure(db, source, state, res.error, now)
@@ -268,10 +282,10 @@ class Monitor:
             res.not_modified = True
             self._save_success(db, source, state, resp, None, now, shared_links=False, new=0)
             return res
-        assert isinstance(parsed, Parsed)
-        res.items = len(parsed.items)
-        res.warning = parsed.warning
-        res.newest = max((i.published for i in parsed.items if i.published), default=None)
+        assert isinstance(outcome, ParseOutcome)
+        res.items = outcome.items
+        res.warning = outcome.warning
+        res.newest = outcome.newest
         for d in decisions:
             aid = self._store_decision(db, source, d, now)
             if aid is None:
@@ -279,40 +293,15 @@ class Monitor:
             res.new += 1
             if d.alert:
                 res.alerts += self._queue_article_alert(db, source, aid, d, now, suppressed)
-        self._save_success(db, source, state, resp, res, now, shared_links=shared_links, new=res.new)
+        self._save_success(db, source, state, resp, res, now, shared_links=outcome.shared_links, new=res.new)
         return res
 
-    def _fresh_items(self, source: AnySource, parsed: Parsed,
-                     state: dict[str, Any]) -> tuple[list[tuple[Item, str, str]], bool]:
-        """Items not stored yet, with their dedupe keys (item, link key, title key); and whether
-        several items of this fetch shared one link."""
-        links = [canonical_link(i.link) for i in parsed.items]
-        counts: dict[str, int] = {}
-        for k in links:
-            counts[k] = counts.get(k, 0) + 1
-        # A link shared by several items (a leak-site group page) identifies none of them.
-        shared_source = bool(state.get("shared_links"))
-        candidates: list[tuple[Item, str, str]] = []
-        seen_keys: set[str] = set()
-        for item, lk in zip(parsed.items, links):
-            if not lk or counts[lk] > 1 or shared_source:
-                lk = ""
-            tkey = title_key(source.name, item.title, lk)
-            if tkey in seen_keys or (lk and lk in seen_keys):
-                continue
-            seen_keys.update({tkey, lk} - {""})
-            candidates.append((item, lk, tkey))
-        known_links, known_titles = self.store.known_keys([c[1] for c in candidates if c[1]],
-                                                          [c[2] for c in candidates])
-        fresh = [c for c in candidates if c[1] not in known_links and c[2] not in known_titles]
-        return fresh, any(n > 1 for k, n in counts.items() if k)
-
-    def _submit_decide(self, source: AnySource, fresh: list[tuple[Item, str, str]], bodies: dict[str, str],
+    def _submit_decide(self, source: AnySource, fresh: list[Fresh], bodies: dict[str, str],
                        now: datetime) -> Any:
         return self.pool.submit(decide_in_worker, self.matcher_ref, source.assume_breach, fresh, bodies, now)
 
     def _fetch_articles(self, sources: Sequence[AnySource],
-                        fresh: dict[str, list[tuple[Item, str, str]]]) -> dict[str, dict[str, str]]:
+                        fresh: dict[str, list[Fresh]]) -> dict[str, dict[str, str]]:
         """Linked notices of new items, for sources with fetch_article: {source: {link: text}}."""
         wanted = list(dict.fromkeys((s, i.link) for s in sources for i, _, _ in fresh.get(s.name, []) if i.link))
         if not wanted:

@@ -14,45 +14,16 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlite_utils
 
-from .normalize import fold
+from .dedupe import known_keys
 
 SCHEMA_VERSION = 2
-_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref", "cmpid", "rss", "from")
 
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def canonical_link(url: str) -> str:
-    """A link identity stable across http/https, www., tracking parameters and trailing slashes."""
-    url = (url or "").strip()
-    if not url:
-        return ""
-    try:
-        p = urlsplit(url)
-    except ValueError:
-        return url
-    if p.scheme.lower() not in ("http", "https"):
-        return url
-    host = (p.hostname or "").lower().removeprefix("www.")
-    port = f":{p.port}" if p.port and p.port not in (80, 443) else ""
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(p.query, keep_blank_values=True)
-                             if not k.lower().startswith(_TRACKING)))
-    path = p.path.rstrip("/") or ""
-    # Single-page-app routes (#/..., #!...) identify the page; other fragments do not.
-    frag = p.fragment if p.fragment.startswith(("/", "!")) else ""
-    return urlunsplit(("", host + port, path, query, frag)).lstrip("/")
-
-
-def title_key(source: str, title: str, link_key: str) -> str:
-    t = fold(title)
-    # Short titles ("お知らせ", "Notice") repeat; they identify an article only together with the link.
-    return f"{source}\x1f{t}" if len(t) >= 10 else f"{source}\x1f{t}\x1f{link_key}"
 
 
 class Store:
@@ -159,17 +130,7 @@ class Store:
     # ------------------------------------------------------------------ articles
 
     def known_keys(self, link_keys: list[str], title_keys: list[str]) -> tuple[set[str], set[str]]:
-        """Which of these dedupe keys are stored already: one query per key kind, not per item."""
-        def present(column: str, keys: list[str], extra: str = "") -> set[str]:
-            found: set[str] = set()
-            for i in range(0, len(keys), 500):
-                chunk = keys[i:i + 500]
-                found.update(r[0] for r in self.db.execute(
-                    f"SELECT {column} FROM articles WHERE {column} IN ({','.join('?' * len(chunk))}){extra}", chunk))
-            return found
-        # articles_link_key is a partial index (WHERE link_key != ''): SQLite uses it only when the query
-        # repeats that condition; without it every lookup scans the table (1 s per batch at 1M articles).
-        return present("link_key", link_keys, " AND link_key != ''"), present("title_key", title_keys)
+        return known_keys(self.conn, link_keys, title_keys)
 
     def last_article_id(self) -> int:
         return self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0]
