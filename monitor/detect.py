@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .normalize import fold
+from .records import compact_pickle
 
 if TYPE_CHECKING:
     from .match import Match
@@ -188,6 +189,7 @@ def _score(text: str, scanner: TermScanner, weights: dict[str, float]) -> tuple[
     return sum(weights.get(t, 0) for t in found), sorted(found)
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Verdict:
     breach: bool

@@ -22,10 +22,12 @@ from urllib.parse import urlsplit
 import ahocorasick
 from rapidfuzz import fuzz
 
-from .normalize import fold, fold_case_kept, name_variants, script, standard_forms, strip_legal
+from .normalize import fold, fold_case_kept, name_variants, script, standard_forms
+from .records import compact_pickle
 from .vendors import Vendor
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Match:
     vendor: str  # registered name, exactly as in vendors.csv

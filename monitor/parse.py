@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote, urljoin
 
 from .errors import ParseError, UnsafeXML
+from .records import compact_pickle
 from .textutil import clip, decode, html_to_text, iso, parse_date
 
 MAX_TITLE = 500
@@ -25,6 +26,7 @@ MAX_SUMMARY = 5_000
 MAX_BODY = 100_000
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Item:
     title: str
@@ -34,6 +36,7 @@ class Item:
     summary: str = ""
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Parsed:
     items: tuple[Item, ...]
@@ -364,8 +367,12 @@ class ParserPool:
 
         self.timeout = timeout
         self.memory_mb = memory_mb
+        context = multiprocessing.get_context("forkserver")
+        # Workers fork from the server with the parsing and deciding code already imported, instead of
+        # each importing it on its first task (no effect once the server runs: the first pool sets it).
+        context.set_forkserver_preload(["feedparser", "monitor.decide"])
         self._pool = ProcessPool(max_workers=workers, initializer=_limit_memory, initargs=(memory_mb,),
-                                 context=multiprocessing.get_context("forkserver"))
+                                 context=context)
 
     def submit(self, fn: Any, *args: Any) -> Any:
         return self._pool.schedule(fn, args=args, timeout=self.timeout)
