@@ -4,7 +4,7 @@ become one Slack thread; a 再発防止策 follow-up months later joins it; othe
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 
 import pytest
 from alert_support import Feed, blocks_text, outbox
