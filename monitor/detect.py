@@ -184,6 +184,23 @@ _SENTENCE_END = re.compile(r"[。．!?！？\n]|(?<!\bInc)(?<!\bCo)(?<!\bLtd)(?<
 _INCIDENT_REPORT = re.compile(r"\b(?:breach|incident|data breach)\s+reports?\b")
 
 
+# A literal that every match of the pattern contains (checked with `in`, which costs far less than the
+# regexes' alternations with bounded gaps; tests/test_detect.py checks each list against its pattern).
+_REQUIRED: dict[re.Pattern[str], tuple[str, ...]] = {
+    ATTACK_IMPACT: ("攻撃", "ランサムウ", "不正アクセス", "cyber", "ransomware", "標的", "を狙", "侵入", "target"),
+    EXPLOITATION_CAMPAIGN: ("悪用し", "exploit"),
+    NEGATIONS: ("no", "ではない"),
+}
+
+
+def _may_match(pattern: re.Pattern[str], text: str) -> bool:
+    return any(k in text for k in _REQUIRED[pattern])
+
+
+def _found(pattern: re.Pattern[str], text: str) -> bool:
+    return _may_match(pattern, text) and pattern.search(text) is not None
+
+
 def _score(text: str, scanner: TermScanner, weights: dict[str, float]) -> tuple[float, list[str]]:
     found = set(scanner.findall(text))
     return sum(weights.get(t, 0) for t in found), sorted(found)
@@ -218,11 +235,12 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     events = len({m.group(0) for m in EVENT_PATTERNS.finditer(ft + " " + fx[:3000])})
     both = ft + " " + fx
     follow = bool(_FOLLOW_SCAN.search(both))
-    impact = 2.5 if any(p.search(t) for p in (ATTACK_IMPACT, EXPLOITATION_CAMPAIGN) for t in (ft, fx)) else 0.0
+    impact = 2.5 if any(_found(p, t) for p in (ATTACK_IMPACT, EXPLOITATION_CAMPAIGN) for t in (ft, fx)) else 0.0
     score = 2 * min(pos_t, 6) + min(pos_x, 8) + min(events, 3) + impact - 2 * neg_t - 0.5 * min(neg_x, 6)
     raw_title = unicodedata.normalize("NFKC", title)
     score -= 4 * bool(MITIGATED_TITLE.search(ft))
-    score -= 4 * len(NEGATIONS.findall(both)) + 1.5 * min(len(STATISTICS.findall(both)), 2)
+    score -= 4 * (len(NEGATIONS.findall(both)) if _may_match(NEGATIONS, both) else 0)
+    score -= 1.5 * min(len(STATISTICS.findall(both)), 2)
     if RESEARCH_TITLE.search(_INCIDENT_REPORT.sub(" ", raw_title.lower())) and not EVENT_PATTERNS.search(ft):
         score -= 3
     # A strong breach term (流出, 盗難, stolen) in the headline is stronger evidence than in the body.

@@ -180,3 +180,41 @@ def test_an_exploitation_campaign_is_incident_news(title, text):  # type: ignore
 ])
 def test_a_patch_note_or_kev_listing_is_not(title, text):  # type: ignore[no-untyped-def]
     assert not assess(title, text).breach
+
+
+def _texts_for_prefilter_check() -> list[str]:
+    """Folded titles and texts: the shipped eval set, one example per alternative of each pattern,
+    and the jp-news sample when ../shared/data is present."""
+    from pathlib import Path
+
+    from monitor.normalize import fold
+
+    here = Path(__file__).parent
+    raw = []
+    for line in (here / "eval" / "items.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        raw += [row["title"], row["text"]]
+    raw += ["サイバー攻撃の影響で生産を停止", "ランサムウェアによる障害が発生", "不正アクセスを受け業務に支障",
+            "システム障害はランサムウェアが原因", "outage caused by a cyberattack", "防衛省を標的にした攻撃",
+            "大学に侵入", "a campaign targeting government agencies", "攻撃者グループが脆弱性を悪用し企業に侵入した",
+            "脆弱性を悪用し複数の企業を標的に", "hackers exploited the flaw to breach the network",
+            "this was not a cyberattack", "there was no breach", "サイバー攻撃ではない", "情報流出によるものではない"]
+    jp_news = here.parent.parent / "shared" / "data" / "jp-news" / "secnews_sample.jsonl"
+    if jp_news.exists():
+        for line in jp_news.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            raw += [row.get("タイトル") or "", row.get("概要") or ""]
+    return [fold(t, join_cjk=True) for t in raw if t]
+
+
+def test_regex_prefilters_never_skip_a_text_the_pattern_matches():  # type: ignore[no-untyped-def]
+    # assess() runs its costliest patterns only when one of their required literals is present. A literal
+    # list that misses an alternative would silently turn that alternative off.
+    from monitor.detect import _REQUIRED, _may_match
+
+    texts = _texts_for_prefilter_check()
+    for pattern in _REQUIRED:
+        hits = [t for t in texts if pattern.search(t)]
+        assert hits, f"no example text matches {pattern.pattern[:40]!r}"
+        missed = [t[:80] for t in hits if not _may_match(pattern, t)]
+        assert not missed, f"{pattern.pattern[:40]!r} matches but its prefilter says no: {missed[:3]}"
