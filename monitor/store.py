@@ -125,7 +125,13 @@ class Store:
         return {r["name"]: r for r in self.db["sources"].rows}
 
     def save_source_state(self, db: sqlite_utils.Database, name: str, **fields: Any) -> None:
-        db["sources"].upsert({"name": name, **fields}, pk="name")
+        """Insert the source's row or update the given columns (sqlite-utils' upsert, without its
+        per-call schema introspection: this runs for every source every cycle)."""
+        columns = ", ".join(f'"{c}"' for c in ("name", *fields))
+        placeholders = ", ".join("?" for _ in range(len(fields) + 1))
+        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in fields) or '"name" = excluded."name"'
+        self.conn.execute(f"INSERT INTO sources ({columns}) VALUES ({placeholders}) "
+                          f"ON CONFLICT(name) DO UPDATE SET {updates}", [name, *fields.values()])
 
     # ------------------------------------------------------------------ articles
 
@@ -167,5 +173,9 @@ class Store:
         return {(r[0], r[1]) for r in self.db.execute("SELECT vendor, matched FROM suppressions")}
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    # One encoder: json.dumps() with options builds a new JSONEncoder on every call.
+    return _ENCODER.encode(obj)
