@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +27,26 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def _use_wal(conn: sqlite3.Connection, timeout: float = 30.0) -> None:
+    """Switch the file to WAL, waiting for other processes opening it at the same moment.
+
+    Changing the journal mode needs an exclusive lock, and SQLite answers "database is locked" at
+    once instead of calling the busy handler: two runs started together on a new database failed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() == "wal":
+                return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e):
+                raise
+        if time.monotonic() > deadline:
+            raise sqlite3.OperationalError(f"database is locked: could not switch it to WAL within {timeout:g}s")
+        time.sleep(0.02)
+
+
 class Store:
     def __init__(self, path: str | os.PathLike[str]):
         self.path = Path(path)
@@ -37,7 +58,7 @@ class Store:
             os.close(fd)
         self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
         self.conn.execute("PRAGMA busy_timeout = 30000")
-        self.conn.execute("PRAGMA journal_mode = WAL")
+        _use_wal(self.conn)
         self.conn.execute("PRAGMA synchronous = FULL")  # the outbox must survive power loss
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.db = sqlite_utils.Database(self.conn)

@@ -134,3 +134,27 @@ def test_a_run_that_cannot_get_the_lock_exits_75_and_sends_nothing(project, http
     assert "another monitor run holds" in result.stderr
     assert slack.messages == []
     assert project.db()["articles"].count == 0
+
+
+def test_processes_opening_a_new_database_together_all_succeed(tmp_path: Path) -> None:
+    """Switching a new file to WAL needs an exclusive lock, and SQLite does not wait for it: runs started
+    together on a fresh install failed with "database is locked" before the switch was retried."""
+    script = (
+        "import sys, time\n"
+        "from monitor.store import Store\n"
+        "time.sleep(float(sys.argv[2]) - time.time())\n"
+        "Store(sys.argv[1]).close()\n"
+        "print('ok')\n"
+    )
+    import time
+
+    for round_no in range(6):
+        db_path = tmp_path / f"fresh-{round_no}.db"
+        start = time.time() + 0.5  # every process past its imports, then all at once
+        procs = [subprocess.Popen([sys.executable, "-c", script, str(db_path), str(start)], text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+        for p in procs:
+            out, err = p.communicate(timeout=60)
+            assert p.returncode == 0 and out.strip() == "ok", err.strip().splitlines()[-1:]
+        mode = sqlite3.connect(db_path).execute("PRAGMA journal_mode").fetchone()[0]
+        assert mode == "wal"
