@@ -63,6 +63,22 @@ class SourceResult:
 
 
 @dataclass
+class _Cycle:
+    """The state of one cycle between its stages: per source (by index), the fetch result, what
+    parsing made of it, and the worker tasks still running."""
+    sources: Sequence[AnySource]
+    states: dict[str, dict[str, Any]]
+    now: datetime
+    responses: list[Any] = field(default_factory=list)
+    outcome: list[ParseOutcome | SourceError | None] = field(default_factory=list)
+    parsing: dict[Any, int] = field(default_factory=dict)  # fetch_article sources: parse first
+    deciding: dict[Any, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.outcome = [None] * len(self.sources)
+
+
+@dataclass
 class CycleReport:
     sources: list[SourceResult] = field(default_factory=list)
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
@@ -143,57 +159,22 @@ class Monitor:
     # ------------------------------------------------------------------ the cycle
 
     def run_once(self, sources: Sequence[AnySource] | None = None, deliver_alerts: bool = True) -> CycleReport:
-        """Fetch, parse and fetch linked notices without the lock; then, holding it, store each
-        source as its decisions come back from the workers, and deliver.
+        """One cycle: fetch, parse and decide without the lock; store and deliver with it.
 
-        Each source is parsed as soon as its fetch returns, and decided (detect + match) in the
-        worker pool as soon as its parse is back. Storing overlaps the workers' deciding, so
-        parsing, deciding and the main process's SQLite writes share both cores.
+        Each source goes to the worker pool as soon as its fetch returns, as one task that parses it,
+        drops the items already stored and decides the rest (detect + match). Holding the lock, the
+        main process stores each source as its decisions come back, so the SQLite writes overlap the
+        workers. Sources with fetch_article are parsed first and decided once their linked notices
+        are fetched.
         """
         sources = [s for s in (sources if sources is not None else self.config.sources) if s.enabled]
         report = CycleReport()
-        now = _utcnow()
         clock = time.monotonic()
-        states = self.store.all_source_states()
-        parsing: dict[Any, int] = {}  # sources with fetch_article: parsed first, decided once the notices are in
-        deciding: dict[Any, int] = {}
-        outcome: list[ParseOutcome | SourceError | None] = [None] * len(sources)
-
-        def parse_when_fetched(i: int, resp: Any) -> None:
-            if isinstance(resp, fetchmod.Response) and not resp.not_modified:
-                if not resp.body.strip():
-                    outcome[i] = SourceError("empty response body")
-                    return
-                s = sources[i]
-                args = (source_kind(s), resp.body, resp.content_type, resp.url, parser_spec(s),
-                        self.config.limits.max_items_per_source)
-                if s.fetch_article:
-                    parsing[self.pool.submit(run_parser, *args)] = i
-                else:
-                    shared = bool(states.get(s.name, {}).get("shared_links"))
-                    deciding[self.pool.submit(parse_and_decide, *args, s.name, shared, str(self.config.database),
-                                              self.matcher_ref, s.assume_breach, now)] = i
-
-        responses = asyncio.run(self._fetch_sources(sources, states, parse_when_fetched))
+        cycle = _Cycle(sources, self.store.all_source_states(), _utcnow())
+        cycle.responses = asyncio.run(self._fetch_sources(sources, cycle.states,
+                                                          lambda i, resp: self._submit(cycle, i, resp)))
         report.timings["fetch"] = time.monotonic() - clock
-        fresh: dict[str, list[Fresh]] = {}
-        for future in as_completed(parsing):
-            i = parsing[future]
-            source = sources[i]
-            try:
-                parsed = self.pool.result(future)
-            except SourceError as e:
-                outcome[i] = e
-                continue
-            fresh[source.name], shared = new_items(source.name, parsed.items,
-                                                   bool(states.get(source.name, {}).get("shared_links")),
-                                                   self.store.known_keys)
-            outcome[i] = ParseOutcome.of(parsed, shared)
-        with_articles = [s for s in sources if s.fetch_article and fresh.get(s.name)]
-        bodies = self._fetch_articles(with_articles, fresh)
-        for i, source in enumerate(sources):
-            if source in with_articles:
-                deciding[self._submit_decide(source, fresh[source.name], bodies.get(source.name, {}), now)] = i
+        self._decide_with_articles(cycle)
         report.timings["parse"] = time.monotonic() - clock - report.timings["fetch"]
         try:
             self.lock.acquire(timeout=LOCK_TIMEOUT)
@@ -201,44 +182,7 @@ class Monitor:
             raise LockTimeout(f"another monitor run holds {self.lock.lock_file} for over {LOCK_TIMEOUT:.0f}s") \
                 from None
         try:
-            # Re-read under the lock: an overlapping run may have recorded failures or health alerts
-            # since we fetched, and counting from the stale copy would alert twice.
-            states = self.store.all_source_states()
-            suppressed = self.store.suppressions()
-            results: dict[int, SourceResult] = {}
-
-            def ingest(db: Any, i: int, decisions: Sequence[Decision]) -> None:
-                s = sources[i]
-                last_id = self.store.last_article_id()
-                results[i] = self._ingest(db, s, responses[i], outcome[i], decisions, states.get(s.name, {}),
-                                          suppressed, now)
-                if results[i].new:
-                    self.store.index_new_articles(db, last_id)
-
-            # Sources are stored in config order, whatever order their decisions come back in, so
-            # that which report opens an incident's thread does not depend on worker timing.
-            ready: dict[int, Sequence[Decision]] = {i: [] for i in range(len(sources))
-                                                    if i not in deciding.values()}
-            # One transaction for the cycle's ingestion: one fsync instead of one per source.
-            with self.store.write() as db:
-                for future in itertools.chain([None], as_completed(deciding)):
-                    if future is not None:
-                        i = deciding[future]
-                        try:
-                            result = self.pool.result(future)
-                        except SourceError as e:  # hostile text that outran the time or memory limit
-                            if outcome[i] is None:  # parsing and deciding ran as one task
-                                outcome[i], ready[i] = e, []
-                            else:
-                                outcome[i], ready[i] = SourceError(f"deciding on new items failed: {e}"), []
-                        else:
-                            if isinstance(result, tuple):  # parse_and_decide
-                                outcome[i], ready[i] = result
-                            else:
-                                ready[i] = result
-                    while len(results) in ready:
-                        ingest(db, len(results), ready.pop(len(results)))
-            report.sources = [results[i] for i in range(len(sources))]
+            report.sources = self._store_as_decided(cycle)
             self._queue_digest()
             report.timings["decide+store"] = time.monotonic() - clock - sum(report.timings.values())
             if deliver_alerts:
@@ -248,6 +192,84 @@ class Monitor:
             self.lock.release()
         log.info("cycle timings: %s", ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
         return report
+
+    def _submit(self, cycle: "_Cycle", i: int, resp: Any) -> None:
+        """A source's fetch is back: hand its body to the worker pool."""
+        if not isinstance(resp, fetchmod.Response) or resp.not_modified:
+            return
+        if not resp.body.strip():
+            cycle.outcome[i] = SourceError("empty response body")
+            return
+        s = cycle.sources[i]
+        args = (source_kind(s), resp.body, resp.content_type, resp.url, parser_spec(s),
+                self.config.limits.max_items_per_source)
+        if s.fetch_article:
+            cycle.parsing[self.pool.submit(run_parser, *args)] = i
+        else:
+            shared = bool(cycle.states.get(s.name, {}).get("shared_links"))
+            cycle.deciding[self.pool.submit(parse_and_decide, *args, s.name, shared, str(self.config.database),
+                                            self.matcher_ref, s.assume_breach, cycle.now)] = i
+
+    def _decide_with_articles(self, cycle: "_Cycle") -> None:
+        """Sources with fetch_article: new items from their parse, their linked notices, then deciding."""
+        fresh: dict[str, list[Fresh]] = {}
+        for future in as_completed(cycle.parsing):
+            i = cycle.parsing[future]
+            source = cycle.sources[i]
+            try:
+                parsed = self.pool.result(future)
+            except SourceError as e:
+                cycle.outcome[i] = e
+                continue
+            fresh[source.name], shared = new_items(source.name, parsed.items,
+                                                   bool(cycle.states.get(source.name, {}).get("shared_links")),
+                                                   self.store.known_keys)
+            cycle.outcome[i] = ParseOutcome.of(parsed, shared)
+        with_articles = [s for s in cycle.sources if s.fetch_article and fresh.get(s.name)]
+        bodies = self._fetch_articles(with_articles, fresh)
+        for i, source in enumerate(cycle.sources):
+            if source in with_articles:
+                future = self._submit_decide(source, fresh[source.name], bodies.get(source.name, {}), cycle.now)
+                cycle.deciding[future] = i
+
+    def _store_as_decided(self, cycle: "_Cycle") -> list[SourceResult]:
+        """Store every source, in config order, as soon as its decisions are back. Call with the lock."""
+        # Re-read under the lock: an overlapping run may have recorded failures or health alerts
+        # since we fetched, and counting from the stale copy would alert twice.
+        states = self.store.all_source_states()
+        suppressed = self.store.suppressions()
+        results: list[SourceResult] = []
+        # Config order, whatever order the decisions come back in: which report opens an incident's
+        # thread must not depend on worker timing.
+        ready: dict[int, Sequence[Decision]] = {i: [] for i in range(len(cycle.sources))
+                                                if i not in cycle.deciding.values()}
+        # One transaction for the cycle's ingestion: one fsync instead of one per source.
+        with self.store.write() as db:
+            for future in itertools.chain([None], as_completed(cycle.deciding)):
+                if future is not None:
+                    i = cycle.deciding[future]
+                    ready[i] = self._decisions(cycle, i, future)
+                while len(results) in ready:
+                    i = len(results)
+                    s = cycle.sources[i]
+                    last_id = self.store.last_article_id()
+                    results.append(self._ingest(db, s, cycle.responses[i], cycle.outcome[i], ready.pop(i),
+                                                states.get(s.name, {}), suppressed, cycle.now))
+                    if results[-1].new:
+                        self.store.index_new_articles(db, last_id)
+        return results
+
+    def _decisions(self, cycle: "_Cycle", i: int, future: Any) -> Sequence[Decision]:
+        """A deciding task's decisions; its parse outcome too when it also parsed. [] when it failed."""
+        try:
+            result = self.pool.result(future)
+        except SourceError as e:  # hostile text that outran the time or memory limit
+            cycle.outcome[i] = e if cycle.outcome[i] is None else SourceError(f"deciding on new items failed: {e}")
+            return []
+        if isinstance(result, tuple):  # parse_and_decide: (ParseOutcome, decisions)
+            cycle.outcome[i], decisions = result
+            return decisions
+        return result
 
     def deliver(self, force: bool = False) -> DeliveryReport:
         return deliver(self.store, self.sender, min_interval=self.config.slack.min_interval, force=force,
