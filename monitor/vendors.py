@@ -9,10 +9,12 @@ from pathlib import Path
 
 from .config import CRITICALITIES
 from .errors import ConfigError
+from .records import compact_pickle
 
 COLUMNS = ("name", "aliases", "domains", "criticality", "owner", "parent", "notes")
 
 
+@compact_pickle  # the Matcher pickled beside the database holds every Vendor
 @dataclass(frozen=True, slots=True)
 class Vendor:
     name: str
