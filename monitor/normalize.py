@@ -220,7 +220,11 @@ def is_cjk(ch: str) -> bool:
             or 0xFF66 <= o <= 0xFF9F or o == 0x3005)
 
 
-def _script(ch: str) -> str:
+@functools.lru_cache(maxsize=8192)  # bounded: hostile text can bring any of a million code points
+def script(ch: str) -> str:
+    """A coarse script class for word-boundary decisions: latin, kata, hira, kanji or ''.
+
+    Called for the characters around every candidate hit (tens per article), hence the cache."""
     if not ch:
         return ""
     o = ord(ch)
@@ -235,16 +239,3 @@ def _script(ch: str) -> str:
     if ch.isalnum():
         return "latin"
     return ""
-
-
-_SCRIPTS: dict[str, str] = {}
-
-
-def script(ch: str) -> str:
-    """A coarse script class for word-boundary decisions: latin, kata, hira, kanji or ''."""
-    # Called for the characters around every candidate hit (tens per article): a dict lookup.
-    try:
-        return _SCRIPTS[ch]
-    except KeyError:
-        kind = _SCRIPTS[ch] = _script(ch)
-        return kind
