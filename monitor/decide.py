@@ -1,9 +1,11 @@
-"""The deciding stage: breach verdict, vendor matches and whether to alert, for new items. No I/O
-except loading the prebuilt Matcher from its cache file.
+"""The deciding stage: breach verdict, vendor matches and whether to alert, for new items.
 
-It runs in the parser worker processes, beside parsing, so that detection and matching use both
-cores while the main process fetches and stores. The Matcher is built once per vendors.csv (and
-per version of the matching code), pickled beside the database, and loaded once per worker.
+`decide()` does no I/O. The worker tasks around it read two things: the prebuilt Matcher from its
+cache file, and (parse_and_decide) which dedupe keys are stored already, through a read-only
+connection. They run in the parser worker processes, one task per source, so that parsing,
+detection and matching use both cores while the main process fetches and stores. The Matcher is
+built once per vendors.csv (and per version of the matching code), pickled beside the database,
+and loaded once per worker.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Sequence
 
-from .dedupe import known_keys, new_items
+from .dedupe import Fresh, known_keys, new_items
 from .detect import Verdict, assess
 from .match import Match, Matcher
 from .parse import Item, Parsed, run_parser
@@ -68,7 +70,7 @@ class ParseOutcome:
                    parsed.warning, shared_links)
 
 
-def decide(matcher: Matcher, assume_breach: bool, fresh: Sequence[tuple[Item, str, str]],
+def decide(matcher: Matcher, assume_breach: bool, fresh: Sequence[Fresh],
            bodies: dict[str, str], now: datetime) -> list[Decision]:
     """fresh: (item, link key, title key) of items not stored yet; bodies: linked notice text by link."""
     out = []
@@ -138,7 +140,7 @@ def load_matcher(ref: MatcherRef) -> Matcher:
     return matcher
 
 
-def decide_in_worker(ref: MatcherRef, assume_breach: bool, fresh: Sequence[tuple[Item, str, str]],
+def decide_in_worker(ref: MatcherRef, assume_breach: bool, fresh: Sequence[Fresh],
                      bodies: dict[str, str], now: datetime) -> list[Decision]:
     return decide(load_matcher(ref), assume_breach, fresh, bodies, now)
 
