@@ -295,3 +295,43 @@ def test_configured_source_urls_are_trusted_but_redirects_stay_http(servers: lis
     assert asyncio.run(go("/moved")).body == b"<rss/>"
     with pytest.raises(BlockedURL):
         asyncio.run(go("/to-file"))
+
+
+def test_unchanged_sources_reuse_connections() -> None:
+    """A re-poll of unchanged sources answers 304 each; each connection must go back to the pool, or
+    every source costs a new connection (a new TLS handshake on real hosts)."""
+    connections: list[int] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            connections.append(1)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            if self.headers.get("If-None-Match") == '"v1"':
+                self.send_response(304)
+                self.send_header("ETag", '"v1"')
+                self.end_headers()
+                return
+            body = b"<rss/>"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        requests = [Request(url=f"{base}/feed-{i}.xml", etag='"v1"') for i in range(30)]
+        results = asyncio.run(fetch.fetch_many(requests, Limits(per_host=2, concurrency=2)))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert all(isinstance(r, fetch.Response) and r.not_modified for r in results)
+    assert len(connections) <= 4, f"{len(connections)} connections for 30 unchanged sources"
