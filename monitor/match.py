@@ -100,6 +100,7 @@ _MARK_AFTER = ("株式会社", "株", "社", "グループ", "ホールディン
                "limited", "holdings", "group", "gmbh", "plc")
 _NOT_MARKS = ("社会", "社員", "社内", "社外", "社屋", "株価", "株主", "株券")
 _DOMAIN = re.compile(r"(?<![a-z0-9-])((?:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.)+[a-z]{2,24})(?![a-z0-9-])")
+_DOTTED = re.compile(r"[a-z0-9]\.[a-z]")
 _FUZZY_MIN = 92.0
 
 
@@ -227,7 +228,10 @@ class Matcher:
                                       surface or variant, s, e, 100.0), start, end + 1))
         if self._has_anchors:
             out.extend(self._fuzzy(field, folded, nfkc, {m.vendor for m, _, _ in out}))
-        for dm in _DOMAIN.finditer(nfkc.lower()):
+        lowered = nfkc.lower() if self._domains else ""
+        # Every domain has a label character, a dot and a letter in a row: prose without one skips the
+        # scan (which tries at every word and cost more than the rest of matching a summary).
+        for dm in _DOMAIN.finditer(lowered) if _DOTTED.search(lowered) else ():
             for vi, dom in self._lookup_domain(dm.group(1)):
                 out.append((Match(self.vendors[vi].name, dom, "domain", field, dm.group(1), dm.start(1),
                                   dm.end(1), 100.0), -1, -1))
@@ -261,6 +265,8 @@ class Matcher:
         return out
 
     def _match_link(self, link: str) -> list[tuple[Match, int, int]]:
+        if not self._domains:
+            return []
         try:
             host = (urlsplit(link).hostname or "").lower().rstrip(".")
         except ValueError:
