@@ -20,7 +20,7 @@ import sqlite_utils
 
 from .dedupe import known_keys
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def now_iso() -> str:
@@ -125,6 +125,10 @@ class Store:
             }, pk="id", if_not_exists=True, defaults={"attempts": 0, "state": "pending", "unconfirmed": 0})
             db.execute("CREATE UNIQUE INDEX IF NOT EXISTS alerts_dedupe ON alerts(dedupe_key)")
             db.execute("CREATE INDEX IF NOT EXISTS alerts_state ON alerts(state, next_attempt_at)")
+            # v3: joining a report to an incident reads that incident's alerts, and search shows each
+            # article's alert; without these, both scanned every alert ever sent.
+            db.execute("CREATE INDEX IF NOT EXISTS alerts_incident ON alerts(incident_id)")
+            db.execute("CREATE INDEX IF NOT EXISTS alerts_article ON alerts(article_id)")
             db["feedback"].create({
                 "id": int, "alert_id": int, "verdict": str, "reason": str, "vendor": str, "created_at": str,
             }, pk="id", if_not_exists=True)

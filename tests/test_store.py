@@ -54,3 +54,25 @@ def test_new_articles_are_searchable_and_updates_stay_in_sync(tmp_path):  # type
         db.execute("DELETE FROM articles WHERE id = ?", [aid])
     assert hits("exfiltrated") == []
     store.close()
+
+
+def test_alert_lookups_by_incident_and_article_use_indexes(tmp_path):  # type: ignore[no-untyped-def]
+    """Each new alert reads the alerts of its vendor's recent incidents, and search shows every result's
+    alert: after a year of alerts, a scan per lookup made both slower with every alert sent."""
+    import sqlite3
+
+    path = tmp_path / "m.db"
+    old = sqlite3.connect(path)  # a version 2 database (before these indexes) is upgraded on open
+    Store(path).close()
+    old.execute("DROP INDEX IF EXISTS alerts_incident")
+    old.execute("DROP INDEX IF EXISTS alerts_article")
+    old.execute("PRAGMA user_version = 2")
+    old.commit()
+    old.close()
+    store = Store(path)
+    for q in ("SELECT ar.title FROM alerts a JOIN articles ar ON ar.id = a.article_id WHERE a.incident_id = 1 "
+              "ORDER BY ar.published DESC LIMIT 20",
+              "SELECT id, state, incident_id FROM alerts WHERE article_id = 1 ORDER BY id LIMIT 1"):
+        plan = " ".join(str(r[-1]) for r in store.conn.execute("EXPLAIN QUERY PLAN " + q))
+        assert "SCAN a" not in plan.replace("SCAN ar", "") and "SCAN alerts" not in plan, (q, plan)
+    store.close()
