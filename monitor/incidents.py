@@ -20,6 +20,7 @@ The rule (README "Incidents"):
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -126,7 +127,8 @@ def counts(text: str) -> frozenset[int]:
     return frozenset(found)
 
 
-def _tokens(title: str, names: Iterable[str]) -> frozenset[str]:
+@functools.lru_cache(maxsize=4096)  # a report's title is compared with every report of each candidate
+def _tokens(title: str, names: tuple[str, ...]) -> frozenset[str]:
     folded = fold(title)
     for name in sorted(names, key=len, reverse=True):
         if name.isascii():

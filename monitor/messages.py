@@ -127,6 +127,8 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
 
 def _printable(text: str) -> str:
     # Terminal escape sequences in feed text must not reach the operator's terminal.
+    if text.replace("\n", "").isprintable():  # the usual case, checked in C
+        return text
     return "".join(ch if ch == "\n" or ch.isprintable() else "?" for ch in text)
 
 
