@@ -72,7 +72,7 @@ ai api vpn it os pc ceo cto ciso usb sql ssl tls dns http https html edr xdr mdr
 cve ip id sms otp mfa sso iot ot ics nas sbom npm pdf exe gdpr eu us uk un fbi cia nsa cisa ncsc ipa nisc www com
 net org app web cloud data tech one link go gps
 rpc cgi rdp smb ssh ftp sftp smtp imap ldap saml oauth xss csrf rce ssrf lfi jwt cdn ntp snmp sip voip tcp udp icmp
-dhcp bgp nfs vm vdi ids ips utm dlp iam pam mdm casb ztna sase ngfw siem soar ueba cspm cnapp asm xml json php
+dhcp bgp nfs vm vdi ids ips utm dlp iam pam mdm casb ztna sase ngfw soar ueba cspm cnapp asm xml json php
 """.split())
 # (The last two lines: protocols, attack classes and product categories of security news, which are also
 # the names of some listed companies: 'RPC, Inc.', 'CGI Inc.'.)
