@@ -78,6 +78,10 @@ class _Cycle:
     def __post_init__(self) -> None:
         self.outcome = [None] * len(self.sources)
 
+    def shared_links(self, source: str) -> bool:
+        """Did an earlier fetch of this source give several items one link (so links identify none)?"""
+        return bool(self.states.get(source, {}).get("shared_links"))
+
 
 @dataclass
 class CycleReport:
@@ -207,9 +211,9 @@ class Monitor:
         if s.fetch_article:
             cycle.parsing[self.pool.submit(run_parser, *args)] = i
         else:
-            shared = bool(cycle.states.get(s.name, {}).get("shared_links"))
-            cycle.deciding[self.pool.submit(parse_and_decide, *args, s.name, shared, str(self.config.database),
-                                            self.matcher_ref, s.assume_breach, cycle.now)] = i
+            cycle.deciding[self.pool.submit(parse_and_decide, *args, s.name, cycle.shared_links(s.name),
+                                            str(self.config.database), self.matcher_ref, s.assume_breach,
+                                            cycle.now)] = i
 
     def _decide_with_articles(self, cycle: "_Cycle") -> None:
         """Sources with fetch_article: new items from their parse, their linked notices, then deciding."""
@@ -222,8 +226,7 @@ class Monitor:
             except SourceError as e:
                 cycle.outcome[i] = e
                 continue
-            fresh[source.name], shared = new_items(source.name, parsed.items,
-                                                   bool(cycle.states.get(source.name, {}).get("shared_links")),
+            fresh[source.name], shared = new_items(source.name, parsed.items, cycle.shared_links(source.name),
                                                    self.store.known_keys)
             cycle.outcome[i] = ParseOutcome.of(parsed, shared)
         with_articles = [s for s in cycle.sources if s.fetch_article and fresh.get(s.name)]
