@@ -76,3 +76,30 @@ def test_alert_lookups_by_incident_and_article_use_indexes(tmp_path):  # type: i
         plan = " ".join(str(r[-1]) for r in store.conn.execute("EXPLAIN QUERY PLAN " + q))
         assert "SCAN a" not in plan.replace("SCAN ar", "") and "SCAN alerts" not in plan, (q, plan)
     store.close()
+
+
+def test_search_index_keeps_a_polls_terms_in_memory_also_after_upgrade(tmp_path):  # type: ignore[no-untyped-def]
+    """FTS5 writes its pending terms out every 1 MB by default, and a poll's trigrams then went to disk
+    as many small segments merged again in the same transaction (30% of indexing). A version 3 database
+    gets the larger buffer on open, and what it holds stays searchable."""
+    import sqlite3
+
+    from monitor.store import FTS_HASHSIZE
+
+    path = tmp_path / "m.db"
+    store = Store(path)
+    with store.write() as db:
+        store.insert_article(db, {"source": "s", "title": "委託先で不正アクセス", "title_key": "k1", "link": "",
+                                  "link_key": "", "summary": "", "published": "2024-01-01T00:00:00Z"})
+        store.index_new_articles(db, 0)
+    store.close()
+    old = sqlite3.connect(path)
+    old.execute("DELETE FROM articles_fts_config WHERE k = 'hashsize'")
+    old.execute("PRAGMA user_version = 3")
+    old.commit()
+    old.close()
+    store = Store(path)
+    assert store.conn.execute("SELECT v FROM articles_fts_config WHERE k = 'hashsize'").fetchone()[0] == FTS_HASHSIZE
+    assert [r[0] for r in store.conn.execute("SELECT title FROM articles_fts WHERE articles_fts MATCH '\"不正アクセス\"'")] \
+        == ["委託先で不正アクセス"]
+    store.close()
