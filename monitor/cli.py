@@ -169,10 +169,15 @@ def run(state: State, once: bool) -> None:
       monitor run --once
       */15 * * * *  cd /srv/monitor && .venv/bin/monitor run --once
     """
+    from .parse import start_forkserver
+    from .store import unconditional_sources
+
+    cfg = state.config
+    if unconditional_sources(cfg.database, [(s.name, s.url) for s in cfg.sources if s.enabled]):
+        start_forkserver()
     from .alert import sender_from_env
     from .pipeline import Monitor
 
-    cfg = state.config
     vendors = state.vendors()
     sender = sender_from_env(cfg.slack.timeout, cfg.slack.max_retry_after)
     if sender.mode == "slack" and not any([cfg.slack.channel, cfg.slack.routes, _env("SLACK_CHANNEL")]):

@@ -48,6 +48,24 @@ def _use_wal(conn: sqlite3.Connection, timeout: float = 30.0) -> None:
         time.sleep(0.02)
 
 
+def unconditional_sources(database: str | os.PathLike[str], sources: list[tuple[str, str]]) -> int:
+    """How many of these (name, url) sources will be fetched without a conditional GET, and so send a
+    body: never fetched, URL changed, or no ETag or Last-Modified stored. Reads without creating."""
+    path = Path(database)
+    if not path.exists():
+        return len(sources)
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=5)
+        try:
+            stored = {name: (url, bool(etag or modified)) for name, url, etag, modified in
+                      conn.execute("SELECT name, url, etag, last_modified FROM sources")}
+        finally:
+            conn.close()
+    except sqlite3.Error:  # not created yet, or unreadable: Store() reports that properly
+        return len(sources)
+    return sum(1 for name, url in sources if stored.get(name) != (url, True))
+
+
 class Store:
     def __init__(self, path: str | os.PathLike[str]):
         self.path = Path(path)

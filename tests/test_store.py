@@ -103,3 +103,23 @@ def test_search_index_keeps_a_polls_terms_in_memory_also_after_upgrade(tmp_path)
     assert [r[0] for r in store.conn.execute("SELECT title FROM articles_fts WHERE articles_fts MATCH '\"不正アクセス\"'")] \
         == ["委託先で不正アクセス"]
     store.close()
+
+
+def test_unconditional_sources_are_the_ones_that_will_send_a_body(tmp_path):  # type: ignore[no-untyped-def]
+    """`monitor run` starts the parser workers early only when some source will send a body: one
+    never fetched, one whose URL changed, or one without an ETag or Last-Modified to send back."""
+    from monitor.store import unconditional_sources
+
+    path = tmp_path / "m.db"
+    feeds = [("a", "https://a.example/feed"), ("b", "https://b.example/feed"), ("c", "https://c.example/feed")]
+    assert unconditional_sources(path, feeds) == 3 and not path.exists()  # counted without creating it
+    store = Store(path)
+    with store.write() as db:
+        store.save_source_state(db, "a", url="https://a.example/feed", etag='"v1"')
+        store.save_source_state(db, "b", url="https://b.example/feed", last_modified="Mon, 01 Jan 2024 00:00:00 GMT")
+        store.save_source_state(db, "c", url="https://c.example/feed")  # the server sent no validators
+    store.close()
+    assert unconditional_sources(path, feeds) == 1
+    assert unconditional_sources(path, feeds[:2]) == 0
+    assert unconditional_sources(path, [("a", "https://a.example/new-feed")]) == 1
+    assert unconditional_sources(path, [("d", "https://d.example/feed")]) == 1
