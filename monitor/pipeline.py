@@ -317,8 +317,9 @@ class Monitor:
         res.items = outcome.items
         res.warning = outcome.warning
         res.newest = outcome.newest
+        fetched_at = iso(now)
         for d in decisions:
-            aid = self._store_decision(db, source, d, now)
+            aid = self._store_decision(db, source, d, fetched_at)
             if aid is None:
                 continue  # an overlapping run stored it first
             res.new += 1
@@ -354,11 +355,11 @@ class Monitor:
                 log.info("%s: linked notice unreadable: %s", name, e)
         return bodies
 
-    def _store_decision(self, db: Any, source: AnySource, d: Decision, now: datetime) -> int | None:
+    def _store_decision(self, db: Any, source: AnySource, d: Decision, fetched_at: str) -> int | None:
         aid = self.store.insert_article(db, {
             "source": source.name, "guid": d.item.guid, "link": d.item.link, "link_key": d.link_key,
             "title": d.item.title, "title_key": d.tkey, "summary": d.item.summary, "body": clip(d.body, 100_000),
-            "published": d.published, "fetched_at": iso(now), "breach": int(d.verdict.breach),
+            "published": d.published, "fetched_at": fetched_at, "breach": int(d.verdict.breach),
             "breach_score": d.verdict.score, "terms": dumps(list(d.verdict.terms)),
             "supply_chain": int(d.verdict.supply_chain), "follow_up": int(d.verdict.follow_up),
         })

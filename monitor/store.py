@@ -7,6 +7,7 @@ process committed fails at once with "database is locked" whatever the timeout.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -198,12 +199,8 @@ class Store:
         """INSERT OR IGNORE; the new id, or None when it was already stored (rowcount, not last_pk).
 
         The caller indexes new rows for search with index_new_articles() before committing."""
-        cols = list(row)
         # The raw connection: sqlite-utils' per-call bookkeeping cost more than the insert (10k rows a poll).
-        cur = self.conn.execute(
-            f"INSERT OR IGNORE INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-            [row[c] for c in cols],
-        )
+        cur = self.conn.execute(_insert_sql("articles", tuple(row)), list(row.values()))
         return cur.lastrowid if cur.rowcount == 1 else None
 
     _MATCH_COLS = ("article_id", "vendor", "matched", "how", "field", "surface", "start", "end", "score")
@@ -211,14 +208,19 @@ class Store:
     def insert_matches(self, db: sqlite_utils.Database, article_id: int, matches: list[dict[str, Any]]) -> None:
         if matches:
             self.conn.executemany(
-                f"INSERT OR REPLACE INTO matches ({', '.join(self._MATCH_COLS)}) VALUES "
-                f"({', '.join('?' for _ in self._MATCH_COLS)})",
+                _insert_sql("matches", self._MATCH_COLS, "OR REPLACE"),
                 [[article_id, *(m.get(c) for c in self._MATCH_COLS[1:])] for m in matches])
 
     # ------------------------------------------------------------------ suppressions
 
     def suppressions(self) -> set[tuple[str, str]]:
         return {(r[0], r[1]) for r in self.db.execute("SELECT vendor, matched FROM suppressions")}
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(table: str, columns: tuple[str, ...], conflict: str = "OR IGNORE") -> str:
+    """Built once per column list: a poll inserts ~10k rows with the same columns."""
+    return f"INSERT {conflict} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
