@@ -81,6 +81,11 @@ def slack_logger() -> logging.Logger:
     logger = logging.getLogger("monitor.slack")
     if not any(isinstance(f, RedactingFilter) for f in logger.filters):
         logger.addFilter(RedactingFilter())
+    if logger.level == logging.NOTSET:
+        # slack-sdk tests `logger.level <= DEBUG` (the logger's own level, not the effective one) before
+        # formatting each request and response in full; at NOTSET that was ~40% of a post's CPU.
+        # `monitor -vvv` sets DEBUG here to see them.
+        logger.setLevel(logging.WARNING)
     return logger
 
 

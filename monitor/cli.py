@@ -65,7 +65,7 @@ class _RedactSecrets(logging.Filter):
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "slack_sdk", "urllib3", "filelock"):
+    for noisy in ("httpx", "httpcore", "slack_sdk", "monitor.slack", "urllib3", "filelock"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING) if verbose < 3 else logging.DEBUG)
     # On the loggers that see secrets (records are redacted before any handler), and on every handler.
     redactor = _RedactSecrets()

@@ -41,12 +41,15 @@ def test_bot_token_never_leaks(project: Project, httpserver, slack, failure, cap
     if failure not in ("ok", "unreachable"):
         slack.plan = [failure]
     env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_API_URL": api, "SLACK_CHANNEL": "C0GENERAL"}
-    run = project.run("-vv", "run", "--once", env=env)
-    again = project.run("-vv", "alerts", "retry", env=env)
+    # -vvv: slack-sdk's own request and response dumps are logged only then.
+    run = project.run("-vvv", "run", "--once", env=env)
+    again = project.run("-vvv", "alerts", "retry", env=env)
     listing = project.run("alerts", "--json")
     status = project.run("status", "--json")
     seen = _everything(project, run, again, listing, status) + caplog.text
     assert caplog.records, "logging was not captured"
+    if failure != "unreachable":
+        assert any(r.name == "monitor.slack" for r in caplog.records), "slack-sdk's request dumps were not logged"
     assert run.exit_code == 0, run.output
     assert TOKEN not in seen and "SECRETTOKENVALUE" not in seen
 
@@ -59,8 +62,8 @@ def test_webhook_url_never_leaks(project: Project, httpserver, slack, failure, c
     if failure != "ok":
         slack.plan = [failure]
     env = {"SLACK_WEBHOOK_URL": slack.webhook_url}
-    run = project.run("-vv", "run", "--once", env=env)
-    again = project.run("-vv", "alerts", "retry", "--failed", env=env)
+    run = project.run("-vvv", "run", "--once", env=env)
+    again = project.run("-vvv", "alerts", "retry", "--failed", env=env)
     seen = _everything(project, run, again, project.run("alerts", "--json")) + caplog.text
     assert run.exit_code == 0, run.output
     assert slack.webhook_url not in seen and "/webhook/T000/B000/XXXX" not in seen
