@@ -11,7 +11,6 @@ and loaded once per worker.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import sqlite3
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Sequence
 
+from . import filecache
 from .dedupe import Fresh, known_keys, new_items
 from .detect import Verdict, assess
 from .match import Match, Matcher
@@ -109,18 +109,11 @@ def matcher_key(vendors: Sequence[Vendor]) -> str:
 def prepare_matcher(vendors: Sequence[Vendor], database: Path) -> tuple[MatcherRef, Matcher | None]:
     """Make sure the cache file for this register exists. Returns its ref, and the Matcher if built now."""
     key = matcher_key(vendors)
-    path = Path(f"{database}.matcher-{key}.pickle")
+    path = filecache.cache_path(database, "matcher", key)
     if path.exists():
         return MatcherRef(str(path), key), None
     matcher = Matcher(vendors)
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        pickle.dump((key, matcher), f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)  # atomic: an overlapping run sees the whole file or none
-    for old in path.parent.glob(f"{Path(database).name}.matcher-*.pickle"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    filecache.store(path, key, matcher)
     return MatcherRef(str(path), key), matcher
 
 
@@ -128,13 +121,12 @@ _LOADED: dict[str, Matcher] = {}
 
 
 def load_matcher(ref: MatcherRef) -> Matcher:
-    """Once per process. The file is ours (0600, beside the database), never feed content."""
+    """Once per process."""
     matcher = _LOADED.get(ref.key)
     if matcher is None:
-        with open(ref.path, "rb") as f:
-            key, matcher = pickle.load(f)  # noqa: S301
-        if key != ref.key:
-            raise RuntimeError(f"matcher cache {ref.path} holds key {key}, expected {ref.key}")
+        matcher = filecache.load(Path(ref.path), ref.key)
+        if matcher is None:
+            raise RuntimeError(f"matcher cache {ref.path} is missing or does not hold key {ref.key}")
         _LOADED.clear()
         _LOADED[ref.key] = matcher
     return matcher
