@@ -103,16 +103,17 @@ def slack_standin() -> Iterator[Any]:
         s.close()
 
 
-def write_project(folder: Path, base_url: str, n_feeds: int, n_vendors: int, keep_matcher: bool = False) -> Path:
+def write_project(folder: Path, base_url: str, n_feeds: int, n_vendors: int, keep_caches: bool = False) -> Path:
     """feeds.yaml + vendors.csv in folder, with a fresh database. Returns the feeds.yaml path.
 
-    keep_matcher keeps the Matcher cache (monitor.db.matcher-*.pickle) that an earlier run built for
-    the same vendors.csv: the steady state of a cron deployment, where vendors.csv rarely changes."""
+    keep_caches keeps the Matcher and validated-register caches (monitor.db.matcher-*.pickle,
+    monitor.db.vendors-*.pickle) that an earlier run built for the same vendors.csv: the steady state
+    of a cron deployment, where vendors.csv rarely changes."""
     import yaml
 
     folder.mkdir(parents=True, exist_ok=True)
     for p in folder.glob("monitor.db*"):
-        if not (keep_matcher and p.name.startswith("monitor.db.matcher-")):
+        if not (keep_caches and p.name.startswith(("monitor.db.matcher-", "monitor.db.vendors-"))):
             p.unlink()
     vendors_csv = folder / "vendors.csv"
     if not vendors_csv.exists():
@@ -265,7 +266,7 @@ def case_poll(scale: Scale, results: dict[str, Any]) -> None:
             bare_s, entries = bare_parse(base, scale.feeds)
             before = len(slack.posts())
             config = write_project(OUT / f"poll-{scale.feeds}-{scale.vendors}", base, scale.feeds, scale.vendors,
-                                   keep_matcher=True)
+                                   keep_caches=True)
             pairs.append((bare_s, run_once(config, slack, scale.timeout), len(slack.posts()) - before))
         repoll = run_once(config, slack, scale.timeout)
         not_modified = repoll.stderr.count(": not modified")
@@ -406,7 +407,7 @@ def case_scaling(scale: Scale, results: dict[str, Any]) -> None:
                 bare, _ = best_bare(base, n_feeds, runs=1)
                 config = write_project(OUT / f"poll-{n_feeds}-{scale.vendors}", base, n_feeds, scale.vendors)
                 run_once(config, slack, scale.timeout)  # builds the Matcher cache
-                config = write_project(config.parent, base, n_feeds, scale.vendors, keep_matcher=True)
+                config = write_project(config.parent, base, n_feeds, scale.vendors, keep_caches=True)
                 r = run_once(config, slack, scale.timeout)
             rows.append({"feeds": n_feeds, "items": items, "vendors": scale.vendors, "run_s": r.wall, "bare_s": bare})
             say(f"  {n_feeds:>4} feeds ({items:>6} items), {scale.vendors:>6} vendors: run {r.wall:7.2f} s = "
@@ -418,7 +419,7 @@ def case_scaling(scale: Scale, results: dict[str, Any]) -> None:
             for n_vendors in scale.vendor_curve:
                 config = write_project(OUT / f"poll-{scale.feeds}-{n_vendors}", base, scale.feeds, n_vendors)
                 run_once(config, slack, scale.timeout)  # builds the Matcher cache
-                config = write_project(config.parent, base, scale.feeds, n_vendors, keep_matcher=True)
+                config = write_project(config.parent, base, scale.feeds, n_vendors, keep_caches=True)
                 r = run_once(config, slack, scale.timeout)
                 rows.append({"feeds": scale.feeds, "items": items, "vendors": n_vendors, "run_s": r.wall,
                              "bare_s": bare})

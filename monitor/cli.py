@@ -32,10 +32,11 @@ class State:
             self._config = load_config(config_path(self.config_arg))
         return self._config
 
-    def vendors(self):  # type: ignore[no-untyped-def]
+    def vendors(self, cached: bool = False):  # type: ignore[no-untyped-def]
+        """The validated register; `cached` keeps it beside the database for the next run."""
         from .vendors import load_vendors
 
-        return load_vendors(self.config.vendors)
+        return load_vendors(self.config.vendors, self.config.database if cached else None)
 
     def store(self):  # type: ignore[no-untyped-def]
         from .store import Store
@@ -178,7 +179,7 @@ def run(state: State, once: bool) -> None:
     from .alert import sender_from_env
     from .pipeline import Monitor
 
-    vendors = state.vendors()
+    vendors = state.vendors(cached=True)
     sender = sender_from_env(cfg.slack.timeout, cfg.slack.max_retry_after)
     if sender.mode == "slack" and not any([cfg.slack.channel, cfg.slack.routes, _env("SLACK_CHANNEL")]):
         raise click.ClickException("SLACK_BOT_TOKEN is set but no channel: set slack.channel in "
