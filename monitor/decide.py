@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import filecache
-from .dedupe import Fresh, known_keys, new_items
+from .dedupe import Fresh, known_keys, new_items, read_only
 from .detect import Verdict, assess
 from .match import Match, Matcher
 from .parse import Item, Parsed, run_parser
@@ -144,8 +144,7 @@ def _reader(database: str) -> sqlite3.Connection:
     """A read-only connection per worker process, for the dedupe lookups."""
     conn = _READERS.get(database)
     if conn is None:
-        conn = _READERS[database] = sqlite3.connect(Path(database).resolve().as_uri() + "?mode=ro", uri=True,
-                                                    timeout=30)
+        conn = _READERS[database] = read_only(database)
     return conn
 
 

@@ -6,7 +6,9 @@ worker's read-only one), so it runs in the parser workers beside parsing and dec
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -19,6 +21,11 @@ _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref", "cmpid", "rss
 
 # (item, link key, title key) of an item not stored yet
 Fresh = tuple["Item", str, str]
+
+
+def read_only(database: str | os.PathLike[str], timeout: float = 30) -> sqlite3.Connection:
+    """A connection that can only read (and never creates the file): for lookups outside the run lock."""
+    return sqlite3.connect(Path(database).resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
 
 
 def canonical_link(url: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 import sqlite_utils
 
-from .dedupe import known_keys
+from .dedupe import known_keys, read_only
 
 SCHEMA_VERSION = 4
 FTS_HASHSIZE = 16 * 1024 * 1024  # bytes of pending index terms FTS5 keeps in memory before writing a segment
@@ -56,7 +56,7 @@ def unconditional_sources(database: str | os.PathLike[str], sources: list[tuple[
     if not path.exists():
         return len(sources)
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=5)
+        conn = read_only(path, timeout=5)
         try:
             stored = {name: (url, bool(etag or modified)) for name, url, etag, modified in
                       conn.execute("SELECT name, url, etag, last_modified FROM sources")}
