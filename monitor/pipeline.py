@@ -39,7 +39,7 @@ from .messages import (
 from .normalize import name_variants
 from .outbox import DeliveryReport, deliver, enqueue
 from .parse import ParserPool, extract_article, run_parser
-from .store import Store, dumps
+from .store import Store, dumps, validators
 from .textutil import clip, iso, parse_iso
 from .vendors import Vendor
 
@@ -288,11 +288,8 @@ class Monitor:
                              on_done: Callable[[int, Any], None]) -> list[Any]:
         requests = []
         for s in sources:
-            st = states.get(s.name, {})
-            same_url = st.get("url") == s.url
-            requests.append(fetchmod.Request(url=s.url, trusted=True,
-                                             etag=st.get("etag") if same_url else None,
-                                             last_modified=st.get("last_modified") if same_url else None))
+            etag, last_modified = validators(states.get(s.name, {}), s.url)
+            requests.append(fetchmod.Request(url=s.url, trusted=True, etag=etag, last_modified=last_modified))
         return await fetchmod.fetch_many(requests, self.limits, on_done=on_done)
 
     # ------------------------------------------------------------------ per source

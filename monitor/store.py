@@ -49,6 +49,14 @@ def _use_wal(conn: sqlite3.Connection, timeout: float = 30.0) -> None:
         time.sleep(0.02)
 
 
+def validators(state: dict[str, Any], url: str) -> tuple[str | None, str | None]:
+    """The (ETag, Last-Modified) to send back for a source in a conditional GET; none when its stored
+    state is from another URL (the validators belong to that one)."""
+    if state.get("url") != url:
+        return None, None
+    return state.get("etag"), state.get("last_modified")
+
+
 def unconditional_sources(database: str | os.PathLike[str], sources: list[tuple[str, str]]) -> int:
     """How many of these (name, url) sources will be fetched without a conditional GET, and so send a
     body: never fetched, URL changed, or no ETag or Last-Modified stored. Reads without creating."""
@@ -58,13 +66,13 @@ def unconditional_sources(database: str | os.PathLike[str], sources: list[tuple[
     try:
         conn = read_only(path, timeout=5)
         try:
-            stored = {name: (url, bool(etag or modified)) for name, url, etag, modified in
+            states = {row[0]: {"url": row[1], "etag": row[2], "last_modified": row[3]} for row in
                       conn.execute("SELECT name, url, etag, last_modified FROM sources")}
         finally:
             conn.close()
     except sqlite3.Error:  # not created yet, or unreadable: Store() reports that properly
         return len(sources)
-    return sum(1 for name, url in sources if stored.get(name) != (url, True))
+    return sum(1 for name, url in sources if not any(validators(states.get(name, {}), url)))
 
 
 class Store:
