@@ -414,6 +414,19 @@ class ParserPool:
         if ParserPool._shared is self:
             ParserPool._shared = None
         self._pool.stop()
+        # pebble closes its channels, unlinking their semaphores, before it stops the workers: a worker
+        # still starting up (a short run on a busy machine) then fails to open them and prints a
+        # traceback after the run's output. Stop the workers first, once no new one can be started.
+        # (pebble internals, read defensively: without them this is pebble's own order.)
+        manager_loop = getattr(self._pool, "_pool_manager_loop", None)
+        if manager_loop is not None:
+            manager_loop.join(5)  # stop() ends it at its next tick; it replaces workers that exit
+        manager = getattr(self._pool, "_pool_manager", None)
+        workers = list(getattr(getattr(manager, "worker_manager", None), "workers", {}).values())
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join(5)
         self._pool.join(timeout=5)
 
     def __enter__(self) -> "ParserPool":
