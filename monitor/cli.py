@@ -187,7 +187,7 @@ def run(state: State, once: bool) -> None:
     with state.store() as store:
         monitor = Monitor(cfg, vendors, store, sender)
         if once:
-            _print_cycle(monitor.run_once())
+            _print_cycle(monitor.run_once(last=True))
         else:
             from .daemon import run_daemon
 

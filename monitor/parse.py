@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -391,6 +392,7 @@ class ParserPool:
         context.set_forkserver_preload(FORKSERVER_PRELOAD)  # no effect once the server runs (start_forkserver)
         self._pool = ProcessPool(max_workers=workers, initializer=_limit_memory, initargs=(memory_mb,),
                                  context=context)
+        self._shutdown: threading.Thread | None = None
 
     def submit(self, fn: Any, *args: Any) -> Any:
         return self._pool.schedule(fn, args=args, timeout=self.timeout)
@@ -410,9 +412,22 @@ class ParserPool:
         except RecursionError:
             raise ParseError("document nested too deeply") from None
 
-    def close(self) -> None:
+    def close_in_background(self) -> None:
+        """Start closing while this process goes on with other work (a one-shot run's delivery):
+        pebble's shutdown mostly waits, for its manager threads to notice the stop at their 0.1 s tick."""
         if ParserPool._shared is self:
             ParserPool._shared = None
+        if self._shutdown is None:
+            self._shutdown = threading.Thread(target=self._shut_down, name="parser-pool-shutdown")
+            self._shutdown.start()
+
+    def close(self) -> None:
+        """Stop the workers and wait until they have exited."""
+        self.close_in_background()
+        assert self._shutdown is not None
+        self._shutdown.join()
+
+    def _shut_down(self) -> None:
         self._pool.stop()
         # pebble closes its channels, unlinking their semaphores, before it stops the workers: a worker
         # still starting up (a short run on a busy machine) then fails to open them and prints a

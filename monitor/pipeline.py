@@ -163,7 +163,8 @@ class Monitor:
 
     # ------------------------------------------------------------------ the cycle
 
-    def run_once(self, sources: Sequence[AnySource] | None = None, deliver_alerts: bool = True) -> CycleReport:
+    def run_once(self, sources: Sequence[AnySource] | None = None, deliver_alerts: bool = True,
+                 last: bool = False) -> CycleReport:
         """One cycle: fetch, parse and decide without the lock; store and deliver with it.
 
         Each source goes to the worker pool as soon as its fetch returns, as one task that parses it,
@@ -171,6 +172,9 @@ class Monitor:
         main process stores each source as its decisions come back, so the SQLite writes overlap the
         workers. Sources with fetch_article are parsed first and decided once their linked notices
         are fetched.
+
+        last: no cycle follows in this process (`run --once`), so the parser workers are shut down
+        while the alerts are delivered, instead of at exit.
         """
         sources = [s for s in (sources if sources is not None else self.config.sources) if s.enabled]
         report = CycleReport()
@@ -188,6 +192,9 @@ class Monitor:
                 from None
         try:
             report.sources = self._store_as_decided(cycle)
+            if last and self._pool is not None:
+                self._pool.close_in_background()
+                self._pool = None
             self._queue_digest()
             report.timings["decide+store"] = time.monotonic() - clock - sum(report.timings.values())
             if deliver_alerts:

@@ -198,3 +198,52 @@ def test_search_results_newest_first_and_short_terms(project, httpserver):  # ty
     finally:
         monitor.query.SHORT_TERM_WINDOW = 200_000
     assert [r["url"] for r in bounded] == ["https://jp.example/4", "https://jp.example/3"]
+
+
+def test_last_cycle_stops_the_parser_workers_before_delivering(project, httpserver, slack, monkeypatch):  # type: ignore[no-untyped-def]
+    """`run --once` shuts its workers down while it posts (pebble's shutdown is mostly waiting), and a
+    process that goes on after such a cycle gets new workers."""
+    import os
+
+    from werkzeug import Response
+
+    from monitor.alert import sender_from_env
+    from monitor.config import load_config
+    from monitor.parse import ParserPool
+    from monitor.pipeline import Monitor
+    from monitor.store import Store
+    from monitor.vendors import load_vendors
+
+    later = Entry("Toyota supplier confirms ransomware attack, data stolen", "https://news.example/toyota",
+                  "Toyota said a supplier's server was breached.", "g9", NOW)
+    feed = {"body": rss2(RSS_ENTRIES)}
+    httpserver.expect_request("/rss").respond_with_handler(
+        lambda request: Response(feed["body"], content_type="application/rss+xml"))
+    project.configure([{"name": "English news", "url": httpserver.url_for("/rss")}])
+    for k, v in bot_env(slack).items():
+        monkeypatch.setenv(k, v)
+    cfg = load_config(project.config_path)
+    pool = ParserPool(workers=2)
+    accepting: list[bool] = []
+    with Store(cfg.database) as store:
+        monitor = Monitor(cfg, load_vendors(cfg.vendors), store, sender_from_env(), pool=pool)
+        real_deliver = monitor.deliver
+
+        def deliver(force: bool = False):  # type: ignore[no-untyped-def]
+            try:
+                pool.submit(os.getpid)
+                accepting.append(True)
+            except RuntimeError:  # pebble: "The Pool is not active"
+                accepting.append(False)
+            return real_deliver(force)
+
+        monitor.deliver = deliver  # type: ignore[method-assign]
+        first = monitor.run_once(last=True)
+        assert accepting == [False]
+        assert first.delivery.sent == 1 and "Okta confirms breach" in slack.messages[0]["text"]
+        pool.close()  # waits for the shutdown the cycle started
+
+        feed["body"] = rss2([*RSS_ENTRIES, later])
+        second = monitor.run_once()
+    assert [r.error for r in second.sources] == [None] and second.delivery.sent == 1
+    assert "Toyota supplier" in slack.messages[1]["text"]
