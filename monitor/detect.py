@@ -74,10 +74,13 @@ EXPLOITATION_CAMPAIGN = re.compile(
     r"\b(?:group|actors?|attackers|hackers|apt\d+|campaign)\b[^.]{0,60}?\bexploit(?:ed|ing)\b[^.]{0,80}?"
     r"\b(?:to (?:breach|compromise|deploy|infiltrate|target)|compromis(?:ed|ing)|breach(?:ed|ing)|deploy(?:ed|ing))\b")
 # Signs that a concrete event at a named organisation is reported (a count, an announcement, an apology).
-EVENT_PATTERNS = re.compile(
-    r"\d[\d,.]*\s*(?:万)?(?:件|人|名|社|団体)(?:分)?|お詫び|おわび|判明|確認した|確認された|発表した|公表した|明らかにした|"
-    r"を受けた|被害を受け|発生した|届け出|報告した|\b(?:disclosed|confirmed|notified|notifying|announced|said it|"
-    r"filed|reported to|million|thousand|records|customers)\b")
+# Three patterns rather than one alternation: re tries a leading \b at every position, and these cannot
+# match inside each other's matches, so the three together find what the one did.
+EVENT_PATTERNS = tuple(re.compile(p) for p in (
+    r"\d[\d,.]*\s*(?:万)?(?:件|人|名|社|団体)(?:分)?",
+    r"お詫び|おわび|判明|確認した|確認された|発表した|公表した|明らかにした|を受けた|被害を受け|発生した|届け出|報告した",
+    r"\b(?:disclosed|confirmed|notified|notifying|announced|said it|filed|reported to|million|thousand|records|"
+    r"customers)\b"))
 # Ordinary business news and research pieces: vendor named, but no incident at the vendor.
 NEGATIVE_TERMS: dict[str, float] = {
     "発売": 3, "提供開始": 3, "決算発表": 2, "受賞": 3, "登壇": 3, "開催": 2, "提携": 2, "新製品": 3, "新サービス": 2.5,
@@ -190,6 +193,8 @@ _REQUIRED: dict[re.Pattern[str], tuple[str, ...]] = {
     ATTACK_IMPACT: ("攻撃", "ランサムウ", "不正アクセス", "cyber", "ransomware", "標的", "を狙", "侵入", "target"),
     EXPLOITATION_CAMPAIGN: ("悪用し", "exploit"),
     NEGATIONS: ("no", "ではない"),
+    STATISTICS: ("%", "percent", "パーセント", "割"),
+    _INCIDENT_REPORT: ("report",),
 }
 
 
@@ -199,6 +204,19 @@ def _may_match(pattern: re.Pattern[str], text: str) -> bool:
 
 def _found(pattern: re.Pattern[str], text: str) -> bool:
     return _may_match(pattern, text) and pattern.search(text) is not None
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    return len(pattern.findall(text)) if _may_match(pattern, text) else 0
+
+
+def _events(text: str) -> set[str]:
+    return {m.group(0) for pattern in EVENT_PATTERNS for m in pattern.finditer(text)}
+
+
+def _without_incident_reports(text: str) -> str:
+    """'Okta breach report' reports a breach; 'threat report' is research."""
+    return _INCIDENT_REPORT.sub(" ", text) if _may_match(_INCIDENT_REPORT, text) else text
 
 
 def _score(text: str, scanner: TermScanner, weights: dict[str, float]) -> tuple[float, list[str]]:
@@ -229,19 +247,18 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     ft, fx = fold(title, join_cjk=True), fold(text[:20000], join_cjk=True)
     pos_t, terms_t = _score(ft, _BREACH_SCAN, _BREACH_W)
     pos_x, terms_x = _score(fx, _BREACH_SCAN, _BREACH_W)
-    # 'Okta breach report' reports a breach; 'threat report' is research.
-    neg_t, _ = _score(_INCIDENT_REPORT.sub(" ", ft), _NEGATIVE_SCAN, _NEG_W)
-    neg_x, _ = _score(_INCIDENT_REPORT.sub(" ", fx), _NEGATIVE_SCAN, _NEG_W)
-    events = len({m.group(0) for m in EVENT_PATTERNS.finditer(ft + " " + fx[:3000])})
+    neg_t, _ = _score(_without_incident_reports(ft), _NEGATIVE_SCAN, _NEG_W)
+    neg_x, _ = _score(_without_incident_reports(fx), _NEGATIVE_SCAN, _NEG_W)
+    events = len(_events(ft + " " + fx[:3000]))
     both = ft + " " + fx
     follow = bool(_FOLLOW_SCAN.search(both))
     impact = 2.5 if any(_found(p, t) for p in (ATTACK_IMPACT, EXPLOITATION_CAMPAIGN) for t in (ft, fx)) else 0.0
     score = 2 * min(pos_t, 6) + min(pos_x, 8) + min(events, 3) + impact - 2 * neg_t - 0.5 * min(neg_x, 6)
     raw_title = unicodedata.normalize("NFKC", title)
     score -= 4 * bool(MITIGATED_TITLE.search(ft))
-    score -= 4 * (len(NEGATIONS.findall(both)) if _may_match(NEGATIONS, both) else 0)
-    score -= 1.5 * min(len(STATISTICS.findall(both)), 2)
-    if RESEARCH_TITLE.search(_INCIDENT_REPORT.sub(" ", raw_title.lower())) and not EVENT_PATTERNS.search(ft):
+    score -= 4 * _count(NEGATIONS, both)
+    score -= 1.5 * min(_count(STATISTICS, both), 2)
+    if RESEARCH_TITLE.search(_without_incident_reports(raw_title.lower())) and not any(p.search(ft) for p in EVENT_PATTERNS):
         score -= 3
     # A strong breach term (流出, 盗難, stolen) in the headline is stronger evidence than in the body.
     evidence = sum(_BREACH_W.get(t, 0) * (1.5 if t in terms_t and _BREACH_W.get(t, 0) >= 2 else 1) for t in set(terms_t) | set(terms_x)) + impact

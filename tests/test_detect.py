@@ -198,7 +198,9 @@ def _texts_for_prefilter_check() -> list[str]:
             "システム障害はランサムウェアが原因", "outage caused by a cyberattack", "防衛省を標的にした攻撃",
             "大学に侵入", "a campaign targeting government agencies", "攻撃者グループが脆弱性を悪用し企業に侵入した",
             "脆弱性を悪用し複数の企業を標的に", "hackers exploited the flaw to breach the network",
-            "this was not a cyberattack", "there was no breach", "サイバー攻撃ではない", "情報流出によるものではない"]
+            "this was not a cyberattack", "there was no breach", "サイバー攻撃ではない", "情報流出によるものではない",
+            "Okta publishes its breach report", "incident reports rose", "40% of firms", "3割の企業", "12 percent",
+            "5パーセント"]
     jp_news = here.parent.parent / "shared" / "data" / "jp-news" / "secnews_sample.jsonl"
     if jp_news.exists():
         for line in jp_news.read_text(encoding="utf-8").splitlines():
