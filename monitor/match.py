@@ -14,9 +14,11 @@ scores near misses of long multi-word names, anchored on their rarest word.
 from __future__ import annotations
 
 import functools
+import pickle
 import re
+from array import array
 from dataclasses import dataclass
-from typing import Iterable, Mapping, NamedTuple
+from typing import Any, Iterable, Mapping, NamedTuple
 from urllib.parse import urlsplit
 
 import ahocorasick
@@ -41,8 +43,7 @@ class Match:
 
 
 class _Key(NamedTuple):
-    """How one name variant leads to a vendor. A NamedTuple, not a dataclass: the Matcher holds one per
-    variant (160k at 50k vendors) and each worker unpickles them all; tuples load twice as fast."""
+    """How one name variant leads to a vendor."""
     vendor: int
     registered: str
     how: str
@@ -129,16 +130,48 @@ def _case_rule(registered: str, variant: str) -> tuple[str, str]:
     return "", form
 
 
+class _Entries:
+    """Values by index, each kept pickled until first asked for.
+
+    The Matcher is unpickled by every parser worker on every run, and building 100,000 words' key
+    tuples was most of that (0.55 of 0.79 s at 50,000 vendors); a text hits a few hundred of them."""
+
+    def __init__(self, values: Iterable[object] = ()):
+        blob, offsets = bytearray(), array("Q", [0])
+        for v in values:
+            blob += pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)
+            offsets.append(len(blob))
+        self._blob, self._offsets = bytes(blob), offsets
+        self._decoded: dict[int, Any] = {}
+
+    def __getitem__(self, i: int) -> Any:
+        value = self._decoded.get(i)
+        if value is None:
+            value = self._decoded[i] = pickle.loads(memoryview(self._blob)[self._offsets[i]: self._offsets[i + 1]])
+        return value
+
+    def __getstate__(self) -> tuple[bytes, array[int]]:
+        return self._blob, self._offsets
+
+    def __setstate__(self, state: tuple[bytes, array[int]]) -> None:
+        self._blob, self._offsets = state
+        self._decoded = {}
+
+
 class Matcher:
+    """Built once per register and cached (decide.prepare_matcher). Its automata hold indexes into
+    _Entries, which load without building Python objects: loading it costs ~0.05 s at 50,000 vendors."""
+
     def __init__(self, vendors: Iterable[Vendor]):
-        self.vendors = list(vendors)
-        self._exact = ahocorasick.Automaton()
-        self._anchors = ahocorasick.Automaton()
+        vendors = list(vendors)
+        self._names = [v.name for v in vendors]
+        self._exact = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self._anchors = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         self._domains: dict[str, list[tuple[int, str]]] = {}
         keys: dict[str, list[_Key]] = {}
         token_freq: dict[str, int] = {}
         multiword: list[tuple[str, _Key]] = []
-        for i, v in enumerate(self.vendors):
+        for i, v in enumerate(vendors):
             for how, names in (("name", (v.name,)), ("alias", v.aliases)):
                 for registered in names:
                     as_registered = standard_forms(registered)
@@ -164,16 +197,18 @@ class Matcher:
                                 token_freq[t] = token_freq.get(t, 0) + 1
             for d in v.domains:
                 self._domains.setdefault(d, []).append((i, d))
-        for variant, klist in keys.items():
-            self._exact.add_word(variant, (variant, tuple(klist)))
+        for i, variant in enumerate(keys):
+            self._exact.add_word(variant, i)
+        self._exact_entries = _Entries((variant, tuple(klist)) for variant, klist in keys.items())
         anchors: dict[str, list[tuple[str, _Key]]] = {}
         for variant, key in multiword:
             cands = [t for t in variant.split() if t not in _STOP and len(t) >= 4 and not t.isdigit()]
             if cands:
                 anchor = min(cands, key=lambda t: (token_freq.get(t, 0), -len(t)))
                 anchors.setdefault(anchor, []).append((variant, key))
-        for anchor, lst in anchors.items():
-            self._anchors.add_word(anchor, (anchor, tuple(lst)))
+        for i, anchor in enumerate(anchors):
+            self._anchors.add_word(anchor, i)
+        self._anchor_entries = _Entries((anchor, tuple(lst)) for anchor, lst in anchors.items())
         self._has_exact = bool(keys)
         self._has_anchors = bool(anchors)
         if self._has_exact:
@@ -201,7 +236,8 @@ class Matcher:
         out: list[tuple[Match, int, int]] = []
         seen: set[tuple[int, str]] = set()
         if self._has_exact:
-            for end, (variant, klist) in self._exact.iter(folded):
+            for end, entry in self._exact.iter(folded):
+                variant, klist = self._exact_entries[entry]
                 start = end - len(variant) + 1
                 camel = False
                 if not _boundaries_ok(folded, start, end + 1, variant):
@@ -224,7 +260,7 @@ class Matcher:
                     if surface is not None and _tail_of_latin_name(nfkc, s, variant):
                         continue
                     seen.add((key.vendor, variant))
-                    out.append((Match(self.vendors[key.vendor].name, key.registered, key.how, field,
+                    out.append((Match(self._names[key.vendor], key.registered, key.how, field,
                                       surface or variant, s, e, 100.0), start, end + 1))
         if self._has_anchors:
             out.extend(self._fuzzy(field, folded, nfkc, {m.vendor for m, _, _ in out}))
@@ -233,19 +269,20 @@ class Matcher:
         # scan (which tries at every word and cost more than the rest of matching a summary).
         for dm in _DOMAIN.finditer(lowered) if _DOTTED.search(lowered) else ():
             for vi, dom in self._lookup_domain(dm.group(1)):
-                out.append((Match(self.vendors[vi].name, dom, "domain", field, dm.group(1), dm.start(1),
+                out.append((Match(self._names[vi], dom, "domain", field, dm.group(1), dm.start(1),
                                   dm.end(1), 100.0), -1, -1))
         return out
 
     def _fuzzy(self, field: str, folded: str, nfkc: str, matched: set[str]) -> list[tuple[Match, int, int]]:
         """Near misses of long multi-word names ('Perry Johnson Associates'), found via their rarest word."""
         out = []
-        for end, (anchor, lst) in self._anchors.iter(folded):
+        for end, entry in self._anchors.iter(folded):
+            anchor, lst = self._anchor_entries[entry]
             a_start = end - len(anchor) + 1
             if not _boundaries_ok(folded, a_start, end + 1, anchor):
                 continue
             for variant, key in lst:
-                vname = self.vendors[key.vendor].name
+                vname = self._names[key.vendor]
                 if vname in matched:
                     continue
                 lo = max(0, a_start - len(variant))
@@ -271,7 +308,7 @@ class Matcher:
             host = (urlsplit(link).hostname or "").lower().rstrip(".")
         except ValueError:
             return []
-        return [(Match(self.vendors[vi].name, dom, "domain", "link", host, 0, len(host), 100.0), -1, -1)
+        return [(Match(self._names[vi], dom, "domain", "link", host, 0, len(host), 100.0), -1, -1)
                 for vi, dom in self._lookup_domain(host)]
 
     def _lookup_domain(self, host: str) -> list[tuple[int, str]]:
