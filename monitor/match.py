@@ -199,7 +199,9 @@ class Matcher:
                 self._domains.setdefault(d, []).append((i, d))
         for i, variant in enumerate(keys):
             self._exact.add_word(variant, i)
-        self._exact_entries = _Entries((variant, tuple(klist)) for variant, klist in keys.items())
+        self._exact_entries = _Entries(
+            (variant, tuple(klist), script(variant[0]) == "latin", len(variant) < 4 and script(variant[-1]) == "latin")
+            for variant, klist in keys.items())
         anchors: dict[str, list[tuple[str, _Key]]] = {}
         for variant, key in multiword:
             cands = [t for t in variant.split() if t not in _STOP and len(t) >= 4 and not t.isdigit()]
@@ -236,9 +238,17 @@ class Matcher:
         out: list[tuple[Match, int, int]] = []
         seen: set[tuple[int, str]] = set()
         if self._has_exact:
+            last = len(folded) - 1
             for end, entry in self._exact.iter(folded):
-                variant, klist = self._exact_entries[entry]
+                variant, klist, latin_head, short_latin_tail = self._exact_entries[entry]
                 start = end - len(variant) + 1
+                # Most candidates are a short Latin name inside a longer word ('os' in 'most'): refused
+                # here before the full checks, which refuse them too (_before_ok; _after_ok, and no
+                # camel-case reading under 4 letters).
+                if latin_head and start > 0 and script(folded[start - 1]) == "latin":
+                    continue
+                if short_latin_tail and end < last and script(folded[end + 1]) == "latin":
+                    continue
                 camel = False
                 if not _boundaries_ok(folded, start, end + 1, variant):
                     # 'CitrixNetScaler': Japanese text often runs Latin names together; a lower-to-upper
