@@ -15,6 +15,7 @@ import pickle
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 from pathlib import Path
 from typing import Sequence
 
@@ -102,7 +103,7 @@ def matcher_key(vendors: Sequence[Vendor]) -> str:
     here = Path(__file__).parent
     for name in _CODE:
         h.update((here / name).read_bytes())
-    h.update(pickle.dumps([tuple(getattr(v, f) for f in v.__slots__) for v in vendors], protocol=4))
+    h.update(pickle.dumps(list(map(attrgetter(*Vendor.__slots__), vendors)), protocol=4))
     return h.hexdigest()[:24]
 
 

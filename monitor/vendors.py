@@ -16,7 +16,7 @@ from .records import compact_pickle
 COLUMNS = ("name", "aliases", "domains", "criticality", "owner", "parent", "notes")
 
 
-@compact_pickle  # the Matcher pickled beside the database holds every Vendor
+@compact_pickle  # the register cached beside the database (load_vendors) holds every Vendor
 @dataclass(frozen=True, slots=True)
 class Vendor:
     name: str
