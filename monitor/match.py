@@ -210,7 +210,8 @@ class Matcher:
                 anchors.setdefault(anchor, []).append((variant, key))
         for i, anchor in enumerate(anchors):
             self._anchors.add_word(anchor, i)
-        self._anchor_entries = _Entries((anchor, tuple(lst)) for anchor, lst in anchors.items())
+        self._anchor_entries = _Entries((anchor, tuple(lst), script(anchor[0]) == "latin", script(anchor[-1]) == "latin")
+                                        for anchor, lst in anchors.items())
         self._has_exact = bool(keys)
         self._has_anchors = bool(anchors)
         if self._has_exact:
@@ -286,9 +287,14 @@ class Matcher:
     def _fuzzy(self, field: str, folded: str, nfkc: str, matched: set[str]) -> list[tuple[Match, int, int]]:
         """Near misses of long multi-word names ('Perry Johnson Associates'), found via their rarest word."""
         out = []
+        last = len(folded) - 1
         for end, entry in self._anchors.iter(folded):
-            anchor, lst = self._anchor_entries[entry]
+            anchor, lst, latin_head, latin_tail = self._anchor_entries[entry]
             a_start = end - len(anchor) + 1
+            # Inside a longer Latin word ('time' in 'sometimes'): refused as _boundaries_ok would.
+            if (latin_head and a_start > 0 and script(folded[a_start - 1]) == "latin") or (
+                    latin_tail and end < last and script(folded[end + 1]) == "latin"):
+                continue
             if not _boundaries_ok(folded, a_start, end + 1, anchor):
                 continue
             for variant, key in lst:
