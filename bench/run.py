@@ -467,8 +467,21 @@ def case_scaling(scale: Scale, results: dict[str, Any]) -> None:
     say(f"  vendors: x{v1['vendors'] / v0['vendors']:.0f} vendors -> x{growth:.2f} poll time; " + "; ".join(steps))
     say("  (logarithmic growth shows as a steady cost per decade; linear growth as a per-decade cost that "
         "grows with the vendor count)")
+    fits = {}
+    if len(by_vendors) >= 3:
+        # Extrapolate the first step both ways and see which the last point follows.
+        p, q, last = by_vendors[0], by_vendors[1], by_vendors[-1]
+        per_decade = (q["run_s"] - p["run_s"]) / math.log10(q["vendors"] / p["vendors"])
+        per_vendor = (q["run_s"] - p["run_s"]) / (q["vendors"] - p["vendors"])
+        fits = {"log_predicted_s": q["run_s"] + per_decade * math.log10(last["vendors"] / q["vendors"]),
+                "linear_predicted_s": q["run_s"] + per_vendor * (last["vendors"] - q["vendors"])}
+        say(f"  from the {p['vendors']}->{q['vendors']} step, {last['vendors']} vendors would take "
+            f"{fits['log_predicted_s']:.2f} s if growth were logarithmic, {fits['linear_predicted_s']:.2f} s if "
+            f"linear; measured {last['run_s']:.2f} s "
+            f"({100 * (last['run_s'] - fits['log_predicted_s']) / fits['log_predicted_s']:+.0f}% of the logarithmic "
+            f"prediction)")
     results.update(scaling={"rows": rows, "fixed_s": a, "per_item_ms": 1000 * b,
-                            "vendor_growth": growth})
+                            "vendor_growth": growth, **fits})
 
 
 def case_profile(scale: Scale, results: dict[str, Any]) -> None:
