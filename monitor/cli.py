@@ -162,7 +162,8 @@ def run(state: State, once: bool) -> None:
     """Poll the sources and alert on breach reports naming your vendors.
 
     Without --once, runs as a daemon: each source on its own interval (with jitter),
-    failing sources backing off, until SIGTERM or SIGINT. With --once, exits 0 after one
+    failing sources backing off, until SIGTERM or SIGINT. Edits to feeds.yaml and
+    vendors.csv are taken between cycles, once they validate. With --once, exits 0 after one
     full cycle even when some sources failed; failures are listed on stderr.
 
     \b
@@ -176,14 +177,10 @@ def run(state: State, once: bool) -> None:
     cfg = state.config
     if unconditional_sources(cfg.database, [(s.name, s.url) for s in cfg.sources if s.enabled]):
         start_forkserver()
-    from .alert import sender_from_env
     from .pipeline import Monitor
 
     vendors = state.vendors(cached=True)
-    sender = sender_from_env(cfg.slack.timeout, cfg.slack.max_retry_after)
-    if sender.mode == "slack" and not any([cfg.slack.channel, cfg.slack.routes, _env("SLACK_CHANNEL")]):
-        raise click.ClickException("SLACK_BOT_TOKEN is set but no channel: set slack.channel in "
-                                   f"{cfg.path.name} or SLACK_CHANNEL")
+    sender = _sender(cfg)
     with state.store() as store:
         monitor = Monitor(cfg, vendors, store, sender)
         if once:
@@ -191,7 +188,7 @@ def run(state: State, once: bool) -> None:
         else:
             from .daemon import run_daemon
 
-            run_daemon(monitor)
+            run_daemon(monitor, reload=lambda: _reload(state))
     if once:
         # The interpreter's exit would run garbage collections that walk every object of the run (~70 ms
         # after 10,000 articles) to find no cycle holding anything to close: the database is closed and
@@ -200,6 +197,27 @@ def run(state: State, once: bool) -> None:
         import gc
 
         atexit.register(gc.freeze)
+
+
+def _sender(cfg: Any) -> Any:
+    from .alert import sender_from_env
+    from .errors import ConfigError
+
+    sender = sender_from_env(cfg.slack.timeout, cfg.slack.max_retry_after)
+    if sender.mode == "slack" and not any([cfg.slack.channel, cfg.slack.routes, _env("SLACK_CHANNEL")]):
+        raise ConfigError(f"SLACK_BOT_TOKEN is set but no channel: set slack.channel in {cfg.path.name} "
+                          "or SLACK_CHANNEL")
+    return sender
+
+
+def _reload(state: State) -> tuple[Any, Any, Any]:
+    """The daemon's view of edited files: feeds.yaml and vendors.csv read and validated again."""
+    from .config import load_config
+    from .locate import config_path
+    from .vendors import load_vendors
+
+    cfg = load_config(config_path(state.config_arg))
+    return cfg, load_vendors(cfg.vendors, cfg.database), _sender(cfg)
 
 
 def _env(name: str) -> str:

@@ -3,6 +3,10 @@
 A source's next poll time (next_due) is stored with its state, so the schedule survives restarts and
 is shared with cron runs on the same database. The loop sleeps until the earliest next_due; a
 signal only sets a flag, so the cycle in progress finishes its writes and deliveries before exit.
+
+Between cycles the loop looks at feeds.yaml and vendors.csv (size and modification time): an edit is
+validated and taken without a restart; an edit that does not validate is logged with its file, line
+and field, and the daemon goes on with what it had.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ import random
 import signal
 import threading
 from datetime import datetime, timezone
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Sequence
 
+from .errors import ConfigError
 from .textutil import parse_iso
 
 log = logging.getLogger("monitor.daemon")
@@ -65,12 +71,63 @@ def seconds_until_next(monitor: Any, now: datetime) -> float:
     return max(MIN_SLEEP, min([MAX_SLEEP, *waits]))
 
 
+class FileWatch:
+    """Notices when any of a few files is written, replaced or removed (size and modification time)."""
+
+    def __init__(self, paths: Sequence[Path]):
+        self.paths = list(paths)
+        self._seen = self._stamps()
+
+    def _stamps(self) -> tuple[tuple[int, int] | None, ...]:
+        out = []
+        for p in self.paths:
+            try:
+                st = p.stat()
+                out.append((st.st_mtime_ns, st.st_size))
+            except OSError:
+                out.append(None)
+        return tuple(out)
+
+    def changed(self) -> bool:
+        now = self._stamps()
+        if now == self._seen:
+            return False
+        self._seen = now
+        return True
+
+
+Reload = Callable[[], tuple[Any, Sequence[Any], Any]]  # -> (config, vendors, sender), or ConfigError
+
+
+def watched_files(monitor: Any) -> FileWatch:
+    return FileWatch([Path(monitor.config.path), Path(monitor.config.vendors)])
+
+
+def reload_if_edited(monitor: Any, watch: FileWatch, reload: Reload) -> FileWatch:
+    """Take edited configuration files; returns the watch to use next (the vendors path may move)."""
+    if not watch.changed():
+        return watch
+    try:
+        config, vendors, sender = reload()
+        monitor.reconfigure(config, vendors, sender)
+    except (ConfigError, OSError) as e:
+        problems = "; ".join(e.problems) if isinstance(e, ConfigError) else str(e)
+        log.error("%s (not reloaded: the daemon goes on with the configuration it had)", problems)
+        return watch
+    enabled = [s for s in config.sources if s.enabled]
+    log.warning("reloaded %s and %s: %d sources, %d vendors", Path(config.path).name, Path(config.vendors).name,
+                len(enabled), len(monitor.vendors))
+    return watched_files(monitor)
+
+
 def run_daemon(monitor: Any, *, stop: threading.Event | None = None,
                clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-               sleep: Callable[[float], Any] | None = None, max_cycles: int | None = None) -> int:
+               sleep: Callable[[float], Any] | None = None, max_cycles: int | None = None,
+               reload: Reload | None = None) -> int:
     """Poll due sources until stopped; returns the number of cycles run.
 
-    `clock` and `sleep` are injectable so tests can run hours of schedule in seconds.
+    `clock` and `sleep` are injectable so tests can run hours of schedule in seconds. `reload` reads
+    and validates the configuration files again; without it, edits are not looked for.
     """
     stop = stop or threading.Event()
     sleep = sleep or stop.wait
@@ -85,7 +142,10 @@ def run_daemon(monitor: Any, *, stop: threading.Event | None = None,
     enabled = [s for s in monitor.config.sources if s.enabled]
     log.warning("daemon started: %d sources", len(enabled))
     cycles = 0
+    watch = watched_files(monitor) if reload else None
     while not stop.is_set():
+        if watch is not None and reload is not None:
+            watch = reload_if_edited(monitor, watch, reload)
         due = due_sources(monitor, clock())
         if due:
             report = monitor.run_once(due)

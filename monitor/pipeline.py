@@ -15,6 +15,7 @@ import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from filelock import FileLock, Timeout
@@ -26,7 +27,7 @@ from .alert import Sender
 from .config import AnySource, Config, HtmlSource, JsonSource
 from .decide import Decision, MatcherRef, ParseOutcome, decide_in_worker, parse_and_decide, prepare_matcher
 from .dedupe import Fresh, new_items
-from .errors import LockTimeout, SourceError
+from .errors import ConfigError, LockTimeout, SourceError
 from .messages import (
     CRIT_RANK,
     DIGEST_MAX_ITEMS,
@@ -145,6 +146,23 @@ class Monitor:
         self.limits = fetch_limits(config)
         self._pool = pool
         self.lock = FileLock(str(config.database) + ".lock")
+
+    def reconfigure(self, config: Config, vendors: Sequence[Vendor], sender: Sender) -> None:
+        """Take an edited feeds.yaml and vendors.csv (the daemon, between cycles). The database cannot
+        change under a running process: that edit is refused, and the old configuration stays."""
+        if Path(config.database).resolve() != Path(self.config.database).resolve():
+            raise ConfigError(f"{config.path.name}: database: changed from {self.config.database} to "
+                              f"{config.database}; restart monitor to use another database")
+        old_limits = self.config.limits
+        self.config = config
+        self.vendors = list(vendors)
+        self.by_name = {v.name: v for v in self.vendors}
+        self._matcher_ref = None  # the next cycle builds (or finds) the Matcher of the new register
+        self.sender = sender
+        self.limits = fetch_limits(config)
+        if (config.limits.parse_timeout, config.limits.parse_memory_mb) != (old_limits.parse_timeout,
+                                                                            old_limits.parse_memory_mb):
+            self._pool = None  # ParserPool.shared replaces the workers with ones under the new limits
 
     @property
     def pool(self) -> ParserPool:

@@ -1,6 +1,7 @@
 """Issue 7: `monitor run` as a daemon: per-source schedules with jitter, a report published between
 polls alerted within one interval, exponential capped backoff for failing sources, one summary log
-line per cycle, and SIGTERM/SIGINT finishing the current cycle without losing anything."""
+line per cycle, SIGTERM/SIGINT finishing the current cycle without losing anything, and edits to
+feeds.yaml and vendors.csv taken without a restart."""
 
 from __future__ import annotations
 
@@ -235,3 +236,91 @@ def test_parser_workers_leave_ctrl_c_to_the_main_process() -> None:
 
     pool = ParserPool.shared()
     assert pool.result(pool.submit(_worker_sigint_handler)) == signal.SIG_IGN
+
+
+# ---------------------------------------------------------------- edits while running
+
+
+def _lines_of(stream) -> list[str]:  # type: ignore[no-untyped-def]
+    """Collect a process's stderr as it comes (the daemon runs until told to stop)."""
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(iter(stream.readline, "")), daemon=True).start()
+    return lines
+
+
+def _wait_for(condition, what: str, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def test_daemon_takes_edits_to_vendors_and_feeds_without_a_restart(project: Project, httpserver, slack) -> None:  # type: ignore[no-untyped-def]
+    """A vendor added to vendors.csv is matched from the next cycle and a source added to feeds.yaml is
+    polled; an edit that does not validate is reported with its file and line, and changes nothing."""
+    from conftest import VENDORS_CSV
+    from werkzeug import Response
+
+    roundup = Entry("Weekly roundup", "https://news.example/roundup", "", "r1", T0)
+    acme = Entry("Acme Widgets hit by ransomware, customer data stolen", "https://news.example/acme",
+                 "Acme Widgets confirmed the attack.", "a1", T0 + timedelta(minutes=5))
+    feed = {"body": rss2([roundup])}
+    httpserver.expect_request("/news").respond_with_handler(
+        lambda request: Response(feed["body"], content_type="application/rss+xml"))
+    okta = Entry("Okta confirms breach of support system", "https://more.example/okta", "Files were stolen.", "o1", T0)
+    httpserver.expect_request("/more").respond_with_data(rss2([okta]), content_type="application/rss+xml")
+    news = {"name": "news", "url": httpserver.url_for("/news"), "interval": "1s"}
+    project.configure([news])
+    proc = _daemon(project, bot_env(slack))
+    err = _lines_of(proc.stderr)
+    try:
+        _wait_for(lambda: any(" cycle 1: " in ln for ln in err), "the first cycle")
+
+        broken = VENDORS_CSV + "Acme Widgets Ltd,Acme Widgets,,extreme,,,\n"
+        project.vendors_path.write_text(broken, encoding="utf-8")
+        _wait_for(lambda: any("not reloaded" in ln for ln in err), "the broken edit to be reported")
+        refused = next(ln for ln in err if "not reloaded" in ln)
+        assert "vendors.csv:8" in refused and "criticality" in refused
+
+        project.vendors_path.write_text(VENDORS_CSV + "Acme Widgets Ltd,Acme Widgets,,high,,,\n", encoding="utf-8")
+        _wait_for(lambda: any("reloaded feeds.yaml and vendors.csv: 1 sources, 7 vendors" in ln for ln in err),
+                  "the fixed edit to be taken")
+        feed["body"] = rss2([roundup, acme])
+        _wait_for(lambda: any("Acme Widgets" in m["text"] for m in slack.messages), "the new vendor's alert")
+
+        project.configure([news, {"name": "more", "url": httpserver.url_for("/more"), "interval": "1h"}])
+        _wait_for(lambda: any("Okta confirms breach" in m["text"] for m in slack.messages), "the new source's alert")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert not [ln for ln in err if "Traceback" in ln]
+    assert len([m for m in slack.messages if "Acme Widgets" in m["text"]]) == 1
+
+
+def test_an_edit_that_moves_the_database_is_refused(project: Project, tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    """A running daemon cannot change the database under itself: it says so and keeps what it had."""
+    from monitor.alert import sender_from_env
+    from monitor.config import load_config
+    from monitor.daemon import reload_if_edited, watched_files
+    from monitor.pipeline import Monitor
+    from monitor.store import Store
+    from monitor.vendors import load_vendors
+
+    project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"}])
+    cfg = load_config(project.config_path)
+    with Store(cfg.database) as store:
+        monitor = Monitor(cfg, load_vendors(cfg.vendors), store, sender_from_env())
+        watch = watched_files(monitor)
+        project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"},
+                           {"name": "more", "url": "http://127.0.0.1:9/b"}], database=str(tmp_path / "elsewhere.db"))
+
+        def reload():  # type: ignore[no-untyped-def]
+            edited = load_config(project.config_path)
+            return edited, load_vendors(edited.vendors), sender_from_env()
+
+        with caplog.at_level(logging.ERROR, logger="monitor.daemon"):
+            reload_if_edited(monitor, watch, reload)
+        assert monitor.config is cfg and [s.name for s in monitor.config.sources] == ["news"]
+    assert "database: changed from" in caplog.text and "restart monitor to use another database" in caplog.text
