@@ -142,9 +142,9 @@ def run_daemon(monitor: Any, *, stop: threading.Event | None = None,
     enabled = [s for s in monitor.config.sources if s.enabled]
     log.warning("daemon started: %d sources", len(enabled))
     cycles = 0
-    watch = watched_files(monitor) if reload else None
+    watch = watched_files(monitor)
     while not stop.is_set():
-        if watch is not None and reload is not None:
+        if reload is not None:
             watch = reload_if_edited(monitor, watch, reload)
         due = due_sources(monitor, clock())
         if due:

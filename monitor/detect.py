@@ -258,7 +258,7 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     score -= 4 * bool(MITIGATED_TITLE.search(ft))
     score -= 4 * _count(NEGATIONS, both)
     score -= 1.5 * min(_count(STATISTICS, both), 2)
-    if RESEARCH_TITLE.search(_without_incident_reports(raw_title.lower())) and not any(p.search(ft) for p in EVENT_PATTERNS):
+    if RESEARCH_TITLE.search(_without_incident_reports(raw_title.lower())) and not _events(ft):
         score -= 3
     # A strong breach term (流出, 盗難, stolen) in the headline is stronger evidence than in the body.
     evidence = sum(_BREACH_W.get(t, 0) * (1.5 if t in terms_t and _BREACH_W.get(t, 0) >= 2 else 1) for t in set(terms_t) | set(terms_x)) + impact

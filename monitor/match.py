@@ -147,7 +147,8 @@ class _Entries:
     def __getitem__(self, i: int) -> Any:
         value = self._decoded.get(i)
         if value is None:
-            value = self._decoded[i] = pickle.loads(memoryview(self._blob)[self._offsets[i]: self._offsets[i + 1]])
+            start, end = self._offsets[i], self._offsets[i + 1]
+            value = self._decoded[i] = pickle.loads(memoryview(self._blob)[start:end])
         return value
 
     def __getstate__(self) -> tuple[bytes, array[int]]:
@@ -210,8 +211,9 @@ class Matcher:
                 anchors.setdefault(anchor, []).append((variant, key))
         for i, anchor in enumerate(anchors):
             self._anchors.add_word(anchor, i)
-        self._anchor_entries = _Entries((anchor, tuple(lst), script(anchor[0]) == "latin", script(anchor[-1]) == "latin")
-                                        for anchor, lst in anchors.items())
+        self._anchor_entries = _Entries(
+            (anchor, tuple(lst), script(anchor[0]) == "latin", script(anchor[-1]) == "latin")
+            for anchor, lst in anchors.items())
         self._has_exact = bool(keys)
         self._has_anchors = bool(anchors)
         if self._has_exact:
