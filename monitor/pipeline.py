@@ -137,15 +137,10 @@ def _folded_names(vendor: Vendor) -> tuple[str, ...]:
 class Monitor:
     def __init__(self, config: Config, vendors: Sequence[Vendor], store: Store, sender: Sender,
                  pool: ParserPool | None = None):
-        self.config = config
-        self.vendors = list(vendors)
-        self.by_name = {v.name: v for v in self.vendors}
-        self._matcher_ref: MatcherRef | None = None
         self.store = store
-        self.sender = sender
-        self.limits = fetch_limits(config)
         self._pool = pool
         self.lock = FileLock(str(config.database) + ".lock")
+        self._take(config, vendors, sender)
 
     def reconfigure(self, config: Config, vendors: Sequence[Vendor], sender: Sender) -> None:
         """Take an edited feeds.yaml and vendors.csv (the daemon, between cycles). The database cannot
@@ -153,16 +148,19 @@ class Monitor:
         if Path(config.database).resolve() != Path(self.config.database).resolve():
             raise ConfigError(f"{config.path.name}: database: changed from {self.config.database} to "
                               f"{config.database}; restart monitor to use another database")
-        old_limits = self.config.limits
+        lim = config.limits
+        if self._pool is not None and (self._pool.timeout, self._pool.memory_mb) != (lim.parse_timeout,
+                                                                                    lim.parse_memory_mb):
+            self._pool = None  # ParserPool.shared replaces the workers with ones under the new limits
+        self._take(config, vendors, sender)
+
+    def _take(self, config: Config, vendors: Sequence[Vendor], sender: Sender) -> None:
         self.config = config
         self.vendors = list(vendors)
         self.by_name = {v.name: v for v in self.vendors}
-        self._matcher_ref = None  # the next cycle builds (or finds) the Matcher of the new register
+        self._matcher_ref: MatcherRef | None = None  # prepared on first use, for this register
         self.sender = sender
         self.limits = fetch_limits(config)
-        if (config.limits.parse_timeout, config.limits.parse_memory_mb) != (old_limits.parse_timeout,
-                                                                            old_limits.parse_memory_mb):
-            self._pool = None  # ParserPool.shared replaces the workers with ones under the new limits
 
     @property
     def pool(self) -> ParserPool:
