@@ -36,7 +36,7 @@ try:
 except SystemExit as e:
     code = e.code
 finally:
-    from monitor.parse import ParserPool
+    from monitor.sources.parse import ParserPool
     if ParserPool._shared is not None:
         ParserPool._shared.close()
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -23,8 +23,8 @@ import feedparser
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from monitor.evaluate import EVAL_DIR, company_vendors, load_items, synthetic_vendors  # noqa: E402
-from monitor.match import Matcher  # noqa: E402
+from monitor.eval.evaluate import EVAL_DIR, company_vendors, load_items, synthetic_vendors  # noqa: E402
+from monitor.matching.matcher import Matcher  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 

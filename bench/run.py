@@ -309,7 +309,7 @@ def case_poll(scale: Scale, results: dict[str, Any]) -> None:
 
 
 def _parsed_items(folder: Path, n_feeds: int) -> tuple[list[Any], list[bytes]]:
-    from monitor.parse import parse_feed
+    from monitor.sources.parse import parse_feed
 
     bodies = [(folder / f"feed-{i}.xml").read_bytes() for i in range(n_feeds)]
     items = [it for b in bodies for it in parse_feed(b, "application/rss+xml", "", 500).items]
@@ -320,9 +320,9 @@ def case_match(scale: Scale, results: dict[str, Any]) -> None:
     """Case 3: Matcher cost per article against feedparser's cost per entry, in this process."""
     import feedparser
 
-    from monitor.detect import assess
-    from monitor.match import Matcher
-    from monitor.vendors import parse_vendors
+    from monitor.matching.detect import assess
+    from monitor.matching.matcher import Matcher
+    from monitor.matching.vendors import parse_vendors
 
     folder, _, _ = feeds_folder(scale.feeds, scale.per_feed)
     items, bodies = _parsed_items(folder, scale.feeds)
@@ -535,9 +535,9 @@ def _timed(conn: Any, sql: str) -> tuple[str, float, str]:
 
 
 def search_statements(path: Path, queries: list[tuple[str, list[str]]]) -> dict[str, list[tuple[str, float, str]]]:
-    """Per query: every SQL statement monitor.query.search runs, its time and its query plan."""
-    from monitor.query import search
-    from monitor.store import Store
+    """Per query: every SQL statement monitor.storage.query.search runs, its time and its query plan."""
+    from monitor.storage.query import search
+    from monitor.storage.store import Store
 
     out: dict[str, list[tuple[str, float, str]]] = {}
     with Store(path) as store:

@@ -1,6 +1,6 @@
 """A database of n stored articles (half Japanese) for the search case, built once and cached.
 
-monitor.store.Store creates the schema (tables, indexes, FTS5 trigram table and its triggers);
+monitor.storage.store.Store creates the schema (tables, indexes, FTS5 trigram table and its triggers);
 rows then go in with executemany in large transactions, synchronous=OFF, which is fine for a
 throw-away benchmark file and about as fast as SQLite inserts go through the FTS triggers.
 """
@@ -81,7 +81,7 @@ def rows(n: int, seed: int = 5) -> Iterator[tuple[tuple, list[tuple], bool]]:
 
 
 def build(path: Path, n: int, say: Callable[[str], None]) -> None:
-    from monitor.store import Store
+    from monitor.storage.store import Store
 
     Store(path).close()
     conn = sqlite3.connect(str(path), isolation_level=None)

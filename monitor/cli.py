@@ -34,12 +34,12 @@ class State:
 
     def vendors(self, cached: bool = False):  # type: ignore[no-untyped-def]
         """The validated register; `cached` keeps it beside the database for the next run."""
-        from .vendors import load_vendors
+        from .matching.vendors import load_vendors
 
         return load_vendors(self.config.vendors, self.config.database if cached else None)
 
     def store(self):  # type: ignore[no-untyped-def]
-        from .store import Store
+        from .storage.store import Store
 
         return Store(self.config.database)
 
@@ -50,7 +50,7 @@ class _RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         import os
 
-        from .alert import redact
+        from .alerting.slack import redact
 
         message = record.getMessage()
         clean = redact(message)
@@ -93,7 +93,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .alert import redact
+        from .alerting.slack import redact
         from .errors import ConfigError, LockTimeout, MonitorError
 
         ctx = click.get_current_context()
@@ -171,13 +171,13 @@ def run(state: State, once: bool) -> None:
       monitor run --once
       */15 * * * *  cd /srv/monitor && .venv/bin/monitor run --once
     """
-    from .parse import start_forkserver
-    from .store import unconditional_sources
+    from .sources.parse import start_forkserver
+    from .storage.store import unconditional_sources
 
     cfg = state.config
     if unconditional_sources(cfg.database, [(s.name, s.url) for s in cfg.sources if s.enabled]):
         start_forkserver()
-    from .pipeline import Monitor
+    from .pipeline.cycle import Monitor
 
     vendors = state.vendors(cached=True)
     sender = _sender(cfg)
@@ -186,7 +186,7 @@ def run(state: State, once: bool) -> None:
         if once:
             _print_cycle(monitor.run_once(last=True))
         else:
-            from .daemon import run_daemon
+            from .pipeline.daemon import run_daemon
 
             run_daemon(monitor, reload=lambda: _reload(state))
     if once:
@@ -200,7 +200,7 @@ def run(state: State, once: bool) -> None:
 
 
 def _sender(cfg: Any) -> Any:
-    from .alert import sender_from_env
+    from .alerting.slack import sender_from_env
     from .errors import ConfigError
 
     sender = sender_from_env(cfg.slack.timeout, cfg.slack.max_retry_after)
@@ -214,7 +214,7 @@ def _reload(state: State) -> tuple[Any, Any, Any]:
     """The daemon's view of edited files: feeds.yaml and vendors.csv read and validated again."""
     from .config import load_config
     from .locate import config_path
-    from .vendors import load_vendors
+    from .matching.vendors import load_vendors
 
     cfg = load_config(config_path(state.config_arg))
     return cfg, load_vendors(cfg.vendors, cfg.database), _sender(cfg)
@@ -264,7 +264,7 @@ def search(state: State, query: str, vendor: str | None, since: str | None, brea
     """
     from datetime import date
 
-    from .query import search as do_search
+    from .storage.query import search as do_search
 
     if since:
         try:
@@ -272,14 +272,14 @@ def search(state: State, query: str, vendor: str | None, since: str | None, brea
         except ValueError:
             raise click.BadParameter(f"{since!r} is not a date like 2024-06-05", param_hint="--since") from None
     from .locate import config_path, database_path
-    from .query import open_for_reading
+    from .storage.query import open_for_reading
 
     conn = open_for_reading(database_path(config_path(state.config_arg)))
     try:
         rows = do_search(conn, query, vendor=vendor, since=since, breach_only=breach_only, limit=limit)
     finally:
         conn.close()
-    from .query import SHORT_TERM_WINDOW, short_terms_only
+    from .storage.query import SHORT_TERM_WINDOW, short_terms_only
 
     if short_terms_only(query):
         _err(f"note: terms under 3 characters are looked up in the newest {SHORT_TERM_WINDOW:,} articles only")
@@ -319,8 +319,8 @@ def match(state: State, text: str | None, file: Path | None, as_json: bool) -> N
     """
     from dataclasses import asdict
 
-    from .detect import assess
-    from .match import Matcher
+    from .matching.detect import assess
+    from .matching.matcher import Matcher
 
     if file is not None:
         text = file.read_text(encoding="utf-8", errors="replace")
@@ -366,7 +366,7 @@ def _shared_data(*parts: str) -> Path:
 def eval_cmd(companies: Path | None, jp_news: Path | None, sample: int, errors: bool, as_json: bool) -> None:
     """Precision and recall of vendor matching and breach detection, per language.
 
-    Scores the labelled set shipped in tests/eval/ with thousands of real company names
+    Scores the labelled set shipped in monitor/eval/data/ with thousands of real company names
     registered as distractor vendors, then the jp-news sample when it is present.
     Needs no feeds.yaml.
 
@@ -376,7 +376,7 @@ def eval_cmd(companies: Path | None, jp_news: Path | None, sample: int, errors: 
       monitor eval --errors
       monitor eval --companies ../shared/data/companies --jp-news secnews_sample.jsonl --json
     """
-    from .evaluate import evaluate_jp_news, evaluate_shipped
+    from .eval.evaluate import evaluate_jp_news, evaluate_shipped
 
     companies = companies or _shared_data("companies")
     if not companies.is_dir():
@@ -414,7 +414,7 @@ def check(state: State) -> None:
     from .errors import ConfigError
 
     from .config import config_path, vendors_path_hint
-    from .vendors import load_vendors
+    from .matching.vendors import load_vendors
 
     problems: list[str] = []
     try:
@@ -448,8 +448,8 @@ def status(state: State, as_json: bool) -> None:
     Example:
       monitor status --json
     """
-    from .pipeline import source_kind
-    from .query import status as do_status
+    from .pipeline.cycle import source_kind
+    from .storage.query import status as do_status
 
     cfg = state.config
     with state.store() as store:
@@ -488,7 +488,7 @@ def sources_check(state: State, as_json: bool) -> None:
     Example:
       monitor sources check --json
     """
-    from .sourcecheck import check_sources
+    from .sources.check import check_sources
     from .textutil import pad
 
     rows = check_sources(state.config)
@@ -523,7 +523,7 @@ def alerts(ctx: click.Context, pending: bool, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand:
         return
-    from .query import alerts as do_alerts
+    from .storage.query import alerts as do_alerts
 
     with ctx.obj.store() as store:
         rows = do_alerts(store, pending_only=pending)
@@ -548,9 +548,9 @@ def alerts_retry(state: State, failed: bool) -> None:
       monitor alerts retry
       monitor alerts retry --failed    # after fixing the channel or token
     """
-    from .alert import sender_from_env
-    from .outbox import requeue_failed
-    from .pipeline import Monitor
+    from .alerting.slack import sender_from_env
+    from .alerting.outbox import requeue_failed
+    from .pipeline.cycle import Monitor
 
     cfg = state.config
     with state.store() as store:
@@ -578,7 +578,7 @@ def incidents(state: State, as_json: bool, limit: int) -> None:
     Example:
       monitor incidents --json
     """
-    from .query import incidents as do_incidents
+    from .storage.query import incidents as do_incidents
 
     with state.store() as store:
         rows = do_incidents(store, limit)
@@ -627,7 +627,7 @@ def feedback_add(state: State, alert_id: int, verdict: str | None, reason: str, 
     Example:
       monitor feedback 42 --false-positive --reason "box the container, not Box Inc."
     """
-    from .feedback import record
+    from .storage.feedback import record
 
     if not verdict:
         raise click.UsageError("give --false-positive or --true-positive")
@@ -650,7 +650,7 @@ def feedback_list(state: State, as_json: bool) -> None:
     Example:
       monitor feedback list --json
     """
-    from .feedback import suppressions
+    from .storage.feedback import suppressions
 
     with state.store() as store:
         rows = suppressions(store)
@@ -675,7 +675,7 @@ def feedback_remove(state: State, vendor: str, matched: str) -> None:
     Example:
       monitor feedback remove "Box Inc." box
     """
-    from .feedback import remove
+    from .storage.feedback import remove
 
     with state.store() as store:
         removed = remove(store, vendor, matched)

@@ -11,7 +11,7 @@ import pytest
 from conftest import Entry, rss2
 from werkzeug.wrappers import Response
 
-import monitor.outbox
+import monitor.alerting.outbox
 
 
 class Feed:
@@ -40,7 +40,7 @@ class Clock:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
         self.offset = timedelta()
-        monkeypatch.setattr(monitor.outbox, "utcnow", lambda: datetime.now(timezone.utc) + self.offset)
+        monkeypatch.setattr(monitor.alerting.outbox, "utcnow", lambda: datetime.now(timezone.utc) + self.offset)
 
     def advance(self, **kwargs: float) -> None:
         self.offset += timedelta(**kwargs)

@@ -69,7 +69,7 @@ def test_concurrent_writers_never_see_database_is_locked(tmp_path: Path) -> None
     """Two processes, 300 write transactions each, interleaved with reads (the SQLITE_BUSY_SNAPSHOT trap)."""
     script = (
         "import sys\n"
-        "from monitor.store import Store\n"
+        "from monitor.storage.store import Store\n"
         "s = Store(sys.argv[1])\n"
         "for i in range(300):\n"
         "    s.all_source_states()\n"
@@ -78,7 +78,7 @@ def test_concurrent_writers_never_see_database_is_locked(tmp_path: Path) -> None
         "print('done')\n"
     )
     db_path = tmp_path / "m.db"
-    from monitor.store import Store
+    from monitor.storage.store import Store
 
     Store(db_path).close()
     procs = [subprocess.Popen([sys.executable, "-c", script, str(db_path), name], text=True,
@@ -90,7 +90,7 @@ def test_concurrent_writers_never_see_database_is_locked(tmp_path: Path) -> None
 
 
 def test_store_uses_wal_busy_timeout_and_immediate_writes(tmp_path: Path) -> None:
-    from monitor.store import Store
+    from monitor.storage.store import Store
 
     with Store(tmp_path / "m.db") as s:
         assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -112,7 +112,7 @@ def test_a_run_that_cannot_get_the_lock_exits_75_and_sends_nothing(project, http
     import subprocess
     import sys
 
-    import monitor.pipeline
+    import monitor.pipeline.cycle
     from conftest import Entry, bot_env, rss2
 
     httpserver.expect_request("/f").respond_with_data(
@@ -125,7 +125,7 @@ def test_a_run_that_cannot_get_the_lock_exits_75_and_sends_nothing(project, http
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        monkeypatch.setattr(monitor.pipeline, "LOCK_TIMEOUT", 0.5)
+        monkeypatch.setattr(monitor.pipeline.cycle, "LOCK_TIMEOUT", 0.5)
         result = project.run("run", "--once", env=bot_env(slack))
     finally:
         holder.kill()
@@ -141,7 +141,7 @@ def test_processes_opening_a_new_database_together_all_succeed(tmp_path: Path) -
     together on a fresh install failed with "database is locked" before the switch was retried."""
     script = (
         "import sys, time\n"
-        "from monitor.store import Store\n"
+        "from monitor.storage.store import Store\n"
         "time.sleep(float(sys.argv[2]) - time.time())\n"
         "Store(sys.argv[1]).close()\n"
         "print('ok')\n"

@@ -157,6 +157,6 @@ def test_traceback_only_with_vv(project: Project) -> None:
 
 
 def test_vendor_register_fixture_is_valid() -> None:
-    from monitor.vendors import parse_vendors
+    from monitor.matching.vendors import parse_vendors
 
     assert len(parse_vendors(GOOD_VENDORS)) == 6

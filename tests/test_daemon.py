@@ -20,7 +20,7 @@ from conftest import Entry, Project, bot_env, os_env_without_slack, rss2
 from hostile_server import HostileServer
 
 from monitor.config import parse_duration
-from monitor.daemon import MAX_BACKOFF, poll_delay
+from monitor.pipeline.daemon import MAX_BACKOFF, poll_delay
 
 T0 = datetime(2024, 6, 5, 0, 0, tzinfo=timezone.utc)
 
@@ -79,12 +79,12 @@ class Switchable:
 
 def test_daemon_schedules_sources_and_alerts_within_one_interval(project: Project, httpserver, slack, monkeypatch,
                                                                  caplog) -> None:  # type: ignore[no-untyped-def]
-    from monitor import pipeline
-    from monitor.alert import sender_from_env
+    from monitor.pipeline import cycle as pipeline
+    from monitor.alerting.slack import sender_from_env
     from monitor.config import load_config
-    from monitor.daemon import run_daemon
-    from monitor.store import Store
-    from monitor.vendors import load_vendors
+    from monitor.pipeline.daemon import run_daemon
+    from monitor.storage.store import Store
+    from monitor.matching.vendors import load_vendors
 
     quiet = rss2([Entry("Weekly roundup", "https://news.example/roundup", "", "r1", T0)])
     breach = rss2([Entry("Weekly roundup", "https://news.example/roundup", "", "r1", T0),
@@ -232,7 +232,7 @@ def _worker_sigint_handler() -> object:
 
 def test_parser_workers_leave_ctrl_c_to_the_main_process() -> None:
     """Ctrl-C reaches the whole process group; workers must not die mid-parse."""
-    from monitor.parse import ParserPool
+    from monitor.sources.parse import ParserPool
 
     pool = ParserPool.shared()
     assert pool.result(pool.submit(_worker_sigint_handler)) == signal.SIG_IGN
@@ -301,12 +301,12 @@ def test_daemon_takes_edits_to_vendors_and_feeds_without_a_restart(project: Proj
 
 def test_an_edit_that_moves_the_database_is_refused(project: Project, tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
     """A running daemon cannot change the database under itself: it says so and keeps what it had."""
-    from monitor.alert import sender_from_env
+    from monitor.alerting.slack import sender_from_env
     from monitor.config import load_config
-    from monitor.daemon import reload_if_edited, watched_files
-    from monitor.pipeline import Monitor
-    from monitor.store import Store
-    from monitor.vendors import load_vendors
+    from monitor.pipeline.daemon import reload_if_edited, watched_files
+    from monitor.pipeline.cycle import Monitor
+    from monitor.storage.store import Store
+    from monitor.matching.vendors import load_vendors
 
     project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"}])
     cfg = load_config(project.config_path)

@@ -18,7 +18,7 @@ import pytest
 from alert_support import Clock, Feed, outbox
 from conftest import Entry, bot_env
 
-import monitor.alert
+import monitor.alerting.slack
 
 NOW = datetime.now(timezone.utc) - timedelta(hours=1)
 TOKEN = "xoxb-test-000-secret"
@@ -122,7 +122,7 @@ def test_alerts_retry_sends_pending_now_ignoring_backoff(project, feed, slack): 
 
 def test_429_storm_retry_after_honoured_up_to_the_cap(project, feed, slack, monkeypatch):  # type: ignore[no-untyped-def]
     slept: list[float] = []
-    monkeypatch.setattr(monitor.alert, "time", type("T", (), {"sleep": staticmethod(slept.append)}))
+    monkeypatch.setattr(monitor.alerting.slack, "time", type("T", (), {"sleep": staticmethod(slept.append)}))
     feed.add(*BREACHES)
     project.configure([feed.source], slack={"max_retry_after": "5s"})
     slack.plan = [("ratelimit", 2), "ok", ("ratelimit", 3), ("ratelimit", 1), "ok", "ok", ("ratelimit", 4), "ok", "ok"]
@@ -135,7 +135,7 @@ def test_429_storm_retry_after_honoured_up_to_the_cap(project, feed, slack, monk
 
 def test_huge_retry_after_leaves_alert_pending_instead_of_sleeping(project, feed, slack, clock, monkeypatch):  # type: ignore[no-untyped-def]
     slept: list[float] = []
-    monkeypatch.setattr(monitor.alert, "time", type("T", (), {"sleep": staticmethod(slept.append)}))
+    monkeypatch.setattr(monitor.alerting.slack, "time", type("T", (), {"sleep": staticmethod(slept.append)}))
     feed.add(*BREACHES[:3])
     project.configure([feed.source], slack={"max_retry_after": "30s"})
     slack.plan = [("ratelimit", 3600)]

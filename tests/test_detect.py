@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 import pytest
 from conftest import Entry, rss2
 
-from monitor.detect import BREACH_TERMS, assess, is_subject
-from monitor.match import Matcher
-from monitor.vendors import Vendor
+from monitor.matching.detect import BREACH_TERMS, assess, is_subject
+from monitor.matching.matcher import Matcher
+from monitor.matching.vendors import Vendor
 
 
 @pytest.mark.parametrize("term", ["不正アクセス", "情報漏えい", "漏洩", "流出", "ランサムウェア", "サイバー攻撃", "改ざん",
@@ -187,11 +187,12 @@ def _texts_for_prefilter_check() -> list[str]:
     and the jp-news sample when ../shared/data is present."""
     from pathlib import Path
 
+    from monitor.eval.evaluate import EVAL_DIR
     from monitor.normalize import fold
 
     here = Path(__file__).parent
     raw = []
-    for line in (here / "eval" / "items.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (EVAL_DIR / "items.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         raw += [row["title"], row["text"]]
     raw += ["サイバー攻撃の影響で生産を停止", "ランサムウェアによる障害が発生", "不正アクセスを受け業務に支障",
@@ -212,7 +213,7 @@ def _texts_for_prefilter_check() -> list[str]:
 def test_regex_prefilters_never_skip_a_text_the_pattern_matches():  # type: ignore[no-untyped-def]
     # assess() runs its costliest patterns only when one of their required literals is present. A literal
     # list that misses an alternative would silently turn that alternative off.
-    from monitor.detect import _REQUIRED, _may_match
+    from monitor.matching.detect import _REQUIRED, _may_match
 
     texts = _texts_for_prefilter_check()
     for pattern in _REQUIRED:

@@ -190,13 +190,13 @@ def test_search_results_newest_first_and_short_terms(project, httpserver):  # ty
     assert [r["url"] for r in rows] == ["https://jp.example/4", "https://jp.example/3", "https://jp.example/2"]
     assert "newest 200,000 articles only" in result.stderr
     assert "newest" not in project.run("search", "情報漏洩", "--json").stderr
-    import monitor.query
+    import monitor.storage.query
 
-    monitor.query.SHORT_TERM_WINDOW = 2
+    monitor.storage.query.SHORT_TERM_WINDOW = 2
     try:
         bounded = json.loads(project.run("search", "漏洩", "--json").stdout)
     finally:
-        monitor.query.SHORT_TERM_WINDOW = 200_000
+        monitor.storage.query.SHORT_TERM_WINDOW = 200_000
     assert [r["url"] for r in bounded] == ["https://jp.example/4", "https://jp.example/3"]
 
 
@@ -207,12 +207,12 @@ def test_last_cycle_stops_the_parser_workers_before_delivering(project, httpserv
 
     from werkzeug import Response
 
-    from monitor.alert import sender_from_env
+    from monitor.alerting.slack import sender_from_env
     from monitor.config import load_config
-    from monitor.parse import ParserPool
-    from monitor.pipeline import Monitor
-    from monitor.store import Store
-    from monitor.vendors import load_vendors
+    from monitor.sources.parse import ParserPool
+    from monitor.pipeline.cycle import Monitor
+    from monitor.storage.store import Store
+    from monitor.matching.vendors import load_vendors
 
     later = Entry("Toyota supplier confirms ransomware attack, data stolen", "https://news.example/toyota",
                   "Toyota said a supplier's server was breached.", "g9", NOW)

@@ -11,10 +11,10 @@ from alert_support import Feed, mrkdwn_texts
 from conftest import Entry, bot_env
 from slack_sdk.models.blocks import Block
 
-from monitor.alert import HEADER_MAX, SECTION_MAX, escape, link, truncate
-from monitor.match import Match
-from monitor.messages import ArticleFacts, IncidentRef, article_message, digest_message
-from monitor.vendors import Vendor
+from monitor.alerting.slack import HEADER_MAX, SECTION_MAX, escape, link, truncate
+from monitor.matching.matcher import Match
+from monitor.alerting.messages import ArticleFacts, IncidentRef, article_message, digest_message
+from monitor.matching.vendors import Vendor
 
 NOW = datetime.now(timezone.utc) - timedelta(hours=1)
 HOSTILE = "<!channel> <!here> <@U024BE7LH> <https://evil.example|click here> <#C0SECRET> & <!everyone>"
@@ -130,7 +130,7 @@ def test_links_only_from_http_urls() -> None:
 
 
 def test_a_message_over_fifty_blocks_is_cut_with_a_count_of_what_was_left_out() -> None:
-    from monitor.alert import finish, section
+    from monitor.alerting.slack import finish, section
 
     message = finish("t", [section(f"item {i}") for i in range(75)], "console")
     assert len(message.blocks) == 50

@@ -7,9 +7,9 @@ import json
 import pytest
 from conftest import shared_data
 
-from monitor.evaluate import (EVAL_DIR, company_vendors, evaluate_jp_news, evaluate_shipped, label_kind, load_items,
+from monitor.eval.evaluate import (EVAL_DIR, company_vendors, evaluate_jp_news, evaluate_shipped, label_kind, load_items,
                                register_from_labels)
-from monitor.vendors import load_vendors
+from monitor.matching.vendors import load_vendors
 
 TARGET = 0.95
 

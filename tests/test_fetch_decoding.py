@@ -10,7 +10,7 @@ import zlib
 import pytest
 
 from monitor.errors import FetchError, TooLarge
-from monitor.fetch import Limits, Request, fetch_many
+from monitor.sources.fetch import Limits, Request, fetch_many
 
 FEED = b"<rss version='2.0'><channel><title>t</title></channel></rss>" * 50
 

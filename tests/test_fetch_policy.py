@@ -17,9 +17,9 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from monitor import fetch
+from monitor.sources import fetch
 from monitor.errors import BlockedURL, FetchError, TooManyRedirects
-from monitor.fetch import Fetcher, Limits, LinkPolicy, Request, check_link_shape, resolve_public
+from monitor.sources.fetch import Fetcher, Limits, LinkPolicy, Request, check_link_shape, resolve_public
 
 
 @pytest.fixture

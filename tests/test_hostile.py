@@ -153,7 +153,7 @@ def _declared_content_type(raw: bytes) -> str:
 def test_every_wild_feed_parses_or_fails_cleanly() -> None:
     """~2,100 real and malformed feeds through the worker pool: no crash, no unexpected exception."""
     from monitor.errors import SourceError
-    from monitor.parse import Parsed, ParserPool, run_parser
+    from monitor.sources.parse import Parsed, ParserPool, run_parser
 
     root = shared_data("feeds-wild")
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in (".xml", ".rss", ".atom",
@@ -206,7 +206,7 @@ def test_a_guard_trip_never_reaches_feedparser_lenient_expansion() -> None:
     from hostile_server import _utf7, quadratic
 
     from monitor.errors import UnsafeXML
-    from monitor.parse import feedparser_bytes, refuse_entity_doctype
+    from monitor.sources.parse import feedparser_bytes, refuse_entity_doctype
 
     doc = quadratic(value_kb=1, refs=10)
     for body in (doc.encode(), doc.replace('encoding="utf-8"', 'encoding="utf-16"').encode("utf-16"), _utf7(doc)):

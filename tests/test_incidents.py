@@ -10,7 +10,7 @@ import pytest
 from alert_support import Feed, blocks_text, outbox
 from conftest import Entry, bot_env
 
-from monitor.incidents import Candidate, Report, choose, counts, kinds, similarity
+from monitor.alerting.incidents import Candidate, Report, choose, counts, kinds, similarity
 
 
 def _at(day: str) -> datetime:

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from monitor.match import Matcher
-from monitor.vendors import Vendor, parse_vendors
+from monitor.matching.matcher import Matcher
+from monitor.matching.vendors import Vendor, parse_vendors
 
 VENDORS = parse_vendors("""name,aliases,domains
 LY Corporation,LINEヤフー,lycorp.co.jp

@@ -87,7 +87,7 @@ def test_database_and_wal_files_are_user_only(project: Project, httpserver) -> N
     old = os.umask(0o022)  # a permissive umask, as under many cron setups
     try:
         assert project.run("run", "--once").exit_code == 0
-        from monitor.store import Store
+        from monitor.storage.store import Store
 
         with Store(project.db_path) as store:  # hold it open so the WAL and SHM files exist
             store.conn.execute("SELECT count(*) FROM articles").fetchone()

@@ -393,8 +393,8 @@ def test_one_slow_source_does_not_hold_the_cycle(project, server_factory):  # ty
 # ---------------------------------------------------------------------------- per-source interval
 
 def test_per_source_interval_overrides_the_global_one(project, httpserver):  # type: ignore[no-untyped-def]
-    from monitor.daemon import due_sources
-    from monitor.store import Store
+    from monitor.pipeline.daemon import due_sources
+    from monitor.storage.store import Store
 
     httpserver.expect_request("/a").respond_with_data(rss2([Entry("a", "https://x.example/a")]),
                                                       content_type="application/rss+xml")
@@ -521,8 +521,8 @@ def test_bundled_ransomware_spec_reads_the_field_names_of_real_tracker_data() ->
     """The shared leak-site data has the v1 field names the bundled spec uses first."""
     from conftest import shared_data
 
-    from monitor.parse import parse_json_api
-    from monitor.pipeline import parser_spec
+    from monitor.sources.parse import parse_json_api
+    from monitor.pipeline.cycle import parser_spec
 
     path = shared_data("ransomware", "ransomwatch_posts.json")
     cfg = load_config(BUNDLED)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from monitor.store import Store
+from monitor.storage.store import Store
 
 
 def test_dedupe_lookups_use_the_indexes(tmp_path):  # type: ignore[no-untyped-def]
@@ -84,7 +84,7 @@ def test_search_index_keeps_a_polls_terms_in_memory_also_after_upgrade(tmp_path)
     gets the larger buffer on open, and what it holds stays searchable."""
     import sqlite3
 
-    from monitor.store import FTS_HASHSIZE
+    from monitor.storage.store import FTS_HASHSIZE
 
     path = tmp_path / "m.db"
     store = Store(path)
@@ -108,7 +108,7 @@ def test_search_index_keeps_a_polls_terms_in_memory_also_after_upgrade(tmp_path)
 def test_unconditional_sources_are_the_ones_that_will_send_a_body(tmp_path):  # type: ignore[no-untyped-def]
     """`monitor run` starts the parser workers early only when some source will send a body: one
     never fetched, one whose URL changed, or one without an ETag or Last-Modified to send back."""
-    from monitor.store import unconditional_sources
+    from monitor.storage.store import unconditional_sources
 
     path = tmp_path / "m.db"
     feeds = [("a", "https://a.example/feed"), ("b", "https://b.example/feed"), ("c", "https://c.example/feed")]

@@ -8,10 +8,10 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import filecache
-from .config import CRITICALITIES
-from .errors import ConfigError
-from .records import compact_pickle
+from ..storage import filecache
+from ..config import CRITICALITIES
+from ..errors import ConfigError
+from ..records import compact_pickle
 
 COLUMNS = ("name", "aliases", "domains", "criticality", "owner", "parent", "notes")
 
@@ -111,7 +111,9 @@ def load_vendors(path: str | Path, database: str | Path | None = None) -> list[V
         raise ConfigError(f"{path}: vendors file not found (set 'vendors:' in feeds.yaml)") from None
     cached = None
     if database is not None and Path(database).parent.is_dir():
-        key = hashlib.sha256(raw + Path(__file__).read_bytes() + repr(CRITICALITIES).encode()).hexdigest()[:24]
+        # __name__: the pickle names Vendor by module path, so a cache from before a move never matches.
+        key = hashlib.sha256(raw + Path(__file__).read_bytes() + repr(CRITICALITIES).encode()
+                             + __name__.encode()).hexdigest()[:24]
         cached = filecache.cache_path(database, "vendors", key)
         vendors = filecache.load(cached, key)
         if vendors is not None:

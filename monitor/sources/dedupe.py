@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .normalize import fold
+from ..normalize import fold
 
 if TYPE_CHECKING:
     from .parse import Item

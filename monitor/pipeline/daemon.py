@@ -19,8 +19,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .errors import ConfigError
-from .textutil import parse_iso
+from ..errors import ConfigError
+from ..textutil import parse_iso
 
 log = logging.getLogger("monitor.daemon")
 

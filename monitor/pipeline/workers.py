@@ -19,14 +19,14 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Sequence
 
-from . import filecache
-from .dedupe import Fresh, known_keys, new_items, read_only
-from .detect import Verdict, assess
-from .match import Match, Matcher
-from .parse import Item, Parsed, run_parser
-from .records import compact_pickle
-from .textutil import iso, parse_iso
-from .vendors import Vendor
+from ..storage import filecache
+from ..sources.dedupe import Fresh, known_keys, new_items, read_only
+from ..matching.detect import Verdict, assess
+from ..matching.matcher import Match, Matcher
+from ..sources.parse import Item, Parsed, run_parser
+from ..records import compact_pickle
+from ..textutil import iso, parse_iso
+from ..matching.vendors import Vendor
 
 
 @compact_pickle
@@ -94,15 +94,17 @@ def decide(matcher: Matcher, assume_breach: bool, fresh: Sequence[Fresh],
 
 # ---------------------------------------------------------------------- the Matcher cache
 
-_CODE = ("match.py", "normalize.py", "vendors.py")
+_CODE = ("matching/matcher.py", "normalize.py", "matching/vendors.py")
 
 
 def matcher_key(vendors: Sequence[Vendor]) -> str:
     """Changes when the register or the matching code changes."""
     h = hashlib.sha256()
-    here = Path(__file__).parent
+    here = Path(__file__).parents[1]
     for name in _CODE:
         h.update((here / name).read_bytes())
+    # The pickle names the classes by module path: a cache written before a module moved must not match.
+    h.update(f"{Matcher.__module__} {Vendor.__module__}".encode())
     h.update(pickle.dumps(list(map(attrgetter(*Vendor.__slots__), vendors)), protocol=4))
     return h.hexdigest()[:24]
 

@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 import ahocorasick
 from rapidfuzz import fuzz
 
-from .normalize import fold, fold_case_kept, name_variants, script, standard_forms
-from .records import compact_pickle
+from ..normalize import fold, fold_case_kept, name_variants, script, standard_forms
+from ..records import compact_pickle
 from .vendors import Vendor
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from .alert import (
+from .slack import (
     SECTION_MAX,
     TEXT_MAX,
     URL_MAX,
@@ -22,8 +22,8 @@ from .alert import (
     shown_url,
     truncate,
 )
-from .match import Match
-from .vendors import Vendor, supply_chain
+from ..matching.matcher import Match
+from ..matching.vendors import Vendor, supply_chain
 
 _CRIT_ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "⚪"}
 CRIT_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}

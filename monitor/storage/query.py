@@ -7,8 +7,8 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import MonitorError
-from .normalize import fold
+from ..errors import MonitorError
+from ..normalize import fold
 
 if TYPE_CHECKING:
     from .store import Store

@@ -16,8 +16,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from . import __version__
-from .errors import BlockedURL, FetchError, FetchTimeout, HTTPStatus, TooLarge, TooManyRedirects
+from .. import __version__
+from ..errors import BlockedURL, FetchError, FetchTimeout, HTTPStatus, TooLarge, TooManyRedirects
 
 USER_AGENT = f"monitor/{__version__} (third-party breach news monitor)"
 _REDIRECTS = {301, 302, 303, 307, 308}

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
-from .detect import BREACH_TERMS, TermScanner
-from .normalize import fold, is_cjk
+from ..matching.detect import BREACH_TERMS, TermScanner
+from ..normalize import fold, is_cjk
 
 WINDOW = timedelta(days=30)
 FOLLOW_UP_WINDOW = timedelta(days=365)

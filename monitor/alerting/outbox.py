@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from .alert import HistoryUnavailable, Message, Permanent, Retry, Sender, Sent, Unknown, redact
-from .store import Store, dumps
-from .textutil import iso
+from .slack import HistoryUnavailable, Message, Permanent, Retry, Sender, Sent, Unknown, redact
+from ..storage.store import Store, dumps
+from ..textutil import iso
 
 log = logging.getLogger(__name__)
 

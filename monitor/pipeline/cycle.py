@@ -20,15 +20,16 @@ from typing import Any, Callable, Sequence
 
 from filelock import FileLock, Timeout
 
-from . import feedback, incidents
-from . import fetch as fetchmod
-from . import outbox as outboxmod
-from .alert import Sender
-from .config import AnySource, Config, HtmlSource, JsonSource
-from .decide import Decision, MatcherRef, ParseOutcome, decide_in_worker, parse_and_decide, prepare_matcher
-from .dedupe import Fresh, new_items
-from .errors import ConfigError, LockTimeout, SourceError
-from .messages import (
+from ..storage import feedback
+from ..alerting import incidents
+from ..sources import fetch as fetchmod
+from ..alerting import outbox as outboxmod
+from ..alerting.slack import Sender
+from ..config import AnySource, Config, HtmlSource, JsonSource
+from .workers import Decision, MatcherRef, ParseOutcome, decide_in_worker, parse_and_decide, prepare_matcher
+from ..sources.dedupe import Fresh, new_items
+from ..errors import ConfigError, LockTimeout, SourceError
+from ..alerting.messages import (
     CRIT_RANK,
     DIGEST_MAX_ITEMS,
     ArticleFacts,
@@ -37,12 +38,12 @@ from .messages import (
     digest_message,
     health_message,
 )
-from .normalize import name_variants
-from .outbox import DeliveryReport, deliver, enqueue
-from .parse import ParserPool, extract_article, run_parser
-from .store import Store, dumps, validators
-from .textutil import clip, iso, parse_iso
-from .vendors import Vendor
+from ..normalize import name_variants
+from ..alerting.outbox import DeliveryReport, deliver, enqueue
+from ..sources.parse import ParserPool, extract_article, run_parser
+from ..storage.store import Store, dumps, validators
+from ..textutil import clip, iso, parse_iso
+from ..matching.vendors import Vendor
 
 log = logging.getLogger(__name__)
 

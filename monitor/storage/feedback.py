@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import MonitorError
-from .match import Match
-from .normalize import fold
+from ..errors import MonitorError
+from ..matching.matcher import Match
+from ..normalize import fold
 from .store import Store, now_iso
 
 VERDICTS = ("false_positive", "true_positive")

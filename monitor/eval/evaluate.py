@@ -1,7 +1,7 @@
 """Precision and recall of vendor matching and breach detection, per language.
 
 Two data sets:
-- the shipped labelled set (tests/eval/items.jsonl + tests/eval/vendors.csv), written by hand
+- the shipped labelled set (monitor/eval/data/items.jsonl + vendors.csv), written by hand
   from public facts about real incidents, with hard negatives;
 - optionally the jp-news sample (../shared/data/jp-news/secnews_sample.jsonl): real Japanese
   summaries, each labelled with the organisation concerned (組織名).
@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from .normalize import fold, standard_forms, strip_legal
-from .vendors import Vendor
+from ..normalize import fold, standard_forms, strip_legal
+from ..matching.vendors import Vendor
 
 if TYPE_CHECKING:
-    from .match import Match
+    from ..matching.matcher import Match
 
 # ---------------------------------------------------------------------- distractor vendors
 
@@ -221,7 +221,7 @@ def _bump(table: dict[str, Counts], lang: str, gold: bool, pred: bool) -> None:
 def _without_same_organisations(vendors: list[Vendor], distractors: list[Vendor]) -> list[Vendor]:
     """Drop distractors that name an organisation already registered (アサヒグループホールディングス when
     アサヒグループ is a vendor, 'Okta, Inc.' beside 'Okta Inc.'): a real register holds each one once."""
-    from .match import Matcher
+    from ..matching.matcher import Matcher
 
     registered = Matcher(vendors)
     bases = {strip_legal(fold(n)) for v in vendors for n in (v.name, *v.aliases)}
@@ -240,7 +240,8 @@ def _without_same_organisations(vendors: list[Vendor], distractors: list[Vendor]
 # ---------------------------------------------------------------------- the shipped set
 
 
-EVAL_DIR = Path(__file__).resolve().parents[1] / "tests" / "eval"
+# Package data (pyproject.toml), so `monitor eval` works from an installed package in any folder.
+EVAL_DIR = Path(__file__).resolve().parent / "data"
 
 
 def load_items(path: str | Path) -> list[dict[str, object]]:
@@ -258,8 +259,8 @@ def load_items(path: str | Path) -> list[dict[str, object]]:
 def evaluate_items(items: list[dict[str, object]], vendors: list[Vendor], distractors: list[Vendor],
                    name: str = "shipped set") -> Report:
     """Each item: id, lang, title, text, link?, vendors (registered names it names), breach (bool)."""
-    from .detect import assess
-    from .match import Matcher
+    from ..matching.detect import assess
+    from ..matching.matcher import Matcher
 
     distractors = _without_same_organisations(vendors, distractors)
     matcher = Matcher(vendors + distractors)
@@ -289,7 +290,7 @@ def evaluate_items(items: list[dict[str, object]], vendors: list[Vendor], distra
 
 
 def evaluate_shipped(companies: str | Path | None, eval_dir: str | Path = EVAL_DIR) -> Report:
-    from .vendors import load_vendors
+    from ..matching.vendors import load_vendors
 
     eval_dir = Path(eval_dir)
     distractors = company_vendors(companies)
@@ -332,7 +333,7 @@ def _half(row: dict[str, str]) -> str:
 
 def _named_verbatim(m: "Match", v: Vendor) -> int:
     """1 when the text shows the vendor's registered name or alias (legal form aside) exactly as registered."""
-    from .normalize import fold_case_kept
+    from ..normalize import fold_case_kept
 
     for n in (v.name, *v.aliases):
         base = fold_case_kept(n)
@@ -359,7 +360,7 @@ def register_from_labels(labels: dict[str, int]) -> tuple[list[Vendor], dict[str
     (アサヒGHD / アサヒHD / アサヒグループホールディングス; 損害保険ジャパン / 損保ジャパン) become one vendor,
     named by its most frequent label with the others as aliases; 'Ginlong (Solis)' gives the alias Solis.
     `labels` maps label -> number of items. Returns the vendors and label -> vendor name."""
-    from .normalize import organisation_key
+    from ..normalize import organisation_key
 
     groups: dict[str, list[str]] = {}
     for label in labels:
@@ -460,8 +461,8 @@ def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int
     Alerts: see ALERT_DEFINITIONS.
     Results are given for the dev half (rules were tuned looking at it) and the held-out half.
     """
-    from .detect import assess
-    from .match import Matcher
+    from ..matching.detect import assess
+    from ..matching.matcher import Matcher
 
     rows = [json.loads(line) for line in Path(path).open(encoding="utf-8") if line.strip()]
     counts: dict[str, int] = {}

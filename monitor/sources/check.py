@@ -6,10 +6,10 @@ import asyncio
 from typing import Any
 
 from . import fetch as fetchmod
-from .config import Config
-from .errors import SourceError
+from ..config import Config
+from ..errors import SourceError
 from .parse import ParserPool, run_parser
-from .pipeline import fetch_limits, parser_spec, source_kind
+from ..pipeline.cycle import fetch_limits, parser_spec, source_kind
 
 
 def check_sources(cfg: Config) -> list[dict[str, Any]]:

@@ -17,11 +17,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from .normalize import fold
-from .records import compact_pickle
+from ..normalize import fold
+from ..records import compact_pickle
 
 if TYPE_CHECKING:
-    from .match import Match
+    from .matcher import Match
 
 # term -> weight; matched on folded text (NFKC, lower case). Japanese terms as substrings, English as words.
 BREACH_TERMS: dict[str, float] = {
@@ -277,7 +277,7 @@ def is_subject(m: "Match", title: str, text: str = "") -> bool:
         return True
     if m.start < 0:
         return True  # fuzzy evidence has no span to judge by; let the alert show it
-    from .normalize import fold_case_kept
+    from ..normalize import fold_case_kept
 
     body = fold_case_kept(text)
     # Spans are relative to the field; the text given here is summary (+ body): find the surface again.

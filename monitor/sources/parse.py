@@ -18,9 +18,9 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote, urljoin
 
-from .errors import ParseError, UnsafeXML
-from .records import compact_pickle
-from .textutil import clip, decode, html_to_text, iso, parse_date
+from ..errors import ParseError, UnsafeXML
+from ..records import compact_pickle
+from ..textutil import clip, decode, html_to_text, iso, parse_date
 
 MAX_TITLE = 500
 MAX_SUMMARY = 5_000
@@ -345,7 +345,7 @@ def _limit_memory(megabytes: int) -> None:
 
 # Workers fork from the server with the parsing and deciding code already imported, instead of each
 # importing it on its first task.
-FORKSERVER_PRELOAD = ["feedparser", "monitor.decide"]
+FORKSERVER_PRELOAD = ["feedparser", "monitor.pipeline.workers"]
 
 
 def start_forkserver() -> None:

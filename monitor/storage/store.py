@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 import sqlite_utils
 
-from .dedupe import known_keys, read_only
+from ..sources.dedupe import known_keys, read_only
 
 SCHEMA_VERSION = 4
 FTS_HASHSIZE = 16 * 1024 * 1024  # bytes of pending index terms FTS5 keeps in memory before writing a segment

@@ -1,0 +1,1 @@
+"""Storage: the SQLite database (items, sources, incidents, outbox), read-only queries, feedback, and file caches."""
