@@ -360,30 +360,51 @@ def _shared_data(*parts: str) -> Path:
               help="Also score this jp-news JSONL (default: ../shared/data/jp-news/secnews_sample.jsonl when present).")
 @click.option("--sample", default=300, show_default=True, type=click.IntRange(1, 100000),
               help="How many jp-news organisations to register as vendors.")
+@click.option("--set", "own_set", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              metavar="FILE", help="Score your own labelled items (JSONL, the shipped set's format) instead.")
+@click.option("--vendors", "vendors_csv", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              default=None, metavar="CSV", help="Register for --set (default: the vendors: of feeds.yaml).")
 @click.option("--errors", is_flag=True, help="Also list every item scored wrong.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array of reports.")
+@click.pass_obj
 @handle_errors
-def eval_cmd(companies: Path | None, jp_news: Path | None, sample: int, errors: bool, as_json: bool) -> None:
+def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set: Path | None,
+             vendors_csv: Path | None, sample: int, errors: bool, as_json: bool) -> None:
     """Precision and recall of vendor matching and breach detection, per language.
 
     Scores the labelled set shipped in monitor/eval/data/ with thousands of real company names
     registered as distractor vendors, then the jp-news sample when it is present.
     Needs no feeds.yaml.
 
+    With --set, scores your own labelled items instead, against --vendors (or the register
+    of feeds.yaml); the jp-news sample is then scored only when --jp-news is given. One JSON
+    object per line: id, lang, title and/or text, link (optional), vendors (the registered
+    names the item is about, [] for none), breach (true/false).
+
     \b
     Examples:
       monitor eval
       monitor eval --errors
+      monitor eval --set ours.jsonl --vendors vendors.csv --errors
       monitor eval --companies ../shared/data/companies --jp-news secnews_sample.jsonl --json
     """
-    from .eval.evaluate import evaluate_jp_news, evaluate_shipped
+    from .eval.evaluate import evaluate_jp_news, evaluate_set, evaluate_shipped
 
+    if vendors_csv is not None and own_set is None:
+        raise click.BadParameter("only used with --set", param_hint="--vendors")
     companies = companies or _shared_data("companies")
     if not companies.is_dir():
         _err(f"note: {companies} not found; scoring without distractor vendors")
-    reports = [evaluate_shipped(companies)]
-    news = jp_news or _shared_data("jp-news", "secnews_sample.jsonl")
-    if news.is_file():
+    if own_set is not None:
+        register = vendors_csv or state.config.vendors
+        try:
+            reports = [evaluate_set(own_set, register, companies)]
+        except ValueError as e:  # a bad line of the labelled set: file, line and field
+            raise click.ClickException(str(e)) from e
+    else:
+        reports = [evaluate_shipped(companies)]
+    news = jp_news or (None if own_set else _shared_data("jp-news", "secnews_sample.jsonl"))
+    if news is not None and news.is_file():
         reports.append(evaluate_jp_news(news, companies, sample=sample))
     elif jp_news is not None:
         raise click.BadParameter(f"{jp_news} not found", param_hint="--jp-news")

@@ -245,15 +245,40 @@ EVAL_DIR = Path(__file__).resolve().parent / "data"
 
 
 def load_items(path: str | Path) -> list[dict[str, object]]:
+    """One labelled item per line; ValueError naming the file, line and field of the first bad one."""
     items = []
     with Path(path).open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if line.strip():
                 try:
-                    items.append(json.loads(line))
+                    item = json.loads(line)
                 except json.JSONDecodeError as e:
                     raise ValueError(f"{Path(path).name}:{n}: not JSON: {e.msg}") from None
+                problem = _item_problem(item)
+                if problem:
+                    raise ValueError(f"{Path(path).name}:{n}: {problem}")
+                items.append(item)
     return items
+
+
+def _item_problem(item: object) -> str | None:
+    if not isinstance(item, dict):
+        return "expected a JSON object"
+    if not isinstance(item.get("id"), (str, int)) or isinstance(item.get("id"), bool):
+        return "id: expected a string or number"
+    if not isinstance(item.get("lang"), str) or not item["lang"]:
+        return "lang: expected a language code such as en or ja"
+    if not isinstance(item.get("breach"), bool):
+        return "breach: expected true or false"
+    if not isinstance(item.get("title", ""), str) or not isinstance(item.get("text", ""), str):
+        return "title and text: expected strings"
+    if not (item.get("title") or item.get("text")):
+        return "title, text: at least one is needed"
+    vendors = item.get("vendors", [])
+    if not isinstance(vendors, list) or not all(isinstance(v, str) for v in vendors):
+        return "vendors: expected a list of registered vendor names"
+    item.setdefault("vendors", [])
+    return None
 
 
 def evaluate_items(items: list[dict[str, object]], vendors: list[Vendor], distractors: list[Vendor],
@@ -286,6 +311,24 @@ def evaluate_items(items: list[dict[str, object]], vendors: list[Vendor], distra
         if verdict.breach != bool(it["breach"]):
             rep.errors.append({"id": it["id"], "kind": "detection", "expected": bool(it["breach"]),
                                "score": verdict.score, "terms": list(verdict.terms)})
+    return rep
+
+
+def evaluate_set(items_path: str | Path, vendors_path: str | Path, companies: str | Path | None) -> Report:
+    """A team's own labelled items (the shipped set's JSONL format) against their vendors.csv."""
+    from ..matching.vendors import load_vendors
+
+    items, vendors = load_items(items_path), load_vendors(vendors_path)
+    registered = {v.name for v in vendors}
+    for it in items:
+        unknown = sorted(set(it["vendors"]) - registered)  # type: ignore[call-overload]  # checked by load_items
+        if unknown:
+            raise ValueError(f"{Path(items_path).name}: item {it['id']}: vendors: {', '.join(unknown)} "
+                             f"not in {vendors_path}")
+    distractors = company_vendors(companies)
+    rep = evaluate_items(items, vendors, distractors, name=Path(items_path).name)
+    if not distractors:
+        rep.notes.append(f"no distractor vendors: {companies} not found")
     return rep
 
 
