@@ -434,7 +434,8 @@ def check(state: State) -> None:
     """
     from .errors import ConfigError
 
-    from .config import config_path, vendors_path_hint
+    from .config import vendors_path_hint
+    from .locate import config_path
     from .matching.vendors import load_vendors
 
     problems: list[str] = []

@@ -22,7 +22,6 @@ from pydantic import (
 )
 
 from .errors import ConfigError
-from .locate import config_path  # noqa: F401  (re-exported: config.config_path is public)
 
 # libyaml's loader when present: the pure-Python one took 0.2 s for 200 sources.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -1,7 +1,8 @@
 """Where the config and the database are, without validating the whole config.
 
 Read-only commands (`monitor search`) need only the database path; importing and
-building the pydantic models would cost more than the query itself.
+building the pydantic models would cost more than the query itself. config.py does not import
+this module (it would be an import cycle): the CLI calls config_path() and then load_config().
 """
 
 from __future__ import annotations
