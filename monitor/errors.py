@@ -14,8 +14,6 @@ MonitorError
 │   │   └── HTTPStatus     a non-2xx, non-304 answer (a 404 with a valid feed is still a failure)
 │   └── ParseError         the body is not what the source type promised
 │       └── UnsafeXML      a DOCTYPE declaring entities (expansion and XXE risk)
-├── AlertError             Slack refused or failed; the alert stays in the outbox
-│   └── PermanentAlertError   retrying cannot help (channel_not_found, invalid_auth, ...)
 └── LockTimeout            another run holds the database lock for too long
 """
 
@@ -72,16 +70,6 @@ class ParseError(SourceError):
 
 class UnsafeXML(ParseError):
     """A DOCTYPE declaring entities (expansion and XXE risk)."""
-
-
-class AlertError(MonitorError):
-    def __init__(self, message: str, retry_after: float | None = None):
-        self.retry_after = retry_after
-        super().__init__(message)
-
-
-class PermanentAlertError(AlertError):
-    pass
 
 
 class LockTimeout(MonitorError):

@@ -84,7 +84,7 @@ def test_hostile_titles_summaries_and_source_names_are_neutralised(project, http
 
 def _facts(**kw: object) -> ArticleFacts:
     base = dict(title="t", link="https://news.example/a", source="s", published="2024-06-05T09:00:00Z",
-                summary="", supply_chain=False, follow_up=False, terms=("breach",))
+                summary="", supply_chain=False, terms=("breach",))
     base.update(kw)
     return ArticleFacts(**base)  # type: ignore[arg-type]
 

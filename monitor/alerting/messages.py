@@ -37,7 +37,6 @@ class ArticleFacts:
     published: str | None
     summary: str
     supply_chain: bool
-    follow_up: bool
     terms: tuple[str, ...]
 
 

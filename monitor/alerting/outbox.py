@@ -31,13 +31,11 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 3600.0
 BREAKER = 3  # transient failures in a row that end a cycle's delivery
-UNDELIVERED = ("pending", "sending", "failed", "held")
 
 
 def utcnow() -> datetime:
     """The outbox clock (tests move it forward to reach the next cycle's backoff)."""
     return datetime.now(timezone.utc)
-
 
 
 def now_iso() -> str:

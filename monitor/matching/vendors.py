@@ -13,8 +13,6 @@ from ..config import CRITICALITIES
 from ..errors import ConfigError
 from ..records import compact_pickle
 
-COLUMNS = ("name", "aliases", "domains", "criticality", "owner", "parent", "notes")
-
 
 @compact_pickle  # the register cached beside the database (load_vendors) holds every Vendor
 @dataclass(frozen=True, slots=True)
