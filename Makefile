@@ -2,8 +2,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LINT_STAMP := $(VENV)/.lint-installed
 
-.PHONY: run test bench check clean
+.PHONY: run test lint format bench check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +21,19 @@ run: $(STAMP)
 ## The test suite (real HTTP on 127.0.0.1, real SQLite, a local Slack stand-in).
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+## Lint and type-check (ruff and mypy, configured in pyproject.toml; installed from the lint extra).
+lint: $(LINT_STAMP)
+	$(BIN)/ruff check monitor tests bench
+	$(BIN)/mypy monitor
+
+## Format with ruff format (configured in pyproject.toml). Not yet run over the whole tree.
+format: $(LINT_STAMP)
+	$(BIN)/ruff format monitor tests bench
+
+$(LINT_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,lint]'
+	touch $(LINT_STAMP)
 
 ## Benchmarks: ratios measured side by side (not part of `make test`); see BENCHMARKS.md.
 ## make bench BENCH_ARGS="--quick"  |  BENCH_ARGS="search"  |  BENCH_ARGS="profile" (py-spy)

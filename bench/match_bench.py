@@ -75,7 +75,7 @@ def main() -> None:
 
         def match_all() -> None:
             for title, summary, link in items:
-                matcher.match({"title": title, "summary": summary}, link)
+                matcher.match({"title": title, "summary": summary}, link)  # noqa: B023 (run within this iteration)
 
         def parse_all() -> None:
             feedparser.parse(feed)

@@ -13,8 +13,10 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+
 
 def _fn(names: str, path: str = "") -> re.Pattern[str]:
     """A py-spy frame of one of these functions ('Store.known (/…/monitor/store.py:160)'), in path if given."""

@@ -24,10 +24,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -369,7 +370,7 @@ def case_search(scale: Scale, results: dict[str, Any]) -> None:
     path, built = searchdb.ensure(OUT / f"search-{n}", n, say)
     config = path.parent / "feeds.yaml"
     size = path.stat().st_size + sum(p.stat().st_size for p in path.parent.glob("monitor.db-wal"))
-    say(f"case 4  monitor search over {n:,} stored articles (half Japanese; DB {'built in %.0f s' % built if built else 'cached'})")
+    say(f"case 4  monitor search over {n:,} stored articles (half Japanese; DB {f'built in {built:.0f} s' if built else 'cached'})")
     say(f"  database size                                {size / 1e6:8.0f} MB = {size / 1e6 / (n / 100_000):.0f} MB "
         f"per 100k articles")
     env = {k: v for k, v in os.environ.items() if k != "MONITOR_CONFIG"}
@@ -460,7 +461,7 @@ def case_scaling(scale: Scale, results: dict[str, Any]) -> None:
     v0, v1 = by_vendors[0], by_vendors[-1]
     growth = v1["run_s"] / v0["run_s"]
     steps = []
-    for p, q in zip(by_vendors, by_vendors[1:]):
+    for p, q in zip(by_vendors, by_vendors[1:], strict=False):
         decades = math.log10(q["vendors"] / p["vendors"])
         steps.append(f"{p['vendors']}->{q['vendors']}: {q['run_s'] - p['run_s']:+.2f} s "
                      f"({(q['run_s'] - p['run_s']) / decades:+.2f} s per decade of vendors)")
@@ -487,7 +488,6 @@ def case_scaling(scale: Scale, results: dict[str, Any]) -> None:
 def case_profile(scale: Scale, results: dict[str, Any]) -> None:
     """Not a measurement: py-spy profiles of case 1's run --once and of case 4's searches."""
     import profiling as prof
-
     import searchdb
 
     say(f"profile case 1: monitor run --once, {scale.feeds} feeds x {scale.per_feed} items, {scale.vendors} vendors")
@@ -506,7 +506,7 @@ def case_profile(scale: Scale, results: dict[str, Any]) -> None:
     merged = OUT / "profile-search.txt"
     merged.write_text("")
     for _, args in searchdb.QUERIES[:4]:
-        for k in range(3):
+        for _ in range(3):
             one = prof.record([*monitor_cmd(), "--config", str(path.parent / "feeds.yaml"), "search", *args],
                               env, OUT / "profile-search-one.txt", rate=1000, timeout=120)
             with merged.open("a", encoding="utf-8") as f:

@@ -12,9 +12,9 @@ import random
 import shutil
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Iterator
 
 import workload
 

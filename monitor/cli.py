@@ -9,10 +9,16 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .matching.vendors import Vendor
+    from .storage.store import Store
 
 EX_TEMPFAIL = 75
 
@@ -21,10 +27,10 @@ class State:
     def __init__(self, config: str | None, verbose: int):
         self.config_arg = config
         self.verbose = verbose
-        self._config = None
+        self._config: Config | None = None
 
     @property
-    def config(self):  # type: ignore[no-untyped-def]
+    def config(self) -> Config:
         if self._config is None:
             from .config import load_config
             from .locate import config_path
@@ -32,13 +38,13 @@ class State:
             self._config = load_config(config_path(self.config_arg))
         return self._config
 
-    def vendors(self, cached: bool = False):  # type: ignore[no-untyped-def]
+    def vendors(self, cached: bool = False) -> list[Vendor]:
         """The validated register; `cached` keeps it beside the database for the next run."""
         from .matching.vendors import load_vendors
 
         return load_vendors(self.config.vendors, self.config.database if cached else None)
 
-    def store(self):  # type: ignore[no-untyped-def]
+    def store(self) -> Store:
         from .storage.store import Store
 
         return Store(self.config.database)
@@ -97,7 +103,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         from .errors import ConfigError, LockTimeout, MonitorError
 
         ctx = click.get_current_context()
-        verbose = ctx.find_object(State).verbose if ctx.find_object(State) else 0
+        state = ctx.find_object(State)
+        verbose = state.verbose if state else 0
         try:
             return fn(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
@@ -399,8 +406,8 @@ def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set
         register = vendors_csv or state.config.vendors
         try:
             reports = [evaluate_set(own_set, register, companies)]
-        except ValueError as e:  # a bad line of the labelled set: file, line and field
-            raise click.ClickException(str(e)) from e
+        except ValueError as bad:  # a bad line of the labelled set: file, line and field
+            raise click.ClickException(str(bad)) from bad
     else:
         reports = [evaluate_shipped(companies)]
     news = jp_news or (None if own_set else _shared_data("jp-news", "secnews_sample.jsonl"))
@@ -432,9 +439,8 @@ def check(state: State) -> None:
     Example:
       monitor --config feeds.yaml check
     """
-    from .errors import ConfigError
-
     from .config import vendors_path_hint
+    from .errors import ConfigError
     from .locate import config_path
     from .matching.vendors import load_vendors
 
@@ -456,6 +462,7 @@ def check(state: State) -> None:
             problems += e.problems
     if problems:
         raise ConfigError(problems)
+    assert cfg is not None  # no problem: feeds.yaml loaded
     _err(f"ok: {len(cfg.sources)} sources in {cfg.path.name}, {len(vendors)} vendors in {cfg.vendors.name}")
 
 
@@ -570,8 +577,8 @@ def alerts_retry(state: State, failed: bool) -> None:
       monitor alerts retry
       monitor alerts retry --failed    # after fixing the channel or token
     """
-    from .alerting.slack import sender_from_env
     from .alerting.outbox import requeue_failed
+    from .alerting.slack import sender_from_env
     from .pipeline.cycle import Monitor
 
     cfg = state.config

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -163,11 +163,7 @@ def _source_tag(v: Any) -> str:
 
 
 Source = Annotated[
-    Union[
-        Annotated[FeedSource, Tag("feed")],
-        Annotated[HtmlSource, Tag("html")],
-        Annotated[JsonSource, Tag("json")],
-    ],
+    Annotated[FeedSource, Tag("feed")] | Annotated[HtmlSource, Tag("html")] | Annotated[JsonSource, Tag("json")],
     Discriminator(_source_tag),
 ]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
-from email.utils import format_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 import pytest
@@ -97,7 +98,7 @@ def rdf(entries: Iterable[Entry], title: str = "RDF feed", encoding: str = "utf-
 
 def atom(entries: Iterable[Entry], title: str = "Atom feed") -> bytes:
     items = []
-    for i, e in enumerate(entries):
+    for e in entries:
         when = (e.published or datetime(2024, 6, 1, tzinfo=timezone.utc)).isoformat()
         items.append(f"<entry><title>{xml_escape(e.title)}</title><link href=\"{xml_escape(e.link)}\"/>"
                      f"<id>{xml_escape(e.guid or e.link)}</id><updated>{when}</updated>"

@@ -41,10 +41,11 @@ import socket
 import threading
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from xml.sax.saxutils import escape
 
 GOOD_TITLE = "Okta confirms breach of support system, customer files stolen"

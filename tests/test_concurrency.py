@@ -84,7 +84,7 @@ def test_concurrent_writers_never_see_database_is_locked(tmp_path: Path) -> None
     procs = [subprocess.Popen([sys.executable, "-c", script, str(db_path), name], text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE) for name in ("x", "y")]
     outs = [p.communicate(timeout=120) for p in procs]
-    for p, (out, err) in zip(procs, outs):
+    for p, (out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0 and out.strip() == "done", err
     assert sqlite3.connect(db_path).execute("SELECT count(*) FROM sources").fetchone()[0] == 14
 
@@ -112,8 +112,9 @@ def test_a_run_that_cannot_get_the_lock_exits_75_and_sends_nothing(project, http
     import subprocess
     import sys
 
-    import monitor.pipeline.cycle
     from conftest import Entry, bot_env, rss2
+
+    import monitor.pipeline.cycle
 
     httpserver.expect_request("/f").respond_with_data(
         rss2([Entry("Okta confirms breach of support system", "https://n.example/1", "Files were stolen.")]),

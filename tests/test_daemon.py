@@ -79,12 +79,12 @@ class Switchable:
 
 def test_daemon_schedules_sources_and_alerts_within_one_interval(project: Project, httpserver, slack, monkeypatch,
                                                                  caplog) -> None:  # type: ignore[no-untyped-def]
-    from monitor.pipeline import cycle as pipeline
     from monitor.alerting.slack import sender_from_env
     from monitor.config import load_config
+    from monitor.matching.vendors import load_vendors
+    from monitor.pipeline import cycle as pipeline
     from monitor.pipeline.daemon import run_daemon
     from monitor.storage.store import Store
-    from monitor.matching.vendors import load_vendors
 
     quiet = rss2([Entry("Weekly roundup", "https://news.example/roundup", "", "r1", T0)])
     breach = rss2([Entry("Weekly roundup", "https://news.example/roundup", "", "r1", T0),
@@ -129,7 +129,7 @@ def test_daemon_schedules_sources_and_alerts_within_one_interval(project: Projec
 
     def gaps(name: str) -> list[float]:
         times = polls[name]
-        return [(b - a).total_seconds() for a, b in zip(times, times[1:])]
+        return [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]
 
     # Each source on its own schedule, never later than its interval, jittered.
     assert len(polls["fast"]) >= 24 and all(810 <= g <= 900.5 for g in gaps("fast")), gaps("fast")
@@ -138,7 +138,7 @@ def test_daemon_schedules_sources_and_alerts_within_one_interval(project: Projec
     # The failing source doubles its wait every failure: 5m, 10m, 20m, 40m, ...
     broken = gaps("broken")
     assert len(broken) >= 5
-    assert all(1.8 * 0.95 <= b / a <= 2 / 0.9 * 1.05 for a, b in zip(broken, broken[1:])), broken
+    assert all(1.8 * 0.95 <= b / a <= 2 / 0.9 * 1.05 for a, b in zip(broken, broken[1:], strict=False)), broken
     # The breach report published between polls was alerted within one interval of its source.
     assert alerted_at and (alerted_at[0] - published) <= timedelta(minutes=15)
     assert [m["text"] for m in slack.messages if "Okta" in m["text"]].__len__() == 1
@@ -303,10 +303,10 @@ def test_an_edit_that_moves_the_database_is_refused(project: Project, tmp_path: 
     """A running daemon cannot change the database under itself: it says so and keeps what it had."""
     from monitor.alerting.slack import sender_from_env
     from monitor.config import load_config
-    from monitor.pipeline.daemon import reload_if_edited, watched_files
-    from monitor.pipeline.cycle import Monitor
-    from monitor.storage.store import Store
     from monitor.matching.vendors import load_vendors
+    from monitor.pipeline.cycle import Monitor
+    from monitor.pipeline.daemon import reload_if_edited, watched_files
+    from monitor.storage.store import Store
 
     project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"}])
     cfg = load_config(project.config_path)

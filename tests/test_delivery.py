@@ -162,7 +162,7 @@ def test_pacing_keeps_posts_to_one_channel_apart(project, feed, slack):  # type:
     _run(project, slack)
     times = [t for ch, t in slack.arrivals if ch == "C0GENERAL"]
     assert len(times) == 3
-    assert all(b - a >= 0.29 for a, b in zip(times, times[1:]))
+    assert all(b - a >= 0.29 for a, b in zip(times, times[1:], strict=False))
 
 
 # ---------------------------------------------------------------------- slack-sdk traps

@@ -209,10 +209,10 @@ def test_last_cycle_stops_the_parser_workers_before_delivering(project, httpserv
 
     from monitor.alerting.slack import sender_from_env
     from monitor.config import load_config
-    from monitor.sources.parse import ParserPool
-    from monitor.pipeline.cycle import Monitor
-    from monitor.storage.store import Store
     from monitor.matching.vendors import load_vendors
+    from monitor.pipeline.cycle import Monitor
+    from monitor.sources.parse import ParserPool
+    from monitor.storage.store import Store
 
     later = Entry("Toyota supplier confirms ransomware attack, data stolen", "https://news.example/toyota",
                   "Toyota said a supplier's server was breached.", "g9", NOW)

@@ -11,9 +11,9 @@ from alert_support import Feed, mrkdwn_texts
 from conftest import Entry, bot_env
 from slack_sdk.models.blocks import Block
 
+from monitor.alerting.messages import ArticleFacts, IncidentRef, article_message, digest_message
 from monitor.alerting.slack import HEADER_MAX, SECTION_MAX, escape, link, truncate
 from monitor.matching.matcher import Match
-from monitor.alerting.messages import ArticleFacts, IncidentRef, article_message, digest_message
 from monitor.matching.vendors import Vendor
 
 NOW = datetime.now(timezone.utc) - timedelta(hours=1)

@@ -7,8 +7,15 @@ import json
 import pytest
 from conftest import shared_data
 
-from monitor.eval.evaluate import (EVAL_DIR, company_vendors, evaluate_jp_news, evaluate_shipped, label_kind, load_items,
-                               register_from_labels)
+from monitor.eval.evaluate import (
+    EVAL_DIR,
+    company_vendors,
+    evaluate_jp_news,
+    evaluate_shipped,
+    label_kind,
+    load_items,
+    register_from_labels,
+)
 from monitor.matching.vendors import load_vendors
 
 TARGET = 0.95

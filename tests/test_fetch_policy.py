@@ -11,14 +11,15 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest
 
-from monitor.sources import fetch
 from monitor.errors import BlockedURL, FetchError, TooManyRedirects
+from monitor.sources import fetch
 from monitor.sources.fetch import Fetcher, Limits, LinkPolicy, Request, check_link_shape, resolve_public
 
 
@@ -55,8 +56,11 @@ def fake_dns(monkeypatch: pytest.MonkeyPatch, table: dict[str, list[str]]) -> li
     return asked
 
 
-def get(url: str, *, allow_private: bool = False, policy: LinkPolicy = LinkPolicy(),
-        limits: Limits = Limits(deadline=5)) -> fetch.Response:
+_POLICY, _LIMITS = LinkPolicy(), Limits(deadline=5)
+
+
+def get(url: str, *, allow_private: bool = False, policy: LinkPolicy = _POLICY,
+        limits: Limits = _LIMITS) -> fetch.Response:
     async def go() -> fetch.Response:
         async with Fetcher(limits, policy=policy) as f:
             return await f.get(Request(url, trusted=False, allow_private=allow_private))

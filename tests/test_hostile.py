@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import Project, shared_data
-from hostile_server import (FOUR04_MARKER, GOOD_TITLE, LOCAL_MARKER, SJIS_TITLE, HostileServer, serve_files)
+from hostile_server import FOUR04_MARKER, GOOD_TITLE, LOCAL_MARKER, SJIS_TITLE, HostileServer, serve_files
 
 LIMITS = {"fetch_timeout": "2s", "connect_timeout": "1s", "max_bytes": 131072, "parse_timeout": "2s",
           "concurrency": 32, "per_host": 32}

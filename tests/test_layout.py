@@ -97,3 +97,15 @@ def test_package_has_no_import_cycle():
 def test_module_imports_alone_in_a_fresh_interpreter(module):
     r = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
+
+
+def test_every_type_ignore_in_the_package_says_why():
+    """`# type: ignore[code]  # reason`: a bare ignore hides what was wrong and why it is fine."""
+    bare = []
+    for path in PACKAGE.rglob("*.py"):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "type: ignore" in line:
+                after = line.split("type: ignore", 1)[1]
+                if "[" not in after.split("#", 1)[0] or "#" not in after or not after.split("#", 1)[1].strip():
+                    bare.append(f"{path.relative_to(PACKAGE.parent)}:{n}")
+    assert not bare, bare

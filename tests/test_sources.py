@@ -14,10 +14,11 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 import yaml
@@ -521,8 +522,8 @@ def test_bundled_ransomware_spec_reads_the_field_names_of_real_tracker_data() ->
     """The shared leak-site data has the v1 field names the bundled spec uses first."""
     from conftest import shared_data
 
-    from monitor.sources.parse import parse_json_api
     from monitor.pipeline.cycle import parser_spec
+    from monitor.sources.parse import parse_json_api
 
     path = shared_data("ransomware", "ransomwatch_posts.json")
     cfg = load_config(BUNDLED)
@@ -546,7 +547,7 @@ JP = "株式会社イセトー 不正アクセスによる個人情報漏えい�
     (f'<meta charset="euc-jp"><p>{JP}</p>'.encode("cp932"), "text/html; charset=shift_jis"),  # header beats meta
     (f'<meta charset="utf-8"><p>{JP}</p>'.encode("euc_jp"), "text/html; charset=utf-8"),  # both lie: detected
     (codecs.BOM_UTF16_LE + f"<p>{JP}</p>".encode("utf-16-le"), "text/html; charset=iso-8859-1"),  # BOM wins
-    (codecs.BOM_UTF8 + f"<p>{JP}</p>".encode("utf-8"), ""),
+    (codecs.BOM_UTF8 + f"<p>{JP}</p>".encode(), ""),
     (f"<p>{JP * 3}</p>".encode("euc_jp"), "text/html"),  # nothing declared: detected
 ])
 def test_japanese_encodings_decode_correctly(body: bytes, content_type: str) -> None:

@@ -23,9 +23,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable, Sequence
 
 from ..matching.detect import BREACH_TERMS, TermScanner
 from ..normalize import fold, is_cjk

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
+from ..matching.matcher import Match
+from ..matching.vendors import Vendor, supply_chain
 from .slack import (
     SECTION_MAX,
     TEXT_MAX,
@@ -22,8 +24,6 @@ from .slack import (
     shown_url,
     truncate,
 )
-from ..matching.matcher import Match
-from ..matching.vendors import Vendor, supply_chain
 
 _CRIT_ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "⚪"}
 CRIT_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}

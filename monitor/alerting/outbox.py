@@ -19,13 +19,14 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any
 
-from .slack import HistoryUnavailable, Message, Permanent, Retry, Sender, Sent, Unknown, redact
 from ..storage.store import Store, dumps
 from ..textutil import iso
+from .slack import HistoryUnavailable, Message, Permanent, Retry, Sender, Sent, Unknown, redact
 
 log = logging.getLogger(__name__)
 

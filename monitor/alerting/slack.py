@@ -248,14 +248,14 @@ class CappedRateLimitHandler:
         from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
         class _Handler(RateLimitErrorRetryHandler):
-            def _can_retry(self, *, state, request, response=None, error=None) -> bool:  # type: ignore[no-untyped-def]
+            def _can_retry(self, *, state, request, response=None, error=None) -> bool:  # type: ignore[no-untyped-def]  # slack-sdk's signature, untyped there
                 if response is None or response.status_code != 429:
                     return False
                 return retry_after(response.headers) <= cap
 
-            def prepare_for_next_attempt(self, *, state, request, response=None, error=None) -> None:  # type: ignore[no-untyped-def]
+            def prepare_for_next_attempt(self, *, state, request, response=None, error=None) -> None:  # type: ignore[no-untyped-def]  # as above
                 if response is None:
-                    raise error  # type: ignore[misc]
+                    raise error
                 state.next_attempt_requested = True
                 time.sleep(min(cap, retry_after(response.headers)) + random.random() * 0.2)
                 state.increment_current_attempt()

@@ -22,12 +22,13 @@ import hashlib
 import json
 import random
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, cast
 
-from ..normalize import fold, standard_forms, strip_legal
 from ..matching.vendors import Vendor
+from ..normalize import fold, standard_forms, strip_legal
 
 if TYPE_CHECKING:
     from ..matching.matcher import Match
@@ -99,7 +100,8 @@ def synthetic_vendors(real: list[Vendor], n: int, seed: int = 7) -> list[Vendor]
     words = sorted({w for v in real for w in re.findall(r"[A-Za-z]{3,}", v.name)
                     if w.lower() not in {"inc", "corp", "ltd", "llc", "the", "and", "company", "corporation"}})
     tails = ["Inc.", "Corp.", "LLC", "Holdings", "Systems", "Group", "Ltd.", "Technologies"]
-    out, seen = [], {strip_legal(fold(v.name)) for v in real}
+    out: list[Vendor] = []
+    seen = {strip_legal(fold(v.name)) for v in real}
     while len(out) < n and words:
         name = f"{rng.choice(words)} {rng.choice(words)} {rng.choice(tails)}"
         key = strip_legal(fold(name))
@@ -293,10 +295,10 @@ def evaluate_items(items: list[dict[str, object]], vendors: list[Vendor], distra
     for it in items:
         lang = str(it["lang"])
         title, text, link = str(it.get("title", "")), str(it.get("text", "")), str(it.get("link", ""))
-        gold = set(it.get("vendors", []))  # type: ignore[arg-type]
+        gold = set(cast("list[str]", it.get("vendors", [])))
         # Organisations outside the register that the text really names (Bank of America, Boeing): a
         # distractor matched on one of them is a correct match, not a false positive.
-        also = {strip_legal(fold(n)) for n in it.get("also_named", [])}  # type: ignore[union-attr]
+        also = {strip_legal(fold(n)) for n in cast("list[str]", it.get("also_named", []))}
         found = {m.vendor for m in matcher.match({"title": title, "summary": text}, link)}
         found = {v for v in found if v in gold or strip_legal(fold(v)) not in also}
         for v in gold | found:
@@ -321,7 +323,7 @@ def evaluate_set(items_path: str | Path, vendors_path: str | Path, companies: st
     items, vendors = load_items(items_path), load_vendors(vendors_path)
     registered = {v.name for v in vendors}
     for it in items:
-        unknown = sorted(set(it["vendors"]) - registered)  # type: ignore[call-overload]  # checked by load_items
+        unknown = sorted(set(cast("list[str]", it["vendors"])) - registered)  # checked by load_items
         if unknown:
             raise ValueError(f"{Path(items_path).name}: item {it['id']}: vendors: {', '.join(unknown)} "
                              f"not in {vendors_path}")
@@ -540,7 +542,7 @@ def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int
                         rep.matching_named_fp[key] = rep.matching_named_fp.get(key, 0) + 1
             v = by_name[gold_of[label]] if gold else None
             folded_text = fold(title + " " + text, join_cjk=True)
-            named = bool(v) and any(f in folded_text for n in (v.name, *v.aliases) for f in standard_forms(n))
+            named = v is not None and any(f in folded_text for n in (v.name, *v.aliases) for f in standard_forms(n))
             label_absent += bool(v) and not named
             for vn in gold | found:
                 _bump(rep.matching, half, vn in gold, vn in found)
@@ -584,7 +586,7 @@ def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int
     c = rep.matching.get("all", Counts())
     n_groups = sum(1 for v in registrable if v.aliases)
     skipped: dict[str, int] = {}
-    for x, k in kinds.items():
+    for k in kinds.values():
         if k != "vendor":
             skipped[k] = skipped.get(k, 0) + 1
     rep.notes.append(MATCHING_DEFINITIONS.format(verbatim=verbatim, fp=c.fp))

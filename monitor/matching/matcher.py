@@ -17,8 +17,9 @@ import functools
 import pickle
 import re
 from array import array
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import ahocorasick

@@ -8,10 +8,10 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..storage import filecache
 from ..config import CRITICALITIES
 from ..errors import ConfigError
 from ..records import compact_pickle
+from ..storage import filecache
 
 
 @compact_pickle  # the register cached beside the database (load_vendors) holds every Vendor

@@ -12,23 +12,17 @@ import itertools
 import logging
 import os
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from filelock import FileLock, Timeout
 
-from ..storage import feedback
 from ..alerting import incidents
-from ..sources import fetch as fetchmod
 from ..alerting import outbox as outboxmod
-from ..alerting.slack import Sender
-from ..config import AnySource, Config, HtmlSource, JsonSource
-from .workers import Decision, MatcherRef, ParseOutcome, decide_in_worker, parse_and_decide, prepare_matcher
-from ..sources.dedupe import Fresh, new_items
-from ..errors import ConfigError, LockTimeout, SourceError
 from ..alerting.messages import (
     CRIT_RANK,
     DIGEST_MAX_ITEMS,
@@ -38,12 +32,19 @@ from ..alerting.messages import (
     digest_message,
     health_message,
 )
-from ..normalize import name_variants
 from ..alerting.outbox import DeliveryReport, deliver, enqueue
+from ..alerting.slack import Sender
+from ..config import AnySource, Config, HtmlSource, JsonSource
+from ..errors import ConfigError, LockTimeout, SourceError
+from ..matching.vendors import Vendor
+from ..normalize import name_variants
+from ..sources import fetch as fetchmod
+from ..sources.dedupe import Fresh, new_items
 from ..sources.parse import ParserPool, extract_article, run_parser
+from ..storage import feedback
 from ..storage.store import Store, dumps, validators
 from ..textutil import clip, iso, parse_iso
-from ..matching.vendors import Vendor
+from .workers import Decision, MatcherRef, ParseOutcome, decide_in_worker, parse_and_decide, prepare_matcher
 
 log = logging.getLogger(__name__)
 
@@ -363,7 +364,7 @@ class Monitor:
                                  max_bytes=self.config.limits.article_max_bytes) for s, link in wanted]
         responses = asyncio.run(fetchmod.fetch_many(reqs, self.limits))
         futures = {}
-        for (s, link), r in zip(wanted, responses):
+        for (s, link), r in zip(wanted, responses, strict=True):
             if isinstance(r, fetchmod.Response) and r.body:
                 futures[(s.name, link)] = self.pool.submit(extract_article, r.body, r.content_type)
             elif isinstance(r, SourceError):

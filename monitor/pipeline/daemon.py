@@ -15,9 +15,10 @@ import logging
 import random
 import signal
 import threading
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..errors import ConfigError
 from ..textutil import parse_iso

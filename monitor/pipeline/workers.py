@@ -13,20 +13,20 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
-from typing import Sequence
 
-from ..storage import filecache
-from ..sources.dedupe import Fresh, known_keys, new_items, read_only
 from ..matching.detect import Verdict, assess
 from ..matching.matcher import Match, Matcher
-from ..sources.parse import Item, Parsed, run_parser
-from ..records import compact_pickle
-from ..textutil import iso, parse_iso
 from ..matching.vendors import Vendor
+from ..records import compact_pickle
+from ..sources.dedupe import Fresh, known_keys, new_items, read_only
+from ..sources.parse import Item, Parsed, run_parser
+from ..storage import filecache
+from ..textutil import iso, parse_iso
 
 
 @compact_pickle

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from . import fetch as fetchmod
 from ..config import Config
 from ..errors import SourceError
-from .parse import ParserPool, run_parser
 from ..pipeline.cycle import fetch_limits, parser_spec, source_kind
+from . import fetch as fetchmod
+from .parse import ParserPool, run_parser
 
 
 def check_sources(cfg: Config) -> list[dict[str, Any]]:
@@ -19,7 +19,7 @@ def check_sources(cfg: Config) -> list[dict[str, Any]]:
     responses = asyncio.run(fetchmod.fetch_many([fetchmod.Request(s.url) for s in sources], limits))
     rows = []
     pool = ParserPool.shared(timeout=lim.parse_timeout, memory_mb=lim.parse_memory_mb)
-    for s, r in zip(sources, responses):
+    for s, r in zip(sources, responses, strict=True):
         row: dict[str, Any] = {"name": s.name, "type": source_kind(s), "url": s.url, "status": None,
                                "items": 0, "newest": None, "error": None}
         if isinstance(r, SourceError):

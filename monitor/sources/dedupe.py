@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..normalize import fold
@@ -81,7 +82,7 @@ def new_items(source: str, items: Sequence[Item], shared_source: bool, known: Kn
     # A link shared by several items (a leak-site group page) identifies none of them.
     candidates: list[Fresh] = []
     seen_keys: set[str] = set()
-    for item, lk in zip(items, links):
+    for item, lk in zip(items, links, strict=True):
         if not lk or counts[lk] > 1 or shared_source:
             lk = ""
         tkey = title_key(source, item.title, lk)

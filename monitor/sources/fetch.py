@@ -10,8 +10,8 @@ import ipaddress
 import socket
 import zlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -149,7 +149,7 @@ class Fetcher:
         async with self._hosts[host], self._all:
             try:
                 return await asyncio.wait_for(self._get(req), self.limits.deadline)
-            except (asyncio.TimeoutError, httpx.TimeoutException):
+            except (TimeoutError, httpx.TimeoutException):
                 raise FetchTimeout(f"no complete answer from {_short(req.url)} within {self.limits.deadline:g}s") from None
             except httpx.HTTPError as e:
                 raise FetchError(f"{type(e).__name__} from {_short(req.url)}: {e}"[:300]) from None
