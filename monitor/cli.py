@@ -115,6 +115,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             if verbose >= 2:
                 raise
             raise click.ClickException(redact(str(e))) from None
+        except BrokenPipeError:
+            raise  # `monitor alerts | head -1`: click ends quietly when the reader has gone
         except KeyboardInterrupt:
             _err("interrupted")
             sys.exit(130)
@@ -274,6 +276,10 @@ def search(state: State, query: str, vendor: str | None, since: str | None, brea
     from .locate import config_path, database_path
     from .query import open_for_reading
 
+    if vendor:
+        from .vendors import resolve_name
+
+        vendor = resolve_name(state.vendors(cached=True), vendor)
     conn = open_for_reading(database_path(config_path(state.config_arg)))
     try:
         rows = do_search(conn, query, vendor=vendor, since=since, breach_only=breach_only, limit=limit)
@@ -283,11 +289,10 @@ def search(state: State, query: str, vendor: str | None, since: str | None, brea
 
     if short_terms_only(query):
         _err(f"note: terms under 3 characters are looked up in the newest {SHORT_TERM_WINDOW:,} articles only")
-    if as_json:
-        _echo_json(rows)
-        return
     if not rows:
         _err("no matching articles")
+    if as_json:
+        _echo_json(rows)
         return
     for r in rows:
         flag = "BREACH" if r["breach"] else "      "
@@ -527,6 +532,8 @@ def alerts(ctx: click.Context, pending: bool, as_json: bool) -> None:
 
     with ctx.obj.store() as store:
         rows = do_alerts(store, pending_only=pending)
+    if not rows:
+        _err("no pending alerts" if pending else "no alerts yet")
     if as_json:
         _echo_json(rows)
         return
@@ -582,6 +589,8 @@ def incidents(state: State, as_json: bool, limit: int) -> None:
 
     with state.store() as store:
         rows = do_incidents(store, limit)
+    if not rows:
+        _err("no incidents yet")
     if as_json:
         _echo_json(rows)
         return
