@@ -124,11 +124,20 @@ class _SourceBase(_Strict):
     assume_breach: bool = False
     fetch_article: bool = False
     allow_private_links: bool = False
+    # Items are claims posted on criminals' leak sites (a tracker's feed): headed as unverified, their
+    # .onion links shown defanged, and `page` (the tracker's own page) linked instead.
+    leak_site: bool = False
+    page: str | None = None
 
     @field_validator("url")
     @classmethod
     def _url(cls, v: str) -> str:
         return check_source_url(v)
+
+    @field_validator("page")
+    @classmethod
+    def _page(cls, v: str | None) -> str | None:
+        return None if v is None else check_source_url(v)
 
 
 class FeedSource(_SourceBase):

@@ -39,6 +39,31 @@ class ArticleFacts:
     supply_chain: bool
     follow_up: bool
     terms: tuple[str, ...]
+    leak_site: bool = False  # the source posts leak-site claims
+    page: str = ""  # the source's own page for a reader (a tracker's site), linked for leak-site claims
+
+    @property
+    def claim(self) -> bool:
+        """A leak-site claim: from a leak-site source, or an item whose only link is an onion address."""
+        return self.leak_site or is_onion(self.link)
+
+
+def is_onion(url: str) -> bool:
+    host = url.strip().split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
+    return host.lower().rstrip(".").endswith(".onion")
+
+
+def defanged(url: str) -> str:
+    """hxxp://abc[.]onion/x: readable for the analyst, never a link Slack or a terminal makes clickable."""
+    scheme, sep, rest = url.strip().partition("://")
+    if not sep:
+        scheme, rest = "", scheme
+    host, slash, path = rest.partition("/")
+    shown = (scheme.lower().replace("http", "hxxp") + "://" if sep else "") + host.replace(".", "[.]") + slash + path
+    return shown_url(shown)
+
+
+CLAIM_KIND = "Leak-site claim (unverified)"
 
 
 def chain_text(vendor: Vendor, by_name: dict[str, Vendor]) -> str:
@@ -77,9 +102,13 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
     kind = "Supply-chain breach report" if facts.supply_chain else "Breach report"
     if joined:
         kind = "Follow-up" if incident.follow_up else "Another report"
+    if facts.claim:
+        kind = CLAIM_KIND
     blocks = [header(f"{icon} {kind}: {names}".strip())]
-    target = safe_url(facts.link)
-    title_link = link(facts.link, facts.title or "(untitled)", 1000)
+    # A leak-site post's own link goes to the criminals' site: link the tracker's page instead.
+    shown_link = (facts.page or "") if facts.claim else facts.link
+    target = safe_url(shown_link)
+    title_link = link(shown_link, facts.title or "(untitled)", 1000)
     blocks.append(section(f"*{title_link}*"))
     if facts.summary:
         blocks.append(section(truncate(escape(facts.summary), 1200)))
@@ -100,7 +129,10 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
             notes.append(f"{escape(v.name)}: {escape(v.notes)}")
     if facts.supply_chain:
         notes.append("Supply-chain report: the entry point was a contractor / 委託先")
-    if target is None and facts.link:
+    if facts.claim:
+        notes.append("Claimed on a leak site; not confirmed by the vendor."
+                     + (f" Post (not opened; do not visit): {defanged(facts.link)}" if facts.link else ""))
+    elif target is None and facts.link:
         notes.append(f"Link not clickable (not an http(s) URL): {shown_url(facts.link)}")
     if incident is not None:
         if joined:
@@ -120,7 +152,7 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
                f"{escape(facts.title)}"
     text = truncate(text, TEXT_MAX - URL_MAX - 10)
     if target is not None and len(target) <= URL_MAX:
-        text += f" {link(facts.link, 'link')}"
+        text += f" {link(shown_link, 'link')}"
     console = _console(kind, facts, vendors, matches, by_name, alert_id, incident)
     return finish(text, blocks, console)
 
@@ -132,11 +164,18 @@ def _printable(text: str) -> str:
     return "".join(ch if ch == "\n" or ch.isprintable() else "?" for ch in text)
 
 
+def _console_link(facts: ArticleFacts) -> str:
+    if facts.claim:
+        post = f" · leak-site post (not opened): {defanged(facts.link)}" if facts.link else ""
+        return f"{facts.page or '(no tracker page)'}{post}"
+    return facts.link or "(no link)"
+
+
 def _console(kind: str, facts: ArticleFacts, vendors: list[Vendor], matches: Sequence[Match],
              by_name: dict[str, Vendor], alert_id: int | None, incident: IncidentRef | None) -> str:
     lines = [f"=== {kind}: {', '.join(v.name for v in vendors)}",
              f"    {facts.title}",
-             f"    {facts.link or '(no link)'}",
+             f"    {_console_link(facts)}",
              f"    source: {facts.source} · published: {facts.published or 'unknown'}"]
     for v in vendors:
         owner = f" · owner {v.owner}" if v.owner else ""
@@ -177,6 +216,12 @@ def health_message(source: str, url: str, failures: int, error: str, recovered: 
 DIGEST_MAX_ITEMS = 40  # keeps one digest within 50 blocks even with 1,500-character URLs
 
 
+def _digest_title(title: str, url: str) -> str:
+    if is_onion(url):  # a leak-site post: never a clickable link
+        return f"{truncate(escape(title), 300)} (leak-site claim, unverified: {defanged(url)})"
+    return link(url, title, 300)
+
+
 def digest_message(items: list[tuple[int, str, str, str, str]], part: int = 1, parts: int = 1) -> Message:
     """items: (alert id, vendor, title, link, source) of held low-criticality alerts, at most DIGEST_MAX_ITEMS."""
     if len(items) > DIGEST_MAX_ITEMS:
@@ -184,7 +229,7 @@ def digest_message(items: list[tuple[int, str, str, str, str]], part: int = 1, p
     of = f" (part {part} of {parts})" if parts > 1 else ""
     title = f"Daily digest: {len(items)} low-criticality vendor report{'s' if len(items) != 1 else ''}{of}"
     blocks = [header(title)]
-    lines = [f"• *{escape(v)}*: {link(u, t, 300)} ({escape(s)}) · alert #{i}" for i, v, t, u, s in items]
+    lines = [f"• *{escape(v)}*: {_digest_title(t, u)} ({escape(s)}) · alert #{i}" for i, v, t, u, s in items]
     chunk: list[str] = []
     for line in lines:
         if chunk and sum(len(x) + 1 for x in chunk) + len(line) > SECTION_MAX - 100:

@@ -448,7 +448,8 @@ class Monitor:
         primary = vendors[0]
         incident = self._incident(db, primary, d, now)
         facts = ArticleFacts(d.item.title, d.item.link, source.name, d.published, d.item.summary,
-                             d.verdict.supply_chain, d.verdict.follow_up, d.verdict.terms)
+                             d.verdict.supply_chain, d.verdict.follow_up, d.verdict.terms,
+                             leak_site=source.leak_site, page=source.page or "")
         # Low-criticality reports wait for the daily digest (slack.digest: daily) instead of posting one by one.
         digest = self.config.slack.digest == "daily" and all(v.criticality == "low" for v in vendors)
         aid = enqueue(self.store, db, kind="digest_item" if digest else "article",
