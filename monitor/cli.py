@@ -30,6 +30,7 @@ class State:
             from .locate import config_path
 
             self._config = load_config(config_path(self.config_arg))
+            _LogTimes.zone = self._config.tz
         return self._config
 
     def vendors(self, cached: bool = False):  # type: ignore[no-untyped-def]
@@ -63,9 +64,23 @@ class _RedactSecrets(logging.Filter):
         return True
 
 
+class _LogTimes(logging.Formatter):
+    """Log times in the configured timezone (set once feeds.yaml is read), with their UTC offset."""
+
+    zone: Any = None  # a tzinfo; None until the configuration is loaded: the system's
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        from datetime import datetime
+
+        when = datetime.fromtimestamp(record.created, self.zone)
+        return (when if self.zone is not None else when.astimezone()).isoformat(timespec="milliseconds")
+
+
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(_LogTimes("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     for noisy in ("httpx", "httpcore", "slack_sdk", "monitor.slack", "urllib3", "filelock"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING) if verbose < 3 else logging.DEBUG)
     # On the loggers that see secrets (records are redacted before any handler), and on every handler.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 from urllib.parse import urlsplit
@@ -186,12 +187,29 @@ class Config(_Strict):
     vendors: Path = Path("vendors.csv")
     database: Path = Path("monitor.db")
     interval: Duration = 900.0
+    # IANA name (Asia/Tokyo) for slack.digest_hour, dates the CLI prints, and log times; None: the system's.
+    timezone: str | None = None
     slack: SlackConfig = SlackConfig()
     health: HealthConfig = HealthConfig()
     limits: LimitsConfig = LimitsConfig()
     sources: list[Source] = Field(min_length=1)
     # Set by load_config, not by the file.
     path: Path = Path("feeds.yaml")
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, v: str | None) -> str | None:
+        if v is not None:
+            from .textutil import zone
+
+            zone(v)  # ValueError names the zone
+        return v
+
+    @property
+    def tz(self) -> tzinfo:
+        from .textutil import zone
+
+        return zone(self.timezone)
 
     @model_validator(mode="after")
     def _unique_names(self) -> "Config":

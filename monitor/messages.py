@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timezone, tzinfo
 from typing import Sequence
 
 from .alert import (
@@ -23,6 +24,7 @@ from .alert import (
     truncate,
 )
 from .match import Match
+from .textutil import local_time, parse_iso
 from .vendors import Vendor, supply_chain
 
 _CRIT_ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "⚪"}
@@ -74,6 +76,18 @@ def chain_text(vendor: Vendor, by_name: dict[str, Vendor]) -> str:
     return f"{vendor.name} — " + " — ".join(f"supplier of {c}" for c in chain)
 
 
+def slack_date(stamp: str | None) -> str:
+    """A stored UTC timestamp as Slack's date token, which each reader's client shows in their own
+    time zone ('Yesterday 18:00'); the fallback, for clients that cannot, is the UTC time."""
+    dt = parse_iso(stamp)
+    if dt is None:
+        return escape(stamp or "unknown")
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    fallback = dt.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(dt.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
 def _evidence(m: Match) -> str:
     how = {"name": "name", "alias": "alias", "domain": "domain", "fuzzy": "near match"}.get(m.how, m.how)
     score = "" if m.score >= 100 else f", score {m.score:g}"
@@ -91,7 +105,8 @@ class IncidentRef:
 
 
 def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict[str, Vendor],
-                    alert_id: int | None = None, incident: IncidentRef | None = None) -> Message:
+                    alert_id: int | None = None, incident: IncidentRef | None = None,
+                    tz: tzinfo = timezone.utc) -> Message:
     """An alert for one breach report. Every string from the feed is escaped before it is truncated."""
     vendors = [by_name[m.vendor] for m in matches if m.vendor in by_name]
     vendors.sort(key=lambda v: CRIT_RANK.get(v.criticality, 9))
@@ -112,7 +127,7 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
     blocks.append(section(f"*{title_link}*"))
     if facts.summary:
         blocks.append(section(truncate(escape(facts.summary), 1200)))
-    pairs = [("Source", escape(facts.source)), ("Published", escape(facts.published or "unknown"))]
+    pairs = [("Source", escape(facts.source)), ("Published", slack_date(facts.published))]
     for v in vendors[:4]:
         crit = f"{_CRIT_ICON.get(v.criticality, '')} {v.criticality}"
         owner = owner_mention(v.owner) if v.owner else "—"
@@ -153,7 +168,7 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
     text = truncate(text, TEXT_MAX - URL_MAX - 10)
     if target is not None and len(target) <= URL_MAX:
         text += f" {link(shown_link, 'link')}"
-    console = _console(kind, facts, vendors, matches, by_name, alert_id, incident)
+    console = _console(kind, facts, vendors, matches, by_name, alert_id, incident, tz)
     return finish(text, blocks, console)
 
 
@@ -172,11 +187,13 @@ def _console_link(facts: ArticleFacts) -> str:
 
 
 def _console(kind: str, facts: ArticleFacts, vendors: list[Vendor], matches: Sequence[Match],
-             by_name: dict[str, Vendor], alert_id: int | None, incident: IncidentRef | None) -> str:
+             by_name: dict[str, Vendor], alert_id: int | None, incident: IncidentRef | None,
+             tz: tzinfo) -> str:
+    published = local_time(facts.published, tz) or facts.published or "unknown"
     lines = [f"=== {kind}: {', '.join(v.name for v in vendors)}",
              f"    {facts.title}",
              f"    {_console_link(facts)}",
-             f"    source: {facts.source} · published: {facts.published or 'unknown'}"]
+             f"    source: {facts.source} · published: {published}"]
     for v in vendors:
         owner = f" · owner {v.owner}" if v.owner else ""
         lines.append(f"    vendor: {v.name} ({v.criticality}{owner})")
