@@ -36,6 +36,7 @@ class State:
             from .locate import config_path
 
             self._config = load_config(config_path(self.config_arg))
+            _LogTimes.zone = self._config.tz
         return self._config
 
     def vendors(self, cached: bool = False) -> list[Vendor]:
@@ -69,9 +70,23 @@ class _RedactSecrets(logging.Filter):
         return True
 
 
+class _LogTimes(logging.Formatter):
+    """Log times in the configured timezone (set once feeds.yaml is read), with their UTC offset."""
+
+    zone: Any = None  # a tzinfo; None until the configuration is loaded: the system's
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        from datetime import datetime
+
+        when = datetime.fromtimestamp(record.created, self.zone)
+        return (when if self.zone is not None else when.astimezone()).isoformat(timespec="milliseconds")
+
+
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(_LogTimes("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     for noisy in ("httpx", "httpcore", "slack_sdk", "monitor.slack", "urllib3", "filelock"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING) if verbose < 3 else logging.DEBUG)
     # On the loggers that see secrets (records are redacted before any handler), and on every handler.
@@ -122,6 +137,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             if verbose >= 2:
                 raise
             raise click.ClickException(redact(str(e))) from None
+        except BrokenPipeError:
+            raise  # `monitor alerts | head -1`: click ends quietly when the reader has gone
         except KeyboardInterrupt:
             _err("interrupted")
             sys.exit(130)
@@ -281,6 +298,10 @@ def search(state: State, query: str, vendor: str | None, since: str | None, brea
     from .locate import config_path, database_path
     from .storage.query import open_for_reading
 
+    if vendor:
+        from .matching.vendors import resolve_name
+
+        vendor = resolve_name(state.vendors(cached=True), vendor)
     conn = open_for_reading(database_path(config_path(state.config_arg)))
     try:
         rows = do_search(conn, query, vendor=vendor, since=since, breach_only=breach_only, limit=limit)
@@ -290,11 +311,10 @@ def search(state: State, query: str, vendor: str | None, since: str | None, brea
 
     if short_terms_only(query):
         _err(f"note: terms under 3 characters are looked up in the newest {SHORT_TERM_WINDOW:,} articles only")
-    if as_json:
-        _echo_json(rows)
-        return
     if not rows:
         _err("no matching articles")
+    if as_json:
+        _echo_json(rows)
         return
     for r in rows:
         flag = "BREACH" if r["breach"] else "      "
@@ -556,6 +576,8 @@ def alerts(ctx: click.Context, pending: bool, as_json: bool) -> None:
 
     with ctx.obj.store() as store:
         rows = do_alerts(store, pending_only=pending)
+    if not rows:
+        _err("no pending alerts" if pending else "no alerts yet")
     if as_json:
         _echo_json(rows)
         return
@@ -611,6 +633,8 @@ def incidents(state: State, as_json: bool, limit: int) -> None:
 
     with state.store() as store:
         rows = do_incidents(store, limit)
+    if not rows:
+        _err("no incidents yet")
     if as_json:
         _echo_json(rows)
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -123,11 +124,20 @@ class _SourceBase(_Strict):
     assume_breach: bool = False
     fetch_article: bool = False
     allow_private_links: bool = False
+    # Items are claims posted on criminals' leak sites (a tracker's feed): headed as unverified, their
+    # .onion links shown defanged, and `page` (the tracker's own page) linked instead.
+    leak_site: bool = False
+    page: str | None = None
 
     @field_validator("url")
     @classmethod
     def _url(cls, v: str) -> str:
         return check_source_url(v)
+
+    @field_validator("page")
+    @classmethod
+    def _page(cls, v: str | None) -> str | None:
+        return None if v is None else check_source_url(v)
 
 
 class FeedSource(_SourceBase):
@@ -172,12 +182,29 @@ class Config(_Strict):
     vendors: Path = Path("vendors.csv")
     database: Path = Path("monitor.db")
     interval: Duration = 900.0
+    # IANA name (Asia/Tokyo) for slack.digest_hour, dates the CLI prints, and log times; None: the system's.
+    timezone: str | None = None
     slack: SlackConfig = SlackConfig()
     health: HealthConfig = HealthConfig()
     limits: LimitsConfig = LimitsConfig()
     sources: list[Source] = Field(min_length=1)
     # Set by load_config, not by the file.
     path: Path = Path("feeds.yaml")
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, v: str | None) -> str | None:
+        if v is not None:
+            from .textutil import zone
+
+            zone(v)  # ValueError names the zone
+        return v
+
+    @property
+    def tz(self) -> tzinfo:
+        from .textutil import zone
+
+        return zone(self.timezone)
 
     @model_validator(mode="after")
     def _unique_names(self) -> "Config":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import html
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
@@ -155,6 +155,29 @@ def pad(text: str, width: int) -> str:
         out.append(ch)
         used += w
     return "".join(out) + " " * (width - used)
+
+
+def zone(name: str | None) -> tzinfo:
+    """The configured time zone (an IANA name such as Asia/Tokyo), or the system's when None."""
+    if name is None:
+        local = datetime.now().astimezone().tzinfo
+        return local if local is not None else timezone.utc
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Tokyo or UTC)") from None
+
+
+def local_time(s: str | None, tz: tzinfo, seconds: bool = False) -> str:
+    """A stored UTC timestamp as the reader's wall clock: '2024-06-05 18:00 JST'. '' when unreadable."""
+    dt = parse_iso(s)
+    if dt is None:
+        return ""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S %Z" if seconds else "%Y-%m-%d %H:%M %Z")
 
 
 def parse_iso(s: str | None) -> datetime | None:

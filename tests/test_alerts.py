@@ -83,7 +83,7 @@ def test_alerts_command_shows_the_outbox(project, feed, slack):  # type: ignore[
     assert [(r["state"], r["kind"], r["vendor"]) for r in rows] == [("sent", "article", "Okta Inc."),
                                                                     ("pending", "article", "ISETOH Corporation")]
     assert rows[1]["last_error"] == "Slack answered HTTP 503 (fatal_error)" and rows[1]["unconfirmed"] is True
-    assert rows[0]["title"] == OKTA.title and rows[0]["link"] == OKTA.link and rows[0]["slack_ts"]
+    assert rows[0]["title"] == OKTA.title and rows[0]["url"] == OKTA.link and rows[0]["slack_ts"]
     assert [r["id"] for r in outbox(project, pending=True)] == [rows[1]["id"]]
     table = project.run("alerts").stdout
     assert "sent" in table and "pending?" in table and "Okta confirms breach" in table

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timezone, tzinfo
 
 from ..matching.matcher import Match
 from ..matching.vendors import Vendor, supply_chain
@@ -24,6 +25,7 @@ from .slack import (
     shown_url,
     truncate,
 )
+from ..textutil import local_time, parse_iso
 
 _CRIT_ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "⚪"}
 CRIT_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
@@ -38,6 +40,31 @@ class ArticleFacts:
     summary: str
     supply_chain: bool
     terms: tuple[str, ...]
+    leak_site: bool = False  # the source posts leak-site claims
+    page: str = ""  # the source's own page for a reader (a tracker's site), linked for leak-site claims
+
+    @property
+    def claim(self) -> bool:
+        """A leak-site claim: from a leak-site source, or an item whose only link is an onion address."""
+        return self.leak_site or is_onion(self.link)
+
+
+def is_onion(url: str) -> bool:
+    host = url.strip().split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
+    return host.lower().rstrip(".").endswith(".onion")
+
+
+def defanged(url: str) -> str:
+    """hxxp://abc[.]onion/x: readable for the analyst, never a link Slack or a terminal makes clickable."""
+    scheme, sep, rest = url.strip().partition("://")
+    if not sep:
+        scheme, rest = "", scheme
+    host, slash, path = rest.partition("/")
+    shown = (scheme.lower().replace("http", "hxxp") + "://" if sep else "") + host.replace(".", "[.]") + slash + path
+    return shown_url(shown)
+
+
+CLAIM_KIND = "Leak-site claim (unverified)"
 
 
 def chain_text(vendor: Vendor, by_name: dict[str, Vendor]) -> str:
@@ -46,6 +73,18 @@ def chain_text(vendor: Vendor, by_name: dict[str, Vendor]) -> str:
     if not chain:
         return ""
     return f"{vendor.name} — " + " — ".join(f"supplier of {c}" for c in chain)
+
+
+def slack_date(stamp: str | None) -> str:
+    """A stored UTC timestamp as Slack's date token, which each reader's client shows in their own
+    time zone ('Yesterday 18:00'); the fallback, for clients that cannot, is the UTC time."""
+    dt = parse_iso(stamp)
+    if dt is None:
+        return escape(stamp or "unknown")
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    fallback = dt.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(dt.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
 def _evidence(m: Match) -> str:
@@ -65,7 +104,8 @@ class IncidentRef:
 
 
 def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict[str, Vendor],
-                    alert_id: int | None = None, incident: IncidentRef | None = None) -> Message:
+                    alert_id: int | None = None, incident: IncidentRef | None = None,
+                    tz: tzinfo = timezone.utc) -> Message:
     """An alert for one breach report. Every string from the feed is escaped before it is truncated."""
     vendors = [by_name[m.vendor] for m in matches if m.vendor in by_name]
     vendors.sort(key=lambda v: CRIT_RANK.get(v.criticality, 9))
@@ -76,13 +116,17 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
     kind = "Supply-chain breach report" if facts.supply_chain else "Breach report"
     if joined:
         kind = "Follow-up" if incident.follow_up else "Another report"
+    if facts.claim:
+        kind = CLAIM_KIND
     blocks = [header(f"{icon} {kind}: {names}".strip())]
-    target = safe_url(facts.link)
-    title_link = link(facts.link, facts.title or "(untitled)", 1000)
+    # A leak-site post's own link goes to the criminals' site: link the tracker's page instead.
+    shown_link = (facts.page or "") if facts.claim else facts.link
+    target = safe_url(shown_link)
+    title_link = link(shown_link, facts.title or "(untitled)", 1000)
     blocks.append(section(f"*{title_link}*"))
     if facts.summary:
         blocks.append(section(truncate(escape(facts.summary), 1200)))
-    pairs = [("Source", escape(facts.source)), ("Published", escape(facts.published or "unknown"))]
+    pairs = [("Source", escape(facts.source)), ("Published", slack_date(facts.published))]
     for v in vendors[:4]:
         crit = f"{_CRIT_ICON.get(v.criticality, '')} {v.criticality}"
         owner = owner_mention(v.owner) if v.owner else "—"
@@ -99,7 +143,10 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
             notes.append(f"{escape(v.name)}: {escape(v.notes)}")
     if facts.supply_chain:
         notes.append("Supply-chain report: the entry point was a contractor / 委託先")
-    if target is None and facts.link:
+    if facts.claim:
+        notes.append("Claimed on a leak site; not confirmed by the vendor."
+                     + (f" Post (not opened; do not visit): {defanged(facts.link)}" if facts.link else ""))
+    elif target is None and facts.link:
         notes.append(f"Link not clickable (not an http(s) URL): {shown_url(facts.link)}")
     if incident is not None:
         if joined:
@@ -119,8 +166,8 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
                f"{escape(facts.title)}"
     text = truncate(text, TEXT_MAX - URL_MAX - 10)
     if target is not None and len(target) <= URL_MAX:
-        text += f" {link(facts.link, 'link')}"
-    console = _console(kind, facts, vendors, matches, by_name, alert_id, incident)
+        text += f" {link(shown_link, 'link')}"
+    console = _console(kind, facts, vendors, matches, by_name, alert_id, incident, tz)
     return finish(text, blocks, console)
 
 
@@ -131,12 +178,21 @@ def _printable(text: str) -> str:
     return "".join(ch if ch == "\n" or ch.isprintable() else "?" for ch in text)
 
 
+def _console_link(facts: ArticleFacts) -> str:
+    if facts.claim:
+        post = f" · leak-site post (not opened): {defanged(facts.link)}" if facts.link else ""
+        return f"{facts.page or '(no tracker page)'}{post}"
+    return facts.link or "(no link)"
+
+
 def _console(kind: str, facts: ArticleFacts, vendors: list[Vendor], matches: Sequence[Match],
-             by_name: dict[str, Vendor], alert_id: int | None, incident: IncidentRef | None) -> str:
+             by_name: dict[str, Vendor], alert_id: int | None, incident: IncidentRef | None,
+             tz: tzinfo) -> str:
+    published = local_time(facts.published, tz) or facts.published or "unknown"
     lines = [f"=== {kind}: {', '.join(v.name for v in vendors)}",
              f"    {facts.title}",
-             f"    {facts.link or '(no link)'}",
-             f"    source: {facts.source} · published: {facts.published or 'unknown'}"]
+             f"    {_console_link(facts)}",
+             f"    source: {facts.source} · published: {published}"]
     for v in vendors:
         owner = f" · owner {v.owner}" if v.owner else ""
         lines.append(f"    vendor: {v.name} ({v.criticality}{owner})")
@@ -176,6 +232,12 @@ def health_message(source: str, url: str, failures: int, error: str, recovered: 
 DIGEST_MAX_ITEMS = 40  # keeps one digest within 50 blocks even with 1,500-character URLs
 
 
+def _digest_title(title: str, url: str) -> str:
+    if is_onion(url):  # a leak-site post: never a clickable link
+        return f"{truncate(escape(title), 300)} (leak-site claim, unverified: {defanged(url)})"
+    return link(url, title, 300)
+
+
 def digest_message(items: list[tuple[int, str, str, str, str]], part: int = 1, parts: int = 1) -> Message:
     """items: (alert id, vendor, title, link, source) of held low-criticality alerts, at most DIGEST_MAX_ITEMS."""
     if len(items) > DIGEST_MAX_ITEMS:
@@ -183,7 +245,7 @@ def digest_message(items: list[tuple[int, str, str, str, str]], part: int = 1, p
     of = f" (part {part} of {parts})" if parts > 1 else ""
     title = f"Daily digest: {len(items)} low-criticality vendor report{'s' if len(items) != 1 else ''}{of}"
     blocks = [header(title)]
-    lines = [f"• *{escape(v)}*: {link(u, t, 300)} ({escape(s)}) · alert #{i}" for i, v, t, u, s in items]
+    lines = [f"• *{escape(v)}*: {_digest_title(t, u)} ({escape(s)}) · alert #{i}" for i, v, t, u, s in items]
     chunk: list[str] = []
     for line in lines:
         if chunk and sum(len(x) + 1 for x in chunk) + len(line) > SECTION_MAX - 100:

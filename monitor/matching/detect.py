@@ -104,6 +104,18 @@ NEGATIONS = re.compile(r"\b(?:not|no)\s+(?:a\s+)?(?:security incident|cyberattac
 # A headline saying the attack was stopped ('blocks record DDoS attack', '攻撃を阻止') reports a defence.
 MITIGATED_TITLE = re.compile(r"\b(?:blocks?|blocked|mitigates?|mitigated|thwarts?|thwarted|fends? off|repels?|repelled)\b|"
                              r"(?:を|も)(?:防御|阻止|撃退)|防いだ")
+# A breach term naming what a product or a measure protects against ('情報漏えい対策機能を強化',
+# '誤送信防止', 'ransomware protection', 'prevents data breaches') describes a defence, not an incident:
+# that occurrence of the term does not count, and the phrase counts against the verdict. 再発防止策
+# (preventing a recurrence) is a follow-up of a real incident, so 再発 between the two keeps the term.
+COUNTERMEASURE = re.compile(
+    r"(?:情報漏えい|情報漏洩|情報流出|漏えい|漏洩|流出|不正アクセス|ランサムウ[ェエ]ア|サイバー攻撃|標的型攻撃|マルウェア|"
+    r"ウイルス|不正ログイン|なりすまし|ddos攻撃|改ざん|誤送信|不正利用)(?:の|を)?"
+    r"(?:対策|防止|対応製品|対応ソリューション|保護|を防|防ぐ|から守|を未然に)|"
+    r"\b(?:anti-?ransomware|ransomware|breach|data breach|data loss|data leak|leak|intrusion|ddos|malware|"
+    r"phishing|account takeover|cyberattack)\s+(?:protection|prevention|defen[cs]e|mitigation|"
+    r"protections|resilience|readiness)\b|"
+    r"\bprevents?\s+(?:data\s+)?(?:breach(?:es)?|ransomware|leaks?|cyberattacks?)\b")
 # Statistics (40%, 3割) and research headlines mark trend pieces, not one organisation's incident.
 STATISTICS = re.compile(r"\d+(?:\.\d+)?\s*(?:%|percent|パーセント|割)")
 RESEARCH_TITLE = re.compile(r"レポート|調査[:：]|調査で|調査によると|白書|\b(?:report|survey|study|research)\b", re.I)
@@ -193,6 +205,8 @@ _INCIDENT_REPORT = re.compile(r"\b(?:breach|incident|data breach)\s+reports?\b")
 _REQUIRED: dict[re.Pattern[str], tuple[str, ...]] = {
     ATTACK_IMPACT: ("攻撃", "ランサムウ", "不正アクセス", "cyber", "ransomware", "標的", "を狙", "侵入", "target"),
     EXPLOITATION_CAMPAIGN: ("悪用し", "exploit"),
+    COUNTERMEASURE: ("対策", "防止", "対応", "保護", "防", "守", "未然", "protection",
+                     "prevent", "defen", "mitigation", "resilience", "readiness"),
     NEGATIONS: ("no", "ではない"),
     STATISTICS: ("%", "percent", "パーセント", "割"),
     _INCIDENT_REPORT: ("report",),
@@ -246,6 +260,11 @@ class Verdict:
 def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     """Score an article. `text` is the summary and any fetched body."""
     ft, fx = fold(title, join_cjk=True), fold(text[:20000], join_cjk=True)
+    defence_t, defence_x = _count(COUNTERMEASURE, ft), _count(COUNTERMEASURE, fx)
+    if defence_t:
+        ft = COUNTERMEASURE.sub(" ", ft)
+    if defence_x:
+        fx = COUNTERMEASURE.sub(" ", fx)
     pos_t, terms_t = _score(ft, _BREACH_SCAN, _BREACH_W)
     pos_x, terms_x = _score(fx, _BREACH_SCAN, _BREACH_W)
     neg_t, _ = _score(_without_incident_reports(ft), _NEGATIVE_SCAN, _NEG_W)
@@ -257,6 +276,7 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     score = 2 * min(pos_t, 6) + min(pos_x, 8) + min(events, 3) + impact - 2 * neg_t - 0.5 * min(neg_x, 6)
     raw_title = unicodedata.normalize("NFKC", title)
     score -= 4 * bool(MITIGATED_TITLE.search(ft))
+    score -= 2 * min(defence_t, 2) + 0.5 * min(defence_x, 2)
     score -= 4 * _count(NEGATIONS, both)
     score -= 1.5 * min(_count(STATISTICS, both), 2)
     if RESEARCH_TITLE.search(_without_incident_reports(raw_title.lower())) and not _events(ft):

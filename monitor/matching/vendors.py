@@ -141,3 +141,21 @@ def supply_chain(vendor: Vendor, by_name: dict[str, Vendor]) -> list[str]:
         seen.add(cur.name)
         chain.append(cur.name)
     return chain
+
+
+def resolve_name(vendors: list[Vendor], given: str) -> str:
+    """The registered name for a name or alias as a user typed it (any case or width); a
+    MonitorError with the closest names when nothing is registered under it."""
+    import difflib
+
+    from ..errors import MonitorError
+    from ..normalize import fold
+
+    wanted = fold(given)
+    for v in vendors:
+        if any(fold(n) == wanted for n in (v.name, *v.aliases)):
+            return v.name
+    spelled = {fold(n): v.name for v in vendors for n in (v.name, *v.aliases)}
+    close = difflib.get_close_matches(wanted, list(spelled), n=3, cutoff=0.6)
+    hint = f" (did you mean {', '.join(repr(spelled[c]) for c in dict.fromkeys(close))}?)" if close else ""
+    raise MonitorError(f"--vendor: {given!r} is not a registered vendor name or alias{hint}")

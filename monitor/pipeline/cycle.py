@@ -450,18 +450,21 @@ class Monitor:
         primary = vendors[0]
         incident = self._incident(db, primary, d, now)
         facts = ArticleFacts(d.item.title, d.item.link, source.name, d.published, d.item.summary,
-                             d.verdict.supply_chain, d.verdict.terms)
+                             d.verdict.supply_chain, d.verdict.terms,
+                             leak_site=source.leak_site, page=source.page or "")
         # Low-criticality reports wait for the daily digest (slack.digest: daily) instead of posting one by one.
         digest = self.config.slack.digest == "daily" and all(v.criticality == "low" for v in vendors)
         aid = enqueue(self.store, db, kind="digest_item" if digest else "article",
                       channel=self.channel_for(primary.criticality),
-                      message=lambda alert_id: article_message(facts, matches, self.by_name, alert_id, incident),
+                      message=lambda alert_id: article_message(facts, matches, self.by_name, alert_id, incident,
+                                                              self.config.tz),
                       dedupe_key=f"article:{article_id}", article_id=article_id, incident_id=incident.id,
                       vendor=primary.name, state="held" if digest else "pending", reason=incident.reason)
         return 1 if aid else 0
 
     def _queue_digest(self) -> None:
-        """Once a day (after slack.digest_hour UTC), fold held low-criticality alerts into one message.
+        """Once a day (after slack.digest_hour in the configured timezone), fold held low-criticality
+        alerts into one message.
 
         Items held after the day's digest wait for the next day's. With the digest switched off,
         held alerts are released to go out one by one: nothing waits forever.
@@ -475,7 +478,8 @@ class Monitor:
             with self.store.write() as db:
                 db.execute("UPDATE alerts SET state = 'pending', kind = 'article' WHERE state = 'held'")
             return
-        now = outboxmod.utcnow()
+        # The digest hour and day are the team's (timezone:), not UTC's: 9 means 9 in Tokyo.
+        now = outboxmod.utcnow().astimezone(self.config.tz)
         if now.hour < self.config.slack.digest_hour:
             return
         day = now.strftime("%Y-%m-%d")

@@ -89,6 +89,10 @@ def decide(matcher: Matcher, assume_breach: bool, fresh: Sequence[Fresh],
         # routing and incidents follow the subjects only.
         out.append(Decision(item, lk, tkey, published, body, verdict, matches,
                             verdict.subjects(matches, item.title, text)))
+    # Feeds list the newest first. Stored in that order on a fresh database, a 再発防止策 follow-up
+    # opened the incident's thread and the original report became its reply: oldest first instead
+    # (a stable sort, so items of one date keep the feed's order).
+    out.sort(key=lambda d: d.published)
     return out
 
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import MonitorError
 from ..normalize import fold
+from .searchquery import Clause, QuerySyntaxError
+from .searchquery import parse as parse_query
 
 if TYPE_CHECKING:
     from .store import Store
@@ -28,42 +30,73 @@ def _fts_phrase(term: str) -> str:
 
 
 SHORT_TERM_WINDOW = 200_000  # newest articles searched when every term is under 3 characters
+TRIGRAM = 3  # the FTS5 trigram index cannot look up shorter terms
+
+
+def _indexed(clause: Clause) -> bool:
+    return all(len(a) >= TRIGRAM for a in clause.alternatives)
 
 
 def short_terms_only(query: str) -> bool:
-    terms = query.split()
-    return bool(terms) and all(len(t) < 3 for t in terms)
+    """Does no term reach the index (each under 3 characters), so only the newest articles are scanned?"""
+    try:
+        return not any(_indexed(c) for c in parse_query(query).positive)
+    except QuerySyntaxError:
+        return False
+
+
+def _like_any(alternatives: tuple[str, ...], params: list[Any]) -> str:
+    ors = []
+    for a in alternatives:
+        like = f"%{a.replace('%', '').replace('_', '')}%"
+        ors.append("a.title LIKE ? OR a.summary LIKE ? OR a.body LIKE ?")
+        params += [like, like, like]
+    return "(" + " OR ".join(ors) + ")"
+
+
+def _fts_any(alternatives: tuple[str, ...]) -> str:
+    return "(" + " OR ".join(_fts_phrase(a) for a in alternatives) + ")"
 
 
 def search(conn: sqlite3.Connection, query: str, *, vendor: str | None = None, since: str | None = None,
            breach_only: bool = False, limit: int = 20) -> list[dict[str, Any]]:
-    """Full-text search (FTS5 trigram, so Japanese works); terms under 3 characters fall back to LIKE.
+    """Full-text search (FTS5 trigram, so Japanese works) in the language of monitor/searchquery.py.
 
+    Terms of 3 or more characters use the index; a term (or OR group) with a shorter spelling falls
+    back to LIKE, over the newest SHORT_TERM_WINDOW articles when nothing else narrows the search.
     The newest stored articles that match come first (then the page is sorted by published date).
     Walking the FTS index in rowid order stops after `limit` hits; sorting every hit by date
     first cost 0.3-0.9 s for common terms at a million articles.
     """
+    try:
+        parsed = parse_query(query)
+    except QuerySyntaxError as e:
+        raise MonitorError(f"search: {e}") from None
     conn.row_factory = sqlite3.Row
-    where, params = [], []
-    terms = query.split()
-    long_terms = [t for t in terms if len(t) >= 3]
-    short_terms = [t for t in terms if len(t) < 3]
-    if long_terms:
+    where: list[str] = []
+    params: list[Any] = []
+    indexed = [c for c in parsed.positive if _indexed(c)]
+    if indexed:
         sql = "SELECT a.* FROM articles_fts f JOIN articles a ON a.id = f.rowid"
         where.append("articles_fts MATCH ?")
-        params.append(" ".join(_fts_phrase(t) for t in long_terms))
+        params.append(" AND ".join(_fts_any(c.alternatives) for c in indexed))
         order = "f.rowid DESC"
     else:
         sql = "SELECT a.* FROM articles a"
         order = "a.id DESC"
-        if short_terms:
-            # Trigram FTS cannot look up 1-2 character terms (漏洩): LIKE scans, so bound the scan.
+        if parsed.positive:
+            # LIKE scans, so bound the scan.
             where.append("a.id > (SELECT COALESCE(MAX(id), 0) FROM articles) - ?")
             params.append(SHORT_TERM_WINDOW)
-    for t in short_terms:
-        where.append("(a.title LIKE ? OR a.summary LIKE ? OR a.body LIKE ?)")
-        like = f"%{t.replace('%', '').replace('_', '')}%"
-        params += [like, like, like]
+    for c in parsed.positive:
+        if not _indexed(c):
+            where.append(_like_any(c.alternatives, params))
+    for c in parsed.negative:
+        if _indexed(c):
+            where.append("NOT EXISTS (SELECT 1 FROM articles_fts x WHERE x.rowid = a.id AND x.articles_fts MATCH ?)")
+            params.append(_fts_any(c.alternatives))
+        else:
+            where.append("NOT " + _like_any(c.alternatives, params))
     if vendor:
         where.append("a.id IN (SELECT article_id FROM matches WHERE vendor = ? COLLATE NOCASE)")
         params.append(vendor)
@@ -147,7 +180,7 @@ def alerts(store: Store, pending_only: bool = False, limit: int = 100) -> list[d
     rows = store.db.query(
         f"SELECT a.id, a.kind, a.state, a.channel, a.vendor, a.attempts, a.next_attempt_at, a.last_error, "
         f"a.unconfirmed, a.created_at, a.sent_at, a.slack_ts, a.thread_ts, a.incident_id, "
-        f"a.incident_reason AS linked_because, ar.title, ar.link "
+        f"a.incident_reason AS linked_because, ar.title, ar.link AS url "
         f"FROM alerts a LEFT JOIN articles ar ON ar.id = a.article_id {where} ORDER BY a.id DESC LIMIT ?", [limit])
     out = []
     for r in rows:
