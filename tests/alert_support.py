@@ -45,6 +45,12 @@ class Clock:
     def advance(self, **kwargs: float) -> None:
         self.offset += timedelta(**kwargs)
 
+    def at(self, hour: int, minute: int = 0) -> None:
+        """Read today's hour:minute UTC from now on (time still runs), so a test that depends on the
+        time of day, like the digest's, does not fail when the real clock crosses midnight mid-test."""
+        now = datetime.now(timezone.utc)
+        self.offset = now.replace(hour=hour, minute=minute, second=0, microsecond=0) - now
+
 
 def outbox(project: Any, pending: bool = False) -> list[dict[str, Any]]:
     args = ["alerts", "--json"] + (["--pending"] if pending else [])

@@ -140,20 +140,28 @@ def test_a_run_that_cannot_get_the_lock_exits_75_and_sends_nothing(project, http
 def test_processes_opening_a_new_database_together_all_succeed(tmp_path: Path) -> None:
     """Switching a new file to WAL needs an exclusive lock, and SQLite does not wait for it: runs started
     together on a fresh install failed with "database is locked" before the switch was retried."""
+    # Each process says "ready" once past its imports, then waits for "go" on stdin: all four open the
+    # database together however long the imports take on a loaded machine (a fixed 0.5 s head start
+    # made time.sleep() negative and the test fail there).
     script = (
-        "import sys, time\n"
+        "import sys\n"
         "from monitor.storage.store import Store\n"
-        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"  # a slow import just starts late
+        "print('ready', flush=True)\n"
+        "sys.stdin.readline()\n"
         "Store(sys.argv[1]).close()\n"
         "print('ok')\n"
     )
-    import time
 
     for round_no in range(6):
         db_path = tmp_path / f"fresh-{round_no}.db"
-        start = time.time() + 0.5  # every process past its imports, then all at once
-        procs = [subprocess.Popen([sys.executable, "-c", script, str(db_path), str(start)], text=True,
+        procs = [subprocess.Popen([sys.executable, "-c", script, str(db_path)], text=True, stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+        for p in procs:
+            assert p.stdout is not None and p.stdout.readline().strip() == "ready", p.communicate(timeout=60)[1]
+        for p in procs:
+            assert p.stdin is not None
+            p.stdin.write("go\n")
+            p.stdin.flush()
         for p in procs:
             out, err = p.communicate(timeout=60)
             assert p.returncode == 0 and out.strip() == "ok", err.strip().splitlines()[-1:]

@@ -82,7 +82,7 @@ def test_daemon_schedules_sources_and_alerts_within_one_interval(project: Projec
     from monitor.alerting.slack import sender_from_env
     from monitor.config import load_config
     from monitor.matching.vendors import load_vendors
-    from monitor.pipeline import cycle as pipeline
+    from monitor.pipeline.cycle import cycle as pipeline
     from monitor.pipeline.daemon import run_daemon
     from monitor.storage.store import Store
 
@@ -124,7 +124,7 @@ def test_daemon_schedules_sources_and_alerts_within_one_interval(project: Projec
             return report
 
         monitor.run_once = recording_run_once  # type: ignore[method-assign]
-        with caplog.at_level(logging.WARNING, logger="monitor.daemon"):
+        with caplog.at_level(logging.WARNING, logger="monitor.pipeline.daemon"):
             cycles = run_daemon(monitor, stop=stop, clock=fake.clock, sleep=fake.sleep)
 
     def gaps(name: str) -> list[float]:
@@ -203,24 +203,66 @@ def test_signal_during_a_cycle_finishes_it_and_loses_nothing(project: Project, h
     db.close()
 
 
+class _Stderr:
+    """Reads a daemon's stderr in a thread, so a test can wait for a log line instead of sleeping."""
+
+    def __init__(self, proc: subprocess.Popen[str]):
+        self.lines: list[str] = []
+        self._cond = threading.Condition()
+        self._thread = threading.Thread(target=self._read, args=(proc,), daemon=True)
+        self._thread.start()
+
+    def _read(self, proc: subprocess.Popen[str]) -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            with self._cond:
+                self.lines.append(line)
+                self._cond.notify_all()
+        with self._cond:
+            self.lines.append("")  # EOF
+            self._cond.notify_all()
+
+    def wait_for(self, text: str, timeout: float = 60) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: any(text in ln for ln in self.lines) or "" in self.lines, timeout) \
+                and any(text in ln for ln in self.lines)
+
+    def text(self) -> str:
+        self._thread.join(timeout=30)
+        return "".join(self.lines)
+
+
 def test_daemon_restart_keeps_schedule(project: Project, hostile: HostileServer, slack) -> None:  # type: ignore[no-untyped-def]
     """next_due is stored: a restarted daemon does not re-poll a source polled a moment ago."""
     hostile.slow_seconds = 0
     project.configure([{"name": "slow", "url": hostile.url("/slow"), "interval": "1h"}])
-    for _ in range(2):
-        hostile.slow_started.clear()
-        proc = _daemon(project, bot_env(slack))
-        try:
-            # The first daemon polls; the second finds next_due an hour away and only idles.
-            hostile.slow_started.wait(8)
-            time.sleep(1.5)
-            proc.send_signal(signal.SIGTERM)
-            proc.communicate(timeout=30)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-        assert proc.returncode == 0
+    first = _daemon(project, bot_env(slack))
+    try:
+        log = _Stderr(first)
+        assert log.wait_for(" cycle 1: "), log.lines  # polled, stored, alerted
+        first.send_signal(signal.SIGTERM)
+        first.wait(timeout=30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert first.returncode == 0, log.text()
     assert hostile.hits["/slow"] == 1
+    # A source added before the restart is due at once: its cycle is the event that proves the second
+    # daemon has read the schedule, and "slow" (due in an hour) must not be in that cycle.
+    project.configure([{"name": "slow", "url": hostile.url("/slow"), "interval": "1h"},
+                       {"name": "added", "url": hostile.url("/good"), "interval": "1h"}])
+    second = _daemon(project, bot_env(slack))
+    try:
+        log = _Stderr(second)
+        assert log.wait_for(" cycle 1: "), log.lines
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=30)
+    finally:
+        if second.poll() is None:
+            second.kill()
+    assert second.returncode == 0, log.text()
+    assert hostile.hits["/slow"] == 1 and hostile.hits["/good"] == 1
+    assert "1 sources" in next(ln for ln in log.lines if " cycle 1: " in ln), log.lines
     assert len([m for m in slack.messages if "Okta" in m["text"]]) == 1
 
 
@@ -320,7 +362,7 @@ def test_an_edit_that_moves_the_database_is_refused(project: Project, tmp_path: 
             edited = load_config(project.config_path)
             return edited, load_vendors(edited.vendors), sender_from_env()
 
-        with caplog.at_level(logging.ERROR, logger="monitor.daemon"):
+        with caplog.at_level(logging.ERROR, logger="monitor.pipeline.daemon"):
             reload_if_edited(monitor, watch, reload)
         assert monitor.config is cfg and [s.name for s in monitor.config.sources] == ["news"]
     assert "database: changed from" in caplog.text and "restart monitor to use another database" in caplog.text

@@ -38,6 +38,7 @@ def test_bot_token_never_leaks(project: Project, httpserver, slack, failure, cap
     httpserver.expect_request("/feed").respond_with_data(FEED, content_type="application/rss+xml")
     project.configure([{"name": "News", "url": httpserver.url_for("/feed")}])
     api = slack.url if failure != "unreachable" else f"http://127.0.0.1:{_closed_port()}/api/"
+    slack.tokens.add(TOKEN)  # the stand-in refuses tokens it does not know
     if failure not in ("ok", "unreachable"):
         slack.plan = [failure]
     env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_API_URL": api, "SLACK_CHANNEL": "C0GENERAL"}
