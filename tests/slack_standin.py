@@ -14,6 +14,10 @@ Actions:
   "refuse"                  close the socket without reading or recording
   ("raw", 502, b"<html>")   answer that status with a non-JSON body (a proxy in front of Slack)
 
+`rejected_tokens` makes every method answer invalid_auth for those tokens (a revoked token);
+`history_default` is what history answers once `history_plan` is used up (e.g. ("status", 503) for
+an outage that takes the whole API down).
+
 `go_down()` closes the listening socket (connection refused, a full outage) and `come_back()` listens
 again on the same port. `history_plan` scripts conversations.history/replies the same way ("ok",
 ("status", 500), ("error", "missing_scope")). Message ts are wall-clock based, like Slack's, so
@@ -39,6 +43,8 @@ class SlackStandIn:
         self.plan: list[Any] = []
         self.default: Any = "ok"
         self.history_plan: list[Any] = []
+        self.history_default: Any = "ok"  # what history/replies answer once history_plan is used up
+        self.rejected_tokens: set[str] = set()  # tokens answered invalid_auth by every method (revoked)
         self.arrivals: list[tuple[str, float]] = []  # (channel, time.monotonic()) of every post attempt
         self.lock = threading.Lock()
         self._ts = 0.0
@@ -89,7 +95,12 @@ class SlackStandIn:
 
     def next_history_action(self) -> Any:
         with self.lock:
-            return self.history_plan.pop(0) if self.history_plan else "ok"
+            return self.history_plan.pop(0) if self.history_plan else self.history_default
+
+    def token_rejected(self, headers: Any) -> bool:
+        """A bearer token in `rejected_tokens`: Slack answers invalid_auth, whatever the method."""
+        auth = headers.get("Authorization") or ""
+        return auth.startswith("Bearer ") and auth[len("Bearer "):] in self.rejected_tokens
 
     def _record(self, payload: dict[str, Any]) -> str:
         with self.lock:
@@ -127,6 +138,10 @@ class SlackStandIn:
 
             def do_POST(self) -> None:  # noqa: N802
                 path = self.path.split("?")[0]
+                if path.endswith("chat.postMessage") and standin.token_rejected(self.headers):
+                    standin.requests.append((path, self._payload()))
+                    self._send(200, {"ok": False, "error": "invalid_auth"})
+                    return
                 if path.endswith("chat.postMessage") or path.startswith("/webhook"):
                     action = standin.next_action()
                     if action == "refuse":
@@ -178,6 +193,9 @@ class SlackStandIn:
 
             def _read_api(self, path: str, payload: dict[str, Any]) -> None:
                 standin.requests.append((path, payload))
+                if standin.token_rejected(self.headers):
+                    self._send(200, {"ok": False, "error": "invalid_auth"})
+                    return
                 if path.endswith(("conversations.history", "conversations.replies")):
                     action = standin.next_history_action()
                     if isinstance(action, tuple) and action[0] == "status":
