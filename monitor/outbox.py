@@ -259,7 +259,7 @@ def deliver(store: Store, sender: Sender, *, min_interval: float = 1.0, force: b
     if unreadable:
         return _stop(store, report, _mark_down(store, dest, unreadable), unreadable)
     last_post: dict[str, float] = {}
-    transient = 0
+    transient, last_error = 0, ""
     for _round in range(3):  # a reply whose parent was sent earlier in this pass goes out in the next round
         rows = list(store.db.query(
             "SELECT * FROM alerts WHERE state = 'pending' AND unconfirmed = 0 ORDER BY id"))
@@ -302,7 +302,7 @@ def deliver(store: Store, sender: Sender, *, min_interval: float = 1.0, force: b
                              f"Slack rate limit (Retry-After {outcome.after or 0:.0f}s is over "
                              "slack.max_retry_after)")
             if isinstance(outcome, (Retry, Unknown)):
-                transient += 1
+                transient, last_error = transient + 1, outcome.error
                 if probing or transient >= BREAKER:
                     why = (f"Slack still unavailable (probe: {outcome.error})" if probing
                            else f"Slack unavailable ({transient} failures in a row)")
@@ -313,6 +313,8 @@ def deliver(store: Store, sender: Sender, *, min_interval: float = 1.0, force: b
                 dest, probing = _mark_up(store, dest), False
         if not progressed or not waiting:
             break
+    if transient:  # the run ended on failures (fewer than BREAKER alerts were due): the next one probes
+        return _stop(store, report, _mark_down(store, dest, last_error), f"Slack unavailable ({last_error})")
     return report
 
 
