@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .storage.store import Store
 
 EX_TEMPFAIL = 75
+EX_CONFIG = 78  # sysexits.h: Slack refused our credentials (token, webhook): nothing can be delivered
 
 
 class State:
@@ -208,7 +209,8 @@ def run(state: State, once: bool) -> None:
     with state.store() as store:
         monitor = Monitor(cfg, vendors, store, sender)
         if once:
-            _print_cycle(monitor.run_once(last=True))
+            report = monitor.run_once(last=True)
+            _print_cycle(report)
         else:
             from .pipeline.daemon import run_daemon
 
@@ -221,17 +223,25 @@ def run(state: State, once: bool) -> None:
         import gc
 
         atexit.register(gc.freeze)
+        _exit_if_rejected(report.delivery)
+
+
+def _exit_if_rejected(delivery: Any) -> None:
+    """A rejected token must not look like success to cron or a script."""
+    if delivery.auth_error:
+        _err(f"error: {delivery.auth_error}: no alert can be delivered until SLACK_BOT_TOKEN (or "
+             "SLACK_WEBHOOK_URL) is fixed; they stay pending. Check with 'monitor slack test'")
+        sys.exit(EX_CONFIG)
 
 
 def _sender(cfg: Any) -> Any:
-    from .alerting.slack import sender_from_env
+    from .alerting.slack import sender_from_env, sender_mode, slack_settings_problems
     from .errors import ConfigError
 
-    sender = sender_from_env(cfg.slack.timeout, cfg.slack.max_retry_after)
-    if sender.mode == "slack" and not any([cfg.slack.channel, cfg.slack.routes, _env("SLACK_CHANNEL")]):
-        raise ConfigError(f"SLACK_BOT_TOKEN is set but no channel: set slack.channel in {cfg.path.name} "
-                          "or SLACK_CHANNEL")
-    return sender
+    problems = slack_settings_problems(cfg.slack, cfg.path.name, sender_mode(), _env("SLACK_CHANNEL"))
+    if problems:
+        raise ConfigError(problems)
+    return sender_from_env(cfg.slack.timeout, cfg.slack.max_retry_after)
 
 
 def _reload(state: State) -> tuple[Any, Any, Any]:
@@ -480,6 +490,10 @@ def check(state: State) -> None:
             vendors = load_vendors(vendors_path)
         except ConfigError as e:
             problems += e.problems
+    if cfg is not None:
+        from .alerting.slack import sender_mode, slack_settings_problems
+
+        problems += slack_settings_problems(cfg.slack, cfg.path.name, sender_mode(), _env("SLACK_CHANNEL"))
     if problems:
         raise ConfigError(problems)
     assert cfg is not None  # no problem: feeds.yaml loaded
@@ -600,12 +614,11 @@ def alerts_retry(state: State, failed: bool) -> None:
       monitor alerts retry --failed    # after fixing the channel or token
     """
     from .alerting.outbox import requeue_failed
-    from .alerting.slack import sender_from_env
     from .pipeline.cycle import Monitor
 
     cfg = state.config
     with state.store() as store:
-        monitor = Monitor(cfg, state.vendors(), store, sender_from_env(cfg.slack.timeout, cfg.slack.max_retry_after))
+        monitor = Monitor(cfg, state.vendors(), store, _sender(cfg))
         with monitor.lock:
             if failed:
                 # Re-routed under the current feeds.yaml: the fix may have been a channel.
@@ -615,6 +628,77 @@ def alerts_retry(state: State, failed: bool) -> None:
         _err(f"! {e}")
     _err(f"{report.sent} sent, {report.reconciled} found already delivered, {report.retrying} still pending, "
          f"{report.failed} failed")
+    _exit_if_rejected(report)
+
+
+# ---------------------------------------------------------------------- slack
+
+
+@cli.group()
+def slack() -> None:
+    """Check the Slack settings against Slack itself.
+
+    \b
+    Example:
+      monitor slack test --post
+    """
+
+
+@slack.command("test")
+@click.option("--post", is_flag=True, help="Also post a sample message to every configured channel.")
+@click.pass_obj
+@handle_errors
+def slack_test(state: State, post: bool) -> None:
+    """Check the token with auth.test, and with --post send a sample message.
+
+    Exits 0 when Slack accepts everything, 78 when it refuses the token (or, with --post, a
+    channel), 1 when Slack cannot be reached.
+
+    \b
+    Examples:
+      monitor slack test
+      monitor slack test --post     # a sample message to each configured channel
+    """
+    from .alerting.slack import Permanent, Sent, finish, section
+
+    cfg = state.config
+    sender = _sender(cfg)
+    if sender.mode == "console":
+        _err("error: no Slack configured (set SLACK_BOT_TOKEN, or SLACK_WEBHOOK_URL); alerts print to the terminal")
+        sys.exit(EX_CONFIG)
+    code = 0
+    if sender.mode == "slack":
+        auth = sender.check_auth()
+        _err(("ok: " if auth.ok else "error: ") + auth.detail)
+        if not auth.ok:
+            sys.exit(EX_CONFIG if auth.rejected else 1)
+    elif not post:
+        _err("note: a webhook cannot be checked without posting; add --post")
+    if not post:
+        return
+    text = "monitor: test message from `monitor slack test --post` (not an alert)"
+    message = finish(text, [section(text)], text)
+    channels = _channels(cfg) if sender.mode == "slack" else {"(webhook)": "the webhook's channel"}
+    for channel, used_for in channels.items():
+        outcome = sender.post_sample(channel, message)
+        if isinstance(outcome, Sent):
+            _err(f"ok: posted to {channel} ({used_for})")
+            continue
+        _err(f"error: posting to {channel} ({used_for}): {outcome.error}")
+        code = max(code, EX_CONFIG if isinstance(outcome, Permanent) else 1)
+    if code:
+        sys.exit(code)
+
+
+def _channels(cfg: Any) -> dict[str, str]:
+    """Every configured channel and what goes there."""
+    default = (cfg.slack.channel or "").strip() or _env("SLACK_CHANNEL").strip()
+    uses: dict[str, list[str]] = {}
+    for crit in ("critical", "high", "medium", "low"):
+        channel = (cfg.slack.routes.get(crit) or "").strip() or default
+        uses.setdefault(channel, []).append(crit)
+    uses.setdefault(default, []).append("source health")
+    return {ch: ", ".join(what) for ch, what in uses.items() if ch}
 
 
 @cli.command()

@@ -40,6 +40,10 @@ Actions:
   "refuse"                  close the socket without reading or recording
   ("raw", 502, b"<html>")   answer that status with a non-JSON body (a proxy in front of Slack)
 
+`rejected_tokens` makes every method answer invalid_auth for those tokens (a revoked token);
+`history_default` is what history answers once `history_plan` is used up (e.g. ("status", 503) for
+an outage that takes the whole API down).
+
 `go_down()` closes the listening socket (connection refused, a full outage) and `come_back()` listens
 again on the same port. The incoming webhook lives at `webhook_url` and posts to `webhook_channel`;
 another /webhook path -> 404 `no_service`.
@@ -177,6 +181,8 @@ class SlackStandIn:
         self.default: Any = "ok"
         self.history_plan: list[Any] = []
         self.scripts: dict[str, list[Any]] = {}
+        self.history_default: Any = "ok"  # what history/replies answer once history_plan is used up
+        self.rejected_tokens: set[str] = set()  # tokens every method answers invalid_auth (revoked)
         self.arrivals: list[tuple[str, float]] = []  # (channel, time.monotonic()) of every post attempt
         self.channels: dict[str, str] = dict(DEFAULT_CHANNELS if channels is None else channels)
         self.tokens: set[str] = {DEFAULT_TOKEN} if tokens is None else set(tokens)
@@ -253,7 +259,12 @@ class SlackStandIn:
 
     def next_history_action(self) -> Any:
         with self.lock:
-            return self.history_plan.pop(0) if self.history_plan else "ok"
+            return self.history_plan.pop(0) if self.history_plan else self.history_default
+
+    def token_rejected(self, headers: Any) -> bool:
+        """A bearer token in `rejected_tokens`: Slack answers invalid_auth, whatever the method."""
+        auth = headers.get("Authorization") or ""
+        return auth.startswith("Bearer ") and auth[len("Bearer "):] in self.rejected_tokens
 
     def _next_scripted(self, method: str) -> Any:
         if method == "chat.postMessage":
@@ -471,6 +482,8 @@ class SlackStandIn:
     def _authorise(self, method: str, token: str) -> None:
         if not token:
             raise SlackError("not_authed")
+        if token in self.rejected_tokens:
+            raise SlackError("invalid_auth")
         if method == "apps.connections.open":
             if token in self.app_tokens:
                 return

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+
 from alert_support import mrkdwn_texts
 from conftest import bot_env
 

@@ -51,7 +51,8 @@ def test_bot_token_never_leaks(project: Project, httpserver, slack, failure, cap
     assert caplog.records, "logging was not captured"
     if failure != "unreachable":
         assert any(r.name == "monitor.slack" for r in caplog.records), "slack-sdk's request dumps were not logged"
-    assert run.exit_code == 0, run.output
+    # 78: a rejected token is an error the operator must see (issue 20), still without the token.
+    assert run.exit_code == (78 if failure == ("error", "invalid_auth") else 0), run.output
     assert TOKEN not in seen and "SECRETTOKENVALUE" not in seen
 
 

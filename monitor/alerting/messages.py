@@ -8,6 +8,7 @@ from datetime import timezone, tzinfo
 
 from ..matching.matcher import Match
 from ..matching.vendors import Vendor, supply_chain
+from ..textutil import local_time, parse_iso
 from .slack import (
     SECTION_MAX,
     TEXT_MAX,
@@ -25,7 +26,6 @@ from .slack import (
     shown_url,
     truncate,
 )
-from ..textutil import local_time, parse_iso
 
 _CRIT_ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "⚪"}
 CRIT_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}

@@ -1,23 +1,31 @@
 """The alert outbox: every alert is a row before it is a Slack message.
 
-States: pending -> sending -> sent, or back to pending (retry with backoff), or
-failed (permanent: the operator must act, then `monitor alerts retry --failed`).
+States: pending -> sending -> sent, or back to pending (retried), or failed
+(permanent for this alert: the operator must act, then `monitor alerts retry --failed`).
 Low-criticality alerts wait as `held` for the daily digest, then become `digested`.
 
 `sending` is committed *before* the API call. When the outcome is unknown (a
 timeout, a dropped connection, a 5xx, or a crash mid-call) the row is marked
-`unconfirmed`; before it is sent again we look for its id in the message
-metadata of the channel history, because Slack has no idempotency key.
+`unconfirmed`; before it is sent again we look for it in the message metadata of
+the channel history, because Slack has no idempotency key. The metadata carries
+the alert id, this database's random instance id and a hash of the payload, and
+all three must match: alert 7 of another instance (or of this database's
+previous life) in the same channel is not ours.
 
-A cycle stops posting when Slack is plainly unavailable (three transient
-failures in a row, a 429 we will not wait for, a rejected token): the alerts
-not yet tried stay pending, untouched, for the next cycle.
+The backoff after a failure belongs to the destination (the Slack workspace, the
+webhook), not to each alert: an outage is the destination's, and per-alert
+backoffs made alerts wait after Slack had recovered. While the destination is
+down, each delivery makes one probe (the oldest pending alert) once its backoff
+has passed; the first probe that gets through sends every pending alert, oldest
+first, paced per channel. A rejected token is the destination's too: nothing is
+tried after it, and the alerts stay pending for when it is fixed.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,12 +34,25 @@ from typing import Any
 
 from ..storage.store import Store, dumps
 from ..textutil import iso
-from .slack import HistoryUnavailable, Message, Permanent, Retry, Sender, Sent, Unknown, redact
+from .slack import (
+    AlertRef,
+    HistoryUnavailable,
+    Message,
+    Permanent,
+    Retry,
+    Sender,
+    Sent,
+    Unknown,
+    payload_hash,
+    redact,
+)
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF = 3600.0
-BREAKER = 3  # transient failures in a row that end a cycle's delivery
+MAX_BACKOFF = 3600.0  # the longest Retry-After honoured for the destination
+PROBE_BACKOFF_MAX = 300.0  # a down destination is probed at least this often (one request each time)
+BREAKER = 3  # transient failures in a row that mark the destination down
+UNDELIVERED = ("pending", "sending", "failed", "held")
 
 
 def utcnow() -> datetime:
@@ -61,6 +82,9 @@ class DeliveryReport:
     reconciled: int = 0
     errors: list[str] = field(default_factory=list)
     stopped: str | None = None  # why this cycle stopped posting early
+    auth_error: str | None = None  # the destination refused our credentials: nothing can be sent
+    min_interval: float = 0.0  # the pacing applied per channel (0 for the console)
+    probes: int = 0  # posts made to find out whether a down destination is back
 
 
 def enqueue(store: Store, db: Any, *, kind: str, channel: str, message: Message | Callable[[int], Message],
@@ -93,8 +117,75 @@ def decode(payload: str) -> Message:
     return Message(data["text"], tuple(data["blocks"]), data.get("console", data["text"]))
 
 
-def backoff(attempts: int) -> float:
-    return min(MAX_BACKOFF, 30.0 * (2 ** max(0, attempts - 1)))
+def backoff(failures: int) -> float:
+    """The destination's wait before its next probe: 30 s doubling, capped at PROBE_BACKOFF_MAX."""
+    return min(PROBE_BACKOFF_MAX, 30.0 * (2 ** min(max(0, failures - 1), 20)))
+
+
+# ---------------------------------------------------------------------- instance and destinations
+
+
+def ensure_tables(store: Store) -> None:
+    """The outbox's own tables (outside the versioned schema: created where first needed)."""
+    with store.write() as db:
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS destinations (name TEXT PRIMARY KEY, down_since TEXT, "
+                   "failures INTEGER NOT NULL DEFAULT 0, next_probe_at TEXT, last_error TEXT)")
+
+
+def instance_id(store: Store) -> str:
+    """This database's random id, made once: a recreated database is a new instance."""
+    ensure_tables(store)
+    with store.write() as db:
+        db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('instance_id', ?)", [secrets.token_hex(8)])
+        return str(db.execute("SELECT value FROM meta WHERE key = 'instance_id'").fetchone()[0])
+
+
+def alert_ref(row: dict[str, Any], instance: str) -> AlertRef:
+    return AlertRef(int(row["id"]), instance, payload_hash(row["payload"] or ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    name: str
+    down_since: str | None = None
+    failures: int = 0
+    next_probe_at: str | None = None
+    last_error: str | None = None
+
+    @property
+    def down(self) -> bool:
+        return self.down_since is not None
+
+
+def destination(store: Store, name: str) -> Destination:
+    ensure_tables(store)
+    row = store.db.execute("SELECT name, down_since, failures, next_probe_at, last_error FROM destinations "
+                           "WHERE name = ?", [name]).fetchone()
+    return Destination(*row) if row else Destination(name)
+
+
+def _mark_down(store: Store, dest: Destination, error: str, after: float | None = None) -> Destination:
+    failures = dest.failures + 1
+    wait = min(MAX_BACKOFF, max(after or 0.0, backoff(failures)))
+    new = Destination(dest.name, dest.down_since or now_iso(), failures, _later(wait), redact(error)[:300])
+    with store.write() as db:
+        db.execute("INSERT OR REPLACE INTO destinations (name, down_since, failures, next_probe_at, last_error) "
+                   "VALUES (?, ?, ?, ?, ?)", [new.name, new.down_since, new.failures, new.next_probe_at,
+                                              new.last_error])
+    return new
+
+
+def _mark_up(store: Store, dest: Destination) -> Destination:
+    if dest.down or dest.failures:
+        with store.write() as db:
+            db.execute("DELETE FROM destinations WHERE name = ?", [dest.name])
+        log.warning("%s is back after being unavailable since %s", dest.name, dest.down_since)
+    return Destination(dest.name)
+
+
+def _pending_count(store: Store) -> int:
+    return int(store.db.execute("SELECT COUNT(*) FROM alerts WHERE state = 'pending'").fetchone()[0])
 
 
 def _thread_parent(store: Store, row: dict[str, Any]) -> tuple[str, str | None]:
@@ -113,24 +204,23 @@ def _thread_parent(store: Store, row: dict[str, Any]) -> tuple[str, str | None]:
     return "wait", None
 
 
-def reconcile(store: Store, sender: Sender, report: DeliveryReport, force: bool = False) -> None:
+def reconcile(store: Store, sender: Sender, report: DeliveryReport, instance: str) -> str | None:
     """Alerts whose last attempt may have reached Slack: look for them before anything is resent.
 
     Rows still `sending` come from a process that died mid-call; `unconfirmed` rows from a timeout,
-    a dropped connection or a 5xx. Found -> sent. Not found -> pending, sent normally. History
-    unreadable -> left alone (a transient error) or resent with a warning (a missing scope: a
-    possible duplicate is better than a lost alert).
+    a dropped connection or a 5xx. Found (same alert id, instance and payload hash) -> sent. Not
+    found -> pending, sent normally. History unreadable for a transient reason -> that row is left
+    unconfirmed and reconciliation stops (the returned reason: the destination is treated as down);
+    for a permanent one (a missing scope) -> resent with a warning: a possible duplicate is better
+    than a lost alert.
     """
-    due = "" if force else "AND next_attempt_at <= ?"
-    params = [] if force else [now_iso()]
     rows = list(store.db.query(
-        f"SELECT * FROM alerts WHERE state = 'sending' OR (state = 'pending' AND unconfirmed = 1 {due}) "
-        "ORDER BY id", params))
+        "SELECT * FROM alerts WHERE state = 'sending' OR (state = 'pending' AND unconfirmed = 1) ORDER BY id"))
     for row in rows:
         ts = None
         if sender.can_reconcile:
             try:
-                ts = sender.find_sent(row["channel"], row["id"], _ts(row["sending_at"]) - 300,
+                ts = sender.find_sent(row["channel"], alert_ref(row, instance), _ts(row["sending_at"]) - 300,
                                       row["thread_ts"] or None)
             except HistoryUnavailable as e:
                 if not e.permanent:
@@ -138,7 +228,7 @@ def reconcile(store: Store, sender: Sender, report: DeliveryReport, force: bool 
                                          "not resending until it can be checked")
                     with store.write() as db:
                         db.execute("UPDATE alerts SET state = 'pending', unconfirmed = 1 WHERE id = ?", [row["id"]])
-                    continue
+                    return f"cannot read Slack history ({e})"
                 report.errors.append(f"alert {row['id']}: cannot check Slack history ({e}: give the bot "
                                      "channels:history); resending, which may post it twice")
         with store.write() as db:
@@ -149,31 +239,51 @@ def reconcile(store: Store, sender: Sender, report: DeliveryReport, force: bool 
             else:
                 db.execute("UPDATE alerts SET state = 'pending', unconfirmed = 0, next_attempt_at = ? "
                            "WHERE id = ?", [now_iso(), row["id"]])
+    return None
+
+
+def pacing(sender: Sender, min_interval: float) -> float:
+    """Seconds between two posts to one channel: Slack's rate, but none for the console."""
+    return min_interval if getattr(sender, "paced", True) else 0.0
 
 
 def deliver(store: Store, sender: Sender, *, min_interval: float = 1.0, force: bool = False,
-            limit: int | None = None, sleep: Callable[[float], None] = time.sleep) -> DeliveryReport:
-    """Send every due pending alert, oldest first, at most one per `min_interval` per channel.
+            limit: int | None = None, sleep: Callable[[float], None] | None = None) -> DeliveryReport:
+    """Send every pending alert, oldest first, at most one per `min_interval` per channel.
 
-    At most `limit` posts per call: a flood (a feed of 5,000 matching items) drains over several
-    cycles instead of holding one cycle for hours; nothing is dropped. Call with the run lock held.
+    While the destination is down (see the module docstring) this makes one probe, and none before
+    its backoff has passed unless `force` (`monitor alerts retry`). At most `limit` posts per call:
+    a flood (a feed of 5,000 matching items) drains over several cycles instead of holding one cycle
+    for hours; nothing is dropped. Call with the run lock held.
     """
-    report = DeliveryReport()
-    reconcile(store, sender, report, force)
+    sleep = sleep or time.sleep
+    report = DeliveryReport(min_interval=pacing(sender, min_interval))
+    instance = instance_id(store)
+    dest = destination(store, sender.destination)
+    if dest.down and not force and (dest.next_probe_at or "") > now_iso():
+        report.stopped = (f"{dest.name} unavailable since {dest.down_since} ({dest.last_error}); next probe "
+                          f"after {dest.next_probe_at}; {_pending_count(store)} alerts left pending for the next cycle")
+        report.errors.append(report.stopped)
+        return report
+    probing = dest.down
+    unreadable = reconcile(store, sender, report, instance)
+    if unreadable:
+        return _stop(store, report, _mark_down(store, dest, unreadable), unreadable)
     last_post: dict[str, float] = {}
-    transient = 0
+    transient, last_error = 0, ""
     for _round in range(3):  # a reply whose parent was sent earlier in this pass goes out in the next round
-        due = "" if force else "AND next_attempt_at <= ?"
-        params = [] if force else [now_iso()]
         rows = list(store.db.query(
-            f"SELECT * FROM alerts WHERE state = 'pending' AND unconfirmed = 0 {due} ORDER BY id", params))
+            "SELECT * FROM alerts WHERE state = 'pending' AND unconfirmed = 0 ORDER BY id"))
         progressed = waiting = False
         for row in rows:
             if limit is not None and report.sent + report.retrying + report.failed >= limit:
-                left = store.db.execute("SELECT COUNT(*) FROM alerts WHERE state = 'pending'").fetchone()[0]
-                report.stopped = f"per-cycle cap of {limit} posts reached; {left} alerts left pending for the next cycle"
+                report.stopped = (f"per-cycle cap of {limit} posts reached; {_pending_count(store)} alerts left "
+                                  "pending for the next cycle")
                 report.errors.append(report.stopped)
                 return report
+            if sender.needs_channel and not (row["channel"] or "").strip():
+                _no_channel(store, row, report)
+                continue
             placement, thread_ts = _thread_parent(store, row) if sender.can_thread else ("top", None)
             if placement == "wait":
                 waiting = True
@@ -184,61 +294,94 @@ def deliver(store: Store, sender: Sender, *, min_interval: float = 1.0, force: b
                     "WHERE id = ? AND state = 'pending'", [now_iso(), thread_ts, row["id"]]).rowcount
             if not claimed:
                 continue
-            wait = min_interval - (time.monotonic() - last_post.get(row["channel"], -1e9))
+            wait = report.min_interval - (time.monotonic() - last_post.get(row["channel"], -1e9))
             if wait > 0:
                 sleep(wait)
-            outcome = sender.send(row["channel"], decode(row["payload"]), row["id"], thread_ts)
+            outcome = sender.send(row["channel"], decode(row["payload"]), alert_ref(row, instance), thread_ts)
             last_post[row["channel"]] = time.monotonic()
             progressed = True
-            stop = _record(store, row, outcome, report)
-            transient = transient + 1 if isinstance(outcome, (Retry, Unknown)) else 0
-            if stop is None and transient >= BREAKER:
-                stop = f"Slack unavailable ({transient} failures in a row)"
-            if stop:
-                left = store.db.execute("SELECT COUNT(*) FROM alerts WHERE state = 'pending'").fetchone()[0]
-                report.stopped = f"{stop}; {left} alerts left pending for the next cycle"
-                report.errors.append(report.stopped)
-                return report
+            report.probes += int(probing)
+            _record(store, row, outcome, report)
+            if isinstance(outcome, Permanent) and outcome.auth:
+                report.auth_error = outcome.error
+                log.error("%s: %s; nothing can be delivered until it is fixed (%d alerts pending)",
+                          dest.name, outcome.error, _pending_count(store))
+                return _stop(store, report, _mark_down(store, dest, outcome.error),
+                             "the token or webhook was rejected: nothing else can be sent with it")
+            if isinstance(outcome, Retry) and outcome.rate_limited:
+                return _stop(store, report, _mark_down(store, dest, outcome.error, outcome.after),
+                             f"Slack rate limit (Retry-After {outcome.after or 0:.0f}s is over "
+                             "slack.max_retry_after)")
+            if isinstance(outcome, (Retry, Unknown)):
+                transient, last_error = transient + 1, outcome.error
+                if probing or transient >= BREAKER:
+                    why = (f"Slack still unavailable (probe: {outcome.error})" if probing
+                           else f"Slack unavailable ({transient} failures in a row)")
+                    return _stop(store, report, _mark_down(store, dest, outcome.error), why)
+                continue
+            transient = 0
+            if probing or dest.failures:  # an answer (sent, or refused for this alert alone): it is up
+                dest, probing = _mark_up(store, dest), False
         if not progressed or not waiting:
             break
+    if transient:  # the run ended on failures (fewer than BREAKER alerts were due): the next one probes
+        return _stop(store, report, _mark_down(store, dest, last_error), f"Slack unavailable ({last_error})")
     return report
 
 
-def _record(store: Store, row: dict[str, Any], outcome: object, report: DeliveryReport) -> str | None:
-    """Store the outcome. A reason when delivery must stop for this cycle."""
-    attempts = row["attempts"] + 1
+def _stop(store: Store, report: DeliveryReport, dest: Destination, why: str) -> DeliveryReport:
+    report.stopped = (f"{why}; {_pending_count(store)} alerts left pending for the next cycle (next try after "
+                      f"{dest.next_probe_at})")
+    report.errors.append(report.stopped)
+    return report
+
+
+def _no_channel(store: Store, row: dict[str, Any], report: DeliveryReport) -> None:
+    """An alert routed to no channel: never posted, never counted sent (Slack would refuse it anyway)."""
+    error = "no Slack channel for this alert: set slack.channel (or SLACK_CHANNEL) or a slack.routes entry"
+    with store.write() as db:
+        db.execute("UPDATE alerts SET state = 'failed', last_error = ? WHERE id = ?", [error, row["id"]])
+    report.failed += 1
+    report.errors.append(f"alert {row['id']}: {error}, then run 'monitor alerts retry --failed'")
+
+
+def _record(store: Store, row: dict[str, Any], outcome: object, report: DeliveryReport) -> None:
+    """Store the outcome of one post. Transient failures leave the alert due at once: the wait
+    before the next try is the destination's (deliver), not the alert's."""
     with store.write() as db:
         if isinstance(outcome, Sent):
             db.execute("UPDATE alerts SET state = 'sent', slack_ts = ?, sent_at = ?, last_error = NULL, "
                        "unconfirmed = 0 WHERE id = ?", [outcome.ts, now_iso(), row["id"]])
             report.sent += 1
-            return None
+            return
         if isinstance(outcome, Unknown):
-            delay = backoff(attempts)
             db.execute("UPDATE alerts SET state = 'pending', unconfirmed = 1, next_attempt_at = ?, last_error = ? "
-                       "WHERE id = ?", [_later(delay), redact(outcome.error), row["id"]])
+                       "WHERE id = ?", [now_iso(), redact(outcome.error), row["id"]])
             report.retrying += 1
             report.errors.append(f"alert {row['id']}: outcome unknown ({outcome.error}); Slack's history is "
-                                 f"checked before it is sent again, in {delay:.0f}s or later")
-            return None
+                                 "checked before it is sent again")
+            return
         if isinstance(outcome, Retry):
-            delay = min(MAX_BACKOFF, max(outcome.after or 0.0, backoff(attempts)))
             db.execute("UPDATE alerts SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
-                       [_later(delay), redact(outcome.error), row["id"]])
+                       [now_iso(), redact(outcome.error), row["id"]])
             report.retrying += 1
-            report.errors.append(f"alert {row['id']}: {outcome.error}; retry in {delay:.0f}s")
-            if outcome.rate_limited:
-                return f"Slack rate limit (Retry-After {outcome.after or 0:.0f}s is over slack.max_retry_after)"
-            return None
+            report.errors.append(f"alert {row['id']}: {outcome.error}; it stays pending")
+            return
         if isinstance(outcome, Permanent):
+            if outcome.auth:
+                # The credentials were refused, not this alert: it waits with the others for the fix.
+                db.execute("UPDATE alerts SET state = 'pending', last_error = ? WHERE id = ?",
+                           [redact(outcome.error), row["id"]])
+                report.retrying += 1
+                report.errors.append(f"alert {row['id']}: {outcome.error} (fix SLACK_BOT_TOKEN or "
+                                     "SLACK_WEBHOOK_URL; check it with 'monitor slack test')")
+                return
             db.execute("UPDATE alerts SET state = 'failed', last_error = ? WHERE id = ?",
                        [redact(outcome.error), row["id"]])
             report.failed += 1
             report.errors.append(f"alert {row['id']}: {outcome.error} (not retried; fix it, then run "
                                  f"'monitor alerts retry --failed')")
-            if outcome.auth:
-                return "the token or webhook was rejected: nothing else can be sent with it"
-            return None
+            return
     raise TypeError(f"unexpected outcome {outcome!r}")
 
 

@@ -7,6 +7,7 @@ and link previews are off so Slack itself never fetches an attacker's URL.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import random
@@ -213,14 +214,54 @@ class HistoryUnavailable(LookupError):
         super().__init__(message)
 
 
+def payload_hash(payload: str) -> str:
+    """A short digest of an alert's stored payload, carried in its Slack metadata."""
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRef:
+    """Who an alert is, as written into its Slack message metadata and looked for when reconciling.
+
+    alert_id alone is not an identity: a second instance posting to the same channel, or a recreated
+    database, reuses the same ids. `instance` is random per database; `payload_hash` also catches an
+    id reused inside one database (SQLite reuses the highest rowid after a rollback or delete).
+    """
+    alert_id: int
+    instance: str
+    payload_hash: str
+
+    def metadata(self) -> dict[str, Any]:
+        return {"event_type": EVENT_TYPE, "event_payload": {
+            "alert_id": self.alert_id, "instance": self.instance, "payload_hash": self.payload_hash}}
+
+    def matches(self, meta: Any) -> bool:
+        if not isinstance(meta, dict) or meta.get("event_type") != EVENT_TYPE:
+            return False
+        payload = meta.get("event_payload") or {}
+        return (str(payload.get("alert_id")) == str(self.alert_id) and payload.get("instance") == self.instance
+                and payload.get("payload_hash") == self.payload_hash)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthCheck:
+    """The answer to auth.test: `rejected` when Slack refused the token itself."""
+    ok: bool
+    detail: str
+    rejected: bool = False
+
+
 class Sender(Protocol):
     mode: str
     can_thread: bool
     can_reconcile: bool
+    paced: bool  # posts to one channel are spaced by slack.min_interval (Slack's ~1/s); not the console
+    needs_channel: bool  # the message names its channel (Web API); a webhook's channel is fixed
+    destination: str  # whose outage this is: the backoff after a failure belongs to it, not to each alert
 
-    def send(self, channel: str, message: Message, alert_id: int, thread_ts: str | None) -> Outcome: ...
+    def send(self, channel: str, message: Message, ref: AlertRef, thread_ts: str | None) -> Outcome: ...
 
-    def find_sent(self, channel: str, alert_id: int, oldest: float,
+    def find_sent(self, channel: str, ref: AlertRef, oldest: float,
                   thread_ts: str | None = None) -> str | None: ...
 
 
@@ -228,15 +269,18 @@ class ConsoleSender:
     mode = "console"
     can_thread = False
     can_reconcile = False
+    paced = False  # a terminal has no rate limit: 40 alerts must not take 40 s
+    needs_channel = False
+    destination = "console"
 
     def __init__(self, stream: Any = None):
         self.stream = stream or sys.stdout
 
-    def send(self, channel: str, message: Message, alert_id: int, thread_ts: str | None) -> Outcome:
+    def send(self, channel: str, message: Message, ref: AlertRef, thread_ts: str | None) -> Outcome:
         print(message.console, file=self.stream, flush=True)
-        return Sent(ts=f"console-{alert_id}")
+        return Sent(ts=f"console-{ref.alert_id}")
 
-    def find_sent(self, channel: str, alert_id: int, oldest: float, thread_ts: str | None = None) -> str | None:
+    def find_sent(self, channel: str, ref: AlertRef, oldest: float, thread_ts: str | None = None) -> str | None:
         return None
 
 
@@ -285,6 +329,8 @@ class SlackSender:
     mode = "slack"
     can_thread = True
     can_reconcile = True
+    paced = True
+    needs_channel = True
 
     def __init__(self, token: str, base_url: str | None, timeout: float, max_retry_after: float):
         from slack_sdk import WebClient
@@ -297,15 +343,42 @@ class SlackSender:
             kwargs["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
         self.client = WebClient(**kwargs)
         self.max_retry_after = max_retry_after
+        # The workspace's API host, without userinfo or path: stored in the database, so never the token.
+        api = urlsplit(base_url or "https://slack.com/api/")
+        self.destination = f"slack:{api.hostname or ''}{f':{api.port}' if api.port else ''}"
 
-    def send(self, channel: str, message: Message, alert_id: int, thread_ts: str | None) -> Outcome:
+    def send(self, channel: str, message: Message, ref: AlertRef, thread_ts: str | None) -> Outcome:
+        return self._post(channel, message, thread_ts, ref.metadata())
+
+    def post_sample(self, channel: str, message: Message) -> Outcome:
+        """`monitor slack test --post`: no alert metadata, so reconciliation never mistakes it for an alert."""
+        return self._post(channel, message, None, None)
+
+    def check_auth(self) -> AuthCheck:
+        """auth.test: is the token accepted, and for which workspace and bot user."""
+        from slack_sdk.errors import SlackApiError
+
+        try:
+            resp = self.client.auth_test()
+        except SlackApiError as e:
+            data = e.response.data if isinstance(e.response.data, dict) else {}
+            error = redact(str(data.get("error") or f"HTTP {e.response.status_code}"))[:200]
+            return AuthCheck(False, f"Slack refused the token: {error}" if error in AUTH_ERRORS else
+                             f"auth.test failed: {error}", rejected=error in AUTH_ERRORS)
+        except OSError as e:
+            return AuthCheck(False, "Slack could not be reached: " + redact(f"{type(e).__name__}: {e}")[:200])
+        team, user = resp.get("team") or resp.get("team_id") or "?", resp.get("user") or resp.get("user_id") or "?"
+        return AuthCheck(True, f"token accepted: workspace {team}, bot user {user}")
+
+    def _post(self, channel: str, message: Message, thread_ts: str | None, metadata: dict[str, Any] | None) -> Outcome:
         from slack_sdk.errors import SlackApiError
 
         args: dict[str, Any] = {
             "channel": channel, "text": message.text, "blocks": list(message.blocks),
             "unfurl_links": False, "unfurl_media": False, "link_names": False,
-            "metadata": {"event_type": EVENT_TYPE, "event_payload": {"alert_id": alert_id}},
         }
+        if metadata:
+            args["metadata"] = metadata
         if thread_ts:
             args["thread_ts"] = thread_ts
         try:
@@ -318,8 +391,11 @@ class SlackSender:
             return Retry(detail) if _not_sent(e) else Unknown(detail)
         return Sent(ts=str(resp.get("ts", "")))
 
-    def find_sent(self, channel: str, alert_id: int, oldest: float, thread_ts: str | None = None) -> str | None:
-        """Look for our metadata in the channel (or thread): Slack has no idempotency key."""
+    def find_sent(self, channel: str, ref: AlertRef, oldest: float, thread_ts: str | None = None) -> str | None:
+        """Look for our metadata in the channel (or thread): Slack has no idempotency key.
+
+        All of alert id, instance and payload hash must match: another instance's alert 7 in the same
+        channel, or this database's previous life, is not ours."""
         from slack_sdk.errors import SlackApiError
 
         cursor = None
@@ -338,9 +414,7 @@ class SlackSender:
             except OSError as e:
                 raise HistoryUnavailable(redact(f"{type(e).__name__}: {e}")[:200]) from None
             for msg in resp.get("messages", []) or []:
-                meta = msg.get("metadata") or {}
-                if meta.get("event_type") == EVENT_TYPE and \
-                        str((meta.get("event_payload") or {}).get("alert_id")) == str(alert_id):
+                if ref.matches(msg.get("metadata")):
                     return str(msg.get("ts"))
             cursor = (resp.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
@@ -369,6 +443,9 @@ class WebhookSender:
     mode = "webhook"
     can_thread = False
     can_reconcile = False
+    paced = True
+    needs_channel = False
+    destination = "webhook"  # the URL is the secret: it is not stored
 
     def __init__(self, url: str, timeout: float, max_retry_after: float):
         from slack_sdk.webhook import WebhookClient
@@ -376,7 +453,13 @@ class WebhookSender:
         self.client = WebhookClient(url, timeout=int(max(1, timeout)), logger=slack_logger(),
                                     retry_handlers=[CappedRateLimitHandler(max_retry_after)])
 
-    def send(self, channel: str, message: Message, alert_id: int, thread_ts: str | None) -> Outcome:
+    def send(self, channel: str, message: Message, ref: AlertRef, thread_ts: str | None) -> Outcome:
+        return self._post(message, f"webhook-{ref.alert_id}")
+
+    def post_sample(self, channel: str, message: Message) -> Outcome:
+        return self._post(message, "webhook-test")
+
+    def _post(self, message: Message, ts: str) -> Outcome:
         try:
             resp = self.client.send(text=message.text, blocks=list(message.blocks),
                                     unfurl_links=False, unfurl_media=False)
@@ -386,19 +469,51 @@ class WebhookSender:
             return Retry(redact(f"{type(e).__name__}: {e}")[:300])
         # WebhookClient.send() does not raise on 4xx/5xx/429: the status code is the only signal.
         if resp.status_code == 200:
-            return Sent(ts=f"webhook-{alert_id}")
+            return Sent(ts=ts)
         body = redact((resp.body or "").strip())[:100]
         if resp.status_code == 429:
             return Retry("rate limited (429)", after=retry_after(resp.headers), rate_limited=True)
         if resp.status_code >= 500:
             return Retry(f"webhook answered HTTP {resp.status_code}")
         if body in PERMANENT_ERRORS or resp.status_code in (400, 403, 404, 410):
+            # A revoked or deleted webhook refuses every alert; a 404 channel_not_found is this message's.
             return Permanent(f"webhook refused the message: HTTP {resp.status_code} {body}".strip(),
-                             auth=resp.status_code in (403, 404, 410))
+                             auth=body in AUTH_ERRORS or resp.status_code in (403, 410))
         return Retry(f"webhook answered HTTP {resp.status_code}")
 
-    def find_sent(self, channel: str, alert_id: int, oldest: float, thread_ts: str | None = None) -> str | None:
+    def find_sent(self, channel: str, ref: AlertRef, oldest: float, thread_ts: str | None = None) -> str | None:
         return None
+
+
+def slack_settings_problems(slack: Any, config_name: str, mode: str, env_channel: str) -> list[str]:
+    """What in the Slack settings would send an alert to no channel (Slack refuses channel "").
+
+    Source-health alerts always go to the default channel, so routes alone are not enough; with a
+    bot token, some channel must be set. A webhook's channel is fixed by the webhook.
+    """
+    problems = []
+    named = [("slack.channel", slack.channel), *((f"slack.routes.{k}", v) for k, v in slack.routes.items())]
+    for key, value in named:
+        if value is not None and not value.strip():
+            problems.append(f"{config_name}: {key}: empty channel name")
+    if (slack.channel or "").strip() or env_channel.strip():
+        return problems
+    if mode != "webhook" and any((v or "").strip() for v in slack.routes.values()):
+        unrouted = [c for c in ("critical", "high", "medium", "low") if not (slack.routes.get(c) or "").strip()]
+        lacking = f"{', '.join(unrouted)} vendors' alerts and " if unrouted else ""
+        problems.append(f"{config_name}: slack.channel: missing: {lacking}source-health alerts go to the default "
+                        "channel; set slack.channel or SLACK_CHANNEL")
+    elif mode == "slack":
+        problems.append(f"SLACK_BOT_TOKEN is set but no channel: set slack.channel in {config_name} "
+                        "or SLACK_CHANNEL")
+    return problems
+
+
+def sender_mode() -> str:
+    """Which sender the environment selects, without building it."""
+    if os.environ.get("SLACK_BOT_TOKEN", "").strip():
+        return "slack"
+    return "webhook" if os.environ.get("SLACK_WEBHOOK_URL", "").strip() else "console"
 
 
 def sender_from_env(slack_timeout: float = 15.0, max_retry_after: float = 30.0) -> Sender:
