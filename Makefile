@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench check clean
+.PHONY: run demo test bench check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 ## One poll of the bundled feeds.yaml / vendors.csv (console alerts without Slack).
 run: $(STAMP)
 	$(BIN)/monitor --config feeds.yaml run --once
+
+## The whole pipeline on bundled breach reports, offline: feeds served on 127.0.0.1, a throwaway database.
+demo: $(STAMP)
+	$(BIN)/monitor demo
 
 ## The test suite (real HTTP on 127.0.0.1, real SQLite, a local Slack stand-in).
 test: $(STAMP)
