@@ -439,19 +439,26 @@ def check(state: State) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+@click.option("--check", is_flag=True, help="Print `ok` and exit 0, or one line saying what is wrong and exit 1 "
+              "(a source failing past its threshold, alerts failed or pending over an hour, no successful "
+              "poll for 3 intervals). For monitoring systems and timers.")
 @click.pass_obj
 @handle_errors
-def status(state: State, as_json: bool) -> None:
+def status(state: State, as_json: bool, check: bool) -> None:
     """Health of every source: last success, last error, failures in a row.
 
     \b
-    Example:
+    Examples:
       monitor status --json
+      monitor status --check || notify-ops "monitor: $(monitor status --check)"
     """
     from .pipeline import source_kind
     from .query import status as do_status
 
     cfg = state.config
+    if check:
+        _status_check(state, as_json)
+        return
     with state.store() as store:
         rows = do_status(store, [(s.name, s.url, source_kind(s)) for s in cfg.sources])
     if as_json:
@@ -462,6 +469,25 @@ def status(state: State, as_json: bool) -> None:
         click.echo(f"{mark} {r['name'][:30]:30} {r['type']:5} last ok {r['last_ok'] or 'never':20} "
                    f"failures {r['consecutive_failures']:<3} items {r['items_last_fetch'] if r['items_last_fetch'] is not None else '-':<5} "
                    f"{r['last_error'] or ''}")
+
+
+def _status_check(state: State, as_json: bool) -> None:
+    from datetime import datetime, timezone
+
+    from .healthcheck import problems
+
+    cfg = state.config
+    if not cfg.database.exists():  # do not create it: a check must not change what it checks
+        found = [f"no database at {cfg.database}: monitor has never run"]
+    else:
+        with state.store() as store:
+            found = problems(store, cfg, datetime.now(timezone.utc))
+    if as_json:
+        _echo_json({"ok": not found, "problems": found})
+    else:
+        click.echo("; ".join(found) if found else "ok")
+    if found:
+        sys.exit(1)
 
 
 @cli.group()
