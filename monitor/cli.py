@@ -289,12 +289,13 @@ def search(state: State, query: str, vendor: str | None, since: str | None, brea
     if not rows:
         _err("no matching articles")
         return
-    for r in rows:
-        flag = "BREACH" if r["breach"] else "      "
-        vendors = ", ".join(r["vendors"]) or "-"
-        click.echo(f"{(r['published'] or '')[:10]}  {flag}  {r['source'][:20]:20}  {vendors[:30]:30}  {r['title']}")
-        if r["url"]:
-            click.echo(f"{'':12}{r['url']}")
+    from .tables import Column, Styled, echo_table
+
+    echo_table([Column("published", max=10), Column("breach", max=6), Column("source", min=6, max=24),
+                Column("vendors", min=6, max=40), Column("title", min=20)],
+               [[(r["published"] or "")[:10], Styled("BREACH", "red") if r["breach"] else "",
+                 r["source"], ", ".join(r["vendors"]) or "-", r["title"] or ""] for r in rows],
+               after=[[r["url"]] if r["url"] else [] for r in rows])
 
 
 # ---------------------------------------------------------------------- match
@@ -464,11 +465,19 @@ def status(state: State, as_json: bool, check: bool) -> None:
     if as_json:
         _echo_json(rows)
         return
-    for r in rows:
-        mark = "✓" if not r["consecutive_failures"] and r["last_ok"] else ("✗" if r["consecutive_failures"] else "·")
-        click.echo(f"{mark} {r['name'][:30]:30} {r['type']:5} last ok {r['last_ok'] or 'never':20} "
-                   f"failures {r['consecutive_failures']:<3} items {r['items_last_fetch'] if r['items_last_fetch'] is not None else '-':<5} "
-                   f"{r['last_error'] or ''}")
+    from .tables import Column, Styled, echo_table
+
+    def mark(r: dict[str, Any]) -> Any:
+        if r["consecutive_failures"]:
+            return Styled("✗", "red")
+        return Styled("✓", "green") if r["last_ok"] else "·"
+
+    echo_table([Column("", min=1), Column("source", min=8, max=40), Column("type", max=5),
+                Column("last ok", max=20), Column("failures", right=True), Column("items", right=True),
+                Column("last error", min=10)],
+               [[mark(r), r["name"], r["type"], r["last_ok"] or "never", str(r["consecutive_failures"]),
+                 "-" if r["items_last_fetch"] is None else str(r["items_last_fetch"]), r["last_error"] or ""]
+                for r in rows])
 
 
 def _status_check(state: State, as_json: bool) -> None:
@@ -556,10 +565,15 @@ def alerts(ctx: click.Context, pending: bool, as_json: bool) -> None:
     if as_json:
         _echo_json(rows)
         return
-    for r in rows:
-        state_ = r["state"] + ("?" if r["unconfirmed"] else "")  # ?: outcome unknown, checked before a resend
-        click.echo(f"#{r['id']:<5} {state_:9} {r['kind']:11} {r['channel'] or '-':12} {r['vendor'] or '':20} "
-                   f"{(r['title'] or '')[:60]}  {r['last_error'] or ''}")
+    from .tables import Column, Styled, echo_table
+
+    colour = {"sent": "green", "failed": "red", "pending": "yellow", "sending": "yellow"}
+    echo_table([Column("id", right=True), Column("state", max=10), Column("kind", max=11), Column("channel", max=16),
+                Column("vendor", min=6, max=30), Column("title", min=16), Column("last error", min=8)],
+               # ?: outcome unknown, checked before a resend
+               [[f"#{r['id']}", Styled(r["state"] + ("?" if r["unconfirmed"] else ""), colour.get(r["state"], "")),
+                 r["kind"], r["channel"] or "-", r["vendor"] or "", r["title"] or "", r["last_error"] or ""]
+                for r in rows])
 
 
 @alerts.command("retry")
@@ -611,9 +625,12 @@ def incidents(state: State, as_json: bool, limit: int) -> None:
     if as_json:
         _echo_json(rows)
         return
-    for r in rows:
-        click.echo(f"#{r['id']:<5} {', '.join(r['vendors'])[:40]:40} reports {r['reports']:<3} "
-                   f"{r['first_seen'][:10]} .. {r['last_seen'][:10]}  {r['title']}")
+    from .tables import Column, echo_table
+
+    echo_table([Column("id", right=True), Column("vendors", min=8, max=40), Column("reports", right=True),
+                Column("first seen", max=10), Column("last seen", max=10), Column("title", min=20)],
+               [[f"#{r['id']}", ", ".join(r["vendors"]), str(r["reports"]), r["first_seen"][:10], r["last_seen"][:10],
+                 r["title"] or ""] for r in rows])
 
 
 class _FeedbackGroup(click.Group):
@@ -685,8 +702,12 @@ def feedback_list(state: State, as_json: bool) -> None:
         return
     if not rows:
         _err("no suppressions")
-    for r in rows:
-        click.echo(f"{r['vendor']} via “{r['matched']}”  (alert {r['alert_id']}, {r['created_at']}) {r['reason'] or ''}")
+    from .tables import Column, echo_table
+
+    echo_table([Column("suppressed", min=12, max=60), Column("alert", right=True), Column("since", max=20),
+                Column("reason", min=10)],
+               [[f"{r['vendor']} via “{r['matched']}”", str(r["alert_id"] or "-"), r["created_at"] or "",
+                 r["reason"] or ""] for r in rows])
 
 
 @feedback.command("remove")
