@@ -295,7 +295,7 @@ def search(state: State, query: str, vendor: str | None, since: str | None, brea
                 Column("vendors", min=6, max=40), Column("title", min=20)],
                [[(r["published"] or "")[:10], Styled("BREACH", "red") if r["breach"] else "",
                  r["source"], ", ".join(r["vendors"]) or "-", r["title"] or ""] for r in rows],
-               after=[[r["url"]] if r["url"] else [] for r in rows])
+               after=[[x for x in (r["snippet"], r["url"]) if x] for r in rows])
 
 
 # ---------------------------------------------------------------------- match

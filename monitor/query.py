@@ -28,6 +28,8 @@ def _fts_phrase(term: str) -> str:
 
 
 SHORT_TERM_WINDOW = 200_000  # newest articles searched when every term is under 3 characters
+MARK = ("«", "»")  # around the matched term in a snippet: rare in news text, Japanese or English
+SNIPPET_TOKENS = 40  # FTS5 snippet() length in tokens: a trigram token per character, so ~40 characters
 
 
 def short_terms_only(query: str) -> bool:
@@ -49,7 +51,9 @@ def search(conn: sqlite3.Connection, query: str, *, vendor: str | None = None, s
     long_terms = [t for t in terms if len(t) >= 3]
     short_terms = [t for t in terms if len(t) < 3]
     if long_terms:
-        sql = "SELECT a.* FROM articles_fts f JOIN articles a ON a.id = f.rowid"
+        # snippet(): the best-matching column's passage around the hits, hits marked.
+        sql = (f"SELECT a.*, snippet(articles_fts, -1, '{MARK[0]}', '{MARK[1]}', '…', {SNIPPET_TOKENS}) AS snippet "
+               "FROM articles_fts f JOIN articles a ON a.id = f.rowid")
         where.append("articles_fts MATCH ?")
         params.append(" ".join(_fts_phrase(t) for t in long_terms))
         order = "f.rowid DESC"
@@ -78,7 +82,27 @@ def search(conn: sqlite3.Connection, query: str, *, vendor: str | None = None, s
     params.append(limit)
     rows = [dict(r) for r in conn.execute(sql, params)]
     rows.sort(key=lambda r: (r["published"] or "", r["id"]), reverse=True)
-    return [_article_out(conn, r) for r in rows]
+    out = []
+    for r in rows:
+        article = _article_out(conn, r)
+        article["snippet"] = r.get("snippet") or _snippet(r, terms)
+        out.append(article)
+    return out
+
+
+def _snippet(r: dict[str, Any], terms: list[str], around: int = 24) -> str:
+    """The passage around the first term found, marked like FTS5's snippet(): for the terms under 3
+    characters, which the trigram index cannot look up (found with LIKE)."""
+    for name in ("title", "summary", "body"):
+        text = " ".join((r.get(name) or "").split())
+        low = text.lower()
+        hits = [(low.find(t.lower()), t) for t in terms if t and low.find(t.lower()) >= 0]
+        if hits:
+            pos, term = min(hits)
+            start, end = max(0, pos - around), min(len(text), pos + len(term) + around)
+            return ("…" if start else "") + text[start:pos] + MARK[0] + text[pos:pos + len(term)] + MARK[1] + \
+                text[pos + len(term):end] + ("…" if end < len(text) else "")
+    return ""
 
 
 def _article_out(conn: sqlite3.Connection, r: dict[str, Any]) -> dict[str, Any]:
