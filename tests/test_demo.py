@@ -140,3 +140,9 @@ def test_demo_slack_without_a_token_says_what_is_missing() -> None:
     result = CliRunner().invoke(cli, ["demo", "--slack"])
     assert result.exit_code == 1
     assert "--slack needs SLACK_BOT_TOKEN" in result.output and "Traceback" not in result.output
+
+
+def test_the_slack_app_manifest_asks_for_the_scopes_the_code_uses() -> None:
+    manifest = yaml.safe_load((DEMO_DATA.parents[1] / "slack-app-manifest.yaml").read_text(encoding="utf-8"))
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) >= {"chat:write", "channels:history", "groups:history"}
+    assert manifest["settings"]["socket_mode_enabled"] is True
