@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_STAMP := $(VENV)/.lint-installed
 
-.PHONY: run test lint format bench check clean
+.PHONY: run demo test lint format bench check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 ## One poll of the bundled feeds.yaml / vendors.csv (console alerts without Slack).
 run: $(STAMP)
 	$(BIN)/monitor --config feeds.yaml run --once
+
+## The whole pipeline on bundled breach reports, offline: feeds served on 127.0.0.1, a throwaway database.
+demo: $(STAMP)
+	$(BIN)/monitor demo
 
 ## The test suite (real HTTP on 127.0.0.1, real SQLite, a local Slack stand-in).
 test: $(STAMP)

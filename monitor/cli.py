@@ -326,12 +326,13 @@ def search(state: State, query: str, vendor: str | None, since: str | None, brea
     if as_json:
         _echo_json(rows)
         return
-    for r in rows:
-        flag = "BREACH" if r["breach"] else "      "
-        vendors = ", ".join(r["vendors"]) or "-"
-        click.echo(f"{(r['published'] or '')[:10]}  {flag}  {r['source'][:20]:20}  {vendors[:30]:30}  {r['title']}")
-        if r["url"]:
-            click.echo(f"{'':12}{r['url']}")
+    from .tables import Column, Styled, echo_table
+
+    echo_table([Column("published", max=10), Column("breach", max=6), Column("source", min=6, max=24),
+                Column("vendors", min=6, max=40), Column("title", min=20)],
+               [[(r["published"] or "")[:10], Styled("BREACH", "red") if r["breach"] else "",
+                 r["source"], ", ".join(r["vendors"]) or "-", r["title"] or ""] for r in rows],
+               after=[[x for x in (r["snippet"], r["url"]) if x] for r in rows])
 
 
 # ---------------------------------------------------------------------- match
@@ -502,29 +503,63 @@ def check(state: State) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+@click.option("--check", is_flag=True, help="Print `ok` and exit 0, or one line saying what is wrong and exit 1 "
+              "(a source failing past its threshold, alerts failed or pending over an hour, no successful "
+              "poll for 3 intervals). For monitoring systems and timers.")
 @click.pass_obj
 @handle_errors
-def status(state: State, as_json: bool) -> None:
+def status(state: State, as_json: bool, check: bool) -> None:
     """Health of every source: last success, last error, failures in a row.
 
     \b
-    Example:
+    Examples:
       monitor status --json
+      monitor status --check || notify-ops "monitor: $(monitor status --check)"
     """
     from .pipeline.cycle import source_kind
     from .storage.query import status as do_status
 
     cfg = state.config
+    if check:
+        _status_check(state, as_json)
+        return
     with state.store() as store:
         rows = do_status(store, [(s.name, s.url, source_kind(s)) for s in cfg.sources])
     if as_json:
         _echo_json(rows)
         return
-    for r in rows:
-        mark = "✓" if not r["consecutive_failures"] and r["last_ok"] else ("✗" if r["consecutive_failures"] else "·")
-        click.echo(f"{mark} {r['name'][:30]:30} {r['type']:5} last ok {r['last_ok'] or 'never':20} "
-                   f"failures {r['consecutive_failures']:<3} items {r['items_last_fetch'] if r['items_last_fetch'] is not None else '-':<5} "
-                   f"{r['last_error'] or ''}")
+    from .tables import Column, Styled, echo_table
+
+    def mark(r: dict[str, Any]) -> Any:
+        if r["consecutive_failures"]:
+            return Styled("✗", "red")
+        return Styled("✓", "green") if r["last_ok"] else "·"
+
+    echo_table([Column("", min=1), Column("source", min=8, max=40), Column("type", max=5),
+                Column("last ok", max=20), Column("failures", right=True), Column("items", right=True),
+                Column("last error", min=10)],
+               [[mark(r), r["name"], r["type"], r["last_ok"] or "never", str(r["consecutive_failures"]),
+                 "-" if r["items_last_fetch"] is None else str(r["items_last_fetch"]), r["last_error"] or ""]
+                for r in rows])
+
+
+def _status_check(state: State, as_json: bool) -> None:
+    from datetime import datetime, timezone
+
+    from .healthcheck import problems
+
+    cfg = state.config
+    if not cfg.database.exists():  # do not create it: a check must not change what it checks
+        found = [f"no database at {cfg.database}: monitor has never run"]
+    else:
+        with state.store() as store:
+            found = problems(store, cfg, datetime.now(timezone.utc))
+    if as_json:
+        _echo_json({"ok": not found, "problems": found})
+    else:
+        click.echo("; ".join(found) if found else "ok")
+    if found:
+        sys.exit(1)
 
 
 @cli.group()
@@ -595,10 +630,15 @@ def alerts(ctx: click.Context, pending: bool, as_json: bool) -> None:
     if as_json:
         _echo_json(rows)
         return
-    for r in rows:
-        state_ = r["state"] + ("?" if r["unconfirmed"] else "")  # ?: outcome unknown, checked before a resend
-        click.echo(f"#{r['id']:<5} {state_:9} {r['kind']:11} {r['channel'] or '-':12} {r['vendor'] or '':20} "
-                   f"{(r['title'] or '')[:60]}  {r['last_error'] or ''}")
+    from .tables import Column, Styled, echo_table
+
+    colour = {"sent": "green", "failed": "red", "pending": "yellow", "sending": "yellow"}
+    echo_table([Column("id", right=True), Column("state", max=10), Column("kind", max=11), Column("channel", max=16),
+                Column("vendor", min=6, max=30), Column("title", min=16), Column("last error", min=8)],
+               # ?: outcome unknown, checked before a resend
+               [[f"#{r['id']}", Styled(r["state"] + ("?" if r["unconfirmed"] else ""), colour.get(r["state"], "")),
+                 r["kind"], r["channel"] or "-", r["vendor"] or "", r["title"] or "", r["last_error"] or ""]
+                for r in rows])
 
 
 @alerts.command("retry")
@@ -722,9 +762,12 @@ def incidents(state: State, as_json: bool, limit: int) -> None:
     if as_json:
         _echo_json(rows)
         return
-    for r in rows:
-        click.echo(f"#{r['id']:<5} {', '.join(r['vendors'])[:40]:40} reports {r['reports']:<3} "
-                   f"{r['first_seen'][:10]} .. {r['last_seen'][:10]}  {r['title']}")
+    from .tables import Column, echo_table
+
+    echo_table([Column("id", right=True), Column("vendors", min=8, max=40), Column("reports", right=True),
+                Column("first seen", max=10), Column("last seen", max=10), Column("title", min=20)],
+               [[f"#{r['id']}", ", ".join(r["vendors"]), str(r["reports"]), r["first_seen"][:10], r["last_seen"][:10],
+                 r["title"] or ""] for r in rows])
 
 
 class _FeedbackGroup(click.Group):
@@ -796,8 +839,12 @@ def feedback_list(state: State, as_json: bool) -> None:
         return
     if not rows:
         _err("no suppressions")
-    for r in rows:
-        click.echo(f"{r['vendor']} via “{r['matched']}”  (alert {r['alert_id']}, {r['created_at']}) {r['reason'] or ''}")
+    from .tables import Column, echo_table
+
+    echo_table([Column("suppressed", min=12, max=60), Column("alert", right=True), Column("since", max=20),
+                Column("reason", min=10)],
+               [[f"{r['vendor']} via “{r['matched']}”", str(r["alert_id"] or "-"), r["created_at"] or "",
+                 r["reason"] or ""] for r in rows])
 
 
 @feedback.command("remove")
@@ -819,6 +866,49 @@ def feedback_remove(state: State, vendor: str, matched: str) -> None:
     if not removed:
         raise click.ClickException(f"no suppression for {vendor} via {matched!r}")
     _err(f"removed suppression: {vendor} via “{matched}”")
+
+
+# ---------------------------------------------------------------------- demo
+
+
+@cli.command()
+@click.option("--slack", is_flag=True, help="Post the alerts to Slack (needs SLACK_BOT_TOKEN, and SLACK_CHANNEL "
+              "or --channel: use a test channel).")
+@click.option("--channel", metavar="CHANNEL", default=None, help="Slack channel for --slack (default: $SLACK_CHANNEL).")
+@click.option("--vendors", "vendors_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Match the demo reports against this vendors.csv instead of the bundled one.")
+@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="Leave feeds.yaml, vendors.csv and demo.db in DIR (to try search, incidents, alerts on them).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: alerts (with their Block Kit), "
+              "reports not alerted and why.")
+@handle_errors
+def demo(slack: bool, channel: str | None, vendors_csv: Path | None, keep: Path | None, as_json: bool) -> None:
+    """Replay bundled breach reports through the whole pipeline, offline, in seconds.
+
+    Serves two feeds of real-world breach reports (Aflac and Zurich through a contractor,
+    LINEヤフー through NAVER Cloud's subcontractor, JCOM, イセトー, MOVEit, Ivanti, ...) and hard
+    negatives from 127.0.0.1, polls them once against a demo vendors.csv into a throwaway
+    database, prints each alert as it would be delivered, then what was not alerted and why.
+    Needs no feeds.yaml and no network. Exits 1 if a decision differs from the demo's expectations.
+
+    \b
+    Examples:
+      monitor demo
+      monitor demo --vendors vendors.csv        # your register against the demo reports
+      monitor demo --keep /tmp/demo && monitor --config /tmp/demo/feeds.yaml incidents
+      SLACK_BOT_TOKEN=xoxb-... monitor demo --slack --channel C0TEST
+    """
+    from .demo import render, run_demo
+
+    result = run_demo(None if as_json else sys.stdout, slack=slack, channel=channel or _env("SLACK_CHANNEL") or None,
+                      vendors_csv=vendors_csv, keep=keep)
+    if as_json:
+        _echo_json(result.as_dict())
+    else:
+        for line in render(result):
+            click.echo(line)
+    if result.unexpected:
+        sys.exit(1)
 
 
 def main() -> None:

@@ -119,4 +119,4 @@ def test_status_lists_every_source_with_its_fields(flaky) -> None:  # type: igno
     assert flaky_row["last_error"].startswith("HTTP 503 from")
     assert good["items_last_fetch"] == 1 and good["last_new_item"] and good["last_error"] is None
     table = project.run("status").stdout
-    assert "✗ Flaky <!channel>" in table and "HTTP 503" in table and "✓ Good" in table
+    assert "✗  Flaky <!channel>" in table and "HTTP 503" in table and "✓  Good" in table

@@ -4,6 +4,7 @@ become one Slack thread; a 再発防止策 follow-up months later joins it; othe
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 
 import pytest
@@ -75,7 +76,7 @@ def test_reports_of_one_incident_thread_under_the_first_post(project, outlets, s
     other = next(i for i in incidents if i["id"] == 2)
     assert other["reports"] == 1 and other["vendors"] == ["LY Corporation"]
     table = project.run("incidents").stdout
-    assert "#1" in table and "reports 4" in table and "2023-11-27 .. 2024-03-28" in table
+    assert re.search(r"#1  LY Corporation, NAVER Cloud Corp\. +4  2023-11-27  2024-03-28  ", table), table
 
 
 def test_webhook_mode_names_the_incident_instead_of_threading(project, outlets, slack):  # type: ignore[no-untyped-def]

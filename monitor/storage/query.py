@@ -35,6 +35,8 @@ TRIGRAM = 3  # the FTS5 trigram index cannot look up shorter terms
 
 def _indexed(clause: Clause) -> bool:
     return all(len(a) >= TRIGRAM for a in clause.alternatives)
+MARK = ("«", "»")  # around the matched term in a snippet: rare in news text, Japanese or English
+SNIPPET_TOKENS = 40  # FTS5 snippet() length in tokens: a trigram token per character, so ~40 characters
 
 
 def short_terms_only(query: str) -> bool:
@@ -77,7 +79,9 @@ def search(conn: sqlite3.Connection, query: str, *, vendor: str | None = None, s
     params: list[Any] = []
     indexed = [c for c in parsed.positive if _indexed(c)]
     if indexed:
-        sql = "SELECT a.* FROM articles_fts f JOIN articles a ON a.id = f.rowid"
+        # snippet(): the best-matching column's passage around the hits, hits marked.
+        sql = (f"SELECT a.*, snippet(articles_fts, -1, '{MARK[0]}', '{MARK[1]}', '…', {SNIPPET_TOKENS}) AS snippet "
+               "FROM articles_fts f JOIN articles a ON a.id = f.rowid")
         where.append("articles_fts MATCH ?")
         params.append(" AND ".join(_fts_any(c.alternatives) for c in indexed))
         order = "f.rowid DESC"
@@ -111,7 +115,27 @@ def search(conn: sqlite3.Connection, query: str, *, vendor: str | None = None, s
     params.append(limit)
     rows = [dict(r) for r in conn.execute(sql, params)]
     rows.sort(key=lambda r: (r["published"] or "", r["id"]), reverse=True)
-    return [_article_out(conn, r) for r in rows]
+    out = []
+    for r in rows:
+        article = _article_out(conn, r)
+        article["snippet"] = r.get("snippet") or _snippet(r, [a for c in parsed.positive for a in c.alternatives])
+        out.append(article)
+    return out
+
+
+def _snippet(r: dict[str, Any], terms: list[str], around: int = 24) -> str:
+    """The passage around the first term found, marked like FTS5's snippet(): for the terms under 3
+    characters, which the trigram index cannot look up (found with LIKE)."""
+    for name in ("title", "summary", "body"):
+        text = " ".join((r.get(name) or "").split())
+        low = text.lower()
+        hits = [(low.find(t.lower()), t) for t in terms if t and low.find(t.lower()) >= 0]
+        if hits:
+            pos, term = min(hits)
+            start, end = max(0, pos - around), min(len(text), pos + len(term) + around)
+            return ("…" if start else "") + text[start:pos] + MARK[0] + text[pos:pos + len(term)] + MARK[1] + \
+                text[pos + len(term):end] + ("…" if end < len(text) else "")
+    return ""
 
 
 def _article_out(conn: sqlite3.Connection, r: dict[str, Any]) -> dict[str, Any]:
