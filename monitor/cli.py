@@ -180,6 +180,7 @@ def run(state: State, once: bool) -> None:
     from .pipeline import Monitor
 
     vendors = state.vendors(cached=True)
+    _check_fits_workers(cfg, vendors)
     sender = _sender(cfg)
     with state.store() as store:
         monitor = Monitor(cfg, vendors, store, sender)
@@ -217,7 +218,15 @@ def _reload(state: State) -> tuple[Any, Any, Any]:
     from .vendors import load_vendors
 
     cfg = load_config(config_path(state.config_arg))
-    return cfg, load_vendors(cfg.vendors, cfg.database), _sender(cfg)
+    vendors = load_vendors(cfg.vendors, cfg.database)
+    _check_fits_workers(cfg, vendors)
+    return cfg, vendors, _sender(cfg)
+
+
+def _check_fits_workers(cfg: Any, vendors: Any) -> None:
+    from .vendors import check_fits_workers
+
+    check_fits_workers(vendors, cfg.limits.parse_memory_mb, cfg.vendors.name)
 
 
 def _env(name: str) -> str:
@@ -430,6 +439,8 @@ def check(state: State) -> None:
     if vendors_path is not None:
         try:
             vendors = load_vendors(vendors_path)
+            if cfg is not None:
+                _check_fits_workers(cfg, vendors)
         except ConfigError as e:
             problems += e.problems
     if problems:

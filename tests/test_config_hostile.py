@@ -116,3 +116,81 @@ def test_daemon_keeps_its_configuration_when_feeds_yaml_becomes_an_alias_bomb(pr
         if proc.poll() is None:
             proc.kill()
     assert not [ln for ln in err if "Traceback" in ln or "MemoryError" in ln]
+
+
+# ---------------------------------------------------------------- vendors.csv
+
+
+def test_misspelt_vendor_column_is_an_error_naming_it(project: Project) -> None:
+    project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"}])
+    project.vendors_path.write_text(VENDORS_CSV.replace("criticality", "criticallity", 1), encoding="utf-8")
+    result = project.run("check")
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: vendors.csv:1: unknown column 'criticallity' (did you mean 'criticality'?)"
+    # run refuses too, instead of silently making every vendor medium
+    assert project.run("run", "--once").exit_code == 2
+
+
+def test_other_extra_vendor_columns_stay_ignored(project: Project) -> None:
+    project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"}])
+    lines = VENDORS_CSV.splitlines()
+    project.vendors_path.write_text("\n".join([lines[0] + ",contract_id,team,category"]
+                                              + [ln + ",C-1,Risk,SaaS" for ln in lines[1:]]) + "\n",
+                                    encoding="utf-8")
+    result = project.run("check")
+    assert result.exit_code == 0, result.output
+    assert "6 vendors in vendors.csv" in result.output
+
+
+def test_oversized_vendors_csv_is_refused_naming_the_limit(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor import vendors
+
+    monkeypatch.setattr(vendors, "MAX_VENDORS_BYTES", 1024 * 1024)  # 100 MB in production
+    project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"}])
+    project.vendors_path.write_text(VENDORS_CSV + "".join(f"Vendor {i},,,,,,\n" for i in range(70_000)),
+                                    encoding="utf-8")
+    result = project.run("check")
+    assert result.exit_code == 2
+    assert result.output.strip() == ("error: vendors.csv: larger than 1 MB, the limit for a vendor register "
+                                     "(is this the right file?)")
+
+
+def test_vendors_csv_with_too_many_rows_is_refused_at_the_first_row_past_the_cap(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor import vendors
+
+    monkeypatch.setattr(vendors, "MAX_VENDOR_ROWS", 100)
+    project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"}])
+    project.vendors_path.write_text(VENDORS_CSV + "".join(f"Vendor {i},,,,,,\n" for i in range(400)),
+                                    encoding="utf-8")
+    result = project.run("check")
+    assert result.exit_code == 2
+    assert result.output.strip() == ("error: vendors.csv:102: more than 100 vendors, the limit for a register "
+                                     "(is this the right file?)")
+
+
+def test_register_too_big_for_the_parser_workers_is_refused_by_check_and_run(project: Project) -> None:
+    """The issue's case: 387k vendors passed `check`, then every source failed with "parsing needed more
+    memory". At the default 512 MB, 240k vendors do not fit (~2 KB of Matcher per name)."""
+    project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"}])
+    project.vendors_path.write_text("name,criticality\n" + "".join(f"Vendor Number {i} Holdings,high\n"
+                                                                  for i in range(240_000)), encoding="utf-8")
+    expected = ("error: vendors.csv: 240,000 vendors need about 525 MB in each parser worker, over "
+                "limits.parse_memory_mb (512); set limits.parse_memory_mb to 589 or more in feeds.yaml, or "
+                "register fewer vendors")
+    check = project.run("check")
+    assert (check.exit_code, check.output.strip()) == (2, expected)
+    run = project.run("run", "--once")
+    assert (run.exit_code, run.output.strip()) == (2, expected)
+    # Raised as the message says, the same register is accepted.
+    project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"}], limits={"parse_memory_mb": 589})
+    assert project.run("check").exit_code == 0
+
+
+def test_small_register_under_a_small_worker_limit_still_runs(project: Project, httpserver) -> None:  # type: ignore[no-untyped-def]
+    entry = Entry("Okta confirms breach of support system", "https://news.example/okta", "Data stolen.", "o1")
+    httpserver.expect_request("/news").respond_with_data(rss2([entry]), content_type="application/rss+xml")
+    project.configure([{"name": "news", "url": httpserver.url_for("/news")}], limits={"parse_memory_mb": 64})
+    result = project.run("run", "--once")
+    assert result.exit_code == 0, result.output
+    assert "1 alerts queued" in result.output
