@@ -1,0 +1,73 @@
+"""Issue 20, identity and trust: the pickled caches beside the database are loaded only when this user
+owns them and no one else can write them; terminal escapes in stored text never reach the terminal;
+SLACK_API_URL credentials never reach the logs; database failures name the path and the fix."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import stat
+from pathlib import Path
+
+import pytest
+from conftest import Entry, Project, rss2
+
+
+class _RunsCode:
+    """What a planted cache would hold: unpickling it creates the marker file."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (open, (str(self.marker), "w"))
+
+
+def _plant(cache: Path, marker: Path, mode: int) -> None:
+    with cache.open("rb") as f:
+        key, _ = pickle.load(f)
+    cache.write_bytes(pickle.dumps((key, _RunsCode(marker))))
+    cache.chmod(mode)
+
+
+def _feed_project(project: Project, httpserver) -> None:  # type: ignore[no-untyped-def]
+    entries = [Entry("Okta confirms breach of support system", "https://news.example/okta", "Data stolen.", "o1")]
+    httpserver.expect_request("/news").respond_with_data(rss2(entries), content_type="application/rss+xml")
+    project.configure([{"name": "news", "url": httpserver.url_for("/news")}])
+
+
+@pytest.mark.parametrize("kind", ["vendors", "matcher"])
+@pytest.mark.parametrize("mode", [0o666, 0o620, 0o602])
+def test_cache_writable_by_others_is_not_loaded_but_rebuilt(project: Project, httpserver, tmp_path: Path,
+                                                           kind: str, mode: int) -> None:  # type: ignore[no-untyped-def]
+    _feed_project(project, httpserver)
+    assert project.run("run", "--once").exit_code == 0
+    [cache] = project.root.glob(f"monitor.db.{kind}-*.pickle")
+    marker = tmp_path / "code-ran"
+    _plant(cache, marker, mode)
+
+    result = project.run("run", "--once")
+    assert result.exit_code == 0, result.output
+    assert not marker.exists(), "a cache others could write was unpickled"
+    [rebuilt] = project.root.glob(f"monitor.db.{kind}-*.pickle")
+    assert stat.S_IMODE(rebuilt.stat().st_mode) == 0o600
+    with rebuilt.open("rb") as f:
+        pickle.load(f)  # ours again: loading it runs nothing
+    assert not marker.exists()
+    assert project.run("match", "Okta confirms breach").exit_code == 0
+
+
+def test_cache_owned_by_another_user_is_not_loaded(project: Project, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor.vendors import load_vendors
+
+    load_vendors(project.vendors_path, project.db_path)
+    [cache] = project.root.glob("monitor.db.vendors-*.pickle")
+    marker = tmp_path / "code-ran"
+    _plant(cache, marker, 0o600)
+    # This process's user is not the file's owner (as for a file another user left there).
+    real_uid = os.getuid()
+    monkeypatch.setattr(os, "getuid", lambda: real_uid + 1)
+    vendors = load_vendors(project.vendors_path, project.db_path)
+    assert not marker.exists()
+    assert "Okta Inc." in {v.name for v in vendors}
