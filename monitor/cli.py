@@ -52,8 +52,10 @@ class _RedactSecrets(logging.Filter):
 
         from .alert import redact
 
+        from .textutil import printable
+
         message = record.getMessage()
-        clean = redact(message)
+        clean = printable(redact(message))  # log lines quote feed text and errors too
         for name in ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL"):
             secret = os.environ.get(name, "").strip()
             if len(secret) >= 8:
@@ -83,8 +85,18 @@ def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def _out(msg: str) -> None:
+    """A line for a person: stored titles and errors carry feed text, and feed text may carry
+    terminal escape sequences (screen clears, OSC 8 hyperlinks, title changes)."""
+    from .textutil import printable
+
+    click.echo(printable(msg))
+
+
 def _err(msg: str) -> None:
-    click.echo(msg, err=True)
+    from .textutil import printable
+
+    click.echo(printable(msg), err=True)
 
 
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -114,7 +126,9 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except MonitorError as e:
             if verbose >= 2:
                 raise
-            raise click.ClickException(redact(str(e))) from None
+            from .textutil import printable
+
+            raise click.ClickException(printable(redact(str(e)))) from None
         except KeyboardInterrupt:
             _err("interrupted")
             sys.exit(130)
@@ -301,9 +315,9 @@ def search(state: State, query: str, vendor: str | None, since: str | None, brea
     for r in rows:
         flag = "BREACH" if r["breach"] else "      "
         vendors = ", ".join(r["vendors"]) or "-"
-        click.echo(f"{(r['published'] or '')[:10]}  {flag}  {r['source'][:20]:20}  {vendors[:30]:30}  {r['title']}")
+        _out(f"{(r['published'] or '')[:10]}  {flag}  {r['source'][:20]:20}  {vendors[:30]:30}  {r['title']}")
         if r["url"]:
-            click.echo(f"{'':12}{r['url']}")
+            _out(f"{'':12}{r['url']}")
 
 
 # ---------------------------------------------------------------------- match
@@ -344,15 +358,15 @@ def match(state: State, text: str | None, file: Path | None, as_json: bool) -> N
                     "supply_chain": verdict.supply_chain, "follow_up": verdict.follow_up,
                     "matches": [asdict(m) for m in matches]})
         return
-    click.echo(f"breach: {'yes' if verdict.breach else 'no'} (score {verdict.score:g}; "
+    _out(f"breach: {'yes' if verdict.breach else 'no'} (score {verdict.score:g}; "
                f"terms: {', '.join(verdict.terms) or 'none'})")
     if verdict.supply_chain:
-        click.echo("supply chain: yes (contractor / 委託先 named)")
+        _out("supply chain: yes (contractor / 委託先 named)")
     if not matches:
-        click.echo("vendors: none")
+        _out("vendors: none")
     for m in matches:
         score = "" if m.score >= 100 else f" score {m.score:g}"
-        click.echo(f"vendor: {m.vendor}  via {m.how} “{m.matched}” as “{m.surface}” in {m.field}{score}")
+        _out(f"vendor: {m.vendor}  via {m.how} “{m.matched}” as “{m.surface}” in {m.field}{score}")
 
 
 # ---------------------------------------------------------------------- eval
@@ -401,10 +415,10 @@ def eval_cmd(companies: Path | None, jp_news: Path | None, sample: int, errors: 
         return
     for r in reports:
         for line in r.lines():
-            click.echo(line)
+            _out(line)
         if errors:
             for e in r.errors:
-                click.echo("  wrong: " + json.dumps(e, ensure_ascii=False))
+                _out("  wrong: " + json.dumps(e, ensure_ascii=False))
 
 
 # ---------------------------------------------------------------------- check / status / sources
@@ -470,7 +484,7 @@ def status(state: State, as_json: bool) -> None:
         return
     for r in rows:
         mark = "✓" if not r["consecutive_failures"] and r["last_ok"] else ("✗" if r["consecutive_failures"] else "·")
-        click.echo(f"{mark} {r['name'][:30]:30} {r['type']:5} last ok {r['last_ok'] or 'never':20} "
+        _out(f"{mark} {r['name'][:30]:30} {r['type']:5} last ok {r['last_ok'] or 'never':20} "
                    f"failures {r['consecutive_failures']:<3} items {r['items_last_fetch'] if r['items_last_fetch'] is not None else '-':<5} "
                    f"{r['last_error'] or ''}")
 
@@ -507,7 +521,7 @@ def sources_check(state: State, as_json: bool) -> None:
         _echo_json(rows)
     else:
         for r in rows:
-            click.echo(f"{'✓' if not r['error'] else '✗'} {pad(r['name'], 30)} {r['type']:5} "
+            _out(f"{'✓' if not r['error'] else '✗'} {pad(r['name'], 30)} {r['type']:5} "
                        f"{str(r['status'] or '-'):4} items {r['items']:<4} newest {r['newest'] or '-':22} "
                        f"{r['error'] or ''}")
     # Scripts and CI can tell a source that needs attention from a clean check.
@@ -543,7 +557,7 @@ def alerts(ctx: click.Context, pending: bool, as_json: bool) -> None:
         return
     for r in rows:
         state_ = r["state"] + ("?" if r["unconfirmed"] else "")  # ?: outcome unknown, checked before a resend
-        click.echo(f"#{r['id']:<5} {state_:9} {r['kind']:11} {r['channel'] or '-':12} {r['vendor'] or '':20} "
+        _out(f"#{r['id']:<5} {state_:9} {r['kind']:11} {r['channel'] or '-':12} {r['vendor'] or '':20} "
                    f"{(r['title'] or '')[:60]}  {r['last_error'] or ''}")
 
 
@@ -597,7 +611,7 @@ def incidents(state: State, as_json: bool, limit: int) -> None:
         _echo_json(rows)
         return
     for r in rows:
-        click.echo(f"#{r['id']:<5} {', '.join(r['vendors'])[:40]:40} reports {r['reports']:<3} "
+        _out(f"#{r['id']:<5} {', '.join(r['vendors'])[:40]:40} reports {r['reports']:<3} "
                    f"{r['first_seen'][:10]} .. {r['last_seen'][:10]}  {r['title']}")
 
 
@@ -671,7 +685,7 @@ def feedback_list(state: State, as_json: bool) -> None:
     if not rows:
         _err("no suppressions")
     for r in rows:
-        click.echo(f"{r['vendor']} via “{r['matched']}”  (alert {r['alert_id']}, {r['created_at']}) {r['reason'] or ''}")
+        _out(f"{r['vendor']} via “{r['matched']}”  (alert {r['alert_id']}, {r['created_at']}) {r['reason'] or ''}")
 
 
 @feedback.command("remove")

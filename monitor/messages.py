@@ -23,6 +23,7 @@ from .alert import (
     truncate,
 )
 from .match import Match
+from .textutil import printable as _printable
 from .vendors import Vendor, supply_chain
 
 _CRIT_ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "⚪"}
@@ -123,13 +124,6 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
         text += f" {link(facts.link, 'link')}"
     console = _console(kind, facts, vendors, matches, by_name, alert_id, incident)
     return finish(text, blocks, console)
-
-
-def _printable(text: str) -> str:
-    # Terminal escape sequences in feed text must not reach the operator's terminal.
-    if text.replace("\n", "").isprintable():  # the usual case, checked in C
-        return text
-    return "".join(ch if ch == "\n" or ch.isprintable() else "?" for ch in text)
 
 
 def _console(kind: str, facts: ArticleFacts, vendors: list[Vendor], matches: Sequence[Match],

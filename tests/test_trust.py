@@ -71,3 +71,35 @@ def test_cache_owned_by_another_user_is_not_loaded(project: Project, tmp_path: P
     vendors = load_vendors(project.vendors_path, project.db_path)
     assert not marker.exists()
     assert "Okta Inc." in {v.name for v in vendors}
+
+
+# ---------------------------------------------------------------- terminal escapes
+
+HOSTILE_TITLE = ("Okta confirms breach of support system \x1b]8;;http://evil\x07click here\x1b]8;;\x07"
+                 "\x1b[2J\x1b]0;owned\x07\x9b31m")
+
+
+@pytest.mark.parametrize("command", [["search", "Okta"], ["alerts"], ["incidents"], ["status"]])
+def test_stored_titles_reach_the_terminal_without_control_characters(project: Project, httpserver,
+                                                                     command: list[str]) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    items = [{"title": HOSTILE_TITLE, "url": "https://news.example/okta", "summary": "Customer data was stolen."}]
+    httpserver.expect_request("/api").respond_with_data(json.dumps({"data": items}), content_type="application/json")
+    project.configure([{"name": "api", "url": httpserver.url_for("/api"), "type": "json", "items": "data",
+                        "title": "title", "link": "url", "summary": "summary"}])
+    run = project.run("run", "--once")
+    assert run.exit_code == 0, run.output
+    stored = project.db().execute("select title from articles").fetchall()
+    assert "\x1b]8;;http://evil\x07" in stored[0][0]  # kept as published: stored text is evidence
+    if command[0] == "status":  # a source error quoting the hostile text
+        project.db().execute("update sources set last_error = ?", [HOSTILE_TITLE])
+        project.db().conn.commit()
+    result = project.run(*command)
+    assert result.exit_code == 0, result.output
+    shown = result.output
+    assert shown.strip(), "nothing printed"
+    for control in ("\x1b", "\x07", "\x9b"):
+        assert control not in shown, (command, shown)
+    if command[0] in ("search", "alerts", "incidents"):
+        assert "Okta confirms breach of support system ?]8;;http://evil?" in shown
