@@ -103,3 +103,25 @@ def test_stored_titles_reach_the_terminal_without_control_characters(project: Pr
         assert control not in shown, (command, shown)
     if command[0] in ("search", "alerts", "incidents"):
         assert "Okta confirms breach of support system ?]8;;http://evil?" in shown
+
+
+# ---------------------------------------------------------------- SLACK_API_URL credentials
+
+
+def test_userinfo_in_slack_api_url_is_redacted_at_debug(project: Project, httpserver, slack, caplog) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    _feed_project(project, httpserver)
+    api = slack.url.replace("http://", "http://proxyuser:Pr0xyPassw0rd@")
+    env = {"SLACK_BOT_TOKEN": "xoxb-test-000-secret", "SLACK_API_URL": api, "SLACK_CHANNEL": "C0GENERAL"}
+    run = project.run("-vvv", "run", "--once", env=env)
+    again = project.run("-vvv", "alerts", "retry", env=env)
+    listing = project.run("alerts", "--json")
+    seen = run.output + again.output + listing.output + caplog.text
+    for p in project.root.glob("monitor.db*"):
+        seen += p.read_bytes().decode("latin-1")
+    assert any(r.name == "monitor.slack" for r in caplog.records), "slack-sdk's request dumps were not logged"
+    assert "proxyuser:[redacted]" not in seen  # the whole userinfo goes
+    assert "Pr0xyPassw0rd" not in seen and "proxyuser" not in seen
+    assert "http://[redacted]@127.0.0.1" in seen
