@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -132,6 +133,11 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             _err("interrupted")
             sys.exit(130)
+        except (sqlite3.DatabaseError, PermissionError) as e:
+            if verbose >= 2:
+                raise
+            _err(f"error: {_database_problem(e, ctx.find_object(State))}")
+            sys.exit(1)
         except Exception as e:  # a bug: say so in one line unless asked for the traceback
             if verbose >= 2:
                 raise
@@ -139,6 +145,34 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
 
     return wrapper
+
+
+def _database_problem(e: Exception, state: State | None) -> str:
+    """What went wrong with the database (or a file beside it), where, and what to do."""
+    import errno
+
+    from .alert import redact
+
+    database: Any = None
+    if state is not None:
+        try:
+            database = state.config.database
+        except Exception:  # the config is the problem then; say what we can without it
+            database = None
+    where = getattr(e, "filename", None) or database or "the database"
+    reason = redact(str(e))
+    text = reason.lower()
+    if "disk is full" in text or getattr(e, "errno", None) == errno.ENOSPC:
+        return (f"{where}: the disk is full ({reason}); the cycle's writes were rolled back: free space on the "
+                "disk that holds it, then run again")
+    if isinstance(e, PermissionError) or "readonly" in text or "unable to open" in text:
+        return (f"{where}: cannot write ({reason}): make it and its folder writable by the user running monitor "
+                "(the database, its -wal/-shm files, the lock file and the caches live side by side), or set "
+                "'database:' in feeds.yaml to a writable place")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return (f"{where}: not a readable SQLite database ({reason}): move it and its -wal/-shm files aside to "
+                "start a new one, or restore it from a backup")
+    return f"{where}: database error ({reason})"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -125,3 +125,98 @@ def test_userinfo_in_slack_api_url_is_redacted_at_debug(project: Project, httpse
     assert "proxyuser:[redacted]" not in seen  # the whole userinfo goes
     assert "Pr0xyPassw0rd" not in seen and "proxyuser" not in seen
     assert "http://[redacted]@127.0.0.1" in seen
+
+
+# ---------------------------------------------------------------- database failures
+
+_DB_ERROR_CMDS = [["run", "--once"], ["status"], ["alerts"], ["incidents"]]
+
+
+def _as_ordinary_user() -> list[str]:
+    """Root writes anywhere: drop the capabilities that let it, so permissions apply as for a service user."""
+    if os.getuid() != 0:
+        return []
+    import shutil
+
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: a read-only folder cannot be simulated")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner"]
+
+
+def _monitor(project: Project, *args: str) -> "subprocess.CompletedProcess[str]":
+    import subprocess
+    import sys
+
+    from conftest import os_env_without_slack
+
+    return subprocess.run([*_as_ordinary_user(), sys.executable, "-m", "monitor", "--config",
+                           str(project.config_path), *args], cwd=project.root, env=os_env_without_slack(),
+                          text=True, capture_output=True, timeout=120)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new-database", "existing-database"])
+@pytest.mark.parametrize("command", _DB_ERROR_CMDS, ids=" ".join)
+def test_read_only_database_folder_names_the_path_and_the_fix(project: Project, httpserver, command: list[str],
+                                                             existing: bool) -> None:  # type: ignore[no-untyped-def]
+    _feed_project(project, httpserver)
+    files = []
+    if existing:
+        assert project.run("run", "--once").exit_code == 0
+        before = project.db_path.read_bytes()
+        files = list(project.root.glob("monitor.db*"))
+    for f in files:
+        f.chmod(0o444)
+    project.root.chmod(0o555)
+    try:
+        result = _monitor(project, *command)
+    finally:
+        project.root.chmod(0o755)
+        for f in files:
+            f.chmod(0o600)
+    if existing and command != ["run", "--once"] and result.returncode == 0:
+        return  # reading may work without write access (SQLite may still need to write the -shm file)
+    assert result.returncode == 1, result.stderr
+    assert "unexpected" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+    [line] = result.stderr.strip().splitlines()[-1:]
+    assert line.startswith(f"error: {project.root}/monitor.db"), line
+    assert "cannot write" in line and "writable by the user running monitor" in line, line
+    if existing:
+        assert project.db_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [*_DB_ERROR_CMDS, ["search", "okta"]], ids=" ".join)
+def test_corrupt_database_names_the_path_and_the_fix(project: Project, command: list[str]) -> None:
+    project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"}])
+    garbage = b"this is not an SQLite database, it was overwritten by something else\n" * 100
+    project.db_path.write_bytes(garbage)
+    result = project.run(*command)
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines()[-1] == (
+        f"error: {project.db_path}: not a readable SQLite database (file is not a database): move it and its "
+        "-wal/-shm files aside to start a new one, or restore it from a backup")
+    assert project.db_path.read_bytes() == garbage  # left as it was, for recovery
+
+
+def test_disk_full_names_the_path_and_the_fix(project: Project, httpserver, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """SQLite's own disk-full error, raised from the store by a page limit (as a full disk would)."""
+    from monitor import store as storemod
+
+    entries = [Entry(f"Okta confirms breach {i}", f"https://news.example/{i}", "Data stolen. " * 200, f"g{i}")
+               for i in range(200)]
+    httpserver.expect_request("/news").respond_with_data(rss2(entries), content_type="application/rss+xml")
+    project.configure([{"name": "news", "url": httpserver.url_for("/news")}])
+    assert project.run("status").exit_code == 0  # creates the database
+    real_init = storemod.Store.__init__
+
+    def tiny_disk(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        real_init(self, *args, **kwargs)
+        pages = self.db.execute("PRAGMA page_count").fetchone()[0]
+        self.db.execute(f"PRAGMA max_page_count = {pages}")
+
+    monkeypatch.setattr(storemod.Store, "__init__", tiny_disk)
+    result = project.run("run", "--once")
+    assert result.exit_code == 1, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith(f"error: {project.db_path}: the disk is full (database or disk is full)"), line
+    assert "free space on the disk" in line
