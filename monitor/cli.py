@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -59,9 +60,10 @@ class _RedactSecrets(logging.Filter):
         import os
 
         from .alerting.slack import redact
+        from .textutil import printable
 
         message = record.getMessage()
-        clean = redact(message)
+        clean = printable(redact(message))  # log lines quote feed text and errors too
         for name in ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL"):
             secret = os.environ.get(name, "").strip()
             if len(secret) >= 8:
@@ -105,8 +107,18 @@ def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def _out(msg: str) -> None:
+    """A line for a person: stored titles and errors carry feed text, and feed text may carry
+    terminal escape sequences (screen clears, OSC 8 hyperlinks, title changes)."""
+    from .textutil import printable
+
+    click.echo(printable(msg))
+
+
 def _err(msg: str) -> None:
-    click.echo(msg, err=True)
+    from .textutil import printable
+
+    click.echo(printable(msg), err=True)
 
 
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -137,12 +149,19 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except MonitorError as e:
             if verbose >= 2:
                 raise
-            raise click.ClickException(redact(str(e))) from None
+            from .textutil import printable
+
+            raise click.ClickException(printable(redact(str(e)))) from None
         except BrokenPipeError:
             raise  # `monitor alerts | head -1`: click ends quietly when the reader has gone
         except KeyboardInterrupt:
             _err("interrupted")
             sys.exit(130)
+        except (sqlite3.DatabaseError, PermissionError) as e:
+            if verbose >= 2:
+                raise
+            _err(f"error: {_database_problem(e, ctx.find_object(State))}")
+            sys.exit(1)
         except Exception as e:  # a bug: say so in one line unless asked for the traceback
             if verbose >= 2:
                 raise
@@ -150,6 +169,34 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
 
     return wrapper
+
+
+def _database_problem(e: Exception, state: State | None) -> str:
+    """What went wrong with the database (or a file beside it), where, and what to do."""
+    import errno
+
+    from .alerting.slack import redact
+
+    database: Any = None
+    if state is not None:
+        try:
+            database = state.config.database
+        except Exception:  # the config is the problem then; say what we can without it
+            database = None
+    where = getattr(e, "filename", None) or database or "the database"
+    reason = redact(str(e))
+    text = reason.lower()
+    if "disk is full" in text or getattr(e, "errno", None) == errno.ENOSPC:
+        return (f"{where}: the disk is full ({reason}); the cycle's writes were rolled back: free space on the "
+                "disk that holds it, then run again")
+    if isinstance(e, PermissionError) or "readonly" in text or "unable to open" in text:
+        return (f"{where}: cannot write ({reason}): make it and its folder writable by the user running monitor "
+                "(the database, its -wal/-shm files, the lock file and the caches live side by side), or set "
+                "'database:' in feeds.yaml to a writable place")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return (f"{where}: not a readable SQLite database ({reason}): move it and its -wal/-shm files aside to "
+                "start a new one, or restore it from a backup")
+    return f"{where}: database error ({reason})"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -205,6 +252,7 @@ def run(state: State, once: bool) -> None:
     from .pipeline.cycle import Monitor
 
     vendors = state.vendors(cached=True)
+    _check_fits_workers(cfg, vendors)
     sender = _sender(cfg)
     with state.store() as store:
         monitor = Monitor(cfg, vendors, store, sender)
@@ -251,7 +299,15 @@ def _reload(state: State) -> tuple[Any, Any, Any]:
     from .matching.vendors import load_vendors
 
     cfg = load_config(config_path(state.config_arg))
-    return cfg, load_vendors(cfg.vendors, cfg.database), _sender(cfg)
+    vendors = load_vendors(cfg.vendors, cfg.database)
+    _check_fits_workers(cfg, vendors)
+    return cfg, vendors, _sender(cfg)
+
+
+def _check_fits_workers(cfg: Any, vendors: Any) -> None:
+    from .matching.vendors import check_fits_workers
+
+    check_fits_workers(vendors, cfg.limits.parse_memory_mb, cfg.vendors.name)
 
 
 def _env(name: str) -> str:
@@ -373,15 +429,15 @@ def match(state: State, text: str | None, file: Path | None, as_json: bool) -> N
                     "supply_chain": verdict.supply_chain, "follow_up": verdict.follow_up,
                     "matches": [asdict(m) for m in matches]})
         return
-    click.echo(f"breach: {'yes' if verdict.breach else 'no'} (score {verdict.score:g}; "
+    _out(f"breach: {'yes' if verdict.breach else 'no'} (score {verdict.score:g}; "
                f"terms: {', '.join(verdict.terms) or 'none'})")
     if verdict.supply_chain:
-        click.echo("supply chain: yes (contractor / 委託先 named)")
+        _out("supply chain: yes (contractor / 委託先 named)")
     if not matches:
-        click.echo("vendors: none")
+        _out("vendors: none")
     for m in matches:
         score = "" if m.score >= 100 else f" score {m.score:g}"
-        click.echo(f"vendor: {m.vendor}  via {m.how} “{m.matched}” as “{m.surface}” in {m.field}{score}")
+        _out(f"vendor: {m.vendor}  via {m.how} “{m.matched}” as “{m.surface}” in {m.field}{score}")
 
 
 # ---------------------------------------------------------------------- eval
@@ -451,10 +507,10 @@ def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set
         return
     for r in reports:
         for line in r.lines():
-            click.echo(line)
+            _out(line)
         if errors:
             for e in r.errors:
-                click.echo("  wrong: " + json.dumps(e, ensure_ascii=False))
+                _out("  wrong: " + json.dumps(e, ensure_ascii=False))
 
 
 # ---------------------------------------------------------------------- check / status / sources
@@ -489,6 +545,8 @@ def check(state: State) -> None:
     if vendors_path is not None:
         try:
             vendors = load_vendors(vendors_path)
+            if cfg is not None:
+                _check_fits_workers(cfg, vendors)
         except ConfigError as e:
             problems += e.problems
     if cfg is not None:
@@ -594,7 +652,7 @@ def sources_check(state: State, as_json: bool) -> None:
         _echo_json(rows)
     else:
         for r in rows:
-            click.echo(f"{'✓' if not r['error'] else '✗'} {pad(r['name'], 30)} {r['type']:5} "
+            _out(f"{'✓' if not r['error'] else '✗'} {pad(r['name'], 30)} {r['type']:5} "
                        f"{str(r['status'] or '-'):4} items {r['items']:<4} newest {r['newest'] or '-':22} "
                        f"{r['error'] or ''}")
     # Scripts and CI can tell a source that needs attention from a clean check.

@@ -27,6 +27,14 @@ from .errors import ConfigError
 # libyaml's loader when present: the pure-Python one took 0.2 s for 200 sources.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CRITICALITIES = ("critical", "high", "medium", "low")
+# feeds.yaml is read whole and validated node by node: a bound on both keeps a bad edit from taking
+# the daemon's memory. 1 MB holds thousands of sources.
+MAX_CONFIG_BYTES = 1024 * 1024
+# Aliases share one node in the composed document but are walked once per use when validating: nine
+# levels of nine *alias lists (400 bytes) are 387 million nodes. Anchors for shared defaults stay
+# usable; a document whose aliases stand for more than this many nodes is refused.
+MAX_ALIAS_NODES = 10_000
+MAX_DEPTH = 64  # nesting; the loader recurses once per level (50,000 '[' ended in RecursionError)
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 
@@ -315,13 +323,76 @@ def _names(data: dict) -> list[str]:
     return [s.get("name") for s in data.get("sources") or [] if isinstance(s, dict) and isinstance(s.get("name"), str)]
 
 
+def _line(event: yaml.Event) -> int:
+    """1-based line of a parser event (libyaml always sets the mark; 0 if one ever does not)."""
+    return event.start_mark.line + 1 if event.start_mark is not None else 0
+
+
+def _check_shape(text: str, label: str) -> None:
+    """Refuse a document whose aliases expand past MAX_ALIAS_NODES or that nests deeper than
+    MAX_DEPTH, from the parser's events alone (linear in the file: nothing is expanded to find out)."""
+    sizes: dict[str, int] = {}  # anchor -> nodes it stands for
+    open_nodes: list[list] = []  # [anchor, nodes so far] per collection being read
+    expanded = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            size = sizes.get(event.anchor, 1)
+            expanded += size
+            if expanded > MAX_ALIAS_NODES:
+                raise ConfigError(
+                    f"{label}:{_line(event)}: alias *{event.anchor}: YAML aliases expand to more "
+                    f"than {MAX_ALIAS_NODES:,} values (an alias bomb?); write the values out instead")
+        elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            size = 1
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(open_nodes) >= MAX_DEPTH:
+                    raise ConfigError(f"{label}:{_line(event)}: nested more than {MAX_DEPTH} "
+                                      "levels deep")
+                open_nodes.append([event.anchor, 1])
+                continue
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = open_nodes.pop()
+            if anchor:
+                sizes[anchor] = size
+        else:
+            continue
+        if open_nodes:
+            open_nodes[-1][1] += size
+
+
+def _read_yaml(path: Path) -> str:
+    """feeds.yaml as text, refused when over the size cap or when its aliases would expand too far."""
+    label = path.name
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found (use --config or $MONITOR_CONFIG)") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{label}: larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MB, the limit for a "
+                          "configuration file (is this the right file?)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{label}: not valid UTF-8 (byte offset {e.start})") from None
+    try:
+        _check_shape(text, label)
+    except yaml.YAMLError:
+        pass  # a syntax error: reported with its line by the full load
+    return text
+
+
 def vendors_path_hint(path: str | os.PathLike[str]) -> Path:
     """Where vendors.csv should be, even when feeds.yaml does not validate (for `monitor check`)."""
     path = Path(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LOADER)
+        data = yaml.load(_read_yaml(path), Loader=_LOADER)
         name = data.get("vendors") if isinstance(data, dict) else None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (ConfigError, yaml.YAMLError):
         name = None
     return path.resolve().parent / (name if isinstance(name, str) and name else "vendors.csv")
 
@@ -329,23 +400,18 @@ def vendors_path_hint(path: str | os.PathLike[str]) -> Path:
 def load_config(path: str | os.PathLike[str]) -> Config:
     path = Path(path)
     label = path.name
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found (use --config or $MONITOR_CONFIG)") from None
-    except UnicodeDecodeError as e:
-        raise ConfigError(f"{label}: not valid UTF-8 (byte offset {e.start})") from None
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
+    text = _read_yaml(path)
     try:
         node = yaml.compose(text, Loader=_LOADER)
         data = yaml.load(text, Loader=_LOADER)
-    except yaml.YAMLError:
+    except yaml.YAMLError as first:
         # The pure-Python parser words its errors better ("found character '\t'..."): ask it again.
         try:
             yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError as e:
             raise ConfigError(_yaml_problem(label, text, e)) from None
+        except RecursionError:  # it recurses per nesting level, where libyaml stopped at its limit
+            raise ConfigError(_yaml_problem(label, text, first)) from None
         raise
     if not isinstance(data, dict):
         raise ConfigError(f"{label}: expected a mapping with a 'sources' list at the top level")

@@ -143,6 +143,15 @@ def iso(dt: datetime | None) -> str | None:
     return dt.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def printable(text: str) -> str:
+    """Text fit for the operator's terminal: every control character but newline (ESC of an escape
+    sequence, BEL ending an OSC hyperlink, C1 controls) and other unprintables become '?'."""
+    # Terminal escape sequences in feed text must not reach the operator's terminal.
+    if text.replace("\n", "").isprintable():  # the usual case, checked in C
+        return text
+    return "".join(ch if ch == "\n" or ch.isprintable() else "?" for ch in text)
+
+
 def pad(text: str, width: int) -> str:
     """Clip and left-justify to a terminal width; CJK characters take two columns."""
     import unicodedata

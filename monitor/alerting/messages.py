@@ -9,6 +9,7 @@ from datetime import timezone, tzinfo
 from ..matching.matcher import Match
 from ..matching.vendors import Vendor, supply_chain
 from ..textutil import local_time, parse_iso
+from ..textutil import printable as _printable
 from .slack import (
     SECTION_MAX,
     TEXT_MAX,
@@ -169,13 +170,6 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
         text += f" {link(shown_link, 'link')}"
     console = _console(kind, facts, vendors, matches, by_name, alert_id, incident, tz)
     return finish(text, blocks, console)
-
-
-def _printable(text: str) -> str:
-    # Terminal escape sequences in feed text must not reach the operator's terminal.
-    if text.replace("\n", "").isprintable():  # the usual case, checked in C
-        return text
-    return "".join(ch if ch == "\n" or ch.isprintable() else "?" for ch in text)
 
 
 def _console_link(facts: ArticleFacts) -> str:

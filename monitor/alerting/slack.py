@@ -30,6 +30,8 @@ EVENT_TYPE = "monitor_alert"
 _ENTITY_TAIL = re.compile(r"&[a-z]{0,3}$")
 _MENTION = re.compile(r"^<(@[UW][A-Z0-9]{2,}|!subteam\^[A-Z0-9]{2,}(\|[^<>&]{0,80})?|#C[A-Z0-9]{2,})>$")
 _SECRET = re.compile(r"xox[abprse]-[A-Za-z0-9-]+|https://hooks\.slack(-gov)?\.com/\S+")
+# user:password@ in any URL (SLACK_API_URL through an authenticating proxy): slack-sdk logs the URL.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]+@")
 PERMANENT_ERRORS = {
     "channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "not_authed", "token_revoked",
     "token_expired", "account_inactive", "missing_scope", "invalid_blocks", "invalid_blocks_format",
@@ -51,7 +53,7 @@ def redact(text: str) -> str:
     secret environment variables are removed too, whatever they look like (a
     webhook behind a proxy, a GovSlack URL, a test stand-in).
     """
-    text = _SECRET.sub("[redacted]", text)
+    text = _USERINFO.sub(r"\1[redacted]@", _SECRET.sub("[redacted]", text))
     for name in SECRET_ENV:
         value = os.environ.get(name, "").strip()
         if len(value) >= 8:

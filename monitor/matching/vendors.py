@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import io
 from dataclasses import dataclass
@@ -12,6 +13,18 @@ from ..config import CRITICALITIES
 from ..errors import ConfigError
 from ..records import compact_pickle
 from ..storage import filecache
+
+COLUMNS = ("name", "aliases", "domains", "criticality", "owner", "parent", "notes")
+# The register is read whole in the main process and validated row by row: bounds on both, far above
+# any real register (the largest real lists here have ~8,000 companies), that refuse a wrong file fast.
+MAX_VENDORS_BYTES = 100 * 1024 * 1024
+MAX_VENDOR_ROWS = 500_000
+# What a parser worker needs to hold the Matcher: bench/vendor_memory.py measured 1.6-1.8 KB of address
+# space per registered name, alias or domain (1k to 200k vendors), on top of a 56 MB worker. The
+# extra ~15% per name is the margin left for parsing (a small register parses within 64 MB).
+MATCHER_BYTES_PER_NAME = 2048
+WORKER_BASE_MB = 56
+PARSE_ROOM_MB = 64  # suggested on top when the limit has to be raised
 
 
 @compact_pickle  # the register cached beside the database (load_vendors) holds every Vendor
@@ -38,10 +51,18 @@ def parse_vendors(text: str, label: str = "vendors.csv") -> list[Vendor]:
         raise ConfigError(f"{label}:1: header: no 'name' column (found: {', '.join(header) or 'nothing'})")
     reader.fieldnames = header
     problems: list[str] = []
+    for column in header:
+        # Extra columns are ignored, but a misspelt known one would silently lose its values.
+        near = difflib.get_close_matches(column, COLUMNS, n=1, cutoff=0.8) if column not in COLUMNS else []
+        if near:
+            problems.append(f"{label}:1: unknown column {column!r} (did you mean {near[0]!r}?)")
     vendors: list[Vendor] = []
     first_line: dict[str, int] = {}
-    for row in reader:
+    for row_no, row in enumerate(reader, 1):
         line = reader.line_num
+        if row_no > MAX_VENDOR_ROWS:
+            raise ConfigError(f"{label}:{line}: more than {MAX_VENDOR_ROWS:,} vendors, the limit for a register "
+                              "(is this the right file?)")
         if not any((v or "").strip() for k, v in row.items() if k):
             continue
         name = (row.get("name") or "").strip()
@@ -104,9 +125,15 @@ def load_vendors(path: str | Path, database: str | Path | None = None) -> list[V
     validating it cost 0.09 s at 10k vendors and 0.34 s at 50k, against 0.03 and 0.18 s to load."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as f:
+            raw = f.read(MAX_VENDORS_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(f"{path}: vendors file not found (set 'vendors:' in feeds.yaml)") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
+    if len(raw) > MAX_VENDORS_BYTES:
+        raise ConfigError(f"{path.name}: larger than {MAX_VENDORS_BYTES // (1024 * 1024)} MB, the limit for a "
+                          "vendor register (is this the right file?)")
     cached = None
     if database is not None and Path(database).parent.is_dir():
         # __name__: the pickle names Vendor by module path, so a cache from before a move never matches.
@@ -131,6 +158,21 @@ def _decode_and_parse(raw: bytes, path: Path) -> list[Vendor]:
         raise ConfigError(f"{path.name}:{line}: {field}: not valid UTF-8 (byte 0x{raw[e.start]:02x}); "
                           "save the file as UTF-8") from None
     return parse_vendors(text, path.name)
+
+
+def worker_memory_mb(vendors: list[Vendor]) -> int:
+    """The address space a parser worker needs to load the Matcher for this register and parse."""
+    names = sum(1 + len(v.aliases) + len(v.domains) for v in vendors)
+    return WORKER_BASE_MB + -(-names * MATCHER_BYTES_PER_NAME // (1024 * 1024))
+
+
+def check_fits_workers(vendors: list[Vendor], parse_memory_mb: int, label: str = "vendors.csv") -> None:
+    """Refuse a register the parser workers could not load: every source would fail instead."""
+    need = worker_memory_mb(vendors)
+    if need > parse_memory_mb:
+        raise ConfigError(f"{label}: {len(vendors):,} vendors need about {need} MB in each parser worker, over "
+                          f"limits.parse_memory_mb ({parse_memory_mb}); set limits.parse_memory_mb to "
+                          f"{need + PARSE_ROOM_MB} or more in feeds.yaml, or register fewer vendors")
 
 
 def supply_chain(vendor: Vendor, by_name: dict[str, Vendor]) -> list[str]:

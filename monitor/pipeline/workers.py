@@ -117,7 +117,7 @@ def prepare_matcher(vendors: Sequence[Vendor], database: Path) -> tuple[MatcherR
     """Make sure the cache file for this register exists. Returns its ref, and the Matcher if built now."""
     key = matcher_key(vendors)
     path = filecache.cache_path(database, "matcher", key)
-    if path.exists():
+    if filecache.usable(path):
         return MatcherRef(str(path), key), None
     matcher = Matcher(vendors)
     filecache.store(path, key, matcher)

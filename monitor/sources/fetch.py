@@ -55,9 +55,21 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+# Python's is_global says yes to these, yet each reaches IPv4 or site-internal hosts: local-use NAT64
+# (RFC 8215, any translation the site likes), IPv4-compatible ::a.b.c.d (deprecated; some stacks
+# still route it to the IPv4 address) and site-local fec0::/10 (deprecated, still routed inside sites).
+_NOT_PUBLIC_V6 = tuple(ipaddress.IPv6Network(n) for n in ("64:ff9b:1::/48", "::/96", "fec0::/10"))
+# The well-known NAT64 prefix carries a real IPv4 address (DNS64 on an IPv6-only host gives public
+# sites these addresses): it is as public as the address it wraps.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
 def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     if isinstance(ip, ipaddress.IPv6Address):
-        for inner in (ip.ipv4_mapped, ip.sixtofour, (ip.teredo or (None, None))[1]):
+        if any(ip in net for net in _NOT_PUBLIC_V6):
+            return False
+        nat64 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in _NAT64 else None
+        for inner in (ip.ipv4_mapped, ip.sixtofour, (ip.teredo or (None, None))[1], nat64):
             if inner is not None and not inner.is_global:
                 return False
     # is_private misses 100.64.0.0/10 (carrier-grade NAT); is_global does not.

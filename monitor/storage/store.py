@@ -109,7 +109,10 @@ class Store:
         try:
             yield self.db
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (SQLITE_FULL): a second ROLLBACK would
+            # raise "no transaction is active" and hide the real cause.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         else:
             self.conn.execute("COMMIT")
