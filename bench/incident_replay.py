@@ -51,12 +51,13 @@ Shinchosha,審調社|Shinchosha,,high,,,
 
 # Separate incidents a reader counts in the replayed items, per vendor (read from the items, not from
 # the rule's output). Asahi: the 2025-09-29 Qilin ransomware attack (outage, leak, 191万件, earnings,
-# final figures), plus アサヒ通信 (another company, its April 2025 ransomware) that the alias アサヒ
-# names. ASKUL: the 2025-10-19 ransomware attack. Ryohin Keikaku: the ASKUL attack's effect on its
-# online store, and the 2026-06 fake login screens. JLR: the 2025-09 attack. Murata: the 2026-03
-# unauthorised access. Shinchosha: the 2025-07 ransomware attack (its December final report included).
-READER_COUNT = {"Asahi Group Holdings": 2, "ASKUL Corporation": 1, "Ryohin Keikaku": 2, "Jaguar Land Rover": 1,
-                "Murata Manufacturing": 1, "Shinchosha": 1}
+# final figures; アサヒ通信's own April attack is not alerted as Asahi). ASKUL: the 2025-10-19
+# ransomware attack. Ryohin Keikaku: the ASKUL attack's effect on its online store, and the 2026-06
+# fake login screens (polyfill). JLR: the 2025-09 attack. Murata: the 2026-02-28 unauthorised access,
+# and in 2026-07 a leak at its subsidiary 村田土地建物 (another company, another system). Shinchosha:
+# the 2025-06-27 ransomware attack, with its December final report.
+READER_COUNT = {"Asahi Group Holdings": 1, "ASKUL Corporation": 1, "Ryohin Keikaku": 2, "Jaguar Land Rover": 1,
+                "Murata Manufacturing": 2, "Shinchosha": 1}
 
 
 def load_days(path: Path) -> list[tuple[str, dict[str, list[Item]]]]:

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 LOCK_TIMEOUT = 600.0
 FTS_BATCH = 1000  # new articles indexed for search per statement
+REPORTS_FIRST, REPORTS_NEWEST = 10, 20  # of each candidate incident, compared with a new report
 
 
 @dataclass
@@ -413,25 +414,34 @@ class Monitor:
         published = parse_iso(d.published) or now
         when = iso(published)
         report = incidents.Report(d.item.title, f"{d.item.title}\n{d.item.summary}", published)
+        # Coverage of one incident runs for months: the vendor's recent incidents as far back as a
+        # report may refer, a bounded number of them.
         rows = db.execute(
-            "SELECT id, title, first_seen, last_seen, reports FROM incidents WHERE vendor = ? AND last_seen >= ? "
-            "AND first_seen <= ? ORDER BY last_seen DESC LIMIT 20",
-            [vendor.name, iso(published - incidents.FOLLOW_UP_WINDOW), iso(published + incidents.WINDOW)],
+            "SELECT id, first_seen, last_seen FROM incidents WHERE vendor = ? AND last_seen >= ? "
+            "AND first_seen <= ? ORDER BY last_seen DESC LIMIT ?",
+            [vendor.name, iso(published - incidents.LOOKBACK), iso(published + incidents.ACTIVE_GAP),
+             incidents.MAX_CANDIDATES],
         ).fetchall()
         candidates = []
-        for inc_id, _title, first, last, _n in rows:
-            reports = tuple(
-                incidents.Report(t or "", f"{t or ''}\n{sm or ''}", parse_iso(p) or published)
-                for t, sm, p in db.execute(
-                    "SELECT ar.title, ar.summary, ar.published FROM alerts a JOIN articles ar ON ar.id = a.article_id "
-                    "WHERE a.incident_id = ? ORDER BY ar.published DESC LIMIT 20", [inc_id]))
+        for inc_id, first, last in rows:
+            # Its first reports (the attack's date, kind and actor are told there) and its newest ones.
+            seen: set[int] = set()
+            reports = []
+            for order, n in (("ASC", REPORTS_FIRST), ("DESC", REPORTS_NEWEST)):
+                for aid, t, sm, p in db.execute(
+                        "SELECT ar.id, ar.title, ar.summary, ar.published FROM alerts a JOIN articles ar "
+                        f"ON ar.id = a.article_id WHERE a.incident_id = ? ORDER BY ar.published {order} LIMIT ?",
+                        [inc_id, n]):
+                    if aid not in seen:
+                        seen.add(aid)
+                        reports.append(incidents.Report(t or "", f"{t or ''}\n{sm or ''}", parse_iso(p) or published))
             candidates.append(incidents.Candidate(inc_id, parse_iso(first) or published,
-                                                  parse_iso(last) or published, reports))
-        found = incidents.choose(report, candidates, _folded_names(vendor))
-        if found is None:
+                                                  parse_iso(last) or published, tuple(reports)))
+        found = incidents.decide(report, candidates, _folded_names(vendor))
+        if found.incident_id is None:
             cur = db.execute("INSERT INTO incidents (vendor, title, first_seen, last_seen, reports) "
                              "VALUES (?, ?, ?, ?, 1)", [vendor.name, d.item.title, when, when])
-            return IncidentRef(int(cur.lastrowid), "", 1, "new incident")
+            return IncidentRef(int(cur.lastrowid), "", 1, found.reason)
         db.execute("UPDATE incidents SET first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?), "
                    "reports = reports + 1 WHERE id = ?", [when, when, found.incident_id])
         title, n = db.execute("SELECT title, reports FROM incidents WHERE id = ?", [found.incident_id]).fetchone()
