@@ -88,8 +88,8 @@ def replay(path: Path, workdir: Path) -> Store:
                 fresh, _ = new_items(site, sites[site], False, store.known_keys)
                 for d in decide(matcher, False, fresh, {}, now):
                     aid = monitor._store_decision(db, source, d, now.isoformat())  # noqa: SLF001
-                    if aid is not None and d.alert:
-                        monitor._queue_article_alert(db, source, aid, d, now, suppressed)  # noqa: SLF001
+                    if aid is not None:
+                        monitor._queue_alerts(db, source, aid, d, now, suppressed)  # noqa: SLF001
     return store
 
 

@@ -364,10 +364,12 @@ def _shared_data(*parts: str) -> Path:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array of reports.")
 @handle_errors
 def eval_cmd(companies: Path | None, jp_news: Path | None, sample: int, errors: bool, as_json: bool) -> None:
-    """Precision and recall of vendor matching and breach detection, per language.
+    """Precision and recall of vendor matching and breach detection, per language; incident quality.
 
     Scores the labelled set shipped in tests/eval/ with thousands of real company names
-    registered as distractor vendors, then the jp-news sample when it is present.
+    registered as distractor vendors, then the jp-news sample when it is present, then the
+    labelled incident set (tests/eval/incidents.jsonl): new threads per true incident, reports
+    wrongly merged into another incident, reports that never reach Slack.
     Needs no feeds.yaml.
 
     \b
@@ -376,7 +378,7 @@ def eval_cmd(companies: Path | None, jp_news: Path | None, sample: int, errors: 
       monitor eval --errors
       monitor eval --companies ../shared/data/companies --jp-news secnews_sample.jsonl --json
     """
-    from .evaluate import evaluate_jp_news, evaluate_shipped
+    from .evaluate import evaluate_incidents, evaluate_jp_news, evaluate_shipped
 
     companies = companies or _shared_data("companies")
     if not companies.is_dir():
@@ -387,6 +389,7 @@ def eval_cmd(companies: Path | None, jp_news: Path | None, sample: int, errors: 
         reports.append(evaluate_jp_news(news, companies, sample=sample))
     elif jp_news is not None:
         raise click.BadParameter(f"{jp_news} not found", param_hint="--jp-news")
+    reports.append(evaluate_incidents())
     if as_json:
         _echo_json([r.as_dict() for r in reports])
         return

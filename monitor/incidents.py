@@ -4,7 +4,7 @@ An incident is one event at one vendor (its aliases and group names are the vend
 runs for months: the attack, the outage, 第2報 to 第8報, the leak figures, the earnings hit, lawsuits,
 the final report. The rule, for a report of vendor V (decide()):
 
-* Candidates: V's incidents whose last report is at most LOOKBACK (about 18 months) old.
+* Candidates: V's incidents whose last report is at most LOOKBACK (three years) old.
 * What a report says is read once (facts()): the specific kinds of incident it names (ransomware,
   unauthorised access, misdelivery, loss, ...; grouped into families that co-occur in one event),
   threat actors (Qilin, LockBit, ...), affected-count figures (44万件 = 440,000), the date it gives
@@ -13,14 +13,15 @@ the final report. The rule, for a report of vendor V (decide()):
   attack date weeks before publication, "last year"), and whether it calls itself a new event
   (別件, 新たな攻撃, 再び, "another attack").
 * A candidate is ruled out when the report reads as another event: it says so (別件, "another
-  attack"), unless it gives the candidate's attack date; it names only kinds of another family
+  attack") about an incident older than two weeks, unless it gives the candidate's attack date; it names only kinds of another family
   (a misdelivery beside a ransomware attack), or another actor, unless the attack date, actor or
   figure is the same; or it dates its attack outside the candidate's time (April's attack is not
   September's), unless the actor or figure is the same.
 * Otherwise the report joins, strongest evidence first:
   3. the same attack date or month, the same actor, the same figure (for as long as LOOKBACK), or a
      near-duplicate title (another outlet's wording, while the coverage runs);
-  2. a follow-up that refers back (names no other kind, or points to the past): for as long as LOOKBACK;
+  2. a report pointing to an earlier event (昨年, 第3報, 'the February attack', 'the 2023 breach'), or a
+     follow-up naming no kind: for as long as LOOKBACK;
   1. nothing against it while the incident's coverage runs (its last report at most ACTIVE_GAP old).
   Among candidates, the strongest evidence wins, then the most recent incident.
 * Anything else opens a new incident, and the reason says why the nearest candidate was not joined
@@ -44,11 +45,15 @@ from .detect import is_follow_up as is_follow_up
 from .normalize import fold, is_cjk
 
 ACTIVE_GAP = timedelta(days=45)  # coverage still running: a report names no other event, it is this one
-LOOKBACK = timedelta(days=548)  # how old an incident's last report may be for a report to refer back to it
+LOOKBACK = timedelta(days=1096)  # how old an incident's last report may be for a report to refer back to it
+# (fines, lawsuits and charges come two or three years after the attack)
 MAX_CANDIDATES = 30  # the vendor's most recent incidents within LOOKBACK that are compared
 SIMILARITY_MIN = 0.5
 COUNT_MIN = 100
 PAST_DATE = timedelta(days=14)  # a stated attack date this much before publication points to the past
+# A report saying "a new/separate breach" is new against incidents older than this; the new event's own
+# coverage keeps calling it new for days.
+NEW_EVENT_AGE = timedelta(days=14)
 
 KINDS: dict[str, tuple[str, ...]] = {
     "ransomware": ("ランサムウェア", "ランサムウエア", "ランサム攻撃", "身代金", "暗号化され", "ransomware", "ransom",
@@ -73,10 +78,10 @@ KINDS: dict[str, tuple[str, ...]] = {
     "insider": ("内部不正", "元社員", "元従業員", "不正に持ち出", "insider", "former employee", "rogue employee"),
 }
 # Kinds that one event shows together (an intrusion is reported as unauthorised access, then
-# ransomware, then a leak-site claim). Reports naming kinds of disjoint families are other events.
+# ransomware, then a leak-site claim; phishing is how many intrusions begin). Reports naming kinds of disjoint families are other events.
 FAMILY = {"ransomware": "intrusion", "unauthorised access": "intrusion", "malware": "intrusion",
           "leak-site claim": "intrusion", "credential stuffing": "account takeover", "misdelivery": "misdelivery",
-          "loss or theft": "loss or theft", "exposure": "exposure", "phishing": "phishing", "ddos": "ddos",
+          "loss or theft": "loss or theft", "exposure": "exposure", "phishing": "intrusion", "ddos": "ddos",
           "insider": "insider"}
 ACTORS = ("qilin", "lockbit", "akira", "blackcat", "alphv", "cl0p", "clop", "play ransomware", "8base", "blacksuit",
           "black basta", "rhysida", "medusa", "royal", "conti", "ransomhub", "hunters international", "bianlian",
@@ -84,18 +89,21 @@ ACTORS = ("qilin", "lockbit", "akira", "blackcat", "alphv", "cl0p", "clop", "pla
           "safepay", "dragonforce", "everest", "inc ransom", "lynx", "nightspire", "gunra", "warlock", "crypto24",
           "sinobi", "kawa4096", "devman", "embargo", "cactus", "trigona", "noescape", "hive", "lazarus",
           "volt typhoon", "salt typhoon", "apt41", "apt29", "mirrorface", "tick", "blacktech")
+# Vendors' naming schemes for actors: Storm-0558, Midnight Blizzard, Volt Typhoon, APT29, UNC3944.
+_ACTOR_NAMED = re.compile(r"\bstorm[- ]\d{4}\b|\b[a-z]+ (?:blizzard|typhoon|sleet|tempest|sandstorm|hail|dust|flood|"
+                          r"cyclone|tsunami)\b|\b(?:apt|unc|ta|fin)\d{1,4}\b")
 _ACTOR_ALIAS = {"alphv": "blackcat", "clop": "cl0p", "scattered lapsus$ hunters": "scattered spider"}
 NEW_EVENT = re.compile(
     r"別件|別の(?:サイバー)?(?:攻撃|事案|インシデント|不正アクセス)|新たな(?:サイバー)?(?:攻撃|不正アクセス|インシデント|"
     r"ランサムウ[ェエ]ア|事案)|新たに(?:サイバー攻撃|不正アクセス|ランサムウ[ェエ]ア)|再び|またも|再度(?:の)?(?:サイバー)?"
-    r"(?:攻撃|不正アクセス)|[2２二]度目|"
+    r"(?:攻撃|不正アクセス)|[2２二]度目の(?:サイバー)?(?:攻撃|被害|不正アクセス|ランサム|情報漏|流出)|"
     r"\b(?:another|second|new|fresh|separate|unrelated)\s+(?:cyber\s?attack|attack|breach|data breach|"
     r"ransomware attack|security incident|incident|hack|intrusion|cyber incident)\b|"
     r"\b(?:hit|attacked|breached|hacked|targeted) again\b")
 # Words pointing to an earlier event or report: a numbered report (第3報) or a final report presupposes
 # the first one.
 PAST = re.compile(r"昨年|去年|先月|前回|以前の|先に公表|既に公表|に公表した|第\d+報|第[二三四五六七八九十]+報|最終報告|"
-                  r"再発防止|調査結果|\blast (?:year|month)\b|\bfinal report\b|\bfollow-up to\b|"
+                  r"再発防止|調査結果|調査報告|報告書|た問題で|た問題を受け|た事案で|事案を受け|の件で|\blast (?:year|month)\b|\bfinal report\b|\bfollow-up to\b|"
                   r"\bearlier this year\b|\bin the wake of\b|\bprevious(?:ly)?\b")
 _MONTHS = {m: i for i, ms in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                                         "dec"), 1) for m in (ms,)}
@@ -106,7 +114,12 @@ _DATE_JA = re.compile(r"(?:(20\d\d)年)?(1[0-2]|[1-9])月(?:([12]\d|3[01]|[1-9])
 _YEAR_JA = re.compile(r"(20\d\d)年(?:に|の)[^。\n]{0,16}?(?:発生|攻撃|被害|不正アクセス|ランサム)")
 _DATE_EN = re.compile(r"\b(?:on|in|since|from)\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
                       r"(?:\s+(\d{1,2})(?:st|nd|rd|th)?)?(?:,?\s+(20\d\d))?\b")
-_ATTACK_EN = re.compile(r"\b(?:attack|attacked|breach|breached|hack|hacked|ransomware|intrusion|incident|"
+_REF_EN = re.compile(r"\bthe\s+(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?:(20\d\d)\s+)?"
+                     r"(?:[a-z$-]+\s+){0,2}?(?:attack|breach|cyberattack|cyber attack|hack|intrusion|incident|"
+                     r"data theft|compromise)\b")
+_YEAR_EN = re.compile(r"\b(?:in|since|of|the)\s+(20\d\d)\b")
+_ATTACK_EN = re.compile(r"\b(?:attack|attacked|cyberattack|cyber attack|breach|breaches|breached|hack|hacked|"
+                        r"hackers|stolen|stole|ransomware|intrusion|incident|"
                         r"compromise|compromised|detected|discovered|outage)\b")
 _STOP = {"the", "a", "an", "of", "in", "on", "to", "and", "for", "with", "by", "from", "its", "as", "at", "is",
          "are", "was", "were", "has", "have", "had", "says", "said", "after", "over", "into", "what", "we",
@@ -177,7 +190,8 @@ def kinds(text: str) -> frozenset[str]:
 
 
 def actors(text: str) -> frozenset[str]:
-    found = _ACTOR_RE.findall(fold(text, join_cjk=True))
+    folded = fold(text, join_cjk=True)
+    found = _ACTOR_RE.findall(folded) + [a.replace("-", " ") for a in _ACTOR_NAMED.findall(folded)]
     return frozenset(_ACTOR_ALIAS.get(a, a) for a in found)
 
 
@@ -233,6 +247,9 @@ def attack_dates(text: str, published: date) -> tuple[frozenset[date], frozenset
         for mt in _DATE_EN.finditer(sentence):
             day = int(mt.group(2)) if mt.group(2) and 1 <= int(mt.group(2)) <= 31 else None
             add(int(mt.group(3)) if mt.group(3) else None, _MONTHS[mt.group(1)], day)
+        for mt in _REF_EN.finditer(sentence):
+            if mt.group(1):
+                add(int(mt.group(2)) if mt.group(2) else None, _MONTHS[mt.group(1)], None)
     return frozenset(days), frozenset(months)
 
 
@@ -242,8 +259,11 @@ def facts(text: str, published: date) -> Facts:
     folded = fold(text, join_cjk=True)
     new = NEW_EVENT.search(folded)
     earliest = min((date(y, m, 28) for y, m in months), default=None)  # the month's end: '9月' is not before 9/29
+    norm = unicodedata.normalize("NFKC", text)
+    years = _YEAR_JA.findall(norm) + [m.group(2) for m in _REF_EN.finditer(norm.lower()) if m.group(2)] + \
+        [y for s in re.split(r"(?<=[.!?])\s+", norm.lower()) if _ATTACK_EN.search(s) for y in _YEAR_EN.findall(s)]
     past = bool(PAST.search(folded)) or (earliest is not None and earliest <= published - PAST_DATE) \
-        or any(int(y) < published.year for y in _YEAR_JA.findall(unicodedata.normalize("NFKC", text)))
+        or any(int(y) < published.year for y in years)
     return Facts(kinds(text), actors(text), counts(text), days, months, is_follow_up(text), past,
                  new.group(0) if new else "")
 
@@ -324,9 +344,9 @@ def _identity(mine: Facts, theirs: Facts, cand: Candidate, report: Report, names
     return out
 
 
-def _against(mine: Facts, theirs: Facts, cand: Candidate, ident: dict[str, str]) -> str:
+def _against(mine: Facts, theirs: Facts, cand: Candidate, ident: dict[str, str], published: datetime) -> str:
     """Why the report reads as another event than the candidate's, or ""."""
-    if mine.new_event and "date" not in ident:
+    if mine.new_event and "date" not in ident and cand.first_seen < published - NEW_EVENT_AGE:
         return f"the report calls it another event (“{mine.new_event}”)"
     if mine.families and theirs.families and not (mine.families & theirs.families) \
             and not ident.keys() & {"date", "actor", "figure"}:
@@ -358,14 +378,15 @@ def decide(report: Report, candidates: Sequence[Candidate], names: Sequence[str]
             continue
         theirs = _union(_report_facts(r) for r in cand.reports)
         ident = _identity(mine, theirs, cand, report, names)
-        against = _against(mine, theirs, cand, ident)
+        against = _against(mine, theirs, cand, ident, report.published)
         if against:
             refusals.append((cand.last_seen, f"#{cand.id}: {against}"))
             continue
         if ident:
             strength, reason = 3, ("follow-up; " if mine.follow_up else "") + "; ".join(ident.values())
-        elif mine.follow_up and (mine.past or not mine.kinds):
-            strength, reason = 2, "follow-up referring back" + (" (names no other kind)" if not mine.kinds else "")
+        elif mine.past or (mine.follow_up and not mine.kinds):
+            strength, reason = 2, ("follow-up referring back" if mine.follow_up else "refers back to an earlier event") \
+                + (" (names no other kind)" if not mine.past else "")
         elif gap <= ACTIVE_GAP:
             shared = mine.kinds & theirs.kinds
             what = f"same kind ({', '.join(sorted(shared))})" if shared else "names no other kind"
@@ -383,6 +404,21 @@ def decide(report: Report, candidates: Sequence[Candidate], names: Sequence[str]
         return Decision(None, "new incident: no recent incident of this vendor")
     refusals.sort(key=lambda r: r[0], reverse=True)
     return Decision(None, "new incident: " + "; ".join(r for _, r in refusals[:2]))
+
+
+# Words of incident news, as stems: a report too weak for the breach detector still speaks of an incident
+# ('Hacker leaks more 23andMe records', 'police arrest four over M&S and Co-op cyberattacks').
+INCIDENT_WORDS = re.compile(r"hack|breach|attack|leak|stole|theft|ransom|extort|cyber|arrest|charged|lawsuit|settle|"
+                            r"fine[sd]?\b|sanction|victim|compromis|intrusion|exfiltrat|漏|流出|攻撃|不正|侵害|被害|"
+                            r"障害|ランサム|訴訟|和解|逮捕|犯行|窃取|暗号化")
+
+
+def continues_coverage(text: str) -> bool:
+    """Should a report that names the vendor in its title, but is below the breach threshold, still
+    be compared with the vendor's incidents? Yes when it speaks of an incident at all; it then goes
+    into an incident's thread only if decide() joins it (it never opens one): no report on a
+    running incident is dropped, and nothing new is alerted on weaker evidence than before."""
+    return bool(INCIDENT_WORDS.search(fold(text, join_cjk=True))) or is_follow_up(text)
 
 
 def choose(report: Report, candidates: Sequence[Candidate], names: Sequence[str] = ()) -> Link | None:

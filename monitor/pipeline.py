@@ -344,8 +344,7 @@ class Monitor:
             if aid is None:
                 continue  # an overlapping run stored it first
             res.new += 1
-            if d.alert:
-                res.alerts += self._queue_article_alert(db, source, aid, d, now, suppressed)
+            res.alerts += self._queue_alerts(db, source, aid, d, now, suppressed)
         self._save_success(db, source, state, resp, res, now, shared_links=outcome.shared_links, new=res.new)
         return res
 
@@ -409,8 +408,10 @@ class Monitor:
         vendor = self.by_name.get(alert["vendor"] or "")
         return self.channel_for(vendor.criticality if vendor else "medium")
 
-    def _incident(self, db: Any, vendor: Vendor, d: Decision, now: datetime) -> IncidentRef:
-        """Join the report to an incident of this vendor by the rule in monitor/incidents.py, or open one."""
+    def _incident(self, db: Any, vendor: Vendor, d: Decision, now: datetime,
+                  join_only: bool = False) -> IncidentRef | None:
+        """Join the report to an incident of this vendor by the rule in monitor/incidents.py, or open one
+        (join_only: None instead)."""
         published = parse_iso(d.published) or now
         when = iso(published)
         report = incidents.Report(d.item.title, f"{d.item.title}\n{d.item.summary}", published)
@@ -438,6 +439,8 @@ class Monitor:
             candidates.append(incidents.Candidate(inc_id, parse_iso(first) or published,
                                                   parse_iso(last) or published, tuple(reports)))
         found = incidents.decide(report, candidates, _folded_names(vendor))
+        if found.incident_id is None and join_only:
+            return None
         if found.incident_id is None:
             cur = db.execute("INSERT INTO incidents (vendor, title, first_seen, last_seen, reports) "
                              "VALUES (?, ?, ?, ?, 1)", [vendor.name, d.item.title, when, when])
@@ -448,15 +451,31 @@ class Monitor:
         return IncidentRef(found.incident_id, title or "", int(n), found.reason,
                            follow_up=incidents.is_follow_up(report.text))
 
+    def _queue_alerts(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime,
+                      suppressed: set[tuple[str, str]]) -> int:
+        """Queue the stored article's alert: a breach report about its subjects; or, below the breach
+        threshold, a report naming a vendor in its title that continues one of its incidents (it goes
+        into that incident's thread; it never opens one)."""
+        if d.alert:
+            return self._queue_article_alert(db, source, article_id, d, now, suppressed)
+        named = tuple(m for m in d.matches if m.field in ("title", "link"))
+        if named and incidents.continues_coverage(f"{d.item.title}\n{d.item.summary}"):
+            return self._queue_article_alert(db, source, article_id, d, now, suppressed, named)
+        return 0
+
     def _queue_article_alert(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime,
-                             suppressed: set[tuple[str, str]]) -> int:
+                             suppressed: set[tuple[str, str]], continuing: tuple[Any, ...] = ()) -> int:
+        """continuing: the vendors named by a report below the breach threshold (alerted only if it
+        joins one of their incidents)."""
         # Suppressions are keyed on the text that matched ("box"), so they are checked here on the surface form.
-        matches = feedback.allowed(suppressed, d.subjects)
+        matches = feedback.allowed(suppressed, continuing or d.subjects)
         if not matches:
             return 0
         vendors = sorted((self.by_name[m.vendor] for m in matches), key=lambda v: CRIT_RANK.get(v.criticality, 9))
         primary = vendors[0]
-        incident = self._incident(db, primary, d, now)
+        incident = self._incident(db, primary, d, now, join_only=bool(continuing))
+        if incident is None:
+            return 0
         facts = ArticleFacts(d.item.title, d.item.link, source.name, d.published, d.item.summary,
                              d.verdict.supply_chain, d.verdict.follow_up, d.verdict.terms)
         # Low-criticality reports wait for the daily digest (slack.digest: daily) instead of posting one by one.

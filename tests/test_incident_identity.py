@@ -166,3 +166,65 @@ def test_a_year_of_jp_news_gives_about_one_thread_per_incident(tmp_path: Path) -
 @pytest.fixture(autouse=True)
 def _no_cache() -> None:
     incidents.facts.cache_clear()
+
+
+# ---------------------------------------------------------------------- the labelled incident set
+
+
+def test_labelled_incident_set_meets_the_targets() -> None:
+    from monitor.evaluate import EVAL_DIR, INCIDENT_TARGETS, evaluate_incidents, load_items
+
+    items = load_items(EVAL_DIR / "incidents.jsonl")
+    by_incident: dict[str, list[dict]] = {}
+    for it in items:
+        by_incident.setdefault(str(it["incident"]), []).append(it)
+    assert len(items) >= 300 and len(by_incident) >= 40
+    assert {it["lang"] for it in items} == {"ja", "en"}
+    # Vendors with two separate incidents within a year, and coverage running over six months.
+    vendors: dict[str, set[str]] = {}
+    for it in items:
+        vendors.setdefault(str(it["vendor"]), set()).add(str(it["incident"]))
+    assert sum(len(v) > 1 for v in vendors.values()) >= 4
+    spans = [date.fromisoformat(max(str(i["published"]) for i in its)) -
+             date.fromisoformat(min(str(i["published"]) for i in its)) for its in by_incident.values()]
+    assert sum(s.days > 183 for s in spans) >= 10
+
+    rep = evaluate_incidents()
+    assert rep.threads_per_incident <= INCIDENT_TARGETS["threads_per_incident"], rep.lines()
+    assert rep.wrongly_merged_rate <= INCIDENT_TARGETS["wrongly_merged"], rep.lines()
+    # Target 0 is not met yet: three reports are below the breach threshold and join no incident (the
+    # first report of Change Healthcare's attack, headlined "... pharmacies report disruption"; an
+    # arrest months after AT&T's breach; an arrest naming both M&S and Co-op). Before reports below
+    # the threshold were compared with running incidents (Monitor._queue_alerts) it was 11.
+    assert len(rep.never_alerted) <= 3, rep.never_alerted
+
+
+def test_monitor_eval_prints_incident_quality(project) -> None:  # type: ignore[no-untyped-def]
+    r = project.run("eval", "--json", "--companies", str(project.root / "none"), "--jp-news",
+                    str(project.root / "none.jsonl"))
+    assert r.exit_code != 0  # an absent --jp-news is an error ...
+    r = project.run("eval", "--companies", str(project.root / "none"))
+    assert r.exit_code == 0, r.output
+    assert "incident set: 300 reports about 51 incidents" in r.output
+    assert "new threads per true incident" in r.output and "reports that never reach Slack" in r.output
+
+
+def test_a_weak_report_on_a_running_incident_goes_into_its_thread(project, httpserver, slack):  # type: ignore[no-untyped-def]
+    from conftest import bot_env
+
+    a = Feed(httpserver, "/a", "Outlet A")
+    a.add(Entry("LINEヤフーにランサムウェア攻撃、個人情報が流出", "https://a.example/1",
+                "LINEヤフーはランサムウェア攻撃を受け、利用者の個人情報が流出したと発表した。", "a1", _at("2025-09-30")),
+          # Below the breach threshold on its own: an arrest, no breach vocabulary the detector weighs.
+          Entry("LINEヤフーの事件で容疑者を逮捕", "https://a.example/2", "警察は容疑者を逮捕した。", "a2",
+                _at("2025-10-20")),
+          # Names the vendor, speaks of no incident: not alerted.
+          Entry("LINEヤフー、新サービスを発表", "https://a.example/3", "新しいサービスの提供を開始した。", "a3",
+                _at("2025-10-21")))
+    project.configure([a.source])
+    assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
+    first, arrest = slack.messages
+    assert "thread_ts" not in first and arrest["thread_ts"] == first["ts"]
+    assert "逮捕" in arrest["text"]
+    rows = json.loads(project.run("incidents", "--json").stdout)
+    assert [i["reports"] for i in rows] == [2]

@@ -152,4 +152,4 @@ def test_choose_needs_evidence_and_the_window() -> None:
     assert pick("X社、ランサムウェア被害で第2報", "2024-06-01") == 7  # follow-up within a year
     assert pick("X社にランサムウェア攻撃", "2024-06-01") is None  # not a follow-up: too late
     assert pick("X社、再発防止策を公表", "2024-09-01") == 7  # follow-up naming no kind: the latest incident
-    assert pick("X社、再発防止策を公表", "2025-08-01") is None  # over incidents.LOOKBACK (18 months)
+    assert pick("X社、再発防止策を公表", "2027-02-01") is None  # over incidents.LOOKBACK (three years)
