@@ -464,10 +464,12 @@ def _shared_data(*parts: str) -> Path:
 @handle_errors
 def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set: Path | None,
              vendors_csv: Path | None, sample: int, errors: bool, as_json: bool) -> None:
-    """Precision and recall of vendor matching and breach detection, per language.
+    """Precision and recall of vendor matching and breach detection, per language; incident quality.
 
     Scores the labelled set shipped in monitor/eval/data/ with thousands of real company names
-    registered as distractor vendors, then the jp-news sample when it is present.
+    registered as distractor vendors, then the jp-news sample when it is present, then the
+    labelled incident set (monitor/eval/data/incidents.jsonl): new threads per true incident, reports
+    wrongly merged into another incident, reports that never reach Slack.
     Needs no feeds.yaml.
 
     With --set, scores your own labelled items instead, against --vendors (or the register
@@ -482,7 +484,14 @@ def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set
       monitor eval --set ours.jsonl --vendors vendors.csv --errors
       monitor eval --companies ../shared/data/companies --jp-news secnews_sample.jsonl --json
     """
-    from .eval.evaluate import evaluate_jp_news, evaluate_set, evaluate_shipped
+    from .eval.evaluate import (
+        IncidentReport,
+        Report,
+        evaluate_incidents,
+        evaluate_jp_news,
+        evaluate_set,
+        evaluate_shipped,
+    )
 
     if vendors_csv is not None and own_set is None:
         raise click.BadParameter("only used with --set", param_hint="--vendors")
@@ -492,7 +501,7 @@ def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set
     if own_set is not None:
         register = vendors_csv or state.config.vendors
         try:
-            reports = [evaluate_set(own_set, register, companies)]
+            reports: list[Report | IncidentReport] = [evaluate_set(own_set, register, companies)]
         except ValueError as bad:  # a bad line of the labelled set: file, line and field
             raise click.ClickException(str(bad)) from bad
     else:
@@ -502,6 +511,8 @@ def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set
         reports.append(evaluate_jp_news(news, companies, sample=sample))
     elif jp_news is not None:
         raise click.BadParameter(f"{jp_news} not found", param_hint="--jp-news")
+    if own_set is None:
+        reports.append(evaluate_incidents())
     if as_json:
         _echo_json([r.as_dict() for r in reports])
         return

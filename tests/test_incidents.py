@@ -101,7 +101,9 @@ def test_same_vendor_unrelated_or_too_late_starts_a_new_incident(project, outlet
     project.run("run", "--once", env=bot_env(slack))
     assert [("thread_ts" in m) for m in slack.messages] == [False, False]
     assert [i["reports"] for i in json.loads(project.run("incidents", "--json").stdout)] == [1, 1]
-    assert [r["linked_because"] for r in outbox(project)] == ["new incident", "new incident"]
+    # Why each opened its own: the first had none before it; the second says 再び (again).
+    assert [r["linked_because"] for r in outbox(project)] == [
+        "new incident: no recent incident of this vendor", "new incident: #1: the report calls it another event (“再び”)"]
 
 
 def test_reply_waits_for_its_thread_parent(project, outlets, slack):  # type: ignore[no-untyped-def]
@@ -146,8 +148,9 @@ def test_choose_needs_evidence_and_the_window() -> None:
         return link.incident_id if link else None
 
     assert pick("X社、ランサムウェア被害の詳細を公表", "2024-01-20") == 7  # same kind within 30 days
-    assert pick("X社で情報漏えい", "2024-01-20") is None  # generic only: no evidence
+    assert pick("X社で情報漏えい", "2024-01-20") == 7  # names no other kind while the coverage runs (issue 14)
+    assert pick("X社で誤送信による情報漏えい", "2024-01-20") is None  # another kind of incident
     assert pick("X社、ランサムウェア被害で第2報", "2024-06-01") == 7  # follow-up within a year
     assert pick("X社にランサムウェア攻撃", "2024-06-01") is None  # not a follow-up: too late
     assert pick("X社、再発防止策を公表", "2024-09-01") == 7  # follow-up naming no kind: the latest incident
-    assert pick("X社、再発防止策を公表", "2025-06-01") is None  # over a year
+    assert pick("X社、再発防止策を公表", "2027-02-01") is None  # over incidents.LOOKBACK (three years)

@@ -246,8 +246,9 @@ def _without_same_organisations(vendors: list[Vendor], distractors: list[Vendor]
 EVAL_DIR = Path(__file__).resolve().parent / "data"
 
 
-def load_items(path: str | Path) -> list[dict[str, object]]:
-    """One labelled item per line; ValueError naming the file, line and field of the first bad one."""
+def load_items(path: str | Path, check: bool = True) -> list[dict[str, object]]:
+    """One labelled item per line; ValueError naming the file, line and field of the first bad one.
+    check=False: only JSON objects (the incident set checks its own fields)."""
     items = []
     with Path(path).open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
@@ -256,7 +257,8 @@ def load_items(path: str | Path) -> list[dict[str, object]]:
                     item = json.loads(line)
                 except json.JSONDecodeError as e:
                     raise ValueError(f"{Path(path).name}:{n}: not JSON: {e.msg}") from None
-                problem = _item_problem(item)
+                problem = _item_problem(item) if check else (None if isinstance(item, dict) else
+                                                              "expected a JSON object")
                 if problem:
                     raise ValueError(f"{Path(path).name}:{n}: {problem}")
                 items.append(item)
@@ -605,4 +607,129 @@ def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int
     rep.notes.append(ALERT_DEFINITIONS)
     if not distractors:
         rep.notes.append(f"no distractor vendors: {companies} not found")
+    return rep
+
+
+# ---------------------------------------------------------------------- incidents (issue 14)
+
+
+INCIDENT_TARGETS = {"threads_per_incident": 1.1, "wrongly_merged": 0.02, "never_alerted": 0}
+
+
+@dataclass
+class IncidentReport:
+    """How the stored reports were grouped into incidents (Slack threads), against the labels."""
+    name: str
+    items: int
+    incidents: int  # true incidents in the labels
+    threads: int = 0  # incidents opened (top-level Slack messages)
+    alerted: int = 0
+    wrongly_merged: int = 0  # reports in an incident whose majority is another true incident
+    never_alerted: list[str] = field(default_factory=list)  # ids of reports that queued no alert
+    errors: list[dict[str, object]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def threads_per_incident(self) -> float:
+        return self.threads / self.incidents if self.incidents else 0.0
+
+    @property
+    def wrongly_merged_rate(self) -> float:
+        return self.wrongly_merged / self.alerted if self.alerted else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {"set": self.name, "items": self.items, "incidents": self.incidents, "threads": self.threads,
+                "threads_per_incident": round(self.threads_per_incident, 4), "alerted": self.alerted,
+                "wrongly_merged": self.wrongly_merged, "wrongly_merged_rate": round(self.wrongly_merged_rate, 4),
+                "never_alerted": self.never_alerted, "targets": INCIDENT_TARGETS, "notes": self.notes,
+                "errors": self.errors}
+
+    def lines(self) -> list[str]:
+        t = INCIDENT_TARGETS
+        return [f"{self.name}: {self.items} reports about {self.incidents} incidents",
+                f"  new threads per true incident {self.threads_per_incident:.3f} ({self.threads} threads; "
+                f"target <= {t['threads_per_incident']})",
+                f"  reports wrongly merged into another incident {self.wrongly_merged_rate:.3%} "
+                f"({self.wrongly_merged} of {self.alerted}; target <= {t['wrongly_merged']:.0%})",
+                f"  reports that never reach Slack {len(self.never_alerted)} (target {t['never_alerted']})"] + \
+            [f"  note: {n}" for n in self.notes]
+
+
+def evaluate_incidents(path: str | Path = EVAL_DIR / "incidents.jsonl",
+                       vendors_path: str | Path = EVAL_DIR / "incident_vendors.csv") -> IncidentReport:
+    """Replay labelled reports (id, incident, vendor, lang, published, source, title, text), a day at a
+    time in published order, through detection, matching, storing and the incident rule
+    (Monitor._queue_article_alert) into a temporary database; score the incidents it opens."""
+    import collections
+    import tempfile
+    from datetime import datetime, timezone
+
+    from ..alerting.slack import ConsoleSender
+    from ..config import FeedSource, load_config
+    from ..matching.matcher import Matcher
+    from ..matching.vendors import load_vendors
+    from ..pipeline.cycle import Monitor
+    from ..pipeline.workers import decide
+    from ..sources.dedupe import new_items
+    from ..sources.parse import Item
+    from ..storage.store import Store
+
+    items = load_items(path, check=False)
+    for n, it in enumerate(items, 1):
+        for key in ("id", "incident", "vendor", "published", "source", "title", "text"):
+            if not isinstance(it.get(key), str) or not it[key]:
+                raise ValueError(f"{Path(path).name}:{n}: field {key!r} missing or not a string")
+    vendors = load_vendors(vendors_path)
+    truth = {str(it["id"]): str(it["incident"]) for it in items}
+    rep = IncidentReport("incident set", len(items), len(set(truth.values())))
+    days: dict[str, dict[str, list[Item]]] = collections.defaultdict(lambda: collections.defaultdict(list))
+    for it in items:
+        day = str(it["published"])[:10]
+        days[day][str(it["source"])].append(Item(str(it["title"]), f"https://eval.example/{it['id']}", str(it["id"]),
+                                                 f"{day}T09:00:00Z", str(it["text"])))
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "feeds.yaml").write_text("sources:\n  - {name: eval, url: \"http://127.0.0.1:9/feed\"}\n"
+                                         f"vendors: {Path(vendors_path).resolve()}\n", encoding="utf-8")
+        store = Store(work / "monitor.db")
+        try:
+            monitor = Monitor(load_config(work / "feeds.yaml"), vendors, store, ConsoleSender())
+            matcher = Matcher(vendors)
+            for day in sorted(days):
+                now = datetime.fromisoformat(day + "T23:00:00+00:00").astimezone(timezone.utc)
+                with store.write() as db:
+                    for site, site_items in days[day].items():
+                        source = FeedSource(name=site, url="http://127.0.0.1:9/feed")
+                        fresh, _ = new_items(site, site_items, False, store.known_keys)
+                        for d in decide(matcher, False, fresh, {}, now):
+                            aid = monitor._store_decision(db, source, d, now.isoformat())  # noqa: SLF001
+                            if aid is not None:
+                                monitor._queue_alerts(db, source, aid, d, now, set())  # noqa: SLF001
+            placed = {r[0]: (r[1], r[2]) for r in store.conn.execute(
+                "SELECT ar.guid, a.incident_id, a.incident_reason FROM alerts a JOIN articles ar "
+                "ON ar.id = a.article_id")}
+        finally:
+            store.close()
+    members: dict[int, list[str]] = collections.defaultdict(list)
+    for item_id in truth:
+        if item_id not in placed:
+            rep.never_alerted.append(item_id)
+            rep.errors.append({"id": item_id, "kind": "never alerted", "incident": truth[item_id]})
+            continue
+        members[placed[item_id][0]].append(item_id)
+    rep.alerted = sum(len(m) for m in members.values())
+    rep.threads = len(members)
+    for ids in members.values():
+        majority, _ = collections.Counter(truth[i] for i in ids).most_common(1)[0]
+        for i in ids:
+            if truth[i] != majority:
+                rep.wrongly_merged += 1
+                rep.errors.append({"id": i, "kind": "wrongly merged", "incident": truth[i], "merged_into": majority,
+                                   "reason": placed[i][1]})
+    opened = collections.Counter(truth[i] for ids in members.values() for i in ids[:1])
+    for true_inc, n in sorted(opened.items()):
+        if n > 1:
+            rep.errors.append({"kind": "split", "incident": true_inc, "threads": n,
+                               "opened_by": [{"id": ids[0], "reason": placed[ids[0]][1]}
+                                             for ids in members.values() if truth[ids[0]] == true_inc]})
     return rep

@@ -124,10 +124,19 @@ SUPPLY_CHAIN_TERMS = ("委託先", "再委託先", "業務委託", "委託業者
                       "third party vendor", "supplier", "service provider", "business associate",
                       "third-party provider", "payroll provider", "msp", "managed service provider", "outsourc",
                       "supply chain", "supply-chain")
-FOLLOW_UP_TERMS = ("再発防止策", "調査結果", "第2報", "第3報", "第4報", "続報", "最終報告", "和解", "件数を修正",
-                   "特別損失", "指導", "全面再開", "settlement", "class action", "lawsuit", "update on", "updated",
-                   "fined", "penalty", "remediation", "investigation concludes", "notification letters",
-                   "now says", "rises to", "bankruptcy", "opens investigation")
+# Follow-ups: a later report on an incident already reported (status reports, findings, remediation,
+# earnings hit, lawsuits, fines). The one list of this concept: detection flags the alert with it, and
+# incidents.py lets a follow-up that refers back join an incident past its quiet period.
+FOLLOW_UP_TERMS = ("再発防止策", "再発防止", "調査結果", "調査報告", "最終報告", "第2報", "第3報", "第4報", "第5報",
+                   "第6報", "第7報", "第8報", "第9報", "第二報", "第三報", "第四報", "第五報", "第六報", "第七報", "第八報",
+                   "続報", "対応状況", "進捗", "和解", "件数を修正", "特別損失",
+                   "指導", "行政指導", "勧告", "全面再開", "復旧", "再開", "決算", "業績", "減益", "下方修正", "売上高",
+                   "損失", "訴訟", "提訴", "損害賠償", "会見",
+                   "settlement", "settles", "class action", "lawsuit", "sued", "sues", "update on", "updated",
+                   "fined", "penalty", "remediation", "investigation concludes", "final report", "post-incident",
+                   "post incident", "lessons learned", "administrative guidance", "notification letters",
+                   "now says", "rises to", "bankruptcy", "opens investigation", "earnings", "profit warning",
+                   "quarterly results", "costs of the attack", "restored", "resumes", "recovery")
 # Someone reporting on an incident is not its victim ('according to CrowdStrike', 'Xの調査によると').
 _REPORTER_CUES = re.compile(r"^(?:\s*(?:researchers?|analysts?|report|research|threat intelligence|の調査|の研究者|"
                             r"の報告|によると|が報告|が発見|が公開したレポート))")
@@ -183,6 +192,11 @@ class TermScanner:
             parts += [text[pos:start], repl]
             pos = end
         return "".join(parts) + text[pos:]
+
+
+def is_follow_up(text: str) -> bool:
+    """Does the text read as a follow-up of an earlier report (FOLLOW_UP_TERMS)?"""
+    return bool(_FOLLOW_SCAN.search(fold(text, join_cjk=True)))
 
 
 def _WORD_CHAR(ch: str) -> bool:

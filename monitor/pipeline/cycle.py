@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 LOCK_TIMEOUT = 600.0
 FTS_BATCH = 1000  # new articles indexed for search per statement
+REPORTS_FIRST, REPORTS_NEWEST = 10, 20  # of each candidate incident, compared with a new report
 
 
 @dataclass
@@ -345,8 +346,7 @@ class Monitor:
             if aid is None:
                 continue  # an overlapping run stored it first
             res.new += 1
-            if d.alert:
-                res.alerts += self._queue_article_alert(db, source, aid, d, now, suppressed)
+            res.alerts += self._queue_alerts(db, source, aid, d, now, suppressed)
         self._save_success(db, source, state, resp, res, now, shared_links=outcome.shared_links, new=res.new)
         return res
 
@@ -410,45 +410,74 @@ class Monitor:
         vendor = self.by_name.get(alert["vendor"] or "")
         return self.channel_for(vendor.criticality if vendor else "medium")
 
-    def _incident(self, db: Any, vendor: Vendor, d: Decision, now: datetime) -> IncidentRef:
-        """Join the report to an incident of this vendor by the rule in monitor/incidents.py, or open one."""
+    def _incident(self, db: Any, vendor: Vendor, d: Decision, now: datetime,
+                  join_only: bool = False) -> IncidentRef | None:
+        """Join the report to an incident of this vendor by the rule in monitor/incidents.py, or open one
+        (join_only: None instead)."""
         published = parse_iso(d.published) or now
         when = iso(published)
         report = incidents.Report(d.item.title, f"{d.item.title}\n{d.item.summary}", published)
+        # Coverage of one incident runs for months: the vendor's recent incidents as far back as a
+        # report may refer, a bounded number of them.
         rows = db.execute(
-            "SELECT id, title, first_seen, last_seen, reports FROM incidents WHERE vendor = ? AND last_seen >= ? "
-            "AND first_seen <= ? ORDER BY last_seen DESC LIMIT 20",
-            [vendor.name, iso(published - incidents.FOLLOW_UP_WINDOW), iso(published + incidents.WINDOW)],
+            "SELECT id, first_seen, last_seen FROM incidents WHERE vendor = ? AND last_seen >= ? "
+            "AND first_seen <= ? ORDER BY last_seen DESC LIMIT ?",
+            [vendor.name, iso(published - incidents.LOOKBACK), iso(published + incidents.ACTIVE_GAP),
+             incidents.MAX_CANDIDATES],
         ).fetchall()
         candidates = []
-        for inc_id, _title, first, last, _n in rows:
-            reports = tuple(
-                incidents.Report(t or "", f"{t or ''}\n{sm or ''}", parse_iso(p) or published)
-                for t, sm, p in db.execute(
-                    "SELECT ar.title, ar.summary, ar.published FROM alerts a JOIN articles ar ON ar.id = a.article_id "
-                    "WHERE a.incident_id = ? ORDER BY ar.published DESC LIMIT 20", [inc_id]))
+        for inc_id, first, last in rows:
+            # Its first reports (the attack's date, kind and actor are told there) and its newest ones.
+            seen: set[int] = set()
+            reports = []
+            for order, n in (("ASC", REPORTS_FIRST), ("DESC", REPORTS_NEWEST)):
+                for aid, t, sm, p in db.execute(
+                        "SELECT ar.id, ar.title, ar.summary, ar.published FROM alerts a JOIN articles ar "
+                        f"ON ar.id = a.article_id WHERE a.incident_id = ? ORDER BY ar.published {order} LIMIT ?",
+                        [inc_id, n]):
+                    if aid not in seen:
+                        seen.add(aid)
+                        reports.append(incidents.Report(t or "", f"{t or ''}\n{sm or ''}", parse_iso(p) or published))
             candidates.append(incidents.Candidate(inc_id, parse_iso(first) or published,
-                                                  parse_iso(last) or published, reports))
-        found = incidents.choose(report, candidates, _folded_names(vendor))
-        if found is None:
+                                                  parse_iso(last) or published, tuple(reports)))
+        found = incidents.decide(report, candidates, _folded_names(vendor))
+        if found.incident_id is None and join_only:
+            return None
+        if found.incident_id is None:
             cur = db.execute("INSERT INTO incidents (vendor, title, first_seen, last_seen, reports) "
                              "VALUES (?, ?, ?, ?, 1)", [vendor.name, d.item.title, when, when])
-            return IncidentRef(int(cur.lastrowid), "", 1, "new incident")
+            return IncidentRef(int(cur.lastrowid), "", 1, found.reason)
         db.execute("UPDATE incidents SET first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?), "
                    "reports = reports + 1 WHERE id = ?", [when, when, found.incident_id])
         title, n = db.execute("SELECT title, reports FROM incidents WHERE id = ?", [found.incident_id]).fetchone()
         return IncidentRef(found.incident_id, title or "", int(n), found.reason,
                            follow_up=incidents.is_follow_up(report.text))
 
+    def _queue_alerts(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime,
+                      suppressed: set[tuple[str, str]]) -> int:
+        """Queue the stored article's alert: a breach report about its subjects; or, below the breach
+        threshold, a report naming a vendor in its title that continues one of its incidents (it goes
+        into that incident's thread; it never opens one)."""
+        if d.alert:
+            return self._queue_article_alert(db, source, article_id, d, now, suppressed)
+        named = tuple(m for m in d.matches if m.field in ("title", "link"))
+        if named and incidents.continues_coverage(f"{d.item.title}\n{d.item.summary}"):
+            return self._queue_article_alert(db, source, article_id, d, now, suppressed, named)
+        return 0
+
     def _queue_article_alert(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime,
-                             suppressed: set[tuple[str, str]]) -> int:
+                             suppressed: set[tuple[str, str]], continuing: tuple[Any, ...] = ()) -> int:
+        """continuing: the vendors named by a report below the breach threshold (alerted only if it
+        joins one of their incidents)."""
         # Suppressions are keyed on the text that matched ("box"), so they are checked here on the surface form.
-        matches = feedback.allowed(suppressed, d.subjects)
+        matches = feedback.allowed(suppressed, continuing or d.subjects)
         if not matches:
             return 0
         vendors = sorted((self.by_name[m.vendor] for m in matches), key=lambda v: CRIT_RANK.get(v.criticality, 9))
         primary = vendors[0]
-        incident = self._incident(db, primary, d, now)
+        incident = self._incident(db, primary, d, now, join_only=bool(continuing))
+        if incident is None:
+            return 0
         facts = ArticleFacts(d.item.title, d.item.link, source.name, d.published, d.item.summary,
                              d.verdict.supply_chain, d.verdict.terms,
                              leak_site=source.leak_site, page=source.page or "")
