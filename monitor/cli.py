@@ -234,7 +234,9 @@ def _print_cycle(report: Any) -> None:
             _err(f"· {s.name}: not modified")
         else:
             warn = f" ({s.warning})" if s.warning else ""
-            _err(f"✓ {s.name}: {s.items} items, {s.new} new, {s.alerts} alerts{warn}")
+            skipped = (f", {s.articles_skipped} stored without their linked notice (limits)"
+                       if s.articles_skipped else "")
+            _err(f"✓ {s.name}: {s.items} items, {s.new} new, {s.alerts} alerts{skipped}{warn}")
     for e in report.delivery.errors:
         _err(f"! {e}")
     _err(report.summary())
