@@ -119,7 +119,7 @@ class LimitsConfig(_Strict):
     articles_per_source: int = Field(default=30, ge=0)
     article_budget: Duration = 60.0  # all linked-notice fetching in one cycle, whatever the servers do
     # Bodies fetched but not yet turned into text, at most (each counted at article_max_bytes).
-    article_bytes_in_flight: int = Field(default=32 * 1024 * 1024, ge=1024)
+    article_bytes_in_flight: int = Field(default=16 * 1024 * 1024, ge=1024)
 
 
 class _SourceBase(_Strict):
