@@ -603,11 +603,16 @@ class _FeedbackGroup(click.Group):
 
 @cli.group(cls=_FeedbackGroup)
 def feedback() -> None:
-    """Record verdicts on alerts; false positives suppress the same (vendor, name) mistake.
+    """Record verdicts on alerts.
+
+    --wrong-vendor: the text names another organisation ("Jack in the Box", not Box Inc.): that vendor
+    is no longer alerted when named that way with the same words around it. --not-breach: the report is
+    not about a breach: near-identical titles are not alerted again, and the vendor is not suppressed.
 
     \b
     Examples:
-      monitor feedback 42 --false-positive --reason "box the container, not Box Inc."
+      monitor feedback 42 --wrong-vendor --reason "the burger chain, not Box Inc."
+      monitor feedback 43 --not-breach --reason "product launch"
       monitor feedback list
       monitor feedback remove "Box Inc." box
     """
@@ -615,29 +620,50 @@ def feedback() -> None:
 
 @feedback.command("add", hidden=True)
 @click.argument("alert_id", type=int)
-@click.option("--false-positive", "verdict", flag_value="false_positive", help="The alert was wrong.")
+@click.option("--wrong-vendor", "verdict", flag_value="wrong_vendor",
+              help="The text names a different organisation: suppress this vendor named this way, in this context.")
+@click.option("--not-breach", "verdict", flag_value="not_breach",
+              help="Not a breach report: do not alert near-identical titles (the vendor stays alerted).")
 @click.option("--true-positive", "verdict", flag_value="true_positive", help="The alert was right.")
+@click.option("--false-positive", "verdict", flag_value="false_positive",
+              help="Deprecated: same as --wrong-vendor.")
 @click.option("--reason", default="", help="Why (kept with the verdict).")
 @click.option("--vendor", default=None, metavar="NAME",
               help="Only this vendor of the alert was wrong (others it matched stay unsuppressed).")
+@click.option("--context", default=None, metavar="PHRASE",
+              help="With --wrong-vendor: suppress the name wherever it stands inside PHRASE (e.g. \"Jack in the "
+                   "Box\"), instead of only between the words found around it.")
 @click.pass_obj
 @handle_errors
-def feedback_add(state: State, alert_id: int, verdict: str | None, reason: str, vendor: str | None) -> None:
+def feedback_add(state: State, alert_id: int, verdict: str | None, reason: str, vendor: str | None,
+                 context: str | None) -> None:
     """Record a verdict on an alert.
 
     \b
     Example:
-      monitor feedback 42 --false-positive --reason "box the container, not Box Inc."
+      monitor feedback 42 --wrong-vendor --reason "the burger chain, not Box Inc."
     """
+    import shlex
+
     from .feedback import record
 
     if not verdict:
-        raise click.UsageError("give --false-positive or --true-positive")
+        raise click.UsageError("give --wrong-vendor, --not-breach or --true-positive")
+    if verdict == "false_positive":
+        _err("note: --false-positive is deprecated and means --wrong-vendor; use --not-breach when the report "
+             "is not about a breach (that never suppresses the vendor)")
+        verdict = "wrong_vendor"
+    if context is not None and verdict != "wrong_vendor":
+        raise click.UsageError("--context goes with --wrong-vendor")
     with state.store() as store:
-        suppressed = record(store, alert_id, verdict, reason, vendor)
-    for vendor, matched in suppressed:
-        _err(f"suppressed: {vendor} via “{matched}” (undo: monitor feedback remove {json.dumps(vendor)} "
-             f"{json.dumps(matched, ensure_ascii=False)})")
+        suppressed = record(store, alert_id, verdict, reason, vendor, context)
+    for s in suppressed:
+        # Quoted for the shell: vendors like O'Reilly or "株式会社 X" must paste back as one argument.
+        undo = shlex.join(["monitor", "feedback", "remove", s.vendor, s.matched, "--context", s.context])
+        _err(f"suppressed: {s.vendor} via “{s.matched}” in “{s.context}” (undo: {undo})")
+    if verdict == "not_breach":
+        _err(f"labelled not a breach: near-identical titles will not alert (undo: monitor feedback remove "
+             f"--not-breach {alert_id})")
     _err(f"recorded {verdict.replace('_', ' ')} for alert {alert_id}")
 
 
@@ -646,44 +672,62 @@ def feedback_add(state: State, alert_id: int, verdict: str | None, reason: str, 
 @click.pass_obj
 @handle_errors
 def feedback_list(state: State, as_json: bool) -> None:
-    """Show suppressions.
+    """Show suppressions (wrong vendor) and articles labelled not a breach.
 
     \b
     Example:
       monitor feedback list --json
     """
-    from .feedback import suppressions
+    from .feedback import negatives, suppressions
 
     with state.store() as store:
         rows = suppressions(store)
+        labelled = negatives(store)
     if as_json:
         _echo_json(rows)
         return
-    if not rows:
+    if not rows and not labelled:
         _err("no suppressions")
     for r in rows:
-        click.echo(f"{r['vendor']} via “{r['matched']}”  (alert {r['alert_id']}, {r['created_at']}) {r['reason'] or ''}")
+        click.echo(f"{r['vendor']} via “{r['matched']}” in “{r['context']}”  (alert {r['alert_id']}, "
+                   f"{r['created_at']}) {r['reason'] or ''}")
+    for n in labelled:
+        click.echo(f"not a breach: {n['title']}  (alert {n['alert_id']}, {n['created_at']}) {n['reason'] or ''}")
 
 
 @feedback.command("remove")
-@click.argument("vendor")
-@click.argument("matched")
+@click.argument("vendor", required=False)
+@click.argument("matched", required=False)
+@click.option("--context", default=None, metavar="PHRASE", help="Only the suppression with this context.")
+@click.option("--not-breach", "negative", type=int, default=None, metavar="ALERT_ID",
+              help="Remove the not-a-breach label recorded for this alert.")
 @click.pass_obj
 @handle_errors
-def feedback_remove(state: State, vendor: str, matched: str) -> None:
-    """Remove a suppression, so that the name matches again.
+def feedback_remove(state: State, vendor: str | None, matched: str | None, context: str | None,
+                    negative: int | None) -> None:
+    """Remove a suppression, so that the name matches again (or a not-a-breach label).
 
     \b
-    Example:
+    Examples:
       monitor feedback remove "Box Inc." box
+      monitor feedback remove --not-breach 43
     """
-    from .feedback import remove
+    from .feedback import remove, remove_negative
 
+    if negative is not None:
+        with state.store() as store:
+            if not remove_negative(store, negative):
+                raise click.ClickException(f"no not-a-breach label for alert {negative}")
+        _err(f"removed not-a-breach label of alert {negative}")
+        return
+    if vendor is None or matched is None:
+        raise click.UsageError("give VENDOR TEXT (or --not-breach ALERT_ID)")
     with state.store() as store:
-        removed = remove(store, vendor, matched)
+        removed = remove(store, vendor, matched, context)
     if not removed:
-        raise click.ClickException(f"no suppression for {vendor} via {matched!r}")
-    _err(f"removed suppression: {vendor} via “{matched}”")
+        raise click.ClickException(f"no suppression for {vendor} via {matched!r}"
+                                   + (f" in {context!r}" if context else ""))
+    _err(f"removed suppression: {vendor} via “{matched}”" + (f" ({removed})" if removed > 1 else ""))
 
 
 def main() -> None:

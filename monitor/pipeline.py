@@ -65,6 +65,7 @@ class SourceResult:
     # fetch_article: new items stored without their linked notice because of limits.articles_per_source
     # or limits.article_budget (decided on title and summary alone)
     articles_skipped: int = 0
+    suppressed: int = 0  # new articles not alerted because of an analyst's verdict (monitor feedback)
 
 
 @dataclass
@@ -104,8 +105,11 @@ class CycleReport:
         skipped = sum(s.articles_skipped for s in self.sources)
         # Said only when it happened: a stored item without its notice may have missed a vendor.
         linked = f", {skipped} linked notices skipped (limits)" if skipped else ""
+        # Feedback that withholds alerts must be visible: a wrong verdict would otherwise hide breaches.
+        suppressed = sum(s.suppressed for s in self.sources)
+        held = f", {suppressed} suppressed by feedback" if suppressed else ""
         return (f"{len(self.sources)} sources ({len(self.failed)} failed), {new} new articles{linked}, "
-                f"{alerts} alerts queued, {self.delivery.sent} sent, {self.delivery.retrying} pending retry, "
+                f"{alerts} alerts queued{held}, {self.delivery.sent} sent, {self.delivery.retrying} pending retry, "
                 f"{self.delivery.failed} failed")
 
 
@@ -272,7 +276,7 @@ class Monitor:
         # Re-read under the lock: an overlapping run may have recorded failures or health alerts
         # since we fetched, and counting from the stale copy would alert twice.
         states = self.store.all_source_states()
-        suppressed = self.store.suppressions()
+        verdicts = feedback.rules(self.store)
         results: list[SourceResult] = []
         # Config order, whatever order the decisions come back in: which report opens an incident's
         # thread must not depend on worker timing.
@@ -289,7 +293,7 @@ class Monitor:
                     i = len(results)
                     s = cycle.sources[i]
                     res = self._ingest(db, s, cycle.responses[i], cycle.outcome[i], ready.pop(i),
-                                       states.get(s.name, {}), suppressed, cycle.now)
+                                       states.get(s.name, {}), verdicts, cycle.now)
                     res.articles_skipped = cycle.articles_skipped.get(s.name, 0)
                     results.append(res)
                 # Search indexing in batches: per 50-item source it cost 30% more per article than per
@@ -327,7 +331,7 @@ class Monitor:
     # ------------------------------------------------------------------ per source
 
     def _ingest(self, db: Any, source: AnySource, resp: Any, outcome: ParseOutcome | SourceError | None,
-                decisions: Sequence[Decision], state: dict[str, Any], suppressed: set[tuple[str, str]],
+                decisions: Sequence[Decision], state: dict[str, Any], verdicts: feedback.Rules,
                 now: datetime) -> SourceResult:
         res = SourceResult(name=source.name, type=source_kind(source))
         if isinstance(resp, SourceError) or isinstance(outcome, SourceError):
@@ -353,7 +357,9 @@ class Monitor:
                 continue  # an overlapping run stored it first
             res.new += 1
             if d.alert:
-                res.alerts += self._queue_article_alert(db, source, aid, d, now, suppressed)
+                queued = self._queue_article_alert(db, source, aid, d, now, verdicts)
+                res.alerts += max(queued, 0)
+                res.suppressed += queued < 0
         self._save_success(db, source, state, resp, res, now, shared_links=outcome.shared_links, new=res.new)
         return res
 
@@ -506,11 +512,18 @@ class Monitor:
                            follow_up=incidents.is_follow_up(report.text))
 
     def _queue_article_alert(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime,
-                             suppressed: set[tuple[str, str]]) -> int:
-        # Suppressions are keyed on the text that matched ("box"), so they are checked here on the surface form.
-        matches = feedback.allowed(suppressed, d.subjects)
+                             verdicts: feedback.Rules) -> int:
+        """1 when an alert was queued, 0 when not (already queued), -1 when feedback withheld it."""
+        if verdicts.negative(d.item.title):
+            log.info("%s: not alerted, near-identical to a report labelled not a breach: %s", source.name,
+                     d.item.title)
+            return -1
+        # Wrong-vendor suppressions are keyed on the text that matched ("box") and the words around it.
+        matches = verdicts.allowed(d.subjects, {"title": d.item.title, "summary": d.item.summary, "body": d.body,
+                                                "link": d.item.link})
         if not matches:
-            return 0
+            log.info("%s: not alerted, suppressed by feedback: %s", source.name, d.item.title)
+            return -1
         vendors = sorted((self.by_name[m.vendor] for m in matches), key=lambda v: CRIT_RANK.get(v.criticality, 9))
         primary = vendors[0]
         incident = self._incident(db, primary, d, now)
