@@ -364,8 +364,13 @@ def _shared_data(*parts: str) -> Path:
               help="How many jp-news organisations to register as vendors.")
 @click.option("--errors", is_flag=True, help="Also list every item scored wrong.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array of reports.")
+@click.option("--export-negatives", "export", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              metavar="FILE", help="Write the articles analysts labelled not a breach (monitor feedback "
+              "--not-breach) as labelled items (JSONL, the tests/eval format) and exit. Reads feeds.yaml's database.")
+@click.pass_obj
 @handle_errors
-def eval_cmd(companies: Path | None, jp_news: Path | None, sample: int, errors: bool, as_json: bool) -> None:
+def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, sample: int, errors: bool, as_json: bool,
+             export: Path | None) -> None:
     """Precision and recall of vendor matching and breach detection, per language.
 
     Scores the labelled set shipped in tests/eval/ with thousands of real company names
@@ -380,6 +385,19 @@ def eval_cmd(companies: Path | None, jp_news: Path | None, sample: int, errors: 
     """
     from .evaluate import evaluate_jp_news, evaluate_shipped
 
+    if export is not None:
+        from .feedback import negatives
+
+        with state.store() as store:
+            rows = negatives(store)
+        with open(export, "w", encoding="utf-8") as f:
+            for n in rows:
+                lang = "ja" if any("\u3040" <= c <= "\u9fff" for c in n["title"]) else "en"
+                f.write(json.dumps({"id": f"feedback-{n['alert_id']}", "lang": lang, "case": "analyst_not_breach",
+                                    "title": n["title"], "text": n["summary"], "vendors": n["vendors"],
+                                    "breach": False, "note": n["reason"]}, ensure_ascii=False) + "\n")
+        _err(f"wrote {len(rows)} labelled negatives to {export}")
+        return
     companies = companies or _shared_data("companies")
     if not companies.is_dir():
         _err(f"note: {companies} not found; scoring without distractor vendors")
