@@ -36,6 +36,7 @@ from monitor.pipeline.cycle import Monitor  # noqa: E402
 from monitor.pipeline.workers import decide  # noqa: E402
 from monitor.sources.dedupe import new_items  # noqa: E402
 from monitor.sources.parse import Item  # noqa: E402
+from monitor.storage.feedback import Rules  # noqa: E402
 from monitor.storage.store import Store  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "jp-news" / "secnews_sample.jsonl"
@@ -79,7 +80,7 @@ def replay(path: Path, workdir: Path) -> Store:
     matcher = Matcher(vendors)
     store = Store(workdir / "monitor.db")
     monitor = Monitor(config, vendors, store, ConsoleSender())
-    suppressed: set[tuple[str, str]] = set()
+    verdicts = Rules()  # no analyst feedback in a replay
     for day, sites in load_days(path):
         now = datetime.fromisoformat(day + "T23:00:00+00:00").astimezone(timezone.utc)
         with store.write() as db:
@@ -89,7 +90,7 @@ def replay(path: Path, workdir: Path) -> Store:
                 for d in decide(matcher, False, fresh, {}, now):
                     aid = monitor._store_decision(db, source, d, now.isoformat())  # noqa: SLF001
                     if aid is not None:
-                        monitor._queue_alerts(db, source, aid, d, now, suppressed)  # noqa: SLF001
+                        monitor._queue_alerts(db, source, aid, d, now, verdicts)  # noqa: SLF001
     return store
 
 

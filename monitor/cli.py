@@ -324,7 +324,9 @@ def _print_cycle(report: Any) -> None:
             _err(f"· {s.name}: not modified")
         else:
             warn = f" ({s.warning})" if s.warning else ""
-            _err(f"✓ {s.name}: {s.items} items, {s.new} new, {s.alerts} alerts{warn}")
+            skipped = (f", {s.articles_skipped} stored without their linked notice (limits)"
+                       if s.articles_skipped else "")
+            _err(f"✓ {s.name}: {s.items} items, {s.new} new, {s.alerts} alerts{skipped}{warn}")
     for e in report.delivery.errors:
         _err(f"! {e}")
     _err(report.summary())
@@ -460,10 +462,13 @@ def _shared_data(*parts: str) -> Path:
               default=None, metavar="CSV", help="Register for --set (default: the vendors: of feeds.yaml).")
 @click.option("--errors", is_flag=True, help="Also list every item scored wrong.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array of reports.")
+@click.option("--export-negatives", "export", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              metavar="FILE", help="Write the articles analysts labelled not a breach (monitor feedback "
+              "--not-breach) as labelled items (JSONL, the eval set's format) and exit. Reads feeds.yaml's database.")
 @click.pass_obj
 @handle_errors
 def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set: Path | None,
-             vendors_csv: Path | None, sample: int, errors: bool, as_json: bool) -> None:
+             vendors_csv: Path | None, sample: int, errors: bool, as_json: bool, export: Path | None) -> None:
     """Precision and recall of vendor matching and breach detection, per language; incident quality.
 
     Scores the labelled set shipped in monitor/eval/data/ with thousands of real company names
@@ -482,6 +487,7 @@ def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set
       monitor eval
       monitor eval --errors
       monitor eval --set ours.jsonl --vendors vendors.csv --errors
+      monitor eval --export-negatives labelled-negatives.jsonl
       monitor eval --companies ../shared/data/companies --jp-news secnews_sample.jsonl --json
     """
     from .eval.evaluate import (
@@ -495,6 +501,19 @@ def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set
 
     if vendors_csv is not None and own_set is None:
         raise click.BadParameter("only used with --set", param_hint="--vendors")
+    if export is not None:
+        from .storage.feedback import negatives
+
+        with state.store() as store:
+            rows = negatives(store)
+        with open(export, "w", encoding="utf-8") as f:
+            for n in rows:
+                lang = "ja" if any("\u3040" <= c <= "\u9fff" for c in n["title"]) else "en"
+                f.write(json.dumps({"id": f"feedback-{n['alert_id']}", "lang": lang, "case": "analyst_not_breach",
+                                    "title": n["title"], "text": n["summary"], "vendors": n["vendors"],
+                                    "breach": False, "note": n["reason"]}, ensure_ascii=False) + "\n")
+        _err(f"wrote {len(rows)} labelled negatives to {export}")
+        return
     companies = companies or _shared_data("companies")
     if not companies.is_dir():
         _err(f"note: {companies} not found; scoring without distractor vendors")
@@ -850,11 +869,16 @@ class _FeedbackGroup(click.Group):
 
 @cli.group(cls=_FeedbackGroup)
 def feedback() -> None:
-    """Record verdicts on alerts; false positives suppress the same (vendor, name) mistake.
+    """Record verdicts on alerts.
+
+    --wrong-vendor: the text names another organisation ("Jack in the Box", not Box Inc.): that vendor
+    is no longer alerted when named that way with the same words around it. --not-breach: the report is
+    not about a breach: near-identical titles are not alerted again, and the vendor is not suppressed.
 
     \b
     Examples:
-      monitor feedback 42 --false-positive --reason "box the container, not Box Inc."
+      monitor feedback 42 --wrong-vendor --reason "the burger chain, not Box Inc."
+      monitor feedback 43 --not-breach --reason "product launch"
       monitor feedback list
       monitor feedback remove "Box Inc." box
     """
@@ -862,29 +886,50 @@ def feedback() -> None:
 
 @feedback.command("add", hidden=True)
 @click.argument("alert_id", type=int)
-@click.option("--false-positive", "verdict", flag_value="false_positive", help="The alert was wrong.")
+@click.option("--wrong-vendor", "verdict", flag_value="wrong_vendor",
+              help="The text names a different organisation: suppress this vendor named this way, in this context.")
+@click.option("--not-breach", "verdict", flag_value="not_breach",
+              help="Not a breach report: do not alert near-identical titles (the vendor stays alerted).")
 @click.option("--true-positive", "verdict", flag_value="true_positive", help="The alert was right.")
+@click.option("--false-positive", "verdict", flag_value="false_positive",
+              help="Deprecated: same as --wrong-vendor.")
 @click.option("--reason", default="", help="Why (kept with the verdict).")
 @click.option("--vendor", default=None, metavar="NAME",
               help="Only this vendor of the alert was wrong (others it matched stay unsuppressed).")
+@click.option("--context", default=None, metavar="PHRASE",
+              help="With --wrong-vendor: suppress the name wherever it stands inside PHRASE (e.g. \"Jack in the "
+                   "Box\"), instead of only between the words found around it.")
 @click.pass_obj
 @handle_errors
-def feedback_add(state: State, alert_id: int, verdict: str | None, reason: str, vendor: str | None) -> None:
+def feedback_add(state: State, alert_id: int, verdict: str | None, reason: str, vendor: str | None,
+                 context: str | None) -> None:
     """Record a verdict on an alert.
 
     \b
     Example:
-      monitor feedback 42 --false-positive --reason "box the container, not Box Inc."
+      monitor feedback 42 --wrong-vendor --reason "the burger chain, not Box Inc."
     """
+    import shlex
+
     from .storage.feedback import record
 
     if not verdict:
-        raise click.UsageError("give --false-positive or --true-positive")
+        raise click.UsageError("give --wrong-vendor, --not-breach or --true-positive")
+    if verdict == "false_positive":
+        _err("note: --false-positive is deprecated and means --wrong-vendor; use --not-breach when the report "
+             "is not about a breach (that never suppresses the vendor)")
+        verdict = "wrong_vendor"
+    if context is not None and verdict != "wrong_vendor":
+        raise click.UsageError("--context goes with --wrong-vendor")
     with state.store() as store:
-        suppressed = record(store, alert_id, verdict, reason, vendor)
-    for vendor, matched in suppressed:
-        _err(f"suppressed: {vendor} via “{matched}” (undo: monitor feedback remove {json.dumps(vendor)} "
-             f"{json.dumps(matched, ensure_ascii=False)})")
+        suppressed = record(store, alert_id, verdict, reason, vendor, context)
+    for s in suppressed:
+        # Quoted for the shell: vendors like O'Reilly or "株式会社 X" must paste back as one argument.
+        undo = shlex.join(["monitor", "feedback", "remove", s.vendor, s.matched, "--context", s.context])
+        _err(f"suppressed: {s.vendor} via “{s.matched}” in “{s.context}” (undo: {undo})")
+    if verdict == "not_breach":
+        _err(f"labelled not a breach: near-identical titles will not alert (undo: monitor feedback remove "
+             f"--not-breach {alert_id})")
     _err(f"recorded {verdict.replace('_', ' ')} for alert {alert_id}")
 
 
@@ -893,48 +938,68 @@ def feedback_add(state: State, alert_id: int, verdict: str | None, reason: str, 
 @click.pass_obj
 @handle_errors
 def feedback_list(state: State, as_json: bool) -> None:
-    """Show suppressions.
+    """Show suppressions (wrong vendor) and articles labelled not a breach.
 
     \b
     Example:
       monitor feedback list --json
     """
-    from .storage.feedback import suppressions
+    from .storage.feedback import negatives, suppressions
 
     with state.store() as store:
         rows = suppressions(store)
+        labelled = negatives(store)
     if as_json:
         _echo_json(rows)
         return
-    if not rows:
+    if not rows and not labelled:
         _err("no suppressions")
     from .tables import Column, echo_table
 
-    echo_table([Column("suppressed", min=12, max=60), Column("alert", right=True), Column("since", max=20),
-                Column("reason", min=10)],
-               [[f"{r['vendor']} via “{r['matched']}”", str(r["alert_id"] or "-"), r["created_at"] or "",
-                 r["reason"] or ""] for r in rows])
+    echo_table([Column("suppressed", min=12, max=60), Column("in", min=8, max=40), Column("alert", right=True),
+                Column("since", max=20), Column("reason", min=10)],
+               [[f"{r['vendor']} via “{r['matched']}”", f"“{r['context']}”", str(r["alert_id"] or "-"),
+                 r["created_at"] or "", r["reason"] or ""] for r in rows])
+    if labelled:
+        echo_table([Column("not a breach", min=20), Column("alert", right=True), Column("since", max=20),
+                    Column("reason", min=10)],
+                   [[n["title"] or "", str(n["alert_id"] or "-"), n["created_at"] or "", n["reason"] or ""]
+                    for n in labelled])
 
 
 @feedback.command("remove")
-@click.argument("vendor")
-@click.argument("matched")
+@click.argument("vendor", required=False)
+@click.argument("matched", required=False)
+@click.option("--context", default=None, metavar="PHRASE", help="Only the suppression with this context.")
+@click.option("--not-breach", "negative", type=int, default=None, metavar="ALERT_ID",
+              help="Remove the not-a-breach label recorded for this alert.")
 @click.pass_obj
 @handle_errors
-def feedback_remove(state: State, vendor: str, matched: str) -> None:
-    """Remove a suppression, so that the name matches again.
+def feedback_remove(state: State, vendor: str | None, matched: str | None, context: str | None,
+                    negative: int | None) -> None:
+    """Remove a suppression, so that the name matches again (or a not-a-breach label).
 
     \b
-    Example:
+    Examples:
       monitor feedback remove "Box Inc." box
+      monitor feedback remove --not-breach 43
     """
-    from .storage.feedback import remove
+    from .storage.feedback import remove, remove_negative
 
+    if negative is not None:
+        with state.store() as store:
+            if not remove_negative(store, negative):
+                raise click.ClickException(f"no not-a-breach label for alert {negative}")
+        _err(f"removed not-a-breach label of alert {negative}")
+        return
+    if vendor is None or matched is None:
+        raise click.UsageError("give VENDOR TEXT (or --not-breach ALERT_ID)")
     with state.store() as store:
-        removed = remove(store, vendor, matched)
+        removed = remove(store, vendor, matched, context)
     if not removed:
-        raise click.ClickException(f"no suppression for {vendor} via {matched!r}")
-    _err(f"removed suppression: {vendor} via “{matched}”")
+        raise click.ClickException(f"no suppression for {vendor} via {matched!r}"
+                                   + (f" in {context!r}" if context else ""))
+    _err(f"removed suppression: {vendor} via “{matched}”" + (f" ({removed})" if removed > 1 else ""))
 
 
 # ---------------------------------------------------------------------- demo

@@ -122,6 +122,12 @@ class LimitsConfig(_Strict):
     concurrency: int = Field(default=8, ge=1)
     per_host: int = Field(default=2, ge=1)
     article_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    # fetch_article: linked notices fetched per source per cycle (newest first in feed order); the
+    # rest are stored and decided on their title and summary, and counted as skipped.
+    articles_per_source: int = Field(default=30, ge=0)
+    article_budget: Duration = 60.0  # all linked-notice fetching in one cycle, whatever the servers do
+    # Bodies fetched but not yet turned into text, at most (each counted at article_max_bytes).
+    article_bytes_in_flight: int = Field(default=16 * 1024 * 1024, ge=1024)
 
 
 class _SourceBase(_Strict):

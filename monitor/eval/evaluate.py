@@ -672,6 +672,7 @@ def evaluate_incidents(path: str | Path = EVAL_DIR / "incidents.jsonl",
     from ..pipeline.workers import decide
     from ..sources.dedupe import new_items
     from ..sources.parse import Item
+    from ..storage.feedback import Rules
     from ..storage.store import Store
 
     items = load_items(path, check=False)
@@ -704,7 +705,7 @@ def evaluate_incidents(path: str | Path = EVAL_DIR / "incidents.jsonl",
                         for d in decide(matcher, False, fresh, {}, now):
                             aid = monitor._store_decision(db, source, d, now.isoformat())  # noqa: SLF001
                             if aid is not None:
-                                monitor._queue_alerts(db, source, aid, d, now, set())  # noqa: SLF001
+                                monitor._queue_alerts(db, source, aid, d, now, Rules())  # noqa: SLF001
             placed = {r[0]: (r[1], r[2]) for r in store.conn.execute(
                 "SELECT ar.guid, a.incident_id, a.incident_reason FROM alerts a JOIN articles ar "
                 "ON ar.id = a.article_id")}

@@ -65,6 +65,10 @@ class SourceResult:
     error: str | None = None
     warning: str | None = None
     newest: str | None = None
+    # fetch_article: new items stored without their linked notice because of limits.articles_per_source
+    # or limits.article_budget (decided on title and summary alone)
+    articles_skipped: int = 0
+    suppressed: int = 0  # new articles not alerted because of an analyst's verdict (monitor feedback)
 
 
 @dataclass
@@ -78,6 +82,7 @@ class _Cycle:
     outcome: list[ParseOutcome | SourceError | None] = field(default_factory=list)
     parsing: dict[Any, int] = field(default_factory=dict)  # fetch_article sources: parse first
     deciding: dict[Any, int] = field(default_factory=dict)
+    articles_skipped: dict[str, int] = field(default_factory=dict)  # by source name
 
     def __post_init__(self) -> None:
         self.outcome = [None] * len(self.sources)
@@ -100,8 +105,14 @@ class CycleReport:
     def summary(self) -> str:
         new = sum(s.new for s in self.sources)
         alerts = sum(s.alerts for s in self.sources)
-        return (f"{len(self.sources)} sources ({len(self.failed)} failed), {new} new articles, "
-                f"{alerts} alerts queued, {self.delivery.sent} sent, {self.delivery.retrying} pending retry, "
+        skipped = sum(s.articles_skipped for s in self.sources)
+        # Said only when it happened: a stored item without its notice may have missed a vendor.
+        linked = f", {skipped} linked notices skipped (limits)" if skipped else ""
+        # Feedback that withholds alerts must be visible: a wrong verdict would otherwise hide breaches.
+        suppressed = sum(s.suppressed for s in self.sources)
+        held = f", {suppressed} suppressed by feedback" if suppressed else ""
+        return (f"{len(self.sources)} sources ({len(self.failed)} failed), {new} new articles{linked}, "
+                f"{alerts} alerts queued{held}, {self.delivery.sent} sent, {self.delivery.retrying} pending retry, "
                 f"{self.delivery.failed} failed")
 
 
@@ -257,7 +268,7 @@ class Monitor:
                                                    self.store.known_keys)
             cycle.outcome[i] = ParseOutcome.of(parsed, shared)
         with_articles = [s for s in cycle.sources if s.fetch_article and fresh.get(s.name)]
-        bodies = self._fetch_articles(with_articles, fresh)
+        bodies, cycle.articles_skipped = self._fetch_articles(with_articles, fresh)
         for i, source in enumerate(cycle.sources):
             if source in with_articles:
                 future = self._submit_decide(source, fresh[source.name], bodies.get(source.name, {}), cycle.now)
@@ -268,7 +279,7 @@ class Monitor:
         # Re-read under the lock: an overlapping run may have recorded failures or health alerts
         # since we fetched, and counting from the stale copy would alert twice.
         states = self.store.all_source_states()
-        suppressed = self.store.suppressions()
+        verdicts = feedback.rules(self.store)
         results: list[SourceResult] = []
         # Config order, whatever order the decisions come back in: which report opens an incident's
         # thread must not depend on worker timing.
@@ -284,8 +295,10 @@ class Monitor:
                 while len(results) in ready:
                     i = len(results)
                     s = cycle.sources[i]
-                    results.append(self._ingest(db, s, cycle.responses[i], cycle.outcome[i], ready.pop(i),
-                                                states.get(s.name, {}), suppressed, cycle.now))
+                    res = self._ingest(db, s, cycle.responses[i], cycle.outcome[i], ready.pop(i),
+                                       states.get(s.name, {}), verdicts, cycle.now)
+                    res.articles_skipped = cycle.articles_skipped.get(s.name, 0)
+                    results.append(res)
                 # Search indexing in batches: per 50-item source it cost 30% more per article than per
                 # thousand, and waiting for the end would take it out of the overlap with the workers.
                 newest = self.store.last_article_id()
@@ -321,7 +334,7 @@ class Monitor:
     # ------------------------------------------------------------------ per source
 
     def _ingest(self, db: Any, source: AnySource, resp: Any, outcome: ParseOutcome | SourceError | None,
-                decisions: Sequence[Decision], state: dict[str, Any], suppressed: set[tuple[str, str]],
+                decisions: Sequence[Decision], state: dict[str, Any], verdicts: feedback.Rules,
                 now: datetime) -> SourceResult:
         res = SourceResult(name=source.name, type=source_kind(source))
         if isinstance(resp, SourceError) or isinstance(outcome, SourceError):
@@ -346,7 +359,9 @@ class Monitor:
             if aid is None:
                 continue  # an overlapping run stored it first
             res.new += 1
-            res.alerts += self._queue_alerts(db, source, aid, d, now, suppressed)
+            queued = self._queue_alerts(db, source, aid, d, now, verdicts)
+            res.alerts += max(queued, 0)
+            res.suppressed += queued < 0
         self._save_success(db, source, state, resp, res, now, shared_links=outcome.shared_links, new=res.new)
         return res
 
@@ -354,28 +369,86 @@ class Monitor:
                        now: datetime) -> Any:
         return self.pool.submit(decide_in_worker, self.matcher_ref, source.assume_breach, fresh, bodies, now)
 
-    def _fetch_articles(self, sources: Sequence[AnySource],
-                        fresh: dict[str, list[Fresh]]) -> dict[str, dict[str, str]]:
-        """Linked notices of new items, for sources with fetch_article: {source: {link: text}}."""
-        wanted = list(dict.fromkeys((s, i.link) for s in sources for i, _, _ in fresh.get(s.name, []) if i.link))
+    def _fetch_articles(self, sources: Sequence[AnySource], fresh: dict[str, list[Fresh]],
+                        ) -> tuple[dict[str, dict[str, str]], dict[str, int]]:
+        """Linked notices of new items, for sources with fetch_article: ({source: {link: text}},
+        {source: how many new items go without theirs}).
+
+        Bounded three ways (limits): articles_per_source links per source, article_budget for the
+        whole stage, and article_bytes_in_flight of bodies held at once. Items left out are still
+        stored and decided on their title and summary: a security team would rather have the item
+        now, searchable and alerting on what it says, than wait for a notice that may never fit."""
+        lim = self.config.limits
+        skipped: dict[str, int] = {}
+        per_source: list[list[tuple[AnySource, str]]] = []
+        for s in sources:
+            links = list(dict.fromkeys(i.link for i, _, _ in fresh.get(s.name, []) if i.link))
+            if len(links) > lim.articles_per_source:
+                skipped[s.name] = len(links) - lim.articles_per_source
+                log.warning("%s: %d new items over limits.articles_per_source (%d) are stored without their "
+                            "linked notice", s.name, skipped[s.name], lim.articles_per_source)
+            per_source.append([(s, link) for link in links[:lim.articles_per_source]])
+        # Round-robin over sources: one source's many links must not take the whole budget.
+        wanted = [w for batch in itertools.zip_longest(*per_source) for w in batch if w is not None]
         if not wanted:
-            return {}
-        reqs = [fetchmod.Request(url=link, trusted=False, allow_private=s.allow_private_links,
-                                 max_bytes=self.config.limits.article_max_bytes) for s, link in wanted]
-        responses = asyncio.run(fetchmod.fetch_many(reqs, self.limits))
-        futures = {}
-        for (s, link), r in zip(wanted, responses, strict=True):
-            if isinstance(r, fetchmod.Response) and r.body:
-                futures[(s.name, link)] = self.pool.submit(extract_article, r.body, r.content_type)
-            elif isinstance(r, SourceError):
-                log.info("%s: linked notice not fetched: %s", s.name, r)
+            return {}, skipped
+        clock = time.monotonic()
+        bodies, late = asyncio.run(self._stream_articles(wanted))
+        for name, n in late.items():
+            skipped[name] = skipped.get(name, 0) + n
+            log.warning("%s: %d linked notices not fetched within limits.article_budget (%gs); their items "
+                        "are stored without them", name, n, lim.article_budget)
+        log.info("linked notices: %d wanted, %d read, %d over the time budget, in %.2fs", len(wanted),
+                 sum(map(len, bodies.values())), sum(late.values()), time.monotonic() - clock)
+        return bodies, skipped
+
+    async def _stream_articles(self, wanted: list[tuple[AnySource, str]],
+                               ) -> tuple[dict[str, dict[str, str]], dict[str, int]]:
+        """Fetch and extract the linked notices, each body going to a parser worker as soon as it
+        arrives. A slot is held from the fetch until the worker returns the text, so at most
+        article_bytes_in_flight // article_max_bytes bodies exist at once: holding every body until
+        the last fetch ended cost 1.55 GB for 300 notices of 5 MB. Returns the texts and, per source,
+        how many were cut off by article_budget."""
+        lim = self.config.limits
+        slots = asyncio.Semaphore(max(1, min(lim.concurrency, lim.article_bytes_in_flight // lim.article_max_bytes)))
         bodies: dict[str, dict[str, str]] = {}
-        for (name, link), f in futures.items():
-            try:
-                bodies.setdefault(name, {})[link] = self.pool.result(f)
-            except SourceError as e:
-                log.info("%s: linked notice unreadable: %s", name, e)
-        return bodies
+
+        async def one(fetcher: fetchmod.Fetcher, s: AnySource, link: str) -> None:
+            async with slots:
+                req = fetchmod.Request(url=link, trusted=False, allow_private=s.allow_private_links,
+                                       max_bytes=lim.article_max_bytes)
+                try:
+                    r = await fetcher.get(req)
+                except SourceError as e:
+                    log.info("%s: linked notice not fetched: %s", s.name, e)
+                    return
+                if not r.body:
+                    return
+                future = self.pool.submit(extract_article, r.body, r.content_type)
+                del r  # the worker's copy is the one that counts now
+                try:
+                    # Cancelling this task (the budget ran out) cancels the worker's task too.
+                    await asyncio.wrap_future(future)
+                except Exception:
+                    pass  # read below, as ParserPool.result words it
+                try:
+                    bodies.setdefault(s.name, {})[link] = self.pool.result(future)
+                except SourceError as e:
+                    log.info("%s: linked notice unreadable: %s", s.name, e)
+
+        async with fetchmod.Fetcher(self.limits) as fetcher:
+            tasks = [asyncio.create_task(one(fetcher, s, link)) for s, link in wanted]
+            done, pending = await asyncio.wait(tasks, timeout=lim.article_budget)
+            for t in pending:
+                t.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        for t in done:
+            t.result()  # anything but a SourceError is a bug: raised, as everywhere in the cycle
+        late: dict[str, int] = {}
+        for (s, _), t in zip(wanted, tasks, strict=True):
+            if t in pending:
+                late[s.name] = late.get(s.name, 0) + 1
+        return bodies, late
 
     def _store_decision(self, db: Any, source: AnySource, d: Decision, fetched_at: str) -> int | None:
         aid = self.store.insert_article(db, {
@@ -454,25 +527,38 @@ class Monitor:
                            follow_up=incidents.is_follow_up(report.text))
 
     def _queue_alerts(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime,
-                      suppressed: set[tuple[str, str]]) -> int:
+                      verdicts: feedback.Rules) -> int:
         """Queue the stored article's alert: a breach report about its subjects; or, below the breach
         threshold, a report naming a vendor in its title that continues one of its incidents (it goes
         into that incident's thread; it never opens one)."""
         if d.alert:
-            return self._queue_article_alert(db, source, article_id, d, now, suppressed)
+            return self._queue_article_alert(db, source, article_id, d, now, verdicts)
         named = tuple(m for m in d.matches if m.field in ("title", "link"))
         if named and incidents.continues_coverage(f"{d.item.title}\n{d.item.summary}"):
-            return self._queue_article_alert(db, source, article_id, d, now, suppressed, named)
+            return self._queue_article_alert(db, source, article_id, d, now, verdicts, named)
         return 0
 
     def _queue_article_alert(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime,
-                             suppressed: set[tuple[str, str]], continuing: tuple[Any, ...] = ()) -> int:
-        """continuing: the vendors named by a report below the breach threshold (alerted only if it
+                             verdicts: feedback.Rules, continuing: tuple[Any, ...] = ()) -> int:
+        """1 when an alert was queued, 0 when not (already queued, or a report below the breach
+        threshold that joins none of its vendors' incidents), -1 when feedback withheld it.
+
+        continuing: the vendors named by a report below the breach threshold (alerted only if it
         joins one of their incidents)."""
-        # Suppressions are keyed on the text that matched ("box"), so they are checked here on the surface form.
-        matches = feedback.allowed(suppressed, continuing or d.subjects)
-        if not matches:
+        if verdicts.negative(d.item.title):
+            if continuing:
+                return 0
+            log.info("%s: not alerted, near-identical to a report labelled not a breach: %s", source.name,
+                     d.item.title)
+            return -1
+        # Wrong-vendor suppressions are keyed on the text that matched ("box") and the words around it.
+        matches = verdicts.allowed(continuing or d.subjects, {"title": d.item.title, "summary": d.item.summary,
+                                                              "body": d.body, "link": d.item.link})
+        if not matches and continuing:
             return 0
+        if not matches:
+            log.info("%s: not alerted, suppressed by feedback: %s", source.name, d.item.title)
+            return -1
         vendors = sorted((self.by_name[m.vendor] for m in matches), key=lambda v: CRIT_RANK.get(v.criticality, 9))
         primary = vendors[0]
         incident = self._incident(db, primary, d, now, join_only=bool(continuing))

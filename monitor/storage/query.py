@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import MonitorError
+from ..matching.matcher import Match
 from ..normalize import fold
+from .feedback import Suppression, suppressed_by
 from .searchquery import Clause, QuerySyntaxError
 from .searchquery import parse as parse_query
 
@@ -148,11 +150,24 @@ def _article_out(conn: sqlite3.Connection, r: dict[str, Any]) -> dict[str, Any]:
     if alert:
         feedback = [dict(verdict=f["verdict"], reason=f["reason"], vendor=f["vendor"] or None, at=f["created_at"])
                     for f in conn.execute("SELECT * FROM feedback WHERE alert_id = ? ORDER BY id", [alert[0]])]
+    texts: dict[str, str] = {}
     for m in matches:
-        sup = conn.execute("SELECT reason, alert_id, created_at FROM suppressions WHERE vendor = ? "
-                           "AND matched IN (?, ?)", [m["vendor"], m["matched"], fold(m["surface"] or "")]).fetchone()
+        rows = conn.execute("SELECT vendor, matched, ctx_before, ctx_after, reason, alert_id, created_at "
+                            "FROM suppressions WHERE vendor = ? AND matched IN (?, ?)",
+                            [m["vendor"], m["matched"], fold(m["surface"] or "")]).fetchall()
+        sup = None
+        if rows:
+            if not texts:
+                texts = dict(zip(("title", "summary", "body", "link"), conn.execute(
+                    "SELECT title, summary, body, link FROM articles WHERE id = ?", [r["id"]]).fetchone(), strict=True))
+            match = Match(m["vendor"], m["matched"], m["how"], m["field"], m["surface"] or "",
+                          -1 if m["start"] is None else m["start"], m["end"] or 0, m["score"] or 0.0)
+            covering = suppressed_by([Suppression(*row[:4]) for row in rows], match,
+                                     {k: v or "" for k, v in texts.items()})
+            sup = next((row for row in rows if covering is not None and Suppression(*row[:4]) == covering), None)
         m["suppressed"] = sup is not None
-        m["suppression"] = {"reason": sup[0], "alert_id": sup[1], "since": sup[2]} if sup else None
+        m["suppression"] = {"reason": sup[4], "alert_id": sup[5], "since": sup[6],
+                            "context": Suppression(*sup[:4]).context} if sup else None
     return {
         "id": r["id"],
         "title": r["title"],

@@ -22,7 +22,7 @@ import sqlite_utils
 
 from ..sources.dedupe import known_keys, read_only
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 FTS_HASHSIZE = 16 * 1024 * 1024  # bytes of pending index terms FTS5 keeps in memory before writing a segment
 
 
@@ -164,9 +164,22 @@ class Store:
             db["feedback"].create({
                 "id": int, "alert_id": int, "verdict": str, "reason": str, "vendor": str, "created_at": str,
             }, pk="id", if_not_exists=True)
+            if "suppressions" in db.table_names() and "ctx_before" not in db["suppressions"].columns_dict:
+                db.execute("ALTER TABLE suppressions RENAME TO suppressions_v4")
+            # v5: a wrong-vendor suppression holds the words around the name ("in the Box franchisee"):
+            # keyed on the name alone, "Jack in the Box" silenced every report about Box Inc.
             db["suppressions"].create({
-                "vendor": str, "matched": str, "reason": str, "alert_id": int, "created_at": str,
-            }, pk=("vendor", "matched"), if_not_exists=True)
+                "vendor": str, "matched": str, "ctx_before": str, "ctx_after": str, "reason": str, "alert_id": int,
+                "created_at": str,
+            }, pk=("vendor", "matched", "ctx_before", "ctx_after"), if_not_exists=True,
+                defaults={"ctx_before": "", "ctx_after": ""}, not_null={"ctx_before", "ctx_after"})
+            if "suppressions_v4" in db.table_names():
+                self._migrate_suppressions(db)
+            # v5: articles analysts labelled "not a breach": near-identical titles are not alerted again.
+            db["negatives"].create({
+                "article_id": int, "alert_id": int, "title": str, "title_folded": str, "summary": str,
+                "vendors": str, "reason": str, "created_at": str,
+            }, pk="article_id", if_not_exists=True)
             if "articles_fts" not in db.table_names():
                 # trigram: FTS5's default tokenizer does not split Japanese, which has no spaces.
                 db["articles"].enable_fts(["title", "summary", "body"], tokenize="trigram",
@@ -179,6 +192,28 @@ class Store:
             # us per article, 10k bench articles, four interleaved runs). Kept in the index's config.
             db.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', ?)", [FTS_HASHSIZE])
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _migrate_suppressions(self, db: sqlite_utils.Database) -> None:
+        """v4 suppressions were (vendor, matched text) anywhere. Each gets the context it was found in,
+        read from its alert's article; one whose article is gone keeps suppressing the text anywhere."""
+        from ..normalize import fold
+        from .feedback import context_of
+
+        for vendor, matched, reason, alert_id, created_at in db.execute(
+                "SELECT vendor, matched, reason, alert_id, created_at FROM suppressions_v4").fetchall():
+            before = after = ""
+            found = db.execute(
+                "SELECT m.field, m.surface, m.start, m.end, a.title, a.summary, a.body, a.link FROM alerts al "
+                "JOIN articles a ON a.id = al.article_id JOIN matches m ON m.article_id = a.id "
+                "WHERE al.id = ? AND m.vendor = ?", [alert_id, vendor]).fetchone()
+            if found is not None and (fold(found[1] or "") or matched) == matched:
+                texts = dict(zip(("title", "summary", "body", "link"), found[4:], strict=True))
+                before, after = context_of(texts.get(found[0]) or "", found[2] if found[2] is not None else -1,
+                                           found[3] or 0)
+            db.execute("INSERT OR REPLACE INTO suppressions (vendor, matched, ctx_before, ctx_after, reason, alert_id, "
+                       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [vendor, matched, before, after, reason, alert_id, created_at])
+        db.execute("DROP TABLE suppressions_v4")
 
     # ------------------------------------------------------------------ sources
 
@@ -225,8 +260,14 @@ class Store:
 
     # ------------------------------------------------------------------ suppressions
 
-    def suppressions(self) -> set[tuple[str, str]]:
-        return {(r[0], r[1]) for r in self.db.execute("SELECT vendor, matched FROM suppressions")}
+    def suppressions(self) -> list[tuple[str, str, str, str]]:
+        """(vendor, matched, text before, text after) of every wrong-vendor suppression."""
+        return [(r[0], r[1], r[2], r[3]) for r in self.db.execute(
+            "SELECT vendor, matched, ctx_before, ctx_after FROM suppressions ORDER BY vendor, matched")]
+
+    def negatives(self) -> list[str]:
+        """Folded titles of the articles labelled "not a breach"."""
+        return [r[0] for r in self.db.execute("SELECT title_folded FROM negatives")]
 
 
 @functools.lru_cache(maxsize=64)
