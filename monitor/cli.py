@@ -227,6 +227,8 @@ def _env(name: str) -> str:
 
 
 def _print_cycle(report: Any) -> None:
+    from .pipeline import items_skipped
+
     for s in report.sources:
         if s.error:
             _err(f"✗ {s.name}: {s.error}")
@@ -234,7 +236,8 @@ def _print_cycle(report: Any) -> None:
             _err(f"· {s.name}: not modified")
         else:
             warn = f" ({s.warning})" if s.warning else ""
-            _err(f"✓ {s.name}: {s.items} items, {s.new} new, {s.alerts} alerts{warn}")
+            skipped = f", {items_skipped(s.skipped)} ({s.skip_reason})" if s.skipped else ""
+            _err(f"✓ {s.name}: {s.items} items, {s.new} new, {s.alerts} alerts{skipped}{warn}")
     for e in report.delivery.errors:
         _err(f"! {e}")
     _err(report.summary())
