@@ -169,7 +169,7 @@ def parse_feed(body: bytes, content_type: str, base_url: str, max_items: int) ->
 def _feed_item(e: Any, base_url: str) -> Item | None:
     link = (e.get("link") or "").strip()
     if link:
-        link = urljoin(base_url, link)
+        link = join_link(base_url, link)
     summary = e.get("summary") or ""
     if not summary and e.get("content"):
         summary = e["content"][0].get("value", "")
@@ -183,6 +183,16 @@ def _feed_item(e: Any, base_url: str) -> Item | None:
         published=_entry_date(e),
         summary=clip(html_to_text(summary[: MAX_SUMMARY * 4]), MAX_SUMMARY),
     )
+
+
+def join_link(base: str, link: str) -> str:
+    """The item's link resolved against the page; as given when urllib refuses to split it (a host
+    that NFKC-normalises to contain ':' as in `example.com：80`, an unclosed '['). The report is kept:
+    later stages read such a link as no link (no domain match, no Slack link, never fetched)."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return link
 
 
 def _bozo_text(exc: BaseException) -> str:
@@ -218,7 +228,7 @@ def _select_value(node: Any, spec: str | None, base_url: str) -> str:
             value = " ".join(value)
         if attr.strip() in ("href", "src"):
             # Hand-made CMS pages leave spaces inside hrefs; browsers send them percent-encoded.
-            return urljoin(base_url, _WHITESPACE.sub(lambda m: quote(m.group()), value.strip()))
+            return join_link(base_url, _WHITESPACE.sub(lambda m: quote(m.group()), value.strip()))
         return value.strip()
     return " ".join(target.get_text(" ", strip=True).split())
 
@@ -231,8 +241,8 @@ def parse_html_list(body: bytes, content_type: str, base_url: str, spec: dict[st
     if base_tag:
         try:
             base = urljoin(base_url, str(base_tag["href"]))
-        except ValueError:
-            pass  # a <base> no URL parser accepts: links resolve against the page's own URL
+        except ValueError:  # a <base> urllib refuses: links resolve against the page's own URL
+            pass
     items = []
     skipped = Skipped()
     for node in soup.select(spec["item"] or "")[:max_items]:
@@ -323,7 +333,7 @@ def _json_item(row: dict[str, Any], spec: dict[str, str | None], base_url: str) 
         return None
     link = _field(row, spec.get("link"))
     if link:
-        link = urljoin(base_url, link)
+        link = join_link(base_url, link)
     date = parse_date(_field(row, spec.get("date")))
     summary = html_to_text(_field(row, spec.get("summary")))
     return Item(title=clip(title, MAX_TITLE), link=clip(link, 2000), guid="",

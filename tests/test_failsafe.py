@@ -22,6 +22,8 @@ from conftest import Entry, Project, atom
 from hostile_server import GOOD_FEED, GOOD_TITLE, HostileServer, rss
 
 # Titles of the poisoned sources' items that must still be stored (each names a vendor and a breach).
+COLON_TITLE = "ISETOH breach report behind a full-width colon"
+COLON_LINK = "http://example.com\uff1a80/x"
 COLON_OK = "Toyota supplier hit by ransomware, customer data leaked"
 RSS_YEAR = "ISETOH ransomware attack leaks customer records (pubDate in year 99999999999)"
 JSON_YEAR = "ISETOH data breach notice (JSON date in year 99999999999)"
@@ -80,8 +82,7 @@ class PoisonServer(HostileServer):
                                                                    feed)) for path in POISON_PDFS}
         return {
             **super().routes(),
-            "/colon": lambda h: h.send(200, rss([("ISETOH breach report behind a full-width colon",
-                                                  "http://example.com\uff1a80/x"),
+            "/colon": lambda h: h.send(200, rss([(COLON_TITLE, COLON_LINK),
                                                  (COLON_OK, "https://news.example/toyota")]).encode(), feed),
             "/rss-year": lambda h: h.send(200, rss([(RSS_YEAR, "https://news.example/isetoh-1")], extra=(
                 "<pubDate>Mon, 01 Jan 99999999999 00:00:00 GMT</pubDate>")).encode(), feed),
@@ -152,18 +153,17 @@ def test_the_run_completes_and_the_healthy_source_is_stored_and_alerted(poisoned
     assert "=== Breach report: Okta Inc." in r.stdout and GOOD_TITLE in r.stdout
     assert poisoned_run.status["healthy"]["last_ok"] and poisoned_run.status["healthy"]["consecutive_failures"] == 0
     poisoned_run.article(GOOD_TITLE)
-    # Only the redirect fails as a source; every other poisoned source is read.
-    assert re.search(r"^10 sources \(1 failed\), \d+ new articles, .*1 item skipped$", r.stderr, re.M), r.stderr
+    # Only the redirect fails as a source; every other poisoned source is read, no item lost.
+    assert re.search(r"^10 sources \(1 failed\), \d+ new articles, .* failed$", r.stderr, re.M), r.stderr
 
 
-def test_a_link_host_with_a_full_width_colon_skips_that_item_only(poisoned_run: Run) -> None:
-    line = poisoned_run.line("full-width colon")
-    assert line.startswith("✓ ") and ", 1 item skipped (ValueError: " in line, line
-    assert "contains invalid characters under NFKC normalization" in line and len(line) < 300
-    poisoned_run.article(COLON_OK)  # the item beside it is stored and alerted
-    assert "Toyota supplier hit by ransomware" in poisoned_run.result.stdout
-    titles = [r["title"] for r in poisoned_run.db["articles"].rows_where("source = ?", ["full-width colon"])]
-    assert titles == [COLON_OK]
+def test_a_link_host_with_a_full_width_colon_is_kept_as_an_unlinked_report(poisoned_run: Run) -> None:
+    """urllib refuses to split the link: the report is stored and alerted, its link shown as text."""
+    assert poisoned_run.line("full-width colon") == "✓ full-width colon: 2 items, 2 new, 2 alerts"
+    row = poisoned_run.article(COLON_TITLE)
+    assert row["link"] == COLON_LINK and row["link_key"] == COLON_LINK
+    out = poisoned_run.result.stdout
+    assert COLON_TITLE in out and COLON_OK in out  # the item beside it too
 
 
 @pytest.mark.parametrize("name, title", [("pubDate year 99999999999", RSS_YEAR), ("JSON year 99999999999", JSON_YEAR),
@@ -307,11 +307,13 @@ def test_an_unexpected_error_while_storing_one_item_skips_that_item(project: Pro
     finally:
         server.close()
     assert result.exit_code == 0, result.output
-    assert "✓ two items: 1 items, 0 new, 0 alerts, 2 items skipped (ValueError: " in result.stderr, result.stderr
+    assert "✓ two items: 2 items, 1 new, 1 alerts, 1 item skipped (ZeroDivisionError: injected)" in result.stderr
+    assert result.stderr.rstrip().endswith(" failed, 1 item skipped"), result.stderr
     assert [r.getMessage() for r in caplog.records if "injected" in r.getMessage()] == [
         f"two items: item {COLON_OK!r} skipped: ZeroDivisionError: injected"]
-    assert {r["title"] for r in project.db()["articles"].rows} == {GOOD_TITLE}
-    assert project.db()["alerts"].count == 1
+    # The Toyota report's article row, written before the failure, is rolled back with it.
+    assert {r["title"] for r in project.db()["articles"].rows} == {GOOD_TITLE, COLON_TITLE}
+    assert project.db()["alerts"].count == 2
 
 
 def test_an_unexpected_error_storing_a_source_is_its_recorded_error(project: Project, monkeypatch: Any,
