@@ -87,7 +87,7 @@ def replay(path: Path, workdir: Path) -> Store:
             for site in sorted(sites):
                 source = FeedSource(name=site, url="http://127.0.0.1:9/feed")
                 fresh, _ = new_items(site, sites[site], False, store.known_keys)
-                for d in decide(matcher, False, fresh, {}, now):
+                for d in decide(matcher, False, fresh, {}, now)[0]:
                     aid = monitor._store_decision(db, source, d, now.isoformat())  # noqa: SLF001
                     if aid is not None:
                         monitor._queue_alerts(db, source, aid, d, now, verdicts)  # noqa: SLF001

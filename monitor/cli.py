@@ -317,6 +317,8 @@ def _env(name: str) -> str:
 
 
 def _print_cycle(report: Any) -> None:
+    from .pipeline.cycle import items_skipped
+
     for s in report.sources:
         if s.error:
             _err(f"✗ {s.name}: {s.error}")
@@ -324,8 +326,9 @@ def _print_cycle(report: Any) -> None:
             _err(f"· {s.name}: not modified")
         else:
             warn = f" ({s.warning})" if s.warning else ""
-            skipped = (f", {s.articles_skipped} stored without their linked notice (limits)"
-                       if s.articles_skipped else "")
+            skipped = f", {items_skipped(s.skipped)} ({s.skip_reason})" if s.skipped else ""
+            if s.articles_skipped:
+                skipped += f", {s.articles_skipped} stored without their linked notice (limits)"
             _err(f"✓ {s.name}: {s.items} items, {s.new} new, {s.alerts} alerts{skipped}{warn}")
     for e in report.delivery.errors:
         _err(f"! {e}")

@@ -1,7 +1,11 @@
 """The exceptions `monitor` raises on purpose.
 
 Everything below derives from MonitorError. An exception that is *not* a
-MonitorError escaping a source is a bug and is re-raised, never swallowed.
+MonitorError is a bug that some input reached. It is contained where it happened,
+never allowed to end the cycle, and never silent: in one item, that item is
+skipped and counted in the run summary; in a source, it becomes that source's
+recorded error (SourceBug: counted, backed off and alerted like any failure) and
+is logged with its type, and with its traceback at -v.
 
 MonitorError
 ├── ConfigError            feeds.yaml / vendors.csv is invalid (carries every problem)
@@ -12,8 +16,9 @@ MonitorError
 │   │   ├── TooLarge       decoded body over the size cap
 │   │   ├── TooManyRedirects
 │   │   └── HTTPStatus     a non-2xx, non-304 answer (a 404 with a valid feed is still a failure)
-│   └── ParseError         the body is not what the source type promised
-│       └── UnsafeXML      a DOCTYPE declaring entities (expansion and XXE risk)
+│   ├── ParseError         the body is not what the source type promised
+│   │   └── UnsafeXML      a DOCTYPE declaring entities (expansion and XXE risk)
+│   └── SourceBug          an unexpected exception while handling this source (a bug; logged)
 └── LockTimeout            another run holds the database lock for too long
 """
 
@@ -72,5 +77,29 @@ class UnsafeXML(ParseError):
     """A DOCTYPE declaring entities (expansion and XXE risk)."""
 
 
+class SourceBug(SourceError):
+    """An exception no input should cause, raised while handling one source: recorded as that
+    source's error instead of ending the cycle. `error` keeps the original (and, from a parser worker,
+    its remote traceback as __cause__) for the log."""
+
+    def __init__(self, error: BaseException):
+        self.error = error
+        super().__init__(f"unexpected {describe(error)}")
+
+    def traceback(self) -> str:
+        import traceback
+
+        return "".join(traceback.format_exception(self.error))
+
+
 class LockTimeout(MonitorError):
     pass
+
+
+def describe(error: BaseException, limit: int = 200) -> str:
+    """'Type: message' on one line; the leaves of an exception group (anyio's connect raises them)."""
+    if isinstance(error, BaseExceptionGroup):
+        text = "; ".join(describe(e, limit) for e in error.exceptions)
+    else:
+        text = f"{type(error).__name__}: {error}".replace("\n", " ").replace("\r", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"

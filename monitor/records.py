@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, TypeVar
 
+from .errors import describe
+
 T = TypeVar("T")
 
 
@@ -20,3 +22,19 @@ def compact_pickle(cls: type[T]) -> type[T]:
 
     cls.__reduce__ = __reduce__  # type: ignore[method-assign]  # replacing the method is the point
     return cls
+
+
+@compact_pickle
+@dataclasses.dataclass(frozen=True, slots=True)
+class Skipped:
+    """Items left out of a source's result because handling them raised: how many, and the first
+    reason, for the run summary. A bad item costs that item, never its source or the cycle."""
+    count: int = 0
+    reason: str | None = None
+
+    def add(self, error: BaseException) -> "Skipped":
+        return Skipped(self.count + 1, self.reason or describe(error))
+
+    def __add__(self, other: "Skipped") -> "Skipped":
+        return Skipped(self.count + other.count, self.reason or other.reason)
+

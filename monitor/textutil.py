@@ -97,10 +97,26 @@ _DATE_EN = re.compile(r"\b([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b")
 _DATE_EN2 = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})\b")
 
 
+# News dates outside these years are not dates: year 1 and 9999 overflow as soon as a time zone or an
+# incident window is applied to them (OverflowError mid-cycle), and a CMS's "no date" is the epoch.
+# An out-of-range date is treated as unreadable: the item is kept and dated when it was fetched.
+MIN_YEAR, MAX_YEAR = 1971, 2200
+
+
+def sane_date(dt: datetime | None) -> datetime | None:
+    """dt, with UTC when it has no time zone, if its year is in [MIN_YEAR, MAX_YEAR]; else None.
+
+    The year is checked before any arithmetic: comparing or converting an aware datetime in year 1
+    or 9999 can itself overflow."""
+    if dt is None or not MIN_YEAR <= dt.year <= MAX_YEAR:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
 def _mk(y: int, m: int, d: int) -> datetime | None:
     try:
-        return datetime(y, m, d, tzinfo=timezone.utc)
-    except ValueError:
+        return sane_date(datetime(y, m, d, tzinfo=timezone.utc))
+    except (ValueError, OverflowError):
         return None
 
 
@@ -112,15 +128,14 @@ def parse_date(text: str | None) -> datetime | None:
     if not text:
         return None
     try:
-        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+        return sane_date(datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
         pass
     try:
         dt = parsedate_to_datetime(text)
         if dt is not None:
-            return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
-    except (TypeError, ValueError, IndexError):
+            return sane_date(dt)
+    except (TypeError, ValueError, IndexError, OverflowError):  # a year of 11 digits overflows
         pass
     import unicodedata
 
@@ -140,7 +155,10 @@ def parse_date(text: str | None) -> datetime | None:
 def iso(dt: datetime | None) -> str | None:
     if dt is None:
         return None
-    return dt.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    try:
+        return dt.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    except OverflowError:  # 9999-12-31T23:59-23:59 is past the last datetime in UTC
+        return None
 
 
 def printable(text: str) -> str:
@@ -190,10 +208,11 @@ def local_time(s: str | None, tz: tzinfo, seconds: bool = False) -> str:
 
 
 def parse_iso(s: str | None) -> datetime | None:
-    """The inverse of iso(): None for empty or unreadable values."""
+    """The inverse of iso(): None for empty, unreadable or out-of-range values (rows stored before the
+    range was enforced may hold year 1)."""
     if not s:
         return None
     try:
-        return datetime.fromisoformat(s.replace("Z", "+00:00"))
+        return sane_date(datetime.fromisoformat(s.replace("Z", "+00:00")))
     except ValueError:
         return None

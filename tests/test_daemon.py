@@ -82,7 +82,7 @@ def test_daemon_schedules_sources_and_alerts_within_one_interval(project: Projec
     from monitor.alerting.slack import sender_from_env
     from monitor.config import load_config
     from monitor.matching.vendors import load_vendors
-    from monitor.pipeline.cycle import cycle as pipeline
+    from monitor.pipeline import cycle as pipeline
     from monitor.pipeline.daemon import run_daemon
     from monitor.storage.store import Store
 
@@ -124,7 +124,7 @@ def test_daemon_schedules_sources_and_alerts_within_one_interval(project: Projec
             return report
 
         monitor.run_once = recording_run_once  # type: ignore[method-assign]
-        with caplog.at_level(logging.WARNING, logger="monitor.pipeline.daemon"):
+        with caplog.at_level(logging.WARNING, logger="monitor.daemon"):
             cycles = run_daemon(monitor, stop=stop, clock=fake.clock, sleep=fake.sleep)
 
     def gaps(name: str) -> list[float]:
@@ -362,7 +362,7 @@ def test_an_edit_that_moves_the_database_is_refused(project: Project, tmp_path: 
             edited = load_config(project.config_path)
             return edited, load_vendors(edited.vendors), sender_from_env()
 
-        with caplog.at_level(logging.ERROR, logger="monitor.pipeline.daemon"):
+        with caplog.at_level(logging.ERROR, logger="monitor.daemon"):
             reload_if_edited(monitor, watch, reload)
         assert monitor.config is cfg and [s.name for s in monitor.config.sources] == ["news"]
     assert "database: changed from" in caplog.text and "restart monitor to use another database" in caplog.text

@@ -702,7 +702,7 @@ def evaluate_incidents(path: str | Path = EVAL_DIR / "incidents.jsonl",
                     for site, site_items in days[day].items():
                         source = FeedSource(name=site, url="http://127.0.0.1:9/feed")
                         fresh, _ = new_items(site, site_items, False, store.known_keys)
-                        for d in decide(matcher, False, fresh, {}, now):
+                        for d in decide(matcher, False, fresh, {}, now)[0]:
                             aid = monitor._store_decision(db, source, d, now.isoformat())  # noqa: SLF001
                             if aid is not None:
                                 monitor._queue_alerts(db, source, aid, d, now, Rules())  # noqa: SLF001

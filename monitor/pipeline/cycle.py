@@ -1,7 +1,10 @@
 """One poll cycle: fetch -> parse -> dedupe -> (fetch linked notices) -> detect -> match -> store -> alert.
 
 Each source's failure is a value (SourceError) recorded on that source; the cycle
-goes on. Anything else escaping is a bug and propagates.
+goes on. An unexpected exception is contained at the smallest unit it hit: one item
+is skipped and counted (SourceResult.skipped), one source records it as its error
+(SourceBug, logged with its traceback at -v). Only the database's own failures
+(disk full, I/O) end a cycle.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from ..alerting.messages import (
 from ..alerting.outbox import DeliveryReport, deliver, enqueue
 from ..alerting.slack import Sender
 from ..config import AnySource, Config, HtmlSource, JsonSource
-from ..errors import ConfigError, LockTimeout, SourceError
+from ..errors import ConfigError, LockTimeout, SourceBug, SourceError, describe
 from ..matching.vendors import Vendor
 from ..normalize import name_variants
 from ..sources import fetch as fetchmod
@@ -69,6 +72,8 @@ class SourceResult:
     # or limits.article_budget (decided on title and summary alone)
     articles_skipped: int = 0
     suppressed: int = 0  # new articles not alerted because of an analyst's verdict (monitor feedback)
+    skipped: int = 0  # items left out because reading, deciding or storing them raised
+    skip_reason: str | None = None  # the first such error
 
 
 @dataclass
@@ -111,9 +116,20 @@ class CycleReport:
         # Feedback that withholds alerts must be visible: a wrong verdict would otherwise hide breaches.
         suppressed = sum(s.suppressed for s in self.sources)
         held = f", {suppressed} suppressed by feedback" if suppressed else ""
+        bad_items = sum(s.skipped for s in self.sources)
         return (f"{len(self.sources)} sources ({len(self.failed)} failed), {new} new articles{linked}, "
                 f"{alerts} alerts queued{held}, {self.delivery.sent} sent, {self.delivery.retrying} pending retry, "
-                f"{self.delivery.failed} failed")
+                f"{self.delivery.failed} failed" + (f", {items_skipped(bad_items)}" if bad_items else ""))
+
+
+def items_skipped(n: int) -> str:
+    return f"{n} item{'' if n == 1 else 's'} skipped"
+
+
+def log_bug(source: str, error: SourceBug, outcome: str = "recorded as the source's error") -> None:
+    """A bug some input reached: its type at the default level, where it happened at -v."""
+    log.warning("%s: %s (a bug, %s; -v logs the traceback)", source, error, outcome)
+    log.info("%s: traceback of the unexpected error:\n%s", source, error.traceback())
 
 
 def _utcnow() -> datetime:
@@ -238,6 +254,12 @@ class Monitor:
 
     def _submit(self, cycle: "_Cycle", i: int, resp: Any) -> None:
         """A source's fetch is back: hand its body to the worker pool."""
+        try:
+            self._submit_one(cycle, i, resp)
+        except Exception as e:  # called from inside the fetching: it must not end the other fetches
+            cycle.outcome[i] = SourceBug(e)
+
+    def _submit_one(self, cycle: "_Cycle", i: int, resp: Any) -> None:
         if not isinstance(resp, fetchmod.Response) or resp.not_modified:
             return
         if not resp.body.strip():
@@ -261,17 +283,25 @@ class Monitor:
             source = cycle.sources[i]
             try:
                 parsed = self.pool.result(future)
+                fresh[source.name], shared = new_items(source.name, parsed.items, cycle.shared_links(source.name),
+                                                       self.store.known_keys)
             except SourceError as e:
                 cycle.outcome[i] = e
                 continue
-            fresh[source.name], shared = new_items(source.name, parsed.items, cycle.shared_links(source.name),
-                                                   self.store.known_keys)
+            except Exception as e:
+                cycle.outcome[i] = SourceBug(e)
+                continue
             cycle.outcome[i] = ParseOutcome.of(parsed, shared)
         with_articles = [s for s in cycle.sources if s.fetch_article and fresh.get(s.name)]
         bodies, cycle.articles_skipped = self._fetch_articles(with_articles, fresh)
         for i, source in enumerate(cycle.sources):
             if source in with_articles:
-                future = self._submit_decide(source, fresh[source.name], bodies.get(source.name, {}), cycle.now)
+                try:
+                    future = self._submit_decide(source, fresh[source.name], bodies.get(source.name, {}),
+                                                 cycle.now)
+                except Exception as e:
+                    cycle.outcome[i] = SourceBug(e)
+                    continue
                 cycle.deciding[future] = i
 
     def _store_as_decided(self, cycle: "_Cycle") -> list[SourceResult]:
@@ -295,8 +325,8 @@ class Monitor:
                 while len(results) in ready:
                     i = len(results)
                     s = cycle.sources[i]
-                    res = self._ingest(db, s, cycle.responses[i], cycle.outcome[i], ready.pop(i),
-                                       states.get(s.name, {}), verdicts, cycle.now)
+                    res = self._ingest_contained(db, s, cycle.responses[i], cycle.outcome[i], ready.pop(i),
+                                                 states.get(s.name, {}), verdicts, cycle.now)
                     res.articles_skipped = cycle.articles_skipped.get(s.name, 0)
                     results.append(res)
                 # Search indexing in batches: per 50-item source it cost 30% more per article than per
@@ -314,10 +344,15 @@ class Monitor:
         except SourceError as e:  # hostile text that outran the time or memory limit
             cycle.outcome[i] = e if cycle.outcome[i] is None else SourceError(f"deciding on new items failed: {e}")
             return []
-        if isinstance(result, tuple):  # parse_and_decide: (ParseOutcome, decisions)
-            cycle.outcome[i], decisions = result
+        first, decisions = result
+        if isinstance(first, ParseOutcome):  # parse_and_decide: (ParseOutcome, decisions)
+            cycle.outcome[i] = first
             return decisions
-        return result
+        decisions, skipped = result  # decide_in_worker, after this process parsed the source
+        outcome = cycle.outcome[i]
+        if isinstance(outcome, ParseOutcome):
+            cycle.outcome[i] = outcome.plus(skipped)
+        return decisions
 
     def deliver(self, force: bool = False) -> DeliveryReport:
         return deliver(self.store, self.sender, min_interval=self.config.slack.min_interval, force=force,
@@ -333,12 +368,29 @@ class Monitor:
 
     # ------------------------------------------------------------------ per source
 
+    def _ingest_contained(self, db: Any, source: AnySource, resp: Any, outcome: ParseOutcome | SourceError | None,
+                          decisions: Sequence[Decision], state: dict[str, Any], verdicts: feedback.Rules,
+                          now: datetime) -> SourceResult:
+        """_ingest(), and when it raises, that source's writes undone and the error recorded as its failure."""
+        try:
+            with self.store.savepoint("source"):
+                res = self._ingest(db, source, resp, outcome, decisions, state, verdicts, now)
+        except Exception as e:
+            if not self.store.recoverable(e):
+                raise
+            return self._ingest(db, source, resp, SourceBug(e), (), state, verdicts, now)
+        if res.skipped:
+            log.info("%s: %s, first: %s", source.name, items_skipped(res.skipped), res.skip_reason)
+        return res
+
     def _ingest(self, db: Any, source: AnySource, resp: Any, outcome: ParseOutcome | SourceError | None,
                 decisions: Sequence[Decision], state: dict[str, Any], verdicts: feedback.Rules,
                 now: datetime) -> SourceResult:
         res = SourceResult(name=source.name, type=source_kind(source))
         if isinstance(resp, SourceError) or isinstance(outcome, SourceError):
             err = resp if isinstance(resp, SourceError) else outcome
+            if isinstance(err, SourceBug):
+                log_bug(source.name, err)
             res.error = str(err)
             res.status = getattr(err, "status", None)
             self._record_failure(db, source, state, res.error, now)
@@ -354,14 +406,24 @@ class Monitor:
         res.warning = outcome.warning
         res.newest = outcome.newest
         fetched_at = iso(now)
+        skipped = outcome.skipped
         for d in decisions:
-            aid = self._store_decision(db, source, d, fetched_at)
+            try:
+                with self.store.savepoint("item"):
+                    aid = self._store_decision(db, source, d, fetched_at)
+                    queued = self._queue_alerts(db, source, aid, d, now, verdicts) if aid is not None else 0
+            except Exception as e:
+                if not self.store.recoverable(e):
+                    raise
+                log.warning("%s: item %r skipped: %s", source.name, clip(d.item.title, 80), describe(e))
+                skipped = skipped.add(e)
+                continue
             if aid is None:
                 continue  # an overlapping run stored it first
             res.new += 1
-            queued = self._queue_alerts(db, source, aid, d, now, verdicts)
             res.alerts += max(queued, 0)
             res.suppressed += queued < 0
+        res.skipped, res.skip_reason = skipped.count, skipped.reason
         self._save_success(db, source, state, resp, res, now, shared_links=outcome.shared_links, new=res.new)
         return res
 
@@ -433,8 +495,11 @@ class Monitor:
                     pass  # read below, as ParserPool.result words it
                 try:
                     bodies.setdefault(s.name, {})[link] = self.pool.result(future)
-                except SourceError as e:
-                    log.info("%s: linked notice unreadable: %s", s.name, e)
+                except SourceError as e:  # the item goes on without its notice
+                    if isinstance(e, SourceBug):
+                        log_bug(f"{s.name}: linked notice {link}", e, "the item goes on without it")
+                    else:
+                        log.info("%s: linked notice unreadable: %s", s.name, e)
 
         async with fetchmod.Fetcher(self.limits) as fetcher:
             tasks = [asyncio.create_task(one(fetcher, s, link)) for s, link in wanted]

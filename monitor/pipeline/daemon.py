@@ -15,12 +15,13 @@ import logging
 import random
 import signal
 import threading
+import traceback
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, describe
 from ..textutil import parse_iso
 
 log = logging.getLogger("monitor.daemon")
@@ -147,22 +148,38 @@ def run_daemon(monitor: Any, *, stop: threading.Event | None = None,
     while not stop.is_set():
         if reload is not None:
             watch = reload_if_edited(monitor, watch, reload)
-        due = due_sources(monitor, clock())
-        if due:
-            report = monitor.run_once(due)
-            cycles += 1
-            # One summary line per cycle, at the default log level.
-            log.warning("cycle %d: %s", cycles, report.summary())
-            for s in report.failed:
-                log.info("source %s failed: %s", s.name, s.error)
-        else:
-            # Deliver retries whose backoff has passed, even when no source is due.
-            with monitor.lock:
-                monitor.deliver()
+        failed = False
+        try:
+            ran = _cycle(monitor, clock(), cycles + 1)
+        except Exception as e:
+            # Inputs are contained per item and per source inside the cycle; what still escapes (a bug,
+            # or the database failing) is logged and the next cycle tries again, instead of the daemon
+            # exiting into a restart loop that would meet the same input again.
+            log.error("cycle failed: unexpected %s (the daemon goes on; -v logs the traceback)", describe(e))
+            log.info("traceback of the failed cycle:\n%s", "".join(traceback.format_exception(e)))
+            ran, failed = False, True
+        cycles += int(ran)
         if max_cycles is not None and cycles >= max_cycles:
             break
         if stop.is_set():
             break
-        sleep(seconds_until_next(monitor, clock()))
+        # After a failed cycle its sources are still due: wait, instead of failing again at once.
+        sleep(MAX_SLEEP if failed else seconds_until_next(monitor, clock()))
     log.warning("daemon stopped after %d cycles", cycles)
     return cycles
+
+
+def _cycle(monitor: Any, now: datetime, number: int) -> bool:
+    """Poll the due sources (True), or only deliver the retries that are due (False)."""
+    due = due_sources(monitor, now)
+    if not due:
+        # Deliver retries whose backoff has passed, even when no source is due.
+        with monitor.lock:
+            monitor.deliver()
+        return False
+    report = monitor.run_once(due)
+    # One summary line per cycle, at the default log level.
+    log.warning("cycle %d: %s", number, report.summary())
+    for s in report.failed:
+        log.info("source %s failed: %s", s.name, s.error)
+    return True

@@ -14,7 +14,7 @@ import hashlib
 import pickle
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
@@ -22,7 +22,7 @@ from pathlib import Path
 from ..matching.detect import Verdict, assess
 from ..matching.matcher import Match, Matcher
 from ..matching.vendors import Vendor
-from ..records import compact_pickle
+from ..records import Skipped, compact_pickle
 from ..sources.dedupe import Fresh, known_keys, new_items, read_only
 from ..sources.parse import Item, Parsed, run_parser
 from ..storage import filecache
@@ -64,36 +64,51 @@ class ParseOutcome:
     newest: str | None
     warning: str | None
     shared_links: bool  # several items of this fetch shared one link
+    skipped: Skipped = Skipped()  # items left out because reading or deciding them raised
 
     @classmethod
     def of(cls, parsed: Parsed, shared_links: bool) -> "ParseOutcome":
         return cls(len(parsed.items), max((i.published for i in parsed.items if i.published), default=None),
-                   parsed.warning, shared_links)
+                   parsed.warning, shared_links, parsed.skipped)
+
+    def plus(self, skipped: Skipped) -> "ParseOutcome":
+        return replace(self, skipped=self.skipped + skipped) if skipped.count else self
 
 
 def decide(matcher: Matcher, assume_breach: bool, fresh: Sequence[Fresh],
-           bodies: dict[str, str], now: datetime) -> list[Decision]:
-    """fresh: (item, link key, title key) of items not stored yet; bodies: linked notice text by link."""
+           bodies: dict[str, str], now: datetime) -> tuple[list[Decision], Skipped]:
+    """fresh: (item, link key, title key) of items not stored yet; bodies: linked notice text by link.
+
+    An item whose deciding raises is left out and counted, not its whole source."""
     out = []
+    skipped = Skipped()
     for item, lk, tkey in fresh:
-        body = bodies.get(item.link, "")
-        published = item.published
-        pub_dt = parse_iso(published)
-        if pub_dt is None or pub_dt > now + timedelta(days=1):
-            published = iso(now)  # missing, unreadable or future dates: keep the item, use fetch time
-        # The same string as match() folds, when there is no body, so fold()'s cache serves both.
-        text = f"{item.summary}\n{body}" if body else item.summary
-        verdict = assess(item.title, text, assume_breach=assume_breach)
-        matches = tuple(matcher.match({"title": item.title, "summary": item.summary, "body": body}, item.link))
-        # A vendor cited as the reporter ("according to Okta researchers") is named but not alerted:
-        # routing and incidents follow the subjects only.
-        out.append(Decision(item, lk, tkey, published, body, verdict, matches,
-                            verdict.subjects(matches, item.title, text)))
+        try:
+            out.append(_decide_one(matcher, assume_breach, item, lk, tkey, bodies.get(item.link, ""), now))
+        except MemoryError:
+            raise
+        except Exception as error:
+            skipped = skipped.add(error)
     # Feeds list the newest first. Stored in that order on a fresh database, a 再発防止策 follow-up
     # opened the incident's thread and the original report became its reply: oldest first instead
     # (a stable sort, so items of one date keep the feed's order).
     out.sort(key=lambda d: d.published)
-    return out
+    return out, skipped
+
+
+def _decide_one(matcher: Matcher, assume_breach: bool, item: Item, lk: str, tkey: str, body: str,
+                now: datetime) -> Decision:
+    published = item.published
+    pub_dt = parse_iso(published)
+    if pub_dt is None or pub_dt > now + timedelta(days=1):
+        published = iso(now)  # missing, unreadable or future dates: keep the item, use fetch time
+    # The same string as match() folds, when there is no body, so fold()'s cache serves both.
+    text = f"{item.summary}\n{body}" if body else item.summary
+    verdict = assess(item.title, text, assume_breach=assume_breach)
+    matches = tuple(matcher.match({"title": item.title, "summary": item.summary, "body": body}, item.link))
+    # A vendor cited as the reporter ("according to Okta researchers") is named but not alerted:
+    # routing and incidents follow the subjects only.
+    return Decision(item, lk, tkey, published, body, verdict, matches, verdict.subjects(matches, item.title, text))
 
 
 # ---------------------------------------------------------------------- the Matcher cache
@@ -140,7 +155,7 @@ def load_matcher(ref: MatcherRef) -> Matcher:
 
 
 def decide_in_worker(ref: MatcherRef, assume_breach: bool, fresh: Sequence[Fresh],
-                     bodies: dict[str, str], now: datetime) -> list[Decision]:
+                     bodies: dict[str, str], now: datetime) -> tuple[list[Decision], Skipped]:
     return decide(load_matcher(ref), assume_breach, fresh, bodies, now)
 
 
@@ -165,5 +180,5 @@ def parse_and_decide(kind: str, body: bytes, content_type: str, url: str, spec: 
     parsed = run_parser(kind, body, content_type, url, spec, max_items)
     fresh, shared = new_items(source, parsed.items, shared_source,
                               lambda links, titles: known_keys(_reader(database), links, titles))
-    decisions = decide(load_matcher(ref), assume_breach, fresh, {}, now) if fresh else []
-    return ParseOutcome.of(parsed, shared), decisions
+    decisions, skipped = decide(load_matcher(ref), assume_breach, fresh, {}, now) if fresh else ([], Skipped())
+    return ParseOutcome.of(parsed, shared).plus(skipped), decisions

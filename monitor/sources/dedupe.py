@@ -36,12 +36,13 @@ def canonical_link(url: str) -> str:
         return ""
     try:
         p = urlsplit(url)
-    except ValueError:
+        port_number = p.port
+    except ValueError:  # a host urllib refuses (NFKC), an unclosed '[', a port past 65535
         return url
     if p.scheme.lower() not in ("http", "https"):
         return url
     host = (p.hostname or "").lower().removeprefix("www.")
-    port = f":{p.port}" if p.port and p.port not in (80, 443) else ""
+    port = f":{port_number}" if port_number and port_number not in (80, 443) else ""
     query = urlencode(sorted((k, v) for k, v in parse_qsl(p.query, keep_blank_values=True)
                              if not k.lower().startswith(_TRACKING)))
     path = p.path.rstrip("/") or ""

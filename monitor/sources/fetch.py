@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from .. import __version__
-from ..errors import BlockedURL, FetchError, FetchTimeout, HTTPStatus, TooLarge, TooManyRedirects
+from ..errors import BlockedURL, FetchError, FetchTimeout, HTTPStatus, TooLarge, TooManyRedirects, describe
 
 USER_AGENT = f"monitor/{__version__} (third-party breach news monitor)"
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -157,16 +157,23 @@ class Fetcher:
         await self._client.aclose()
 
     async def get(self, req: Request) -> Response:
-        host = (urlsplit(req.url).hostname or "").lower()
+        try:
+            host = (urlsplit(req.url).hostname or "").lower()
+        except ValueError as e:
+            raise BlockedURL(f"refused link {req.url[:200]!r}: {e}"[:300]) from None
         async with self._hosts[host], self._all:
             try:
                 return await asyncio.wait_for(self._get(req), self.limits.deadline)
+            except FetchError:
+                raise
             except (TimeoutError, httpx.TimeoutException):
                 raise FetchTimeout(f"no complete answer from {_short(req.url)} within {self.limits.deadline:g}s") from None
             except httpx.HTTPError as e:
                 raise FetchError(f"{type(e).__name__} from {_short(req.url)}: {e}"[:300]) from None
             except (OSError, UnicodeError, ValueError) as e:
                 raise FetchError(f"cannot fetch {_short(req.url)}: {e}"[:300]) from None
+            except Exception as e:  # httpx.InvalidURL is no HTTPError, say; whatever it is, it is this request's
+                raise FetchError(f"cannot fetch {_short(req.url)}: {describe(e)}"[:300]) from None
 
     async def _get(self, req: Request) -> Response:
         url = req.url
@@ -190,7 +197,14 @@ class Fetcher:
                 raise BlockedURL(f"refused redirect to {url[:200]!r}: not http(s)")
             request = self._client.build_request("GET", target, headers={**headers, **extra_headers},
                                                  extensions=extensions)
-            resp = await self._client.send(request, stream=True)
+            try:
+                resp = await self._client.send(request, stream=True)
+            except (TimeoutError, httpx.HTTPError):
+                raise
+            except Exception as e:
+                # Below httpx, anyio's connect raises an ExceptionGroup (an OverflowError for a redirect
+                # to port 99999): this request's failure, named by the URL that caused it.
+                raise FetchError(f"cannot fetch {_short(url)}: {describe(e)}"[:300]) from None
             try:
                 if resp.status_code in _REDIRECTS and "location" in resp.headers:
                     url = urljoin(url, resp.headers["location"].strip())
@@ -287,6 +301,8 @@ async def fetch_many(requests: list[Request], limits: Limits = Limits(), policy:
                 result: Response | FetchError = await fetcher.get(r)
             except FetchError as e:
                 result = e
+            except Exception as e:  # never one request's failure for all of them (gather would raise it)
+                result = FetchError(f"cannot fetch {_short(r.url)}: {describe(e)}"[:300])
             if on_done is not None:
                 on_done(i, result)
             return result

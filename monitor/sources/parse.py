@@ -18,9 +18,9 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote, urljoin
 
-from ..errors import ParseError, UnsafeXML
-from ..records import compact_pickle
-from ..textutil import clip, decode, html_to_text, iso, parse_date
+from ..errors import MonitorError, ParseError, SourceBug, UnsafeXML, describe
+from ..records import Skipped, compact_pickle
+from ..textutil import clip, decode, html_to_text, iso, parse_date, sane_date
 
 MAX_TITLE = 500
 MAX_SUMMARY = 5_000
@@ -42,6 +42,7 @@ class Item:
 class Parsed:
     items: tuple[Item, ...]
     warning: str | None = None  # e.g. a malformed feed recovered by the lenient parser
+    skipped: Skipped = Skipped()  # items whose fields could not be read (a link no URL parser accepts)
 
 
 # ---------------------------------------------------------------- guards (run in the parent)
@@ -114,9 +115,11 @@ def _entry_date(entry: Any) -> str | None:
         t = entry.get(key)
         if t:
             try:
-                return iso(datetime(*t[:6], tzinfo=timezone.utc))
-            except (TypeError, ValueError):
+                published = iso(sane_date(datetime(*t[:6], tzinfo=timezone.utc)))
+            except (TypeError, ValueError, OverflowError):
                 continue
+            if published:
+                return published
     for key in ("published", "updated"):
         dt = parse_date(entry.get(key))
         if dt:
@@ -146,27 +149,50 @@ def parse_feed(body: bytes, content_type: str, base_url: str, max_items: int) ->
     if not entries and not d.get("version"):
         raise ParseError("not a feed (no RSS/Atom root element)")
     items = []
+    skipped = Skipped()
     for e in entries[:max_items]:
-        link = (e.get("link") or "").strip()
-        if link:
-            link = urljoin(base_url, link)
-        summary = e.get("summary") or ""
-        if not summary and e.get("content"):
-            summary = e["content"][0].get("value", "")
-        title = clip(html_to_text(e.get("title") or ""), MAX_TITLE)
-        if not title and not link:
-            continue  # a fragment (a feed cut off mid-item): nothing to show or to dedupe on
-        items.append(Item(
-            title=title,
-            link=clip(link, 2000),
-            guid=clip((e.get("id") or "").strip(), 1000),
-            published=_entry_date(e),
-            summary=clip(html_to_text(summary[: MAX_SUMMARY * 4]), MAX_SUMMARY),
-        ))
+        try:
+            item = _feed_item(e, base_url)
+        except MemoryError:
+            raise
+        except Exception as error:  # one item's odd field costs that item, not the feed
+            skipped = skipped.add(error)
+            continue
+        if item is not None:
+            items.append(item)
     if entries and not items and bozo is not None and not benign:
         raise ParseError(f"malformed feed with no complete item: {_bozo_text(bozo)}")
     warning = None if bozo is None or benign else f"malformed feed, recovered: {_bozo_text(bozo)}"
-    return Parsed(tuple(items), warning)
+    return Parsed(tuple(items), warning, skipped)
+
+
+def _feed_item(e: Any, base_url: str) -> Item | None:
+    link = (e.get("link") or "").strip()
+    if link:
+        link = join_link(base_url, link)
+    summary = e.get("summary") or ""
+    if not summary and e.get("content"):
+        summary = e["content"][0].get("value", "")
+    title = clip(html_to_text(e.get("title") or ""), MAX_TITLE)
+    if not title and not link:
+        return None  # a fragment (a feed cut off mid-item): nothing to show or to dedupe on
+    return Item(
+        title=title,
+        link=clip(link, 2000),
+        guid=clip((e.get("id") or "").strip(), 1000),
+        published=_entry_date(e),
+        summary=clip(html_to_text(summary[: MAX_SUMMARY * 4]), MAX_SUMMARY),
+    )
+
+
+def join_link(base: str, link: str) -> str:
+    """The item's link resolved against the page; as given when urllib refuses to split it (a host
+    that NFKC-normalises to contain ':' as in `example.com：80`, an unclosed '['). The report is kept:
+    later stages read such a link as no link (no domain match, no Slack link, never fetched)."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return link
 
 
 def _bozo_text(exc: BaseException) -> str:
@@ -202,7 +228,7 @@ def _select_value(node: Any, spec: str | None, base_url: str) -> str:
             value = " ".join(value)
         if attr.strip() in ("href", "src"):
             # Hand-made CMS pages leave spaces inside hrefs; browsers send them percent-encoded.
-            return urljoin(base_url, _WHITESPACE.sub(lambda m: quote(m.group()), value.strip()))
+            return join_link(base_url, _WHITESPACE.sub(lambda m: quote(m.group()), value.strip()))
         return value.strip()
     return " ".join(target.get_text(" ", strip=True).split())
 
@@ -211,18 +237,36 @@ def parse_html_list(body: bytes, content_type: str, base_url: str, spec: dict[st
                     max_items: int) -> Parsed:
     soup = _soup(decode(body, content_type, is_html=True))
     base_tag = soup.find("base", href=True)
-    base = urljoin(base_url, base_tag["href"]) if base_tag else base_url
+    base = base_url
+    if base_tag:
+        try:
+            base = urljoin(base_url, str(base_tag["href"]))
+        except ValueError:  # a <base> urllib refuses: links resolve against the page's own URL
+            pass
     items = []
+    skipped = Skipped()
     for node in soup.select(spec["item"] or "")[:max_items]:
-        title = _select_value(node, spec.get("title"), base)
-        if not title:
+        try:
+            item = _html_item(node, spec, base)
+        except MemoryError:
+            raise
+        except Exception as error:  # one item's odd field costs that item, not the page
+            skipped = skipped.add(error)
             continue
-        link = _select_value(node, spec.get("link"), base) if spec.get("link") else ""
-        date = parse_date(_select_value(node, spec.get("date"), base)) if spec.get("date") else None
-        summary = _select_value(node, spec.get("summary"), base) if spec.get("summary") else ""
-        items.append(Item(title=clip(title, MAX_TITLE), link=clip(link, 2000), guid="",
-                          published=iso(date), summary=clip(summary, MAX_SUMMARY)))
-    return Parsed(tuple(items))
+        if item is not None:
+            items.append(item)
+    return Parsed(tuple(items), skipped=skipped)
+
+
+def _html_item(node: Any, spec: dict[str, str | None], base: str) -> Item | None:
+    title = _select_value(node, spec.get("title"), base)
+    if not title:
+        return None
+    link = _select_value(node, spec.get("link"), base) if spec.get("link") else ""
+    date = parse_date(_select_value(node, spec.get("date"), base)) if spec.get("date") else None
+    summary = _select_value(node, spec.get("summary"), base) if spec.get("summary") else ""
+    return Item(title=clip(title, MAX_TITLE), link=clip(link, 2000), guid="",
+                published=iso(date), summary=clip(summary, MAX_SUMMARY))
 
 
 def _path(obj: Any, dotted: str | None) -> Any:
@@ -267,20 +311,33 @@ def parse_json_api(body: bytes, content_type: str, base_url: str, spec: dict[str
         where = spec.get("items") or "(top level)"
         raise ParseError(f"JSON path {where!r} is not a list")
     items = []
+    skipped = Skipped()
     for row in rows[:max_items]:
         if not isinstance(row, dict):
             continue
-        title = html_to_text(_field(row, spec["title"]))
-        if not title:
+        try:
+            item = _json_item(row, spec, base_url)
+        except MemoryError:
+            raise
+        except Exception as error:  # one row's odd field costs that row, not the source
+            skipped = skipped.add(error)
             continue
-        link = _field(row, spec.get("link"))
-        if link:
-            link = urljoin(base_url, link)
-        date = parse_date(_field(row, spec.get("date")))
-        summary = html_to_text(_field(row, spec.get("summary")))
-        items.append(Item(title=clip(title, MAX_TITLE), link=clip(link, 2000), guid="",
-                          published=iso(date), summary=clip(summary, MAX_SUMMARY)))
-    return Parsed(tuple(items))
+        if item is not None:
+            items.append(item)
+    return Parsed(tuple(items), skipped=skipped)
+
+
+def _json_item(row: dict[str, Any], spec: dict[str, str | None], base_url: str) -> Item | None:
+    title = html_to_text(_field(row, spec["title"]))
+    if not title:
+        return None
+    link = _field(row, spec.get("link"))
+    if link:
+        link = join_link(base_url, link)
+    date = parse_date(_field(row, spec.get("date")))
+    summary = html_to_text(_field(row, spec.get("summary")))
+    return Item(title=clip(title, MAX_TITLE), link=clip(link, 2000), guid="",
+                published=iso(date), summary=clip(summary, MAX_SUMMARY))
 
 
 _NOISE = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template")
@@ -357,6 +414,10 @@ def _pdf_text(body: bytes) -> str:
                 break
     except (PyPdfError, ValueError, KeyError, TypeError) as e:
         raise ParseError(f"unreadable PDF: {clip(str(e), 150)}") from None
+    except MemoryError:
+        raise
+    except Exception as e:  # pypdf on hostile input raises anything (NotImplementedError, IndexError, ...)
+        raise ParseError(f"unreadable PDF: {describe(e, 150)}") from None
     return clip("\n".join(parts).strip(), MAX_BODY)
 
 
@@ -443,11 +504,14 @@ class ParserPool:
         return self._pool.schedule(fn, args=args, timeout=self.timeout)
 
     def result(self, future: Any) -> Any:
-        """The parse result, or ParseError for timeouts, crashes and memory exhaustion."""
+        """The parse result, or ParseError for timeouts, crashes and memory exhaustion, or SourceBug
+        for any other exception the task raised (with the worker's traceback as its cause)."""
         from pebble import ProcessExpired
 
         try:
             return future.result()
+        except MonitorError:
+            raise
         except FutureTimeout:
             raise ParseError(f"parsing took longer than {self.timeout:g}s (stopped)") from None
         except MemoryError:
@@ -456,6 +520,8 @@ class ParserPool:
             raise ParseError(f"parser process died (exit code {e.exitcode})") from None
         except RecursionError:
             raise ParseError("document nested too deeply") from None
+        except Exception as e:
+            raise SourceBug(e) from e
 
     def close_in_background(self) -> None:
         """Start closing while this process goes on with other work (a one-shot run's delivery):

@@ -117,6 +117,28 @@ class Store:
         else:
             self.conn.execute("COMMIT")
 
+    @contextmanager
+    def savepoint(self, name: str) -> Iterator[None]:
+        """Inside write(): when the block raises, undo its writes only, and let the transaction go on.
+
+        Errors of the database itself (disk full, I/O, locked) are not contained: SQLite may already
+        have rolled the whole transaction back, and skipping item after item would hide them."""
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException as e:
+            if self.recoverable(e):
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            self.conn.execute(f"RELEASE {name}")
+
+    def recoverable(self, error: BaseException) -> bool:
+        """Does savepoint() undo this error's writes and leave the transaction usable?"""
+        return (isinstance(error, Exception) and not isinstance(error, (sqlite3.OperationalError, MemoryError))
+                and self.conn.in_transaction)
+
     # ------------------------------------------------------------------ schema
 
     def _ensure_schema(self) -> None:
