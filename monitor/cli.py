@@ -832,18 +832,23 @@ def _channels(cfg: Any) -> dict[str, str]:
     return {ch: ", ".join(what) for ch, what in uses.items() if ch}
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100000))
-@click.pass_obj
+@click.pass_context
 @handle_errors
-def incidents(state: State, as_json: bool, limit: int) -> None:
+def incidents(ctx: click.Context, as_json: bool, limit: int) -> None:
     """List incidents: reports about the same vendor's incident grouped together.
+    `monitor incidents merge A B` and `monitor incidents split ALERT` fix a wrong call.
 
     \b
-    Example:
+    Examples:
       monitor incidents --json
+      monitor incidents merge 12 15
     """
+    if ctx.invoked_subcommand:
+        return
+    state: State = ctx.obj
     from .storage.query import incidents as do_incidents
 
     with state.store() as store:
@@ -859,6 +864,51 @@ def incidents(state: State, as_json: bool, limit: int) -> None:
                 Column("first seen", max=10), Column("last seen", max=10), Column("title", min=20)],
                [[f"#{r['id']}", ", ".join(r["vendors"]), str(r["reports"]), r["first_seen"][:10], r["last_seen"][:10],
                  r["title"] or ""] for r in rows])
+
+
+@incidents.command("merge")
+@click.argument("keep", type=int)
+@click.argument("other", type=int)
+@click.option("--reason", default="", help="Why (shown in the Slack note and in incidents --json).")
+@click.pass_obj
+@handle_errors
+def incidents_merge(state: State, keep: int, other: int, reason: str) -> None:
+    """Merge incident OTHER into KEEP: one event the rule split in two.
+
+    Every report of OTHER becomes a report of KEEP; later reports go into KEEP's Slack thread. A note
+    in each thread says so (sent with the next delivery; `monitor alerts retry` sends it now).
+
+    \b
+    Example:
+      monitor incidents merge 12 15 --reason "same attack, reported a month apart"
+    """
+    from .alerting.corrections import merge
+
+    with state.store() as store:
+        done = merge(store, keep, other, reason)
+    _err(f"merged incident #{other} into #{keep}; {done.notes} Slack note(s) queued")
+
+
+@incidents.command("split")
+@click.argument("alert_id", type=int)
+@click.option("--reason", default="", help="Why (shown in the Slack note and in incidents --json).")
+@click.pass_obj
+@handle_errors
+def incidents_split(state: State, alert_id: int, reason: str) -> None:
+    """Move one report (its alert id) out of its incident into a new one: a separate event the rule joined.
+
+    Its later reports open their own Slack thread; a note in the old thread says so.
+
+    \b
+    Example:
+      monitor incidents split 42 --reason "a different subsidiary's breach"
+    """
+    from .alerting.corrections import split
+
+    with state.store() as store:
+        done = split(store, alert_id, reason)
+    _err(f"alert #{alert_id} is now incident #{done.incident} (split from #{done.other}); "
+         f"{done.notes} Slack note(s) queued")
 
 
 class _FeedbackGroup(click.Group):

@@ -251,3 +251,11 @@ def digest_message(items: list[tuple[int, str, str, str, str]], part: int = 1, p
     blocks.append(context("Wrong vendor? `monitor feedback ALERT_ID --false-positive`"))
     console = _printable(f"=== {title}\n" + "\n".join(f"    #{i} {v}: {t} {u}" for i, v, t, u, _ in items))
     return finish(escape(title), blocks, console)
+
+
+def incident_note_message(text: str, link_url: str = "", link_label: str = "") -> Message:
+    """A note about a correction by hand (merge, split), posted into the incident threads it concerns.
+    `text` is ours but names titles from feeds: escaped here."""
+    body = escape(text) + (f" {link(link_url, link_label)}" if link_url else "")
+    return finish(truncate(escape(text), TEXT_MAX - 10), [section(body)],
+                  _printable(f"=== Incident corrected by hand\n    {text}" + (f" {link_url}" if link_url else "")))

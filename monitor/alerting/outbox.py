@@ -190,11 +190,16 @@ def _pending_count(store: Store) -> int:
 
 def _thread_parent(store: Store, row: dict[str, Any]) -> tuple[str, str | None]:
     """('top', None) | ('reply', ts) | ('wait', None): replies wait until their incident's first post is out."""
+    if row["kind"] == "note":  # a correction's note: into the thread it was written for
+        return ("reply", row["thread_ts"]) if row["thread_ts"] else ("top", None)
     if not row["incident_id"] or row["kind"] != "article":
         return "top", None
+    # A report moved by hand (monitor incidents merge/split) is never a thread's parent: after a merge
+    # the kept incident's thread goes on, after a split the split incident opens its own.
     parent = store.db.execute(
         "SELECT id, state, slack_ts FROM alerts WHERE incident_id = ? AND kind = 'article' AND channel = ? "
-        "ORDER BY id LIMIT 1", [row["incident_id"], row["channel"]]).fetchone()
+        "AND COALESCE(incident_reason, '') NOT LIKE '% by hand from incident #%' ORDER BY id LIMIT 1",
+        [row["incident_id"], row["channel"]]).fetchone()
     if parent is None or parent[0] == row["id"]:
         return "top", None
     if parent[1] == "sent" and parent[2] and parent[2][0].isdigit():
@@ -390,6 +395,10 @@ def requeue_failed(store: Store, route: Callable[[dict[str, Any]], str]) -> int:
     rows = list(store.db.query("SELECT * FROM alerts WHERE state = 'failed' ORDER BY id"))
     with store.write() as db:
         for row in rows:
+            if row["kind"] == "note":  # written for one thread: its channel and thread stay
+                db.execute("UPDATE alerts SET state = 'pending', next_attempt_at = ? WHERE id = ?",
+                           [now_iso(), row["id"]])
+                continue
             db.execute("UPDATE alerts SET state = 'pending', next_attempt_at = ?, channel = ?, thread_ts = NULL "
                        "WHERE id = ?", [now_iso(), route(row) or row["channel"], row["id"]])
     return len(rows)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import MonitorError
 from ..matching.matcher import Match
 from ..normalize import fold
+from . import incident_store
 from .feedback import Suppression, suppressed_by
 from .searchquery import Clause, QuerySyntaxError
 from .searchquery import parse as parse_query
@@ -203,13 +204,14 @@ def incidents(store: Store, limit: int = 100) -> list[dict[str, Any]]:
             "WHERE a.incident_id = ?", [r["id"]])} | {r["vendor"]})
         thread = store.db.execute(
             "SELECT channel, slack_ts FROM alerts WHERE incident_id = ? AND kind = 'article' AND state = 'sent' "
-            "ORDER BY id LIMIT 1", [r["id"]]).fetchone()
+            "AND COALESCE(incident_reason, '') NOT LIKE '% by hand from incident #%' ORDER BY id LIMIT 1",
+            [r["id"]]).fetchone()
         out.append({"id": r["id"], "vendor": r["vendor"], "vendors": vendors, "title": r["title"],
                     "first_seen": r["first_seen"], "last_seen": r["last_seen"], "reports": r["reports"],
                     "sources": sorted({x["source"] for x in reports}),
                     "slack_channel": thread[0] if thread else None,
                     "slack_thread_ts": thread[1] if thread and thread[1] and thread[1][0].isdigit() else None,
-                    "articles": reports})
+                    "articles": reports, "edits": incident_store.edits(store, r["id"])})
     return out
 
 

@@ -1,0 +1,100 @@
+"""SQL for correcting incidents by hand (merge two, split a report out), and their audit trail.
+
+The incident rule (alerting/incidents.py) decides as reports arrive; an analyst who sees a wrong call
+fixes it with `monitor incidents merge` / `split`. Every correction is recorded in `incident_edits`
+(created where first needed, like the outbox's own tables) so `monitor incidents --json` can say why
+an incident holds what it holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import MonitorError
+from .store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """Where an incident's reports are threaded in Slack: the channel and its first post."""
+    channel: str
+    ts: str
+
+
+def ensure_tables(db: Any) -> None:
+    db.execute("CREATE TABLE IF NOT EXISTS incident_edits (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
+               "incident_id INTEGER NOT NULL, other_id INTEGER, alert_id INTEGER, at TEXT NOT NULL, "
+               "reason TEXT NOT NULL DEFAULT '')")
+
+
+def incident(db: Any, incident_id: int) -> dict[str, Any]:
+    row = db.execute("SELECT id, vendor, title, first_seen, last_seen, reports FROM incidents WHERE id = ?",
+                     [incident_id]).fetchone()
+    if row is None:
+        raise MonitorError(f"no incident #{incident_id} (see `monitor incidents`)")
+    return dict(zip(("id", "vendor", "title", "first_seen", "last_seen", "reports"), row, strict=True))
+
+
+def threads(db: Any, incident_id: int) -> list[Thread]:
+    """The first posted report of the incident in each channel (replies went under it)."""
+    rows = db.execute(
+        "SELECT channel, slack_ts FROM alerts WHERE id IN (SELECT MIN(id) FROM alerts WHERE incident_id = ? "
+        "AND kind = 'article' GROUP BY channel) AND state = 'sent' AND slack_ts GLOB '[0-9]*'",
+        [incident_id]).fetchall()
+    return [Thread(channel, ts) for channel, ts in rows]
+
+
+def merge(db: Any, keep: int, gone: int, at: str, reason: str) -> None:
+    """Every report of `gone` becomes a report of `keep`; `gone` is removed, the edit recorded."""
+    kept = incident(db, keep)
+    other = incident(db, gone)
+    db.execute("UPDATE alerts SET incident_id = ?, incident_reason = ? WHERE incident_id = ?",
+               [keep, f"merged by hand from incident #{gone}", gone])
+    db.execute("UPDATE incidents SET first_seen = ?, last_seen = ?, reports = ? WHERE id = ?",
+               [min(kept["first_seen"], other["first_seen"]), max(kept["last_seen"], other["last_seen"]),
+                int(kept["reports"]) + int(other["reports"]), keep])
+    db.execute("DELETE FROM incidents WHERE id = ?", [gone])
+    db.execute("INSERT INTO incident_edits (kind, incident_id, other_id, at, reason) VALUES ('merge', ?, ?, ?, ?)",
+               [keep, gone, at, reason])
+
+
+def report_of(db: Any, alert_id: int) -> dict[str, Any]:
+    row = db.execute("SELECT a.id, a.incident_id, a.vendor, ar.title, ar.published FROM alerts a "
+                     "JOIN articles ar ON ar.id = a.article_id WHERE a.id = ? AND a.kind IN ('article', "
+                     "'digest_item')", [alert_id]).fetchone()
+    if row is None:
+        raise MonitorError(f"no report alert #{alert_id} (see `monitor incidents --json`: articles[].alert_id)")
+    return dict(zip(("alert_id", "incident_id", "vendor", "title", "published"), row, strict=True))
+
+
+def split(db: Any, alert_id: int, at: str, reason: str) -> tuple[int, int]:
+    """The report leaves its incident and opens its own: (old incident, new incident)."""
+    report = report_of(db, alert_id)
+    old = report["incident_id"]
+    if old is None:
+        raise MonitorError(f"alert #{alert_id} belongs to no incident")
+    if int(incident(db, old)["reports"]) <= 1:
+        raise MonitorError(f"alert #{alert_id} is the only report of incident #{old}: nothing to split")
+    when = report["published"] or at
+    cur = db.execute("INSERT INTO incidents (vendor, title, first_seen, last_seen, reports) VALUES (?, ?, ?, ?, 1)",
+                     [report["vendor"], report["title"], when, when])
+    new = int(cur.lastrowid)
+    db.execute("UPDATE alerts SET incident_id = ?, incident_reason = ? WHERE id = ?",
+               [new, f"split by hand from incident #{old}", alert_id])
+    left = db.execute("SELECT MIN(ar.published), MAX(ar.published), COUNT(*) FROM alerts a JOIN articles ar "
+                      "ON ar.id = a.article_id WHERE a.incident_id = ?", [old]).fetchone()
+    db.execute("UPDATE incidents SET first_seen = COALESCE(?, first_seen), last_seen = COALESCE(?, last_seen), "
+               "reports = ? WHERE id = ?", [left[0], left[1], int(left[2]), old])
+    db.execute("INSERT INTO incident_edits (kind, incident_id, other_id, alert_id, at, reason) "
+               "VALUES ('split', ?, ?, ?, ?, ?)", [new, old, alert_id, at, reason])
+    return old, new
+
+
+def edits(store: Store, incident_id: int) -> list[dict[str, Any]]:
+    """The corrections that shaped this incident, oldest first ([] before any was made)."""
+    if "incident_edits" not in store.db.table_names():
+        return []
+    return [dict(r) for r in store.db.query(
+        "SELECT kind, incident_id, other_id, alert_id, at, reason FROM incident_edits "
+        "WHERE incident_id = ? OR other_id = ? ORDER BY id", [incident_id, incident_id])]
