@@ -113,7 +113,7 @@ def test_every_type_ignore_in_the_package_says_why():
 
 
 def test_caches_from_the_flat_layout_are_rebuilt(tmp_path, monkeypatch):
-    """Pickles beside the database name classes by module path (monitor.matching.vendors.Vendor before the move):
+    """Pickles beside the database name classes by module path (monitor.vendors.Vendor before the move):
     such a file is never loaded as this layout's cache; the register and the Matcher are rebuilt."""
     import pickle
 
@@ -128,15 +128,15 @@ def test_caches_from_the_flat_layout_are_rebuilt(tmp_path, monkeypatch):
     [cached] = tmp_path.glob("monitor.db.vendors-*.pickle")
     key = cached.name.rsplit("-", 1)[1].removesuffix(".pickle")
     # The same register as the flat layout pickled it (protocol 2 names classes as "module\nname\n").
-    old = pickle.dumps((key, vendors), protocol=2).replace(b"monitor.matching.vendors\n", b"monitor.matching.vendors\n")
-    assert b"monitor.matching.vendors\n" in old
+    old = pickle.dumps((key, vendors), protocol=2).replace(b"monitor.matching.vendors\n", b"monitor.vendors\n")
+    assert b"monitor.vendors\n" in old
     cached.write_bytes(old)
     assert load_vendors(csv, db) == vendors  # rebuilt, not a crash
     assert b"monitor.matching.vendors" in cached.read_bytes()  # and stored again in this layout's form
 
     # The Matcher cache key changes with the classes' module path: a file written before a move is not used.
     now = matcher_key(vendors)
-    monkeypatch.setattr(Matcher, "__module__", "monitor.matching.matcher")
+    monkeypatch.setattr(Matcher, "__module__", "monitor.match")
     assert matcher_key(vendors) != now
     monkeypatch.undo()
     ref, built = prepare_matcher(vendors, db)

@@ -15,12 +15,12 @@ Both last until removed (`monitor feedback remove`).
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import MonitorError
+from ..matching.context import context_of, surroundings
 from ..matching.matcher import Match
 from ..normalize import fold
 from .store import Store, now_iso
@@ -29,8 +29,6 @@ VERDICTS = ("wrong_vendor", "not_breach", "true_positive")
 # Before issue 20 one "false positive" verdict did the work of both, by suppressing the vendor.
 LEGACY_VERDICTS = {"false_positive": "wrong_vendor"}
 NEAR_IDENTICAL = 90.0  # rapidfuzz ratio of folded titles at or above which a labelled negative applies
-_WINDOW = 80  # characters read on each side of a match for its context
-_SIDE_MAX = 16  # characters of context kept on each side
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,25 +62,6 @@ class Rules:
 
         t = fold(title)
         return any(fuzz.ratio(t, n) >= NEAR_IDENTICAL for n in self.negatives)
-
-
-def surroundings(text: str, start: int, end: int) -> tuple[str, str] | None:
-    """The folded text just before and just after a match's span (in NFKC text, as Match gives it);
-    None when the match was not located."""
-    nfkc = unicodedata.normalize("NFKC", text or "")
-    if start < 0 or end > len(nfkc) or start >= end:
-        return None
-    return fold(nfkc[max(0, start - _WINDOW):start]), fold(nfkc[end:end + _WINDOW])
-
-
-def context_of(text: str, start: int, end: int) -> tuple[str, str]:
-    """The context a wrong-vendor verdict keeps: up to two words before and one after, at most
-    _SIDE_MAX characters each (Japanese has no spaces: the characters nearest the name)."""
-    around = surroundings(text, start, end)
-    if around is None:
-        return "", ""
-    left, right = around
-    return " ".join(left.split()[-2:])[-_SIDE_MAX:].strip(), " ".join(right.split()[:1])[:_SIDE_MAX].strip()
 
 
 def suppressed_by(suppressions: tuple[Suppression, ...] | list[Suppression], m: Match,

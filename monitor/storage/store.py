@@ -218,8 +218,8 @@ class Store:
     def _migrate_suppressions(self, db: sqlite_utils.Database) -> None:
         """v4 suppressions were (vendor, matched text) anywhere. Each gets the context it was found in,
         read from its alert's article; one whose article is gone keeps suppressing the text anywhere."""
+        from ..matching.context import context_of
         from ..normalize import fold
-        from .feedback import context_of
 
         for vendor, matched, reason, alert_id, created_at in db.execute(
                 "SELECT vendor, matched, reason, alert_id, created_at FROM suppressions_v4").fetchall():
