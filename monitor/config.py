@@ -368,19 +368,25 @@ def _check_shape(text: str, label: str) -> None:
             open_nodes[-1][1] += size
 
 
+def read_capped(path: Path, limit: int, what: str, if_missing: str) -> bytes:
+    """A configuration file's bytes, refused over `limit` before more than that is read."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(limit + 1)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found ({if_missing})") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
+    if len(raw) > limit:
+        raise ConfigError(f"{path.name}: larger than {limit // (1024 * 1024)} MB, the limit for a {what} "
+                          "(is this the right file?)")
+    return raw
+
+
 def _read_yaml(path: Path) -> str:
     """feeds.yaml as text, refused when over the size cap or when its aliases would expand too far."""
     label = path.name
-    try:
-        with open(path, "rb") as f:
-            raw = f.read(MAX_CONFIG_BYTES + 1)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found (use --config or $MONITOR_CONFIG)") from None
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
-    if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"{label}: larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MB, the limit for a "
-                          "configuration file (is this the right file?)")
+    raw = read_capped(path, MAX_CONFIG_BYTES, "configuration file", "use --config or $MONITOR_CONFIG")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

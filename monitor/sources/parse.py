@@ -12,6 +12,7 @@ import io
 import json
 import re
 import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -148,22 +149,29 @@ def parse_feed(body: bytes, content_type: str, base_url: str, max_items: int) ->
             raise ParseError(f"not a feed: {_bozo_text(bozo)}")
     if not entries and not d.get("version"):
         raise ParseError("not a feed (no RSS/Atom root element)")
-    items = []
+    items, skipped = each_item(entries[:max_items], lambda e: _feed_item(e, base_url))
+    if entries and not items and bozo is not None and not benign:
+        raise ParseError(f"malformed feed with no complete item: {_bozo_text(bozo)}")
+    warning = None if bozo is None or benign else f"malformed feed, recovered: {_bozo_text(bozo)}"
+    return Parsed(items, warning, skipped)
+
+
+def each_item(nodes: Iterable[Any], read: Callable[[Any], Item | None]) -> tuple[tuple[Item, ...], Skipped]:
+    """Read each entry, row or node of a document on its own: one odd field costs that item, counted
+    in Skipped, not the whole source (MemoryError is the worker's limit: it ends the parse)."""
+    items: list[Item] = []
     skipped = Skipped()
-    for e in entries[:max_items]:
+    for node in nodes:
         try:
-            item = _feed_item(e, base_url)
+            item = read(node)
         except MemoryError:
             raise
-        except Exception as error:  # one item's odd field costs that item, not the feed
+        except Exception as error:
             skipped = skipped.add(error)
             continue
         if item is not None:
             items.append(item)
-    if entries and not items and bozo is not None and not benign:
-        raise ParseError(f"malformed feed with no complete item: {_bozo_text(bozo)}")
-    warning = None if bozo is None or benign else f"malformed feed, recovered: {_bozo_text(bozo)}"
-    return Parsed(tuple(items), warning, skipped)
+    return tuple(items), skipped
 
 
 def _feed_item(e: Any, base_url: str) -> Item | None:
@@ -243,19 +251,8 @@ def parse_html_list(body: bytes, content_type: str, base_url: str, spec: dict[st
             base = urljoin(base_url, str(base_tag["href"]))
         except ValueError:  # a <base> urllib refuses: links resolve against the page's own URL
             pass
-    items = []
-    skipped = Skipped()
-    for node in soup.select(spec["item"] or "")[:max_items]:
-        try:
-            item = _html_item(node, spec, base)
-        except MemoryError:
-            raise
-        except Exception as error:  # one item's odd field costs that item, not the page
-            skipped = skipped.add(error)
-            continue
-        if item is not None:
-            items.append(item)
-    return Parsed(tuple(items), skipped=skipped)
+    items, skipped = each_item(soup.select(spec["item"] or "")[:max_items], lambda node: _html_item(node, spec, base))
+    return Parsed(items, skipped=skipped)
 
 
 def _html_item(node: Any, spec: dict[str, str | None], base: str) -> Item | None:
@@ -310,21 +307,9 @@ def parse_json_api(body: bytes, content_type: str, base_url: str, spec: dict[str
     if not isinstance(rows, list):
         where = spec.get("items") or "(top level)"
         raise ParseError(f"JSON path {where!r} is not a list")
-    items = []
-    skipped = Skipped()
-    for row in rows[:max_items]:
-        if not isinstance(row, dict):
-            continue
-        try:
-            item = _json_item(row, spec, base_url)
-        except MemoryError:
-            raise
-        except Exception as error:  # one row's odd field costs that row, not the source
-            skipped = skipped.add(error)
-            continue
-        if item is not None:
-            items.append(item)
-    return Parsed(tuple(items), skipped=skipped)
+    rows = [row for row in rows[:max_items] if isinstance(row, dict)]
+    items, skipped = each_item(rows, lambda row: _json_item(row, spec, base_url))
+    return Parsed(items, skipped=skipped)
 
 
 def _json_item(row: dict[str, Any], spec: dict[str, str | None], base_url: str) -> Item | None:
