@@ -62,7 +62,7 @@ def test_demo_text_output_shows_alerts_then_what_was_not_alerted() -> None:
     assert text.index("=== Breach report: Ivanti Inc.") < negatives
     assert text.index("NEC、生成AIによる情報漏えい対策の新サービスを提供開始") > negatives
     assert "(demo case: 製品発表 (情報漏えい対策))" in text
-    assert "25 reports from 2 feeds on 127.0.0.1" in text and "14 alerts" in text
+    assert "25 reports from 2 feeds on 127.0.0.1" in text and "15 alerts" in text
 
 
 def test_demo_reports_a_decision_that_differs_from_its_expectations(tmp_path: Path) -> None:
@@ -119,7 +119,7 @@ def test_demo_touches_no_network_beyond_loopback(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "monitor", "demo"], capture_output=True, text=True, env=env,
                           cwd=tmp_path, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert "14 alerts" in proc.stdout
+    assert "15 alerts" in proc.stdout
     assert not log.exists(), log.read_text()
 
 

@@ -40,7 +40,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from ..matching.detect import BREACH_TERMS, TermScanner
+from ..matching.detect import BREACH_TERMS, TermScanner, is_research
 from ..matching.detect import is_follow_up as is_follow_up
 from ..normalize import fold, is_cjk
 
@@ -417,7 +417,12 @@ def continues_coverage(text: str) -> bool:
     """Should a report that names the vendor in its title, but is below the breach threshold, still
     be compared with the vendor's incidents? Yes when it speaks of an incident at all; it then goes
     into an incident's thread only if decide() joins it (it never opens one): no report on a
-    running incident is dropped, and nothing new is alerted on weaker evidence than before."""
+    running incident is dropped, and nothing new is alerted on weaker evidence than before.
+
+    A research or trend piece that cites the incident as an example ("Report finds supply chain
+    attacks rose, led by MOVEit") is not coverage of it: it stays out of the thread."""
+    if is_research(text):
+        return False
     return bool(INCIDENT_WORDS.search(fold(text, join_cjk=True))) or is_follow_up(text)
 
 

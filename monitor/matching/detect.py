@@ -303,6 +303,20 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     return Verdict(breach, round(score, 2), terms, supply and breach, follow and breach)
 
 
+# A piece about many organisations, named as such in its headline (narrower than RESEARCH_TITLE, which
+# also discounts 'dealers report losses': here a match keeps a report out of an incident's thread).
+_RESEARCH_PIECE = re.compile(r"\b(?:report|survey|study|research|analysis)\s+(?:finds|shows|says|reveals|warns)\b|"
+                             r"\b(?:annual|threat|trends?|industry)\s+report\b|\bsurvey\b|\bstudy\b|"
+                             r"レポート|調査[:：]|調査で|調査によると|白書|動向")
+
+
+def is_research(text: str) -> bool:
+    """A research or trend piece (a report, survey or statistics about many organisations), judged by
+    its first line (the title) the way assess() discounts one."""
+    title = unicodedata.normalize("NFKC", text.split("\n", 1)[0]).lower()
+    return bool(_RESEARCH_PIECE.search(title))
+
+
 def is_subject(m: "Match", title: str, text: str = "") -> bool:
     """A vendor named in the title or the link is the report's subject; in the text, only when a breach
     term stands in the same sentence and the vendor is not cited as the source of the report."""
