@@ -444,6 +444,15 @@ class SlackStandIn:
             if user not in users:
                 users.append(user)
 
+    def unreact_as_user(self, channel: str, ts: str, name: str, user: str = "U0HUMAN") -> None:
+        """A person takes their reaction back (as reactions.remove does for the caller)."""
+        with self.lock:
+            reactions = self._info[self._find(channel, ts)["ts"]]["reactions"]
+            if user in reactions.get(name, []):
+                reactions[name].remove(user)
+                if not reactions[name]:
+                    del reactions[name]
+
     def _update(self, payload: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel_id(payload.get("channel"))
         with self.lock:

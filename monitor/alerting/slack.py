@@ -527,3 +527,61 @@ def sender_from_env(slack_timeout: float = 15.0, max_retry_after: float = 30.0) 
     if hook:
         return WebhookSender(hook, slack_timeout, max_retry_after)
     return ConsoleSender()
+
+
+# ---------------------------------------------------------------------- triage read-back (reactions)
+
+
+def _api_error(e: Any) -> tuple[str, bool]:
+    """(what Slack said, whether it is permanent) from a SlackApiError; a missing scope names the scope."""
+    data = e.response.data if isinstance(e.response.data, dict) else {}
+    error = str(data.get("error") or f"HTTP {e.response.status_code}")
+    if error == "missing_scope" and data.get("needed"):
+        return redact(f"missing_scope: the token lacks {data.get('needed')}")[:200], True
+    return redact(error)[:200], error in PERMANENT_ERRORS
+
+
+def read_messages(client: Any, channel: str, oldest: float, thread_ts: str | None = None,
+                  max_pages: int = 10) -> list[dict[str, Any]]:
+    """A channel's top-level messages since `oldest` (conversations.history), or one thread's messages
+    (conversations.replies), with metadata and reactions: one call per page of 200. Raises
+    HistoryUnavailable (permanent for a missing scope or a channel the bot is not in)."""
+    from slack_sdk.errors import SlackApiError
+
+    out: list[dict[str, Any]] = []
+    cursor = None
+    for _page in range(max_pages):
+        try:
+            if thread_ts:
+                resp = client.conversations_replies(channel=channel, ts=thread_ts, include_all_metadata=True,
+                                                    limit=200, cursor=cursor)
+            else:
+                resp = client.conversations_history(channel=channel, oldest=f"{oldest:.6f}",
+                                                    include_all_metadata=True, limit=200, cursor=cursor)
+        except SlackApiError as e:
+            error, permanent = _api_error(e)
+            raise HistoryUnavailable(error, permanent=permanent) from None
+        except OSError as e:
+            raise HistoryUnavailable(redact(f"{type(e).__name__}: {e}")[:200]) from None
+        out.extend(m for m in resp.get("messages", []) or [] if isinstance(m, dict))
+        cursor = (resp.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            break
+    return out
+
+
+def update_message(client: Any, channel: str, ts: str, message: Message,
+                   metadata: dict[str, Any] | None) -> str | None:
+    """chat.update of one of our messages (its metadata kept); None when done, else what Slack said."""
+    from slack_sdk.errors import SlackApiError
+
+    args: dict[str, Any] = {"channel": channel, "ts": ts, "text": message.text, "blocks": list(message.blocks)}
+    if metadata:
+        args["metadata"] = metadata
+    try:
+        client.chat_update(**args)
+    except SlackApiError as e:
+        return _api_error(e)[0]
+    except OSError as e:
+        return redact(f"{type(e).__name__}: {e}")[:200]
+    return None
