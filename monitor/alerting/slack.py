@@ -15,6 +15,7 @@ import re
 import socket
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
@@ -29,7 +30,7 @@ MAX_BLOCKS = 50
 EVENT_TYPE = "monitor_alert"
 _ENTITY_TAIL = re.compile(r"&[a-z]{0,3}$")
 _MENTION = re.compile(r"^<(@[UW][A-Z0-9]{2,}|!subteam\^[A-Z0-9]{2,}(\|[^<>&]{0,80})?|#C[A-Z0-9]{2,})>$")
-_SECRET = re.compile(r"xox[abprse]-[A-Za-z0-9-]+|https://hooks\.slack(-gov)?\.com/\S+")
+_SECRET = re.compile(r"xox[abprse]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|https://hooks\.slack(-gov)?\.com/\S+")
 # user:password@ in any URL (SLACK_API_URL through an authenticating proxy): slack-sdk logs the URL.
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]+@")
 PERMANENT_ERRORS = {
@@ -43,7 +44,7 @@ AUTH_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "
                "no_service", "team_disabled"}
 
 
-SECRET_ENV = ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL")
+SECRET_ENV = ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "SLACK_APP_TOKEN")
 
 
 def redact(text: str) -> str:
@@ -345,11 +346,15 @@ class SlackSender:
             kwargs["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
         self.client = WebClient(**kwargs)
         self.max_retry_after = max_retry_after
+        # Set by the daemon while Socket Mode listens: adds the triage buttons to each alert as it is sent.
+        self.decorate: Callable[[Message, AlertRef], Message] | None = None
         # The workspace's API host, without userinfo or path: stored in the database, so never the token.
         api = urlsplit(base_url or "https://slack.com/api/")
         self.destination = f"slack:{api.hostname or ''}{f':{api.port}' if api.port else ''}"
 
     def send(self, channel: str, message: Message, ref: AlertRef, thread_ts: str | None) -> Outcome:
+        if self.decorate is not None:
+            message = self.decorate(message, ref)
         return self._post(channel, message, thread_ts, ref.metadata())
 
     def post_sample(self, channel: str, message: Message) -> Outcome:

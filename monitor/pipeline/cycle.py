@@ -44,7 +44,7 @@ from ..normalize import name_variants
 from ..sources import fetch as fetchmod
 from ..sources.dedupe import Fresh, new_items
 from ..sources.parse import ParserPool, extract_article, run_parser
-from ..storage import feedback, triage_store
+from ..storage import feedback
 from ..storage.store import Store, dumps, validators
 from ..textutil import clip, iso, parse_iso
 from . import triage_step
@@ -357,7 +357,7 @@ class Monitor:
         return decisions
 
     def deliver(self, force: bool = False) -> DeliveryReport:
-        triage_store.hold_muted(self.store)  # replies of an incident muted from Slack wait
+        triage_step.before_delivery(self)  # Slack triage: muted replies wait; buttons while Socket Mode listens
         return deliver(self.store, self.sender, min_interval=self.config.slack.min_interval, force=force,
                        limit=None if force else self.config.limits.max_alerts_per_cycle)
 

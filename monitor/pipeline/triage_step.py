@@ -14,13 +14,14 @@ what it is: alerts are still delivered.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..alerting import triage
 from ..alerting.outbox import alert_ref, decode, instance_id
-from ..alerting.slack import HistoryUnavailable, read_messages, update_message
+from ..alerting.slack import AlertRef, HistoryUnavailable, Message, read_messages, redact, update_message
 from ..storage import triage_store
 from ..storage.store import Store
 from ..textutil import iso
@@ -163,3 +164,68 @@ def _say_once(store: Store, problems: list[str]) -> None:
     log.warning("Slack triage: %s. Reactions on alerts are not read until the Slack app has the scopes "
                 "channels:history (groups:history for private channels), reactions:read and chat:write; "
                 "alerts are still delivered (said once)", text)
+
+
+# ---------------------------------------------------------------------- buttons (the daemon)
+
+
+def before_delivery(monitor: Any) -> None:
+    """Replies of a muted incident wait; while Socket Mode listens, alerts are sent with buttons (set
+    again on each delivery: a reloaded configuration brings a new sender)."""
+    triage_store.hold_muted(monitor.store)
+    if getattr(monitor, "buttons", False) and hasattr(monitor.sender, "decorate"):
+        monitor.sender.decorate = _with_buttons
+
+
+def _with_buttons(message: Message, ref: AlertRef) -> Message:
+    return triage.with_state(message, [], triage.buttons(ref))
+
+
+def start_buttons(monitor: Any) -> Any:
+    """With SLACK_APP_TOKEN and a bot token: connect Socket Mode, and send alerts with buttons. Returns
+    the listener (close it when the daemon stops), or None."""
+    from ..alerting.buttons import ButtonListener, app_token
+
+    token = app_token()
+    if not token or getattr(monitor.sender, "mode", "") != "slack":
+        if token:
+            log.warning("SLACK_APP_TOKEN is set but no SLACK_BOT_TOKEN: triage buttons need both")
+        return None
+    database = monitor.config.database
+
+    def on_press(p: triage.Press) -> None:
+        # Its own connection: the press is handled on the listener's thread while a cycle may run.
+        with Store(database) as store:
+            apply_press(store, monitor.sender.client, p)
+
+    listener = ButtonListener(token, os.environ.get("SLACK_API_URL") or None, on_press, monitor.config.slack.timeout)
+    try:
+        listener.start()
+    except Exception as e:  # a refused app token or no connection: alerts go on, without buttons
+        log.error("Socket Mode could not connect (%s); alerts are sent without triage buttons, reactions "
+                  "still work", redact(f"{type(e).__name__}: {e}")[:300])
+        listener.close()
+        return None
+    monitor.buttons = True
+    return listener
+
+
+def apply_press(store: Store, client: Any, p: triage.Press) -> bool:
+    """A press sets the verdict, a second press by the same person takes it back (as a reaction would);
+    then the message shows the state. A press on another instance's (or a reused id's) alert is ignored."""
+    triage_store.ensure(store)
+    instance = instance_id(store)
+    row = triage_store.alert_row(store, p.alert_id)
+    if row is None or p.instance != instance or alert_ref(row, instance).payload_hash != p.payload_hash:
+        log.info("triage button for alert %d is not this database's alert: ignored", p.alert_id)
+        return False
+    reaction = triage.BUTTON + p.verdict
+    active = triage_store.marks(store.conn, [p.alert_id]).get(p.alert_id, [])
+    if any(m.reaction == reaction and m.user == p.user for m in active):
+        triage_store.remove(store, p.alert_id, reaction, p.user)
+    else:
+        triage_store.add(store, p.alert_id, reaction, p.user, p.verdict)
+    error = refresh(store, client, p.alert_id, instance, buttons=True)
+    if error:
+        log.warning("Slack triage: cannot update alert %d's message: %s", p.alert_id, error)
+    return True
