@@ -261,8 +261,14 @@ def run(state: State, once: bool) -> None:
             _print_cycle(report)
         else:
             from .pipeline.daemon import run_daemon
+            from .pipeline.triage_step import start_buttons
 
-            run_daemon(monitor, reload=lambda: _reload(state))
+            buttons = start_buttons(monitor)  # SLACK_APP_TOKEN: triage buttons over Socket Mode
+            try:
+                run_daemon(monitor, reload=lambda: _reload(state))
+            finally:
+                if buttons is not None:
+                    buttons.close()
     if once:
         # The interpreter's exit would run garbage collections that walk every object of the run (~70 ms
         # after 10,000 articles) to find no cycle holding anything to close: the database is closed and

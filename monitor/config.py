@@ -104,6 +104,12 @@ class SlackConfig(_Strict):
     min_interval: Pause = 1.0  # chat.postMessage: about one message per second per channel
     max_retry_after: Duration = 30.0  # longer 429 waits leave the alert for the next cycle
     timeout: Duration = 15.0
+    # Triage from Slack (monitor/alerting/triage.py): reactions on alerts of the last triage_days
+    # days are read back each cycle (0: never); triage maps a reaction name to its verdict.
+    triage_days: int = Field(default=14, ge=0, le=90)
+    triage: dict[Annotated[str, Field(pattern=r"^[a-z0-9_+'-]{1,100}$")],
+                 Literal["false_positive", "acknowledged", "investigating", "mute"]] = {
+        "x": "false_positive", "white_check_mark": "acknowledged", "eyes": "investigating", "no_bell": "mute"}
 
 
 class HealthConfig(_Strict):

@@ -187,6 +187,7 @@ class SlackStandIn:
         self.channels: dict[str, str] = dict(DEFAULT_CHANNELS if channels is None else channels)
         self.tokens: set[str] = {DEFAULT_TOKEN} if tokens is None else set(tokens)
         self.app_tokens: set[str] = {DEFAULT_APP_TOKEN}
+        self.socket_url: str | None = None  # what apps.connections.open returns, when a test listens itself
         self.scopes: set[str] = set(BOT_SCOPES)
         self.needed: dict[str, str] = dict(NEEDED)
         self.webhook_channel = "C0GENERAL"
@@ -444,6 +445,15 @@ class SlackStandIn:
             if user not in users:
                 users.append(user)
 
+    def unreact_as_user(self, channel: str, ts: str, name: str, user: str = "U0HUMAN") -> None:
+        """A person takes their reaction back (as reactions.remove does for the caller)."""
+        with self.lock:
+            reactions = self._info[self._find(channel, ts)["ts"]]["reactions"]
+            if user in reactions.get(name, []):
+                reactions[name].remove(user)
+                if not reactions[name]:
+                    del reactions[name]
+
     def _update(self, payload: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel_id(payload.get("channel"))
         with self.lock:
@@ -466,6 +476,8 @@ class SlackStandIn:
             return {"ok": True, "url": "https://standin.slack.com/", "team": "Stand-in", "user": "monitor",
                     "team_id": "T0STANDIN", "user_id": BOT_USER, "bot_id": BOT_ID, "is_enterprise_install": False}
         if method == "apps.connections.open":
+            if self.socket_url:  # a test's own websocket server (Socket Mode)
+                return {"ok": True, "url": self.socket_url}
             return {"ok": True, "url": f"ws://127.0.0.1:{self._port}/link/?ticket={uuid.uuid4()}&app_id=A0STANDIN"}
         if method == "conversations.history":
             return self._history(payload, replies=False)

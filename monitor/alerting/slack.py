@@ -15,6 +15,7 @@ import re
 import socket
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
@@ -29,7 +30,7 @@ MAX_BLOCKS = 50
 EVENT_TYPE = "monitor_alert"
 _ENTITY_TAIL = re.compile(r"&[a-z]{0,3}$")
 _MENTION = re.compile(r"^<(@[UW][A-Z0-9]{2,}|!subteam\^[A-Z0-9]{2,}(\|[^<>&]{0,80})?|#C[A-Z0-9]{2,})>$")
-_SECRET = re.compile(r"xox[abprse]-[A-Za-z0-9-]+|https://hooks\.slack(-gov)?\.com/\S+")
+_SECRET = re.compile(r"xox[abprse]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|https://hooks\.slack(-gov)?\.com/\S+")
 # user:password@ in any URL (SLACK_API_URL through an authenticating proxy): slack-sdk logs the URL.
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]+@")
 PERMANENT_ERRORS = {
@@ -43,7 +44,7 @@ AUTH_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "
                "no_service", "team_disabled"}
 
 
-SECRET_ENV = ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL")
+SECRET_ENV = ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "SLACK_APP_TOKEN")
 
 
 def redact(text: str) -> str:
@@ -345,11 +346,15 @@ class SlackSender:
             kwargs["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
         self.client = WebClient(**kwargs)
         self.max_retry_after = max_retry_after
+        # Set by the daemon while Socket Mode listens: adds the triage buttons to each alert as it is sent.
+        self.decorate: Callable[[Message, AlertRef], Message] | None = None
         # The workspace's API host, without userinfo or path: stored in the database, so never the token.
         api = urlsplit(base_url or "https://slack.com/api/")
         self.destination = f"slack:{api.hostname or ''}{f':{api.port}' if api.port else ''}"
 
     def send(self, channel: str, message: Message, ref: AlertRef, thread_ts: str | None) -> Outcome:
+        if self.decorate is not None:
+            message = self.decorate(message, ref)
         return self._post(channel, message, thread_ts, ref.metadata())
 
     def post_sample(self, channel: str, message: Message) -> Outcome:
@@ -527,3 +532,61 @@ def sender_from_env(slack_timeout: float = 15.0, max_retry_after: float = 30.0) 
     if hook:
         return WebhookSender(hook, slack_timeout, max_retry_after)
     return ConsoleSender()
+
+
+# ---------------------------------------------------------------------- triage read-back (reactions)
+
+
+def _api_error(e: Any) -> tuple[str, bool]:
+    """(what Slack said, whether it is permanent) from a SlackApiError; a missing scope names the scope."""
+    data = e.response.data if isinstance(e.response.data, dict) else {}
+    error = str(data.get("error") or f"HTTP {e.response.status_code}")
+    if error == "missing_scope" and data.get("needed"):
+        return redact(f"missing_scope: the token lacks {data.get('needed')}")[:200], True
+    return redact(error)[:200], error in PERMANENT_ERRORS
+
+
+def read_messages(client: Any, channel: str, oldest: float, thread_ts: str | None = None,
+                  max_pages: int = 10) -> list[dict[str, Any]]:
+    """A channel's top-level messages since `oldest` (conversations.history), or one thread's messages
+    (conversations.replies), with metadata and reactions: one call per page of 200. Raises
+    HistoryUnavailable (permanent for a missing scope or a channel the bot is not in)."""
+    from slack_sdk.errors import SlackApiError
+
+    out: list[dict[str, Any]] = []
+    cursor = None
+    for _page in range(max_pages):
+        try:
+            if thread_ts:
+                resp = client.conversations_replies(channel=channel, ts=thread_ts, include_all_metadata=True,
+                                                    limit=200, cursor=cursor)
+            else:
+                resp = client.conversations_history(channel=channel, oldest=f"{oldest:.6f}",
+                                                    include_all_metadata=True, limit=200, cursor=cursor)
+        except SlackApiError as e:
+            error, permanent = _api_error(e)
+            raise HistoryUnavailable(error, permanent=permanent) from None
+        except OSError as e:
+            raise HistoryUnavailable(redact(f"{type(e).__name__}: {e}")[:200]) from None
+        out.extend(m for m in resp.get("messages", []) or [] if isinstance(m, dict))
+        cursor = (resp.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            break
+    return out
+
+
+def update_message(client: Any, channel: str, ts: str, message: Message,
+                   metadata: dict[str, Any] | None) -> str | None:
+    """chat.update of one of our messages (its metadata kept); None when done, else what Slack said."""
+    from slack_sdk.errors import SlackApiError
+
+    args: dict[str, Any] = {"channel": channel, "ts": ts, "text": message.text, "blocks": list(message.blocks)}
+    if metadata:
+        args["metadata"] = metadata
+    try:
+        client.chat_update(**args)
+    except SlackApiError as e:
+        return _api_error(e)[0]
+    except OSError as e:
+        return redact(f"{type(e).__name__}: {e}")[:200]
+    return None

@@ -47,6 +47,7 @@ from ..sources.parse import ParserPool, extract_article, run_parser
 from ..storage import feedback
 from ..storage.store import Store, dumps, validators
 from ..textutil import clip, iso, parse_iso
+from . import triage_step
 from .workers import Decision, MatcherRef, ParseOutcome, decide_in_worker, parse_and_decide, prepare_matcher
 
 log = logging.getLogger(__name__)
@@ -245,6 +246,7 @@ class Monitor:
             report.timings["decide+store"] = time.monotonic() - clock - sum(report.timings.values())
             if deliver_alerts:
                 report.delivery = self.deliver()
+                triage_step.after_delivery(self)  # reactions on alerts read back (Slack triage)
             report.timings["deliver"] = time.monotonic() - clock - sum(report.timings.values())
         finally:
             self.lock.release()
@@ -355,6 +357,7 @@ class Monitor:
         return decisions
 
     def deliver(self, force: bool = False) -> DeliveryReport:
+        triage_step.before_delivery(self)  # Slack triage: muted replies wait; buttons while Socket Mode listens
         return deliver(self.store, self.sender, min_interval=self.config.slack.min_interval, force=force,
                        limit=None if force else self.config.limits.max_alerts_per_cycle)
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import ConfigError, describe
 from ..textutil import parse_iso
+from . import triage_step
 
 log = logging.getLogger("monitor.daemon")
 
@@ -176,6 +177,7 @@ def _cycle(monitor: Any, now: datetime, number: int) -> bool:
         # Deliver retries whose backoff has passed, even when no source is due.
         with monitor.lock:
             monitor.deliver()
+            triage_step.after_delivery(monitor)
         return False
     report = monitor.run_once(due)
     # One summary line per cycle, at the default log level.

@@ -7,10 +7,11 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..alerting.triage import state_json
 from ..errors import MonitorError
 from ..matching.matcher import Match
 from ..normalize import fold
-from . import incident_store
+from . import incident_store, triage_store
 from .feedback import Suppression, suppressed_by
 from .searchquery import Clause, QuerySyntaxError
 from .searchquery import parse as parse_query
@@ -187,6 +188,7 @@ def _article_out(conn: sqlite3.Connection, r: dict[str, Any]) -> dict[str, Any]:
         "alert_state": alert[1] if alert else None,
         "incident_id": alert[2] if alert else None,
         "feedback": feedback,
+        "triage": state_json(triage_store.marks(conn, [alert[0]]).get(alert[0], [])) if alert else None,
     }
 
 
@@ -212,6 +214,10 @@ def incidents(store: Store, limit: int = 100) -> list[dict[str, Any]]:
                     "slack_channel": thread[0] if thread else None,
                     "slack_thread_ts": thread[1] if thread and thread[1] and thread[1][0].isdigit() else None,
                     "articles": reports, "edits": incident_store.edits(store, r["id"])})
+        marks = triage_store.marks(store.conn, [x["alert_id"] for x in reports])
+        for x in reports:
+            x["triage"] = state_json(marks.get(x["alert_id"], []))
+        out[-1]["muted"] = r["id"] in triage_store.muted_incidents(store.conn)  # from Slack (no_bell)
     return out
 
 
@@ -228,6 +234,9 @@ def alerts(store: Store, pending_only: bool = False, limit: int = 100) -> list[d
         r = dict(r)
         r["unconfirmed"] = bool(r["unconfirmed"])  # outcome unknown: Slack's history is checked before a resend
         out.append(r)
+    marks = triage_store.marks(store.conn, [r["id"] for r in out])
+    for r in out:
+        r["triage"] = state_json(marks.get(r["id"], []))  # verdicts set from Slack (reactions, buttons)
     return out
 
 
