@@ -471,13 +471,17 @@ def _shared_data(*parts: str) -> Path:
               default=None, metavar="CSV", help="Register for --set (default: the vendors: of feeds.yaml).")
 @click.option("--errors", is_flag=True, help="Also list every item scored wrong.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array of reports.")
+@click.option("--feedback", "seen", is_flag=True, help="The precision the team has seen instead: false positives "
+              "over all triaged alerts (reactions, buttons, monitor feedback), overall, per vendor and per source, "
+              "over the last 30 and 90 days. Reads feeds.yaml's database.")
 @click.option("--export-negatives", "export", type=click.Path(path_type=Path, dir_okay=False), default=None,
               metavar="FILE", help="Write the articles analysts labelled not a breach (monitor feedback "
               "--not-breach) as labelled items (JSONL, the eval set's format) and exit. Reads feeds.yaml's database.")
 @click.pass_obj
 @handle_errors
 def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set: Path | None,
-             vendors_csv: Path | None, sample: int, errors: bool, as_json: bool, export: Path | None) -> None:
+             vendors_csv: Path | None, sample: int, errors: bool, as_json: bool, seen: bool,
+             export: Path | None) -> None:
     """Precision and recall of vendor matching and breach detection, per language; incident quality.
 
     Scores the labelled set shipped in monitor/eval/data/ with thousands of real company names
@@ -497,6 +501,7 @@ def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set
       monitor eval --errors
       monitor eval --set ours.jsonl --vendors vendors.csv --errors
       monitor eval --export-negatives labelled-negatives.jsonl
+      monitor eval --feedback
       monitor eval --companies ../shared/data/companies --jp-news secnews_sample.jsonl --json
     """
     from .eval.evaluate import (
@@ -510,6 +515,9 @@ def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set
 
     if vendors_csv is not None and own_set is None:
         raise click.BadParameter("only used with --set", param_hint="--vendors")
+    if seen:
+        _seen_precision(state, as_json)
+        return
     if export is not None:
         from .storage.feedback import negatives
 
@@ -550,6 +558,26 @@ def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set
         if errors:
             for e in r.errors:
                 _out("  wrong: " + json.dumps(e, ensure_ascii=False))
+
+
+def _seen_precision(state: State, as_json: bool) -> None:
+    from datetime import datetime, timezone
+
+    from .storage.feedback_stats import seen_precision
+    from .tables import Column, echo_table
+
+    with state.store() as store:
+        rows = seen_precision(store, datetime.now(timezone.utc))
+    if as_json:
+        _echo_json([r.as_dict() for r in rows])
+        return
+    if not any(r.triaged for r in rows):
+        _err("no triaged alerts yet: react in Slack (x, white_check_mark, eyes) or use monitor feedback")
+        return
+    echo_table([Column("days", right=True), Column("by", max=6), Column("vendor or source", min=8, max=40),
+                Column("triaged", right=True), Column("false pos.", right=True), Column("precision", right=True)],
+               [[str(r.days), r.by, r.key or "(all)", str(r.triaged), str(r.false_positives),
+                 "-" if r.precision is None else f"{r.precision:.2f}"] for r in rows if r.triaged])
 
 
 # ---------------------------------------------------------------------- check / status / sources
@@ -1016,8 +1044,8 @@ def feedback_list(state: State, as_json: bool) -> None:
     from .tables import Column, echo_table
 
     echo_table([Column("suppressed", min=12, max=60), Column("in", min=8, max=40), Column("alert", right=True),
-                Column("since", max=20), Column("reason", min=10)],
-               [[f"{r['vendor']} via “{r['matched']}”", f"“{r['context']}”", str(r["alert_id"] or "-"),
+                Column("by", max=20), Column("since", max=20), Column("reason", min=10)],
+               [[f"{r['vendor']} via “{r['matched']}”", f"“{r['context']}”", str(r["alert_id"] or "-"), r["by"],
                  r["created_at"] or "", r["reason"] or ""] for r in rows])
     if labelled:
         echo_table([Column("not a breach", min=20), Column("alert", right=True), Column("since", max=20),

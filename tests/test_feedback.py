@@ -47,7 +47,7 @@ def test_false_positive_is_suppressed_on_the_next_run(project, feed, slack):  # 
     row = next(line for line in listed.stdout.splitlines() if "Box Inc. via “box”" in line)
     assert "“in the box franchisee”" in row and "the burger chain" in row
     [sup] = json.loads(project.run("feedback", "list", "--json").stdout)
-    assert sup == {"vendor": "Box Inc.", "matched": "box", "context": "in the box franchisee",
+    assert sup == {"vendor": "Box Inc.", "matched": "box", "context": "in the box franchisee", "by": "monitor feedback",
                    "reason": "the burger chain", "alert_id": alert["id"], "created_at": sup["created_at"]}
 
     found = {r["url"]: r for r in json.loads(project.run("search", "box", "--json").stdout)}

@@ -154,11 +154,21 @@ def rules(store: Store) -> Rules:
     return Rules(tuple(Suppression(*r) for r in store.suppressions()), tuple(store.negatives()))
 
 
+SLACK_REASON = "marked in Slack by "  # how a verdict set by a reaction or a button begins its reason
+
+
+def set_by(reason: str | None) -> str:
+    """Who set a verdict: the Slack user of a reaction or a button, else the command line."""
+    reason = reason or ""
+    return reason[len(SLACK_REASON):].split()[0] if reason.startswith(SLACK_REASON) else "monitor feedback"
+
+
 def suppressions(store: Store) -> list[dict[str, Any]]:
     rows = [dict(r) for r in store.db.query("SELECT vendor, matched, ctx_before, ctx_after, reason, alert_id, created_at "
                                             "FROM suppressions ORDER BY created_at, vendor")]
     for r in rows:
         r["context"] = Suppression(r["vendor"], r["matched"], r.pop("ctx_before"), r.pop("ctx_after")).context
+        r["by"] = set_by(r["reason"])
     return rows
 
 

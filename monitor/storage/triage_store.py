@@ -17,7 +17,7 @@ from ..errors import MonitorError
 from . import feedback
 from .store import Store, now_iso
 
-FP_REASON = "marked in Slack by "  # the reason of a false positive set from Slack (undone with it)
+FP_REASON = feedback.SLACK_REASON  # the reason of a false positive set from Slack (undone with it)
 
 
 def ensure(store: Store) -> None:
