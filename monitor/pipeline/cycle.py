@@ -44,7 +44,8 @@ from ..normalize import name_variants
 from ..sources import fetch as fetchmod
 from ..sources import newsroom
 from ..sources.dedupe import Fresh, new_items
-from ..sources.parse import ParserPool, extract_article, run_parser
+from ..sources.notices import run_parser  # parse.run_parser, and the newsroom kind
+from ..sources.parse import ParserPool, extract_article
 from ..storage import feedback
 from ..storage.store import Store, dumps, validators
 from ..textutil import clip, iso, parse_iso

@@ -11,7 +11,8 @@ from ..errors import SourceError
 from ..matching.vendors import Vendor
 from ..pipeline.cycle import fetch_limits, parser_spec, source_kind
 from . import fetch as fetchmod
-from .parse import ParserPool, run_parser
+from .notices import run_parser  # parse.run_parser, and the newsroom kind
+from .parse import ParserPool
 
 
 def check_sources(cfg: Config, vendors: Sequence[Vendor] = ()) -> list[dict[str, Any]]:

@@ -29,8 +29,8 @@ from ..matching.matcher import Match
 from ..storage import newsroom_store
 from ..textutil import iso, parse_iso
 from . import fetch as fetchmod
-from .notices import Found, discover
-from .parse import ParserPool, run_parser
+from .notices import Found, discover, run_parser
+from .parse import ParserPool
 
 if TYPE_CHECKING:
     from ..matching.vendors import Vendor

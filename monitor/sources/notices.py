@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from ..textutil import clip, decode, iso, parse_date
+from . import parse
 from .parse import MAX_TITLE, Item, Parsed, _soup, join_link, parse_feed
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
@@ -96,6 +97,15 @@ def discover(body: bytes, content_type: str, base_url: str, max_items: int) -> F
     if feeds:
         return Found("advertised", feeds, parsed)
     return Found("html" if parsed.items else "none", (), parsed)
+
+
+def run_parser(kind: str, body: bytes, content_type: str, base_url: str, spec: dict[str, str | None],
+               max_items: int) -> Parsed:
+    """parse.run_parser, and kind "newsroom": a vendor's newsroom, its feed or its page's dated notices.
+    (Here rather than in parse.py, which this module builds on: the package has no import cycle.)"""
+    if kind == "newsroom":
+        return parse_newsroom(body, content_type, base_url, max_items)
+    return parse.run_parser(kind, body, content_type, base_url, spec, max_items)
 
 
 def parse_newsroom(body: bytes, content_type: str, base_url: str, max_items: int) -> Parsed:

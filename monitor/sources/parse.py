@@ -412,10 +412,6 @@ def run_parser(kind: str, body: bytes, content_type: str, base_url: str, spec: d
         return parse_html_list(body, content_type, base_url, spec, max_items)
     if kind == "json":
         return parse_json_api(body, content_type, base_url, spec, max_items)
-    if kind == "newsroom":  # a vendor's newsroom: its feed or its page's dated notices, no selectors
-        from .notices import parse_newsroom
-
-        return parse_newsroom(body, content_type, base_url, max_items)
     return parse_feed(body, content_type, base_url, max_items)
 
 
