@@ -614,7 +614,14 @@ def status(state: State, as_json: bool, check: bool) -> None:
     if check:
         _status_check(state, as_json)
         return
+    from .errors import ConfigError
+    from .sources.newsroom import with_newsrooms
+
     with state.store() as store:
+        try:
+            cfg = with_newsrooms(cfg, state.vendors(cached=True), store)  # and each vendors.csv newsroom
+        except ConfigError:
+            pass  # status still answers with a broken vendors.csv; `monitor check` says what is wrong
         rows = do_status(store, [(s.name, s.url, source_kind(s)) for s in cfg.sources])
     if as_json:
         _echo_json(rows)

@@ -112,3 +112,26 @@ def test_sources_check_shows_what_was_discovered(project: Project, httpserver: H
     room = rows["ISETOH Corporation newsroom"]
     assert (room["type"], room["method"], room["items"], room["error"]) == ("newsroom", "html", 2, None)
     assert room["newest"].startswith((TODAY).strftime("%Y-%m-%d"))
+
+
+def test_feeds_yaml_may_have_no_sources_when_vendors_have_newsrooms(project: Project, httpserver: HTTPServer) -> None:
+    _serve(httpserver, [(_day(0), "重要なお知らせ", "incident.html"), (_day(2), "新サービス", "launch.html")])
+    _setup(project, httpserver, httpserver.url_for("/news/"))
+    project.configure([])
+    result = project.run("run", "--once")
+    assert result.exit_code == 0, result.output
+    assert "ISETOH Corporation newsroom: 2 items" in result.output
+    project.vendors_path.write_text("name\nISETOH Corporation\n", encoding="utf-8")
+    empty = project.run("run", "--once")
+    assert empty.exit_code == 2
+    assert "feeds.yaml: sources: empty, and no vendor in vendors.csv has a newsroom: nothing to watch" in empty.output
+
+
+def test_status_lists_each_newsroom_as_a_source(project: Project, httpserver: HTTPServer) -> None:
+    _serve(httpserver, [(_day(0), "重要なお知らせ", "incident.html"), (_day(2), "新サービス", "launch.html")])
+    _setup(project, httpserver, httpserver.url_for("/news/"))
+    assert project.run("run", "--once").exit_code == 0
+    status = project.run("status", "--json")
+    rows = {r["name"]: r for r in json.loads(status.stdout)}
+    assert rows["ISETOH Corporation newsroom"]["type"] == "newsroom"
+    assert rows["ISETOH Corporation newsroom"]["last_ok"]

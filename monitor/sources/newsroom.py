@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..config import AnySource, Config, NewsroomSource
-from ..errors import SourceError
+from ..errors import ConfigError, SourceError
 from ..matching.matcher import Match
 from ..storage import newsroom_store
 from ..textutil import iso, parse_iso
@@ -74,6 +74,9 @@ def with_newsrooms(config: Config, vendors: Sequence["Vendor"], store: "Store | 
             rooms.append(NewsroomSource(name=name, url=row.get("poll_url") or url, vendor=v.name, newsroom=url,
                                         method=row.get("method") or ""))
     mine = [s for s in config.sources if not isinstance(s, NewsroomSource)]
+    if not mine and not rooms:
+        raise ConfigError(f"{config.path.name}: sources: empty, and no vendor in {config.vendors.name} has a "
+                          "newsroom: nothing to watch")
     if not rooms and len(mine) == len(config.sources):
         return config
     return config.model_copy(update={"sources": [*mine, *rooms]})
