@@ -648,7 +648,14 @@ def status(state: State, as_json: bool, check: bool) -> None:
     if check:
         _status_check(state, as_json)
         return
+    from .errors import ConfigError
+    from .sources.newsroom import with_newsrooms
+
     with state.store() as store:
+        try:
+            cfg = with_newsrooms(cfg, state.vendors(cached=True), store)  # and each vendors.csv newsroom
+        except ConfigError:
+            pass  # status still answers with a broken vendors.csv; `monitor check` says what is wrong
         rows = do_status(store, [(s.name, s.url, source_kind(s)) for s in cfg.sources])
     if as_json:
         _echo_json(rows)
@@ -714,14 +721,14 @@ def sources_check(state: State, as_json: bool) -> None:
     from .sources.check import check_sources
     from .textutil import pad
 
-    rows = check_sources(state.config)
+    rows = check_sources(state.config, state.vendors())
     if as_json:
         _echo_json(rows)
     else:
         for r in rows:
             _out(f"{'✓' if not r['error'] else '✗'} {pad(r['name'], 30)} {r['type']:5} "
                        f"{str(r['status'] or '-'):4} items {r['items']:<4} newest {r['newest'] or '-':22} "
-                       f"{r['error'] or ''}")
+                       f"{r['error'] or ''}" + (f" (read as {r['method']}: {r['poll_url']})" if r.get("method") else ""))
     # Scripts and CI can tell a source that needs attention from a clean check.
     if any(r["error"] for r in rows):
         sys.exit(1)

@@ -187,6 +187,17 @@ class JsonSource(_SourceBase):
     summary: str | None = None
 
 
+class NewsroomSource(_SourceBase):
+    """A vendor's newsroom (vendors.csv `newsroom`), built from the register, never written in feeds.yaml
+    (sources/newsroom.py). `url` is what is polled: the page, or the feed discovery found for it."""
+    type: Literal["newsroom"] = "newsroom"
+    vendor: str
+    newsroom: str  # the URL as configured in vendors.csv
+    method: str = ""  # how discovery read it: feed, advertised, html, none ("" not yet discovered)
+    fetch_article: bool = True  # a title such as 重要なお知らせ says nothing: the notice itself is read
+    interval: Duration | None = 3600.0
+
+
 def _source_tag(v: Any) -> str:
     kind = v.get("type", "feed") if isinstance(v, dict) else getattr(v, "type", "feed")
     return kind if kind in ("html", "json") else "feed"
@@ -207,7 +218,7 @@ class Config(_Strict):
     slack: SlackConfig = SlackConfig()
     health: HealthConfig = HealthConfig()
     limits: LimitsConfig = LimitsConfig()
-    sources: list[Source] = Field(min_length=1)
+    sources: list[Source]  # may be [] when every source is a vendors.csv newsroom (sources/newsroom.py)
     # Set by load_config, not by the file.
     path: Path = Path("feeds.yaml")
 
@@ -235,17 +246,17 @@ class Config(_Strict):
             seen.add(s.name)
         return self
 
-    def interval_for(self, source: FeedSource | HtmlSource | JsonSource) -> float:
+    def interval_for(self, source: "AnySource") -> float:
         return source.interval or self.interval
 
-    def source(self, name: str) -> FeedSource | HtmlSource | JsonSource:
+    def source(self, name: str) -> "AnySource":
         for s in self.sources:
             if s.name == name:
                 return s
         raise KeyError(name)
 
 
-AnySource = FeedSource | HtmlSource | JsonSource
+AnySource = FeedSource | HtmlSource | JsonSource | NewsroomSource
 
 
 def _line_index(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:

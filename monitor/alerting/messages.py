@@ -89,6 +89,8 @@ def slack_date(stamp: str | None) -> str:
 
 
 def _evidence(m: Match) -> str:
+    if m.how == "newsroom":  # sources/newsroom.py: the most authoritative source there is
+        return f"the vendor's own notice, on its newsroom {m.matched}"
     how = {"name": "name", "alias": "alias", "domain": "domain", "fuzzy": "near match"}.get(m.how, m.how)
     score = "" if m.score >= 100 else f", score {m.score:g}"
     return f"{how} “{m.matched}” as “{m.surface}” in {m.field}{score}"
@@ -119,6 +121,8 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
         kind = "Follow-up" if incident.follow_up else "Another report"
     if facts.claim:
         kind = CLAIM_KIND
+    elif not joined and any(m.how == "newsroom" for m in matches):
+        kind = "Vendor's own notice"
     blocks = [header(f"{icon} {kind}: {names}".strip())]
     # A leak-site post's own link goes to the criminals' site: link the tracker's page instead.
     shown_link = (facts.page or "") if facts.claim else facts.link

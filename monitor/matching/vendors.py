@@ -9,12 +9,12 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import CRITICALITIES, read_capped
+from ..config import CRITICALITIES, check_source_url, read_capped
 from ..errors import ConfigError
 from ..records import compact_pickle
 from ..storage import filecache
 
-COLUMNS = ("name", "aliases", "domains", "criticality", "owner", "parent", "notes")
+COLUMNS = ("name", "aliases", "domains", "criticality", "owner", "parent", "notes", "newsroom")
 # The register is read whole in the main process and validated row by row: bounds on both, far above
 # any real register (the largest real lists here have ~8,000 companies), that refuse a wrong file fast.
 MAX_VENDORS_BYTES = 100 * 1024 * 1024
@@ -37,6 +37,8 @@ class Vendor:
     owner: str = ""
     parent: str = ""
     notes: str = ""
+    # The vendor's own news / お知らせ / IR / security-notice pages or feeds (sources/newsroom.py).
+    newsroom: tuple[str, ...] = ()
 
 
 def _split(cell: str | None) -> tuple[str, ...]:
@@ -80,6 +82,12 @@ def parse_vendors(text: str, label: str = "vendors.csv") -> list[Vendor]:
         for d in domains:
             if "." not in d or " " in d or "/" in d:
                 problems.append(f"{label}:{line}: domains: {d!r} is not a domain name")
+        newsroom = _split(row.get("newsroom"))
+        for url in newsroom:
+            try:
+                check_source_url(url)
+            except ValueError as e:
+                problems.append(f"{label}:{line}: newsroom: {e}")
         vendors.append(Vendor(
             name=name,
             aliases=_split(row.get("aliases")),
@@ -88,6 +96,7 @@ def parse_vendors(text: str, label: str = "vendors.csv") -> list[Vendor]:
             owner=(row.get("owner") or "").strip(),
             parent=(row.get("parent") or "").strip(),
             notes=(row.get("notes") or "").strip(),
+            newsroom=tuple(u.strip() for u in newsroom),
         ))
     names = {v.name for v in vendors}
     for v in vendors:

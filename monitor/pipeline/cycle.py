@@ -42,8 +42,10 @@ from ..errors import ConfigError, LockTimeout, SourceBug, SourceError, describe
 from ..matching.vendors import Vendor
 from ..normalize import name_variants
 from ..sources import fetch as fetchmod
+from ..sources import newsroom
 from ..sources.dedupe import Fresh, new_items
-from ..sources.parse import ParserPool, extract_article, run_parser
+from ..sources.notices import run_parser  # parse.run_parser, and the newsroom kind
+from ..sources.parse import ParserPool, extract_article
 from ..storage import feedback
 from ..storage.store import Store, dumps, validators
 from ..textutil import clip, iso, parse_iso
@@ -156,7 +158,7 @@ def fetch_limits(config: Config) -> fetchmod.Limits:
 
 
 def source_kind(source: AnySource) -> str:
-    return source.type if source.type in ("html", "json") else "feed"
+    return source.type if source.type in ("html", "json", "newsroom") else "feed"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -186,7 +188,7 @@ class Monitor:
         self._take(config, vendors, sender)
 
     def _take(self, config: Config, vendors: Sequence[Vendor], sender: Sender) -> None:
-        self.config = config
+        self.config = newsroom.with_newsrooms(config, vendors, self.store)  # vendors.csv newsrooms as sources
         self.vendors = list(vendors)
         self.by_name = {v.name: v for v in self.vendors}
         self._matcher_ref: MatcherRef | None = None  # prepared on first use, for this register
@@ -224,6 +226,7 @@ class Monitor:
         while the alerts are delivered, instead of at exit.
         """
         sources = [s for s in (sources if sources is not None else self.config.sources) if s.enabled]
+        sources = newsroom.resolve(self, sources, _utcnow())  # each newsroom: its page or the feed found for it
         report = CycleReport()
         clock = time.monotonic()
         cycle = _Cycle(sources, self.store.all_source_states(), _utcnow())
@@ -410,7 +413,7 @@ class Monitor:
         res.newest = outcome.newest
         fetched_at = iso(now)
         skipped = outcome.skipped
-        for d in decisions:
+        for d in newsroom.attribute(source, decisions, now):  # a newsroom's notices are its vendor's
             try:
                 with self.store.savepoint("item"):
                     aid = self._store_decision(db, source, d, fetched_at)
@@ -480,7 +483,7 @@ class Monitor:
 
         async def one(fetcher: fetchmod.Fetcher, s: AnySource, link: str) -> None:
             async with slots:
-                req = fetchmod.Request(url=link, trusted=False, allow_private=s.allow_private_links,
+                req = fetchmod.Request(url=link, trusted=newsroom.trusts(s, link), allow_private=s.allow_private_links,
                                        max_bytes=lim.article_max_bytes)
                 try:
                     r = await fetcher.get(req)

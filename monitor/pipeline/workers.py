@@ -24,7 +24,8 @@ from ..matching.matcher import Match, Matcher
 from ..matching.vendors import Vendor
 from ..records import Skipped, compact_pickle
 from ..sources.dedupe import Fresh, known_keys, new_items, read_only
-from ..sources.parse import Item, Parsed, run_parser
+from ..sources.notices import run_parser  # parse.run_parser, and the newsroom kind
+from ..sources.parse import Item, Parsed
 from ..storage import filecache
 from ..textutil import iso, parse_iso
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 from ..config import Config
 from ..errors import SourceError
+from ..matching.vendors import Vendor
 from ..pipeline.cycle import fetch_limits, parser_spec, source_kind
 from . import fetch as fetchmod
-from .parse import ParserPool, run_parser
+from .notices import run_parser  # parse.run_parser, and the newsroom kind
+from .parse import ParserPool
 
 
-def check_sources(cfg: Config) -> list[dict[str, Any]]:
+def check_sources(cfg: Config, vendors: Sequence[Vendor] = ()) -> list[dict[str, Any]]:
     lim = cfg.limits
     limits = fetch_limits(cfg)
     sources = list(cfg.sources)
@@ -39,4 +42,17 @@ def check_sources(cfg: Config) -> list[dict[str, Any]]:
             except SourceError as e:
                 row["error"] = str(e)
         rows.append(row)
-    return rows
+    return rows + newsroom_rows(cfg, vendors, pool)
+
+
+def newsroom_rows(cfg: Config, vendors: Sequence[Vendor], pool: ParserPool) -> list[dict[str, Any]]:
+    """What discovery makes of each vendors.csv newsroom now (nothing remembered or stored)."""
+    from .newsroom import discover_pages, source_names
+
+    named = [(name, url) for v in vendors for name, url in source_names(v)]
+    if not named:
+        return []
+    found = discover_pages([url for _, url in named], fetch_limits(cfg), pool, cfg.limits.max_items_per_source)
+    return [{"name": name, "type": "newsroom", "url": url, "status": d.status, "items": d.items,
+             "newest": d.newest, "error": d.error, "method": d.method, "poll_url": d.poll_url}
+            for (name, url), d in zip(named, found, strict=True)]

@@ -1,0 +1,273 @@
+"""A vendor's newsroom page read with no selectors: is it a feed, does it advertise one, and
+otherwise its list of dated notice links, found generically.
+
+Pure functions over one document (no I/O); they run in the parser workers (parse.run_parser,
+kind "newsroom") under the pool's time and memory limits.
+
+The list finder looks for dates, not for layouts: every date on the page (a <time>, or a short text
+such as 2024.06.05, 2024/6/5, 2024年6月5日, 令和6年6月5日, June 5, 2024) is walked up to the
+smallest element that also holds a link and no other date; that element is one notice (a <li>, a
+<tr>, an <article>, an <a> wrapping date and title, a CMS <div>), or for <dl> lists the <dt> with its
+<dd>. Navigation, headers, footers and sidebars are dropped first, and notices are kept only in
+groups of two or more under one parent, so a lone dated link ("updated 2024/6/5") is no notice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from ..textutil import clip, decode, iso, parse_date
+from . import parse
+from .parse import MAX_TITLE, Item, Parsed, _soup, join_link, parse_feed
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
+_HTML_ROOT = re.compile(rb"<(?:!doctype\s+html|html|head|body)[\s>]", re.I)
+# One date, as newsrooms write them; the whole match is handed to textutil.parse_date.
+_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
+DATE = re.compile(
+    r"(?:令和|平成|昭和)\s*(?:\d{1,2}|元)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|\d{4}\s*[年/.\-]\s*\d{1,2}\s*[月/.\-]\s*\d{1,2}\s*日?"
+    rf"|\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}\b"
+    rf"|\b\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}\b", re.I)
+_DATE_TEXT_MAX = 160  # a date inside a longer text is prose, not a list entry's date
+# Page furniture: class/id words and roles of navigation, headers, footers, sidebars, breadcrumbs.
+_FURNITURE_WORDS = {"nav", "navi", "navigation", "gnav", "gnavi", "globalnav", "menu", "megamenu", "footer",
+                    "header", "breadcrumb", "breadcrumbs", "topicpath", "pankuzu", "sidebar", "sidenav",
+                    "sitemap", "pagetop", "sns", "share", "social", "copyright", "drawer"}
+_FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "complementary", "menu", "menubar"}
+_WORD = re.compile(r"[a-z]+")
+# Site-wide links that carry a date now and then ("プライバシーポリシー改定 2024.04.01") but are no notice.
+_POLICY_TITLE = re.compile(
+    r"^\W*(?:プライバシー\s*ポリシー|個人情報保護方針|個人情報の取り?扱い(?:について)?|クッキー(?:ポリシー)?|"
+    r"cookie\s*(?:policy|settings)|サイトマップ|サイトのご利用|ご利用条件|利用規約|ウェブサイト利用規約|"
+    r"privacy(?:\s*(?:policy|notice|statement))?|terms\s*(?:of\s*(?:use|service))?|sitemap|site\s*map|"
+    r"accessibility|アクセシビリティ|お問い?合わ?せ|contact(?:\s*us)?|english|日本語|home|ホーム|トップ(?:ページ)?|"
+    r"一覧(?:を見る|へ)?|more|view\s*all|read\s*more|もっと見る|詳しく見る)\W*$", re.I)
+_POLICY_PATH = re.compile(r"/(?:privacy|privacy-policy|privacypolicy|cookie|cookies|sitemap|terms|"
+                          r"accessibility|contact|inquiry)(?:[/._-]|$)", re.I)
+_SPACE = re.compile(r"\s")
+_LABEL_WORDS = {"cat", "category", "categories", "tag", "tags", "label", "icon", "badge", "new", "genre", "type",
+                "kind"}
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What one document is, for discovery: a feed, a page advertising feeds, or a page of notices."""
+    method: str  # "feed", "advertised" (feeds listed: try them), "html" (the notices found), "none"
+    feeds: tuple[str, ...]  # advertised feed URLs, best first
+    parsed: Parsed
+
+
+def looks_like_feed(body: bytes, content_type: str) -> bool:
+    ct = (content_type or "").lower()
+    if any(t in ct for t in ("rss", "atom")):
+        return True
+    head = body[:4096]
+    feed = _FEED_ROOT.search(head)
+    page = _HTML_ROOT.search(head)
+    return feed is not None and (page is None or feed.start() < page.start())
+
+
+def advertised_feeds(soup: Any, base: str) -> tuple[str, ...]:
+    """<link rel="alternate" type="application/rss+xml|atom+xml" href> in the page, comment feeds last."""
+    found: list[str] = []
+    for tag in soup.find_all("link", href=True):
+        rel = tag.get("rel") or []
+        rels = {r.lower() for r in (rel if isinstance(rel, list) else str(rel).split())}
+        kind = str(tag.get("type") or "").lower().split(";")[0].strip()
+        if "alternate" in rels and kind in FEED_TYPES:
+            href = join_link(base, str(tag["href"]).strip())
+            if urlsplit(href).scheme.lower() in ("http", "https") and href not in found:
+                found.append(href)
+    # WordPress advertises its comments feed beside the posts feed: never the one to watch.
+    return tuple(sorted(found, key=lambda u: "comment" in u.lower()))
+
+
+def discover(body: bytes, content_type: str, base_url: str, max_items: int) -> Found:
+    """Discovery's view of one fetched document (run in a parser worker)."""
+    if looks_like_feed(body, content_type):
+        return Found("feed", (), parse_feed(body, content_type, base_url, max_items))
+    soup, base = _page(body, content_type, base_url)
+    feeds = advertised_feeds(soup, base)
+    parsed = Parsed(tuple(notices(soup, base, max_items)))
+    if feeds:
+        return Found("advertised", feeds, parsed)
+    return Found("html" if parsed.items else "none", (), parsed)
+
+
+def run_parser(kind: str, body: bytes, content_type: str, base_url: str, spec: dict[str, str | None],
+               max_items: int) -> Parsed:
+    """parse.run_parser, and kind "newsroom": a vendor's newsroom, its feed or its page's dated notices.
+    (Here rather than in parse.py, which this module builds on: the package has no import cycle.)"""
+    if kind == "newsroom":
+        return parse_newsroom(body, content_type, base_url, max_items)
+    return parse.run_parser(kind, body, content_type, base_url, spec, max_items)
+
+
+def parse_newsroom(body: bytes, content_type: str, base_url: str, max_items: int) -> Parsed:
+    """A newsroom's items whatever it turned out to be: its feed, or its page's dated notices."""
+    if looks_like_feed(body, content_type):
+        return parse_feed(body, content_type, base_url, max_items)
+    soup, base = _page(body, content_type, base_url)
+    items = notices(soup, base, max_items)
+    return Parsed(tuple(items), None if items else "no dated notices found on the page")
+
+
+def _page(body: bytes, content_type: str, base_url: str) -> tuple[Any, str]:
+    soup = _soup(decode(body, content_type, is_html=True))
+    base = base_url
+    tag = soup.find("base", href=True)
+    if tag is not None:
+        base = join_link(base_url, str(tag["href"]))
+    return soup, base
+
+
+def _words(tag: Any) -> set[str]:
+    attrs = getattr(tag, "attrs", None) or {}
+    classes = attrs.get("class") or []
+    text = " ".join(classes if isinstance(classes, list) else [str(classes)]) + " " + str(attrs.get("id") or "")
+    return set(_WORD.findall(text.lower()))
+
+
+def _is_furniture(tag: Any, holds_main: set[int]) -> bool:
+    name = tag.name
+    if name in ("body", "html", "main", "article", "time", "a") or id(tag) in holds_main:
+        return False
+    if name in ("nav", "aside", "menu"):
+        return True
+    if name in ("header", "footer"):
+        # An <article>'s own header holds its title and date (WordPress): only the page's are furniture.
+        return tag.find_parent("article") is None
+    attrs = getattr(tag, "attrs", None) or {}
+    if str(attrs.get("role") or "").lower() in _FURNITURE_ROLES:
+        return True
+    return bool(_words(tag) & _FURNITURE_WORDS)
+
+
+def _drop_furniture(soup: Any) -> None:
+    for tag in soup(["script", "style", "noscript", "template", "svg", "iframe", "form"]):
+        tag.decompose()
+    holds_main = {id(a) for m in soup.find_all("main") for a in m.parents}
+    for tag in list(soup.find_all(True)):
+        # decompose() of an ancestor leaves its descendants in this list, detached: skip those.
+        if getattr(tag, "decomposed", False) or tag.parent is None:
+            continue
+        if _is_furniture(tag, holds_main):
+            tag.decompose()
+
+
+def _date_holders(soup: Any) -> list[tuple[Any, str, str]]:
+    """(element, date as ISO, the date text to leave out of a title) for each date on the page."""
+    holders: list[tuple[Any, str, str]] = []
+    seen: set[int] = set()
+    for t in soup.find_all("time"):
+        dt = parse_date(str(t.get("datetime") or "")) or parse_date(t.get_text(" ", strip=True))
+        if dt is not None and (stamp := iso(dt)):
+            holders.append((t, stamp, t.get_text(" ", strip=True)))
+            seen.add(id(t))
+    for s in soup.find_all(string=DATE):
+        parent = s.parent
+        if parent is None or parent.name in ("script", "style", "title", "option") or \
+                parent.find_parent("time") is not None or id(parent) in seen or parent.name == "time":
+            continue
+        text = " ".join(str(s).split())
+        if len(text) > _DATE_TEXT_MAX:
+            continue
+        m = DATE.search(text)
+        if m is None or not (m.start() <= 3 or m.end() >= len(text) - 3):
+            continue  # a date in the middle of a sentence
+        dt = parse_date(m.group())
+        if dt is None or not (stamp := iso(dt)):
+            continue
+        seen.add(id(parent))
+        holders.append((parent, stamp, m.group()))
+    return holders
+
+
+def _good_link(a: Any) -> bool:
+    href = str(a.get("href") or "").strip()
+    return bool(href) and not href.startswith(("#", "javascript:", "mailto:", "tel:"))
+
+
+def _row(holder: Any, counts: dict[int, int]) -> tuple[Any, Any] | None:
+    """(row, its link or None) for one date holder."""
+    dt = holder if holder.name == "dt" else holder.find_parent("dt")
+    if dt is not None:
+        dd = dt.find_next_sibling(["dd", "dt"])
+        if dd is not None and dd.name == "dd":
+            link = next((a for a in dd.find_all("a", href=True) if _good_link(a)), None)
+            return dd, link
+    node = holder
+    while True:
+        if node.name == "a" and _good_link(node):
+            return node, node
+        link = next((a for a in node.find_all("a", href=True) if _good_link(a)), None)
+        if link is not None:
+            return node, link
+        parent = node.parent
+        if parent is None or parent.name in ("body", "html", "[document]") or counts.get(id(parent), 0) > 1:
+            return None  # the next step up holds other notices' dates: this date has no link of its own
+        node = parent
+
+
+def _title(row: Any, link: Any, date_text: str) -> str:
+    """The link's text (else the row's), without the date and category labels around it."""
+    import copy
+
+    source = link if link is not None and link.get_text(strip=True) else row
+    source = copy.copy(source)
+    for tag in source.find_all(True):
+        if getattr(tag, "decomposed", False):
+            continue
+        if tag.name == "time" or (_words(tag) & _LABEL_WORDS and len(tag.get_text(strip=True)) <= 20):
+            tag.decompose()
+    text = " ".join(source.get_text(" ", strip=True).split())
+    if date_text:
+        text = text.replace(" ".join(date_text.split()), " ")
+    text = DATE.sub(" ", text) if len(text) < 40 and DATE.fullmatch(text.strip()) else text
+    return " ".join(text.split()).strip(" |:：-–—")
+
+
+def notices(soup: Any, base: str, max_items: int) -> list[Item]:
+    """The page's dated notice links, in page order (see the module's docstring)."""
+    _drop_furniture(soup)
+    holders = _date_holders(soup)
+    counts: dict[int, int] = {}
+    for el, _, _ in holders:
+        for anc in el.parents:
+            counts[id(anc)] = counts.get(id(anc), 0) + 1
+    groups: dict[int, list[Item]] = {}
+    order: list[int] = []
+    links: set[str] = set()
+    for el, stamp, date_text in holders:
+        found = _row(el, counts)
+        if found is None:
+            continue
+        row, link = found
+        # The list a notice belongs to: the nearest element holding other notices' dates too.
+        group = next((a for a in row.parents if counts.get(id(a), 0) > 1), None)
+        # Hand-made CMS pages leave spaces inside hrefs; browsers send them percent-encoded.
+        raw = _SPACE.sub(lambda m: quote(m.group()), str(link.get("href")).strip()) if link is not None else ""
+        href = join_link(base, raw) if raw else ""
+        if href and urlsplit(href).scheme.lower() not in ("http", "https"):
+            href = ""
+        title = _title(row, link, date_text)
+        if not title and row.parent is not None and counts.get(id(row.parent), 0) <= 1:
+            title = _title(row.parent, None, date_text)  # <a>2024.06.05</a> <a>title</a>: the row is the parent
+        title = clip(title, MAX_TITLE)
+        if not title or _POLICY_TITLE.match(title) or (href and _POLICY_PATH.search(urlsplit(href).path)):
+            continue
+        if href and href in links:
+            continue
+        links.add(href)
+        key = id(group)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(Item(title=title, link=clip(href, 2000), guid="", published=stamp))
+    items = [i for key in order if len(groups[key]) >= 2 for i in groups[key]]
+    return items[:max_items]
