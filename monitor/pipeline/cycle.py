@@ -44,7 +44,7 @@ from ..normalize import name_variants
 from ..sources import fetch as fetchmod
 from ..sources.dedupe import Fresh, new_items
 from ..sources.parse import ParserPool, extract_article, run_parser
-from ..storage import feedback
+from ..storage import digest_store, feedback, incident_store
 from ..storage.store import Store, dumps, validators
 from ..textutil import clip, iso, parse_iso
 from . import triage_step
@@ -54,7 +54,6 @@ log = logging.getLogger(__name__)
 
 LOCK_TIMEOUT = 600.0
 FTS_BATCH = 1000  # new articles indexed for search per statement
-REPORTS_FIRST, REPORTS_NEWEST = 10, 20  # of each candidate incident, compared with a new report
 
 
 @dataclass
@@ -556,43 +555,15 @@ class Monitor:
         """Join the report to an incident of this vendor by the rule in monitor/incidents.py, or open one
         (join_only: None instead)."""
         published = parse_iso(d.published) or now
-        when = iso(published)
+        when = iso(published) or ""
         report = incidents.Report(d.item.title, f"{d.item.title}\n{d.item.summary}", published)
-        # Coverage of one incident runs for months: the vendor's recent incidents as far back as a
-        # report may refer, a bounded number of them.
-        rows = db.execute(
-            "SELECT id, first_seen, last_seen FROM incidents WHERE vendor = ? AND last_seen >= ? "
-            "AND first_seen <= ? ORDER BY last_seen DESC LIMIT ?",
-            [vendor.name, iso(published - incidents.LOOKBACK), iso(published + incidents.ACTIVE_GAP),
-             incidents.MAX_CANDIDATES],
-        ).fetchall()
-        candidates = []
-        for inc_id, first, last in rows:
-            # Its first reports (the attack's date, kind and actor are told there) and its newest ones.
-            seen: set[int] = set()
-            reports = []
-            for order, n in (("ASC", REPORTS_FIRST), ("DESC", REPORTS_NEWEST)):
-                for aid, t, sm, p in db.execute(
-                        "SELECT ar.id, ar.title, ar.summary, ar.published FROM alerts a JOIN articles ar "
-                        f"ON ar.id = a.article_id WHERE a.incident_id = ? ORDER BY ar.published {order} LIMIT ?",
-                        [inc_id, n]):
-                    if aid not in seen:
-                        seen.add(aid)
-                        reports.append(incidents.Report(t or "", f"{t or ''}\n{sm or ''}", parse_iso(p) or published))
-            candidates.append(incidents.Candidate(inc_id, parse_iso(first) or published,
-                                                  parse_iso(last) or published, tuple(reports)))
-        found = incidents.decide(report, candidates, _folded_names(vendor))
+        found = incidents.decide(report, incident_store.candidates(db, vendor.name, published), _folded_names(vendor))
         if found.incident_id is None and join_only:
             return None
         if found.incident_id is None:
-            cur = db.execute("INSERT INTO incidents (vendor, title, first_seen, last_seen, reports) "
-                             "VALUES (?, ?, ?, ?, 1)", [vendor.name, d.item.title, when, when])
-            return IncidentRef(int(cur.lastrowid), "", 1, found.reason)
-        db.execute("UPDATE incidents SET first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?), "
-                   "reports = reports + 1 WHERE id = ?", [when, when, found.incident_id])
-        title, n = db.execute("SELECT title, reports FROM incidents WHERE id = ?", [found.incident_id]).fetchone()
-        return IncidentRef(found.incident_id, title or "", int(n), found.reason,
-                           follow_up=incidents.is_follow_up(report.text))
+            return IncidentRef(incident_store.open_incident(db, vendor.name, d.item.title, when), "", 1, found.reason)
+        title, n = incident_store.add_report(db, found.incident_id, when)
+        return IncidentRef(found.incident_id, title, n, found.reason, follow_up=incidents.is_follow_up(report.text))
 
     def _queue_alerts(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime,
                       verdicts: feedback.Rules) -> int:
@@ -652,21 +623,19 @@ class Monitor:
         Items held after the day's digest wait for the next day's. With the digest switched off,
         held alerts are released to go out one by one: nothing waits forever.
         """
-        held = list(self.store.db.query(
-            "SELECT a.id, a.vendor, ar.title, ar.link, ar.source FROM alerts a JOIN articles ar ON ar.id = a.article_id "
-            "WHERE a.state = 'held' ORDER BY a.id"))
+        held = digest_store.held(self.store)
         if not held:
             return
         if self.config.slack.digest != "daily":
             with self.store.write() as db:
-                db.execute("UPDATE alerts SET state = 'pending', kind = 'article' WHERE state = 'held'")
+                digest_store.release_held(db)
             return
         # The digest hour and day are the team's (timezone:), not UTC's: 9 means 9 in Tokyo.
         now = outboxmod.utcnow().astimezone(self.config.tz)
         if now.hour < self.config.slack.digest_hour:
             return
         day = now.strftime("%Y-%m-%d")
-        if self.store.db.execute("SELECT 1 FROM alerts WHERE dedupe_key LIKE ?", [f"digest:{day}:%"]).fetchone():
+        if digest_store.queued_on(self.store, day):
             return
         chunks = [held[k:k + DIGEST_MAX_ITEMS] for k in range(0, len(held), DIGEST_MAX_ITEMS)]
         with self.store.write() as db:
@@ -675,8 +644,7 @@ class Monitor:
                                          n, len(chunks))
                 enqueue(self.store, db, kind="digest", channel=self.channel_for("low"), message=message,
                         dedupe_key=f"digest:{day}:{n}")
-            db.execute(f"UPDATE alerts SET state = 'digested' WHERE id IN ({','.join('?' * len(held))})",
-                       [r["id"] for r in held])
+            digest_store.mark_digested(db, [r["id"] for r in held])
 
     # ------------------------------------------------------------------ source state and health
 
