@@ -173,6 +173,7 @@ class Cycle:
         from monitor.pipeline.workers import ParseOutcome, decide_in_worker, parse_and_decide
         from monitor.sources.dedupe import new_items
         from monitor.sources.fetch import Response
+        from monitor.sources.health import SourceState
         from monitor.sources.parse import extract_article, run_parser
 
         source = self.sources[name]
@@ -197,7 +198,7 @@ class Cycle:
         except SourceError as e:
             assert not isinstance(e, SourceBug), e
             outcome = e
-        state = self.store.all_source_states().get(name, {})
+        state = self.store.source_states().get(name, SourceState())
         with self.store.write() as db:
             res = self.monitor._ingest_contained(db, source, Response(url=BASE, status=200, body=body), outcome,
                                                  decisions, state, Rules(), NOW)

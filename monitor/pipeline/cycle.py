@@ -14,11 +14,12 @@ import functools
 import itertools
 import logging
 import os
+import random
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +43,12 @@ from ..errors import ConfigError, LockTimeout, SourceBug, SourceError, describe
 from ..matching.vendors import Vendor
 from ..normalize import name_variants
 from ..sources import fetch as fetchmod
+from ..sources import health
 from ..sources.dedupe import Fresh, new_items
+from ..sources.health import SourceState
 from ..sources.parse import ParserPool, extract_article, run_parser
 from ..storage import digest_store, feedback, incident_store
-from ..storage.store import Store, dumps, validators
+from ..storage.store import Store, dumps
 from ..textutil import clip, iso, parse_iso
 from . import triage_step
 from .workers import Decision, MatcherRef, ParseOutcome, decide_in_worker, parse_and_decide, prepare_matcher
@@ -54,6 +57,7 @@ log = logging.getLogger(__name__)
 
 LOCK_TIMEOUT = 600.0
 FTS_BATCH = 1000  # new articles indexed for search per statement
+_NEVER_POLLED = SourceState()
 
 
 @dataclass
@@ -81,7 +85,7 @@ class _Cycle:
     """The state of one cycle between its stages: per source (by index), the fetch result, what
     parsing made of it, and the worker tasks still running."""
     sources: Sequence[AnySource]
-    states: dict[str, dict[str, Any]]
+    states: dict[str, SourceState]
     now: datetime
     responses: list[Any] = field(default_factory=list)
     outcome: list[ParseOutcome | SourceError | None] = field(default_factory=list)
@@ -94,7 +98,7 @@ class _Cycle:
 
     def shared_links(self, source: str) -> bool:
         """Did an earlier fetch of this source give several items one link (so links identify none)?"""
-        return bool(self.states.get(source, {}).get("shared_links"))
+        return self.states.get(source, _NEVER_POLLED).shared_links
 
 
 @dataclass
@@ -225,7 +229,7 @@ class Monitor:
         sources = [s for s in (sources if sources is not None else self.config.sources) if s.enabled]
         report = CycleReport()
         clock = time.monotonic()
-        cycle = _Cycle(sources, self.store.all_source_states(), _utcnow())
+        cycle = _Cycle(sources, self.store.source_states(), _utcnow())
         cycle.responses = asyncio.run(self._fetch_sources(sources, cycle.states,
                                                           lambda i, resp: self._submit(cycle, i, resp)))
         report.timings["fetch"] = time.monotonic() - clock
@@ -309,7 +313,7 @@ class Monitor:
         """Store every source, in config order, as soon as its decisions are back. Call with the lock."""
         # Re-read under the lock: an overlapping run may have recorded failures or health alerts
         # since we fetched, and counting from the stale copy would alert twice.
-        states = self.store.all_source_states()
+        states = self.store.source_states()
         verdicts = feedback.rules(self.store)
         results: list[SourceResult] = []
         # Config order, whatever order the decisions come back in: which report opens an incident's
@@ -327,7 +331,7 @@ class Monitor:
                     i = len(results)
                     s = cycle.sources[i]
                     res = self._ingest_contained(db, s, cycle.responses[i], cycle.outcome[i], ready.pop(i),
-                                                 states.get(s.name, {}), verdicts, cycle.now)
+                                                 states.get(s.name, _NEVER_POLLED), verdicts, cycle.now)
                     res.articles_skipped = cycle.articles_skipped.get(s.name, 0)
                     results.append(res)
                 # Search indexing in batches: per 50-item source it cost 30% more per article than per
@@ -360,18 +364,18 @@ class Monitor:
         return deliver(self.store, self.sender, min_interval=self.config.slack.min_interval, force=force,
                        limit=None if force else self.config.limits.max_alerts_per_cycle)
 
-    async def _fetch_sources(self, sources: Sequence[AnySource], states: dict[str, dict[str, Any]],
+    async def _fetch_sources(self, sources: Sequence[AnySource], states: dict[str, SourceState],
                              on_done: Callable[[int, Any], None]) -> list[Any]:
         requests = []
         for s in sources:
-            etag, last_modified = validators(states.get(s.name, {}), s.url)
+            etag, last_modified = states.get(s.name, _NEVER_POLLED).validators(s.url)
             requests.append(fetchmod.Request(url=s.url, trusted=True, etag=etag, last_modified=last_modified))
         return await fetchmod.fetch_many(requests, self.limits, on_done=on_done)
 
     # ------------------------------------------------------------------ per source
 
     def _ingest_contained(self, db: Any, source: AnySource, resp: Any, outcome: ParseOutcome | SourceError | None,
-                          decisions: Sequence[Decision], state: dict[str, Any], verdicts: feedback.Rules,
+                          decisions: Sequence[Decision], state: SourceState, verdicts: feedback.Rules,
                           now: datetime) -> SourceResult:
         """_ingest(), and when it raises, that source's writes undone and the error recorded as its failure."""
         try:
@@ -386,7 +390,7 @@ class Monitor:
         return res
 
     def _ingest(self, db: Any, source: AnySource, resp: Any, outcome: ParseOutcome | SourceError | None,
-                decisions: Sequence[Decision], state: dict[str, Any], verdicts: feedback.Rules,
+                decisions: Sequence[Decision], state: SourceState, verdicts: feedback.Rules,
                 now: datetime) -> SourceResult:
         res = SourceResult(name=source.name, type=source_kind(source))
         if isinstance(resp, SourceError) or isinstance(outcome, SourceError):
@@ -395,13 +399,13 @@ class Monitor:
                 log_bug(source.name, err)
             res.error = str(err)
             res.status = getattr(err, "status", None)
-            self._record_failure(db, source, state, res.error, now)
+            self._record(db, source, state, health.Failed(res.error), now)
             return res
         assert isinstance(resp, fetchmod.Response)
         res.status = resp.status
         if resp.not_modified:
             res.not_modified = True
-            self._save_success(db, source, state, resp, None, now, shared_links=False, new=0)
+            self._record(db, source, state, health.Polled(resp.etag, resp.last_modified), now)
             return res
         assert isinstance(outcome, ParseOutcome)
         res.items = outcome.items
@@ -426,7 +430,8 @@ class Monitor:
             res.alerts += max(queued, 0)
             res.suppressed += queued < 0
         res.skipped, res.skip_reason = skipped.count, skipped.reason
-        self._save_success(db, source, state, resp, res, now, shared_links=outcome.shared_links, new=res.new)
+        self._record(db, source, state, health.Polled(resp.etag, resp.last_modified, res.items, res.new,
+                                                      outcome.shared_links), now)
         return res
 
     def _submit_decide(self, source: AnySource, fresh: list[Fresh], bodies: dict[str, str],
@@ -648,50 +653,15 @@ class Monitor:
 
     # ------------------------------------------------------------------ source state and health
 
-    def _next_due(self, source: AnySource, now: datetime, failures: int = 0) -> str:
-        from .daemon import poll_delay
-
-        return iso(now + timedelta(seconds=poll_delay(self.config.interval_for(source), failures)))
-
-    def _record_failure(self, db: Any, source: AnySource, state: dict[str, Any], error: str, now: datetime) -> None:
-        failures = int(state.get("consecutive_failures") or 0) + 1
-        fields: dict[str, Any] = {"url": source.url, "type": source_kind(source), "last_attempt": iso(now),
-                                  "last_error": error, "consecutive_failures": failures,
-                                  "next_due": self._next_due(source, now, failures)}
-        threshold = self.config.health.failure_threshold
-        if failures >= threshold and (state.get("health") or "ok") != "failing":
-            fields["health"] = "failing"
+    def _record(self, db: Any, source: AnySource, state: SourceState, result: health.PollResult,
+                now: datetime) -> None:
+        """The poll's result on the source's row, and its health alert, as sources/health.py decides."""
+        schedule = health.Schedule(source.url, source_kind(source), self.config.interval_for(source),
+                                   self.config.health.failure_threshold)
+        update, event = health.decide(state, result, now, schedule, random.random())
+        if event is not None:
             enqueue(self.store, db, kind="health", channel=self.ops_channel(),
-                    message=health_message(source.name, source.url, failures, error),
-                    dedupe_key=f"health:{source.name}:failing:{iso(now)}")
-        self.store.save_source_state(db, source.name, **fields)
-
-    def _save_success(self, db: Any, source: AnySource, state: dict[str, Any], resp: Any, res: SourceResult | None,
-                      now: datetime, shared_links: bool, new: int) -> None:
-        fields: dict[str, Any] = {
-            "url": source.url, "type": source_kind(source), "last_attempt": iso(now), "last_ok": iso(now),
-            "last_error": None, "consecutive_failures": 0, "next_due": self._next_due(source, now),
-            "etag": resp.etag, "last_modified": resp.last_modified,
-        }
-        if shared_links:
-            fields["shared_links"] = 1
-        if new:
-            fields["last_new_item"] = iso(now)
-        health = state.get("health") or "ok"
-        channel = self.ops_channel()
-        if res is not None:
-            fields["items_last_fetch"] = res.items
-            fields["max_items_seen"] = max(int(state.get("max_items_seen") or 0), res.items)
-            if res.items == 0 and int(state.get("max_items_seen") or 0) > 0 and health == "ok":
-                fields["health"] = "empty"
-                enqueue(self.store, db, kind="health", channel=channel,
-                        message=health_message(source.name, source.url, 0, "", empty=True),
-                        dedupe_key=f"health:{source.name}:empty:{iso(now)}")
-                self.store.save_source_state(db, source.name, **fields)
-                return
-        if health in ("failing", "empty") and (res is None or res.items > 0):
-            fields["health"] = "ok"
-            enqueue(self.store, db, kind="health", channel=channel,
-                    message=health_message(source.name, source.url, 0, "", recovered=True),
-                    dedupe_key=f"health:{source.name}:recovered:{iso(now)}")
-        self.store.save_source_state(db, source.name, **fields)
+                    message=health_message(source.name, source.url, event.failures, event.error,
+                                           recovered=event.kind == "recovered", empty=event.kind == "empty"),
+                    dedupe_key=f"health:{source.name}:{event.kind}:{iso(now)}")
+        self.store.save_source_state(db, source.name, **update.columns())

@@ -12,7 +12,6 @@ and field, and the daemon goes on with what it had.
 from __future__ import annotations
 
 import logging
-import random
 import signal
 import threading
 import traceback
@@ -22,54 +21,40 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, describe
+from ..sources.schedule import MAX_BACKOFF as MAX_BACKOFF  # re-exported: the daemon's schedule
+from ..sources.schedule import poll_delay as poll_delay
 from ..textutil import parse_iso
 from . import triage_step
 
 log = logging.getLogger("monitor.daemon")
 
-MAX_BACKOFF = 6 * 3600.0  # a source failing for days is still retried every 6 hours
 MAX_SLEEP = 60.0  # wake at least this often to deliver alert retries whose backoff has passed
 MIN_SLEEP = 0.2
 
 
-def poll_delay(interval: float, failures: int = 0, rng: Callable[[], float] = random.random) -> float:
-    """Seconds until a source's next poll.
-
-    Healthy: the interval minus up to 10% jitter (never later than the interval, so a report published
-    between polls is seen within one interval; the jitter keeps sources of one host out of lockstep).
-    Failing: the interval doubled per consecutive failure, capped at MAX_BACKOFF (or the interval when
-    that is longer), with the same jitter.
-    """
-    delay = interval
-    if failures > 0:
-        delay = min(interval * 2.0 ** min(failures - 1, 30), max(MAX_BACKOFF, interval))
-    return delay * (0.9 + 0.1 * rng())
-
-
 def due_sources(monitor: Any, now: datetime) -> list[Any]:
     """Sources whose next_due (interval or failure backoff, stored per source) has passed."""
-    states = monitor.store.all_source_states()
+    states = monitor.store.source_states()
     due = []
     for s in monitor.config.sources:
         if not s.enabled:
             continue
-        st = states.get(s.name, {})
-        nxt = st.get("next_due")
-        when = parse_iso(nxt)
-        if st.get("url") != s.url or when is None or when <= now:
+        st = states.get(s.name)
+        when = parse_iso(st.next_due) if st else None
+        if st is None or st.url != s.url or when is None or when <= now:
             due.append(s)
     return due
 
 
 def seconds_until_next(monitor: Any, now: datetime) -> float:
     """How long the loop may sleep: until the earliest next_due, within [MIN_SLEEP, MAX_SLEEP]."""
-    states = monitor.store.all_source_states()
+    states = monitor.store.source_states()
     waits = []
     for s in monitor.config.sources:
         if not s.enabled:
             continue
-        nxt = states.get(s.name, {}).get("next_due")
-        when = parse_iso(nxt)
+        st = states.get(s.name)
+        when = parse_iso(st.next_due) if st else None
         waits.append((when - now).total_seconds() if when else 0.0)
     return max(MIN_SLEEP, min([MAX_SLEEP, *waits]))
 

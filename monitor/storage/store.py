@@ -21,6 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from ..sources.dedupe import known_keys, read_only
+from ..sources.health import SourceState
 
 SCHEMA_VERSION = 5
 FTS_HASHSIZE = 16 * 1024 * 1024  # bytes of pending index terms FTS5 keeps in memory before writing a segment
@@ -50,14 +51,6 @@ def _use_wal(conn: sqlite3.Connection, timeout: float = 30.0) -> None:
         time.sleep(0.02)
 
 
-def validators(state: dict[str, Any], url: str) -> tuple[str | None, str | None]:
-    """The (ETag, Last-Modified) to send back for a source in a conditional GET; none when its stored
-    state is from another URL (the validators belong to that one)."""
-    if state.get("url") != url:
-        return None, None
-    return state.get("etag"), state.get("last_modified")
-
-
 def unconditional_sources(database: str | os.PathLike[str], sources: list[tuple[str, str]]) -> int:
     """How many of these (name, url) sources will be fetched without a conditional GET, and so send a
     body: never fetched, URL changed, or no ETag or Last-Modified stored. Reads without creating."""
@@ -67,13 +60,13 @@ def unconditional_sources(database: str | os.PathLike[str], sources: list[tuple[
     try:
         conn = read_only(path, timeout=5)
         try:
-            states = {row[0]: {"url": row[1], "etag": row[2], "last_modified": row[3]} for row in
+            states = {row[0]: SourceState(url=row[1], etag=row[2], last_modified=row[3]) for row in
                       conn.execute("SELECT name, url, etag, last_modified FROM sources")}
         finally:
             conn.close()
     except sqlite3.Error:  # not created yet, or unreadable: Store() reports that properly
         return len(sources)
-    return sum(1 for name, url in sources if not any(validators(states.get(name, {}), url)))
+    return sum(1 for name, url in sources if not any(states.get(name, SourceState()).validators(url)))
 
 
 class Store:
@@ -241,6 +234,10 @@ class Store:
 
     def all_source_states(self) -> dict[str, dict[str, Any]]:
         return {r["name"]: r for r in self.db["sources"].rows}
+
+    def source_states(self) -> dict[str, SourceState]:
+        """Each source's stored state, by name, for the cycle and the daemon's schedule."""
+        return {r["name"]: SourceState.from_row(r) for r in self.db["sources"].rows}
 
     def save_source_state(self, db: sqlite_utils.Database, name: str, **fields: Any) -> None:
         """Insert the source's row or update the given columns (sqlite-utils' upsert, without its
