@@ -779,6 +779,7 @@ def alerts_retry(state: State, failed: bool) -> None:
       monitor alerts retry --failed    # after fixing the channel or token
     """
     from .alerting.outbox import requeue_failed
+    from .alerting.route import for_alert
     from .pipeline.cycle import Monitor
 
     cfg = state.config
@@ -787,7 +788,8 @@ def alerts_retry(state: State, failed: bool) -> None:
         with monitor.lock:
             if failed:
                 # Re-routed under the current feeds.yaml: the fix may have been a channel.
-                _err(f"{requeue_failed(store, monitor.route)} failed alerts queued again")
+                _err(f"{requeue_failed(store, lambda row: for_alert(cfg.slack, monitor.by_name, row))} failed alerts "
+                     "queued again")
             report = monitor.deliver(force=True)
     for e in report.errors:
         _err(f"! {e}")
@@ -859,7 +861,9 @@ def _channels(cfg: Any) -> dict[str, str]:
     """Every configured channel and what goes there."""
     default = (cfg.slack.channel or "").strip() or _env("SLACK_CHANNEL").strip()
     uses: dict[str, list[str]] = {}
-    for crit in ("critical", "high", "medium", "low"):
+    from .criticality import CRITICALITIES
+
+    for crit in CRITICALITIES:
         channel = (cfg.slack.routes.get(crit) or "").strip() or default
         uses.setdefault(channel, []).append(crit)
     uses.setdefault(default, []).append("source health")

@@ -22,11 +22,11 @@ from pydantic import (
     model_validator,
 )
 
+from .criticality import Criticality
 from .errors import ConfigError
 
 # libyaml's loader when present: the pure-Python one took 0.2 s for 200 sources.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-CRITICALITIES = ("critical", "high", "medium", "low")
 # feeds.yaml is read whole and validated node by node: a bound on both keeps a bad edit from taking
 # the daemon's memory. 1 MB holds thousands of sources.
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -98,7 +98,7 @@ class _Strict(BaseModel):
 
 class SlackConfig(_Strict):
     channel: str | None = None
-    routes: dict[Literal["critical", "high", "medium", "low"], str] = {}
+    routes: dict[Criticality, str] = {}
     digest: Literal["daily"] | None = None
     digest_hour: int = Field(default=9, ge=0, le=23)
     min_interval: Pause = 1.0  # chat.postMessage: about one message per second per channel

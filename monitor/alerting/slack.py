@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
+from ..criticality import CRITICALITIES
+
 log = logging.getLogger(__name__)
 
 HEADER_MAX = 150
@@ -506,7 +508,7 @@ def slack_settings_problems(slack: Any, config_name: str, mode: str, env_channel
     if (slack.channel or "").strip() or env_channel.strip():
         return problems
     if mode != "webhook" and any((v or "").strip() for v in slack.routes.values()):
-        unrouted = [c for c in ("critical", "high", "medium", "low") if not (slack.routes.get(c) or "").strip()]
+        unrouted = [c for c in CRITICALITIES if not (slack.routes.get(c) or "").strip()]
         lacking = f"{', '.join(unrouted)} vendors' alerts and " if unrouted else ""
         problems.append(f"{config_name}: slack.channel: missing: {lacking}source-health alerts go to the default "
                         "channel; set slack.channel or SLACK_CHANNEL")

@@ -9,7 +9,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import CRITICALITIES, read_capped
+from ..config import read_capped
+from ..criticality import CRITICALITIES, DEFAULT, Criticality, parse
 from ..errors import ConfigError
 from ..records import compact_pickle
 from ..storage import filecache
@@ -33,7 +34,7 @@ class Vendor:
     name: str
     aliases: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
-    criticality: str = "medium"
+    criticality: Criticality = DEFAULT
     owner: str = ""
     parent: str = ""
     notes: str = ""
@@ -73,9 +74,10 @@ def parse_vendors(text: str, label: str = "vendors.csv") -> list[Vendor]:
             problems.append(f"{label}:{line}: name: duplicate {name!r} (first on line {first_line[name]})")
             continue
         first_line[name] = line
-        crit = (row.get("criticality") or "").strip().lower() or "medium"
-        if crit not in CRITICALITIES:
-            problems.append(f"{label}:{line}: criticality: {crit!r} is not one of {', '.join(CRITICALITIES)}")
+        written = (row.get("criticality") or "").strip().lower() or DEFAULT
+        crit = parse(written)
+        if crit is None:
+            problems.append(f"{label}:{line}: criticality: {written!r} is not one of {', '.join(CRITICALITIES)}")
         domains = tuple(d.lower().removeprefix("www.").rstrip(".") for d in _split(row.get("domains")))
         for d in domains:
             if "." not in d or " " in d or "/" in d:
@@ -84,7 +86,7 @@ def parse_vendors(text: str, label: str = "vendors.csv") -> list[Vendor]:
             name=name,
             aliases=_split(row.get("aliases")),
             domains=domains,
-            criticality=crit,
+            criticality=crit or DEFAULT,
             owner=(row.get("owner") or "").strip(),
             parent=(row.get("parent") or "").strip(),
             notes=(row.get("notes") or "").strip(),

@@ -13,7 +13,6 @@ import asyncio
 import functools
 import itertools
 import logging
-import os
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -25,10 +24,10 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from .. import criticality
 from ..alerting import incidents
 from ..alerting import outbox as outboxmod
 from ..alerting.messages import (
-    CRIT_RANK,
     DIGEST_MAX_ITEMS,
     ArticleFacts,
     IncidentRef,
@@ -37,6 +36,7 @@ from ..alerting.messages import (
     health_message,
 )
 from ..alerting.outbox import DeliveryReport, deliver, enqueue
+from ..alerting.route import route
 from ..alerting.slack import Sender
 from ..config import AnySource, Config, HtmlSource, JsonSource
 from ..errors import ConfigError, LockTimeout, SourceBug, SourceError, describe
@@ -538,23 +538,6 @@ class Monitor:
 
     # ------------------------------------------------------------------ alerts
 
-    def channel_for(self, criticality: str) -> str:
-        routes = self.config.slack.routes
-        return routes.get(criticality) or self.config.slack.channel or os.environ.get("SLACK_CHANNEL", "") or ""
-
-    def ops_channel(self) -> str:
-        """Source health goes to the default channel, not to a vendor route."""
-        return self.config.slack.channel or os.environ.get("SLACK_CHANNEL", "") or ""
-
-    def route(self, alert: dict[str, Any]) -> str:
-        """The channel an outbox row belongs in under the current configuration (after a fix)."""
-        if alert["kind"] == "health":
-            return self.ops_channel()
-        if alert["kind"] == "digest":
-            return self.channel_for("low")
-        vendor = self.by_name.get(alert["vendor"] or "")
-        return self.channel_for(vendor.criticality if vendor else "medium")
-
     def _incident(self, db: Any, vendor: Vendor, d: Decision, now: datetime,
                   join_only: bool = False) -> IncidentRef | None:
         """Join the report to an incident of this vendor by the rule in monitor/incidents.py, or open one
@@ -603,7 +586,7 @@ class Monitor:
         if not matches:
             log.info("%s: not alerted, suppressed by feedback: %s", source.name, d.item.title)
             return -1
-        vendors = sorted((self.by_name[m.vendor] for m in matches), key=lambda v: CRIT_RANK.get(v.criticality, 9))
+        vendors = sorted((self.by_name[m.vendor] for m in matches), key=lambda v: criticality.rank(v.criticality))
         primary = vendors[0]
         incident = self._incident(db, primary, d, now, join_only=bool(continuing))
         if incident is None:
@@ -614,7 +597,7 @@ class Monitor:
         # Low-criticality reports wait for the daily digest (slack.digest: daily) instead of posting one by one.
         digest = self.config.slack.digest == "daily" and all(v.criticality == "low" for v in vendors)
         aid = enqueue(self.store, db, kind="digest_item" if digest else "article",
-                      channel=self.channel_for(primary.criticality),
+                      channel=route(self.config.slack, "digest_item" if digest else "article", primary.criticality),
                       message=lambda alert_id: article_message(facts, matches, self.by_name, alert_id, incident,
                                                               self.config.tz),
                       dedupe_key=f"article:{article_id}", article_id=article_id, incident_id=incident.id,
@@ -647,7 +630,7 @@ class Monitor:
             for n, chunk in enumerate(chunks, 1):
                 message = digest_message([(r["id"], r["vendor"], r["title"], r["link"], r["source"]) for r in chunk],
                                          n, len(chunks))
-                enqueue(self.store, db, kind="digest", channel=self.channel_for("low"), message=message,
+                enqueue(self.store, db, kind="digest", channel=route(self.config.slack, "digest"), message=message,
                         dedupe_key=f"digest:{day}:{n}")
             digest_store.mark_digested(db, [r["id"] for r in held])
 
@@ -660,7 +643,7 @@ class Monitor:
                                    self.config.health.failure_threshold)
         update, event = health.decide(state, result, now, schedule, random.random())
         if event is not None:
-            enqueue(self.store, db, kind="health", channel=self.ops_channel(),
+            enqueue(self.store, db, kind="health", channel=route(self.config.slack, "health"),
                     message=health_message(source.name, source.url, event.failures, event.error,
                                            recovered=event.kind == "recovered", empty=event.kind == "empty"),
                     dedupe_key=f"health:{source.name}:{event.kind}:{iso(now)}")
