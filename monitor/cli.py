@@ -249,13 +249,11 @@ def run(state: State, once: bool) -> None:
     cfg = state.config
     if unconditional_sources(cfg.database, [(s.name, s.url) for s in cfg.sources if s.enabled]):
         start_forkserver()
-    from .pipeline.cycle import Monitor
+    from . import app
 
-    vendors = state.vendors(cached=True)
-    _check_fits_workers(cfg, vendors)
-    sender = _sender(cfg)
+    setup = app.configure(cfg)
     with state.store() as store:
-        monitor = Monitor(cfg, vendors, store, sender)
+        monitor = app.build_monitor(setup, store)
         if once:
             report = monitor.run_once(last=True)
             _print_cycle(report)
@@ -265,7 +263,7 @@ def run(state: State, once: bool) -> None:
 
             buttons = start_buttons(monitor)  # SLACK_APP_TOKEN: triage buttons over Socket Mode
             try:
-                run_daemon(monitor, reload=lambda: _reload(state))
+                run_daemon(monitor, reload=lambda: app.reload(state.config_arg))
             finally:
                 if buttons is not None:
                     buttons.close()
@@ -286,34 +284,6 @@ def _exit_if_rejected(delivery: Any) -> None:
         _err(f"error: {delivery.auth_error}: no alert can be delivered until SLACK_BOT_TOKEN (or "
              "SLACK_WEBHOOK_URL) is fixed; they stay pending. Check with 'monitor slack test'")
         sys.exit(EX_CONFIG)
-
-
-def _sender(cfg: Any) -> Any:
-    from .alerting.slack import sender_from_env, sender_mode, slack_settings_problems
-    from .errors import ConfigError
-
-    problems = slack_settings_problems(cfg.slack, cfg.path.name, sender_mode(), _env("SLACK_CHANNEL"))
-    if problems:
-        raise ConfigError(problems)
-    return sender_from_env(cfg.slack.timeout, cfg.slack.max_retry_after)
-
-
-def _reload(state: State) -> tuple[Any, Any, Any]:
-    """The daemon's view of edited files: feeds.yaml and vendors.csv read and validated again."""
-    from .config import load_config
-    from .locate import config_path
-    from .matching.vendors import load_vendors
-
-    cfg = load_config(config_path(state.config_arg))
-    vendors = load_vendors(cfg.vendors, cfg.database)
-    _check_fits_workers(cfg, vendors)
-    return cfg, vendors, _sender(cfg)
-
-
-def _check_fits_workers(cfg: Any, vendors: Any) -> None:
-    from .matching.vendors import check_fits_workers
-
-    check_fits_workers(vendors, cfg.limits.parse_memory_mb, cfg.vendors.name)
 
 
 def _env(name: str) -> str:
@@ -613,7 +583,9 @@ def check(state: State) -> None:
         try:
             vendors = load_vendors(vendors_path)
             if cfg is not None:
-                _check_fits_workers(cfg, vendors)
+                from .app import check_fits_workers
+
+                check_fits_workers(cfg, vendors)
         except ConfigError as e:
             problems += e.problems
     if cfg is not None:
@@ -778,13 +750,13 @@ def alerts_retry(state: State, failed: bool) -> None:
       monitor alerts retry
       monitor alerts retry --failed    # after fixing the channel or token
     """
+    from . import app
     from .alerting.outbox import requeue_failed
     from .alerting.route import for_alert
-    from .pipeline.cycle import Monitor
 
     cfg = state.config
     with state.store() as store:
-        monitor = Monitor(cfg, state.vendors(), store, _sender(cfg))
+        monitor = app.build_monitor(app.configure(cfg, cached=False, for_polling=False), store)
         with monitor.lock:
             if failed:
                 # Re-routed under the current feeds.yaml: the fix may have been a channel.
@@ -826,15 +798,16 @@ def slack_test(state: State, post: bool) -> None:
       monitor slack test
       monitor slack test --post     # a sample message to each configured channel
     """
-    from .alerting.slack import Permanent, Sent, finish, section
+    from .alerting.slack import Permanent, Sent, SlackSender, WebhookSender, finish, section
+    from .app import sender_for
 
     cfg = state.config
-    sender = _sender(cfg)
-    if sender.mode == "console":
+    sender = sender_for(cfg)
+    if not isinstance(sender, (SlackSender, WebhookSender)):  # the console
         _err("error: no Slack configured (set SLACK_BOT_TOKEN, or SLACK_WEBHOOK_URL); alerts print to the terminal")
         sys.exit(EX_CONFIG)
     code = 0
-    if sender.mode == "slack":
+    if isinstance(sender, SlackSender):
         auth = sender.check_auth()
         _err(("ok: " if auth.ok else "error: ") + auth.detail)
         if not auth.ok:
