@@ -613,7 +613,7 @@ def status(state: State, as_json: bool, check: bool) -> None:
       monitor status --json
       monitor status --check || notify-ops "monitor: $(monitor status --check)"
     """
-    from .pipeline.cycle import source_kind
+    from .sources.parse import source_kind
     from .storage.query import status as do_status
 
     cfg = state.config

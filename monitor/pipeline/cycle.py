@@ -38,7 +38,7 @@ from ..alerting.messages import (
 from ..alerting.outbox import DeliveryReport, deliver, enqueue
 from ..alerting.route import route
 from ..alerting.slack import Sender
-from ..config import AnySource, Config, HtmlSource, JsonSource
+from ..config import AnySource, Config
 from ..errors import ConfigError, LockTimeout, SourceBug, SourceError, describe
 from ..matching.vendors import Vendor
 from ..normalize import name_variants
@@ -46,12 +46,20 @@ from ..sources import fetch as fetchmod
 from ..sources import health
 from ..sources.dedupe import Fresh, new_items
 from ..sources.health import SourceState
-from ..sources.parse import ParserPool, extract_article, run_parser
+from ..sources.parse import ParserPool, extract_article, parse_source, source_kind
 from ..storage import digest_store, feedback, incident_store
 from ..storage.store import Store, dumps
 from ..textutil import clip, iso, parse_iso
 from . import triage_step
-from .workers import Decision, MatcherRef, ParseOutcome, decide_in_worker, parse_and_decide, prepare_matcher
+from .workers import (
+    Decided,
+    Decision,
+    MatcherRef,
+    ParseOutcome,
+    decide_in_worker,
+    parse_and_decide,
+    prepare_matcher,
+)
 
 log = logging.getLogger(__name__)
 
@@ -142,24 +150,10 @@ def _utcnow() -> datetime:
 
 
 
-def parser_spec(source: AnySource) -> dict[str, str | None]:
-    if isinstance(source, HtmlSource):
-        return {"item": source.item, "title": source.title, "link": source.link, "date": source.date,
-                "summary": source.summary}
-    if isinstance(source, JsonSource):
-        return {"items": source.items, "title": source.title, "link": source.link, "date": source.date,
-                "summary": source.summary}
-    return {}
-
-
 def fetch_limits(config: Config) -> fetchmod.Limits:
     lim = config.limits
     return fetchmod.Limits(deadline=lim.fetch_timeout, connect_timeout=lim.connect_timeout, max_bytes=lim.max_bytes,
                            max_redirects=lim.max_redirects, concurrency=lim.concurrency, per_host=lim.per_host)
-
-
-def source_kind(source: AnySource) -> str:
-    return source.type if source.type in ("html", "json") else "feed"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -271,14 +265,12 @@ class Monitor:
             cycle.outcome[i] = SourceError("empty response body")
             return
         s = cycle.sources[i]
-        args = (source_kind(s), resp.body, resp.content_type, resp.url, parser_spec(s),
-                self.config.limits.max_items_per_source)
+        args = (s, resp.body, resp.content_type, resp.url, self.config.limits.max_items_per_source)
         if s.fetch_article:
-            cycle.parsing[self.pool.submit(run_parser, *args)] = i
+            cycle.parsing[self.pool.submit(parse_source, *args)] = i
         else:
-            cycle.deciding[self.pool.submit(parse_and_decide, *args, s.name, cycle.shared_links(s.name),
-                                            str(self.config.database), self.matcher_ref, s.assume_breach,
-                                            cycle.now)] = i
+            cycle.deciding[self.pool.submit(parse_and_decide, *args, cycle.shared_links(s.name),
+                                            str(self.config.database), self.matcher_ref, cycle.now)] = i
 
     def _decide_with_articles(self, cycle: "_Cycle") -> None:
         """Sources with fetch_article: new items from their parse, their linked notices, then deciding."""
@@ -345,19 +337,15 @@ class Monitor:
     def _decisions(self, cycle: "_Cycle", i: int, future: Any) -> Sequence[Decision]:
         """A deciding task's decisions; its parse outcome too when it also parsed. [] when it failed."""
         try:
-            result = self.pool.result(future)
+            decided: Decided = self.pool.result(future)
         except SourceError as e:  # hostile text that outran the time or memory limit
             cycle.outcome[i] = e if cycle.outcome[i] is None else SourceError(f"deciding on new items failed: {e}")
             return []
-        first, decisions = result
-        if isinstance(first, ParseOutcome):  # parse_and_decide: (ParseOutcome, decisions)
-            cycle.outcome[i] = first
-            return decisions
-        decisions, skipped = result  # decide_in_worker, after this process parsed the source
-        outcome = cycle.outcome[i]
+        # parse_and_decide parsed the source too; decide_in_worker decided what this process parsed.
+        outcome = decided.parsed if decided.parsed is not None else cycle.outcome[i]
         if isinstance(outcome, ParseOutcome):
-            cycle.outcome[i] = outcome.plus(skipped)
-        return decisions
+            cycle.outcome[i] = outcome.plus(decided.skipped)
+        return decided.decisions
 
     def deliver(self, force: bool = False) -> DeliveryReport:
         triage_step.before_delivery(self)  # Slack triage: muted replies wait; buttons while Socket Mode listens

@@ -7,9 +7,9 @@ from typing import Any
 
 from ..config import Config
 from ..errors import SourceError
-from ..pipeline.cycle import fetch_limits, parser_spec, source_kind
+from ..pipeline.cycle import fetch_limits
 from . import fetch as fetchmod
-from .parse import ParserPool, run_parser
+from .parse import ParserPool, parse_source, source_kind
 
 
 def check_sources(cfg: Config) -> list[dict[str, Any]]:
@@ -28,8 +28,8 @@ def check_sources(cfg: Config) -> list[dict[str, Any]]:
         else:
             row["status"] = r.status
             try:
-                parsed = pool.result(pool.submit(run_parser, source_kind(s), r.body, r.content_type, r.url,
-                                                 parser_spec(s), lim.max_items_per_source))
+                parsed = pool.result(pool.submit(parse_source, s, r.body, r.content_type, r.url,
+                                                 lim.max_items_per_source))
                 row["items"] = len(parsed.items)
                 row["newest"] = max((i.published for i in parsed.items if i.published), default=None)
                 if parsed.warning:
