@@ -16,7 +16,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import as_completed
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -39,7 +39,7 @@ from ..alerting.outbox import DeliveryReport, deliver, enqueue
 from ..alerting.route import route
 from ..alerting.slack import Sender
 from ..config import AnySource, Config
-from ..errors import ConfigError, LockTimeout, SourceBug, SourceError, describe
+from ..errors import ConfigError, FetchError, LockTimeout, SourceBug, SourceError, describe
 from ..matching.vendors import Vendor
 from ..normalize import name_variants
 from ..sources import fetch as fetchmod
@@ -66,6 +66,7 @@ log = logging.getLogger(__name__)
 LOCK_TIMEOUT = 600.0
 FTS_BATCH = 1000  # new articles indexed for search per statement
 _NEVER_POLLED = SourceState()
+Fetched = fetchmod.Response | SourceError  # a source's fetch: its response, or why there is none
 
 
 @dataclass
@@ -95,10 +96,10 @@ class _Cycle:
     sources: Sequence[AnySource]
     states: dict[str, SourceState]
     now: datetime
-    responses: list[Any] = field(default_factory=list)
+    responses: Sequence[Fetched] = ()
     outcome: list[ParseOutcome | SourceError | None] = field(default_factory=list)
-    parsing: dict[Any, int] = field(default_factory=dict)  # fetch_article sources: parse first
-    deciding: dict[Any, int] = field(default_factory=dict)
+    parsing: dict[Future[Any], int] = field(default_factory=dict)  # fetch_article sources: parse first
+    deciding: dict[Future[Any], int] = field(default_factory=dict)
     articles_skipped: dict[str, int] = field(default_factory=dict)  # by source name
 
     def __post_init__(self) -> None:
@@ -251,14 +252,14 @@ class Monitor:
                  ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()), time.process_time())
         return report
 
-    def _submit(self, cycle: "_Cycle", i: int, resp: Any) -> None:
+    def _submit(self, cycle: "_Cycle", i: int, resp: Fetched) -> None:
         """A source's fetch is back: hand its body to the worker pool."""
         try:
             self._submit_one(cycle, i, resp)
         except Exception as e:  # called from inside the fetching: it must not end the other fetches
             cycle.outcome[i] = SourceBug(e)
 
-    def _submit_one(self, cycle: "_Cycle", i: int, resp: Any) -> None:
+    def _submit_one(self, cycle: "_Cycle", i: int, resp: Fetched) -> None:
         if not isinstance(resp, fetchmod.Response) or resp.not_modified:
             return
         if not resp.body.strip():
@@ -334,7 +335,7 @@ class Monitor:
                     indexed = newest
         return results
 
-    def _decisions(self, cycle: "_Cycle", i: int, future: Any) -> Sequence[Decision]:
+    def _decisions(self, cycle: "_Cycle", i: int, future: Future[Any]) -> Sequence[Decision]:
         """A deciding task's decisions; its parse outcome too when it also parsed. [] when it failed."""
         try:
             decided: Decided = self.pool.result(future)
@@ -353,7 +354,7 @@ class Monitor:
                        limit=None if force else self.config.limits.max_alerts_per_cycle)
 
     async def _fetch_sources(self, sources: Sequence[AnySource], states: dict[str, SourceState],
-                             on_done: Callable[[int, Any], None]) -> list[Any]:
+                             on_done: Callable[[int, Fetched], None]) -> list[fetchmod.Response | FetchError]:
         requests = []
         for s in sources:
             etag, last_modified = states.get(s.name, _NEVER_POLLED).validators(s.url)
@@ -362,7 +363,7 @@ class Monitor:
 
     # ------------------------------------------------------------------ per source
 
-    def _ingest_contained(self, db: Any, source: AnySource, resp: Any, outcome: ParseOutcome | SourceError | None,
+    def _ingest_contained(self, db: Any, source: AnySource, resp: Fetched, outcome: ParseOutcome | SourceError | None,
                           decisions: Sequence[Decision], state: SourceState, verdicts: feedback.Rules,
                           now: datetime) -> SourceResult:
         """_ingest(), and when it raises, that source's writes undone and the error recorded as its failure."""
@@ -377,7 +378,7 @@ class Monitor:
             log.info("%s: %s, first: %s", source.name, items_skipped(res.skipped), res.skip_reason)
         return res
 
-    def _ingest(self, db: Any, source: AnySource, resp: Any, outcome: ParseOutcome | SourceError | None,
+    def _ingest(self, db: Any, source: AnySource, resp: Fetched, outcome: ParseOutcome | SourceError | None,
                 decisions: Sequence[Decision], state: SourceState, verdicts: feedback.Rules,
                 now: datetime) -> SourceResult:
         res = SourceResult(name=source.name, type=source_kind(source))
@@ -423,7 +424,7 @@ class Monitor:
         return res
 
     def _submit_decide(self, source: AnySource, fresh: list[Fresh], bodies: dict[str, str],
-                       now: datetime) -> Any:
+                       now: datetime) -> Future[Any]:
         return self.pool.submit(decide_in_worker, self.matcher_ref, source.assume_breach, fresh, bodies, now)
 
     def _fetch_articles(self, sources: Sequence[AnySource], fresh: dict[str, list[Fresh]],

@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import ConfigError, describe
 from ..sources.schedule import MAX_BACKOFF as MAX_BACKOFF  # re-exported: the daemon's schedule
@@ -26,13 +26,45 @@ from ..sources.schedule import poll_delay as poll_delay
 from ..textutil import parse_iso
 from . import triage_step
 
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from ..alerting.outbox import DeliveryReport
+    from ..alerting.slack import Sender
+    from ..config import AnySource, Config
+    from ..matching.vendors import Vendor
+    from ..storage.store import Store
+    from .cycle import CycleReport
+
 log = logging.getLogger("monitor.daemon")
+
+
+class Driven(Protocol):
+    """What the daemon drives: pipeline.cycle.Monitor."""
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def vendors(self) -> Sequence[Vendor]: ...
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def lock(self) -> AbstractContextManager[Any]: ...
+
+    def run_once(self, sources: Sequence[AnySource] | None = None) -> CycleReport: ...
+
+    def deliver(self, force: bool = False) -> DeliveryReport: ...
+
+    def reconfigure(self, config: Config, vendors: Sequence[Vendor], sender: Sender) -> None: ...
 
 MAX_SLEEP = 60.0  # wake at least this often to deliver alert retries whose backoff has passed
 MIN_SLEEP = 0.2
 
 
-def due_sources(monitor: Any, now: datetime) -> list[Any]:
+def due_sources(monitor: Driven, now: datetime) -> list[AnySource]:
     """Sources whose next_due (interval or failure backoff, stored per source) has passed."""
     states = monitor.store.source_states()
     due = []
@@ -46,7 +78,7 @@ def due_sources(monitor: Any, now: datetime) -> list[Any]:
     return due
 
 
-def seconds_until_next(monitor: Any, now: datetime) -> float:
+def seconds_until_next(monitor: Driven, now: datetime) -> float:
     """How long the loop may sleep: until the earliest next_due, within [MIN_SLEEP, MAX_SLEEP]."""
     states = monitor.store.source_states()
     waits = []
@@ -84,14 +116,14 @@ class FileWatch:
         return True
 
 
-Reload = Callable[[], tuple[Any, Sequence[Any], Any]]  # -> (config, vendors, sender), or ConfigError
+Reload = Callable[[], tuple["Config", Sequence["Vendor"], "Sender"]]  # or ConfigError
 
 
-def watched_files(monitor: Any) -> FileWatch:
+def watched_files(monitor: Driven) -> FileWatch:
     return FileWatch([Path(monitor.config.path), Path(monitor.config.vendors)])
 
 
-def reload_if_edited(monitor: Any, watch: FileWatch, reload: Reload) -> FileWatch:
+def reload_if_edited(monitor: Driven, watch: FileWatch, reload: Reload) -> FileWatch:
     """Take edited configuration files; returns the watch to use next (the vendors path may move)."""
     if not watch.changed():
         return watch
@@ -108,7 +140,7 @@ def reload_if_edited(monitor: Any, watch: FileWatch, reload: Reload) -> FileWatc
     return watched_files(monitor)
 
 
-def run_daemon(monitor: Any, *, stop: threading.Event | None = None,
+def run_daemon(monitor: Driven, *, stop: threading.Event | None = None,
                clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
                sleep: Callable[[float], Any] | None = None, max_cycles: int | None = None,
                reload: Reload | None = None) -> int:
@@ -155,7 +187,7 @@ def run_daemon(monitor: Any, *, stop: threading.Event | None = None,
     return cycles
 
 
-def _cycle(monitor: Any, now: datetime, number: int) -> bool:
+def _cycle(monitor: Driven, now: datetime, number: int) -> bool:
     """Poll the due sources (True), or only deliver the retries that are due (False)."""
     due = due_sources(monitor, now)
     if not due:
