@@ -531,13 +531,12 @@ def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set
 
 
 def _seen_precision(state: State, as_json: bool) -> None:
-    from datetime import datetime, timezone
-
+    from . import clock
     from .storage.feedback_stats import seen_precision
     from .tables import Column, echo_table
 
     with state.store() as store:
-        rows = seen_precision(store, datetime.now(timezone.utc))
+        rows = seen_precision(store, clock.utcnow())
     if as_json:
         _echo_json([r.as_dict() for r in rows])
         return
@@ -641,8 +640,7 @@ def status(state: State, as_json: bool, check: bool) -> None:
 
 
 def _status_check(state: State, as_json: bool) -> None:
-    from datetime import datetime, timezone
-
+    from . import clock
     from .healthcheck import problems
 
     cfg = state.config
@@ -650,7 +648,7 @@ def _status_check(state: State, as_json: bool) -> None:
         found = [f"no database at {cfg.database}: monitor has never run"]
     else:
         with state.store() as store:
-            found = problems(store, cfg, datetime.now(timezone.utc))
+            found = problems(store, cfg, clock.utcnow())
     if as_json:
         _echo_json({"ok": not found, "problems": found})
     else:

@@ -18,15 +18,15 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
 
+from .. import clock as clocks
 from .. import criticality
 from ..alerting import incidents
-from ..alerting import outbox as outboxmod
 from ..alerting.messages import (
     DIGEST_MAX_ITEMS,
     ArticleFacts,
@@ -145,10 +145,6 @@ def log_bug(source: str, error: SourceBug, outcome: str = "recorded as the sourc
     log.info("%s: traceback of the unexpected error:\n%s", source, error.traceback())
 
 
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 
 
 def fetch_limits(config: Config) -> fetchmod.Limits:
@@ -224,7 +220,7 @@ class Monitor:
         sources = [s for s in (sources if sources is not None else self.config.sources) if s.enabled]
         report = CycleReport()
         clock = time.monotonic()
-        cycle = _Cycle(sources, self.store.source_states(), _utcnow())
+        cycle = _Cycle(sources, self.store.source_states(), clocks.utcnow())
         cycle.responses = asyncio.run(self._fetch_sources(sources, cycle.states,
                                                           lambda i, resp: self._submit(cycle, i, resp)))
         report.timings["fetch"] = time.monotonic() - clock
@@ -608,7 +604,7 @@ class Monitor:
                 digest_store.release_held(db)
             return
         # The digest hour and day are the team's (timezone:), not UTC's: 9 means 9 in Tokyo.
-        now = outboxmod.utcnow().astimezone(self.config.tz)
+        now = clocks.utcnow().astimezone(self.config.tz)
         if now.hour < self.config.slack.digest_hour:
             return
         day = now.strftime("%Y-%m-%d")

@@ -16,10 +16,11 @@ import signal
 import threading
 import traceback
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .. import clock as clocks
 from ..errors import ConfigError, describe
 from ..sources.schedule import MAX_BACKOFF as MAX_BACKOFF  # re-exported: the daemon's schedule
 from ..sources.schedule import poll_delay as poll_delay
@@ -141,7 +142,7 @@ def reload_if_edited(monitor: Driven, watch: FileWatch, reload: Reload) -> FileW
 
 
 def run_daemon(monitor: Driven, *, stop: threading.Event | None = None,
-               clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+               clock: Callable[[], datetime] = lambda: clocks.utcnow(),
                sleep: Callable[[float], Any] | None = None, max_cycles: int | None = None,
                reload: Reload | None = None) -> int:
     """Poll due sources until stopped; returns the number of cycles run.

@@ -14,7 +14,6 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +24,6 @@ from ..sources.health import SourceState
 
 SCHEMA_VERSION = 5
 FTS_HASHSIZE = 16 * 1024 * 1024  # bytes of pending index terms FTS5 keeps in memory before writing a segment
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _use_wal(conn: sqlite3.Connection, timeout: float = 30.0) -> None:
