@@ -53,26 +53,6 @@ class State:
         return Store(self.config.database)
 
 
-class _RedactSecrets(logging.Filter):
-    """slack-sdk logs the webhook URL (the URL *is* the credential) with every request at DEBUG."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        import os
-
-        from .alerting.slack import redact
-        from .textutil import printable
-
-        message = record.getMessage()
-        clean = printable(redact(message))  # log lines quote feed text and errors too
-        for name in ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL"):
-            secret = os.environ.get(name, "").strip()
-            if len(secret) >= 8:
-                clean = clean.replace(secret, "[redacted]")
-        if clean != message:
-            record.msg, record.args = clean, ()
-        return True
-
-
 class _LogTimes(logging.Formatter):
     """Log times in the configured timezone (set once feeds.yaml is read), with their UTC offset."""
 
@@ -92,14 +72,16 @@ def _setup_logging(verbose: int) -> None:
         handler.setFormatter(_LogTimes("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     for noisy in ("httpx", "httpcore", "slack_sdk", "monitor.slack", "urllib3", "filelock"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING) if verbose < 3 else logging.DEBUG)
+    from .redact import RedactingFilter
+
     # On the loggers that see secrets (records are redacted before any handler), and on every handler.
-    redactor = _RedactSecrets()
+    redactor = RedactingFilter(terminal=True)
     for name in ("monitor.slack", "slack_sdk", "urllib3", "httpx", "httpcore"):
         logger = logging.getLogger(name)
-        if not any(isinstance(f, _RedactSecrets) for f in logger.filters):
+        if not any(isinstance(f, RedactingFilter) and f.terminal for f in logger.filters):
             logger.addFilter(redactor)
     for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, _RedactSecrets) for f in handler.filters):
+        if not any(isinstance(f, RedactingFilter) and f.terminal for f in handler.filters):
             handler.addFilter(redactor)
 
 
@@ -127,8 +109,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .alerting.slack import redact
         from .errors import ConfigError, LockTimeout, MonitorError
+        from .redact import redact
 
         ctx = click.get_current_context()
         state = ctx.find_object(State)
@@ -175,7 +157,7 @@ def _database_problem(e: Exception, state: State | None) -> str:
     """What went wrong with the database (or a file beside it), where, and what to do."""
     import errno
 
-    from .alerting.slack import redact
+    from .redact import redact
 
     database: Any = None
     if state is not None:

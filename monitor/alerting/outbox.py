@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .. import clock
+from ..redact import redact
 from ..storage.store import Store, dumps
 from ..textutil import iso
 from .slack import (
@@ -45,7 +46,6 @@ from .slack import (
     Sent,
     Unknown,
     payload_hash,
-    redact,
 )
 
 log = logging.getLogger(__name__)

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
 from ..criticality import CRITICALITIES
+from ..redact import RedactingFilter, redact
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +33,6 @@ MAX_BLOCKS = 50
 EVENT_TYPE = "monitor_alert"
 _ENTITY_TAIL = re.compile(r"&[a-z]{0,3}$")
 _MENTION = re.compile(r"^<(@[UW][A-Z0-9]{2,}|!subteam\^[A-Z0-9]{2,}(\|[^<>&]{0,80})?|#C[A-Z0-9]{2,})>$")
-_SECRET = re.compile(r"xox[abprse]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|https://hooks\.slack(-gov)?\.com/\S+")
-# user:password@ in any URL (SLACK_API_URL through an authenticating proxy): slack-sdk logs the URL.
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]+@")
 PERMANENT_ERRORS = {
     "channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "not_authed", "token_revoked",
     "token_expired", "account_inactive", "missing_scope", "invalid_blocks", "invalid_blocks_format",
@@ -44,42 +42,6 @@ PERMANENT_ERRORS = {
 }
 AUTH_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "invalid_token",
                "no_service", "team_disabled"}
-
-
-SECRET_ENV = ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "SLACK_APP_TOKEN")
-
-
-def redact(text: str) -> str:
-    """Remove Slack tokens and webhook URLs from anything we log or store.
-
-    The pattern catches real tokens and hooks.slack.com URLs; the values of the
-    secret environment variables are removed too, whatever they look like (a
-    webhook behind a proxy, a GovSlack URL, a test stand-in).
-    """
-    text = _USERINFO.sub(r"\1[redacted]@", _SECRET.sub("[redacted]", text))
-    for name in SECRET_ENV:
-        value = os.environ.get(name, "").strip()
-        if len(value) >= 8:
-            text = text.replace(value, "[redacted]")
-            # The secret part of a webhook URL also appears on its own (urllib errors name the path).
-            path = urlsplit(value).path if "://" in value else ""
-            if len(path) >= 8:
-                text = text.replace(path, "[redacted]")
-    return text
-
-
-class RedactingFilter(logging.Filter):
-    """slack-sdk logs the webhook URL at DEBUG ("Sending a request - url: ..."): scrub every record."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a malformed record is the logging module's problem, not a reason to leak
-            message = str(record.msg)
-        clean = redact(message)
-        if clean != message or record.args:
-            record.msg, record.args = clean, None
-        return True
 
 
 def slack_logger() -> logging.Logger:

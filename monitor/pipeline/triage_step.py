@@ -22,7 +22,8 @@ from typing import Any
 from .. import clock
 from ..alerting import triage
 from ..alerting.outbox import alert_ref, decode, instance_id
-from ..alerting.slack import AlertRef, HistoryUnavailable, Message, read_messages, redact, update_message
+from ..alerting.slack import AlertRef, HistoryUnavailable, Message, read_messages, update_message
+from ..redact import redact
 from ..storage import triage_store
 from ..storage.store import Store
 from ..textutil import iso
