@@ -381,9 +381,9 @@ class SlackSender:
             except SlackApiError as e:
                 error = (e.response.data or {}).get("error") if isinstance(e.response.data, dict) else None
                 raise HistoryUnavailable(f"{error or 'HTTP ' + str(e.response.status_code)}",
-                                         permanent=error in PERMANENT_ERRORS) from None
+                                         permanent=error in PERMANENT_ERRORS) from e
             except OSError as e:
-                raise HistoryUnavailable(redact(f"{type(e).__name__}: {e}")[:200]) from None
+                raise HistoryUnavailable(redact(f"{type(e).__name__}: {e}")[:200]) from e
             for msg in resp.get("messages", []) or []:
                 if ref.matches(msg.get("metadata")):
                     return str(msg.get("ts"))
@@ -529,9 +529,9 @@ def read_messages(client: Any, channel: str, oldest: float, thread_ts: str | Non
                                                     include_all_metadata=True, limit=200, cursor=cursor)
         except SlackApiError as e:
             error, permanent = _api_error(e)
-            raise HistoryUnavailable(error, permanent=permanent) from None
+            raise HistoryUnavailable(error, permanent=permanent) from e
         except OSError as e:
-            raise HistoryUnavailable(redact(f"{type(e).__name__}: {e}")[:200]) from None
+            raise HistoryUnavailable(redact(f"{type(e).__name__}: {e}")[:200]) from e
         out.extend(m for m in resp.get("messages", []) or [] if isinstance(m, dict))
         cursor = (resp.get("response_metadata") or {}).get("next_cursor")
         if not cursor:

@@ -149,7 +149,7 @@ def _decode_and_parse(raw: bytes, path: Path) -> list[Vendor]:
         line = raw[: e.start].count(b"\n") + 1
         field = _column_at(raw, e.start)
         raise ConfigError(f"{path.name}:{line}: {field}: not valid UTF-8 (byte 0x{raw[e.start]:02x}); "
-                          "save the file as UTF-8") from None
+                          "save the file as UTF-8") from e
     return parse_vendors(text, path.name)
 
 

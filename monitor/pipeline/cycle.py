@@ -228,9 +228,9 @@ class Monitor:
         report.timings["parse"] = time.monotonic() - clock - report.timings["fetch"]
         try:
             self.lock.acquire(timeout=LOCK_TIMEOUT)
-        except Timeout:
+        except Timeout as e:
             raise LockTimeout(f"another monitor run holds {self.lock.lock_file} for over {LOCK_TIMEOUT:.0f}s") \
-                from None
+                from e
         try:
             report.sources = self._store_as_decided(cycle)
             if last and self._pool is not None:
@@ -378,8 +378,9 @@ class Monitor:
                 decisions: Sequence[Decision], state: SourceState, verdicts: feedback.Rules,
                 now: datetime) -> SourceResult:
         res = SourceResult(name=source.name, type=source_kind(source))
-        if isinstance(resp, SourceError) or isinstance(outcome, SourceError):
-            err = resp if isinstance(resp, SourceError) else outcome
+        err = resp if isinstance(resp, SourceError) else outcome if isinstance(outcome, SourceError) else None
+        if err is not None:
+            err.at(source.name, source.url)
             if isinstance(err, SourceBug):
                 log_bug(source.name, err)
             res.error = str(err)

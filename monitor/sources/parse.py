@@ -303,7 +303,7 @@ def parse_json_api(body: bytes, content_type: str, base_url: str, spec: dict[str
     try:
         data = json.loads(decode(body, content_type, is_html=False))
     except (ValueError, RecursionError) as e:
-        raise ParseError(f"not JSON: {clip(str(e), 150)}") from None
+        raise ParseError(f"not JSON: {clip(str(e), 150)}") from e
     rows = _path(data, spec.get("items"))
     if not isinstance(rows, list):
         where = spec.get("items") or "(top level)"
@@ -399,11 +399,11 @@ def _pdf_text(body: bytes) -> str:
             if sum(map(len, parts)) > MAX_BODY:
                 break
     except (PyPdfError, ValueError, KeyError, TypeError) as e:
-        raise ParseError(f"unreadable PDF: {clip(str(e), 150)}") from None
+        raise ParseError(f"unreadable PDF: {clip(str(e), 150)}") from e
     except MemoryError:
         raise
     except Exception as e:  # pypdf on hostile input raises anything (NotImplementedError, IndexError, ...)
-        raise ParseError(f"unreadable PDF: {describe(e, 150)}") from None
+        raise ParseError(f"unreadable PDF: {describe(e, 150)}") from e
     return clip("\n".join(parts).strip(), MAX_BODY)
 
 
@@ -520,14 +520,14 @@ class ParserPool:
             return future.result()
         except MonitorError:
             raise
-        except FutureTimeout:
-            raise ParseError(f"parsing took longer than {self.timeout:g}s (stopped)") from None
-        except MemoryError:
-            raise ParseError("parsing needed more memory than allowed (stopped)") from None
+        except FutureTimeout as e:
+            raise ParseError(f"parsing took longer than {self.timeout:g}s (stopped)") from e
+        except MemoryError as e:
+            raise ParseError("parsing needed more memory than allowed (stopped)") from e
         except ProcessExpired as e:
-            raise ParseError(f"parser process died (exit code {e.exitcode})") from None
-        except RecursionError:
-            raise ParseError("document nested too deeply") from None
+            raise ParseError(f"parser process died (exit code {e.exitcode})") from e
+        except RecursionError as e:
+            raise ParseError("document nested too deeply") from e
         except Exception as e:
             raise SourceBug(e) from e
 
