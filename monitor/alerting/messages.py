@@ -113,7 +113,7 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
     icon = criticality.ICON.get(top.criticality, "") if top else ""
     joined = incident is not None and incident.report_no > 1
     kind = "Supply-chain breach report" if facts.supply_chain else "Breach report"
-    if joined:
+    if incident is not None and joined:
         kind = "Follow-up" if incident.follow_up else "Another report"
     if facts.claim:
         kind = CLAIM_KIND
@@ -160,7 +160,7 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
     if notes:
         blocks.append(context("\n".join(notes)))
     text = f"{kind} naming {escape(names)}: {escape(facts.title)}"
-    if joined:
+    if incident is not None and joined:
         text = f"{kind} on incident #{incident.id} ({escape(incident.first_title)}) naming {escape(names)}: " \
                f"{escape(facts.title)}"
     text = truncate(text, TEXT_MAX - URL_MAX - 10)

@@ -57,7 +57,7 @@ UNDELIVERED = ("pending", "sending", "failed", "held")
 
 
 def _later(seconds: float) -> str:
-    return iso(clock.utcnow() + timedelta(seconds=seconds))
+    return iso(clock.utcnow() + timedelta(seconds=seconds)) or ""
 
 
 def _ts(iso: str | None) -> float:
@@ -111,7 +111,7 @@ def decode(payload: str) -> Message:
 
 def backoff(failures: int) -> float:
     """The destination's wait before its next probe: 30 s doubling, capped at PROBE_BACKOFF_MAX."""
-    return min(PROBE_BACKOFF_MAX, 30.0 * (2 ** min(max(0, failures - 1), 20)))
+    return min(PROBE_BACKOFF_MAX, 30.0 * 2.0 ** min(max(0, failures - 1), 20))
 
 
 # ---------------------------------------------------------------------- instance and destinations

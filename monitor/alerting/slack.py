@@ -384,6 +384,7 @@ class SlackSender:
                                          permanent=error in PERMANENT_ERRORS) from e
             except OSError as e:
                 raise HistoryUnavailable(redact(f"{type(e).__name__}: {e}")[:200]) from e
+            msg: dict[str, Any]
             for msg in resp.get("messages", []) or []:
                 if ref.matches(msg.get("metadata")):
                     return str(msg.get("ts"))

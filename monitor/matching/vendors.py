@@ -133,9 +133,9 @@ def load_vendors(path: str | Path, database: str | Path | None = None) -> list[V
         key = hashlib.sha256(raw + Path(__file__).read_bytes() + repr(CRITICALITIES).encode()
                              + __name__.encode()).hexdigest()[:24]
         cached = filecache.cache_path(database, "vendors", key)
-        vendors = filecache.load(cached, key)
-        if vendors is not None:
-            return vendors
+        found: list[Vendor] | None = filecache.load(cached, key)
+        if found is not None:
+            return found
     vendors = _decode_and_parse(raw, path)
     if cached is not None:
         filecache.store(cached, key, vendors)

@@ -397,7 +397,7 @@ class Monitor:
         res.items = outcome.items
         res.warning = outcome.warning
         res.newest = outcome.newest
-        fetched_at = iso(now)
+        fetched_at = iso(now) or ""
         skipped = outcome.skipped
         for d in decisions:
             try:

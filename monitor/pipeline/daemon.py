@@ -100,7 +100,7 @@ class FileWatch:
         self._seen = self._stamps()
 
     def _stamps(self) -> tuple[tuple[int, int] | None, ...]:
-        out = []
+        out: list[tuple[int, int] | None] = []
         for p in self.paths:
             try:
                 st = p.stat()

@@ -109,10 +109,11 @@ def decide(matcher: Matcher, assume_breach: bool, fresh: Sequence[Fresh],
 
 def _decide_one(matcher: Matcher, assume_breach: bool, item: Item, lk: str, tkey: str, body: str,
                 now: datetime) -> Decision:
-    published = item.published
-    pub_dt = parse_iso(published)
-    if pub_dt is None or pub_dt > now + timedelta(days=1):
-        published = iso(now)  # missing, unreadable or future dates: keep the item, use fetch time
+    pub_dt = parse_iso(item.published)
+    if item.published is None or pub_dt is None or pub_dt > now + timedelta(days=1):
+        published = iso(now) or ""  # missing, unreadable or future dates: keep the item, use fetch time
+    else:
+        published = item.published
     # The same string as match() folds, when there is no body, so fold()'s cache serves both.
     text = f"{item.summary}\n{body}" if body else item.summary
     verdict = assess(item.title, text, assume_breach=assume_breach)

@@ -12,6 +12,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -123,7 +124,7 @@ async def resolve_public(host: str, port: int, *, allow_private: bool,
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as e:
         raise FetchError(f"cannot resolve {host}: {e.strerror}") from e
-    addrs = [info[4][0] for info in infos]
+    addrs = [str(info[4][0]) for info in infos]
     if not addrs:
         raise FetchError(f"cannot resolve {host}")
     if not allow_private:
@@ -239,6 +240,8 @@ async def _read_capped(resp: httpx.Response, cap: int, url: str) -> bytes:
     network chunk at once, so one 64 KiB chunk of a gzip bomb became ~64 MB in memory before any
     size check could run."""
     encoding = resp.headers.get("content-encoding", "identity").strip().lower()
+    # A decompressor; None: deflate, its kind read from the first bytes; False: the body as sent.
+    inflater: zlib._Decompress | Literal[False] | None
     if encoding in ("gzip", "x-gzip"):
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     elif encoding == "deflate":
@@ -272,7 +275,7 @@ async def _read_capped(resp: httpx.Response, cap: int, url: str) -> bytes:
                 raise FetchError(f"corrupt {encoding} body from {_short(url)}: {e}") from e
             add(out)
             data = inflater.unconsumed_tail
-    if inflater not in (None, False):
+    if inflater is not None and inflater is not False:
         add(inflater.flush())
     return b"".join(chunks)
 

@@ -13,6 +13,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -107,7 +108,8 @@ def feedparser_bytes(body: bytes, content_type: str) -> bytes:
     """The UTF-8 bytes feedparser will parse (it decodes UTF-16/32, declared and detected charsets first)."""
     from feedparser.encodings import convert_to_utf8
 
-    return convert_to_utf8({"content-type": content_type or "application/xml"}, body[:1_000_000], {})
+    utf8: bytes = convert_to_utf8({"content-type": content_type or "application/xml"}, body[:1_000_000], {})
+    return utf8
 
 
 # ---------------------------------------------------------------- workers (run in the pool)
@@ -117,7 +119,8 @@ def _entry_date(entry: Any) -> str | None:
         t = entry.get(key)
         if t:
             try:
-                published = iso(sane_date(datetime(*t[:6], tzinfo=timezone.utc)))
+                year, month, day, hour, minute, second = t[:6]
+                published = iso(sane_date(datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)))
             except (TypeError, ValueError, OverflowError):
                 continue
             if published:
@@ -508,10 +511,10 @@ class ParserPool:
                                  context=context)
         self._shutdown: threading.Thread | None = None
 
-    def submit(self, fn: Any, *args: Any) -> Any:
+    def submit(self, fn: Any, *args: Any) -> Future[Any]:
         return self._pool.schedule(fn, args=args, timeout=self.timeout)
 
-    def result(self, future: Any) -> Any:
+    def result(self, future: Future[Any]) -> Any:
         """The parse result, or ParseError for timeouts, crashes and memory exhaustion, or SourceBug
         for any other exception the task raised (with the worker's traceback as its cause)."""
         from pebble import ProcessExpired
@@ -547,7 +550,7 @@ class ParserPool:
         self._shutdown.join()
 
     def _shut_down(self) -> None:
-        self._pool.stop()
+        self._pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves stop() unannotated
         # pebble closes its channels, unlinking their semaphores, before it stops the workers: a worker
         # still starting up (a short run on a busy machine) then fails to open them and prints a
         # traceback after the run's output. Stop the workers first, once no new one can be started.

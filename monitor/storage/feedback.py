@@ -128,7 +128,7 @@ def record(store: Store, alert_id: int, verdict: str, reason: str = "", vendor: 
             made.append(Suppression(v, name, before, after))
         made = sorted(set(made), key=lambda s: (s.vendor, s.matched, s.before, s.after))
     with store.write() as db:
-        db["feedback"].insert({"alert_id": alert_id, "verdict": verdict, "reason": reason, "vendor": vendor or "",
+        db.table("feedback").insert({"alert_id": alert_id, "verdict": verdict, "reason": reason, "vendor": vendor or "",
                                "created_at": clock.now_iso()})
         for s in made:
             db.execute("INSERT OR REPLACE INTO suppressions (vendor, matched, ctx_before, ctx_after, reason, alert_id, "
