@@ -53,26 +53,6 @@ class State:
         return Store(self.config.database)
 
 
-class _RedactSecrets(logging.Filter):
-    """slack-sdk logs the webhook URL (the URL *is* the credential) with every request at DEBUG."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        import os
-
-        from .alerting.slack import redact
-        from .textutil import printable
-
-        message = record.getMessage()
-        clean = printable(redact(message))  # log lines quote feed text and errors too
-        for name in ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL"):
-            secret = os.environ.get(name, "").strip()
-            if len(secret) >= 8:
-                clean = clean.replace(secret, "[redacted]")
-        if clean != message:
-            record.msg, record.args = clean, ()
-        return True
-
-
 class _LogTimes(logging.Formatter):
     """Log times in the configured timezone (set once feeds.yaml is read), with their UTC offset."""
 
@@ -92,14 +72,16 @@ def _setup_logging(verbose: int) -> None:
         handler.setFormatter(_LogTimes("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     for noisy in ("httpx", "httpcore", "slack_sdk", "monitor.slack", "urllib3", "filelock"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING) if verbose < 3 else logging.DEBUG)
+    from .redact import RedactingFilter
+
     # On the loggers that see secrets (records are redacted before any handler), and on every handler.
-    redactor = _RedactSecrets()
+    redactor = RedactingFilter(terminal=True)
     for name in ("monitor.slack", "slack_sdk", "urllib3", "httpx", "httpcore"):
         logger = logging.getLogger(name)
-        if not any(isinstance(f, _RedactSecrets) for f in logger.filters):
+        if not any(isinstance(f, RedactingFilter) and f.terminal for f in logger.filters):
             logger.addFilter(redactor)
     for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, _RedactSecrets) for f in handler.filters):
+        if not any(isinstance(f, RedactingFilter) and f.terminal for f in handler.filters):
             handler.addFilter(redactor)
 
 
@@ -127,8 +109,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .alerting.slack import redact
         from .errors import ConfigError, LockTimeout, MonitorError
+        from .redact import redact
 
         ctx = click.get_current_context()
         state = ctx.find_object(State)
@@ -175,7 +157,7 @@ def _database_problem(e: Exception, state: State | None) -> str:
     """What went wrong with the database (or a file beside it), where, and what to do."""
     import errno
 
-    from .alerting.slack import redact
+    from .redact import redact
 
     database: Any = None
     if state is not None:
@@ -249,13 +231,11 @@ def run(state: State, once: bool) -> None:
     cfg = state.config
     if unconditional_sources(cfg.database, [(s.name, s.url) for s in cfg.sources if s.enabled]):
         start_forkserver()
-    from .pipeline.cycle import Monitor
+    from . import app
 
-    vendors = state.vendors(cached=True)
-    _check_fits_workers(cfg, vendors)
-    sender = _sender(cfg)
+    setup = app.configure(cfg)
     with state.store() as store:
-        monitor = Monitor(cfg, vendors, store, sender)
+        monitor = app.build_monitor(setup, store)
         if once:
             report = monitor.run_once(last=True)
             _print_cycle(report)
@@ -265,7 +245,7 @@ def run(state: State, once: bool) -> None:
 
             buttons = start_buttons(monitor)  # SLACK_APP_TOKEN: triage buttons over Socket Mode
             try:
-                run_daemon(monitor, reload=lambda: _reload(state))
+                run_daemon(monitor, reload=lambda: app.reload(state.config_arg))
             finally:
                 if buttons is not None:
                     buttons.close()
@@ -286,34 +266,6 @@ def _exit_if_rejected(delivery: Any) -> None:
         _err(f"error: {delivery.auth_error}: no alert can be delivered until SLACK_BOT_TOKEN (or "
              "SLACK_WEBHOOK_URL) is fixed; they stay pending. Check with 'monitor slack test'")
         sys.exit(EX_CONFIG)
-
-
-def _sender(cfg: Any) -> Any:
-    from .alerting.slack import sender_from_env, sender_mode, slack_settings_problems
-    from .errors import ConfigError
-
-    problems = slack_settings_problems(cfg.slack, cfg.path.name, sender_mode(), _env("SLACK_CHANNEL"))
-    if problems:
-        raise ConfigError(problems)
-    return sender_from_env(cfg.slack.timeout, cfg.slack.max_retry_after)
-
-
-def _reload(state: State) -> tuple[Any, Any, Any]:
-    """The daemon's view of edited files: feeds.yaml and vendors.csv read and validated again."""
-    from .config import load_config
-    from .locate import config_path
-    from .matching.vendors import load_vendors
-
-    cfg = load_config(config_path(state.config_arg))
-    vendors = load_vendors(cfg.vendors, cfg.database)
-    _check_fits_workers(cfg, vendors)
-    return cfg, vendors, _sender(cfg)
-
-
-def _check_fits_workers(cfg: Any, vendors: Any) -> None:
-    from .matching.vendors import check_fits_workers
-
-    check_fits_workers(vendors, cfg.limits.parse_memory_mb, cfg.vendors.name)
 
 
 def _env(name: str) -> str:
@@ -561,13 +513,12 @@ def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set
 
 
 def _seen_precision(state: State, as_json: bool) -> None:
-    from datetime import datetime, timezone
-
+    from . import clock
     from .storage.feedback_stats import seen_precision
     from .tables import Column, echo_table
 
     with state.store() as store:
-        rows = seen_precision(store, datetime.now(timezone.utc))
+        rows = seen_precision(store, clock.utcnow())
     if as_json:
         _echo_json([r.as_dict() for r in rows])
         return
@@ -613,7 +564,9 @@ def check(state: State) -> None:
         try:
             vendors = load_vendors(vendors_path)
             if cfg is not None:
-                _check_fits_workers(cfg, vendors)
+                from .app import check_fits_workers
+
+                check_fits_workers(cfg, vendors)
         except ConfigError as e:
             problems += e.problems
     if cfg is not None:
@@ -641,7 +594,7 @@ def status(state: State, as_json: bool, check: bool) -> None:
       monitor status --json
       monitor status --check || notify-ops "monitor: $(monitor status --check)"
     """
-    from .pipeline.cycle import source_kind
+    from .sources.parse import source_kind
     from .storage.query import status as do_status
 
     cfg = state.config
@@ -676,8 +629,7 @@ def status(state: State, as_json: bool, check: bool) -> None:
 
 
 def _status_check(state: State, as_json: bool) -> None:
-    from datetime import datetime, timezone
-
+    from . import clock
     from .healthcheck import problems
 
     cfg = state.config
@@ -685,7 +637,7 @@ def _status_check(state: State, as_json: bool) -> None:
         found = [f"no database at {cfg.database}: monitor has never run"]
     else:
         with state.store() as store:
-            found = problems(store, cfg, datetime.now(timezone.utc))
+            found = problems(store, cfg, clock.utcnow())
     if as_json:
         _echo_json({"ok": not found, "problems": found})
     else:
@@ -785,16 +737,18 @@ def alerts_retry(state: State, failed: bool) -> None:
       monitor alerts retry
       monitor alerts retry --failed    # after fixing the channel or token
     """
+    from . import app
     from .alerting.outbox import requeue_failed
-    from .pipeline.cycle import Monitor
+    from .alerting.route import for_alert
 
     cfg = state.config
     with state.store() as store:
-        monitor = Monitor(cfg, state.vendors(), store, _sender(cfg))
+        monitor = app.build_monitor(app.configure(cfg, cached=False, for_polling=False), store)
         with monitor.lock:
             if failed:
                 # Re-routed under the current feeds.yaml: the fix may have been a channel.
-                _err(f"{requeue_failed(store, monitor.route)} failed alerts queued again")
+                _err(f"{requeue_failed(store, lambda row: for_alert(cfg.slack, monitor.by_name, row))} failed alerts "
+                     "queued again")
             report = monitor.deliver(force=True)
     for e in report.errors:
         _err(f"! {e}")
@@ -831,15 +785,16 @@ def slack_test(state: State, post: bool) -> None:
       monitor slack test
       monitor slack test --post     # a sample message to each configured channel
     """
-    from .alerting.slack import Permanent, Sent, finish, section
+    from .alerting.slack import Permanent, Sent, SlackSender, WebhookSender, finish, section
+    from .app import sender_for
 
     cfg = state.config
-    sender = _sender(cfg)
-    if sender.mode == "console":
+    sender = sender_for(cfg)
+    if not isinstance(sender, (SlackSender, WebhookSender)):  # the console
         _err("error: no Slack configured (set SLACK_BOT_TOKEN, or SLACK_WEBHOOK_URL); alerts print to the terminal")
         sys.exit(EX_CONFIG)
     code = 0
-    if sender.mode == "slack":
+    if isinstance(sender, SlackSender):
         auth = sender.check_auth()
         _err(("ok: " if auth.ok else "error: ") + auth.detail)
         if not auth.ok:
@@ -866,7 +821,9 @@ def _channels(cfg: Any) -> dict[str, str]:
     """Every configured channel and what goes there."""
     default = (cfg.slack.channel or "").strip() or _env("SLACK_CHANNEL").strip()
     uses: dict[str, list[str]] = {}
-    for crit in ("critical", "high", "medium", "low"):
+    from .criticality import CRITICALITIES
+
+    for crit in CRITICALITIES:
         channel = (cfg.slack.routes.get(crit) or "").strip() or default
         uses.setdefault(channel, []).append(crit)
     uses.setdefault(default, []).append("source health")

@@ -22,11 +22,11 @@ from pydantic import (
     model_validator,
 )
 
+from .criticality import Criticality
 from .errors import ConfigError
 
 # libyaml's loader when present: the pure-Python one took 0.2 s for 200 sources.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-CRITICALITIES = ("critical", "high", "medium", "low")
 # feeds.yaml is read whole and validated node by node: a bound on both keeps a bad edit from taking
 # the daemon's memory. 1 MB holds thousands of sources.
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -88,7 +88,7 @@ def check_selector(spec: str | None) -> str | None:
         try:
             soupsieve.compile(selector)
         except soupsieve.SelectorSyntaxError as e:
-            raise ValueError(f"{selector!r} is not a valid CSS selector ({str(e).splitlines()[0]})") from None
+            raise ValueError(f"{selector!r} is not a valid CSS selector ({str(e).splitlines()[0]})") from e
     return spec
 
 
@@ -98,7 +98,7 @@ class _Strict(BaseModel):
 
 class SlackConfig(_Strict):
     channel: str | None = None
-    routes: dict[Literal["critical", "high", "medium", "low"], str] = {}
+    routes: dict[Criticality, str] = {}
     digest: Literal["daily"] | None = None
     digest_hour: int = Field(default=9, ge=0, le=23)
     min_interval: Pause = 1.0  # chat.postMessage: about one message per second per channel
@@ -390,10 +390,10 @@ def read_capped(path: Path, limit: int, what: str, if_missing: str) -> bytes:
     try:
         with open(path, "rb") as f:
             raw = f.read(limit + 1)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found ({if_missing})") from None
+    except FileNotFoundError as e:
+        raise ConfigError(f"{path}: file not found ({if_missing})") from e
     except OSError as e:
-        raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
+        raise ConfigError(f"{path}: cannot read ({e.strerror})") from e
     if len(raw) > limit:
         raise ConfigError(f"{path.name}: larger than {limit // (1024 * 1024)} MB, the limit for a {what} "
                           "(is this the right file?)")
@@ -407,7 +407,7 @@ def _read_yaml(path: Path) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise ConfigError(f"{label}: not valid UTF-8 (byte offset {e.start})") from None
+        raise ConfigError(f"{label}: not valid UTF-8 (byte offset {e.start})") from e
     try:
         _check_shape(text, label)
     except yaml.YAMLError:
@@ -438,9 +438,9 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         try:
             yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError as e:
-            raise ConfigError(_yaml_problem(label, text, e)) from None
-        except RecursionError:  # it recurses per nesting level, where libyaml stopped at its limit
-            raise ConfigError(_yaml_problem(label, text, first)) from None
+            raise ConfigError(_yaml_problem(label, text, e)) from e
+        except RecursionError as e:  # it recurses per nesting level, where libyaml stopped at its limit
+            raise ConfigError(_yaml_problem(label, text, first)) from e
         raise
     if not isinstance(data, dict):
         raise ConfigError(f"{label}: expected a mapping with a 'sources' list at the top level")
@@ -469,7 +469,7 @@ def load_config(path: str | os.PathLike[str]) -> Config:
             field = _dotted(loc) or "(top level)"
             problems.append((line or 0, f"{where}: {field}: {_message(err)}"))
         problems += [(int(d.split(":")[1]), d) for d in duplicates]
-        raise ConfigError([p for _, p in sorted(problems, key=lambda lp: lp[0])]) from None
+        raise ConfigError([p for _, p in sorted(problems, key=lambda lp: lp[0])]) from e
     base = path.resolve().parent
     return cfg.model_copy(
         update={

@@ -219,9 +219,9 @@ def run_demo(out: TextIO | None, slack: bool = False, channel: str | None = None
     vendors_csv: your own register instead of the demo one (the expectations are then not checked).
     keep: a folder to leave feeds.yaml, vendors.csv and demo.db in, instead of a temporary one.
     """
+    from .app import Setup, build_monitor
     from .config import load_config
     from .matching.vendors import load_vendors
-    from .pipeline.cycle import Monitor
     from .sources.parse import start_forkserver
     from .storage.store import Store
 
@@ -255,7 +255,7 @@ def run_demo(out: TextIO | None, slack: bool = False, channel: str | None = None
                              "Alerts as the console sender delivers them:\n\n"))
                 out.flush()
             with Store(config.database) as store:
-                report = Monitor(config, vendors, store, sender).run_once(last=True)
+                report = build_monitor(Setup(config, vendors, sender), store).run_once(last=True)
                 failed = [f"{s.name}: {s.error}" for s in report.failed]
                 if failed:  # the feeds are ours: a failure here is a bug, not a flaky source
                     raise MonitorError("demo feed not read: " + "; ".join(failed))

@@ -38,7 +38,19 @@ class ConfigError(MonitorError):
 
 
 class SourceError(MonitorError):
-    """One source could not be read; the cycle goes on."""
+    """One source could not be read; the cycle goes on.
+
+    `source` (its name in feeds.yaml) and `url` say where: the fetch sets the URL it was fetching,
+    the cycle the source when it records the error. The message stays what it was."""
+
+    source: str | None = None
+    url: str | None = None
+
+    def at(self, source: str | None = None, url: str | None = None) -> SourceError:
+        """This error, naming where it happened (what it already names is kept)."""
+        self.source = self.source or source
+        self.url = self.url or url
+        return self
 
 
 class FetchError(SourceError):
@@ -66,6 +78,7 @@ class HTTPStatus(FetchError):
 
     def __init__(self, status: int, url: str):
         self.status = status
+        self.url = url
         super().__init__(f"HTTP {status} from {url}")
 
 

@@ -193,8 +193,8 @@ def zone(name: str | None) -> tzinfo:
 
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Tokyo or UTC)") from None
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Tokyo or UTC)") from e
 
 
 def local_time(s: str | None, tz: tzinfo, seconds: bool = False) -> str:

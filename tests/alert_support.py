@@ -11,7 +11,7 @@ import pytest
 from conftest import Entry, rss2
 from werkzeug.wrappers import Response
 
-import monitor.alerting.outbox
+import monitor.clock
 
 
 class Feed:
@@ -36,11 +36,11 @@ class Feed:
 
 
 class Clock:
-    """Moves the outbox clock (backoff, digest day) forward; everything else keeps real time."""
+    """Moves monitor's clock (monitor.clock: backoff, digest day, the cycle's time) forward."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
         self.offset = timedelta()
-        monkeypatch.setattr(monitor.alerting.outbox, "utcnow", lambda: datetime.now(timezone.utc) + self.offset)
+        monkeypatch.setattr(monitor.clock, "utcnow", lambda: datetime.now(timezone.utc) + self.offset)
 
     def advance(self, **kwargs: float) -> None:
         self.offset += timedelta(**kwargs)

@@ -16,9 +16,8 @@ from conftest import shared_data
 
 from monitor.config import load_config
 from monitor.errors import BlockedURL
-from monitor.pipeline.cycle import parser_spec
 from monitor.sources.fetch import check_link_shape
-from monitor.sources.parse import extract_article, parse_html_list, parse_json_api
+from monitor.sources.parse import extract_article, parse_html_list, parse_json_api, parser_spec
 from monitor.textutil import decode, html_to_text, parse_date
 
 BUNDLED = Path(__file__).resolve().parents[1] / "feeds.yaml"

@@ -79,6 +79,7 @@ class Switchable:
 
 def test_daemon_schedules_sources_and_alerts_within_one_interval(project: Project, httpserver, slack, monkeypatch,
                                                                  caplog) -> None:  # type: ignore[no-untyped-def]
+    import monitor.clock
     from monitor.alerting.slack import sender_from_env
     from monitor.config import load_config
     from monitor.matching.vendors import load_vendors
@@ -106,7 +107,7 @@ def test_daemon_schedules_sources_and_alerts_within_one_interval(project: Projec
     fake = FakeTime(stop, until=T0 + timedelta(hours=6))
     published = T0 + timedelta(minutes=20)
     fake.hooks.append((published, lambda: setattr(fast, "body", breach)))
-    monkeypatch.setattr(pipeline, "_utcnow", fake.clock)
+    monkeypatch.setattr(monitor.clock, "utcnow", fake.clock)
 
     cfg = load_config(project.config_path)
     polls: dict[str, list[datetime]] = {"fast": [], "hourly": [], "broken": []}

@@ -325,14 +325,16 @@ def test_an_unexpected_error_storing_a_source_is_its_recorded_error(project: Pro
     project.configure([{"name": "healthy", "url": server.url("/good")},
                        {"name": "breaks", "url": server.url("/rss-year")}], limits=LIMITS,
                       health={"failure_threshold": 1})
-    real = pipeline.Monitor._save_success
+    from monitor.sources.health import Polled
 
-    def breaks(self: Any, db: Any, source: Any, *args: Any, **kwargs: Any) -> Any:
-        if source.name == "breaks":
+    real = pipeline.Monitor._record
+
+    def breaks(self: Any, db: Any, source: Any, state: Any, result: Any, now: Any) -> Any:
+        if source.name == "breaks" and isinstance(result, Polled):  # saving the poll that worked
             raise RuntimeError("injected")
-        return real(self, db, source, *args, **kwargs)
+        return real(self, db, source, state, result, now)
 
-    monkeypatch.setattr(pipeline.Monitor, "_save_success", breaks)
+    monkeypatch.setattr(pipeline.Monitor, "_record", breaks)
     try:
         with caplog.at_level(logging.INFO, logger="monitor"):
             result = project.run("run", "--once")

@@ -169,22 +169,22 @@ class Cycle:
 
     def run(self, name: str, body: bytes, content_type: str, pdf: bytes | None = None) -> Any:
         """The worker task(s), then the store; returns the SourceResult."""
-        from monitor.pipeline.cycle import parser_spec, source_kind
         from monitor.pipeline.workers import ParseOutcome, decide_in_worker, parse_and_decide
         from monitor.sources.dedupe import new_items
         from monitor.sources.fetch import Response
-        from monitor.sources.parse import extract_article, run_parser
+        from monitor.sources.health import SourceState
+        from monitor.sources.parse import extract_article, parse_source
 
         source = self.sources[name]
-        args = (source_kind(source), body, content_type, BASE, parser_spec(source), MAX_ITEMS)
+        args = (source, body, content_type, BASE, MAX_ITEMS)
         outcome: Any
         decisions: Any = ()
         try:
             if pdf is None:
-                outcome, decisions = parse_and_decide(*args, name, False, str(self.config.database),
-                                                      self.monitor.matcher_ref, False, NOW)
+                decided = parse_and_decide(*args, False, str(self.config.database), self.monitor.matcher_ref, NOW)
+                outcome, decisions = decided.parsed.plus(decided.skipped), decided.decisions
             else:
-                parsed = run_parser(*args)
+                parsed = parse_source(*args)
                 fresh, shared = new_items(name, parsed.items, False, self.store.known_keys)
                 bodies = {}
                 for item, _, _ in fresh:
@@ -192,12 +192,13 @@ class Cycle:
                         bodies[item.link] = extract_article(pdf, "application/pdf")
                     except SourceError:
                         pass  # the item goes on without its notice, as in the pipeline
-                decisions, skipped = decide_in_worker(self.monitor.matcher_ref, False, fresh, bodies, NOW)
-                outcome = ParseOutcome.of(parsed, shared).plus(skipped)
+                decided = decide_in_worker(self.monitor.matcher_ref, False, fresh, bodies, NOW)
+                decisions = decided.decisions
+                outcome = ParseOutcome.of(parsed, shared).plus(decided.skipped)
         except SourceError as e:
             assert not isinstance(e, SourceBug), e
             outcome = e
-        state = self.store.all_source_states().get(name, {})
+        state = self.store.source_states().get(name, SourceState())
         with self.store.write() as db:
             res = self.monitor._ingest_contained(db, source, Response(url=BASE, status=200, body=body), outcome,
                                                  decisions, state, Rules(), NOW)

@@ -522,8 +522,7 @@ def test_bundled_ransomware_spec_reads_the_field_names_of_real_tracker_data() ->
     """The shared leak-site data has the v1 field names the bundled spec uses first."""
     from conftest import shared_data
 
-    from monitor.pipeline.cycle import parser_spec
-    from monitor.sources.parse import parse_json_api
+    from monitor.sources.parse import parse_json_api, parser_spec
 
     path = shared_data("ransomware", "ransomwatch_posts.json")
     cfg = load_config(BUNDLED)

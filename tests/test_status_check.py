@@ -9,8 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from conftest import Entry, Project, bot_env, rss2
 
-import monitor.alerting.outbox
-import monitor.pipeline.cycle
+import monitor.clock
 
 NOW = datetime(2024, 6, 5, 9, 0, tzinfo=timezone.utc)
 GOOD = rss2([Entry("Okta confirms breach of support system", "https://news.example/okta",
@@ -98,8 +97,7 @@ def test_an_alert_pending_for_over_an_hour_fails_the_check(setup, monkeypatch) -
     for leftover in project.root.glob("monitor.db*"):
         leftover.unlink()
     earlier = datetime.now(timezone.utc) - timedelta(minutes=70)
-    monkeypatch.setattr(monitor.alerting.outbox, "utcnow", lambda: earlier)
-    monkeypatch.setattr(monitor.pipeline.cycle, "_utcnow", lambda: earlier)
+    monkeypatch.setattr(monitor.clock, "utcnow", lambda: earlier)
     _run(project, bot_env(slack))
     monkeypatch.undo()
     _run(project, bot_env(slack))  # the sources are read fine now; the alert is still not delivered
@@ -111,8 +109,9 @@ def test_an_alert_pending_for_over_an_hour_fails_the_check(setup, monkeypatch) -
 def test_no_successful_poll_for_three_intervals_fails_the_check(setup, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     project, _switch, slack = setup
     # The last poll ran 31 minutes ago (3 intervals of 10m is 30m): cron or the daemon stopped since.
-    monkeypatch.setattr(monitor.pipeline.cycle, "_utcnow", lambda: datetime.now(timezone.utc) - timedelta(minutes=31))
+    monkeypatch.setattr(monitor.clock, "utcnow", lambda: datetime.now(timezone.utc) - timedelta(minutes=31))
     _run(project, bot_env(slack))
+    monkeypatch.undo()  # the check runs now
     code, line = _check(project)
     assert code == 1
     assert line == "no successful poll for 31 min (over 3 intervals of 10m): is `monitor run` still running?"

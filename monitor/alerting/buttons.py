@@ -15,7 +15,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .slack import redact, slack_logger
+from ..redact import redact
+from .slack import slack_logger
 from .triage import Press, press
 
 log = logging.getLogger("monitor.triage")

@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .. import clock
 from ..errors import MonitorError
 from ..storage import incident_store
 from ..storage.store import Store
-from ..textutil import clip, iso
+from ..textutil import clip
 from .messages import incident_note_message
-from .outbox import enqueue, utcnow
+from .outbox import enqueue
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,7 @@ def permalink(channel: str, ts: str) -> str:
 def merge(store: Store, keep: int, gone: int, reason: str = "") -> Correction:
     if keep == gone:
         raise MonitorError("merge needs two different incidents")
-    at = iso(utcnow()) or ""
+    at = clock.now_iso()
     with store.write() as db:
         incident_store.ensure_tables(db)
         kept, other = incident_store.incident(db, keep), incident_store.incident(db, gone)
@@ -59,7 +60,7 @@ def merge(store: Store, keep: int, gone: int, reason: str = "") -> Correction:
 
 
 def split(store: Store, alert_id: int, reason: str = "") -> Correction:
-    at = iso(utcnow()) or ""
+    at = clock.now_iso()
     with store.write() as db:
         incident_store.ensure_tables(db)
         report = incident_store.report_of(db, alert_id)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timezone, tzinfo
 
+from .. import criticality
 from ..matching.matcher import Match
 from ..matching.vendors import Vendor, supply_chain
 from ..textutil import local_time, parse_iso
@@ -27,9 +28,6 @@ from .slack import (
     shown_url,
     truncate,
 )
-
-_CRIT_ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "⚪"}
-CRIT_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +109,13 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
                     tz: tzinfo = timezone.utc) -> Message:
     """An alert for one breach report. Every string from the feed is escaped before it is truncated."""
     vendors = [by_name[m.vendor] for m in matches if m.vendor in by_name]
-    vendors.sort(key=lambda v: CRIT_RANK.get(v.criticality, 9))
+    vendors.sort(key=lambda v: criticality.rank(v.criticality))
     names = ", ".join(v.name for v in vendors)
     top = vendors[0] if vendors else None
-    icon = _CRIT_ICON.get(top.criticality, "") if top else ""
+    icon = criticality.ICON.get(top.criticality, "") if top else ""
     joined = incident is not None and incident.report_no > 1
     kind = "Supply-chain breach report" if facts.supply_chain else "Breach report"
-    if joined:
+    if incident is not None and joined:
         kind = "Follow-up" if incident.follow_up else "Another report"
     if facts.claim:
         kind = CLAIM_KIND
@@ -133,7 +131,7 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
         blocks.append(section(truncate(escape(facts.summary), 1200)))
     pairs = [("Source", escape(facts.source)), ("Published", slack_date(facts.published))]
     for v in vendors[:4]:
-        crit = f"{_CRIT_ICON.get(v.criticality, '')} {v.criticality}"
+        crit = f"{criticality.ICON.get(v.criticality, '')} {v.criticality}"
         owner = owner_mention(v.owner) if v.owner else "—"
         pairs.append((escape(v.name), f"{crit} · owner {owner}"))
     blocks.append(fields(pairs))
@@ -166,7 +164,7 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
     if notes:
         blocks.append(context("\n".join(notes)))
     text = f"{kind} naming {escape(names)}: {escape(facts.title)}"
-    if joined:
+    if incident is not None and joined:
         text = f"{kind} on incident #{incident.id} ({escape(incident.first_title)}) naming {escape(names)}: " \
                f"{escape(facts.title)}"
     text = truncate(text, TEXT_MAX - URL_MAX - 10)

@@ -29,9 +29,11 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
+from .. import clock
+from ..redact import redact
 from ..storage.store import Store, dumps
 from ..textutil import iso
 from .slack import (
@@ -44,7 +46,6 @@ from .slack import (
     Sent,
     Unknown,
     payload_hash,
-    redact,
 )
 
 log = logging.getLogger(__name__)
@@ -55,17 +56,8 @@ BREAKER = 3  # transient failures in a row that mark the destination down
 UNDELIVERED = ("pending", "sending", "failed", "held")
 
 
-def utcnow() -> datetime:
-    """The outbox clock (tests move it forward to reach the next cycle's backoff)."""
-    return datetime.now(timezone.utc)
-
-
-def now_iso() -> str:
-    return iso(utcnow())
-
-
 def _later(seconds: float) -> str:
-    return iso(utcnow() + timedelta(seconds=seconds))
+    return iso(clock.utcnow() + timedelta(seconds=seconds)) or ""
 
 
 def _ts(iso: str | None) -> float:
@@ -98,7 +90,7 @@ def enqueue(store: Store, db: Any, *, kind: str, channel: str, message: Message 
         "INSERT OR IGNORE INTO alerts (kind, article_id, incident_id, vendor, channel, state, attempts, "
         "next_attempt_at, created_at, payload, dedupe_key, unconfirmed, incident_reason) "
         "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, '', ?, 0, ?)",
-        [kind, article_id, incident_id, vendor, channel, state, now_iso(), now_iso(), dedupe_key, reason],
+        [kind, article_id, incident_id, vendor, channel, state, clock.now_iso(), clock.now_iso(), dedupe_key, reason],
     )
     if cur.rowcount != 1:
         return None
@@ -119,7 +111,7 @@ def decode(payload: str) -> Message:
 
 def backoff(failures: int) -> float:
     """The destination's wait before its next probe: 30 s doubling, capped at PROBE_BACKOFF_MAX."""
-    return min(PROBE_BACKOFF_MAX, 30.0 * (2 ** min(max(0, failures - 1), 20)))
+    return min(PROBE_BACKOFF_MAX, 30.0 * 2.0 ** min(max(0, failures - 1), 20))
 
 
 # ---------------------------------------------------------------------- instance and destinations
@@ -168,7 +160,7 @@ def destination(store: Store, name: str) -> Destination:
 def _mark_down(store: Store, dest: Destination, error: str, after: float | None = None) -> Destination:
     failures = dest.failures + 1
     wait = min(MAX_BACKOFF, max(after or 0.0, backoff(failures)))
-    new = Destination(dest.name, dest.down_since or now_iso(), failures, _later(wait), redact(error)[:300])
+    new = Destination(dest.name, dest.down_since or clock.now_iso(), failures, _later(wait), redact(error)[:300])
     with store.write() as db:
         db.execute("INSERT OR REPLACE INTO destinations (name, down_since, failures, next_probe_at, last_error) "
                    "VALUES (?, ?, ?, ?, ?)", [new.name, new.down_since, new.failures, new.next_probe_at,
@@ -239,11 +231,11 @@ def reconcile(store: Store, sender: Sender, report: DeliveryReport, instance: st
         with store.write() as db:
             if ts:
                 db.execute("UPDATE alerts SET state = 'sent', slack_ts = ?, sent_at = ?, unconfirmed = 0, "
-                           "last_error = NULL WHERE id = ?", [ts, now_iso(), row["id"]])
+                           "last_error = NULL WHERE id = ?", [ts, clock.now_iso(), row["id"]])
                 report.reconciled += 1
             else:
                 db.execute("UPDATE alerts SET state = 'pending', unconfirmed = 0, next_attempt_at = ? "
-                           "WHERE id = ?", [now_iso(), row["id"]])
+                           "WHERE id = ?", [clock.now_iso(), row["id"]])
     return None
 
 
@@ -265,7 +257,7 @@ def deliver(store: Store, sender: Sender, *, min_interval: float = 1.0, force: b
     report = DeliveryReport(min_interval=pacing(sender, min_interval))
     instance = instance_id(store)
     dest = destination(store, sender.destination)
-    if dest.down and not force and (dest.next_probe_at or "") > now_iso():
+    if dest.down and not force and (dest.next_probe_at or "") > clock.now_iso():
         report.stopped = (f"{dest.name} unavailable since {dest.down_since} ({dest.last_error}); next probe "
                           f"after {dest.next_probe_at}; {_pending_count(store)} alerts left pending for the next cycle")
         report.errors.append(report.stopped)
@@ -296,7 +288,7 @@ def deliver(store: Store, sender: Sender, *, min_interval: float = 1.0, force: b
             with store.write() as db:
                 claimed = db.execute(
                     "UPDATE alerts SET state = 'sending', sending_at = ?, attempts = attempts + 1, thread_ts = ? "
-                    "WHERE id = ? AND state = 'pending'", [now_iso(), thread_ts, row["id"]]).rowcount
+                    "WHERE id = ? AND state = 'pending'", [clock.now_iso(), thread_ts, row["id"]]).rowcount
             if not claimed:
                 continue
             wait = report.min_interval - (time.monotonic() - last_post.get(row["channel"], -1e9))
@@ -356,19 +348,19 @@ def _record(store: Store, row: dict[str, Any], outcome: object, report: Delivery
     with store.write() as db:
         if isinstance(outcome, Sent):
             db.execute("UPDATE alerts SET state = 'sent', slack_ts = ?, sent_at = ?, last_error = NULL, "
-                       "unconfirmed = 0 WHERE id = ?", [outcome.ts, now_iso(), row["id"]])
+                       "unconfirmed = 0 WHERE id = ?", [outcome.ts, clock.now_iso(), row["id"]])
             report.sent += 1
             return
         if isinstance(outcome, Unknown):
             db.execute("UPDATE alerts SET state = 'pending', unconfirmed = 1, next_attempt_at = ?, last_error = ? "
-                       "WHERE id = ?", [now_iso(), redact(outcome.error), row["id"]])
+                       "WHERE id = ?", [clock.now_iso(), redact(outcome.error), row["id"]])
             report.retrying += 1
             report.errors.append(f"alert {row['id']}: outcome unknown ({outcome.error}); Slack's history is "
                                  "checked before it is sent again")
             return
         if isinstance(outcome, Retry):
             db.execute("UPDATE alerts SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
-                       [now_iso(), redact(outcome.error), row["id"]])
+                       [clock.now_iso(), redact(outcome.error), row["id"]])
             report.retrying += 1
             report.errors.append(f"alert {row['id']}: {outcome.error}; it stays pending")
             return
@@ -397,8 +389,8 @@ def requeue_failed(store: Store, route: Callable[[dict[str, Any]], str]) -> int:
         for row in rows:
             if row["kind"] == "note":  # written for one thread: its channel and thread stay
                 db.execute("UPDATE alerts SET state = 'pending', next_attempt_at = ? WHERE id = ?",
-                           [now_iso(), row["id"]])
+                           [clock.now_iso(), row["id"]])
                 continue
             db.execute("UPDATE alerts SET state = 'pending', next_attempt_at = ?, channel = ?, thread_ts = NULL "
-                       "WHERE id = ?", [now_iso(), route(row) or row["channel"], row["id"]])
+                       "WHERE id = ?", [clock.now_iso(), route(row) or row["channel"], row["id"]])
     return len(rows)

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
+from ..criticality import CRITICALITIES
+from ..redact import RedactingFilter, redact
+
 log = logging.getLogger(__name__)
 
 HEADER_MAX = 150
@@ -30,9 +33,6 @@ MAX_BLOCKS = 50
 EVENT_TYPE = "monitor_alert"
 _ENTITY_TAIL = re.compile(r"&[a-z]{0,3}$")
 _MENTION = re.compile(r"^<(@[UW][A-Z0-9]{2,}|!subteam\^[A-Z0-9]{2,}(\|[^<>&]{0,80})?|#C[A-Z0-9]{2,})>$")
-_SECRET = re.compile(r"xox[abprse]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|https://hooks\.slack(-gov)?\.com/\S+")
-# user:password@ in any URL (SLACK_API_URL through an authenticating proxy): slack-sdk logs the URL.
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]+@")
 PERMANENT_ERRORS = {
     "channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "not_authed", "token_revoked",
     "token_expired", "account_inactive", "missing_scope", "invalid_blocks", "invalid_blocks_format",
@@ -42,42 +42,6 @@ PERMANENT_ERRORS = {
 }
 AUTH_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "invalid_token",
                "no_service", "team_disabled"}
-
-
-SECRET_ENV = ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "SLACK_APP_TOKEN")
-
-
-def redact(text: str) -> str:
-    """Remove Slack tokens and webhook URLs from anything we log or store.
-
-    The pattern catches real tokens and hooks.slack.com URLs; the values of the
-    secret environment variables are removed too, whatever they look like (a
-    webhook behind a proxy, a GovSlack URL, a test stand-in).
-    """
-    text = _USERINFO.sub(r"\1[redacted]@", _SECRET.sub("[redacted]", text))
-    for name in SECRET_ENV:
-        value = os.environ.get(name, "").strip()
-        if len(value) >= 8:
-            text = text.replace(value, "[redacted]")
-            # The secret part of a webhook URL also appears on its own (urllib errors name the path).
-            path = urlsplit(value).path if "://" in value else ""
-            if len(path) >= 8:
-                text = text.replace(path, "[redacted]")
-    return text
-
-
-class RedactingFilter(logging.Filter):
-    """slack-sdk logs the webhook URL at DEBUG ("Sending a request - url: ..."): scrub every record."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a malformed record is the logging module's problem, not a reason to leak
-            message = str(record.msg)
-        clean = redact(message)
-        if clean != message or record.args:
-            record.msg, record.args = clean, None
-        return True
 
 
 def slack_logger() -> logging.Logger:
@@ -417,9 +381,10 @@ class SlackSender:
             except SlackApiError as e:
                 error = (e.response.data or {}).get("error") if isinstance(e.response.data, dict) else None
                 raise HistoryUnavailable(f"{error or 'HTTP ' + str(e.response.status_code)}",
-                                         permanent=error in PERMANENT_ERRORS) from None
+                                         permanent=error in PERMANENT_ERRORS) from e
             except OSError as e:
-                raise HistoryUnavailable(redact(f"{type(e).__name__}: {e}")[:200]) from None
+                raise HistoryUnavailable(redact(f"{type(e).__name__}: {e}")[:200]) from e
+            msg: dict[str, Any]
             for msg in resp.get("messages", []) or []:
                 if ref.matches(msg.get("metadata")):
                     return str(msg.get("ts"))
@@ -506,7 +471,7 @@ def slack_settings_problems(slack: Any, config_name: str, mode: str, env_channel
     if (slack.channel or "").strip() or env_channel.strip():
         return problems
     if mode != "webhook" and any((v or "").strip() for v in slack.routes.values()):
-        unrouted = [c for c in ("critical", "high", "medium", "low") if not (slack.routes.get(c) or "").strip()]
+        unrouted = [c for c in CRITICALITIES if not (slack.routes.get(c) or "").strip()]
         lacking = f"{', '.join(unrouted)} vendors' alerts and " if unrouted else ""
         problems.append(f"{config_name}: slack.channel: missing: {lacking}source-health alerts go to the default "
                         "channel; set slack.channel or SLACK_CHANNEL")
@@ -565,9 +530,9 @@ def read_messages(client: Any, channel: str, oldest: float, thread_ts: str | Non
                                                     include_all_metadata=True, limit=200, cursor=cursor)
         except SlackApiError as e:
             error, permanent = _api_error(e)
-            raise HistoryUnavailable(error, permanent=permanent) from None
+            raise HistoryUnavailable(error, permanent=permanent) from e
         except OSError as e:
-            raise HistoryUnavailable(redact(f"{type(e).__name__}: {e}")[:200]) from None
+            raise HistoryUnavailable(redact(f"{type(e).__name__}: {e}")[:200]) from e
         out.extend(m for m in resp.get("messages", []) or [] if isinstance(m, dict))
         cursor = (resp.get("response_metadata") or {}).get("next_cursor")
         if not cursor:

@@ -256,7 +256,7 @@ def load_items(path: str | Path, check: bool = True) -> list[dict[str, object]]:
                 try:
                     item = json.loads(line)
                 except json.JSONDecodeError as e:
-                    raise ValueError(f"{Path(path).name}:{n}: not JSON: {e.msg}") from None
+                    raise ValueError(f"{Path(path).name}:{n}: not JSON: {e.msg}") from e
                 problem = _item_problem(item) if check else (None if isinstance(item, dict) else
                                                               "expected a JSON object")
                 if problem:

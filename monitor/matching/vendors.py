@@ -9,7 +9,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import CRITICALITIES, check_source_url, read_capped
+from ..config import check_source_url, read_capped
+from ..criticality import CRITICALITIES, DEFAULT, Criticality, parse
 from ..errors import ConfigError
 from ..records import compact_pickle
 from ..storage import filecache
@@ -33,7 +34,7 @@ class Vendor:
     name: str
     aliases: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
-    criticality: str = "medium"
+    criticality: Criticality = DEFAULT
     owner: str = ""
     parent: str = ""
     notes: str = ""
@@ -75,9 +76,10 @@ def parse_vendors(text: str, label: str = "vendors.csv") -> list[Vendor]:
             problems.append(f"{label}:{line}: name: duplicate {name!r} (first on line {first_line[name]})")
             continue
         first_line[name] = line
-        crit = (row.get("criticality") or "").strip().lower() or "medium"
-        if crit not in CRITICALITIES:
-            problems.append(f"{label}:{line}: criticality: {crit!r} is not one of {', '.join(CRITICALITIES)}")
+        written = (row.get("criticality") or "").strip().lower() or DEFAULT
+        crit = parse(written)
+        if crit is None:
+            problems.append(f"{label}:{line}: criticality: {written!r} is not one of {', '.join(CRITICALITIES)}")
         domains = tuple(d.lower().removeprefix("www.").rstrip(".") for d in _split(row.get("domains")))
         for d in domains:
             if "." not in d or " " in d or "/" in d:
@@ -92,7 +94,7 @@ def parse_vendors(text: str, label: str = "vendors.csv") -> list[Vendor]:
             name=name,
             aliases=_split(row.get("aliases")),
             domains=domains,
-            criticality=crit,
+            criticality=crit or DEFAULT,
             owner=(row.get("owner") or "").strip(),
             parent=(row.get("parent") or "").strip(),
             notes=(row.get("notes") or "").strip(),
@@ -140,9 +142,9 @@ def load_vendors(path: str | Path, database: str | Path | None = None) -> list[V
         key = hashlib.sha256(raw + Path(__file__).read_bytes() + repr(CRITICALITIES).encode()
                              + __name__.encode()).hexdigest()[:24]
         cached = filecache.cache_path(database, "vendors", key)
-        vendors = filecache.load(cached, key)
-        if vendors is not None:
-            return vendors
+        found: list[Vendor] | None = filecache.load(cached, key)
+        if found is not None:
+            return found
     vendors = _decode_and_parse(raw, path)
     if cached is not None:
         filecache.store(cached, key, vendors)
@@ -156,7 +158,7 @@ def _decode_and_parse(raw: bytes, path: Path) -> list[Vendor]:
         line = raw[: e.start].count(b"\n") + 1
         field = _column_at(raw, e.start)
         raise ConfigError(f"{path.name}:{line}: {field}: not valid UTF-8 (byte 0x{raw[e.start]:02x}); "
-                          "save the file as UTF-8") from None
+                          "save the file as UTF-8") from e
     return parse_vendors(text, path.name)
 
 

@@ -13,21 +13,21 @@ import asyncio
 import functools
 import itertools
 import logging
-import os
+import random
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import as_completed
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
 
+from .. import clock as clocks
+from .. import criticality
 from ..alerting import incidents
-from ..alerting import outbox as outboxmod
 from ..alerting.messages import (
-    CRIT_RANK,
     DIGEST_MAX_ITEMS,
     ArticleFacts,
     IncidentRef,
@@ -36,27 +36,38 @@ from ..alerting.messages import (
     health_message,
 )
 from ..alerting.outbox import DeliveryReport, deliver, enqueue
+from ..alerting.route import route
 from ..alerting.slack import Sender
-from ..config import AnySource, Config, HtmlSource, JsonSource
-from ..errors import ConfigError, LockTimeout, SourceBug, SourceError, describe
+from ..config import AnySource, Config
+from ..errors import ConfigError, FetchError, LockTimeout, SourceBug, SourceError, describe
 from ..matching.vendors import Vendor
 from ..normalize import name_variants
 from ..sources import fetch as fetchmod
-from ..sources import newsroom
+from ..sources import health, newsroom
 from ..sources.dedupe import Fresh, new_items
-from ..sources.notices import run_parser  # parse.run_parser, and the newsroom kind
-from ..sources.parse import ParserPool, extract_article
-from ..storage import feedback
-from ..storage.store import Store, dumps, validators
+from ..sources.health import SourceState
+from ..sources.notices import parse_source
+from ..sources.parse import ParserPool, extract_article, source_kind
+from ..storage import digest_store, feedback, incident_store
+from ..storage.store import Store, dumps
 from ..textutil import clip, iso, parse_iso
 from . import triage_step
-from .workers import Decision, MatcherRef, ParseOutcome, decide_in_worker, parse_and_decide, prepare_matcher
+from .workers import (
+    Decided,
+    Decision,
+    MatcherRef,
+    ParseOutcome,
+    decide_in_worker,
+    parse_and_decide,
+    prepare_matcher,
+)
 
 log = logging.getLogger(__name__)
 
 LOCK_TIMEOUT = 600.0
 FTS_BATCH = 1000  # new articles indexed for search per statement
-REPORTS_FIRST, REPORTS_NEWEST = 10, 20  # of each candidate incident, compared with a new report
+_NEVER_POLLED = SourceState()
+Fetched = fetchmod.Response | SourceError  # a source's fetch: its response, or why there is none
 
 
 @dataclass
@@ -84,12 +95,12 @@ class _Cycle:
     """The state of one cycle between its stages: per source (by index), the fetch result, what
     parsing made of it, and the worker tasks still running."""
     sources: Sequence[AnySource]
-    states: dict[str, dict[str, Any]]
+    states: dict[str, SourceState]
     now: datetime
-    responses: list[Any] = field(default_factory=list)
+    responses: Sequence[Fetched] = ()
     outcome: list[ParseOutcome | SourceError | None] = field(default_factory=list)
-    parsing: dict[Any, int] = field(default_factory=dict)  # fetch_article sources: parse first
-    deciding: dict[Any, int] = field(default_factory=dict)
+    parsing: dict[Future[Any], int] = field(default_factory=dict)  # fetch_article sources: parse first
+    deciding: dict[Future[Any], int] = field(default_factory=dict)
     articles_skipped: dict[str, int] = field(default_factory=dict)  # by source name
 
     def __post_init__(self) -> None:
@@ -97,7 +108,7 @@ class _Cycle:
 
     def shared_links(self, source: str) -> bool:
         """Did an earlier fetch of this source give several items one link (so links identify none)?"""
-        return bool(self.states.get(source, {}).get("shared_links"))
+        return self.states.get(source, _NEVER_POLLED).shared_links
 
 
 @dataclass
@@ -135,30 +146,12 @@ def log_bug(source: str, error: SourceBug, outcome: str = "recorded as the sourc
     log.info("%s: traceback of the unexpected error:\n%s", source, error.traceback())
 
 
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-
-
-def parser_spec(source: AnySource) -> dict[str, str | None]:
-    if isinstance(source, HtmlSource):
-        return {"item": source.item, "title": source.title, "link": source.link, "date": source.date,
-                "summary": source.summary}
-    if isinstance(source, JsonSource):
-        return {"items": source.items, "title": source.title, "link": source.link, "date": source.date,
-                "summary": source.summary}
-    return {}
 
 
 def fetch_limits(config: Config) -> fetchmod.Limits:
     lim = config.limits
     return fetchmod.Limits(deadline=lim.fetch_timeout, connect_timeout=lim.connect_timeout, max_bytes=lim.max_bytes,
                            max_redirects=lim.max_redirects, concurrency=lim.concurrency, per_host=lim.per_host)
-
-
-def source_kind(source: AnySource) -> str:
-    return source.type if source.type in ("html", "json", "newsroom") else "feed"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -226,10 +219,11 @@ class Monitor:
         while the alerts are delivered, instead of at exit.
         """
         sources = [s for s in (sources if sources is not None else self.config.sources) if s.enabled]
-        sources = newsroom.resolve(self, sources, _utcnow())  # each newsroom: its page or the feed found for it
+        now = clocks.utcnow()
+        sources = newsroom.resolve(self, sources, now)  # each newsroom: its page or the feed found for it
         report = CycleReport()
         clock = time.monotonic()
-        cycle = _Cycle(sources, self.store.all_source_states(), _utcnow())
+        cycle = _Cycle(sources, self.store.source_states(), now)
         cycle.responses = asyncio.run(self._fetch_sources(sources, cycle.states,
                                                           lambda i, resp: self._submit(cycle, i, resp)))
         report.timings["fetch"] = time.monotonic() - clock
@@ -237,9 +231,9 @@ class Monitor:
         report.timings["parse"] = time.monotonic() - clock - report.timings["fetch"]
         try:
             self.lock.acquire(timeout=LOCK_TIMEOUT)
-        except Timeout:
+        except Timeout as e:
             raise LockTimeout(f"another monitor run holds {self.lock.lock_file} for over {LOCK_TIMEOUT:.0f}s") \
-                from None
+                from e
         try:
             report.sources = self._store_as_decided(cycle)
             if last and self._pool is not None:
@@ -257,28 +251,26 @@ class Monitor:
                  ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()), time.process_time())
         return report
 
-    def _submit(self, cycle: "_Cycle", i: int, resp: Any) -> None:
+    def _submit(self, cycle: "_Cycle", i: int, resp: Fetched) -> None:
         """A source's fetch is back: hand its body to the worker pool."""
         try:
             self._submit_one(cycle, i, resp)
         except Exception as e:  # called from inside the fetching: it must not end the other fetches
             cycle.outcome[i] = SourceBug(e)
 
-    def _submit_one(self, cycle: "_Cycle", i: int, resp: Any) -> None:
+    def _submit_one(self, cycle: "_Cycle", i: int, resp: Fetched) -> None:
         if not isinstance(resp, fetchmod.Response) or resp.not_modified:
             return
         if not resp.body.strip():
             cycle.outcome[i] = SourceError("empty response body")
             return
         s = cycle.sources[i]
-        args = (source_kind(s), resp.body, resp.content_type, resp.url, parser_spec(s),
-                self.config.limits.max_items_per_source)
+        args = (s, resp.body, resp.content_type, resp.url, self.config.limits.max_items_per_source)
         if s.fetch_article:
-            cycle.parsing[self.pool.submit(run_parser, *args)] = i
+            cycle.parsing[self.pool.submit(parse_source, *args)] = i
         else:
-            cycle.deciding[self.pool.submit(parse_and_decide, *args, s.name, cycle.shared_links(s.name),
-                                            str(self.config.database), self.matcher_ref, s.assume_breach,
-                                            cycle.now)] = i
+            cycle.deciding[self.pool.submit(parse_and_decide, *args, cycle.shared_links(s.name),
+                                            str(self.config.database), self.matcher_ref, cycle.now)] = i
 
     def _decide_with_articles(self, cycle: "_Cycle") -> None:
         """Sources with fetch_article: new items from their parse, their linked notices, then deciding."""
@@ -313,7 +305,7 @@ class Monitor:
         """Store every source, in config order, as soon as its decisions are back. Call with the lock."""
         # Re-read under the lock: an overlapping run may have recorded failures or health alerts
         # since we fetched, and counting from the stale copy would alert twice.
-        states = self.store.all_source_states()
+        states = self.store.source_states()
         verdicts = feedback.rules(self.store)
         results: list[SourceResult] = []
         # Config order, whatever order the decisions come back in: which report opens an incident's
@@ -331,7 +323,7 @@ class Monitor:
                     i = len(results)
                     s = cycle.sources[i]
                     res = self._ingest_contained(db, s, cycle.responses[i], cycle.outcome[i], ready.pop(i),
-                                                 states.get(s.name, {}), verdicts, cycle.now)
+                                                 states.get(s.name, _NEVER_POLLED), verdicts, cycle.now)
                     res.articles_skipped = cycle.articles_skipped.get(s.name, 0)
                     results.append(res)
                 # Search indexing in batches: per 50-item source it cost 30% more per article than per
@@ -342,40 +334,36 @@ class Monitor:
                     indexed = newest
         return results
 
-    def _decisions(self, cycle: "_Cycle", i: int, future: Any) -> Sequence[Decision]:
+    def _decisions(self, cycle: "_Cycle", i: int, future: Future[Any]) -> Sequence[Decision]:
         """A deciding task's decisions; its parse outcome too when it also parsed. [] when it failed."""
         try:
-            result = self.pool.result(future)
+            decided: Decided = self.pool.result(future)
         except SourceError as e:  # hostile text that outran the time or memory limit
             cycle.outcome[i] = e if cycle.outcome[i] is None else SourceError(f"deciding on new items failed: {e}")
             return []
-        first, decisions = result
-        if isinstance(first, ParseOutcome):  # parse_and_decide: (ParseOutcome, decisions)
-            cycle.outcome[i] = first
-            return decisions
-        decisions, skipped = result  # decide_in_worker, after this process parsed the source
-        outcome = cycle.outcome[i]
+        # parse_and_decide parsed the source too; decide_in_worker decided what this process parsed.
+        outcome = decided.parsed if decided.parsed is not None else cycle.outcome[i]
         if isinstance(outcome, ParseOutcome):
-            cycle.outcome[i] = outcome.plus(skipped)
-        return decisions
+            cycle.outcome[i] = outcome.plus(decided.skipped)
+        return decided.decisions
 
     def deliver(self, force: bool = False) -> DeliveryReport:
         triage_step.before_delivery(self)  # Slack triage: muted replies wait; buttons while Socket Mode listens
         return deliver(self.store, self.sender, min_interval=self.config.slack.min_interval, force=force,
                        limit=None if force else self.config.limits.max_alerts_per_cycle)
 
-    async def _fetch_sources(self, sources: Sequence[AnySource], states: dict[str, dict[str, Any]],
-                             on_done: Callable[[int, Any], None]) -> list[Any]:
+    async def _fetch_sources(self, sources: Sequence[AnySource], states: dict[str, SourceState],
+                             on_done: Callable[[int, Fetched], None]) -> list[fetchmod.Response | FetchError]:
         requests = []
         for s in sources:
-            etag, last_modified = validators(states.get(s.name, {}), s.url)
+            etag, last_modified = states.get(s.name, _NEVER_POLLED).validators(s.url)
             requests.append(fetchmod.Request(url=s.url, trusted=True, etag=etag, last_modified=last_modified))
         return await fetchmod.fetch_many(requests, self.limits, on_done=on_done)
 
     # ------------------------------------------------------------------ per source
 
-    def _ingest_contained(self, db: Any, source: AnySource, resp: Any, outcome: ParseOutcome | SourceError | None,
-                          decisions: Sequence[Decision], state: dict[str, Any], verdicts: feedback.Rules,
+    def _ingest_contained(self, db: Any, source: AnySource, resp: Fetched, outcome: ParseOutcome | SourceError | None,
+                          decisions: Sequence[Decision], state: SourceState, verdicts: feedback.Rules,
                           now: datetime) -> SourceResult:
         """_ingest(), and when it raises, that source's writes undone and the error recorded as its failure."""
         try:
@@ -389,29 +377,30 @@ class Monitor:
             log.info("%s: %s, first: %s", source.name, items_skipped(res.skipped), res.skip_reason)
         return res
 
-    def _ingest(self, db: Any, source: AnySource, resp: Any, outcome: ParseOutcome | SourceError | None,
-                decisions: Sequence[Decision], state: dict[str, Any], verdicts: feedback.Rules,
+    def _ingest(self, db: Any, source: AnySource, resp: Fetched, outcome: ParseOutcome | SourceError | None,
+                decisions: Sequence[Decision], state: SourceState, verdicts: feedback.Rules,
                 now: datetime) -> SourceResult:
         res = SourceResult(name=source.name, type=source_kind(source))
-        if isinstance(resp, SourceError) or isinstance(outcome, SourceError):
-            err = resp if isinstance(resp, SourceError) else outcome
+        err = resp if isinstance(resp, SourceError) else outcome if isinstance(outcome, SourceError) else None
+        if err is not None:
+            err.at(source.name, source.url)
             if isinstance(err, SourceBug):
                 log_bug(source.name, err)
             res.error = str(err)
             res.status = getattr(err, "status", None)
-            self._record_failure(db, source, state, res.error, now)
+            self._record(db, source, state, health.Failed(res.error), now)
             return res
         assert isinstance(resp, fetchmod.Response)
         res.status = resp.status
         if resp.not_modified:
             res.not_modified = True
-            self._save_success(db, source, state, resp, None, now, shared_links=False, new=0)
+            self._record(db, source, state, health.Polled(resp.etag, resp.last_modified), now)
             return res
         assert isinstance(outcome, ParseOutcome)
         res.items = outcome.items
         res.warning = outcome.warning
         res.newest = outcome.newest
-        fetched_at = iso(now)
+        fetched_at = iso(now) or ""
         skipped = outcome.skipped
         for d in newsroom.attribute(source, decisions, now):  # a newsroom's notices are its vendor's
             try:
@@ -430,11 +419,12 @@ class Monitor:
             res.alerts += max(queued, 0)
             res.suppressed += queued < 0
         res.skipped, res.skip_reason = skipped.count, skipped.reason
-        self._save_success(db, source, state, resp, res, now, shared_links=outcome.shared_links, new=res.new)
+        self._record(db, source, state, health.Polled(resp.etag, resp.last_modified, res.items, res.new,
+                                                      outcome.shared_links), now)
         return res
 
     def _submit_decide(self, source: AnySource, fresh: list[Fresh], bodies: dict[str, str],
-                       now: datetime) -> Any:
+                       now: datetime) -> Future[Any]:
         return self.pool.submit(decide_in_worker, self.matcher_ref, source.assume_breach, fresh, bodies, now)
 
     def _fetch_articles(self, sources: Sequence[AnySource], fresh: dict[str, list[Fresh]],
@@ -537,65 +527,20 @@ class Monitor:
 
     # ------------------------------------------------------------------ alerts
 
-    def channel_for(self, criticality: str) -> str:
-        routes = self.config.slack.routes
-        return routes.get(criticality) or self.config.slack.channel or os.environ.get("SLACK_CHANNEL", "") or ""
-
-    def ops_channel(self) -> str:
-        """Source health goes to the default channel, not to a vendor route."""
-        return self.config.slack.channel or os.environ.get("SLACK_CHANNEL", "") or ""
-
-    def route(self, alert: dict[str, Any]) -> str:
-        """The channel an outbox row belongs in under the current configuration (after a fix)."""
-        if alert["kind"] == "health":
-            return self.ops_channel()
-        if alert["kind"] == "digest":
-            return self.channel_for("low")
-        vendor = self.by_name.get(alert["vendor"] or "")
-        return self.channel_for(vendor.criticality if vendor else "medium")
-
     def _incident(self, db: Any, vendor: Vendor, d: Decision, now: datetime,
                   join_only: bool = False) -> IncidentRef | None:
         """Join the report to an incident of this vendor by the rule in monitor/incidents.py, or open one
         (join_only: None instead)."""
         published = parse_iso(d.published) or now
-        when = iso(published)
+        when = iso(published) or ""
         report = incidents.Report(d.item.title, f"{d.item.title}\n{d.item.summary}", published)
-        # Coverage of one incident runs for months: the vendor's recent incidents as far back as a
-        # report may refer, a bounded number of them.
-        rows = db.execute(
-            "SELECT id, first_seen, last_seen FROM incidents WHERE vendor = ? AND last_seen >= ? "
-            "AND first_seen <= ? ORDER BY last_seen DESC LIMIT ?",
-            [vendor.name, iso(published - incidents.LOOKBACK), iso(published + incidents.ACTIVE_GAP),
-             incidents.MAX_CANDIDATES],
-        ).fetchall()
-        candidates = []
-        for inc_id, first, last in rows:
-            # Its first reports (the attack's date, kind and actor are told there) and its newest ones.
-            seen: set[int] = set()
-            reports = []
-            for order, n in (("ASC", REPORTS_FIRST), ("DESC", REPORTS_NEWEST)):
-                for aid, t, sm, p in db.execute(
-                        "SELECT ar.id, ar.title, ar.summary, ar.published FROM alerts a JOIN articles ar "
-                        f"ON ar.id = a.article_id WHERE a.incident_id = ? ORDER BY ar.published {order} LIMIT ?",
-                        [inc_id, n]):
-                    if aid not in seen:
-                        seen.add(aid)
-                        reports.append(incidents.Report(t or "", f"{t or ''}\n{sm or ''}", parse_iso(p) or published))
-            candidates.append(incidents.Candidate(inc_id, parse_iso(first) or published,
-                                                  parse_iso(last) or published, tuple(reports)))
-        found = incidents.decide(report, candidates, _folded_names(vendor))
+        found = incidents.decide(report, incident_store.candidates(db, vendor.name, published), _folded_names(vendor))
         if found.incident_id is None and join_only:
             return None
         if found.incident_id is None:
-            cur = db.execute("INSERT INTO incidents (vendor, title, first_seen, last_seen, reports) "
-                             "VALUES (?, ?, ?, ?, 1)", [vendor.name, d.item.title, when, when])
-            return IncidentRef(int(cur.lastrowid), "", 1, found.reason)
-        db.execute("UPDATE incidents SET first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?), "
-                   "reports = reports + 1 WHERE id = ?", [when, when, found.incident_id])
-        title, n = db.execute("SELECT title, reports FROM incidents WHERE id = ?", [found.incident_id]).fetchone()
-        return IncidentRef(found.incident_id, title or "", int(n), found.reason,
-                           follow_up=incidents.is_follow_up(report.text))
+            return IncidentRef(incident_store.open_incident(db, vendor.name, d.item.title, when), "", 1, found.reason)
+        title, n = incident_store.add_report(db, found.incident_id, when)
+        return IncidentRef(found.incident_id, title, n, found.reason, follow_up=incidents.is_follow_up(report.text))
 
     def _queue_alerts(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime,
                       verdicts: feedback.Rules) -> int:
@@ -630,7 +575,7 @@ class Monitor:
         if not matches:
             log.info("%s: not alerted, suppressed by feedback: %s", source.name, d.item.title)
             return -1
-        vendors = sorted((self.by_name[m.vendor] for m in matches), key=lambda v: CRIT_RANK.get(v.criticality, 9))
+        vendors = sorted((self.by_name[m.vendor] for m in matches), key=lambda v: criticality.rank(v.criticality))
         primary = vendors[0]
         incident = self._incident(db, primary, d, now, join_only=bool(continuing))
         if incident is None:
@@ -641,7 +586,7 @@ class Monitor:
         # Low-criticality reports wait for the daily digest (slack.digest: daily) instead of posting one by one.
         digest = self.config.slack.digest == "daily" and all(v.criticality == "low" for v in vendors)
         aid = enqueue(self.store, db, kind="digest_item" if digest else "article",
-                      channel=self.channel_for(primary.criticality),
+                      channel=route(self.config.slack, "digest_item" if digest else "article", primary.criticality),
                       message=lambda alert_id: article_message(facts, matches, self.by_name, alert_id, incident,
                                                               self.config.tz),
                       dedupe_key=f"article:{article_id}", article_id=article_id, incident_id=incident.id,
@@ -655,78 +600,40 @@ class Monitor:
         Items held after the day's digest wait for the next day's. With the digest switched off,
         held alerts are released to go out one by one: nothing waits forever.
         """
-        held = list(self.store.db.query(
-            "SELECT a.id, a.vendor, ar.title, ar.link, ar.source FROM alerts a JOIN articles ar ON ar.id = a.article_id "
-            "WHERE a.state = 'held' ORDER BY a.id"))
+        held = digest_store.held(self.store)
         if not held:
             return
         if self.config.slack.digest != "daily":
             with self.store.write() as db:
-                db.execute("UPDATE alerts SET state = 'pending', kind = 'article' WHERE state = 'held'")
+                digest_store.release_held(db)
             return
         # The digest hour and day are the team's (timezone:), not UTC's: 9 means 9 in Tokyo.
-        now = outboxmod.utcnow().astimezone(self.config.tz)
+        now = clocks.utcnow().astimezone(self.config.tz)
         if now.hour < self.config.slack.digest_hour:
             return
         day = now.strftime("%Y-%m-%d")
-        if self.store.db.execute("SELECT 1 FROM alerts WHERE dedupe_key LIKE ?", [f"digest:{day}:%"]).fetchone():
+        if digest_store.queued_on(self.store, day):
             return
         chunks = [held[k:k + DIGEST_MAX_ITEMS] for k in range(0, len(held), DIGEST_MAX_ITEMS)]
         with self.store.write() as db:
             for n, chunk in enumerate(chunks, 1):
                 message = digest_message([(r["id"], r["vendor"], r["title"], r["link"], r["source"]) for r in chunk],
                                          n, len(chunks))
-                enqueue(self.store, db, kind="digest", channel=self.channel_for("low"), message=message,
+                enqueue(self.store, db, kind="digest", channel=route(self.config.slack, "digest"), message=message,
                         dedupe_key=f"digest:{day}:{n}")
-            db.execute(f"UPDATE alerts SET state = 'digested' WHERE id IN ({','.join('?' * len(held))})",
-                       [r["id"] for r in held])
+            digest_store.mark_digested(db, [r["id"] for r in held])
 
     # ------------------------------------------------------------------ source state and health
 
-    def _next_due(self, source: AnySource, now: datetime, failures: int = 0) -> str:
-        from .daemon import poll_delay
-
-        return iso(now + timedelta(seconds=poll_delay(self.config.interval_for(source), failures)))
-
-    def _record_failure(self, db: Any, source: AnySource, state: dict[str, Any], error: str, now: datetime) -> None:
-        failures = int(state.get("consecutive_failures") or 0) + 1
-        fields: dict[str, Any] = {"url": source.url, "type": source_kind(source), "last_attempt": iso(now),
-                                  "last_error": error, "consecutive_failures": failures,
-                                  "next_due": self._next_due(source, now, failures)}
-        threshold = self.config.health.failure_threshold
-        if failures >= threshold and (state.get("health") or "ok") != "failing":
-            fields["health"] = "failing"
-            enqueue(self.store, db, kind="health", channel=self.ops_channel(),
-                    message=health_message(source.name, source.url, failures, error),
-                    dedupe_key=f"health:{source.name}:failing:{iso(now)}")
-        self.store.save_source_state(db, source.name, **fields)
-
-    def _save_success(self, db: Any, source: AnySource, state: dict[str, Any], resp: Any, res: SourceResult | None,
-                      now: datetime, shared_links: bool, new: int) -> None:
-        fields: dict[str, Any] = {
-            "url": source.url, "type": source_kind(source), "last_attempt": iso(now), "last_ok": iso(now),
-            "last_error": None, "consecutive_failures": 0, "next_due": self._next_due(source, now),
-            "etag": resp.etag, "last_modified": resp.last_modified,
-        }
-        if shared_links:
-            fields["shared_links"] = 1
-        if new:
-            fields["last_new_item"] = iso(now)
-        health = state.get("health") or "ok"
-        channel = self.ops_channel()
-        if res is not None:
-            fields["items_last_fetch"] = res.items
-            fields["max_items_seen"] = max(int(state.get("max_items_seen") or 0), res.items)
-            if res.items == 0 and int(state.get("max_items_seen") or 0) > 0 and health == "ok":
-                fields["health"] = "empty"
-                enqueue(self.store, db, kind="health", channel=channel,
-                        message=health_message(source.name, source.url, 0, "", empty=True),
-                        dedupe_key=f"health:{source.name}:empty:{iso(now)}")
-                self.store.save_source_state(db, source.name, **fields)
-                return
-        if health in ("failing", "empty") and (res is None or res.items > 0):
-            fields["health"] = "ok"
-            enqueue(self.store, db, kind="health", channel=channel,
-                    message=health_message(source.name, source.url, 0, "", recovered=True),
-                    dedupe_key=f"health:{source.name}:recovered:{iso(now)}")
-        self.store.save_source_state(db, source.name, **fields)
+    def _record(self, db: Any, source: AnySource, state: SourceState, result: health.PollResult,
+                now: datetime) -> None:
+        """The poll's result on the source's row, and its health alert, as sources/health.py decides."""
+        schedule = health.Schedule(source.url, source_kind(source), self.config.interval_for(source),
+                                   self.config.health.failure_threshold)
+        update, event = health.decide(state, result, now, schedule, random.random())
+        if event is not None:
+            enqueue(self.store, db, kind="health", channel=route(self.config.slack, "health"),
+                    message=health_message(source.name, source.url, event.failures, event.error,
+                                           recovered=event.kind == "recovered", empty=event.kind == "empty"),
+                    dedupe_key=f"health:{source.name}:{event.kind}:{iso(now)}")
+        self.store.save_source_state(db, source.name, **update.columns())

@@ -12,64 +12,82 @@ and field, and the daemon goes on with what it had.
 from __future__ import annotations
 
 import logging
-import random
 import signal
 import threading
 import traceback
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from .. import clock as clocks
 from ..errors import ConfigError, describe
+from ..sources.schedule import MAX_BACKOFF as MAX_BACKOFF  # re-exported: the daemon's schedule
+from ..sources.schedule import poll_delay as poll_delay
 from ..textutil import parse_iso
 from . import triage_step
 
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from ..alerting.outbox import DeliveryReport
+    from ..alerting.slack import Sender
+    from ..config import AnySource, Config
+    from ..matching.vendors import Vendor
+    from ..storage.store import Store
+    from .cycle import CycleReport
+
 log = logging.getLogger("monitor.daemon")
 
-MAX_BACKOFF = 6 * 3600.0  # a source failing for days is still retried every 6 hours
+
+class Driven(Protocol):
+    """What the daemon drives: pipeline.cycle.Monitor."""
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def vendors(self) -> Sequence[Vendor]: ...
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def lock(self) -> AbstractContextManager[Any]: ...
+
+    def run_once(self, sources: Sequence[AnySource] | None = None) -> CycleReport: ...
+
+    def deliver(self, force: bool = False) -> DeliveryReport: ...
+
+    def reconfigure(self, config: Config, vendors: Sequence[Vendor], sender: Sender) -> None: ...
+
 MAX_SLEEP = 60.0  # wake at least this often to deliver alert retries whose backoff has passed
 MIN_SLEEP = 0.2
 
 
-def poll_delay(interval: float, failures: int = 0, rng: Callable[[], float] = random.random) -> float:
-    """Seconds until a source's next poll.
-
-    Healthy: the interval minus up to 10% jitter (never later than the interval, so a report published
-    between polls is seen within one interval; the jitter keeps sources of one host out of lockstep).
-    Failing: the interval doubled per consecutive failure, capped at MAX_BACKOFF (or the interval when
-    that is longer), with the same jitter.
-    """
-    delay = interval
-    if failures > 0:
-        delay = min(interval * 2.0 ** min(failures - 1, 30), max(MAX_BACKOFF, interval))
-    return delay * (0.9 + 0.1 * rng())
-
-
-def due_sources(monitor: Any, now: datetime) -> list[Any]:
+def due_sources(monitor: Driven, now: datetime) -> list[AnySource]:
     """Sources whose next_due (interval or failure backoff, stored per source) has passed."""
-    states = monitor.store.all_source_states()
-    due = []
+    states = monitor.store.source_states()
+    due: list[AnySource] = []
     for s in monitor.config.sources:
         if not s.enabled:
             continue
-        st = states.get(s.name, {})
-        nxt = st.get("next_due")
-        when = parse_iso(nxt)
-        if st.get("url") != s.url or when is None or when <= now:
+        st = states.get(s.name)
+        when = parse_iso(st.next_due) if st else None
+        if st is None or st.url != s.url or when is None or when <= now:
             due.append(s)
     return due
 
 
-def seconds_until_next(monitor: Any, now: datetime) -> float:
+def seconds_until_next(monitor: Driven, now: datetime) -> float:
     """How long the loop may sleep: until the earliest next_due, within [MIN_SLEEP, MAX_SLEEP]."""
-    states = monitor.store.all_source_states()
+    states = monitor.store.source_states()
     waits = []
     for s in monitor.config.sources:
         if not s.enabled:
             continue
-        nxt = states.get(s.name, {}).get("next_due")
-        when = parse_iso(nxt)
+        st = states.get(s.name)
+        when = parse_iso(st.next_due) if st else None
         waits.append((when - now).total_seconds() if when else 0.0)
     return max(MIN_SLEEP, min([MAX_SLEEP, *waits]))
 
@@ -82,7 +100,7 @@ class FileWatch:
         self._seen = self._stamps()
 
     def _stamps(self) -> tuple[tuple[int, int] | None, ...]:
-        out = []
+        out: list[tuple[int, int] | None] = []
         for p in self.paths:
             try:
                 st = p.stat()
@@ -99,14 +117,14 @@ class FileWatch:
         return True
 
 
-Reload = Callable[[], tuple[Any, Sequence[Any], Any]]  # -> (config, vendors, sender), or ConfigError
+Reload = Callable[[], tuple["Config", Sequence["Vendor"], "Sender"]]  # or ConfigError
 
 
-def watched_files(monitor: Any) -> FileWatch:
+def watched_files(monitor: Driven) -> FileWatch:
     return FileWatch([Path(monitor.config.path), Path(monitor.config.vendors)])
 
 
-def reload_if_edited(monitor: Any, watch: FileWatch, reload: Reload) -> FileWatch:
+def reload_if_edited(monitor: Driven, watch: FileWatch, reload: Reload) -> FileWatch:
     """Take edited configuration files; returns the watch to use next (the vendors path may move)."""
     if not watch.changed():
         return watch
@@ -123,8 +141,8 @@ def reload_if_edited(monitor: Any, watch: FileWatch, reload: Reload) -> FileWatc
     return watched_files(monitor)
 
 
-def run_daemon(monitor: Any, *, stop: threading.Event | None = None,
-               clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+def run_daemon(monitor: Driven, *, stop: threading.Event | None = None,
+               clock: Callable[[], datetime] = lambda: clocks.utcnow(),
                sleep: Callable[[float], Any] | None = None, max_cycles: int | None = None,
                reload: Reload | None = None) -> int:
     """Poll due sources until stopped; returns the number of cycles run.
@@ -170,7 +188,7 @@ def run_daemon(monitor: Any, *, stop: threading.Event | None = None,
     return cycles
 
 
-def _cycle(monitor: Any, now: datetime, number: int) -> bool:
+def _cycle(monitor: Driven, now: datetime, number: int) -> bool:
     """Poll the due sources (True), or only deliver the retries that are due (False)."""
     due = due_sources(monitor, now)
     if not due:

@@ -16,12 +16,14 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
+from .. import clock
 from ..alerting import triage
 from ..alerting.outbox import alert_ref, decode, instance_id
-from ..alerting.slack import AlertRef, HistoryUnavailable, Message, read_messages, redact, update_message
+from ..alerting.slack import AlertRef, HistoryUnavailable, Message, read_messages, update_message
+from ..redact import redact
 from ..storage import triage_store
 from ..storage.store import Store
 from ..textutil import iso
@@ -60,7 +62,7 @@ def read_back(store: Store, sender: Any, slack: Any, now: datetime | None = None
         return report
     triage_store.ensure(store)
     instance = instance_id(store)
-    since = (now or datetime.now(timezone.utc)) - timedelta(days=slack.triage_days)
+    since = (now or clock.utcnow()) - timedelta(days=slack.triage_days)
     rows = triage_store.alerts_in_window(store, iso(since) or "")
     if not rows:
         return report

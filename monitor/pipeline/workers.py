@@ -19,12 +19,13 @@ from datetime import datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
 
+from ..config import AnySource
 from ..matching.detect import Verdict, assess
 from ..matching.matcher import Match, Matcher
 from ..matching.vendors import Vendor
 from ..records import Skipped, compact_pickle
 from ..sources.dedupe import Fresh, known_keys, new_items, read_only
-from ..sources.notices import run_parser  # parse.run_parser, and the newsroom kind
+from ..sources.notices import parse_source
 from ..sources.parse import Item, Parsed
 from ..storage import filecache
 from ..textutil import iso, parse_iso
@@ -76,6 +77,16 @@ class ParseOutcome:
         return replace(self, skipped=self.skipped + skipped) if skipped.count else self
 
 
+@compact_pickle
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A deciding task's answer: the decisions, the items left out because deciding them raised, and,
+    when the same task parsed the source (parse_and_decide), what the parse gave."""
+    decisions: list[Decision]
+    skipped: Skipped = Skipped()
+    parsed: ParseOutcome | None = None
+
+
 def decide(matcher: Matcher, assume_breach: bool, fresh: Sequence[Fresh],
            bodies: dict[str, str], now: datetime) -> tuple[list[Decision], Skipped]:
     """fresh: (item, link key, title key) of items not stored yet; bodies: linked notice text by link.
@@ -99,10 +110,11 @@ def decide(matcher: Matcher, assume_breach: bool, fresh: Sequence[Fresh],
 
 def _decide_one(matcher: Matcher, assume_breach: bool, item: Item, lk: str, tkey: str, body: str,
                 now: datetime) -> Decision:
-    published = item.published
-    pub_dt = parse_iso(published)
-    if pub_dt is None or pub_dt > now + timedelta(days=1):
-        published = iso(now)  # missing, unreadable or future dates: keep the item, use fetch time
+    pub_dt = parse_iso(item.published)
+    if item.published is None or pub_dt is None or pub_dt > now + timedelta(days=1):
+        published = iso(now) or ""  # missing, unreadable or future dates: keep the item, use fetch time
+    else:
+        published = item.published
     # The same string as match() folds, when there is no body, so fold()'s cache serves both.
     text = f"{item.summary}\n{body}" if body else item.summary
     verdict = assess(item.title, text, assume_breach=assume_breach)
@@ -156,8 +168,10 @@ def load_matcher(ref: MatcherRef) -> Matcher:
 
 
 def decide_in_worker(ref: MatcherRef, assume_breach: bool, fresh: Sequence[Fresh],
-                     bodies: dict[str, str], now: datetime) -> tuple[list[Decision], Skipped]:
-    return decide(load_matcher(ref), assume_breach, fresh, bodies, now)
+                     bodies: dict[str, str], now: datetime) -> Decided:
+    """Deciding the new items of a source this process parsed (fetch_article: with their notices)."""
+    decisions, skipped = decide(load_matcher(ref), assume_breach, fresh, bodies, now)
+    return Decided(decisions, skipped)
 
 
 _READERS: dict[str, sqlite3.Connection] = {}
@@ -171,15 +185,14 @@ def _reader(database: str) -> sqlite3.Connection:
     return conn
 
 
-def parse_and_decide(kind: str, body: bytes, content_type: str, url: str, spec: dict[str, str | None],
-                     max_items: int, source: str, shared_source: bool, database: str, ref: MatcherRef,
-                     assume_breach: bool, now: datetime) -> tuple[ParseOutcome, list[Decision]]:
+def parse_and_decide(source: AnySource, body: bytes, content_type: str, url: str, max_items: int,
+                     shared_source: bool, database: str, ref: MatcherRef, now: datetime) -> Decided:
     """A source's whole pure stage in one worker task: parse, drop what is stored, decide the rest.
 
     One trip to the worker and back per source: the items cross the process boundary once, with
     their decisions, instead of three times."""
-    parsed = run_parser(kind, body, content_type, url, spec, max_items)
-    fresh, shared = new_items(source, parsed.items, shared_source,
+    parsed = parse_source(source, body, content_type, url, max_items)
+    fresh, shared = new_items(source.name, parsed.items, shared_source,
                               lambda links, titles: known_keys(_reader(database), links, titles))
-    decisions, skipped = decide(load_matcher(ref), assume_breach, fresh, {}, now) if fresh else ([], Skipped())
-    return ParseOutcome.of(parsed, shared).plus(skipped), decisions
+    decisions, skipped = decide(load_matcher(ref), source.assume_breach, fresh, {}, now) if fresh else ([], Skipped())
+    return Decided(decisions, skipped, ParseOutcome.of(parsed, shared))

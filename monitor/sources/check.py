@@ -9,10 +9,10 @@ from typing import Any
 from ..config import Config
 from ..errors import SourceError
 from ..matching.vendors import Vendor
-from ..pipeline.cycle import fetch_limits, parser_spec, source_kind
+from ..pipeline.cycle import fetch_limits
 from . import fetch as fetchmod
-from .notices import run_parser  # parse.run_parser, and the newsroom kind
-from .parse import ParserPool
+from .notices import parse_source
+from .parse import ParserPool, source_kind
 
 
 def check_sources(cfg: Config, vendors: Sequence[Vendor] = ()) -> list[dict[str, Any]]:
@@ -31,8 +31,8 @@ def check_sources(cfg: Config, vendors: Sequence[Vendor] = ()) -> list[dict[str,
         else:
             row["status"] = r.status
             try:
-                parsed = pool.result(pool.submit(run_parser, source_kind(s), r.body, r.content_type, r.url,
-                                                 parser_spec(s), lim.max_items_per_source))
+                parsed = pool.result(pool.submit(parse_source, s, r.body, r.content_type, r.url,
+                                                 lim.max_items_per_source))
                 row["items"] = len(parsed.items)
                 row["newest"] = max((i.published for i in parsed.items if i.published), default=None)
                 if parsed.warning:

@@ -12,6 +12,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -107,8 +108,8 @@ def check_link_shape(url: str, *, allow_private: bool = False,
         raise BlockedURL(f"refused link {url[:200]!r}: .onion address")
     try:
         port = parts.port or (443 if scheme == "https" else 80)
-    except ValueError:
-        raise BlockedURL(f"refused link {url[:200]!r}: bad port") from None
+    except ValueError as e:
+        raise BlockedURL(f"refused link {url[:200]!r}: bad port") from e
     if not allow_private and port not in policy.ports:
         allowed = ", ".join(map(str, sorted(policy.ports)))
         raise BlockedURL(f"refused link {url[:200]!r}: port {port} (only {allowed} for feed links)")
@@ -122,8 +123,8 @@ async def resolve_public(host: str, port: int, *, allow_private: bool,
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as e:
-        raise FetchError(f"cannot resolve {host}: {e.strerror}") from None
-    addrs = [info[4][0] for info in infos]
+        raise FetchError(f"cannot resolve {host}: {e.strerror}") from e
+    addrs = [str(info[4][0]) for info in infos]
     if not addrs:
         raise FetchError(f"cannot resolve {host}")
     if not allow_private:
@@ -160,20 +161,20 @@ class Fetcher:
         try:
             host = (urlsplit(req.url).hostname or "").lower()
         except ValueError as e:
-            raise BlockedURL(f"refused link {req.url[:200]!r}: {e}"[:300]) from None
+            raise BlockedURL(f"refused link {req.url[:200]!r}: {e}"[:300]) from e
         async with self._hosts[host], self._all:
             try:
                 return await asyncio.wait_for(self._get(req), self.limits.deadline)
             except FetchError:
                 raise
-            except (TimeoutError, httpx.TimeoutException):
-                raise FetchTimeout(f"no complete answer from {_short(req.url)} within {self.limits.deadline:g}s") from None
+            except (TimeoutError, httpx.TimeoutException) as e:
+                raise FetchTimeout(f"no complete answer from {_short(req.url)} within {self.limits.deadline:g}s") from e
             except httpx.HTTPError as e:
-                raise FetchError(f"{type(e).__name__} from {_short(req.url)}: {e}"[:300]) from None
+                raise FetchError(f"{type(e).__name__} from {_short(req.url)}: {e}"[:300]) from e
             except (OSError, UnicodeError, ValueError) as e:
-                raise FetchError(f"cannot fetch {_short(req.url)}: {e}"[:300]) from None
+                raise FetchError(f"cannot fetch {_short(req.url)}: {e}"[:300]) from e
             except Exception as e:  # httpx.InvalidURL is no HTTPError, say; whatever it is, it is this request's
-                raise FetchError(f"cannot fetch {_short(req.url)}: {describe(e)}"[:300]) from None
+                raise FetchError(f"cannot fetch {_short(req.url)}: {describe(e)}"[:300]) from e
 
     async def _get(self, req: Request) -> Response:
         url = req.url
@@ -204,7 +205,7 @@ class Fetcher:
             except Exception as e:
                 # Below httpx, anyio's connect raises an ExceptionGroup (an OverflowError for a redirect
                 # to port 99999): this request's failure, named by the URL that caused it.
-                raise FetchError(f"cannot fetch {_short(url)}: {describe(e)}"[:300]) from None
+                raise FetchError(f"cannot fetch {_short(url)}: {describe(e)}"[:300]) from e
             try:
                 if resp.status_code in _REDIRECTS and "location" in resp.headers:
                     url = urljoin(url, resp.headers["location"].strip())
@@ -239,6 +240,8 @@ async def _read_capped(resp: httpx.Response, cap: int, url: str) -> bytes:
     network chunk at once, so one 64 KiB chunk of a gzip bomb became ~64 MB in memory before any
     size check could run."""
     encoding = resp.headers.get("content-encoding", "identity").strip().lower()
+    # A decompressor; None: deflate, its kind read from the first bytes; False: the body as sent.
+    inflater: zlib._Decompress | Literal[False] | None
     if encoding in ("gzip", "x-gzip"):
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     elif encoding == "deflate":
@@ -269,10 +272,10 @@ async def _read_capped(resp: httpx.Response, cap: int, url: str) -> bytes:
             try:
                 out = inflater.decompress(data, cap - size + 1)
             except zlib.error as e:
-                raise FetchError(f"corrupt {encoding} body from {_short(url)}: {e}") from None
+                raise FetchError(f"corrupt {encoding} body from {_short(url)}: {e}") from e
             add(out)
             data = inflater.unconsumed_tail
-    if inflater not in (None, False):
+    if inflater is not None and inflater is not False:
         add(inflater.flush())
     return b"".join(chunks)
 
@@ -301,8 +304,11 @@ async def fetch_many(requests: list[Request], limits: Limits = Limits(), policy:
                 result: Response | FetchError = await fetcher.get(r)
             except FetchError as e:
                 result = e
+                result.at(url=r.url)
             except Exception as e:  # never one request's failure for all of them (gather would raise it)
                 result = FetchError(f"cannot fetch {_short(r.url)}: {describe(e)}"[:300])
+                result.__cause__ = e
+                result.at(url=r.url)
             if on_done is not None:
                 on_done(i, result)
             return result

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from ..config import AnySource
 from ..textutil import clip, decode, iso, parse_date
 from . import parse
 from .parse import MAX_TITLE, Item, Parsed, _soup, join_link, parse_feed
@@ -106,6 +107,13 @@ def run_parser(kind: str, body: bytes, content_type: str, base_url: str, spec: d
     if kind == "newsroom":
         return parse_newsroom(body, content_type, base_url, max_items)
     return parse.run_parser(kind, body, content_type, base_url, spec, max_items)
+
+
+def parse_source(source: AnySource, body: bytes, content_type: str, base_url: str, max_items: int) -> Parsed:
+    """parse.parse_source, and a vendor's newsroom (its feed or its page's dated notices)."""
+    if source.type == "newsroom":
+        return parse_newsroom(body, content_type, base_url, max_items)
+    return parse.parse_source(source, body, content_type, base_url, max_items)
 
 
 def parse_newsroom(body: bytes, content_type: str, base_url: str, max_items: int) -> Parsed:

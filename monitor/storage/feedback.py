@@ -19,11 +19,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .. import clock
 from ..errors import MonitorError
 from ..matching.context import context_of, surroundings
 from ..matching.matcher import Match
 from ..normalize import fold
-from .store import Store, now_iso
+from .store import Store
 
 VERDICTS = ("wrong_vendor", "not_breach", "true_positive")
 # Before issue 20 one "false positive" verdict did the work of both, by suppressing the vendor.
@@ -127,18 +128,18 @@ def record(store: Store, alert_id: int, verdict: str, reason: str = "", vendor: 
             made.append(Suppression(v, name, before, after))
         made = sorted(set(made), key=lambda s: (s.vendor, s.matched, s.before, s.after))
     with store.write() as db:
-        db["feedback"].insert({"alert_id": alert_id, "verdict": verdict, "reason": reason, "vendor": vendor or "",
-                               "created_at": now_iso()})
+        db.table("feedback").insert({"alert_id": alert_id, "verdict": verdict, "reason": reason, "vendor": vendor or "",
+                               "created_at": clock.now_iso()})
         for s in made:
             db.execute("INSERT OR REPLACE INTO suppressions (vendor, matched, ctx_before, ctx_after, reason, alert_id, "
                        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       [s.vendor, s.matched, s.before, s.after, reason, alert_id, now_iso()])
+                       [s.vendor, s.matched, s.before, s.after, reason, alert_id, clock.now_iso()])
         if verdict == "not_breach":
             db.execute("INSERT OR REPLACE INTO negatives (article_id, alert_id, title, title_folded, summary, "
                        "vendors, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        [article["id"], alert_id, article["title"] or "", fold(article["title"] or ""),
                         article["summary"] or "", json.dumps(sorted({r[0] for r in rows}), ensure_ascii=False),
-                        reason, now_iso()])
+                        reason, clock.now_iso()])
     return made
 
 

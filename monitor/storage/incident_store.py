@@ -1,4 +1,5 @@
-"""SQL for correcting incidents by hand (merge two, split a report out), and their audit trail.
+"""The incidents table: the candidates a new report is compared with, opening and growing an incident
+as reports arrive, and correcting incidents by hand (merge two, split a report out), and their audit trail.
 
 The incident rule (alerting/incidents.py) decides as reports arrive; an analyst who sees a wrong call
 fixes it with `monitor incidents merge` / `split`. Every correction is recorded in `incident_edits`
@@ -9,10 +10,15 @@ an incident holds what it holds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from ..alerting import incidents
 from ..errors import MonitorError
+from ..textutil import iso, parse_iso
 from .store import Store
+
+REPORTS_FIRST, REPORTS_NEWEST = 10, 20  # of each candidate incident, compared with a new report
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,3 +104,50 @@ def edits(store: Store, incident_id: int) -> list[dict[str, Any]]:
     return [dict(r) for r in store.db.query(
         "SELECT kind, incident_id, other_id, alert_id, at, reason FROM incident_edits "
         "WHERE incident_id = ? OR other_id = ? ORDER BY id", [incident_id, incident_id])]
+
+
+# ---------------------------------------------------------------------- as reports arrive
+
+
+def candidates(db: Any, vendor: str, published: datetime) -> list[incidents.Candidate]:
+    """The vendor's incidents a report published then may belong to, for incidents.decide().
+
+    Coverage of one incident runs for months: the vendor's recent incidents as far back as a report
+    may refer, a bounded number of them; of each, its first reports (the attack's date, kind and actor
+    are told there) and its newest ones."""
+    rows = db.execute(
+        "SELECT id, first_seen, last_seen FROM incidents WHERE vendor = ? AND last_seen >= ? "
+        "AND first_seen <= ? ORDER BY last_seen DESC LIMIT ?",
+        [vendor, iso(published - incidents.LOOKBACK), iso(published + incidents.ACTIVE_GAP),
+         incidents.MAX_CANDIDATES],
+    ).fetchall()
+    found = []
+    for inc_id, first, last in rows:
+        seen: set[int] = set()
+        reports = []
+        for order, n in (("ASC", REPORTS_FIRST), ("DESC", REPORTS_NEWEST)):
+            for aid, t, sm, p in db.execute(
+                    "SELECT ar.id, ar.title, ar.summary, ar.published FROM alerts a JOIN articles ar "
+                    f"ON ar.id = a.article_id WHERE a.incident_id = ? ORDER BY ar.published {order} LIMIT ?",
+                    [inc_id, n]):
+                if aid not in seen:
+                    seen.add(aid)
+                    reports.append(incidents.Report(t or "", f"{t or ''}\n{sm or ''}", parse_iso(p) or published))
+        found.append(incidents.Candidate(inc_id, parse_iso(first) or published, parse_iso(last) or published,
+                                         tuple(reports)))
+    return found
+
+
+def open_incident(db: Any, vendor: str, title: str, when: str) -> int:
+    """A new incident with its first report; its id."""
+    cur = db.execute("INSERT INTO incidents (vendor, title, first_seen, last_seen, reports) VALUES (?, ?, ?, ?, 1)",
+                     [vendor, title, when, when])
+    return int(cur.lastrowid)
+
+
+def add_report(db: Any, incident_id: int, when: str) -> tuple[str, int]:
+    """One more report of the incident: (its title, how many reports it has now)."""
+    db.execute("UPDATE incidents SET first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?), "
+               "reports = reports + 1 WHERE id = ?", [when, when, incident_id])
+    title, n = db.execute("SELECT title, reports FROM incidents WHERE id = ?", [incident_id]).fetchone()
+    return title or "", int(n)

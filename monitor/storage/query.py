@@ -77,7 +77,7 @@ def search(conn: sqlite3.Connection, query: str, *, vendor: str | None = None, s
     try:
         parsed = parse_query(query)
     except QuerySyntaxError as e:
-        raise MonitorError(f"search: {e}") from None
+        raise MonitorError(f"search: {e}") from e
     conn.row_factory = sqlite3.Row
     where: list[str] = []
     params: list[Any] = []

@@ -14,20 +14,16 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from ..sources.dedupe import known_keys, read_only
+from ..sources.health import SourceState
 
 SCHEMA_VERSION = 5
 FTS_HASHSIZE = 16 * 1024 * 1024  # bytes of pending index terms FTS5 keeps in memory before writing a segment
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _use_wal(conn: sqlite3.Connection, timeout: float = 30.0) -> None:
@@ -50,14 +46,6 @@ def _use_wal(conn: sqlite3.Connection, timeout: float = 30.0) -> None:
         time.sleep(0.02)
 
 
-def validators(state: dict[str, Any], url: str) -> tuple[str | None, str | None]:
-    """The (ETag, Last-Modified) to send back for a source in a conditional GET; none when its stored
-    state is from another URL (the validators belong to that one)."""
-    if state.get("url") != url:
-        return None, None
-    return state.get("etag"), state.get("last_modified")
-
-
 def unconditional_sources(database: str | os.PathLike[str], sources: list[tuple[str, str]]) -> int:
     """How many of these (name, url) sources will be fetched without a conditional GET, and so send a
     body: never fetched, URL changed, or no ETag or Last-Modified stored. Reads without creating."""
@@ -67,13 +55,13 @@ def unconditional_sources(database: str | os.PathLike[str], sources: list[tuple[
     try:
         conn = read_only(path, timeout=5)
         try:
-            states = {row[0]: {"url": row[1], "etag": row[2], "last_modified": row[3]} for row in
+            states = {row[0]: SourceState(url=row[1], etag=row[2], last_modified=row[3]) for row in
                       conn.execute("SELECT name, url, etag, last_modified FROM sources")}
         finally:
             conn.close()
     except sqlite3.Error:  # not created yet, or unreadable: Store() reports that properly
         return len(sources)
-    return sum(1 for name, url in sources if not any(validators(states.get(name, {}), url)))
+    return sum(1 for name, url in sources if not any(states.get(name, SourceState()).validators(url)))
 
 
 class Store:
@@ -146,14 +134,14 @@ class Store:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version >= SCHEMA_VERSION:
                 return
-            db["sources"].create({
+            db.table("sources").create({
                 "name": str, "url": str, "type": str, "etag": str, "last_modified": str,
                 "last_attempt": str, "last_ok": str, "last_error": str, "consecutive_failures": int,
                 "items_last_fetch": int, "max_items_seen": int, "last_new_item": str, "next_due": str,
                 "health": str, "shared_links": int,
             }, pk="name", if_not_exists=True, defaults={"consecutive_failures": 0, "health": "ok",
                                                          "shared_links": 0, "max_items_seen": 0})
-            db["articles"].create({
+            db.table("articles").create({
                 "id": int, "source": str, "guid": str, "link": str, "link_key": str, "title": str,
                 "title_key": str, "summary": str, "body": str, "published": str, "fetched_at": str,
                 "breach": int, "breach_score": float, "terms": str, "supply_chain": int, "follow_up": int,
@@ -162,16 +150,16 @@ class Store:
                        "WHERE link_key != ''")
             db.execute("CREATE UNIQUE INDEX IF NOT EXISTS articles_title_key ON articles(title_key)")
             db.execute("CREATE INDEX IF NOT EXISTS articles_published ON articles(published)")
-            db["matches"].create({
+            db.table("matches").create({
                 "article_id": int, "vendor": str, "matched": str, "how": str, "field": str,
                 "surface": str, "start": int, "end": int, "score": float,
             }, pk=("article_id", "vendor"), foreign_keys=[("article_id", "articles", "id")], if_not_exists=True)
             db.execute("CREATE INDEX IF NOT EXISTS matches_vendor ON matches(vendor)")
-            db["incidents"].create({
+            db.table("incidents").create({
                 "id": int, "vendor": str, "title": str, "first_seen": str, "last_seen": str, "reports": int,
             }, pk="id", if_not_exists=True)
             db.execute("CREATE INDEX IF NOT EXISTS incidents_vendor ON incidents(vendor, last_seen)")
-            db["alerts"].create({
+            db.table("alerts").create({
                 "id": int, "kind": str, "article_id": int, "incident_id": int, "vendor": str,
                 "channel": str, "state": str, "attempts": int, "next_attempt_at": str, "last_error": str,
                 "created_at": str, "sending_at": str, "sent_at": str, "slack_ts": str, "thread_ts": str,
@@ -183,14 +171,14 @@ class Store:
             # article's alert; without these, both scanned every alert ever sent.
             db.execute("CREATE INDEX IF NOT EXISTS alerts_incident ON alerts(incident_id)")
             db.execute("CREATE INDEX IF NOT EXISTS alerts_article ON alerts(article_id)")
-            db["feedback"].create({
+            db.table("feedback").create({
                 "id": int, "alert_id": int, "verdict": str, "reason": str, "vendor": str, "created_at": str,
             }, pk="id", if_not_exists=True)
             if "suppressions" in db.table_names() and "ctx_before" not in db["suppressions"].columns_dict:
                 db.execute("ALTER TABLE suppressions RENAME TO suppressions_v4")
             # v5: a wrong-vendor suppression holds the words around the name ("in the Box franchisee"):
             # keyed on the name alone, "Jack in the Box" silenced every report about Box Inc.
-            db["suppressions"].create({
+            db.table("suppressions").create({
                 "vendor": str, "matched": str, "ctx_before": str, "ctx_after": str, "reason": str, "alert_id": int,
                 "created_at": str,
             }, pk=("vendor", "matched", "ctx_before", "ctx_after"), if_not_exists=True,
@@ -198,13 +186,13 @@ class Store:
             if "suppressions_v4" in db.table_names():
                 self._migrate_suppressions(db)
             # v5: articles analysts labelled "not a breach": near-identical titles are not alerted again.
-            db["negatives"].create({
+            db.table("negatives").create({
                 "article_id": int, "alert_id": int, "title": str, "title_folded": str, "summary": str,
                 "vendors": str, "reason": str, "created_at": str,
             }, pk="article_id", if_not_exists=True)
             if "articles_fts" not in db.table_names():
                 # trigram: FTS5's default tokenizer does not split Japanese, which has no spaces.
-                db["articles"].enable_fts(["title", "summary", "body"], tokenize="trigram",
+                db.table("articles").enable_fts(["title", "summary", "body"], tokenize="trigram",
                                           create_triggers=True)
             # New rows are indexed in bulk by index_new_articles(): through the per-row insert trigger,
             # indexing cost 2.3x more (measured: 137 vs 61 us per article). Update/delete triggers stay.
@@ -242,6 +230,10 @@ class Store:
     def all_source_states(self) -> dict[str, dict[str, Any]]:
         return {r["name"]: r for r in self.db["sources"].rows}
 
+    def source_states(self) -> dict[str, SourceState]:
+        """Each source's stored state, by name, for the cycle and the daemon's schedule."""
+        return {r["name"]: SourceState.from_row(r) for r in self.db["sources"].rows}
+
     def save_source_state(self, db: sqlite_utils.Database, name: str, **fields: Any) -> None:
         """Insert the source's row or update the given columns (sqlite-utils' upsert, without its
         per-call schema introspection: this runs for every source every cycle)."""
@@ -257,7 +249,7 @@ class Store:
         return known_keys(self.conn, link_keys, title_keys)
 
     def last_article_id(self) -> int:
-        return self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0]
+        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0])
 
     def index_new_articles(self, db: sqlite_utils.Database, after_id: int) -> None:
         """Add articles with id > after_id to the search index. Call in the transaction that inserted them."""

@@ -12,10 +12,11 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from .. import clock
 from ..alerting.triage import Mark
 from ..errors import MonitorError
 from . import feedback
-from .store import Store, now_iso
+from .store import Store
 
 FP_REASON = feedback.SLACK_REASON  # the reason of a false positive set from Slack (undone with it)
 
@@ -68,7 +69,7 @@ def add(store: Store, alert_id: int, reaction: str, user: str, verdict: str) -> 
     before = _verdicts(store, alert_id)
     with store.write() as db:
         added = db.execute("INSERT OR IGNORE INTO triage_marks (alert_id, reaction, user, verdict, added_at) "
-                           "VALUES (?, ?, ?, ?, ?)", [alert_id, reaction, user, verdict, now_iso()]).rowcount == 1
+                           "VALUES (?, ?, ?, ?, ?)", [alert_id, reaction, user, verdict, clock.now_iso()]).rowcount == 1
     if added and verdict == "false_positive" and "false_positive" not in before:
         _false_positive(store, alert_id, user)
     return added
@@ -82,7 +83,7 @@ def remove(store: Store, alert_id: int, reaction: str, user: str) -> bool:
         if row is None:
             return False
         db.execute("UPDATE triage_marks SET removed_at = ? WHERE alert_id = ? AND reaction = ? AND user = ? "
-                   "AND removed_at IS NULL", [now_iso(), alert_id, reaction, user])
+                   "AND removed_at IS NULL", [clock.now_iso(), alert_id, reaction, user])
     after = _verdicts(store, alert_id)
     if row[0] == "false_positive" and "false_positive" not in after:
         _undo_false_positive(store, alert_id)
@@ -140,7 +141,7 @@ def release_unmuted(store: Store) -> int:
         rows = [r[0] for r in db.execute("SELECT id, incident_id FROM alerts WHERE state = 'muted'")
                 if r[1] not in muted]
         for aid in rows:
-            db.execute("UPDATE alerts SET state = 'pending', next_attempt_at = ? WHERE id = ?", [now_iso(), aid])
+            db.execute("UPDATE alerts SET state = 'pending', next_attempt_at = ? WHERE id = ?", [clock.now_iso(), aid])
     return len(rows)
 
 
