@@ -221,22 +221,11 @@ def _bump(table: dict[str, Counts], lang: str, gold: bool, pred: bool) -> None:
 
 
 def _without_same_organisations(vendors: list[Vendor], distractors: list[Vendor]) -> list[Vendor]:
-    """Drop distractors that name an organisation already registered (アサヒグループホールディングス when
-    アサヒグループ is a vendor, 'Okta, Inc.' beside 'Okta Inc.'): a real register holds each one once."""
-    from ..matching.matcher import Matcher
+    """Drop the distractors that are a registered vendor ('Okta, Inc.' beside 'Okta Inc.'), and only those:
+    sibling and look-alike companies stay (eval/distractors.py)."""
+    from .distractors import without_registered_companies
 
-    registered = Matcher(vendors)
-    bases = {strip_legal(fold(n)) for v in vendors for n in (v.name, *v.aliases)}
-
-    def same_name(n: str) -> bool:  # 'Toyota Motor Corporation' beside the alias 'Toyota'
-        words = strip_legal(fold(n)).split()
-        return any(" ".join(words[:k]) in bases for k in range(1, len(words) + 1))
-
-    kept = [d for d in distractors if not any(registered.match({"n": n}) or same_name(n)
-                                              for n in (d.name, *d.aliases))]
-    others = Matcher(kept)
-    same = {m.vendor for v in vendors for n in (v.name, *v.aliases) for m in others.match({"n": n})}
-    return [d for d in kept if d.name not in same]
+    return without_registered_companies(vendors, distractors)
 
 
 # ---------------------------------------------------------------------- the shipped set

@@ -1,0 +1,192 @@
+"""Issue 21: behaviours that `make mutants` showed no test was guarding (mutants that survived), written as
+what a user would notice. Some are masked end to end by a second line of defence (the articles table's
+unique keys also stop a duplicate), so they are checked at the public function that owns the rule."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from monitor.sources.dedupe import canonical_link, known_keys, new_items, read_only, title_key
+from monitor.sources.parse import Item
+
+
+# ---------------------------------------------------------------------- dedupe: one identity per article
+
+
+@pytest.mark.parametrize("a, b", [
+    ("http://news.example/story?id=7", "https://www.news.example/story/?id=7&utm_source=x"),
+    ("https://news.example:443/story", "https://news.example/story"),
+    ("http://news.example:80/story", "http://news.example/story"),
+    ("https://news.example/story#comments", "https://news.example/story"),
+])
+def test_same_article_same_link_identity(a: str, b: str) -> None:
+    assert canonical_link(a) == canonical_link(b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("https://a.example/story", "https://b.example/story"),  # another site
+    ("https://news.example/story-1", "https://news.example/story-2"),  # another page
+    ("https://news.example:8443/story", "https://news.example/story"),  # another port
+    ("https://news.example:81/story", "https://news.example:80/story"),
+    ("https://news.example:79/story", "https://news.example/story"),
+    ("https://news.example:442/story", "https://news.example/story"),
+    ("https://news.example:444/story", "https://news.example/story"),
+    ("https://news.example/view?id=1&draft=", "https://news.example/view?id=1"),  # a blank parameter counts
+    ("https://news.example/app#/notice/1", "https://news.example/app#/notice/2"),  # single-page-app routes
+])
+def test_different_articles_keep_different_link_identities(a: str, b: str) -> None:
+    assert canonical_link(a) != canonical_link(b)
+
+
+def test_a_link_urllib_cannot_split_is_kept_as_given() -> None:
+    for url in ("http://[::1/feed", "https://news.example:99999/x", ""):
+        assert canonical_link(url) == url
+
+
+def test_a_short_title_identifies_an_article_only_together_with_its_link() -> None:
+    ten, nine = "Notice 123", "Notice 12"  # 10 and 9 characters once folded
+    assert title_key("src", ten, "a") == title_key("src", ten, "b")
+    assert title_key("src", nine, "a") != title_key("src", nine, "b")
+    assert title_key("src", "A long enough title", "a") != title_key("other", "A long enough title", "a")
+
+
+def _item(title: str, link: str) -> Item:
+    return Item(title=title, link=link)
+
+
+class Known:
+    """The stored keys, as the store's batched lookup returns them; records what was asked."""
+
+    def __init__(self, links: set[str] = frozenset(), titles: set[str] = frozenset()):  # type: ignore[assignment]
+        self.links, self.titles = set(links), set(titles)
+        self.asked: list[tuple[list[str], list[str]]] = []
+
+    def __call__(self, link_keys: list[str], title_keys: list[str]) -> tuple[set[str], set[str]]:
+        self.asked.append((link_keys, title_keys))
+        return self.links & set(link_keys), self.titles & set(title_keys)
+
+
+def test_an_item_stored_before_under_its_link_or_its_title_is_not_new() -> None:
+    stored_link = canonical_link("https://news.example/a")
+    stored_title = title_key("src", "Okta confirms breach of support system", "")
+    known = Known({stored_link}, {stored_title})
+    items = [_item("An edited title for the same article", "https://www.news.example/a/?utm_source=rss"),
+             _item("Okta confirms breach of support system", "https://news.example/moved"),
+             _item("A new article about something else", "https://news.example/b")]
+    fresh, shared = new_items("src", items, False, known)
+    assert [f[0].title for f in fresh] == ["A new article about something else"]
+    assert fresh[0][1:] == (canonical_link("https://news.example/b"),
+                            title_key("src", "A new article about something else", ""))
+    assert shared is False
+    [(links, titles)] = known.asked
+    assert sorted(links) == sorted(canonical_link(i.link) for i in items)
+    assert len(titles) == 3 and all(t.startswith("src\x1f") for t in titles)
+
+
+def test_items_without_a_link_are_looked_up_by_title_only() -> None:
+    known = Known()
+    fresh, _ = new_items("src", [_item("A report without any link", ""),
+                                 _item("A report with its own link", "https://news.example/x")], False, known)
+    assert len(fresh) == 2
+    [(links, titles)] = known.asked
+    assert links == [canonical_link("https://news.example/x")] and len(titles) == 2
+
+
+def test_a_link_shared_by_two_items_identifies_neither() -> None:
+    """A leak-site group page: two victims on one page are two items, not one."""
+    group = "https://tracker.example/group/lockbit"
+    known = Known({canonical_link(group)})
+    fresh, shared = new_items("src", [_item("Victim one listed by the group", group),
+                                      _item("Victim two listed by the group", group)], False, known)
+    assert [f[0].title for f in fresh] == ["Victim one listed by the group", "Victim two listed by the group"]
+    assert all(f[1] == "" for f in fresh) and shared is True
+
+
+def test_a_source_of_shared_links_never_uses_links_as_identity() -> None:
+    known = Known({canonical_link("https://tracker.example/a")})
+    fresh, shared = new_items("src", [_item("Victim listed on the tracker page", "https://tracker.example/a")],
+                              True, known)
+    assert len(fresh) == 1 and fresh[0][1] == "" and shared is False
+
+
+def test_a_repeated_item_in_one_fetch_is_kept_once_and_the_rest_still_read() -> None:
+    items = [_item("Okta confirms breach of support system", "https://news.example/a"),
+             _item("Okta confirms breach of support system", "https://news.example/a2"),
+             _item("A later article in the same feed", "https://news.example/c")]
+    fresh, _ = new_items("src", items, False, Known())
+    assert [f[0].link for f in fresh] == ["https://news.example/a", "https://news.example/c"]
+
+
+def _db(path: Path, links: list[str], titles: list[str]) -> sqlite3.Connection:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, link_key TEXT, title_key TEXT)")
+    conn.executemany("INSERT INTO articles (link_key, title_key) VALUES (?, ?)", zip(links, titles, strict=True))
+    conn.commit()
+    return conn
+
+
+def test_a_large_batch_finds_every_stored_key(tmp_path: Path) -> None:
+    links = [f"news.example/{i}" for i in range(1200)]
+    titles = [f"src\x1ftitle number {i}" for i in range(1200)]
+    conn = _db(tmp_path / "m.db", links + [""], titles + ["src\x1fno link"])
+    found_links, found_titles = known_keys(conn, links + ["news.example/new", ""], titles + ["src\x1fnew"])
+    assert found_links == set(links) and found_titles == set(titles)
+
+
+def test_the_workers_lookup_connection_never_creates_or_writes_the_database(tmp_path: Path) -> None:
+    missing = tmp_path / "monitor.db"
+    with pytest.raises(sqlite3.OperationalError):
+        read_only(missing).execute("SELECT 1 FROM articles")
+    assert list(tmp_path.iterdir()) == []
+    _db(missing, ["a"], ["t"]).close()
+    conn = read_only(missing)
+    assert conn.execute("SELECT link_key FROM articles").fetchall() == [("a",)]
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        conn.execute("INSERT INTO articles (link_key) VALUES ('b')")
+
+
+# ---------------------------------------------------------------------- fetch policy: refusals a user reads
+
+
+LONG = "x" * 300
+
+
+@pytest.mark.parametrize("url, reason", [
+    (f"https://news.example/{LONG} tail", "whitespace or backslash in URL"),
+    (f"ftp://news.example/{LONG}", "scheme 'ftp' is not http(s)"),
+    (f"https://user:pw@news.example/{LONG}", "credentials in URL"),
+    (f"https:///{LONG}", "no host"),
+    (f"http://leaks.onion/{LONG}", ".onion address"),
+    (f"http://news.example:99999/{LONG}", "bad port"),
+    (f"http://news.example:8080/{LONG}", "port 8080 (only 80, 443 for feed links)"),
+])
+def test_a_refused_link_is_quoted_up_to_200_characters_with_the_reason(url: str, reason: str) -> None:
+    from monitor.errors import BlockedURL
+    from monitor.sources.fetch import check_link_shape
+
+    with pytest.raises(BlockedURL) as info:
+        check_link_shape(url)
+    assert str(info.value) == f"refused link {url[:200]!r}: {reason}"
+
+
+def test_a_link_is_pinned_to_the_first_address_after_every_address_was_checked(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+    import socket
+
+    from monitor.errors import BlockedURL
+    from monitor.sources.fetch import resolve_public
+
+    answers = {"two.example": ["93.184.216.34", "93.184.216.35"], "mixed.example": ["93.184.216.34", "10.0.0.7"]}
+
+    async def getaddrinfo(self, host, port, **kwargs):  # type: ignore[no-untyped-def]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in answers[host]]
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "getaddrinfo", getaddrinfo)
+    assert asyncio.run(resolve_public("two.example", 443, allow_private=False)) == "93.184.216.34"
+    with pytest.raises(BlockedURL, match="resolves to non-public address 10.0.0.7"):
+        asyncio.run(resolve_public("mixed.example", 443, allow_private=False))
+    assert asyncio.run(resolve_public("mixed.example", 443, allow_private=True)) == "93.184.216.34"
