@@ -12,7 +12,6 @@ import pytest
 from monitor.sources.dedupe import canonical_link, known_keys, new_items, read_only, title_key
 from monitor.sources.parse import Item
 
-
 # ---------------------------------------------------------------------- dedupe: one identity per article
 
 
