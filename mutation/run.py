@@ -12,6 +12,7 @@ where it stopped next time.
     .venv/bin/python mutation/run.py dedupe config         # chosen modules
     .venv/bin/python mutation/run.py --report              # scores and survivors of the sessions so far
     .venv/bin/python mutation/run.py --fresh dedupe        # start the module's session again (after edits)
+    .venv/bin/python mutation/run.py --survivors dedupe    # test only the survivors again (after new tests)
 """
 
 from __future__ import annotations
@@ -119,10 +120,20 @@ def _copy_tree() -> None:
     shutil.copy2(ROOT / "pyproject.toml", TREE / "pyproject.toml")
 
 
-def run(m: Module, budget: float, fresh: bool) -> float:
+def _forget_survivors(session: Path) -> None:
+    """Test the survivors again (after new tests were written), not every mutant."""
+    import sqlite3
+
+    with sqlite3.connect(session) as conn:
+        conn.execute("DELETE FROM work_results WHERE test_outcome = 'survived'")
+
+
+def run(m: Module, budget: float, fresh: bool, survivors: bool = False) -> float:
     cfg, session = _config(m), OUT / f"{m.name}.sqlite"
     if fresh and session.exists():
         session.unlink()
+    if survivors and session.exists():
+        _forget_survivors(session)
     _copy_tree()
     # The copy comes first on the path, also for the CLI subprocesses some tests start.
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "MONITOR_REQUIRE_SHARED_DATA": "0", "PYTHONPATH": str(TREE)}
@@ -177,6 +188,7 @@ def main() -> int:
     ap.add_argument("modules", nargs="*", help=", ".join(m.name for m in MODULES))
     ap.add_argument("--budget", type=float, default=35 * 60, help="seconds of mutation runs in all (default 2100)")
     ap.add_argument("--fresh", action="store_true", help="start the sessions of these modules again")
+    ap.add_argument("--survivors", action="store_true", help="test only the survivors of the sessions again")
     ap.add_argument("--report", action="store_true", help="only print the scores")
     args = ap.parse_args()
     by_name = {m.name: m for m in MODULES}
@@ -190,7 +202,7 @@ def main() -> int:
             if left <= 0:
                 print(f"== {m.name}: not run (budget used up)")
                 continue
-            left -= run(m, left, args.fresh)
+            left -= run(m, left, args.fresh, args.survivors)
     report(chosen)
     return 0
 
