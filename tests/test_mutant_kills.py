@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import Project
 
 from monitor.sources.dedupe import canonical_link, known_keys, new_items, read_only, title_key
 from monitor.sources.parse import Item
@@ -189,3 +190,75 @@ def test_a_link_is_pinned_to_the_first_address_after_every_address_was_checked(
     with pytest.raises(BlockedURL, match="resolves to non-public address 10.0.0.7"):
         asyncio.run(resolve_public("mixed.example", 443, allow_private=False))
     assert asyncio.run(resolve_public("mixed.example", 443, allow_private=True)) == "93.184.216.34"
+
+
+# ---------------------------------------------------------------------- config: what the README promises
+
+
+def _readme_yaml_block(first_key: str) -> dict[str, object]:
+    import yaml
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in readme.split("```yaml\n")[1:]]
+    for b in blocks:
+        if b.startswith(f"{first_key}:") or f"\n{first_key}:" in b:
+            doc = yaml.safe_load(b)
+            if isinstance(doc, dict) and isinstance(doc.get(first_key), dict):
+                return doc[first_key]  # type: ignore[no-any-return]
+    raise AssertionError(f"no yaml block with {first_key}: in README.md")
+
+
+def test_the_defaults_are_the_values_the_readme_shows() -> None:
+    from monitor.config import HealthConfig, LimitsConfig, parse_duration
+
+    limits, health = LimitsConfig(), HealthConfig()
+    for key, shown in _readme_yaml_block("limits").items():
+        value = getattr(limits, key)
+        expected = parse_duration(shown) if isinstance(shown, str) else shown
+        assert value == expected, f"limits.{key}: default {value}, README shows {shown}"
+    for key, shown in _readme_yaml_block("health").items():
+        assert getattr(health, key) == shown, f"health.{key}"
+
+
+@pytest.mark.parametrize("text, seconds", [("500ms", 0.5), ("2d", 172800), ("90", 90), ("1.5m", 90)])
+def test_durations_in_every_unit(text: str, seconds: float) -> None:
+    from monitor.config import parse_duration
+
+    assert parse_duration(text) == pytest.approx(seconds)
+
+
+def test_digest_hour_takes_every_hour_of_the_day(project: Project, httpserver) -> None:  # type: ignore[no-untyped-def]
+    source = [{"name": "News", "url": httpserver.url_for("/feed")}]
+    for hour, ok in ((0, True), (23, True), (24, False)):
+        project.configure(source, slack={"digest": "daily", "digest_hour": hour})
+        result = project.run("check")
+        assert (result.exit_code == 0) is ok, (hour, result.output)
+        if not ok:
+            assert "digest_hour" in result.stderr
+
+
+def test_linked_notices_are_fetched_only_when_the_source_asks(project: Project, httpserver) -> None:  # type: ignore[no-untyped-def]
+    from conftest import Entry, rss2
+
+    httpserver.expect_request("/notice").respond_with_data("<p>notice</p>", content_type="text/html")
+    item = Entry("A notice about something long enough", httpserver.url_for("/notice"), "", "n1", None)
+    httpserver.expect_request("/feed").respond_with_data(rss2([item]), content_type="application/rss+xml")
+    project.configure([{"name": "News", "url": httpserver.url_for("/feed"), "allow_private_links": True}])
+    result = project.run("run", "--once")
+    assert result.exit_code == 0, result.output
+    assert [r.path for r, _ in httpserver.log] == ["/feed"]
+
+
+def test_a_yaml_syntax_error_names_its_line_key_and_first_problem(project: Project) -> None:
+    project.config_path.write_text("sources:\n  - name: a\n    url: [http://x\n", encoding="utf-8")
+    result = project.run("check")
+    assert result.exit_code == 2
+    [line] = [ln for ln in result.stderr.splitlines() if "YAML syntax error" in ln]
+    assert line.startswith("error: feeds.yaml:") and "\n" not in line
+
+
+def test_a_missing_config_file_is_one_line_naming_it(project: Project) -> None:
+    result = project.run("check")
+    assert result.exit_code == 2
+    assert "feeds.yaml: file not found (use --config or $MONITOR_CONFIG)" in result.stderr
+    assert "Traceback" not in result.output
