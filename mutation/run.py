@@ -27,6 +27,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "mutation" / "out"
@@ -45,13 +46,17 @@ class Module:
 
 MODULES = (
     Module("dedupe", "monitor/sources/dedupe.py",
-           ("tests/test_readme_claims.py", "tests/test_store.py", "tests/test_mutant_kills.py"), 120),
+           ("tests/test_mutant_kills.py", "tests/test_readme_claims.py", "tests/test_store.py"), 120),
     Module("fetch-policy", "monitor/sources/fetch.py",
-           ("tests/test_fetch_policy.py", "tests/test_link_policy_ipv6.py", "tests/test_mutant_kills.py"), 120,
+           ("tests/test_mutant_kills.py", "tests/test_fetch_policy.py", "tests/test_link_policy_ipv6.py"), 120,
            ("_is_public", "LinkPolicy", "check_link_shape", "resolve_public")),
+    # The validation helpers: durations, source URLs, selectors, file caps, duplicate names, health. Not yet:
+    # LimitsConfig's bounds, the YAML shape check and the error wording (load_config, _check_shape, _message).
     Module("config", "monitor/config.py",
-           ("tests/test_config.py", "tests/test_config_hostile.py", "tests/test_readme_claims.py",
-            "tests/test_mutant_kills.py"), 180),
+           ("tests/test_mutant_kills.py", "tests/test_config.py", "tests/test_readme_claims.py",
+            "tests/test_config_hostile.py"), 180,
+           ("parse_duration", "check_source_url", "check_selector", "HealthConfig", "_duplicate_names",
+            "read_capped", "_read_yaml")),
     Module("matcher", "monitor/matching/matcher.py",
            ("tests/test_match.py", "tests/test_readme_claims.py", "tests/test_mutant_kills.py"), 180),
     Module("incidents", "monitor/alerting/incidents.py", ("tests/test_incidents.py",), 180),
@@ -69,9 +74,9 @@ KEEP = re.compile(r"core/(ReplaceComparisonOperator_(Eq_NotEq|NotEq_Eq|Lt_GtE|Gt
 
 
 def _config(m: Module) -> Path:
-    TREE.mkdir(parents=True, exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
     tests = " ".join(t for t in m.tests if (ROOT / t).exists())
-    cfg = OUT / f"{m.name}.toml"
+    cfg = OUT / f"{m.name}.toml"  # beside the tree, which is copied afresh for each module
     cfg.write_text(f"""[cosmic-ray]
 module-path = "{m.path}"
 timeout = {m.timeout}
@@ -92,6 +97,11 @@ def _line_ranges(m: Module) -> list[tuple[int, int]] | None:
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name in m.functions]
 
 
+def _selected(mutation: Any, ranges: list[tuple[int, int]] | None) -> bool:
+    line = mutation.start_pos[0]
+    return bool(KEEP.match(mutation.operator_name)) and (ranges is None or any(a <= line <= b for a, b in ranges))
+
+
 def _prune(session: Path, m: Module) -> None:
     """Skip the mutants of operators not kept and outside the chosen functions."""
     from cosmic_ray.work_db import WorkDB, use_db
@@ -101,23 +111,29 @@ def _prune(session: Path, m: Module) -> None:
     with use_db(str(session), WorkDB.Mode.open) as db:
         skip = []
         for item in db.pending_work_items:
-            for mutation in item.mutations:
-                line = mutation.start_pos[0]
-                if not KEEP.match(mutation.operator_name) or (
-                        ranges is not None and not any(a <= line <= b for a, b in ranges)):
-                    skip.append(item.job_id)
-                    break
+            if not all(_selected(mutation, ranges) for mutation in item.mutations):
+                skip.append(item.job_id)
         db.set_multiple_results(skip, WorkResult(worker_outcome=WorkerOutcome.SKIPPED,
                                                  output="operator or lines not selected"))
 
 
 def _copy_tree() -> None:
-    for part in ("monitor", "tests"):
-        dest = TREE / part
-        if dest.exists():
-            shutil.rmtree(dest)
-        shutil.copytree(ROOT / part, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pickle"))
-    shutil.copy2(ROOT / "pyproject.toml", TREE / "pyproject.toml")
+    """The project as the tests see it (README.md, feeds.yaml, deploy/ ... are read by some)."""
+    if TREE.exists():
+        shutil.rmtree(TREE)
+    skip = shutil.ignore_patterns(".git", ".venv", "out", "__pycache__", "*.pickle", "*.db", "*.egg-info", "build",
+                                  "dist", ".pytest_cache")
+    shutil.copytree(ROOT, TREE, ignore=skip)
+
+
+def _baseline(m: Module, env: dict[str, str]) -> bool:
+    """The tests must pass on the unmutated copy, or every mutant would count as killed."""
+    tests = [t for t in m.tests if (ROOT / t).exists()]
+    done = subprocess.run(["nice", "-n", "10", PY, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
+                          cwd=TREE, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"   baseline failed: {m.name}'s tests do not pass unmutated; not run\n{done.stdout[-2000:]}", flush=True)
+    return done.returncode == 0
 
 
 def _forget_survivors(session: Path) -> None:
@@ -125,7 +141,7 @@ def _forget_survivors(session: Path) -> None:
     import sqlite3
 
     with sqlite3.connect(session) as conn:
-        conn.execute("DELETE FROM work_results WHERE test_outcome = 'survived'")
+        conn.execute("DELETE FROM work_results WHERE lower(test_outcome) = 'survived'")
 
 
 def run(m: Module, budget: float, fresh: bool, survivors: bool = False) -> float:
@@ -137,15 +153,17 @@ def run(m: Module, budget: float, fresh: bool, survivors: bool = False) -> float
     _copy_tree()
     # The copy comes first on the path, also for the CLI subprocesses some tests start.
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "MONITOR_REQUIRE_SHARED_DATA": "0", "PYTHONPATH": str(TREE)}
+    started = time.monotonic()
+    if not _baseline(m, env):
+        return time.monotonic() - started
     if not session.exists():
         subprocess.run([PY, "-m", "cosmic_ray.cli", "init", str(cfg), str(session)], check=True, cwd=TREE, env=env)
-        _prune(session, m)
-    started = time.monotonic()
+    _prune(session, m)  # also narrows a session begun before `functions` was set
     print(f"== {m.name}: {m.path} ({budget:.0f} s left)", flush=True)
     proc = subprocess.Popen(["nice", "-n", "10", PY, "-m", "cosmic_ray.cli", "exec", str(cfg), str(session)],
                             cwd=TREE, env=env)
     try:
-        proc.wait(timeout=max(1.0, budget))
+        proc.wait(timeout=max(1.0, budget - (time.monotonic() - started)))
     except subprocess.TimeoutExpired:
         # cosmic-ray restores the file after each mutant; stop between mutants by SIGINT, then make sure.
         proc.send_signal(2)
@@ -167,9 +185,10 @@ def report(modules: tuple[Module, ...]) -> None:
         session = OUT / f"{m.name}.sqlite"
         if not session.exists():
             continue
+        ranges = _line_ranges(m) if (TREE / m.path).exists() else None
         with use_db(str(session), WorkDB.Mode.open) as db:
-            items = {i.job_id: i for i in db.work_items}
-            results = dict(db.results)
+            items = {i.job_id: i for i in db.work_items if _selected(i.mutations[0], ranges)}
+            results = {j: r for j, r in db.results if j in items}
         done = {j: r for j, r in results.items() if r.worker_outcome != WorkerOutcome.SKIPPED}
         selected = len(items) - (len(results) - len(done))
         killed = [j for j, r in done.items() if r.test_outcome in (TestOutcome.KILLED, TestOutcome.INCOMPETENT)]
