@@ -262,3 +262,53 @@ def test_a_missing_config_file_is_one_line_naming_it(project: Project) -> None:
     assert result.exit_code == 2
     assert "feeds.yaml: file not found (use --config or $MONITOR_CONFIG)" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_selectors_are_checked_at_load_and_kept_as_written() -> None:
+    from monitor.config import check_selector
+
+    assert check_selector(None) is None
+    assert check_selector("div.news-text a@href") == "div.news-text a@href"
+    assert check_selector("@href") == "@href"  # the item's own attribute: no CSS part to compile
+    with pytest.raises(ValueError) as info:
+        check_selector("ul..li")
+    message = str(info.value)
+    assert message.startswith("'ul..li' is not a valid CSS selector (Malformed") and "\n" not in message
+
+
+def test_a_source_without_a_name_does_not_hide_later_duplicates(project: Project, httpserver) -> None:  # type: ignore[no-untyped-def]
+    url = httpserver.url_for("/feed")
+    project.configure([{"url": url}, {"name": "A", "url": url}, {"name": "A", "url": url}])
+    result = project.run("check")
+    assert result.exit_code == 2
+    assert "sources[0].name: missing" in result.stderr
+    assert "sources[2].name: duplicate 'A'" in result.stderr
+
+
+def test_a_failure_threshold_of_one_alerts_on_the_first_failure(project: Project, httpserver) -> None:  # type: ignore[no-untyped-def]
+    source = [{"name": "News", "url": httpserver.url_for("/feed")}]
+    project.configure(source, health={"failure_threshold": 1})
+    assert project.run("check").exit_code == 0
+    project.configure(source, health={"failure_threshold": 0})
+    assert project.run("check").exit_code == 2
+
+
+def test_feeds_yaml_up_to_one_megabyte_is_read_and_one_byte_more_is_refused(project: Project, httpserver) -> None:  # type: ignore[no-untyped-def]
+    project.configure([{"name": "News", "url": httpserver.url_for("/feed")}])
+    base = project.config_path.read_bytes()
+    pad = 1024 * 1024 - len(base) - 1
+    project.config_path.write_bytes(base + b"#" + b"x" * (pad - 1) + b"\n")
+    assert project.config_path.stat().st_size == 1024 * 1024
+    assert project.run("check").exit_code == 0
+    project.config_path.write_bytes(base + b"#" + b"x" * pad + b"\n")
+    result = project.run("check")
+    assert result.exit_code == 2
+    assert "feeds.yaml: larger than 1 MB, the limit for a configuration file" in result.stderr
+
+
+def test_a_config_path_that_cannot_be_read_is_one_line(project: Project) -> None:
+    project.config_path.mkdir()
+    result = project.run("check")
+    assert result.exit_code == 2
+    assert f"{project.config_path}: cannot read (Is a directory)" in result.stderr
+    assert "Traceback" not in result.output
