@@ -312,3 +312,26 @@ def test_a_config_path_that_cannot_be_read_is_one_line(project: Project) -> None
     assert result.exit_code == 2
     assert f"{project.config_path}: cannot read (Is a directory)" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("value", [0, "0s", -0.5, "-1s", True])
+def test_a_duration_must_be_more_than_zero(value: object) -> None:
+    from monitor.config import parse_duration
+
+    with pytest.raises(ValueError):
+        parse_duration(value)
+
+
+def test_a_pause_may_be_zero() -> None:
+    from monitor.config import parse_duration
+
+    assert parse_duration("0s", allow_zero=True) == 0
+    with pytest.raises(ValueError, match="greater than zero"):
+        parse_duration(-0.5, allow_zero=True)
+
+
+def test_feeds_yaml_not_in_utf8_is_one_line_with_the_offset(project: Project) -> None:
+    project.config_path.write_bytes("sources:\n  - name: caf\u00e9\n".encode("latin-1"))
+    result = project.run("check")
+    assert result.exit_code == 2
+    assert "feeds.yaml: not valid UTF-8 (byte offset 22)" in result.stderr
