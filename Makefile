@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_STAMP := $(VENV)/.lint-installed
 
-.PHONY: run demo test lint format bench check clean
+.PHONY: run demo test lint format bench check clean mutants
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ BENCH_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/pip install --quiet py-spy
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## Mutation testing (cosmic-ray) of matching, outbox, fetch policy, dedupe, incidents and config, each module
+## tested by its own test files, under nice, 35 minutes at most (not part of `make test`; see README).
+## make mutants MUTANTS_ARGS="dedupe config"  |  MUTANTS_ARGS="--report"  |  MUTANTS_ARGS="--survivors --budget 600"
+MUTANTS_ARGS ?=
+mutants: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,mutants]'
+	$(BIN)/python mutation/run.py $(MUTANTS_ARGS)
 
 check: $(STAMP)
 	$(BIN)/monitor --config feeds.yaml check

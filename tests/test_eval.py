@@ -56,25 +56,47 @@ def test_company_vendors_are_clean_names():  # type: ignore[no-untyped-def]
     assert not any("Common Stock" in n or n.endswith(" ETF") for n in names)
 
 
+# jp-news does not meet the 0.95 target everywhere (see the README). These are REGRESSION FLOORS: what each
+# half reached when last measured, less a little, so a change that loses ground fails; each failure prints
+# the measured value, the floor and the target. Measured (dev / held-out), with only registered companies
+# left out of the distractors: detection P 0.955/0.957 R 0.921/0.914; alerts P 0.862/0.850 R 0.851/0.779;
+# alert recall on items naming their label 0.935/0.900; alert precision with other named orgs 0.940/0.947;
+# matching R 0.906/0.861, mentions P 0.952/0.936.
+JP_NEWS_FLOORS = {
+    "detection precision": 0.95, "detection recall": 0.91, "alerts recall (label named)": 0.89,
+    "alerts precision (other named ok)": 0.93, "alerts recall": 0.77, "alerts precision": 0.845,
+    "matching recall": 0.85, "matching precision (mentions)": 0.93,
+}
+JP_NEWS_TARGET = TARGET
+
+
+def _floor(what: str, half: str, value: float, lines: list[str]) -> None:
+    floor = JP_NEWS_FLOORS[what]
+    assert value >= floor, (f"jp-news {half} {what} {value:.3f}: under its regression floor {floor} "
+                            f"(target {JP_NEWS_TARGET})", lines)
+
+
 @pytest.mark.shared_data
 def test_jp_news_scores(tmp_path):  # type: ignore[no-untyped-def]
-    """jp-news: measured, and held to what it reaches today (see the report for why some are under 0.95)."""
+    """jp-news: measured, and held to regression floors (printed with the target; see JP_NEWS_FLOORS)."""
     path = shared_data("jp-news", "secnews_sample.jsonl")
     rep = evaluate_jp_news(path, shared_data("companies"))
     assert rep.distractors >= 2000
+    lines = rep.lines()
     for half in ("dev", "held-out"):
-        det = rep.detection[half]
-        assert det.precision >= TARGET and det.recall >= 0.91, rep.lines()
-        alerts = rep.alerts[half]
+        det, alerts = rep.detection[half], rep.alerts[half]
+        _floor("detection precision", half, det.precision, lines)
+        _floor("detection recall", half, det.recall, lines)
         # Of the items that name their organisation, the team is alerted about it ...
-        assert alerts.recall_named >= 0.89, rep.lines()
+        _floor("alerts recall (label named)", half, alerts.recall_named, lines)
         # ... and alerts go to an organisation the report names, rarely to a bystander or an advisory.
-        assert alerts.precision_other_named_ok >= 0.93, rep.lines()
-        assert alerts.recall >= 0.77 and alerts.precision >= 0.85, rep.lines()
-        assert rep.matching[half].recall >= 0.85, rep.lines()
+        _floor("alerts precision (other named ok)", half, alerts.precision_other_named_ok, lines)
+        _floor("alerts recall", half, alerts.recall, lines)
+        _floor("alerts precision", half, alerts.precision, lines)
+        _floor("matching recall", half, rep.matching[half].recall, lines)
         # Counting other organisations the text names as registered as correct mentions.
-        assert rep.lenient_precision(half) >= 0.93, rep.lines()
-    assert rep.detection["all"].recall >= 0.915, rep.lines()
+        _floor("matching precision (mentions)", half, rep.lenient_precision(half), lines)
+    assert rep.detection["all"].recall >= 0.915, ("regression floor 0.915, target 0.95", lines)
     kinds = rep.detection_by_kind["dev"]
     assert kinds["attack: ランサムウェア"].recall >= 0.97 and kinds["attack: DDoS"].recall >= 0.9, rep.lines()
     text = "\n".join(rep.lines())

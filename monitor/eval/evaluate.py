@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, cast
 
 from ..matching.vendors import Vendor
 from ..normalize import fold, standard_forms, strip_legal
+from .splits import HELD_OUT, bump_one, bump_pairs, split_of, split_problem
 
 if TYPE_CHECKING:
     from ..matching.matcher import Match
@@ -143,6 +144,8 @@ class Report:
     matching: dict[str, Counts] = field(default_factory=dict)  # per language
     detection: dict[str, Counts] = field(default_factory=dict)
     alerts: dict[str, "AlertTally"] = field(default_factory=dict)  # per half (jp-news only)
+    # Shipped set and own sets: (item, alerted vendor) pairs per language and per split (eval/splits.py).
+    alert_pairs: dict[str, Counts] = field(default_factory=dict)
     detection_by_kind: dict[str, dict[str, Counts]] = field(default_factory=dict)  # half -> kind -> counts
     # Per half (jp-news): how many matching false positives are another organisation the text names as
     # registered. They are wrong for the item's single label but right as mentions (the lenient number).
@@ -157,6 +160,7 @@ class Report:
                                                       for k in sorted(self.matching_named_fp)},
                 "detection": {k: v.as_dict() for k, v in sorted(self.detection.items())},
                 "alerts": {k: v.as_dict() for k, v in sorted(self.alerts.items())},
+                "alert_pairs": {k: v.as_dict() for k, v in sorted(self.alert_pairs.items())},
                 "detection_recall_by_kind": {h: {k: round(c.recall, 4) for k, c in sorted(t.items())}
                                              for h, t in sorted(self.detection_by_kind.items())},
                 "notes": self.notes, "errors": self.errors}
@@ -168,7 +172,8 @@ class Report:
     def lines(self) -> list[str]:
         out = [f"{self.name}: {self.items} items, {self.vendors} vendors registered "
                f"({self.distractors} distractors)"]
-        for what, table in (("matching", self.matching), ("detection", self.detection)):
+        for what, table in (("matching", self.matching), ("detection", self.detection),
+                            ("alerts", self.alert_pairs)):
             if what == "matching" and self.matching_named_fp:
                 out.append("  matching, strict (only the item's labelled organisation is a correct match):")
             for lang, c in sorted(table.items()):
@@ -221,22 +226,11 @@ def _bump(table: dict[str, Counts], lang: str, gold: bool, pred: bool) -> None:
 
 
 def _without_same_organisations(vendors: list[Vendor], distractors: list[Vendor]) -> list[Vendor]:
-    """Drop distractors that name an organisation already registered (アサヒグループホールディングス when
-    アサヒグループ is a vendor, 'Okta, Inc.' beside 'Okta Inc.'): a real register holds each one once."""
-    from ..matching.matcher import Matcher
+    """Drop the distractors that are a registered vendor ('Okta, Inc.' beside 'Okta Inc.'), and only those:
+    sibling and look-alike companies stay (eval/distractors.py)."""
+    from .distractors import without_registered_companies
 
-    registered = Matcher(vendors)
-    bases = {strip_legal(fold(n)) for v in vendors for n in (v.name, *v.aliases)}
-
-    def same_name(n: str) -> bool:  # 'Toyota Motor Corporation' beside the alias 'Toyota'
-        words = strip_legal(fold(n)).split()
-        return any(" ".join(words[:k]) in bases for k in range(1, len(words) + 1))
-
-    kept = [d for d in distractors if not any(registered.match({"n": n}) or same_name(n)
-                                              for n in (d.name, *d.aliases))]
-    others = Matcher(kept)
-    same = {m.vendor for v in vendors for n in (v.name, *v.aliases) for m in others.match({"n": n})}
-    return [d for d in kept if d.name not in same]
+    return without_registered_companies(vendors, distractors)
 
 
 # ---------------------------------------------------------------------- the shipped set
@@ -281,6 +275,8 @@ def _item_problem(item: object) -> str | None:
     vendors = item.get("vendors", [])
     if not isinstance(vendors, list) or not all(isinstance(v, str) for v in vendors):
         return "vendors: expected a list of registered vendor names"
+    if problem := split_problem(item):
+        return problem
     item.setdefault("vendors", [])
     return None
 
@@ -294,8 +290,10 @@ def evaluate_items(items: list[dict[str, object]], vendors: list[Vendor], distra
     distractors = _without_same_organisations(vendors, distractors)
     matcher = Matcher(vendors + distractors)
     rep = Report(name, len(vendors) + len(distractors), len(distractors), len(items))
+    held_out_errors = 0
     for it in items:
         lang = str(it["lang"])
+        split = split_of(it)
         title, text, link = str(it.get("title", "")), str(it.get("text", "")), str(it.get("link", ""))
         gold = set(cast("list[str]", it.get("vendors", [])))
         # Organisations outside the register that the text really names (Bank of America, Boeing): a
@@ -307,14 +305,32 @@ def evaluate_items(items: list[dict[str, object]], vendors: list[Vendor], distra
             _bump(rep.matching, lang, v in gold, v in found)
         if not gold and not found:
             _bump(rep.matching, lang, False, False)
+        bump_pairs(rep.matching, [split], gold, found, Counts)
+        errors: list[dict[str, object]] = []
         if gold != found:
-            rep.errors.append({"id": it["id"], "kind": "matching", "missed": sorted(gold - found),
-                               "extra": sorted(found - gold)})
+            errors.append({"id": it["id"], "kind": "matching", "missed": sorted(gold - found),
+                           "extra": sorted(found - gold)})
         verdict = assess(title, text)
         _bump(rep.detection, lang, bool(it["breach"]), verdict.breach)
+        bump_one(rep.detection, [split], bool(it["breach"]), verdict.breach, Counts)
         if verdict.breach != bool(it["breach"]):
-            rep.errors.append({"id": it["id"], "kind": "detection", "expected": bool(it["breach"]),
-                               "score": verdict.score, "terms": list(verdict.terms)})
+            errors.append({"id": it["id"], "kind": "detection", "expected": bool(it["breach"]),
+                           "score": verdict.score, "terms": list(verdict.terms)})
+        ms = [m for m in matcher.match({"title": title, "summary": text}, link) if m.vendor in found]
+        alerted = {m.vendor for m in verdict.subjects(ms, title, text)}
+        expected = gold if it["breach"] else set()
+        bump_pairs(rep.alert_pairs, [lang, "all", split], expected, alerted, Counts)
+        if alerted != expected:
+            errors.append({"id": it["id"], "kind": "alert", "missed": sorted(expected - alerted),
+                           "extra": sorted(alerted - expected)})
+        # Held-out items are scored, never listed: what is not seen is not tuned on.
+        if split == HELD_OUT:
+            held_out_errors += len(errors)
+        else:
+            rep.errors.extend(errors)
+    if any(split_of(it) == HELD_OUT for it in items):
+        rep.notes.append(f"{sum(split_of(it) == HELD_OUT for it in items)} held-out items are scored (rows "
+                         f"'{HELD_OUT}') but their {held_out_errors} errors are not listed: do not tune on them")
     return rep
 
 
