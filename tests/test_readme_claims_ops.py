@@ -95,6 +95,7 @@ def test_a_failed_health_alert_retried_after_a_fix_goes_to_the_fixed_default_cha
 
 def test_the_daemon_looks_for_edits_at_least_every_minute(project: Project, httpserver, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
     """A source polled hourly: the daemon still wakes within a minute, so an edit is taken within one."""
+    from monitor import clock as clocks
     from monitor.alerting.slack import sender_from_env
     from monitor.config import load_config
     from monitor.matching.vendors import load_vendors
@@ -120,7 +121,7 @@ def test_the_daemon_looks_for_edits_at_least_every_minute(project: Project, http
         if now[0] >= t0 + timedelta(minutes=30):
             stop.set()
 
-    monkeypatch.setattr(pipeline, "_utcnow", lambda: now[0])
+    monkeypatch.setattr(clocks, "utcnow", lambda: now[0])
     cfg = load_config(project.config_path)
 
     def reload():  # type: ignore[no-untyped-def]
