@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -659,8 +659,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("cases", nargs="*", metavar="CASE", help=f"cases to run: {', '.join(CASES)} (default: all but profile)")
     ap.add_argument("--quick", action="store_true", help="smaller sizes (about a minute, plus a one-off DB build)")
+    ap.add_argument("--pairs", type=int, help="alternating pairs per measurement in cases 1 and 7 (full: 5)")
     args = ap.parse_args(argv)
     scale = QUICK if args.quick else FULL
+    if args.pairs:
+        scale = replace(scale, pairs=args.pairs)
     chosen = args.cases or list(DEFAULT)
     unknown = [c for c in chosen if c not in CASES]
     if unknown:
