@@ -513,6 +513,25 @@ def _delivery(database: Path) -> tuple[int, int]:
     return sent, total - sent
 
 
+def _short_round(scale: Scale, project: Path, base: str, slack: Any, rows: dict[str, list[tuple[float, ProcResult]]],
+                 delivered: list[tuple[int, int, int]]) -> None:
+    """One round of case 7, with its own Slack stand-in: the triage read-back pages through the
+    channel's history, which must hold this round's alerts only, as a real channel would."""
+    (project / "vendors.csv").unlink(missing_ok=True)  # a new vendors.csv: no cache matches it
+    for p in project.glob("monitor.db*"):
+        p.unlink()
+    bare_s, _ = bare_parse(base, scale.feeds)
+    config = write_project(project, base, scale.feeds, scale.vendors, limits=SHORT_LIMITS)
+    rows["first"].append((bare_s, run_once(config, slack, scale.timeout)))
+    slack.messages.clear()  # the first run's alerts: the poll below posts the same ones again
+    bare_s, _ = bare_parse(base, scale.feeds)
+    config = write_project(project, base, scale.feeds, scale.vendors, keep_caches=True, limits=SHORT_LIMITS)
+    rows["poll"].append((bare_s, run_once(config, slack, scale.timeout)))
+    delivered.append((len(slack.messages), *_delivery(project / "monitor.db")))
+    bare_s, _ = bare_parse(base, scale.feeds)
+    rows["repoll"].append((bare_s, run_once(config, slack, scale.timeout)))
+
+
 def case_short(scale: Scale, results: dict[str, Any]) -> None:
     """Case 7: feeds shaped like many real ones (short items, 5% breach reports, every alert delivered),
     default limits. Rounds of three alternating pairs: (bare, first run: new database and vendors.csv,
@@ -527,22 +546,11 @@ def case_short(scale: Scale, results: dict[str, Any]) -> None:
     project = OUT / f"short-{scale.feeds}-{scale.vendors}"
     rows: dict[str, list[tuple[float, ProcResult]]] = {"first": [], "poll": [], "repoll": []}
     delivered: list[tuple[int, int, int]] = []  # poll runs: (Slack messages, alerts sent, alerts not sent)
-    with feed_server(folder) as base, slack_standin() as slack:
+    with feed_server(folder) as base:
         bare_parse(base, scale.feeds)  # warm the page cache and imports
         for _ in range(scale.pairs):
-            (project / "vendors.csv").unlink(missing_ok=True)  # a new vendors.csv: no cache matches it
-            for p in project.glob("monitor.db*"):
-                p.unlink()
-            bare_s, _ = bare_parse(base, scale.feeds)
-            config = write_project(project, base, scale.feeds, scale.vendors, limits=SHORT_LIMITS)
-            rows["first"].append((bare_s, run_once(config, slack, scale.timeout)))
-            bare_s, _ = bare_parse(base, scale.feeds)
-            config = write_project(project, base, scale.feeds, scale.vendors, keep_caches=True, limits=SHORT_LIMITS)
-            before = len(slack.messages)
-            rows["poll"].append((bare_s, run_once(config, slack, scale.timeout)))
-            delivered.append((len(slack.messages) - before, *_delivery(project / "monitor.db")))
-            bare_s, _ = bare_parse(base, scale.feeds)
-            rows["repoll"].append((bare_s, run_once(config, slack, scale.timeout)))
+            with slack_standin() as slack:
+                _short_round(scale, project, base, slack, rows, delivered)
     targets = {"first": TARGETS["first"], "poll": TARGETS["poll"], "repoll": TARGETS["repoll"]}
     labels = {"first": "first run (new DB, new vendors.csv)", "poll": "poll, every feed has new items",
               "repoll": "unchanged re-poll (all 304)"}
@@ -582,6 +590,16 @@ def case_profile(scale: Scale, results: dict[str, Any]) -> None:
         repoll_raw = prof.record([*monitor_cmd(), "--config", str(config), "run", "--once"], monitor_env(slack),
                                  OUT / "profile-repoll.txt", timeout=scale.timeout)
         repoll = prof.report("re-poll (304s)", repoll_raw, say, top=8)
+    say(f"profile case 7: monitor run --once, short items, {scale.feeds} feeds x {scale.per_feed}, caches kept")
+    folder, _, _ = short_folder(scale.feeds, scale.per_feed)
+    with feed_server(folder) as base, slack_standin() as slack:
+        config = write_project(OUT / f"profile-short-{scale.feeds}-{scale.vendors}", base, scale.feeds, scale.vendors,
+                               limits=SHORT_LIMITS)
+        run_once(config, slack, scale.timeout)  # builds the caches
+        config = write_project(config.parent, base, scale.feeds, scale.vendors, keep_caches=True, limits=SHORT_LIMITS)
+        raw = prof.record([*monitor_cmd(), "--config", str(config), "run", "--once"], monitor_env(slack),
+                          OUT / "profile-short-poll.txt", timeout=scale.timeout)
+        short = prof.report("short items, run --once", raw, say)
     path, _ = searchdb.ensure(OUT / f"search-{scale.search_articles}", scale.search_articles, say)
     env = {k: v for k, v in os.environ.items() if k != "MONITOR_CONFIG"}
     say(f"profile case 4: monitor search over {scale.search_articles:,} articles (each query 3 times)")
@@ -604,7 +622,7 @@ def case_profile(scale: Scale, results: dict[str, Any]) -> None:
         say(f"    {label:44} {len(real):3} statements {total:7.1f} ms; main query {main_ms:7.1f} ms [{plan}]")
         if alt:
             say(f"    {'':44} same query in fetch order (ORDER BY f.rowid or a.id DESC): {alt[0][1]:7.1f} ms [{alt[0][2]}]")
-    results.update(profile={"poll": poll, "repoll": repoll, "search": search,
+    results.update(profile={"poll": poll, "repoll": repoll, "short": short, "search": search,
                             "search_sql": {k: [(sql[:200], ms, plan) for sql, ms, plan in v]
                                            for k, v in statements.items()}})
 
