@@ -265,3 +265,83 @@ def write_feeds(folder: Path, n_feeds: int, per_feed: int, vs: list[BenchVendor]
     stats = {"items": sum(len(f) for f in feeds), "breach": sum(a.breach for f in feeds for a in f)}
     stamp.write_text(json.dumps(stats))
     return stats["items"], stats["breach"]
+
+
+# ---------------------------------------------------------------------------- short items (case 7)
+
+SHORT_BREACH_SHARE = 0.05
+SHORT_TITLE = 60  # characters, about what many real feeds carry
+SHORT_SUMMARY = 130
+EN_SHORT_BREACH = (
+    ("{n} discloses data breach after ransomware attack",
+     "{n} said an unauthorized party reached parts of its network and customer data may have been taken."),
+    ("Hackers claim theft of {n} customer data",
+     "A ransomware group listed {n} on its leak site; the company confirmed a security incident."),
+)
+JA_SHORT_BREACH = (
+    ("{n}に不正アクセス、個人情報が漏えいした恐れ",
+     "{n}は第三者による不正アクセスを確認したと公表した。顧客情報が外部に流出した可能性があり、外部の専門家と調査を進めている。"
+     "対象の顧客には個別に連絡するとしている。"),
+    ("{n}、ランサムウェア被害でサーバー暗号化",
+     "{n}はランサムウェア攻撃により社内サーバーの一部が暗号化されたと発表した。個人情報の漏えいの有無を調べている。"),
+)
+
+
+def _clip(text: str, n: int) -> str:
+    """text cut to about n characters, at a word boundary when there is one."""
+    if len(text) <= n:
+        return text
+    cut = text[:n]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > n // 2 else cut).rstrip(" ,;") + "…"
+
+
+def short_articles(n_feeds: int, per_feed: int, vs: list[BenchVendor], seed: int = 13,
+                   breach_share: float = SHORT_BREACH_SHARE) -> list[list[Article]]:
+    """Articles shaped like many real feeds: a ~60-character title and a ~130-character plain summary
+    (English), real jp-news titles with their summary cut to ~130 characters (Japanese); breach_share
+    of them are breach reports naming a registered vendor."""
+    rng = random.Random(seed)
+    jp = _jp_filler()
+    feeds = []
+    for f in range(n_feeds):
+        items = []
+        lean_jp = f % 2 == 1
+        for j in range(per_feed):
+            japanese = rng.random() < (0.67 if lean_jp else 0.33)
+            published = NOW - timedelta(minutes=rng.randrange(60 * 24 * 7))
+            link = f"https://news{f}.example.com/{published:%Y/%m}/{f}-{j}"
+            if rng.random() < breach_share:
+                v = rng.choice([x for x in rng.sample(vs, min(len(vs), 20)) if x.japanese == japanese] or vs)
+                said = v.said if japanese or not v.alias else v.alias
+                title, body = rng.choice(JA_SHORT_BREACH if v.japanese else EN_SHORT_BREACH)
+                items.append(Article(title.format(n=said), link, escape(_clip(body.format(n=said), SHORT_SUMMARY)),
+                                     published, True, v.japanese))
+                continue
+            if japanese:
+                t, s = rng.choice(jp)
+                title, summary = f"{t}（{f * per_feed + j}）", _clip(s, SHORT_SUMMARY)
+            else:
+                title = _clip(f"{rng.choice(EN_VERBS)} {rng.choice(EN_TOPICS)} in CVE-2025-{10000 + f * per_feed + j}"
+                              f" and related flaws", SHORT_TITLE)
+                summary = _clip(" ".join(rng.sample(EN_SENTENCES, 2)), SHORT_SUMMARY)
+            items.append(Article(title, link, escape(summary), published, False, japanese))
+        feeds.append(items)
+    return feeds
+
+
+def write_short_feeds(folder: Path, n_feeds: int, per_feed: int, vs: list[BenchVendor]) -> tuple[int, int]:
+    """Like write_feeds, with short_articles. Returns (items, planted breach items)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = folder / "stats.json"
+    if stamp.exists():
+        s = json.loads(stamp.read_text())
+        return s["items"], s["breach"]
+    feeds = short_articles(n_feeds, per_feed, vs)
+    for i, items in enumerate(feeds):
+        (folder / f"feed-{i}.xml").write_bytes(feed_document(i, items))
+    stats = {"items": sum(len(f) for f in feeds), "breach": sum(a.breach for f in feeds for a in f),
+             "title_chars": sum(len(a.title) for f in feeds for a in f) / max(1, sum(len(f) for f in feeds)),
+             "summary_chars": sum(len(a.summary) for f in feeds for a in f) / max(1, sum(len(f) for f in feeds))}
+    stamp.write_text(json.dumps(stats))
+    return stats["items"], stats["breach"]

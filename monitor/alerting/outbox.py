@@ -36,6 +36,7 @@ from .. import clock
 from ..redact import redact
 from ..storage.store import Store, dumps
 from ..textutil import iso
+from .claims import claim_batch, release
 from .slack import (
     AlertRef,
     HistoryUnavailable,
@@ -266,13 +267,29 @@ def deliver(store: Store, sender: Sender, *, min_interval: float = 1.0, force: b
     unreadable = reconcile(store, sender, report, instance)
     if unreadable:
         return _stop(store, report, _mark_down(store, dest, unreadable), unreadable)
+    claimed: dict[int, str | None] = {}  # claimed ahead (claims.py), not yet posted: given back on any exit
+    try:
+        return _deliver_pending(store, sender, report, dest, probing, instance, limit, sleep, claimed)
+    finally:
+        release(store, claimed)
+
+
+def _deliver_pending(store: Store, sender: Sender, report: DeliveryReport, dest: Destination, probing: bool,
+                     instance: str, limit: int | None, sleep: Callable[[float], None],
+                     claimed: dict[int, str | None]) -> DeliveryReport:
     last_post: dict[str, float] = {}
     transient, last_error = 0, ""
+
+    def place(row: dict[str, Any]) -> tuple[str, str | None] | None:
+        if sender.needs_channel and not (row["channel"] or "").strip():
+            return None
+        return _thread_parent(store, row) if sender.can_thread else ("top", None)
+
     for _round in range(3):  # a reply whose parent was sent earlier in this pass goes out in the next round
         rows = list(store.db.query(
             "SELECT * FROM alerts WHERE state = 'pending' AND unconfirmed = 0 ORDER BY id"))
         progressed = waiting = False
-        for row in rows:
+        for i, row in enumerate(rows):
             if limit is not None and report.sent + report.retrying + report.failed >= limit:
                 report.stopped = (f"per-cycle cap of {limit} posts reached; {_pending_count(store)} alerts left "
                                   "pending for the next cycle")
@@ -281,16 +298,17 @@ def deliver(store: Store, sender: Sender, *, min_interval: float = 1.0, force: b
             if sender.needs_channel and not (row["channel"] or "").strip():
                 _no_channel(store, row, report)
                 continue
-            placement, thread_ts = _thread_parent(store, row) if sender.can_thread else ("top", None)
-            if placement == "wait":
-                waiting = True
-                continue
-            with store.write() as db:
-                claimed = db.execute(
-                    "UPDATE alerts SET state = 'sending', sending_at = ?, attempts = attempts + 1, thread_ts = ? "
-                    "WHERE id = ? AND state = 'pending'", [clock.now_iso(), thread_ts, row["id"]]).rowcount
-            if not claimed:
-                continue
+            if row["id"] not in claimed:
+                placement, thread_ts = _thread_parent(store, row) if sender.can_thread else ("top", None)
+                if placement == "wait":
+                    waiting = True
+                    continue
+                budget = len(rows) if limit is None else limit - report.sent - report.retrying - report.failed
+                claimed.update(claim_batch(store, row, thread_ts, rows[i + 1:], budget - len(claimed), place,
+                                           clock.now_iso()))
+                if row["id"] not in claimed:
+                    continue
+            thread_ts = claimed.pop(row["id"])
             wait = report.min_interval - (time.monotonic() - last_post.get(row["channel"], -1e9))
             if wait > 0:
                 sleep(wait)
@@ -345,7 +363,9 @@ def _no_channel(store: Store, row: dict[str, Any], report: DeliveryReport) -> No
 def _record(store: Store, row: dict[str, Any], outcome: object, report: DeliveryReport) -> None:
     """Store the outcome of one post. Transient failures leave the alert due at once: the wait
     before the next try is the destination's (deliver), not the alert's."""
-    with store.write() as db:
+    # Not durable (claims.py): until the next durable commit, losing it with power leaves the row
+    # `sending`, which is looked up in Slack's history before anything is resent.
+    with store.write(durable=False) as db:
         if isinstance(outcome, Sent):
             db.execute("UPDATE alerts SET state = 'sent', slack_ts = ?, sent_at = ?, last_error = NULL, "
                        "unconfirmed = 0 WHERE id = ?", [outcome.ts, clock.now_iso(), row["id"]])

@@ -91,8 +91,14 @@ class Store:
         self.close()
 
     @contextmanager
-    def write(self) -> Iterator[sqlite_utils.Database]:
-        """A write transaction that takes the write lock up front."""
+    def write(self, durable: bool = True) -> Iterator[sqlite_utils.Database]:
+        """A write transaction that takes the write lock up front.
+
+        durable=False commits without waiting for the disk (synchronous NORMAL): the commit survives a
+        crash of this process but may be lost with power, until the next durable commit makes the log
+        durable up to it. Only for writes whose loss leaves a state that is already safe to recover from."""
+        if not durable:
+            self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -104,6 +110,9 @@ class Store:
             raise
         else:
             self.conn.execute("COMMIT")
+        finally:
+            if not durable:
+                self.conn.execute("PRAGMA synchronous = FULL")
 
     @contextmanager
     def savepoint(self, name: str) -> Iterator[None]:
