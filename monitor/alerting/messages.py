@@ -207,14 +207,16 @@ def _console(kind: str, facts: ArticleFacts, vendors: list[Vendor], matches: Seq
 
 
 def health_message(source: str, url: str, failures: int, error: str, recovered: bool = False,
-                   empty: bool = False) -> Message:
+                   empty: bool = False, before: bool = True) -> Message:
     if recovered:
         title = f"✅ Source recovered: {source}"
         body = f"*{escape(source)}* is being read again ({escape(url)})."
     elif empty:
         title = f"⚠️ Source returns no items: {source}"
         body = (f"*{escape(source)}* parsed to zero items after returning items before. "
-                f"The page layout or selectors may have changed. ({escape(url)})")
+                f"The page layout or selectors may have changed. ({escape(url)})") if before else (
+                f"*{escape(source)}* parsed to zero items on its first poll: its selectors match nothing "
+                f"on the page. Check them with `monitor sources check`. ({escape(url)})")
     else:
         title = f"⚠️ Source failing: {source}"
         body = (f"*{escape(source)}* failed {failures} times in a row. Breach news from it is not being "

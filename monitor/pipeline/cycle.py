@@ -711,10 +711,12 @@ class Monitor:
         if res is not None:
             fields["items_last_fetch"] = res.items
             fields["max_items_seen"] = max(int(state.get("max_items_seen") or 0), res.items)
-            if res.items == 0 and int(state.get("max_items_seen") or 0) > 0 and health == "ok":
+            had_items = int(state.get("max_items_seen") or 0) > 0
+            # A new html source whose selectors match nothing is flagged on its first poll, too.
+            if res.items == 0 and (had_items or res.type == "html") and health == "ok":
                 fields["health"] = "empty"
                 enqueue(self.store, db, kind="health", channel=channel,
-                        message=health_message(source.name, source.url, 0, "", empty=True),
+                        message=health_message(source.name, source.url, 0, "", empty=True, before=had_items),
                         dedupe_key=f"health:{source.name}:empty:{iso(now)}")
                 self.store.save_source_state(db, source.name, **fields)
                 return

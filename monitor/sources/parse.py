@@ -245,7 +245,8 @@ def parse_html_list(body: bytes, content_type: str, base_url: str, spec: dict[st
             pass
     items = []
     skipped = Skipped()
-    for node in soup.select(spec["item"] or "")[:max_items]:
+    nodes = soup.select(spec["item"] or "")
+    for node in nodes[:max_items]:
         try:
             item = _html_item(node, spec, base)
         except MemoryError:
@@ -255,7 +256,14 @@ def parse_html_list(body: bytes, content_type: str, base_url: str, spec: dict[st
             continue
         if item is not None:
             items.append(item)
-    return Parsed(tuple(items), skipped=skipped)
+    # A page that matches nothing is a wrong selector (or a redesign), not a quiet day: say which.
+    warning = None
+    if not nodes:
+        warning = f"selectors matched nothing: item selector {spec['item']!r} found no element (check the selectors)"
+    elif not items and not skipped.count:
+        warning = (f"selectors matched nothing: {len(nodes)} elements matched {spec['item']!r} but none gave a "
+                   "title (check the title and link selectors)")
+    return Parsed(tuple(items), warning, skipped)
 
 
 def _html_item(node: Any, spec: dict[str, str | None], base: str) -> Item | None:
