@@ -104,6 +104,7 @@ class SlackConfig(_Strict):
     min_interval: Pause = 1.0  # chat.postMessage: about one message per second per channel
     max_retry_after: Duration = 30.0  # longer 429 waits leave the alert for the next cycle
     timeout: Duration = 15.0
+    language: Literal["en", "ja"] = "en"  # wording of alert labels (alerting/labels.py)
 
 
 class HealthConfig(_Strict):

@@ -637,7 +637,7 @@ class Monitor:
         aid = enqueue(self.store, db, kind="digest_item" if digest else "article",
                       channel=self.channel_for(primary.criticality),
                       message=lambda alert_id: article_message(facts, matches, self.by_name, alert_id, incident,
-                                                              self.config.tz),
+                                                              self.config.tz, self.config.slack.language),
                       dedupe_key=f"article:{article_id}", article_id=article_id, incident_id=incident.id,
                       vendor=primary.name, state="held" if digest else "pending", reason=incident.reason)
         return 1 if aid else 0
@@ -669,7 +669,7 @@ class Monitor:
         with self.store.write() as db:
             for n, chunk in enumerate(chunks, 1):
                 message = digest_message([(r["id"], r["vendor"], r["title"], r["link"], r["source"]) for r in chunk],
-                                         n, len(chunks))
+                                         n, len(chunks), self.config.slack.language)
                 enqueue(self.store, db, kind="digest", channel=self.channel_for("low"), message=message,
                         dedupe_key=f"digest:{day}:{n}")
             db.execute(f"UPDATE alerts SET state = 'digested' WHERE id IN ({','.join('?' * len(held))})",
@@ -691,7 +691,8 @@ class Monitor:
         if failures >= threshold and (state.get("health") or "ok") != "failing":
             fields["health"] = "failing"
             enqueue(self.store, db, kind="health", channel=self.ops_channel(),
-                    message=health_message(source.name, source.url, failures, error),
+                    message=health_message(source.name, source.url, failures, error,
+                                           lang=self.config.slack.language),
                     dedupe_key=f"health:{source.name}:failing:{iso(now)}")
         self.store.save_source_state(db, source.name, **fields)
 
@@ -716,13 +717,15 @@ class Monitor:
             if res.items == 0 and (had_items or res.type == "html") and health == "ok":
                 fields["health"] = "empty"
                 enqueue(self.store, db, kind="health", channel=channel,
-                        message=health_message(source.name, source.url, 0, "", empty=True, before=had_items),
+                        message=health_message(source.name, source.url, 0, "", empty=True, before=had_items,
+                                               lang=self.config.slack.language),
                         dedupe_key=f"health:{source.name}:empty:{iso(now)}")
                 self.store.save_source_state(db, source.name, **fields)
                 return
         if health in ("failing", "empty") and (res is None or res.items > 0):
             fields["health"] = "ok"
             enqueue(self.store, db, kind="health", channel=channel,
-                    message=health_message(source.name, source.url, 0, "", recovered=True),
+                    message=health_message(source.name, source.url, 0, "", recovered=True,
+                                           lang=self.config.slack.language),
                     dedupe_key=f"health:{source.name}:recovered:{iso(now)}")
         self.store.save_source_state(db, source.name, **fields)

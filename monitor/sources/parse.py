@@ -245,8 +245,7 @@ def parse_html_list(body: bytes, content_type: str, base_url: str, spec: dict[st
             pass
     items = []
     skipped = Skipped()
-    nodes = soup.select(spec["item"] or "")
-    for node in nodes[:max_items]:
+    for node in soup.select(spec["item"] or "")[:max_items]:
         try:
             item = _html_item(node, spec, base)
         except MemoryError:
@@ -256,14 +255,18 @@ def parse_html_list(body: bytes, content_type: str, base_url: str, spec: dict[st
             continue
         if item is not None:
             items.append(item)
-    # A page that matches nothing is a wrong selector (or a redesign), not a quiet day: say which.
-    warning = None
+    return Parsed(tuple(items), nothing_matched(soup, spec, len(items) + skipped.count), skipped)
+
+
+def nothing_matched(soup: Any, spec: dict[str, str | None], found: int) -> str | None:
+    """A page that gives no item is a wrong selector (or a redesign), not a quiet day: say which."""
+    if found:
+        return None
+    nodes = len(soup.select(spec["item"] or ""))
     if not nodes:
-        warning = f"selectors matched nothing: item selector {spec['item']!r} found no element (check the selectors)"
-    elif not items and not skipped.count:
-        warning = (f"selectors matched nothing: {len(nodes)} elements matched {spec['item']!r} but none gave a "
-                   "title (check the title and link selectors)")
-    return Parsed(tuple(items), warning, skipped)
+        return f"selectors matched nothing: item selector {spec['item']!r} found no element (check the selectors)"
+    return (f"selectors matched nothing: {nodes} elements matched {spec['item']!r} but none gave a title "
+            "(check the title and link selectors)")
 
 
 def _html_item(node: Any, spec: dict[str, str | None], base: str) -> Item | None:
