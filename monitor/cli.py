@@ -65,7 +65,7 @@ class _RedactSecrets(logging.Filter):
 
         message = record.getMessage()
         clean = printable(redact(message))  # log lines quote feed text and errors too
-        for name in ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL"):
+        for name in ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "TEAMS_WEBHOOK_URL", "SMTP_PASSWORD"):
             secret = os.environ.get(name, "").strip()
             if len(secret) >= 8:
                 clean = clean.replace(secret, "[redacted]")
@@ -292,9 +292,13 @@ def _exit_if_rejected(delivery: Any) -> None:
 
 
 def _sender(cfg: Any) -> Any:
+    from .alerting.outputs import other_sender
     from .alerting.slack import sender_from_env, sender_mode, slack_settings_problems
     from .errors import ConfigError
 
+    other = other_sender(cfg)  # Microsoft Teams or e-mail, for teams without Slack
+    if other is not None:
+        return other
     problems = slack_settings_problems(cfg.slack, cfg.path.name, sender_mode(), _env("SLACK_CHANNEL"))
     if problems:
         raise ConfigError(problems)

@@ -107,6 +107,17 @@ class SlackConfig(_Strict):
     language: Literal["en", "ja"] = "en"  # wording of alert labels (alerting/labels.py)
 
 
+class EmailConfig(_Strict):
+    """The e-mail output (alerting/email.py); the password comes only from SMTP_PASSWORD."""
+    host: str
+    port: int = Field(default=25, ge=1, le=65535)
+    sender: str
+    to: list[str] = Field(min_length=1)
+    starttls: bool = False
+    username: str | None = None
+    timeout: Duration = 30.0
+
+
 class HealthConfig(_Strict):
     failure_threshold: int = Field(default=5, ge=1)
 
@@ -200,6 +211,7 @@ class Config(_Strict):
     # IANA name (Asia/Tokyo) for slack.digest_hour, dates the CLI prints, and log times; None: the system's.
     timezone: str | None = None
     slack: SlackConfig = SlackConfig()
+    email: EmailConfig | None = None  # set: alerts go by e-mail (unless TEAMS_WEBHOOK_URL or Slack is set)
     health: HealthConfig = HealthConfig()
     limits: LimitsConfig = LimitsConfig()
     sources: list[Source] = Field(min_length=1)
