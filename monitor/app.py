@@ -30,10 +30,15 @@ class Setup:
 
 
 def sender_for(config: Config) -> Sender:
-    """The sender SLACK_BOT_TOKEN / SLACK_WEBHOOK_URL select; ConfigError when the Slack settings
-    cannot work together (a token and no channel, say)."""
+    """The sender SLACK_BOT_TOKEN / SLACK_WEBHOOK_URL select (else Microsoft Teams or e-mail, for teams
+    without Slack); ConfigError when the Slack settings cannot work together (a token and no channel, say)."""
+    from .alerting.outputs import other_sender
     from .alerting.slack import sender_from_env, sender_mode, slack_settings_problems
     from .errors import ConfigError
+
+    other = other_sender(config)
+    if other is not None:
+        return other
 
     problems = slack_settings_problems(config.slack, config.path.name, sender_mode(),
                                        os.environ.get("SLACK_CHANNEL", ""))

@@ -29,6 +29,7 @@ class State:
     def __init__(self, config: str | None, verbose: int):
         self.config_arg = config
         self.verbose = verbose
+        self.quiet = False  # -q: problems only
         self._config: Config | None = None
 
     @property
@@ -65,11 +66,14 @@ class _LogTimes(logging.Formatter):
         return (when if self.zone is not None else when.astimezone()).isoformat(timespec="milliseconds")
 
 
-def _setup_logging(verbose: int) -> None:
+def _setup_logging(verbose: int, quiet: bool = False) -> None:
+    from . import routine
+
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.setFormatter(_LogTimes("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    routine.install(logging.getLogger(), verbose, level, quiet)
     for noisy in ("httpx", "httpcore", "slack_sdk", "monitor.slack", "urllib3", "filelock"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING) if verbose < 3 else logging.DEBUG)
     from .redact import RedactingFilter
@@ -185,9 +189,11 @@ def _database_problem(e: Exception, state: State | None) -> str:
 @click.option("--config", "config", metavar="FILE", help="feeds.yaml to use (default: $MONITOR_CONFIG, "
               "else ./feeds.yaml).")
 @click.option("-v", "--verbose", count=True, help="More logging: -v info, -vv debug and tracebacks.")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors (for cron): no routine lines, no "
+              "per-source lines or summary from `run --once` when all is well.")
 @click.version_option(package_name="monitor")
 @click.pass_context
-def cli(ctx: click.Context, config: str | None, verbose: int) -> None:
+def cli(ctx: click.Context, config: str | None, verbose: int, quiet: bool) -> None:
     """Third-party breach news monitor.
 
     Polls breach news sources (feeds.yaml), recognises breach reports, matches the
@@ -201,8 +207,11 @@ def cli(ctx: click.Context, config: str | None, verbose: int) -> None:
       monitor match "株式会社イセトーにランサムウェア攻撃"
       monitor --config /etc/monitor/feeds.yaml status
     """
-    _setup_logging(verbose)
+    if quiet and verbose:
+        raise click.UsageError("-q and -v contradict each other: give one")
+    _setup_logging(verbose, quiet)
     ctx.obj = State(config, verbose)
+    ctx.obj.quiet = quiet
 
 
 # ---------------------------------------------------------------------- run
@@ -238,7 +247,7 @@ def run(state: State, once: bool) -> None:
         monitor = app.build_monitor(setup, store)
         if once:
             report = monitor.run_once(last=True)
-            _print_cycle(report)
+            _print_cycle(report, state.quiet)
         else:
             from .pipeline.daemon import run_daemon
             from .pipeline.triage_step import start_buttons
@@ -274,23 +283,29 @@ def _env(name: str) -> str:
     return os.environ.get(name, "")
 
 
-def _print_cycle(report: Any) -> None:
+def _print_cycle(report: Any, quiet: bool = False) -> None:
+    """One line per source and the summary; with -q only the lines that need someone (cron mails them)."""
     from .pipeline.cycle import items_skipped
 
     for s in report.sources:
         if s.error:
             _err(f"✗ {s.name}: {s.error}")
         elif s.not_modified:
-            _err(f"· {s.name}: not modified")
+            if not quiet:
+                _err(f"· {s.name}: not modified")
         else:
             warn = f" ({s.warning})" if s.warning else ""
             skipped = f", {items_skipped(s.skipped)} ({s.skip_reason})" if s.skipped else ""
             if s.articles_skipped:
                 skipped += f", {s.articles_skipped} stored without their linked notice (limits)"
-            _err(f"✓ {s.name}: {s.items} items, {s.new} new, {s.alerts} alerts{skipped}{warn}")
+            if s.warning or s.skipped or not quiet:
+                # A warning is not a ✓: a page whose selectors match nothing reads as "0 items", not fine.
+                _err(f"{'!' if s.warning else '✓'} {s.name}: {s.items} items, {s.new} new, {s.alerts} alerts"
+                     f"{skipped}{warn}")
     for e in report.delivery.errors:
         _err(f"! {e}")
-    _err(report.summary())
+    if not quiet:
+        _err(report.summary())
 
 
 # ---------------------------------------------------------------------- search
@@ -618,6 +633,8 @@ def status(state: State, as_json: bool, check: bool) -> None:
     def mark(r: dict[str, Any]) -> Any:
         if r["consecutive_failures"]:
             return Styled("✗", "red")
+        if r["health"] == "empty":  # read fine, but no items: not a ✓
+            return Styled("!", "yellow")
         return Styled("✓", "green") if r["last_ok"] else "·"
 
     echo_table([Column("", min=1), Column("source", min=8, max=40), Column("type", max=5),

@@ -110,6 +110,18 @@ class SlackConfig(_Strict):
     triage: dict[Annotated[str, Field(pattern=r"^[a-z0-9_+'-]{1,100}$")],
                  Literal["false_positive", "acknowledged", "investigating", "mute"]] = {
         "x": "false_positive", "white_check_mark": "acknowledged", "eyes": "investigating", "no_bell": "mute"}
+    language: Literal["en", "ja"] = "en"  # wording of alert labels (alerting/labels.py)
+
+
+class EmailConfig(_Strict):
+    """The e-mail output (alerting/email.py); the password comes only from SMTP_PASSWORD."""
+    host: str
+    port: int = Field(default=25, ge=1, le=65535)
+    sender: str
+    to: list[str] = Field(min_length=1)
+    starttls: bool = False
+    username: str | None = None
+    timeout: Duration = 30.0
 
 
 class HealthConfig(_Strict):
@@ -216,6 +228,7 @@ class Config(_Strict):
     # IANA name (Asia/Tokyo) for slack.digest_hour, dates the CLI prints, and log times; None: the system's.
     timezone: str | None = None
     slack: SlackConfig = SlackConfig()
+    email: EmailConfig | None = None  # set: alerts go by e-mail (unless TEAMS_WEBHOOK_URL or Slack is set)
     health: HealthConfig = HealthConfig()
     limits: LimitsConfig = LimitsConfig()
     sources: list[Source]  # may be [] when every source is a vendors.csv newsroom (sources/newsroom.py)

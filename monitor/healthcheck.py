@@ -43,6 +43,12 @@ def problems(store: "Store", config: "Config", now: datetime) -> list[str]:
         out.append(f"source {name!r}{more} failing ({st['consecutive_failures']} failures in a row, threshold "
                    f"{threshold}): {(st.get('last_error') or '')[:120]}")
 
+    empty = [s.name for s in sources if states.get(s.name, {}).get("health") == "empty"]
+    if empty:
+        more = f" and {len(empty) - 1} more" if len(empty) > 1 else ""
+        out.append(f"source {empty[0]!r}{more} returns no items (selectors match nothing? see `monitor sources "
+                   "check`)")
+
     failed = store.db.execute("SELECT COUNT(*), MIN(id) FROM alerts WHERE state = 'failed'").fetchone()
     if failed[0]:
         error = store.db.execute("SELECT last_error FROM alerts WHERE id = ?", [failed[1]]).fetchone()[0]

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from .textutil import printable
 
-SECRET_ENV = ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "SLACK_APP_TOKEN")
+SECRET_ENV = ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "SLACK_APP_TOKEN", "TEAMS_WEBHOOK_URL", "SMTP_PASSWORD")
 _SECRET = re.compile(r"xox[abprse]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|https://hooks\.slack(-gov)?\.com/\S+")
 # user:password@ in any URL (SLACK_API_URL through an authenticating proxy): slack-sdk logs the URL.
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]+@")

@@ -125,7 +125,7 @@ def test_daemon_schedules_sources_and_alerts_within_one_interval(project: Projec
             return report
 
         monitor.run_once = recording_run_once  # type: ignore[method-assign]
-        with caplog.at_level(logging.WARNING, logger="monitor.daemon"):
+        with caplog.at_level(logging.INFO, logger="monitor.daemon"):
             cycles = run_daemon(monitor, stop=stop, clock=fake.clock, sleep=fake.sleep)
 
     def gaps(name: str) -> list[float]:

@@ -452,7 +452,7 @@ def test_sources_check_prints_table_and_json_without_storing_or_alerting(project
         {"name": "ransomware.live", "type": "json", "status": 200, "items": 4, "newest": "2024-06-10T07:12:33Z",
          "error": None},
         {"name": "wrong selectors", "type": "html", "status": 200, "items": 0, "newest": None,
-         "error": "no items parsed (check the selectors)"},
+         "error": "selectors matched nothing: item selector 'table.nope tr' found no element (check the selectors)"},
         {"name": "gone", "type": "feed", "status": 404, "items": 0, "newest": None, "error": "HTTP 404 from "
          + httpserver.url_for("/gone")},
     ]

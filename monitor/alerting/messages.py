@@ -11,6 +11,7 @@ from ..matching.matcher import Match
 from ..matching.vendors import Vendor, supply_chain
 from ..textutil import local_time, parse_iso
 from ..textutil import printable as _printable
+from .labels import label
 from .slack import (
     SECTION_MAX,
     TEXT_MAX,
@@ -66,12 +67,12 @@ def defanged(url: str) -> str:
 CLAIM_KIND = "Leak-site claim (unverified)"
 
 
-def chain_text(vendor: Vendor, by_name: dict[str, Vendor]) -> str:
+def chain_text(vendor: Vendor, by_name: dict[str, Vendor], lang: str = "en") -> str:
     """'NAVER Cloud Corp. — supplier of LY Corporation' (whole chain to the top)."""
     chain = supply_chain(vendor, by_name)
     if not chain:
         return ""
-    return f"{vendor.name} — " + " — ".join(f"supplier of {c}" for c in chain)
+    return f"{vendor.name} — " + " — ".join(label(lang, "supplier_of", name=c) for c in chain)
 
 
 def slack_date(stamp: str | None) -> str:
@@ -86,12 +87,13 @@ def slack_date(stamp: str | None) -> str:
     return f"<!date^{int(dt.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
-def _evidence(m: Match) -> str:
+def _evidence(m: Match, lang: str = "en") -> str:
     if m.how == "newsroom":  # sources/newsroom.py: the most authoritative source there is
-        return f"the vendor's own notice, on its newsroom {m.matched}"
-    how = {"name": "name", "alias": "alias", "domain": "domain", "fuzzy": "near match"}.get(m.how, m.how)
-    score = "" if m.score >= 100 else f", score {m.score:g}"
-    return f"{how} “{m.matched}” as “{m.surface}” in {m.field}{score}"
+        return label(lang, "evidence.newsroom", url=m.matched)
+    how = label(lang, f"how.{m.how}") if m.how in ("name", "alias", "domain", "fuzzy") else m.how
+    score = "" if m.score >= 100 else label(lang, "score", score=f"{m.score:g}")
+    where = label(lang, f"in.{m.field}") if m.field in ("title", "summary", "body", "link") else m.field
+    return label(lang, "evidence", how=how, matched=m.matched, surface=m.surface, field=where, score=score)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,21 +108,22 @@ class IncidentRef:
 
 def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict[str, Vendor],
                     alert_id: int | None = None, incident: IncidentRef | None = None,
-                    tz: tzinfo = timezone.utc) -> Message:
-    """An alert for one breach report. Every string from the feed is escaped before it is truncated."""
+                    tz: tzinfo = timezone.utc, lang: str = "en") -> Message:
+    """An alert for one breach report. Every string from the feed is escaped before it is truncated.
+    `lang` (slack.language) picks the labels' wording (alerting/labels.py)."""
     vendors = [by_name[m.vendor] for m in matches if m.vendor in by_name]
     vendors.sort(key=lambda v: criticality.rank(v.criticality))
     names = ", ".join(v.name for v in vendors)
     top = vendors[0] if vendors else None
     icon = criticality.ICON.get(top.criticality, "") if top else ""
     joined = incident is not None and incident.report_no > 1
-    kind = "Supply-chain breach report" if facts.supply_chain else "Breach report"
+    kind = label(lang, "kind.supply_chain" if facts.supply_chain else "kind.breach")
     if incident is not None and joined:
-        kind = "Follow-up" if incident.follow_up else "Another report"
+        kind = label(lang, "kind.follow_up" if incident.follow_up else "kind.another")
     if facts.claim:
-        kind = CLAIM_KIND
+        kind = label(lang, "kind.claim")
     elif not joined and any(m.how == "newsroom" for m in matches):
-        kind = "Vendor's own notice"
+        kind = label(lang, "kind.newsroom")
     blocks = [header(f"{icon} {kind}: {names}".strip())]
     # A leak-site post's own link goes to the criminals' site: link the tracker's page instead.
     shown_link = (facts.page or "") if facts.claim else facts.link
@@ -129,44 +132,45 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
     blocks.append(section(f"*{title_link}*"))
     if facts.summary:
         blocks.append(section(truncate(escape(facts.summary), 1200)))
-    pairs = [("Source", escape(facts.source)), ("Published", slack_date(facts.published))]
+    pairs = [(label(lang, "field.source"), escape(facts.source)),
+             (label(lang, "field.published"), slack_date(facts.published))]
     for v in vendors[:4]:
-        crit = f"{criticality.ICON.get(v.criticality, '')} {v.criticality}"
+        crit = f"{criticality.ICON.get(v.criticality, '')} {label(lang, f'crit.{v.criticality}')}"
         owner = owner_mention(v.owner) if v.owner else "—"
-        pairs.append((escape(v.name), f"{crit} · owner {owner}"))
+        pairs.append((escape(v.name), label(lang, "owner", crit=crit, owner=owner)))
     blocks.append(fields(pairs))
-    why = "\n".join(f"• *{escape(m.vendor)}*: {escape(_evidence(m))}" for m in matches)
-    blocks.append(section(f"*Why it matched*\n{why}"))
+    why = "\n".join(f"• *{escape(m.vendor)}*: {escape(_evidence(m, lang))}" for m in matches)
+    blocks.append(section(f"*{label(lang, 'why')}*\n{why}"))
     notes = []
     for v in vendors:
-        chain = chain_text(v, by_name)
+        chain = chain_text(v, by_name, lang)
         if chain:
-            notes.append(f"Fourth party: {escape(chain)}")
+            notes.append(label(lang, "fourth_party", chain=escape(chain)))
         if v.notes:
             notes.append(f"{escape(v.name)}: {escape(v.notes)}")
     if facts.supply_chain:
-        notes.append("Supply-chain report: the entry point was a contractor / 委託先")
+        notes.append(label(lang, "supply_chain_note"))
     if facts.claim:
-        notes.append("Claimed on a leak site; not confirmed by the vendor."
-                     + (f" Post (not opened; do not visit): {defanged(facts.link)}" if facts.link else ""))
+        notes.append(label(lang, "claim_note")
+                     + (label(lang, "claim_post", post=defanged(facts.link)) if facts.link else ""))
     elif target is None and facts.link:
-        notes.append(f"Link not clickable (not an http(s) URL): {shown_url(facts.link)}")
+        notes.append(label(lang, "not_clickable", url=shown_url(facts.link)))
     if incident is not None:
         if joined:
-            notes.append(f"Incident #{incident.id}, report {incident.report_no}: "
-                         f"{truncate(escape(incident.first_title), 300)} ({escape(incident.reason)})")
+            notes.append(label(lang, "incident_joined", id=incident.id, no=incident.report_no,
+                               title=truncate(escape(incident.first_title), 300), reason=escape(incident.reason)))
         else:
-            notes.append(f"Incident #{incident.id} (new)")
+            notes.append(label(lang, "incident_new", id=incident.id))
     if facts.terms:
-        notes.append("Breach terms: " + escape(", ".join(facts.terms[:8])))
+        notes.append(label(lang, "terms", terms=escape(", ".join(facts.terms[:8]))))
     if alert_id is not None:
-        notes.append(f"Alert #{alert_id} · wrong vendor? `monitor feedback {alert_id} --false-positive`")
+        notes.append(label(lang, "feedback", id=alert_id))
     if notes:
         blocks.append(context("\n".join(notes)))
-    text = f"{kind} naming {escape(names)}: {escape(facts.title)}"
+    text = label(lang, "text", kind=kind, names=escape(names), title=escape(facts.title))
     if incident is not None and joined:
-        text = f"{kind} on incident #{incident.id} ({escape(incident.first_title)}) naming {escape(names)}: " \
-               f"{escape(facts.title)}"
+        text = label(lang, "text_joined", kind=kind, id=incident.id, first=escape(incident.first_title),
+                     names=escape(names), title=escape(facts.title))
     text = truncate(text, TEXT_MAX - URL_MAX - 10)
     if target is not None and len(target) <= URL_MAX:
         text += f" {link(shown_link, 'link')}"
@@ -209,18 +213,18 @@ def _console(kind: str, facts: ArticleFacts, vendors: list[Vendor], matches: Seq
 
 
 def health_message(source: str, url: str, failures: int, error: str, recovered: bool = False,
-                   empty: bool = False) -> Message:
+                   empty: bool = False, before: bool = True, lang: str = "en") -> Message:
     if recovered:
-        title = f"✅ Source recovered: {source}"
-        body = f"*{escape(source)}* is being read again ({escape(url)})."
+        title = label(lang, "health.recovered", source=source)
+        body = label(lang, "health.recovered_body", source=escape(source), url=escape(url))
     elif empty:
-        title = f"⚠️ Source returns no items: {source}"
-        body = (f"*{escape(source)}* parsed to zero items after returning items before. "
-                f"The page layout or selectors may have changed. ({escape(url)})")
+        title = label(lang, "health.empty", source=source)
+        body = label(lang, "health.empty_body" if before else "health.empty_first_body", source=escape(source),
+                     url=escape(url))
     else:
-        title = f"⚠️ Source failing: {source}"
-        body = (f"*{escape(source)}* failed {failures} times in a row. Breach news from it is not being "
-                f"seen.\nLast error: {escape(error)}\n{escape(url)}")
+        title = label(lang, "health.failing", source=source)
+        body = label(lang, "health.failing_body", source=escape(source), failures=failures, error=escape(error),
+                     url=escape(url))
     console = _printable(f"=== {title}\n    {error or url}")
     return finish(f"{escape(title)}", [header(title), section(body)], console)
 
@@ -228,20 +232,22 @@ def health_message(source: str, url: str, failures: int, error: str, recovered: 
 DIGEST_MAX_ITEMS = 40  # keeps one digest within 50 blocks even with 1,500-character URLs
 
 
-def _digest_title(title: str, url: str) -> str:
+def _digest_title(title: str, url: str, lang: str = "en") -> str:
     if is_onion(url):  # a leak-site post: never a clickable link
-        return f"{truncate(escape(title), 300)} (leak-site claim, unverified: {defanged(url)})"
+        return f"{truncate(escape(title), 300)} {label(lang, 'digest.claim', post=defanged(url))}"
     return link(url, title, 300)
 
 
-def digest_message(items: list[tuple[int, str, str, str, str]], part: int = 1, parts: int = 1) -> Message:
+def digest_message(items: list[tuple[int, str, str, str, str]], part: int = 1, parts: int = 1,
+                   lang: str = "en") -> Message:
     """items: (alert id, vendor, title, link, source) of held low-criticality alerts, at most DIGEST_MAX_ITEMS."""
     if len(items) > DIGEST_MAX_ITEMS:
         raise ValueError(f"a digest holds at most {DIGEST_MAX_ITEMS} items, got {len(items)}")
-    of = f" (part {part} of {parts})" if parts > 1 else ""
-    title = f"Daily digest: {len(items)} low-criticality vendor report{'s' if len(items) != 1 else ''}{of}"
+    of = label(lang, "digest.part", part=part, parts=parts) if parts > 1 else ""
+    title = label(lang, "digest.title", n=len(items), s="s" if len(items) != 1 else "", part=of)
     blocks = [header(title)]
-    lines = [f"• *{escape(v)}*: {_digest_title(t, u)} ({escape(s)}) · alert #{i}" for i, v, t, u, s in items]
+    lines = [f"• *{escape(v)}*: {_digest_title(t, u, lang)} ({escape(s)}) · {label(lang, 'digest.alert', id=i)}"
+             for i, v, t, u, s in items]
     chunk: list[str] = []
     for line in lines:
         if chunk and sum(len(x) + 1 for x in chunk) + len(line) > SECTION_MAX - 100:
@@ -250,7 +256,7 @@ def digest_message(items: list[tuple[int, str, str, str, str]], part: int = 1, p
         chunk.append(line)
     if chunk:
         blocks.append(section("\n".join(chunk)))
-    blocks.append(context("Wrong vendor? `monitor feedback ALERT_ID --false-positive`"))
+    blocks.append(context(label(lang, "digest.feedback")))
     console = _printable(f"=== {title}\n" + "\n".join(f"    #{i} {v}: {t} {u}" for i, v, t, u, _ in items))
     return finish(escape(title), blocks, console)
 

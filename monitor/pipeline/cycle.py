@@ -588,7 +588,7 @@ class Monitor:
         aid = enqueue(self.store, db, kind="digest_item" if digest else "article",
                       channel=route(self.config.slack, "digest_item" if digest else "article", primary.criticality),
                       message=lambda alert_id: article_message(facts, matches, self.by_name, alert_id, incident,
-                                                              self.config.tz),
+                                                              self.config.tz, self.config.slack.language),
                       dedupe_key=f"article:{article_id}", article_id=article_id, incident_id=incident.id,
                       vendor=primary.name, state="held" if digest else "pending", reason=incident.reason)
         return 1 if aid else 0
@@ -618,7 +618,7 @@ class Monitor:
         with self.store.write() as db:
             for n, chunk in enumerate(chunks, 1):
                 message = digest_message([(r["id"], r["vendor"], r["title"], r["link"], r["source"]) for r in chunk],
-                                         n, len(chunks))
+                                         n, len(chunks), self.config.slack.language)
                 enqueue(self.store, db, kind="digest", channel=route(self.config.slack, "digest"), message=message,
                         dedupe_key=f"digest:{day}:{n}")
             digest_store.mark_digested(db, [r["id"] for r in held])
@@ -634,6 +634,7 @@ class Monitor:
         if event is not None:
             enqueue(self.store, db, kind="health", channel=route(self.config.slack, "health"),
                     message=health_message(source.name, source.url, event.failures, event.error,
-                                           recovered=event.kind == "recovered", empty=event.kind == "empty"),
+                                           recovered=event.kind == "recovered", empty=event.kind == "empty",
+                                           before=event.before, lang=self.config.slack.language),
                     dedupe_key=f"health:{source.name}:{event.kind}:{iso(now)}")
         self.store.save_source_state(db, source.name, **update.columns())

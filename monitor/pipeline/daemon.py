@@ -16,12 +16,13 @@ import signal
 import threading
 import traceback
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import clock as clocks
 from ..errors import ConfigError, describe
+from ..routine import ROUTINE
 from ..sources.schedule import MAX_BACKOFF as MAX_BACKOFF  # re-exported: the daemon's schedule
 from ..sources.schedule import poll_delay as poll_delay
 from ..textutil import parse_iso
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from ..alerting.slack import Sender
     from ..config import AnySource, Config
     from ..matching.vendors import Vendor
+    from ..sources.health import SourceState
     from ..storage.store import Store
     from .cycle import CycleReport
 
@@ -65,31 +67,57 @@ MAX_SLEEP = 60.0  # wake at least this often to deliver alert retries whose back
 MIN_SLEEP = 0.2
 
 
-def due_sources(monitor: Driven, now: datetime) -> list[AnySource]:
-    """Sources whose next_due (interval or failure backoff, stored per source) has passed."""
+def next_poll(interval: float, state: SourceState) -> datetime | None:
+    """When a source is next due: its stored next_due, but never later than its last attempt plus the
+    longest delay its *current* interval allows (backoff included). A next_due stored under a longer
+    interval would otherwise hold a shortened one back until the old time. None: due now."""
+    when = parse_iso(state.next_due)
+    last = parse_iso(state.last_attempt)
+    if when is None:
+        return None
+    if last is not None:
+        when = min(when, last + timedelta(seconds=poll_delay(interval, state.consecutive_failures, rng=lambda: 1.0)))
+    return when
+
+
+def _next_polls(monitor: Driven) -> list[tuple[AnySource, datetime | None]]:
     states = monitor.store.source_states()
-    due: list[AnySource] = []
+    out: list[tuple[AnySource, datetime | None]] = []
     for s in monitor.config.sources:
         if not s.enabled:
             continue
         st = states.get(s.name)
-        when = parse_iso(st.next_due) if st else None
-        if st is None or st.url != s.url or when is None or when <= now:
-            due.append(s)
-    return due
+        # A source whose URL changed is a new source: due at once.
+        when = next_poll(monitor.config.interval_for(s), st) if st is not None and st.url == s.url else None
+        out.append((s, when))
+    return out
+
+
+def due_sources(monitor: Driven, now: datetime) -> list[AnySource]:
+    """Sources whose next poll (interval or failure backoff, stored per source) has come."""
+    return [s for s, when in _next_polls(monitor) if when is None or when <= now]
 
 
 def seconds_until_next(monitor: Driven, now: datetime) -> float:
-    """How long the loop may sleep: until the earliest next_due, within [MIN_SLEEP, MAX_SLEEP]."""
-    states = monitor.store.source_states()
-    waits = []
-    for s in monitor.config.sources:
-        if not s.enabled:
-            continue
-        st = states.get(s.name)
-        when = parse_iso(st.next_due) if st else None
-        waits.append((when - now).total_seconds() if when else 0.0)
+    """How long the loop may sleep: until the earliest next poll, within [MIN_SLEEP, MAX_SLEEP]."""
+    waits = [(when - now).total_seconds() if when else 0.0 for _s, when in _next_polls(monitor)]
     return max(MIN_SLEEP, min([MAX_SLEEP, *waits]))
+
+
+def log_schedule(monitor: Driven, now: datetime) -> None:
+    """At start, when each source is next polled (in the configured timezone): a restart that keeps the
+    schedule should say so, rather than look idle for an hour."""
+    from ..textutil import local_time
+
+    for s, when in _next_polls(monitor):
+        if when is None or when <= now:
+            log.info("%s: polled now", s.name, extra=ROUTINE)
+        else:
+            seconds = (when - now).total_seconds()
+            wait = f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min" if seconds < 7200 \
+                else f"{seconds / 3600:.1f} h"
+            log.info("%s: next poll at %s (in %s)", s.name, local_time(when.isoformat(), monitor.config.tz),
+                     wait, extra=ROUTINE)
 
 
 class FileWatch:
@@ -136,8 +164,8 @@ def reload_if_edited(monitor: Driven, watch: FileWatch, reload: Reload) -> FileW
         log.error("%s (not reloaded: the daemon goes on with the configuration it had)", problems)
         return watch
     enabled = [s for s in config.sources if s.enabled]
-    log.warning("reloaded %s and %s: %d sources, %d vendors", Path(config.path).name, Path(config.vendors).name,
-                len(enabled), len(monitor.vendors))
+    log.info("reloaded %s and %s: %d sources, %d vendors", Path(config.path).name, Path(config.vendors).name,
+             len(enabled), len(monitor.vendors), extra=ROUTINE)
     return watched_files(monitor)
 
 
@@ -154,14 +182,16 @@ def run_daemon(monitor: Driven, *, stop: threading.Event | None = None,
     sleep = sleep or stop.wait
 
     def _stop(signum: int, _frame: Any) -> None:
-        log.warning("%s received: finishing the current cycle, then exiting", signal.Signals(signum).name)
+        log.info("%s received: finishing the current cycle, then exiting", signal.Signals(signum).name,
+                 extra=ROUTINE)
         stop.set()
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
     enabled = [s for s in monitor.config.sources if s.enabled]
-    log.warning("daemon started: %d sources", len(enabled))
+    log.info("daemon started: %d sources", len(enabled), extra=ROUTINE)
+    log_schedule(monitor, clock())
     cycles = 0
     watch = watched_files(monitor)
     while not stop.is_set():
@@ -184,7 +214,7 @@ def run_daemon(monitor: Driven, *, stop: threading.Event | None = None,
             break
         # After a failed cycle its sources are still due: wait, instead of failing again at once.
         sleep(MAX_SLEEP if failed else seconds_until_next(monitor, clock()))
-    log.warning("daemon stopped after %d cycles", cycles)
+    log.info("daemon stopped after %d cycles", cycles, extra=ROUTINE)
     return cycles
 
 
@@ -198,8 +228,8 @@ def _cycle(monitor: Driven, now: datetime, number: int) -> bool:
             triage_step.after_delivery(monitor)
         return False
     report = monitor.run_once(due)
-    # One summary line per cycle, at the default log level.
-    log.warning("cycle %d: %s", number, report.summary())
+    # One summary line per cycle, shown by default (hidden by -q).
+    log.info("cycle %d: %s", number, report.summary(), extra=ROUTINE)
     for s in report.failed:
         log.info("source %s failed: %s", s.name, s.error)
     return True

@@ -33,6 +33,7 @@ class SourceState:
     max_items_seen: int = 0
     shared_links: bool = False  # an earlier fetch gave several items one link (links identify none)
     next_due: str | None = None
+    last_attempt: str | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> SourceState:
@@ -41,7 +42,7 @@ class SourceState:
         return cls(url=row.get("url"), etag=row.get("etag"), last_modified=row.get("last_modified"),
                    consecutive_failures=int(row.get("consecutive_failures") or 0), health=health,
                    max_items_seen=int(row.get("max_items_seen") or 0), shared_links=bool(row.get("shared_links")),
-                   next_due=row.get("next_due"))
+                   next_due=row.get("next_due"), last_attempt=row.get("last_attempt"))
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
         """The (ETag, Last-Modified) to send back in a conditional GET; none when the stored state is
@@ -85,6 +86,7 @@ class HealthEvent:
     kind: Literal["failing", "empty", "recovered"]
     failures: int = 0
     error: str = ""
+    before: bool = True  # empty: the source had items before (else it never had any: its selectors)
 
 
 class _Keep(enum.Enum):
@@ -146,8 +148,10 @@ def decide(state: SourceState, result: PollResult, now: datetime, source: Schedu
                           last_new_item=at if result.new else KEEP)
     if result.items is not None:
         update = _with(update, items_last_fetch=result.items, max_items_seen=max(state.max_items_seen, result.items))
-        if result.items == 0 and state.max_items_seen > 0 and state.health == "ok":
-            return _with(update, health="empty"), HealthEvent("empty")
+        # A new html source whose selectors match nothing is flagged on its first poll too: its
+        # selectors are wrong (or the page changed), it is not a quiet day.
+        if result.items == 0 and (state.max_items_seen > 0 or source.kind == "html") and state.health == "ok":
+            return _with(update, health="empty"), HealthEvent("empty", before=state.max_items_seen > 0)
     if state.health in ("failing", "empty") and (result.items is None or result.items > 0):
         return _with(update, health="ok"), HealthEvent("recovered")
     return update, None

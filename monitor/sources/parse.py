@@ -256,7 +256,18 @@ def parse_html_list(body: bytes, content_type: str, base_url: str, spec: dict[st
         except ValueError:  # a <base> urllib refuses: links resolve against the page's own URL
             pass
     items, skipped = each_item(soup.select(spec["item"] or "")[:max_items], lambda node: _html_item(node, spec, base))
-    return Parsed(items, skipped=skipped)
+    return Parsed(items, nothing_matched(soup, spec, len(items) + skipped.count), skipped)
+
+
+def nothing_matched(soup: Any, spec: dict[str, str | None], found: int) -> str | None:
+    """A page that gives no item is a wrong selector (or a redesign), not a quiet day: say which."""
+    if found:
+        return None
+    nodes = len(soup.select(spec["item"] or ""))
+    if not nodes:
+        return f"selectors matched nothing: item selector {spec['item']!r} found no element (check the selectors)"
+    return (f"selectors matched nothing: {nodes} elements matched {spec['item']!r} but none gave a title "
+            "(check the title and link selectors)")
 
 
 def _html_item(node: Any, spec: dict[str, str | None], base: str) -> Item | None:
