@@ -213,16 +213,7 @@ class Report:
 
 
 def _bump(table: dict[str, Counts], lang: str, gold: bool, pred: bool) -> None:
-    for key in (lang, "all"):
-        c = table.setdefault(key, Counts())
-        if gold and pred:
-            c.tp += 1
-        elif pred:
-            c.fp += 1
-        elif gold:
-            c.fn += 1
-        else:
-            c.tn += 1
+    bump_one(table, (lang, "all"), gold, pred, Counts)
 
 
 def _without_same_organisations(vendors: list[Vendor], distractors: list[Vendor]) -> list[Vendor]:
