@@ -46,7 +46,7 @@ def test_message_names_owner_criticality_notes_and_evidence(project, feed, slack
     assert "<@U0IAM>" in body and "critical" in body and "Okta Inc.: Workforce SSO" in body
     assert "Why it matched" in body and "name “Okta Inc.” as “Okta” in title" in body
     [row] = outbox(project)
-    assert f"Alert #{row['id']}" in body and f"monitor feedback {row['id']} --false-positive" in body
+    assert f"Alert #{row['id']}" in body and f"monitor feedback {row['id']} --wrong-vendor" in body
 
 
 def test_fourth_party_chain_is_followed_to_the_top(project, feed, slack):  # type: ignore[no-untyped-def]

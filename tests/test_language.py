@@ -43,7 +43,7 @@ def test_japanese_configuration_posts_japanese_labels(project, feed, slack):  # 
     assert "*一致の根拠*" in body and "見出しの「Okta」が正式名称「Okta Inc.」に一致" in body
     assert "重要度：最高 · 担当 <@U0IAM>" in body
     [row] = [a for a in outbox(project) if a["vendor"] == "Okta Inc."]
-    assert f"アラート #{row['id']} · 取引先の誤認なら `monitor feedback {row['id']} --false-positive`" in body
+    assert f"アラート #{row['id']} · 取引先の誤認なら `monitor feedback {row['id']} --wrong-vendor`" in body
     assert "インシデント #" in body and "検出した語: " in body
     assert "委託先経由の報告: 侵入口は委託先です" in blocks_text(toyota)
     for english in ENGLISH:  # no English label left in a Japanese alert (feed text aside)

@@ -208,7 +208,7 @@ def _console(kind: str, facts: ArticleFacts, vendors: list[Vendor], matches: Seq
             if incident.report_no > 1 else " (new)"
         lines.append(f"    incident #{incident.id}{more}")
     if alert_id is not None:
-        lines.append(f"    alert #{alert_id} (wrong? monitor feedback {alert_id} --false-positive)")
+        lines.append(f"    alert #{alert_id} (wrong? monitor feedback {alert_id} --wrong-vendor)")
     return _printable("\n".join(lines))
 
 
