@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timezone, tzinfo
 
 from .. import criticality
+from ..matching import roles as roles_of
 from ..matching.matcher import Match
 from ..matching.vendors import Vendor, supply_chain
 from ..textutil import local_time, parse_iso
@@ -94,6 +95,14 @@ def _evidence(m: Match) -> str:
     return f"{how} “{m.matched}” as “{m.surface}” in {m.field}{score}"
 
 
+def _role(m: Match, roles: Sequence[roles_of.RoleOf]) -> str:
+    """' — breached: named in the headline of a breach report' (nothing when roles were not decided)."""
+    if not roles:
+        return ""
+    r = roles_of.of_match(m, roles)
+    return f" — {r.role}: {r.reason}"
+
+
 @dataclass(frozen=True, slots=True)
 class IncidentRef:
     """The incident an alert belongs to, as the message tells it."""
@@ -106,8 +115,10 @@ class IncidentRef:
 
 def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict[str, Vendor],
                     alert_id: int | None = None, incident: IncidentRef | None = None,
-                    tz: tzinfo = timezone.utc) -> Message:
-    """An alert for one breach report. Every string from the feed is escaped before it is truncated."""
+                    tz: tzinfo = timezone.utc, roles: Sequence[roles_of.RoleOf] = ()) -> Message:
+    """An alert for one breach report. Every string from the feed is escaped before it is truncated.
+
+    roles: the matches' roles (matching/roles.py): the alert is headed with the first vendor's in words."""
     vendors = [by_name[m.vendor] for m in matches if m.vendor in by_name]
     vendors.sort(key=lambda v: criticality.rank(v.criticality))
     names = ", ".join(v.name for v in vendors)
@@ -115,6 +126,9 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
     icon = criticality.ICON.get(top.criticality, "") if top else ""
     joined = incident is not None and incident.report_no > 1
     kind = "Supply-chain breach report" if facts.supply_chain else "Breach report"
+    if roles and top is not None:
+        first = next(roles_of.of_match(m, roles) for m in matches if m.vendor == top.name)
+        kind = roles_of.heading(first.role, first.via)
     if incident is not None and joined:
         kind = "Follow-up" if incident.follow_up else "Another report"
     if facts.claim:
@@ -135,7 +149,7 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
         owner = owner_mention(v.owner) if v.owner else "—"
         pairs.append((escape(v.name), f"{crit} · owner {owner}"))
     blocks.append(fields(pairs))
-    why = "\n".join(f"• *{escape(m.vendor)}*: {escape(_evidence(m))}" for m in matches)
+    why = "\n".join(f"• *{escape(m.vendor)}*: {escape(_evidence(m))}{escape(_role(m, roles))}" for m in matches)
     blocks.append(section(f"*Why it matched*\n{why}"))
     notes = []
     for v in vendors:
@@ -170,7 +184,7 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
     text = truncate(text, TEXT_MAX - URL_MAX - 10)
     if target is not None and len(target) <= URL_MAX:
         text += f" {link(shown_link, 'link')}"
-    console = _console(kind, facts, vendors, matches, by_name, alert_id, incident, tz)
+    console = _console(kind, facts, vendors, matches, by_name, alert_id, incident, tz, roles)
     return finish(text, blocks, console)
 
 
@@ -183,7 +197,7 @@ def _console_link(facts: ArticleFacts) -> str:
 
 def _console(kind: str, facts: ArticleFacts, vendors: list[Vendor], matches: Sequence[Match],
              by_name: dict[str, Vendor], alert_id: int | None, incident: IncidentRef | None,
-             tz: tzinfo) -> str:
+             tz: tzinfo, roles: Sequence[roles_of.RoleOf] = ()) -> str:
     published = local_time(facts.published, tz) or facts.published or "unknown"
     lines = [f"=== {kind}: {', '.join(v.name for v in vendors)}",
              f"    {facts.title}",
@@ -196,7 +210,7 @@ def _console(kind: str, facts: ArticleFacts, vendors: list[Vendor], matches: Seq
         if chain:
             lines.append(f"    fourth party: {chain}")
     for m in matches:
-        lines.append(f"    why: {m.vendor}: {_evidence(m)}")
+        lines.append(f"    why: {m.vendor}: {_evidence(m)}{_role(m, roles)}")
     if facts.supply_chain:
         lines.append("    supply chain: entry point was a contractor / 委託先")
     if incident is not None:
