@@ -111,7 +111,9 @@ _PRODUCT_BEFORE = re.compile(
     rf"vulnerable|misconfigured|outdated|trojani[sz]ed|poisoned|backdoored|malicious|tampered)\s+"
     rf"(?:(?:a|an|the|its|their|several|multiple|unpatched|vulnerable|internet-facing|on-premises)\s+)*"
     rf"(?:(?:versions?|instances?|installations?|deployments?|copies|updates?|builds?) of\s+)?$|"
+    rf"(?:(?:old|outdated|vulnerable|unpatched|legacy)\s+)?versions? of\s+$|"
     rf"(?:running|using|powered by|built on|based on|hosted (?:on|in|by)|stored (?:on|in)|kept (?:on|in)|"
+    rf"(?:running|run|built|hosted) on\s+(?:an?\s+)?(?:old\s+|outdated\s+)?(?:version of\s+)?|"
     rf"(?:its|their|the victim's|the company's|customers?'?)\s+(?:own\s+)?)(?:an?\s+|the\s+)?(?:outdated\s+|old\s+)?$|"
     rf"(?:via|through|by way of|using)\s+(?:a|an|the|its|their)?\s*(?:compromised|vulnerable|unpatched|"
     rf"misconfigured|trojani[sz]ed|poisoned|malicious)\s+(?:\w+\s+)?$|"
@@ -120,6 +122,13 @@ _PRODUCT_BEFORE = re.compile(
 _PLATFORM_AFTER = re.compile(
     r"^\s*(?:accounts?|instances?|environments?|databases?|buckets?|tenants?|workspaces?|installations?|"
     r"servers?|storage|forum|site|deployment|customer portal)\b")
+# The victim's installation of a product, told with an article ('the vBulletin forum', 'a MongoDB database',
+# 'their IP.Board based forum', 'an Elasticsearch instance').
+_INSTALLATION_BEFORE = re.compile(r"\b(?:a|an|the|their|its|his|her|our)\s+(?:old\s+|outdated\s+|public\s+|"
+                                  r"unsecured\s+|exposed\s+)?$")
+_INSTALLATION_AFTER = re.compile(r"^(?:\s*-?\s*based\b|\s*-?\s*powered\b|\s+(?:forums?|message boards?|bulletin "
+                                 r"boards?|boards?|instances?|clusters?|repositor(?:y|ies)|buckets?|installations?|"
+                                 r"databases?|plugins?|themes?)\b)")
 _POSSESSIVE_BEFORE = re.compile(r"(?:'s|’s|s'|\bits|\btheir|\bthe victim's)\s+$")
 # A report that the product is being exploited (a headline with no breach at any one organisation).
 EXPLOITED = re.compile(r"\b(?:actively exploited|exploited in the wild|under (?:active )?(?:attack|exploitation)|"
@@ -197,7 +206,9 @@ def role_of(m: "Match", title: str, text: str, *, subject: bool, breach: bool) -
                                              f"not the victim")
     product = place is not None and bool(
         _PRODUCT_AFTER.search(after) or _PRODUCT_BEFORE.search(before)
-        or (_POSSESSIVE_BEFORE.search(before) and _PLATFORM_AFTER.search(after)))
+        or (_POSSESSIVE_BEFORE.search(before) and _PLATFORM_AFTER.search(after))
+        or (_INSTALLATION_BEFORE.search(before) and _INSTALLATION_AFTER.search(after))
+        or (_INSTALLATION_AFTER.search(after) and bool(re.match(r"^\s*-?\s*(?:based|powered)\b", after))))
     if not breach:
         exploited = product and m.field in ("title", "link") and EXPLOITED.search(_norm(title).lower() + " " +
                                                                                   _norm(text).lower()[:2000])
