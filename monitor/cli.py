@@ -402,10 +402,14 @@ def match(state: State, text: str | None, file: Path | None, as_json: bool) -> N
     matcher = Matcher(state.vendors())
     matches = matcher.match({"title": title, "summary": rest})
     verdict = assess(title, rest)
+    from .matching.roles import assign
+
+    roles = assign(matches, title, rest, verdict.breach, verdict.subjects(matches, title, rest))
     if as_json:
         _echo_json({"breach": verdict.breach, "score": verdict.score, "terms": list(verdict.terms),
                     "supply_chain": verdict.supply_chain, "follow_up": verdict.follow_up,
-                    "matches": [asdict(m) for m in matches]})
+                    "matches": [{**asdict(m), "role": r.role, "role_reason": r.reason}
+                                for m, r in zip(matches, roles, strict=True)]})
         return
     _out(f"breach: {'yes' if verdict.breach else 'no'} (score {verdict.score:g}; "
                f"terms: {', '.join(verdict.terms) or 'none'})")
@@ -413,9 +417,10 @@ def match(state: State, text: str | None, file: Path | None, as_json: bool) -> N
         _out("supply chain: yes (contractor / 委託先 named)")
     if not matches:
         _out("vendors: none")
-    for m in matches:
+    for m, r in zip(matches, roles, strict=True):
         score = "" if m.score >= 100 else f" score {m.score:g}"
         _out(f"vendor: {m.vendor}  via {m.how} “{m.matched}” as “{m.surface}” in {m.field}{score}")
+        _out(f"  role: {r.role} ({r.reason})")
 
 
 # ---------------------------------------------------------------------- eval
@@ -844,6 +849,8 @@ def _channels(cfg: Any) -> dict[str, str]:
         channel = (cfg.slack.routes.get(crit) or "").strip() or default
         uses.setdefault(channel, []).append(crit)
     uses.setdefault(default, []).append("source health")
+    if (cfg.slack.routes.get("product") or "").strip():
+        uses.setdefault(cfg.slack.routes["product"].strip(), []).append("product exploited")
     return {ch: ", ".join(what) for ch, what in uses.items() if ch}
 
 

@@ -98,7 +98,10 @@ class _Strict(BaseModel):
 
 class SlackConfig(_Strict):
     channel: str | None = None
-    routes: dict[Criticality, str] = {}
+    # By the vendor's criticality, and by alert kind: "product" (a vendor's product exploited) goes to
+    # routes.product when set, whatever the vendor's criticality.
+    routes: dict[Criticality | Literal["product"], str] = {}
+    product_alerts: bool = True  # alert a vendor whose product is exploited (matching/roles.py)
     digest: Literal["daily"] | None = None
     digest_hour: int = Field(default=9, ge=0, le=23)
     min_interval: Pause = 1.0  # chat.postMessage: about one message per second per channel

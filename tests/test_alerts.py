@@ -31,9 +31,9 @@ def test_critical_and_high_vendors_go_to_their_routes(project, feed, slack):  # 
                                             "routes": {"critical": "C0INCIDENT", "high": "C0VENDORRISK"}})
     assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
     where = {m["text"].split(":")[0]: m["channel"] for m in slack.messages}
-    assert where == {"Breach report naming Okta Inc.": "C0INCIDENT",
-                     "Breach report naming ISETOH Corporation": "C0VENDORRISK",
-                     "Supply-chain breach report naming トヨタ自動車株式会社": "C0GENERAL"}
+    assert where == {"Breach at vendor naming Okta Inc.": "C0INCIDENT",
+                     "Breach at vendor naming ISETOH Corporation": "C0VENDORRISK",
+                     "Vendor's data exposed through its contractor naming トヨタ自動車株式会社": "C0GENERAL"}
     assert {a["channel"] for a in outbox(project)} == {"C0INCIDENT", "C0VENDORRISK", "C0GENERAL"}
 
 
@@ -69,7 +69,7 @@ def test_supply_chain_report_is_marked(project, feed, slack):  # type: ignore[no
     project.run("run", "--once", env=bot_env(slack))
     toyota = next(m for m in slack.messages if "トヨタ" in m["text"])
     okta = next(m for m in slack.messages if "Okta" in m["text"])
-    assert toyota["blocks"][0]["text"]["text"].startswith("🟡 Supply-chain breach report")
+    assert toyota["blocks"][0]["text"]["text"].startswith("🟡 Vendor's data exposed through its contractor")
     assert "Supply-chain report: the entry point was a contractor / 委託先" in blocks_text(toyota)
     assert "Supply-chain" not in blocks_text(okta)
 

@@ -56,10 +56,10 @@ def test_demo_text_output_shows_alerts_then_what_was_not_alerted() -> None:
     result = CliRunner().invoke(cli, ["demo"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     text = result.stdout
-    assert "=== Supply-chain breach report: Aflac Life Insurance Japan" in text
-    assert "=== Breach report: Ivanti Inc." in text
+    assert "=== Vendor's data exposed through its contractor: Aflac Life Insurance Japan" in text
+    assert "=== Vendor's product exploited: Ivanti Inc." in text
     negatives = text.index("=== Not alerted")
-    assert text.index("=== Breach report: Ivanti Inc.") < negatives
+    assert text.index("=== Vendor's product exploited: Ivanti Inc.") < negatives
     assert text.index("NEC、生成AIによる情報漏えい対策の新サービスを提供開始") > negatives
     assert "(demo case: 製品発表 (情報漏えい対策))" in text
     assert "25 reports from 2 feeds on 127.0.0.1" in text and "15 alerts" in text

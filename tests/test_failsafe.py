@@ -151,7 +151,7 @@ def test_the_run_completes_and_the_healthy_source_is_stored_and_alerted(poisoned
     r = poisoned_run.result
     assert r.exit_code == 0, r.output
     assert "Traceback" not in r.output and "unexpected" not in r.output
-    assert "=== Breach report: Okta Inc." in r.stdout and GOOD_TITLE in r.stdout
+    assert "=== Breach at vendor: Okta Inc." in r.stdout and GOOD_TITLE in r.stdout
     assert poisoned_run.status["healthy"]["last_ok"] and poisoned_run.status["healthy"]["consecutive_failures"] == 0
     poisoned_run.article(GOOD_TITLE)
     # Only the redirect fails as a source; every other poisoned source is read, no item lost.

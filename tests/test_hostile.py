@@ -101,7 +101,7 @@ def test_each_hostile_source_ends_in_a_clear_error(hostile_run: Run, name: str) 
 
 def test_the_healthy_source_is_ingested_and_alerted(hostile_run: Run) -> None:
     assert hostile_run.status["healthy"]["last_ok"] and hostile_run.status["healthy"]["items_last_fetch"] == 1
-    assert "=== Breach report: Okta Inc." in hostile_run.result.stdout
+    assert "=== Breach at vendor: Okta Inc." in hostile_run.result.stdout
     assert GOOD_TITLE in hostile_run.result.stdout
     titles = {r["title"] for r in hostile_run.project.db()["articles"].rows}
     assert GOOD_TITLE in titles

@@ -37,7 +37,7 @@ def test_japanese_configuration_posts_japanese_labels(project, feed, slack):  # 
     header = okta["blocks"][0]["text"]["text"]
     assert header == "🔴 取引先の侵害報告: Okta Inc."
     assert okta["text"].startswith("取引先の侵害報告（Okta Inc.）: Okta confirms breach")
-    assert toyota["blocks"][0]["text"]["text"].endswith("委託先経由の侵害報告: トヨタ自動車株式会社")
+    assert toyota["blocks"][0]["text"]["text"].endswith("委託先経由で取引先の情報が流出: トヨタ自動車株式会社")
     assert _field_names(okta)[:2] == ["情報源", "公開日時"]
     body = blocks_text(okta)
     assert "*一致の根拠*" in body and "見出しの「Okta」が正式名称「Okta Inc.」に一致" in body
@@ -55,8 +55,8 @@ def test_english_is_the_default_and_unchanged(project, feed, slack):  # type: ig
     project.configure([feed.source])
     assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
     [okta] = slack.messages
-    assert okta["blocks"][0]["text"]["text"] == "🔴 Breach report: Okta Inc."
-    assert okta["text"].startswith("Breach report naming Okta Inc.: Okta confirms breach")
+    assert okta["blocks"][0]["text"]["text"] == "🔴 Breach at vendor: Okta Inc."
+    assert okta["text"].startswith("Breach at vendor naming Okta Inc.: Okta confirms breach")
     assert _field_names(okta)[:2] == ["Source", "Published"]
     body = blocks_text(okta)
     assert "*Why it matched*" in body and "name “Okta Inc.” as “Okta” in title" in body

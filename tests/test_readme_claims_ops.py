@@ -72,7 +72,7 @@ def test_health_alerts_go_to_the_default_channel_not_a_vendor_route(project: Pro
     _ok(project.run("run", "--once", env={**bot_env(slack), "SLACK_CHANNEL": ""}))
     by_channel = {(m["channel"], m["text"].split(":")[0]) for m in slack.messages}
     assert ("C0GENERAL", "⚠️ Source failing") in by_channel
-    assert ("C0INCIDENT", "Breach report naming Okta Inc.") in by_channel
+    assert ("C0INCIDENT", "Breach at vendor naming Okta Inc.") in by_channel
     assert len(slack.messages) == 2
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timezone, tzinfo
 
 from .. import criticality
+from ..matching import roles as roles_of
 from ..matching.matcher import Match
 from ..matching.vendors import Vendor, supply_chain
 from ..textutil import local_time, parse_iso
@@ -96,6 +97,14 @@ def _evidence(m: Match, lang: str = "en") -> str:
     return label(lang, "evidence", how=how, matched=m.matched, surface=m.surface, field=where, score=score)
 
 
+def _role(m: Match, roles: Sequence[roles_of.RoleOf]) -> str:
+    """' — breached: named in the headline of a breach report' (nothing when roles were not decided)."""
+    if not roles:
+        return ""
+    r = roles_of.of_match(m, roles)
+    return f" — {r.role}: {r.reason}"
+
+
 @dataclass(frozen=True, slots=True)
 class IncidentRef:
     """The incident an alert belongs to, as the message tells it."""
@@ -108,9 +117,10 @@ class IncidentRef:
 
 def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict[str, Vendor],
                     alert_id: int | None = None, incident: IncidentRef | None = None,
-                    tz: tzinfo = timezone.utc, lang: str = "en") -> Message:
+                    tz: tzinfo = timezone.utc, lang: str = "en", roles: Sequence[roles_of.RoleOf] = ()) -> Message:
     """An alert for one breach report. Every string from the feed is escaped before it is truncated.
-    `lang` (slack.language) picks the labels' wording (alerting/labels.py)."""
+    `lang` (slack.language) picks the labels' wording (alerting/labels.py); roles: the matches' roles
+    (matching/roles.py): the alert is headed with the first vendor's in words."""
     vendors = [by_name[m.vendor] for m in matches if m.vendor in by_name]
     vendors.sort(key=lambda v: criticality.rank(v.criticality))
     names = ", ".join(v.name for v in vendors)
@@ -118,6 +128,10 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
     icon = criticality.ICON.get(top.criticality, "") if top else ""
     joined = incident is not None and incident.report_no > 1
     kind = label(lang, "kind.supply_chain" if facts.supply_chain else "kind.breach")
+    if roles and top is not None:
+        first = next(roles_of.of_match(m, roles) for m in matches if m.vendor == top.name)
+        unnamed = first.role == "affected" and not first.via  # the text names no contractor
+        kind = label(lang, "role.affected_unnamed" if unnamed else f"role.{first.role}", via=first.via)
     if incident is not None and joined:
         kind = label(lang, "kind.follow_up" if incident.follow_up else "kind.another")
     if facts.claim:
@@ -139,7 +153,7 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
         owner = owner_mention(v.owner) if v.owner else "—"
         pairs.append((escape(v.name), label(lang, "owner", crit=crit, owner=owner)))
     blocks.append(fields(pairs))
-    why = "\n".join(f"• *{escape(m.vendor)}*: {escape(_evidence(m, lang))}" for m in matches)
+    why = "\n".join(f"• *{escape(m.vendor)}*: {escape(_evidence(m, lang))}{escape(_role(m, roles))}" for m in matches)
     blocks.append(section(f"*{label(lang, 'why')}*\n{why}"))
     notes = []
     for v in vendors:
@@ -174,7 +188,7 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
     text = truncate(text, TEXT_MAX - URL_MAX - 10)
     if target is not None and len(target) <= URL_MAX:
         text += f" {link(shown_link, 'link')}"
-    console = _console(kind, facts, vendors, matches, by_name, alert_id, incident, tz)
+    console = _console(kind, facts, vendors, matches, by_name, alert_id, incident, tz, roles)
     return finish(text, blocks, console)
 
 
@@ -187,7 +201,7 @@ def _console_link(facts: ArticleFacts) -> str:
 
 def _console(kind: str, facts: ArticleFacts, vendors: list[Vendor], matches: Sequence[Match],
              by_name: dict[str, Vendor], alert_id: int | None, incident: IncidentRef | None,
-             tz: tzinfo) -> str:
+             tz: tzinfo, roles: Sequence[roles_of.RoleOf] = ()) -> str:
     published = local_time(facts.published, tz) or facts.published or "unknown"
     lines = [f"=== {kind}: {', '.join(v.name for v in vendors)}",
              f"    {facts.title}",
@@ -200,7 +214,7 @@ def _console(kind: str, facts: ArticleFacts, vendors: list[Vendor], matches: Seq
         if chain:
             lines.append(f"    fourth party: {chain}")
     for m in matches:
-        lines.append(f"    why: {m.vendor}: {_evidence(m)}")
+        lines.append(f"    why: {m.vendor}: {_evidence(m)}{_role(m, roles)}")
     if facts.supply_chain:
         lines.append("    supply chain: entry point was a contractor / 委託先")
     if incident is not None:

@@ -1,7 +1,8 @@
 """Which Slack channel an alert goes to: one rule, for the cycle's new alerts and for `monitor alerts
 retry --failed` (which re-routes failed alerts under the current feeds.yaml, after a fix).
 
-A vendor's report goes to slack.routes[its criticality], else to the default channel (slack.channel,
+A vendor's product exploited goes to slack.routes.product when set. A vendor's report goes to
+slack.routes[its criticality], else to the default channel (slack.channel,
 else SLACK_CHANNEL). Source health goes to the default channel, never to a vendor route; the daily
 digest (low-criticality reports) goes where low-criticality reports go.
 """
@@ -28,6 +29,8 @@ def route(slack: SlackConfig, kind: str, criticality: Criticality | None = None)
         return default_channel(slack)
     if kind == "digest":
         criticality = "low"
+    if kind == "product" and slack.routes.get("product"):  # routed by kind first, then by criticality
+        return slack.routes["product"]
     return slack.routes.get(criticality or DEFAULT) or default_channel(slack)
 
 

@@ -40,6 +40,7 @@ from ..alerting.route import route
 from ..alerting.slack import Sender
 from ..config import AnySource, Config
 from ..errors import ConfigError, FetchError, LockTimeout, SourceBug, SourceError, describe
+from ..matching import roles
 from ..matching.vendors import Vendor
 from ..normalize import name_variants
 from ..sources import fetch as fetchmod
@@ -522,7 +523,8 @@ class Monitor:
         if aid is not None:
             self.store.insert_matches(db, aid, [
                 {"vendor": m.vendor, "matched": m.matched, "how": m.how, "field": m.field, "surface": m.surface,
-                 "start": m.start, "end": m.end, "score": m.score} for m in d.matches])
+                 "start": m.start, "end": m.end, "score": m.score, "role": roles.of_match(m, d.roles).role,
+                 "role_reason": roles.of_match(m, d.roles).reason} for m in d.matches])
         return aid
 
     # ------------------------------------------------------------------ alerts
@@ -547,15 +549,19 @@ class Monitor:
         """Queue the stored article's alert: a breach report about its subjects; or, below the breach
         threshold, a report naming a vendor in its title that continues one of its incidents (it goes
         into that incident's thread; it never opens one)."""
-        if d.alert:
-            return self._queue_article_alert(db, source, article_id, d, now, verdicts)
+        if d.alert:  # an alert per kind: vendors breached or affected, and vendors whose product is exploited
+            return roles.combined(self._queue_article_alert(db, source, article_id, d, now, verdicts, kind=kind,
+                                                            subjects=subjects)
+                                  for kind, subjects in roles.alert_groups(d.subjects, d.roles)
+                                  if kind != "product" or self.config.slack.product_alerts)
         named = tuple(m for m in d.matches if m.field in ("title", "link"))
         if named and incidents.continues_coverage(f"{d.item.title}\n{d.item.summary}"):
             return self._queue_article_alert(db, source, article_id, d, now, verdicts, named)
         return 0
 
     def _queue_article_alert(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime,
-                             verdicts: feedback.Rules, continuing: tuple[Any, ...] = ()) -> int:
+                             verdicts: feedback.Rules, continuing: tuple[Any, ...] = (), kind: str = "article",
+                             subjects: tuple[Any, ...] = ()) -> int:
         """1 when an alert was queued, 0 when not (already queued, or a report below the breach
         threshold that joins none of its vendors' incidents), -1 when feedback withheld it.
 
@@ -568,7 +574,7 @@ class Monitor:
                      d.item.title)
             return -1
         # Wrong-vendor suppressions are keyed on the text that matched ("box") and the words around it.
-        matches = verdicts.allowed(continuing or d.subjects, {"title": d.item.title, "summary": d.item.summary,
+        matches = verdicts.allowed(continuing or subjects or d.subjects, {"title": d.item.title, "summary": d.item.summary,
                                                               "body": d.body, "link": d.item.link})
         if not matches and continuing:
             return 0
@@ -584,12 +590,13 @@ class Monitor:
                              d.verdict.supply_chain, d.verdict.terms,
                              leak_site=source.leak_site, page=source.page or "")
         # Low-criticality reports wait for the daily digest (slack.digest: daily) instead of posting one by one.
-        digest = self.config.slack.digest == "daily" and all(v.criticality == "low" for v in vendors)
-        aid = enqueue(self.store, db, kind="digest_item" if digest else "article",
-                      channel=route(self.config.slack, "digest_item" if digest else "article", primary.criticality),
+        digest = self.config.slack.digest == "daily" and kind == "article" and all(v.criticality == "low"
+                                                                                for v in vendors)
+        aid = enqueue(self.store, db, kind="digest_item" if digest else kind,
+                      channel=route(self.config.slack, "digest_item" if digest else kind, primary.criticality),
                       message=lambda alert_id: article_message(facts, matches, self.by_name, alert_id, incident,
-                                                              self.config.tz, self.config.slack.language),
-                      dedupe_key=f"article:{article_id}", article_id=article_id, incident_id=incident.id,
+                                                              self.config.tz, self.config.slack.language, d.roles),
+                      dedupe_key=f"{kind}:{article_id}", article_id=article_id, incident_id=incident.id,
                       vendor=primary.name, state="held" if digest else "pending", reason=incident.reason)
         return 1 if aid else 0
 

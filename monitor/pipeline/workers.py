@@ -22,6 +22,7 @@ from pathlib import Path
 from ..config import AnySource
 from ..matching.detect import Verdict, assess
 from ..matching.matcher import Match, Matcher
+from ..matching.roles import RoleOf, assign
 from ..matching.vendors import Vendor
 from ..records import Skipped, compact_pickle
 from ..sources.dedupe import Fresh, known_keys, new_items, read_only
@@ -43,6 +44,7 @@ class Decision:
     verdict: Verdict
     matches: tuple[Match, ...]  # every vendor the text names (stored, searchable)
     subjects: tuple[Match, ...]  # the ones the breach report is about: alerted, routed, threaded
+    roles: tuple[RoleOf, ...] = ()  # each match's role (matching/roles.py), stored with it
 
     @property
     def alert(self) -> bool:
@@ -120,8 +122,12 @@ def _decide_one(matcher: Matcher, assume_breach: bool, item: Item, lk: str, tkey
     verdict = assess(item.title, text, assume_breach=assume_breach)
     matches = tuple(matcher.match({"title": item.title, "summary": item.summary, "body": body}, item.link))
     # A vendor cited as the reporter ("according to Okta researchers") is named but not alerted:
-    # routing and incidents follow the subjects only.
-    return Decision(item, lk, tkey, published, body, verdict, matches, verdict.subjects(matches, item.title, text))
+    # routing and incidents follow the subjects only. Of those, a vendor only mentioned (a platform the
+    # data was posted on, a parent in an aside) is not alerted either; its product exploited is.
+    roles = assign(matches, item.title, text, verdict.breach, verdict.subjects(matches, item.title, text))
+    alerted = {r.vendor for r in roles if r.alerted}
+    return Decision(item, lk, tkey, published, body, verdict, matches,
+                    tuple(m for m in matches if m.vendor in alerted), roles)
 
 
 # ---------------------------------------------------------------------- the Matcher cache

@@ -142,10 +142,16 @@ def _snippet(r: dict[str, Any], terms: list[str], around: int = 24) -> str:
     return ""
 
 
+def _has_roles(conn: sqlite3.Connection) -> bool:
+    return any(row[1] == "role" for row in conn.execute("PRAGMA table_info(matches)"))
+
+
 def _article_out(conn: sqlite3.Connection, r: dict[str, Any]) -> dict[str, Any]:
+    # A database not yet opened for writing since v6 has no role columns: shown as no role.
+    roles = "role, role_reason" if _has_roles(conn) else "NULL AS role, NULL AS role_reason"
     matches = [dict(m) for m in conn.execute(
-        "SELECT vendor, matched, how, field, surface, start, end, score FROM matches WHERE article_id = ? "
-        "ORDER BY vendor", [r["id"]])]
+        f"SELECT vendor, matched, how, field, surface, start, end, score, {roles} FROM matches "
+        "WHERE article_id = ? ORDER BY vendor", [r["id"]])]
     alert = conn.execute("SELECT id, state, incident_id FROM alerts WHERE article_id = ? ORDER BY id LIMIT 1",
                          [r["id"]]).fetchone()
     feedback = []

@@ -22,7 +22,7 @@ import sqlite_utils
 from ..sources.dedupe import known_keys, read_only
 from ..sources.health import SourceState
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 FTS_HASHSIZE = 16 * 1024 * 1024  # bytes of pending index terms FTS5 keeps in memory before writing a segment
 
 
@@ -161,8 +161,14 @@ class Store:
             db.execute("CREATE INDEX IF NOT EXISTS articles_published ON articles(published)")
             db.table("matches").create({
                 "article_id": int, "vendor": str, "matched": str, "how": str, "field": str,
-                "surface": str, "start": int, "end": int, "score": float,
+                "surface": str, "start": int, "end": int, "score": float, "role": str, "role_reason": str,
             }, pk=("article_id", "vendor"), foreign_keys=[("article_id", "articles", "id")], if_not_exists=True)
+            # v6: each match's role in its report (matching/roles.py) and why. Matches stored before have
+            # none (NULL): search shows them without one rather than guess.
+            have = db["matches"].columns_dict
+            for column in ("role", "role_reason"):
+                if column not in have:
+                    db.execute(f"ALTER TABLE matches ADD COLUMN {column} TEXT")
             db.execute("CREATE INDEX IF NOT EXISTS matches_vendor ON matches(vendor)")
             db.table("incidents").create({
                 "id": int, "vendor": str, "title": str, "first_seen": str, "last_seen": str, "reports": int,
@@ -273,7 +279,8 @@ class Store:
         cur = self.conn.execute(_insert_sql("articles", tuple(row)), list(row.values()))
         return cur.lastrowid if cur.rowcount == 1 else None
 
-    _MATCH_COLS = ("article_id", "vendor", "matched", "how", "field", "surface", "start", "end", "score")
+    _MATCH_COLS = ("article_id", "vendor", "matched", "how", "field", "surface", "start", "end", "score", "role",
+                   "role_reason")
 
     def insert_matches(self, db: sqlite_utils.Database, article_id: int, matches: list[dict[str, Any]]) -> None:
         if matches:

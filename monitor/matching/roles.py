@@ -1,0 +1,279 @@
+"""What part each matched vendor plays in a report: breached, affected, product or mentioned. Pure code.
+
+- breached: its own systems or data were compromised;
+- affected: its data or customers were exposed through someone else's incident (its contractor's:
+  'フランスベッドの委託先である東山産業がランサムウェア被害', 'a vendor of Aflac');
+- product: its product or software was the way in, or is being exploited ('a SQL injection
+  vulnerability in vBulletin', 'Ivanti Connect Secure zero-days', 'the victim's Snowflake account');
+- mentioned: named in passing (the reporter, a security firm, the forum the data was posted on, an
+  acquirer, a parent company in an aside). Stored and searchable, never alerted.
+
+The role is read from the words right around the name in its own sentence, the way a reader decides
+it; the first rule that applies gives the role and the reason recorded with the match. A vendor that is
+not the subject of a breach report (detect.is_subject) is mentioned, except a product named in the
+headline of a report that it is being exploited.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from ..records import compact_pickle
+
+if TYPE_CHECKING:
+    from .matcher import Match
+
+Role = Literal["breached", "affected", "product", "mentioned"]
+ROLES: tuple[Role, ...] = ("breached", "affected", "product", "mentioned")
+ALERTED: frozenset[str] = frozenset({"breached", "affected", "product"})
+
+
+@compact_pickle
+@dataclass(frozen=True, slots=True)
+class RoleOf:
+    """One matched vendor's role in a report, and why (shown in the alert and in search)."""
+    vendor: str
+    role: Role
+    reason: str
+    via: str = ""  # affected: the contractor named, when the text names one ('東山産業')
+
+    @property
+    def alerted(self) -> bool:
+        return self.role in ALERTED
+
+
+_W = r"[\w&.'’-]+"  # one word of a name or phrase (Latin)
+_GAP = rf"(?:{_W}\s+){{0,3}}?"
+
+# --- mentioned: cited, posted on, acquirer, parent in an aside ---------------------------------------
+_MENTIONED_BEFORE = re.compile(
+    r"(?:according to|researchers? (?:at|from|with)|analysts? (?:at|from)|reported by|discovered by|spotted by|"
+    r"found by|investigated by|identified by|security (?:firm|company|vendor|researchers?|provider)|"
+    r"cybersecurity (?:firm|company|vendor|provider)|threat intelligence (?:firm|company)|incident response (?:firm|"
+    r"company)|hired|engaged|retained|with the help of|working with|told|a report (?:by|from)|data from)\s+"
+    r"(?:the\s+)?$|"
+    rf"(?:posted|sold|shared|published|leaked|advertised|offered|listed|dumped|announced|circulat\w+|put up)\s+{_GAP}"
+    r"(?:on|via|to|through)\s+(?:the\s+|a\s+)?$|"
+    r"(?:acquired by|bought by|owned by|purchased by|(?:a |the )?(?:unit|subsidiary|division|arm|affiliate|part|"
+    r"sister company|brand) of)\s+(?:the\s+)?$")
+_MENTIONED_AFTER = re.compile(
+    r"^(?:'s|’s)?\s*(?:researchers?|analysts?|threat intelligence|threat research|threat hunters|unit 42|"
+    r"incident response|said in a (?:report|blog)|reported|report(?:ed)? that|warned|discovered|observed|spotted|"
+    r"attributed|tracks|is tracking|which (?:acquired|bought|owns)|acquired|bought|, which owns|, the parent|"
+    r", its parent|, parent)\b|"
+    r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
+    r"が買収|に買収|傘下の|の子会社である)")
+
+# --- affected: a client of the breached party ------------------------------------------------------
+_CONTRACTOR_EN = r"(?:third[- ]party\s+)?(?:\w+\s+)?(?:vendors?|contractors?|suppliers?|service providers?|" \
+                 r"subcontractors?|business associates?|processors?|partners?|providers?|outsourcers?)"
+_CONTRACTOR_JA = r"(?:再委託先|業務委託先|外部委託先|委託先|委託業者|委託会社|取引先|保守業者|保守委託先|協力会社|運営委託先)"
+_AFFECTED_BEFORE = re.compile(
+    rf"{_CONTRACTOR_EN}\s+(?:\w+\s+)?(?:of|to|for|used by|working for|serving|hired by|that (?:serves|works for))\s+"
+    r"(?:the\s+|its\s+)?$|"
+    r"(?:委託元|発注元|委託者)(?:である|の|、)?$")
+_AFFECTED_AFTER = re.compile(
+    rf"^(?:'s|’s|s')\s+(?:\w+\s+){{0,2}}?{_CONTRACTOR_EN}\b|"
+    rf"^(?:社|様)?(?:の|が|は|では|、|,|\s)*(?:業務の?)?{_CONTRACTOR_JA}|"
+    r"^(?:社|様)?(?:が|から|の)(?:業務を?|運用を?|保守を?|発送業務を?|印刷業務を?)?委託(?:して|を受け|した|する|先)")
+# A breach at the client's contractor, told in the vendor's own sentence after its name.
+_AFFECTED_SENTENCE = re.compile(
+    rf"\b(?:at|through|via|of|by|from|in|involving|affecting)\s+(?:(?:a|an|its|one of its|their|the company's)\s+)?"
+    rf"(?:[\w-]+\s+){{0,2}}?{_CONTRACTOR_EN}\b|"
+    rf"{_CONTRACTOR_JA}(?:で|が|の|へ|に|における|である|経由|から)")
+# A name marked as the contractor itself: breached, whoever its client is.
+_CONTRACTOR_BEFORE = re.compile(
+    rf"(?:{_CONTRACTOR_JA}(?:である|の|、|\s)*|(?:contractor|vendor|supplier|service provider|subcontractor|"
+    r"business associate|provider)\s*,?\s*)$")
+_CONTRACTOR_AFTER = re.compile(
+    rf"^(?:,\s*|\s*\(|\s*（)(?:a|an|the|its|which is (?:a|an))?\s*(?:\w+\s+){{0,2}}?{_CONTRACTOR_EN}\b|"
+    rf"^(?:社)?(?:\(|（){_CONTRACTOR_JA}")
+
+# --- product: the way in, or what is being exploited -----------------------------------------------
+_PRODUCT_WORDS = (r"vulnerabilit(?:y|ies)|flaws?|zero[- ]days?|0-?days?|bugs?|cve-\d|exploits?|exploited|"
+                  r"exploitation|vpns?|appliances?|gateways?|firewalls?|plugins?|plug-ins?|extensions?|"
+                  r"software|routers?|(?:forum|cms|file[- ]transfer|remote[- ]access) (?:software|platform)|"
+                  r"security hole|backdoor(?:ed)?|trojani[sz]ed|supply[- ]chain attack")
+_PRODUCT_AFTER = re.compile(
+    rf"^(?:'s|’s)?\s*(?:{_W}\s+){{0,3}}?(?:{_PRODUCT_WORDS})\b|"
+    r"^(?:社)?(?:製|の製品|製品)|"
+    r"^(?:社)?の[^。、]{0,16}?(?:の)?(?:脆弱性|ゼロデイ)(?:を悪用|が悪用|を突|を狙|の悪用)|"
+    r"^(?:社)?の(?:vpn|ファイアウォール|ルーター|ファイル転送|製品|ソフトウェア|アプライアンス|リモートアクセス)")
+_PRODUCT_BEFORE = re.compile(
+    rf"(?:vulnerabilit(?:y|ies)|flaws?|bugs?|zero[- ]days?|weakness(?:es)?|security holes?|cve-[\d-]+|exploits?|"
+    rf"injection)\s+{_GAP}(?:in|on|of|affecting|impacting|within|found in)\s+(?:the\s+|its\s+|their\s+|a\s+|an\s+)?"
+    rf"(?:{_W}\s+){{0,2}}?$|"
+    rf"(?:exploit(?:s|ed|ing)?|exploitation of|abus(?:ed|ing)|weaponi[sz](?:ed|ing)|targeting|compromised|unpatched|"
+    rf"vulnerable|misconfigured|outdated|trojani[sz]ed|poisoned|backdoored|malicious|tampered)\s+"
+    rf"(?:(?:a|an|the|its|their|several|multiple|unpatched|vulnerable|internet-facing|on-premises)\s+)*"
+    rf"(?:(?:versions?|instances?|installations?|deployments?|copies|updates?|builds?) of\s+)?$|"
+    rf"(?:(?:old|outdated|vulnerable|unpatched|legacy)\s+)?versions? of\s+$|"
+    rf"(?:running|using|powered by|built on|based on|hosted (?:on|in|by)|stored (?:on|in)|kept (?:on|in)|"
+    rf"(?:running|run|built|hosted) on\s+(?:an?\s+)?(?:old\s+|outdated\s+)?(?:version of\s+)?|"
+    rf"(?:its|their|the victim's|the company's|customers?'?)\s+(?:own\s+)?)(?:an?\s+|the\s+)?(?:outdated\s+|old\s+)?$|"
+    rf"(?:via|through|by way of|using)\s+(?:a|an|the|its|their)?\s*(?:compromised|vulnerable|unpatched|"
+    rf"misconfigured|trojani[sz]ed|poisoned|malicious)\s+(?:\w+\s+)?$|"
+    r"(?:を悪用|脆弱性を突|脆弱性が悪用)$")
+# The victim's own installation of a platform ('Ticketmaster's Snowflake account', 'its Salesforce instance').
+_PLATFORM_AFTER = re.compile(
+    r"^\s*(?:accounts?|instances?|environments?|databases?|buckets?|tenants?|workspaces?|installations?|"
+    r"servers?|storage|forum|site|deployment|customer portal)\b")
+# The victim's installation of a product, told with an article ('the vBulletin forum', 'a MongoDB database',
+# 'their IP.Board based forum', 'an Elasticsearch instance').
+_INSTALLATION_BEFORE = re.compile(r"\b(?:a|an|the|their|its|his|her|our)\s+(?:old\s+|outdated\s+|public\s+|"
+                                  r"unsecured\s+|exposed\s+)?$")
+_INSTALLATION_AFTER = re.compile(r"^(?:\s*-?\s*based\b|\s*-?\s*powered\b|\s+(?:forums?|message boards?|bulletin "
+                                 r"boards?|boards?|instances?|clusters?|repositor(?:y|ies)|buckets?|installations?|"
+                                 r"databases?|plugins?|themes?)\b)")
+_POSSESSIVE_BEFORE = re.compile(r"(?:'s|’s|s'|\bits|\btheir|\bthe victim's)\s+$")
+# A report that the product is being exploited (a headline with no breach at any one organisation).
+EXPLOITED = re.compile(r"\b(?:actively exploited|exploited in the wild|under (?:active )?(?:attack|exploitation)|"
+                       r"mass[- ]exploit\w*|exploit(?:s|ed|ing)|zero[- ]days?|exploitation|being exploited|zero[- ]days? exploited|exploited zero[- ]day|"
+                       r"known exploited|hackers exploit\w*|attackers exploit\w*|exploit\w* (?:flaw|bug|vulnerabilit\w*))\b|"
+                       r"悪用を確認|悪用が確認|悪用され|悪用した攻撃|ゼロデイ")
+
+_SENTENCE_END = re.compile(r"[。．!?！？\n]|(?<!\binc)(?<!\bco)(?<!\bltd)(?<!\bcorp)(?<!\bllc)(?<!\bu\.s)\.\s")
+_WINDOW = 90
+_CONTRACTOR_REASON = "the contractor whose systems were compromised"
+_ONE_NAME = re.compile(r"[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3}")
+_JA_NAME = re.compile(r"(?:株式会社)?([^\s、。,.「」『』()（）がはをにでとへもやのから]{2,20}?)(?:株式会社)?"
+                      r"(?=が|は|で|の|に|へ|を|、|。|\s|$)")
+
+
+# What follows 委託先の that is not the contractor's name ('委託先のサーバー').
+_NOT_NAMES = frozenset("""サーバー サーバ システム 企業 会社 業者 社員 従業員 担当者 pc パソコン 端末 ネットワーク クラウド
+メールサーバー 委託先 一部 事業者 関係者 元従業員 元社員 環境 機器""".split())
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "")
+
+
+def _where(m: "Match", title: str, text: str) -> tuple[str, int, int] | None:
+    """The match's field text (NFKC) and span, found again by its surface when the span is off."""
+    if m.field == "title":
+        field = _norm(title)
+    elif m.field in ("summary", "body"):
+        field = _norm(text)
+    else:
+        return None
+    surface = _norm(m.surface)
+    if m.field == "title" and 0 <= m.start < m.end <= len(field) and field[m.start:m.end] == surface:
+        return field, m.start, m.end
+    pos = field.find(surface) if surface else -1
+    if pos < 0:
+        pos = field.lower().find(surface.lower()) if surface else -1
+    return (field, pos, pos + len(surface)) if pos >= 0 else None
+
+
+def _sentence(field: str, start: int, end: int) -> tuple[str, str]:
+    """(words before the name in its sentence, words after it), lower case, each at most _WINDOW long."""
+    low = field.lower()
+    lo = max((x.end() for x in _SENTENCE_END.finditer(low, 0, start)), default=0)
+    nxt = _SENTENCE_END.search(low, end)
+    hi = nxt.start() if nxt else len(low)
+    return low[max(lo, start - _WINDOW):start], low[end:min(hi, end + _WINDOW)]
+
+
+def _contractor_named(field: str, start: int, end: int) -> str:
+    """The contractor the text names after the client ('フランスベッドの委託先である東山産業' -> '東山産業')."""
+    after = field[end:end + 80]
+    ja = re.search(_CONTRACTOR_JA + r"(?:である|の|、|\s)*", after)
+    if ja:
+        name = _JA_NAME.match(after, ja.end())
+        if name and name.group(1).lower() not in _NOT_NAMES and not name.group(1).startswith(("経由", "から")):
+            return name.group(1)
+    en = re.search(r"(?:contractor|vendor|supplier|service provider|subcontractor|provider)\s*,?\s+", after, re.I)
+    if en:
+        name = _ONE_NAME.match(after, en.end())
+        if name:
+            return name.group(0)
+    return ""
+
+
+def role_of(m: "Match", title: str, text: str, *, subject: bool, breach: bool) -> RoleOf:
+    """The role of one matched vendor. subject: detect.is_subject() said the report is about it;
+    breach: the report is a breach report (detect.assess)."""
+    place = _where(m, title, text)
+    before, after = _sentence(*place) if place else ("", "")
+    where = "title" if m.field == "title" else "text"
+    if place is not None and (_MENTIONED_BEFORE.search(before) or _MENTIONED_AFTER.search(after)):
+        return RoleOf(m.vendor, "mentioned", f"cited in the {where} as a source, a platform or an owner, "
+                                             f"not the victim")
+    product = place is not None and bool(
+        _PRODUCT_AFTER.search(after) or _PRODUCT_BEFORE.search(before)
+        or (_POSSESSIVE_BEFORE.search(before) and _PLATFORM_AFTER.search(after))
+        or (_INSTALLATION_BEFORE.search(before) and _INSTALLATION_AFTER.search(after))
+        or (_INSTALLATION_AFTER.search(after) and bool(re.match(r"^\s*-?\s*(?:based|powered)\b", after))))
+    if not breach:
+        exploited = product and m.field in ("title", "link") and EXPLOITED.search(_norm(title).lower() + " " +
+                                                                                  _norm(text).lower()[:2000])
+        if exploited:
+            return RoleOf(m.vendor, "product", "its product is reported exploited (headline)")
+        return RoleOf(m.vendor, "mentioned", "named in a report that is not about a breach")
+    if not subject:
+        return RoleOf(m.vendor, "mentioned", "named in the text, not where the breach is told")
+    if place is None:
+        return RoleOf(m.vendor, "breached", f"named by the report's {m.field}")
+    contractor = bool(_CONTRACTOR_BEFORE.search(before) or _CONTRACTOR_AFTER.search(after))
+    if not contractor and (_AFFECTED_BEFORE.search(before) or _AFFECTED_AFTER.search(after)
+                           or _AFFECTED_SENTENCE.search(after)):
+        via = _contractor_named(*place)
+        return RoleOf(m.vendor, "affected", f"its data exposed through its contractor{' ' + via if via else ''}"
+                                            f" ({where})", via)
+    if product:
+        return RoleOf(m.vendor, "product", f"its product or software is the way in ({where})")
+    if contractor:
+        return RoleOf(m.vendor, "breached", f"{_CONTRACTOR_REASON} ({where})")
+    if m.field == "title":
+        return RoleOf(m.vendor, "breached", "named in the headline of a breach report")
+    return RoleOf(m.vendor, "breached", "a breach is told in the sentence naming it")
+
+
+def assign(matches: Iterable["Match"], title: str, text: str, breach: bool,
+           subjects: Sequence["Match"]) -> tuple[RoleOf, ...]:
+    """Each match's role, in the order given. subjects: the matches detect.is_subject() kept."""
+    about = {m.vendor for m in subjects}
+    out = [role_of(m, title, text, subject=m.vendor in about, breach=breach) for m in matches]
+    # An affected client names its contractor; a registered contractor is that one (its reason says so).
+    for i, r in enumerate(out):
+        if r.role == "affected" and not r.via:
+            breached = [o.vendor for o in out if o.role == "breached" and o.vendor != r.vendor
+                        and o.reason.startswith(_CONTRACTOR_REASON)]
+            if breached:
+                out[i] = RoleOf(r.vendor, "affected", r.reason.replace("its contractor", f"its contractor {breached[0]}",
+                                                                       1), breached[0])
+    return tuple(out)
+
+
+def of_match(m: "Match", roles: Iterable[RoleOf]) -> RoleOf:
+    """The match's role among those decided; a vendor's own newsroom notice (added after deciding) is its
+    breach, and a match decided before roles existed is taken as the subject it was alerted as."""
+    for r in roles:
+        if r.vendor == m.vendor:
+            return r
+    if m.how == "newsroom":
+        return RoleOf(m.vendor, "breached", "the vendor's own notice, on its newsroom")
+    return RoleOf(m.vendor, "breached", "named as the subject of a breach report")
+
+
+def alert_groups(subjects: Sequence["Match"], roles: Sequence[RoleOf]) -> list[tuple[str, tuple["Match", ...]]]:
+    """The alerts a report's subjects make, as (alert kind, its vendors' matches): one "article" alert for
+    the vendors breached or affected, one "product" alert for those whose product is exploited."""
+    kinds: dict[str, list["Match"]] = {}
+    for m in subjects:
+        role = of_match(m, roles).role
+        if role in ALERTED:
+            kinds.setdefault("product" if role == "product" else "article", []).append(m)
+    return [(k, tuple(kinds[k])) for k in ("article", "product") if k in kinds]
+
+
+def combined(outcomes: Iterable[int]) -> int:
+    """Several alerts' outcomes (1 queued, 0 not, -1 withheld by feedback) as the cycle counts one report's."""
+    done = list(outcomes)
+    queued = sum(1 for o in done if o > 0)
+    return queued if queued else (-1 if -1 in done else 0)

@@ -1,0 +1,136 @@
+"""Issue 15: each matched vendor's role in a report (monitor/matching/roles.py), on real-shaped reports."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import shared_data
+
+from monitor.matching.detect import assess
+from monitor.matching.matcher import Matcher
+from monitor.matching.roles import RoleOf, alert_groups, assign
+from monitor.matching.vendors import Vendor
+
+REGISTER = [
+    Vendor(name="Epic Games, Inc.", aliases=("Epic Games",)),
+    Vendor(name="vBulletin Solutions", aliases=("vBulletin",)),
+    Vendor(name="フランスベッド株式会社", aliases=("フランスベッド",)),
+    Vendor(name="東山産業株式会社", aliases=("東山産業",)),
+    Vendor(name="Aflac Incorporated", aliases=("Aflac",)),
+    Vendor(name="Progress Software Corporation", aliases=("MOVEit", "MOVEit Transfer")),
+    Vendor(name="Ivanti, Inc.", aliases=("Ivanti",)),
+    Vendor(name="Okta Inc.", aliases=("Okta",)),
+    Vendor(name="Mandiant", aliases=()),
+    Vendor(name="Snowflake Inc.", aliases=("Snowflake",)),
+    Vendor(name="Ticketmaster", aliases=()),
+    Vendor(name="Telegram", aliases=()),
+    Vendor(name="Fortinet, Inc.", aliases=("Fortinet", "FortiOS")),
+    Vendor(name="Sitel Group", aliases=("Sitel",)),
+    Vendor(name="UnitedHealth Group Incorporated", aliases=("UnitedHealth Group", "UnitedHealth")),
+    Vendor(name="Change Healthcare", aliases=()),
+]
+MATCHER = Matcher(REGISTER)
+
+
+def roles(title: str, text: str = "") -> dict[str, RoleOf]:
+    verdict = assess(title, text)
+    matches = MATCHER.match({"title": title, "summary": text})
+    return {r.vendor: r for r in assign(matches, title, text, verdict.breach,
+                                        verdict.subjects(matches, title, text))}
+
+
+def test_the_platform_named_as_the_victims_software_is_its_product_not_a_breach() -> None:
+    got = roles("Epic Games forum hacked", "In August 2016, the Epic Games forum suffered a data breach, reportedly "
+                                           "due to a SQL injection vulnerability in vBulletin.")
+    assert got["Epic Games, Inc."].role == "breached"
+    assert got["vBulletin Solutions"].role == "product"
+    assert "way in" in got["vBulletin Solutions"].reason
+
+
+def test_a_contractors_ransomware_makes_its_client_affected_and_names_the_contractor() -> None:
+    got = roles("フランスベッドの委託先である東山産業がランサムウェア被害", "顧客情報が流出した可能性がある。")
+    assert got["フランスベッド株式会社"].role == "affected"
+    assert got["フランスベッド株式会社"].via == "東山産業"
+    assert "東山産業" in got["フランスベッド株式会社"].reason
+    assert got["東山産業株式会社"].role == "breached"
+    assert "contractor" in got["東山産業株式会社"].reason
+
+
+@pytest.mark.parametrize("title", [
+    "Hackers breach a vendor of Aflac, stealing customer data",
+    "Aflac says customer data exposed in breach at a third-party vendor",
+])
+def test_a_vendor_of_the_client_makes_the_client_affected(title: str) -> None:
+    assert roles(title)["Aflac Incorporated"].role == "affected"
+
+
+def test_an_english_contractor_named_after_its_client() -> None:
+    got = roles("Okta confirms support system breach via contractor Sitel", "Sitel, a contractor for Okta, was compromised.")
+    assert got["Okta Inc."].role == "affected" and got["Okta Inc."].via == "Sitel"
+    assert got["Sitel Group"].role == "breached"
+
+
+def test_exploited_products_in_headlines() -> None:
+    assert roles("Ivanti Connect Secure zero-days exploited by Chinese hackers",
+                 "Attackers exploited two flaws in Ivanti Connect Secure VPN appliances.")["Ivanti, Inc."].role == "product"
+    # Not a breach report by the detector, but a report that the product is exploited: still product.
+    moveit = roles("Clop exploits MOVEit Transfer zero-day to steal data from hundreds of organisations")
+    assert moveit["Progress Software Corporation"].role == "product"
+
+
+def test_the_victims_cloud_account_the_reporter_and_the_forum_data_was_posted_on() -> None:
+    got = roles("Ticketmaster confirms data breach", "Hackers stole data from Ticketmaster's Snowflake account and "
+                "posted it on Telegram. Mandiant researchers said the attacker used stolen credentials.")
+    assert got["Ticketmaster"].role == "breached"
+    assert got["Snowflake Inc."].role == "product"
+    assert got["Telegram"].role == "mentioned"
+    assert got["Mandiant"].role == "mentioned"
+
+
+def test_a_parent_in_an_aside_is_mentioned_and_the_vendor_breached_is_breached() -> None:
+    got = roles("Change Healthcare ransomware attack disrupts pharmacies",
+                "A ransomware attack on Change Healthcare, a unit of UnitedHealth Group, disrupted claims processing.")
+    assert got["Change Healthcare"].role == "breached"
+    assert got["UnitedHealth Group Incorporated"].role == "mentioned"
+
+
+def test_a_vendor_breached_itself_stays_breached_and_business_news_is_mentioned() -> None:
+    assert roles("Fortinet confirms data breach after hacker claims to steal 440GB")["Fortinet, Inc."].role == "breached"
+    assert roles("Okta launches new identity governance product")["Okta Inc."].role == "mentioned"
+
+
+def test_alert_groups_split_product_from_breach_and_drop_mentioned() -> None:
+    title = "Epic Games forum hacked"
+    text = "The Epic Games forum suffered a data breach due to a SQL injection vulnerability in vBulletin."
+    verdict = assess(title, text)
+    matches = MATCHER.match({"title": title, "summary": text})
+    decided = assign(matches, title, text, verdict.breach, verdict.subjects(matches, title, text))
+    groups = dict(alert_groups(verdict.subjects(matches, title, text), decided))
+    assert [m.vendor for m in groups["article"]] == ["Epic Games, Inc."]
+    assert [m.vendor for m in groups["product"]] == ["vBulletin Solutions"]
+
+
+def test_kev_entries_as_headlines_make_their_vendor_product_never_breached() -> None:
+    """Every vendor in CISA's KEV catalogue, in a headline built from its entry, is product (not breached)."""
+    catalogue = json.loads(shared_data("vulns", "cisa_kev_2025-08-25.json").read_text(encoding="utf-8"))
+    entries = {e["vendorProject"]: e for e in catalogue["vulnerabilities"]}  # one entry per vendor
+    vendors = [Vendor(name=v) for v in entries if len(v) > 3]
+    matcher = Matcher(vendors)
+    wrong, total = [], 0
+    for v in vendors:
+        e = entries[v.name]
+        title = f"Attackers exploit {e['vendorProject']} {e['product']} vulnerability {e['cveID']}"
+        text = e["shortDescription"]
+        verdict = assess(title, text)
+        matches = [m for m in matcher.match({"title": title, "summary": text}) if m.vendor == v.name]
+        if not matches:
+            continue
+        total += 1
+        got = {r.vendor: r.role for r in assign(matches, title, text, verdict.breach,
+                                                verdict.subjects(matches, title, text))}
+        if got[v.name] != "product":
+            wrong.append((title, got[v.name]))
+    assert total > 200
+    assert not [w for w in wrong if w[1] == "breached"]
+    assert len(wrong) <= total // 50, wrong[:10]
