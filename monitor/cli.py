@@ -743,7 +743,7 @@ def alerts(ctx: click.Context, pending: bool, as_json: bool) -> None:
                 Column("vendor", min=6, max=30), Column("title", min=16), Column("last error", min=8)],
                # ?: outcome unknown, checked before a resend
                [[f"#{r['id']}", Styled(r["state"] + ("?" if r["unconfirmed"] else ""), colour.get(r["state"], "")),
-                 r["kind"], r["channel"] or "-", r["vendor"] or "", r["title"] or "", r["last_error"] or ""]
+                 r["kind"], r["channel"] or "-", ", ".join(r["vendors"]), r["title"] or "", r["last_error"] or ""]
                 for r in rows])
 
 

@@ -243,7 +243,20 @@ def alerts(store: Store, pending_only: bool = False, limit: int = 100) -> list[d
     marks = triage_store.marks(store.conn, [r["id"] for r in out])
     for r in out:
         r["triage"] = state_json(marks.get(r["id"], []))  # verdicts set from Slack (reactions, buttons)
+        r["vendors"] = _alerted_vendors(store, r)
     return out
+
+
+def _alerted_vendors(store: Store, alert: dict[str, Any]) -> list[str]:
+    """Every vendor an alert is about: its article's matches whose role alerts (breached or affected, or
+    product for a product alert), the primary vendor first; the primary alone before roles were stored."""
+    wanted = ("product",) if alert["kind"] == "product" else ("breached", "affected")
+    names = [v for (v,) in store.conn.execute(
+        f"SELECT m.vendor FROM alerts a JOIN matches m ON m.article_id = a.article_id WHERE a.id = ? "
+        f"AND m.role IN ({','.join('?' * len(wanted))}) ORDER BY m.vendor", [alert["id"], *wanted])] \
+        if "role" in store.db["matches"].columns_dict else []
+    primary = [alert["vendor"]] if alert["vendor"] else []
+    return primary + [n for n in names if n not in primary]
 
 
 def status(store: Store, configured: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
