@@ -81,8 +81,8 @@ def test_each_alert_is_one_email_once(project, feed, smtp) -> None:  # type: ign
     project.configure([feed.source], email=_email(smtp))
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
-    assert sorted(m["Subject"] for m in smtp.mails) == ["🔴 Breach report: Okta Inc.",
-                                                        "🟠 Breach report: ISETOH Corporation"]
+    assert sorted(m["Subject"] for m in smtp.mails) == ["🔴 Breach at vendor: Okta Inc.",
+                                                        "🟠 Breach at vendor: ISETOH Corporation"]
     assert smtp.envelopes[0] == ("monitor@example.test", ["secops@example.test", "risk@example.test"])
     okta = next(m for m in smtp.mails if "Okta" in m["Subject"])
     body = _body(okta)
@@ -99,7 +99,7 @@ def test_the_daily_digest_is_one_email(project, feed, smtp, monkeypatch) -> None
     project.configure([feed.source], email=_email(smtp), slack={"digest": "daily", "digest_hour": 0})
     assert project.run("run", "--once").exit_code == 0
     subjects = sorted(m["Subject"] for m in smtp.mails)
-    assert subjects == ["Daily digest: 1 low-criticality vendor report", "🔴 Breach report: Okta Inc."]
+    assert subjects == ["Daily digest: 1 low-criticality vendor report", "🔴 Breach at vendor: Okta Inc."]
     digest = next(m for m in smtp.mails if m["Subject"].startswith("Daily digest"))
     assert "Box Inc.: Box Inc. hacked, customer files leaked" in _body(digest)
 
@@ -119,8 +119,8 @@ def test_an_outage_and_a_temporary_refusal_keep_alerts_pending_until_delivered_o
     busy = project.run("alerts", "retry")
     assert "SMTP server answered 451" in busy.stderr
     assert project.run("alerts", "retry").exit_code == 0
-    assert sorted(m["Subject"] for m in smtp.mails) == ["🔴 Breach report: Okta Inc.",
-                                                        "🟠 Breach report: ISETOH Corporation"]
+    assert sorted(m["Subject"] for m in smtp.mails) == ["🔴 Breach at vendor: Okta Inc.",
+                                                        "🟠 Breach at vendor: ISETOH Corporation"]
     assert {a["state"] for a in outbox(project)} == {"sent"}
 
 

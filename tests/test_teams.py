@@ -80,7 +80,7 @@ def test_alerts_arrive_as_adaptive_cards_once(project, feed, teams) -> None:  # 
     assert result.exit_code == 0, result.output
     assert len(teams.cards) == 2
     okta = next(c for c in teams.cards if "Okta" in c["body"][0]["text"])
-    assert okta["body"][0] == {"type": "TextBlock", "text": "🔴 Breach report: Okta Inc.", "size": "Large",
+    assert okta["body"][0] == {"type": "TextBlock", "text": "🔴 Breach at vendor: Okta Inc.", "size": "Large",
                                "weight": "Bolder", "wrap": True}
     text = teams.texts(okta)
     assert f"[Okta confirms breach of support system, customer files stolen]({OKTA.link})" in text
