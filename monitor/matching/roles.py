@@ -64,6 +64,7 @@ _MENTIONED_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:researchers?|analysts?|threat intelligence|threat research|threat hunters|unit 42|"
     r"incident response|said in a (?:report|blog)|reported|report(?:ed)? that|warned|discovered|observed|spotted|"
     r"attributed|tracks|is tracking|which (?:acquired|bought|owns)|acquired|bought|, which owns|, the parent|"
+    r"investigating|is investigating|hired|was hired|brought in|called in|engaged|assisting|is assisting|helping|"
     r", its parent|, parent)\b|"
     r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
     r"が買収|に買収|傘下の|の子会社である)")
@@ -78,11 +79,13 @@ _AFFECTED_BEFORE = re.compile(
     r"(?:委託元|発注元|委託者)(?:である|の|、)?$")
 _AFFECTED_AFTER = re.compile(
     rf"^(?:'s|’s|s')\s+(?:\w+\s+){{0,2}}?{_CONTRACTOR_EN}\b|"
+    r"^\s+(?:third[- ]party\s+)?(?:contractor|vendor|supplier|subcontractor|service provider|business associate)s?\b|"
     rf"^(?:社|様)?(?:の|が|は|では|、|,|\s)*(?:業務の?)?{_CONTRACTOR_JA}|"
     r"^(?:社|様)?(?:が|から|の)(?:業務を?|運用を?|保守を?|発送業務を?|印刷業務を?)?委託(?:して|を受け|した|する|先)")
 # A breach at the client's contractor, told in the vendor's own sentence after its name.
 _AFFECTED_SENTENCE = re.compile(
-    rf"\b(?:at|through|via|of|by|from|in|involving|affecting)\s+(?:(?:a|an|its|one of its|their|the company's)\s+)?"
+    rf"\b(?:at|through|via|of|by|from|in|on|against|targeting|involving|affecting)\s+"
+    rf"(?:(?:a|an|its|one of its|their|the company's)\s+)?"
     rf"(?:[\w-]+\s+){{0,2}}?{_CONTRACTOR_EN}\b|"
     rf"{_CONTRACTOR_JA}(?:で|が|の|へ|に|における|である|経由|から)")
 # A name marked as the contractor itself: breached, whoever its client is.
@@ -98,10 +101,14 @@ _PRODUCT_WORDS = (r"vulnerabilit(?:y|ies)|flaws?|zero[- ]days?|0-?days?|bugs?|cv
                   r"exploitation|vpns?|appliances?|gateways?|firewalls?|plugins?|plug-ins?|extensions?|"
                   r"software|routers?|(?:forum|cms|file[- ]transfer|remote[- ]access) (?:software|platform)|"
                   r"security hole|backdoor(?:ed)?|trojani[sz]ed|supply[- ]chain attack")
+# Words that end the name's own clause: a product word after them is someone else's ('Aflac breached after
+# hackers exploited a flaw in Fortinet's FortiOS' is Aflac's breach, not its product).
+_CLAUSE_END = (r"(?!(?:breached|hacked|hit|suffered|suffers|says|said|confirms|confirmed|discloses|disclosed|"
+               r"reports|reported|was|is|has|had|after|when|by|as|because|following|via|through|to|and)\b)")
 _PRODUCT_AFTER = re.compile(
-    rf"^(?:'s|’s)?\s*(?:{_W}\s+){{0,3}}?(?:{_PRODUCT_WORDS})\b|"
+    rf"^(?:'s|’s)?\s*(?:{_CLAUSE_END}{_W}\s+){{0,3}}?(?:{_PRODUCT_WORDS})\b|"
     r"^(?:社)?(?:製|の製品|製品)|"
-    r"^(?:社)?の[^。、]{0,16}?(?:の)?(?:脆弱性|ゼロデイ)(?:を悪用|が悪用|を突|を狙|の悪用)|"
+    r"^(?:社)?(?:\s*[a-z0-9][\w.+-]*){0,3}\s*の[^。、]{0,16}?(?:の)?(?:脆弱性|ゼロデイ)(?:を悪用|が悪用|を突|を狙|の悪用)|"
     r"^(?:社)?の(?:vpn|ファイアウォール|ルーター|ファイル転送|製品|ソフトウェア|アプライアンス|リモートアクセス)")
 _PRODUCT_BEFORE = re.compile(
     rf"(?:vulnerabilit(?:y|ies)|flaws?|bugs?|zero[- ]days?|weakness(?:es)?|security holes?|cve-[\d-]+|exploits?|"
@@ -129,6 +136,10 @@ _INSTALLATION_BEFORE = re.compile(r"\b(?:a|an|the|their|its|his|her|our)\s+(?:ol
 _INSTALLATION_AFTER = re.compile(r"^(?:\s*-?\s*based\b|\s*-?\s*powered\b|\s+(?:forums?|message boards?|bulletin "
                                  r"boards?|boards?|instances?|clusters?|repositor(?:y|ies)|buckets?|installations?|"
                                  r"databases?|plugins?|themes?)\b)")
+# The way in through a platform account the victim holds ('data breach via Snowflake account').
+_THROUGH_BEFORE = re.compile(r"\b(?:via|through|from|using)\s+(?:(?:a|an|the|its|their|one of its)\s+)?$")
+_ACCOUNT_AFTER = re.compile(r"^\s*(?:customer\s+)?(?:accounts?|instances?|tenants?|environments?|workspaces?|"
+                            r"credentials|logins?)\b")
 _POSSESSIVE_BEFORE = re.compile(r"(?:'s|’s|s'|\bits|\btheir|\bthe victim's)\s+$")
 # A report that the product is being exploited (a headline with no breach at any one organisation).
 EXPLOITED = re.compile(r"\b(?:actively exploited|exploited in the wild|under (?:active )?(?:attack|exploitation)|"
@@ -162,12 +173,14 @@ def _where(m: "Match", title: str, text: str) -> tuple[str, int, int] | None:
     else:
         return None
     surface = _norm(m.surface)
+    # The matcher's surface may carry the possessive ("Aflac's"); the rules read it as the words after.
+    own = len(surface) - 2 if re.search(r"['’]s$", surface) else len(surface)
     if m.field == "title" and 0 <= m.start < m.end <= len(field) and field[m.start:m.end] == surface:
-        return field, m.start, m.end
+        return field, m.start, m.start + own
     pos = field.find(surface) if surface else -1
     if pos < 0:
         pos = field.lower().find(surface.lower()) if surface else -1
-    return (field, pos, pos + len(surface)) if pos >= 0 else None
+    return (field, pos, pos + own) if pos >= 0 else None
 
 
 def _sentence(field: str, start: int, end: int) -> tuple[str, str]:
@@ -207,6 +220,7 @@ def role_of(m: "Match", title: str, text: str, *, subject: bool, breach: bool) -
     product = place is not None and bool(
         _PRODUCT_AFTER.search(after) or _PRODUCT_BEFORE.search(before)
         or (_POSSESSIVE_BEFORE.search(before) and _PLATFORM_AFTER.search(after))
+        or (_THROUGH_BEFORE.search(before) and _ACCOUNT_AFTER.search(after))
         or (_INSTALLATION_BEFORE.search(before) and _INSTALLATION_AFTER.search(after))
         or (_INSTALLATION_AFTER.search(after) and bool(re.match(r"^\s*-?\s*(?:based|powered)\b", after))))
     if not breach:
