@@ -115,6 +115,23 @@ class IncidentRef:
     follow_up: bool = False
 
 
+def _role_heading(matches: Sequence[Match], vendors: Sequence[Vendor], roles: Sequence[roles_of.RoleOf],
+                  lang: str, kind: str, names: str) -> tuple[str, str]:
+    """(kind, names) for the header: when the vendors play different parts (a client and its contractor),
+    each part is named with its own vendors, so the contractor is not headed as the one exposed through it."""
+    parts: dict[str, list[str]] = {}
+    for v in vendors:
+        r = next((roles_of.of_match(m, roles) for m in matches if m.vendor == v.name), None)
+        if r is None:
+            continue
+        key = "role.affected_unnamed" if r.role == "affected" and not r.via else f"role.{r.role}"
+        parts.setdefault(label(lang, key, via=r.via), []).append(v.name)
+    if len(parts) < 2:
+        return kind, names
+    first, *rest = parts.items()
+    return first[0], " · ".join([", ".join(first[1]), *(f"{k}: {', '.join(n)}" for k, n in rest)])
+
+
 def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict[str, Vendor],
                     alert_id: int | None = None, incident: IncidentRef | None = None,
                     tz: tzinfo = timezone.utc, lang: str = "en", roles: Sequence[roles_of.RoleOf] = ()) -> Message:
@@ -132,6 +149,7 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
         first = next(roles_of.of_match(m, roles) for m in matches if m.vendor == top.name)
         unnamed = first.role == "affected" and not first.via  # the text names no contractor
         kind = label(lang, "role.affected_unnamed" if unnamed else f"role.{first.role}", via=first.via)
+        kind, names = _role_heading(matches, vendors, roles, lang, kind, names)
     if incident is not None and joined:
         kind = label(lang, "kind.follow_up" if incident.follow_up else "kind.another")
     if facts.claim:

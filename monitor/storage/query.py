@@ -244,7 +244,19 @@ def alerts(store: Store, pending_only: bool = False, limit: int = 100) -> list[d
     for r in out:
         r["triage"] = state_json(marks.get(r["id"], []))  # verdicts set from Slack (reactions, buttons)
         r["vendors"] = _alerted_vendors(store, r)
+        r["roles"] = _alerted_roles(store, r)
     return out
+
+
+def _alerted_roles(store: Store, alert: dict[str, Any]) -> list[dict[str, str]]:
+    """Each vendor of the alert with its role in the report and why (empty before roles were stored)."""
+    if "role" not in store.db["matches"].columns_dict:
+        return []
+    wanted = ("product",) if alert["kind"] == "product" else ("breached", "affected")
+    found = {v: {"vendor": v, "role": role, "reason": reason or ""} for v, role, reason in store.conn.execute(
+        f"SELECT m.vendor, m.role, m.role_reason FROM alerts a JOIN matches m ON m.article_id = a.article_id "
+        f"WHERE a.id = ? AND m.role IN ({','.join('?' * len(wanted))}) ORDER BY m.vendor", [alert["id"], *wanted])}
+    return [found[v] for v in alert["vendors"] if v in found]
 
 
 def _alerted_vendors(store: Store, alert: dict[str, Any]) -> list[str]:

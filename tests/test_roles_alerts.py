@@ -1,0 +1,44 @@
+"""Issue 15 through `monitor run --once` and the Slack stand-in, with both the client and its contractor
+registered: each alerted vendor's role is in the alert and in `monitor alerts --json` (`roles`)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from alert_support import Feed, blocks_text
+from conftest import Project, bot_env
+from test_roles_cli import EPIC, FRANCEBED, ROLES_CSV
+
+BOTH_CSV = ROLES_CSV + "東山産業株式会社,東山産業,,medium,,,\n"
+
+
+@pytest.fixture
+def feed(httpserver):  # type: ignore[no-untyped-def]
+    return Feed(httpserver)
+
+
+def test_the_contractor_item_alerts_client_and_contractor_with_their_roles(project: Project, feed,  # type: ignore[no-untyped-def]
+                                                                            slack) -> None:
+    project.vendors_path.write_text(BOTH_CSV, encoding="utf-8")
+    feed.add(EPIC, FRANCEBED)
+    slack.add_channel("C0VULNS", "vulns")
+    project.configure([feed.source], slack={"channel": "C0GENERAL", "routes": {"product": "C0VULNS"}})
+    assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
+    fb = next(m for m in slack.messages if "フランスベッド株式会社" in m["blocks"][0]["text"]["text"])
+    assert fb["blocks"][0]["text"]["text"] == \
+        "🟠 Vendor's data exposed through its contractor 東山産業: フランスベッド株式会社 · Breach at vendor: 東山産業株式会社"
+    text = blocks_text(fb)
+    assert "affected: its data exposed through its contractor 東山産業" in text
+    assert "breached: the contractor whose systems were compromised" in text
+    product = next(m for m in slack.messages if "vBulletin Solutions" in m["blocks"][0]["text"]["text"])
+    assert (product["blocks"][0]["text"]["text"], product["channel"]) == \
+        ("⚪ Vendor's product exploited: vBulletin Solutions", "C0VULNS")
+
+    got = json.loads(project.run("alerts", "--json").stdout)
+    roles = {a["title"]: [(r["vendor"], r["role"]) for r in a["roles"]] for a in got}
+    assert roles[FRANCEBED.title] == [("フランスベッド株式会社", "affected"), ("東山産業株式会社", "breached")]
+    by_kind = {a["kind"]: a for a in got if a["title"] == EPIC.title}
+    assert [(r["vendor"], r["role"]) for r in by_kind["product"]["roles"]] == [("vBulletin Solutions", "product")]
+    assert [(r["vendor"], r["role"]) for r in by_kind["article"]["roles"]] == [("Epic Games Inc.", "breached")]
+    assert by_kind["product"]["roles"][0]["reason"].startswith("its product or software is the way in")
