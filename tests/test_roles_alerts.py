@@ -42,3 +42,24 @@ def test_the_contractor_item_alerts_client_and_contractor_with_their_roles(proje
     assert [(r["vendor"], r["role"]) for r in by_kind["product"]["roles"]] == [("vBulletin Solutions", "product")]
     assert [(r["vendor"], r["role"]) for r in by_kind["article"]["roles"]] == [("Epic Games Inc.", "breached")]
     assert by_kind["product"]["roles"][0]["reason"].startswith("its product or software is the way in")
+
+
+def test_each_slack_message_carries_kind_incident_and_vendors_with_roles_in_its_metadata(  # type: ignore[no-untyped-def]
+        project: Project, feed, slack) -> None:
+    project.vendors_path.write_text(BOTH_CSV, encoding="utf-8")
+    feed.add(EPIC, FRANCEBED)
+    project.configure([feed.source], slack={"channel": "C0GENERAL"})
+    assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
+    alerts = {a["id"]: a for a in json.loads(project.run("alerts", "--json").stdout)}
+    got = {}
+    for m in slack.messages:
+        meta = m["metadata"]
+        assert meta["event_type"] == "monitor_alert"
+        p = meta["event_payload"]
+        assert p["incident_id"] == alerts[int(p["alert_id"])]["incident_id"]
+        got[(alerts[int(p["alert_id"])]["title"], p["kind"])] = [(v["name"], v["role"]) for v in p["vendors"]]
+    assert got == {
+        (EPIC.title, "article"): [("Epic Games Inc.", "breached")],
+        (EPIC.title, "product"): [("vBulletin Solutions", "product")],
+        (FRANCEBED.title, "article"): [("フランスベッド株式会社", "affected"), ("東山産業株式会社", "breached")],
+    }

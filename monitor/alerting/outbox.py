@@ -23,6 +23,7 @@ tried after it, and the alerts stay pending for when it is fixed.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import secrets
@@ -136,6 +137,23 @@ def instance_id(store: Store) -> str:
 
 def alert_ref(row: dict[str, Any], instance: str) -> AlertRef:
     return AlertRef(int(row["id"]), instance, payload_hash(row["payload"] or ""))
+
+
+def _about(store: Store, row: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """The alert's kind, incident and vendors with their role in the report, for its Slack metadata."""
+    kind = str(row.get("kind") or "")
+    wanted = ("product",) if kind == "product" else ("breached", "affected")
+    found: dict[str, str] = {}
+    if row.get("article_id") is not None and "role" in store.db["matches"].columns_dict:
+        found = {v: r for v, r in store.conn.execute(
+            f"SELECT vendor, role FROM matches WHERE article_id = ? AND role IN ({','.join('?' * len(wanted))}) "
+            "ORDER BY vendor", [row["article_id"], *wanted])}
+    primary = str(row.get("vendor") or "")
+    if primary and primary not in found:
+        found = {primary: wanted[0], **found}  # an alert queued before roles were stored
+    order = [primary] * bool(primary) + [v for v in found if v != primary]
+    return (("kind", kind), ("incident_id", row.get("incident_id")),
+            ("vendors", [{"name": v, "role": found[v]} for v in order if v in found]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,7 +330,8 @@ def _deliver_pending(store: Store, sender: Sender, report: DeliveryReport, dest:
             wait = report.min_interval - (time.monotonic() - last_post.get(row["channel"], -1e9))
             if wait > 0:
                 sleep(wait)
-            outcome = sender.send(row["channel"], decode(row["payload"]), alert_ref(row, instance), thread_ts)
+            ref = dataclasses.replace(alert_ref(row, instance), about=_about(store, row))
+            outcome = sender.send(row["channel"], decode(row["payload"]), ref, thread_ts)
             last_post[row["channel"]] = time.monotonic()
             progressed = True
             report.probes += int(probing)

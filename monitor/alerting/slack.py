@@ -197,10 +197,14 @@ class AlertRef:
     alert_id: int
     instance: str
     payload_hash: str
+    # Machine-readable facts for whoever reads the channel (kind, incident_id, vendors with their role);
+    # carried in the metadata but not part of the identity.
+    about: tuple[tuple[str, Any], ...] = ()
 
     def metadata(self) -> dict[str, Any]:
         return {"event_type": EVENT_TYPE, "event_payload": {
-            "alert_id": self.alert_id, "instance": self.instance, "payload_hash": self.payload_hash}}
+            **dict(self.about), "alert_id": self.alert_id, "instance": self.instance,
+            "payload_hash": self.payload_hash}}
 
     def matches(self, meta: Any) -> bool:
         if not isinstance(meta, dict) or meta.get("event_type") != EVENT_TYPE:
