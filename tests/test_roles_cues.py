@@ -40,6 +40,12 @@ def test_the_incident_response_firm_after_its_name_is_only_mentioned(title: str)
     assert (got["Aflac Incorporated"].role, got["Mandiant"].role) == ("breached", "mentioned")
 
 
+@pytest.mark.parametrize("title", ["Okta investigating claims of breach by Lapsus$ hacking group",
+                                   "Aflac is investigating a possible data breach"])
+def test_a_company_investigating_its_own_incident_is_not_only_mentioned(title: str) -> None:
+    assert next(iter(roles(title).values())).role == "breached"
+
+
 def test_a_japanese_headline_naming_the_product_before_its_exploited_flaw_is_a_product_alert() -> None:
     assert role("Ivanti Connect Secureの脆弱性を悪用した攻撃、国内でも被害", "Ivanti, Inc.") == "product"
 

@@ -60,11 +60,14 @@ _MENTIONED_BEFORE = re.compile(
     r"(?:on|via|to|through)\s+(?:the\s+|a\s+)?$|"
     r"(?:acquired by|bought by|owned by|purchased by|(?:a |the )?(?:unit|subsidiary|division|arm|affiliate|part|"
     r"sister company|brand) of)\s+(?:the\s+)?$")
+# 'Mandiant investigating' names the responder; 'Okta investigating claims of breach' is Okta's own incident.
+_NOT_ITS_OWN = (r"(?!\s+(?:claims?|reports?|screenshots|allegations?|whether|after|its|an?\s+(?:possible\s+|"
+                r"potential\s+|suspected\s+)?(?:data\s+)?(?:breach|hack|cyber\w*|security incident|incident)))")
 _MENTIONED_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:researchers?|analysts?|threat intelligence|threat research|threat hunters|unit 42|"
     r"incident response|said in a (?:report|blog)|reported|report(?:ed)? that|warned|discovered|observed|spotted|"
     r"attributed|tracks|is tracking|which (?:acquired|bought|owns)|acquired|bought|, which owns|, the parent|"
-    r"investigating|is investigating|hired|was hired|brought in|called in|engaged|assisting|is assisting|helping|"
+    rf"(?:is\s+)?investigating{_NOT_ITS_OWN}|hired|was hired|brought in|called in|engaged|assisting|is assisting|helping|"
     r", its parent|, parent)\b|"
     r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
     r"が買収|に買収|傘下の|の子会社である)")
