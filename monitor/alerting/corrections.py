@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import clock
 from ..errors import MonitorError
-from ..storage import incident_store
+from ..storage import alert_store, incident_store
 from ..storage.store import Store
 from ..textutil import clip
 from .messages import incident_note_message
@@ -81,5 +81,5 @@ def _note(store: Store, db: Any, thread: incident_store.Thread, key: str, text: 
                        dedupe_key=key)
     if alert_id is None:
         return 0
-    db.execute("UPDATE alerts SET thread_ts = ? WHERE id = ?", [thread.ts, alert_id])
+    alert_store.set_thread(db, alert_id, thread.ts)
     return 1
