@@ -10,7 +10,9 @@ incident's thread, and after a split the first later report of the split inciden
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
+
+import sqlite_utils
 
 from .. import clock
 from ..errors import MonitorError
@@ -23,7 +25,7 @@ from .outbox import enqueue
 
 @dataclass(frozen=True, slots=True)
 class Correction:
-    kind: str  # "merge" | "split"
+    kind: Literal["merge", "split"]
     incident: int  # the incident that holds the reports now
     other: int  # the incident merged away, or the one the report left
     notes: int  # notes queued for Slack threads
@@ -75,7 +77,7 @@ def split(store: Store, alert_id: int, reason: str = "") -> Correction:
     return Correction("split", new, old, notes)
 
 
-def _note(store: Store, db: Any, thread: incident_store.Thread, key: str, text: str, url: str = "",
+def _note(store: Store, db: sqlite_utils.Database, thread: incident_store.Thread, key: str, text: str, url: str = "",
           label: str = "") -> int:
     alert_id = enqueue(store, db, kind="note", channel=thread.channel, message=incident_note_message(text, url, label),
                        dedupe_key=key)
