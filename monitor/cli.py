@@ -615,6 +615,7 @@ def status(state: State, as_json: bool, check: bool) -> None:
       monitor status --check || notify-ops "monitor: $(monitor status --check)"
     """
     from .sources.parse import source_kind
+    from .storage.query import SourceStatus
     from .storage.query import status as do_status
 
     cfg = state.config
@@ -635,7 +636,7 @@ def status(state: State, as_json: bool, check: bool) -> None:
         return
     from .tables import Column, Styled, echo_table
 
-    def mark(r: dict[str, Any]) -> Any:
+    def mark(r: SourceStatus) -> Any:
         if r["consecutive_failures"]:
             return Styled("✗", "red")
         if r["health"] == "empty":  # read fine, but no items: not a ✓

@@ -166,13 +166,11 @@ def _alerted_vendors(console: str) -> tuple[str, ...]:
 def _collect(db: Any, expected: dict[str, dict[str, Any]] | None) -> tuple[list[DemoAlert], list[NotAlerted],
                                                                         list[str]]:
     from .alerting.outbox import decode
+    from .storage.article_store import stored_articles
 
     alerts, skipped, unexpected = [], [], []
-    for art in db.query("SELECT * FROM articles ORDER BY id"):
-        matches = list(db.query("SELECT vendor, matched, how, field, surface FROM matches WHERE article_id = ? "
-                                "ORDER BY vendor", [art["id"]]))
-        row = db.execute("SELECT id, state, payload FROM alerts WHERE article_id = ? ORDER BY id LIMIT 1",
-                         [art["id"]]).fetchone()
+    for stored in stored_articles(db):
+        art, matches, row = stored.article, stored.matches, stored.alert
         case = (expected or {}).get(art["guid"], {})
         if row is not None:
             message = decode(row[2])

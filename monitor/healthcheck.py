@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from .storage import alert_store
 from .textutil import parse_iso
 
 if TYPE_CHECKING:
@@ -49,20 +50,17 @@ def problems(store: "Store", config: "Config", now: datetime) -> list[str]:
         out.append(f"source {empty[0]!r}{more} returns no items (selectors match nothing? see `monitor sources "
                    "check`)")
 
-    failed = store.db.execute("SELECT COUNT(*), MIN(id) FROM alerts WHERE state = 'failed'").fetchone()
-    if failed[0]:
-        error = store.db.execute("SELECT last_error FROM alerts WHERE id = ?", [failed[1]]).fetchone()[0]
-        out.append(f"{failed[0]} alert{'s' if failed[0] > 1 else ''} failed (#{failed[1]}: {(error or '')[:100]}; "
-                   "fix it, then `monitor alerts retry --failed`)")
+    failed = alert_store.failed(store.db)
+    if failed.count:
+        out.append(f"{failed.count} alert{'s' if failed.count > 1 else ''} failed (#{failed.first_id}: "
+                   f"{(failed.first_error or '')[:100]}; fix it, then `monitor alerts retry --failed`)")
     cutoff = now - STUCK_AFTER
-    stuck = [r for r in store.db.query("SELECT id, created_at, last_error FROM alerts WHERE state IN "
-                                       "('pending', 'sending') ORDER BY id")
-             if (parse_iso(r["created_at"]) or now) < cutoff]
+    stuck = [r for r in alert_store.undelivered(store.db) if (parse_iso(r.created_at) or now) < cutoff]
     if stuck:
         first = stuck[0]
-        why = f": {first['last_error'][:100]}" if first["last_error"] else ""
-        out.append(f"{len(stuck)} alert{'s' if len(stuck) > 1 else ''} pending for over an hour (#{first['id']} "
-                   f"since {_ago(parse_iso(first['created_at']) or now, now)} ago{why})")
+        why = f": {first.last_error[:100]}" if first.last_error else ""
+        out.append(f"{len(stuck)} alert{'s' if len(stuck) > 1 else ''} pending for over an hour (#{first.id} "
+                   f"since {_ago(parse_iso(first.created_at) or now, now)} ago{why})")
 
     if sources:
         every = min(config.interval_for(s) for s in sources)

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import Project
 
-from monitor.sources.dedupe import canonical_link, known_keys, new_items, read_only, title_key
+from monitor.sources.dedupe import canonical_link, new_items, title_key
 from monitor.sources.parse import Item
+from monitor.storage.article_store import known_keys
+from monitor.storage.store import read_only
 
 # ---------------------------------------------------------------------- dedupe: one identity per article
 

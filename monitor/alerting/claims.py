@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..storage import alert_store
 from ..storage.store import Store
 
 CLAIM_BATCH = 25  # a crash leaves at most this many rows to look up in Slack's history
@@ -40,8 +41,7 @@ def claim_batch(store: Store, first: dict[str, Any], thread_ts: str | None, foll
     claimed: dict[int, str | None] = {}
     with store.write() as db:
         for row, ts in wanted:
-            if db.execute("UPDATE alerts SET state = 'sending', sending_at = ?, attempts = attempts + 1, "
-                          "thread_ts = ? WHERE id = ? AND state = 'pending'", [now, ts, row["id"]]).rowcount:
+            if alert_store.claim(db, row["id"], now, ts):
                 claimed[row["id"]] = ts
     return claimed
 
@@ -52,6 +52,5 @@ def release(store: Store, claimed: dict[int, str | None]) -> None:
         return
     with store.write() as db:
         for alert_id in claimed:
-            db.execute("UPDATE alerts SET state = 'pending', attempts = MAX(attempts - 1, 0) "
-                       "WHERE id = ? AND state = 'sending'", [alert_id])
+            alert_store.unclaim(db, alert_id)
     claimed.clear()

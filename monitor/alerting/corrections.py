@@ -10,11 +10,13 @@ incident's thread, and after a split the first later report of the split inciden
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
+
+import sqlite_utils
 
 from .. import clock
 from ..errors import MonitorError
-from ..storage import incident_store
+from ..storage import alert_store, incident_store
 from ..storage.store import Store
 from ..textutil import clip
 from .messages import incident_note_message
@@ -23,7 +25,7 @@ from .outbox import enqueue
 
 @dataclass(frozen=True, slots=True)
 class Correction:
-    kind: str  # "merge" | "split"
+    kind: Literal["merge", "split"]
     incident: int  # the incident that holds the reports now
     other: int  # the incident merged away, or the one the report left
     notes: int  # notes queued for Slack threads
@@ -75,11 +77,11 @@ def split(store: Store, alert_id: int, reason: str = "") -> Correction:
     return Correction("split", new, old, notes)
 
 
-def _note(store: Store, db: Any, thread: incident_store.Thread, key: str, text: str, url: str = "",
+def _note(store: Store, db: sqlite_utils.Database, thread: incident_store.Thread, key: str, text: str, url: str = "",
           label: str = "") -> int:
     alert_id = enqueue(store, db, kind="note", channel=thread.channel, message=incident_note_message(text, url, label),
                        dedupe_key=key)
     if alert_id is None:
         return 0
-    db.execute("UPDATE alerts SET thread_ts = ? WHERE id = ?", [thread.ts, alert_id])
+    alert_store.set_thread(db, alert_id, thread.ts)
     return 1

@@ -679,6 +679,7 @@ def evaluate_incidents(path: str | Path = EVAL_DIR / "incidents.jsonl",
     from ..pipeline.workers import decide
     from ..sources.dedupe import new_items
     from ..sources.parse import Item
+    from ..storage import alert_store
     from ..storage.feedback import Rules
     from ..storage.store import Store
 
@@ -713,12 +714,10 @@ def evaluate_incidents(path: str | Path = EVAL_DIR / "incidents.jsonl",
                             aid = monitor._store_decision(db, source, d, now.isoformat())  # noqa: SLF001
                             if aid is not None:
                                 monitor._queue_alerts(db, source, aid, d, now, Rules())  # noqa: SLF001
-            placed = {r[0]: (r[1], r[2]) for r in store.conn.execute(
-                "SELECT ar.guid, a.incident_id, a.incident_reason FROM alerts a JOIN articles ar "
-                "ON ar.id = a.article_id")}
+            placed = alert_store.incident_of_each_item(store.db)
         finally:
             store.close()
-    members: dict[int, list[str]] = collections.defaultdict(list)
+    members: dict[int | None, list[str]] = collections.defaultdict(list)  # by incident (None: no incident)
     for item_id in truth:
         if item_id not in placed:
             rep.never_alerted.append(item_id)

@@ -108,7 +108,8 @@ _FUZZY_MIN = 92.0
 
 def _latin_form(registered: str, variant: str) -> str:
     """The word of the registered name that a one-word Latin variant stands for, as registered."""
-    for w in re.findall(r"[A-Za-z0-9]+", fold_case_kept(registered)):
+    words: list[str] = re.findall(r"[A-Za-z0-9]+", fold_case_kept(registered))
+    for w in words:
         if w.casefold() == variant:
             return w
     return ""
@@ -335,7 +336,7 @@ class Matcher:
         if not self._domains:
             return []
         labels = host.split(".")
-        out = []
+        out: list[tuple[int, str]] = []
         for i in range(len(labels) - 1):
             out.extend(self._domains.get(".".join(labels[i:]), ()))
         return out
@@ -422,12 +423,16 @@ _ORG_WORDS = {"industries", "industry", "group", "holdings", "bank", "insurance"
               "international", "trading", "securities", "steel", "chemical", "logistics"}
 
 
+_LATIN_RUN = re.compile(r"[a-z0-9]+")
+
+
 def _longer_name_follows(folded: str, end: int, registered: str) -> bool:
     """'Kojima Industries' is not 'Kojima Co., Ltd.': an organisation word after the name that the
     registered name does not have makes it someone else's name."""
     nxt = folded[end: end + 20].split(" ", 2)
     # 'insight partnersが': the word is its Latin part, Japanese text runs on without a space.
-    word = re.match(r"[a-z0-9]*", nxt[1]).group(0) if len(nxt) > 1 and nxt[0] == "" else ""
+    latin = _LATIN_RUN.match(nxt[1]) if len(nxt) > 1 and nxt[0] == "" else None
+    word = latin.group(0) if latin else ""
     return word in _ORG_WORDS and word not in fold(registered).split()
 
 

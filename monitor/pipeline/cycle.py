@@ -149,12 +149,6 @@ def log_bug(source: str, error: SourceBug, outcome: str = "recorded as the sourc
 
 
 
-def fetch_limits(config: Config) -> fetchmod.Limits:
-    lim = config.limits
-    return fetchmod.Limits(deadline=lim.fetch_timeout, connect_timeout=lim.connect_timeout, max_bytes=lim.max_bytes,
-                           max_redirects=lim.max_redirects, concurrency=lim.concurrency, per_host=lim.per_host)
-
-
 @functools.lru_cache(maxsize=4096)
 def _folded_names(vendor: Vendor) -> tuple[str, ...]:
     """The vendor's names as they appear folded in text: left out when comparing report titles."""
@@ -187,7 +181,7 @@ class Monitor:
         self.by_name = {v.name: v for v in self.vendors}
         self._matcher_ref: MatcherRef | None = None  # prepared on first use, for this register
         self.sender = sender
-        self.limits = fetch_limits(config)
+        self.limits = fetchmod.Limits.of(config.limits)
 
     @property
     def pool(self) -> ParserPool:

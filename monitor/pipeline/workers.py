@@ -25,10 +25,12 @@ from ..matching.matcher import Match, Matcher
 from ..matching.roles import RoleOf, assign
 from ..matching.vendors import Vendor
 from ..records import Skipped, compact_pickle
-from ..sources.dedupe import Fresh, known_keys, new_items, read_only
+from ..sources.dedupe import Fresh, new_items
 from ..sources.notices import parse_source
 from ..sources.parse import Item, Parsed
 from ..storage import filecache
+from ..storage.article_store import known_keys
+from ..storage.store import read_only
 from ..textutil import iso, parse_iso
 
 

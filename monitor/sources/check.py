@@ -9,7 +9,6 @@ from typing import Any
 from ..config import Config
 from ..errors import SourceError
 from ..matching.vendors import Vendor
-from ..pipeline.cycle import fetch_limits
 from . import fetch as fetchmod
 from .notices import parse_source
 from .parse import ParserPool, source_kind
@@ -17,7 +16,7 @@ from .parse import ParserPool, source_kind
 
 def check_sources(cfg: Config, vendors: Sequence[Vendor] = ()) -> list[dict[str, Any]]:
     lim = cfg.limits
-    limits = fetch_limits(cfg)
+    limits = fetchmod.Limits.of(lim)
     sources = list(cfg.sources)
     responses = asyncio.run(fetchmod.fetch_many([fetchmod.Request(s.url) for s in sources], limits))
     rows = []
@@ -52,7 +51,7 @@ def newsroom_rows(cfg: Config, vendors: Sequence[Vendor], pool: ParserPool) -> l
     named = [(name, url) for v in vendors for name, url in source_names(v)]
     if not named:
         return []
-    found = discover_pages([url for _, url in named], fetch_limits(cfg), pool, cfg.limits.max_items_per_source)
+    found = discover_pages([url for _, url in named], fetchmod.Limits.of(cfg.limits), pool, cfg.limits.max_items_per_source)
     return [{"name": name, "type": "newsroom", "url": url, "status": d.status, "items": d.items,
              "newest": d.newest, "error": d.error, "method": d.method, "poll_url": d.poll_url}
             for (name, url), d in zip(named, found, strict=True)]

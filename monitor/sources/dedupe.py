@@ -1,15 +1,13 @@
-"""Which fetched items are new: the dedupe keys, and one batched lookup of those already stored.
+"""Which fetched items are new: the dedupe keys, and which of them are stored already.
 
-Pure but for the lookup, which the caller passes in (the main process's connection, or a
-worker's read-only one), so it runs in the parser workers beside parsing and deciding.
+Pure: the caller passes in the lookup of stored keys (storage/article_store.known_keys on the main
+process's connection, or on a worker's read-only one), so it runs in the parser workers beside
+parsing and deciding.
 """
 
 from __future__ import annotations
 
-import os
-import sqlite3
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -22,11 +20,6 @@ _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref", "cmpid", "rss
 
 # (item, link key, title key) of an item not stored yet
 Fresh = tuple["Item", str, str]
-
-
-def read_only(database: str | os.PathLike[str], timeout: float = 30) -> sqlite3.Connection:
-    """A connection that can only read (and never creates the file): for lookups outside the run lock."""
-    return sqlite3.connect(Path(database).resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
 
 
 def canonical_link(url: str) -> str:
@@ -55,20 +48,6 @@ def title_key(source: str, title: str, link_key: str) -> str:
     t = fold(title)
     # Short titles ("お知らせ", "Notice") repeat; they identify an article only together with the link.
     return f"{source}\x1f{t}" if len(t) >= 10 else f"{source}\x1f{t}\x1f{link_key}"
-
-
-def known_keys(conn: sqlite3.Connection, link_keys: list[str], title_keys: list[str]) -> tuple[set[str], set[str]]:
-    """Which of these dedupe keys are stored already: one query per key kind, not per item."""
-    def present(column: str, keys: list[str], extra: str = "") -> set[str]:
-        found: set[str] = set()
-        for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
-            found.update(r[0] for r in conn.execute(
-                f"SELECT {column} FROM articles WHERE {column} IN ({','.join('?' * len(chunk))}){extra}", chunk))
-        return found
-    # articles_link_key is a partial index (WHERE link_key != ''): SQLite uses it only when the query
-    # repeats that condition; without it every lookup scans the table (1 s per batch at 1M articles).
-    return present("link_key", link_keys, " AND link_key != ''"), present("title_key", title_keys)
 
 
 KnownKeys = Callable[[list[str], list[str]], tuple[set[str], set[str]]]

@@ -12,13 +12,16 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
 from .. import __version__
 from ..errors import BlockedURL, FetchError, FetchTimeout, HTTPStatus, TooLarge, TooManyRedirects, describe
+
+if TYPE_CHECKING:
+    from ..config import LimitsConfig
 
 USER_AGENT = f"monitor/{__version__} (third-party breach news monitor)"
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -32,6 +35,12 @@ class Limits:
     max_redirects: int = 5
     concurrency: int = 8
     per_host: int = 2
+
+    @classmethod
+    def of(cls, lim: LimitsConfig) -> Limits:
+        """The fetch limits feeds.yaml's `limits:` sets (the cycle's, `sources check`'s and discovery's)."""
+        return cls(deadline=lim.fetch_timeout, connect_timeout=lim.connect_timeout, max_bytes=lim.max_bytes,
+                   max_redirects=lim.max_redirects, concurrency=lim.concurrency, per_host=lim.per_host)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,8 @@ from typing import Any
 
 import sqlite_utils
 
-from ..sources.dedupe import known_keys, read_only
 from ..sources.health import SourceState
+from .article_store import known_keys
 
 SCHEMA_VERSION = 6
 FTS_HASHSIZE = 16 * 1024 * 1024  # bytes of pending index terms FTS5 keeps in memory before writing a segment
@@ -44,6 +44,11 @@ def _use_wal(conn: sqlite3.Connection, timeout: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise sqlite3.OperationalError(f"database is locked: could not switch it to WAL within {timeout:g}s")
         time.sleep(0.02)
+
+
+def read_only(database: str | os.PathLike[str], timeout: float = 30) -> sqlite3.Connection:
+    """A connection that can only read (and never creates the file): for lookups outside the run lock."""
+    return sqlite3.connect(Path(database).resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
 
 
 def unconditional_sources(database: str | os.PathLike[str], sources: list[tuple[str, str]]) -> int:

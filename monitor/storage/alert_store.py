@@ -1,0 +1,64 @@
+"""The alerts table (the outbox's rows) as read and written outside the delivery loop itself: claiming
+rows for a post, threading a correction note, the health check's reads and the incident evaluation's.
+
+What the rows mean and when each change is right is alerting's policy (alerting/claims.py,
+alerting/corrections.py, healthcheck.py); this module only says it in SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+
+def claim(db: sqlite_utils.Database, alert_id: int, now: str, thread_ts: str | None) -> bool:
+    """Mark a pending alert `sending` (an attempt counted) in the thread given; False when it is no
+    longer pending (another delivery took it)."""
+    return bool(db.execute("UPDATE alerts SET state = 'sending', sending_at = ?, attempts = attempts + 1, "
+                           "thread_ts = ? WHERE id = ? AND state = 'pending'", [now, thread_ts, alert_id]).rowcount)
+
+
+def unclaim(db: sqlite_utils.Database, alert_id: int) -> None:
+    """A claimed alert never posted: pending again, its attempt not counted."""
+    db.execute("UPDATE alerts SET state = 'pending', attempts = MAX(attempts - 1, 0) "
+               "WHERE id = ? AND state = 'sending'", [alert_id])
+
+
+def set_thread(db: sqlite_utils.Database, alert_id: int, thread_ts: str) -> None:
+    """Post the alert as a reply in the thread whose parent is `thread_ts`."""
+    db.execute("UPDATE alerts SET thread_ts = ? WHERE id = ?", [thread_ts, alert_id])
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """The alerts given up on: how many, and the oldest one's id and error."""
+    count: int
+    first_id: int | None
+    first_error: str | None
+
+
+def failed(db: sqlite_utils.Database) -> Failed:
+    count, first = db.execute("SELECT COUNT(*), MIN(id) FROM alerts WHERE state = 'failed'").fetchone()
+    error = db.execute("SELECT last_error FROM alerts WHERE id = ?", [first]).fetchone()[0] if count else None
+    return Failed(count, first, error)
+
+
+@dataclass(frozen=True, slots=True)
+class Undelivered:
+    """An alert still pending or being sent."""
+    id: int
+    created_at: str
+    last_error: str | None
+
+
+def undelivered(db: sqlite_utils.Database) -> list[Undelivered]:
+    """Every alert pending or sending, oldest first."""
+    return [Undelivered(*row) for row in db.execute(
+        "SELECT id, created_at, last_error FROM alerts WHERE state IN ('pending', 'sending') ORDER BY id")]
+
+
+def incident_of_each_item(db: sqlite_utils.Database) -> dict[str, tuple[int | None, str | None]]:
+    """guid of each alerted article -> (its incident, why it was linked there)."""
+    return {guid: (incident, reason) for guid, incident, reason in db.execute(
+        "SELECT ar.guid, a.incident_id, a.incident_reason FROM alerts a JOIN articles ar ON ar.id = a.article_id")}
