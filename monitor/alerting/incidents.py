@@ -101,10 +101,14 @@ NEW_EVENT = re.compile(
     r"ransomware attack|security incident|incident|hack|intrusion|cyber incident)\b|"
     r"\b(?:hit|attacked|breached|hacked|targeted) again\b")
 # Words pointing to an earlier event or report: a numbered report (第3報) or a final report presupposes
-# the first one.
+# the first one; so do the arrests, charges and sentences that follow an attack.
 PAST = re.compile(r"昨年|去年|先月|前回|以前の|先に公表|既に公表|に公表した|第\d+報|第[二三四五六七八九十]+報|最終報告|"
                   r"再発防止|調査結果|調査報告|報告書|た問題で|た問題を受け|た事案で|事案を受け|の件で|\blast (?:year|month)\b|\bfinal report\b|\bfollow-up to\b|"
-                  r"\bearlier this year\b|\bin the wake of\b|\bprevious(?:ly)?\b")
+                  r"\bearlier this year\b|\bin the wake of\b|\bprevious(?:ly)?\b|"
+                  # What the police and the courts do comes after the attack, and is about it: an arrest,
+                  # charges, a sentence refer back to the attack as surely as 第3報 does.
+                  r"逮捕|起訴|送検|書類送検|有罪判決|\barrest(?:s|ed)?\b|\bcharged\b|\bindicted\b|\bsentenced\b|"
+                  r"\bextradited\b|\bpleads? guilty\b")
 _MONTHS = {m: i for i, ms in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                                         "dec"), 1) for m in (ms,)}
 _DATE_JA = re.compile(r"(?:(20\d\d)年)?(1[0-2]|[1-9])月(?:([12]\d|3[01]|[1-9])日|末|上旬|中旬|下旬|初旬)?(?!から|まで|期)"

@@ -64,7 +64,10 @@ _MENTIONED_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:researchers?|analysts?|threat intelligence|threat research|threat hunters|unit 42|"
     r"incident response|said in a (?:report|blog)|reported|report(?:ed)? that|warned|discovered|observed|spotted|"
     r"attributed|tracks|is tracking|which (?:acquired|bought|owns)|acquired|bought|, which owns|, the parent|"
-    r"investigating|is investigating|hired|was hired|brought in|called in|engaged|assisting|is assisting|helping|"
+    # A firm 'investigating' with nothing after it is the responder ('Aflac data breach; Mandiant investigating');
+    # 'Okta investigating claims of breach' is the victim looking into its own.
+    r"(?:investigating|is investigating|hired|was hired|brought in|called in|engaged|assisting|is assisting|"
+    r"helping)(?=\s*(?:$|[;,.:)\]|–—-]))|"
     r", its parent|, parent)\b|"
     r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
     r"が買収|に買収|傘下の|の子会社である)")
