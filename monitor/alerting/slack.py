@@ -116,6 +116,7 @@ class Message:
     text: str  # the plain fallback, already escaped
     blocks: tuple[dict[str, Any], ...]
     console: str  # a readable rendering for the terminal
+    broadcast: bool = False  # a thread reply also shown in the channel (reply_broadcast): it changes the picture
 
 
 def section(mrkdwn: str) -> dict[str, Any]:
@@ -356,6 +357,8 @@ class SlackSender:
             args["metadata"] = metadata
         if thread_ts:
             args["thread_ts"] = thread_ts
+            if message.broadcast:
+                args["reply_broadcast"] = True
         try:
             resp = self.client.chat_postMessage(**args)
         except SlackApiError as e:

@@ -351,7 +351,7 @@ class Monitor:
     def deliver(self, force: bool = False) -> DeliveryReport:
         triage_step.before_delivery(self)  # Slack triage: muted replies wait; buttons while Socket Mode listens
         return deliver(self.store, self.sender, min_interval=self.config.slack.min_interval, force=force,
-                       limit=None if force else self.config.limits.max_alerts_per_cycle)
+                       limit=None if force else self.config.limits.max_alerts_per_cycle, tz=self.config.tz)
 
     async def _fetch_sources(self, sources: Sequence[AnySource], states: dict[str, SourceState],
                              on_done: Callable[[int, Fetched], None]) -> list[fetchmod.Response | FetchError]:
