@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from slack_sdk import WebClient
 from alert_support import Clock, Feed, blocks_text, outbox
 from conftest import Entry, bot_env
+from slack_sdk import WebClient
 from test_incidents import LY_EN, LY_JA, LY_JA2, LY_LOSS
 
 import monitor.alerting.incident_thread

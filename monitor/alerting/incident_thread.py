@@ -94,17 +94,29 @@ def refresh_parents(store: Store, sender: Any, instance: str) -> tuple[int, list
     return updated, problems
 
 
-def broadcast_reason(store: Store, row: dict[str, Any]) -> str:
-    """Why this later report of an incident changes its picture ("" when it does not, or is no later report)."""
+Pictures = dict[tuple[int, str], tuple[int, incidents.Picture]]  # (incident, channel) -> (up to alert id, picture)
+
+
+def broadcast_reason(store: Store, row: dict[str, Any], seen: Pictures | None = None) -> str:
+    """Why this later report of an incident changes its picture ("" when it does not, or is no later report).
+    The picture is what the reports queued before it told. `seen`: pictures already read in this delivery
+    (alerts go out in id order, so each is extended by the reports since, not read again: 5,000 reports
+    of one incident read 5,000 texts, not 12 million)."""
     if row["kind"] != "article" or not row.get("incident_id"):
         return ""
     db = store.conn
-    if not incident_store.earlier_report(db, int(row["id"]), int(row["incident_id"]), row["channel"] or ""):
+    incident_id, channel, alert_id = int(row["incident_id"]), row["channel"] or "", int(row["id"])
+    if not incident_store.earlier_report(db, alert_id, incident_id, channel):
         return ""
-    before = incident_store.thread_reports(db, int(row["incident_id"]), row["channel"] or "",
-                                           before_alert=int(row["id"]), sent_only=False)
-    return incidents.picture_change(incidents.picture(r.text for r in before),
-                                    incident_store.report_text(db, int(row["id"])))
+    seen = {} if seen is None else seen
+    upto, before = seen.get((incident_id, channel), (0, incidents.Picture()))
+    if upto >= alert_id:
+        upto, before = 0, incidents.Picture()
+    more = incident_store.thread_reports(db, incident_id, channel, before_alert=alert_id, sent_only=False,
+                                         after_alert=upto)
+    before = incidents.picture((r.text for r in more), before)
+    seen[(incident_id, channel)] = (alert_id - 1, before)
+    return incidents.picture_change(before, incident_store.report_text(db, alert_id))
 
 
 def collapse_followups(store: Store, tz: tzinfo) -> int:
@@ -112,13 +124,14 @@ def collapse_followups(store: Store, tz: tzinfo) -> int:
     that are over are queued (each report in exactly one, in the same transaction). Returns summaries queued."""
     from .outbox import enqueue
 
+    seen: Pictures = {}
     with store.write() as db:
         for row in incident_store.pending_followups(db):
             full = incident_store.alert(db, int(row["id"]))
             if full is None or not incident_store.earlier_report(db, int(row["id"]), int(row["incident_id"]),
                                                                  row["channel"] or ""):
                 continue
-            if not broadcast_reason(store, full):
+            if not broadcast_reason(store, full, seen):
                 incident_store.collapse(db, int(row["id"]))
         today = clock.utcnow().astimezone(tz).date().isoformat()
         days: dict[tuple[int, str, str], list[dict[str, Any]]] = {}

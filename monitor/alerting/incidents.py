@@ -468,9 +468,9 @@ class Picture:
     largest: int = 0  # the largest affected count given
 
 
-def picture(texts: Iterable[str]) -> Picture:
-    final = leak = investigating = False
-    largest = 0
+def picture(texts: Iterable[str], before: Picture = Picture()) -> Picture:
+    """What these reports tell, added to what `before` told."""
+    final, leak, investigating, largest = before.final, before.leak_confirmed, before.investigating, before.largest
     for text in texts:
         folded = fold(text, join_cjk=True)
         final = final or bool(FINAL.search(folded))

@@ -310,6 +310,7 @@ def _deliver_pending(store: Store, sender: Sender, report: DeliveryReport, dest:
                      claimed: dict[int, str | None]) -> DeliveryReport:
     last_post: dict[str, float] = {}
     transient, last_error = 0, ""
+    pictures: incident_thread.Pictures = {}  # what each incident's earlier reports told (broadcast_reason)
 
     def place(row: dict[str, Any]) -> tuple[str, str | None] | None:
         if sender.needs_channel and not (row["channel"] or "").strip():
@@ -345,7 +346,7 @@ def _deliver_pending(store: Store, sender: Sender, report: DeliveryReport, dest:
                 sleep(wait)
             ref = dataclasses.replace(alert_ref(row, instance), about=_about(store, row))
             message = decode(row["payload"])
-            changes = incident_thread.broadcast_reason(store, row)  # a reply that changes the picture
+            changes = incident_thread.broadcast_reason(store, row, pictures)  # a reply that changes the picture
             if changes:
                 message = broadcast_note(message, changes, broadcast=thread_ts is not None)
             outcome = sender.send(row["channel"], message, ref, thread_ts)

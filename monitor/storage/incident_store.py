@@ -214,12 +214,12 @@ def parent_row(db: Any, alert_id: int) -> dict[str, Any] | None:
 
 
 def thread_reports(db: Any, incident_id: int, channel: str, before_alert: int | None = None,
-                   sent_only: bool = True) -> list[ThreadReport]:
+                   sent_only: bool = True, after_alert: int = 0) -> list[ThreadReport]:
     """The incident's reports in one channel, oldest first (published, then alert id): those sent, or
-    (before_alert) those queued before that alert."""
+    (before_alert) those queued before that alert (and after after_alert)."""
     sql = ("SELECT a.id, ar.title, ar.link, ar.source, ar.published, ar.summary FROM alerts a JOIN articles ar "
-           "ON ar.id = a.article_id WHERE a.incident_id = ? AND a.channel = ? AND a.kind = 'article'")
-    params: list[Any] = [incident_id, channel]
+           "ON ar.id = a.article_id WHERE a.incident_id = ? AND a.channel = ? AND a.kind = 'article' AND a.id > ?")
+    params: list[Any] = [incident_id, channel, after_alert]
     if sent_only:
         sql += " AND a.state = 'sent'"
     if before_alert is not None:
