@@ -21,18 +21,19 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from datetime import tzinfo
+from datetime import timedelta, tzinfo
 from typing import Any
 
 from .. import clock
 from ..storage import incident_store, triage_store
 from ..storage.store import Store
-from ..textutil import parse_iso
+from ..textutil import iso, parse_iso
 from . import incidents, triage
 from .messages import IncidentSummary, followups_message, with_incident_state
 from .slack import Message, update_message
 
 log = logging.getLogger(__name__)
+FIRST_LOOK = timedelta(days=1)
 
 
 def summary(db: Any, alert_id: int) -> IncidentSummary | None:
@@ -75,8 +76,14 @@ def refresh_parents(store: Store, sender: Any, instance: str) -> tuple[int, list
     client = getattr(sender, "client", None)
     if getattr(sender, "mode", "") != "slack" or client is None:
         return 0, []
+    # Incidents touched since the last check that found everything current, with a minute's margin for
+    # a report marked sent just before it began (what it found stale stays looked at until it is updated).
+    # The first time (a new database, or one from before this existed): incidents touched in the last day;
+    # older ones are brought up to date with their next report, not in one burst of updates.
+    started = clock.utcnow()
     with store.write() as db:
-        stale = incident_store.stale_parents(db)
+        since = incident_store.parents_checked(db) or iso(started - FIRST_LOOK)
+        stale = incident_store.stale_parents(db, since)
     updated, problems = 0, []
     for alert_id, signature in stale:
         row = incident_store.alert(store.conn, alert_id)
@@ -91,6 +98,9 @@ def refresh_parents(store: Store, sender: Any, instance: str) -> tuple[int, list
         with store.write() as db:
             incident_store.set_parent_shown(db, alert_id, signature)
         updated += 1
+    if not problems:
+        with store.write() as db:
+            incident_store.set_parents_checked(db, iso(started - timedelta(minutes=1)) or "")
     return updated, problems
 
 
