@@ -154,8 +154,12 @@ def collapse_followups(store: Store, tz: tzinfo) -> int:
         for (incident_id, channel, day), rows in sorted(days.items()):
             message = followups_message(incident_id, rows[0]["incident_title"], day,
                                         [(r["id"], r["title"], r["link"], r["source"]) for r in rows])
-            enqueue(store, db, kind="summary", channel=channel, message=message, incident_id=incident_id,
-                    dedupe_key=f"summary:{incident_id}:{channel}:{day}")
+            # A report of a day already summarised (queued just before midnight, delivered after the summary)
+            # gets a second summary for that day: never folded into nothing.
+            part = 1
+            while enqueue(store, db, kind="summary", channel=channel, message=message, incident_id=incident_id,
+                          dedupe_key=f"summary:{incident_id}:{channel}:{day}" + (f":{part}" if part > 1 else "")) is None:
+                part += 1
             incident_store.mark_summarised(db, [r["id"] for r in rows])
             queued += 1
     return queued

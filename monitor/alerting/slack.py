@@ -7,6 +7,7 @@ and link previews are off so Slack itself never fetches an attacker's URL.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -323,7 +324,7 @@ class SlackSender:
 
     def send(self, channel: str, message: Message, ref: AlertRef, thread_ts: str | None) -> Outcome:
         if self.decorate is not None:
-            message = self.decorate(message, ref)
+            message = dataclasses.replace(self.decorate(message, ref), broadcast=message.broadcast)
         return self._post(channel, message, thread_ts, ref.metadata())
 
     def post_sample(self, channel: str, message: Message) -> Outcome:
