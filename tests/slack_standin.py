@@ -16,7 +16,8 @@ It refuses what Slack refuses, so a test cannot pass against it with a request S
   granted. A missing one -> `missing_scope` with `needed` and `provided`, as Slack answers.
   `revoke(scope)` takes one away.
 - chat.postMessage stores ts (wall-clock based and unique, like Slack's), thread_ts and metadata.
-  A thread_ts naming no message in the channel posts to the channel, as Slack does.
+  A thread_ts naming no message in the channel posts to the channel, as Slack does. A reply with
+  `reply_broadcast` is also in conversations.history (subtype `thread_broadcast`, `root`).
 - conversations.history: newest first, top-level messages only; `limit` (default 100), `cursor`,
   `has_more`, `response_metadata.next_cursor`; `oldest`/`latest` exclusive unless `inclusive`;
   `metadata` only with `include_all_metadata`. conversations.replies: the parent first on every page
@@ -298,7 +299,8 @@ class SlackStandIn:
                                               for m in self.messages) else None
             if parent and self._info[parent]["parent"]:
                 parent = self._info[parent]["parent"]  # a reply to a reply joins the same thread
-            self._info[ts] = {"user": user, "parent": parent, "reactions": {}, "edited": None}
+            self._info[ts] = {"user": user, "parent": parent, "reactions": {}, "edited": None,
+                              "broadcast": bool(parent) and _flag(payload.get("reply_broadcast"))}
             self.messages.append({**payload, "channel": channel, "ts": ts})
             return ts
 
@@ -319,6 +321,8 @@ class SlackStandIn:
         replies = [r for r in self.messages if self._info[r["ts"]]["parent"] == m["ts"]]
         if info["parent"]:
             out["thread_ts"] = info["parent"]
+            if info.get("broadcast"):  # a reply also sent to the channel
+                out.update(subtype="thread_broadcast", root={"ts": info["parent"]})
             out["parent_user_id"] = self._info[info["parent"]]["user"]
         elif replies:
             out.update(thread_ts=m["ts"], reply_count=len(replies), latest_reply=replies[-1]["ts"],
@@ -400,7 +404,9 @@ class SlackStandIn:
                 if start is not None:
                     pool = [m for m in pool if Decimal(m["ts"]) >= start]
             else:
-                pool = [m for m in reversed(mine) if not self._info[m["ts"]]["parent"]]  # newest first
+                # newest first; a reply sent with reply_broadcast is in the channel's history too
+                pool = [m for m in reversed(mine) if not self._info[m["ts"]]["parent"]
+                        or self._info[m["ts"]].get("broadcast")]
                 if start is not None:
                     pool = [m for m in pool if Decimal(m["ts"]) <= start]
             pool = [m for m in pool if in_range(Decimal(m["ts"]))]

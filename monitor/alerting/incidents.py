@@ -101,10 +101,14 @@ NEW_EVENT = re.compile(
     r"ransomware attack|security incident|incident|hack|intrusion|cyber incident)\b|"
     r"\b(?:hit|attacked|breached|hacked|targeted) again\b")
 # Words pointing to an earlier event or report: a numbered report (第3報) or a final report presupposes
-# the first one.
+# the first one; so do the arrests, charges and sentences that follow an attack.
 PAST = re.compile(r"昨年|去年|先月|前回|以前の|先に公表|既に公表|に公表した|第\d+報|第[二三四五六七八九十]+報|最終報告|"
                   r"再発防止|調査結果|調査報告|報告書|た問題で|た問題を受け|た事案で|事案を受け|の件で|\blast (?:year|month)\b|\bfinal report\b|\bfollow-up to\b|"
-                  r"\bearlier this year\b|\bin the wake of\b|\bprevious(?:ly)?\b")
+                  r"\bearlier this year\b|\bin the wake of\b|\bprevious(?:ly)?\b|"
+                  # What the police and the courts do comes after the attack, and is about it: an arrest,
+                  # charges, a sentence refer back to the attack as surely as 第3報 does.
+                  r"逮捕|起訴|送検|書類送検|有罪判決|\barrest(?:s|ed)?\b|\bcharged\b|\bindicted\b|\bsentenced\b|"
+                  r"\bextradited\b|\bpleads? guilty\b")
 _MONTHS = {m: i for i, ms in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                                         "dec"), 1) for m in (ms,)}
 _DATE_JA = re.compile(r"(?:(20\d\d)年)?(1[0-2]|[1-9])月(?:([12]\d|3[01]|[1-9])日|末|上旬|中旬|下旬|初旬)?(?!から|まで|期)"
@@ -430,3 +434,74 @@ def choose(report: Report, candidates: Sequence[Candidate], names: Sequence[str]
     """The incident this report joins, or None for a new one (decide() without the reason for opening)."""
     d = decide(report, candidates, names)
     return Link(d.incident_id, d.reason) if d.incident_id is not None else None
+
+
+# ---------------------------------------------------------------------- what an incident's thread shows
+
+# Where the incident stands, read from one report. The vendor's own final report (最終報告, 最終報, "final
+# report": the vendor's numbered notices end with it) closes the story; a confirmed leak follows reports
+# that only said it was being investigated or possible.
+FINAL = re.compile(r"最終報告|最終報|\bfinal (?:investigation )?report\b|\binvestigation (?:has )?concluded\b|"
+                   r"\binvestigation concludes\b")
+LEAK_CONFIRMED = re.compile(
+    r"(?:流出|漏えい|漏洩|窃取|持ち出)(?:[^。]{0,12}?)(?:を確認|が確認|が判明|したと発表|した事実)|"
+    r"(?:流出|漏えい|漏洩)していた|情報が流出した(?!可能性|恐れ|おそれ)|"
+    r"\bconfirm(?:s|ed)?\b[^.]{0,40}?\b(?:stolen|stole|leaked|exfiltrated|data theft|breach(?:ed)?|accessed)\b|"
+    r"\b(?:data|records|information) (?:was|were) (?:stolen|exfiltrated|leaked)\b|"
+    r"\b(?:hackers?|attackers?|criminals) stole\b")
+INVESTIGATING = re.compile(r"調査中|調査を進め|確認中|可能性|恐れ|おそれ|\binvestigat\w*|\bmay have\b|\bpossible\b|"
+                           r"\bpotential(?:ly)?\b|\blooking into\b")
+RESTORED = re.compile(r"復旧|再開|再稼働|\brestored\b|\bresum(?:es|ed|ing)\b|\bback online\b|\brecover(?:s|ed|y)\b")
+LEGAL = re.compile(r"訴訟|提訴|和解|行政指導|勧告|逮捕|起訴|\blawsuit\b|\bsued?\b|\bsettle\w*|\bfined\b|\bpenalty\b|"
+                   r"\barrest\w*|\bcharged\b|\bclass action\b")
+MONEY = re.compile(r"決算|特別損失|業績|減益|下方修正|\bearnings\b|\bprofit\b|\bcosts? of\b|\bcost (?:it|the company)\b|"
+                   r"\b(?:hit|loss) of\b")
+BROADCAST_GROWTH = 2  # an affected count at least this many times the largest before changes the picture
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """What an incident's reports have told so far, as far as the channel cares."""
+    final: bool = False
+    leak_confirmed: bool = False
+    investigating: bool = False
+    largest: int = 0  # the largest affected count given
+
+
+def picture(texts: Iterable[str], before: Picture = Picture()) -> Picture:
+    """What these reports tell, added to what `before` told."""
+    final, leak, investigating, largest = before.final, before.leak_confirmed, before.investigating, before.largest
+    for text in texts:
+        folded = fold(text, join_cjk=True)
+        final = final or bool(FINAL.search(folded))
+        leak = leak or bool(LEAK_CONFIRMED.search(folded))
+        investigating = investigating or bool(INVESTIGATING.search(folded))
+        largest = max([largest, *counts(text)])
+    return Picture(final, leak, investigating, largest)
+
+
+def picture_change(before: Picture, text: str) -> str:
+    """Why a later report of an incident changes its picture, or "". Such a reply is also shown in the
+    channel (Slack's reply_broadcast; without threads, it is not held for the day's summary); any other
+    reply stays in the thread, so a channel following months of coverage sees only what moves it:
+    * the vendor's own final report, the first one;
+    * a confirmed leak, when the earlier reports had not confirmed one ("investigating", "may have");
+    * an affected count at least BROADCAST_GROWTH times the largest one given before."""
+    now = picture([text])
+    if now.final and not before.final:
+        return "the final report"
+    if now.leak_confirmed and not before.leak_confirmed:
+        return "data leak confirmed" + (" after it was investigated" if before.investigating else "")
+    if before.largest and now.largest >= BROADCAST_GROWTH * before.largest:
+        return f"affected count up from {before.largest:,} to {now.largest:,}"
+    return ""
+
+
+def status(text: str) -> str:
+    """Where the incident stands by one report, in a few words (the newest report's is the incident's)."""
+    folded = fold(text, join_cjk=True)
+    for rx, words in ((FINAL, "final report"), (LEAK_CONFIRMED, "data leak confirmed"), (LEGAL, "legal action"),
+                      (MONEY, "financial impact"), (RESTORED, "recovering"), (INVESTIGATING, "under investigation")):
+        if rx.search(folded):
+            return words
+    return "update" if is_follow_up(text) else "reported"

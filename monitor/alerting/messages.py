@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timezone, tzinfo
+from typing import Any
 
 from .. import criticality
 from ..matching import roles as roles_of
@@ -299,3 +301,90 @@ def incident_note_message(text: str, link_url: str = "", link_label: str = "") -
     body = escape(text) + (f" {link(link_url, link_label)}" if link_url else "")
     return finish(truncate(escape(text), TEXT_MAX - 10), [section(body)],
                   _printable(f"=== Incident corrected by hand\n    {text}" + (f" {link_url}" if link_url else "")))
+
+
+# ---------------------------------------------------------------------- the incident's top-level message
+
+INCIDENT_BLOCK_ID = "monitor_incident_state"
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentSummary:
+    """What an incident's top-level message shows about it, kept current with chat.update."""
+    id: int
+    status: str  # where it stands, from the newest report (incidents.status)
+    reports: int
+    sources: int
+    first_seen: str | None
+    last_seen: str | None
+    largest: int  # the largest affected count so far (0: none given)
+    newest_title: str
+    newest_link: str
+    moved_to: int | None = None  # this message was the parent, until a correction by hand moved it here
+    moved_how: str = ""  # "merged" | "split"
+
+    def line(self) -> str:
+        """The summary as one line of plain text (for the fallback text and the console)."""
+        largest = f" · largest affected count {self.largest:,}" if self.largest else ""
+        return (f"Incident #{self.id}: {self.status} · {self.reports} report{'s' * (self.reports != 1)} from "
+                f"{self.sources} source{'s' * (self.sources != 1)} · first seen {(self.first_seen or '?')[:10]}, "
+                f"last seen {(self.last_seen or '?')[:10]}{largest}")
+
+
+def incident_state_block(s: IncidentSummary) -> dict[str, Any]:
+    """The block the top-level message carries once its incident has more than one report."""
+    lines = []
+    if s.moved_to is not None:
+        lines.append(f"*{'Merged' if s.moved_how == 'merged' else 'Split out'} by hand into incident #{s.moved_to}*: "
+                     "its later reports are threaded there")
+    largest = f" · largest affected count *{s.largest:,}*" if s.largest else ""
+    lines.append(f"*Incident #{s.id}: {escape(s.status)}* · {s.reports} report{'s' * (s.reports != 1)} from "
+                 f"{s.sources} source{'s' * (s.sources != 1)} · first seen {slack_date(s.first_seen)} · last seen "
+                 f"{slack_date(s.last_seen)}{largest}")
+    lines.append(f"Newest: {link(s.newest_link, s.newest_title or '(untitled)', 300)}")
+    return {**section("\n".join(lines)), "block_id": INCIDENT_BLOCK_ID}
+
+
+def with_incident_state(message: Message, s: IncidentSummary | None) -> Message:
+    """The report as first posted, with its incident's current state under the headline (replaced, not
+    added to, on every update: the update is idempotent)."""
+    blocks = [b for b in message.blocks if b.get("block_id") != INCIDENT_BLOCK_ID]
+    if s is None:
+        return Message(message.text, tuple(blocks), message.console)
+    blocks = blocks[:2] + [incident_state_block(s)] + blocks[2:]  # under the headline and the title
+    text = truncate(f"{message.text}\n{escape(s.line())}", TEXT_MAX)
+    return finish(text, blocks, message.console)
+
+
+def broadcast_note(message: Message, reason: str, broadcast: bool) -> Message:
+    """A later report that changes its incident's picture says why; `broadcast`: a thread reply also
+    shown in the channel."""
+    note = context(f":loudspeaker: {'Also sent to the channel' if broadcast else 'Changes the picture'}: "
+                   f"{escape(reason)}")
+    done = finish(message.text, [*message.blocks, note], message.console + f"\n    changes the picture: {reason}")
+    return dataclasses.replace(done, broadcast=broadcast)
+
+
+SUMMARY_MAX_ITEMS = 200  # one summary message (50 blocks of 3,000 characters) holds this many report lines
+
+
+def followups_message(incident_id: int, incident_title: str, day: str,
+                      items: Sequence[tuple[int, str, str, str]], lang: str = "en") -> Message:
+    """Without threads (webhook, console): one message per incident per day for its later reports.
+    items: (alert id, title, link, source), every one of the day's."""
+    n = len(items)
+    title = f"{n} more report{'s' * (n != 1)} about incident #{incident_id} on {day}"
+    blocks = [header(title), section(f"*{escape(truncate(incident_title, 300))}*")]
+    lines = [f"• {link(u, t or '(untitled)', 300)} ({escape(s)}) · alert #{i}" for i, t, u, s in items]
+    chunk: list[str] = []
+    for line in lines[:SUMMARY_MAX_ITEMS]:
+        if chunk and sum(len(x) + 1 for x in chunk) + len(line) > SECTION_MAX - 100:
+            blocks.append(section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(section("\n".join(chunk)))
+    if n > SUMMARY_MAX_ITEMS:
+        blocks.append(context(f"… {n - SUMMARY_MAX_ITEMS} more: monitor incidents --json"))
+    console = _printable(f"=== {title}: {incident_title}\n" + "\n".join(f"    #{i} {t} {u} ({s})" for i, t, u, s in items))
+    return finish(escape(f"{title}: {incident_title}"), blocks, console)

@@ -30,14 +30,16 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from .. import clock
 from ..redact import redact
 from ..storage.store import Store, dumps
 from ..textutil import iso
+from . import incident_thread
 from .claims import claim_batch, release
+from .messages import broadcast_note
 from .slack import (
     AlertRef,
     HistoryUnavailable,
@@ -55,7 +57,7 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = 3600.0  # the longest Retry-After honoured for the destination
 PROBE_BACKOFF_MAX = 300.0  # a down destination is probed at least this often (one request each time)
 BREAKER = 3  # transient failures in a row that mark the destination down
-UNDELIVERED = ("pending", "sending", "failed", "held")
+UNDELIVERED = ("pending", "sending", "failed", "held", "collapsed")
 
 
 def _later(seconds: float) -> str:
@@ -79,6 +81,8 @@ class DeliveryReport:
     auth_error: str | None = None  # the destination refused our credentials: nothing can be sent
     min_interval: float = 0.0  # the pacing applied per channel (0 for the console)
     probes: int = 0  # posts made to find out whether a down destination is back
+    parents_updated: int = 0  # incidents' top-level messages brought up to date (chat.update)
+    summaries: int = 0  # without threads: daily summaries of incidents' later reports queued
 
 
 def enqueue(store: Store, db: Any, *, kind: str, channel: str, message: Message | Callable[[int], Message],
@@ -264,7 +268,8 @@ def pacing(sender: Sender, min_interval: float) -> float:
 
 
 def deliver(store: Store, sender: Sender, *, min_interval: float = 1.0, force: bool = False,
-            limit: int | None = None, sleep: Callable[[float], None] | None = None) -> DeliveryReport:
+            limit: int | None = None, sleep: Callable[[float], None] | None = None,
+            tz: tzinfo = timezone.utc) -> DeliveryReport:
     """Send every pending alert, oldest first, at most one per `min_interval` per channel.
 
     While the destination is down (see the module docstring) this makes one probe, and none before
@@ -285,11 +290,19 @@ def deliver(store: Store, sender: Sender, *, min_interval: float = 1.0, force: b
     unreadable = reconcile(store, sender, report, instance)
     if unreadable:
         return _stop(store, report, _mark_down(store, dest, unreadable), unreadable)
+    if not sender.can_thread:  # later reports of an incident: one summary a day (incident_thread.py)
+        report.summaries = incident_thread.collapse_followups(store, tz)
     claimed: dict[int, str | None] = {}  # claimed ahead (claims.py), not yet posted: given back on any exit
     try:
-        return _deliver_pending(store, sender, report, dest, probing, instance, limit, sleep, claimed)
+        _deliver_pending(store, sender, report, dest, probing, instance, limit, sleep, claimed)
     finally:
         release(store, claimed)
+    if report.auth_error is None and (report.stopped is None or report.stopped.startswith("per-cycle cap")):
+        # After the replies: each incident's top-level message shows them (and is repaired here when a
+        # crash came between a reply and its parent's update).
+        report.parents_updated, problems = incident_thread.refresh_parents(store, sender, instance)
+        report.errors.extend(problems)
+    return report
 
 
 def _deliver_pending(store: Store, sender: Sender, report: DeliveryReport, dest: Destination, probing: bool,
@@ -297,6 +310,7 @@ def _deliver_pending(store: Store, sender: Sender, report: DeliveryReport, dest:
                      claimed: dict[int, str | None]) -> DeliveryReport:
     last_post: dict[str, float] = {}
     transient, last_error = 0, ""
+    pictures: incident_thread.Pictures = {}  # what each incident's earlier reports told (broadcast_reason)
 
     def place(row: dict[str, Any]) -> tuple[str, str | None] | None:
         if sender.needs_channel and not (row["channel"] or "").strip():
@@ -331,7 +345,11 @@ def _deliver_pending(store: Store, sender: Sender, report: DeliveryReport, dest:
             if wait > 0:
                 sleep(wait)
             ref = dataclasses.replace(alert_ref(row, instance), about=_about(store, row))
-            outcome = sender.send(row["channel"], decode(row["payload"]), ref, thread_ts)
+            message = decode(row["payload"])
+            changes = incident_thread.broadcast_reason(store, row, pictures)  # a reply that changes the picture
+            if changes:
+                message = broadcast_note(message, changes, broadcast=thread_ts is not None)
+            outcome = sender.send(row["channel"], message, ref, thread_ts)
             last_post[row["channel"]] = time.monotonic()
             progressed = True
             report.probes += int(probing)

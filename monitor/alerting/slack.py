@@ -7,6 +7,7 @@ and link previews are off so Slack itself never fetches an attacker's URL.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -116,6 +117,7 @@ class Message:
     text: str  # the plain fallback, already escaped
     blocks: tuple[dict[str, Any], ...]
     console: str  # a readable rendering for the terminal
+    broadcast: bool = False  # a thread reply also shown in the channel (reply_broadcast): it changes the picture
 
 
 def section(mrkdwn: str) -> dict[str, Any]:
@@ -322,7 +324,7 @@ class SlackSender:
 
     def send(self, channel: str, message: Message, ref: AlertRef, thread_ts: str | None) -> Outcome:
         if self.decorate is not None:
-            message = self.decorate(message, ref)
+            message = dataclasses.replace(self.decorate(message, ref), broadcast=message.broadcast)
         return self._post(channel, message, thread_ts, ref.metadata())
 
     def post_sample(self, channel: str, message: Message) -> Outcome:
@@ -356,6 +358,8 @@ class SlackSender:
             args["metadata"] = metadata
         if thread_ts:
             args["thread_ts"] = thread_ts
+            if message.broadcast:
+                args["reply_broadcast"] = True
         try:
             resp = self.client.chat_postMessage(**args)
         except SlackApiError as e:

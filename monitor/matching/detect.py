@@ -81,7 +81,9 @@ EVENT_PATTERNS = tuple(re.compile(p) for p in (
     r"\d[\d,.]*\s*(?:万)?(?:件|人|名|社|団体)(?:分)?",
     r"お詫び|おわび|判明|確認した|確認された|発表した|公表した|明らかにした|を受けた|被害を受け|発生した|届け出|報告した",
     r"\b(?:disclosed|confirmed|notified|notifying|announced|said it|filed|reported to|million|thousand|records|"
-    r"customers)\b"))
+    # 'X hit by cyberattack': an organisation named as struck, however the rest of the headline reads
+    # ('pharmacies report disruption' is not a research report)
+    r"customers|hit by|struck by)\b"))
 # Ordinary business news and research pieces: vendor named, but no incident at the vendor.
 NEGATIVE_TERMS: dict[str, float] = {
     "発売": 3, "提供開始": 3, "決算発表": 2, "受賞": 3, "登壇": 3, "開催": 2, "提携": 2, "新製品": 3, "新サービス": 2.5,

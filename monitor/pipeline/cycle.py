@@ -345,7 +345,7 @@ class Monitor:
     def deliver(self, force: bool = False) -> DeliveryReport:
         triage_step.before_delivery(self)  # Slack triage: muted replies wait; buttons while Socket Mode listens
         return deliver(self.store, self.sender, min_interval=self.config.slack.min_interval, force=force,
-                       limit=None if force else self.config.limits.max_alerts_per_cycle)
+                       limit=None if force else self.config.limits.max_alerts_per_cycle, tz=self.config.tz)
 
     async def _fetch_sources(self, sources: Sequence[AnySource], states: dict[str, SourceState],
                              on_done: Callable[[int, Fetched], None]) -> list[fetchmod.Response | FetchError]:
@@ -576,8 +576,17 @@ class Monitor:
             log.info("%s: not alerted, suppressed by feedback: %s", source.name, d.item.title)
             return -1
         vendors = sorted((self.by_name[m.vendor] for m in matches), key=lambda v: criticality.rank(v.criticality))
-        primary = vendors[0]
-        incident = self._incident(db, primary, d, now, join_only=bool(continuing))
+        primary, incident = vendors[0], None
+        # A report below the breach threshold joins the incident of whichever named vendor it continues
+        # ('police arrest four over M&S and Co-op cyberattacks' is M&S's incident even if Co-op ranks first).
+        # The headline's first-named vendor first among equals: 'M&S and Co-op' is told as M&S's story.
+        first = {m.vendor: m.start if m.field == "title" and m.start >= 0 else 10**6 for m in matches}
+        for vendor in sorted(vendors, key=lambda v: (criticality.rank(v.criticality), first.get(v.name, 10**6))) \
+                if continuing else vendors[:1]:
+            incident = self._incident(db, vendor, d, now, join_only=bool(continuing))
+            if incident is not None:
+                primary = vendor
+                break
         if incident is None:
             return 0
         facts = ArticleFacts(d.item.title, d.item.link, source.name, d.published, d.item.summary,

@@ -20,11 +20,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .. import clock
-from ..alerting import triage
-from ..alerting.outbox import alert_ref, decode, instance_id
+from ..alerting import incident_thread, triage
+from ..alerting.outbox import alert_ref, instance_id
 from ..alerting.slack import AlertRef, HistoryUnavailable, Message, read_messages, update_message
 from ..redact import redact
-from ..storage import triage_store
+from ..storage import incident_store, triage_store
 from ..storage.store import Store
 from ..textutil import iso
 
@@ -141,9 +141,10 @@ def refresh(store: Store, client: Any, alert_id: int, instance: str, buttons: bo
     state = "\n".join(lines)
     if state == triage_store.shown(store, alert_id):
         return None
-    ref = alert_ref(row, instance)
-    message = triage.with_state(decode(row["payload"]), lines, triage.buttons(ref) if buttons else None)
-    error = update_message(client, row["channel"], row["slack_ts"], message, ref.metadata())
+    # The one rendering of a posted alert (its incident's state kept when it heads the thread; its metadata kept).
+    message, metadata = incident_thread.render(store, incident_store.alert(store.conn, alert_id) or row, instance,
+                                               buttons)
+    error = update_message(client, row["channel"], row["slack_ts"], message, metadata)
     if error is not None:
         return error
     triage_store.set_shown(store, alert_id, state)

@@ -364,7 +364,7 @@ def incidents(store: Store, limit: int = 100) -> list[IncidentOut]:
 
 def alerts(store: Store, pending_only: bool = False, limit: int = 100) -> list[AlertOut]:
     """The outbox, newest first. pending_only: everything not delivered (pending, sending, failed, held)."""
-    where = "WHERE a.state IN ('pending', 'sending', 'failed', 'held')" if pending_only else ""
+    where = "WHERE a.state IN ('pending', 'sending', 'failed', 'held', 'collapsed')" if pending_only else ""
     rows = store.db.query(
         f"SELECT a.id, a.kind, a.state, a.channel, a.vendor, a.attempts, a.next_attempt_at, a.last_error, "
         f"a.unconfirmed, a.created_at, a.sent_at, a.slack_ts, a.thread_ts, a.incident_id, "
