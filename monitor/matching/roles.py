@@ -112,6 +112,9 @@ _PRODUCT_WORDS = (r"vulnerabilit(?:y|ies)|flaws?|zero[- ]days?|0-?days?|bugs?|cv
 _CLAUSE_END = (r"(?!(?:breached|hacked|hit|suffered|suffers|says|said|confirms|confirmed|discloses|disclosed|"
                r"reports|reported|was|is|has|had|after|when|by|as|because|following|via|through|to|and)\b)")
 _PRODUCT_AFTER = re.compile(
+    # the vendor's own advisory about its product ('Progress Software warns of critical MOVEit Transfer flaw')
+    rf"^\s+(?:warns?|warned|patches|patched|fixes|fixed|discloses|disclosed|releases|released|issues|issued)\s+"
+    rf"(?:of\s+|about\s+|fixes? for\s+|patch(?:es)? for\s+)?(?:{_W}\s+){{0,5}}?(?:{_PRODUCT_WORDS})\b|"
     rf"^(?:'s|’s)?\s*(?:{_CLAUSE_END}{_W}\s+){{0,4}}?(?:{_PRODUCT_WORDS})\b|"
     r"^(?:社)?(?:製|の製品|製品)|"
     r"^(?:社)?(?:\s*[a-z0-9][\w.+-]*){0,3}\s*の[^。、]{0,16}?(?:の)?(?:脆弱性|ゼロデイ)(?:を悪用|が悪用|を突|を狙|の悪用)|"
@@ -125,6 +128,12 @@ _PRODUCT_AFTER = re.compile(
     r"^(?:で構築|を使って構築|を利用して構築|上の|上に|上で|のワークスペース|のアカウント|のインスタンス|の環境から|"
     r"の設定ミス|の設定不備|の設定の不備)|"
     r"^(?:社)?の(?:vpn|ファイアウォール|ルーター|ファイル転送|製品|ソフトウェア|アプライアンス|リモートアクセス)")
+# The victim's own copy ('its vBulletin'); away from the matched naming only with what it is ('through its
+# on-premises Microsoft Exchange server', not 'its Change Healthcare subsidiary').
+_OWNED_BEFORE = re.compile(r"\b(?:its|their|the victim's|the company's|customers?'?)\s+(?:own\s+)?(?:on-premises\s+|"
+                           r"self-hosted\s+|internet-facing\s+|unpatched\s+|vulnerable\s+)?(?:an?\s+|the\s+)?"
+                           r"(?:outdated\s+|old\s+)?$")
+_OWNED_AFTER = re.compile(r"^\s+(?:[\w-]+\s+)?(?:servers?|instances?|software|appliances?|installations?|deployments?)\b")
 # Read where the vendor is named again, away from the matched naming: the product word right after it.
 _PRODUCT_AFTER_NEAR = re.compile(rf"^(?:'s|’s)?\s*(?:{_CLAUSE_END}{_W}\s+){{0,2}}?(?:{_PRODUCT_WORDS})\b")
 _PRODUCT_BEFORE = re.compile(
@@ -139,11 +148,10 @@ _PRODUCT_BEFORE = re.compile(
     # a poisoned update ('hid a backdoor in updates to the SolarWinds Orion software')
     rf"\b(?:backdoors?|malware|malicious code)\s+(?:in|into)\s+(?:\w+\s+)?(?:updates?|builds?|versions?|installers?)\s+"
     rf"(?:to|of|for)\s+(?:the\s+|its\s+)?$|"
-    rf"(?:\b(?:running|using|powered by|built on|based on|hosted (?:on|in|by)|stored (?:on|in)|kept (?:on|in)|"
+    rf"(?:\b(?:running|powered by|built on|based on|hosted (?:on|in|by)|stored (?:on|in)|kept (?:on|in)|"
     rf"held (?:in|on|by))\s+|"
-    rf"(?:running|run|built|hosted) on\s+(?:an?\s+)?(?:old\s+|outdated\s+)?(?:version of\s+)?|"
-    rf"\b(?:its|their|the victim's|the company's|customers?'?)\s+(?:own\s+)?(?:on-premises\s+|self-hosted\s+|"
-    rf"internet-facing\s+|unpatched\s+|vulnerable\s+)?)(?:an?\s+|the\s+)?(?:outdated\s+|old\s+)?$|"
+    rf"(?:running|run|built|hosted) on\s+(?:an?\s+)?(?:old\s+|outdated\s+)?(?:version of\s+)?)"
+    rf"(?:an?\s+|the\s+)?(?:outdated\s+|old\s+)?$|"
     rf"(?:via|through|by way of|using)\s+(?:a|an|the|its|their)?\s*(?:compromised|vulnerable|unpatched|"
     rf"misconfigured|trojani[sz]ed|poisoned|malicious)\s+(?:\w+\s+)?$|"
     r"(?:を悪用|脆弱性を突|脆弱性が悪用)$")
@@ -254,7 +262,7 @@ _PLACE_BEFORE = re.compile(r"\b(?:attack|breach|intrusion|hack|incident) (?:on|a
 # The vendor's customers, users or staff are whose data is told ('フランスベッドの顧客情報に影響', 'J:COM利用者に影響',
 # 'data of Aflac and Zurich customers', 'Boots, BA and BBC confirm staff data exposed').
 _CLIENT_AFTER = re.compile(
-    r"^(?:社|様)?の(?:顧客|利用者|会員|契約者|学生|生徒|従業員|社員|職員|ユーザー|加入者)|^(?:社)?(?:利用者|顧客|会員)(?:に|の)|"
+    r"^(?:社|様)?(?:(?:と|や|、)[^、。]{1,15}?)?の(?:顧客|利用者|会員|契約者|学生|生徒|従業員|社員|職員|ユーザー|加入者)|^(?:社)?(?:利用者|顧客|会員)(?:に|の)|"
     r"^(?:社)?(?:、|は)[^。]{0,30}?(?:顧客|利用者|会員|契約者)(?:の)?(?:情報|データ)|"
     r"^(?:'s|’s)?\s+(?:\w+\s+)?(?:customers?|users?|staff|employees?|members?|patients?|policyholders?|clients?)\b|"
     r"^(?:\s*,\s*[\w&.-]+|\s+and\s+[\w&.-]+){0,4}\s+(?:confirm|confirms|say|says|said)\s+(?:its\s+|their\s+)?"
@@ -262,6 +270,17 @@ _CLIENT_AFTER = re.compile(
     r"^\s+(?:says|said|confirms)\s+(?:the\s+)?(?:data|details|information|records)\s+of\b")
 _CLIENT_BEFORE = re.compile(r"\b(?:data|details|records|information) of\s+(?:\w+\s+){0,3}?$|"
                             r"\b(?:customers?|users?|staff|employees?|clients?) of\s+$")
+
+
+# The breach told at a contractor the report does not name ('両社がシステムの運用を任せていた米国の会社で情報が持ち出された',
+# 'after an outsourcing company in the US was breached').
+_UNNAMED_CONTRACTOR_BREACH = re.compile(
+    r"(?:再委託先|外部委託先|業務委託先|委託先|提携先|任せていた[^。、]{0,12}?(?:会社|企業|業者))(?:で|が|の(?:サーバー?|システム|ネットワーク)|"
+    r"への|に対する|において)|"
+    r"\b(?:at|by|of)\s+(?:a|an|its|their|one of its)\s+(?:[\w-]+\s+){0,2}?(?:contractor|vendor|supplier|subcontractor|"
+    r"service provider|outsourcing (?:company|firm)|third party)\b|"
+    r"\b(?:contractor|vendor|supplier|subcontractor|outsourcing (?:company|firm)|third party)(?:\s+[\w-]+){0,4}\s+"
+    r"(?:was|were|had been|has been)\s+(?:breached|hacked|compromised)")
 
 
 def _elsewhere(m: "Match", title: str, text: str, place: tuple[str, int, int]) -> list[tuple[str, int, int]]:
@@ -283,12 +302,14 @@ def _elsewhere(m: "Match", title: str, text: str, place: tuple[str, int, int]) -
 
 
 def _is_product(before: str, after: str, matched: bool = True) -> bool:
-    """Whether the words around one naming tell the vendor's product or platform. 'The X forum' is read only
-    where the vendor was matched: elsewhere it is as often the victim's own forum ('the Epic Games forum')."""
+    """Whether the words around one naming tell the vendor's product or platform. 'The X forum' and 'from X
+    accounts' are read only where the vendor was matched: elsewhere they are as often the victim's own forum
+    ('the Epic Games forum') or its users' accounts ('profile information from Substack accounts')."""
     return bool(
         (_PRODUCT_AFTER if matched else _PRODUCT_AFTER_NEAR).search(after) or _PRODUCT_BEFORE.search(before)
+        or (_OWNED_BEFORE.search(before) and (matched or _OWNED_AFTER.search(after)))
         or (_POSSESSIVE_BEFORE.search(before) and _PLATFORM_AFTER.search(after))
-        or (_THROUGH_BEFORE.search(before) and _ACCOUNT_AFTER.search(after))
+        or (matched and _THROUGH_BEFORE.search(before) and _ACCOUNT_AFTER.search(after))
         or (matched and _INSTALLATION_BEFORE.search(before) and _INSTALLATION_AFTER.search(after))
         or (_INSTALLATION_AFTER.search(after) and bool(re.match(r"^\s*-?\s*(?:based|powered)\b", after)))
         or (_EXPOSED_BEFORE.search(before) and _SERVER_AFTER.search(after))
@@ -358,11 +379,17 @@ def assign(matches: Iterable["Match"], title: str, text: str, breach: bool,
     out = [r for r, _ in decided]
     # A client whose customers' data is told, beside another vendor where the breach is told, is affected
     # through that one, with or without a word for contractor ('Plumeで情報漏えい、J:COM利用者に影響').
+    # With no such vendor registered, a breach told at an unnamed contractor does the same.
     at = [r.vendor for r, c in decided if r.role == "breached" and c.place]
+    unnamed = bool(_UNNAMED_CONTRACTOR_BREACH.search(_norm(f"{title}\n{text[:20000]}").lower()))
     for i, (r, c) in enumerate(decided):
         others = [v for v in at if v != r.vendor]
-        if r.role == "breached" and c.client and not c.place and others and not r.reason.startswith(_CONTRACTOR_REASON):
+        if r.role != "breached" or not c.client or c.place or r.reason.startswith(_CONTRACTOR_REASON):
+            continue
+        if others:
             out[i] = RoleOf(r.vendor, "affected", f"its customers' data exposed in the breach at {others[0]}", others[0])
+        elif unnamed:
+            out[i] = RoleOf(r.vendor, "affected", "its customers' data exposed in the breach at a contractor")
     # An affected client names its contractor; a registered contractor is that one (its reason says so).
     for i, r in enumerate(out):
         if r.role == "affected" and not r.via:
