@@ -92,7 +92,9 @@ _AFFECTED_SENTENCE = re.compile(
     rf"\b(?:at|through|via|of|by|from|in|on|against|targeting|involving|affecting|after)\s+"
     rf"(?:(?:a|an|its|one of its|their|the company's)\s+)?"
     rf"(?:[\w-]+\s+){{0,2}}?{_CONTRACTOR_EN}\b(?!(?:'s|’s)?\s+(?:credentials|accounts?|logins?|passwords?))|"
-    rf"{_CONTRACTOR_JA}(?:で|が|の(?!アカウント|認証情報|id|パスワード)|へ|に|における|である|経由|から)")
+    rf"{_CONTRACTOR_JA}(?:で|が|の(?!アカウント|認証情報|id|パスワード)|へ|に|における|である|経由|から)|"
+    # the contractor told by what it does, right before its name ('、帳票の発送を請け負うイセトーが')
+    r"を(?:請け負う|担う|受託する)(?=[^\s、。がはをにでのと]{2})")
 # A name marked as the contractor itself: breached, whoever its client is.
 _CONTRACTOR_BEFORE = re.compile(
     rf"(?:{_CONTRACTOR_JA}(?:である|の|、|\s)*|(?:を|も)(?:請け負う|担う|受託する|任されている)|(?:contractor|vendor|supplier|service provider|subcontractor|"
