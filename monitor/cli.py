@@ -484,6 +484,7 @@ def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set
         evaluate_set,
         evaluate_shipped,
     )
+    from .eval.roles_eval import RoleReport, evaluate_role_set, evaluate_shipped_roles, has_roles
 
     if vendors_csv is not None and own_set is None:
         raise click.BadParameter("only used with --set", param_hint="--vendors")
@@ -509,11 +510,13 @@ def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set
     if own_set is not None:
         register = vendors_csv or state.config.vendors
         try:
-            reports: list[Report | IncidentReport] = [evaluate_set(own_set, register, companies)]
+            reports: list[Report | IncidentReport | RoleReport] = [evaluate_set(own_set, register, companies)]
+            if has_roles(own_set):  # role labels (eval/roles_eval.py): scored beside
+                reports.append(evaluate_role_set(own_set, register, companies))
         except ValueError as bad:  # a bad line of the labelled set: file, line and field
             raise click.ClickException(str(bad)) from bad
     else:
-        reports = [evaluate_shipped(companies)]
+        reports = [evaluate_shipped(companies), evaluate_shipped_roles(companies)]
     news = jp_news or (None if own_set else _shared_data("jp-news", "secnews_sample.jsonl"))
     if news is not None and news.is_file():
         reports.append(evaluate_jp_news(news, companies, sample=sample))

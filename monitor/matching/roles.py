@@ -68,14 +68,19 @@ _MENTIONED_AFTER = re.compile(
     r"incident response|said in a (?:report|blog)|reported|report(?:ed)? that|warned|discovered|observed|spotted|"
     r"attributed|tracks|is tracking|which (?:acquired|bought|owns)|acquired|bought|, which owns|, the parent|"
     rf"(?:is\s+)?investigating{_NOT_ITS_OWN}|hired|was hired|brought in|called in|engaged|assisting|is assisting|helping|"
-    r", its parent|, parent)\b|"
+    r", its parent|, parent|found that|determined that|concluded that|linked the)\b|"
     r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
-    r"が買収|に買収|傘下の|の子会社である)")
+    r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力)")
+# The source named after what it reported, at the end of the sentence ('..., Mandiant said.').
+_ATTRIBUTION_BEFORE = re.compile(r",\s*(?:the\s+)?(?:security firm\s+|researchers at\s+)?$")
+_ATTRIBUTION_AFTER = re.compile(r"^\s+(?:said|says|reported|reports|noted|wrote|added)\s*[.,]?\s*$")
 
 # --- affected: a client of the breached party ------------------------------------------------------
 _CONTRACTOR_EN = r"(?:third[- ]party\s+)?(?:\w+\s+)?(?:vendors?|contractors?|suppliers?|service providers?|" \
-                 r"subcontractors?|business associates?|processors?|partners?|providers?|outsourcers?)"
-_CONTRACTOR_JA = r"(?:再委託先|業務委託先|外部委託先|委託先|委託業者|委託会社|取引先|保守業者|保守委託先|協力会社|運営委託先)"
+                 r"subcontractors?|sub-?processors?|business associates?|processors?|partners?|providers?|outsourcers?|" \
+                 r"(?:outsourcing|payroll|printing|mailing|logistics) (?:company|companies|firms?))"
+_CONTRACTOR_JA = (r"(?:再委託先|業務委託先|外部委託先|委託先|委託業者|委託会社|取引先|保守業者|保守委託先|協力会社|運営委託先|"
+                  r"提携先|印刷業者|発送業者|配送業者|請負業者|外部業者|(?:を|も)?(?:請け負う|担う|受託する)(?:会社|企業|業者)?)")
 _AFFECTED_BEFORE = re.compile(
     rf"{_CONTRACTOR_EN}\s+(?:\w+\s+)?(?:of|to|for|used by|working for|serving|hired by|that (?:serves|works for))\s+"
     r"(?:the\s+|its\s+)?$|"
@@ -87,13 +92,15 @@ _AFFECTED_AFTER = re.compile(
     r"^(?:社|様)?(?:が|から|の)(?:業務を?|運用を?|保守を?|発送業務を?|印刷業務を?)?委託(?:して|を受け|した|する|先)")
 # A breach at the client's contractor, told in the vendor's own sentence after its name.
 _AFFECTED_SENTENCE = re.compile(
-    rf"\b(?:at|through|via|of|by|from|in|on|against|targeting|involving|affecting)\s+"
+    rf"\b(?:at|through|via|of|by|from|in|on|against|targeting|involving|affecting|after)\s+"
     rf"(?:(?:a|an|its|one of its|their|the company's)\s+)?"
-    rf"(?:[\w-]+\s+){{0,2}}?{_CONTRACTOR_EN}\b|"
-    rf"{_CONTRACTOR_JA}(?:で|が|の|へ|に|における|である|経由|から)")
+    rf"(?:[\w-]+\s+){{0,2}}?{_CONTRACTOR_EN}\b(?!(?:'s|’s)?\s+(?:credentials|accounts?|logins?|passwords?))|"
+    rf"{_CONTRACTOR_JA}(?:で|が|の(?!アカウント|認証情報|id|パスワード)|へ|に|における|である|経由|から)|"
+    # the contractor told by what it does, right before its name ('、帳票の発送を請け負うイセトーが')
+    r"を(?:請け負う|担う|受託する)(?=[^\s、。がはをにでのと]{2})")
 # A name marked as the contractor itself: breached, whoever its client is.
 _CONTRACTOR_BEFORE = re.compile(
-    rf"(?:{_CONTRACTOR_JA}(?:である|の|、|\s)*|(?:contractor|vendor|supplier|service provider|subcontractor|"
+    rf"(?:{_CONTRACTOR_JA}(?:である|の|、|\s)*|(?:を|も)(?:請け負う|担う|受託する|任されている)|(?:contractor|vendor|supplier|service provider|subcontractor|"
     r"business associate|provider)\s*,?\s*)$")
 _CONTRACTOR_AFTER = re.compile(
     rf"^(?:,\s*|\s*\(|\s*（)(?:a|an|the|its|which is (?:a|an))?\s*(?:\w+\s+){{0,2}}?{_CONTRACTOR_EN}\b|"
@@ -101,6 +108,7 @@ _CONTRACTOR_AFTER = re.compile(
 
 # --- product: the way in, or what is being exploited -----------------------------------------------
 _PRODUCT_WORDS = (r"vulnerabilit(?:y|ies)|flaws?|zero[- ]days?|0-?days?|bugs?|cve-\d|exploits?|exploited|"
+                  r"remote[- ]access (?:portal|tool|service)s?|"
                   r"exploitation|vpns?|appliances?|gateways?|firewalls?|plugins?|plug-ins?|extensions?|"
                   r"software|routers?|(?:forum|cms|file[- ]transfer|remote[- ]access) (?:software|platform)|"
                   r"security hole|backdoor(?:ed)?|trojani[sz]ed|supply[- ]chain attack")
@@ -109,10 +117,30 @@ _PRODUCT_WORDS = (r"vulnerabilit(?:y|ies)|flaws?|zero[- ]days?|0-?days?|bugs?|cv
 _CLAUSE_END = (r"(?!(?:breached|hacked|hit|suffered|suffers|says|said|confirms|confirmed|discloses|disclosed|"
                r"reports|reported|was|is|has|had|after|when|by|as|because|following|via|through|to|and)\b)")
 _PRODUCT_AFTER = re.compile(
-    rf"^(?:'s|’s)?\s*(?:{_CLAUSE_END}{_W}\s+){{0,3}}?(?:{_PRODUCT_WORDS})\b|"
+    # the vendor's own advisory about its product ('Progress Software warns of critical MOVEit Transfer flaw')
+    rf"^\s+(?:warns?|warned|patches|patched|fixes|fixed|discloses|disclosed|releases|released|issues|issued)\s+"
+    rf"(?:of\s+|about\s+|fixes? for\s+|patch(?:es)? for\s+)?(?:{_W}\s+){{0,5}}?(?:{_PRODUCT_WORDS})\b|"
+    rf"^(?:'s|’s)?\s*(?:{_CLAUSE_END}{_W}\s+){{0,4}}?(?:{_PRODUCT_WORDS})\b|"
     r"^(?:社)?(?:製|の製品|製品)|"
     r"^(?:社)?(?:\s*[a-z0-9][\w.+-]*){0,3}\s*の[^。、]{0,16}?(?:の)?(?:脆弱性|ゼロデイ)(?:を悪用|が悪用|を突|を狙|の悪用)|"
+    # its product's flaw ('NetScalerの脆弱性', 'のメールゲートウェイにゼロデイ'), it exploited ('VSAを悪用した'), a flaw
+    # targeting it ('EPMM狙う脆弱性'), its app or update poisoned ('のデスクトップアプリにマルウェア')
+    r"^(?:社)?(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:製品)?の(?:[^。、]{0,12}?(?:の|に|で))?(?:脆弱性|ゼロデイ)|"
+    r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:を悪用|悪用の|(?:を)?狙う[^。、]{0,6}?(?:脆弱性|ゼロデイ))|"
+    r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*の[^。、]{0,8}?(?:アプリ|アップデート|インストーラー|ソフトウェア|製品)(?:に|が)"
+    r"(?:マルウェア|バックドア|改ざん)|"
+    # the victim's site or data on the platform ('EC-CUBEで構築した', 'Salesforce上の', 'のワークスペースから')
+    r"^(?:で構築|を使って構築|を利用して構築|上の|上に|上で|のワークスペース|のアカウント|のインスタンス|の環境から|"
+    r"の設定ミス|の設定不備|の設定の不備)|"
     r"^(?:社)?の(?:vpn|ファイアウォール|ルーター|ファイル転送|製品|ソフトウェア|アプライアンス|リモートアクセス)")
+# The victim's own copy ('its vBulletin'); away from the matched naming only with what it is ('through its
+# on-premises Microsoft Exchange server', not 'its Change Healthcare subsidiary').
+_OWNED_BEFORE = re.compile(r"\b(?:its|their|the victim's|the company's|customers?'?)\s+(?:own\s+)?(?:on-premises\s+|"
+                           r"self-hosted\s+|internet-facing\s+|unpatched\s+|vulnerable\s+)?(?:an?\s+|the\s+)?"
+                           r"(?:outdated\s+|old\s+)?$")
+_OWNED_AFTER = re.compile(r"^\s+(?:[\w-]+\s+)?(?:servers?|instances?|software|appliances?|installations?|deployments?)\b")
+# Read where the vendor is named again, away from the matched naming: the product word right after it.
+_PRODUCT_AFTER_NEAR = re.compile(rf"^(?:'s|’s)?\s*(?:{_CLAUSE_END}{_W}\s+){{0,2}}?(?:{_PRODUCT_WORDS})\b")
 _PRODUCT_BEFORE = re.compile(
     rf"(?:vulnerabilit(?:y|ies)|flaws?|bugs?|zero[- ]days?|weakness(?:es)?|security holes?|cve-[\d-]+|exploits?|"
     rf"injection)\s+{_GAP}(?:in|on|of|affecting|impacting|within|found in)\s+(?:the\s+|its\s+|their\s+|a\s+|an\s+)?"
@@ -122,9 +150,13 @@ _PRODUCT_BEFORE = re.compile(
     rf"(?:(?:a|an|the|its|their|several|multiple|unpatched|vulnerable|internet-facing|on-premises)\s+)*"
     rf"(?:(?:versions?|instances?|installations?|deployments?|copies|updates?|builds?) of\s+)?$|"
     rf"(?:(?:old|outdated|vulnerable|unpatched|legacy)\s+)?versions? of\s+$|"
-    rf"(?:running|using|powered by|built on|based on|hosted (?:on|in|by)|stored (?:on|in)|kept (?:on|in)|"
-    rf"(?:running|run|built|hosted) on\s+(?:an?\s+)?(?:old\s+|outdated\s+)?(?:version of\s+)?|"
-    rf"(?:its|their|the victim's|the company's|customers?'?)\s+(?:own\s+)?)(?:an?\s+|the\s+)?(?:outdated\s+|old\s+)?$|"
+    # a poisoned update ('hid a backdoor in updates to the SolarWinds Orion software')
+    rf"\b(?:backdoors?|malware|malicious code)\s+(?:in|into)\s+(?:\w+\s+)?(?:updates?|builds?|versions?|installers?)\s+"
+    rf"(?:to|of|for)\s+(?:the\s+|its\s+)?$|"
+    rf"(?:\b(?:running|powered by|built on|based on|hosted (?:on|in|by)|stored (?:on|in)|kept (?:on|in)|"
+    rf"held (?:in|on|by))\s+|"
+    rf"(?:running|run|built|hosted) on\s+(?:an?\s+)?(?:old\s+|outdated\s+)?(?:version of\s+)?)"
+    rf"(?:an?\s+|the\s+)?(?:outdated\s+|old\s+)?$|"
     rf"(?:via|through|by way of|using)\s+(?:a|an|the|its|their)?\s*(?:compromised|vulnerable|unpatched|"
     rf"misconfigured|trojani[sz]ed|poisoned|malicious)\s+(?:\w+\s+)?$|"
     r"(?:を悪用|脆弱性を突|脆弱性が悪用)$")
@@ -135,7 +167,7 @@ _PLATFORM_AFTER = re.compile(
 # The victim's installation of a product, told with an article ('the vBulletin forum', 'a MongoDB database',
 # 'their IP.Board based forum', 'an Elasticsearch instance').
 _INSTALLATION_BEFORE = re.compile(r"\b(?:a|an|the|their|its|his|her|our)\s+(?:old\s+|outdated\s+|public\s+|"
-                                  r"unsecured\s+|exposed\s+)?$")
+                                  r"unsecured\s+|exposed\s+|unprotected\s+|misconfigured\s+)?$")
 _INSTALLATION_AFTER = re.compile(r"^(?:\s*-?\s*based\b|\s*-?\s*powered\b|\s+(?:forums?|message boards?|bulletin "
                                  r"boards?|boards?|instances?|clusters?|repositor(?:y|ies)|buckets?|installations?|"
                                  r"databases?|plugins?|themes?)\b)")
@@ -143,12 +175,21 @@ _INSTALLATION_AFTER = re.compile(r"^(?:\s*-?\s*based\b|\s*-?\s*powered\b|\s+(?:f
 _THROUGH_BEFORE = re.compile(r"\b(?:via|through|from|using)\s+(?:(?:a|an|the|its|their|one of its)\s+)?$")
 _ACCOUNT_AFTER = re.compile(r"^\s*(?:customer\s+)?(?:accounts?|instances?|tenants?|environments?|workspaces?|"
                             r"credentials|logins?)\b")
-_POSSESSIVE_BEFORE = re.compile(r"(?:'s|’s|s'|\bits|\btheir|\bthe victim's)\s+$")
+_POSSESSIVE_BEFORE = re.compile(r"(?:'s|’s|s'|\bits|\btheir|\bthe victim's|\bwhose)\s+$")
+# An exposed installation ('an exposed Elasticsearch server'), the platform's customer accounts ('Snowflake customer
+# accounts'), its customers targeted as such ('Snowflake customers targeted', 'Snowflakeの顧客を狙った攻撃').
+_EXPOSED_BEFORE = re.compile(r"\b(?:exposed|unprotected|unsecured|misconfigured|open|unpatched|vulnerable|"
+                             r"on-premises|publicly accessible)\s+$")
+_SERVER_AFTER = re.compile(r"^\s+(?:servers?|instances?|databases?|clusters?)\b")
+_CUSTOMERS_TARGETED = re.compile(r"^\s*customer\s+(?:accounts?|instances?|tenants?|environments?)\b|"
+                                 r"^(?:'s|’s)?\s*(?:direct\s+)?(?:customers?|users?|clients?)\s+(?:\w+\s+){0,2}?"
+                                 r"(?:targeted|attacked|hit|compromised)\b|"
+                                 r"^(?:の)?(?:顧客|利用者|利用企業|ユーザー)を(?:狙|標的)")
 # A report that the product is being exploited (a headline with no breach at any one organisation).
 EXPLOITED = re.compile(r"\b(?:actively exploited|exploited in the wild|under (?:active )?(?:attack|exploitation)|"
                        r"mass[- ]exploit\w*|exploit(?:s|ed|ing)|zero[- ]days?|exploitation|being exploited|zero[- ]days? exploited|exploited zero[- ]day|"
                        r"known exploited|hackers exploit\w*|attackers exploit\w*|exploit\w* (?:flaw|bug|vulnerabilit\w*))\b|"
-                       r"悪用を確認|悪用が確認|悪用され|悪用した攻撃|ゼロデイ")
+                       r"悪用を確認|悪用が確認|悪用され|悪用した攻撃|ゼロデイ|を悪用|悪用して|が悪用")
 
 _SENTENCE_END = re.compile(r"[。．!?！？\n]|(?<!\binc)(?<!\bco)(?<!\bltd)(?<!\bcorp)(?<!\bllc)(?<!\bu\.s)\.\s")
 _WINDOW = 90
@@ -211,56 +252,154 @@ def _contractor_named(field: str, start: int, end: int) -> str:
     return ""
 
 
-def role_of(m: "Match", title: str, text: str, *, subject: bool, breach: bool) -> RoleOf:
-    """The role of one matched vendor. subject: detect.is_subject() said the report is about it;
-    breach: the report is a breach report (detect.assess)."""
+# Where the breach itself is told: at the vendor ('東山産業にランサムウェア攻撃', 'Plumeで情報漏えい', 'data stolen
+# from Red Hat systems', 'Zellis said its MOVEit server was compromised').
+_PLACE_AFTER = re.compile(
+    r"^(?:社)?(?:に(?:ランサム|サイバー|不正)|へ(?:の)?(?:ランサム|サイバー|不正|攻撃)|で(?:情報漏えい|情報漏洩|不正アクセス|ランサム|"
+    r"個人情報)|が(?:ランサム|不正アクセス|サイバー攻撃|攻撃を受け|被害)|の(?:サーバー?|システム|データサーバー|ネットワーク|端末|pc)"
+    r"(?:が|に|から|へ|で))|"
+    r"^(?:'s|’s)\s+(?:\w+\s+)?(?:systems?|servers?|network|database)\b|"
+    r"^\s+(?:was|were|has been|had been|is)\s+(?:hacked|breached|compromised|hit)\b|^\s+(?:hit by|hacked|breached)\b|"
+    r"^\s+(?:said|says|confirmed|confirms)\s+(?:that\s+)?its\s+(?:\w+\s+){0,2}?(?:systems?|servers?|network)\s+"
+    r"(?:was|were|had been)\s+(?:compromised|breached|hacked|accessed)")
+_PLACE_BEFORE = re.compile(r"\b(?:attack|breach|intrusion|hack|incident) (?:on|at|of)\s+(?:the\s+)?$|\bat\s+$|"
+                           r"\b(?:stolen|taken|downloaded) from\s+$")
+# The vendor's customers, users or staff are whose data is told ('フランスベッドの顧客情報に影響', 'J:COM利用者に影響',
+# 'data of Aflac and Zurich customers', 'Boots, BA and BBC confirm staff data exposed').
+_CLIENT_AFTER = re.compile(
+    r"^(?:社|様)?(?:(?:と|や|、)[^、。]{1,15}?)?の(?:顧客|利用者|会員|契約者|学生|生徒|従業員|社員|職員|ユーザー|加入者)|^(?:社)?(?:利用者|顧客|会員)(?:に|の)|"
+    r"^(?:社)?(?:、|は)[^。]{0,30}?(?:顧客|利用者|会員|契約者)(?:の)?(?:情報|データ)|"
+    r"^(?:'s|’s)?\s+(?:\w+\s+)?(?:customers?|users?|staff|employees?|members?|patients?|policyholders?|clients?)\b|"
+    r"^(?:\s*,\s*[\w&.-]+|\s+and\s+[\w&.-]+){0,4}\s+(?:confirm|confirms|say|says|said)\s+(?:its\s+|their\s+)?"
+    r"(?:customer|staff|employee|user|member|patient)s?\s+data\b|"
+    r"^\s+(?:says|said|confirms)\s+(?:the\s+)?(?:data|details|information|records)\s+of\b")
+_CLIENT_BEFORE = re.compile(r"\b(?:data|details|records|information) of\s+(?:\w+\s+){0,3}?$|"
+                            r"\b(?:customers?|users?|staff|employees?|clients?) of\s+$")
+
+
+# The breach told at a contractor the report does not name ('両社がシステムの運用を任せていた米国の会社で情報が持ち出された',
+# 'after an outsourcing company in the US was breached').
+_UNNAMED_CONTRACTOR_BREACH = re.compile(
+    r"(?:再委託先|外部委託先|業務委託先|委託先|提携先|任せていた[^。、]{0,12}?(?:会社|企業|業者))(?:で|が|の(?:サーバー?|システム|ネットワーク)|"
+    r"への|に対する|において)|"
+    r"\b(?:at|by|of)\s+(?:a|an|its|their|one of its)\s+(?:[\w-]+\s+){0,2}?(?:contractor|vendor|supplier|subcontractor|"
+    r"service provider|outsourcing (?:company|firm)|third party)\b|"
+    r"\b(?:contractor|vendor|supplier|subcontractor|outsourcing (?:company|firm)|third party)(?:\s+[\w-]+){0,4}\s+"
+    r"(?:was|were|had been|has been)\s+(?:breached|hacked|compromised)")
+
+
+def _elsewhere(m: "Match", title: str, text: str, place: tuple[str, int, int]) -> list[tuple[str, int, int]]:
+    """The other places the vendor's surface is named, in the title then the text (at most four)."""
+    field, start, end = place
+    surface = field[start:end].lower()
+    out: list[tuple[str, int, int]] = []
+    if not surface.strip():
+        return out
+    for other in (_norm(title), _norm(text)[:20000]):
+        low, pos = other.lower(), 0
+        while len(out) < 4 and (pos := low.find(surface, pos)) >= 0:
+            hit, pos = (other, pos, pos + len(surface)), pos + len(surface)
+            latin_edge = any(i >= 0 and i < len(low) and low[i].isascii() and low[i].isalnum()
+                             for i in (hit[1] - 1, hit[2])) and surface[:1].isascii()
+            if not latin_edge and not (other == field and hit[1] == start):
+                out.append(hit)
+    return out
+
+
+def _is_product(before: str, after: str, matched: bool = True) -> bool:
+    """Whether the words around one naming tell the vendor's product or platform. 'The X forum' and 'from X
+    accounts' are read only where the vendor was matched: elsewhere they are as often the victim's own forum
+    ('the Epic Games forum') or its users' accounts ('profile information from Substack accounts')."""
+    return bool(
+        (_PRODUCT_AFTER if matched else _PRODUCT_AFTER_NEAR).search(after) or _PRODUCT_BEFORE.search(before)
+        or (_OWNED_BEFORE.search(before) and (matched or _OWNED_AFTER.search(after)))
+        or (_POSSESSIVE_BEFORE.search(before) and _PLATFORM_AFTER.search(after))
+        or (matched and _THROUGH_BEFORE.search(before) and _ACCOUNT_AFTER.search(after))
+        or (matched and _INSTALLATION_BEFORE.search(before) and _INSTALLATION_AFTER.search(after))
+        or (_INSTALLATION_AFTER.search(after) and bool(re.match(r"^\s*-?\s*(?:based|powered)\b", after)))
+        or (_EXPOSED_BEFORE.search(before) and _SERVER_AFTER.search(after))
+        or _CUSTOMERS_TARGETED.search(after))
+
+
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    place: bool = False  # the breach is told at the vendor
+    client: bool = False  # its customers', users' or staff's data is told
+
+
+def _decide(m: "Match", title: str, text: str, subject: bool, breach: bool) -> tuple[RoleOf, _Cues]:
     place = _where(m, title, text)
     before, after = _sentence(*place) if place else ("", "")
     where = "title" if m.field == "title" else "text"
-    if place is not None and (_MENTIONED_BEFORE.search(before) or _MENTIONED_AFTER.search(after)):
+    if place is not None and (_MENTIONED_BEFORE.search(before) or _MENTIONED_AFTER.search(after)
+                              or (_ATTRIBUTION_BEFORE.search(before) and _ATTRIBUTION_AFTER.search(after))):
         return RoleOf(m.vendor, "mentioned", f"cited in the {where} as a source, a platform or an owner, "
-                                             f"not the victim")
-    product = place is not None and bool(
-        _PRODUCT_AFTER.search(after) or _PRODUCT_BEFORE.search(before)
-        or (_POSSESSIVE_BEFORE.search(before) and _PLATFORM_AFTER.search(after))
-        or (_THROUGH_BEFORE.search(before) and _ACCOUNT_AFTER.search(after))
-        or (_INSTALLATION_BEFORE.search(before) and _INSTALLATION_AFTER.search(after))
-        or (_INSTALLATION_AFTER.search(after) and bool(re.match(r"^\s*-?\s*(?:based|powered)\b", after))))
+                                             f"not the victim"), _Cues()
+    # Every naming of the vendor is read: the headline may only name it, the text say how it took part.
+    places = [place, *_elsewhere(m, title, text, place)] if place else []
+    ctx = [_sentence(*p) for p in places]
+    product = any(_is_product(b, a, i == 0) for i, (b, a) in enumerate(ctx))
     if not breach:
-        exploited = product and m.field in ("title", "link") and EXPLOITED.search(_norm(title).lower() + " " +
-                                                                                  _norm(text).lower()[:2000])
+        exploited = (place is not None and _is_product(before, after) and m.field in ("title", "link")
+                     and EXPLOITED.search(_norm(title).lower() + " " + _norm(text).lower()[:2000]))
         if exploited:
-            return RoleOf(m.vendor, "product", "its product is reported exploited (headline)")
-        return RoleOf(m.vendor, "mentioned", "named in a report that is not about a breach")
+            return RoleOf(m.vendor, "product", "its product is reported exploited (headline)"), _Cues()
+        return RoleOf(m.vendor, "mentioned", "named in a report that is not about a breach"), _Cues()
     if not subject:
-        return RoleOf(m.vendor, "mentioned", "named in the text, not where the breach is told")
+        return RoleOf(m.vendor, "mentioned", "named in the text, not where the breach is told"), _Cues()
     if place is None:
-        return RoleOf(m.vendor, "breached", f"named by the report's {m.field}")
-    contractor = bool(_CONTRACTOR_BEFORE.search(before) or _CONTRACTOR_AFTER.search(after))
-    if not contractor and (_AFFECTED_BEFORE.search(before) or _AFFECTED_AFTER.search(after)
-                           or _AFFECTED_SENTENCE.search(after)):
-        via = _contractor_named(*place)
+        return RoleOf(m.vendor, "breached", f"named by the report's {m.field}"), _Cues()
+    cues = _Cues(place=any(_PLACE_AFTER.search(a) or _PLACE_BEFORE.search(b) for b, a in ctx),
+                 client=any(_CLIENT_AFTER.search(a) or _CLIENT_BEFORE.search(b) for b, a in ctx))
+    contractor = any(_CONTRACTOR_BEFORE.search(b) or _CONTRACTOR_AFTER.search(a) for b, a in ctx)
+    # A contractor named further on in the sentence ('...、法政大など取引先にも影響') is read only where the vendor
+    # was matched, and not when the breach is told right at it ('NSSOLへの不正アクセス').
+    at_it = bool(_PLACE_AFTER.search(after) or _PLACE_BEFORE.search(before))
+    client_of = next((p for i, (p, (b, a)) in enumerate(zip(places, ctx, strict=True)) if _AFFECTED_BEFORE.search(b)
+                      or _AFFECTED_AFTER.search(a) or (i == 0 and not at_it and _AFFECTED_SENTENCE.search(a))), None)
+    if not contractor and client_of is not None:
+        via = _contractor_named(*client_of)
         return RoleOf(m.vendor, "affected", f"its data exposed through its contractor{' ' + via if via else ''}"
-                                            f" ({where})", via)
+                                            f" ({where})", via), cues
     if product:
-        return RoleOf(m.vendor, "product", f"its product or software is the way in ({where})")
+        return RoleOf(m.vendor, "product", f"its product or software is the way in ({where})"), cues
     if contractor:
-        return RoleOf(m.vendor, "breached", f"{_CONTRACTOR_REASON} ({where})")
+        return RoleOf(m.vendor, "breached", f"{_CONTRACTOR_REASON} ({where})"), cues
     if m.field == "title":
-        return RoleOf(m.vendor, "breached", "named in the headline of a breach report")
-    return RoleOf(m.vendor, "breached", "a breach is told in the sentence naming it")
+        return RoleOf(m.vendor, "breached", "named in the headline of a breach report"), cues
+    return RoleOf(m.vendor, "breached", "a breach is told in the sentence naming it"), cues
+
+
+def role_of(m: "Match", title: str, text: str, *, subject: bool, breach: bool) -> RoleOf:
+    """The role of one matched vendor. subject: detect.is_subject() said the report is about it;
+    breach: the report is a breach report (detect.assess)."""
+    return _decide(m, title, text, subject, breach)[0]
 
 
 def assign(matches: Iterable["Match"], title: str, text: str, breach: bool,
            subjects: Sequence["Match"]) -> tuple[RoleOf, ...]:
     """Each match's role, in the order given. subjects: the matches detect.is_subject() kept."""
     about = {m.vendor for m in subjects}
-    out = [role_of(m, title, text, subject=m.vendor in about, breach=breach) for m in matches]
+    decided = [_decide(m, title, text, m.vendor in about, breach) for m in matches]
+    out = [r for r, _ in decided]
+    # A client whose customers' data is told, beside another vendor where the breach is told, is affected
+    # through that one, with or without a word for contractor ('Plumeで情報漏えい、J:COM利用者に影響').
+    # With no such vendor registered, a breach told at an unnamed contractor does the same.
+    at = [r.vendor for r, c in decided if r.role == "breached" and c.place]
+    unnamed = bool(_UNNAMED_CONTRACTOR_BREACH.search(_norm(f"{title}\n{text[:20000]}").lower()))
+    for i, (r, c) in enumerate(decided):
+        others = [v for v in at if v != r.vendor]
+        if r.role != "breached" or not c.client or c.place or r.reason.startswith(_CONTRACTOR_REASON):
+            continue
+        if others:
+            out[i] = RoleOf(r.vendor, "affected", f"its customers' data exposed in the breach at {others[0]}", others[0])
+        elif unnamed:
+            out[i] = RoleOf(r.vendor, "affected", "its customers' data exposed in the breach at a contractor")
     # An affected client names its contractor; a registered contractor is that one (its reason says so).
     for i, r in enumerate(out):
         if r.role == "affected" and not r.via:
             breached = [o.vendor for o in out if o.role == "breached" and o.vendor != r.vendor
-                        and o.reason.startswith(_CONTRACTOR_REASON)]
+                        and o.reason.startswith(_CONTRACTOR_REASON)] or [v for v in at if v != r.vendor]
             if breached:
                 out[i] = RoleOf(r.vendor, "affected", r.reason.replace("its contractor", f"its contractor {breached[0]}",
                                                                        1), breached[0])

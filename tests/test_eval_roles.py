@@ -1,0 +1,139 @@
+"""Issue 15, measure it: `monitor eval` scores each vendor's role (breached / affected / product /
+mentioned) on a labelled role set, development and held-out apart, with the targets beside."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import Project
+
+from monitor.eval.evaluate import EVAL_DIR, load_items
+from monitor.eval.roles_eval import ROLE_SET, ROLE_VENDORS
+from monitor.matching.vendors import load_vendors
+
+VENDORS = """name,aliases,domains,criticality,owner,parent,notes
+"Epic Games, Inc.",Epic Games,,low,,,
+"vBulletin Solutions, Inc.",vBulletin,,low,,,
+フランスベッド株式会社,フランスベッド,,medium,,,
+東山産業株式会社,東山産業,,medium,,,
+Okta Inc.,Okta,,critical,,,
+"""
+
+EPIC = {"id": "epic", "lang": "en", "title": "Epic Games forum hacked",
+        "text": "The Epic Games forum suffered a data breach due to a SQL injection vulnerability in vBulletin.",
+        "vendors": ["Epic Games, Inc.", "vBulletin Solutions, Inc."], "breach": True,
+        "roles": {"Epic Games, Inc.": "breached", "vBulletin Solutions, Inc.": "product"},
+        "software": ["vBulletin Solutions, Inc."]}
+FRANCEBED = {"id": "francebed", "lang": "ja", "title": "フランスベッドの委託先である東山産業がランサムウェア被害",
+             "text": "顧客の個人情報への影響を調査している。", "vendors": ["フランスベッド株式会社", "東山産業株式会社"],
+             "breach": True, "roles": {"フランスベッド株式会社": "affected", "東山産業株式会社": "breached"}}
+LAUNCH = {"id": "launch", "lang": "en", "title": "Okta launches new identity governance product",
+          "text": "Okta announced general availability of a product for access certification.",
+          "vendors": ["Okta Inc."], "breach": False, "roles": {"Okta Inc.": "mentioned"}}
+
+
+def _set(tmp_path: Path, items: list[dict[str, object]]) -> tuple[Path, Path]:
+    (tmp_path / "vendors.csv").write_text(VENDORS, encoding="utf-8")
+    path = tmp_path / "roles.jsonl"
+    path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+    return path, tmp_path / "vendors.csv"
+
+
+def _role_report(output: str) -> dict[str, object]:
+    reports = json.loads(output)
+    [rep] = [r for r in reports if r.get("kind") == "roles"]
+    return dict(rep)
+
+
+def test_the_shipped_role_set_is_bilingual_labelled_from_every_role_and_held_out_in_part() -> None:
+    items = load_items(EVAL_DIR / ROLE_SET)
+    assert len(items) >= 150 and len({i["id"] for i in items}) == len(items)
+    assert min(sum(i["lang"] == lang for i in items) for lang in ("en", "ja")) >= 70
+    labels = [r for i in items for v in i["roles"].values() for r in (v if isinstance(v, list) else [v])]
+    assert min(labels.count(r) for r in ("breached", "affected", "product", "mentioned")) >= 20
+    assert sum(1 for i in items if i.get("software")) >= 15  # platforms named as the victim's software
+    assert 40 <= sum(i.get("split") == "held-out" for i in items) <= 80
+    registered = {v.name for v in load_vendors(EVAL_DIR / ROLE_VENDORS)}
+    assert all(set(i["vendors"]) <= registered for i in items)
+
+
+def test_monitor_eval_prints_role_scores_per_part_with_the_targets(project: Project, tmp_path: Path) -> None:
+    r = project.run("eval", "--companies", str(tmp_path / "absent"), "--jp-news", str(_jsonl(tmp_path)))
+    assert r.exit_code == 0, r.output
+    for part in ("dev", "held-out"):
+        assert f"roles {part:8} accuracy" in r.output
+        assert f"roles {part:8} alerts, roles counted: precision" in r.output
+        for role in ("breached", "affected", "product"):
+            assert f"roles {part:8}   {role:9} precision" in r.output
+        assert f"roles {part:8} mentioned vendors alerted" in r.output
+    assert "(target >= 0.95)" in r.output and "alerted as a breach" in r.output and "(target 0)" in r.output
+    r = project.run("eval", "--companies", str(tmp_path / "absent"), "--jp-news", str(_jsonl(tmp_path)), "--json")
+    rep = _role_report(r.stdout)
+    assert rep["items"] >= 150 and rep["targets"]["alert_precision"] == 0.95
+    for part in ("dev", "held-out"):
+        scores = rep["roles"][part]
+        assert 0 < scores["accuracy"] <= 1 and scores["labelled"] > 50
+        assert set(scores["per_role"]) == {"breached", "affected", "product"}
+        assert scores["alerts"]["tp"] + scores["alerts"]["fn"] > 30
+
+
+def _jsonl(tmp_path: Path) -> Path:
+    """An empty jp-news file, so the run does not wait for the real sample."""
+    path = tmp_path / "news.jsonl"
+    path.write_text("", encoding="utf-8")
+    return path
+
+
+def test_an_own_set_with_role_labels_is_scored_by_role(project: Project, tmp_path: Path) -> None:
+    items, vendors = _set(tmp_path, [EPIC, FRANCEBED, LAUNCH])
+    r = project.run("eval", "--set", str(items), "--vendors", str(vendors), "--companies", str(tmp_path / "absent"),
+                    "--json")
+    assert r.exit_code == 0, r.output
+    dev = _role_report(r.stdout)["roles"]["dev"]
+    assert (dev["labelled"], dev["correct"], dev["accuracy"]) == (5, 5, 1.0)
+    assert dev["per_role"]["product"]["tp"] == 1 and dev["per_role"]["affected"]["tp"] == 1
+    assert dev["per_role"]["breached"]["tp"] == 2
+    assert dev["mentioned_alerted"] == 0 and dev["software_alerted_as_breach"] == 0
+    assert dev["alerts"]["precision"] == 1.0 and dev["alerts"]["recall"] == 1.0
+
+
+def test_an_alert_with_the_wrong_role_is_a_false_alert_and_a_miss(project: Project, tmp_path: Path) -> None:
+    # Labelled as if the platform were breached: the monitor's product alert is wrong for that label,
+    # and the label's breach is missed; the platform named as the victim's software is never a breach.
+    wrong = {**EPIC, "id": "epic-as-breach", "roles": {"Epic Games, Inc.": "breached",
+                                                       "vBulletin Solutions, Inc.": "breached"}}
+    launch_alerted = {**LAUNCH, "id": "launch-as-product", "roles": {"Okta Inc.": "product"}}
+    items, vendors = _set(tmp_path, [wrong, launch_alerted])
+    r = project.run("eval", "--set", str(items), "--vendors", str(vendors), "--companies", str(tmp_path / "absent"),
+                    "--json")
+    dev = _role_report(r.stdout)["roles"]["dev"]
+    assert dev["per_role"]["product"]["fp"] == 1 and dev["per_role"]["breached"]["fn"] == 1
+    assert dev["per_role"]["product"]["fn"] == 1  # the launch labelled product is not alerted
+    assert dev["alerts"]["tp"] == 1 and (dev["correct"], dev["labelled"]) == (1, 3)
+    r = project.run("eval", "--set", str(items), "--vendors", str(vendors), "--companies", str(tmp_path / "absent"),
+                    "--errors")
+    assert '"vendor": "vBulletin Solutions, Inc.", "expected": ["breached"], "got": "product"' in r.output
+
+
+def test_held_out_role_errors_are_counted_not_listed(project: Project, tmp_path: Path) -> None:
+    hidden = {**LAUNCH, "id": "hidden", "split": "held-out", "roles": {"Okta Inc.": "breached"}}
+    items, vendors = _set(tmp_path, [EPIC, hidden])
+    r = project.run("eval", "--set", str(items), "--vendors", str(vendors), "--companies", str(tmp_path / "absent"),
+                    "--errors")
+    assert r.exit_code == 0, r.output
+    assert "roles held-out accuracy 0.000 (0 of 1 labelled vendors)" in r.output
+    assert '"id": "hidden"' not in r.output and "1 role errors are not listed" in r.output
+
+
+def test_a_bad_role_label_is_one_clear_line(project: Project, tmp_path: Path) -> None:
+    bad = {**LAUNCH, "roles": {"Okta Inc.": "victim"}}
+    items, vendors = _set(tmp_path, [EPIC, bad])
+    r = project.run("eval", "--set", str(items), "--vendors", str(vendors), "--companies", str(tmp_path / "absent"))
+    assert r.exit_code != 0
+    assert "roles.jsonl:2: roles: Okta Inc.: expected one of breached, affected, product, mentioned" in r.output
+    assert "Traceback" not in r.output
+    missing = {**LAUNCH, "roles": {}}
+    items, vendors = _set(tmp_path, [missing])
+    r = project.run("eval", "--set", str(items), "--vendors", str(vendors), "--companies", str(tmp_path / "absent"))
+    assert r.exit_code != 0 and "roles.jsonl:1: roles: expected one role for each name in vendors" in r.output
