@@ -1,0 +1,44 @@
+"""The alert window: which new items may alert, by their age. Pure code, one rule for every source.
+
+A new source must not flood the channel: a KEV catalogue holds 1,400 old entries, a feed months of
+news, a vendor's newsroom years of notices. An item published before `now - alert_window` is stored
+and searchable like any other, but not alerted. Every poll applies it, not only the first: an old
+item a source shows for the first time (a catalogue back-filled, a feed re-published) is old news.
+
+Items without a date (or with one we cannot read, or one more than a day in the future, which
+deciding replaces with the fetch time) have no age to judge:
+- on the first poll of a source (no successful poll recorded), they are not alerted: what a new
+  source shows when first read is its backlog;
+- on later polls, an item never seen before is new, so it alerts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from ..textutil import parse_iso
+
+DEFAULT = timedelta(days=14)
+FUTURE_SLACK = timedelta(days=1)  # as pipeline/workers: a date further ahead is unreadable, not news
+
+
+def held_back(published: str | None, now: datetime, window: timedelta, first_poll: bool) -> str | None:
+    """Why this item is stored without alerting, or None when it may alert.
+
+    published: the date the source gave (ISO 8601), None when it gave none; first_poll: the source
+    has no successful poll recorded before this one."""
+    when = parse_iso(published) if published else None
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=now.tzinfo)
+    if when is None or when > now + FUTURE_SLACK:
+        return "undated, on the source's first poll" if first_poll else None
+    if when < now - window:
+        return f"published {when:%Y-%m-%d}, before the alert window ({_days(window)})"
+    return None
+
+
+def _days(window: timedelta) -> str:
+    days = window.total_seconds() / 86400
+    if days >= 1 and days == int(days):
+        return f"{int(days)} day{'s' if days != 1 else ''}"
+    return f"{window.total_seconds() / 3600:g} hours"
