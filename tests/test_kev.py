@@ -133,8 +133,9 @@ def test_two_entries_of_one_vendor_are_two_alerts_not_one_incident_thread(
                                            "2025-08-24")])
     kev_project.configure([cat.source()], slack={"channel": "C0GENERAL"})
     assert kev_project.run("run", "--once", env=bot_env(slack)).exit_code == 0
-    assert len(slack.messages) == 2
-    assert not any(m.get("thread_ts") for m in slack.messages)
+    assert [m["blocks"][0]["text"]["text"] for m in slack.messages] == \
+        ["🟠 Vendor's product exploited: Microsoft Corporation"] * 2  # not "Another report"
+    assert len(json.loads(kev_project.run("incidents", "--json").stdout)) == 2
 
 
 def test_first_poll_of_the_real_catalogue_alerts_only_entries_inside_the_alert_window(
