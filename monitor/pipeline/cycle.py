@@ -37,15 +37,15 @@ from ..alerting.messages import (
 )
 from ..alerting.outbox import DeliveryReport, deliver, enqueue
 from ..alerting.route import route
-from ..alerting.window import held_back
 from ..alerting.slack import Sender
+from ..alerting.window import held_back
 from ..config import AnySource, Config
 from ..errors import ConfigError, FetchError, LockTimeout, SourceBug, SourceError, describe
 from ..matching import roles
 from ..matching.vendors import Vendor
 from ..normalize import name_variants
-from ..sources import fetch as fetchmod
 from ..sources import advisory, health, newsroom
+from ..sources import fetch as fetchmod
 from ..sources.dedupe import Fresh, new_items
 from ..sources.health import SourceState
 from ..sources.notices import parse_source
