@@ -39,7 +39,7 @@ def alerted_cases(slack: Any) -> list[str]:
 def test_first_poll_alerts_only_items_inside_the_window_and_stores_the_rest(
         project: Project, httpserver: Any, slack: Any, clock: None) -> None:
     feed = Feed(httpserver).add(breach(1, 2), breach(2, 13.9), breach(3, 15), breach(4, 200))
-    project.configure([feed.source], slack={"channel": "C0GENERAL"})
+    project.configure([feed.source], slack={"channel": "C0GENERAL"}, alert_window=None)  # the default: 14 days
     result = project.run("run", "--once", env=bot_env(slack))
     assert result.exit_code == 0, result.output
     assert alerted_cases(slack) == ["1", "2"]
@@ -51,7 +51,7 @@ def test_first_poll_alerts_only_items_inside_the_window_and_stores_the_rest(
 def test_later_polls_apply_the_window_too_and_undated_items_alert_only_after_the_first(
         project: Project, httpserver: Any, slack: Any, clock: None) -> None:
     feed = Feed(httpserver).add(breach(1, None), breach(2, 1))
-    project.configure([feed.source], slack={"channel": "C0GENERAL"})
+    project.configure([feed.source], slack={"channel": "C0GENERAL"}, alert_window=None)
     assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
     assert alerted_cases(slack) == ["2"]  # undated on the first poll: the source's backlog
     feed.add(breach(3, None), breach(4, 30), breach(5, 0.5))
@@ -81,7 +81,7 @@ def test_a_bad_alert_window_is_one_line_naming_the_field(project: Project, doc: 
     source = {"name": "News", "url": "https://news.example/feed"}
     if "source_window" in doc:
         source["alert_window"] = doc.pop("source_window")
-    project.configure([source], **doc)
+    project.configure([source], **{"alert_window": None, **doc})
     result = project.run("check")
     assert result.exit_code == 2
     lines = [x for x in result.output.splitlines() if "alert_window" in x]

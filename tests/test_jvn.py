@@ -94,7 +94,7 @@ def jvn_project(project: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
 def test_entries_at_or_above_min_cvss_alert_the_vendor_of_the_product(jvn_project: Project, httpserver: Any,
                                                                      slack: Any) -> None:
     feed = JvnFeed(httpserver, [GAROON, ROUTER, PLUGIN, EXAMPLESOFT])
-    jvn_project.configure([feed.source(min_cvss=7.0)], slack={"channel": "C0GENERAL"})
+    jvn_project.configure([feed.source(min_cvss=7.0)], slack={"channel": "C0GENERAL"}, alert_window=None)
     result = jvn_project.run("run", "--once", env=bot_env(slack))
     assert result.exit_code == 0, result.output
     heads = sorted(m["blocks"][0]["text"]["text"] for m in slack.messages)

@@ -144,7 +144,8 @@ def test_first_poll_of_the_real_catalogue_alerts_only_entries_inside_the_alert_w
     catalogue = json.loads(path.read_bytes())["vulnerabilities"]
     at(monkeypatch, NOW)
     cat = Catalogue(httpserver, body=path.read_bytes())
-    kev_project.configure([cat.source()], slack={"channel": "C0GENERAL"}, limits={"max_items_per_source": 2000})
+    kev_project.configure([cat.source()], slack={"channel": "C0GENERAL"}, limits={"max_items_per_source": 2000},
+                          alert_window=None)  # the default: 14 days
     result = kev_project.run("run", "--once", env=bot_env(slack))
     assert result.exit_code == 0, result.output
 
@@ -155,6 +156,11 @@ def test_first_poll_of_the_real_catalogue_alerts_only_entries_inside_the_alert_w
     posted = sorted(m["metadata"]["event_payload"]["alert_id"] for m in slack.messages)
     alerts = {a["id"]: a for a in json.loads(kev_project.run("alerts", "--json").stdout)}
     assert sorted(alerts[int(i)]["title"].split(":")[0] for i in posted) == expected
+    by_cve = {e["cveID"]: e["vendorProject"] for e in catalogue}
+    for m in slack.messages:  # each alerts its own vendor only ("Progress Bank" is not "Progress")
+        p = m["metadata"]["event_payload"]
+        cve = alerts[int(p["alert_id"])]["title"].split(":")[0]
+        assert p["vendors"] == [{"name": KEV_VENDORS[by_cve[cve]], "role": "product"}]
     assert "not alerted (older than alert_window" in result.output
     # Every entry is stored and searchable, old ones included.
     assert kev_project.db().execute("SELECT count(*) FROM articles WHERE source = 'CISA KEV'").fetchone()[0] \
