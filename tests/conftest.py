@@ -22,7 +22,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from slack_standin import SlackStandIn  # noqa: E402
 
-import monitor.clock  # noqa: E402
 from monitor.cli import cli  # noqa: E402
 
 SHARED_DATA = Path(os.environ.get("MONITOR_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data")
@@ -89,33 +88,20 @@ def slack() -> Iterable[SlackStandIn]:
     s.close()
 
 
-class _WhenServed:
-    """Entry.published's default: dated when the feed is served, by monitor's clock (news feeds date
-    their items, and an undated item is not alerted on a source's first poll: alerting/window.py)."""
-
-
-WHEN_SERVED = _WhenServed()
-
-
 @dataclass
 class Entry:
     title: str
     link: str
     summary: str = ""
     guid: str | None = None
-    published: datetime | None | _WhenServed = WHEN_SERVED  # None: the feed gives no date
-
-
-def _date(e: Entry) -> datetime | None:
-    return monitor.clock.utcnow() if isinstance(e.published, _WhenServed) else e.published
+    published: datetime | None = None
 
 
 def rss2(entries: Iterable[Entry], title: str = "Test feed", encoding: str = "utf-8") -> bytes:
     items = []
     for e in entries:
         guid = f"<guid>{xml_escape(e.guid)}</guid>" if e.guid else ""
-        when = _date(e)
-        pub = f"<pubDate>{format_datetime(when)}</pubDate>" if when else ""
+        pub = f"<pubDate>{format_datetime(e.published)}</pubDate>" if e.published else ""
         items.append(f"<item><title>{xml_escape(e.title)}</title><link>{xml_escape(e.link)}</link>"
                      f"<description>{xml_escape(e.summary)}</description>{guid}{pub}</item>")
     doc = (f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel><title>{title}</title>'
@@ -127,8 +113,7 @@ def rdf(entries: Iterable[Entry], title: str = "RDF feed", encoding: str = "utf-
     items, seq = [], []
     for e in entries:
         seq.append(f'<rdf:li rdf:resource="{xml_escape(e.link)}"/>')
-        when = _date(e)
-        date = f"<dc:date>{when.isoformat()}</dc:date>" if when else ""
+        date = f"<dc:date>{e.published.isoformat()}</dc:date>" if e.published else ""
         items.append(f'<item rdf:about="{xml_escape(e.link)}"><title>{xml_escape(e.title)}</title>'
                      f"<link>{xml_escape(e.link)}</link><description>{xml_escape(e.summary)}</description>{date}</item>")
     doc = (f'<?xml version="1.0" encoding="{encoding}"?>'
@@ -143,7 +128,7 @@ def rdf(entries: Iterable[Entry], title: str = "RDF feed", encoding: str = "utf-
 def atom(entries: Iterable[Entry], title: str = "Atom feed") -> bytes:
     items = []
     for e in entries:
-        when = (e.published if isinstance(e.published, datetime) else datetime(2024, 6, 1, tzinfo=timezone.utc)).isoformat()
+        when = (e.published or datetime(2024, 6, 1, tzinfo=timezone.utc)).isoformat()
         items.append(f"<entry><title>{xml_escape(e.title)}</title><link href=\"{xml_escape(e.link)}\"/>"
                      f"<id>{xml_escape(e.guid or e.link)}</id><updated>{when}</updated>"
                      f"<summary>{xml_escape(e.summary)}</summary></entry>")

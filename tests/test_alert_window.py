@@ -1,6 +1,6 @@
 """Issue 15: a new source must not flood the channel. Items published before now - alert_window
 (default 14 days; global, or per source) are stored and searchable, not alerted, on every poll;
-undated items are not alerted on a source's first poll. Through `monitor run --once`, feeds on
+undated items are dated by the fetch. Through `monitor run --once`, feeds on
 127.0.0.1, the Slack stand-in, and the test's clock (monitor.clock.utcnow)."""
 
 from __future__ import annotations
@@ -48,15 +48,15 @@ def test_first_poll_alerts_only_items_inside_the_window_and_stores_the_rest(
     assert len(found) == 4  # the old ones are stored and searchable
 
 
-def test_later_polls_apply_the_window_too_and_undated_items_alert_only_after_the_first(
+def test_later_polls_apply_the_window_too_and_undated_items_are_dated_by_the_fetch(
         project: Project, httpserver: Any, slack: Any, clock: None) -> None:
-    feed = Feed(httpserver).add(breach(1, None), breach(2, 1))
+    feed = Feed(httpserver).add(breach(1, None), breach(2, 1), breach(3, 20))
     project.configure([feed.source], slack={"channel": "C0GENERAL"}, alert_window=None)
     assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
-    assert alerted_cases(slack) == ["2"]  # undated on the first poll: the source's backlog
-    feed.add(breach(3, None), breach(4, 30), breach(5, 0.5))
+    assert alerted_cases(slack) == ["1", "2"]  # undated: no age to judge, dated by the fetch
+    feed.add(breach(4, None), breach(5, 30), breach(6, 0.5))
     assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
-    assert alerted_cases(slack) == ["2", "3", "5"]  # a new undated item is news; a month-old one is not
+    assert alerted_cases(slack) == ["1", "2", "4", "6"]  # new to the source, but a month old: not news
 
 
 def test_a_sources_own_window_overrides_the_global_one(project: Project, httpserver: Any, slack: Any,

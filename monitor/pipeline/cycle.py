@@ -135,7 +135,7 @@ class CycleReport:
         suppressed = sum(s.suppressed for s in self.sources)
         held = f", {suppressed} suppressed by feedback" if suppressed else ""
         old = sum(s.held_back for s in self.sources)
-        held += f", {old} not alerted (older than alert_window, or undated on a first poll)" if old else ""
+        held += f", {old} not alerted (older than alert_window)" if old else ""
         bad_items = sum(s.skipped for s in self.sources)
         return (f"{len(self.sources)} sources ({len(self.failed)} failed), {new} new articles{linked}, "
                 f"{alerts} alerts queued{held}, {self.delivery.sent} sent, {self.delivery.retrying} pending retry, "
@@ -421,7 +421,7 @@ class Monitor:
         window = timedelta(seconds=self.config.window_for(source))
         for d in newsroom.attribute(source, decisions, now):  # a newsroom's notices are its vendor's
             # Old news is stored and searchable, not alerted: a new source must not flood the channel.
-            old = held_back(d.item.published, now, window, first_poll=state.last_ok is None)
+            old = held_back(d.item.published, now, window)
             try:
                 with self.store.savepoint("item"):
                     aid = self._store_decision(db, source, d, fetched_at)

@@ -34,7 +34,6 @@ class SourceState:
     shared_links: bool = False  # an earlier fetch gave several items one link (links identify none)
     next_due: str | None = None
     last_attempt: str | None = None
-    last_ok: str | None = None  # the last successful poll; None: never (its next poll is its first)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> SourceState:
@@ -43,8 +42,7 @@ class SourceState:
         return cls(url=row.get("url"), etag=row.get("etag"), last_modified=row.get("last_modified"),
                    consecutive_failures=int(row.get("consecutive_failures") or 0), health=health,
                    max_items_seen=int(row.get("max_items_seen") or 0), shared_links=bool(row.get("shared_links")),
-                   next_due=row.get("next_due"), last_attempt=row.get("last_attempt"),
-                   last_ok=row.get("last_ok"))
+                   next_due=row.get("next_due"), last_attempt=row.get("last_attempt"))
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
         """The (ETag, Last-Modified) to send back in a conditional GET; none when the stored state is
