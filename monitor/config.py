@@ -163,6 +163,9 @@ class _SourceBase(_Strict):
     # .onion links shown defanged, and `page` (the tracker's own page) linked instead.
     leak_site: bool = False
     page: str | None = None
+    # Items published before now - alert_window are stored, not alerted (alerting/window.py); None:
+    # the global alert_window.
+    alert_window: Duration | None = None
 
     @field_validator("url")
     @classmethod
@@ -202,6 +205,21 @@ class JsonSource(_SourceBase):
     summary: str | None = None
 
 
+class KevSource(_SourceBase):
+    """CISA's Known Exploited Vulnerabilities catalogue (its JSON): each entry whose vendorProject is a
+    registered vendor alerts it as its product exploited (sources/kev.py)."""
+    type: Literal["kev"]
+    fetch_article: Literal[False] = False  # entries are structured: there is no notice to read
+
+
+class JvnSource(_SourceBase):
+    """JVN's vulnerability feed (JVNDB RSS 1.0/RDF with sec:cpe vendor=): entries at or above
+    min_cvss alert the registered vendor of the product (sources/jvn.py)."""
+    type: Literal["jvn"]
+    fetch_article: Literal[False] = False
+    min_cvss: float = Field(default=7.0, ge=0.0, le=10.0)  # CVSS base score; entries without one do not alert
+
+
 class NewsroomSource(_SourceBase):
     """A vendor's newsroom (vendors.csv `newsroom`), built from the register, never written in feeds.yaml
     (sources/newsroom.py). `url` is what is polled: the page, or the feed discovery found for it."""
@@ -215,11 +233,12 @@ class NewsroomSource(_SourceBase):
 
 def _source_tag(v: Any) -> str:
     kind = v.get("type", "feed") if isinstance(v, dict) else getattr(v, "type", "feed")
-    return kind if kind in ("html", "json") else "feed"
+    return kind if kind in ("html", "json", "kev", "jvn") else "feed"
 
 
 Source = Annotated[
-    Annotated[FeedSource, Tag("feed")] | Annotated[HtmlSource, Tag("html")] | Annotated[JsonSource, Tag("json")],
+    Annotated[FeedSource, Tag("feed")] | Annotated[HtmlSource, Tag("html")] | Annotated[JsonSource, Tag("json")]
+    | Annotated[KevSource, Tag("kev")] | Annotated[JvnSource, Tag("jvn")],
     Discriminator(_source_tag),
 ]
 
@@ -228,6 +247,9 @@ class Config(_Strict):
     vendors: Path = Path("vendors.csv")
     database: Path = Path("monitor.db")
     interval: Duration = 900.0
+    # New items published before now - alert_window are stored and searchable, not alerted
+    # (alerting/window.py); a source's own alert_window overrides it.
+    alert_window: Duration = 14 * 86400.0
     # IANA name (Asia/Tokyo) for slack.digest_hour, dates the CLI prints, and log times; None: the system's.
     timezone: str | None = None
     slack: SlackConfig = SlackConfig()
@@ -265,6 +287,10 @@ class Config(_Strict):
     def interval_for(self, source: "AnySource") -> float:
         return source.interval or self.interval
 
+    def window_for(self, source: "AnySource") -> float:
+        """The source's alert window in seconds: its own, else the global one."""
+        return source.alert_window or self.alert_window
+
     def source(self, name: str) -> "AnySource":
         for s in self.sources:
             if s.name == name:
@@ -272,7 +298,7 @@ class Config(_Strict):
         raise KeyError(name)
 
 
-AnySource = FeedSource | HtmlSource | JsonSource | NewsroomSource
+AnySource = FeedSource | HtmlSource | JsonSource | KevSource | JvnSource | NewsroomSource
 
 
 def _line_index(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
@@ -475,7 +501,7 @@ def load_config(path: str | os.PathLike[str]) -> Config:
                 continue  # reported above, with its line
             # Drop the union tag pydantic inserts ('sources', 2, 'html', 'item').
             loc = tuple(p for i, p in enumerate(err["loc"])
-                        if not (i >= 2 and err["loc"][i - 2] == "sources" and p in ("feed", "html", "json")))
+                        if not (i >= 2 and err["loc"][i - 2] == "sources" and p in ("feed", "html", "json", "kev", "jvn")))
             line = None
             for n in range(len(loc), -1, -1):
                 if loc[:n] in lines:

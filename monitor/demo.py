@@ -131,6 +131,8 @@ def _write_config(folder: Path, base: str, vendors_csv: Path, channel: str, slac
         "database": "demo.db",
         # Console alerts need no pacing; Slack's chat.postMessage allows about one post per second.
         "slack": {"channel": channel, "min_interval": "1s" if slack else 0},
+        # The demo replays reports of 2023-2024: a window reaching back to them (alerting/window.py).
+        "alert_window": "36500d",
         "sources": [{"name": name, "url": f"{base}/{file}"} for name, file, _ in FEEDS],
     }
     path = folder / "feeds.yaml"

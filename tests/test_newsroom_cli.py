@@ -49,7 +49,8 @@ def _setup(project: Project, httpserver: HTTPServer, newsroom: str) -> None:
         "name,aliases,domains,criticality,owner,newsroom\n"
         "ISETOH Corporation,イセトー,isetoh.co.jp,high,Print ops," + newsroom + "\n"
         "Okta Inc.,Okta,okta.com,critical,IAM,\n", encoding="utf-8")
-    project.configure([{"name": "empty feed", "url": httpserver.url_for("/feed")}])
+    project.configure([{"name": "empty feed", "url": httpserver.url_for("/feed")}],
+                      alert_window=None)  # the default window: old notices are stored, not alerted
 
 
 def _alerts(project: Project) -> list[dict]:

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +38,14 @@ from ..alerting.messages import (
 from ..alerting.outbox import DeliveryReport, deliver, enqueue
 from ..alerting.route import route
 from ..alerting.slack import Sender
+from ..alerting.window import held_back
 from ..config import AnySource, Config
 from ..errors import ConfigError, FetchError, LockTimeout, SourceBug, SourceError, describe
 from ..matching import roles
 from ..matching.vendors import Vendor
 from ..normalize import name_variants
+from ..sources import advisory, health, newsroom
 from ..sources import fetch as fetchmod
-from ..sources import health, newsroom
 from ..sources.dedupe import Fresh, new_items
 from ..sources.health import SourceState
 from ..sources.notices import parse_source
@@ -61,6 +62,7 @@ from .workers import (
     decide_in_worker,
     parse_and_decide,
     prepare_matcher,
+    prepare_names,
 )
 
 log = logging.getLogger(__name__)
@@ -87,6 +89,7 @@ class SourceResult:
     # or limits.article_budget (decided on title and summary alone)
     articles_skipped: int = 0
     suppressed: int = 0  # new articles not alerted because of an analyst's verdict (monitor feedback)
+    held_back: int = 0  # new reports that would alert, stored without: outside alert_window (alerting/window.py)
     skipped: int = 0  # items left out because reading, deciding or storing them raised
     skip_reason: str | None = None  # the first such error
 
@@ -131,6 +134,8 @@ class CycleReport:
         # Feedback that withholds alerts must be visible: a wrong verdict would otherwise hide breaches.
         suppressed = sum(s.suppressed for s in self.sources)
         held = f", {suppressed} suppressed by feedback" if suppressed else ""
+        old = sum(s.held_back for s in self.sources)
+        held += f", {old} not alerted (older than alert_window)" if old else ""
         bad_items = sum(s.skipped for s in self.sources)
         return (f"{len(self.sources)} sources ({len(self.failed)} failed), {new} new articles{linked}, "
                 f"{alerts} alerts queued{held}, {self.delivery.sent} sent, {self.delivery.retrying} pending retry, "
@@ -180,6 +185,7 @@ class Monitor:
         self.vendors = list(vendors)
         self.by_name = {v.name: v for v in self.vendors}
         self._matcher_ref: MatcherRef | None = None  # prepared on first use, for this register
+        self._names_ref: MatcherRef | None = None  # the same, for advisory sources (kev, jvn)
         self.sender = sender
         self.limits = fetchmod.Limits.of(config.limits)
 
@@ -197,6 +203,15 @@ class Monitor:
         if self._matcher_ref is None:
             self._matcher_ref, _ = prepare_matcher(self.vendors, self.config.database)
         return self._matcher_ref
+
+    def ref_for(self, source: AnySource) -> MatcherRef:
+        """What the source's items are matched with: the register's names for an advisory source
+        (kev, jvn: a field names the vendor), the Matcher for text."""
+        if source_kind(source) not in advisory.KINDS:
+            return self.matcher_ref
+        if self._names_ref is None:
+            self._names_ref = prepare_names(self.vendors, self.config.database)
+        return self._names_ref
 
     # ------------------------------------------------------------------ the cycle
 
@@ -265,7 +280,7 @@ class Monitor:
             cycle.parsing[self.pool.submit(parse_source, *args)] = i
         else:
             cycle.deciding[self.pool.submit(parse_and_decide, *args, cycle.shared_links(s.name),
-                                            str(self.config.database), self.matcher_ref, cycle.now)] = i
+                                            str(self.config.database), self.ref_for(s), cycle.now)] = i
 
     def _decide_with_articles(self, cycle: "_Cycle") -> None:
         """Sources with fetch_article: new items from their parse, their linked notices, then deciding."""
@@ -397,11 +412,15 @@ class Monitor:
         res.newest = outcome.newest
         fetched_at = iso(now) or ""
         skipped = outcome.skipped
+        window = timedelta(seconds=self.config.window_for(source))
         for d in newsroom.attribute(source, decisions, now):  # a newsroom's notices are its vendor's
+            # Old news is stored and searchable, not alerted: a new source must not flood the channel.
+            old = held_back(d.item.published, now, window)
             try:
                 with self.store.savepoint("item"):
                     aid = self._store_decision(db, source, d, fetched_at)
-                    queued = self._queue_alerts(db, source, aid, d, now, verdicts) if aid is not None else 0
+                    queued = self._queue_alerts(db, source, aid, d, now, verdicts) \
+                        if aid is not None and old is None else 0
             except Exception as e:
                 if not self.store.recoverable(e):
                     raise
@@ -411,6 +430,7 @@ class Monitor:
             if aid is None:
                 continue  # an overlapping run stored it first
             res.new += 1
+            res.held_back += old is not None and d.alert  # would have alerted
             res.alerts += max(queued, 0)
             res.suppressed += queued < 0
         res.skipped, res.skip_reason = skipped.count, skipped.reason
@@ -524,13 +544,14 @@ class Monitor:
     # ------------------------------------------------------------------ alerts
 
     def _incident(self, db: Any, vendor: Vendor, d: Decision, now: datetime,
-                  join_only: bool = False) -> IncidentRef | None:
+                  join_only: bool = False, alone: bool = False) -> IncidentRef | None:
         """Join the report to an incident of this vendor by the rule in monitor/incidents.py, or open one
-        (join_only: None instead)."""
+        (join_only: None instead; alone: always open one, as each advisory entry is its own event)."""
         published = parse_iso(d.published) or now
         when = iso(published) or ""
         report = incidents.Report(d.item.title, f"{d.item.title}\n{d.item.summary}", published)
-        found = incidents.decide(report, incident_store.candidates(db, vendor.name, published), _folded_names(vendor))
+        found = incidents.decide(report, [] if alone else incident_store.candidates(db, vendor.name, published),
+                                 _folded_names(vendor))
         if found.incident_id is None and join_only:
             return None
         if found.incident_id is None:
@@ -583,7 +604,8 @@ class Monitor:
         first = {m.vendor: m.start if m.field == "title" and m.start >= 0 else 10**6 for m in matches}
         for vendor in sorted(vendors, key=lambda v: (criticality.rank(v.criticality), first.get(v.name, 10**6))) \
                 if continuing else vendors[:1]:
-            incident = self._incident(db, vendor, d, now, join_only=bool(continuing))
+            incident = self._incident(db, vendor, d, now, join_only=bool(continuing),
+                                      alone=source_kind(source) in advisory.KINDS)
             if incident is not None:
                 primary = vendor
                 break

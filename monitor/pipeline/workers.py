@@ -23,11 +23,13 @@ from ..config import AnySource
 from ..matching.detect import Verdict, assess
 from ..matching.matcher import Match, Matcher
 from ..matching.roles import RoleOf, assign
+from ..matching.vendor_field import VendorNames
 from ..matching.vendors import Vendor
 from ..records import Skipped, compact_pickle
-from ..sources.dedupe import Fresh, new_items
-from ..sources.notices import parse_source
-from ..sources.parse import Item, Parsed
+from ..sources import advisory as advisories
+from ..sources.dedupe import Fresh, KnownKeys, new_items
+from ..sources.notices import parse_source, read_advisories
+from ..sources.parse import Item, Parsed, source_kind
 from ..storage import filecache
 from ..storage.article_store import known_keys
 from ..storage.store import read_only
@@ -112,13 +114,16 @@ def decide(matcher: Matcher, assume_breach: bool, fresh: Sequence[Fresh],
     return out, skipped
 
 
-def _decide_one(matcher: Matcher, assume_breach: bool, item: Item, lk: str, tkey: str, body: str,
-                now: datetime) -> Decision:
+def _published(item: Item, now: datetime) -> str:
     pub_dt = parse_iso(item.published)
     if item.published is None or pub_dt is None or pub_dt > now + timedelta(days=1):
-        published = iso(now) or ""  # missing, unreadable or future dates: keep the item, use fetch time
-    else:
-        published = item.published
+        return iso(now) or ""  # missing, unreadable or future dates: keep the item, use fetch time
+    return item.published
+
+
+def _decide_one(matcher: Matcher, assume_breach: bool, item: Item, lk: str, tkey: str, body: str,
+                now: datetime) -> Decision:
+    published = _published(item, now)
     # The same string as match() folds, when there is no body, so fold()'s cache serves both.
     text = f"{item.summary}\n{body}" if body else item.summary
     verdict = assess(item.title, text, assume_breach=assume_breach)
@@ -198,9 +203,73 @@ def parse_and_decide(source: AnySource, body: bytes, content_type: str, url: str
     """A source's whole pure stage in one worker task: parse, drop what is stored, decide the rest.
 
     One trip to the worker and back per source: the items cross the process boundary once, with
-    their decisions, instead of three times."""
+    their decisions, instead of three times. An advisory source (kev, jvn) passes the ref of its
+    VendorNames (prepare_names) instead of the Matcher's."""
+    def known(links: list[str], titles: list[str]) -> tuple[set[str], set[str]]:
+        return known_keys(_reader(database), links, titles)
+
+    if source_kind(source) in advisories.KINDS:
+        return _advisories(source, read_advisories(source, body, content_type, url, max_items), shared_source,
+                           known, ref, now)
     parsed = parse_source(source, body, content_type, url, max_items)
-    fresh, shared = new_items(source.name, parsed.items, shared_source,
-                              lambda links, titles: known_keys(_reader(database), links, titles))
+    fresh, shared = new_items(source.name, parsed.items, shared_source, known)
     decisions, skipped = decide(load_matcher(ref), source.assume_breach, fresh, {}, now) if fresh else ([], Skipped())
     return Decided(decisions, skipped, ParseOutcome.of(parsed, shared))
+
+
+# ---------------------------------------------------------------------- advisory sources (kev, jvn)
+
+def prepare_names(vendors: Sequence[Vendor], database: Path) -> MatcherRef:
+    """The register's VendorNames (matching/vendor_field.py) cached beside the database, as the Matcher."""
+    h = hashlib.sha256(matcher_key(vendors).encode())
+    h.update((Path(__file__).parents[1] / "matching" / "vendor_field.py").read_bytes())
+    key = h.hexdigest()[:24]
+    path = filecache.cache_path(database, "vendornames", key)
+    if not filecache.usable(path):
+        filecache.store(path, key, VendorNames(vendors))
+    return MatcherRef(str(path), key)
+
+
+_NAMES: dict[str, VendorNames] = {}
+
+
+def load_names(ref: MatcherRef) -> VendorNames:
+    names = _NAMES.get(ref.key)
+    if names is None:
+        names = filecache.load(Path(ref.path), ref.key)
+        if names is None:
+            raise RuntimeError(f"vendor names cache {ref.path} is missing or does not hold key {ref.key}")
+        _NAMES.clear()
+        _NAMES[ref.key] = names
+    return names
+
+
+_NOT_NEWS = Verdict(breach=False, score=0.0, terms=(), supply_chain=False, follow_up=False)
+
+
+def decide_advisories(names: VendorNames, entries: Sequence[advisories.Advisory], fresh: Sequence[Fresh],
+                      min_score: float | None, now: datetime) -> list[Decision]:
+    """Each new entry's vendors, found by the field that names them (never by its text), with role
+    product; alerted unless its CVSS score is under min_score (None: every entry alerts)."""
+    by_item = {a.item: a for a in entries}
+    out = []
+    for item, lk, tkey in fresh:
+        a = by_item[item]
+        matches = tuple(Match(vendor=f.vendor, matched=f.matched, how=f.how, field=a.field, surface=f.surface,
+                              start=-1, end=-1, score=100.0) for f in names.resolve(a.vendors))
+        alert = min_score is None or (a.score is not None and a.score >= min_score)
+        reason = a.reason if alert else f"{a.reason}; under min_cvss {min_score:g}, not alerted"
+        roles = tuple(RoleOf(m.vendor, "product", reason) for m in matches)
+        out.append(Decision(item, lk, tkey, _published(item, now), "", _NOT_NEWS, matches,
+                            matches if alert else (), roles))
+    out.sort(key=lambda d: d.published)
+    return out
+
+
+def _advisories(source: AnySource, read: advisories.Advisories, shared_source: bool, known: KnownKeys,
+                ref: MatcherRef, now: datetime) -> Decided:
+    parsed = read.parsed()
+    fresh, shared = new_items(source.name, parsed.items, shared_source, known)
+    min_score = getattr(source, "min_cvss", None)
+    decisions = decide_advisories(load_names(ref), read.entries, fresh, min_score, now) if fresh else []
+    return Decided(decisions, Skipped(), ParseOutcome.of(parsed, shared))

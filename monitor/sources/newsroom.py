@@ -10,8 +10,9 @@ What worked is remembered in the `newsrooms` table (storage/newsroom_store.py) a
 REDISCOVER, or after RETRY when nothing was found.
 
 A notice on a vendor's newsroom is about that vendor even when it says only 当社: no name match is
-needed. It is alerted when detection calls it an incident notice and it was published inside
-ALERT_WINDOW, so the first poll stores years of old notices without alerting them.
+needed. It is alerted when detection calls it an incident notice and it was published inside the
+alert window (alerting/window.py, the one rule for every source), so the first poll stores years of
+old notices without alerting them.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     from ..pipeline.workers import Decision
     from ..storage.store import Store
 
-ALERT_WINDOW = timedelta(days=14)
 REDISCOVER = timedelta(days=7)
 RETRY = timedelta(hours=1)  # a page that gave nothing (down, or no list found) is looked at again this soon
 OWN_NOTICE = "newsroom"  # Match.how of the vendor's own notice
@@ -105,8 +105,9 @@ def trusts(source: AnySource, link: str) -> bool:
 
 def attribute(source: AnySource, decisions: Sequence["Decision"], now: datetime) -> Sequence["Decision"]:
     """A newsroom's notices are the vendor's own: the vendor is their subject (no name match needed)
-    when detection calls them incident notices published inside ALERT_WINDOW; older notices are
-    stored and searchable under the vendor, never alerted."""
+    when detection calls them incident notices. Which of them are recent enough to alert is the
+    cycle's alert window (alerting/window.py), as for every source; older notices are stored and
+    searchable under the vendor."""
     if not isinstance(source, NewsroomSource):
         return decisions
     host = urlsplit(source.newsroom).hostname or source.newsroom
@@ -114,11 +115,9 @@ def attribute(source: AnySource, decisions: Sequence["Decision"], now: datetime)
                 start=-1, end=-1, score=100.0)
     out = []
     for d in decisions:
-        published = parse_iso(d.published)
-        recent = published is not None and published >= now - ALERT_WINDOW
         others = tuple(m for m in d.matches if m.vendor != source.vendor)
         subjects: tuple[Match, ...] = ()
-        if d.verdict.breach and recent:
+        if d.verdict.breach:
             subjects = (own, *(m for m in d.subjects if m.vendor != source.vendor))
         out.append(replace(d, matches=(own, *others), subjects=subjects))
     return out

@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 
 from ..config import AnySource
 from ..textutil import clip, decode, iso, parse_date
-from . import parse
+from . import advisory, jvn, kev, parse
 from .parse import MAX_TITLE, Item, Parsed, _soup, join_link, parse_feed
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
@@ -110,10 +110,21 @@ def run_parser(kind: str, body: bytes, content_type: str, base_url: str, spec: d
 
 
 def parse_source(source: AnySource, body: bytes, content_type: str, base_url: str, max_items: int) -> Parsed:
-    """parse.parse_source, and a vendor's newsroom (its feed or its page's dated notices)."""
+    """parse.parse_source, a vendor's newsroom (its feed or its page's dated notices), and the
+    entries of an advisory source (kev, jvn) as items."""
     if source.type == "newsroom":
         return parse_newsroom(body, content_type, base_url, max_items)
+    if source.type in advisory.KINDS:
+        return read_advisories(source, body, content_type, base_url, max_items).parsed()
     return parse.parse_source(source, body, content_type, base_url, max_items)
+
+
+def read_advisories(source: AnySource, body: bytes, content_type: str, base_url: str,
+                    max_items: int) -> advisory.Advisories:
+    """The entries of a structured vulnerability source, with the vendor names each states."""
+    if source.type == "kev":
+        return kev.parse_catalogue(body, content_type, max_items)
+    return jvn.parse_rdf(body, content_type, base_url, max_items)
 
 
 def parse_newsroom(body: bytes, content_type: str, base_url: str, max_items: int) -> Parsed:

@@ -422,8 +422,8 @@ def _pdf_text(body: bytes) -> str:
 
 
 def source_kind(source: AnySource) -> str:
-    """feed (rss and atom too), html, json or newsroom: which parser reads the source."""
-    return source.type if source.type in ("html", "json", "newsroom") else "feed"
+    """feed (rss and atom too), html, json, kev, jvn or newsroom: which parser reads the source."""
+    return source.type if source.type in ("html", "json", "kev", "jvn", "newsroom") else "feed"
 
 
 def parser_spec(source: AnySource) -> dict[str, str | None]:
