@@ -39,7 +39,7 @@ from ..alerting.outbox import DeliveryReport, deliver, enqueue
 from ..alerting.route import route
 from ..alerting.slack import Sender
 from ..config import AnySource, Config
-from ..errors import ConfigError, FetchError, LockTimeout, SourceBug, SourceError, describe
+from ..errors import ConfigError, LockTimeout, SourceBug, SourceError, describe
 from ..matching import roles
 from ..matching.vendors import Vendor
 from ..normalize import name_variants
@@ -354,12 +354,23 @@ class Monitor:
                        limit=None if force else self.config.limits.max_alerts_per_cycle)
 
     async def _fetch_sources(self, sources: Sequence[AnySource], states: dict[str, SourceState],
-                             on_done: Callable[[int, Fetched], None]) -> list[fetchmod.Response | FetchError]:
+                             on_done: Callable[[int, Fetched], None]) -> list[Fetched]:
+        have = newsroom.take_fetched(self, sources)  # newsrooms: discovery's fetch, or robots.txt's refusal
+        out: dict[int, Fetched] = {}
+
+        def done(i: int, resp: Fetched) -> None:
+            out[i] = newsroom.unchanged(self, sources[i], resp)  # a newsroom's unchanged page: not parsed
+            on_done(i, out[i])
+
+        for i, resp in have.items():
+            done(i, resp)
+        todo = [i for i in range(len(sources)) if i not in have]
         requests = []
-        for s in sources:
+        for s in (sources[i] for i in todo):
             etag, last_modified = states.get(s.name, _NEVER_POLLED).validators(s.url)
             requests.append(fetchmod.Request(url=s.url, trusted=True, etag=etag, last_modified=last_modified))
-        return await fetchmod.fetch_many(requests, self.limits, on_done=on_done)
+        await fetchmod.fetch_many(requests, self.limits, on_done=lambda j, resp: done(todo[j], resp))
+        return [out[i] for i in range(len(sources))]
 
     # ------------------------------------------------------------------ per source
 
@@ -422,6 +433,7 @@ class Monitor:
         res.skipped, res.skip_reason = skipped.count, skipped.reason
         self._record(db, source, state, health.Polled(resp.etag, resp.last_modified, res.items, res.new,
                                                       outcome.shared_links), now)
+        newsroom.parsed(db, source, resp)  # its content hash: the same page is not parsed again
         return res
 
     def _submit_decide(self, source: AnySource, fresh: list[Fresh], bodies: dict[str, str],
@@ -449,6 +461,7 @@ class Monitor:
             per_source.append([(s, link) for link in links[:lim.articles_per_source]])
         # Round-robin over sources: one source's many links must not take the whole budget.
         wanted = [w for batch in itertools.zip_longest(*per_source) for w in batch if w is not None]
+        wanted = newsroom.polite_links(self, wanted)  # a newsroom's links: as its robots.txt allows
         if not wanted:
             return {}, skipped
         clock = time.monotonic()
