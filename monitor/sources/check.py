@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..config import Config
-from ..errors import SourceError
+from ..errors import ConfigError, SourceError
 from ..matching.vendors import Vendor
 from ..pipeline.cycle import fetch_limits
 from . import fetch as fetchmod
@@ -16,6 +16,10 @@ from .parse import ParserPool, source_kind
 
 
 def check_sources(cfg: Config, vendors: Sequence[Vendor] = ()) -> list[dict[str, Any]]:
+    from .newsroom import nothing_to_watch, watches_nothing
+
+    if watches_nothing(cfg, vendors):  # an empty check is no "ok": there is nothing to poll
+        raise ConfigError(nothing_to_watch(cfg))
     lim = cfg.limits
     limits = fetch_limits(cfg)
     sources = list(cfg.sources)

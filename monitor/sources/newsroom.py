@@ -91,11 +91,20 @@ def with_newsrooms(config: Config, vendors: Sequence["Vendor"], store: "Store | 
                                         method=row.get("method") or ""))
     mine = [s for s in config.sources if not isinstance(s, NewsroomSource)]
     if not mine and not rooms:
-        raise ConfigError(f"{config.path.name}: sources: empty, and no vendor in {config.vendors.name} has a "
-                          "newsroom: nothing to watch")
+        raise ConfigError(nothing_to_watch(config))
     if not rooms and len(mine) == len(config.sources):
         return config
     return config.model_copy(update={"sources": [*mine, *rooms]})
+
+
+def nothing_to_watch(config: Config) -> str:
+    """The error of a configuration with no source at all (refused by run, check and sources check)."""
+    return (f"{config.path.name}: sources: empty, and no vendor in {config.vendors.name} has a newsroom: "
+            "nothing to watch")
+
+
+def watches_nothing(config: Config, vendors: Sequence["Vendor"]) -> bool:
+    return not any(not isinstance(s, NewsroomSource) for s in config.sources) and not any(v.newsroom for v in vendors)
 
 
 def same_site(page: str, link: str) -> bool:

@@ -65,7 +65,7 @@ NEEDS_JS = ("the page seems to need JavaScript (its HTML holds scripts and no no
             "run: give vendors.csv the vendor's feed or a page that lists its notices without JavaScript")
 _APP_ROOT = re.compile(r"^(?:root|app|__next|__nuxt|q-app|main-app|application)$", re.I)
 _JS_NOTICE = re.compile(r"javascript|ジャバスクリプト", re.I)
-_SINGLE_TEXT_MIN = 150  # characters of body text that make a page with a heading and a date a notice
+_SINGLE_TEXT_MIN = 80  # characters of body text that make a page with a heading and a date a notice
 
 
 @dataclass(frozen=True, slots=True)
