@@ -119,7 +119,7 @@ def test_server_errors_on_robots_txt_keep_the_page_unfetched(project: Project, h
     httpserver.expect_request("/feed").respond_with_data(rss2([]), content_type="application/rss+xml")
     _setup(project, httpserver)
     result = project.run("run", "--once")
-    assert "robots.txt unreachable (HTTP 503" in result.output
+    assert "robots.txt unreachable: HTTP 503" in result.output
     assert "/news/" not in _paths(httpserver)
 
 

@@ -80,11 +80,13 @@ def with_newsrooms(config: Config, vendors: Sequence["Vendor"], store: "Store | 
     """The configuration with a source per newsroom URL of the register, polling what discovery
     remembered for it (the page itself until then). A feeds.yaml source of the same name wins."""
     taken = {s.name for s in config.sources if not isinstance(s, NewsroomSource)}
+    # A page feeds.yaml already polls (with its own selectors) is not polled a second time.
+    polled = {s.url for s in config.sources if not isinstance(s, NewsroomSource)}
     known = newsroom_store.remembered(store.db) if store is not None else {}
     rooms: list[AnySource] = []
     for v in vendors:
         for name, url in source_names(v):
-            if name in taken:
+            if name in taken or url in polled:
                 continue
             row = known.get(url) or {}
             rooms.append(NewsroomSource(name=name, url=row.get("poll_url") or url, vendor=v.name, newsroom=url,

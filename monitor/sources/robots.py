@@ -77,7 +77,8 @@ def forbidden(rules: Rules, url: str) -> str:
     if rules.allows(url):
         return ""
     if rules.state == "unreachable":
-        return f"{rules.site}/robots.txt unreachable ({rules.note}): not fetched until it answers (RFC 9309)"
+        # Not fetched until robots.txt answers (RFC 9309); the note names the URL that did not.
+        return f"robots.txt unreachable: {rules.note}"
     return f"{rules.site}/robots.txt forbids {url[:200]}"
 
 
