@@ -258,3 +258,17 @@ def test_check_and_sources_check_refuse_a_configuration_with_nothing_to_poll(pro
     _setup(project, httpserver, sources=False)
     assert project.run("check").exit_code == 0
     assert project.run("sources", "check").exit_code == 0
+
+
+def test_first_poll_reads_only_the_notices_that_could_alert(project: Project, httpserver: HTTPServer) -> None:
+    rows = [*ROWS, ("2021.04.01", "当社への不正アクセスに関するお詫び", "/news/old.html")]
+    _serve(httpserver, _list_page(rows))
+    httpserver.expect_request("/news/old.html").respond_with_data(NOTICE, content_type="text/html")
+    _setup(project, httpserver)
+    result = project.run("run", "--once")
+    assert f"✓ {NAME}: 3 items, 3 new, 1 alerts" in result.output
+    # The 2021 notice is stored (searchable by its title) without its page being fetched: it cannot alert.
+    assert "/news/old.html" not in _paths(httpserver)
+    assert "/news/incident.html" in _paths(httpserver)
+    titles = {r["title"] for r in project.db().query("SELECT title FROM articles")}
+    assert "当社への不正アクセスに関するお詫び" in titles

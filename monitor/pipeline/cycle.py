@@ -267,8 +267,8 @@ class Monitor:
             return
         s = cycle.sources[i]
         args = (s, resp.body, resp.content_type, resp.url, self.config.limits.max_items_per_source)
-        if s.fetch_article:
-            cycle.parsing[self.pool.submit(parse_source, *args)] = i
+        if s.fetch_article:  # a newsroom's page that discovery has just read is not read again
+            cycle.parsing[newsroom.parsed_already(self, resp) or self.pool.submit(parse_source, *args)] = i
         else:
             cycle.deciding[self.pool.submit(parse_and_decide, *args, cycle.shared_links(s.name),
                                             str(self.config.database), self.matcher_ref, cycle.now)] = i
@@ -453,7 +453,9 @@ class Monitor:
         skipped: dict[str, int] = {}
         per_source: list[list[tuple[AnySource, str]]] = []
         for s in sources:
-            links = list(dict.fromkeys(i.link for i, _, _ in fresh.get(s.name, []) if i.link))
+            # A newsroom's notices too old to alert are stored on their title: their pages are not fetched.
+            links = list(dict.fromkeys(i.link for i, _, _ in newsroom.worth_reading(s, fresh.get(s.name, []),
+                                                                                     clocks.utcnow()) if i.link))
             if len(links) > lim.articles_per_source:
                 skipped[s.name] = len(links) - lim.articles_per_source
                 log.warning("%s: %d new items over limits.articles_per_source (%d) are stored without their "

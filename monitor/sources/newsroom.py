@@ -25,7 +25,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -40,7 +42,7 @@ from ..textutil import iso, parse_iso
 from . import fetch as fetchmod
 from . import robots as robotsmod
 from .notices import Found, discover, run_parser
-from .parse import ParserPool
+from .parse import Parsed, ParserPool
 
 if TYPE_CHECKING:
     from ..matching.vendors import Vendor
@@ -69,6 +71,7 @@ class Discovery:
     robots: str | None = None  # what robots.txt kept monitor from
     # The fetch of poll_url this discovery made: the cycle's fetch of the source too.
     response: fetchmod.Response | SourceError | None = field(default=None, compare=False, repr=False)
+    parsed: Parsed | None = field(default=None, compare=False, repr=False)  # what reading response gave
 
 
 def source_names(vendor: "Vendor") -> list[tuple[str, str]]:
@@ -151,6 +154,20 @@ def attribute(source: AnySource, decisions: Sequence["Decision"], now: datetime)
     return out
 
 
+def worth_reading(source: AnySource, fresh: Sequence[Any], now: datetime) -> Sequence[Any]:
+    """The new items whose linked notice is fetched: for a newsroom only those that could alert
+    (published inside ALERT_WINDOW, or undated); its first poll stores years of old notices on their
+    titles instead of fetching every one of them."""
+    if not isinstance(source, NewsroomSource):
+        return fresh
+    out = []
+    for entry in fresh:
+        published = parse_iso(entry[0].published)
+        if published is None or published >= now - ALERT_WINDOW:
+            out.append(entry)
+    return out
+
+
 # ---------------------------------------------------------------------- discovery
 
 def discover_pages(pages: Sequence[str], limits: fetchmod.Limits, pool: ParserPool, max_items: int,
@@ -161,8 +178,15 @@ def discover_pages(pages: Sequence[str], limits: fetchmod.Limits, pool: ParserPo
     gate = gate if gate is not None else robotsmod.Gate(None, datetime.now().astimezone())
     barred = gate.check(((p, True) for p in pages), limits, policy)
     allowed = [p for p in pages if not barred[p]]
+    reading: dict[int, Future[Any]] = {}  # each page read in a worker as soon as it is fetched
+
+    def read(j: int, resp: fetchmod.Response | SourceError) -> None:
+        if isinstance(resp, fetchmod.Response):
+            reading[j] = pool.submit(discover, resp.body, resp.content_type, resp.url, max_items)
+
     fetched = dict(zip(allowed, asyncio.run(fetchmod.fetch_many([fetchmod.Request(p) for p in allowed], limits,
-                                                                   policy)), strict=True))
+                                                                   policy, on_done=read)), strict=True))
+    at = {p: j for j, p in enumerate(allowed)}
     found: list[Found | SourceError] = []
     for page in pages:
         resp = fetched.get(page) or SourceError(barred[page]).at(url=page)
@@ -170,7 +194,7 @@ def discover_pages(pages: Sequence[str], limits: fetchmod.Limits, pool: ParserPo
             found.append(resp)
             continue
         try:
-            found.append(pool.result(pool.submit(discover, resp.body, resp.content_type, resp.url, max_items)))
+            found.append(pool.result(reading[at[page]]))
         except SourceError as e:
             found.append(e)
     # Advertised feeds on the page's own site, the first one each: fetched and parsed in one more round.
@@ -197,14 +221,14 @@ def discover_pages(pages: Sequence[str], limits: fetchmod.Limits, pool: ParserPo
                 parsed = None
             if parsed is not None and parsed.items:
                 out.append(Discovery(page, "advertised", feeds[i], len(parsed.items), _newest(parsed.items), None,
-                                     status, response=fr))
+                                     status, response=fr, parsed=parsed))
                 continue
         items = f.parsed.items
         method = f.method if f.method != "advertised" else ("html" if items else "none")
         error = None if items else f.empty
         forbidden = next((feed_barred[u] for u in f.feeds if feed_barred.get(u)), None)
         out.append(Discovery(page, method, page, len(items), _newest(items), error, status, robots=forbidden,
-                             response=got))
+                             response=got, parsed=f.parsed if method != "none" else None))
     return out
 
 
@@ -235,6 +259,7 @@ def resolve(monitor: Any, sources: Sequence[AnySource], now: datetime) -> list[A
     gate = robotsmod.Gate(store.db, now)
     due = list(dict.fromkeys(s.newsroom for s in rooms if _stale(known.get(s.newsroom), now)))
     found: list[Discovery] = []
+    clock = time.monotonic()
     if due:
         vendor = {s.newsroom: s.vendor for s in rooms}
         found = discover_pages(due, monitor.limits, monitor.pool, monitor.config.limits.max_items_per_source,
@@ -253,9 +278,12 @@ def resolve(monitor: Any, sources: Sequence[AnySource], now: datetime) -> list[A
                     log.warning("%s newsroom %s: %s (shown by monitor status)", vendor[d.page], d.page, d.error)
         known = newsroom_store.remembered(store.db)
     fetched: dict[str, fetchmod.Response | SourceError] = {}
+    monitor.newsroom_parsed = {}
     for d in found:
         if d.response is not None and not d.robots:
             fetched[d.poll_url] = d.response
+            if d.parsed is not None and isinstance(d.response, fetchmod.Response):
+                monitor.newsroom_parsed[id(d.response)] = (d.response, d.parsed)
     # The pages already known: robots.txt asked again once its answer is a day old.
     polled = [(s.name, (known.get(s.newsroom) or {}).get("poll_url") or s.url) for s in rooms]
     barred = gate.check(((url, True) for _, url in polled if url not in fetched), monitor.limits)
@@ -267,6 +295,8 @@ def resolve(monitor: Any, sources: Sequence[AnySource], now: datetime) -> list[A
             gate.save(db)
     monitor.newsroom_fetched = fetched
     monitor.newsroom_rows = known
+    log.info("newsrooms: %d discovered, robots.txt of %d sites fetched, in %.2fs", len(found), len(gate.fetched_sites),
+             time.monotonic() - clock)
 
     def pointed(s: AnySource) -> AnySource:
         row = known.get(s.newsroom) if isinstance(s, NewsroomSource) else None
@@ -287,6 +317,17 @@ def take_fetched(monitor: Any, sources: Sequence[AnySource]) -> dict[int, fetchm
     have: dict[str, fetchmod.Response | SourceError] = getattr(monitor, "newsroom_fetched", None) or {}
     monitor.newsroom_fetched = {}
     return {i: have[s.url] for i, s in enumerate(sources) if isinstance(s, NewsroomSource) and s.url in have}
+
+
+def parsed_already(monitor: Any, resp: Any) -> "Future[Any] | None":
+    """Discovery's reading of this very response, as a finished parse task (the page is not parsed
+    twice); None for any other response."""
+    have = (getattr(monitor, "newsroom_parsed", None) or {}).pop(id(resp), None)
+    if have is None or have[0] is not resp:
+        return None
+    done: Future[Any] = Future()
+    done.set_result(have[1])
+    return done
 
 
 def body_hash(body: bytes) -> str:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +28,8 @@ from ..errors import HTTPStatus, SourceError, TooLarge
 from ..storage import newsroom_store
 from ..textutil import iso, parse_iso
 from . import fetch as fetchmod
+
+log = logging.getLogger(__name__)
 
 AGENT = "monitor"  # the product token of fetch.USER_AGENT, which robots.txt groups name
 TTL = timedelta(hours=24)  # RFC 9309 2.4: a crawler should not use a cached robots.txt for longer
@@ -92,6 +96,7 @@ class Gate:
         rows = newsroom_store.robots_rows(db) if db is not None else []
         self.rules: dict[str, Rules] = {r["site"]: Rules(**r) for r in rows}
         self.fetched: list[Rules] = []
+        self.fetched_sites: set[str] = set()  # fetched in this process (saved or not)
 
     def check(self, urls: Iterable[tuple[str, bool]], limits: fetchmod.Limits,
               policy: fetchmod.LinkPolicy = fetchmod.DEFAULT_POLICY) -> dict[str, str]:
@@ -114,12 +119,15 @@ class Gate:
     def _fetch(self, sites: Sequence[tuple[str, bool]], limits: fetchmod.Limits,
                policy: fetchmod.LinkPolicy) -> None:
         requests = [fetchmod.Request(f"{s}/robots.txt", trusted=trusted, max_bytes=MAX_BYTES) for s, trusted in sites]
+        clock = time.monotonic()
         answers = asyncio.run(fetchmod.fetch_many(requests, limits, policy))
+        log.info("robots.txt of %d sites fetched in %.2fs", len(sites), time.monotonic() - clock)
         at = iso(self.now) or ""
         for (s, _), answer in zip(sites, answers, strict=True):
             rules = _rules(s, answer, at)
             self.rules[s] = rules
             self.fetched.append(rules)
+            self.fetched_sites.add(s)
 
     def save(self, db: Any) -> None:
         for r in self.fetched:
