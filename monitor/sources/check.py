@@ -53,7 +53,8 @@ def newsroom_rows(cfg: Config, vendors: Sequence[Vendor], pool: ParserPool) -> l
     """What discovery makes of each vendors.csv newsroom now (nothing remembered or stored)."""
     from .newsroom import discover_pages, source_names
 
-    named = [(name, url) for v in vendors for name, url in source_names(v)]
+    polled = {s.url for s in cfg.sources}  # a page feeds.yaml already polls is not a newsroom as well
+    named = [(name, url) for v in vendors for name, url in source_names(v) if url not in polled]
     if not named:
         return []
     found = discover_pages([url for _, url in named], fetch_limits(cfg), pool, cfg.limits.max_items_per_source)
