@@ -3,7 +3,8 @@ feedparser-parsing the feeds), side by side in one run, because 2-core machines 
 
     python bench/run.py                 # every case, full size (several minutes; the 1M-article DB is cached)
     python bench/run.py --quick         # smaller sizes, about a minute
-    python bench/run.py poll search     # only these cases: poll (1, 2, 5), match (3), search (4), scaling (6)
+    python bench/run.py poll search     # only these cases: poll (1, 2, 5), match (3), search (4), scaling (6),
+                                        # short (7), newsroom (8: 2,000 vendor newsrooms)
     python bench/run.py profile         # py-spy profiles of cases 1 and 4 (only when asked for)
 
 Everything runs on 127.0.0.1: feeds come from bench/feedserver.py (a separate process, with
@@ -671,9 +672,19 @@ def search_statements(path: Path, queries: list[tuple[str, list[str]]]) -> dict[
     return out
 
 
+def case_newsrooms(scale: Scale, results: dict[str, Any]) -> None:
+    """Case 8: vendor newsrooms (bench/newsroom_bench.py)."""
+    import newsroom_bench
+
+    n = 2000 if scale is FULL or scale.feeds >= FULL.feeds else 300
+    names = [v.name for v in workload.vendors(n)]
+    newsroom_bench.case_newsroom(n, max(3, min(scale.pairs, 5)), scale.timeout, OUT, run_once, slack_standin, names,
+                                 say, verdict, results)
+
+
 CASES = {"poll": case_poll, "match": case_match, "search": case_search, "scaling": case_scaling,
-         "short": case_short, "profile": case_profile}
-DEFAULT = ("poll", "short", "match", "search", "scaling")  # `profile` runs only when asked for
+         "short": case_short, "newsroom": case_newsrooms, "profile": case_profile}
+DEFAULT = ("poll", "short", "match", "search", "scaling", "newsroom")  # `profile` runs only when asked for
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -596,6 +596,11 @@ def check(state: State) -> None:
         from .alerting.slack import sender_mode, slack_settings_problems
 
         problems += slack_settings_problems(cfg.slack, cfg.path.name, sender_mode(), _env("SLACK_CHANNEL"))
+    if cfg is not None and not problems:
+        from .sources.newsroom import nothing_to_watch, watches_nothing
+
+        if watches_nothing(cfg, vendors):  # valid files that give monitor nothing to poll are no "ok"
+            problems.append(nothing_to_watch(cfg))
     if problems:
         raise ConfigError(problems)
     assert cfg is not None  # no problem: feeds.yaml loaded
@@ -626,6 +631,7 @@ def status(state: State, as_json: bool, check: bool) -> None:
         _status_check(state, as_json)
         return
     from .errors import ConfigError
+    from .sources.newsroom import notes as newsroom_notes
     from .sources.newsroom import with_newsrooms
 
     with state.store() as store:
@@ -634,6 +640,9 @@ def status(state: State, as_json: bool, check: bool) -> None:
         except ConfigError:
             pass  # status still answers with a broken vendors.csv; `monitor check` says what is wrong
         rows = do_status(store, [(s.name, s.url, source_kind(s)) for s in cfg.sources])
+        notes = newsroom_notes(store)  # a newsroom's robots.txt refusal, or why nothing is read on its page
+        for r, s in zip(rows, cfg.sources, strict=True):
+            r["note"] = notes.get(getattr(s, "newsroom", ""))
     if as_json:
         _echo_json(rows)
         return
@@ -642,7 +651,7 @@ def status(state: State, as_json: bool, check: bool) -> None:
     def mark(r: SourceStatus) -> Any:
         if r["consecutive_failures"]:
             return Styled("✗", "red")
-        if r["health"] == "empty":  # read fine, but no items: not a ✓
+        if r["health"] == "empty" or r.get("note"):  # read fine, but no items (or not all): not a ✓
             return Styled("!", "yellow")
         return Styled("✓", "green") if r["last_ok"] else "·"
 
@@ -650,7 +659,8 @@ def status(state: State, as_json: bool, check: bool) -> None:
                 Column("last ok", max=20), Column("failures", right=True), Column("items", right=True),
                 Column("last error", min=10)],
                [[mark(r), r["name"], r["type"], r["last_ok"] or "never", str(r["consecutive_failures"]),
-                 "-" if r["items_last_fetch"] is None else str(r["items_last_fetch"]), r["last_error"] or ""]
+                 "-" if r["items_last_fetch"] is None else str(r["items_last_fetch"]),
+                 r["last_error"] or r.get("note") or ""]
                 for r in rows])
 
 

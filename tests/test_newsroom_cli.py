@@ -36,6 +36,7 @@ LAUNCH = "<html><body><main><p>当社は新しいクラウドサービスの提�
 
 def _serve(httpserver: HTTPServer, rows: list[tuple[str, str, str]]) -> None:
     httpserver.clear()
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)  # none: all allowed (RFC 9309)
     httpserver.expect_request("/news/").respond_with_data(_page(rows), content_type="text/html; charset=utf-8")
     httpserver.expect_request("/news/incident.html").respond_with_data(NOTICE, content_type="text/html")
     httpserver.expect_request("/news/incident2.html").respond_with_data(NOTICE, content_type="text/html")

@@ -40,7 +40,7 @@ from ..alerting.route import route
 from ..alerting.slack import Sender
 from ..alerting.window import held_back
 from ..config import AnySource, Config
-from ..errors import ConfigError, FetchError, LockTimeout, SourceBug, SourceError, describe
+from ..errors import ConfigError, LockTimeout, SourceBug, SourceError, describe
 from ..matching import roles
 from ..matching.vendors import Vendor
 from ..normalize import name_variants
@@ -276,8 +276,8 @@ class Monitor:
             return
         s = cycle.sources[i]
         args = (s, resp.body, resp.content_type, resp.url, self.config.limits.max_items_per_source)
-        if s.fetch_article:
-            cycle.parsing[self.pool.submit(parse_source, *args)] = i
+        if s.fetch_article:  # a newsroom's page that discovery has just read is not read again
+            cycle.parsing[newsroom.parsed_already(self, resp) or self.pool.submit(parse_source, *args)] = i
         else:
             cycle.deciding[self.pool.submit(parse_and_decide, *args, cycle.shared_links(s.name),
                                             str(self.config.database), self.ref_for(s), cycle.now)] = i
@@ -363,12 +363,23 @@ class Monitor:
                        limit=None if force else self.config.limits.max_alerts_per_cycle, tz=self.config.tz)
 
     async def _fetch_sources(self, sources: Sequence[AnySource], states: dict[str, SourceState],
-                             on_done: Callable[[int, Fetched], None]) -> list[fetchmod.Response | FetchError]:
+                             on_done: Callable[[int, Fetched], None]) -> list[Fetched]:
+        have = newsroom.take_fetched(self, sources)  # newsrooms: discovery's fetch, or robots.txt's refusal
+        out: dict[int, Fetched] = {}
+
+        def done(i: int, resp: Fetched) -> None:
+            out[i] = newsroom.unchanged(self, sources[i], resp)  # a newsroom's unchanged page: not parsed
+            on_done(i, out[i])
+
+        for i, resp in have.items():
+            done(i, resp)
+        todo = [i for i in range(len(sources)) if i not in have]
         requests = []
-        for s in sources:
+        for s in (sources[i] for i in todo):
             etag, last_modified = states.get(s.name, _NEVER_POLLED).validators(s.url)
             requests.append(fetchmod.Request(url=s.url, trusted=True, etag=etag, last_modified=last_modified))
-        return await fetchmod.fetch_many(requests, self.limits, on_done=on_done)
+        await fetchmod.fetch_many(requests, self.limits, on_done=lambda j, resp: done(todo[j], resp))
+        return [out[i] for i in range(len(sources))]
 
     # ------------------------------------------------------------------ per source
 
@@ -436,6 +447,7 @@ class Monitor:
         res.skipped, res.skip_reason = skipped.count, skipped.reason
         self._record(db, source, state, health.Polled(resp.etag, resp.last_modified, res.items, res.new,
                                                       outcome.shared_links), now)
+        newsroom.parsed(db, source, resp)  # its content hash: the same page is not parsed again
         return res
 
     def _submit_decide(self, source: AnySource, fresh: list[Fresh], bodies: dict[str, str],
@@ -455,7 +467,10 @@ class Monitor:
         skipped: dict[str, int] = {}
         per_source: list[list[tuple[AnySource, str]]] = []
         for s in sources:
-            links = list(dict.fromkeys(i.link for i, _, _ in fresh.get(s.name, []) if i.link))
+            # A newsroom's notices too old to alert are stored on their title: their pages are not fetched.
+            worth = newsroom.worth_reading(s, fresh.get(s.name, []), clocks.utcnow(),
+                                           timedelta(seconds=self.config.window_for(s)))
+            links = list(dict.fromkeys(i.link for i, _, _ in worth if i.link))
             if len(links) > lim.articles_per_source:
                 skipped[s.name] = len(links) - lim.articles_per_source
                 log.warning("%s: %d new items over limits.articles_per_source (%d) are stored without their "
@@ -463,6 +478,7 @@ class Monitor:
             per_source.append([(s, link) for link in links[:lim.articles_per_source]])
         # Round-robin over sources: one source's many links must not take the whole budget.
         wanted = [w for batch in itertools.zip_longest(*per_source) for w in batch if w is not None]
+        wanted = newsroom.polite_links(self, wanted)  # a newsroom's links: as its robots.txt allows
         if not wanted:
             return {}, skipped
         clock = time.monotonic()

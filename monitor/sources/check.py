@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..config import Config
-from ..errors import SourceError
+from ..errors import ConfigError, SourceError
 from ..matching.vendors import Vendor
 from . import fetch as fetchmod
 from .notices import parse_source
@@ -15,6 +15,10 @@ from .parse import ParserPool, source_kind
 
 
 def check_sources(cfg: Config, vendors: Sequence[Vendor] = ()) -> list[dict[str, Any]]:
+    from .newsroom import nothing_to_watch, watches_nothing
+
+    if watches_nothing(cfg, vendors):  # an empty check is no "ok": there is nothing to poll
+        raise ConfigError(nothing_to_watch(cfg))
     lim = cfg.limits
     limits = fetchmod.Limits.of(lim)
     sources = list(cfg.sources)
@@ -48,7 +52,8 @@ def newsroom_rows(cfg: Config, vendors: Sequence[Vendor], pool: ParserPool) -> l
     """What discovery makes of each vendors.csv newsroom now (nothing remembered or stored)."""
     from .newsroom import discover_pages, source_names
 
-    named = [(name, url) for v in vendors for name, url in source_names(v)]
+    polled = {s.url for s in cfg.sources}  # a page feeds.yaml already polls is not a newsroom as well
+    named = [(name, url) for v in vendors for name, url in source_names(v) if url not in polled]
     if not named:
         return []
     found = discover_pages([url for _, url in named], fetchmod.Limits.of(cfg.limits), pool, cfg.limits.max_items_per_source)

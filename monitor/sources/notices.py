@@ -9,7 +9,12 @@ such as 2024.06.05, 2024/6/5, 2024年6月5日, 令和6年6月5日, June 5, 2024)
 smallest element that also holds a link and no other date; that element is one notice (a <li>, a
 <tr>, an <article>, an <a> wrapping date and title, a CMS <div>), or for <dl> lists the <dt> with its
 <dd>. Navigation, headers, footers and sidebars are dropped first, and notices are kept only in
-groups of two or more under one parent, so a lone dated link ("updated 2024/6/5") is no notice.
+groups of two or more under one parent, so a lone dated link ("updated 2024/6/5") is no notice; a
+list that holds one notice so far (one <li>, <tr>, <dd> or <article>) is the exception.
+
+A page with no list may itself be one notice (the お詫びとお知らせ a vendors.csv points at): a heading,
+a date outside any link, and a body of text make it one item linking to the page itself (method
+"notice"). A page whose HTML holds only scripts is said to need JavaScript, which monitor does not run.
 """
 
 from __future__ import annotations
@@ -55,12 +60,22 @@ _LABEL_WORDS = {"cat", "category", "categories", "tag", "tags", "label", "icon",
                 "kind"}
 
 
+NO_NOTICES = "no feed and no list of dated notices found on the page"
+NEEDS_JS = ("the page seems to need JavaScript (its HTML holds scripts and no notices), which monitor does not "
+            "run: give vendors.csv the vendor's feed or a page that lists its notices without JavaScript")
+_APP_ROOT = re.compile(r"^(?:root|app|__next|__nuxt|q-app|main-app|application)$", re.I)
+_JS_NOTICE = re.compile(r"javascript|ジャバスクリプト", re.I)
+_SINGLE_TEXT_MIN = 80  # characters of body text that make a page with a heading and a date a notice
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     """What one document is, for discovery: a feed, a page advertising feeds, or a page of notices."""
-    method: str  # "feed", "advertised" (feeds listed: try them), "html" (the notices found), "none"
+    method: str  # "feed", "advertised" (feeds listed: try them), "html" (the notices found), "notice", "none"
     feeds: tuple[str, ...]  # advertised feed URLs, best first
     parsed: Parsed
+    empty: str = NO_NOTICES  # why nothing was found, when nothing was
+
 
 
 def looks_like_feed(body: bytes, content_type: str) -> bool:
@@ -94,10 +109,63 @@ def discover(body: bytes, content_type: str, base_url: str, max_items: int) -> F
         return Found("feed", (), parse_feed(body, content_type, base_url, max_items))
     soup, base = _page(body, content_type, base_url)
     feeds = advertised_feeds(soup, base)
-    parsed = Parsed(tuple(notices(soup, base, max_items)))
+    items, kind = page_items(soup, base, base_url, max_items)
+    parsed = Parsed(tuple(items))
     if feeds:
         return Found("advertised", feeds, parsed)
-    return Found("html" if parsed.items else "none", (), parsed)
+    if items:
+        return Found(kind, (), parsed)
+    # Why nothing: asked of the page as it came (page_items dropped its scripts), only when it matters.
+    return Found("none", (), parsed, NEEDS_JS if needs_javascript(_page(body, content_type, base_url)[0]) else NO_NOTICES)
+
+
+def needs_javascript(soup: Any) -> bool:
+    """Does the page look like a JavaScript application (its notices drawn by scripts)? Asked before
+    scripts are dropped, and only said when no notice was found."""
+    scripts = soup.find_all("script")
+    if not scripts:
+        return False
+    if any(_JS_NOTICE.search(n.get_text(" ", strip=True)) for n in soup.find_all("noscript")):
+        return True
+    if any(_APP_ROOT.match(str(d.get("id") or "")) and not d.get_text(strip=True) for d in soup.find_all("div")):
+        return True
+    body = soup.body or soup
+    code = sum(len(t.get_text()) for t in scripts)
+    text = len(body.get_text(" ", strip=True)) - sum(len(t.get_text(" ", strip=True)) for t in body.find_all("script"))
+    return text < 400 and code > text
+
+
+def page_items(soup: Any, base: str, page_url: str, max_items: int) -> tuple[list[Item], str]:
+    """The page's notices and how they were read: its list ("html"), else the page as one notice
+    ("notice"), else none."""
+    items = notices(soup, base, max_items)
+    if items:
+        return items, "html"
+    one = single_notice(soup, page_url)
+    return ([one], "notice") if one is not None else ([], "none")
+
+
+def single_notice(soup: Any, page_url: str) -> Item | None:
+    """The page itself as one notice: its heading, its first date outside any link, and a body of text
+    (furniture already dropped by notices())."""
+    main = soup.find("main") or soup.find("article") or soup.body or soup
+    heading = main.find("h1") or main.find("h2") or soup.find("h1")
+    title = " ".join(heading.get_text(" ", strip=True).split()) if heading is not None else ""
+    if not title and soup.title is not None:
+        title = " ".join(soup.title.get_text(" ", strip=True).split())
+    if not title or _POLICY_TITLE.match(title):
+        return None
+    stamp = None
+    meta = soup.find("meta", attrs={"property": "article:published_time"})
+    if meta is not None and (dt := parse_date(str(meta.get("content") or ""))) is not None:
+        stamp = iso(dt)
+    if stamp is None:
+        stamp = next((st for el, st, _ in _date_holders(main) if el.find_parent("a") is None and el.name != "a"), None)
+    text = sum(len(p.get_text(" ", strip=True)) for p in main.find_all(["p", "li", "td"]))
+    if stamp is None or text < _SINGLE_TEXT_MIN:
+        return None
+    title = DATE.sub(" ", title) if DATE.fullmatch(title.strip()) else title
+    return Item(title=clip(" ".join(title.split()), MAX_TITLE), link=clip(page_url, 2000), guid="", published=stamp)
 
 
 def run_parser(kind: str, body: bytes, content_type: str, base_url: str, spec: dict[str, str | None],
@@ -132,8 +200,9 @@ def parse_newsroom(body: bytes, content_type: str, base_url: str, max_items: int
     if looks_like_feed(body, content_type):
         return parse_feed(body, content_type, base_url, max_items)
     soup, base = _page(body, content_type, base_url)
-    items = notices(soup, base, max_items)
-    return Parsed(tuple(items), None if items else "no dated notices found on the page")
+    items, _ = page_items(soup, base, base_url, max_items)
+    # No warning when there is none: discovery said so once, and `monitor status` shows it (newsroom.notes).
+    return Parsed(tuple(items))
 
 
 def _page(body: bytes, content_type: str, base_url: str) -> tuple[Any, str]:
@@ -152,7 +221,7 @@ def _words(tag: Any) -> set[str]:
     return set(_WORD.findall(text.lower()))
 
 
-def _is_furniture(tag: Any, holds_main: set[int]) -> bool:
+def _is_furniture(tag: Any, holds_main: set[int], in_article: bool) -> bool:
     name = tag.name
     if name in ("body", "html", "main", "article", "time", "a") or id(tag) in holds_main:
         return False
@@ -160,7 +229,7 @@ def _is_furniture(tag: Any, holds_main: set[int]) -> bool:
         return True
     if name in ("header", "footer"):
         # An <article>'s own header holds its title and date (WordPress): only the page's are furniture.
-        return tag.find_parent("article") is None
+        return not in_article
     attrs = getattr(tag, "attrs", None) or {}
     if str(attrs.get("role") or "").lower() in _FURNITURE_ROLES:
         return True
@@ -168,15 +237,26 @@ def _is_furniture(tag: Any, holds_main: set[int]) -> bool:
 
 
 def _drop_furniture(soup: Any) -> None:
+    """Scripts, styles, forms and page furniture out of the tree. One walk from the top that does not
+    go into what it drops, and extract() rather than decompose(): decomposing clears every descendant,
+    and asking a cleared tag anything goes through bs4's slow attribute fallback (a third of the time
+    a page took)."""
     for tag in soup(["script", "style", "noscript", "template", "svg", "iframe", "form"]):
-        tag.decompose()
+        tag.extract()
     holds_main = {id(a) for m in soup.find_all("main") for a in m.parents}
-    for tag in list(soup.find_all(True)):
-        # decompose() of an ancestor leaves its descendants in this list, detached: skip those.
-        if getattr(tag, "decomposed", False) or tag.parent is None:
-            continue
-        if _is_furniture(tag, holds_main):
-            tag.decompose()
+    drop = []
+    stack: list[tuple[Any, bool]] = [(soup, False)]
+    while stack:
+        node, in_article = stack.pop()
+        for child in node.contents:
+            if child.name is None:  # text, comments
+                continue
+            if _is_furniture(child, holds_main, in_article):
+                drop.append(child)
+            else:
+                stack.append((child, in_article or child.name == "article"))
+    for tag in drop:
+        tag.extract()
 
 
 def _date_holders(soup: Any) -> list[tuple[Any, str, str]]:
@@ -260,6 +340,7 @@ def notices(soup: Any, base: str, max_items: int) -> list[Item]:
         for anc in el.parents:
             counts[id(anc)] = counts.get(id(anc), 0) + 1
     groups: dict[int, list[Item]] = {}
+    listed: dict[int, bool] = {}  # the group's rows are list entries (li, tr, dd, article)
     order: list[int] = []
     links: set[str] = set()
     for el, stamp, date_text in holders:
@@ -287,6 +368,26 @@ def notices(soup: Any, base: str, max_items: int) -> list[Item]:
         if key not in groups:
             groups[key] = []
             order.append(key)
+        listed[key] = _list_entry(row)
         groups[key].append(Item(title=title, link=clip(href, 2000), guid="", published=stamp))
     items = [i for key in order if len(groups[key]) >= 2 for i in groups[key]]
+    if not items:
+        # A list holding one notice so far: one list entry, and no other dated link on the page.
+        lone = [key for key in order if listed[key] and groups[key][0].link]
+        if len(order) == 1 and lone:
+            items = groups[lone[0]]
     return items[:max_items]
+
+
+def _list_entry(row: Any) -> bool:
+    """Is the notice's row an entry of a list (not a sentence with a date and a link in it)?"""
+    node = row
+    for _ in range(3):
+        if node is None:
+            return False
+        if node.name in ("li", "tr", "dd", "article"):
+            return True
+        if node.name in ("p", "span", "td", "body", "main"):
+            return False
+        node = node.parent
+    return False

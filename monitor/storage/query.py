@@ -148,6 +148,7 @@ class SourceStatus(TypedDict):
     last_new_item: str | None
     health: str
     next_due: str | None
+    note: NotRequired[str | None]  # a newsroom's robots.txt refusal, or why its page gives nothing (cli)
 
 
 def open_for_reading(path: Path) -> sqlite3.Connection:
