@@ -265,6 +265,7 @@ def test_first_poll_reads_only_the_notices_that_could_alert(project: Project, ht
     _serve(httpserver, _list_page(rows))
     httpserver.expect_request("/news/old.html").respond_with_data(NOTICE, content_type="text/html")
     _setup(project, httpserver)
+    project.configure([{"name": "empty feed", "url": httpserver.url_for("/feed")}], alert_window=None)  # 14 days
     result = project.run("run", "--once")
     assert f"✓ {NAME}: 3 items, 3 new, 1 alerts" in result.output
     # The 2021 notice is stored (searchable by its title) without its page being fetched: it cannot alert.
