@@ -210,6 +210,9 @@ def cli(ctx: click.Context, config: str | None, verbose: int, quiet: bool) -> No
     if quiet and verbose:
         raise click.UsageError("-q and -v contradict each other: give one")
     _setup_logging(verbose, quiet)
+    from . import progress
+
+    progress.enable(not quiet)  # bars for long work, drawn only when stderr is a terminal
     ctx.obj = State(config, verbose)
     ctx.obj.quiet = quiet
 
@@ -256,8 +259,11 @@ def run(state: State, once: bool, metrics_port: int | None, metrics_host: str) -
             report = monitor.run_once(last=True)
             _print_cycle(report, state.quiet)
         else:
+            from . import progress
             from .pipeline.daemon import run_daemon
             from .pipeline.triage_step import start_buttons
+
+            progress.enable(False)  # the daemon's cycles are told by its log lines, not bars
 
             metrics = _serve_metrics(cfg.database, metrics_host, metrics_port) if metrics_port is not None else None
             buttons = start_buttons(monitor)  # SLACK_APP_TOKEN: triage buttons over Socket Mode

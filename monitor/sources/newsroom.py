@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from .. import progress
 from ..config import AnySource, Config, NewsroomSource
 from ..errors import ConfigError, SourceError
 from ..matching.matcher import Match
@@ -129,7 +130,9 @@ def attribute(source: AnySource, decisions: Sequence["Decision"], now: datetime)
 def discover_pages(pages: Sequence[str], limits: fetchmod.Limits, pool: ParserPool, max_items: int,
                    policy: fetchmod.LinkPolicy = fetchmod.DEFAULT_POLICY) -> list[Discovery]:
     """Fetch each page once (trusted: it is configured) and work out how to read it."""
-    responses = asyncio.run(fetchmod.fetch_many([fetchmod.Request(p) for p in pages], limits, policy))
+    with progress.bar(f"discovering {len(pages)} newsrooms", len(pages)) as fetched:  # on a terminal only
+        responses = asyncio.run(fetchmod.fetch_many([fetchmod.Request(p) for p in pages], limits, policy,
+                                                    on_done=lambda _i, _r: fetched.advance()))
     found: list[Found | SourceError] = []
     for resp in responses:
         if isinstance(resp, SourceError):
