@@ -335,6 +335,10 @@ def _print_cycle(report: Any, quiet: bool = False) -> None:
         _err(f"! {e}")
     if not quiet:
         _err(report.summary())
+        if len(report.sources) > 1 and len(report.failed) == len(report.sources):
+            # A first run on a machine that cannot reach the sources shows only errors: say what else to try.
+            _err("every source failed: if this machine has no network access to them, `monitor demo` (make demo) "
+                 "shows the whole pipeline on bundled reports, offline")
 
 
 # ---------------------------------------------------------------------- search
