@@ -237,13 +237,25 @@ def run_daemon(monitor: Driven, *, stop: threading.Event | None = None,
         if stop.is_set():
             break
         # After a failed cycle its sources are still due: wait, instead of failing again at once.
-        wait = MAX_SLEEP if failed else seconds_until_next(monitor, clock())
-        if notifier.ping_every is not None:
-            wait = min(wait, notifier.ping_every)  # wake to tell the watchdog we are alive
-        sleep(wait)
+        _wait(MAX_SLEEP if failed else seconds_until_next(monitor, clock()), sleep, stop, notifier)
     notifier.stopping(f"stopped after {cycles} cycles")
     log.info("daemon stopped after %d cycles", cycles, extra=ROUTINE)
     return cycles
+
+
+def _wait(seconds: float, sleep: Callable[[float], Any], stop: threading.Event, notifier: Notifier) -> None:
+    """Sleep until the next tick, telling the watchdog we are alive as often as it needs. Only the
+    watchdog is woken for: a tick delivers retries and reads Slack reactions back, which must not run
+    more often because WatchdogSec is short."""
+    every = notifier.ping_every
+    if every is None:
+        sleep(seconds)
+        return
+    while seconds > 0 and not stop.is_set():
+        step = min(seconds, every)
+        sleep(step)
+        seconds -= step
+        notifier.watchdog()
 
 
 def _cycle(monitor: Driven, now: datetime) -> CycleReport | None:
