@@ -28,7 +28,7 @@ test: $(STAMP)
 
 ## Lint and type-check (ruff and mypy, configured in pyproject.toml; installed from the lint extra).
 lint: $(LINT_STAMP)
-	$(BIN)/ruff check monitor tests bench
+	$(BIN)/ruff check monitor tests bench tools
 	$(BIN)/mypy monitor
 
 ## Format with ruff format (configured in pyproject.toml). Not yet run over the whole tree.

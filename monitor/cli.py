@@ -210,6 +210,9 @@ def cli(ctx: click.Context, config: str | None, verbose: int, quiet: bool) -> No
     if quiet and verbose:
         raise click.UsageError("-q and -v contradict each other: give one")
     _setup_logging(verbose, quiet)
+    from . import progress
+
+    progress.enable(not quiet)  # bars for long work, drawn only when stderr is a terminal
     ctx.obj = State(config, verbose)
     ctx.obj.quiet = quiet
 
@@ -219,9 +222,13 @@ def cli(ctx: click.Context, config: str | None, verbose: int, quiet: bool) -> No
 
 @cli.command()
 @click.option("--once", is_flag=True, help="Poll every source once, deliver alerts, and exit.")
+@click.option("--metrics-port", type=click.IntRange(0, 65535), default=None, metavar="PORT",
+              help="The daemon serves Prometheus metrics on http://HOST:PORT/metrics (0: any free port, logged).")
+@click.option("--metrics-host", default="127.0.0.1", show_default=True, metavar="HOST",
+              help="Address the metrics server listens on.")
 @click.pass_obj
 @handle_errors
-def run(state: State, once: bool) -> None:
+def run(state: State, once: bool, metrics_port: int | None, metrics_host: str) -> None:
     """Poll the sources and alert on breach reports naming your vendors.
 
     Without --once, runs as a daemon: each source on its own interval (with jitter),
@@ -233,7 +240,10 @@ def run(state: State, once: bool) -> None:
     Examples:
       monitor run --once
       */15 * * * *  cd /srv/monitor && .venv/bin/monitor run --once
+      monitor run --metrics-port 9464
     """
+    if once and metrics_port is not None:
+        raise click.UsageError("--metrics-port is for the daemon (`monitor run` without --once)")
     from .sources.parse import start_forkserver
     from .storage.store import unconditional_sources
 
@@ -249,15 +259,21 @@ def run(state: State, once: bool) -> None:
             report = monitor.run_once(last=True)
             _print_cycle(report, state.quiet)
         else:
+            from . import progress
             from .pipeline.daemon import run_daemon
             from .pipeline.triage_step import start_buttons
 
+            progress.enable(False)  # the daemon's cycles are told by its log lines, not bars
+
+            metrics = _serve_metrics(cfg.database, metrics_host, metrics_port) if metrics_port is not None else None
             buttons = start_buttons(monitor)  # SLACK_APP_TOKEN: triage buttons over Socket Mode
             try:
-                run_daemon(monitor, reload=lambda: app.reload(state.config_arg))
+                run_daemon(monitor, reload=lambda: app.reload(state.config_arg), metrics=metrics)
             finally:
                 if buttons is not None:
                     buttons.close()
+                if metrics is not None:
+                    metrics.close()
     if once:
         # The interpreter's exit would run garbage collections that walk every object of the run (~70 ms
         # after 10,000 articles) to find no cycle holding anything to close: the database is closed and
@@ -267,6 +283,19 @@ def run(state: State, once: bool) -> None:
 
         atexit.register(gc.freeze)
         _exit_if_rejected(report.delivery)
+
+
+def _serve_metrics(database: Path, host: str, port: int) -> Any:
+    from .metrics import DaemonMetrics
+
+    metrics = DaemonMetrics(database)
+    bound = metrics.serve(host, port)
+    where = f"[{host}]" if ":" in host else host
+    from .routine import ROUTINE
+
+    logging.getLogger("monitor.daemon").info("Prometheus metrics on http://%s:%d/metrics", where, bound,
+                                             extra=ROUTINE)
+    return metrics
 
 
 def _exit_if_rejected(delivery: Any) -> None:
@@ -306,6 +335,10 @@ def _print_cycle(report: Any, quiet: bool = False) -> None:
         _err(f"! {e}")
     if not quiet:
         _err(report.summary())
+        if len(report.sources) > 1 and len(report.failed) == len(report.sources):
+            # A first run on a machine that cannot reach the sources shows only errors: say what else to try.
+            _err("every source failed: if this machine has no network access to them, `monitor demo` (make demo) "
+                 "shows the whole pipeline on bundled reports, offline")
 
 
 # ---------------------------------------------------------------------- search

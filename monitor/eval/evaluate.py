@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from .. import progress
 from ..matching.vendors import Vendor
 from ..normalize import fold, standard_forms, strip_legal
 from .splits import HELD_OUT, bump_one, bump_pairs, split_of, split_problem
@@ -282,7 +283,7 @@ def evaluate_items(items: list[dict[str, object]], vendors: list[Vendor], distra
     matcher = Matcher(vendors + distractors)
     rep = Report(name, len(vendors) + len(distractors), len(distractors), len(items))
     held_out_errors = 0
-    for it in items:
+    for it in progress.iterate(items, f"scoring the {name}", len(items)):  # a bar on a terminal only
         lang = str(it["lang"])
         split = split_of(it)
         title, text, link = str(it.get("title", "")), str(it.get("text", "")), str(it.get("link", ""))
@@ -534,7 +535,7 @@ def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int
     rep = Report(f"jp-news ({Path(path).name})", len(vendors) + len(distractors), len(distractors), len(rows))
     label_absent = verbatim = 0
     by_name = {v.name: v for v in vendors + distractors}
-    for r in rows:
+    for r in progress.iterate(rows, "scoring jp-news", len(rows)):  # a bar on a terminal only
         half, label, group = _half(r), r["組織名"], r["_sample_group"]
         title, text = r["タイトル"], r["概要"]
         positive = label in gold_of and group in _INCIDENT_GROUPS

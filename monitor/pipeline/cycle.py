@@ -25,7 +25,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from .. import clock as clocks
-from .. import criticality
+from .. import criticality, progress
 from ..alerting import incidents
 from ..alerting.messages import (
     DIGEST_MAX_ITEMS,
@@ -234,8 +234,12 @@ class Monitor:
         report = CycleReport()
         clock = time.monotonic()
         cycle = _Cycle(sources, self.store.source_states(), now)
-        cycle.responses = asyncio.run(self._fetch_sources(sources, cycle.states,
-                                                          lambda i, resp: self._submit(cycle, i, resp)))
+        with progress.bar(f"polling {len(sources)} sources", len(sources)) as polled:  # on a terminal only
+            def fetched(i: int, resp: Fetched) -> None:
+                self._submit(cycle, i, resp)
+                polled.advance()
+
+            cycle.responses = asyncio.run(self._fetch_sources(sources, cycle.states, fetched))
         report.timings["fetch"] = time.monotonic() - clock
         self._decide_with_articles(cycle)
         report.timings["parse"] = time.monotonic() - clock - report.timings["fetch"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .. import clock as clocks
 from ..errors import ConfigError, describe
 from ..routine import ROUTINE
+from ..sdnotify import Notifier
 from ..sources.schedule import MAX_BACKOFF as MAX_BACKOFF  # re-exported: the daemon's schedule
 from ..sources.schedule import poll_delay as poll_delay
 from ..textutil import parse_iso
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from ..alerting.slack import Sender
     from ..config import AnySource, Config
     from ..matching.vendors import Vendor
+    from ..metrics import DaemonMetrics
     from ..sources.health import SourceState
     from ..storage.store import Store
     from .cycle import CycleReport
@@ -172,14 +175,18 @@ def reload_if_edited(monitor: Driven, watch: FileWatch, reload: Reload) -> FileW
 def run_daemon(monitor: Driven, *, stop: threading.Event | None = None,
                clock: Callable[[], datetime] = lambda: clocks.utcnow(),
                sleep: Callable[[float], Any] | None = None, max_cycles: int | None = None,
-               reload: Reload | None = None) -> int:
+               reload: Reload | None = None, notifier: Notifier | None = None,
+               metrics: DaemonMetrics | None = None) -> int:
     """Poll due sources until stopped; returns the number of cycles run.
 
     `clock` and `sleep` are injectable so tests can run hours of schedule in seconds. `reload` reads
-    and validates the configuration files again; without it, edits are not looked for.
+    and validates the configuration files again; without it, edits are not looked for. `notifier`
+    tells systemd (Type=notify) that the daemon is ready, alive and stopping: by default from
+    $NOTIFY_SOCKET, which is absent outside systemd. `metrics` are updated after each cycle.
     """
     stop = stop or threading.Event()
     sleep = sleep or stop.wait
+    notifier = notifier if notifier is not None else Notifier()
 
     def _stop(signum: int, _frame: Any) -> None:
         log.info("%s received: finishing the current cycle, then exiting", signal.Signals(signum).name,
@@ -192,44 +199,72 @@ def run_daemon(monitor: Driven, *, stop: threading.Event | None = None,
     enabled = [s for s in monitor.config.sources if s.enabled]
     log.info("daemon started: %d sources", len(enabled), extra=ROUTINE)
     log_schedule(monitor, clock())
+    # The configuration is loaded and validated, the database open: systemd may start what follows us.
+    notifier.ready(f"started: {len(enabled)} sources")
     cycles = 0
     watch = watched_files(monitor)
     while not stop.is_set():
+        notifier.watchdog()
         if reload is not None:
             watch = reload_if_edited(monitor, watch, reload)
         failed = False
+        started = time.monotonic()
         try:
-            ran = _cycle(monitor, clock(), cycles + 1)
+            report = _cycle(monitor, clock())
         except Exception as e:
             # Inputs are contained per item and per source inside the cycle; what still escapes (a bug,
             # or the database failing) is logged and the next cycle tries again, instead of the daemon
             # exiting into a restart loop that would meet the same input again.
             log.error("cycle failed: unexpected %s (the daemon goes on; -v logs the traceback)", describe(e))
             log.info("traceback of the failed cycle:\n%s", "".join(traceback.format_exception(e)))
-            ran, failed = False, True
-        cycles += int(ran)
+            report, failed = None, True
+            notifier.status(f"cycle failed: unexpected {describe(e)}")
+            if metrics is not None:
+                metrics.failed_cycle()
+        if report is not None:
+            cycles += 1
+            if metrics is not None:
+                metrics.observe(report, time.monotonic() - started)
+            # One summary line per cycle, shown by default (hidden by -q); after the metrics, so that a
+            # scrape after the line sees the cycle.
+            log.info("cycle %d: %s", cycles, report.summary(), extra=ROUTINE)
+            for s in report.failed:
+                log.info("source %s failed: %s", s.name, s.error)
+            notifier.status(f"cycle {cycles}: {report.summary()}")
+        notifier.watchdog()
         if max_cycles is not None and cycles >= max_cycles:
             break
         if stop.is_set():
             break
         # After a failed cycle its sources are still due: wait, instead of failing again at once.
-        sleep(MAX_SLEEP if failed else seconds_until_next(monitor, clock()))
+        _wait(MAX_SLEEP if failed else seconds_until_next(monitor, clock()), sleep, stop, notifier)
+    notifier.stopping(f"stopped after {cycles} cycles")
     log.info("daemon stopped after %d cycles", cycles, extra=ROUTINE)
     return cycles
 
 
-def _cycle(monitor: Driven, now: datetime, number: int) -> bool:
-    """Poll the due sources (True), or only deliver the retries that are due (False)."""
+def _wait(seconds: float, sleep: Callable[[float], Any], stop: threading.Event, notifier: Notifier) -> None:
+    """Sleep until the next tick, telling the watchdog we are alive as often as it needs. Only the
+    watchdog is woken for: a tick delivers retries and reads Slack reactions back, which must not run
+    more often because WatchdogSec is short."""
+    every = notifier.ping_every
+    if every is None:
+        sleep(seconds)
+        return
+    while seconds > 0 and not stop.is_set():
+        step = min(seconds, every)
+        sleep(step)
+        seconds -= step
+        notifier.watchdog()
+
+
+def _cycle(monitor: Driven, now: datetime) -> CycleReport | None:
+    """Poll the due sources (their report), or only deliver the retries that are due (None)."""
     due = due_sources(monitor, now)
     if not due:
         # Deliver retries whose backoff has passed, even when no source is due.
         with monitor.lock:
             monitor.deliver()
             triage_step.after_delivery(monitor)
-        return False
-    report = monitor.run_once(due)
-    # One summary line per cycle, shown by default (hidden by -q).
-    log.info("cycle %d: %s", number, report.summary(), extra=ROUTINE)
-    for s in report.failed:
-        log.info("source %s failed: %s", s.name, s.error)
-    return True
+        return None
+    return monitor.run_once(due)

@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from .. import progress
 from ..clock import utcnow
 from ..config import AnySource, Config, NewsroomSource
 from ..errors import ConfigError, SourceError
@@ -179,12 +180,14 @@ def discover_pages(pages: Sequence[str], limits: fetchmod.Limits, pool: ParserPo
     allowed = [p for p in pages if not barred[p]]
     reading: dict[int, Future[Any]] = {}  # each page read in a worker as soon as it is fetched
 
-    def read(j: int, resp: fetchmod.Response | SourceError) -> None:
-        if isinstance(resp, fetchmod.Response):
-            reading[j] = pool.submit(discover, resp.body, resp.content_type, resp.url, max_items)
+    with progress.bar(f"discovering {len(allowed)} newsrooms", len(allowed)) as shown:  # on a terminal only
+        def read(j: int, resp: fetchmod.Response | SourceError) -> None:
+            shown.advance()
+            if isinstance(resp, fetchmod.Response):
+                reading[j] = pool.submit(discover, resp.body, resp.content_type, resp.url, max_items)
 
-    fetched = dict(zip(allowed, asyncio.run(fetchmod.fetch_many([fetchmod.Request(p) for p in allowed], limits,
-                                                                   policy, on_done=read)), strict=True))
+        fetched = dict(zip(allowed, asyncio.run(fetchmod.fetch_many([fetchmod.Request(p) for p in allowed], limits,
+                                                                       policy, on_done=read)), strict=True))
     at = {p: j for j, p in enumerate(allowed)}
     found: list[Found | SourceError] = []
     for page in pages:
