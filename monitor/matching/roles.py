@@ -399,7 +399,7 @@ def assign(matches: Iterable["Match"], title: str, text: str, breach: bool,
     for i, r in enumerate(out):
         if r.role == "affected" and not r.via:
             breached = [o.vendor for o in out if o.role == "breached" and o.vendor != r.vendor
-                        and o.reason.startswith(_CONTRACTOR_REASON)] or [v for v in at if v != r.vendor]
+                        and o.reason.startswith(_CONTRACTOR_REASON)]
             if breached:
                 out[i] = RoleOf(r.vendor, "affected", r.reason.replace("its contractor", f"its contractor {breached[0]}",
                                                                        1), breached[0])
