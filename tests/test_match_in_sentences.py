@@ -39,3 +39,44 @@ def test_near_miss_inside_another_vendors_longer_name_is_not_a_mention() -> None
                     "Kline Associates Group,,\nBaker Tilly Associates,,\n")
     assert vendors_named(m, "Perry Johnson Associate reports a breach") == ["Perry Johnson Associates"]
     assert vendors_named(m, "Breach at West Perry Johnson Associate") == ["West Perry Johnson Associate"]
+
+
+def test_name_inside_another_vendors_longer_name_is_not_a_mention() -> None:
+    m = matcher_for("NTT株式会社,NTT,\nNTTデータ株式会社,NTTデータ,\n")
+    assert vendors_named(m, "NTTデータに不正アクセス") == ["NTTデータ株式会社"]
+    assert vendors_named(m, "NTTに不正アクセス") == ["NTT株式会社"]
+
+
+def test_four_letter_name_registered_bare_needs_no_company_marker() -> None:
+    # 'link' is an ordinary word, but a vendor that writes itself 'Link' is matched in that case.
+    m = matcher_for("Link,,\n")
+    assert vendors_named(m, "Link confirms a data breach") == ["Link"]
+    assert vendors_named(m, "Hackers posted a link to the data") == []
+
+
+def test_fuzzy_near_miss_mid_sentence_still_matches() -> None:
+    m = matcher_for("Perry Johnson Associates,,\n")
+    found = m.match({"title": "Patients told of breach at Perry Johnson Associate last year"})
+    assert [(f.vendor, f.how) for f in found] == [("Perry Johnson Associates", "fuzzy")]
+    assert "Perry Johnson Associate" in found[0].surface
+
+
+def test_vendor_named_in_the_summary_and_by_the_link_is_shown_by_its_link() -> None:
+    # Evidence order: the title, then the link's host, then the summary, then the body.
+    m = matcher_for("Perry Johnson Associates,,pjats.com\n")
+    found = m.match({"title": "Transcription firm breach", "summary": "Perry Johnson Associates says"},
+                    "https://news.pjats.com/notice")
+    assert [(f.field, f.surface, f.score) for f in found] == [("link", "news.pjats.com", 100.0)]
+
+
+def test_name_in_quotes_or_brackets_at_the_start_of_a_headline() -> None:
+    m = matcher_for("Okta Inc.,,\n")
+    for title in ("“Okta” confirms support system breach", "(Okta) confirms support system breach"):
+        assert vendors_named(m, title) == ["Okta Inc."], title
+
+
+def test_japanese_name_ending_in_latin_letters_run_into_more_letters_is_another_name() -> None:
+    # 日本HPE (Hewlett Packard Enterprise's Japanese arm) is not 日本HP.
+    m = matcher_for("日本HP株式会社,日本HP,\n日本ヒューレット・パッカード合同会社,,\n")
+    assert vendors_named(m, "日本HPに不正アクセス") == ["日本HP株式会社"]
+    assert vendors_named(m, "日本HPEに不正アクセス") == []
