@@ -64,12 +64,14 @@ MODULES = (
            ("parse_duration", "check_source_url", "check_selector", "HealthConfig", "_duplicate_names",
             "read_capped", "_read_yaml")),
     Module("matcher", "monitor/matching/matcher.py",
-           ("tests/test_match.py", "tests/test_readme_claims.py", "tests/test_mutant_kills.py"), 180),
+           ("tests/test_match.py", "tests/test_readme_claims.py", "tests/test_mutant_kills.py",
+            "tests/test_match_in_sentences.py"), 180),
     Module("incidents", "monitor/alerting/incidents.py",
            ("tests/test_incidents.py", "tests/test_incident_corrections.py"), 180),
     Module("outbox", "monitor/alerting/outbox.py",
            ("tests/test_delivery.py", "tests/test_readme_claims.py", "tests/test_outbox_identity.py",
-            "tests/test_slack_routing.py"), 300),
+            "tests/test_slack_routing.py", "tests/test_incident_corrections.py", "tests/test_outbox_threads.py"),
+           300),
 )
 
 # Operators kept (regular expressions over cosmic-ray's operator names).
