@@ -67,7 +67,7 @@ MODULES = (
            ("tests/test_match.py", "tests/test_readme_claims.py", "tests/test_mutant_kills.py",
             "tests/test_match_in_sentences.py"), 180),
     Module("incidents", "monitor/alerting/incidents.py",
-           ("tests/test_incidents.py", "tests/test_incident_corrections.py"), 180),
+           ("tests/test_incident_linking.py", "tests/test_incidents.py", "tests/test_incident_corrections.py"), 180),
     Module("outbox", "monitor/alerting/outbox.py",
            ("tests/test_delivery.py", "tests/test_readme_claims.py", "tests/test_outbox_identity.py",
             "tests/test_slack_routing.py", "tests/test_incident_corrections.py", "tests/test_outbox_threads.py"),
