@@ -38,3 +38,11 @@ def test_near_duplicate_title_counts_while_the_coverage_runs_up_to_the_45th_day(
     assert on_day_45.incident_id == 7 and "similar title" in on_day_45.reason, on_day_45
     on_day_46 = decide(Report(title, title, _at("2024-02-25")), [incident], ("acme corp",))
     assert "similar title" not in on_day_46.reason, on_day_46
+
+
+def test_english_report_pointing_to_the_february_attack_months_later_refers_back_to_it() -> None:
+    # README: a report joins when it points back to an earlier event ("the February attack").
+    incident = _incident("Acme Corp hit by ransomware attack", "2024-02-05", "2024-02-20")
+    later = "Acme Corp restores all systems after the February attack"
+    link = choose(Report(later, later, _at("2024-06-10")), [incident])
+    assert link is not None and link.incident_id == 7, link
