@@ -70,7 +70,8 @@ MODULES = (
            ("tests/test_incident_linking.py", "tests/test_incidents.py", "tests/test_incident_corrections.py"), 180),
     Module("outbox", "monitor/alerting/outbox.py",
            ("tests/test_delivery.py", "tests/test_readme_claims.py", "tests/test_outbox_identity.py",
-            "tests/test_slack_routing.py", "tests/test_incident_corrections.py", "tests/test_outbox_threads.py"),
+            "tests/test_slack_routing.py", "tests/test_incident_corrections.py", "tests/test_outbox_threads.py",
+            "tests/test_slack_probe_backoff.py"),
            300),
 )
 
