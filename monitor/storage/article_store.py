@@ -17,7 +17,7 @@ def known_keys(conn: sqlite3.Connection, link_keys: list[str], title_keys: list[
         found: set[str] = set()
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
-            found.update(r[0] for r in conn.execute(
+            found.update(key for (key,) in conn.execute(
                 f"SELECT {column} FROM articles WHERE {column} IN ({','.join('?' * len(chunk))}){extra}", chunk))
         return found
     # articles_link_key is a partial index (WHERE link_key != ''): SQLite uses it only when the query

@@ -1,0 +1,95 @@
+"""Which incident a report joins, decided from what the report says (monitor/alerting/incidents.py's
+public rule: counts, decide, choose), on the edges the end-to-end thread tests do not reach."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from monitor.alerting.incidents import Candidate, Report, choose, counts, decide
+
+
+def _at(day: str) -> datetime:
+    return datetime.fromisoformat(day + "T09:00:00+00:00")
+
+
+def _incident(title: str, first: str, last: str) -> Candidate:
+    return Candidate(7, _at(first), _at(last), (Report(title, title + "\n", _at(first)),))
+
+
+def test_figures_rounded_differently_by_two_outlets_are_the_same_figure() -> None:
+    assert counts("438,217 customers affected") == counts("約44万件の顧客情報") == {440000}
+    assert counts("1,234 users") == counts("約1200人") == {1200}
+
+
+def test_english_report_naming_the_year_of_the_earlier_attack_refers_back_to_it() -> None:
+    incident = _incident("Acme Corp hit by ransomware attack", "2023-09-04", "2023-10-02")
+    later = "Acme Corp to pay $2m settlement over the 2023 ransomware attack"
+    link = choose(Report(later, later, _at("2024-06-10")), [incident])
+    assert link is not None and link.incident_id == 7, link
+    # The same words without pointing back, eight months after the last report: a new incident.
+    assert choose(Report("Acme Corp hit by ransomware attack", "Acme Corp hit by ransomware attack",
+                         _at("2024-06-10")), [incident]) is None
+
+
+def test_near_duplicate_title_counts_while_the_coverage_runs_up_to_the_45th_day() -> None:
+    incident = _incident("Acme Corp confirms breach of support case system", "2024-01-01", "2024-01-10")
+    title = "Acme Corp support case system breach: what we know"
+    on_day_45 = decide(Report(title, title, _at("2024-02-24")), [incident], ("acme corp",))
+    assert on_day_45.incident_id == 7 and "similar title" in on_day_45.reason, on_day_45
+    on_day_46 = decide(Report(title, title, _at("2024-02-25")), [incident], ("acme corp",))
+    assert "similar title" not in on_day_46.reason, on_day_46
+
+
+def test_english_report_pointing_to_the_february_attack_months_later_refers_back_to_it() -> None:
+    # README: a report joins when it points back to an earlier event ("the February attack").
+    incident = _incident("Acme Corp hit by ransomware attack", "2024-02-05", "2024-02-20")
+    later = "Acme Corp restores all systems after the February attack"
+    link = choose(Report(later, later, _at("2024-06-10")), [incident])
+    assert link is not None and link.incident_id == 7, link
+
+
+def _with_id(incident_id: int, title: str, first: str, last: str) -> Candidate:
+    return Candidate(incident_id, _at(first), _at(last), (Report(title, title + "\n", _at(first)),))
+
+
+def test_a_quiet_old_incident_does_not_hide_the_running_one() -> None:
+    old = _with_id(3, "Acme Corp hit by ransomware attack", "2022-03-01", "2022-03-05")
+    running = _with_id(9, "Acme Corp hit by ransomware attack", "2024-05-20", "2024-06-01")
+    title = "Acme Corp ransomware attack: systems still down"
+    assert decide(Report(title, title, _at("2024-06-05")), [old, running]).incident_id == 9
+
+
+def test_the_new_events_own_coverage_calling_it_new_still_joins_it() -> None:
+    # A report saying 'another attack' is a new incident against last year's; against an incident
+    # opened days ago it is more coverage of that new attack.
+    fresh = _incident("Acme Corp hit by another ransomware attack", "2024-06-01", "2024-06-02")
+    title = "Acme Corp suffers another ransomware attack, systems offline"
+    link = choose(Report(title, title, _at("2024-06-05")), [fresh])
+    assert link is not None and link.incident_id == 7, link
+
+
+def test_a_new_incident_names_the_two_most_recent_incidents_it_was_not() -> None:
+    refused = [_with_id(i, "Acme Corp hit by ransomware attack", day, day)
+               for i, day in ((9, "2024-01-10"), (10, "2024-02-10"), (11, "2024-03-10"))]
+    title = "Acme Corp: customer emails sent to the wrong recipients"  # another kind of incident
+    decision = decide(Report(title, title, _at("2024-03-20")), refused)
+    assert decision.incident_id is None
+    assert decision.reason.startswith("new incident: #11: another kind") and "#10: " in decision.reason, decision
+    assert "#9: " not in decision.reason
+
+
+def test_attack_month_within_the_incidents_time_joins_it() -> None:
+    # Reports from January to March; one published in April dates the attack to February.
+    incident = Candidate(7, _at("2024-01-10"), _at("2024-03-20"),
+                         (Report("X社に不正アクセス", "X社に不正アクセス\n", _at("2024-01-10")),
+                          Report("X社、不正アクセスの調査結果", "X社、不正アクセスの調査結果\n", _at("2024-03-20"))))
+    title = "X社、2024年2月に受けた不正アクセスについて報告"
+    link = choose(Report(title, title, _at("2024-04-01")), [incident])
+    assert link is not None and link.incident_id == 7, link
+
+
+def test_two_english_reports_giving_the_same_attack_date_are_one_incident() -> None:
+    incident = _incident("Acme Corp says it was hit by ransomware on September 29", "2023-10-02", "2023-10-02")
+    title = "Acme Corp outage traced to a ransomware attack on September 29"
+    decision = decide(Report(title, title, _at("2023-12-20")), [incident])
+    assert decision.incident_id == 7 and "same attack date: 2023-09-29" in decision.reason, decision
