@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from monitor.alerting.incidents import Candidate, Report, choose, counts, decide
+from monitor.alerting.incidents import Candidate, Report, choose, counts, decide, similarity
 
 
 def _at(day: str) -> datetime:
@@ -93,3 +93,27 @@ def test_two_english_reports_giving_the_same_attack_date_are_one_incident() -> N
     title = "Acme Corp outage traced to a ransomware attack on September 29"
     decision = decide(Report(title, title, _at("2023-12-20")), [incident])
     assert decision.incident_id == 7 and "same attack date: 2023-09-29" in decision.reason, decision
+
+
+def test_thousands_and_millions_round_like_the_same_figure_in_man() -> None:
+    # Two significant figures, rounded alike whatever the unit: 135k = 13.5万, 2.45 million = 245万.
+    assert counts("135k customers") == counts("13.5万人") == {140000}
+    assert counts("2.45 million users") == counts("245万人") == {2400000}
+
+
+def test_attack_dated_february_of_a_common_year_refers_back() -> None:
+    incident = Candidate(7, _at("2023-02-20"), _at("2023-03-05"),
+                         (Report("X社に不正アクセス", "X社に不正アクセス\n", _at("2023-02-20")),))
+    title = "X社、2023年2月の不正アクセスについて調査結果を公表"
+    link = choose(Report(title, title, _at("2023-07-10")), [incident])
+    assert link is not None and link.incident_id == 7, link
+
+
+def test_titles_are_compared_by_their_own_words_not_the_vendors_name_or_single_characters() -> None:
+    names = ("acme", "acme widgets")
+    # Only the vendor's name in common: nothing in common.
+    assert similarity("Acme Widgets payroll portal outage", "Acme Widgets hit by phishing", names) == 0.0
+    # Japanese is compared by pairs of characters: 大阪の病院 and 病気の大人 share characters, no words.
+    assert similarity("大阪の病院", "病気の大人") == 0.0
+    # Titles of nothing but the vendor's name and breach words have nothing to compare.
+    assert similarity("Okta data breach", "Okta breach", ("okta",)) == 0.0
