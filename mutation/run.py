@@ -52,26 +52,26 @@ class Module:
 
 MODULES = (
     Module("dedupe", "monitor/sources/dedupe.py",
-           ("tests/test_mutant_kills.py", "tests/test_readme_claims.py", "tests/test_store.py"), 120),
+           ("tests/cli/test_mutant_kills.py", "tests/cli/test_readme_claims.py", "tests/storage/test_store.py"), 120),
     Module("fetch-policy", "monitor/sources/fetch.py",
-           ("tests/test_mutant_kills.py", "tests/test_fetch_policy.py", "tests/test_link_policy_ipv6.py"), 120,
+           ("tests/cli/test_mutant_kills.py", "tests/sources/test_fetch_policy.py", "tests/sources/test_link_policy_ipv6.py"), 120,
            ("_is_public", "LinkPolicy", "check_link_shape", "resolve_public")),
     # The validation helpers: durations, source URLs, selectors, file caps, duplicate names, health. Not yet:
     # LimitsConfig's bounds, the YAML shape check and the error wording (load_config, _check_shape, _message).
     Module("config", "monitor/config.py",
-           ("tests/test_mutant_kills.py", "tests/test_config.py", "tests/test_readme_claims.py",
-            "tests/test_config_hostile.py"), 180,
+           ("tests/cli/test_mutant_kills.py", "tests/cli/test_config.py", "tests/cli/test_readme_claims.py",
+            "tests/cli/test_config_hostile.py"), 180,
            ("parse_duration", "check_source_url", "check_selector", "HealthConfig", "_duplicate_names",
             "read_capped", "_read_yaml")),
     Module("matcher", "monitor/matching/matcher.py",
-           ("tests/test_match.py", "tests/test_readme_claims.py", "tests/test_mutant_kills.py",
-            "tests/test_match_in_sentences.py"), 180),
+           ("tests/matching/test_match.py", "tests/cli/test_readme_claims.py", "tests/cli/test_mutant_kills.py",
+            "tests/matching/test_match_in_sentences.py"), 180),
     Module("incidents", "monitor/alerting/incidents.py",
-           ("tests/test_incident_linking.py", "tests/test_incidents.py", "tests/test_incident_corrections.py"), 180),
+           ("tests/alerting/test_incident_linking.py", "tests/alerting/test_incidents.py", "tests/alerting/test_incident_corrections.py"), 180),
     Module("outbox", "monitor/alerting/outbox.py",
-           ("tests/test_delivery.py", "tests/test_readme_claims.py", "tests/test_outbox_identity.py",
-            "tests/test_slack_routing.py", "tests/test_incident_corrections.py", "tests/test_outbox_threads.py",
-            "tests/test_slack_probe_backoff.py"),
+           ("tests/alerting/test_delivery.py", "tests/cli/test_readme_claims.py", "tests/alerting/test_outbox_identity.py",
+            "tests/alerting/test_slack_routing.py", "tests/alerting/test_incident_corrections.py", "tests/alerting/test_outbox_threads.py",
+            "tests/alerting/test_slack_probe_backoff.py"),
            300),
 )
 

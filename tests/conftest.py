@@ -18,7 +18,12 @@ import sqlite_utils
 import yaml
 from click.testing import CliRunner, Result
 
-sys.path.insert(0, str(Path(__file__).parent))
+# tests/ mirrors the packages (tests/sources, tests/matching, ...). Helpers (slack_standin, alert_support,
+# conftest's records) live here at the top, and a few test modules share constants across folders
+# (`from test_incidents import LY_JA`): every folder is importable by its modules' plain names.
+_HERE = Path(__file__).parent
+sys.path[:0] = [str(_HERE), *(str(d) for d in sorted(_HERE.iterdir()) if d.is_dir() and d.name.isidentifier()
+                             and d.name not in ("fixtures", "__pycache__"))]
 
 from slack_standin import SlackStandIn  # noqa: E402
 

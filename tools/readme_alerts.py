@@ -6,7 +6,7 @@
 It runs `monitor demo` (offline, a throwaway database) and draws, as text, the message posted for the
 demo's LINEヤフー report, the follow-up posted in its thread, and the Okta alert as it reads after
 triage in Slack (the daemon's buttons, and the state line a reaction or a press adds, from the same
-functions the triage read-back uses). tests/test_readme_alerts.py fails when README.md and the code
+functions the triage read-back uses). tests/cli/test_readme_alerts.py fails when README.md and the code
 disagree: run this with --write after changing how alerts look.
 """
 

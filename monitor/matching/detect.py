@@ -217,7 +217,7 @@ _INCIDENT_REPORT = re.compile(r"\b(?:breach|incident|data breach)\s+reports?\b")
 
 
 # A literal that every match of the pattern contains (checked with `in`, which costs far less than the
-# regexes' alternations with bounded gaps; tests/test_detect.py checks each list against its pattern).
+# regexes' alternations with bounded gaps; tests/matching/test_detect.py checks each list against its pattern).
 _REQUIRED: dict[re.Pattern[str], tuple[str, ...]] = {
     ATTACK_IMPACT: ("攻撃", "ランサムウ", "不正アクセス", "cyber", "ransomware", "標的", "を狙", "侵入", "target"),
     EXPLOITATION_CAMPAIGN: ("悪用し", "exploit"),

@@ -9,7 +9,7 @@ import click
 from monitor.cli import cli
 from monitor.config import Config, FeedSource, HtmlSource, JsonSource, LimitsConfig, SlackConfig
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
 
 def _commands(group: click.Group, prefix: list[str]):  # type: ignore[no-untyped-def]

@@ -26,8 +26,8 @@ from conftest import Entry, Project, bot_env, rss2
 
 from monitor.config import load_config
 
-FIXTURES = Path(__file__).parent / "fixtures"
-BUNDLED = Path(__file__).resolve().parents[1] / "feeds.yaml"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+BUNDLED = Path(__file__).resolve().parents[2] / "feeds.yaml"
 NOW = datetime(2024, 6, 5, 9, 0, tzinfo=timezone.utc)
 
 

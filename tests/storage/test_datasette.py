@@ -13,7 +13,7 @@ import pytest
 import yaml
 from conftest import Entry, Project, rss2
 
-METADATA = Path(__file__).resolve().parents[1] / "metadata.yml"
+METADATA = Path(__file__).resolve().parents[2] / "metadata.yml"
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
 

@@ -185,12 +185,10 @@ def test_a_patch_note_or_kev_listing_is_not(title, text):  # type: ignore[no-unt
 def _texts_for_prefilter_check() -> list[str]:
     """Folded titles and texts: the shipped eval set, one example per alternative of each pattern,
     and the jp-news sample when ../shared/data is present."""
-    from pathlib import Path
 
     from monitor.eval.evaluate import EVAL_DIR
     from monitor.normalize import fold
 
-    here = Path(__file__).parent
     raw = []
     for line in (EVAL_DIR / "items.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
@@ -202,7 +200,9 @@ def _texts_for_prefilter_check() -> list[str]:
             "this was not a cyberattack", "there was no breach", "サイバー攻撃ではない", "情報流出によるものではない",
             "Okta publishes its breach report", "incident reports rose", "40% of firms", "3割の企業", "12 percent",
             "5パーセント"]
-    jp_news = here.parent.parent / "shared" / "data" / "jp-news" / "secnews_sample.jsonl"
+    from conftest import SHARED_DATA
+
+    jp_news = SHARED_DATA / "jp-news" / "secnews_sample.jsonl"  # read when present (it was never found before)
     if jp_news.exists():
         for line in jp_news.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)

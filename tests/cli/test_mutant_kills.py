@@ -200,7 +200,7 @@ def test_a_link_is_pinned_to_the_first_address_after_every_address_was_checked(
 def _readme_yaml_block(first_key: str) -> dict[str, object]:
     import yaml
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     blocks = [b.split("```", 1)[0] for b in readme.split("```yaml\n")[1:]]
     for b in blocks:
         if b.startswith(f"{first_key}:") or f"\n{first_key}:" in b:

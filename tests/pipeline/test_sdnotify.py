@@ -136,7 +136,7 @@ def test_the_bundled_unit_is_type_notify_with_a_watchdog_longer_than_a_cycle() -
     from monitor.config import LimitsConfig
     from monitor.pipeline.cycle import LOCK_TIMEOUT
 
-    unit = (Path(__file__).resolve().parents[1] / "deploy" / "monitor.service").read_text(encoding="utf-8")
+    unit = (Path(__file__).resolve().parents[2] / "deploy" / "monitor.service").read_text(encoding="utf-8")
     settings = dict(ln.split("=", 1) for ln in unit.splitlines() if "=" in ln and not ln.startswith("#"))
     assert settings["Type"] == "notify"
     value = settings["WatchdogSec"]

@@ -17,7 +17,7 @@ from monitor.sources.newsroom import discover_pages, same_site
 from monitor.sources.notices import parse_newsroom
 from monitor.sources.parse import ParserPool
 
-PAGES = Path(__file__).parent / "fixtures" / "newsroom"
+PAGES = Path(__file__).parents[1] / "fixtures" / "newsroom"
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from monitor.cli import cli
 
-DEMO_DATA = Path(__file__).resolve().parents[1] / "monitor" / "demo_data"
+DEMO_DATA = Path(__file__).resolve().parents[2] / "monitor" / "demo_data"
 
 
 def _cases() -> dict[str, dict]:

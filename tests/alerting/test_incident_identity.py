@@ -151,7 +151,7 @@ def test_incidents_json_says_why_each_report_joined_or_opened(project, httpserve
 
 def test_a_year_of_jp_news_gives_about_one_thread_per_incident(tmp_path: Path) -> None:
     data = shared_data("jp-news", "secnews_sample.jsonl")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     import incident_replay
 
     store = incident_replay.replay(data, tmp_path)

@@ -20,7 +20,7 @@ from monitor.sources.fetch import check_link_shape
 from monitor.sources.parse import extract_article, parse_html_list, parse_json_api, parser_spec
 from monitor.textutil import decode, html_to_text, parse_date
 
-BUNDLED = Path(__file__).resolve().parents[1] / "feeds.yaml"
+BUNDLED = Path(__file__).resolve().parents[2] / "feeds.yaml"
 HTML_SPECS = [
     {"item": "li, p, td, div, span, a", "title": "a", "link": "a@href", "date": "span, time", "summary": "p"},
     {"item": "a", "title": "", "link": "@href", "date": None, "summary": None},

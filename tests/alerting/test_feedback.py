@@ -1,6 +1,6 @@
 """Issue 6: feedback. A wrong-vendor verdict for (vendor, the text that matched, the words around it) stops
 the same mistake on the next run, until the suppression is removed; verdicts and suppressions show in
-`monitor search --json`. (Issue 20's verdicts: tests/test_feedback_verdicts.py.)"""
+`monitor search --json`. (Issue 20's verdicts: tests/alerting/test_feedback_verdicts.py.)"""
 
 from __future__ import annotations
 

@@ -144,7 +144,7 @@ SQL_ALLOWED = {
 
 
 def _sql_outside_storage() -> dict[str, list[int]]:
-    package = Path(__file__).resolve().parents[1] / "monitor"
+    package = Path(__file__).resolve().parents[2] / "monitor"
     found: dict[str, list[int]] = {}
     for path in sorted(package.rglob("*.py")):
         rel = path.relative_to(package.parent).as_posix()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "monitor"
+PACKAGE = Path(__file__).resolve().parents[2] / "monitor"
 
 
 def _modules() -> dict[str, Path]:
