@@ -167,7 +167,7 @@ def _alerted_vendors(console: str) -> tuple[str, ...]:
 
 def _collect(db: Any, expected: dict[str, dict[str, Any]] | None) -> tuple[list[DemoAlert], list[NotAlerted],
                                                                         list[str]]:
-    from .alerting.outbox import decode
+    from .alerting.alert_rows import decode
     from .storage.article_store import stored_articles
 
     alerts, skipped, unexpected = [], [], []

@@ -19,8 +19,8 @@ from ..errors import MonitorError
 from ..storage import alert_store, incident_store
 from ..storage.store import Store
 from ..textutil import clip
+from .alert_rows import enqueue
 from .messages import incident_note_message
-from .outbox import enqueue
 
 
 @dataclass(frozen=True, slots=True)

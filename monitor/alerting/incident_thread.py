@@ -29,6 +29,7 @@ from ..storage import incident_store, triage_store
 from ..storage.store import Store
 from ..textutil import iso, parse_iso
 from . import incidents, triage
+from .alert_rows import about, alert_ref, decode, enqueue
 from .messages import IncidentSummary, followups_message, with_incident_state
 from .slack import Message, update_message
 
@@ -60,12 +61,10 @@ def render(store: Store, row: dict[str, Any], instance: str, buttons: bool) -> t
     """An alert's message as it should stand now, and its metadata (as first posted): the report, its
     incident's state when it heads the incident's thread, and its triage state. The one rendering of a
     posted alert: the incident's updates and the triage read-back both use it, so neither undoes the other."""
-    from .outbox import _about, alert_ref, decode
-
     message = decode(row["payload"])
     if row["kind"] == "article" and not row.get("thread_ts") and row.get("incident_id"):
         message = with_incident_state(message, summary(store.conn, int(row["id"])))
-    ref = dataclasses.replace(alert_ref(row, instance), about=_about(store, row))
+    ref = dataclasses.replace(alert_ref(row, instance), about=about(store, row))
     lines = triage.state_lines(triage_store.marks(store.conn, [int(row["id"])]).get(int(row["id"]), []))
     message = triage.with_state(message, lines, triage.buttons(ref) if buttons else None)
     return message, ref.metadata()
@@ -132,8 +131,6 @@ def broadcast_reason(store: Store, row: dict[str, Any], seen: Pictures | None = 
 def collapse_followups(store: Store, tz: tzinfo) -> int:
     """Without threads: later reports wait for their incident's summary of the day; summaries of days
     that are over are queued (each report in exactly one, in the same transaction). Returns summaries queued."""
-    from .outbox import enqueue
-
     seen: Pictures = {}
     with store.write() as db:
         for row in incident_store.pending_followups(db):

@@ -24,7 +24,6 @@ tried after it, and the alerts stay pending for when it is fixed.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import secrets
 import time
@@ -35,21 +34,19 @@ from typing import Any
 
 from .. import clock
 from ..redact import redact
-from ..storage.store import Store, dumps
+from ..storage.store import Store
 from ..textutil import iso
 from . import incident_thread
+from .alert_rows import about, alert_ref, decode
 from .claims import claim_batch, release
 from .messages import broadcast_note
 from .slack import (
-    AlertRef,
     HistoryUnavailable,
-    Message,
     Permanent,
     Retry,
     Sender,
     Sent,
     Unknown,
-    payload_hash,
 )
 
 log = logging.getLogger(__name__)
@@ -85,36 +82,6 @@ class DeliveryReport:
     summaries: int = 0  # without threads: daily summaries of incidents' later reports queued
 
 
-def enqueue(store: Store, db: Any, *, kind: str, channel: str, message: Message | Callable[[int], Message],
-            dedupe_key: str, article_id: int | None = None, incident_id: int | None = None, vendor: str = "",
-            state: str = "pending", reason: str = "") -> int | None:
-    """Add an alert inside the caller's transaction. None if an alert with this key exists already.
-
-    `message` may be a function of the new alert's id, so the message can name it (for feedback).
-    """
-    cur = db.execute(
-        "INSERT OR IGNORE INTO alerts (kind, article_id, incident_id, vendor, channel, state, attempts, "
-        "next_attempt_at, created_at, payload, dedupe_key, unconfirmed, incident_reason) "
-        "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, '', ?, 0, ?)",
-        [kind, article_id, incident_id, vendor, channel, state, clock.now_iso(), clock.now_iso(), dedupe_key, reason],
-    )
-    if cur.rowcount != 1:
-        return None
-    alert_id = int(cur.lastrowid)
-    built = message(alert_id) if callable(message) else message
-    db.execute("UPDATE alerts SET payload = ? WHERE id = ?", [encode(built), alert_id])
-    return alert_id
-
-
-def encode(message: Message) -> str:
-    return dumps({"text": message.text, "blocks": list(message.blocks), "console": message.console})
-
-
-def decode(payload: str) -> Message:
-    data = json.loads(payload)
-    return Message(data["text"], tuple(data["blocks"]), data.get("console", data["text"]))
-
-
 def backoff(failures: int) -> float:
     """The destination's wait before its next probe: 30 s doubling, capped at PROBE_BACKOFF_MAX."""
     return min(PROBE_BACKOFF_MAX, 30.0 * 2.0 ** min(max(0, failures - 1), 20))
@@ -137,27 +104,6 @@ def instance_id(store: Store) -> str:
     with store.write() as db:
         db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('instance_id', ?)", [secrets.token_hex(8)])
         return str(db.execute("SELECT value FROM meta WHERE key = 'instance_id'").fetchone()[0])
-
-
-def alert_ref(row: dict[str, Any], instance: str) -> AlertRef:
-    return AlertRef(int(row["id"]), instance, payload_hash(row["payload"] or ""))
-
-
-def _about(store: Store, row: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    """The alert's kind, incident and vendors with their role in the report, for its Slack metadata."""
-    kind = str(row.get("kind") or "")
-    wanted = ("product",) if kind == "product" else ("breached", "affected")
-    found: dict[str, str] = {}
-    if row.get("article_id") is not None and "role" in store.db["matches"].columns_dict:
-        found = {v: r for v, r in store.conn.execute(
-            f"SELECT vendor, role FROM matches WHERE article_id = ? AND role IN ({','.join('?' * len(wanted))}) "
-            "ORDER BY vendor", [row["article_id"], *wanted])}
-    primary = str(row.get("vendor") or "")
-    if primary and primary not in found:
-        found = {primary: wanted[0], **found}  # an alert queued before roles were stored
-    order = [primary] * bool(primary) + [v for v in found if v != primary]
-    return (("kind", kind), ("incident_id", row.get("incident_id")),
-            ("vendors", [{"name": v, "role": found[v]} for v in order if v in found]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +290,7 @@ def _deliver_pending(store: Store, sender: Sender, report: DeliveryReport, dest:
             wait = report.min_interval - (time.monotonic() - last_post.get(row["channel"], -1e9))
             if wait > 0:
                 sleep(wait)
-            ref = dataclasses.replace(alert_ref(row, instance), about=_about(store, row))
+            ref = dataclasses.replace(alert_ref(row, instance), about=about(store, row))
             message = decode(row["payload"])
             changes = incident_thread.broadcast_reason(store, row, pictures)  # a reply that changes the picture
             if changes:

@@ -27,6 +27,7 @@ from filelock import FileLock, Timeout
 from .. import clock as clocks
 from .. import criticality, progress
 from ..alerting import incidents
+from ..alerting.alert_rows import enqueue
 from ..alerting.messages import (
     DIGEST_MAX_ITEMS,
     ArticleFacts,
@@ -35,7 +36,7 @@ from ..alerting.messages import (
     digest_message,
     health_message,
 )
-from ..alerting.outbox import DeliveryReport, deliver, enqueue
+from ..alerting.outbox import DeliveryReport, deliver
 from ..alerting.route import route
 from ..alerting.slack import Sender
 from ..alerting.window import held_back

@@ -21,7 +21,8 @@ from typing import Any
 
 from .. import clock
 from ..alerting import incident_thread, triage
-from ..alerting.outbox import alert_ref, instance_id
+from ..alerting.alert_rows import alert_ref
+from ..alerting.outbox import instance_id
 from ..alerting.slack import AlertRef, HistoryUnavailable, Message, read_messages, update_message
 from ..redact import redact
 from ..storage import incident_store, triage_store

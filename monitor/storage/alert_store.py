@@ -11,6 +11,32 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from .store import Store
+
+
+def insert(db: sqlite_utils.Database, *, kind: str, channel: str, dedupe_key: str, article_id: int | None,
+           incident_id: int | None, vendor: str, state: str, reason: str, now: str) -> int | None:
+    """A new alert row with an empty payload, or None when an alert with this dedupe key exists."""
+    cur = db.execute(
+        "INSERT OR IGNORE INTO alerts (kind, article_id, incident_id, vendor, channel, state, attempts, "
+        "next_attempt_at, created_at, payload, dedupe_key, unconfirmed, incident_reason) "
+        "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, '', ?, 0, ?)",
+        [kind, article_id, incident_id, vendor, channel, state, now, now, dedupe_key, reason])
+    return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid is not None else None
+
+
+def set_payload(db: sqlite_utils.Database, alert_id: int, payload: str) -> None:
+    db.execute("UPDATE alerts SET payload = ? WHERE id = ?", [payload, alert_id])
+
+
+def vendor_roles(store: Store, article_id: int, roles: tuple[str, ...]) -> dict[str, str]:
+    """The article's matched vendors with one of these roles, by name (none in a database from before roles)."""
+    if "role" not in store.db["matches"].columns_dict:
+        return {}
+    return {v: r for v, r in store.conn.execute(
+        f"SELECT vendor, role FROM matches WHERE article_id = ? AND role IN ({','.join('?' * len(roles))}) "
+        "ORDER BY vendor", [article_id, *roles])}
+
 
 def claim(db: sqlite_utils.Database, alert_id: int, now: str, thread_ts: str | None) -> bool:
     """Mark a pending alert `sending` (an attempt counted) in the thread given; False when it is no

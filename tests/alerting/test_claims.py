@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from monitor.alerting.alert_rows import enqueue
 from monitor.alerting.claims import CLAIM_BATCH
-from monitor.alerting.outbox import deliver, enqueue
+from monitor.alerting.outbox import deliver
 from monitor.alerting.slack import Message, SlackSender
 from monitor.storage.store import Store
 

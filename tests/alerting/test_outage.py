@@ -12,6 +12,7 @@ import pytest
 from alert_support import Clock, Feed, outbox
 from conftest import Entry, bot_env
 
+import monitor.alerting.alert_rows
 import monitor.alerting.outbox
 
 NOW = datetime.now(timezone.utc) - timedelta(hours=2)
@@ -167,7 +168,7 @@ def test_deliver_to_the_console_never_sleeps(tmp_path) -> None:  # type: ignore[
     with Store(tmp_path / "monitor.db") as store:
         with store.write() as db:
             for n in range(5):
-                monitor.alerting.outbox.enqueue(store, db, kind="article", channel="", dedupe_key=f"k{n}",
+                monitor.alerting.alert_rows.enqueue(store, db, kind="article", channel="", dedupe_key=f"k{n}",
                                        message=Message(f"alert {n}", (), f"alert {n}"))
         report = monitor.alerting.outbox.deliver(store, ConsoleSender(out), min_interval=1.0, sleep=slept.append)
     assert report.sent == 5 and out.getvalue().count("alert ") == 5

@@ -132,7 +132,8 @@ def test_check_refuses_an_empty_channel_name(project, httpserver) -> None:  # ty
 
 def test_an_alert_with_no_channel_is_never_posted_nor_counted_sent(tmp_path, slack) -> None:  # type: ignore[no-untyped-def]
     """Queued to channel "" (as a route-only configuration did before): it fails with the fix."""
-    from monitor.alerting.outbox import deliver, enqueue
+    from monitor.alerting.alert_rows import enqueue
+    from monitor.alerting.outbox import deliver
     from monitor.alerting.slack import Message, SlackSender
     from monitor.storage.store import Store
 
