@@ -34,7 +34,10 @@ def test_demo_alerts_the_expected_vendors_and_lists_the_negatives_with_reasons()
         if case["alert"]:
             assert guid in alerted, f"{guid} ({case['case']}) was not alerted"
             assert set(alerted[guid]["vendors"]) == set(case["alert"])
-            assert alerted[guid]["state"] == "sent"
+            # The console has no threads: a later report of an incident already alerted waits for that
+            # incident's summary of the day (alerting/incident_thread.py) instead of a second alert.
+            later = guid in ("demo:ja-lineyahoo-2", "demo:en-aflac-zurich")
+            assert alerted[guid]["state"] == ("collapsed" if later else "sent"), guid
         else:
             assert guid in skipped, f"hard negative {guid} ({case['case']}) was alerted"
             assert skipped[guid]["reason"] and skipped[guid]["case"] == case["case"]

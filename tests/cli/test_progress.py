@@ -20,6 +20,7 @@ NEWSROOMS = 5
 
 
 def _setup(project: Project, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)  # no robots.txt: all allowed
     httpserver.expect_request("/feed").respond_with_data(rss2([]), content_type="application/rss+xml")
     httpserver.expect_request("/news").respond_with_data(rss2([]), content_type="application/rss+xml")
     rooms = "".join(f"Vendor {i} Ltd,,,medium,,{httpserver.url_for('/news')}?v={i}\n" for i in range(NEWSROOMS))
