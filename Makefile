@@ -26,14 +26,15 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## Lint and type-check (ruff and mypy, configured in pyproject.toml; installed from the lint extra).
+## Lint, layout and type-check (ruff and mypy, configured in pyproject.toml; installed from the lint extra).
 lint: $(LINT_STAMP)
+	$(BIN)/ruff format --check monitor tests bench tools
 	$(BIN)/ruff check monitor tests bench tools
 	$(BIN)/mypy monitor
 
-## Format with ruff format (configured in pyproject.toml). Not yet run over the whole tree.
+## Lay the code out with ruff format (configured in pyproject.toml); make lint checks it.
 format: $(LINT_STAMP)
-	$(BIN)/ruff format monitor tests bench
+	$(BIN)/ruff format monitor tests bench tools
 
 $(LINT_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,lint]'

@@ -48,6 +48,7 @@ finally:
 
 # ---------------------------------------------------------------------- the server (its own process)
 
+
 def _page(size: int, text_heavy: bool) -> bytes:
     """A bloated notice: a few lines that matter, then `size` bytes of inline script or of paragraphs."""
     if text_heavy:
@@ -56,15 +57,19 @@ def _page(size: int, text_heavy: bool) -> bytes:
     else:
         line = 'var blob = "' + "A" * 1000 + '";\n'
         filler = "<script>" + line * (size // len(line) + 1) + "</script>"
-    return (f"<html><head><title>Notice</title></head><body><main>Scheduled maintenance notice.</main>"
-            f"{filler}</body></html>").encode()[:size]
+    return (
+        f"<html><head><title>Notice</title></head><body><main>Scheduled maintenance notice.</main>"
+        f"{filler}</body></html>"
+    ).encode()[:size]
 
 
 def _rss(items: list[tuple[str, str]]) -> bytes:
-    body = "".join(f"<item><title>{escape(t)}</title><link>{escape(u)}</link><guid>{escape(u)}</guid></item>"
-                   for t, u in items)
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>{body}'
-            f"</channel></rss>").encode()
+    body = "".join(
+        f"<item><title>{escape(t)}</title><link>{escape(u)}</link><guid>{escape(u)}</guid></item>" for t, u in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>{body}</channel></rss>'
+    ).encode()
 
 
 def serve(size: int) -> None:
@@ -82,11 +87,15 @@ def serve(size: int) -> None:
             parts = self.path.strip("/").split("/")
             if parts[0] == "feed":  # /feed/<k>/<first>/<n>: n items linking to pages first..first+n-1
                 first, n = int(parts[2]), int(parts[3])
-                body, ctype = _rss([(f"Notice {j}", f"{host}/page/{j}") for j in range(first, first + n)]), \
-                    "application/rss+xml"
+                body, ctype = (
+                    _rss([(f"Notice {j}", f"{host}/page/{j}") for j in range(first, first + n)]),
+                    "application/rss+xml",
+                )
             elif parts[0] == "silentfeed":  # /silentfeed/<n>
-                body, ctype = _rss([(f"Stalled notice {j}", f"{host}/silent/{j}") for j in range(int(parts[1]))]), \
-                    "application/rss+xml"
+                body, ctype = (
+                    _rss([(f"Stalled notice {j}", f"{host}/silent/{j}") for j in range(int(parts[1]))]),
+                    "application/rss+xml",
+                )
             elif parts[0] == "page":
                 body, ctype = pages[int(parts[1]) % 2], "text/html; charset=utf-8"
             elif parts[0] == "silent":
@@ -108,6 +117,7 @@ def serve(size: int) -> None:
 
 
 # ---------------------------------------------------------------------- measuring
+
 
 def _tree_mb(root: int) -> tuple[float, float, float]:
     """(largest single process RSS, whole tree RSS, whole tree PSS) in MB for `root` and its descendants.
@@ -141,25 +151,55 @@ def _tree_mb(root: int) -> tuple[float, float, float]:
     return max(rss, default=0.0), sum(rss), pss
 
 
-def run_cycle(label: str, work: Path, port: int, args: argparse.Namespace, limits: dict[str, object],
-              code: Path | None) -> None:
+def run_cycle(
+    label: str, work: Path, port: int, args: argparse.Namespace, limits: dict[str, object], code: Path | None
+) -> None:
     work.mkdir(parents=True)
     per = args.items // args.sources
-    sources = [{"name": f"notices-{k}", "url": f"http://127.0.0.1:{port}/feed/{k}/{k * per}/{per}",
-                "fetch_article": True, "allow_private_links": True} for k in range(args.sources)]
-    sources.append({"name": "stalled", "url": f"http://127.0.0.1:{port}/silentfeed/{args.silent}",
-                    "fetch_article": True, "allow_private_links": True})
+    sources = [
+        {
+            "name": f"notices-{k}",
+            "url": f"http://127.0.0.1:{port}/feed/{k}/{k * per}/{per}",
+            "fetch_article": True,
+            "allow_private_links": True,
+        }
+        for k in range(args.sources)
+    ]
+    sources.append(
+        {
+            "name": "stalled",
+            "url": f"http://127.0.0.1:{port}/silentfeed/{args.silent}",
+            "fetch_article": True,
+            "allow_private_links": True,
+        }
+    )
     (work / "vendors.csv").write_text("name,aliases,domains,criticality\nOkta Inc.,Okta,okta.com,critical\n")
-    (work / "feeds.yaml").write_text(yaml.safe_dump({"sources": sources, "limits": {
-        "fetch_timeout": args.fetch_timeout, "article_max_bytes": args.size_mb * 1024 * 1024 + 1024, **limits}}))
+    (work / "feeds.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "sources": sources,
+                "limits": {
+                    "fetch_timeout": args.fetch_timeout,
+                    "article_max_bytes": args.size_mb * 1024 * 1024 + 1024,
+                    **limits,
+                },
+            }
+        )
+    )
     env = None
     if code is not None:
         import os
 
         env = {**os.environ, "PYTHONPATH": str(code)}
     t = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(work / "feeds.yaml")], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, cwd=work, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(work / "feeds.yaml")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=work,
+        env=env,
+    )
     err_lines: list[str] = []
     reader = threading.Thread(target=lambda: err_lines.extend(proc.stderr or []), daemon=True)
     reader.start()
@@ -183,14 +223,19 @@ def run_cycle(label: str, work: Path, port: int, args: argparse.Namespace, limit
     peak = max(int(self_kb) / 1024, peak_one)
     print(f"{label}")
     print(f"  limits: {limits or '(defaults)'}")
-    print(f"  cycle {float(cycle):.1f} s (process wall {wall:.1f} s); {stored} items stored, {with_text or 0} with "
-          f"their linked text")
+    print(
+        f"  cycle {float(cycle):.1f} s (process wall {wall:.1f} s); {stored} items stored, {with_text or 0} with "
+        f"their linked text"
+    )
     if stage:
-        print(f"  {stage[stage.index('linked notices:'):]}")
+        print(f"  {stage[stage.index('linked notices:') :]}")
     print(f"  summary: {summary}")
-    print(f"  peak: CLI process {int(self_kb) / 1024:.0f} MB RSS, largest process {peak_one:.0f} MB; whole tree "
-          f"(CLI + forkserver + 2 parser workers) {peak_pss:.0f} MB PSS ({peak_tree:.0f} MB RSS summed) -> "
-          f"{'OK' if max(peak, peak_pss) < 300 else 'OVER'} (target < 300 MB)", flush=True)
+    print(
+        f"  peak: CLI process {int(self_kb) / 1024:.0f} MB RSS, largest process {peak_one:.0f} MB; whole tree "
+        f"(CLI + forkserver + 2 parser workers) {peak_pss:.0f} MB PSS ({peak_tree:.0f} MB RSS summed) -> "
+        f"{'OK' if max(peak, peak_pss) < 300 else 'OVER'} (target < 300 MB)",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -208,34 +253,63 @@ def main() -> None:
     if args.serve is not None:
         serve(args.serve)
         return
-    server = subprocess.Popen([sys.executable, __file__, "--serve", str(args.size_mb * 1024 * 1024)],
-                              stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(args.size_mb * 1024 * 1024)], stdout=subprocess.PIPE, text=True
+    )
     assert server.stdout is not None
     port = int(server.stdout.readline())
     work = Path(tempfile.mkdtemp(prefix="articles-bench-"))
-    print(f"{args.items} linked notices of {args.size_mb} MB over {args.sources} sources, plus {args.silent} silent "
-          f"links in one more source; fetch_timeout {args.fetch_timeout}; server in another process on "
-          f"127.0.0.1:{port}", flush=True)
+    print(
+        f"{args.items} linked notices of {args.size_mb} MB over {args.sources} sources, plus {args.silent} silent "
+        f"links in one more source; fetch_timeout {args.fetch_timeout}; server in another process on "
+        f"127.0.0.1:{port}",
+        flush=True,
+    )
     try:
         everything = {"articles_per_source": args.items}
-        run_cycle("new code, every notice fetched (articles_per_source raised to cover all; default budget 60s)",
-                  work / "all", port, args, everything, None)
-        run_cycle(f"new code, tight budget (article_budget {args.budget})", work / "budget", port, args,
-                  {**everything, "article_budget": args.budget}, None)
-        run_cycle("new code, default limits (articles_per_source 30, article_budget 60s)", work / "defaults", port,
-                  args, {}, None)
+        run_cycle(
+            "new code, every notice fetched (articles_per_source raised to cover all; default budget 60s)",
+            work / "all",
+            port,
+            args,
+            everything,
+            None,
+        )
+        run_cycle(
+            f"new code, tight budget (article_budget {args.budget})",
+            work / "budget",
+            port,
+            args,
+            {**everything, "article_budget": args.budget},
+            None,
+        )
+        run_cycle(
+            "new code, default limits (articles_per_source 30, article_budget 60s)",
+            work / "defaults",
+            port,
+            args,
+            {},
+            None,
+        )
         if not args.skip_old:
             old = work / "old-code"
             old.mkdir()
             try:
-                archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.old_rev, "monitor"],
-                                         capture_output=True, check=True).stdout
+                archive = subprocess.run(
+                    ["git", "-C", str(ROOT), "archive", args.old_rev, "monitor"], capture_output=True, check=True
+                ).stdout
                 subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
             except subprocess.CalledProcessError:
                 print(f"old code ({args.old_rev}) not in this clone's history: skipped")
             else:
-                run_cycle(f"old code ({args.old_rev}): every body held until the last fetch ends", work / "old",
-                          port, args, {}, old)
+                run_cycle(
+                    f"old code ({args.old_rev}): every body held until the last fetch ends",
+                    work / "old",
+                    port,
+                    args,
+                    {},
+                    old,
+                )
     finally:
         server.terminate()
         server.wait()

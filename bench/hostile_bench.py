@@ -22,9 +22,33 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from hostile_server import HostileServer  # noqa: E402
 
-ROUTES = ["/lol", "/quad", "/utf16-quad", "/utf7-quad", "/comment-quad", "/xxe-file", "/xxe-http", "/dtd-http",
-          "/huge", "/endless", "/gzbomb", "/drip", "/silent", "/loop", "/status/404", "/status/500", "/404feed",
-          "/random", "/html", "/cut", "/truncated", "/sjis-lie", "/pathbody", "/devzero", "/redos"]
+ROUTES = [
+    "/lol",
+    "/quad",
+    "/utf16-quad",
+    "/utf7-quad",
+    "/comment-quad",
+    "/xxe-file",
+    "/xxe-http",
+    "/dtd-http",
+    "/huge",
+    "/endless",
+    "/gzbomb",
+    "/drip",
+    "/silent",
+    "/loop",
+    "/status/404",
+    "/status/500",
+    "/404feed",
+    "/random",
+    "/html",
+    "/cut",
+    "/truncated",
+    "/sjis-lie",
+    "/pathbody",
+    "/devzero",
+    "/redos",
+]
 
 CHILD = """
 import resource, sys, time
@@ -82,14 +106,26 @@ def main() -> None:
         sources = [{"name": r.strip("/").replace("/", "-"), "url": server.url(r)} for r in ROUTES]
         sources += [{"name": f"healthy-{i}", "url": server.url("/good")} for i in range(3)]
         (work / "vendors.csv").write_text("name,aliases,domains,criticality\nOkta Inc.,Okta,okta.com,critical\n")
-        (work / "feeds.yaml").write_text(yaml.safe_dump({
-            "sources": sources,
-            "limits": {"fetch_timeout": args.fetch_timeout, "parse_timeout": args.parse_timeout,
-                       "max_bytes": args.max_bytes},
-        }))
+        (work / "feeds.yaml").write_text(
+            yaml.safe_dump(
+                {
+                    "sources": sources,
+                    "limits": {
+                        "fetch_timeout": args.fetch_timeout,
+                        "parse_timeout": args.parse_timeout,
+                        "max_bytes": args.max_bytes,
+                    },
+                }
+            )
+        )
         t = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(work / "feeds.yaml")], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, cwd=work)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(work / "feeds.yaml")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=work,
+        )
         peak_one = peak_tree = 0.0
         while proc.poll() is None:
             one, tree = _tree_rss_mb(proc.pid)
@@ -104,17 +140,25 @@ def main() -> None:
     failed = [ln for ln in err.splitlines() if ln.startswith("✗ ")]
     ok = [ln for ln in err.splitlines() if ln.startswith("✓ ")]
     peak_mb = max(int(self_kb) / 1024, peak_one)
-    print(f"sources: {len(sources)} ({len(ROUTES)} hostile, 3 healthy); limits: fetch_timeout={args.fetch_timeout} "
-          f"parse_timeout={args.parse_timeout} max_bytes={args.max_bytes}")
+    print(
+        f"sources: {len(sources)} ({len(ROUTES)} hostile, 3 healthy); limits: fetch_timeout={args.fetch_timeout} "
+        f"parse_timeout={args.parse_timeout} max_bytes={args.max_bytes}"
+    )
     print(f"result: {len(ok)} ok, {len(failed)} failed, exit code {proc.returncode}")
-    print(f"cycle time: {float(cycle):.2f} s (process wall {wall:.2f} s); bound = fetch_timeout + parse_timeout "
-          f"+ delivery")
-    print(f"peak RSS: CLI process {int(self_kb) / 1024:.0f} MB (getrusage); largest process in the tree "
-          f"{peak_one:.0f} MB, whole tree (CLI + forkserver + parser workers) {peak_tree:.0f} MB (sampled /proc "
-          f"every 50 ms)")
+    print(
+        f"cycle time: {float(cycle):.2f} s (process wall {wall:.2f} s); bound = fetch_timeout + parse_timeout "
+        f"+ delivery"
+    )
+    print(
+        f"peak RSS: CLI process {int(self_kb) / 1024:.0f} MB (getrusage); largest process in the tree "
+        f"{peak_one:.0f} MB, whole tree (CLI + forkserver + parser workers) {peak_tree:.0f} MB (sampled /proc "
+        f"every 50 ms)"
+    )
     print(f"peak per process {peak_mb:.0f} MB (target < 300 MB): {'OK' if peak_mb < 300 else 'OVER'}")
-    print(f"bench's own RSS (the hostile server, incl. the 1 MiB gzip bomb): "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"bench's own RSS (the hostile server, incl. the 1 MiB gzip bomb): "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

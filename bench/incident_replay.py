@@ -22,7 +22,7 @@ import collections
 import json
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,8 +57,14 @@ Shinchosha,審調社|Shinchosha,,high,,,
 # fake login screens (polyfill). JLR: the 2025-09 attack. Murata: the 2026-02-28 unauthorised access,
 # and in 2026-07 a leak at its subsidiary 村田土地建物 (another company, another system). Shinchosha:
 # the 2025-06-27 ransomware attack, with its December final report.
-READER_COUNT = {"Asahi Group Holdings": 1, "ASKUL Corporation": 1, "Ryohin Keikaku": 2, "Jaguar Land Rover": 1,
-                "Murata Manufacturing": 2, "Shinchosha": 1}
+READER_COUNT = {
+    "Asahi Group Holdings": 1,
+    "ASKUL Corporation": 1,
+    "Ryohin Keikaku": 2,
+    "Jaguar Land Rover": 1,
+    "Murata Manufacturing": 2,
+    "Shinchosha": 1,
+}
 
 
 def load_days(path: Path) -> list[tuple[str, dict[str, list[Item]]]]:
@@ -74,7 +80,9 @@ def load_days(path: Path) -> list[tuple[str, dict[str, list[Item]]]]:
 
 def replay(path: Path, workdir: Path) -> Store:
     (workdir / "vendors.csv").write_text(VENDORS_CSV, encoding="utf-8")
-    (workdir / "feeds.yaml").write_text("sources:\n  - {name: jp-news, url: \"http://127.0.0.1:9/feed\"}\n", encoding="utf-8")
+    (workdir / "feeds.yaml").write_text(
+        'sources:\n  - {name: jp-news, url: "http://127.0.0.1:9/feed"}\n', encoding="utf-8"
+    )
     config = load_config(workdir / "feeds.yaml")
     vendors = parse_vendors(VENDORS_CSV)
     matcher = Matcher(vendors)
@@ -82,7 +90,7 @@ def replay(path: Path, workdir: Path) -> Store:
     monitor = Monitor(config, vendors, store, ConsoleSender())
     verdicts = Rules()  # no analyst feedback in a replay
     for day, sites in load_days(path):
-        now = datetime.fromisoformat(day + "T23:00:00+00:00").astimezone(timezone.utc)
+        now = datetime.fromisoformat(day + "T23:00:00+00:00").astimezone(UTC)
         with store.write() as db:
             for site in sorted(sites):
                 source = FeedSource(name=site, url="http://127.0.0.1:9/feed")
@@ -104,8 +112,11 @@ def main() -> int:
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         store = replay(args.data, Path(tmp))
-        rows = list(store.db.query(
-            "SELECT i.vendor, i.id, i.title, i.first_seen, i.last_seen, i.reports FROM incidents i ORDER BY i.id"))
+        rows = list(
+            store.db.query(
+                "SELECT i.vendor, i.id, i.title, i.first_seen, i.last_seen, i.reports FROM incidents i ORDER BY i.id"
+            )
+        )
         by_vendor: dict[str, list[dict]] = collections.defaultdict(list)
         for r in rows:
             by_vendor[r["vendor"]].append(r)
@@ -114,17 +125,25 @@ def main() -> int:
         for vendor, expected in READER_COUNT.items():
             incs = by_vendor.get(vendor, [])
             longest = max(incs, key=lambda r: r["reports"], default=None)
-            span = f"{longest['reports']} reports, {longest['first_seen'][:10]} .. {longest['last_seen'][:10]}" \
-                if longest else "-"
+            span = (
+                f"{longest['reports']} reports, {longest['first_seen'][:10]} .. {longest['last_seen'][:10]}"
+                if longest
+                else "-"
+            )
             print(f"{vendor:24} {len(incs):7} {expected:6} {sum(r['reports'] for r in incs):7}  {span}")
-        print(f"{'total':24} {len(rows):7} {sum(READER_COUNT.values()):6} {reports:7}  "
-              f"({len(rows) / sum(READER_COUNT.values()):.1f} threads per incident a reader counts)")
+        print(
+            f"{'total':24} {len(rows):7} {sum(READER_COUNT.values()):6} {reports:7}  "
+            f"({len(rows) / sum(READER_COUNT.values()):.1f} threads per incident a reader counts)"
+        )
         if args.explain:
             for r in store.db.query(
-                    "SELECT a.incident_id, a.vendor, a.incident_reason, ar.published, ar.title FROM alerts a "
-                    "JOIN articles ar ON ar.id = a.article_id ORDER BY a.vendor, a.id"):
-                print(f"{r['vendor'][:10]:10} #{r['incident_id']:<4} {r['published'][:10]} {r['title'][:34]:34} "
-                      f"{r['incident_reason']}")
+                "SELECT a.incident_id, a.vendor, a.incident_reason, ar.published, ar.title FROM alerts a "
+                "JOIN articles ar ON ar.id = a.article_id ORDER BY a.vendor, a.id"
+            ):
+                print(
+                    f"{r['vendor'][:10]:10} #{r['incident_id']:<4} {r['published'][:10]} {r['title'][:34]:34} "
+                    f"{r['incident_reason']}"
+                )
         store.close()
     return 0
 

@@ -22,8 +22,14 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "vulns" / "cisa_kev_2025-08-25.json"
-VENDORS = ["Microsoft Corporation", "Progress Software Corporation", "Cisco Systems, Inc.", "Ivanti, Inc.",
-           "Fortinet, Inc.", "Citrix Systems Inc."]
+VENDORS = [
+    "Microsoft Corporation",
+    "Progress Software Corporation",
+    "Cisco Systems, Inc.",
+    "Ivanti, Inc.",
+    "Fortinet, Inc.",
+    "Citrix Systems Inc.",
+]
 
 
 def serve(body: bytes) -> ThreadingHTTPServer:
@@ -68,7 +74,8 @@ def main() -> int:
         url = f"http://127.0.0.1:{server.server_address[1]}/kev.json"
         (folder / "feeds.yaml").write_text(
             f"sources:\n  - name: CISA KEV\n    url: {url}\n    type: kev\nlimits:\n  max_items_per_source: 2000\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         times = []
         for _ in range(2):
             start = time.perf_counter()
@@ -77,8 +84,10 @@ def main() -> int:
     server.shutdown()
     base = min(bare(body) for _ in range(5))
     print(f"bare json.load + vendorProject lookup, 1,404 entries: {base * 1000:.1f} ms")
-    print(f"monitor run --once, first poll (parse in a worker, match, store 1,404, index): {times[0]:.2f} s "
-          f"= {times[0] / base:.0f}x bare")
+    print(
+        f"monitor run --once, first poll (parse in a worker, match, store 1,404, index): {times[0]:.2f} s "
+        f"= {times[0] / base:.0f}x bare"
+    )
     print(f"monitor run --once, second poll (all seen): {times[1]:.2f} s = {times[1] / base:.0f}x bare")
     return 0
 

@@ -30,7 +30,10 @@ SHARED = ROOT.parent / "shared" / "data"
 
 
 def articles(n: int = 400) -> list[tuple[str, str, str]]:
-    out = [(str(i["title"]), str(i["text"]), f"https://news.example/{i['id']}") for i in load_items(EVAL_DIR / "items.jsonl")]
+    out = [
+        (str(i["title"]), str(i["text"]), f"https://news.example/{i['id']}")
+        for i in load_items(EVAL_DIR / "items.jsonl")
+    ]
     news = SHARED / "jp-news" / "secnews_sample.jsonl"
     if news.exists():
         rows = [json.loads(line) for line in news.open(encoding="utf-8")]
@@ -40,11 +43,15 @@ def articles(n: int = 400) -> list[tuple[str, str, str]]:
 
 
 def rss(items: list[tuple[str, str, str]]) -> bytes:
-    body = "".join(f"<item><title>{escape(t)}</title><link>{escape(u)}</link><description>{escape(s)}</description>"
-                   f"<guid>{escape(u)}</guid><pubDate>Wed, 05 Jun 2024 09:00:00 GMT</pubDate></item>"
-                   for t, s, u in items)
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>bench</title>'
-            f"<link>https://news.example/</link><description>d</description>{body}</channel></rss>").encode()
+    body = "".join(
+        f"<item><title>{escape(t)}</title><link>{escape(u)}</link><description>{escape(s)}</description>"
+        f"<guid>{escape(u)}</guid><pubDate>Wed, 05 Jun 2024 09:00:00 GMT</pubDate></item>"
+        for t, s, u in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>bench</title>'
+        f"<link>https://news.example/</link><description>d</description>{body}</channel></rss>"
+    ).encode()
 
 
 def best_of(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]

@@ -27,8 +27,9 @@ LIMITS = {"fetch_timeout": "30s", "parse_timeout": "60s", "max_alerts_per_cycle"
 
 @contextmanager
 def newsroom_server(n: int) -> Iterator[tuple[int, list[str]]]:
-    proc = subprocess.Popen([sys.executable, str(HERE / "newsroom_server.py"), str(n)], stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "newsroom_server.py"), str(n)], stdout=subprocess.PIPE, text=True
+    )
     try:
         port = int(proc.stdout.readline())  # type: ignore[union-attr]
         hosts = proc.stdout.readline().split()  # type: ignore[union-attr]
@@ -48,12 +49,24 @@ def write_project(folder: Path, urls: list[str], names: list[str]) -> Path:
         if not p.name.startswith(("monitor.db.matcher-", "monitor.db.vendors-")):
             p.unlink()
     rows = ["name,criticality,owner,newsroom"] + [
-        '"' + name.replace('"', '""').replace("|", " ") + f'",high,<@U0SEC>,{url}' for name, url in zip(names, urls, strict=True)]
+        '"' + name.replace('"', '""').replace("|", " ") + f'",high,<@U0SEC>,{url}'
+        for name, url in zip(names, urls, strict=True)
+    ]
     (folder / "vendors.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     path = folder / "feeds.yaml"
-    path.write_text(yaml.safe_dump({"vendors": "vendors.csv", "database": "monitor.db",
-                                    "slack": {"min_interval": "0s"}, "limits": LIMITS, "sources": []},
-                                   sort_keys=False), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "vendors": "vendors.csv",
+                "database": "monitor.db",
+                "slack": {"min_interval": "0s"},
+                "limits": LIMITS,
+                "sources": [],
+            },
+            sort_keys=False,
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -72,10 +85,22 @@ def bare_loop(urls: list[str]) -> tuple[float, int]:
     return time.perf_counter() - t0, links
 
 
-def case_newsroom(n: int, pairs: int, timeout: float, out: Path, run_once: Any, slack_standin: Any,
-                  vendor_names: list[str], say: Any, verdict: Any, results: dict[str, Any]) -> None:
-    say(f"case 8  vendor newsrooms: {n} newsrooms on {n} loopback hosts (per_host 2), pages in 6 layouts, "
-        "no ETag (the server ignores conditional GET)")
+def case_newsroom(
+    n: int,
+    pairs: int,
+    timeout: float,
+    out: Path,
+    run_once: Any,
+    slack_standin: Any,
+    vendor_names: list[str],
+    say: Any,
+    verdict: Any,
+    results: dict[str, Any],
+) -> None:
+    say(
+        f"case 8  vendor newsrooms: {n} newsrooms on {n} loopback hosts (per_host 2), pages in 6 layouts, "
+        "no ETag (the server ignores conditional GET)"
+    )
     with newsroom_server(n) as (port, hosts), slack_standin() as slack:
         urls = [f"http://{h}:{port}/news/" for h in hosts]
         bare_loop(urls)  # warm the server and the page cache
@@ -98,24 +123,43 @@ def case_newsroom(n: int, pairs: int, timeout: float, out: Path, run_once: Any, 
     t_repoll = statistics.median([r.wall for _, r in repoll])
     unchanged = statistics.median([r.stderr.count(": not modified") for _, r in repoll])
     say(f"  bare fetch + BeautifulSoup parse (median)    {bare:8.2f} s  ({1000 * bare / n:.2f} ms per newsroom)")
-    say(f"  monitor run --once, first poll (median)      {t_first:8.2f} s  ({1000 * t_first / n:.2f} ms per newsroom; "
-        f"{_summary(first[-1][1])})")
-    say(f"  monitor run --once, unchanged (median)       {t_repoll:8.2f} s  ({1000 * t_repoll / n:.2f} ms per newsroom; "
-        f"{unchanged:.0f} of {n} not modified)")
+    say(
+        f"  monitor run --once, first poll (median)      {t_first:8.2f} s  ({1000 * t_first / n:.2f} ms per newsroom; "
+        f"{_summary(first[-1][1])})"
+    )
+    say(
+        f"  monitor run --once, unchanged (median)       {t_repoll:8.2f} s  ({1000 * t_repoll / n:.2f} ms per newsroom; "
+        f"{unchanged:.0f} of {n} not modified)"
+    )
     say(f"  pairs first poll / bare                      {', '.join(f'{r:.2f}x' for r in r_first)}")
     say(f"  pairs re-poll / bare                         {', '.join(f'{r:.2f}x' for r in r_repoll)}")
-    say(f"  ratio first poll / bare loop (median pair)   {m_first:8.2f}x  target <= {TARGETS['newsroom_first']}x  "
-        f"{verdict(m_first, TARGETS['newsroom_first'])}")
-    say(f"  ratio unchanged re-poll / bare (median pair) {m_repoll:8.2f}x  target <= {TARGETS['newsroom_repoll']}x  "
-        f"{verdict(m_repoll, TARGETS['newsroom_repoll'])}")
+    say(
+        f"  ratio first poll / bare loop (median pair)   {m_first:8.2f}x  target <= {TARGETS['newsroom_first']}x  "
+        f"{verdict(m_first, TARGETS['newsroom_first'])}"
+    )
+    say(
+        f"  ratio unchanged re-poll / bare (median pair) {m_repoll:8.2f}x  target <= {TARGETS['newsroom_repoll']}x  "
+        f"{verdict(m_repoll, TARGETS['newsroom_repoll'])}"
+    )
     per_hour_repoll = 3600 / (t_repoll / n)
     per_hour_first = 3600 / (t_first / n)
-    say(f"  newsrooms one machine polls in an hour       {per_hour_repoll:,.0f} unchanged, {per_hour_first:,.0f} "
-        "if every page changed (wall time of one run --once per newsroom, this machine)")
-    results["newsroom"] = {"newsrooms": n, "bare_s": bare, "first_s": t_first, "repoll_s": t_repoll,
-                           "first_ratios": r_first, "repoll_ratios": r_repoll, "first_ratio": m_first,
-                           "repoll_ratio": m_repoll, "not_modified": unchanged,
-                           "per_hour_unchanged": per_hour_repoll, "per_hour_all_changed": per_hour_first}
+    say(
+        f"  newsrooms one machine polls in an hour       {per_hour_repoll:,.0f} unchanged, {per_hour_first:,.0f} "
+        "if every page changed (wall time of one run --once per newsroom, this machine)"
+    )
+    results["newsroom"] = {
+        "newsrooms": n,
+        "bare_s": bare,
+        "first_s": t_first,
+        "repoll_s": t_repoll,
+        "first_ratios": r_first,
+        "repoll_ratios": r_repoll,
+        "first_ratio": m_first,
+        "repoll_ratio": m_repoll,
+        "not_modified": unchanged,
+        "per_hour_unchanged": per_hour_repoll,
+        "per_hour_all_changed": per_hour_first,
+    }
 
 
 def _summary(r: Any) -> str:

@@ -47,8 +47,9 @@ class Site(asyncio.Protocol):
                 self.transport.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
                 continue
             body, ctype = doc
-            self.transport.write(f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n"
-                                 .encode() + body)
+            self.transport.write(
+                f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+            )
 
 
 async def main(n: int) -> None:
@@ -58,8 +59,9 @@ async def main(n: int) -> None:
     probe.bind((names[0], 0))
     port = probe.getsockname()[1]  # one port on every host
     probe.close()
-    server = await asyncio.get_running_loop().create_server(Site, host=names, port=port, backlog=1024,
-                                                            reuse_address=True)
+    server = await asyncio.get_running_loop().create_server(
+        Site, host=names, port=port, backlog=1024, reuse_address=True
+    )
     print(port, flush=True)
     print(" ".join(names), flush=True)
     async with server:

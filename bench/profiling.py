@@ -35,8 +35,10 @@ STAGES: list[tuple[str, re.Pattern[str]]] = [
     ("detect.assess", _fn("assess", "monitor/matching/detect.py")),
     ("match (Matcher.match)", _fn("match", "monitor/matching/matcher.py")),
     ("alert composition + enqueue", _fn("_queue_article_alert")),
-    ("store writes (insert, FTS, commit)", _fn("_store_decision|_save_success|_record_success|write|__exit__",
-                                             "monitor/")),
+    (
+        "store writes (insert, FTS, commit)",
+        _fn("_store_decision|_save_success|_record_success|write|__exit__", "monitor/"),
+    ),
     ("delivery to Slack", _fn("deliver", "monitor/")),
     ("new-item lookups in workers (dedupe)", _fn("new_items", "monitor/sources/dedupe.py")),
     ("search query (SQLite)", _fn("search", "monitor/storage/query.py")),
@@ -53,9 +55,27 @@ def record(cmd: list[str], env: dict[str, str], out: Path, rate: int = 200, time
     spy = py_spy()
     if spy is None:
         raise RuntimeError("py-spy is not installed (make bench installs it: pip install py-spy)")
-    subprocess.run([spy, "record", "--subprocesses", "--format", "raw", "--rate", str(rate), "--nonblocking",
-                    "--output", str(out), "--", *cmd], env=env, check=True, timeout=timeout,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            spy,
+            "record",
+            "--subprocesses",
+            "--format",
+            "raw",
+            "--rate",
+            str(rate),
+            "--nonblocking",
+            "--output",
+            str(out),
+            "--",
+            *cmd,
+        ],
+        env=env,
+        check=True,
+        timeout=timeout,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return out
 
 
@@ -94,5 +114,8 @@ def report(title: str, raw: Path, say: Callable[[str], None], top: int = 15) -> 
     say("  top self time:")
     for name, n in selfs.most_common(top):
         say(f"    {100 * n / total:5.1f}%  {name}")
-    return {"samples": total, "stages": {k: v / total for k, v in stages.items()},
-            "self": {k: v / total for k, v in selfs.most_common(top)}}
+    return {
+        "samples": total,
+        "stages": {k: v / total for k, v in stages.items()},
+        "self": {k: v / total for k, v in selfs.most_common(top)},
+    }

@@ -27,10 +27,36 @@ from monitor.matching.roles import assign
 from monitor.matching.vendors import Vendor
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "breaches"
-PLATFORMS = ["vBulletin", "phpBB", "MyBB", "Invision Power Board", "IP.Board", "WordPress", "Magento", "Joomla",
-             "Elasticsearch", "MongoDB", "Amazon Web Services", "Telegram", "Snowflake", "Salesforce", "GitHub",
-             "Pastebin", "Raidforums", "BreachForums", "Microsoft", "Google", "Facebook", "Twitter", "Discord",
-             "XenForo", "SMF", "Redis", "Kibana", "Firebase"]
+PLATFORMS = [
+    "vBulletin",
+    "phpBB",
+    "MyBB",
+    "Invision Power Board",
+    "IP.Board",
+    "WordPress",
+    "Magento",
+    "Joomla",
+    "Elasticsearch",
+    "MongoDB",
+    "Amazon Web Services",
+    "Telegram",
+    "Snowflake",
+    "Salesforce",
+    "GitHub",
+    "Pastebin",
+    "Raidforums",
+    "BreachForums",
+    "Microsoft",
+    "Google",
+    "Facebook",
+    "Twitter",
+    "Discord",
+    "XenForo",
+    "SMF",
+    "Redis",
+    "Kibana",
+    "Firebase",
+]
 
 
 def entries() -> list[dict[str, str]]:
@@ -75,11 +101,15 @@ def main() -> int:
     print(f"{len(rows)} HIBP write-ups, {len(vendors)} vendors registered")
     for name in ("before", "after"):
         n, wrong = tally[name]
-        print(f"{name:>6}: {n} breach alerts, {wrong} about another vendor than the breached one "
-              f"({wrong / max(n, 1):.1%}); breach precision {(n - wrong) / max(n, 1):.3f}; "
-              f"the organisation's own breach not alerted in {own_missed[name]} of {len(rows)} "
-              f"(recall {(len(rows) - own_missed[name]) / len(rows):.3f})")
-    print(f"after: {product_alerts} product alerts (their own kind); platforms alerted as breached: {platform_as_breached}")
+        print(
+            f"{name:>6}: {n} breach alerts, {wrong} about another vendor than the breached one "
+            f"({wrong / max(n, 1):.1%}); breach precision {(n - wrong) / max(n, 1):.3f}; "
+            f"the organisation's own breach not alerted in {own_missed[name]} of {len(rows)} "
+            f"(recall {(len(rows) - own_missed[name]) / len(rows):.3f})"
+        )
+    print(
+        f"after: {product_alerts} product alerts (their own kind); platforms alerted as breached: {platform_as_breached}"
+    )
     for line in wrong_examples[:15]:
         print("  still wrong:", line)
     return 0

@@ -86,8 +86,9 @@ def feeds_folder(n_feeds: int, per_feed: int) -> tuple[Path, int, int]:
 @contextmanager
 def feed_server(folder: Path) -> Iterator[str]:
     """Base URL of a feed server process serving folder."""
-    proc = subprocess.Popen([sys.executable, str(HERE / "feedserver.py"), str(folder)], stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "feedserver.py"), str(folder)], stdout=subprocess.PIPE, text=True
+    )
     try:
         port = int(proc.stdout.readline())  # type: ignore[union-attr]
         yield f"http://127.0.0.1:{port}"
@@ -111,8 +112,14 @@ def slack_standin() -> Iterator[Any]:
 BENCH_LIMITS = {"per_host": 8, "fetch_timeout": "30s", "parse_timeout": "60s", "max_alerts_per_cycle": 1000}
 
 
-def write_project(folder: Path, base_url: str, n_feeds: int, n_vendors: int, keep_caches: bool = False,
-                  limits: dict[str, Any] | None = None) -> Path:
+def write_project(
+    folder: Path,
+    base_url: str,
+    n_feeds: int,
+    n_vendors: int,
+    keep_caches: bool = False,
+    limits: dict[str, Any] | None = None,
+) -> Path:
     """feeds.yaml + vendors.csv in folder, with a fresh database. Returns the feeds.yaml path.
 
     keep_caches keeps the Matcher and validated-register caches (monitor.db.matcher-*.pickle,
@@ -173,14 +180,17 @@ class ProcResult:
     tree_pss_mb: float  # peak proportional set size of the process and its descendants (parser workers)
 
 
-def run_process(cmd: list[str], env: dict[str, str] | None, timeout: float, cwd: Path | None = None,
-                sample_tree: bool = False) -> ProcResult:
+def run_process(
+    cmd: list[str], env: dict[str, str] | None, timeout: float, cwd: Path | None = None, sample_tree: bool = False
+) -> ProcResult:
     """Run cmd to completion (killed after timeout), timing it and measuring memory."""
     out_f, err_f = io.BytesIO(), io.BytesIO()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    readers = [threading.Thread(target=lambda s=s, b=b: b.write(s.read()), daemon=True)
-               for s, b in ((proc.stdout, out_f), (proc.stderr, err_f))]
+    readers = [
+        threading.Thread(target=lambda s=s, b=b: b.write(s.read()), daemon=True)
+        for s, b in ((proc.stdout, out_f), (proc.stderr, err_f))
+    ]
     for r in readers:
         r.start()
     peak = [0]
@@ -208,20 +218,31 @@ def run_process(cmd: list[str], env: dict[str, str] | None, timeout: float, cwd:
         r.join()
     if proc.returncode < 0:
         raise RuntimeError(f"{' '.join(cmd[-3:])}: killed after {timeout:g}s (or by signal {-proc.returncode})")
-    return ProcResult(wall, proc.returncode, out_f.getvalue().decode("utf-8", "replace"),
-                      err_f.getvalue().decode("utf-8", "replace"), usage.ru_maxrss / 1024, peak[0] / 1024)
+    return ProcResult(
+        wall,
+        proc.returncode,
+        out_f.getvalue().decode("utf-8", "replace"),
+        err_f.getvalue().decode("utf-8", "replace"),
+        usage.ru_maxrss / 1024,
+        peak[0] / 1024,
+    )
 
 
 def monitor_env(slack: Any) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HTTP_PROXY", "HTTPS_PROXY"))
-           and k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "monitor_config")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "HTTP_PROXY", "HTTPS_PROXY"))
+        and k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "monitor_config")
+    }
     env.update({"SLACK_BOT_TOKEN": BENCH_TOKEN, "SLACK_API_URL": slack.url, "SLACK_CHANNEL": BENCH_CHANNEL})
     return env
 
 
 def run_once(config: Path, slack: Any, timeout: float) -> ProcResult:
-    r = run_process([*monitor_cmd(), "--config", str(config), "run", "--once"], monitor_env(slack), timeout,
-                    sample_tree=True)
+    r = run_process(
+        [*monitor_cmd(), "--config", str(config), "run", "--once"], monitor_env(slack), timeout, sample_tree=True
+    )
     if r.rc != 0:
         raise RuntimeError(f"monitor run --once exited {r.rc}: {r.stderr[-800:]}")
     return r
@@ -243,8 +264,11 @@ def bare_parse(base_url: str, n_feeds: int, project_flags: bool = False) -> tupl
     with httpx.Client(trust_env=False) as client:
         for i in range(n_feeds):
             resp = client.get(f"{base_url}/feed-{i}.xml")
-            d = feedparser.parse(io.BytesIO(resp.content),
-                                 response_headers={"content-type": resp.headers.get("content-type", "")}, **kwargs)
+            d = feedparser.parse(
+                io.BytesIO(resp.content),
+                response_headers={"content-type": resp.headers.get("content-type", "")},
+                **kwargs,
+            )
             entries += len(d.entries)
     return time.perf_counter() - t0, entries
 
@@ -260,8 +284,10 @@ def best_bare(base_url: str, n_feeds: int, project_flags: bool = False, runs: in
 def case_poll(scale: Scale, results: dict[str, Any]) -> None:
     """Cases 1, 2 and 5: full poll, unchanged re-poll, and peak memory of the full poll."""
     folder, items, breach = feeds_folder(scale.feeds, scale.per_feed)
-    say(f"case 1  full poll vs bare parse: {scale.feeds} feeds x {scale.per_feed} items ({items} items, "
-        f"{breach} planted breach reports naming vendors = {100 * breach / items:.1f}%), {scale.vendors} vendors")
+    say(
+        f"case 1  full poll vs bare parse: {scale.feeds} feeds x {scale.per_feed} items ({items} items, "
+        f"{breach} planted breach reports naming vendors = {100 * breach / items:.1f}%), {scale.vendors} vendors"
+    )
     with feed_server(folder) as base, slack_standin() as slack:
         bare_warm = bare_parse(base, scale.feeds)  # warm the page cache and imports
         bare_flags, _ = best_bare(base, scale.feeds, project_flags=True)
@@ -274,8 +300,9 @@ def case_poll(scale: Scale, results: dict[str, Any]) -> None:
         for _ in range(scale.pairs):
             bare_s, entries = bare_parse(base, scale.feeds)
             before = len(slack.posts())
-            config = write_project(OUT / f"poll-{scale.feeds}-{scale.vendors}", base, scale.feeds, scale.vendors,
-                                   keep_caches=True)
+            config = write_project(
+                OUT / f"poll-{scale.feeds}-{scale.vendors}", base, scale.feeds, scale.vendors, keep_caches=True
+            )
             pairs.append((bare_s, run_once(config, slack, scale.timeout), len(slack.posts()) - before))
         repoll = run_once(config, slack, scale.timeout)
         not_modified = repoll.stderr.count(": not modified")
@@ -284,36 +311,70 @@ def case_poll(scale: Scale, results: dict[str, Any]) -> None:
     ratio = statistics.median(ratios)
     bare = min(min(b for b, _, _ in pairs), bare_after)
     full, sent = min(((f, n) for _, f, n in pairs), key=lambda fn: fn[0].wall)
-    say(f"  bare fetch+feedparser.parse, defaults        {bare:8.2f} s  ({entries} entries; "
-        f"{1000 * bare / entries:.3f} ms/entry; fastest of {len(pairs) + 1}; first warm-up run {bare_warm[0]:.2f} s)")
+    say(
+        f"  bare fetch+feedparser.parse, defaults        {bare:8.2f} s  ({entries} entries; "
+        f"{1000 * bare / entries:.3f} ms/entry; fastest of {len(pairs) + 1}; first warm-up run {bare_warm[0]:.2f} s)"
+    )
     say(f"  bare fetch+parse, sanitize_html=False        {bare_flags:8.2f} s  (the flags monitor uses)")
-    say(f"  monitor run --once (fresh DB, Matcher built) {cold.wall:8.2f} s  = {cold.wall / bare:.2f}x  "
-        f"(the first run after vendors.csv changes)")
-    say(f"  monitor run --once (fresh DB, Matcher cached){full.wall:8.2f} s  fastest of {len(pairs)} "
-        f"({summary_line(full)}; {sent} Slack posts)")
-    say(f"  pairs (bare then monitor), ratio of each     {', '.join(f'{r:.2f}x' for r in ratios)}; "
-        f"fastest / fastest {full.wall / bare:.2f}x")
-    say(f"  ratio full poll / bare parse (median pair)   {ratio:8.2f}x  target <= {TARGETS['poll']}x  "
-        f"{verdict(ratio, TARGETS['poll'])}  (vs sanitize_html=False loop: {full.wall / bare_flags:.2f}x)")
+    say(
+        f"  monitor run --once (fresh DB, Matcher built) {cold.wall:8.2f} s  = {cold.wall / bare:.2f}x  "
+        f"(the first run after vendors.csv changes)"
+    )
+    say(
+        f"  monitor run --once (fresh DB, Matcher cached){full.wall:8.2f} s  fastest of {len(pairs)} "
+        f"({summary_line(full)}; {sent} Slack posts)"
+    )
+    say(
+        f"  pairs (bare then monitor), ratio of each     {', '.join(f'{r:.2f}x' for r in ratios)}; "
+        f"fastest / fastest {full.wall / bare:.2f}x"
+    )
+    say(
+        f"  ratio full poll / bare parse (median pair)   {ratio:8.2f}x  target <= {TARGETS['poll']}x  "
+        f"{verdict(ratio, TARGETS['poll'])}  (vs sanitize_html=False loop: {full.wall / bare_flags:.2f}x)"
+    )
     r2 = repoll.wall / bare
     say("case 2  unchanged re-poll (304s) vs bare parse")
-    say(f"  monitor run --once, nothing new              {repoll.wall:8.2f} s  ({not_modified} of {scale.feeds} "
-        f"sources answered 304)")
-    say(f"  ratio re-poll / bare parse                   {r2:8.2f}x  target <= {TARGETS['repoll']}x  "
-        f"{verdict(r2, TARGETS['repoll'])}")
+    say(
+        f"  monitor run --once, nothing new              {repoll.wall:8.2f} s  ({not_modified} of {scale.feeds} "
+        f"sources answered 304)"
+    )
+    say(
+        f"  ratio re-poll / bare parse                   {r2:8.2f}x  target <= {TARGETS['repoll']}x  "
+        f"{verdict(r2, TARGETS['repoll'])}"
+    )
     say("case 5  memory of case 1's run --once")
-    say(f"  peak RSS, main process (wait4 rusage)        {full.maxrss_mb:8.1f} MB  target <= {TARGETS['rss_mb']:g} MB  "
-        f"{verdict(full.maxrss_mb, TARGETS['rss_mb'])}")
-    say(f"  peak PSS, main + forkserver + parse workers  {full.tree_pss_mb:8.1f} MB  (sampled every 0.1 s; "
-        f"{verdict(full.tree_pss_mb, TARGETS['rss_mb'])} against the same target)")
+    say(
+        f"  peak RSS, main process (wait4 rusage)        {full.maxrss_mb:8.1f} MB  target <= {TARGETS['rss_mb']:g} MB  "
+        f"{verdict(full.maxrss_mb, TARGETS['rss_mb'])}"
+    )
+    say(
+        f"  peak PSS, main + forkserver + parse workers  {full.tree_pss_mb:8.1f} MB  (sampled every 0.1 s; "
+        f"{verdict(full.tree_pss_mb, TARGETS['rss_mb'])} against the same target)"
+    )
     say(f"  peak RSS of the re-poll                      {repoll.maxrss_mb:8.1f} MB")
-    results.update(poll={
-        "feeds": scale.feeds, "items": items, "breach_items": breach, "vendors": scale.vendors,
-        "bare_s": bare, "bare_project_flags_s": bare_flags, "run_once_s": full.wall, "ratio": ratio,
-        "pair_ratios": ratios, "fastest_ratio": full.wall / bare,
-        "run_once_cold_s": cold.wall, "ratio_cold": cold.wall / bare,
-        "slack_posts": sent, "summary": summary_line(full), "repoll_s": repoll.wall, "repoll_ratio": r2,
-        "not_modified": not_modified, "maxrss_mb": full.maxrss_mb, "tree_pss_mb": full.tree_pss_mb})
+    results.update(
+        poll={
+            "feeds": scale.feeds,
+            "items": items,
+            "breach_items": breach,
+            "vendors": scale.vendors,
+            "bare_s": bare,
+            "bare_project_flags_s": bare_flags,
+            "run_once_s": full.wall,
+            "ratio": ratio,
+            "pair_ratios": ratios,
+            "fastest_ratio": full.wall / bare,
+            "run_once_cold_s": cold.wall,
+            "ratio_cold": cold.wall / bare,
+            "slack_posts": sent,
+            "summary": summary_line(full),
+            "repoll_s": repoll.wall,
+            "repoll_ratio": r2,
+            "not_modified": not_modified,
+            "maxrss_mb": full.maxrss_mb,
+            "tree_pss_mb": full.tree_pss_mb,
+        }
+    )
 
 
 def _parsed_items(folder: Path, n_feeds: int) -> tuple[list[Any], list[bytes]]:
@@ -362,10 +423,13 @@ def case_match(scale: Scale, results: dict[str, Any]) -> None:
         cost = best / len(items)
         ratio = cost / parse_cost
         target = f"target <= {TARGETS['match']}x  {verdict(ratio, TARGETS['match'])}" if n == scale.vendors else ""
-        say(f"  {n:>6} vendors: match {1e6 * cost:8.1f} us/article = {ratio:5.2f}x parse   "
-            f"(Matcher built in {build:6.2f} s; {100 * hits / len(items):4.1f}% of articles match a vendor) {target}")
-        rows.append({"vendors": n, "match_us": 1e6 * cost, "ratio": ratio, "build_s": build,
-                     "hit_share": hits / len(items)})
+        say(
+            f"  {n:>6} vendors: match {1e6 * cost:8.1f} us/article = {ratio:5.2f}x parse   "
+            f"(Matcher built in {build:6.2f} s; {100 * hits / len(items):4.1f}% of articles match a vendor) {target}"
+        )
+        rows.append(
+            {"vendors": n, "match_us": 1e6 * cost, "ratio": ratio, "build_s": build, "hit_share": hits / len(items)}
+        )
     results.update(match={"parse_us": 1e6 * parse_cost, "detect_us": 1e6 * detect_cost, "rows": rows})
 
 
@@ -380,9 +444,13 @@ def case_search(scale: Scale, results: dict[str, Any]) -> None:
     if not register.exists():
         register.write_text(workload.vendors_csv(workload.vendors(1000)), encoding="utf-8")
     size = path.stat().st_size + sum(p.stat().st_size for p in path.parent.glob("monitor.db-wal"))
-    say(f"case 4  monitor search over {n:,} stored articles (half Japanese; DB {f'built in {built:.0f} s' if built else 'cached'})")
-    say(f"  database size                                {size / 1e6:8.0f} MB = {size / 1e6 / (n / 100_000):.0f} MB "
-        f"per 100k articles")
+    say(
+        f"case 4  monitor search over {n:,} stored articles (half Japanese; DB {f'built in {built:.0f} s' if built else 'cached'})"
+    )
+    say(
+        f"  database size                                {size / 1e6:8.0f} MB = {size / 1e6 / (n / 100_000):.0f} MB "
+        f"per 100k articles"
+    )
     env = {k: v for k, v in os.environ.items() if k != "MONITOR_CONFIG"}
 
     def median_wall(args: list[str], runs: int) -> tuple[float, ProcResult]:
@@ -401,11 +469,20 @@ def case_search(scale: Scale, results: dict[str, Any]) -> None:
         wall, last = median_wall(["--config", str(config), "search", *args, "--json"], 3)
         hits = len(json.loads(last.stdout or "[]"))
         above = wall - startup
-        say(f"  {label:44} {above:8.3f} s above start-up  ({hits} results; target <= {TARGETS['search']} s  "
-            f"{verdict(above, TARGETS['search'])})")
+        say(
+            f"  {label:44} {above:8.3f} s above start-up  ({hits} results; target <= {TARGETS['search']} s  "
+            f"{verdict(above, TARGETS['search'])})"
+        )
         rows.append({"query": label, "args": args, "wall_s": wall, "above_startup_s": above, "results": hits})
-    results.update(search={"articles": n, "db_mb": size / 1e6, "mb_per_100k": size / 1e6 / (n / 100_000),
-                           "startup_s": startup, "rows": rows})
+    results.update(
+        search={
+            "articles": n,
+            "db_mb": size / 1e6,
+            "mb_per_100k": size / 1e6 / (n / 100_000),
+            "startup_s": startup,
+            "rows": rows,
+        }
+    )
 
 
 def _work_found(database: Path) -> tuple[int, int]:
@@ -432,9 +509,11 @@ def case_scaling(scale: Scale, results: dict[str, Any]) -> None:
                 config = write_project(config.parent, base, n_feeds, scale.vendors, keep_caches=True)
                 r = run_once(config, slack, scale.timeout)
             rows.append({"feeds": n_feeds, "items": items, "vendors": scale.vendors, "run_s": r.wall, "bare_s": bare})
-            say(f"  {n_feeds:>4} feeds ({items:>6} items), {scale.vendors:>6} vendors: run {r.wall:7.2f} s = "
+            say(
+                f"  {n_feeds:>4} feeds ({items:>6} items), {scale.vendors:>6} vendors: run {r.wall:7.2f} s = "
                 f"{1000 * r.wall / items:6.3f} ms/item; bare parse {bare:7.2f} s = {1000 * bare / items:6.3f} ms/item; "
-                f"ratio {r.wall / bare:5.2f}x")
+                f"ratio {r.wall / bare:5.2f}x"
+            )
         folder, items, _ = feeds_folder(scale.feeds, scale.per_feed)
         with feed_server(folder) as base:
             bare, _ = best_bare(base, scale.feeds, runs=1)
@@ -447,52 +526,74 @@ def case_scaling(scale: Scale, results: dict[str, Any]) -> None:
             found: dict[int, tuple[int, int]] = {}
             for _ in range(scale.vendor_runs):
                 for n_vendors in scale.vendor_curve:
-                    config = write_project(OUT / f"poll-{scale.feeds}-{n_vendors}", base, scale.feeds, n_vendors,
-                                           keep_caches=True)
+                    config = write_project(
+                        OUT / f"poll-{scale.feeds}-{n_vendors}", base, scale.feeds, n_vendors, keep_caches=True
+                    )
                     walls[n_vendors].append(run_once(config, slack, scale.timeout).wall)
                     found[n_vendors] = _work_found(config.parent / "monitor.db")
             for n_vendors, runs in walls.items():
                 wall = statistics.median(runs)
                 naming, alerts = found[n_vendors]
-                rows.append({"feeds": scale.feeds, "items": items, "vendors": n_vendors, "run_s": wall,
-                             "bare_s": bare, "runs_s": runs, "articles_naming_a_vendor": naming, "alerts": alerts})
-                say(f"  {scale.feeds:>4} feeds ({items:>6} items), {n_vendors:>6} vendors: run {wall:7.2f} s "
+                rows.append(
+                    {
+                        "feeds": scale.feeds,
+                        "items": items,
+                        "vendors": n_vendors,
+                        "run_s": wall,
+                        "bare_s": bare,
+                        "runs_s": runs,
+                        "articles_naming_a_vendor": naming,
+                        "alerts": alerts,
+                    }
+                )
+                say(
+                    f"  {scale.feeds:>4} feeds ({items:>6} items), {n_vendors:>6} vendors: run {wall:7.2f} s "
                     f"(median of {', '.join(f'{w:.2f}' for w in runs)}); bare parse {bare:7.2f} s; "
-                    f"ratio {wall / bare:5.2f}x; {naming} articles name a vendor, {alerts} alerts")
-    by_feeds, by_vendors = rows[:len(scale.feed_curve)], rows[len(scale.feed_curve):]
+                    f"ratio {wall / bare:5.2f}x; {naming} articles name a vendor, {alerts} alerts"
+                )
+    by_feeds, by_vendors = rows[: len(scale.feed_curve)], rows[len(scale.feed_curve) :]
     # Linear in articles: fixed cost a plus b per item, from the smallest and largest runs.
     lo, hi = by_feeds[0], by_feeds[-1]
     b = (hi["run_s"] - lo["run_s"]) / (hi["items"] - lo["items"])
     a = lo["run_s"] - b * lo["items"]
     mid = by_feeds[len(by_feeds) // 2]
     predicted = a + b * mid["items"]
-    say(f"  articles: t = {a:.2f} s + {1000 * b:.3f} ms x items; middle point predicted {predicted:.2f} s, "
-        f"measured {mid['run_s']:.2f} s ({100 * (mid['run_s'] - predicted) / predicted:+.0f}%)")
+    say(
+        f"  articles: t = {a:.2f} s + {1000 * b:.3f} ms x items; middle point predicted {predicted:.2f} s, "
+        f"measured {mid['run_s']:.2f} s ({100 * (mid['run_s'] - predicted) / predicted:+.0f}%)"
+    )
     v0, v1 = by_vendors[0], by_vendors[-1]
     growth = v1["run_s"] / v0["run_s"]
     steps = []
     for p, q in zip(by_vendors, by_vendors[1:], strict=False):
         decades = math.log10(q["vendors"] / p["vendors"])
-        steps.append(f"{p['vendors']}->{q['vendors']}: {q['run_s'] - p['run_s']:+.2f} s "
-                     f"({(q['run_s'] - p['run_s']) / decades:+.2f} s per decade of vendors)")
+        steps.append(
+            f"{p['vendors']}->{q['vendors']}: {q['run_s'] - p['run_s']:+.2f} s "
+            f"({(q['run_s'] - p['run_s']) / decades:+.2f} s per decade of vendors)"
+        )
     say(f"  vendors: x{v1['vendors'] / v0['vendors']:.0f} vendors -> x{growth:.2f} poll time; " + "; ".join(steps))
-    say("  (logarithmic growth shows as a steady cost per decade; linear growth as a per-decade cost that "
-        "grows with the vendor count)")
+    say(
+        "  (logarithmic growth shows as a steady cost per decade; linear growth as a per-decade cost that "
+        "grows with the vendor count)"
+    )
     fits = {}
     if len(by_vendors) >= 3:
         # Extrapolate the first step both ways and see which the last point follows.
         p, q, last = by_vendors[0], by_vendors[1], by_vendors[-1]
         per_decade = (q["run_s"] - p["run_s"]) / math.log10(q["vendors"] / p["vendors"])
         per_vendor = (q["run_s"] - p["run_s"]) / (q["vendors"] - p["vendors"])
-        fits = {"log_predicted_s": q["run_s"] + per_decade * math.log10(last["vendors"] / q["vendors"]),
-                "linear_predicted_s": q["run_s"] + per_vendor * (last["vendors"] - q["vendors"])}
-        say(f"  from the {p['vendors']}->{q['vendors']} step, {last['vendors']} vendors would take "
+        fits = {
+            "log_predicted_s": q["run_s"] + per_decade * math.log10(last["vendors"] / q["vendors"]),
+            "linear_predicted_s": q["run_s"] + per_vendor * (last["vendors"] - q["vendors"]),
+        }
+        say(
+            f"  from the {p['vendors']}->{q['vendors']} step, {last['vendors']} vendors would take "
             f"{fits['log_predicted_s']:.2f} s if growth were logarithmic, {fits['linear_predicted_s']:.2f} s if "
             f"linear; measured {last['run_s']:.2f} s "
             f"({100 * (last['run_s'] - fits['log_predicted_s']) / fits['log_predicted_s']:+.0f}% of the logarithmic "
-            f"prediction)")
-    results.update(scaling={"rows": rows, "fixed_s": a, "per_item_ms": 1000 * b,
-                            "vendor_growth": growth, **fits})
+            f"prediction)"
+        )
+    results.update(scaling={"rows": rows, "fixed_s": a, "per_item_ms": 1000 * b, "vendor_growth": growth, **fits})
 
 
 # Case 7 runs with monitor's default limits except this one: the default max_alerts_per_cycle (50)
@@ -517,8 +618,14 @@ def _delivery(database: Path) -> tuple[int, int]:
     return sent, total - sent
 
 
-def _short_round(scale: Scale, project: Path, base: str, slack: Any, rows: dict[str, list[tuple[float, ProcResult]]],
-                 delivered: list[tuple[int, int, int]]) -> None:
+def _short_round(
+    scale: Scale,
+    project: Path,
+    base: str,
+    slack: Any,
+    rows: dict[str, list[tuple[float, ProcResult]]],
+    delivered: list[tuple[int, int, int]],
+) -> None:
     """One round of case 7, with its own Slack stand-in: the triage read-back pages through the
     channel's history, which must hold this round's alerts only, as a real channel would."""
     (project / "vendors.csv").unlink(missing_ok=True)  # a new vendors.csv: no cache matches it
@@ -543,10 +650,12 @@ def case_short(scale: Scale, results: dict[str, Any]) -> None:
     has new items), (bare, re-poll of that database: every feed answers 304)."""
     folder, items, breach = short_folder(scale.feeds, scale.per_feed)
     stats = json.loads((folder / "stats.json").read_text())
-    say(f"case 7  short items: {scale.feeds} feeds x {scale.per_feed} items ({items} items, titles "
+    say(
+        f"case 7  short items: {scale.feeds} feeds x {scale.per_feed} items ({items} items, titles "
         f"{stats.get('title_chars', 0):.0f} and summaries {stats.get('summary_chars', 0):.0f} characters on "
         f"average, {breach} = {100 * breach / items:.1f}% breach reports naming vendors), {scale.vendors} vendors, "
-        f"default limits but {SHORT_LIMITS}, slack.min_interval 0s")
+        f"default limits but {SHORT_LIMITS}, slack.min_interval 0s"
+    )
     project = OUT / f"short-{scale.feeds}-{scale.vendors}"
     rows: dict[str, list[tuple[float, ProcResult]]] = {"first": [], "poll": [], "repoll": []}
     delivered: list[tuple[int, int, int]] = []  # poll runs: (Slack messages, alerts sent, alerts not sent)
@@ -556,24 +665,46 @@ def case_short(scale: Scale, results: dict[str, Any]) -> None:
             with slack_standin() as slack:
                 _short_round(scale, project, base, slack, rows, delivered)
     targets = {"first": TARGETS["first"], "poll": TARGETS["poll"], "repoll": TARGETS["repoll"]}
-    labels = {"first": "first run (new DB, new vendors.csv)", "poll": "poll, every feed has new items",
-              "repoll": "unchanged re-poll (all 304)"}
-    out: dict[str, Any] = {"feeds": scale.feeds, "items": items, "breach_items": breach, "vendors": scale.vendors,
-                           "limits": SHORT_LIMITS, **{k: v for k, v in stats.items() if k.endswith("_chars")}}
+    labels = {
+        "first": "first run (new DB, new vendors.csv)",
+        "poll": "poll, every feed has new items",
+        "repoll": "unchanged re-poll (all 304)",
+    }
+    out: dict[str, Any] = {
+        "feeds": scale.feeds,
+        "items": items,
+        "breach_items": breach,
+        "vendors": scale.vendors,
+        "limits": SHORT_LIMITS,
+        **{k: v for k, v in stats.items() if k.endswith("_chars")},
+    }
     bares = [b for pairs in rows.values() for b, _ in pairs]
-    say(f"  bare fetch+feedparser.parse, defaults        {statistics.median(bares):8.2f} s  median of {len(bares)} "
-        f"({min(bares):.2f} to {max(bares):.2f} s)")
+    say(
+        f"  bare fetch+feedparser.parse, defaults        {statistics.median(bares):8.2f} s  median of {len(bares)} "
+        f"({min(bares):.2f} to {max(bares):.2f} s)"
+    )
     for key, pairs in rows.items():
         ratios = sorted(r.wall / b for b, r in pairs)
         ratio = statistics.median(ratios)
         walls = [r.wall for _, r in pairs]
-        say(f"  {labels[key]:44} {statistics.median(walls):8.2f} s  median; pairs {', '.join(f'{x:.2f}x' for x in ratios)}")
-        say(f"  ratio (median pair)                          {ratio:8.2f}x  target <= {targets[key]}x  "
-            f"{verdict(ratio, targets[key])}")
-        out[key] = {"ratio": ratio, "pair_ratios": ratios, "run_s": walls, "bare_s": [b for b, _ in pairs],
-                    "summary": summary_line(pairs[-1][1])}
-    say(f"  delivered in the poll runs                   {', '.join(f'{m} Slack messages ({s} alerts sent, {u} not)' for m, s, u in delivered[:1])}"
-        f"{'; the same in every run' if len(set(delivered)) == 1 else '; per run ' + str(delivered)}")
+        say(
+            f"  {labels[key]:44} {statistics.median(walls):8.2f} s  median; pairs {', '.join(f'{x:.2f}x' for x in ratios)}"
+        )
+        say(
+            f"  ratio (median pair)                          {ratio:8.2f}x  target <= {targets[key]}x  "
+            f"{verdict(ratio, targets[key])}"
+        )
+        out[key] = {
+            "ratio": ratio,
+            "pair_ratios": ratios,
+            "run_s": walls,
+            "bare_s": [b for b, _ in pairs],
+            "summary": summary_line(pairs[-1][1]),
+        }
+    say(
+        f"  delivered in the poll runs                   {', '.join(f'{m} Slack messages ({s} alerts sent, {u} not)' for m, s, u in delivered[:1])}"
+        f"{'; the same in every run' if len(set(delivered)) == 1 else '; per run ' + str(delivered)}"
+    )
     say(f"  last poll: {out['poll']['summary']}")
     out["delivered"] = delivered
     results.update(short=out)
@@ -588,21 +719,34 @@ def case_profile(scale: Scale, results: dict[str, Any]) -> None:
     folder, _, _ = feeds_folder(scale.feeds, scale.per_feed)
     with feed_server(folder) as base, slack_standin() as slack:
         config = write_project(OUT / f"profile-{scale.feeds}-{scale.vendors}", base, scale.feeds, scale.vendors)
-        raw = prof.record([*monitor_cmd(), "--config", str(config), "run", "--once"], monitor_env(slack),
-                          OUT / "profile-poll.txt", timeout=scale.timeout)
+        raw = prof.record(
+            [*monitor_cmd(), "--config", str(config), "run", "--once"],
+            monitor_env(slack),
+            OUT / "profile-poll.txt",
+            timeout=scale.timeout,
+        )
         poll = prof.report("run --once", raw, say)
-        repoll_raw = prof.record([*monitor_cmd(), "--config", str(config), "run", "--once"], monitor_env(slack),
-                                 OUT / "profile-repoll.txt", timeout=scale.timeout)
+        repoll_raw = prof.record(
+            [*monitor_cmd(), "--config", str(config), "run", "--once"],
+            monitor_env(slack),
+            OUT / "profile-repoll.txt",
+            timeout=scale.timeout,
+        )
         repoll = prof.report("re-poll (304s)", repoll_raw, say, top=8)
     say(f"profile case 7: monitor run --once, short items, {scale.feeds} feeds x {scale.per_feed}, caches kept")
     folder, _, _ = short_folder(scale.feeds, scale.per_feed)
     with feed_server(folder) as base, slack_standin() as slack:
-        config = write_project(OUT / f"profile-short-{scale.feeds}-{scale.vendors}", base, scale.feeds, scale.vendors,
-                               limits=SHORT_LIMITS)
+        config = write_project(
+            OUT / f"profile-short-{scale.feeds}-{scale.vendors}", base, scale.feeds, scale.vendors, limits=SHORT_LIMITS
+        )
         run_once(config, slack, scale.timeout)  # builds the caches
         config = write_project(config.parent, base, scale.feeds, scale.vendors, keep_caches=True, limits=SHORT_LIMITS)
-        raw = prof.record([*monitor_cmd(), "--config", str(config), "run", "--once"], monitor_env(slack),
-                          OUT / "profile-short-poll.txt", timeout=scale.timeout)
+        raw = prof.record(
+            [*monitor_cmd(), "--config", str(config), "run", "--once"],
+            monitor_env(slack),
+            OUT / "profile-short-poll.txt",
+            timeout=scale.timeout,
+        )
         short = prof.report("short items, run --once", raw, say)
     path, _ = searchdb.ensure(OUT / f"search-{scale.search_articles}", scale.search_articles, say)
     env = {k: v for k, v in os.environ.items() if k != "MONITOR_CONFIG"}
@@ -611,8 +755,13 @@ def case_profile(scale: Scale, results: dict[str, Any]) -> None:
     merged.write_text("")
     for _, args in searchdb.QUERIES[:4]:
         for _ in range(3):
-            one = prof.record([*monitor_cmd(), "--config", str(path.parent / "feeds.yaml"), "search", *args],
-                              env, OUT / "profile-search-one.txt", rate=1000, timeout=120)
+            one = prof.record(
+                [*monitor_cmd(), "--config", str(path.parent / "feeds.yaml"), "search", *args],
+                env,
+                OUT / "profile-search-one.txt",
+                rate=1000,
+                timeout=120,
+            )
             with merged.open("a", encoding="utf-8") as f:
                 f.write(one.read_text(encoding="utf-8"))
     search = prof.report("search", merged, say)
@@ -625,10 +774,18 @@ def case_profile(scale: Scale, results: dict[str, Any]) -> None:
         _, main_ms, plan = real[0]
         say(f"    {label:44} {len(real):3} statements {total:7.1f} ms; main query {main_ms:7.1f} ms [{plan}]")
         if alt:
-            say(f"    {'':44} same query in fetch order (ORDER BY f.rowid or a.id DESC): {alt[0][1]:7.1f} ms [{alt[0][2]}]")
-    results.update(profile={"poll": poll, "repoll": repoll, "short": short, "search": search,
-                            "search_sql": {k: [(sql[:200], ms, plan) for sql, ms, plan in v]
-                                           for k, v in statements.items()}})
+            say(
+                f"    {'':44} same query in fetch order (ORDER BY f.rowid or a.id DESC): {alt[0][1]:7.1f} ms [{alt[0][2]}]"
+            )
+    results.update(
+        profile={
+            "poll": poll,
+            "repoll": repoll,
+            "short": short,
+            "search": search,
+            "search_sql": {k: [(sql[:200], ms, plan) for sql, ms, plan in v] for k, v in statements.items()},
+        }
+    )
 
 
 def _timed(conn: Any, sql: str) -> tuple[str, float, str]:
@@ -678,18 +835,28 @@ def case_newsrooms(scale: Scale, results: dict[str, Any]) -> None:
 
     n = 2000 if scale is FULL or scale.feeds >= FULL.feeds else 300
     names = [v.name for v in workload.vendors(n)]
-    newsroom_bench.case_newsroom(n, max(3, min(scale.pairs, 5)), scale.timeout, OUT, run_once, slack_standin, names,
-                                 say, verdict, results)
+    newsroom_bench.case_newsroom(
+        n, max(3, min(scale.pairs, 5)), scale.timeout, OUT, run_once, slack_standin, names, say, verdict, results
+    )
 
 
-CASES = {"poll": case_poll, "match": case_match, "search": case_search, "scaling": case_scaling,
-         "short": case_short, "newsroom": case_newsrooms, "profile": case_profile}
+CASES = {
+    "poll": case_poll,
+    "match": case_match,
+    "search": case_search,
+    "scaling": case_scaling,
+    "short": case_short,
+    "newsroom": case_newsrooms,
+    "profile": case_profile,
+}
 DEFAULT = ("poll", "short", "match", "search", "scaling", "newsroom")  # `profile` runs only when asked for
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cases", nargs="*", metavar="CASE", help=f"cases to run: {', '.join(CASES)} (default: all but profile)")
+    ap.add_argument(
+        "cases", nargs="*", metavar="CASE", help=f"cases to run: {', '.join(CASES)} (default: all but profile)"
+    )
     ap.add_argument("--quick", action="store_true", help="smaller sizes (about a minute, plus a one-off DB build)")
     ap.add_argument("--pairs", type=int, help="alternating pairs per measurement in cases 1 and 7 (full: 5)")
     args = ap.parse_args(argv)
@@ -706,8 +873,10 @@ def main(argv: list[str] | None = None) -> int:
     except workload.MissingData as e:
         say(f"bench: {e}; nothing measured")
         return 0
-    say(f"monitor benchmark ({'quick' if args.quick else 'full'}), {os.cpu_count()} CPUs, Python "
-        f"{sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M')}")
+    say(
+        f"monitor benchmark ({'quick' if args.quick else 'full'}), {os.cpu_count()} CPUs, Python "
+        f"{sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M')}"
+    )
     results: dict[str, Any] = {"scale": scale.__dict__, "cpus": os.cpu_count()}
     t0 = time.perf_counter()
     for name in chosen:

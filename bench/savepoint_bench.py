@@ -23,10 +23,26 @@ from monitor.storage.store import Store  # noqa: E402
 
 def one(n: int, savepoints: bool) -> float:
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "m.db") as store:
-        rows = [{"source": "s", "guid": f"g{i}", "link": f"https://e.example/{i}", "link_key": f"e.example/{i}",
-                 "title": f"Title {i} about a data breach", "title_key": f"s\x1ftitle {i}", "summary": "x" * 300,
-                 "body": "", "published": "2024-06-05T09:00:00Z", "fetched_at": "2024-06-05T09:00:00Z", "breach": 1,
-                 "breach_score": 1.0, "terms": "[]", "supply_chain": 0, "follow_up": 0} for i in range(n)]
+        rows = [
+            {
+                "source": "s",
+                "guid": f"g{i}",
+                "link": f"https://e.example/{i}",
+                "link_key": f"e.example/{i}",
+                "title": f"Title {i} about a data breach",
+                "title_key": f"s\x1ftitle {i}",
+                "summary": "x" * 300,
+                "body": "",
+                "published": "2024-06-05T09:00:00Z",
+                "fetched_at": "2024-06-05T09:00:00Z",
+                "breach": 1,
+                "breach_score": 1.0,
+                "terms": "[]",
+                "supply_chain": 0,
+                "follow_up": 0,
+            }
+            for i in range(n)
+        ]
         start = time.perf_counter()
         with store.write() as db:
             for row in rows:
@@ -42,8 +58,10 @@ def main() -> None:
         plain.append(one(n, False))
         saved.append(one(n, True))
     p, s = statistics.median(plain), statistics.median(saved)
-    print(f"{n} articles in one transaction: plain {p:.3f}s, with a savepoint each {s:.3f}s, ratio {s / p:.2f}x "
-          f"({(s - p) / n * 1e6:.1f} µs per article)")
+    print(
+        f"{n} articles in one transaction: plain {p:.3f}s, with a savepoint each {s:.3f}s, ratio {s / p:.2f}x "
+        f"({(s - p) / n * 1e6:.1f} µs per article)"
+    )
 
 
 if __name__ == "__main__":

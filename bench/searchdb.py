@@ -13,7 +13,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import workload
@@ -69,14 +69,31 @@ def rows(n: int, seed: int = 5) -> Iterator[tuple[tuple, list[tuple], bool]]:
             title, summary = f"{t}（No.{i}）", s
             breach = int("不正アクセス" in s or "漏洩" in s or "ランサムウェア" in s)
         else:
-            title = (f"{rng.choice(workload.EN_VERBS)} {rng.choice(workload.EN_TOPICS)} "
-                     f"(CVE-{2022 + i * 3 // n}-{10000 + i})")
+            title = (
+                f"{rng.choice(workload.EN_VERBS)} {rng.choice(workload.EN_TOPICS)} "
+                f"(CVE-{2022 + i * 3 // n}-{10000 + i})"
+            )
             summary = " ".join(rng.sample(workload.EN_SENTENCES, 4))
             if rng.random() < 0.1:
                 summary += " The ransomware operators behind the campaign remain active."
         body = (summary + "\n") * 12 if rng.random() < 0.01 else ""
-        row = (src, link_key, "https://" + link_key, link_key, title, f"{src}\x1f{title.casefold()}\x1f{link_key}", summary,
-               body, pub, pub, breach, 4.5 if breach else 0.0, '["ransomware"]' if breach else "[]", 0, 0)
+        row = (
+            src,
+            link_key,
+            "https://" + link_key,
+            link_key,
+            title,
+            f"{src}\x1f{title.casefold()}\x1f{link_key}",
+            summary,
+            body,
+            pub,
+            pub,
+            breach,
+            4.5 if breach else 0.0,
+            '["ransomware"]' if breach else "[]",
+            0,
+            0,
+        )
         yield row, matches, breach == 1 and bool(matches) and rng.random() < 0.5
 
 
@@ -86,8 +103,23 @@ def build(path: Path, n: int, say: Callable[[str], None]) -> None:
     Store(path).close()
     conn = sqlite3.connect(str(path), isolation_level=None)
     conn.execute("PRAGMA synchronous = OFF")
-    cols = ("source", "guid", "link", "link_key", "title", "title_key", "summary", "body", "published",
-            "fetched_at", "breach", "breach_score", "terms", "supply_chain", "follow_up")
+    cols = (
+        "source",
+        "guid",
+        "link",
+        "link_key",
+        "title",
+        "title_key",
+        "summary",
+        "body",
+        "published",
+        "fetched_at",
+        "breach",
+        "breach_score",
+        "terms",
+        "supply_chain",
+        "follow_up",
+    )
     insert = f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
     t0 = time.perf_counter()
     gen = rows(n)
@@ -103,12 +135,21 @@ def build(path: Path, n: int, say: Callable[[str], None]) -> None:
             match_rows += [(aid, *m) for m in ms]
             if alert:
                 alert_rows.append(("article", aid, ms[0][0], "C0BENCH", "sent", 1, f"article:{aid}", "{}"))
-        conn.executemany("INSERT INTO matches (article_id, vendor, matched, how, field, surface, start, end, score) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", match_rows)
-        conn.executemany("INSERT INTO alerts (kind, article_id, vendor, channel, state, attempts, dedupe_key, payload) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", alert_rows)
-        conn.execute("INSERT INTO articles_fts (rowid, title, summary, body) "
-                     "SELECT id, title, summary, body FROM articles WHERE id >= ?", [next_id])
+        conn.executemany(
+            "INSERT INTO matches (article_id, vendor, matched, how, field, surface, start, end, score) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            match_rows,
+        )
+        conn.executemany(
+            "INSERT INTO alerts (kind, article_id, vendor, channel, state, attempts, dedupe_key, payload) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            alert_rows,
+        )
+        conn.execute(
+            "INSERT INTO articles_fts (rowid, title, summary, body) "
+            "SELECT id, title, summary, body FROM articles WHERE id >= ?",
+            [next_id],
+        )
         conn.execute("COMMIT")
         next_id += len(batch)
         done += len(batch)
@@ -128,9 +169,11 @@ def ensure(folder: Path, n: int, say: Callable[[str], None]) -> tuple[Path, floa
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    (folder / "feeds.yaml").write_text("database: monitor.db\nsources:\n  - name: placeholder\n"
-                                       "    url: http://127.0.0.1:9/feed.xml\n", encoding="utf-8")
+    (folder / "feeds.yaml").write_text(
+        "database: monitor.db\nsources:\n  - name: placeholder\n    url: http://127.0.0.1:9/feed.xml\n",
+        encoding="utf-8",
+    )
     t0 = time.perf_counter()
     build(path, n, say)
-    stamp.write_text(datetime.now(timezone.utc).isoformat())
+    stamp.write_text(datetime.now(UTC).isoformat())
     return path, time.perf_counter() - t0

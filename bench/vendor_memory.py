@@ -44,8 +44,9 @@ def measure(n: int, folder: Path) -> tuple[int, int, int, int]:
     text = vendors_csv(vendors(n))
     register = parse_vendors(text)
     ref, _ = prepare_matcher(register, folder / "bench.db")
-    out = subprocess.run([sys.executable, "-c", _WORKER, ref.path, ref.key], capture_output=True, text=True,
-                         check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", _WORKER, ref.path, ref.key], capture_output=True, text=True, check=True
+    ).stdout.split()
     before, after, peak = map(int, out)
     Path(ref.path).unlink()
     return len(text.encode()), before, after, peak
@@ -53,14 +54,18 @@ def measure(n: int, folder: Path) -> tuple[int, int, int, int]:
 
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000, 50000, 200000]
-    print(f"{'vendors':>8} {'csv MB':>7} {'worker base MB':>15} {'+matcher MB':>12} {'peak MB':>8} "
-          f"{'bytes/vendor':>13} {'x csv bytes':>12}")
+    print(
+        f"{'vendors':>8} {'csv MB':>7} {'worker base MB':>15} {'+matcher MB':>12} {'peak MB':>8} "
+        f"{'bytes/vendor':>13} {'x csv bytes':>12}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             csv_bytes, before, after, peak = measure(n, Path(tmp))
             grown = max(after, peak) - before
-            print(f"{n:>8} {csv_bytes / 1e6:>7.1f} {before / 2**20:>15.0f} {grown / 2**20:>12.0f} "
-                  f"{peak / 2**20:>8.0f} {grown / n:>13.0f} {grown / csv_bytes:>12.1f}")
+            print(
+                f"{n:>8} {csv_bytes / 1e6:>7.1f} {before / 2**20:>15.0f} {grown / 2**20:>12.0f} "
+                f"{peak / 2**20:>8.0f} {grown / n:>13.0f} {grown / csv_bytes:>12.1f}"
+            )
 
 
 if __name__ == "__main__":

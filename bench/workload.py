@@ -13,7 +13,7 @@ import json
 import random
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -22,7 +22,7 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 COMPANIES = SHARED_DATA / "companies"
 JP_NEWS = SHARED_DATA / "jp-news" / "secnews_sample.jsonl"
 BREACH_SHARE = 0.03  # share of feed items that are breach reports naming a registered vendor
-NOW = datetime(2025, 6, 1, 12, tzinfo=timezone.utc)  # fixed, so generated feeds are byte-identical per run
+NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)  # fixed, so generated feeds are byte-identical per run
 
 
 class MissingData(RuntimeError):
@@ -83,8 +83,24 @@ def _real_vendors() -> list[BenchVendor]:
     return out
 
 
-_EN_TAILS = ("Partners", "Logistics", "Analytics", "Foods", "Robotics", "Pharma", "Retail", "Labs", "Motors",
-             "Textiles", "Trading", "Marine", "Chemicals", "Devices", "Apparel", "Biosciences")
+_EN_TAILS = (
+    "Partners",
+    "Logistics",
+    "Analytics",
+    "Foods",
+    "Robotics",
+    "Pharma",
+    "Retail",
+    "Labs",
+    "Motors",
+    "Textiles",
+    "Trading",
+    "Marine",
+    "Chemicals",
+    "Devices",
+    "Apparel",
+    "Biosciences",
+)
 _JA_TAILS = ("商事", "物産", "工業", "電機", "製作所", "化学", "産業", "精機", "建設", "運輸", "食品", "薬品")
 
 
@@ -98,8 +114,11 @@ def vendors(n: int, seed: int = 7) -> list[BenchVendor]:
     out = list(real)
     names = {v.name.casefold() for v in out}
     ja_words = [v.said for v in real if v.japanese and 2 <= len(v.said) <= 6]
-    en_words = [v.said.split()[0] for v in real if not v.japanese and v.said.split()[0].isalpha()
-                and len(v.said.split()[0]) >= 4]
+    en_words = [
+        v.said.split()[0]
+        for v in real
+        if not v.japanese and v.said.split()[0].isalpha() and len(v.said.split()[0]) >= 4
+    ]
     while len(out) < n:
         if rng.random() < 0.5:
             said = f"{rng.choice(ja_words)}{rng.choice(_JA_TAILS)}"
@@ -119,8 +138,9 @@ def vendors_csv(vs: list[BenchVendor], seed: int = 7) -> str:
     rows = [("name", "aliases", "domains", "criticality", "owner", "parent", "notes")]
     for v in vs:
         # The register format splits aliases on "|"; names never contain it, but be sure.
-        rows.append((v.name.replace("|", " "), v.alias.replace("|", " "), "", rng.choice(crit), "<@U0SEC>", "",
-                     "bench"))
+        rows.append(
+            (v.name.replace("|", " "), v.alias.replace("|", " "), "", rng.choice(crit), "<@U0SEC>", "", "bench")
+        )
     buf = []
     for r in rows:
         buf.append(",".join('"' + c.replace('"', '""') + '"' for c in r))
@@ -140,11 +160,30 @@ class Article:
     japanese: bool
 
 
-EN_TOPICS = ("zero-day exploitation", "phishing kits", "botnet infrastructure", "cloud misconfiguration",
-              "identity security", "browser extensions", "firmware updates", "open-source packages",
-              "router firmware", "mobile banking apps", "industrial control systems", "password managers")
-EN_VERBS = ("Researchers detail", "Analysts track", "CISA adds", "Vendors patch", "Experts discuss",
-             "Teams review", "Report examines", "Guide explains")
+EN_TOPICS = (
+    "zero-day exploitation",
+    "phishing kits",
+    "botnet infrastructure",
+    "cloud misconfiguration",
+    "identity security",
+    "browser extensions",
+    "firmware updates",
+    "open-source packages",
+    "router firmware",
+    "mobile banking apps",
+    "industrial control systems",
+    "password managers",
+)
+EN_VERBS = (
+    "Researchers detail",
+    "Analysts track",
+    "CISA adds",
+    "Vendors patch",
+    "Experts discuss",
+    "Teams review",
+    "Report examines",
+    "Guide explains",
+)
 EN_SENTENCES = (
     "The write-up walks through indicators, detection logic and mitigations for defenders.",
     "Administrators are advised to apply the latest updates and review exposed services.",
@@ -155,20 +194,28 @@ EN_SENTENCES = (
     "The piece also discusses how detection engineering programs mature over time.",
 )
 JA_BREACH = (
-    ("{n}、ランサムウェア攻撃によりサーバーが暗号化　顧客情報流出の可能性",
-     "{n}は、外部からの不正アクセスを受け、社内サーバーの一部がランサムウェアにより暗号化されたと発表した。"
-     "個人情報の漏えいの可能性について、外部専門家と調査を進めている。"),
-    ("{n}に不正アクセス、個人情報が漏えいした恐れ",
-     "{n}は、第三者による不正アクセスを確認したと公表した。顧客情報が外部に流出した可能性があり、"
-     "対象となる顧客には個別に連絡するとしている。"),
+    (
+        "{n}、ランサムウェア攻撃によりサーバーが暗号化　顧客情報流出の可能性",
+        "{n}は、外部からの不正アクセスを受け、社内サーバーの一部がランサムウェアにより暗号化されたと発表した。"
+        "個人情報の漏えいの可能性について、外部専門家と調査を進めている。",
+    ),
+    (
+        "{n}に不正アクセス、個人情報が漏えいした恐れ",
+        "{n}は、第三者による不正アクセスを確認したと公表した。顧客情報が外部に流出した可能性があり、"
+        "対象となる顧客には個別に連絡するとしている。",
+    ),
 )
 EN_BREACH = (
-    ("{n} discloses data breach after ransomware attack",
-     "{n} said an unauthorized third party accessed parts of its network and that customer data may have been "
-     "exfiltrated. The company has notified law enforcement and engaged forensic experts."),
-    ("Hackers claim theft of {n} customer data on leak site",
-     "A ransomware group listed {n} on its leak site and claims to have stolen internal documents. {n} confirmed "
-     "a security incident and said its investigation is ongoing."),
+    (
+        "{n} discloses data breach after ransomware attack",
+        "{n} said an unauthorized third party accessed parts of its network and that customer data may have been "
+        "exfiltrated. The company has notified law enforcement and engaged forensic experts.",
+    ),
+    (
+        "Hackers claim theft of {n} customer data on leak site",
+        "A ransomware group listed {n} on its leak site and claims to have stolen internal documents. {n} confirmed "
+        "a security incident and said its investigation is ongoing.",
+    ),
 )
 
 
@@ -182,8 +229,9 @@ def _jp_filler() -> list[tuple[str, str]]:
     return rows
 
 
-def articles(n_feeds: int, per_feed: int, vs: list[BenchVendor], seed: int = 11,
-             breach_share: float = BREACH_SHARE) -> list[list[Article]]:
+def articles(
+    n_feeds: int, per_feed: int, vs: list[BenchVendor], seed: int = 11, breach_share: float = BREACH_SHARE
+) -> list[list[Article]]:
     """Articles per feed; odd feeds lean Japanese, even feeds English (a third each way is mixed)."""
     rng = random.Random(seed)
     jp = _jp_filler()
@@ -199,18 +247,20 @@ def articles(n_feeds: int, per_feed: int, vs: list[BenchVendor], seed: int = 11,
                 v = rng.choice([x for x in rng.sample(vs, min(len(vs), 20)) if x.japanese == japanese] or vs)
                 said = v.said if japanese or not v.alias else v.alias
                 title, body = rng.choice(JA_BREACH if v.japanese else EN_BREACH)
-                items.append(Article(title.format(n=said), link, f"<p>{escape(body.format(n=said))}</p>",
-                                     published, True, v.japanese))
+                items.append(
+                    Article(
+                        title.format(n=said), link, f"<p>{escape(body.format(n=said))}</p>", published, True, v.japanese
+                    )
+                )
                 continue
             if japanese:
                 t, s = rng.choice(jp)
                 title = f"{t}（No.{f * per_feed + j}）"
-                summary = f"<p>{escape(s)}</p><p><a href=\"{link}\">続きを読む</a></p>"
+                summary = f'<p>{escape(s)}</p><p><a href="{link}">続きを読む</a></p>'
             else:
-                title = (f"{rng.choice(EN_VERBS)} {rng.choice(EN_TOPICS)} "
-                         f"(CVE-2025-{10000 + f * per_feed + j})")
+                title = f"{rng.choice(EN_VERBS)} {rng.choice(EN_TOPICS)} (CVE-2025-{10000 + f * per_feed + j})"
                 sentences = rng.sample(EN_SENTENCES, 4)
-                summary = "".join(f"<p>{escape(s)}</p>" for s in sentences) + f"<p><a href=\"{link}\">Read more</a></p>"
+                summary = "".join(f"<p>{escape(s)}</p>" for s in sentences) + f'<p><a href="{link}">Read more</a></p>'
             items.append(Article(title, link, summary, published, False, japanese))
         feeds.append(items)
     return feeds
@@ -227,28 +277,37 @@ def feed_document(index: int, items: list[Article]) -> bytes:
         body = "".join(
             f'<item rdf:about="{escape(a.link)}"><title>{escape(a.title)}</title><link>{escape(a.link)}</link>'
             f"<description>{escape(a.summary)}</description><dc:date>{a.published.isoformat()}</dc:date></item>"
-            for a in items)
-        doc = ('<?xml version="1.0" encoding="utf-8"?>'
-               '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" '
-               'xmlns:dc="http://purl.org/dc/elements/1.1/">'
-               f'<channel rdf:about="https://news{index}.example.com/"><title>{title}</title>'
-               f"<link>https://news{index}.example.com/</link><description>d</description>"
-               f"<items><rdf:Seq>{seq}</rdf:Seq></items></channel>{body}</rdf:RDF>")
+            for a in items
+        )
+        doc = (
+            '<?xml version="1.0" encoding="utf-8"?>'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            f'<channel rdf:about="https://news{index}.example.com/"><title>{title}</title>'
+            f"<link>https://news{index}.example.com/</link><description>d</description>"
+            f"<items><rdf:Seq>{seq}</rdf:Seq></items></channel>{body}</rdf:RDF>"
+        )
     elif index % 5 == 4:
         body = "".join(
             f'<entry><title>{escape(a.title)}</title><link href="{escape(a.link)}"/><id>{escape(a.link)}</id>'
-            f"<updated>{a.published.isoformat()}</updated><summary type=\"html\">{escape(a.summary)}</summary></entry>"
-            for a in items)
-        doc = ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-               f"<title>{title}</title><id>urn:bench:{index}</id><updated>{NOW.isoformat()}</updated>{body}</feed>")
+            f'<updated>{a.published.isoformat()}</updated><summary type="html">{escape(a.summary)}</summary></entry>'
+            for a in items
+        )
+        doc = (
+            '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>{title}</title><id>urn:bench:{index}</id><updated>{NOW.isoformat()}</updated>{body}</feed>"
+        )
     else:
         body = "".join(
             f"<item><title>{escape(a.title)}</title><link>{escape(a.link)}</link>"
             f"<description>{escape(a.summary)}</description><guid>{escape(a.link)}</guid>"
             f"<pubDate>{format_datetime(a.published)}</pubDate></item>"
-            for a in items)
-        doc = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
-               f"<link>https://news{index}.example.com/</link><description>d</description>{body}</channel></rss>")
+            for a in items
+        )
+        doc = (
+            f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
+            f"<link>https://news{index}.example.com/</link><description>d</description>{body}</channel></rss>"
+        )
     return doc.encode("utf-8")
 
 
@@ -273,17 +332,25 @@ SHORT_BREACH_SHARE = 0.05
 SHORT_TITLE = 60  # characters, about what many real feeds carry
 SHORT_SUMMARY = 130
 EN_SHORT_BREACH = (
-    ("{n} discloses data breach after ransomware attack",
-     "{n} said an unauthorized party reached parts of its network and customer data may have been taken."),
-    ("Hackers claim theft of {n} customer data",
-     "A ransomware group listed {n} on its leak site; the company confirmed a security incident."),
+    (
+        "{n} discloses data breach after ransomware attack",
+        "{n} said an unauthorized party reached parts of its network and customer data may have been taken.",
+    ),
+    (
+        "Hackers claim theft of {n} customer data",
+        "A ransomware group listed {n} on its leak site; the company confirmed a security incident.",
+    ),
 )
 JA_SHORT_BREACH = (
-    ("{n}に不正アクセス、個人情報が漏えいした恐れ",
-     "{n}は第三者による不正アクセスを確認したと公表した。顧客情報が外部に流出した可能性があり、外部の専門家と調査を進めている。"
-     "対象の顧客には個別に連絡するとしている。"),
-    ("{n}、ランサムウェア被害でサーバー暗号化",
-     "{n}はランサムウェア攻撃により社内サーバーの一部が暗号化されたと発表した。個人情報の漏えいの有無を調べている。"),
+    (
+        "{n}に不正アクセス、個人情報が漏えいした恐れ",
+        "{n}は第三者による不正アクセスを確認したと公表した。顧客情報が外部に流出した可能性があり、外部の専門家と調査を進めている。"
+        "対象の顧客には個別に連絡するとしている。",
+    ),
+    (
+        "{n}、ランサムウェア被害でサーバー暗号化",
+        "{n}はランサムウェア攻撃により社内サーバーの一部が暗号化されたと発表した。個人情報の漏えいの有無を調べている。",
+    ),
 )
 
 
@@ -296,8 +363,9 @@ def _clip(text: str, n: int) -> str:
     return (cut[:space] if space > n // 2 else cut).rstrip(" ,;") + "…"
 
 
-def short_articles(n_feeds: int, per_feed: int, vs: list[BenchVendor], seed: int = 13,
-                   breach_share: float = SHORT_BREACH_SHARE) -> list[list[Article]]:
+def short_articles(
+    n_feeds: int, per_feed: int, vs: list[BenchVendor], seed: int = 13, breach_share: float = SHORT_BREACH_SHARE
+) -> list[list[Article]]:
     """Articles shaped like many real feeds: a ~60-character title and a ~130-character plain summary
     (English), real jp-news titles with their summary cut to ~130 characters (Japanese); breach_share
     of them are breach reports naming a registered vendor."""
@@ -315,15 +383,26 @@ def short_articles(n_feeds: int, per_feed: int, vs: list[BenchVendor], seed: int
                 v = rng.choice([x for x in rng.sample(vs, min(len(vs), 20)) if x.japanese == japanese] or vs)
                 said = v.said if japanese or not v.alias else v.alias
                 title, body = rng.choice(JA_SHORT_BREACH if v.japanese else EN_SHORT_BREACH)
-                items.append(Article(title.format(n=said), link, escape(_clip(body.format(n=said), SHORT_SUMMARY)),
-                                     published, True, v.japanese))
+                items.append(
+                    Article(
+                        title.format(n=said),
+                        link,
+                        escape(_clip(body.format(n=said), SHORT_SUMMARY)),
+                        published,
+                        True,
+                        v.japanese,
+                    )
+                )
                 continue
             if japanese:
                 t, s = rng.choice(jp)
                 title, summary = f"{t}（{f * per_feed + j}）", _clip(s, SHORT_SUMMARY)
             else:
-                title = _clip(f"{rng.choice(EN_VERBS)} {rng.choice(EN_TOPICS)} in CVE-2025-{10000 + f * per_feed + j}"
-                              f" and related flaws", SHORT_TITLE)
+                title = _clip(
+                    f"{rng.choice(EN_VERBS)} {rng.choice(EN_TOPICS)} in CVE-2025-{10000 + f * per_feed + j}"
+                    f" and related flaws",
+                    SHORT_TITLE,
+                )
                 summary = _clip(" ".join(rng.sample(EN_SENTENCES, 2)), SHORT_SUMMARY)
             items.append(Article(title, link, escape(summary), published, False, japanese))
         feeds.append(items)
@@ -340,8 +419,11 @@ def write_short_feeds(folder: Path, n_feeds: int, per_feed: int, vs: list[BenchV
     feeds = short_articles(n_feeds, per_feed, vs)
     for i, items in enumerate(feeds):
         (folder / f"feed-{i}.xml").write_bytes(feed_document(i, items))
-    stats = {"items": sum(len(f) for f in feeds), "breach": sum(a.breach for f in feeds for a in f),
-             "title_chars": sum(len(a.title) for f in feeds for a in f) / max(1, sum(len(f) for f in feeds)),
-             "summary_chars": sum(len(a.summary) for f in feeds for a in f) / max(1, sum(len(f) for f in feeds))}
+    stats = {
+        "items": sum(len(f) for f in feeds),
+        "breach": sum(a.breach for f in feeds for a in f),
+        "title_chars": sum(len(a.title) for f in feeds for a in f) / max(1, sum(len(f) for f in feeds)),
+        "summary_chars": sum(len(a.summary) for f in feeds for a in f) / max(1, sum(len(f) for f in feeds)),
+    }
     stamp.write_text(json.dumps(stats))
     return stats["items"], stats["breach"]

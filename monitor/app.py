@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Setup:
     """A validated configuration, its vendor register and the sender the environment selects."""
+
     config: Config
     vendors: Sequence[Vendor]
     sender: Sender
@@ -40,8 +41,9 @@ def sender_for(config: Config) -> Sender:
     if other is not None:
         return other
 
-    problems = slack_settings_problems(config.slack, config.path.name, sender_mode(),
-                                       os.environ.get("SLACK_CHANNEL", ""))
+    problems = slack_settings_problems(
+        config.slack, config.path.name, sender_mode(), os.environ.get("SLACK_CHANNEL", "")
+    )
     if problems:
         raise ConfigError(problems)
     return sender_from_env(config.slack.timeout, config.slack.max_retry_after)

@@ -173,24 +173,36 @@ def _database_problem(e: Exception, state: State | None) -> str:
     reason = redact(str(e))
     text = reason.lower()
     if "disk is full" in text or getattr(e, "errno", None) == errno.ENOSPC:
-        return (f"{where}: the disk is full ({reason}); the cycle's writes were rolled back: free space on the "
-                "disk that holds it, then run again")
+        return (
+            f"{where}: the disk is full ({reason}); the cycle's writes were rolled back: free space on the "
+            "disk that holds it, then run again"
+        )
     if isinstance(e, PermissionError) or "readonly" in text or "unable to open" in text:
-        return (f"{where}: cannot write ({reason}): make it and its folder writable by the user running monitor "
-                "(the database, its -wal/-shm files, the lock file and the caches live side by side), or set "
-                "'database:' in feeds.yaml to a writable place")
+        return (
+            f"{where}: cannot write ({reason}): make it and its folder writable by the user running monitor "
+            "(the database, its -wal/-shm files, the lock file and the caches live side by side), or set "
+            "'database:' in feeds.yaml to a writable place"
+        )
     if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return (f"{where}: not a readable SQLite database ({reason}): move it and its -wal/-shm files aside to "
-                "start a new one, or restore it from a backup")
+        return (
+            f"{where}: not a readable SQLite database ({reason}): move it and its -wal/-shm files aside to "
+            "start a new one, or restore it from a backup"
+        )
     return f"{where}: database error ({reason})"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--config", "config", metavar="FILE", help="feeds.yaml to use (default: $MONITOR_CONFIG, "
-              "else ./feeds.yaml).")
+@click.option(
+    "--config", "config", metavar="FILE", help="feeds.yaml to use (default: $MONITOR_CONFIG, else ./feeds.yaml)."
+)
 @click.option("-v", "--verbose", count=True, help="More logging: -v info, -vv debug and tracebacks.")
-@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors (for cron): no routine lines, no "
-              "per-source lines or summary from `run --once` when all is well.")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Only warnings and errors (for cron): no routine lines, no "
+    "per-source lines or summary from `run --once` when all is well.",
+)
 @click.version_option(package_name="monitor")
 @click.pass_context
 def cli(ctx: click.Context, config: str | None, verbose: int, quiet: bool) -> None:
@@ -222,10 +234,20 @@ def cli(ctx: click.Context, config: str | None, verbose: int, quiet: bool) -> No
 
 @cli.command()
 @click.option("--once", is_flag=True, help="Poll every source once, deliver alerts, and exit.")
-@click.option("--metrics-port", type=click.IntRange(0, 65535), default=None, metavar="PORT",
-              help="The daemon serves Prometheus metrics on http://HOST:PORT/metrics (0: any free port, logged).")
-@click.option("--metrics-host", default="127.0.0.1", show_default=True, metavar="HOST",
-              help="Address the metrics server listens on.")
+@click.option(
+    "--metrics-port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    metavar="PORT",
+    help="The daemon serves Prometheus metrics on http://HOST:PORT/metrics (0: any free port, logged).",
+)
+@click.option(
+    "--metrics-host",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="HOST",
+    help="Address the metrics server listens on.",
+)
 @click.pass_obj
 @handle_errors
 def run(state: State, once: bool, metrics_port: int | None, metrics_host: str) -> None:
@@ -293,16 +315,17 @@ def _serve_metrics(database: Path, host: str, port: int) -> Any:
     where = f"[{host}]" if ":" in host else host
     from .routine import ROUTINE
 
-    logging.getLogger("monitor.daemon").info("Prometheus metrics on http://%s:%d/metrics", where, bound,
-                                             extra=ROUTINE)
+    logging.getLogger("monitor.daemon").info("Prometheus metrics on http://%s:%d/metrics", where, bound, extra=ROUTINE)
     return metrics
 
 
 def _exit_if_rejected(delivery: Any) -> None:
     """A rejected token must not look like success to cron or a script."""
     if delivery.auth_error:
-        _err(f"error: {delivery.auth_error}: no alert can be delivered until SLACK_BOT_TOKEN (or "
-             "SLACK_WEBHOOK_URL) is fixed; they stay pending. Check with 'monitor slack test'")
+        _err(
+            f"error: {delivery.auth_error}: no alert can be delivered until SLACK_BOT_TOKEN (or "
+            "SLACK_WEBHOOK_URL) is fixed; they stay pending. Check with 'monitor slack test'"
+        )
         sys.exit(EX_CONFIG)
 
 
@@ -329,16 +352,20 @@ def _print_cycle(report: Any, quiet: bool = False) -> None:
                 skipped += f", {s.articles_skipped} stored without their linked notice (limits)"
             if s.warning or s.skipped or not quiet:
                 # A warning is not a ✓: a page whose selectors match nothing reads as "0 items", not fine.
-                _err(f"{'!' if s.warning else '✓'} {s.name}: {s.items} items, {s.new} new, {s.alerts} alerts"
-                     f"{skipped}{warn}")
+                _err(
+                    f"{'!' if s.warning else '✓'} {s.name}: {s.items} items, {s.new} new, {s.alerts} alerts"
+                    f"{skipped}{warn}"
+                )
     for e in report.delivery.errors:
         _err(f"! {e}")
     if not quiet:
         _err(report.summary())
         if len(report.sources) > 1 and len(report.failed) == len(report.sources):
             # A first run on a machine that cannot reach the sources shows only errors: say what else to try.
-            _err("every source failed: if this machine has no network access to them, `monitor demo` (make demo) "
-                 "shows the whole pipeline on bundled reports, offline")
+            _err(
+                "every source failed: if this machine has no network access to them, `monitor demo` (make demo) "
+                "shows the whole pipeline on bundled reports, offline"
+            )
 
 
 # ---------------------------------------------------------------------- search
@@ -353,8 +380,9 @@ def _print_cycle(report: Any, quiet: bool = False) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
 @click.pass_obj
 @handle_errors
-def search(state: State, query: str, vendor: str | None, since: str | None, breach_only: bool, limit: int,
-           as_json: bool) -> None:
+def search(
+    state: State, query: str, vendor: str | None, since: str | None, breach_only: bool, limit: int, as_json: bool
+) -> None:
     """Full-text search over every stored article (Japanese too).
 
     \b
@@ -395,11 +423,26 @@ def search(state: State, query: str, vendor: str | None, since: str | None, brea
         return
     from .tables import Column, Styled, echo_table
 
-    echo_table([Column("published", max=10), Column("breach", max=6), Column("source", min=6, max=24),
-                Column("vendors", min=6, max=40), Column("title", min=20)],
-               [[(r["published"] or "")[:10], Styled("BREACH", "red") if r["breach"] else "",
-                 r["source"], ", ".join(r["vendors"]) or "-", r["title"] or ""] for r in rows],
-               after=[[x for x in (r["snippet"], r["url"]) if x] for r in rows])
+    echo_table(
+        [
+            Column("published", max=10),
+            Column("breach", max=6),
+            Column("source", min=6, max=24),
+            Column("vendors", min=6, max=40),
+            Column("title", min=20),
+        ],
+        [
+            [
+                (r["published"] or "")[:10],
+                Styled("BREACH", "red") if r["breach"] else "",
+                r["source"],
+                ", ".join(r["vendors"]) or "-",
+                r["title"] or "",
+            ]
+            for r in rows
+        ],
+        after=[[x for x in (r["snippet"], r["url"]) if x] for r in rows],
+    )
 
 
 # ---------------------------------------------------------------------- match
@@ -407,8 +450,12 @@ def search(state: State, query: str, vendor: str | None, since: str | None, brea
 
 @cli.command()
 @click.argument("text", required=False)
-@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Read the text from a file instead.")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the text from a file instead.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 @handle_errors
@@ -439,13 +486,23 @@ def match(state: State, text: str | None, file: Path | None, as_json: bool) -> N
 
     roles = assign(matches, title, rest, verdict.breach, verdict.subjects(matches, title, rest))
     if as_json:
-        _echo_json({"breach": verdict.breach, "score": verdict.score, "terms": list(verdict.terms),
-                    "supply_chain": verdict.supply_chain, "follow_up": verdict.follow_up,
-                    "matches": [{**asdict(m), "role": r.role, "role_reason": r.reason}
-                                for m, r in zip(matches, roles, strict=True)]})
+        _echo_json(
+            {
+                "breach": verdict.breach,
+                "score": verdict.score,
+                "terms": list(verdict.terms),
+                "supply_chain": verdict.supply_chain,
+                "follow_up": verdict.follow_up,
+                "matches": [
+                    {**asdict(m), "role": r.role, "role_reason": r.reason} for m, r in zip(matches, roles, strict=True)
+                ],
+            }
+        )
         return
-    _out(f"breach: {'yes' if verdict.breach else 'no'} (score {verdict.score:g}; "
-               f"terms: {', '.join(verdict.terms) or 'none'})")
+    _out(
+        f"breach: {'yes' if verdict.breach else 'no'} (score {verdict.score:g}; "
+        f"terms: {', '.join(verdict.terms) or 'none'})"
+    )
     if verdict.supply_chain:
         _out("supply chain: yes (contractor / 委託先 named)")
     if not matches:
@@ -464,29 +521,77 @@ def _shared_data(*parts: str) -> Path:
 
 
 @cli.command("eval")
-@click.option("--companies", type=click.Path(path_type=Path), default=None, metavar="DIR",
-              help="Folder of company lists registered as distractor vendors (default: ../shared/data/companies).")
-@click.option("--jp-news", "jp_news", type=click.Path(path_type=Path), default=None, metavar="FILE",
-              help="Also score this jp-news JSONL (default: ../shared/data/jp-news/secnews_sample.jsonl when present).")
-@click.option("--sample", default=300, show_default=True, type=click.IntRange(1, 100000),
-              help="How many jp-news organisations to register as vendors.")
-@click.option("--set", "own_set", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
-              metavar="FILE", help="Score your own labelled items (JSONL, the shipped set's format) instead.")
-@click.option("--vendors", "vendors_csv", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              default=None, metavar="CSV", help="Register for --set (default: the vendors: of feeds.yaml).")
+@click.option(
+    "--companies",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Folder of company lists registered as distractor vendors (default: ../shared/data/companies).",
+)
+@click.option(
+    "--jp-news",
+    "jp_news",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Also score this jp-news JSONL (default: ../shared/data/jp-news/secnews_sample.jsonl when present).",
+)
+@click.option(
+    "--sample",
+    default=300,
+    show_default=True,
+    type=click.IntRange(1, 100000),
+    help="How many jp-news organisations to register as vendors.",
+)
+@click.option(
+    "--set",
+    "own_set",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    metavar="FILE",
+    help="Score your own labelled items (JSONL, the shipped set's format) instead.",
+)
+@click.option(
+    "--vendors",
+    "vendors_csv",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    metavar="CSV",
+    help="Register for --set (default: the vendors: of feeds.yaml).",
+)
 @click.option("--errors", is_flag=True, help="Also list every item scored wrong.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array of reports.")
-@click.option("--feedback", "seen", is_flag=True, help="The precision the team has seen instead: false positives "
-              "over all triaged alerts (reactions, buttons, monitor feedback), overall, per vendor and per source, "
-              "over the last 30 and 90 days. Reads feeds.yaml's database.")
-@click.option("--export-negatives", "export", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              metavar="FILE", help="Write the articles analysts labelled not a breach (monitor feedback "
-              "--not-breach) as labelled items (JSONL, the eval set's format) and exit. Reads feeds.yaml's database.")
+@click.option(
+    "--feedback",
+    "seen",
+    is_flag=True,
+    help="The precision the team has seen instead: false positives "
+    "over all triaged alerts (reactions, buttons, monitor feedback), overall, per vendor and per source, "
+    "over the last 30 and 90 days. Reads feeds.yaml's database.",
+)
+@click.option(
+    "--export-negatives",
+    "export",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Write the articles analysts labelled not a breach (monitor feedback "
+    "--not-breach) as labelled items (JSONL, the eval set's format) and exit. Reads feeds.yaml's database.",
+)
 @click.pass_obj
 @handle_errors
-def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set: Path | None,
-             vendors_csv: Path | None, sample: int, errors: bool, as_json: bool, seen: bool,
-             export: Path | None) -> None:
+def eval_cmd(
+    state: State,
+    companies: Path | None,
+    jp_news: Path | None,
+    own_set: Path | None,
+    vendors_csv: Path | None,
+    sample: int,
+    errors: bool,
+    as_json: bool,
+    seen: bool,
+    export: Path | None,
+) -> None:
     """Precision and recall of vendor matching and breach detection, per language; incident quality.
 
     Scores the labelled set shipped in monitor/eval/data/ with thousands of real company names
@@ -532,9 +637,22 @@ def eval_cmd(state: State, companies: Path | None, jp_news: Path | None, own_set
         with open(export, "w", encoding="utf-8") as f:
             for n in rows:
                 lang = "ja" if any("\u3040" <= c <= "\u9fff" for c in n["title"]) else "en"
-                f.write(json.dumps({"id": f"feedback-{n['alert_id']}", "lang": lang, "case": "analyst_not_breach",
-                                    "title": n["title"], "text": n["summary"], "vendors": n["vendors"],
-                                    "breach": False, "note": n["reason"]}, ensure_ascii=False) + "\n")
+                f.write(
+                    json.dumps(
+                        {
+                            "id": f"feedback-{n['alert_id']}",
+                            "lang": lang,
+                            "case": "analyst_not_breach",
+                            "title": n["title"],
+                            "text": n["summary"],
+                            "vendors": n["vendors"],
+                            "breach": False,
+                            "note": n["reason"],
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
         _err(f"wrote {len(rows)} labelled negatives to {export}")
         return
     companies = companies or _shared_data("companies")
@@ -581,10 +699,28 @@ def _seen_precision(state: State, as_json: bool) -> None:
     if not any(r.triaged for r in rows):
         _err("no triaged alerts yet: react in Slack (x, white_check_mark, eyes) or use monitor feedback")
         return
-    echo_table([Column("days", right=True), Column("by", max=6), Column("vendor or source", min=8, max=40),
-                Column("triaged", right=True), Column("false pos.", right=True), Column("precision", right=True)],
-               [[str(r.days), r.by, r.key or "(all)", str(r.triaged), str(r.false_positives),
-                 "-" if r.precision is None else f"{r.precision:.2f}"] for r in rows if r.triaged])
+    echo_table(
+        [
+            Column("days", right=True),
+            Column("by", max=6),
+            Column("vendor or source", min=8, max=40),
+            Column("triaged", right=True),
+            Column("false pos.", right=True),
+            Column("precision", right=True),
+        ],
+        [
+            [
+                str(r.days),
+                r.by,
+                r.key or "(all)",
+                str(r.triaged),
+                str(r.false_positives),
+                "-" if r.precision is None else f"{r.precision:.2f}",
+            ]
+            for r in rows
+            if r.triaged
+        ],
+    )
 
 
 # ---------------------------------------------------------------------- check / status / sources
@@ -642,9 +778,13 @@ def check(state: State) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
-@click.option("--check", is_flag=True, help="Print `ok` and exit 0, or one line saying what is wrong and exit 1 "
-              "(a source failing past its threshold, alerts failed or pending over an hour, no successful "
-              "poll for 3 intervals). For monitoring systems and timers.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Print `ok` and exit 0, or one line saying what is wrong and exit 1 "
+    "(a source failing past its threshold, alerts failed or pending over an hour, no successful "
+    "poll for 3 intervals). For monitoring systems and timers.",
+)
 @click.pass_obj
 @handle_errors
 def status(state: State, as_json: bool, check: bool) -> None:
@@ -688,13 +828,29 @@ def status(state: State, as_json: bool, check: bool) -> None:
             return Styled("!", "yellow")
         return Styled("✓", "green") if r["last_ok"] else "·"
 
-    echo_table([Column("", min=1), Column("source", min=8, max=40), Column("type", max=5),
-                Column("last ok", max=20), Column("failures", right=True), Column("items", right=True),
-                Column("last error", min=10)],
-               [[mark(r), r["name"], r["type"], r["last_ok"] or "never", str(r["consecutive_failures"]),
-                 "-" if r["items_last_fetch"] is None else str(r["items_last_fetch"]),
-                 r["last_error"] or r.get("note") or ""]
-                for r in rows])
+    echo_table(
+        [
+            Column("", min=1),
+            Column("source", min=8, max=40),
+            Column("type", max=5),
+            Column("last ok", max=20),
+            Column("failures", right=True),
+            Column("items", right=True),
+            Column("last error", min=10),
+        ],
+        [
+            [
+                mark(r),
+                r["name"],
+                r["type"],
+                r["last_ok"] or "never",
+                str(r["consecutive_failures"]),
+                "-" if r["items_last_fetch"] is None else str(r["items_last_fetch"]),
+                r["last_error"] or r.get("note") or "",
+            ]
+            for r in rows
+        ],
+    )
 
 
 def _status_check(state: State, as_json: bool) -> None:
@@ -747,9 +903,11 @@ def sources_check(state: State, as_json: bool) -> None:
         _echo_json(rows)
     else:
         for r in rows:
-            _out(f"{'✓' if not r['error'] else '✗'} {pad(r['name'], 30)} {r['type']:5} "
-                       f"{str(r['status'] or '-'):4} items {r['items']:<4} newest {r['newest'] or '-':22} "
-                       f"{r['error'] or ''}" + (f" (read as {r['method']}: {r['poll_url']})" if r.get("method") else ""))
+            _out(
+                f"{'✓' if not r['error'] else '✗'} {pad(r['name'], 30)} {r['type']:5} "
+                f"{str(r['status'] or '-'):4} items {r['items']:<4} newest {r['newest'] or '-':22} "
+                f"{r['error'] or ''}" + (f" (read as {r['method']}: {r['poll_url']})" if r.get("method") else "")
+            )
     # Scripts and CI can tell a source that needs attention from a clean check.
     if any(r["error"] for r in rows):
         sys.exit(1)
@@ -759,8 +917,9 @@ def sources_check(state: State, as_json: bool) -> None:
 
 
 @cli.group(invoke_without_command=True)
-@click.option("--pending", is_flag=True, help="Only alerts not yet delivered (pending, sending, failed, held "
-              "for the digest).")
+@click.option(
+    "--pending", is_flag=True, help="Only alerts not yet delivered (pending, sending, failed, held for the digest)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
 @click.pass_context
 @handle_errors
@@ -786,12 +945,30 @@ def alerts(ctx: click.Context, pending: bool, as_json: bool) -> None:
     from .tables import Column, Styled, echo_table
 
     colour = {"sent": "green", "failed": "red", "pending": "yellow", "sending": "yellow"}
-    echo_table([Column("id", right=True), Column("state", max=10), Column("kind", max=11), Column("channel", max=16),
-                Column("vendor", min=6, max=30), Column("title", min=16), Column("last error", min=8)],
-               # ?: outcome unknown, checked before a resend
-               [[f"#{r['id']}", Styled(r["state"] + ("?" if r["unconfirmed"] else ""), colour.get(r["state"], "")),
-                 r["kind"], r["channel"] or "-", ", ".join(r["vendors"]), r["title"] or "", r["last_error"] or ""]
-                for r in rows])
+    echo_table(
+        [
+            Column("id", right=True),
+            Column("state", max=10),
+            Column("kind", max=11),
+            Column("channel", max=16),
+            Column("vendor", min=6, max=30),
+            Column("title", min=16),
+            Column("last error", min=8),
+        ],
+        # ?: outcome unknown, checked before a resend
+        [
+            [
+                f"#{r['id']}",
+                Styled(r["state"] + ("?" if r["unconfirmed"] else ""), colour.get(r["state"], "")),
+                r["kind"],
+                r["channel"] or "-",
+                ", ".join(r["vendors"]),
+                r["title"] or "",
+                r["last_error"] or "",
+            ]
+            for r in rows
+        ],
+    )
 
 
 @alerts.command("retry")
@@ -816,13 +993,17 @@ def alerts_retry(state: State, failed: bool) -> None:
         with monitor.lock:
             if failed:
                 # Re-routed under the current feeds.yaml: the fix may have been a channel.
-                _err(f"{requeue_failed(store, lambda row: for_alert(cfg.slack, monitor.by_name, row))} failed alerts "
-                     "queued again")
+                _err(
+                    f"{requeue_failed(store, lambda row: for_alert(cfg.slack, monitor.by_name, row))} failed alerts "
+                    "queued again"
+                )
             report = monitor.deliver(force=True)
     for e in report.errors:
         _err(f"! {e}")
-    _err(f"{report.sent} sent, {report.reconciled} found already delivered, {report.retrying} still pending, "
-         f"{report.failed} failed")
+    _err(
+        f"{report.sent} sent, {report.reconciled} found already delivered, {report.retrying} still pending, "
+        f"{report.failed} failed"
+    )
     _exit_if_rejected(report)
 
 
@@ -929,10 +1110,27 @@ def incidents(ctx: click.Context, as_json: bool, limit: int) -> None:
         return
     from .tables import Column, echo_table
 
-    echo_table([Column("id", right=True), Column("vendors", min=8, max=40), Column("reports", right=True),
-                Column("first seen", max=10), Column("last seen", max=10), Column("title", min=20)],
-               [[f"#{r['id']}", ", ".join(r["vendors"]), str(r["reports"]), r["first_seen"][:10], r["last_seen"][:10],
-                 r["title"] or ""] for r in rows])
+    echo_table(
+        [
+            Column("id", right=True),
+            Column("vendors", min=8, max=40),
+            Column("reports", right=True),
+            Column("first seen", max=10),
+            Column("last seen", max=10),
+            Column("title", min=20),
+        ],
+        [
+            [
+                f"#{r['id']}",
+                ", ".join(r["vendors"]),
+                str(r["reports"]),
+                r["first_seen"][:10],
+                r["last_seen"][:10],
+                r["title"] or "",
+            ]
+            for r in rows
+        ],
+    )
 
 
 @incidents.command("merge")
@@ -976,8 +1174,10 @@ def incidents_split(state: State, alert_id: int, reason: str) -> None:
 
     with state.store() as store:
         done = split(store, alert_id, reason)
-    _err(f"alert #{alert_id} is now incident #{done.incident} (split from #{done.other}); "
-         f"{done.notes} Slack note(s) queued")
+    _err(
+        f"alert #{alert_id} is now incident #{done.incident} (split from #{done.other}); "
+        f"{done.notes} Slack note(s) queued"
+    )
 
 
 class _FeedbackGroup(click.Group):
@@ -1008,23 +1208,39 @@ def feedback() -> None:
 
 @feedback.command("add", hidden=True)
 @click.argument("alert_id", type=int)
-@click.option("--wrong-vendor", "verdict", flag_value="wrong_vendor",
-              help="The text names a different organisation: suppress this vendor named this way, in this context.")
-@click.option("--not-breach", "verdict", flag_value="not_breach",
-              help="Not a breach report: do not alert near-identical titles (the vendor stays alerted).")
+@click.option(
+    "--wrong-vendor",
+    "verdict",
+    flag_value="wrong_vendor",
+    help="The text names a different organisation: suppress this vendor named this way, in this context.",
+)
+@click.option(
+    "--not-breach",
+    "verdict",
+    flag_value="not_breach",
+    help="Not a breach report: do not alert near-identical titles (the vendor stays alerted).",
+)
 @click.option("--true-positive", "verdict", flag_value="true_positive", help="The alert was right.")
-@click.option("--false-positive", "verdict", flag_value="false_positive",
-              help="Deprecated: same as --wrong-vendor.")
+@click.option("--false-positive", "verdict", flag_value="false_positive", help="Deprecated: same as --wrong-vendor.")
 @click.option("--reason", default="", help="Why (kept with the verdict).")
-@click.option("--vendor", default=None, metavar="NAME",
-              help="Only this vendor of the alert was wrong (others it matched stay unsuppressed).")
-@click.option("--context", default=None, metavar="PHRASE",
-              help="With --wrong-vendor: suppress the name wherever it stands inside PHRASE (e.g. \"Jack in the "
-                   "Box\"), instead of only between the words found around it.")
+@click.option(
+    "--vendor",
+    default=None,
+    metavar="NAME",
+    help="Only this vendor of the alert was wrong (others it matched stay unsuppressed).",
+)
+@click.option(
+    "--context",
+    default=None,
+    metavar="PHRASE",
+    help='With --wrong-vendor: suppress the name wherever it stands inside PHRASE (e.g. "Jack in the '
+    'Box"), instead of only between the words found around it.',
+)
 @click.pass_obj
 @handle_errors
-def feedback_add(state: State, alert_id: int, verdict: str | None, reason: str, vendor: str | None,
-                 context: str | None) -> None:
+def feedback_add(
+    state: State, alert_id: int, verdict: str | None, reason: str, vendor: str | None, context: str | None
+) -> None:
     """Record a verdict on an alert.
 
     \b
@@ -1038,8 +1254,10 @@ def feedback_add(state: State, alert_id: int, verdict: str | None, reason: str, 
     if not verdict:
         raise click.UsageError("give --wrong-vendor, --not-breach or --true-positive")
     if verdict == "false_positive":
-        _err("note: --false-positive is deprecated and means --wrong-vendor; use --not-breach when the report "
-             "is not about a breach (that never suppresses the vendor)")
+        _err(
+            "note: --false-positive is deprecated and means --wrong-vendor; use --not-breach when the report "
+            "is not about a breach (that never suppresses the vendor)"
+        )
         verdict = "wrong_vendor"
     if context is not None and verdict != "wrong_vendor":
         raise click.UsageError("--context goes with --wrong-vendor")
@@ -1050,8 +1268,10 @@ def feedback_add(state: State, alert_id: int, verdict: str | None, reason: str, 
         undo = shlex.join(["monitor", "feedback", "remove", s.vendor, s.matched, "--context", s.context])
         _err(f"suppressed: {s.vendor} via “{s.matched}” in “{s.context}” (undo: {undo})")
     if verdict == "not_breach":
-        _err(f"labelled not a breach: near-identical titles will not alert (undo: monitor feedback remove "
-             f"--not-breach {alert_id})")
+        _err(
+            f"labelled not a breach: near-identical titles will not alert (undo: monitor feedback remove "
+            f"--not-breach {alert_id})"
+        )
     _err(f"recorded {verdict.replace('_', ' ')} for alert {alert_id}")
 
 
@@ -1078,27 +1298,56 @@ def feedback_list(state: State, as_json: bool) -> None:
         _err("no suppressions")
     from .tables import Column, echo_table
 
-    echo_table([Column("suppressed", min=12, max=60), Column("in", min=8, max=40), Column("alert", right=True),
-                Column("by", max=20), Column("since", max=20), Column("reason", min=10)],
-               [[f"{r['vendor']} via “{r['matched']}”", f"“{r['context']}”", str(r["alert_id"] or "-"), r["by"],
-                 r["created_at"] or "", r["reason"] or ""] for r in rows])
+    echo_table(
+        [
+            Column("suppressed", min=12, max=60),
+            Column("in", min=8, max=40),
+            Column("alert", right=True),
+            Column("by", max=20),
+            Column("since", max=20),
+            Column("reason", min=10),
+        ],
+        [
+            [
+                f"{r['vendor']} via “{r['matched']}”",
+                f"“{r['context']}”",
+                str(r["alert_id"] or "-"),
+                r["by"],
+                r["created_at"] or "",
+                r["reason"] or "",
+            ]
+            for r in rows
+        ],
+    )
     if labelled:
-        echo_table([Column("not a breach", min=20), Column("alert", right=True), Column("since", max=20),
-                    Column("reason", min=10)],
-                   [[n["title"] or "", str(n["alert_id"] or "-"), n["created_at"] or "", n["reason"] or ""]
-                    for n in labelled])
+        echo_table(
+            [
+                Column("not a breach", min=20),
+                Column("alert", right=True),
+                Column("since", max=20),
+                Column("reason", min=10),
+            ],
+            [[n["title"] or "", str(n["alert_id"] or "-"), n["created_at"] or "", n["reason"] or ""] for n in labelled],
+        )
 
 
 @feedback.command("remove")
 @click.argument("vendor", required=False)
 @click.argument("matched", required=False)
 @click.option("--context", default=None, metavar="PHRASE", help="Only the suppression with this context.")
-@click.option("--not-breach", "negative", type=int, default=None, metavar="ALERT_ID",
-              help="Remove the not-a-breach label recorded for this alert.")
+@click.option(
+    "--not-breach",
+    "negative",
+    type=int,
+    default=None,
+    metavar="ALERT_ID",
+    help="Remove the not-a-breach label recorded for this alert.",
+)
 @click.pass_obj
 @handle_errors
-def feedback_remove(state: State, vendor: str | None, matched: str | None, context: str | None,
-                    negative: int | None) -> None:
+def feedback_remove(
+    state: State, vendor: str | None, matched: str | None, context: str | None, negative: int | None
+) -> None:
     """Remove a suppression, so that the name matches again (or a not-a-breach label).
 
     \b
@@ -1119,8 +1368,9 @@ def feedback_remove(state: State, vendor: str | None, matched: str | None, conte
     with state.store() as store:
         removed = remove(store, vendor, matched, context)
     if not removed:
-        raise click.ClickException(f"no suppression for {vendor} via {matched!r}"
-                                   + (f" in {context!r}" if context else ""))
+        raise click.ClickException(
+            f"no suppression for {vendor} via {matched!r}" + (f" in {context!r}" if context else "")
+        )
     _err(f"removed suppression: {vendor} via “{matched}”" + (f" ({removed})" if removed > 1 else ""))
 
 
@@ -1128,15 +1378,32 @@ def feedback_remove(state: State, vendor: str | None, matched: str | None, conte
 
 
 @cli.command()
-@click.option("--slack", is_flag=True, help="Post the alerts to Slack (needs SLACK_BOT_TOKEN, and SLACK_CHANNEL "
-              "or --channel: use a test channel).")
+@click.option(
+    "--slack",
+    is_flag=True,
+    help="Post the alerts to Slack (needs SLACK_BOT_TOKEN, and SLACK_CHANNEL or --channel: use a test channel).",
+)
 @click.option("--channel", metavar="CHANNEL", default=None, help="Slack channel for --slack (default: $SLACK_CHANNEL).")
-@click.option("--vendors", "vendors_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Match the demo reports against this vendors.csv instead of the bundled one.")
-@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
-              help="Leave feeds.yaml, vendors.csv and demo.db in DIR (to try search, incidents, alerts on them).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: alerts (with their Block Kit), "
-              "reports not alerted and why.")
+@click.option(
+    "--vendors",
+    "vendors_csv",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Match the demo reports against this vendors.csv instead of the bundled one.",
+)
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Leave feeds.yaml, vendors.csv and demo.db in DIR (to try search, incidents, alerts on them).",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object: alerts (with their Block Kit), reports not alerted and why.",
+)
 @handle_errors
 def demo(slack: bool, channel: str | None, vendors_csv: Path | None, keep: Path | None, as_json: bool) -> None:
     """Replay bundled breach reports through the whole pipeline, offline, in seconds.
@@ -1156,8 +1423,13 @@ def demo(slack: bool, channel: str | None, vendors_csv: Path | None, keep: Path 
     """
     from .demo import render, run_demo
 
-    result = run_demo(None if as_json else sys.stdout, slack=slack, channel=channel or _env("SLACK_CHANNEL") or None,
-                      vendors_csv=vendors_csv, keep=keep)
+    result = run_demo(
+        None if as_json else sys.stdout,
+        slack=slack,
+        channel=channel or _env("SLACK_CHANNEL") or None,
+        vendors_csv=vendors_csv,
+        keep=keep,
+    )
     if as_json:
         _echo_json(result.as_dict())
     else:

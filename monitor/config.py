@@ -110,14 +110,16 @@ class SlackConfig(_Strict):
     # Triage from Slack (monitor/alerting/triage.py): reactions on alerts of the last triage_days
     # days are read back each cycle (0: never); triage maps a reaction name to its verdict.
     triage_days: int = Field(default=14, ge=0, le=90)
-    triage: dict[Annotated[str, Field(pattern=r"^[a-z0-9_+'-]{1,100}$")],
-                 Literal["false_positive", "acknowledged", "investigating", "mute"]] = {
-        "x": "false_positive", "white_check_mark": "acknowledged", "eyes": "investigating", "no_bell": "mute"}
+    triage: dict[
+        Annotated[str, Field(pattern=r"^[a-z0-9_+'-]{1,100}$")],
+        Literal["false_positive", "acknowledged", "investigating", "mute"],
+    ] = {"x": "false_positive", "white_check_mark": "acknowledged", "eyes": "investigating", "no_bell": "mute"}
     language: Literal["en", "ja"] = "en"  # wording of alert labels (alerting/labels.py)
 
 
 class EmailConfig(_Strict):
     """The e-mail output (alerting/email.py); the password comes only from SMTP_PASSWORD."""
+
     host: str
     port: int = Field(default=25, ge=1, le=65535)
     sender: str
@@ -208,6 +210,7 @@ class JsonSource(_SourceBase):
 class KevSource(_SourceBase):
     """CISA's Known Exploited Vulnerabilities catalogue (its JSON): each entry whose vendorProject is a
     registered vendor alerts it as its product exploited (sources/kev.py)."""
+
     type: Literal["kev"]
     fetch_article: Literal[False] = False  # entries are structured: there is no notice to read
 
@@ -215,6 +218,7 @@ class KevSource(_SourceBase):
 class JvnSource(_SourceBase):
     """JVN's vulnerability feed (JVNDB RSS 1.0/RDF with sec:cpe vendor=): entries at or above
     min_cvss alert the registered vendor of the product (sources/jvn.py)."""
+
     type: Literal["jvn"]
     fetch_article: Literal[False] = False
     min_cvss: float = Field(default=7.0, ge=0.0, le=10.0)  # CVSS base score; entries without one do not alert
@@ -223,6 +227,7 @@ class JvnSource(_SourceBase):
 class NewsroomSource(_SourceBase):
     """A vendor's newsroom (vendors.csv `newsroom`), built from the register, never written in feeds.yaml
     (sources/newsroom.py). `url` is what is polled: the page, or the feed discovery found for it."""
+
     type: Literal["newsroom"] = "newsroom"
     vendor: str
     newsroom: str  # the URL as configured in vendors.csv
@@ -237,8 +242,11 @@ def _source_tag(v: Any) -> str:
 
 
 Source = Annotated[
-    Annotated[FeedSource, Tag("feed")] | Annotated[HtmlSource, Tag("html")] | Annotated[JsonSource, Tag("json")]
-    | Annotated[KevSource, Tag("kev")] | Annotated[JvnSource, Tag("jvn")],
+    Annotated[FeedSource, Tag("feed")]
+    | Annotated[HtmlSource, Tag("html")]
+    | Annotated[JsonSource, Tag("json")]
+    | Annotated[KevSource, Tag("kev")]
+    | Annotated[JvnSource, Tag("jvn")],
     Discriminator(_source_tag),
 ]
 
@@ -276,7 +284,7 @@ class Config(_Strict):
         return zone(self.timezone)
 
     @model_validator(mode="after")
-    def _unique_names(self) -> "Config":
+    def _unique_names(self) -> Config:
         seen: set[str] = set()
         for s in self.sources:
             if s.name in seen:
@@ -284,14 +292,14 @@ class Config(_Strict):
             seen.add(s.name)
         return self
 
-    def interval_for(self, source: "AnySource") -> float:
+    def interval_for(self, source: AnySource) -> float:
         return source.interval or self.interval
 
-    def window_for(self, source: "AnySource") -> float:
+    def window_for(self, source: AnySource) -> float:
         """The source's alert window in seconds: its own, else the global one."""
         return source.alert_window or self.alert_window
 
-    def source(self, name: str) -> "AnySource":
+    def source(self, name: str) -> AnySource:
         for s in self.sources:
             if s.name == name:
                 return s
@@ -406,13 +414,13 @@ def _check_shape(text: str, label: str) -> None:
             if expanded > MAX_ALIAS_NODES:
                 raise ConfigError(
                     f"{label}:{_line(event)}: alias *{event.anchor}: YAML aliases expand to more "
-                    f"than {MAX_ALIAS_NODES:,} values (an alias bomb?); write the values out instead")
+                    f"than {MAX_ALIAS_NODES:,} values (an alias bomb?); write the values out instead"
+                )
         elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
             size = 1
             if isinstance(event, yaml.CollectionStartEvent):
                 if len(open_nodes) >= MAX_DEPTH:
-                    raise ConfigError(f"{label}:{_line(event)}: nested more than {MAX_DEPTH} "
-                                      "levels deep")
+                    raise ConfigError(f"{label}:{_line(event)}: nested more than {MAX_DEPTH} levels deep")
                 open_nodes.append([event.anchor, 1])
                 continue
             if event.anchor:
@@ -437,8 +445,9 @@ def read_capped(path: Path, limit: int, what: str, if_missing: str) -> bytes:
     except OSError as e:
         raise ConfigError(f"{path}: cannot read ({e.strerror})") from e
     if len(raw) > limit:
-        raise ConfigError(f"{path.name}: larger than {limit // (1024 * 1024)} MB, the limit for a {what} "
-                          "(is this the right file?)")
+        raise ConfigError(
+            f"{path.name}: larger than {limit // (1024 * 1024)} MB, the limit for a {what} (is this the right file?)"
+        )
     return raw
 
 
@@ -496,12 +505,14 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     except ValidationError as e:
         problems = []
         for err in e.errors():
-            if not err["loc"] and str(err["msg"]).endswith(tuple(f"duplicate source name {d!r}" for d in
-                                                                 _names(data))):
+            if not err["loc"] and str(err["msg"]).endswith(tuple(f"duplicate source name {d!r}" for d in _names(data))):
                 continue  # reported above, with its line
             # Drop the union tag pydantic inserts ('sources', 2, 'html', 'item').
-            loc = tuple(p for i, p in enumerate(err["loc"])
-                        if not (i >= 2 and err["loc"][i - 2] == "sources" and p in ("feed", "html", "json", "kev", "jvn")))
+            loc = tuple(
+                p
+                for i, p in enumerate(err["loc"])
+                if not (i >= 2 and err["loc"][i - 2] == "sources" and p in ("feed", "html", "json", "kev", "jvn"))
+            )
             line = None
             for n in range(len(loc), -1, -1):
                 if loc[:n] in lines:

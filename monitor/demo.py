@@ -29,8 +29,10 @@ import yaml
 from .alerting.slack import ConsoleSender, Sender, sender_from_env
 from .errors import MonitorError
 
-FEEDS = (("セキュリティニュース (demo)", "ja.xml", "application/rss+xml; charset=utf-8"),
-         ("Breach News (demo)", "en.xml", "application/atom+xml; charset=utf-8"))
+FEEDS = (
+    ("セキュリティニュース (demo)", "ja.xml", "application/rss+xml; charset=utf-8"),
+    ("Breach News (demo)", "en.xml", "application/atom+xml; charset=utf-8"),
+)
 DEMO_CHANNEL = "#monitor-demo"  # only named in the console rendering; --slack uses SLACK_CHANNEL
 
 
@@ -70,14 +72,31 @@ class DemoResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "reports": self.reports, "vendors": self.vendors, "seconds": round(self.seconds, 2),
+            "reports": self.reports,
+            "vendors": self.vendors,
+            "seconds": round(self.seconds, 2),
             "delivered_to": self.delivered_to,
-            "alerts": [{"alert_id": a.alert_id, "guid": a.guid, "title": a.title, "source": a.source,
-                        "vendors": list(a.vendors), "state": a.state, "case": a.case, "console": a.console,
-                        "text": a.text, "blocks": list(a.blocks)} for a in self.alerts],
-            "not_alerted": [{"guid": n.guid, "title": n.title, "source": n.source, "reason": n.reason,
-                             "case": n.case} for n in self.not_alerted],
-            "unexpected": list(self.unexpected), "delivery_errors": list(self.delivery_errors),
+            "alerts": [
+                {
+                    "alert_id": a.alert_id,
+                    "guid": a.guid,
+                    "title": a.title,
+                    "source": a.source,
+                    "vendors": list(a.vendors),
+                    "state": a.state,
+                    "case": a.case,
+                    "console": a.console,
+                    "text": a.text,
+                    "blocks": list(a.blocks),
+                }
+                for a in self.alerts
+            ],
+            "not_alerted": [
+                {"guid": n.guid, "title": n.title, "source": n.source, "reason": n.reason, "case": n.case}
+                for n in self.not_alerted
+            ],
+            "unexpected": list(self.unexpected),
+            "delivery_errors": list(self.delivery_errors),
         }
 
 
@@ -110,7 +129,7 @@ class _FeedHandler(BaseHTTPRequestHandler):
 class _FeedServer:
     """The demo feeds on 127.0.0.1, on a free port, served by a daemon thread."""
 
-    def __enter__(self) -> "_FeedServer":
+    def __enter__(self) -> _FeedServer:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _FeedHandler)
         self.thread = threading.Thread(target=self.server.serve_forever, name="demo-feeds", daemon=True)
         self.thread.start()
@@ -153,8 +172,10 @@ def _reason(article: dict[str, Any], matches: list[dict[str, Any]]) -> str:
         return why + (f"; names {_evidence(matches)}" if matches else "")
     if not matches:
         return f"a breach report (score {article['breach_score']:g}), but it names no vendor in vendors.csv"
-    return (f"a breach report naming {_evidence(matches)}, but not as its subject: named outside the title "
-            "and the sentence with the breach terms, or as the source of the report")
+    return (
+        f"a breach report naming {_evidence(matches)}, but not as its subject: named outside the title "
+        "and the sentence with the breach terms, or as the source of the report"
+    )
 
 
 _VENDOR_LINE = re.compile(r"^    vendor: (.+) \((?:critical|high|medium|low)(?: · owner .*)?\)$")
@@ -165,8 +186,9 @@ def _alerted_vendors(console: str) -> tuple[str, ...]:
     return tuple(m.group(1) for m in map(_VENDOR_LINE.match, console.splitlines()) if m)
 
 
-def _collect(db: Any, expected: dict[str, dict[str, Any]] | None) -> tuple[list[DemoAlert], list[NotAlerted],
-                                                                        list[str]]:
+def _collect(
+    db: Any, expected: dict[str, dict[str, Any]] | None
+) -> tuple[list[DemoAlert], list[NotAlerted], list[str]]:
     from .alerting.alert_rows import decode
     from .storage.article_store import stored_articles
 
@@ -176,20 +198,32 @@ def _collect(db: Any, expected: dict[str, dict[str, Any]] | None) -> tuple[list[
         case = (expected or {}).get(art["guid"], {})
         if row is not None:
             message = decode(row[2])
-            alert = DemoAlert(row[0], art["guid"], art["title"], art["source"], _alerted_vendors(message.console),
-                              row[1], message.console, message.text, message.blocks, case.get("case", ""))
+            alert = DemoAlert(
+                row[0],
+                art["guid"],
+                art["title"],
+                art["source"],
+                _alerted_vendors(message.console),
+                row[1],
+                message.console,
+                message.text,
+                message.blocks,
+                case.get("case", ""),
+            )
             alerts.append(alert)
         else:
-            skipped.append(NotAlerted(art["guid"], art["title"], art["source"], _reason(art, matches),
-                                      case.get("case", "")))
+            skipped.append(
+                NotAlerted(art["guid"], art["title"], art["source"], _reason(art, matches), case.get("case", ""))
+            )
         if expected is not None:
             want = set(case.get("alert") or [])
             got = set(alerts[-1].vendors) if row is not None else set()
             if not case:
                 unexpected.append(f"{art['guid']}: not in cases.yaml")
             elif want != got:
-                unexpected.append(f"{art['guid']}: expected alert for {sorted(want) or 'nobody'}, "
-                                  f"got {sorted(got) or 'no alert'}")
+                unexpected.append(
+                    f"{art['guid']}: expected alert for {sorted(want) or 'nobody'}, got {sorted(got) or 'no alert'}"
+                )
     return alerts, skipped, unexpected
 
 
@@ -210,8 +244,13 @@ class _Tee(io.TextIOBase):
             self.out.flush()
 
 
-def run_demo(out: TextIO | None, slack: bool = False, channel: str | None = None,
-             vendors_csv: Path | None = None, keep: Path | None = None) -> DemoResult:
+def run_demo(
+    out: TextIO | None,
+    slack: bool = False,
+    channel: str | None = None,
+    vendors_csv: Path | None = None,
+    keep: Path | None = None,
+) -> DemoResult:
     """Replay the bundled reports through one real poll cycle.
 
     out: where the console sender prints each alert as it is delivered (None: nowhere, for --json).
@@ -248,11 +287,16 @@ def run_demo(out: TextIO | None, slack: bool = False, channel: str | None = None
             config = load_config(_write_config(folder, feeds.base, register, channel or DEMO_CHANNEL, slack))
             vendors = load_vendors(config.vendors)
             if out is not None:
-                out.write(f"monitor demo: {len(FEEDS)} feeds served on {feeds.base}, {len(vendors)} vendors "
-                          f"({'your' if vendors_csv else 'the demo'} vendors.csv), "
-                          f"{'database ' + str(config.database) if keep else 'a throwaway database'}.\n"
-                          + ("Posting the alerts to Slack...\n" if slack else
-                             "Alerts as the console sender delivers them:\n\n"))
+                out.write(
+                    f"monitor demo: {len(FEEDS)} feeds served on {feeds.base}, {len(vendors)} vendors "
+                    f"({'your' if vendors_csv else 'the demo'} vendors.csv), "
+                    f"{'database ' + str(config.database) if keep else 'a throwaway database'}.\n"
+                    + (
+                        "Posting the alerts to Slack...\n"
+                        if slack
+                        else "Alerts as the console sender delivers them:\n\n"
+                    )
+                )
                 out.flush()
             with Store(config.database) as store:
                 report = build_monitor(Setup(config, vendors, sender), store).run_once(last=True)
@@ -260,8 +304,16 @@ def run_demo(out: TextIO | None, slack: bool = False, channel: str | None = None
                 if failed:  # the feeds are ours: a failure here is a bug, not a flaky source
                     raise MonitorError("demo feed not read: " + "; ".join(failed))
                 alerts, skipped, unexpected = _collect(store.db, cases() if vendors_csv is None else None)
-    return DemoResult(tuple(alerts), tuple(skipped), tuple(unexpected), len(alerts) + len(skipped), len(vendors),
-                      time.monotonic() - clock, delivered_to, tuple(report.delivery.errors))
+    return DemoResult(
+        tuple(alerts),
+        tuple(skipped),
+        tuple(unexpected),
+        len(alerts) + len(skipped),
+        len(vendors),
+        time.monotonic() - clock,
+        delivered_to,
+        tuple(report.delivery.errors),
+    )
 
 
 class _workdir:
@@ -302,8 +354,10 @@ def render(result: DemoResult) -> Iterator[str]:
     for e in result.delivery_errors:
         yield f"! {e}"
     sent = sum(1 for a in result.alerts if a.state == "sent")
-    yield (f"{result.reports} reports from 2 feeds on 127.0.0.1, {result.vendors} vendors: {len(result.alerts)} "
-           f"alerts ({sent} delivered to the {result.delivered_to}), {len(result.not_alerted)} not alerted, "
-           f"in {result.seconds:.1f} s")
+    yield (
+        f"{result.reports} reports from 2 feeds on 127.0.0.1, {result.vendors} vendors: {len(result.alerts)} "
+        f"alerts ({sent} delivered to the {result.delivered_to}), {len(result.not_alerted)} not alerted, "
+        f"in {result.seconds:.1f} s"
+    )
     for u in result.unexpected:
         yield f"! unexpected: {u}"

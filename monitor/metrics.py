@@ -48,16 +48,17 @@ class DaemonMetrics:
         self.registry = CollectorRegistry()
         r = self.registry
         self.cycles = Counter("monitor_cycles", "Poll cycles run.", registry=r)
-        self.cycle_errors = Counter("monitor_cycle_errors", "Cycles that failed with an unexpected error.",
-                                    registry=r)
-        self.duration = Histogram("monitor_cycle_duration_seconds", "Wall time of a poll cycle.",
-                                  buckets=CYCLE_BUCKETS, registry=r)
+        self.cycle_errors = Counter("monitor_cycle_errors", "Cycles that failed with an unexpected error.", registry=r)
+        self.duration = Histogram(
+            "monitor_cycle_duration_seconds", "Wall time of a poll cycle.", buckets=CYCLE_BUCKETS, registry=r
+        )
         self.items = Counter("monitor_items", "Items read from sources.", registry=r)
         self.new = Counter("monitor_articles_new", "New articles stored.", registry=r)
         self.queued = Counter("monitor_alerts_queued", "Alerts queued for delivery.", registry=r)
         self.failures = Counter("monitor_source_failures", "Failed polls, by source.", ["source"], registry=r)
-        self.last_cycle = Gauge("monitor_last_cycle_timestamp_seconds", "When the last cycle ended (Unix time).",
-                                registry=r)
+        self.last_cycle = Gauge(
+            "monitor_last_cycle_timestamp_seconds", "When the last cycle ended (Unix time).", registry=r
+        )
         r.register(_AlertStates(Path(database)))
         self._server: Any = None
 

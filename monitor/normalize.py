@@ -15,8 +15,9 @@ import unicodedata
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 # Cyrillic and Greek letters that render like Latin ones, used to dodge keyword filters.
-_HOMOGLYPHS = str.maketrans("аеорсухіјѕԁԛԝАВЕКМНОРСТХІЈЅνορτΑΒΕΗΙΚΜΝΟΡΤΧΥΖ",
-                            "aeopcyxijsdqwABEKMHOPCTXIJSvoptABEHIKMNOPTXYZ")
+_HOMOGLYPHS = str.maketrans(
+    "аеорсухіјѕԁԛԝАВЕКМНОРСТХІЈЅνορτΑΒΕΗΙΚΜΝΟΡΤΧΥΖ", "aeopcyxijsdqwABEKMHOPCTXIJSvoptABEHIKMNOPTXYZ"
+)
 _APOS = re.compile(r"(?<=[a-z0-9])['’]s\b")
 _AMP = re.compile(r"\s*&\s*")
 # Everything that is not a letter, digit, CJK or the long-vowel mark becomes a space.
@@ -68,20 +69,95 @@ def fold_case_kept(text: str) -> str:
     return text.translate(_CASE_KEPT_TABLE) if _CASE_KEPT_CHARS.search(text) else text
 
 
-JA_FORMS = ("特定非営利活動法人", "一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "独立行政法人",
-            "国立大学法人", "地方独立行政法人", "社会福祉法人", "株式会社", "有限会社", "合同会社", "合資会社",
-            "合名会社", "学校法人", "医療法人", "宗教法人")
+JA_FORMS = (
+    "特定非営利活動法人",
+    "一般社団法人",
+    "一般財団法人",
+    "公益社団法人",
+    "公益財団法人",
+    "独立行政法人",
+    "国立大学法人",
+    "地方独立行政法人",
+    "社会福祉法人",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "合資会社",
+    "合名会社",
+    "学校法人",
+    "医療法人",
+    "宗教法人",
+)
 # Standalone tokens left by (株), ㈱, (有), (同) after folding.
 _JA_FORM_TOKENS = {"株", "有", "同"}
 # Latin legal forms, stripped from the end of a name (repeatedly: 'xyz co ltd').
-EN_FORMS = {"inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "llp",
-            "lp", "plc", "kk", "k k", "gmbh", "ag", "sa", "s a", "nv", "n v", "bv", "b v", "srl", "spa", "s p a",
-            "pte", "pty", "pvt", "pvt ltd", "oy", "oyj", "ab", "asa", "se", "sas", "sarl", "sl", "kg", "co kg", "bhd", "sdn bhd",
-            "l l c", "l p", "ltda"}
+EN_FORMS = {
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "ltd",
+    "limited",
+    "llc",
+    "llp",
+    "lp",
+    "plc",
+    "kk",
+    "k k",
+    "gmbh",
+    "ag",
+    "sa",
+    "s a",
+    "nv",
+    "n v",
+    "bv",
+    "b v",
+    "srl",
+    "spa",
+    "s p a",
+    "pte",
+    "pty",
+    "pvt",
+    "pvt ltd",
+    "oy",
+    "oyj",
+    "ab",
+    "asa",
+    "se",
+    "sas",
+    "sarl",
+    "sl",
+    "kg",
+    "co kg",
+    "bhd",
+    "sdn bhd",
+    "l l c",
+    "l p",
+    "ltda",
+}
 # Generic words a registered name may carry that reports leave out ('Infosys McCamish Systems LLC').
-TAIL_GENERIC = ("systems", "system", "group", "holdings", "holding", "hd", "hds", "technologies", "technology",
-                "solutions", "services", "international", "japan", "ホールディングス", "ホールディング", "グループ",
-                "ジャパン", "システムズ")
+TAIL_GENERIC = (
+    "systems",
+    "system",
+    "group",
+    "holdings",
+    "holding",
+    "hd",
+    "hds",
+    "technologies",
+    "technology",
+    "solutions",
+    "services",
+    "international",
+    "japan",
+    "ホールディングス",
+    "ホールディング",
+    "グループ",
+    "ジャパン",
+    "システムズ",
+)
 
 
 def strip_legal(folded: str) -> str:
@@ -126,8 +202,11 @@ def name_variants(name: str) -> set[str]:
         removed += 1
         # One Latin word is kept only when it lost a single tail word ('Sony Group' -> 'Sony', but
         # 'Miami International Holdings' does not become 'Miami').
-        if " " in cur or (cur and is_cjk(cur[0]) and len(cur) >= 2) or (cur.isascii() and len(cur) >= 4
-                                                                          and removed == 1):
+        if (
+            " " in cur
+            or (cur and is_cjk(cur[0]) and len(cur) >= 2)
+            or (cur.isascii() and len(cur) >= 4 and removed == 1)
+        ):
             out.add(cur)
         else:
             break
@@ -170,10 +249,10 @@ def _short_forms(variant: str) -> set[str]:
     out: set[str] = set()
     for full, short in JA_SHORT_FORMS:
         i = variant.find(full)
-        rest = variant[:i] + variant[i + len(full):] if i >= 0 else ""
+        rest = variant[:i] + variant[i + len(full) :] if i >= 0 else ""
         # Another name part must remain: '第一生命保険' -> '第一生命', but '損害保険' alone stays.
         if i >= 0 and len(rest.strip()) >= 2:
-            out.add((variant[:i] + short + variant[i + len(full):]).strip())
+            out.add((variant[:i] + short + variant[i + len(full) :]).strip())
         # The short form in a registered name stands for the full one too ('アサヒGHD', '損保ジャパン').
         if not short:
             continue
@@ -181,14 +260,24 @@ def _short_forms(variant: str) -> set[str]:
             if variant.endswith(short) and len(variant) > len(short) and is_cjk(variant[-len(short) - 1]):
                 out.add(variant[: -len(short)] + full)
         elif full not in variant and (j := variant.find(short)) >= 0 and len(variant) - len(short) >= 2:
-            out.add(variant[:j] + full + variant[j + len(short):])
+            out.add(variant[:j] + full + variant[j + len(short) :])
     return out
 
 
 # Tails a holding company, its group and its main operating company share: アサヒグループホールディングス,
 # アサヒGHD and アサヒHD are one organisation in a register.
-_HOLDING_TAILS = ("グループホールディングス", "ホールディングス", "ホールディング", "ghd", "hd", "hds", "グループ",
-                  "holdings", "holding", "group")
+_HOLDING_TAILS = (
+    "グループホールディングス",
+    "ホールディングス",
+    "ホールディング",
+    "ghd",
+    "hd",
+    "hds",
+    "グループ",
+    "holdings",
+    "holding",
+    "group",
+)
 
 
 def organisation_key(name: str) -> str:
@@ -207,8 +296,11 @@ def organisation_key(name: str) -> str:
         changed = False
         for tail in _HOLDING_TAILS:
             head = key[: -len(tail)].rstrip()
-            if key.endswith(tail) and head and (tail[0].isascii() is False or key[-len(tail) - 1] == " "
-                                                or is_cjk(head[-1])):
+            if (
+                key.endswith(tail)
+                and head
+                and (tail[0].isascii() is False or key[-len(tail) - 1] == " " or is_cjk(head[-1]))
+            ):
                 key, changed = head, True
                 break
     return key.replace(" ", "")
@@ -216,8 +308,9 @@ def organisation_key(name: str) -> str:
 
 def is_cjk(ch: str) -> bool:
     o = ord(ch)
-    return (0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
-            or 0xFF66 <= o <= 0xFF9F or o == 0x3005)
+    return (
+        0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF66 <= o <= 0xFF9F or o == 0x3005
+    )
 
 
 @functools.lru_cache(maxsize=8192)  # bounded: hostile text can bring any of a million code points

@@ -48,8 +48,7 @@ def bar(label: str, steps: int) -> Iterator[Bar]:
         return
     import click
 
-    with click.progressbar(length=steps, label=label, file=sys.stderr, show_pos=True, show_eta=True,
-                           width=30) as drawn:
+    with click.progressbar(length=steps, label=label, file=sys.stderr, show_pos=True, show_eta=True, width=30) as drawn:
         yield Bar(drawn)
 
 

@@ -29,12 +29,12 @@ def compact_pickle(cls: type[T]) -> type[T]:
 class Skipped:
     """Items left out of a source's result because handling them raised: how many, and the first
     reason, for the run summary. A bad item costs that item, never its source or the cycle."""
+
     count: int = 0
     reason: str | None = None
 
-    def add(self, error: BaseException) -> "Skipped":
+    def add(self, error: BaseException) -> Skipped:
         return Skipped(self.count + 1, self.reason or describe(error))
 
-    def __add__(self, other: "Skipped") -> "Skipped":
+    def __add__(self, other: Skipped) -> Skipped:
         return Skipped(self.count + other.count, self.reason or other.reason)
-

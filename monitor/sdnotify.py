@@ -66,8 +66,7 @@ class Notifier:
         except OSError as e:
             if not self._warned:
                 self._warned = True
-                log.warning("cannot notify systemd at %s: %s (polling goes on)",
-                            self.address.replace("\0", "@"), e)
+                log.warning("cannot notify systemd at %s: %s (polling goes on)", self.address.replace("\0", "@"), e)
 
     def ready(self, status: str) -> None:
         self.notify("READY=1", f"STATUS={status}")

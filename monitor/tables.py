@@ -30,6 +30,7 @@ class Column:
 @dataclass(frozen=True, slots=True)
 class Styled:
     """A cell with a colour (a click colour name), shown only on a colour terminal."""
+
     text: str
     fg: str
 
@@ -112,8 +113,14 @@ def _fit(natural: list[int], columns: Sequence[Column], limit: int | None) -> li
     return widths
 
 
-def render(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *, limit: int | None = None,
-           color: bool = False, header: bool = True) -> list[str]:
+def render(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    limit: int | None = None,
+    color: bool = False,
+    header: bool = True,
+) -> list[str]:
     """The table's lines: a header (bold on a colour terminal) and one line per row.
 
     Every line but the last column is padded, so columns start at the same display cell on every line."""
@@ -143,8 +150,13 @@ def render(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *, limit: 
     return out
 
 
-def echo_table(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *, header: bool = True,
-               after: Sequence[Sequence[str]] | None = None) -> None:
+def echo_table(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    header: bool = True,
+    after: Sequence[Sequence[str]] | None = None,
+) -> None:
     """Print a table to stdout, fitted to the terminal. after[i]: extra lines printed under row i
     (indented, clipped to the width too)."""
     import click
@@ -156,6 +168,6 @@ def echo_table(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *, hea
         lines = lines[1:]
     for i, text in enumerate(lines):
         click.echo(text, color=use_color())
-        for extra in (after[i] if after else ()):
+        for extra in after[i] if after else ():
             extra = "    " + clean(extra)
             click.echo(clip(extra, limit) if limit else extra)

@@ -5,19 +5,34 @@ from __future__ import annotations
 import codecs
 import html
 import re
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 # Shift_JIS labels in the wild are nearly always CP932 (Windows-31J), which adds ㈱, ①, IBM kanji.
 _ALIASES = {
-    "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
-    "ms_kanji": "cp932", "windows-31j": "cp932", "csshiftjis": "cp932",
-    "euc-jp": "euc_jis_2004", "euc_jp": "euc_jis_2004", "x-euc-jp": "euc_jis_2004",
-    "iso-8859-1": "cp1252", "latin-1": "cp1252", "us-ascii": "utf-8", "ascii": "utf-8",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "ms_kanji": "cp932",
+    "windows-31j": "cp932",
+    "csshiftjis": "cp932",
+    "euc-jp": "euc_jis_2004",
+    "euc_jp": "euc_jis_2004",
+    "x-euc-jp": "euc_jis_2004",
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "utf-8",
+    "ascii": "utf-8",
 }
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def charset_from_content_type(content_type: str) -> str | None:
@@ -91,8 +106,9 @@ def clip(text: str, limit: int) -> str:
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "R": 2018, "H": 1988}
 _DATE_JP_ERA = re.compile(r"(令和|平成|昭和)\s*(\d{1,2}|元)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATE_NUM = re.compile(r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})")
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTHS = {
+    m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)
+}
 _DATE_EN = re.compile(r"\b([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b")
 _DATE_EN2 = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})\b")
 
@@ -110,12 +126,12 @@ def sane_date(dt: datetime | None) -> datetime | None:
     or 9999 can itself overflow."""
     if dt is None or not MIN_YEAR <= dt.year <= MAX_YEAR:
         return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def _mk(y: int, m: int, d: int) -> datetime | None:
     try:
-        return sane_date(datetime(y, m, d, tzinfo=timezone.utc))
+        return sane_date(datetime(y, m, d, tzinfo=UTC))
     except (ValueError, OverflowError):
         return None
 
@@ -156,7 +172,7 @@ def iso(dt: datetime | None) -> str | None:
     if dt is None:
         return None
     try:
-        return dt.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     except OverflowError:  # 9999-12-31T23:59-23:59 is past the last datetime in UTC
         return None
 
@@ -188,7 +204,7 @@ def zone(name: str | None) -> tzinfo:
     """The configured time zone (an IANA name such as Asia/Tokyo), or the system's when None."""
     if name is None:
         local = datetime.now().astimezone().tzinfo
-        return local if local is not None else timezone.utc
+        return local if local is not None else UTC
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
@@ -203,7 +219,7 @@ def local_time(s: str | None, tz: tzinfo, seconds: bool = False) -> str:
     if dt is None:
         return ""
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S %Z" if seconds else "%Y-%m-%d %H:%M %Z")
 
 

@@ -4,7 +4,7 @@ and a clock to reach the next cycle's backoff without waiting."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -26,7 +26,7 @@ class Feed:
     def _serve(self, request: Any) -> Response:
         return Response(rss2(self.entries), content_type="application/rss+xml")
 
-    def add(self, *entries: Entry) -> "Feed":
+    def add(self, *entries: Entry) -> Feed:
         self.entries.extend(entries)
         return self
 
@@ -40,7 +40,7 @@ class Clock:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
         self.offset = timedelta()
-        monkeypatch.setattr(monitor.clock, "utcnow", lambda: datetime.now(timezone.utc) + self.offset)
+        monkeypatch.setattr(monitor.clock, "utcnow", lambda: datetime.now(UTC) + self.offset)
 
     def advance(self, **kwargs: float) -> None:
         self.offset += timedelta(**kwargs)
@@ -48,7 +48,7 @@ class Clock:
     def at(self, hour: int, minute: int = 0) -> None:
         """Read today's hour:minute UTC from now on (time still runs), so a test that depends on the
         time of day, like the digest's, does not fail when the real clock crosses midnight mid-test."""
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         self.offset = now.replace(hour=hour, minute=minute, second=0, microsecond=0) - now
 
 

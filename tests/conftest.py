@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -22,19 +22,28 @@ from click.testing import CliRunner, Result
 # conftest's records) live here at the top, and a few test modules share constants across folders
 # (`from test_incidents import LY_JA`): every folder is importable by its modules' plain names.
 _HERE = Path(__file__).parent
-sys.path[:0] = [str(_HERE), *(str(d) for d in sorted(_HERE.iterdir()) if d.is_dir() and d.name.isidentifier()
-                             and d.name not in ("fixtures", "__pycache__"))]
+sys.path[:0] = [
+    str(_HERE),
+    *(
+        str(d)
+        for d in sorted(_HERE.iterdir())
+        if d.is_dir() and d.name.isidentifier() and d.name not in ("fixtures", "__pycache__")
+    ),
+]
 
 from slack_standin import SlackStandIn  # noqa: E402
 
 from monitor.cli import cli  # noqa: E402
 
-SHARED_DATA = Path(os.environ.get("MONITOR_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data")
+SHARED_DATA = Path(
+    os.environ.get("MONITOR_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
 # CI has a read-only copy of shared/ beside the clone, so there a missing folder is a broken set-up, not
 # a reason to skip: with CI=true (or MONITOR_REQUIRE_SHARED_DATA=1) those tests fail instead.
 # MONITOR_REQUIRE_SHARED_DATA=0 opts out, e.g. in a fork's CI that has no shared data.
-REQUIRE_SHARED_DATA = os.environ.get("MONITOR_REQUIRE_SHARED_DATA",
-                                     "1" if os.environ.get("CI", "").lower() == "true" else "0") == "1"
+REQUIRE_SHARED_DATA = (
+    os.environ.get("MONITOR_REQUIRE_SHARED_DATA", "1" if os.environ.get("CI", "").lower() == "true" else "0") == "1"
+)
 _SHARED_SKIP = "shared data not present: "
 
 VENDORS_CSV = """name,aliases,domains,criticality,owner,parent,notes
@@ -46,16 +55,26 @@ ISETOH Corporation,イセトー,isetoh.co.jp,high,Print ops,,Printing contractor
 Box Inc.,Box,box.com,low,IT,,File sharing
 """
 
-_ENV_VARS = ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "SLACK_API_URL", "SLACK_CHANNEL", "MONITOR_CONFIG",
-             "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy")
+_ENV_VARS = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_WEBHOOK_URL",
+    "SLACK_API_URL",
+    "SLACK_CHANNEL",
+    "MONITOR_CONFIG",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+)
 
 
 def shared_data(*parts: str) -> Path:
     path = SHARED_DATA.joinpath(*parts)
     if not path.exists():
         if REQUIRE_SHARED_DATA:
-            pytest.fail(f"shared data required (CI / MONITOR_REQUIRE_SHARED_DATA=1) but missing: {path}",
-                        pytrace=False)
+            pytest.fail(f"shared data required (CI / MONITOR_REQUIRE_SHARED_DATA=1) but missing: {path}", pytrace=False)
         pytest.skip(f"{_SHARED_SKIP}{path}")
     return path
 
@@ -74,8 +93,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         state = "present" if SHARED_DATA.is_dir() else "absent"
         terminalreporter.write_line(f"no test skipped for missing shared data ({SHARED_DATA}: {state})")
         return
-    terminalreporter.write_line(f"{sum(missing.values())} tests skipped: shared data missing "
-                                f"(looked in {SHARED_DATA}; set MONITOR_REQUIRE_SHARED_DATA=1 to fail instead)")
+    terminalreporter.write_line(
+        f"{sum(missing.values())} tests skipped: shared data missing "
+        f"(looked in {SHARED_DATA}; set MONITOR_REQUIRE_SHARED_DATA=1 to fail instead)"
+    )
     for path, n in sorted(missing.items()):
         terminalreporter.write_line(f"  {n:3d}  {path}")
 
@@ -107,10 +128,14 @@ def rss2(entries: Iterable[Entry], title: str = "Test feed", encoding: str = "ut
     for e in entries:
         guid = f"<guid>{xml_escape(e.guid)}</guid>" if e.guid else ""
         pub = f"<pubDate>{format_datetime(e.published)}</pubDate>" if e.published else ""
-        items.append(f"<item><title>{xml_escape(e.title)}</title><link>{xml_escape(e.link)}</link>"
-                     f"<description>{xml_escape(e.summary)}</description>{guid}{pub}</item>")
-    doc = (f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel><title>{title}</title>'
-           f"<link>http://example.invalid/</link><description>t</description>{''.join(items)}</channel></rss>")
+        items.append(
+            f"<item><title>{xml_escape(e.title)}</title><link>{xml_escape(e.link)}</link>"
+            f"<description>{xml_escape(e.summary)}</description>{guid}{pub}</item>"
+        )
+    doc = (
+        f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel><title>{title}</title>'
+        f"<link>http://example.invalid/</link><description>t</description>{''.join(items)}</channel></rss>"
+    )
     return doc.encode(encoding)
 
 
@@ -119,26 +144,34 @@ def rdf(entries: Iterable[Entry], title: str = "RDF feed", encoding: str = "utf-
     for e in entries:
         seq.append(f'<rdf:li rdf:resource="{xml_escape(e.link)}"/>')
         date = f"<dc:date>{e.published.isoformat()}</dc:date>" if e.published else ""
-        items.append(f'<item rdf:about="{xml_escape(e.link)}"><title>{xml_escape(e.title)}</title>'
-                     f"<link>{xml_escape(e.link)}</link><description>{xml_escape(e.summary)}</description>{date}</item>")
-    doc = (f'<?xml version="1.0" encoding="{encoding}"?>'
-           '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" '
-           'xmlns:dc="http://purl.org/dc/elements/1.1/">'
-           f'<channel rdf:about="http://example.invalid/"><title>{title}</title><link>http://example.invalid/</link>'
-           f"<description>d</description><items><rdf:Seq>{''.join(seq)}</rdf:Seq></items></channel>"
-           f"{''.join(items)}</rdf:RDF>")
+        items.append(
+            f'<item rdf:about="{xml_escape(e.link)}"><title>{xml_escape(e.title)}</title>'
+            f"<link>{xml_escape(e.link)}</link><description>{xml_escape(e.summary)}</description>{date}</item>"
+        )
+    doc = (
+        f'<?xml version="1.0" encoding="{encoding}"?>'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f'<channel rdf:about="http://example.invalid/"><title>{title}</title><link>http://example.invalid/</link>'
+        f"<description>d</description><items><rdf:Seq>{''.join(seq)}</rdf:Seq></items></channel>"
+        f"{''.join(items)}</rdf:RDF>"
+    )
     return doc.encode(encoding)
 
 
 def atom(entries: Iterable[Entry], title: str = "Atom feed") -> bytes:
     items = []
     for e in entries:
-        when = (e.published or datetime(2024, 6, 1, tzinfo=timezone.utc)).isoformat()
-        items.append(f"<entry><title>{xml_escape(e.title)}</title><link href=\"{xml_escape(e.link)}\"/>"
-                     f"<id>{xml_escape(e.guid or e.link)}</id><updated>{when}</updated>"
-                     f"<summary>{xml_escape(e.summary)}</summary></entry>")
-    doc = ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-           f"<title>{title}</title><id>urn:test</id><updated>2024-06-01T00:00:00Z</updated>{''.join(items)}</feed>")
+        when = (e.published or datetime(2024, 6, 1, tzinfo=UTC)).isoformat()
+        items.append(
+            f'<entry><title>{xml_escape(e.title)}</title><link href="{xml_escape(e.link)}"/>'
+            f"<id>{xml_escape(e.guid or e.link)}</id><updated>{when}</updated>"
+            f"<summary>{xml_escape(e.summary)}</summary></entry>"
+        )
+    doc = (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>{title}</title><id>urn:test</id><updated>2024-06-01T00:00:00Z</updated>{''.join(items)}</feed>"
+    )
     return doc.encode()
 
 
@@ -152,7 +185,7 @@ class Project:
         self.vendors_path.write_text(VENDORS_CSV, encoding="utf-8")
         self.env: dict[str, str] = {}
 
-    def configure(self, sources: list[dict[str, Any]], **extra: Any) -> "Project":
+    def configure(self, sources: list[dict[str, Any]], **extra: Any) -> Project:
         slack = {"min_interval": "0s", **extra.pop("slack", {})}
         limits = {"fetch_timeout": "5s", "parse_timeout": "10s", **extra.pop("limits", {})}
         # Most tests replay reports dated 2024 and are not about the alert window (alerting/window.py):
@@ -165,8 +198,9 @@ class Project:
 
     def run(self, *args: str, env: dict[str, str] | None = None) -> Result:
         runner = CliRunner()
-        return runner.invoke(cli, ["--config", str(self.config_path), *args], env={**self.env, **(env or {})},
-                             catch_exceptions=False)
+        return runner.invoke(
+            cli, ["--config", str(self.config_path), *args], env={**self.env, **(env or {})}, catch_exceptions=False
+        )
 
     @property
     def db_path(self) -> Path:

@@ -56,18 +56,23 @@ LOCAL_MARKER = "LOCAL-MARKER-6b1f"
 
 
 def rss(items: list[tuple[str, str]], encoding: str = "utf-8", prolog: str = "", extra: str = "") -> str:
-    body = "".join(f"<item><title>{escape(t)}</title><link>{escape(u)}</link><description>{escape(t)}"
-                   f"</description>{extra}</item>" for t, u in items)
-    return (f'<?xml version="1.0" encoding="{encoding}"?>{prolog}<rss version="2.0"><channel><title>t</title>'
-            f"<link>http://example.invalid/</link><description>d</description>{body}</channel></rss>")
+    body = "".join(
+        f"<item><title>{escape(t)}</title><link>{escape(u)}</link><description>{escape(t)}</description>{extra}</item>"
+        for t, u in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="{encoding}"?>{prolog}<rss version="2.0"><channel><title>t</title>'
+        f"<link>http://example.invalid/</link><description>d</description>{body}</channel></rss>"
+    )
 
 
 GOOD_FEED = rss([(GOOD_TITLE, GOOD_LINK)]).encode()
 
 
 def billion_laughs() -> bytes:
-    ents = ['<!ENTITY lol "lol">'] + [f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
-                                      for i in range(1, 10)]
+    ents = ['<!ENTITY lol "lol">'] + [
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
+    ]
     prolog = f"<!DOCTYPE rss [{''.join(ents)}]>"
     return rss([("&lol9;", "https://x.example/lol")], prolog=prolog).replace("&amp;lol9;", "&lol9;").encode()
 
@@ -137,21 +142,35 @@ class HostileServer:
             "/slow": self._slow,
             "/lol": lambda h: h.send(200, billion_laughs()),
             "/quad": lambda h: h.send(200, quadratic().encode()),
-            "/utf16-quad": lambda h: h.send(200, quadratic().replace('encoding="utf-8"', 'encoding="utf-16"')
-                                            .encode("utf-16")),
-            "/xxe-file": lambda h: h.send(200, rss(
-                [("&xxe;", "https://x.example/xxe")],
-                prolog=f'<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{self.secret_file}">]>')
-                .replace("&amp;xxe;", "&xxe;").encode()),
-            "/xxe-http": lambda h: h.send(200, rss(
-                [("&ext;", "https://x.example/xxe")],
-                prolog=f'<!DOCTYPE rss [\n<!ENTITY % dtd SYSTEM "{self.url("/evil.dtd")}">\n%dtd;\n]>')
-                .replace("&amp;ext;", "&ext;").encode()),
-            "/dtd-http": lambda h: h.send(200, rss(
-                [("Plain item under an external DTD", "https://x.example/dtd")],
-                prolog=f'<!DOCTYPE rss SYSTEM "{self.url("/evil.dtd")}">').encode()),
-            "/evil.dtd": lambda h: h.send(200, f'<!ENTITY ext "{self.secret_marker}">'.encode(),
-                                          "application/xml-dtd"),
+            "/utf16-quad": lambda h: h.send(
+                200, quadratic().replace('encoding="utf-8"', 'encoding="utf-16"').encode("utf-16")
+            ),
+            "/xxe-file": lambda h: h.send(
+                200,
+                rss(
+                    [("&xxe;", "https://x.example/xxe")],
+                    prolog=f'<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{self.secret_file}">]>',
+                )
+                .replace("&amp;xxe;", "&xxe;")
+                .encode(),
+            ),
+            "/xxe-http": lambda h: h.send(
+                200,
+                rss(
+                    [("&ext;", "https://x.example/xxe")],
+                    prolog=f'<!DOCTYPE rss [\n<!ENTITY % dtd SYSTEM "{self.url("/evil.dtd")}">\n%dtd;\n]>',
+                )
+                .replace("&amp;ext;", "&ext;")
+                .encode(),
+            ),
+            "/dtd-http": lambda h: h.send(
+                200,
+                rss(
+                    [("Plain item under an external DTD", "https://x.example/dtd")],
+                    prolog=f'<!DOCTYPE rss SYSTEM "{self.url("/evil.dtd")}">',
+                ).encode(),
+            ),
+            "/evil.dtd": lambda h: h.send(200, f'<!ENTITY ext "{self.secret_marker}">'.encode(), "application/xml-dtd"),
             "/huge": self._huge,
             "/endless": self._endless,
             "/gzbomb": lambda h: h.send(200, gzip_bomb(), headers={"Content-Encoding": "gzip"}),
@@ -160,20 +179,28 @@ class HostileServer:
             "/loop": lambda h: h.send(302, b"", headers={"Location": "/loop"}),
             "/404feed": lambda h: h.send(404, rss([(FOUR04_MARKER, "https://x.example/404")]).encode()),
             "/random": lambda h: h.send(200, random.Random(7).randbytes(50_000), "application/rss+xml"),
-            "/html": lambda h: h.send(200, b"<!doctype html><html><head><title>Welcome</title></head><body>"
-                                           b"<h1>Our new website</h1><p>The feed has moved.</p></body></html>",
-                                      "text/html; charset=utf-8"),
+            "/html": lambda h: h.send(
+                200,
+                b"<!doctype html><html><head><title>Welcome</title></head><body>"
+                b"<h1>Our new website</h1><p>The feed has moved.</p></body></html>",
+                "text/html; charset=utf-8",
+            ),
             "/cut": self._cut,
             "/truncated": lambda h: h.send(200, GOOD_FEED[: GOOD_FEED.index(b"<item>") + 30]),
             "/utf7-quad": lambda h: h.send(200, _utf7(quadratic())),
-            "/comment-quad": lambda h: h.send(200, quadratic().replace("<!DOCTYPE rss [", "<!DOCTYPE rss [<!-- ]> <a> -->")
-                                              .encode()),
-            "/sjis-lie": lambda h: h.send(200, rss([(SJIS_TITLE, "https://jp.example/toyota")], encoding="utf-8")
-                                          .encode("shift_jis"), "application/rss+xml; charset=utf-8"),
+            "/comment-quad": lambda h: h.send(
+                200, quadratic().replace("<!DOCTYPE rss [", "<!DOCTYPE rss [<!-- ]> <a> -->").encode()
+            ),
+            "/sjis-lie": lambda h: h.send(
+                200,
+                rss([(SJIS_TITLE, "https://jp.example/toyota")], encoding="utf-8").encode("shift_jis"),
+                "application/rss+xml; charset=utf-8",
+            ),
             "/pathbody": lambda h: h.send(200, str(self.local_feed).encode(), "text/plain"),
             "/devzero": lambda h: h.send(200, b"/dev/zero", "text/plain"),
-            "/redos": lambda h: h.send(200, rss([("ReDoS item", "https://x.example/redos")],
-                                                extra=f"<author>{'a' * 32768}</author>").encode()),
+            "/redos": lambda h: h.send(
+                200, rss([("ReDoS item", "https://x.example/redos")], extra=f"<author>{'a' * 32768}</author>").encode()
+            ),
         }
 
     def _stream(self, h: Any, chunks: Callable[[], bytes | None], headers: dict[str, str]) -> None:
@@ -211,6 +238,7 @@ class HostileServer:
         def one() -> bytes:
             self.stop.wait(1.0)
             return b" "
+
         self._stream(h, one, {"Content-Length": "100000"})
 
     def _cut(self, h: Any) -> None:
@@ -222,6 +250,7 @@ class HostileServer:
                 return None
             sent[0] = True
             return half
+
         self._stream(h, once, {"Content-Length": "20000"})
         h.connection.shutdown(socket.SHUT_RDWR)
 
@@ -234,8 +263,9 @@ class HostileServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def send(self, status: int, body: bytes, ctype: str = "application/xml",
-                     headers: dict[str, str] | None = None) -> None:
+            def send(
+                self, status: int, body: bytes, ctype: str = "application/xml", headers: dict[str, str] | None = None
+            ) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
@@ -294,4 +324,3 @@ def serve_files(files: dict[str, bytes], headers: dict[str, dict[str, str]] | No
     srv = _Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv
-

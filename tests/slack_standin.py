@@ -70,9 +70,13 @@ DEFAULT_CHANNELS = {"C0GENERAL": "general", "C0INCIDENT": "incident", "C0VENDORR
 BOT_USER = "U0BOT"
 BOT_ID = "B0BOT"
 NEEDED = {
-    "chat.postMessage": "chat:write", "chat.update": "chat:write",
-    "conversations.history": "channels:history", "conversations.replies": "channels:history",
-    "reactions.add": "reactions:write", "reactions.remove": "reactions:write", "reactions.get": "reactions:read",
+    "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
+    "conversations.history": "channels:history",
+    "conversations.replies": "channels:history",
+    "reactions.add": "reactions:write",
+    "reactions.remove": "reactions:write",
+    "reactions.get": "reactions:read",
     "apps.connections.open": "connections:write",
 }
 BOT_SCOPES = {"chat:write", "channels:history", "groups:history", "reactions:write", "reactions:read"}
@@ -86,8 +90,19 @@ FIELD_TEXT_MAX = 2000
 CONTEXT_ELEMENTS_MAX = 10
 BLOCK_ID_MAX = 255
 TEXT_MAX = 40000
-BLOCK_TYPES = {"section", "header", "context", "divider", "actions", "image", "rich_text", "markdown", "input",
-               "file", "video"}
+BLOCK_TYPES = {
+    "section",
+    "header",
+    "context",
+    "divider",
+    "actions",
+    "image",
+    "rich_text",
+    "markdown",
+    "input",
+    "file",
+    "video",
+}
 _REACTION = re.compile(r"[a-z0-9_+'-]+(::skin-tone-[2-6])?")
 
 
@@ -111,8 +126,10 @@ def block_errors(blocks: Any) -> list[str]:
     for i, block in enumerate(blocks):
         at = f"/blocks/{i}"
         if not isinstance(block, dict) or block.get("type") not in BLOCK_TYPES:
-            errors.append(f"unsupported type: {block.get('type') if isinstance(block, dict) else block!r} "
-                          f"[json-pointer:{at}/type]")
+            errors.append(
+                f"unsupported type: {block.get('type') if isinstance(block, dict) else block!r} "
+                f"[json-pointer:{at}/type]"
+            )
             continue
         if len(str(block.get("block_id", ""))) > BLOCK_ID_MAX:
             errors.append(f"must be less than {BLOCK_ID_MAX + 1} characters [json-pointer:{at}/block_id]")
@@ -266,7 +283,7 @@ class SlackStandIn:
     def token_rejected(self, headers: Any) -> bool:
         """A bearer token in `rejected_tokens`: Slack answers invalid_auth, whatever the method."""
         auth = headers.get("Authorization") or ""
-        return auth.startswith("Bearer ") and auth[len("Bearer "):] in self.rejected_tokens
+        return auth.startswith("Bearer ") and auth[len("Bearer ") :] in self.rejected_tokens
 
     def _next_scripted(self, method: str) -> Any:
         if method == "chat.postMessage":
@@ -295,12 +312,18 @@ class SlackStandIn:
             ts = f"{self._us // 1_000_000}.{self._us % 1_000_000:06d}"
             parent = payload.get("thread_ts")
             # Slack posts a reply whose parent does not exist in the channel as a top-level message.
-            parent = parent if parent and any(m["ts"] == parent and m["channel"] == channel
-                                              for m in self.messages) else None
+            parent = (
+                parent if parent and any(m["ts"] == parent and m["channel"] == channel for m in self.messages) else None
+            )
             if parent and self._info[parent]["parent"]:
                 parent = self._info[parent]["parent"]  # a reply to a reply joins the same thread
-            self._info[ts] = {"user": user, "parent": parent, "reactions": {}, "edited": None,
-                              "broadcast": bool(parent) and _flag(payload.get("reply_broadcast"))}
+            self._info[ts] = {
+                "user": user,
+                "parent": parent,
+                "reactions": {},
+                "edited": None,
+                "broadcast": bool(parent) and _flag(payload.get("reply_broadcast")),
+            }
             self.messages.append({**payload, "channel": channel, "ts": ts})
             return ts
 
@@ -325,8 +348,12 @@ class SlackStandIn:
                 out.update(subtype="thread_broadcast", root={"ts": info["parent"]})
             out["parent_user_id"] = self._info[info["parent"]]["user"]
         elif replies:
-            out.update(thread_ts=m["ts"], reply_count=len(replies), latest_reply=replies[-1]["ts"],
-                       reply_users=sorted({self._info[r["ts"]]["user"] for r in replies}))
+            out.update(
+                thread_ts=m["ts"],
+                reply_count=len(replies),
+                latest_reply=replies[-1]["ts"],
+                reply_users=sorted({self._info[r["ts"]]["user"] for r in replies}),
+            )
         if info["edited"]:
             out["edited"] = info["edited"]
         if info["reactions"]:
@@ -347,8 +374,9 @@ class SlackStandIn:
         if blocks is not None:
             errors = block_errors(blocks)
             if errors:
-                raise SlackError("invalid_blocks", errors=errors,
-                                 response_metadata={"messages": [f"[ERROR] {e}" for e in errors]})
+                raise SlackError(
+                    "invalid_blocks", errors=errors, response_metadata={"messages": [f"[ERROR] {e}" for e in errors]}
+                )
         text = payload.get("text")
         if not text and not blocks:
             raise SlackError("no_text")
@@ -360,8 +388,11 @@ class SlackStandIn:
                 metadata = payload["metadata"] = json.loads(metadata)
             except ValueError:
                 raise SlackError("invalid_metadata_format") from None
-        if metadata is not None and (not isinstance(metadata, dict) or not metadata.get("event_type")
-                                     or not isinstance(metadata.get("event_payload", {}), dict)):
+        if metadata is not None and (
+            not isinstance(metadata, dict)
+            or not metadata.get("event_type")
+            or not isinstance(metadata.get("event_payload", {}), dict)
+        ):
             raise SlackError("invalid_metadata_format")
 
     def _post_checks(self, payload: dict[str, Any]) -> str:
@@ -405,14 +436,20 @@ class SlackStandIn:
                     pool = [m for m in pool if Decimal(m["ts"]) >= start]
             else:
                 # newest first; a reply sent with reply_broadcast is in the channel's history too
-                pool = [m for m in reversed(mine) if not self._info[m["ts"]]["parent"]
-                        or self._info[m["ts"]].get("broadcast")]
+                pool = [
+                    m
+                    for m in reversed(mine)
+                    if not self._info[m["ts"]]["parent"] or self._info[m["ts"]].get("broadcast")
+                ]
                 if start is not None:
                     pool = [m for m in pool if Decimal(m["ts"]) <= start]
             pool = [m for m in pool if in_range(Decimal(m["ts"]))]
             page, rest = pool[:limit], pool[limit:]
-            body: dict[str, Any] = {"ok": True, "messages": [self._view(m, with_metadata) for m in head + page],
-                                    "has_more": bool(rest)}
+            body: dict[str, Any] = {
+                "ok": True,
+                "messages": [self._view(m, with_metadata) for m in head + page],
+                "has_more": bool(rest),
+            }
         if rest:
             body["response_metadata"] = {"next_cursor": _cursor(rest[0]["ts"])}
         return body
@@ -423,8 +460,7 @@ class SlackStandIn:
             m = self._find(channel, payload.get("timestamp"))
             reactions = self._info[m["ts"]]["reactions"]
             if method == "reactions.get":
-                body = {"ok": True, "type": "message", "channel": channel,
-                        "message": self._view(m, False)}
+                body = {"ok": True, "type": "message", "channel": channel, "message": self._view(m, False)}
                 return body
             name = str(payload.get("name") or "").strip(":")
             if not _REACTION.fullmatch(name):
@@ -479,8 +515,16 @@ class SlackStandIn:
     def _call(self, method: str, payload: dict[str, Any], token: str) -> dict[str, Any]:
         """One Web API call after auth and scripted faults; raises SlackError for ok:false."""
         if method == "auth.test":
-            return {"ok": True, "url": "https://standin.slack.com/", "team": "Stand-in", "user": "monitor",
-                    "team_id": "T0STANDIN", "user_id": BOT_USER, "bot_id": BOT_ID, "is_enterprise_install": False}
+            return {
+                "ok": True,
+                "url": "https://standin.slack.com/",
+                "team": "Stand-in",
+                "user": "monitor",
+                "team_id": "T0STANDIN",
+                "user_id": BOT_USER,
+                "bot_id": BOT_ID,
+                "is_enterprise_install": False,
+            }
         if method == "apps.connections.open":
             if self.socket_url:  # a test's own websocket server (Socket Mode)
                 return {"ok": True, "url": self.socket_url}
@@ -543,8 +587,9 @@ class SlackStandIn:
             def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8" if not isinstance(body, bytes)
-                                 else "text/plain")
+                self.send_header(
+                    "Content-Type", "application/json; charset=utf-8" if not isinstance(body, bytes) else "text/plain"
+                )
                 self.send_header("Content-Length", str(len(data)))
                 for k, v in (headers or {}).items():
                     self.send_header(k, v)

@@ -74,15 +74,22 @@ def drawings() -> dict[str, str]:
     okta = alerts[TRIAGED]
     marks = [Mark(okta.alert_id, reaction, user, verdict) for reaction, user, verdict in TRIAGE]
     # As the daemon updates it: the state in words with who set it, and the buttons (Socket Mode).
-    triaged = with_state(Message(okta.text, okta.blocks, okta.console), state_lines(marks),
-                         buttons(AlertRef(okta.alert_id, "instance", "hash")))
-    return {"new": draw(alerts[NEW].blocks), "follow-up": draw(alerts[FOLLOW_UP].blocks),
-            "triaged": draw(triaged.blocks)}
+    triaged = with_state(
+        Message(okta.text, okta.blocks, okta.console),
+        state_lines(marks),
+        buttons(AlertRef(okta.alert_id, "instance", "hash")),
+    )
+    return {
+        "new": draw(alerts[NEW].blocks),
+        "follow-up": draw(alerts[FOLLOW_UP].blocks),
+        "triaged": draw(triaged.blocks),
+    }
 
 
 def _marked(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(<!-- alert:{re.escape(name)} -->\n```text\n)(.*?)(\n```\n<!-- /alert:{re.escape(name)} -->)",
-                      re.S)
+    return re.compile(
+        rf"(<!-- alert:{re.escape(name)} -->\n```text\n)(.*?)(\n```\n<!-- /alert:{re.escape(name)} -->)", re.S
+    )
 
 
 def in_readme(text: str) -> dict[str, str]:

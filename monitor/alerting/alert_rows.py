@@ -16,16 +16,36 @@ from ..storage.store import Store, dumps
 from .slack import AlertRef, Message, payload_hash
 
 
-def enqueue(store: Store, db: Any, *, kind: str, channel: str, message: Message | Callable[[int], Message],
-            dedupe_key: str, article_id: int | None = None, incident_id: int | None = None, vendor: str = "",
-            state: str = "pending", reason: str = "") -> int | None:
+def enqueue(
+    store: Store,
+    db: Any,
+    *,
+    kind: str,
+    channel: str,
+    message: Message | Callable[[int], Message],
+    dedupe_key: str,
+    article_id: int | None = None,
+    incident_id: int | None = None,
+    vendor: str = "",
+    state: str = "pending",
+    reason: str = "",
+) -> int | None:
     """Add an alert inside the caller's transaction. None if an alert with this key exists already.
 
     `message` may be a function of the new alert's id, so the message can name it (for feedback).
     """
-    alert_id = alert_store.insert(db, kind=kind, channel=channel, dedupe_key=dedupe_key, article_id=article_id,
-                                  incident_id=incident_id, vendor=vendor, state=state, reason=reason,
-                                  now=clock.now_iso())
+    alert_id = alert_store.insert(
+        db,
+        kind=kind,
+        channel=channel,
+        dedupe_key=dedupe_key,
+        article_id=article_id,
+        incident_id=incident_id,
+        vendor=vendor,
+        state=state,
+        reason=reason,
+        now=clock.now_iso(),
+    )
     if alert_id is None:
         return None
     built = message(alert_id) if callable(message) else message
@@ -46,7 +66,6 @@ def alert_ref(row: dict[str, Any], instance: str) -> AlertRef:
     return AlertRef(int(row["id"]), instance, payload_hash(row["payload"] or ""))
 
 
-
 def about(store: Store, row: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
     """The alert's kind, incident and vendors with their role in the report, for its Slack metadata."""
     kind = str(row.get("kind") or "")
@@ -58,5 +77,8 @@ def about(store: Store, row: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
     if primary and primary not in found:
         found = {primary: wanted[0], **found}  # an alert queued before roles were stored
     order = [primary] * bool(primary) + [v for v in found if v != primary]
-    return (("kind", kind), ("incident_id", row.get("incident_id")),
-            ("vendors", [{"name": v, "role": found[v]} for v in order if v in found]))
+    return (
+        ("kind", kind),
+        ("incident_id", row.get("incident_id")),
+        ("vendors", [{"name": v, "role": found[v]} for v in order if v in found]),
+    )

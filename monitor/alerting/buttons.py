@@ -36,8 +36,9 @@ class ButtonListener:
         kwargs: dict[str, Any] = {"timeout": int(max(1, timeout)), "logger": slack_logger()}
         if api_url:
             kwargs["base_url"] = api_url if api_url.endswith("/") else api_url + "/"
-        self.client = SocketModeClient(app_token=token, web_client=WebClient(**kwargs), logger=slack_logger(),
-                                       auto_reconnect_enabled=True)
+        self.client = SocketModeClient(
+            app_token=token, web_client=WebClient(**kwargs), logger=slack_logger(), auto_reconnect_enabled=True
+        )
         self.client.socket_mode_request_listeners.append(self._on_request)
         self.on_press = on_press
         self.presses: queue.Queue[Press | None] = queue.Queue()
@@ -73,5 +74,10 @@ class ButtonListener:
             try:
                 self.on_press(item)
             except Exception as e:  # one bad press must not stop the buttons
-                log.error("triage button (alert %d, %s): %s: %s", item.alert_id, item.verdict, type(e).__name__,
-                          redact(str(e))[:200])
+                log.error(
+                    "triage button (alert %d, %s): %s: %s",
+                    item.alert_id,
+                    item.verdict,
+                    type(e).__name__,
+                    redact(str(e))[:200],
+                )

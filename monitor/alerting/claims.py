@@ -24,8 +24,15 @@ CLAIM_BATCH = 25  # a crash leaves at most this many rows to look up in Slack's 
 Placement = Callable[[dict[str, Any]], "tuple[str, str | None] | None"]
 
 
-def claim_batch(store: Store, first: dict[str, Any], thread_ts: str | None, following: Sequence[dict[str, Any]],
-                budget: int, place: Placement, now: str) -> dict[int, str | None]:
+def claim_batch(
+    store: Store,
+    first: dict[str, Any],
+    thread_ts: str | None,
+    following: Sequence[dict[str, Any]],
+    budget: int,
+    place: Placement,
+    now: str,
+) -> dict[int, str | None]:
     """Mark `first` and up to CLAIM_BATCH - 1 of the next due rows `sending`, in one durable commit.
 
     place(row) -> (placement, thread_ts), or None for a row that cannot be claimed now (a reply whose

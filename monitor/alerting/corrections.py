@@ -50,13 +50,24 @@ def merge(store: Store, keep: int, gone: int, reason: str = "") -> Correction:
         why = f" ({reason})" if reason else ""
         for t in gone_threads:
             target = kept_in.get(t.channel)
-            text = (f"Merged by hand into incident #{keep} ({clip(kept['title'], 200)}){why}: later reports go to "
-                    f"{'its thread' if target else 'that incident'}.")
-            notes += _note(store, db, t, f"merge:{gone}->{keep}:{t.channel}", text,
-                           permalink(target.channel, target.ts) if target else "", "open the thread")
+            text = (
+                f"Merged by hand into incident #{keep} ({clip(kept['title'], 200)}){why}: later reports go to "
+                f"{'its thread' if target else 'that incident'}."
+            )
+            notes += _note(
+                store,
+                db,
+                t,
+                f"merge:{gone}->{keep}:{t.channel}",
+                text,
+                permalink(target.channel, target.ts) if target else "",
+                "open the thread",
+            )
         for t in keep_threads:
-            text = (f"Incident #{gone} ({clip(other['title'], 200)}) was merged into this one by hand{why}: its "
-                    f"{other['reports']} report(s) count here now.")
+            text = (
+                f"Incident #{gone} ({clip(other['title'], 200)}) was merged into this one by hand{why}: its "
+                f"{other['reports']} report(s) count here now."
+            )
             notes += _note(store, db, t, f"merged:{gone}->{keep}:{t.channel}", text)
     return Correction("merge", keep, gone, notes)
 
@@ -71,16 +82,26 @@ def split(store: Store, alert_id: int, reason: str = "") -> Correction:
         why = f" ({reason})" if reason else ""
         notes = 0
         for t in old_threads:
-            text = (f"Split out by hand{why}: “{clip(report['title'] or '', 200)}” (alert #{alert_id}) is another "
-                    f"event, now incident #{new}; its later reports start their own thread.")
+            text = (
+                f"Split out by hand{why}: “{clip(report['title'] or '', 200)}” (alert #{alert_id}) is another "
+                f"event, now incident #{new}; its later reports start their own thread."
+            )
             notes += _note(store, db, t, f"split:{alert_id}:{old}->{new}:{t.channel}", text)
     return Correction("split", new, old, notes)
 
 
-def _note(store: Store, db: sqlite_utils.Database, thread: incident_store.Thread, key: str, text: str, url: str = "",
-          label: str = "") -> int:
-    alert_id = enqueue(store, db, kind="note", channel=thread.channel, message=incident_note_message(text, url, label),
-                       dedupe_key=key)
+def _note(
+    store: Store,
+    db: sqlite_utils.Database,
+    thread: incident_store.Thread,
+    key: str,
+    text: str,
+    url: str = "",
+    label: str = "",
+) -> int:
+    alert_id = enqueue(
+        store, db, kind="note", channel=thread.channel, message=incident_note_message(text, url, label), dedupe_key=key
+    )
     if alert_id is None:
         return 0
     alert_store.set_thread(db, alert_id, thread.ts)

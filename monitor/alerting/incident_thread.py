@@ -50,11 +50,18 @@ def summary(db: Any, alert_id: int) -> IncidentSummary | None:
     newest = max(reports, key=lambda r: (r.published or "", r.alert_id))
     seen = sorted(r.published for r in reports if r.published)
     return IncidentSummary(
-        id=int(parent["incident_id"]), status=incidents.status(newest.text), reports=len(reports),
-        sources=len({r.source for r in reports}), first_seen=seen[0] if seen else None,
-        last_seen=seen[-1] if seen else None, largest=incidents.picture(r.text for r in reports).largest,
-        newest_title=newest.title, newest_link=newest.link, moved_to=int(parent["incident_id"]) if moved else None,
-        moved_how="merged" if reason.startswith("merged") else "split" if moved else "")
+        id=int(parent["incident_id"]),
+        status=incidents.status(newest.text),
+        reports=len(reports),
+        sources=len({r.source for r in reports}),
+        first_seen=seen[0] if seen else None,
+        last_seen=seen[-1] if seen else None,
+        largest=incidents.picture(r.text for r in reports).largest,
+        newest_title=newest.title,
+        newest_link=newest.link,
+        moved_to=int(parent["incident_id"]) if moved else None,
+        moved_how="merged" if reason.startswith("merged") else "split" if moved else "",
+    )
 
 
 def render(store: Store, row: dict[str, Any], instance: str, buttons: bool) -> tuple[Message, dict[str, Any]]:
@@ -121,8 +128,9 @@ def broadcast_reason(store: Store, row: dict[str, Any], seen: Pictures | None = 
     upto, before = seen.get((incident_id, channel), (0, incidents.Picture()))
     if upto >= alert_id:
         upto, before = 0, incidents.Picture()
-    more = incident_store.thread_reports(db, incident_id, channel, before_alert=alert_id, sent_only=False,
-                                         after_alert=upto)
+    more = incident_store.thread_reports(
+        db, incident_id, channel, before_alert=alert_id, sent_only=False, after_alert=upto
+    )
     before = incidents.picture((r.text for r in more), before)
     seen[(incident_id, channel)] = (alert_id - 1, before)
     return incidents.picture_change(before, incident_store.report_text(db, alert_id))
@@ -135,8 +143,9 @@ def collapse_followups(store: Store, tz: tzinfo) -> int:
     with store.write() as db:
         for row in incident_store.pending_followups(db):
             full = incident_store.alert(db, int(row["id"]))
-            if full is None or not incident_store.earlier_report(db, int(row["id"]), int(row["incident_id"]),
-                                                                 row["channel"] or ""):
+            if full is None or not incident_store.earlier_report(
+                db, int(row["id"]), int(row["incident_id"]), row["channel"] or ""
+            ):
                 continue
             if not broadcast_reason(store, full, seen):
                 incident_store.collapse(db, int(row["id"]))
@@ -149,13 +158,27 @@ def collapse_followups(store: Store, tz: tzinfo) -> int:
                 days.setdefault((int(r["incident_id"]), r["channel"] or "", day), []).append(r)
         queued = 0
         for (incident_id, channel, day), rows in sorted(days.items()):
-            message = followups_message(incident_id, rows[0]["incident_title"], day,
-                                        [(r["id"], r["title"], r["link"], r["source"]) for r in rows])
+            message = followups_message(
+                incident_id,
+                rows[0]["incident_title"],
+                day,
+                [(r["id"], r["title"], r["link"], r["source"]) for r in rows],
+            )
             # A report of a day already summarised (queued just before midnight, delivered after the summary)
             # gets a second summary for that day: never folded into nothing.
             part = 1
-            while enqueue(store, db, kind="summary", channel=channel, message=message, incident_id=incident_id,
-                          dedupe_key=f"summary:{incident_id}:{channel}:{day}" + (f":{part}" if part > 1 else "")) is None:
+            while (
+                enqueue(
+                    store,
+                    db,
+                    kind="summary",
+                    channel=channel,
+                    message=message,
+                    incident_id=incident_id,
+                    dedupe_key=f"summary:{incident_id}:{channel}:{day}" + (f":{part}" if part > 1 else ""),
+                )
+                is None
+            ):
                 part += 1
             incident_store.mark_summarised(db, [r["id"] for r in rows])
             queued += 1

@@ -56,42 +56,180 @@ PAST_DATE = timedelta(days=14)  # a stated attack date this much before publicat
 NEW_EVENT_AGE = timedelta(days=14)
 
 KINDS: dict[str, tuple[str, ...]] = {
-    "ransomware": ("ランサムウェア", "ランサムウエア", "ランサム攻撃", "身代金", "暗号化され", "ransomware", "ransom",
-                   "encrypted", "lockbit", "blackcat", "alphv", "cl0p", "clop", "akira", "play ransomware", "8base",
-                   "blacksuit", "qilin"),
-    "unauthorised access": ("不正アクセス", "侵入", "不正侵入", "unauthorized access", "unauthorised access",
-                            "intrusion", "hacked", "hackers", "compromised", "broke into", "gained access"),
-    "malware": ("マルウェア", "ウイルス感染", "ウィルス感染", "emotet", "エモテット", "malware", "infostealer",
-                "info stealer", "trojan", "infected"),
-    "misdelivery": ("誤送信", "誤送付", "誤配送", "誤配信", "誤って送", "misdirected", "sent to the wrong",
-                    "wrong recipient", "wrong recipients", "mailed to the wrong"),
-    "loss or theft": ("紛失", "盗難", "置き忘れ", "lost laptop", "stolen laptop", "lost device", "stolen device",
-                      "lost usb", "misplaced"),
-    "exposure": ("閲覧可能", "公開状態", "設定不備", "設定ミス", "misconfigured", "misconfiguration",
-                 "publicly accessible", "exposed database", "open database", "unsecured", "left exposed"),
-    "credential stuffing": ("不正ログイン", "リスト型攻撃", "パスワードリスト", "credential stuffing",
-                            "account takeover", "password spraying"),
-    "leak-site claim": ("リークサイト", "犯行声明", "ダークウェブ", "leak site", "dark web", "claims to have",
-                        "claimed responsibility", "listed on"),
+    "ransomware": (
+        "ランサムウェア",
+        "ランサムウエア",
+        "ランサム攻撃",
+        "身代金",
+        "暗号化され",
+        "ransomware",
+        "ransom",
+        "encrypted",
+        "lockbit",
+        "blackcat",
+        "alphv",
+        "cl0p",
+        "clop",
+        "akira",
+        "play ransomware",
+        "8base",
+        "blacksuit",
+        "qilin",
+    ),
+    "unauthorised access": (
+        "不正アクセス",
+        "侵入",
+        "不正侵入",
+        "unauthorized access",
+        "unauthorised access",
+        "intrusion",
+        "hacked",
+        "hackers",
+        "compromised",
+        "broke into",
+        "gained access",
+    ),
+    "malware": (
+        "マルウェア",
+        "ウイルス感染",
+        "ウィルス感染",
+        "emotet",
+        "エモテット",
+        "malware",
+        "infostealer",
+        "info stealer",
+        "trojan",
+        "infected",
+    ),
+    "misdelivery": (
+        "誤送信",
+        "誤送付",
+        "誤配送",
+        "誤配信",
+        "誤って送",
+        "misdirected",
+        "sent to the wrong",
+        "wrong recipient",
+        "wrong recipients",
+        "mailed to the wrong",
+    ),
+    "loss or theft": (
+        "紛失",
+        "盗難",
+        "置き忘れ",
+        "lost laptop",
+        "stolen laptop",
+        "lost device",
+        "stolen device",
+        "lost usb",
+        "misplaced",
+    ),
+    "exposure": (
+        "閲覧可能",
+        "公開状態",
+        "設定不備",
+        "設定ミス",
+        "misconfigured",
+        "misconfiguration",
+        "publicly accessible",
+        "exposed database",
+        "open database",
+        "unsecured",
+        "left exposed",
+    ),
+    "credential stuffing": (
+        "不正ログイン",
+        "リスト型攻撃",
+        "パスワードリスト",
+        "credential stuffing",
+        "account takeover",
+        "password spraying",
+    ),
+    "leak-site claim": (
+        "リークサイト",
+        "犯行声明",
+        "ダークウェブ",
+        "leak site",
+        "dark web",
+        "claims to have",
+        "claimed responsibility",
+        "listed on",
+    ),
     "phishing": ("フィッシング", "偽サイト", "偽の認証画面", "不審な認証画面", "phishing", "fake login"),
     "ddos": ("ddos", "サービス妨害", "denial of service"),
     "insider": ("内部不正", "元社員", "元従業員", "不正に持ち出", "insider", "former employee", "rogue employee"),
 }
 # Kinds that one event shows together (an intrusion is reported as unauthorised access, then
 # ransomware, then a leak-site claim; phishing is how many intrusions begin). Reports naming kinds of disjoint families are other events.
-FAMILY = {"ransomware": "intrusion", "unauthorised access": "intrusion", "malware": "intrusion",
-          "leak-site claim": "intrusion", "credential stuffing": "account takeover", "misdelivery": "misdelivery",
-          "loss or theft": "loss or theft", "exposure": "exposure", "phishing": "intrusion", "ddos": "ddos",
-          "insider": "insider"}
-ACTORS = ("qilin", "lockbit", "akira", "blackcat", "alphv", "cl0p", "clop", "play ransomware", "8base", "blacksuit",
-          "black basta", "rhysida", "medusa", "royal", "conti", "ransomhub", "hunters international", "bianlian",
-          "scattered spider", "shinyhunters", "lapsus$", "scattered lapsus$ hunters", "hellcat", "interlock",
-          "safepay", "dragonforce", "everest", "inc ransom", "lynx", "nightspire", "gunra", "warlock", "crypto24",
-          "sinobi", "kawa4096", "devman", "embargo", "cactus", "trigona", "noescape", "hive", "lazarus",
-          "volt typhoon", "salt typhoon", "apt41", "apt29", "mirrorface", "tick", "blacktech")
+FAMILY = {
+    "ransomware": "intrusion",
+    "unauthorised access": "intrusion",
+    "malware": "intrusion",
+    "leak-site claim": "intrusion",
+    "credential stuffing": "account takeover",
+    "misdelivery": "misdelivery",
+    "loss or theft": "loss or theft",
+    "exposure": "exposure",
+    "phishing": "intrusion",
+    "ddos": "ddos",
+    "insider": "insider",
+}
+ACTORS = (
+    "qilin",
+    "lockbit",
+    "akira",
+    "blackcat",
+    "alphv",
+    "cl0p",
+    "clop",
+    "play ransomware",
+    "8base",
+    "blacksuit",
+    "black basta",
+    "rhysida",
+    "medusa",
+    "royal",
+    "conti",
+    "ransomhub",
+    "hunters international",
+    "bianlian",
+    "scattered spider",
+    "shinyhunters",
+    "lapsus$",
+    "scattered lapsus$ hunters",
+    "hellcat",
+    "interlock",
+    "safepay",
+    "dragonforce",
+    "everest",
+    "inc ransom",
+    "lynx",
+    "nightspire",
+    "gunra",
+    "warlock",
+    "crypto24",
+    "sinobi",
+    "kawa4096",
+    "devman",
+    "embargo",
+    "cactus",
+    "trigona",
+    "noescape",
+    "hive",
+    "lazarus",
+    "volt typhoon",
+    "salt typhoon",
+    "apt41",
+    "apt29",
+    "mirrorface",
+    "tick",
+    "blacktech",
+)
 # Vendors' naming schemes for actors: Storm-0558, Midnight Blizzard, Volt Typhoon, APT29, UNC3944.
-_ACTOR_NAMED = re.compile(r"\bstorm[- ]\d{4}\b|\b[a-z]+ (?:blizzard|typhoon|sleet|tempest|sandstorm|hail|dust|flood|"
-                          r"cyclone|tsunami)\b|\b(?:apt|unc|ta|fin)\d{1,4}\b")
+_ACTOR_NAMED = re.compile(
+    r"\bstorm[- ]\d{4}\b|\b[a-z]+ (?:blizzard|typhoon|sleet|tempest|sandstorm|hail|dust|flood|"
+    r"cyclone|tsunami)\b|\b(?:apt|unc|ta|fin)\d{1,4}\b"
+)
 _ACTOR_ALIAS = {"alphv": "blackcat", "clop": "cl0p", "scattered lapsus$ hunters": "scattered spider"}
 NEW_EVENT = re.compile(
     r"別件|別の(?:サイバー)?(?:攻撃|事案|インシデント|不正アクセス)|新たな(?:サイバー)?(?:攻撃|不正アクセス|インシデント|"
@@ -99,47 +237,126 @@ NEW_EVENT = re.compile(
     r"(?:攻撃|不正アクセス)|[2２二]度目の(?:サイバー)?(?:攻撃|被害|不正アクセス|ランサム|情報漏|流出)|"
     r"\b(?:another|second|new|fresh|separate|unrelated)\s+(?:cyber\s?attack|attack|breach|data breach|"
     r"ransomware attack|security incident|incident|hack|intrusion|cyber incident)\b|"
-    r"\b(?:hit|attacked|breached|hacked|targeted) again\b")
+    r"\b(?:hit|attacked|breached|hacked|targeted) again\b"
+)
 # Words pointing to an earlier event or report: a numbered report (第3報) or a final report presupposes
 # the first one; so do the arrests, charges and sentences that follow an attack.
-PAST = re.compile(r"昨年|去年|先月|前回|以前の|先に公表|既に公表|に公表した|第\d+報|第[二三四五六七八九十]+報|最終報告|"
-                  r"再発防止|調査結果|調査報告|報告書|た問題で|た問題を受け|た事案で|事案を受け|の件で|\blast (?:year|month)\b|\bfinal report\b|\bfollow-up to\b|"
-                  r"\bearlier this year\b|\bin the wake of\b|\bprevious(?:ly)?\b|"
-                  # What the police and the courts do comes after the attack, and is about it: an arrest,
-                  # charges, a sentence refer back to the attack as surely as 第3報 does.
-                  r"逮捕|起訴|送検|書類送検|有罪判決|\barrest(?:s|ed)?\b|\bcharged\b|\bindicted\b|\bsentenced\b|"
-                  r"\bextradited\b|\bpleads? guilty\b")
-_MONTHS = {m: i for i, ms in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                                        "dec"), 1) for m in (ms,)}
-_DATE_JA = re.compile(r"(?:(20\d\d)年)?(1[0-2]|[1-9])月(?:([12]\d|3[01]|[1-9])日|末|上旬|中旬|下旬|初旬)?(?!から|まで|期)"
-                      r"(?:(?!再開|予定|見込|開始|時点|再稼働|復旧)[^。\n]){0,24}?(?:発生|攻撃|被害を受|不正アクセス|侵入|"
-                      r"ランサム|感染|障害)")
+PAST = re.compile(
+    r"昨年|去年|先月|前回|以前の|先に公表|既に公表|に公表した|第\d+報|第[二三四五六七八九十]+報|最終報告|"
+    r"再発防止|調査結果|調査報告|報告書|た問題で|た問題を受け|た事案で|事案を受け|の件で|\blast (?:year|month)\b|\bfinal report\b|\bfollow-up to\b|"
+    r"\bearlier this year\b|\bin the wake of\b|\bprevious(?:ly)?\b|"
+    # What the police and the courts do comes after the attack, and is about it: an arrest,
+    # charges, a sentence refer back to the attack as surely as 第3報 does.
+    r"逮捕|起訴|送検|書類送検|有罪判決|\barrest(?:s|ed)?\b|\bcharged\b|\bindicted\b|\bsentenced\b|"
+    r"\bextradited\b|\bpleads? guilty\b"
+)
+_MONTHS = {
+    m: i
+    for i, ms in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+    for m in (ms,)
+}
+_DATE_JA = re.compile(
+    r"(?:(20\d\d)年)?(1[0-2]|[1-9])月(?:([12]\d|3[01]|[1-9])日|末|上旬|中旬|下旬|初旬)?(?!から|まで|期)"
+    r"(?:(?!再開|予定|見込|開始|時点|再稼働|復旧)[^。\n]){0,24}?(?:発生|攻撃|被害を受|不正アクセス|侵入|"
+    r"ランサム|感染|障害)"
+)
 # '2025年に発生した攻撃' in 2026: a year-only date of the event points to the past.
 _YEAR_JA = re.compile(r"(20\d\d)年(?:に|の)[^。\n]{0,16}?(?:発生|攻撃|被害|不正アクセス|ランサム)")
-_DATE_EN = re.compile(r"\b(?:on|in|since|from)\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-                      r"(?:\s+(\d{1,2})(?:st|nd|rd|th)?)?(?:,?\s+(20\d\d))?\b")
-_REF_EN = re.compile(r"\bthe\s+(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?:(20\d\d)\s+)?"
-                     r"(?:[a-z$-]+\s+){0,2}?(?:attack|breach|cyberattack|cyber attack|hack|intrusion|incident|"
-                     r"data theft|compromise)\b")
+_DATE_EN = re.compile(
+    r"\b(?:on|in|since|from)\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r"(?:\s+(\d{1,2})(?:st|nd|rd|th)?)?(?:,?\s+(20\d\d))?\b"
+)
+_REF_EN = re.compile(
+    r"\bthe\s+(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?:(20\d\d)\s+)?"
+    r"(?:[a-z$-]+\s+){0,2}?(?:attack|breach|cyberattack|cyber attack|hack|intrusion|incident|"
+    r"data theft|compromise)\b"
+)
 _YEAR_EN = re.compile(r"\b(?:in|since|of|the)\s+(20\d\d)\b")
-_ATTACK_EN = re.compile(r"\b(?:attack|attacked|cyberattack|cyber attack|breach|breaches|breached|hack|hacked|"
-                        r"hackers|stolen|stole|ransomware|intrusion|incident|"
-                        r"compromise|compromised|detected|discovered|outage)\b")
-_STOP = {"the", "a", "an", "of", "in", "on", "to", "and", "for", "with", "by", "from", "its", "as", "at", "is",
-         "are", "was", "were", "has", "have", "had", "says", "said", "after", "over", "into", "what", "we",
-         "know", "new", "more", "than", "that", "this", "it", "be", "been", "us", "their", "they", "how", "why",
-         "report", "reports", "news", "update", "announces", "confirms", "company", "customers", "users", "data"}
+_ATTACK_EN = re.compile(
+    r"\b(?:attack|attacked|cyberattack|cyber attack|breach|breaches|breached|hack|hacked|"
+    r"hackers|stolen|stole|ransomware|intrusion|incident|"
+    r"compromise|compromised|detected|discovered|outage)\b"
+)
+_STOP = {
+    "the",
+    "a",
+    "an",
+    "of",
+    "in",
+    "on",
+    "to",
+    "and",
+    "for",
+    "with",
+    "by",
+    "from",
+    "its",
+    "as",
+    "at",
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "says",
+    "said",
+    "after",
+    "over",
+    "into",
+    "what",
+    "we",
+    "know",
+    "new",
+    "more",
+    "than",
+    "that",
+    "this",
+    "it",
+    "be",
+    "been",
+    "us",
+    "their",
+    "they",
+    "how",
+    "why",
+    "report",
+    "reports",
+    "news",
+    "update",
+    "announces",
+    "confirms",
+    "company",
+    "customers",
+    "users",
+    "data",
+}
 
 _KIND_RE = {kind: TermScanner(list(terms)) for kind, terms in KINDS.items()}
 _ACTOR_RE = TermScanner(list(ACTORS))
 _GENERIC_RE = TermScanner(list(BREACH_TERMS))
 _WORD = re.compile(r"[a-z0-9]{2,}")
-_MULT = {"千": 1e3, "万": 1e4, "億": 1e8, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6,
-         "billion": 1e9, "bn": 1e9, "b": 1e9}
+_MULT = {
+    "千": 1e3,
+    "万": 1e4,
+    "億": 1e8,
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+}
 _COUNT_JA = re.compile(r"(\d+(?:[.,]\d+)*)\s*(千|万|億)?\s*(?:\d+\s*(?:千|百))?\s*(?:件|人|名|社|アカウント|口座)")
-_COUNT_EN = re.compile(r"(\d+(?:[.,]\d+)*)\s*(thousand|million|billion|mn|bn|k|m|b)?\s+"
-                       r"(?:[a-z-]+\s+){0,2}?(?:records|users|customers|people|individuals|accounts|employees|"
-                       r"patients|members|clients|persons|residents|students|subscribers)\b", re.I)
+_COUNT_EN = re.compile(
+    r"(\d+(?:[.,]\d+)*)\s*(thousand|million|billion|mn|bn|k|m|b)?\s+"
+    r"(?:[a-z-]+\s+){0,2}?(?:records|users|customers|people|individuals|accounts|employees|"
+    r"patients|members|clients|persons|residents|students|subscribers)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +377,7 @@ class Candidate:
 @dataclass(frozen=True, slots=True)
 class Decision:
     """Join incident_id (None: open a new incident), and why."""
+
     incident_id: int | None
     reason: str
     strength: int = 0  # 3 identity, 2 follow-up referring back, 1 coverage still running, 0 new
@@ -174,6 +392,7 @@ class Link:
 @dataclass(frozen=True, slots=True)
 class Facts:
     """What a report (or an incident, over its reports) says about its event."""
+
     kinds: frozenset[str]
     actors: frozenset[str]
     figures: frozenset[int]
@@ -242,6 +461,7 @@ def attack_dates(text: str, published: date) -> tuple[frozenset[date], frozenset
                 days.add(date(y, m, d))
             except ValueError:
                 pass
+
     for mt in _DATE_JA.finditer(norm):
         add(int(mt.group(1)) if mt.group(1) else None, int(mt.group(2)), int(mt.group(3)) if mt.group(3) else None)
     low = norm.lower()
@@ -264,12 +484,19 @@ def facts(text: str, published: date) -> Facts:
     new = NEW_EVENT.search(folded)
     earliest = min((date(y, m, 28) for y, m in months), default=None)  # the month's end: '9月' is not before 9/29
     norm = unicodedata.normalize("NFKC", text)
-    years = _YEAR_JA.findall(norm) + [m.group(2) for m in _REF_EN.finditer(norm.lower()) if m.group(2)] + \
-        [y for s in re.split(r"(?<=[.!?])\s+", norm.lower()) if _ATTACK_EN.search(s) for y in _YEAR_EN.findall(s)]
-    past = bool(PAST.search(folded)) or (earliest is not None and earliest <= published - PAST_DATE) \
+    years = (
+        _YEAR_JA.findall(norm)
+        + [m.group(2) for m in _REF_EN.finditer(norm.lower()) if m.group(2)]
+        + [y for s in re.split(r"(?<=[.!?])\s+", norm.lower()) if _ATTACK_EN.search(s) for y in _YEAR_EN.findall(s)]
+    )
+    past = (
+        bool(PAST.search(folded))
+        or (earliest is not None and earliest <= published - PAST_DATE)
         or any(int(y) < published.year for y in years)
-    return Facts(kinds(text), actors(text), counts(text), days, months, is_follow_up(text), past,
-                 new.group(0) if new else "")
+    )
+    return Facts(
+        kinds(text), actors(text), counts(text), days, months, is_follow_up(text), past, new.group(0) if new else ""
+    )
 
 
 def _report_facts(r: Report) -> Facts:
@@ -278,10 +505,16 @@ def _report_facts(r: Report) -> Facts:
 
 def _union(items: Iterable[Facts]) -> Facts:
     items = list(items)
-    return Facts(frozenset().union(*(f.kinds for f in items)), frozenset().union(*(f.actors for f in items)),
-                 frozenset().union(*(f.figures for f in items)), frozenset().union(*(f.days for f in items)),
-                 frozenset().union(*(f.months for f in items)), any(f.follow_up for f in items),
-                 any(f.past for f in items), "")
+    return Facts(
+        frozenset().union(*(f.kinds for f in items)),
+        frozenset().union(*(f.actors for f in items)),
+        frozenset().union(*(f.figures for f in items)),
+        frozenset().union(*(f.days for f in items)),
+        frozenset().union(*(f.months for f in items)),
+        any(f.follow_up for f in items),
+        any(f.past for f in items),
+        "",
+    )
 
 
 @functools.lru_cache(maxsize=4096)  # a report's title is compared with every report of each candidate
@@ -299,7 +532,7 @@ def _tokens(title: str, names: tuple[str, ...]) -> frozenset[str]:
         if is_cjk(ch):
             run += ch
             continue
-        out.update(run[i:i + 2] for i in range(len(run) - 1))
+        out.update(run[i : i + 2] for i in range(len(run) - 1))
         if len(run) == 1:
             out.add(run)
         run = ""
@@ -352,21 +585,32 @@ def _against(mine: Facts, theirs: Facts, cand: Candidate, ident: dict[str, str],
     """Why the report reads as another event than the candidate's, or ""."""
     if mine.new_event and "date" not in ident and cand.first_seen < published - NEW_EVENT_AGE:
         return f"the report calls it another event (“{mine.new_event}”)"
-    if mine.families and theirs.families and not (mine.families & theirs.families) \
-            and not ident.keys() & {"date", "actor", "figure"}:
-        return (f"another kind of incident ({', '.join(sorted(mine.kinds))}; #{cand.id} is "
-                f"{', '.join(sorted(theirs.kinds))})")
+    if (
+        mine.families
+        and theirs.families
+        and not (mine.families & theirs.families)
+        and not ident.keys() & {"date", "actor", "figure"}
+    ):
+        return (
+            f"another kind of incident ({', '.join(sorted(mine.kinds))}; #{cand.id} is "
+            f"{', '.join(sorted(theirs.kinds))})"
+        )
     if mine.actors and theirs.actors and not (mine.actors & theirs.actors) and "date" not in ident:
         return f"another actor ({', '.join(sorted(mine.actors))}; #{cand.id}: {', '.join(sorted(theirs.actors))})"
     if mine.months and not ident.keys() & {"date", "actor", "figure"}:
         start = min(theirs.months | {_ym(cand.first_seen)})
         end = _ym(cand.last_seen)
-        outside = [m for m in mine.months if (m[0] * 12 + m[1]) < (start[0] * 12 + start[1]) - 1
-                   or (m[0] * 12 + m[1]) > (end[0] * 12 + end[1])]
+        outside = [
+            m
+            for m in mine.months
+            if (m[0] * 12 + m[1]) < (start[0] * 12 + start[1]) - 1 or (m[0] * 12 + m[1]) > (end[0] * 12 + end[1])
+        ]
         if outside and len(outside) == len(mine.months):
             y, m = min(outside)
-            return (f"the attack it describes is dated {y}-{m:02d}, outside #{cand.id}'s "
-                    f"{start[0]}-{start[1]:02d} .. {cand.last_seen.date().isoformat()}")
+            return (
+                f"the attack it describes is dated {y}-{m:02d}, outside #{cand.id}'s "
+                f"{start[0]}-{start[1]:02d} .. {cand.last_seen.date().isoformat()}"
+            )
     return ""
 
 
@@ -389,15 +633,22 @@ def decide(report: Report, candidates: Sequence[Candidate], names: Sequence[str]
         if ident:
             strength, reason = 3, ("follow-up; " if mine.follow_up else "") + "; ".join(ident.values())
         elif mine.past or (mine.follow_up and not mine.kinds):
-            strength, reason = 2, ("follow-up referring back" if mine.follow_up else "refers back to an earlier event") \
-                + (" (names no other kind)" if not mine.past else "")
+            strength, reason = (
+                2,
+                ("follow-up referring back" if mine.follow_up else "refers back to an earlier event")
+                + (" (names no other kind)" if not mine.past else ""),
+            )
         elif gap <= ACTIVE_GAP:
             shared = mine.kinds & theirs.kinds
             what = f"same kind ({', '.join(sorted(shared))})" if shared else "names no other kind"
-            strength, reason = 1, f"{what}, while #{cand.id}'s coverage runs (last report {max(gap.days, 0)} days before)"
+            strength, reason = (
+                1,
+                f"{what}, while #{cand.id}'s coverage runs (last report {max(gap.days, 0)} days before)",
+            )
         else:
-            refusals.append((cand.last_seen, f"#{cand.id} quiet for {gap.days} days and this report does not refer "
-                                             f"back to it"))
+            refusals.append(
+                (cand.last_seen, f"#{cand.id} quiet for {gap.days} days and this report does not refer back to it")
+            )
             continue
         key = (strength, cand.last_seen, Decision(cand.id, reason, strength))
         if best is None or key[:2] > best[:2]:
@@ -412,9 +663,11 @@ def decide(report: Report, candidates: Sequence[Candidate], names: Sequence[str]
 
 # Words of incident news, as stems: a report too weak for the breach detector still speaks of an incident
 # ('Hacker leaks more 23andMe records', 'police arrest four over M&S and Co-op cyberattacks').
-INCIDENT_WORDS = re.compile(r"hack|breach|attack|leak|stole|theft|ransom|extort|cyber|arrest|charged|lawsuit|settle|"
-                            r"fine[sd]?\b|sanction|victim|compromis|intrusion|exfiltrat|漏|流出|攻撃|不正|侵害|被害|"
-                            r"障害|ランサム|訴訟|和解|逮捕|犯行|窃取|暗号化")
+INCIDENT_WORDS = re.compile(
+    r"hack|breach|attack|leak|stole|theft|ransom|extort|cyber|arrest|charged|lawsuit|settle|"
+    r"fine[sd]?\b|sanction|victim|compromis|intrusion|exfiltrat|漏|流出|攻撃|不正|侵害|被害|"
+    r"障害|ランサム|訴訟|和解|逮捕|犯行|窃取|暗号化"
+)
 
 
 def continues_coverage(text: str) -> bool:
@@ -441,27 +694,37 @@ def choose(report: Report, candidates: Sequence[Candidate], names: Sequence[str]
 # Where the incident stands, read from one report. The vendor's own final report (最終報告, 最終報, "final
 # report": the vendor's numbered notices end with it) closes the story; a confirmed leak follows reports
 # that only said it was being investigated or possible.
-FINAL = re.compile(r"最終報告|最終報|\bfinal (?:investigation )?report\b|\binvestigation (?:has )?concluded\b|"
-                   r"\binvestigation concludes\b")
+FINAL = re.compile(
+    r"最終報告|最終報|\bfinal (?:investigation )?report\b|\binvestigation (?:has )?concluded\b|"
+    r"\binvestigation concludes\b"
+)
 LEAK_CONFIRMED = re.compile(
     r"(?:流出|漏えい|漏洩|窃取|持ち出)(?:[^。]{0,12}?)(?:を確認|が確認|が判明|したと発表|した事実)|"
     r"(?:流出|漏えい|漏洩)していた|情報が流出した(?!可能性|恐れ|おそれ)|"
     r"\bconfirm(?:s|ed)?\b[^.]{0,40}?\b(?:stolen|stole|leaked|exfiltrated|data theft|breach(?:ed)?|accessed)\b|"
     r"\b(?:data|records|information) (?:was|were) (?:stolen|exfiltrated|leaked)\b|"
-    r"\b(?:hackers?|attackers?|criminals) stole\b")
-INVESTIGATING = re.compile(r"調査中|調査を進め|確認中|可能性|恐れ|おそれ|\binvestigat\w*|\bmay have\b|\bpossible\b|"
-                           r"\bpotential(?:ly)?\b|\blooking into\b")
+    r"\b(?:hackers?|attackers?|criminals) stole\b"
+)
+INVESTIGATING = re.compile(
+    r"調査中|調査を進め|確認中|可能性|恐れ|おそれ|\binvestigat\w*|\bmay have\b|\bpossible\b|"
+    r"\bpotential(?:ly)?\b|\blooking into\b"
+)
 RESTORED = re.compile(r"復旧|再開|再稼働|\brestored\b|\bresum(?:es|ed|ing)\b|\bback online\b|\brecover(?:s|ed|y)\b")
-LEGAL = re.compile(r"訴訟|提訴|和解|行政指導|勧告|逮捕|起訴|\blawsuit\b|\bsued?\b|\bsettle\w*|\bfined\b|\bpenalty\b|"
-                   r"\barrest\w*|\bcharged\b|\bclass action\b")
-MONEY = re.compile(r"決算|特別損失|業績|減益|下方修正|\bearnings\b|\bprofit\b|\bcosts? of\b|\bcost (?:it|the company)\b|"
-                   r"\b(?:hit|loss) of\b")
+LEGAL = re.compile(
+    r"訴訟|提訴|和解|行政指導|勧告|逮捕|起訴|\blawsuit\b|\bsued?\b|\bsettle\w*|\bfined\b|\bpenalty\b|"
+    r"\barrest\w*|\bcharged\b|\bclass action\b"
+)
+MONEY = re.compile(
+    r"決算|特別損失|業績|減益|下方修正|\bearnings\b|\bprofit\b|\bcosts? of\b|\bcost (?:it|the company)\b|"
+    r"\b(?:hit|loss) of\b"
+)
 BROADCAST_GROWTH = 2  # an affected count at least this many times the largest before changes the picture
 
 
 @dataclass(frozen=True, slots=True)
 class Picture:
     """What an incident's reports have told so far, as far as the channel cares."""
+
     final: bool = False
     leak_confirmed: bool = False
     investigating: bool = False
@@ -500,8 +763,14 @@ def picture_change(before: Picture, text: str) -> str:
 def status(text: str) -> str:
     """Where the incident stands by one report, in a few words (the newest report's is the incident's)."""
     folded = fold(text, join_cjk=True)
-    for rx, words in ((FINAL, "final report"), (LEAK_CONFIRMED, "data leak confirmed"), (LEGAL, "legal action"),
-                      (MONEY, "financial impact"), (RESTORED, "recovering"), (INVESTIGATING, "under investigation")):
+    for rx, words in (
+        (FINAL, "final report"),
+        (LEAK_CONFIRMED, "data leak confirmed"),
+        (LEGAL, "legal action"),
+        (MONEY, "financial impact"),
+        (RESTORED, "recovering"),
+        (INVESTIGATING, "under investigation"),
+    ):
         if rx.search(folded):
             return words
     return "update" if is_follow_up(text) else "reported"

@@ -71,12 +71,12 @@ EN: dict[str, str] = {
     "health.recovered_body": "*{source}* is being read again ({url}).",
     "health.empty": "⚠️ Source returns no items: {source}",
     "health.empty_body": "*{source}* parsed to zero items after returning items before. "
-                         "The page layout or selectors may have changed. ({url})",
+    "The page layout or selectors may have changed. ({url})",
     "health.empty_first_body": "*{source}* parsed to zero items on its first poll: its selectors match nothing "
-                               "on the page. Check them with `monitor sources check`. ({url})",
+    "on the page. Check them with `monitor sources check`. ({url})",
     "health.failing": "⚠️ Source failing: {source}",
     "health.failing_body": "*{source}* failed {failures} times in a row. Breach news from it is not being "
-                           "seen.\nLast error: {error}\n{url}",
+    "seen.\nLast error: {error}\n{url}",
 }
 
 JA: dict[str, str] = {
@@ -131,12 +131,12 @@ JA: dict[str, str] = {
     "health.recovered_body": "*{source}* を再び取得できています（{url}）。",
     "health.empty": "⚠️ 情報源から記事を取得できません: {source}",
     "health.empty_body": "*{source}* は以前は記事を返していましたが、0 件になりました。"
-                         "ページ構成かセレクタが変わった可能性があります。（{url}）",
+    "ページ構成かセレクタが変わった可能性があります。（{url}）",
     "health.empty_first_body": "*{source}* は初回の取得で 0 件でした。セレクタがページ上のどこにも一致していません。"
-                               "`monitor sources check` で確認してください。（{url}）",
+    "`monitor sources check` で確認してください。（{url}）",
     "health.failing": "⚠️ 情報源の取得に失敗: {source}",
     "health.failing_body": "*{source}* の取得が {failures} 回連続で失敗しています。この情報源の侵害報道は"
-                           "届いていません。\n最後のエラー: {error}\n{url}",
+    "届いていません。\n最後のエラー: {error}\n{url}",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN, "ja": JA}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timezone, tzinfo
+from datetime import UTC, tzinfo
 from typing import Any
 
 from .. import criticality
@@ -85,8 +85,8 @@ def slack_date(stamp: str | None) -> str:
     if dt is None:
         return escape(stamp or "unknown")
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    fallback = dt.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        dt = dt.replace(tzinfo=UTC)
+    fallback = dt.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"<!date^{int(dt.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
@@ -110,6 +110,7 @@ def _role(m: Match, roles: Sequence[roles_of.RoleOf]) -> str:
 @dataclass(frozen=True, slots=True)
 class IncidentRef:
     """The incident an alert belongs to, as the message tells it."""
+
     id: int
     first_title: str = ""  # title of the incident's first report; empty when this report opens it
     report_no: int = 1
@@ -117,8 +118,14 @@ class IncidentRef:
     follow_up: bool = False
 
 
-def _role_heading(matches: Sequence[Match], vendors: Sequence[Vendor], roles: Sequence[roles_of.RoleOf],
-                  lang: str, kind: str, names: str) -> tuple[str, str]:
+def _role_heading(
+    matches: Sequence[Match],
+    vendors: Sequence[Vendor],
+    roles: Sequence[roles_of.RoleOf],
+    lang: str,
+    kind: str,
+    names: str,
+) -> tuple[str, str]:
     """(kind, names) for the header: when the vendors play different parts (a client and its contractor),
     each part is named with its own vendors, so the contractor is not headed as the one exposed through it."""
     parts: dict[str, list[str]] = {}
@@ -134,9 +141,16 @@ def _role_heading(matches: Sequence[Match], vendors: Sequence[Vendor], roles: Se
     return first[0], " · ".join([", ".join(first[1]), *(f"{k}: {', '.join(n)}" for k, n in rest)])
 
 
-def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict[str, Vendor],
-                    alert_id: int | None = None, incident: IncidentRef | None = None,
-                    tz: tzinfo = timezone.utc, lang: str = "en", roles: Sequence[roles_of.RoleOf] = ()) -> Message:
+def article_message(
+    facts: ArticleFacts,
+    matches: Sequence[Match],
+    by_name: dict[str, Vendor],
+    alert_id: int | None = None,
+    incident: IncidentRef | None = None,
+    tz: tzinfo = UTC,
+    lang: str = "en",
+    roles: Sequence[roles_of.RoleOf] = (),
+) -> Message:
     """An alert for one breach report. Every string from the feed is escaped before it is truncated.
     `lang` (slack.language) picks the labels' wording (alerting/labels.py); roles: the matches' roles
     (matching/roles.py): the alert is headed with the first vendor's in words."""
@@ -166,8 +180,10 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
     blocks.append(section(f"*{title_link}*"))
     if facts.summary:
         blocks.append(section(truncate(escape(facts.summary), 1200)))
-    pairs = [(label(lang, "field.source"), escape(facts.source)),
-             (label(lang, "field.published"), slack_date(facts.published))]
+    pairs = [
+        (label(lang, "field.source"), escape(facts.source)),
+        (label(lang, "field.published"), slack_date(facts.published)),
+    ]
     for v in vendors[:4]:
         crit = f"{criticality.ICON.get(v.criticality, '')} {label(lang, f'crit.{v.criticality}')}"
         owner = owner_mention(v.owner) if v.owner else "—"
@@ -185,14 +201,23 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
     if facts.supply_chain:
         notes.append(label(lang, "supply_chain_note"))
     if facts.claim:
-        notes.append(label(lang, "claim_note")
-                     + (label(lang, "claim_post", post=defanged(facts.link)) if facts.link else ""))
+        notes.append(
+            label(lang, "claim_note") + (label(lang, "claim_post", post=defanged(facts.link)) if facts.link else "")
+        )
     elif target is None and facts.link:
         notes.append(label(lang, "not_clickable", url=shown_url(facts.link)))
     if incident is not None:
         if joined:
-            notes.append(label(lang, "incident_joined", id=incident.id, no=incident.report_no,
-                               title=truncate(escape(incident.first_title), 300), reason=escape(incident.reason)))
+            notes.append(
+                label(
+                    lang,
+                    "incident_joined",
+                    id=incident.id,
+                    no=incident.report_no,
+                    title=truncate(escape(incident.first_title), 300),
+                    reason=escape(incident.reason),
+                )
+            )
         else:
             notes.append(label(lang, "incident_new", id=incident.id))
     if facts.terms:
@@ -203,8 +228,15 @@ def article_message(facts: ArticleFacts, matches: Sequence[Match], by_name: dict
         blocks.append(context("\n".join(notes)))
     text = label(lang, "text", kind=kind, names=escape(names), title=escape(facts.title))
     if incident is not None and joined:
-        text = label(lang, "text_joined", kind=kind, id=incident.id, first=escape(incident.first_title),
-                     names=escape(names), title=escape(facts.title))
+        text = label(
+            lang,
+            "text_joined",
+            kind=kind,
+            id=incident.id,
+            first=escape(incident.first_title),
+            names=escape(names),
+            title=escape(facts.title),
+        )
     text = truncate(text, TEXT_MAX - URL_MAX - 10)
     if target is not None and len(target) <= URL_MAX:
         text += f" {link(shown_link, 'link')}"
@@ -219,14 +251,24 @@ def _console_link(facts: ArticleFacts) -> str:
     return facts.link or "(no link)"
 
 
-def _console(kind: str, facts: ArticleFacts, vendors: list[Vendor], matches: Sequence[Match],
-             by_name: dict[str, Vendor], alert_id: int | None, incident: IncidentRef | None,
-             tz: tzinfo, roles: Sequence[roles_of.RoleOf] = ()) -> str:
+def _console(
+    kind: str,
+    facts: ArticleFacts,
+    vendors: list[Vendor],
+    matches: Sequence[Match],
+    by_name: dict[str, Vendor],
+    alert_id: int | None,
+    incident: IncidentRef | None,
+    tz: tzinfo,
+    roles: Sequence[roles_of.RoleOf] = (),
+) -> str:
     published = local_time(facts.published, tz) or facts.published or "unknown"
-    lines = [f"=== {kind}: {', '.join(v.name for v in vendors)}",
-             f"    {facts.title}",
-             f"    {_console_link(facts)}",
-             f"    source: {facts.source} · published: {published}"]
+    lines = [
+        f"=== {kind}: {', '.join(v.name for v in vendors)}",
+        f"    {facts.title}",
+        f"    {_console_link(facts)}",
+        f"    source: {facts.source} · published: {published}",
+    ]
     for v in vendors:
         owner = f" · owner {v.owner}" if v.owner else ""
         lines.append(f"    vendor: {v.name} ({v.criticality}{owner})")
@@ -238,27 +280,40 @@ def _console(kind: str, facts: ArticleFacts, vendors: list[Vendor], matches: Seq
     if facts.supply_chain:
         lines.append("    supply chain: entry point was a contractor / 委託先")
     if incident is not None:
-        more = f", report {incident.report_no}: {incident.first_title} ({incident.reason})" \
-            if incident.report_no > 1 else " (new)"
+        more = (
+            f", report {incident.report_no}: {incident.first_title} ({incident.reason})"
+            if incident.report_no > 1
+            else " (new)"
+        )
         lines.append(f"    incident #{incident.id}{more}")
     if alert_id is not None:
         lines.append(f"    alert #{alert_id} (wrong? monitor feedback {alert_id} --wrong-vendor)")
     return _printable("\n".join(lines))
 
 
-def health_message(source: str, url: str, failures: int, error: str, recovered: bool = False,
-                   empty: bool = False, before: bool = True, lang: str = "en") -> Message:
+def health_message(
+    source: str,
+    url: str,
+    failures: int,
+    error: str,
+    recovered: bool = False,
+    empty: bool = False,
+    before: bool = True,
+    lang: str = "en",
+) -> Message:
     if recovered:
         title = label(lang, "health.recovered", source=source)
         body = label(lang, "health.recovered_body", source=escape(source), url=escape(url))
     elif empty:
         title = label(lang, "health.empty", source=source)
-        body = label(lang, "health.empty_body" if before else "health.empty_first_body", source=escape(source),
-                     url=escape(url))
+        body = label(
+            lang, "health.empty_body" if before else "health.empty_first_body", source=escape(source), url=escape(url)
+        )
     else:
         title = label(lang, "health.failing", source=source)
-        body = label(lang, "health.failing_body", source=escape(source), failures=failures, error=escape(error),
-                     url=escape(url))
+        body = label(
+            lang, "health.failing_body", source=escape(source), failures=failures, error=escape(error), url=escape(url)
+        )
     console = _printable(f"=== {title}\n    {error or url}")
     return finish(f"{escape(title)}", [header(title), section(body)], console)
 
@@ -272,16 +327,19 @@ def _digest_title(title: str, url: str, lang: str = "en") -> str:
     return link(url, title, 300)
 
 
-def digest_message(items: list[tuple[int, str, str, str, str]], part: int = 1, parts: int = 1,
-                   lang: str = "en") -> Message:
+def digest_message(
+    items: list[tuple[int, str, str, str, str]], part: int = 1, parts: int = 1, lang: str = "en"
+) -> Message:
     """items: (alert id, vendor, title, link, source) of held low-criticality alerts, at most DIGEST_MAX_ITEMS."""
     if len(items) > DIGEST_MAX_ITEMS:
         raise ValueError(f"a digest holds at most {DIGEST_MAX_ITEMS} items, got {len(items)}")
     of = label(lang, "digest.part", part=part, parts=parts) if parts > 1 else ""
     title = label(lang, "digest.title", n=len(items), s="s" if len(items) != 1 else "", part=of)
     blocks = [header(title)]
-    lines = [f"• *{escape(v)}*: {_digest_title(t, u, lang)} ({escape(s)}) · {label(lang, 'digest.alert', id=i)}"
-             for i, v, t, u, s in items]
+    lines = [
+        f"• *{escape(v)}*: {_digest_title(t, u, lang)} ({escape(s)}) · {label(lang, 'digest.alert', id=i)}"
+        for i, v, t, u, s in items
+    ]
     chunk: list[str] = []
     for line in lines:
         if chunk and sum(len(x) + 1 for x in chunk) + len(line) > SECTION_MAX - 100:
@@ -299,8 +357,11 @@ def incident_note_message(text: str, link_url: str = "", link_label: str = "") -
     """A note about a correction by hand (merge, split), posted into the incident threads it concerns.
     `text` is ours but names titles from feeds: escaped here."""
     body = escape(text) + (f" {link(link_url, link_label)}" if link_url else "")
-    return finish(truncate(escape(text), TEXT_MAX - 10), [section(body)],
-                  _printable(f"=== Incident corrected by hand\n    {text}" + (f" {link_url}" if link_url else "")))
+    return finish(
+        truncate(escape(text), TEXT_MAX - 10),
+        [section(body)],
+        _printable(f"=== Incident corrected by hand\n    {text}" + (f" {link_url}" if link_url else "")),
+    )
 
 
 # ---------------------------------------------------------------------- the incident's top-level message
@@ -311,6 +372,7 @@ INCIDENT_BLOCK_ID = "monitor_incident_state"
 @dataclass(frozen=True, slots=True)
 class IncidentSummary:
     """What an incident's top-level message shows about it, kept current with chat.update."""
+
     id: int
     status: str  # where it stands, from the newest report (incidents.status)
     reports: int
@@ -326,21 +388,27 @@ class IncidentSummary:
     def line(self) -> str:
         """The summary as one line of plain text (for the fallback text and the console)."""
         largest = f" · largest affected count {self.largest:,}" if self.largest else ""
-        return (f"Incident #{self.id}: {self.status} · {self.reports} report{'s' * (self.reports != 1)} from "
-                f"{self.sources} source{'s' * (self.sources != 1)} · first seen {(self.first_seen or '?')[:10]}, "
-                f"last seen {(self.last_seen or '?')[:10]}{largest}")
+        return (
+            f"Incident #{self.id}: {self.status} · {self.reports} report{'s' * (self.reports != 1)} from "
+            f"{self.sources} source{'s' * (self.sources != 1)} · first seen {(self.first_seen or '?')[:10]}, "
+            f"last seen {(self.last_seen or '?')[:10]}{largest}"
+        )
 
 
 def incident_state_block(s: IncidentSummary) -> dict[str, Any]:
     """The block the top-level message carries once its incident has more than one report."""
     lines = []
     if s.moved_to is not None:
-        lines.append(f"*{'Merged' if s.moved_how == 'merged' else 'Split out'} by hand into incident #{s.moved_to}*: "
-                     "its later reports are threaded there")
+        lines.append(
+            f"*{'Merged' if s.moved_how == 'merged' else 'Split out'} by hand into incident #{s.moved_to}*: "
+            "its later reports are threaded there"
+        )
     largest = f" · largest affected count *{s.largest:,}*" if s.largest else ""
-    lines.append(f"*Incident #{s.id}: {escape(s.status)}* · {s.reports} report{'s' * (s.reports != 1)} from "
-                 f"{s.sources} source{'s' * (s.sources != 1)} · first seen {slack_date(s.first_seen)} · last seen "
-                 f"{slack_date(s.last_seen)}{largest}")
+    lines.append(
+        f"*Incident #{s.id}: {escape(s.status)}* · {s.reports} report{'s' * (s.reports != 1)} from "
+        f"{s.sources} source{'s' * (s.sources != 1)} · first seen {slack_date(s.first_seen)} · last seen "
+        f"{slack_date(s.last_seen)}{largest}"
+    )
     lines.append(f"Newest: {link(s.newest_link, s.newest_title or '(untitled)', 300)}")
     return {**section("\n".join(lines)), "block_id": INCIDENT_BLOCK_ID}
 
@@ -359,8 +427,9 @@ def with_incident_state(message: Message, s: IncidentSummary | None) -> Message:
 def broadcast_note(message: Message, reason: str, broadcast: bool) -> Message:
     """A later report that changes its incident's picture says why; `broadcast`: a thread reply also
     shown in the channel."""
-    note = context(f":loudspeaker: {'Also sent to the channel' if broadcast else 'Changes the picture'}: "
-                   f"{escape(reason)}")
+    note = context(
+        f":loudspeaker: {'Also sent to the channel' if broadcast else 'Changes the picture'}: {escape(reason)}"
+    )
     done = finish(message.text, [*message.blocks, note], message.console + f"\n    changes the picture: {reason}")
     return dataclasses.replace(done, broadcast=broadcast)
 
@@ -368,8 +437,9 @@ def broadcast_note(message: Message, reason: str, broadcast: bool) -> Message:
 SUMMARY_MAX_ITEMS = 200  # one summary message (50 blocks of 3,000 characters) holds this many report lines
 
 
-def followups_message(incident_id: int, incident_title: str, day: str,
-                      items: Sequence[tuple[int, str, str, str]], lang: str = "en") -> Message:
+def followups_message(
+    incident_id: int, incident_title: str, day: str, items: Sequence[tuple[int, str, str, str]], lang: str = "en"
+) -> Message:
     """Without threads (webhook, console): one message per incident per day for its later reports.
     items: (alert id, title, link, source), every one of the day's."""
     n = len(items)
@@ -386,5 +456,7 @@ def followups_message(incident_id: int, incident_title: str, day: str,
         blocks.append(section("\n".join(chunk)))
     if n > SUMMARY_MAX_ITEMS:
         blocks.append(context(f"… {n - SUMMARY_MAX_ITEMS} more: monitor incidents --json"))
-    console = _printable(f"=== {title}: {incident_title}\n" + "\n".join(f"    #{i} {t} {u} ({s})" for i, t, u, s in items))
+    console = _printable(
+        f"=== {title}: {incident_title}\n" + "\n".join(f"    #{i} {t} {u} ({s})" for i, t, u, s in items)
+    )
     return finish(escape(f"{title}: {incident_title}"), blocks, console)

@@ -29,7 +29,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from .. import clock
@@ -94,8 +94,10 @@ def ensure_tables(store: Store) -> None:
     """The outbox's own tables (outside the versioned schema: created where first needed)."""
     with store.write() as db:
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        db.execute("CREATE TABLE IF NOT EXISTS destinations (name TEXT PRIMARY KEY, down_since TEXT, "
-                   "failures INTEGER NOT NULL DEFAULT 0, next_probe_at TEXT, last_error TEXT)")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS destinations (name TEXT PRIMARY KEY, down_since TEXT, "
+            "failures INTEGER NOT NULL DEFAULT 0, next_probe_at TEXT, last_error TEXT)"
+        )
 
 
 def instance_id(store: Store) -> str:
@@ -121,8 +123,9 @@ class Destination:
 
 def destination(store: Store, name: str) -> Destination:
     ensure_tables(store)
-    row = store.db.execute("SELECT name, down_since, failures, next_probe_at, last_error FROM destinations "
-                           "WHERE name = ?", [name]).fetchone()
+    row = store.db.execute(
+        "SELECT name, down_since, failures, next_probe_at, last_error FROM destinations WHERE name = ?", [name]
+    ).fetchone()
     return Destination(*row) if row else Destination(name)
 
 
@@ -131,9 +134,11 @@ def _mark_down(store: Store, dest: Destination, error: str, after: float | None 
     wait = min(MAX_BACKOFF, max(after or 0.0, backoff(failures)))
     new = Destination(dest.name, dest.down_since or clock.now_iso(), failures, _later(wait), redact(error)[:300])
     with store.write() as db:
-        db.execute("INSERT OR REPLACE INTO destinations (name, down_since, failures, next_probe_at, last_error) "
-                   "VALUES (?, ?, ?, ?, ?)", [new.name, new.down_since, new.failures, new.next_probe_at,
-                                              new.last_error])
+        db.execute(
+            "INSERT OR REPLACE INTO destinations (name, down_since, failures, next_probe_at, last_error) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [new.name, new.down_since, new.failures, new.next_probe_at, new.last_error],
+        )
     return new
 
 
@@ -160,7 +165,8 @@ def _thread_parent(store: Store, row: dict[str, Any]) -> tuple[str, str | None]:
     parent = store.db.execute(
         "SELECT id, state, slack_ts FROM alerts WHERE incident_id = ? AND kind = 'article' AND channel = ? "
         "AND COALESCE(incident_reason, '') NOT LIKE '% by hand from incident #%' ORDER BY id LIMIT 1",
-        [row["incident_id"], row["channel"]]).fetchone()
+        [row["incident_id"], row["channel"]],
+    ).fetchone()
     if parent is None or parent[0] == row["id"]:
         return "top", None
     if parent[1] == "sent" and parent[2] and parent[2][0].isdigit():
@@ -180,31 +186,43 @@ def reconcile(store: Store, sender: Sender, report: DeliveryReport, instance: st
     for a permanent one (a missing scope) -> resent with a warning: a possible duplicate is better
     than a lost alert.
     """
-    rows = list(store.db.query(
-        "SELECT * FROM alerts WHERE state = 'sending' OR (state = 'pending' AND unconfirmed = 1) ORDER BY id"))
+    rows = list(
+        store.db.query(
+            "SELECT * FROM alerts WHERE state = 'sending' OR (state = 'pending' AND unconfirmed = 1) ORDER BY id"
+        )
+    )
     for row in rows:
         ts = None
         if sender.can_reconcile:
             try:
-                ts = sender.find_sent(row["channel"], alert_ref(row, instance), _ts(row["sending_at"]) - 300,
-                                      row["thread_ts"] or None)
+                ts = sender.find_sent(
+                    row["channel"], alert_ref(row, instance), _ts(row["sending_at"]) - 300, row["thread_ts"] or None
+                )
             except HistoryUnavailable as e:
                 if not e.permanent:
-                    report.errors.append(f"alert {row['id']}: cannot check Slack history ({e}); "
-                                         "not resending until it can be checked")
+                    report.errors.append(
+                        f"alert {row['id']}: cannot check Slack history ({e}); not resending until it can be checked"
+                    )
                     with store.write() as db:
                         db.execute("UPDATE alerts SET state = 'pending', unconfirmed = 1 WHERE id = ?", [row["id"]])
                     return f"cannot read Slack history ({e})"
-                report.errors.append(f"alert {row['id']}: cannot check Slack history ({e}: give the bot "
-                                     "channels:history); resending, which may post it twice")
+                report.errors.append(
+                    f"alert {row['id']}: cannot check Slack history ({e}: give the bot "
+                    "channels:history); resending, which may post it twice"
+                )
         with store.write() as db:
             if ts:
-                db.execute("UPDATE alerts SET state = 'sent', slack_ts = ?, sent_at = ?, unconfirmed = 0, "
-                           "last_error = NULL WHERE id = ?", [ts, clock.now_iso(), row["id"]])
+                db.execute(
+                    "UPDATE alerts SET state = 'sent', slack_ts = ?, sent_at = ?, unconfirmed = 0, "
+                    "last_error = NULL WHERE id = ?",
+                    [ts, clock.now_iso(), row["id"]],
+                )
                 report.reconciled += 1
             else:
-                db.execute("UPDATE alerts SET state = 'pending', unconfirmed = 0, next_attempt_at = ? "
-                           "WHERE id = ?", [clock.now_iso(), row["id"]])
+                db.execute(
+                    "UPDATE alerts SET state = 'pending', unconfirmed = 0, next_attempt_at = ? WHERE id = ?",
+                    [clock.now_iso(), row["id"]],
+                )
     return None
 
 
@@ -213,9 +231,16 @@ def pacing(sender: Sender, min_interval: float) -> float:
     return min_interval if getattr(sender, "paced", True) else 0.0
 
 
-def deliver(store: Store, sender: Sender, *, min_interval: float = 1.0, force: bool = False,
-            limit: int | None = None, sleep: Callable[[float], None] | None = None,
-            tz: tzinfo = timezone.utc) -> DeliveryReport:
+def deliver(
+    store: Store,
+    sender: Sender,
+    *,
+    min_interval: float = 1.0,
+    force: bool = False,
+    limit: int | None = None,
+    sleep: Callable[[float], None] | None = None,
+    tz: tzinfo = UTC,
+) -> DeliveryReport:
     """Send every pending alert, oldest first, at most one per `min_interval` per channel.
 
     While the destination is down (see the module docstring) this makes one probe, and none before
@@ -228,8 +253,10 @@ def deliver(store: Store, sender: Sender, *, min_interval: float = 1.0, force: b
     instance = instance_id(store)
     dest = destination(store, sender.destination)
     if dest.down and not force and (dest.next_probe_at or "") > clock.now_iso():
-        report.stopped = (f"{dest.name} unavailable since {dest.down_since} ({dest.last_error}); next probe "
-                          f"after {dest.next_probe_at}; {_pending_count(store)} alerts left pending for the next cycle")
+        report.stopped = (
+            f"{dest.name} unavailable since {dest.down_since} ({dest.last_error}); next probe "
+            f"after {dest.next_probe_at}; {_pending_count(store)} alerts left pending for the next cycle"
+        )
         report.errors.append(report.stopped)
         return report
     probing = dest.down
@@ -251,9 +278,17 @@ def deliver(store: Store, sender: Sender, *, min_interval: float = 1.0, force: b
     return report
 
 
-def _deliver_pending(store: Store, sender: Sender, report: DeliveryReport, dest: Destination, probing: bool,
-                     instance: str, limit: int | None, sleep: Callable[[float], None],
-                     claimed: dict[int, str | None]) -> DeliveryReport:
+def _deliver_pending(
+    store: Store,
+    sender: Sender,
+    report: DeliveryReport,
+    dest: Destination,
+    probing: bool,
+    instance: str,
+    limit: int | None,
+    sleep: Callable[[float], None],
+    claimed: dict[int, str | None],
+) -> DeliveryReport:
     last_post: dict[str, float] = {}
     transient, last_error = 0, ""
     pictures: incident_thread.Pictures = {}  # what each incident's earlier reports told (broadcast_reason)
@@ -264,13 +299,14 @@ def _deliver_pending(store: Store, sender: Sender, report: DeliveryReport, dest:
         return _thread_parent(store, row) if sender.can_thread else ("top", None)
 
     for _round in range(3):  # a reply whose parent was sent earlier in this pass goes out in the next round
-        rows = list(store.db.query(
-            "SELECT * FROM alerts WHERE state = 'pending' AND unconfirmed = 0 ORDER BY id"))
+        rows = list(store.db.query("SELECT * FROM alerts WHERE state = 'pending' AND unconfirmed = 0 ORDER BY id"))
         progressed = waiting = False
         for i, row in enumerate(rows):
             if limit is not None and report.sent + report.retrying + report.failed >= limit:
-                report.stopped = (f"per-cycle cap of {limit} posts reached; {_pending_count(store)} alerts left "
-                                  "pending for the next cycle")
+                report.stopped = (
+                    f"per-cycle cap of {limit} posts reached; {_pending_count(store)} alerts left "
+                    "pending for the next cycle"
+                )
                 report.errors.append(report.stopped)
                 return report
             if sender.needs_channel and not (row["channel"] or "").strip():
@@ -282,8 +318,9 @@ def _deliver_pending(store: Store, sender: Sender, report: DeliveryReport, dest:
                     waiting = True
                     continue
                 budget = len(rows) if limit is None else limit - report.sent - report.retrying - report.failed
-                claimed.update(claim_batch(store, row, thread_ts, rows[i + 1:], budget - len(claimed), place,
-                                           clock.now_iso()))
+                claimed.update(
+                    claim_batch(store, row, thread_ts, rows[i + 1 :], budget - len(claimed), place, clock.now_iso())
+                )
                 if row["id"] not in claimed:
                     continue
             thread_ts = claimed.pop(row["id"])
@@ -302,19 +339,33 @@ def _deliver_pending(store: Store, sender: Sender, report: DeliveryReport, dest:
             _record(store, row, outcome, report)
             if isinstance(outcome, Permanent) and outcome.auth:
                 report.auth_error = outcome.error
-                log.error("%s: %s; nothing can be delivered until it is fixed (%d alerts pending)",
-                          dest.name, outcome.error, _pending_count(store))
-                return _stop(store, report, _mark_down(store, dest, outcome.error),
-                             "the token or webhook was rejected: nothing else can be sent with it")
+                log.error(
+                    "%s: %s; nothing can be delivered until it is fixed (%d alerts pending)",
+                    dest.name,
+                    outcome.error,
+                    _pending_count(store),
+                )
+                return _stop(
+                    store,
+                    report,
+                    _mark_down(store, dest, outcome.error),
+                    "the token or webhook was rejected: nothing else can be sent with it",
+                )
             if isinstance(outcome, Retry) and outcome.rate_limited:
-                return _stop(store, report, _mark_down(store, dest, outcome.error, outcome.after),
-                             f"Slack rate limit (Retry-After {outcome.after or 0:.0f}s is over "
-                             "slack.max_retry_after)")
+                return _stop(
+                    store,
+                    report,
+                    _mark_down(store, dest, outcome.error, outcome.after),
+                    f"Slack rate limit (Retry-After {outcome.after or 0:.0f}s is over slack.max_retry_after)",
+                )
             if isinstance(outcome, (Retry, Unknown)):
                 transient, last_error = transient + 1, outcome.error
                 if probing or transient >= BREAKER:
-                    why = (f"Slack still unavailable (probe: {outcome.error})" if probing
-                           else f"Slack unavailable ({transient} failures in a row)")
+                    why = (
+                        f"Slack still unavailable (probe: {outcome.error})"
+                        if probing
+                        else f"Slack unavailable ({transient} failures in a row)"
+                    )
                     return _stop(store, report, _mark_down(store, dest, outcome.error), why)
                 continue
             transient = 0
@@ -328,8 +379,9 @@ def _deliver_pending(store: Store, sender: Sender, report: DeliveryReport, dest:
 
 
 def _stop(store: Store, report: DeliveryReport, dest: Destination, why: str) -> DeliveryReport:
-    report.stopped = (f"{why}; {_pending_count(store)} alerts left pending for the next cycle (next try after "
-                      f"{dest.next_probe_at})")
+    report.stopped = (
+        f"{why}; {_pending_count(store)} alerts left pending for the next cycle (next try after {dest.next_probe_at})"
+    )
     report.errors.append(report.stopped)
     return report
 
@@ -350,37 +402,53 @@ def _record(store: Store, row: dict[str, Any], outcome: object, report: Delivery
     # `sending`, which is looked up in Slack's history before anything is resent.
     with store.write(durable=False) as db:
         if isinstance(outcome, Sent):
-            db.execute("UPDATE alerts SET state = 'sent', slack_ts = ?, sent_at = ?, last_error = NULL, "
-                       "unconfirmed = 0 WHERE id = ?", [outcome.ts, clock.now_iso(), row["id"]])
+            db.execute(
+                "UPDATE alerts SET state = 'sent', slack_ts = ?, sent_at = ?, last_error = NULL, "
+                "unconfirmed = 0 WHERE id = ?",
+                [outcome.ts, clock.now_iso(), row["id"]],
+            )
             report.sent += 1
             return
         if isinstance(outcome, Unknown):
-            db.execute("UPDATE alerts SET state = 'pending', unconfirmed = 1, next_attempt_at = ?, last_error = ? "
-                       "WHERE id = ?", [clock.now_iso(), redact(outcome.error), row["id"]])
+            db.execute(
+                "UPDATE alerts SET state = 'pending', unconfirmed = 1, next_attempt_at = ?, last_error = ? "
+                "WHERE id = ?",
+                [clock.now_iso(), redact(outcome.error), row["id"]],
+            )
             report.retrying += 1
-            report.errors.append(f"alert {row['id']}: outcome unknown ({outcome.error}); Slack's history is "
-                                 "checked before it is sent again")
+            report.errors.append(
+                f"alert {row['id']}: outcome unknown ({outcome.error}); Slack's history is "
+                "checked before it is sent again"
+            )
             return
         if isinstance(outcome, Retry):
-            db.execute("UPDATE alerts SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
-                       [clock.now_iso(), redact(outcome.error), row["id"]])
+            db.execute(
+                "UPDATE alerts SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
+                [clock.now_iso(), redact(outcome.error), row["id"]],
+            )
             report.retrying += 1
             report.errors.append(f"alert {row['id']}: {outcome.error}; it stays pending")
             return
         if isinstance(outcome, Permanent):
             if outcome.auth:
                 # The credentials were refused, not this alert: it waits with the others for the fix.
-                db.execute("UPDATE alerts SET state = 'pending', last_error = ? WHERE id = ?",
-                           [redact(outcome.error), row["id"]])
+                db.execute(
+                    "UPDATE alerts SET state = 'pending', last_error = ? WHERE id = ?",
+                    [redact(outcome.error), row["id"]],
+                )
                 report.retrying += 1
-                report.errors.append(f"alert {row['id']}: {outcome.error} (fix SLACK_BOT_TOKEN or "
-                                     "SLACK_WEBHOOK_URL; check it with 'monitor slack test')")
+                report.errors.append(
+                    f"alert {row['id']}: {outcome.error} (fix SLACK_BOT_TOKEN or "
+                    "SLACK_WEBHOOK_URL; check it with 'monitor slack test')"
+                )
                 return
-            db.execute("UPDATE alerts SET state = 'failed', last_error = ? WHERE id = ?",
-                       [redact(outcome.error), row["id"]])
+            db.execute(
+                "UPDATE alerts SET state = 'failed', last_error = ? WHERE id = ?", [redact(outcome.error), row["id"]]
+            )
             report.failed += 1
-            report.errors.append(f"alert {row['id']}: {outcome.error} (not retried; fix it, then run "
-                                 f"'monitor alerts retry --failed')")
+            report.errors.append(
+                f"alert {row['id']}: {outcome.error} (not retried; fix it, then run 'monitor alerts retry --failed')"
+            )
             return
     raise TypeError(f"unexpected outcome {outcome!r}")
 
@@ -391,9 +459,13 @@ def requeue_failed(store: Store, route: Callable[[dict[str, Any]], str]) -> int:
     with store.write() as db:
         for row in rows:
             if row["kind"] == "note":  # written for one thread: its channel and thread stay
-                db.execute("UPDATE alerts SET state = 'pending', next_attempt_at = ? WHERE id = ?",
-                           [clock.now_iso(), row["id"]])
+                db.execute(
+                    "UPDATE alerts SET state = 'pending', next_attempt_at = ? WHERE id = ?",
+                    [clock.now_iso(), row["id"]],
+                )
                 continue
-            db.execute("UPDATE alerts SET state = 'pending', next_attempt_at = ?, channel = ?, thread_ts = NULL "
-                       "WHERE id = ?", [clock.now_iso(), route(row) or row["channel"], row["id"]])
+            db.execute(
+                "UPDATE alerts SET state = 'pending', next_attempt_at = ?, channel = ?, thread_ts = NULL WHERE id = ?",
+                [clock.now_iso(), route(row) or row["channel"], row["id"]],
+            )
     return len(rows)

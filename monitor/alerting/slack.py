@@ -35,14 +35,42 @@ EVENT_TYPE = "monitor_alert"
 _ENTITY_TAIL = re.compile(r"&[a-z]{0,3}$")
 _MENTION = re.compile(r"^<(@[UW][A-Z0-9]{2,}|!subteam\^[A-Z0-9]{2,}(\|[^<>&]{0,80})?|#C[A-Z0-9]{2,})>$")
 PERMANENT_ERRORS = {
-    "channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "not_authed", "token_revoked",
-    "token_expired", "account_inactive", "missing_scope", "invalid_blocks", "invalid_blocks_format",
-    "msg_too_long", "msg_blocks_too_long", "no_text", "restricted_action", "ekm_access_denied",
-    "invalid_arguments", "channel_is_archived", "action_prohibited", "invalid_payload", "no_service",
-    "no_service_id", "no_team", "team_disabled", "invalid_token",
+    "channel_not_found",
+    "not_in_channel",
+    "is_archived",
+    "invalid_auth",
+    "not_authed",
+    "token_revoked",
+    "token_expired",
+    "account_inactive",
+    "missing_scope",
+    "invalid_blocks",
+    "invalid_blocks_format",
+    "msg_too_long",
+    "msg_blocks_too_long",
+    "no_text",
+    "restricted_action",
+    "ekm_access_denied",
+    "invalid_arguments",
+    "channel_is_archived",
+    "action_prohibited",
+    "invalid_payload",
+    "no_service",
+    "no_service_id",
+    "no_team",
+    "team_disabled",
+    "invalid_token",
 }
-AUTH_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "invalid_token",
-               "no_service", "team_disabled"}
+AUTH_ERRORS = {
+    "invalid_auth",
+    "not_authed",
+    "token_revoked",
+    "token_expired",
+    "account_inactive",
+    "invalid_token",
+    "no_service",
+    "team_disabled",
+}
 
 
 def slack_logger() -> logging.Logger:
@@ -133,8 +161,10 @@ def context(mrkdwn: str) -> dict[str, Any]:
 
 
 def fields(pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    return {"type": "section",
-            "fields": [{"type": "mrkdwn", "text": truncate(f"*{k}*\n{v}", FIELD_MAX)} for k, v in pairs[:10]]}
+    return {
+        "type": "section",
+        "fields": [{"type": "mrkdwn", "text": truncate(f"*{k}*\n{v}", FIELD_MAX)} for k, v in pairs[:10]],
+    }
 
 
 def finish(text: str, blocks: list[dict[str, Any]], console: str) -> Message:
@@ -154,6 +184,7 @@ class Sent:
 @dataclass(frozen=True, slots=True)
 class Retry:
     """Not delivered, and we know it (429, connection refused): send again later."""
+
     error: str
     after: float | None = None  # seconds, from Retry-After
     rate_limited: bool = False
@@ -162,6 +193,7 @@ class Retry:
 @dataclass(frozen=True, slots=True)
 class Permanent:
     """Slack refused the message for a reason retrying cannot fix: the operator must act."""
+
     error: str
     auth: bool = False
 
@@ -169,6 +201,7 @@ class Permanent:
 @dataclass(frozen=True, slots=True)
 class Unknown:
     """The request may have reached Slack (timeout, dropped connection, 5xx): reconcile before resending."""
+
     error: str
 
 
@@ -196,6 +229,7 @@ class AlertRef:
     database, reuses the same ids. `instance` is random per database; `payload_hash` also catches an
     id reused inside one database (SQLite reuses the highest rowid after a rollback or delete).
     """
+
     alert_id: int
     instance: str
     payload_hash: str
@@ -204,21 +238,31 @@ class AlertRef:
     about: tuple[tuple[str, Any], ...] = ()
 
     def metadata(self) -> dict[str, Any]:
-        return {"event_type": EVENT_TYPE, "event_payload": {
-            **dict(self.about), "alert_id": self.alert_id, "instance": self.instance,
-            "payload_hash": self.payload_hash}}
+        return {
+            "event_type": EVENT_TYPE,
+            "event_payload": {
+                **dict(self.about),
+                "alert_id": self.alert_id,
+                "instance": self.instance,
+                "payload_hash": self.payload_hash,
+            },
+        }
 
     def matches(self, meta: Any) -> bool:
         if not isinstance(meta, dict) or meta.get("event_type") != EVENT_TYPE:
             return False
         payload = meta.get("event_payload") or {}
-        return (str(payload.get("alert_id")) == str(self.alert_id) and payload.get("instance") == self.instance
-                and payload.get("payload_hash") == self.payload_hash)
+        return (
+            str(payload.get("alert_id")) == str(self.alert_id)
+            and payload.get("instance") == self.instance
+            and payload.get("payload_hash") == self.payload_hash
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class AuthCheck:
     """The answer to auth.test: `rejected` when Slack refused the token itself."""
+
     ok: bool
     detail: str
     rejected: bool = False
@@ -234,8 +278,7 @@ class Sender(Protocol):
 
     def send(self, channel: str, message: Message, ref: AlertRef, thread_ts: str | None) -> Outcome: ...
 
-    def find_sent(self, channel: str, ref: AlertRef, oldest: float,
-                  thread_ts: str | None = None) -> str | None: ...
+    def find_sent(self, channel: str, ref: AlertRef, oldest: float, thread_ts: str | None = None) -> str | None: ...
 
 
 class ConsoleSender:
@@ -308,10 +351,14 @@ class SlackSender:
     def __init__(self, token: str, base_url: str | None, timeout: float, max_retry_after: float):
         from slack_sdk import WebClient
 
-        kwargs: dict[str, Any] = {"token": token, "timeout": int(max(1, timeout)), "logger": slack_logger(),
-                                  # Not the default ConnectionErrorRetryHandler: it re-POSTs after Slack
-                                  # may already have the message, which doubles the alert.
-                                  "retry_handlers": [CappedRateLimitHandler(max_retry_after)]}
+        kwargs: dict[str, Any] = {
+            "token": token,
+            "timeout": int(max(1, timeout)),
+            "logger": slack_logger(),
+            # Not the default ConnectionErrorRetryHandler: it re-POSTs after Slack
+            # may already have the message, which doubles the alert.
+            "retry_handlers": [CappedRateLimitHandler(max_retry_after)],
+        }
         if base_url:
             kwargs["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
         self.client = WebClient(**kwargs)
@@ -340,8 +387,11 @@ class SlackSender:
         except SlackApiError as e:
             data = e.response.data if isinstance(e.response.data, dict) else {}
             error = redact(str(data.get("error") or f"HTTP {e.response.status_code}"))[:200]
-            return AuthCheck(False, f"Slack refused the token: {error}" if error in AUTH_ERRORS else
-                             f"auth.test failed: {error}", rejected=error in AUTH_ERRORS)
+            return AuthCheck(
+                False,
+                f"Slack refused the token: {error}" if error in AUTH_ERRORS else f"auth.test failed: {error}",
+                rejected=error in AUTH_ERRORS,
+            )
         except OSError as e:
             return AuthCheck(False, "Slack could not be reached: " + redact(f"{type(e).__name__}: {e}")[:200])
         team, user = resp.get("team") or resp.get("team_id") or "?", resp.get("user") or resp.get("user_id") or "?"
@@ -351,8 +401,12 @@ class SlackSender:
         from slack_sdk.errors import SlackApiError
 
         args: dict[str, Any] = {
-            "channel": channel, "text": message.text, "blocks": list(message.blocks),
-            "unfurl_links": False, "unfurl_media": False, "link_names": False,
+            "channel": channel,
+            "text": message.text,
+            "blocks": list(message.blocks),
+            "unfurl_links": False,
+            "unfurl_media": False,
+            "link_names": False,
         }
         if metadata:
             args["metadata"] = metadata
@@ -381,15 +435,23 @@ class SlackSender:
         for _page in range(10):
             try:
                 if thread_ts:
-                    resp = self.client.conversations_replies(channel=channel, ts=thread_ts, oldest=f"{oldest:.6f}",
-                                                             include_all_metadata=True, limit=200, cursor=cursor)
+                    resp = self.client.conversations_replies(
+                        channel=channel,
+                        ts=thread_ts,
+                        oldest=f"{oldest:.6f}",
+                        include_all_metadata=True,
+                        limit=200,
+                        cursor=cursor,
+                    )
                 else:
-                    resp = self.client.conversations_history(channel=channel, oldest=f"{oldest:.6f}",
-                                                             include_all_metadata=True, limit=200, cursor=cursor)
+                    resp = self.client.conversations_history(
+                        channel=channel, oldest=f"{oldest:.6f}", include_all_metadata=True, limit=200, cursor=cursor
+                    )
             except SlackApiError as e:
                 error = (e.response.data or {}).get("error") if isinstance(e.response.data, dict) else None
-                raise HistoryUnavailable(f"{error or 'HTTP ' + str(e.response.status_code)}",
-                                         permanent=error in PERMANENT_ERRORS) from e
+                raise HistoryUnavailable(
+                    f"{error or 'HTTP ' + str(e.response.status_code)}", permanent=error in PERMANENT_ERRORS
+                ) from e
             except OSError as e:
                 raise HistoryUnavailable(redact(f"{type(e).__name__}: {e}")[:200]) from e
             msg: dict[str, Any]
@@ -430,8 +492,12 @@ class WebhookSender:
     def __init__(self, url: str, timeout: float, max_retry_after: float):
         from slack_sdk.webhook import WebhookClient
 
-        self.client = WebhookClient(url, timeout=int(max(1, timeout)), logger=slack_logger(),
-                                    retry_handlers=[CappedRateLimitHandler(max_retry_after)])
+        self.client = WebhookClient(
+            url,
+            timeout=int(max(1, timeout)),
+            logger=slack_logger(),
+            retry_handlers=[CappedRateLimitHandler(max_retry_after)],
+        )
 
     def send(self, channel: str, message: Message, ref: AlertRef, thread_ts: str | None) -> Outcome:
         return self._post(message, f"webhook-{ref.alert_id}")
@@ -441,8 +507,9 @@ class WebhookSender:
 
     def _post(self, message: Message, ts: str) -> Outcome:
         try:
-            resp = self.client.send(text=message.text, blocks=list(message.blocks),
-                                    unfurl_links=False, unfurl_media=False)
+            resp = self.client.send(
+                text=message.text, blocks=list(message.blocks), unfurl_links=False, unfurl_media=False
+            )
         except OSError as e:
             # A webhook cannot be reconciled: resending risks a duplicate, not resending risks a loss.
             # We prefer a duplicate to a lost breach alert.
@@ -457,8 +524,10 @@ class WebhookSender:
             return Retry(f"webhook answered HTTP {resp.status_code}")
         if body in PERMANENT_ERRORS or resp.status_code in (400, 403, 404, 410):
             # A revoked or deleted webhook refuses every alert; a 404 channel_not_found is this message's.
-            return Permanent(f"webhook refused the message: HTTP {resp.status_code} {body}".strip(),
-                             auth=body in AUTH_ERRORS or resp.status_code in (403, 410))
+            return Permanent(
+                f"webhook refused the message: HTTP {resp.status_code} {body}".strip(),
+                auth=body in AUTH_ERRORS or resp.status_code in (403, 410),
+            )
         return Retry(f"webhook answered HTTP {resp.status_code}")
 
     def find_sent(self, channel: str, ref: AlertRef, oldest: float, thread_ts: str | None = None) -> str | None:
@@ -481,11 +550,12 @@ def slack_settings_problems(slack: Any, config_name: str, mode: str, env_channel
     if mode != "webhook" and any((v or "").strip() for v in slack.routes.values()):
         unrouted = [c for c in CRITICALITIES if not (slack.routes.get(c) or "").strip()]
         lacking = f"{', '.join(unrouted)} vendors' alerts and " if unrouted else ""
-        problems.append(f"{config_name}: slack.channel: missing: {lacking}source-health alerts go to the default "
-                        "channel; set slack.channel or SLACK_CHANNEL")
+        problems.append(
+            f"{config_name}: slack.channel: missing: {lacking}source-health alerts go to the default "
+            "channel; set slack.channel or SLACK_CHANNEL"
+        )
     elif mode == "slack":
-        problems.append(f"SLACK_BOT_TOKEN is set but no channel: set slack.channel in {config_name} "
-                        "or SLACK_CHANNEL")
+        problems.append(f"SLACK_BOT_TOKEN is set but no channel: set slack.channel in {config_name} or SLACK_CHANNEL")
     return problems
 
 
@@ -519,8 +589,9 @@ def _api_error(e: Any) -> tuple[str, bool]:
     return redact(error)[:200], error in PERMANENT_ERRORS
 
 
-def read_messages(client: Any, channel: str, oldest: float, thread_ts: str | None = None,
-                  max_pages: int = 10) -> list[dict[str, Any]]:
+def read_messages(
+    client: Any, channel: str, oldest: float, thread_ts: str | None = None, max_pages: int = 10
+) -> list[dict[str, Any]]:
     """A channel's top-level messages since `oldest` (conversations.history), or one thread's messages
     (conversations.replies), with metadata and reactions: one call per page of 200. Raises
     HistoryUnavailable (permanent for a missing scope or a channel the bot is not in)."""
@@ -531,11 +602,13 @@ def read_messages(client: Any, channel: str, oldest: float, thread_ts: str | Non
     for _page in range(max_pages):
         try:
             if thread_ts:
-                resp = client.conversations_replies(channel=channel, ts=thread_ts, include_all_metadata=True,
-                                                    limit=200, cursor=cursor)
+                resp = client.conversations_replies(
+                    channel=channel, ts=thread_ts, include_all_metadata=True, limit=200, cursor=cursor
+                )
             else:
-                resp = client.conversations_history(channel=channel, oldest=f"{oldest:.6f}",
-                                                    include_all_metadata=True, limit=200, cursor=cursor)
+                resp = client.conversations_history(
+                    channel=channel, oldest=f"{oldest:.6f}", include_all_metadata=True, limit=200, cursor=cursor
+                )
         except SlackApiError as e:
             error, permanent = _api_error(e)
             raise HistoryUnavailable(error, permanent=permanent) from e
@@ -548,8 +621,7 @@ def read_messages(client: Any, channel: str, oldest: float, thread_ts: str | Non
     return out
 
 
-def update_message(client: Any, channel: str, ts: str, message: Message,
-                   metadata: dict[str, Any] | None) -> str | None:
+def update_message(client: Any, channel: str, ts: str, message: Message, metadata: dict[str, Any] | None) -> str | None:
     """chat.update of one of our messages (its metadata kept); None when done, else what Slack said."""
     from slack_sdk.errors import SlackApiError
 

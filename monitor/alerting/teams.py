@@ -40,7 +40,7 @@ def markdown(mrkdwn: str) -> str:
     out: list[str] = []
     pos = 0
     for m in _SLACK_TOKEN.finditer(mrkdwn):
-        out.append(_bold(_md(mrkdwn[pos:m.start()])))
+        out.append(_bold(_md(mrkdwn[pos : m.start()])))
         target, label = m.group(1), m.group(2)
         if target.startswith(("http://", "https://")):
             url = html.unescape(target).replace(")", "%29").replace(" ", "%20")
@@ -63,8 +63,15 @@ def card(message: Message) -> dict[str, Any]:
     for block in message.blocks:
         kind = block.get("type")
         if kind == "header":
-            body.append({"type": "TextBlock", "text": _md(block["text"]["text"]), "size": "Large",
-                         "weight": "Bolder", "wrap": True})
+            body.append(
+                {
+                    "type": "TextBlock",
+                    "text": _md(block["text"]["text"]),
+                    "size": "Large",
+                    "weight": "Bolder",
+                    "wrap": True,
+                }
+            )
         elif kind == "section" and "fields" in block:
             facts = []
             for f in block["fields"]:
@@ -78,17 +85,26 @@ def card(message: Message) -> dict[str, Any]:
             body.append({"type": "TextBlock", "text": text, "wrap": True, "isSubtle": True, "size": "Small"})
     if not body:
         body.append({"type": "TextBlock", "text": markdown(message.text), "wrap": True})
-    content = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-               "version": "1.4", "body": body, "msteams": {"width": "Full"}}
+    content = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": "1.4",
+        "body": body,
+        "msteams": {"width": "Full"},
+    }
     while len(json.dumps(content, ensure_ascii=False).encode()) > CARD_MAX and len(body) > 2:
         body.pop(-2)  # keep the header and the notes; drop from the end of the middle
     return content
 
 
 def payload(message: Message) -> dict[str, Any]:
-    return {"type": "message", "summary": html.unescape(message.text)[:200],
-            "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None,
-                             "content": card(message)}]}
+    return {
+        "type": "message",
+        "summary": html.unescape(message.text)[:200],
+        "attachments": [
+            {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card(message)}
+        ],
+    }
 
 
 class TeamsSender:

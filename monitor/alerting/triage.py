@@ -17,8 +17,12 @@ from typing import Any
 from .slack import AlertRef, Message, context, escape
 
 VERDICTS = ("false_positive", "acknowledged", "investigating", "mute")
-DEFAULT_MAPPING = {"x": "false_positive", "white_check_mark": "acknowledged", "eyes": "investigating",
-                   "no_bell": "mute"}
+DEFAULT_MAPPING = {
+    "x": "false_positive",
+    "white_check_mark": "acknowledged",
+    "eyes": "investigating",
+    "no_bell": "mute",
+}
 BUTTON = "button:"  # the `reaction` a button press is stored under (a reaction read-back never removes it)
 _USER = re.compile(r"^[UW][A-Z0-9]{2,40}$")
 _SKIN = re.compile(r"::skin-tone-[2-6]$")
@@ -29,6 +33,7 @@ STATE_BLOCK_ID = "monitor_triage_state"
 @dataclass(frozen=True, slots=True)
 class Mark:
     """One person's verdict on one alert, active since `at`."""
+
     alert_id: int
     reaction: str  # the reaction name, or BUTTON + verdict
     user: str
@@ -97,16 +102,20 @@ _WORDS = {
 
 def state_lines(marks: Iterable[Mark]) -> list[str]:
     """The state in words, with who set it: "Acknowledged by <@U123>"."""
-    return [_WORDS[v].format(who=", ".join(mention(m.user) for m in people))
-            for v, people in verdicts(marks).items()]
+    return [_WORDS[v].format(who=", ".join(mention(m.user) for m in people)) for v, people in verdicts(marks).items()]
 
 
 def state_json(marks: Iterable[Mark]) -> dict[str, Any]:
     """The triage state for --json: the verdicts in force, and who set each and when."""
     found = verdicts(marks)
-    return {"verdicts": list(found), "marks": [{"verdict": v, "user": m.user, "at": m.at,
-                                                "via": "button" if m.reaction.startswith(BUTTON) else m.reaction}
-                                               for v, people in found.items() for m in people]}
+    return {
+        "verdicts": list(found),
+        "marks": [
+            {"verdict": v, "user": m.user, "at": m.at, "via": "button" if m.reaction.startswith(BUTTON) else m.reaction}
+            for v, people in found.items()
+            for m in people
+        ],
+    }
 
 
 def with_state(message: Message, lines: list[str], actions: dict[str, Any] | None = None) -> Message:
@@ -126,8 +135,12 @@ def with_state(message: Message, lines: list[str], actions: dict[str, Any] | Non
 # ---------------------------------------------------------------------- buttons (Socket Mode)
 
 ACTIONS_BLOCK_ID = "monitor_triage"
-BUTTON_LABELS = (("false_positive", "False positive", "danger"), ("acknowledged", "Acknowledge", "primary"),
-                 ("investigating", "Investigating", None), ("mute", "Mute incident", None))
+BUTTON_LABELS = (
+    ("false_positive", "False positive", "danger"),
+    ("acknowledged", "Acknowledge", "primary"),
+    ("investigating", "Investigating", None),
+    ("mute", "Mute incident", None),
+)
 
 
 def buttons(ref: AlertRef) -> dict[str, Any]:
@@ -135,9 +148,12 @@ def buttons(ref: AlertRef) -> dict[str, Any]:
     same identity as the message metadata), so a press on another instance's alert is ignored."""
     elements = []
     for verdict, label, style in BUTTON_LABELS:
-        button: dict[str, Any] = {"type": "button", "action_id": f"triage_{verdict}",
-                                  "text": {"type": "plain_text", "text": label},
-                                  "value": f"{ref.alert_id}:{ref.instance}:{ref.payload_hash}:{verdict}"}
+        button: dict[str, Any] = {
+            "type": "button",
+            "action_id": f"triage_{verdict}",
+            "text": {"type": "plain_text", "text": label},
+            "value": f"{ref.alert_id}:{ref.instance}:{ref.payload_hash}:{verdict}",
+        }
         if style:
             button["style"] = style
         elements.append(button)

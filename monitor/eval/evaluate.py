@@ -24,6 +24,7 @@ import random
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -41,7 +42,9 @@ if TYPE_CHECKING:
 _US_NOISE = re.compile(
     r"(?:\s+-)?(?:\s+|\s*\([^)]*\)\s*)(?:common stock|common shares|class [a-z]\b|ordinary shares|american depositary|depositary shares|"
     r"units?\b|warrants?\b|rights?\b|\d[\d.]*%|series [a-z0-9]+\b|preferred|subordinated|notes due|shares of beneficial)"
-    r".*$", re.I)
+    r".*$",
+    re.I,
+)
 _FUNDLIKE = re.compile(r"\b(?:etf|etn|fund|trust|index|portfolio|acquisition corp|上場投信|投資法人|ファンド)\b", re.I)
 
 
@@ -99,8 +102,14 @@ def company_vendors(folder: str | Path | None) -> list[Vendor]:
 def synthetic_vendors(real: list[Vendor], n: int, seed: int = 7) -> list[Vendor]:
     """Plausible extra names made by recombining words of real ones (for 50k-vendor benchmarks)."""
     rng = random.Random(seed)
-    words = sorted({w for v in real for w in re.findall(r"[A-Za-z]{3,}", v.name)
-                    if w.lower() not in {"inc", "corp", "ltd", "llc", "the", "and", "company", "corporation"}})
+    words = sorted(
+        {
+            w
+            for v in real
+            for w in re.findall(r"[A-Za-z]{3,}", v.name)
+            if w.lower() not in {"inc", "corp", "ltd", "llc", "the", "and", "company", "corporation"}
+        }
+    )
     tails = ["Inc.", "Corp.", "LLC", "Holdings", "Systems", "Group", "Ltd.", "Technologies"]
     out: list[Vendor] = []
     seen = {strip_legal(fold(v.name)) for v in real}
@@ -132,8 +141,14 @@ class Counts:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "tp": self.tp,
-                "fp": self.fp, "fn": self.fn, "tn": self.tn}
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "tn": self.tn,
+        }
 
 
 @dataclass
@@ -144,7 +159,7 @@ class Report:
     items: int
     matching: dict[str, Counts] = field(default_factory=dict)  # per language
     detection: dict[str, Counts] = field(default_factory=dict)
-    alerts: dict[str, "AlertTally"] = field(default_factory=dict)  # per half (jp-news only)
+    alerts: dict[str, AlertTally] = field(default_factory=dict)  # per half (jp-news only)
     # Shipped set and own sets: (item, alerted vendor) pairs per language and per split (eval/splits.py).
     alert_pairs: dict[str, Counts] = field(default_factory=dict)
     detection_by_kind: dict[str, dict[str, Counts]] = field(default_factory=dict)  # half -> kind -> counts
@@ -155,50 +170,69 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return {"set": self.name, "vendors": self.vendors, "distractors": self.distractors, "items": self.items,
-                "matching": {k: v.as_dict() for k, v in sorted(self.matching.items())},
-                "matching_precision_other_named_ok": {k: round(self.lenient_precision(k), 4)
-                                                      for k in sorted(self.matching_named_fp)},
-                "detection": {k: v.as_dict() for k, v in sorted(self.detection.items())},
-                "alerts": {k: v.as_dict() for k, v in sorted(self.alerts.items())},
-                "alert_pairs": {k: v.as_dict() for k, v in sorted(self.alert_pairs.items())},
-                "detection_recall_by_kind": {h: {k: round(c.recall, 4) for k, c in sorted(t.items())}
-                                             for h, t in sorted(self.detection_by_kind.items())},
-                "notes": self.notes, "errors": self.errors}
+        return {
+            "set": self.name,
+            "vendors": self.vendors,
+            "distractors": self.distractors,
+            "items": self.items,
+            "matching": {k: v.as_dict() for k, v in sorted(self.matching.items())},
+            "matching_precision_other_named_ok": {
+                k: round(self.lenient_precision(k), 4) for k in sorted(self.matching_named_fp)
+            },
+            "detection": {k: v.as_dict() for k, v in sorted(self.detection.items())},
+            "alerts": {k: v.as_dict() for k, v in sorted(self.alerts.items())},
+            "alert_pairs": {k: v.as_dict() for k, v in sorted(self.alert_pairs.items())},
+            "detection_recall_by_kind": {
+                h: {k: round(c.recall, 4) for k, c in sorted(t.items())}
+                for h, t in sorted(self.detection_by_kind.items())
+            },
+            "notes": self.notes,
+            "errors": self.errors,
+        }
 
     def lenient_precision(self, key: str) -> float:
         c = self.matching.get(key, Counts())
         return (c.tp + self.matching_named_fp.get(key, 0)) / (c.tp + c.fp) if c.tp + c.fp else 1.0
 
     def lines(self) -> list[str]:
-        out = [f"{self.name}: {self.items} items, {self.vendors} vendors registered "
-               f"({self.distractors} distractors)"]
-        for what, table in (("matching", self.matching), ("detection", self.detection),
-                            ("alerts", self.alert_pairs)):
+        out = [f"{self.name}: {self.items} items, {self.vendors} vendors registered ({self.distractors} distractors)"]
+        for what, table in (("matching", self.matching), ("detection", self.detection), ("alerts", self.alert_pairs)):
             if what == "matching" and self.matching_named_fp:
                 out.append("  matching, strict (only the item's labelled organisation is a correct match):")
             for lang, c in sorted(table.items()):
-                out.append(f"  {what:9} {lang:5} precision {c.precision:.3f}  recall {c.recall:.3f}  "
-                           f"(tp {c.tp}, fp {c.fp}, fn {c.fn}, tn {c.tn})")
+                out.append(
+                    f"  {what:9} {lang:5} precision {c.precision:.3f}  recall {c.recall:.3f}  "
+                    f"(tp {c.tp}, fp {c.fp}, fn {c.fn}, tn {c.tn})"
+                )
             if what == "matching" and self.matching_named_fp:
-                out.append("  matching, mentions (another organisation the text names as registered is also correct; "
-                           "recall as above):")
+                out.append(
+                    "  matching, mentions (another organisation the text names as registered is also correct; "
+                    "recall as above):"
+                )
                 for key in sorted(self.matching_named_fp):
                     c = table.get(key, Counts())
-                    out.append(f"  matching  {key:5} precision {self.lenient_precision(key):.3f}  "
-                               f"({self.matching_named_fp[key]} of the {c.fp} strict false positives name another "
-                               f"organisation as registered)")
+                    out.append(
+                        f"  matching  {key:5} precision {self.lenient_precision(key):.3f}  "
+                        f"({self.matching_named_fp[key]} of the {c.fp} strict false positives name another "
+                        f"organisation as registered)"
+                    )
         for half, t in sorted(self.alerts.items()):
-            out.append(f"  alerts    {half:5} precision {t.precision:.3f}  recall {t.recall:.3f}  (items {t.items}, "
-                       f"label alerted {t.alerted_label}, any alerted {t.alerted_any}; alerted pairs: correct "
-                       f"{t.correct}, other organisation named verbatim {t.wrong_named}, other {t.wrong_other}, "
-                       f"on advisories/trend pieces {t.wrong_negative})")
-            out.append(f"            {'':5} recall on the {t.named_items} items whose text names the label "
-                       f"{t.recall_named:.3f}; precision counting other organisations named verbatim as correct "
-                       f"{t.precision_other_named_ok:.3f}")
+            out.append(
+                f"  alerts    {half:5} precision {t.precision:.3f}  recall {t.recall:.3f}  (items {t.items}, "
+                f"label alerted {t.alerted_label}, any alerted {t.alerted_any}; alerted pairs: correct "
+                f"{t.correct}, other organisation named verbatim {t.wrong_named}, other {t.wrong_other}, "
+                f"on advisories/trend pieces {t.wrong_negative})"
+            )
+            out.append(
+                f"            {'':5} recall on the {t.named_items} items whose text names the label "
+                f"{t.recall_named:.3f}; precision counting other organisations named verbatim as correct "
+                f"{t.precision_other_named_ok:.3f}"
+            )
         for half, table in sorted(self.detection_by_kind.items()):
-            kinds = sorted(((k.split(": ", 1)[1], c) for k, c in table.items() if k != "all"),
-                           key=lambda kc: -(kc[1].tp + kc[1].fn))
+            kinds = sorted(
+                ((k.split(": ", 1)[1], c) for k, c in table.items() if k != "all"),
+                key=lambda kc: -(kc[1].tp + kc[1].fn),
+            )
             rare = Counts()
             cells = []
             for k, c in kinds:
@@ -243,8 +277,9 @@ def load_items(path: str | Path, check: bool = True) -> list[dict[str, object]]:
                     item = json.loads(line)
                 except json.JSONDecodeError as e:
                     raise ValueError(f"{Path(path).name}:{n}: not JSON: {e.msg}") from e
-                problem = _item_problem(item) if check else (None if isinstance(item, dict) else
-                                                              "expected a JSON object")
+                problem = (
+                    _item_problem(item) if check else (None if isinstance(item, dict) else "expected a JSON object")
+                )
                 if problem:
                     raise ValueError(f"{Path(path).name}:{n}: {problem}")
                 items.append(item)
@@ -273,8 +308,9 @@ def _item_problem(item: object) -> str | None:
     return None
 
 
-def evaluate_items(items: list[dict[str, object]], vendors: list[Vendor], distractors: list[Vendor],
-                   name: str = "shipped set") -> Report:
+def evaluate_items(
+    items: list[dict[str, object]], vendors: list[Vendor], distractors: list[Vendor], name: str = "shipped set"
+) -> Report:
     """Each item: id, lang, title, text, link?, vendors (registered names it names), breach (bool)."""
     from ..matching.detect import assess
     from ..matching.matcher import Matcher
@@ -300,29 +336,45 @@ def evaluate_items(items: list[dict[str, object]], vendors: list[Vendor], distra
         bump_pairs(rep.matching, [split], gold, found, Counts)
         errors: list[dict[str, object]] = []
         if gold != found:
-            errors.append({"id": it["id"], "kind": "matching", "missed": sorted(gold - found),
-                           "extra": sorted(found - gold)})
+            errors.append(
+                {"id": it["id"], "kind": "matching", "missed": sorted(gold - found), "extra": sorted(found - gold)}
+            )
         verdict = assess(title, text)
         _bump(rep.detection, lang, bool(it["breach"]), verdict.breach)
         bump_one(rep.detection, [split], bool(it["breach"]), verdict.breach, Counts)
         if verdict.breach != bool(it["breach"]):
-            errors.append({"id": it["id"], "kind": "detection", "expected": bool(it["breach"]),
-                           "score": verdict.score, "terms": list(verdict.terms)})
+            errors.append(
+                {
+                    "id": it["id"],
+                    "kind": "detection",
+                    "expected": bool(it["breach"]),
+                    "score": verdict.score,
+                    "terms": list(verdict.terms),
+                }
+            )
         ms = [m for m in matcher.match({"title": title, "summary": text}, link) if m.vendor in found]
         alerted = {m.vendor for m in verdict.subjects(ms, title, text)}
         expected = gold if it["breach"] else set()
         bump_pairs(rep.alert_pairs, [lang, "all", split], expected, alerted, Counts)
         if alerted != expected:
-            errors.append({"id": it["id"], "kind": "alert", "missed": sorted(expected - alerted),
-                           "extra": sorted(alerted - expected)})
+            errors.append(
+                {
+                    "id": it["id"],
+                    "kind": "alert",
+                    "missed": sorted(expected - alerted),
+                    "extra": sorted(alerted - expected),
+                }
+            )
         # Held-out items are scored, never listed: what is not seen is not tuned on.
         if split == HELD_OUT:
             held_out_errors += len(errors)
         else:
             rep.errors.extend(errors)
     if any(split_of(it) == HELD_OUT for it in items):
-        rep.notes.append(f"{sum(split_of(it) == HELD_OUT for it in items)} held-out items are scored (rows "
-                         f"'{HELD_OUT}') but their {held_out_errors} errors are not listed: do not tune on them")
+        rep.notes.append(
+            f"{sum(split_of(it) == HELD_OUT for it in items)} held-out items are scored (rows "
+            f"'{HELD_OUT}') but their {held_out_errors} errors are not listed: do not tune on them"
+        )
     return rep
 
 
@@ -335,8 +387,9 @@ def evaluate_set(items_path: str | Path, vendors_path: str | Path, companies: st
     for it in items:
         unknown = sorted(set(cast("list[str]", it["vendors"])) - registered)  # checked by load_items
         if unknown:
-            raise ValueError(f"{Path(items_path).name}: item {it['id']}: vendors: {', '.join(unknown)} "
-                             f"not in {vendors_path}")
+            raise ValueError(
+                f"{Path(items_path).name}: item {it['id']}: vendors: {', '.join(unknown)} not in {vendors_path}"
+            )
     distractors = company_vendors(companies)
     rep = evaluate_items(items, vendors, distractors, name=Path(items_path).name)
     if not distractors:
@@ -360,21 +413,27 @@ def evaluate_shipped(companies: str | Path | None, eval_dir: str | Path = EVAL_D
 
 _INCIDENT_GROUPS = ("incident_jp_source", "incident_en_source")
 # Labels that describe a kind of organisation rather than name one (政府機関, 複数企業, 医療機器メーカー).
-_GENERIC_LABEL = re.compile(r"(?:機関|企業|組織|団体|メーカー|業者|官|ユーザー|利用者|顧客|各社|複数|関係者|政府|業界|"
-                            r"当局|事業者|病院群|自治体|大使館|研究者|個人|不明|など|等)$|^(?:複数|多数|各国|世界|国内|海外|米国|日本|架空)|"
-                            r"\[\[|^\d+社$|^(?:米|英|中小)?(?:大学|金融|半導体|損害保険|製造業|航空会社|水道施設|元雇用者|NPO法人|"
-                            r"防衛産業|医療大手|通販大手|欧州防衛|重要インフラ|通信インフラ)$")
+_GENERIC_LABEL = re.compile(
+    r"(?:機関|企業|組織|団体|メーカー|業者|官|ユーザー|利用者|顧客|各社|複数|関係者|政府|業界|"
+    r"当局|事業者|病院群|自治体|大使館|研究者|個人|不明|など|等)$|^(?:複数|多数|各国|世界|国内|海外|米国|日本|架空)|"
+    r"\[\[|^\d+社$|^(?:米|英|中小)?(?:大学|金融|半導体|損害保険|製造業|航空会社|水道施設|元雇用者|NPO法人|"
+    r"防衛産業|医療大手|通販大手|欧州防衛|重要インフラ|通信インフラ)$"
+)
 # Governments and their arms (ministries, agencies, armed forces, police) are not vendors.
-_GOVERNMENT_LABEL = re.compile(r"(?:政府|省|庁|内閣府|軍|自衛隊|警察|県警|府警|警視庁|議会|(?<!実行)委員会|外交部|国家安全局)$|"
-                               r"\b(?:FBI|NSA|DHS|CISA|NCSC|NUKIB|NATO|CNMF|PSNI|Cyber Command|Ministry|Government)\b")
+_GOVERNMENT_LABEL = re.compile(
+    r"(?:政府|省|庁|内閣府|軍|自衛隊|警察|県警|府警|警視庁|議会|(?<!実行)委員会|外交部|国家安全局)$|"
+    r"\b(?:FBI|NSA|DHS|CISA|NCSC|NUKIB|NATO|CNMF|PSNI|Cyber Command|Ministry|Government)\b"
+)
 # Countries named as the organisation concerned ('ウクライナ', 'イスラエル').
-_COUNTRIES = frozenset("""
+_COUNTRIES = frozenset(
+    """
 日本 米国 アメリカ 英国 イギリス 中国 韓国 北朝鮮 台湾 ロシア ウクライナ イスラエル イラン イラク イタリア ドイツ フランス スペイン
 ポルトガル オランダ ベルギー スイス オーストリア ポーランド チェコ スウェーデン ノルウェー フィンランド デンマーク アイルランド
 カナダ メキシコ ブラジル アルゼンチン コロンビア ベネズエラ チリ ペルー インド パキスタン バングラデシュ インドネシア マレーシア
 シンガポール タイ ベトナム フィリピン オーストラリア ニュージーランド トルコ サウジアラビア エジプト 南アフリカ ナイジェリア ケニア
 アルジェリア モロッコ パラグアイ ウルグアイ カザフスタン キルギス スリランカ ネパール トンガ パナマ ギリシャ ルーマニア ハンガリー
-""".split())
+""".split()
+)
 # A label that lists several organisations ('TruStar Holdings LLCとVIST Labs LLC', 'A、B') names no one vendor.
 _SEVERAL_LABEL = re.compile(r"[、,，]|および|及び|(?<=[A-Za-z0-9.)])と|と(?=[A-Z])|\band\b.*\band\b")
 _PAREN_ALIAS = re.compile(r"^(.+?)\s*[(（]([^()（）]+)[)）]$")
@@ -386,7 +445,7 @@ def _half(row: dict[str, str]) -> str:
     return "dev" if digest[0] % 2 == 0 else "held-out"
 
 
-def _named_verbatim(m: "Match", v: Vendor) -> int:
+def _named_verbatim(m: Match, v: Vendor) -> int:
     """1 when the text shows the vendor's registered name or alias (legal form aside) exactly as registered."""
     from ..normalize import fold_case_kept
 
@@ -438,6 +497,7 @@ def register_from_labels(labels: dict[str, int]) -> tuple[list[Vendor], dict[str
 @dataclass
 class AlertTally:
     """Alert level: which vendors would be alerted (breach verdict and subject of the report)."""
+
     items: int = 0  # items whose labelled organisation is registered
     alerted_label: int = 0  # ... where the label's vendor was alerted
     named_items: int = 0  # ... whose text names the organisation (name or alias, in some normalised form)
@@ -471,13 +531,20 @@ class AlertTally:
         return ok / (ok + self.wrong_other + self.wrong_negative) if self.correct + self.wrong else 1.0
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
-                "recall_items_naming_label": round(self.recall_named, 4),
-                "precision_other_named_ok": round(self.precision_other_named_ok, 4), "items": self.items,
-                "items_naming_label": self.named_items,
-                "alerted_label": self.alerted_label, "alerted_any": self.alerted_any, "correct": self.correct,
-                "wrong_named_verbatim": self.wrong_named, "wrong_other": self.wrong_other,
-                "wrong_on_negatives": self.wrong_negative}
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "recall_items_naming_label": round(self.recall_named, 4),
+            "precision_other_named_ok": round(self.precision_other_named_ok, 4),
+            "items": self.items,
+            "items_naming_label": self.named_items,
+            "alerted_label": self.alerted_label,
+            "alerted_any": self.alerted_any,
+            "correct": self.correct,
+            "wrong_named_verbatim": self.wrong_named,
+            "wrong_other": self.wrong_other,
+            "wrong_on_negatives": self.wrong_negative,
+        }
 
 
 MATCHING_DEFINITIONS = (
@@ -486,21 +553,23 @@ MATCHING_DEFINITIONS = (
     "false positive in the strict numbers ({verbatim} of all {fp} are another organisation whose registered "
     "name or alias the text shows as written: correct as mentions, counted so in the 'mentions' precision; a "
     "registered name that is also an ordinary word, written as that word, counts there too, so the mentions "
-    "precision is an upper bound and the strict one a lower bound)")
+    "precision is an upper bound and the strict one a lower bound)"
+)
 DETECTION_DEFINITIONS = (
     "detection: positives are the incident groups (incident_jp_source, incident_en_source), whatever their attack "
     "type, including patch notes and outages filed there; negatives are the non_incident items labelled N/A "
-    "(advisories, trend pieces, business news)")
+    "(advisories, trend pieces, business news)"
+)
 ALERT_DEFINITIONS = (
     "alerts: a vendor is alerted when the item is judged a breach report and the vendor is its subject "
     "(named in the title, or beside a breach term and not as the reporter; detect.Verdict.subjects). "
     "recall = labelled items whose label's vendor is alerted / labelled items with the label registered; "
     "precision = alerted (item, vendor) pairs for the label's vendor / all alerted pairs on those items and "
-    "on the advisories and trend pieces (non_incident, no organisation)")
+    "on the advisories and trend pieces (non_incident, no organisation)"
+)
 
 
-def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int = 300,
-                     seed: int = 20240601) -> Report:
+def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int = 300, seed: int = 20240601) -> Report:
     """Register `sample` labelled organisations plus the distractors; score matching, detection and alerts.
 
     Labels are grouped into organisations first (register_from_labels): variants of one company are
@@ -559,8 +628,15 @@ def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int
             if not gold and not found:
                 _bump(rep.matching, half, False, False)
             if gold != found and half == "dev":
-                rep.errors.append({"kind": "matching", "label": label, "title": title, "missed": sorted(gold - found),
-                                   "extra": sorted(found - gold)})
+                rep.errors.append(
+                    {
+                        "kind": "matching",
+                        "label": label,
+                        "title": title,
+                        "missed": sorted(gold - found),
+                        "extra": sorted(found - gold),
+                    }
+                )
             if positive or negative_item:
                 subjects = verdict.subjects(ms, title, text)
                 alerted = {m.vendor for m in subjects}
@@ -582,8 +658,15 @@ def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int
                         else:
                             t.wrong_other += 1
                 if half == "dev" and (alerted != gold) and (positive or alerted):
-                    rep.errors.append({"kind": "alert", "label": label, "title": title, "breach": verdict.breach,
-                                       "alerted": sorted(alerted)})
+                    rep.errors.append(
+                        {
+                            "kind": "alert",
+                            "label": label,
+                            "title": title,
+                            "breach": verdict.breach,
+                            "alerted": sorted(alerted),
+                        }
+                    )
         if group in _INCIDENT_GROUPS or negative_item:
             gold_b = group in _INCIDENT_GROUPS
             _bump(rep.detection, half, gold_b, verdict.breach)
@@ -602,16 +685,23 @@ def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int
     rep.notes.append(MATCHING_DEFINITIONS.format(verbatim=verbatim, fp=c.fp))
     rep.notes.append(DETECTION_DEFINITIONS)
     folded_in = len(owner) - len(registrable)
-    beyond_form = sum(1 for v in registrable if len({strip_legal(fold(n, join_cjk=True)).replace(" ", "")
-                                                     for n in (v.name, *v.aliases)}) > 1)
-    rep.notes.append(f"{len(counts)} distinct labels; not registered: "
-                     + ", ".join(f"{n} {k}" for k, n in sorted(skipped.items()))
-                     + f"; the other {len(owner)} labels are {len(registrable)} organisations: {n_groups} of them "
-                     f"merged from several labels ({folded_in} labels folded in; {beyond_form} differ by more than a "
-                     f"legal form, e.g. アサヒGHD / アサヒHD / アサヒグループホールディングス); "
-                     f"{len(vendors)} organisations registered, with their aliases")
-    rep.notes.append(f"{label_absent} items of registered organisations do not contain the name or an alias in any "
-                     "normalised form, nor a standard short form of it (counted as misses)")
+    beyond_form = sum(
+        1
+        for v in registrable
+        if len({strip_legal(fold(n, join_cjk=True)).replace(" ", "") for n in (v.name, *v.aliases)}) > 1
+    )
+    rep.notes.append(
+        f"{len(counts)} distinct labels; not registered: "
+        + ", ".join(f"{n} {k}" for k, n in sorted(skipped.items()))
+        + f"; the other {len(owner)} labels are {len(registrable)} organisations: {n_groups} of them "
+        f"merged from several labels ({folded_in} labels folded in; {beyond_form} differ by more than a "
+        f"legal form, e.g. アサヒGHD / アサヒHD / アサヒグループホールディングス); "
+        f"{len(vendors)} organisations registered, with their aliases"
+    )
+    rep.notes.append(
+        f"{label_absent} items of registered organisations do not contain the name or an alias in any "
+        "normalised form, nor a standard short form of it (counted as misses)"
+    )
     rep.notes.append(ALERT_DEFINITIONS)
     if not distractors:
         rep.notes.append(f"no distractor vendors: {companies} not found")
@@ -627,6 +717,7 @@ INCIDENT_TARGETS = {"threads_per_incident": 1.1, "wrongly_merged": 0.02, "never_
 @dataclass
 class IncidentReport:
     """How the stored reports were grouped into incidents (Slack threads), against the labels."""
+
     name: str
     items: int
     incidents: int  # true incidents in the labels
@@ -646,31 +737,42 @@ class IncidentReport:
         return self.wrongly_merged / self.alerted if self.alerted else 0.0
 
     def as_dict(self) -> dict[str, object]:
-        return {"set": self.name, "items": self.items, "incidents": self.incidents, "threads": self.threads,
-                "threads_per_incident": round(self.threads_per_incident, 4), "alerted": self.alerted,
-                "wrongly_merged": self.wrongly_merged, "wrongly_merged_rate": round(self.wrongly_merged_rate, 4),
-                "never_alerted": self.never_alerted, "targets": INCIDENT_TARGETS, "notes": self.notes,
-                "errors": self.errors}
+        return {
+            "set": self.name,
+            "items": self.items,
+            "incidents": self.incidents,
+            "threads": self.threads,
+            "threads_per_incident": round(self.threads_per_incident, 4),
+            "alerted": self.alerted,
+            "wrongly_merged": self.wrongly_merged,
+            "wrongly_merged_rate": round(self.wrongly_merged_rate, 4),
+            "never_alerted": self.never_alerted,
+            "targets": INCIDENT_TARGETS,
+            "notes": self.notes,
+            "errors": self.errors,
+        }
 
     def lines(self) -> list[str]:
         t = INCIDENT_TARGETS
-        return [f"{self.name}: {self.items} reports about {self.incidents} incidents",
-                f"  new threads per true incident {self.threads_per_incident:.3f} ({self.threads} threads; "
-                f"target <= {t['threads_per_incident']})",
-                f"  reports wrongly merged into another incident {self.wrongly_merged_rate:.3%} "
-                f"({self.wrongly_merged} of {self.alerted}; target <= {t['wrongly_merged']:.0%})",
-                f"  reports that never reach Slack {len(self.never_alerted)} (target {t['never_alerted']})"] + \
-            [f"  note: {n}" for n in self.notes]
+        return [
+            f"{self.name}: {self.items} reports about {self.incidents} incidents",
+            f"  new threads per true incident {self.threads_per_incident:.3f} ({self.threads} threads; "
+            f"target <= {t['threads_per_incident']})",
+            f"  reports wrongly merged into another incident {self.wrongly_merged_rate:.3%} "
+            f"({self.wrongly_merged} of {self.alerted}; target <= {t['wrongly_merged']:.0%})",
+            f"  reports that never reach Slack {len(self.never_alerted)} (target {t['never_alerted']})",
+        ] + [f"  note: {n}" for n in self.notes]
 
 
-def evaluate_incidents(path: str | Path = EVAL_DIR / "incidents.jsonl",
-                       vendors_path: str | Path = EVAL_DIR / "incident_vendors.csv") -> IncidentReport:
+def evaluate_incidents(
+    path: str | Path = EVAL_DIR / "incidents.jsonl", vendors_path: str | Path = EVAL_DIR / "incident_vendors.csv"
+) -> IncidentReport:
     """Replay labelled reports (id, incident, vendor, lang, published, source, title, text), a day at a
     time in published order, through detection, matching, storing and the incident rule
     (Monitor._queue_article_alert) into a temporary database; score the incidents it opens."""
     import collections
     import tempfile
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from ..alerting.slack import ConsoleSender
     from ..config import FeedSource, load_config
@@ -695,18 +797,23 @@ def evaluate_incidents(path: str | Path = EVAL_DIR / "incidents.jsonl",
     days: dict[str, dict[str, list[Item]]] = collections.defaultdict(lambda: collections.defaultdict(list))
     for it in items:
         day = str(it["published"])[:10]
-        days[day][str(it["source"])].append(Item(str(it["title"]), f"https://eval.example/{it['id']}", str(it["id"]),
-                                                 f"{day}T09:00:00Z", str(it["text"])))
+        days[day][str(it["source"])].append(
+            Item(
+                str(it["title"]), f"https://eval.example/{it['id']}", str(it["id"]), f"{day}T09:00:00Z", str(it["text"])
+            )
+        )
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        (work / "feeds.yaml").write_text("sources:\n  - {name: eval, url: \"http://127.0.0.1:9/feed\"}\n"
-                                         f"vendors: {Path(vendors_path).resolve()}\n", encoding="utf-8")
+        (work / "feeds.yaml").write_text(
+            f'sources:\n  - {{name: eval, url: "http://127.0.0.1:9/feed"}}\nvendors: {Path(vendors_path).resolve()}\n',
+            encoding="utf-8",
+        )
         store = Store(work / "monitor.db")
         try:
             monitor = Monitor(load_config(work / "feeds.yaml"), vendors, store, ConsoleSender())
             matcher = Matcher(vendors)
             for day in sorted(days):
-                now = datetime.fromisoformat(day + "T23:00:00+00:00").astimezone(timezone.utc)
+                now = datetime.fromisoformat(day + "T23:00:00+00:00").astimezone(UTC)
                 with store.write() as db:
                     for site, site_items in days[day].items():
                         source = FeedSource(name=site, url="http://127.0.0.1:9/feed")
@@ -732,12 +839,28 @@ def evaluate_incidents(path: str | Path = EVAL_DIR / "incidents.jsonl",
         for i in ids:
             if truth[i] != majority:
                 rep.wrongly_merged += 1
-                rep.errors.append({"id": i, "kind": "wrongly merged", "incident": truth[i], "merged_into": majority,
-                                   "reason": placed[i][1]})
+                rep.errors.append(
+                    {
+                        "id": i,
+                        "kind": "wrongly merged",
+                        "incident": truth[i],
+                        "merged_into": majority,
+                        "reason": placed[i][1],
+                    }
+                )
     opened = collections.Counter(truth[i] for ids in members.values() for i in ids[:1])
     for true_inc, n in sorted(opened.items()):
         if n > 1:
-            rep.errors.append({"kind": "split", "incident": true_inc, "threads": n,
-                               "opened_by": [{"id": ids[0], "reason": placed[ids[0]][1]}
-                                             for ids in members.values() if truth[ids[0]] == true_inc]})
+            rep.errors.append(
+                {
+                    "kind": "split",
+                    "incident": true_inc,
+                    "threads": n,
+                    "opened_by": [
+                        {"id": ids[0], "reason": placed[ids[0]][1]}
+                        for ids in members.values()
+                        if truth[ids[0]] == true_inc
+                    ],
+                }
+            )
     return rep

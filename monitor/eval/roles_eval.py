@@ -36,8 +36,12 @@ from .splits import DEV, HELD_OUT, split_of
 if TYPE_CHECKING:
     from .evaluate import Counts
 
-ROLE_TARGETS: dict[str, float] = {"alert_precision": 0.95, "alert_recall": 0.95, "mentioned_alerted": 0,
-                                  "software_alerted_as_breach": 0}
+ROLE_TARGETS: dict[str, float] = {
+    "alert_precision": 0.95,
+    "alert_recall": 0.95,
+    "mentioned_alerted": 0,
+    "software_alerted_as_breach": 0,
+}
 ALERT_ROLES = tuple(r for r in ROLES if r in ALERTED)
 ROLE_SET = "roles.jsonl"
 ROLE_VENDORS = "roles_vendors.csv"
@@ -90,10 +94,11 @@ def load_role_items(path: str | Path) -> list[dict[str, object]]:
 @dataclass
 class RoleTally:
     """One part's role scores."""
+
     labelled: int = 0  # labelled (item, vendor) pairs
     correct: int = 0  # of them, given one of their roles
-    alerts: "Counts" = field(default_factory=lambda: _counts())  # all alerts, roles counted
-    per_role: dict[str, "Counts"] = field(default_factory=lambda: {r: _counts() for r in ALERT_ROLES})
+    alerts: Counts = field(default_factory=lambda: _counts())  # all alerts, roles counted
+    per_role: dict[str, Counts] = field(default_factory=lambda: {r: _counts() for r in ALERT_ROLES})
     mentioned_alerted: int = 0
     software_alerted_as_breach: int = 0
     unlabelled_alerted: int = 0  # alerts about a vendor the item is not labelled with (a distractor)
@@ -104,14 +109,20 @@ class RoleTally:
         return self.correct / self.labelled if self.labelled else 1.0
 
     def as_dict(self) -> dict[str, object]:
-        return {"accuracy": round(self.accuracy, 4), "labelled": self.labelled, "correct": self.correct,
-                "alerts": self.alerts.as_dict(), "per_role": {r: c.as_dict() for r, c in self.per_role.items()},
-                "mentioned_alerted": self.mentioned_alerted,
-                "software_alerted_as_breach": self.software_alerted_as_breach,
-                "unlabelled_alerted": self.unlabelled_alerted, "confusion": dict(sorted(self.confusion.items()))}
+        return {
+            "accuracy": round(self.accuracy, 4),
+            "labelled": self.labelled,
+            "correct": self.correct,
+            "alerts": self.alerts.as_dict(),
+            "per_role": {r: c.as_dict() for r, c in self.per_role.items()},
+            "mentioned_alerted": self.mentioned_alerted,
+            "software_alerted_as_breach": self.software_alerted_as_breach,
+            "unlabelled_alerted": self.unlabelled_alerted,
+            "confusion": dict(sorted(self.confusion.items())),
+        }
 
 
-def _counts() -> "Counts":
+def _counts() -> Counts:
     from .evaluate import Counts
 
     return Counts()
@@ -128,29 +139,45 @@ class RoleReport:
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return {"set": self.name, "kind": "roles", "items": self.items, "vendors": self.vendors,
-                "distractors": self.distractors, "roles": {k: t.as_dict() for k, t in self.parts.items()},
-                "targets": ROLE_TARGETS, "notes": self.notes, "errors": self.errors}
+        return {
+            "set": self.name,
+            "kind": "roles",
+            "items": self.items,
+            "vendors": self.vendors,
+            "distractors": self.distractors,
+            "roles": {k: t.as_dict() for k, t in self.parts.items()},
+            "targets": ROLE_TARGETS,
+            "notes": self.notes,
+            "errors": self.errors,
+        }
 
     def lines(self) -> list[str]:
         t = ROLE_TARGETS
-        out = [f"{self.name}: {self.items} items with role labels, {self.vendors} vendors registered "
-               f"({self.distractors} distractors)"]
+        out = [
+            f"{self.name}: {self.items} items with role labels, {self.vendors} vendors registered "
+            f"({self.distractors} distractors)"
+        ]
         for part in (DEV, HELD_OUT):
             if part not in self.parts:
                 continue
             r = self.parts[part]
             a = r.alerts
             out.append(f"  roles {part:8} accuracy {r.accuracy:.3f} ({r.correct} of {r.labelled} labelled vendors)")
-            out.append(f"  roles {part:8} alerts, roles counted: precision {a.precision:.3f} (target >= "
-                       f"{t['alert_precision']})  recall {a.recall:.3f} (target >= {t['alert_recall']})  "
-                       f"(tp {a.tp}, fp {a.fp}, fn {a.fn}; {r.unlabelled_alerted} fp about unlabelled vendors)")
+            out.append(
+                f"  roles {part:8} alerts, roles counted: precision {a.precision:.3f} (target >= "
+                f"{t['alert_precision']})  recall {a.recall:.3f} (target >= {t['alert_recall']})  "
+                f"(tp {a.tp}, fp {a.fp}, fn {a.fn}; {r.unlabelled_alerted} fp about unlabelled vendors)"
+            )
             for role, c in r.per_role.items():
-                out.append(f"  roles {part:8}   {role:9} precision {c.precision:.3f}  recall {c.recall:.3f}  "
-                           f"(tp {c.tp}, fp {c.fp}, fn {c.fn})")
-            out.append(f"  roles {part:8} mentioned vendors alerted {r.mentioned_alerted} (target "
-                       f"{t['mentioned_alerted']}); platforms named as the victim's software alerted as a breach "
-                       f"{r.software_alerted_as_breach} (target {t['software_alerted_as_breach']})")
+                out.append(
+                    f"  roles {part:8}   {role:9} precision {c.precision:.3f}  recall {c.recall:.3f}  "
+                    f"(tp {c.tp}, fp {c.fp}, fn {c.fn})"
+                )
+            out.append(
+                f"  roles {part:8} mentioned vendors alerted {r.mentioned_alerted} (target "
+                f"{t['mentioned_alerted']}); platforms named as the victim's software alerted as a breach "
+                f"{r.software_alerted_as_breach} (target {t['software_alerted_as_breach']})"
+            )
         out += [f"  note: {n}" for n in self.notes]
         return out
 
@@ -166,8 +193,11 @@ def _decided(matcher: object, item: dict[str, object]) -> dict[str, str]:
     # is that organisation, not an error of the roles.
     also = {strip_legal(fold(n)) for n in cast("list[str]", item.get("also_named", []))}
     gold = set(cast("list[str]", item["vendors"]))
-    matches = [m for m in cast(Matcher, matcher).match({"title": title, "summary": text}, link)
-               if m.vendor in gold or strip_legal(fold(m.vendor)) not in also]
+    matches = [
+        m
+        for m in cast(Matcher, matcher).match({"title": title, "summary": text}, link)
+        if m.vendor in gold or strip_legal(fold(m.vendor)) not in also
+    ]
     verdict = assess(title, text)
     out: dict[str, str] = {}
     for r in assign(matches, title, text, verdict.breach, verdict.subjects(matches, title, text)):
@@ -205,13 +235,15 @@ def _score(tally: RoleTally, item: dict[str, object], got: dict[str, str]) -> li
         tally.mentioned_alerted += bool(alerted) and label == "mentioned"
         tally.software_alerted_as_breach += vendor in software and role in ("breached", "affected")
         if role not in options:
-            wrong.append({"id": item["id"], "kind": "role", "vendor": vendor, "expected": options or "not alerted",
-                          "got": role})
+            wrong.append(
+                {"id": item["id"], "kind": "role", "vendor": vendor, "expected": options or "not alerted", "got": role}
+            )
     return wrong
 
 
-def evaluate_roles(items: list[dict[str, object]], vendors: list[Vendor], distractors: Iterable[Vendor],
-                   name: str = "role set") -> RoleReport:
+def evaluate_roles(
+    items: list[dict[str, object]], vendors: list[Vendor], distractors: Iterable[Vendor], name: str = "role set"
+) -> RoleReport:
     """Score the role labels of `items` (checked by load_role_items) against vendors + distractors."""
     from ..matching.matcher import Matcher
     from .distractors import without_registered_companies
@@ -231,15 +263,18 @@ def evaluate_roles(items: list[dict[str, object]], vendors: list[Vendor], distra
         else:
             rep.errors.extend(wrong)
     if HELD_OUT in rep.parts:
-        rep.notes.append(f"{sum(split_of(it) == HELD_OUT for it in items)} held-out items are scored but their "
-                         f"{held_out_errors} role errors are not listed: do not tune on them")
-    rep.notes.append("an alert counts as correct only with the labelled role; a vendor labelled with two "
-                     "defensible roles is right with either")
+        rep.notes.append(
+            f"{sum(split_of(it) == HELD_OUT for it in items)} held-out items are scored but their "
+            f"{held_out_errors} role errors are not listed: do not tune on them"
+        )
+    rep.notes.append(
+        "an alert counts as correct only with the labelled role; a vendor labelled with two "
+        "defensible roles is right with either"
+    )
     return rep
 
 
-def evaluate_role_set(items_path: str | Path, vendors_path: str | Path,
-                      companies: str | Path | None) -> RoleReport:
+def evaluate_role_set(items_path: str | Path, vendors_path: str | Path, companies: str | Path | None) -> RoleReport:
     """A labelled set's role labels against its register (ValueError for a bad line or unknown vendor)."""
     from ..matching.vendors import load_vendors
     from .evaluate import company_vendors
@@ -249,8 +284,9 @@ def evaluate_role_set(items_path: str | Path, vendors_path: str | Path,
     for it in items:
         unknown = sorted(set(cast("list[str]", it["vendors"])) - registered)
         if unknown:
-            raise ValueError(f"{Path(items_path).name}: item {it['id']}: vendors: {', '.join(unknown)} "
-                             f"not in {vendors_path}")
+            raise ValueError(
+                f"{Path(items_path).name}: item {it['id']}: vendors: {', '.join(unknown)} not in {vendors_path}"
+            )
     distractors = company_vendors(companies)
     rep = evaluate_roles(items, vendors, distractors, name=f"roles ({Path(items_path).name})")
     if not distractors:

@@ -39,8 +39,7 @@ def split_of(item: dict[str, object]) -> str:
     return str(item.get("split", DEV))
 
 
-def bump_pairs(table: dict[str, C], keys: Iterable[str], gold: set[str], found: set[str],
-               new: Callable[[], C]) -> None:
+def bump_pairs(table: dict[str, C], keys: Iterable[str], gold: set[str], found: set[str], new: Callable[[], C]) -> None:
     """Count each (item, vendor) pair of `gold | found` under every key; an item with neither is a tn."""
     for key in keys:
         c = table.setdefault(key, new())

@@ -17,7 +17,7 @@ def surroundings(text: str, start: int, end: int) -> tuple[str, str] | None:
     nfkc = unicodedata.normalize("NFKC", text or "")
     if start < 0 or end > len(nfkc) or start >= end:
         return None
-    return fold(nfkc[max(0, start - _WINDOW):start]), fold(nfkc[end:end + _WINDOW])
+    return fold(nfkc[max(0, start - _WINDOW) : start]), fold(nfkc[end : end + _WINDOW])
 
 
 def context_of(text: str, start: int, end: int) -> tuple[str, str]:

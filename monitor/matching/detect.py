@@ -27,31 +27,142 @@ if TYPE_CHECKING:
 # term -> weight; matched on folded text (NFKC, lower case). Japanese terms as substrings, English as words.
 BREACH_TERMS: dict[str, float] = {
     # Japanese
-    "不正アクセス": 3, "情報漏えい": 3, "情報漏洩": 3, "情報流出": 3, "漏えい": 2.5, "漏洩": 2.5, "流出": 2,
-    "ランサムウェア": 2.5, "ランサムウエア": 2.5, "ランサム": 1.5, "サイバー攻撃": 2.5, "改ざん": 2, "誤送信": 2.5,
-    "不正ログイン": 3, "なりすまし": 1, "マルウェア感染": 3, "ウイルス感染": 2.5, "感染": 1, "暗号化": 1.5,
-    "身代金": 2, "被害": 1, "攻撃を受け": 2.5, "個人情報": 1, "顧客情報": 1.5, "紛失": 2, "盗難": 2, "不正利用": 2,
-    "リスト型攻撃": 2.5, "閲覧可能": 2, "外部から": 1, "第三者": 1, "不正に": 1.5, "持ち出": 2, "恐れ": 0.5,
-    "セキュリティインシデント": 3, "インシデント": 1.5, "ダークウェブ": 1.5, "リークサイト": 2.5, "犯行声明": 2.5,
-    "侵害": 2.5, "侵入": 2.5, "窃取": 2.5, "乗っ取": 2, "詐取": 2, "不正送金": 2.5, "ハッキング": 2.5, "ハッカー": 1.5,
-    "システム障害": 1.5, "障害": 0.5, "委託先": 0.5, "標的": 1, "脅迫": 2, "公開状態": 2, "誤って公開": 2.5,
-    "設定ミス": 1.5, "誤設定": 1.5, "不正操作": 2, "不審な": 1, "盗まれ": 2.5, "販売されて": 2, "販売され": 1.5,
-    "攻撃": 1, "データ侵害": 3, "不正取得": 2.5, "不正な": 1, "悪用され": 1,
-    "ddos攻撃": 2.5, "サービス妨害": 2,
-    "不正引き出し": 2.5, "不正に引き出": 2.5, "被害に遭": 2, "攻撃を受": 2.5, "攻撃された": 2.5, "攻撃され": 2,
-    "情報が流出": 3, "漏えいした可能性": 3, "流出した可能性": 3, "漏洩の可能性": 2.5, "漏えいの可能性": 2.5,
+    "不正アクセス": 3,
+    "情報漏えい": 3,
+    "情報漏洩": 3,
+    "情報流出": 3,
+    "漏えい": 2.5,
+    "漏洩": 2.5,
+    "流出": 2,
+    "ランサムウェア": 2.5,
+    "ランサムウエア": 2.5,
+    "ランサム": 1.5,
+    "サイバー攻撃": 2.5,
+    "改ざん": 2,
+    "誤送信": 2.5,
+    "不正ログイン": 3,
+    "なりすまし": 1,
+    "マルウェア感染": 3,
+    "ウイルス感染": 2.5,
+    "感染": 1,
+    "暗号化": 1.5,
+    "身代金": 2,
+    "被害": 1,
+    "攻撃を受け": 2.5,
+    "個人情報": 1,
+    "顧客情報": 1.5,
+    "紛失": 2,
+    "盗難": 2,
+    "不正利用": 2,
+    "リスト型攻撃": 2.5,
+    "閲覧可能": 2,
+    "外部から": 1,
+    "第三者": 1,
+    "不正に": 1.5,
+    "持ち出": 2,
+    "恐れ": 0.5,
+    "セキュリティインシデント": 3,
+    "インシデント": 1.5,
+    "ダークウェブ": 1.5,
+    "リークサイト": 2.5,
+    "犯行声明": 2.5,
+    "侵害": 2.5,
+    "侵入": 2.5,
+    "窃取": 2.5,
+    "乗っ取": 2,
+    "詐取": 2,
+    "不正送金": 2.5,
+    "ハッキング": 2.5,
+    "ハッカー": 1.5,
+    "システム障害": 1.5,
+    "障害": 0.5,
+    "委託先": 0.5,
+    "標的": 1,
+    "脅迫": 2,
+    "公開状態": 2,
+    "誤って公開": 2.5,
+    "設定ミス": 1.5,
+    "誤設定": 1.5,
+    "不正操作": 2,
+    "不審な": 1,
+    "盗まれ": 2.5,
+    "販売されて": 2,
+    "販売され": 1.5,
+    "攻撃": 1,
+    "データ侵害": 3,
+    "不正取得": 2.5,
+    "不正な": 1,
+    "悪用され": 1,
+    "ddos攻撃": 2.5,
+    "サービス妨害": 2,
+    "不正引き出し": 2.5,
+    "不正に引き出": 2.5,
+    "被害に遭": 2,
+    "攻撃を受": 2.5,
+    "攻撃された": 2.5,
+    "攻撃され": 2,
+    "情報が流出": 3,
+    "漏えいした可能性": 3,
+    "流出した可能性": 3,
+    "漏洩の可能性": 2.5,
+    "漏えいの可能性": 2.5,
     # English
-    "breach": 3, "breached": 3, "data breach": 3, "ransomware": 2.5, "unauthorized access": 3,
-    "unauthorised access": 3, "exfiltrated": 3, "exfiltration": 2.5, "compromised": 2.5, "data theft": 3,
-    "stolen": 2, "leaked": 2.5, "leak": 1.5, "hacked": 3, "hack": 1.5, "hackers": 1.5, "cyberattack": 2.5,
-    "cyber attack": 2.5, "cyber incident": 2.5, "security incident": 3, "incident": 1, "supply chain attack": 2.5,
-    "extortion": 2, "threat actor": 1.5, "leak site": 2.5, "intrusion": 2, "malware": 1.5, "outage": 0.5,
-    "exposed": 2, "misconfigured": 1.5, "personal information": 1, "customer data": 1.5, "attack": 1,
-    "claims to have": 1.5, "victim": 1.5, "impacted": 1, "affected": 0.5, "encrypted": 1.5, "stole": 2.5,
-    "theft": 2, "unauthorized": 1.5, "attackers": 1, "cybersecurity incident": 3, "data exposure": 2.5,
-    "exposing": 2, "publicly accessible": 2.5, "hit by": 1.5, "is hit": 1.5, "hits": 1.5,
-    "password spray": 2, "credential stuffing": 2.5, "accessed": 1, "compromise": 2, "exploited": 1,
-    "ddos": 2, "ddos attack": 2.5,
+    "breach": 3,
+    "breached": 3,
+    "data breach": 3,
+    "ransomware": 2.5,
+    "unauthorized access": 3,
+    "unauthorised access": 3,
+    "exfiltrated": 3,
+    "exfiltration": 2.5,
+    "compromised": 2.5,
+    "data theft": 3,
+    "stolen": 2,
+    "leaked": 2.5,
+    "leak": 1.5,
+    "hacked": 3,
+    "hack": 1.5,
+    "hackers": 1.5,
+    "cyberattack": 2.5,
+    "cyber attack": 2.5,
+    "cyber incident": 2.5,
+    "security incident": 3,
+    "incident": 1,
+    "supply chain attack": 2.5,
+    "extortion": 2,
+    "threat actor": 1.5,
+    "leak site": 2.5,
+    "intrusion": 2,
+    "malware": 1.5,
+    "outage": 0.5,
+    "exposed": 2,
+    "misconfigured": 1.5,
+    "personal information": 1,
+    "customer data": 1.5,
+    "attack": 1,
+    "claims to have": 1.5,
+    "victim": 1.5,
+    "impacted": 1,
+    "affected": 0.5,
+    "encrypted": 1.5,
+    "stole": 2.5,
+    "theft": 2,
+    "unauthorized": 1.5,
+    "attackers": 1,
+    "cybersecurity incident": 3,
+    "data exposure": 2.5,
+    "exposing": 2,
+    "publicly accessible": 2.5,
+    "hit by": 1.5,
+    "is hit": 1.5,
+    "hits": 1.5,
+    "password spray": 2,
+    "credential stuffing": 2.5,
+    "accessed": 1,
+    "compromise": 2,
+    "exploited": 1,
+    "ddos": 2,
+    "ddos attack": 2.5,
 }
 # An attack named as the cause of an outage or loss ('サイバー攻撃によるシステム障害', 'サイバー攻撃の影響で
 # 生産停止', 'outage caused by a cyberattack'): incident news even when it reads like business news.
@@ -64,7 +175,8 @@ ATTACK_IMPACT = re.compile(
     # campaign: 'インド政府機関を標的に'.
     r"(?:政府|機関|省|軍|当局|大使館|病院|大学|議員)[^。]{0,6}?(?:を標的|を狙|が標的|への攻撃|を攻撃|に侵入)|"
     r"\b(?:targets?|targeted|targeting)\s+(?:\w+\s+){0,3}?(?:government|ministry|agency|agencies|organi[sz]ations?|"
-    r"compan(?:y|ies)|hospitals?|universit(?:y|ies)|military)\b")
+    r"compan(?:y|ies)|hospitals?|universit(?:y|ies)|military)\b"
+)
 # An exploitation campaign: an actor exploiting a flaw to break into, target or deploy malware at
 # organisations ('脅威グループXがCVE-...を悪用しトルコの防衛企業を標的に'). Incident news for the vendor whose
 # product is exploited; a patch note or a KEV listing that says 'exploited' is not such a report.
@@ -73,39 +185,125 @@ EXPLOITATION_CAMPAIGN = re.compile(
     r"(?:侵害し|侵害して|標的に|展開し|展開した|侵入し|侵入した|窃取し|乗っ取)|"
     r"悪用し[^。]{0,30}?(?:企業|組織|機関|政府)[^。]{0,10}?を(?:標的|侵害|攻撃)|"
     r"\b(?:group|actors?|attackers|hackers|apt\d+|campaign)\b[^.]{0,60}?\bexploit(?:ed|ing)\b[^.]{0,80}?"
-    r"\b(?:to (?:breach|compromise|deploy|infiltrate|target)|compromis(?:ed|ing)|breach(?:ed|ing)|deploy(?:ed|ing))\b")
+    r"\b(?:to (?:breach|compromise|deploy|infiltrate|target)|compromis(?:ed|ing)|breach(?:ed|ing)|deploy(?:ed|ing))\b"
+)
 # Signs that a concrete event at a named organisation is reported (a count, an announcement, an apology).
 # Three patterns rather than one alternation: re tries a leading \b at every position, and these cannot
 # match inside each other's matches, so the three together find what the one did.
-EVENT_PATTERNS = tuple(re.compile(p) for p in (
-    r"\d[\d,.]*\s*(?:万)?(?:件|人|名|社|団体)(?:分)?",
-    r"お詫び|おわび|判明|確認した|確認された|発表した|公表した|明らかにした|を受けた|被害を受け|発生した|届け出|報告した",
-    r"\b(?:disclosed|confirmed|notified|notifying|announced|said it|filed|reported to|million|thousand|records|"
-    # 'X hit by cyberattack': an organisation named as struck, however the rest of the headline reads
-    # ('pharmacies report disruption' is not a research report)
-    r"customers|hit by|struck by)\b"))
+EVENT_PATTERNS = tuple(
+    re.compile(p)
+    for p in (
+        r"\d[\d,.]*\s*(?:万)?(?:件|人|名|社|団体)(?:分)?",
+        r"お詫び|おわび|判明|確認した|確認された|発表した|公表した|明らかにした|を受けた|被害を受け|発生した|届け出|報告した",
+        r"\b(?:disclosed|confirmed|notified|notifying|announced|said it|filed|reported to|million|thousand|records|"
+        # 'X hit by cyberattack': an organisation named as struck, however the rest of the headline reads
+        # ('pharmacies report disruption' is not a research report)
+        r"customers|hit by|struck by)\b",
+    )
+)
 # Ordinary business news and research pieces: vendor named, but no incident at the vendor.
 NEGATIVE_TERMS: dict[str, float] = {
-    "発売": 3, "提供開始": 3, "決算発表": 2, "受賞": 3, "登壇": 3, "開催": 2, "提携": 2, "新製品": 3, "新サービス": 2.5,
-    "レポート": 1.5, "動向": 2, "予測": 2, "調査レポート": 2, "白書": 2.5, "脆弱性": 1.5, "アップデート": 1,
-    "注意喚起": 2, "セミナー": 3, "ウェビナー": 3, "出展": 3, "業務提携": 2.5, "資金調達": 3, "近年": 2, "傾向": 2,
-    "増加": 1, "急増": 1.5, "対策": 0.5, "必要": 1, "求められ": 1.5, "解説": 2, "訓練": 2, "演習": 2, "修正": 1.5,
-    "パッチ": 1.5, "新種": 2, "注意を呼びかけ": 2, "警告": 1, "リリース": 2, "発表会": 2, "ガイドライン": 2,
-    "launches": 3, "launch": 2, "announces general availability": 3, "general availability": 2.5, "earnings": 3,
-    "quarterly results": 3, "revenue": 2, "award": 2.5, "named a leader": 3, "magic quadrant": 3, "conference": 2,
-    "webinar": 3, "partnership": 2, "partners with": 2, "acquires": 1.5, "funding round": 3, "threat report": 3,
-    "trend report": 3, "trends": 2, "survey": 2.5, "research finds": 2.5, "report finds": 2.5, "predictions": 2.5,
-    "warns": 1.5, "study": 1.5, "surge in": 1.5, "vulnerability": 1, "patch": 1, "advisory": 1.5, "unveils": 3,
-    "introduces": 2, "releases": 1.5, "report": 1.5, "year over year": 2, "keynote": 3, "finds": 1.5,
-    "annual": 1.5, "how to": 2.5, "guide": 2, "tips": 2, "blocks": 1.5, "mitigated": 1.5, "rise": 1,
-    "防ぐ": 3, "ポイント": 2, "方法": 1.5, "まとめ": 1.5, "前年比": 2, "上半期": 1.5, "年次": 1.5,
+    "発売": 3,
+    "提供開始": 3,
+    "決算発表": 2,
+    "受賞": 3,
+    "登壇": 3,
+    "開催": 2,
+    "提携": 2,
+    "新製品": 3,
+    "新サービス": 2.5,
+    "レポート": 1.5,
+    "動向": 2,
+    "予測": 2,
+    "調査レポート": 2,
+    "白書": 2.5,
+    "脆弱性": 1.5,
+    "アップデート": 1,
+    "注意喚起": 2,
+    "セミナー": 3,
+    "ウェビナー": 3,
+    "出展": 3,
+    "業務提携": 2.5,
+    "資金調達": 3,
+    "近年": 2,
+    "傾向": 2,
+    "増加": 1,
+    "急増": 1.5,
+    "対策": 0.5,
+    "必要": 1,
+    "求められ": 1.5,
+    "解説": 2,
+    "訓練": 2,
+    "演習": 2,
+    "修正": 1.5,
+    "パッチ": 1.5,
+    "新種": 2,
+    "注意を呼びかけ": 2,
+    "警告": 1,
+    "リリース": 2,
+    "発表会": 2,
+    "ガイドライン": 2,
+    "launches": 3,
+    "launch": 2,
+    "announces general availability": 3,
+    "general availability": 2.5,
+    "earnings": 3,
+    "quarterly results": 3,
+    "revenue": 2,
+    "award": 2.5,
+    "named a leader": 3,
+    "magic quadrant": 3,
+    "conference": 2,
+    "webinar": 3,
+    "partnership": 2,
+    "partners with": 2,
+    "acquires": 1.5,
+    "funding round": 3,
+    "threat report": 3,
+    "trend report": 3,
+    "trends": 2,
+    "survey": 2.5,
+    "research finds": 2.5,
+    "report finds": 2.5,
+    "predictions": 2.5,
+    "warns": 1.5,
+    "study": 1.5,
+    "surge in": 1.5,
+    "vulnerability": 1,
+    "patch": 1,
+    "advisory": 1.5,
+    "unveils": 3,
+    "introduces": 2,
+    "releases": 1.5,
+    "report": 1.5,
+    "year over year": 2,
+    "keynote": 3,
+    "finds": 1.5,
+    "annual": 1.5,
+    "how to": 2.5,
+    "guide": 2,
+    "tips": 2,
+    "blocks": 1.5,
+    "mitigated": 1.5,
+    "rise": 1,
+    "防ぐ": 3,
+    "ポイント": 2,
+    "方法": 1.5,
+    "まとめ": 1.5,
+    "前年比": 2,
+    "上半期": 1.5,
+    "年次": 1.5,
 }
 # Denials: 'not a cyberattack', 'サイバー攻撃ではない'. They outweigh the terms they contain.
-NEGATIONS = re.compile(r"\b(?:not|no)\s+(?:a\s+)?(?:security incident|cyberattack|cyber attack|breach|hack)\b|"
-                       r"(?:サイバー攻撃|不正アクセス|情報漏えい|情報流出)(?:による(?:もの)?)?ではない")
+NEGATIONS = re.compile(
+    r"\b(?:not|no)\s+(?:a\s+)?(?:security incident|cyberattack|cyber attack|breach|hack)\b|"
+    r"(?:サイバー攻撃|不正アクセス|情報漏えい|情報流出)(?:による(?:もの)?)?ではない"
+)
 # A headline saying the attack was stopped ('blocks record DDoS attack', '攻撃を阻止') reports a defence.
-MITIGATED_TITLE = re.compile(r"\b(?:blocks?|blocked|mitigates?|mitigated|thwarts?|thwarted|fends? off|repels?|repelled)\b|"
-                             r"(?:を|も)(?:防御|阻止|撃退)|防いだ")
+MITIGATED_TITLE = re.compile(
+    r"\b(?:blocks?|blocked|mitigates?|mitigated|thwarts?|thwarted|fends? off|repels?|repelled)\b|"
+    r"(?:を|も)(?:防御|阻止|撃退)|防いだ"
+)
 # A breach term naming what a product or a measure protects against ('情報漏えい対策機能を強化',
 # '誤送信防止', 'ransomware protection', 'prevents data breaches') describes a defence, not an incident:
 # that occurrence of the term does not count, and the phrase counts against the verdict. 再発防止策
@@ -117,33 +315,122 @@ COUNTERMEASURE = re.compile(
     r"\b(?:anti-?ransomware|ransomware|breach|data breach|data loss|data leak|leak|intrusion|ddos|malware|"
     r"phishing|account takeover|cyberattack)\s+(?:protection|prevention|defen[cs]e|mitigation|"
     r"protections|resilience|readiness)\b|"
-    r"\bprevents?\s+(?:data\s+)?(?:breach(?:es)?|ransomware|leaks?|cyberattacks?)\b")
+    r"\bprevents?\s+(?:data\s+)?(?:breach(?:es)?|ransomware|leaks?|cyberattacks?)\b"
+)
 # Statistics (40%, 3割) and research headlines mark trend pieces, not one organisation's incident.
 STATISTICS = re.compile(r"\d+(?:\.\d+)?\s*(?:%|percent|パーセント|割)")
 RESEARCH_TITLE = re.compile(r"レポート|調査[:：]|調査で|調査によると|白書|\b(?:report|survey|study|research)\b", re.I)
-SUPPLY_CHAIN_TERMS = ("委託先", "再委託先", "業務委託", "委託業者", "外部委託", "委託元", "取引先", "保守業者",
-                      "協力会社", "サプライチェーン", "contractor", "subcontractor", "third-party vendor",
-                      "third party vendor", "supplier", "service provider", "business associate",
-                      "third-party provider", "payroll provider", "msp", "managed service provider", "outsourc",
-                      "supply chain", "supply-chain")
+SUPPLY_CHAIN_TERMS = (
+    "委託先",
+    "再委託先",
+    "業務委託",
+    "委託業者",
+    "外部委託",
+    "委託元",
+    "取引先",
+    "保守業者",
+    "協力会社",
+    "サプライチェーン",
+    "contractor",
+    "subcontractor",
+    "third-party vendor",
+    "third party vendor",
+    "supplier",
+    "service provider",
+    "business associate",
+    "third-party provider",
+    "payroll provider",
+    "msp",
+    "managed service provider",
+    "outsourc",
+    "supply chain",
+    "supply-chain",
+)
 # Follow-ups: a later report on an incident already reported (status reports, findings, remediation,
 # earnings hit, lawsuits, fines). The one list of this concept: detection flags the alert with it, and
 # incidents.py lets a follow-up that refers back join an incident past its quiet period.
-FOLLOW_UP_TERMS = ("再発防止策", "再発防止", "調査結果", "調査報告", "最終報告", "第2報", "第3報", "第4報", "第5報",
-                   "第6報", "第7報", "第8報", "第9報", "第二報", "第三報", "第四報", "第五報", "第六報", "第七報", "第八報",
-                   "続報", "対応状況", "進捗", "和解", "件数を修正", "特別損失",
-                   "指導", "行政指導", "勧告", "全面再開", "復旧", "再開", "決算", "業績", "減益", "下方修正", "売上高",
-                   "損失", "訴訟", "提訴", "損害賠償", "会見",
-                   "settlement", "settles", "class action", "lawsuit", "sued", "sues", "update on", "updated",
-                   "fined", "penalty", "remediation", "investigation concludes", "final report", "post-incident",
-                   "post incident", "lessons learned", "administrative guidance", "notification letters",
-                   "now says", "rises to", "bankruptcy", "opens investigation", "earnings", "profit warning",
-                   "quarterly results", "costs of the attack", "restored", "resumes", "recovery")
+FOLLOW_UP_TERMS = (
+    "再発防止策",
+    "再発防止",
+    "調査結果",
+    "調査報告",
+    "最終報告",
+    "第2報",
+    "第3報",
+    "第4報",
+    "第5報",
+    "第6報",
+    "第7報",
+    "第8報",
+    "第9報",
+    "第二報",
+    "第三報",
+    "第四報",
+    "第五報",
+    "第六報",
+    "第七報",
+    "第八報",
+    "続報",
+    "対応状況",
+    "進捗",
+    "和解",
+    "件数を修正",
+    "特別損失",
+    "指導",
+    "行政指導",
+    "勧告",
+    "全面再開",
+    "復旧",
+    "再開",
+    "決算",
+    "業績",
+    "減益",
+    "下方修正",
+    "売上高",
+    "損失",
+    "訴訟",
+    "提訴",
+    "損害賠償",
+    "会見",
+    "settlement",
+    "settles",
+    "class action",
+    "lawsuit",
+    "sued",
+    "sues",
+    "update on",
+    "updated",
+    "fined",
+    "penalty",
+    "remediation",
+    "investigation concludes",
+    "final report",
+    "post-incident",
+    "post incident",
+    "lessons learned",
+    "administrative guidance",
+    "notification letters",
+    "now says",
+    "rises to",
+    "bankruptcy",
+    "opens investigation",
+    "earnings",
+    "profit warning",
+    "quarterly results",
+    "costs of the attack",
+    "restored",
+    "resumes",
+    "recovery",
+)
 # Someone reporting on an incident is not its victim ('according to CrowdStrike', 'Xの調査によると').
-_REPORTER_CUES = re.compile(r"^(?:\s*(?:researchers?|analysts?|report|research|threat intelligence|の調査|の研究者|"
-                            r"の報告|によると|が報告|が発見|が公開したレポート))")
-_REPORTER_BEFORE = re.compile(r"(?:according to|researchers at|analysts at|report by|reported by|discovered by|"
-                              r"security firm|security vendor|security company)\s*$")
+_REPORTER_CUES = re.compile(
+    r"^(?:\s*(?:researchers?|analysts?|report|research|threat intelligence|の調査|の研究者|"
+    r"の報告|によると|が報告|が発見|が公開したレポート))"
+)
+_REPORTER_BEFORE = re.compile(
+    r"(?:according to|researchers at|analysts at|report by|reported by|discovered by|"
+    r"security firm|security vendor|security company)\s*$"
+)
 
 THRESHOLD = 3.0
 
@@ -221,8 +508,21 @@ _INCIDENT_REPORT = re.compile(r"\b(?:breach|incident|data breach)\s+reports?\b")
 _REQUIRED: dict[re.Pattern[str], tuple[str, ...]] = {
     ATTACK_IMPACT: ("攻撃", "ランサムウ", "不正アクセス", "cyber", "ransomware", "標的", "を狙", "侵入", "target"),
     EXPLOITATION_CAMPAIGN: ("悪用し", "exploit"),
-    COUNTERMEASURE: ("対策", "防止", "対応", "保護", "防", "守", "未然", "protection",
-                     "prevent", "defen", "mitigation", "resilience", "readiness"),
+    COUNTERMEASURE: (
+        "対策",
+        "防止",
+        "対応",
+        "保護",
+        "防",
+        "守",
+        "未然",
+        "protection",
+        "prevent",
+        "defen",
+        "mitigation",
+        "resilience",
+        "readiness",
+    ),
     NEGATIONS: ("no", "ではない"),
     STATISTICS: ("%", "percent", "パーセント", "割"),
     _INCIDENT_REPORT: ("report",),
@@ -264,11 +564,11 @@ class Verdict:
     supply_chain: bool
     follow_up: bool
 
-    def about_any(self, matches: Iterable["Match"], title: str, text: str = "") -> bool:
+    def about_any(self, matches: Iterable[Match], title: str, text: str = "") -> bool:
         """Is any matched vendor the subject of this breach report (not a bystander or the reporter)?"""
         return any(is_subject(m, title, text) for m in matches)
 
-    def subjects(self, matches: Iterable["Match"], title: str, text: str = "") -> tuple["Match", ...]:
+    def subjects(self, matches: Iterable[Match], title: str, text: str = "") -> tuple[Match, ...]:
         """The matches an alert is about: subjects of the report, and none unless it is a breach report."""
         return tuple(m for m in matches if is_subject(m, title, text)) if self.breach else ()
 
@@ -298,7 +598,13 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     if RESEARCH_TITLE.search(_without_incident_reports(raw_title.lower())) and not _events(ft):
         score -= 3
     # A strong breach term (流出, 盗難, stolen) in the headline is stronger evidence than in the body.
-    evidence = sum(_BREACH_W.get(t, 0) * (1.5 if t in terms_t and _BREACH_W.get(t, 0) >= 2 else 1) for t in set(terms_t) | set(terms_x)) + impact
+    evidence = (
+        sum(
+            _BREACH_W.get(t, 0) * (1.5 if t in terms_t and _BREACH_W.get(t, 0) >= 2 else 1)
+            for t in set(terms_t) | set(terms_x)
+        )
+        + impact
+    )
     breach = assume_breach or (score >= THRESHOLD and evidence >= 2.5)
     supply = bool(_SUPPLY_SCAN.search(both))
     terms = tuple(dict.fromkeys(terms_t + terms_x))
@@ -307,9 +613,11 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
 
 # A piece about many organisations, named as such in its headline (narrower than RESEARCH_TITLE, which
 # also discounts 'dealers report losses': here a match keeps a report out of an incident's thread).
-_RESEARCH_PIECE = re.compile(r"\b(?:report|survey|study|research|analysis)\s+(?:finds|shows|says|reveals|warns)\b|"
-                             r"\b(?:annual|threat|trends?|industry)\s+report\b|\bsurvey\b|\bstudy\b|"
-                             r"レポート|調査[:：]|調査で|調査によると|白書|動向")
+_RESEARCH_PIECE = re.compile(
+    r"\b(?:report|survey|study|research|analysis)\s+(?:finds|shows|says|reveals|warns)\b|"
+    r"\b(?:annual|threat|trends?|industry)\s+report\b|\bsurvey\b|\bstudy\b|"
+    r"レポート|調査[:：]|調査で|調査によると|白書|動向"
+)
 
 
 def is_research(text: str) -> bool:
@@ -319,7 +627,7 @@ def is_research(text: str) -> bool:
     return bool(_RESEARCH_PIECE.search(title))
 
 
-def is_subject(m: "Match", title: str, text: str = "") -> bool:
+def is_subject(m: Match, title: str, text: str = "") -> bool:
     """A vendor named in the title or the link is the report's subject; in the text, only when a breach
     term stands in the same sentence and the vendor is not cited as the source of the report."""
     if m.field in ("title", "link"):
@@ -341,8 +649,8 @@ def is_subject(m: "Match", title: str, text: str = "") -> bool:
     if nxt:
         nxt = _SENTENCE_END.search(body, nxt.end()) or nxt
     hi = nxt.start() if nxt and nxt.start() > pos else len(body)
-    after = body[pos + len(m.surface): pos + len(m.surface) + 20].lower()
-    before = body[max(lo, pos - 40): pos].lower()
+    after = body[pos + len(m.surface) : pos + len(m.surface) + 20].lower()
+    before = body[max(lo, pos - 40) : pos].lower()
     if _REPORTER_CUES.search(after) or _REPORTER_BEFORE.search(before):
         return False
     return bool(_BREACH_SCAN.search(fold(body[lo:hi], join_cjk=True)))

@@ -45,6 +45,7 @@ class Match:
 
 class _Key(NamedTuple):
     """How one name variant leads to a vendor."""
+
     vendor: int
     registered: str
     how: str
@@ -53,15 +54,80 @@ class _Key(NamedTuple):
     marker: bool  # an ordinary word: needs a company marker (株式会社, 社, Inc.) next to it
 
 
-_INSTITUTION_HEADS = {"university", "college", "city", "canton", "state", "republic", "port", "lake", "school",
-                      "institute", "hospital", "museum", "airport", "county", "bank", "province", "prefecture"}
-_STOP = {"the", "and", "of", "for", "in", "on", "at", "by", "to", "a", "an", "co", "new", "first", "national",
-         "american", "international", "global", "group", "systems", "services", "solutions", "technologies",
-         "technology", "holdings", "japan", "data", "cloud", "bank", "insurance", "health", "healthcare",
-         "security", "software", "network", "networks", "financial", "capital", "energy", "media", "digital",
-         "associates", "partners", "company", "corporation", "inc", "ltd", "llc", "limited", "management"}
+_INSTITUTION_HEADS = {
+    "university",
+    "college",
+    "city",
+    "canton",
+    "state",
+    "republic",
+    "port",
+    "lake",
+    "school",
+    "institute",
+    "hospital",
+    "museum",
+    "airport",
+    "county",
+    "bank",
+    "province",
+    "prefecture",
+}
+_STOP = {
+    "the",
+    "and",
+    "of",
+    "for",
+    "in",
+    "on",
+    "at",
+    "by",
+    "to",
+    "a",
+    "an",
+    "co",
+    "new",
+    "first",
+    "national",
+    "american",
+    "international",
+    "global",
+    "group",
+    "systems",
+    "services",
+    "solutions",
+    "technologies",
+    "technology",
+    "holdings",
+    "japan",
+    "data",
+    "cloud",
+    "bank",
+    "insurance",
+    "health",
+    "healthcare",
+    "security",
+    "software",
+    "network",
+    "networks",
+    "financial",
+    "capital",
+    "energy",
+    "media",
+    "digital",
+    "associates",
+    "partners",
+    "company",
+    "corporation",
+    "inc",
+    "ltd",
+    "llc",
+    "limited",
+    "management",
+}
 # Ordinary words that are also somebody's company name: matched only with a company marker beside them.
-ORDINARY_WORDS = frozenset("""
+ORDINARY_WORDS = frozenset(
+    """
 アクセス データ システム システムズ サーバ サーバー ネット ネットワーク クラウド セキュリティ メール サービス ソフト
 ソフトウェア ウイルス パスワード アカウント ログイン サイト ウェブ ウエブ アプリ ファイル ランサム ハッカー テクノ
 ソリューション ソリューションズ コンピュータ インターネット モバイル デジタル プラス ワン トップ ライフ ホーム ケア
@@ -75,7 +141,8 @@ cve ip id sms otp mfa sso iot ot ics nas sbom npm pdf exe gdpr eu us uk un fbi c
 net org app web cloud data tech one link go gps
 rpc cgi rdp smb ssh ftp sftp smtp imap ldap saml oauth xss csrf rce ssrf lfi jwt cdn ntp snmp sip voip tcp udp icmp
 dhcp bgp nfs vm vdi ids ips utm dlp iam pam mdm casb ztna sase ngfw soar ueba cspm cnapp asm xml json php
-""".split())
+""".split()
+)
 # (The last two lines: protocols, attack classes and product categories of security news, which are also
 # the names of some listed companies: 'RPC, Inc.', 'CGI Inc.'.)
 # Kanji that may stand right before or after a Japanese name without making it part of a longer word:
@@ -84,22 +151,56 @@ _KANJI_OK_BEFORE = set("社米英独仏中韓台豪加印露蘭伊西瑞同旧�
 _KANJI_OK_AFTER = set("社様等側系製傘及各内向委再従顧利会元旧子株関")
 # Katakana words that may follow a name in run-together headlines ('ソニーグループ', 'アスクルランサム被害').
 _KATA_FOLLOWERS = ("グループ", "ホールディング", "ジャパン", "ランサム", "サイバー", "システム", "サーバ")
-_KANJI_FOLLOWERS = ("不正", "情報", "個人情報", "顧客情報", "被害", "攻撃", "障害", "漏え", "漏洩", "流出", "委託",
-                    "侵害", "感染", "改ざん", "誤送信")
+_KANJI_FOLLOWERS = (
+    "不正",
+    "情報",
+    "個人情報",
+    "顧客情報",
+    "被害",
+    "攻撃",
+    "障害",
+    "漏え",
+    "漏洩",
+    "流出",
+    "委託",
+    "侵害",
+    "感染",
+    "改ざん",
+    "誤送信",
+)
 # Particles that may follow a name (日立は, 東芝の); 'か' only as 'から' (高速かつ is an adverb, not a name).
 _PARTICLES = set("はがのをにともやへでら")
 # The 47 prefectures, written without 都/道/府/県 as in headlines ('大分トキハ') and with it.
-_PREFECTURES = tuple(p + suffix for p in """
+_PREFECTURES = tuple(
+    p + suffix
+    for p in """
 北海道 青森 岩手 宮城 秋田 山形 福島 茨城 栃木 群馬 埼玉 千葉 東京 神奈川 新潟 富山 石川 福井 山梨 長野 岐阜 静岡 愛知
 三重 滋賀 京都 大阪 兵庫 奈良 和歌山 鳥取 島根 岡山 広島 山口 徳島 香川 愛媛 高知 福岡 佐賀 長崎 熊本 大分 宮崎 鹿児島
-沖縄""".split() for suffix in ("", "県", "都", "府"))
+沖縄""".split()
+    for suffix in ("", "県", "都", "府")
+)
 # Katakana nouns that stand in apposition right before a name in run-together text ('飲料メーカーアサヒが').
 _KATA_APPOSITIONS = ("メーカー", "ベンダー", "ブランド", "チェーン")
 # Text ending in a legal form ('...法人', '株式会社', '子会社である' does not) marks where a name starts.
 _FORM_ENDINGS = ("法人", "株式会社", "(株)", "有限会社", "合同会社")
 _MARK_BEFORE = ("株式会社", "株", "(株)")
-_MARK_AFTER = ("株式会社", "株", "社", "グループ", "ホールディングス", "inc", "corp", "co ", "ltd", "llc",
-               "limited", "holdings", "group", "gmbh", "plc")
+_MARK_AFTER = (
+    "株式会社",
+    "株",
+    "社",
+    "グループ",
+    "ホールディングス",
+    "inc",
+    "corp",
+    "co ",
+    "ltd",
+    "llc",
+    "limited",
+    "holdings",
+    "group",
+    "gmbh",
+    "plc",
+)
 _NOT_MARKS = ("社会", "社員", "社内", "社外", "社屋", "株価", "株主", "株券")
 _DOMAIN = re.compile(r"(?<![a-z0-9-])((?:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.)+[a-z]{2,24})(?![a-z0-9-])")
 _DOTTED = re.compile(r"[a-z0-9]\.[a-z]")
@@ -187,10 +288,14 @@ class Matcher:
                         # A Latin word registered bare, as the vendor writes itself ('npm'), is meant as
                         # that word: it must then appear in the registered case (case rule), not with a marker.
                         ordinary = variant in ORDINARY_WORDS and not (
-                            variant.isascii() and case == "exact" and fold(registered) == variant)
-                        marker = (ordinary or (variant.isascii() and len(variant) <= 2)
-                                  or variant.replace(" ", "").isdigit()  # '101' (１０１合同会社) is a number
-                                  or (variant not in as_registered and _single_script_japanese(variant)))
+                            variant.isascii() and case == "exact" and fold(registered) == variant
+                        )
+                        marker = (
+                            ordinary
+                            or (variant.isascii() and len(variant) <= 2)
+                            or variant.replace(" ", "").isdigit()  # '101' (１０１合同会社) is a number
+                            or (variant not in as_registered and _single_script_japanese(variant))
+                        )
                         key = _Key(i, registered, how, case, form, marker)
                         keys.setdefault(variant, []).append(key)
                         toks = variant.split()
@@ -204,7 +309,8 @@ class Matcher:
             self._exact.add_word(variant, i)
         self._exact_entries = _Entries(
             (variant, tuple(klist), script(variant[0]) == "latin", len(variant) < 4 and script(variant[-1]) == "latin")
-            for variant, klist in keys.items())
+            for variant, klist in keys.items()
+        )
         anchors: dict[str, list[tuple[str, _Key]]] = {}
         for variant, key in multiword:
             cands = [t for t in variant.split() if t not in _STOP and len(t) >= 4 and not t.isdigit()]
@@ -215,7 +321,8 @@ class Matcher:
             self._anchors.add_word(anchor, i)
         self._anchor_entries = _Entries(
             (anchor, tuple(lst), script(anchor[0]) == "latin", script(anchor[-1]) == "latin")
-            for anchor, lst in anchors.items())
+            for anchor, lst in anchors.items()
+        )
         self._has_exact = bool(keys)
         self._has_anchors = bool(anchors)
         if self._has_exact:
@@ -266,8 +373,7 @@ class Matcher:
                         continue
                     if key.marker and not _company_marker(folded, start, end + 1):
                         continue
-                    if _institution_of(folded, start, variant) or _longer_name_follows(folded, end + 1,
-                                                                                          key.registered):
+                    if _institution_of(folded, start, variant) or _longer_name_follows(folded, end + 1, key.registered):
                         continue
                     surface, s, e = _surface(nfkc, variant, key, start, camel)
                     if (key.case or camel) and surface is None:
@@ -275,8 +381,15 @@ class Matcher:
                     if surface is not None and _tail_of_latin_name(nfkc, s, variant):
                         continue
                     seen.add((key.vendor, variant))
-                    out.append((Match(self._names[key.vendor], key.registered, key.how, field,
-                                      surface or variant, s, e, 100.0), start, end + 1))
+                    out.append(
+                        (
+                            Match(
+                                self._names[key.vendor], key.registered, key.how, field, surface or variant, s, e, 100.0
+                            ),
+                            start,
+                            end + 1,
+                        )
+                    )
         if self._has_anchors:
             out.extend(self._fuzzy(field, folded, nfkc, {m.vendor for m, _, _ in out}))
         lowered = nfkc.lower() if self._domains else ""
@@ -284,8 +397,9 @@ class Matcher:
         # scan (which tries at every word and cost more than the rest of matching a summary).
         for dm in _DOMAIN.finditer(lowered) if _DOTTED.search(lowered) else ():
             for vi, dom in self._lookup_domain(dm.group(1)):
-                out.append((Match(self._names[vi], dom, "domain", field, dm.group(1), dm.start(1),
-                                  dm.end(1), 100.0), -1, -1))
+                out.append(
+                    (Match(self._names[vi], dom, "domain", field, dm.group(1), dm.start(1), dm.end(1), 100.0), -1, -1)
+                )
         return out
 
     def _fuzzy(self, field: str, folded: str, nfkc: str, matched: set[str]) -> list[tuple[Match, int, int]]:
@@ -297,7 +411,8 @@ class Matcher:
             a_start = end - len(anchor) + 1
             # Inside a longer Latin word ('time' in 'sometimes'): refused as _boundaries_ok would.
             if (latin_head and a_start > 0 and script(folded[a_start - 1]) == "latin") or (
-                    latin_tail and end < last and script(folded[end + 1]) == "latin"):
+                latin_tail and end < last and script(folded[end + 1]) == "latin"
+            ):
                 continue
             if not _boundaries_ok(folded, a_start, end + 1, anchor):
                 continue
@@ -306,7 +421,7 @@ class Matcher:
                 if vname in matched:
                     continue
                 lo = max(0, a_start - len(variant))
-                window = folded[lo: end + 1 + len(variant)]
+                window = folded[lo : end + 1 + len(variant)]
                 al = fuzz.partial_ratio_alignment(variant, window, score_cutoff=_FUZZY_MIN)
                 if al is None:
                     continue
@@ -328,8 +443,10 @@ class Matcher:
             host = (urlsplit(link).hostname or "").lower().rstrip(".")
         except ValueError:
             return []
-        return [(Match(self._names[vi], dom, "domain", "link", host, 0, len(host), 100.0), -1, -1)
-                for vi, dom in self._lookup_domain(host)]
+        return [
+            (Match(self._names[vi], dom, "domain", "link", host, 0, len(host), 100.0), -1, -1)
+            for vi, dom in self._lookup_domain(host)
+        ]
 
     def _lookup_domain(self, host: str) -> list[tuple[int, str]]:
         """The host or any parent domain of it (news.isetoh.co.jp -> isetoh.co.jp)."""
@@ -367,8 +484,12 @@ def _before_ok(folded: str, start: int, key: str, form_follows: bool = False) ->
     if first in ("kata", "kanji", "hira") and folded.endswith(_FORM_ENDINGS, 0, start):
         return True
     # So is one right after it, for kana after kana ('子会社であるひびしんキャピタル株式会社').
-    if first in ("kata", "hira") and sb == first and not form_follows and not (
-            first == "kata" and folded.endswith(_KATA_APPOSITIONS, 0, start)):
+    if (
+        first in ("kata", "hira")
+        and sb == first
+        and not form_follows
+        and not (first == "kata" and folded.endswith(_KATA_APPOSITIONS, 0, start))
+    ):
         return False
     # Latin glued to a katakana word makes one compound noun ('Pythonベース', 'Webサーバ'), not a name.
     if first == "kata" and sb == "latin":
@@ -390,8 +511,12 @@ def _after_ok(folded: str, end: int, key: str) -> bool:
         return False
     # A short name followed by kanji is usually part of a longer name ('ソニー生命' is not ソニー), unless the
     # kanji start an incident word of a run-together headline ('ストアカ不正アクセス').
-    if _is_short_japanese(key) and sa == "kanji" and after not in _KANJI_OK_AFTER and not folded.startswith(
-            _KANJI_FOLLOWERS, end):
+    if (
+        _is_short_japanese(key)
+        and sa == "kanji"
+        and after not in _KANJI_OK_AFTER
+        and not folded.startswith(_KANJI_FOLLOWERS, end)
+    ):
         return False
     # Two kanji followed by な, し, す... are a word in a phrase (高速な), not a company (日立は, 東芝の).
     if _is_short_japanese(key) and sa == "hira" and after not in _PARTICLES and not folded.startswith("から", end):
@@ -403,8 +528,8 @@ def _after_ok(folded: str, end: int, key: str) -> bool:
 
 
 def _company_marker(folded: str, start: int, end: int) -> bool:
-    before = folded[max(0, start - 6): start].rstrip()
-    after = folded[end: end + 12].lstrip()
+    before = folded[max(0, start - 6) : start].rstrip()
+    after = folded[end : end + 12].lstrip()
     # '社会', '社員' after a word are not the company suffix 社 ('デジタル社会').
     return before.endswith(_MARK_BEFORE) or (after.startswith(_MARK_AFTER) and not after.startswith(_NOT_MARKS))
 
@@ -413,14 +538,40 @@ def _institution_of(folded: str, start: int, key: str) -> bool:
     """'University of Zurich' names a university, not Zurich Insurance."""
     if " " in key or not key.isascii():
         return False
-    words = folded[max(0, start - 40): start].split()
+    words = folded[max(0, start - 40) : start].split()
     return len(words) >= 2 and words[-1] == "of" and words[-2] in _INSTITUTION_HEADS
 
 
-_ORG_WORDS = {"industries", "industry", "group", "holdings", "bank", "insurance",
-              "university", "airlines", "airways", "motors", "motor", "systems", "technologies", "partners",
-              "capital", "energy", "electric", "pharmaceuticals", "hospital", "college", "financial", "foods",
-              "international", "trading", "securities", "steel", "chemical", "logistics"}
+_ORG_WORDS = {
+    "industries",
+    "industry",
+    "group",
+    "holdings",
+    "bank",
+    "insurance",
+    "university",
+    "airlines",
+    "airways",
+    "motors",
+    "motor",
+    "systems",
+    "technologies",
+    "partners",
+    "capital",
+    "energy",
+    "electric",
+    "pharmaceuticals",
+    "hospital",
+    "college",
+    "financial",
+    "foods",
+    "international",
+    "trading",
+    "securities",
+    "steel",
+    "chemical",
+    "logistics",
+}
 
 
 _LATIN_RUN = re.compile(r"[a-z0-9]+")
@@ -429,7 +580,7 @@ _LATIN_RUN = re.compile(r"[a-z0-9]+")
 def _longer_name_follows(folded: str, end: int, registered: str) -> bool:
     """'Kojima Industries' is not 'Kojima Co., Ltd.': an organisation word after the name that the
     registered name does not have makes it someone else's name."""
-    nxt = folded[end: end + 20].split(" ", 2)
+    nxt = folded[end : end + 20].split(" ", 2)
     # 'insight partnersが': the word is its Latin part, Japanese text runs on without a space.
     latin = _LATIN_RUN.match(nxt[1]) if len(nxt) > 1 and nxt[0] == "" else None
     word = latin.group(0) if latin else ""
@@ -471,8 +622,11 @@ def _surface(nfkc: str, variant: str, key: _Key, near: int = 0, camel: bool = Fa
     for m in _surface_regex(variant, camel).finditer(nfkc):
         word = m.group(0)
         # OKTA in an all-capitals headline is Okta; 'okta' in running text is not required to be.
-        if key.case == "exact" and key.form not in re.findall(r"[A-Za-z0-9]+", word) and not (
-                word.isupper() and key.form[:1].isupper()):
+        if (
+            key.case == "exact"
+            and key.form not in re.findall(r"[A-Za-z0-9]+", word)
+            and not (word.isupper() and key.form[:1].isupper())
+        ):
             continue
         if key.case == "capital" and not any(c.isupper() for c in word):
             continue
@@ -486,8 +640,14 @@ def _surface(nfkc: str, variant: str, key: _Key, near: int = 0, camel: bool = Fa
 def _camel_head(folded: str, start: int, end: int, key: str) -> bool:
     """Could the Latin name end where another Latin word starts ('Citrix' in 'CitrixNetScaler')? The
     case changes are checked on the text as written (_surface with camel=True)."""
-    return (len(key) >= 4 and key[-1:].isascii() and key[-1:].isalpha() and end < len(folded)
-            and script(folded[end]) == "latin" and _before_ok(folded, start, key))
+    return (
+        len(key) >= 4
+        and key[-1:].isascii()
+        and key[-1:].isalpha()
+        and end < len(folded)
+        and script(folded[end]) == "latin"
+        and _before_ok(folded, start, key)
+    )
 
 
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -497,8 +657,13 @@ _CAPITALISED_WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*[ \u300
 def _tail_of_latin_name(nfkc: str, s: int, variant: str) -> bool:
     """In Japanese text the Latin words are names, so a one-word name right after another capitalised
     Latin word is the tail of that longer name ('Cobalt Strike', 'TPLink Archer', 'Perl CGI')."""
-    return (" " not in variant and variant.isascii() and s > 0
-            and bool(_CAPITALISED_WORD_BEFORE.search(nfkc, max(0, s - 40), s)) and bool(_CJK_CHAR.search(nfkc)))
+    return (
+        " " not in variant
+        and variant.isascii()
+        and s > 0
+        and bool(_CAPITALISED_WORD_BEFORE.search(nfkc, max(0, s - 40), s))
+        and bool(_CJK_CHAR.search(nfkc))
+    )
 
 
 def _widen_to_words(text: str, s: int, e: int) -> tuple[int, int]:
@@ -514,8 +679,9 @@ def _drop_overlapped(found: list[tuple[Match, int, int]]) -> list[Match]:
     spans = [(m.field, s, e, m.vendor) for m, s, e in found if s >= 0]
     keep = []
     for m, s, e in found:
-        if s >= 0 and any(f == m.field and v != m.vendor and os_ <= s and e <= oe and (oe - os_) > (e - s)
-                          for f, os_, oe, v in spans):
+        if s >= 0 and any(
+            f == m.field and v != m.vendor and os_ <= s and e <= oe and (oe - os_) > (e - s) for f, os_, oe, v in spans
+        ):
             continue
         keep.append(m)
     return keep

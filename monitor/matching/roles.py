@@ -36,6 +36,7 @@ ALERTED: frozenset[str] = frozenset({"breached", "affected", "product"})
 @dataclass(frozen=True, slots=True)
 class RoleOf:
     """One matched vendor's role in a report, and why (shown in the alert and in search)."""
+
     vendor: str
     role: Role
     reason: str
@@ -59,10 +60,13 @@ _MENTIONED_BEFORE = re.compile(
     rf"(?:posted|sold|shared|published|leaked|advertised|offered|listed|dumped|announced|circulat\w+|put up)\s+{_GAP}"
     r"(?:on|via|to|through)\s+(?:the\s+|a\s+)?$|"
     r"(?:acquired by|bought by|owned by|purchased by|(?:a |the )?(?:unit|subsidiary|division|arm|affiliate|part|"
-    r"sister company|brand) of)\s+(?:the\s+)?$")
+    r"sister company|brand) of)\s+(?:the\s+)?$"
+)
 # 'Mandiant investigating' names the responder; 'Okta investigating claims of breach' is Okta's own incident.
-_NOT_ITS_OWN = (r"(?!\s+(?:claims?|reports?|screenshots|allegations?|whether|after|its|an?\s+(?:possible\s+|"
-                r"potential\s+|suspected\s+)?(?:data\s+)?(?:breach|hack|cyber\w*|security incident|incident)))")
+_NOT_ITS_OWN = (
+    r"(?!\s+(?:claims?|reports?|screenshots|allegations?|whether|after|its|an?\s+(?:possible\s+|"
+    r"potential\s+|suspected\s+)?(?:data\s+)?(?:breach|hack|cyber\w*|security incident|incident)))"
+)
 _MENTIONED_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:researchers?|analysts?|threat intelligence|threat research|threat hunters|unit 42|"
     r"incident response|said in a (?:report|blog)|reported|report(?:ed)? that|warned|discovered|observed|spotted|"
@@ -70,26 +74,33 @@ _MENTIONED_AFTER = re.compile(
     rf"(?:is\s+)?investigating{_NOT_ITS_OWN}|hired|was hired|brought in|called in|engaged|assisting|is assisting|helping|"
     r", its parent|, parent|found that|determined that|concluded that|linked the)\b|"
     r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
-    r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力)")
+    r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力)"
+)
 # The source named after what it reported, at the end of the sentence ('..., Mandiant said.').
 _ATTRIBUTION_BEFORE = re.compile(r",\s*(?:the\s+)?(?:security firm\s+|researchers at\s+)?$")
 _ATTRIBUTION_AFTER = re.compile(r"^\s+(?:said|says|reported|reports|noted|wrote|added)\s*[.,]?\s*$")
 
 # --- affected: a client of the breached party ------------------------------------------------------
-_CONTRACTOR_EN = r"(?:third[- ]party\s+)?(?:\w+\s+)?(?:vendors?|contractors?|suppliers?|service providers?|" \
-                 r"subcontractors?|sub-?processors?|business associates?|processors?|partners?|providers?|outsourcers?|" \
-                 r"(?:outsourcing|payroll|printing|mailing|logistics) (?:company|companies|firms?))"
-_CONTRACTOR_JA = (r"(?:再委託先|業務委託先|外部委託先|委託先|委託業者|委託会社|取引先|保守業者|保守委託先|協力会社|運営委託先|"
-                  r"提携先|印刷業者|発送業者|配送業者|請負業者|外部業者|(?:を|も)?(?:請け負う|担う|受託する)(?:会社|企業|業者)?)")
+_CONTRACTOR_EN = (
+    r"(?:third[- ]party\s+)?(?:\w+\s+)?(?:vendors?|contractors?|suppliers?|service providers?|"
+    r"subcontractors?|sub-?processors?|business associates?|processors?|partners?|providers?|outsourcers?|"
+    r"(?:outsourcing|payroll|printing|mailing|logistics) (?:company|companies|firms?))"
+)
+_CONTRACTOR_JA = (
+    r"(?:再委託先|業務委託先|外部委託先|委託先|委託業者|委託会社|取引先|保守業者|保守委託先|協力会社|運営委託先|"
+    r"提携先|印刷業者|発送業者|配送業者|請負業者|外部業者|(?:を|も)?(?:請け負う|担う|受託する)(?:会社|企業|業者)?)"
+)
 _AFFECTED_BEFORE = re.compile(
     rf"{_CONTRACTOR_EN}\s+(?:\w+\s+)?(?:of|to|for|used by|working for|serving|hired by|that (?:serves|works for))\s+"
     r"(?:the\s+|its\s+)?$|"
-    r"(?:委託元|発注元|委託者)(?:である|の|、)?$")
+    r"(?:委託元|発注元|委託者)(?:である|の|、)?$"
+)
 _AFFECTED_AFTER = re.compile(
     rf"^(?:'s|’s|s')\s+(?:\w+\s+){{0,2}}?{_CONTRACTOR_EN}\b|"
     r"^\s+(?:third[- ]party\s+)?(?:contractor|vendor|supplier|subcontractor|service provider|business associate)s?\b|"
     rf"^(?:社|様)?(?:の|が|は|では|、|,|\s)*(?:業務の?)?{_CONTRACTOR_JA}|"
-    r"^(?:社|様)?(?:が|から|の)(?:業務を?|運用を?|保守を?|発送業務を?|印刷業務を?)?委託(?:して|を受け|した|する|先)")
+    r"^(?:社|様)?(?:が|から|の)(?:業務を?|運用を?|保守を?|発送業務を?|印刷業務を?)?委託(?:して|を受け|した|する|先)"
+)
 # A breach at the client's contractor, told in the vendor's own sentence after its name.
 _AFFECTED_SENTENCE = re.compile(
     rf"\b(?:at|through|via|of|by|from|in|on|against|targeting|involving|affecting|after)\s+"
@@ -97,25 +108,32 @@ _AFFECTED_SENTENCE = re.compile(
     rf"(?:[\w-]+\s+){{0,2}}?{_CONTRACTOR_EN}\b(?!(?:'s|’s)?\s+(?:credentials|accounts?|logins?|passwords?))|"
     rf"{_CONTRACTOR_JA}(?:で|が|の(?!アカウント|認証情報|id|パスワード)|へ|に|における|である|経由|から)|"
     # the contractor told by what it does, right before its name ('、帳票の発送を請け負うイセトーが')
-    r"を(?:請け負う|担う|受託する)(?=[^\s、。がはをにでのと]{2})")
+    r"を(?:請け負う|担う|受託する)(?=[^\s、。がはをにでのと]{2})"
+)
 # A name marked as the contractor itself: breached, whoever its client is.
 _CONTRACTOR_BEFORE = re.compile(
     rf"(?:{_CONTRACTOR_JA}(?:である|の|、|\s)*|(?:を|も)(?:請け負う|担う|受託する|任されている)|(?:contractor|vendor|supplier|service provider|subcontractor|"
-    r"business associate|provider)\s*,?\s*)$")
+    r"business associate|provider)\s*,?\s*)$"
+)
 _CONTRACTOR_AFTER = re.compile(
     rf"^(?:,\s*|\s*\(|\s*（)(?:a|an|the|its|which is (?:a|an))?\s*(?:\w+\s+){{0,2}}?{_CONTRACTOR_EN}\b|"
-    rf"^(?:社)?(?:\(|（){_CONTRACTOR_JA}")
+    rf"^(?:社)?(?:\(|（){_CONTRACTOR_JA}"
+)
 
 # --- product: the way in, or what is being exploited -----------------------------------------------
-_PRODUCT_WORDS = (r"vulnerabilit(?:y|ies)|flaws?|zero[- ]days?|0-?days?|bugs?|cve-\d|exploits?|exploited|"
-                  r"remote[- ]access (?:portal|tool|service)s?|"
-                  r"exploitation|vpns?|appliances?|gateways?|firewalls?|plugins?|plug-ins?|extensions?|"
-                  r"software|routers?|(?:forum|cms|file[- ]transfer|remote[- ]access) (?:software|platform)|"
-                  r"security hole|backdoor(?:ed)?|trojani[sz]ed|supply[- ]chain attack")
+_PRODUCT_WORDS = (
+    r"vulnerabilit(?:y|ies)|flaws?|zero[- ]days?|0-?days?|bugs?|cve-\d|exploits?|exploited|"
+    r"remote[- ]access (?:portal|tool|service)s?|"
+    r"exploitation|vpns?|appliances?|gateways?|firewalls?|plugins?|plug-ins?|extensions?|"
+    r"software|routers?|(?:forum|cms|file[- ]transfer|remote[- ]access) (?:software|platform)|"
+    r"security hole|backdoor(?:ed)?|trojani[sz]ed|supply[- ]chain attack"
+)
 # Words that end the name's own clause: a product word after them is someone else's ('Aflac breached after
 # hackers exploited a flaw in Fortinet's FortiOS' is Aflac's breach, not its product).
-_CLAUSE_END = (r"(?!(?:breached|hacked|hit|suffered|suffers|says|said|confirms|confirmed|discloses|disclosed|"
-               r"reports|reported|was|is|has|had|after|when|by|as|because|following|via|through|to|and)\b)")
+_CLAUSE_END = (
+    r"(?!(?:breached|hacked|hit|suffered|suffers|says|said|confirms|confirmed|discloses|disclosed|"
+    r"reports|reported|was|is|has|had|after|when|by|as|because|following|via|through|to|and)\b)"
+)
 _PRODUCT_AFTER = re.compile(
     # the vendor's own advisory about its product ('Progress Software warns of critical MOVEit Transfer flaw')
     rf"^\s+(?:warns?|warned|patches|patched|fixes|fixed|discloses|disclosed|releases|released|issues|issued)\s+"
@@ -132,13 +150,18 @@ _PRODUCT_AFTER = re.compile(
     # the victim's site or data on the platform ('EC-CUBEで構築した', 'Salesforce上の', 'のワークスペースから')
     r"^(?:で構築|を使って構築|を利用して構築|上の|上に|上で|のワークスペース|のアカウント|のインスタンス|の環境から|"
     r"の設定ミス|の設定不備|の設定の不備)|"
-    r"^(?:社)?の(?:vpn|ファイアウォール|ルーター|ファイル転送|製品|ソフトウェア|アプライアンス|リモートアクセス)")
+    r"^(?:社)?の(?:vpn|ファイアウォール|ルーター|ファイル転送|製品|ソフトウェア|アプライアンス|リモートアクセス)"
+)
 # The victim's own copy ('its vBulletin'); away from the matched naming only with what it is ('through its
 # on-premises Microsoft Exchange server', not 'its Change Healthcare subsidiary').
-_OWNED_BEFORE = re.compile(r"\b(?:its|their|the victim's|the company's|customers?'?)\s+(?:own\s+)?(?:on-premises\s+|"
-                           r"self-hosted\s+|internet-facing\s+|unpatched\s+|vulnerable\s+)?(?:an?\s+|the\s+)?"
-                           r"(?:outdated\s+|old\s+)?$")
-_OWNED_AFTER = re.compile(r"^\s+(?:[\w-]+\s+)?(?:servers?|instances?|software|appliances?|installations?|deployments?)\b")
+_OWNED_BEFORE = re.compile(
+    r"\b(?:its|their|the victim's|the company's|customers?'?)\s+(?:own\s+)?(?:on-premises\s+|"
+    r"self-hosted\s+|internet-facing\s+|unpatched\s+|vulnerable\s+)?(?:an?\s+|the\s+)?"
+    r"(?:outdated\s+|old\s+)?$"
+)
+_OWNED_AFTER = re.compile(
+    r"^\s+(?:[\w-]+\s+)?(?:servers?|instances?|software|appliances?|installations?|deployments?)\b"
+)
 # Read where the vendor is named again, away from the matched naming: the product word right after it.
 _PRODUCT_AFTER_NEAR = re.compile(rf"^(?:'s|’s)?\s*(?:{_CLAUSE_END}{_W}\s+){{0,2}}?(?:{_PRODUCT_WORDS})\b")
 _PRODUCT_BEFORE = re.compile(
@@ -159,56 +182,74 @@ _PRODUCT_BEFORE = re.compile(
     rf"(?:an?\s+|the\s+)?(?:outdated\s+|old\s+)?$|"
     rf"(?:via|through|by way of|using)\s+(?:a|an|the|its|their)?\s*(?:compromised|vulnerable|unpatched|"
     rf"misconfigured|trojani[sz]ed|poisoned|malicious)\s+(?:\w+\s+)?$|"
-    r"(?:を悪用|脆弱性を突|脆弱性が悪用)$")
+    r"(?:を悪用|脆弱性を突|脆弱性が悪用)$"
+)
 # The victim's own installation of a platform ('Ticketmaster's Snowflake account', 'its Salesforce instance').
 _PLATFORM_AFTER = re.compile(
     r"^\s*(?:accounts?|instances?|environments?|databases?|buckets?|tenants?|workspaces?|installations?|"
-    r"servers?|storage|forum|site|deployment|customer portal)\b")
+    r"servers?|storage|forum|site|deployment|customer portal)\b"
+)
 # The victim's installation of a product, told with an article ('the vBulletin forum', 'a MongoDB database',
 # 'their IP.Board based forum', 'an Elasticsearch instance').
-_INSTALLATION_BEFORE = re.compile(r"\b(?:a|an|the|their|its|his|her|our)\s+(?:old\s+|outdated\s+|public\s+|"
-                                  r"unsecured\s+|exposed\s+|unprotected\s+|misconfigured\s+)?$")
-_INSTALLATION_AFTER = re.compile(r"^(?:\s*-?\s*based\b|\s*-?\s*powered\b|\s+(?:forums?|message boards?|bulletin "
-                                 r"boards?|boards?|instances?|clusters?|repositor(?:y|ies)|buckets?|installations?|"
-                                 r"databases?|plugins?|themes?)\b)")
+_INSTALLATION_BEFORE = re.compile(
+    r"\b(?:a|an|the|their|its|his|her|our)\s+(?:old\s+|outdated\s+|public\s+|"
+    r"unsecured\s+|exposed\s+|unprotected\s+|misconfigured\s+)?$"
+)
+_INSTALLATION_AFTER = re.compile(
+    r"^(?:\s*-?\s*based\b|\s*-?\s*powered\b|\s+(?:forums?|message boards?|bulletin "
+    r"boards?|boards?|instances?|clusters?|repositor(?:y|ies)|buckets?|installations?|"
+    r"databases?|plugins?|themes?)\b)"
+)
 # The way in through a platform account the victim holds ('data breach via Snowflake account').
 _THROUGH_BEFORE = re.compile(r"\b(?:via|through|from|using)\s+(?:(?:a|an|the|its|their|one of its)\s+)?$")
-_ACCOUNT_AFTER = re.compile(r"^\s*(?:customer\s+)?(?:accounts?|instances?|tenants?|environments?|workspaces?|"
-                            r"credentials|logins?)\b")
+_ACCOUNT_AFTER = re.compile(
+    r"^\s*(?:customer\s+)?(?:accounts?|instances?|tenants?|environments?|workspaces?|"
+    r"credentials|logins?)\b"
+)
 _POSSESSIVE_BEFORE = re.compile(r"(?:'s|’s|s'|\bits|\btheir|\bthe victim's|\bwhose)\s+$")
 # An exposed installation ('an exposed Elasticsearch server'), the platform's customer accounts ('Snowflake customer
 # accounts'), its customers targeted as such ('Snowflake customers targeted', 'Snowflakeの顧客を狙った攻撃').
-_EXPOSED_BEFORE = re.compile(r"\b(?:exposed|unprotected|unsecured|misconfigured|open|unpatched|vulnerable|"
-                             r"on-premises|publicly accessible)\s+$")
+_EXPOSED_BEFORE = re.compile(
+    r"\b(?:exposed|unprotected|unsecured|misconfigured|open|unpatched|vulnerable|"
+    r"on-premises|publicly accessible)\s+$"
+)
 _SERVER_AFTER = re.compile(r"^\s+(?:servers?|instances?|databases?|clusters?)\b")
-_CUSTOMERS_TARGETED = re.compile(r"^\s*customer\s+(?:accounts?|instances?|tenants?|environments?)\b|"
-                                 r"^(?:'s|’s)?\s*(?:direct\s+)?(?:customers?|users?|clients?)\s+(?:\w+\s+){0,2}?"
-                                 r"(?:targeted|attacked|hit|compromised)\b|"
-                                 r"^(?:の)?(?:顧客|利用者|利用企業|ユーザー)を(?:狙|標的)")
+_CUSTOMERS_TARGETED = re.compile(
+    r"^\s*customer\s+(?:accounts?|instances?|tenants?|environments?)\b|"
+    r"^(?:'s|’s)?\s*(?:direct\s+)?(?:customers?|users?|clients?)\s+(?:\w+\s+){0,2}?"
+    r"(?:targeted|attacked|hit|compromised)\b|"
+    r"^(?:の)?(?:顧客|利用者|利用企業|ユーザー)を(?:狙|標的)"
+)
 # A report that the product is being exploited (a headline with no breach at any one organisation).
-EXPLOITED = re.compile(r"\b(?:actively exploited|exploited in the wild|under (?:active )?(?:attack|exploitation)|"
-                       r"mass[- ]exploit\w*|exploit(?:s|ed|ing)|zero[- ]days?|exploitation|being exploited|zero[- ]days? exploited|exploited zero[- ]day|"
-                       r"known exploited|hackers exploit\w*|attackers exploit\w*|exploit\w* (?:flaw|bug|vulnerabilit\w*))\b|"
-                       r"悪用を確認|悪用が確認|悪用され|悪用した攻撃|ゼロデイ|を悪用|悪用して|が悪用")
+EXPLOITED = re.compile(
+    r"\b(?:actively exploited|exploited in the wild|under (?:active )?(?:attack|exploitation)|"
+    r"mass[- ]exploit\w*|exploit(?:s|ed|ing)|zero[- ]days?|exploitation|being exploited|zero[- ]days? exploited|exploited zero[- ]day|"
+    r"known exploited|hackers exploit\w*|attackers exploit\w*|exploit\w* (?:flaw|bug|vulnerabilit\w*))\b|"
+    r"悪用を確認|悪用が確認|悪用され|悪用した攻撃|ゼロデイ|を悪用|悪用して|が悪用"
+)
 
 _SENTENCE_END = re.compile(r"[。．!?！？\n]|(?<!\binc)(?<!\bco)(?<!\bltd)(?<!\bcorp)(?<!\bllc)(?<!\bu\.s)\.\s")
 _WINDOW = 90
 _CONTRACTOR_REASON = "the contractor whose systems were compromised"
 _ONE_NAME = re.compile(r"[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3}")
-_JA_NAME = re.compile(r"(?:株式会社)?([^\s、。,.「」『』()（）がはをにでとへもやのから]{2,20}?)(?:株式会社)?"
-                      r"(?=が|は|で|の|に|へ|を|、|。|\s|$)")
+_JA_NAME = re.compile(
+    r"(?:株式会社)?([^\s、。,.「」『』()（）がはをにでとへもやのから]{2,20}?)(?:株式会社)?"
+    r"(?=が|は|で|の|に|へ|を|、|。|\s|$)"
+)
 
 
 # What follows 委託先の that is not the contractor's name ('委託先のサーバー').
-_NOT_NAMES = frozenset("""サーバー サーバ システム 企業 会社 業者 社員 従業員 担当者 pc パソコン 端末 ネットワーク クラウド
-メールサーバー 委託先 一部 事業者 関係者 元従業員 元社員 環境 機器""".split())
+_NOT_NAMES = frozenset(
+    """サーバー サーバ システム 企業 会社 業者 社員 従業員 担当者 pc パソコン 端末 ネットワーク クラウド
+メールサーバー 委託先 一部 事業者 関係者 元従業員 元社員 環境 機器""".split()
+)
 
 
 def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "")
 
 
-def _where(m: "Match", title: str, text: str) -> tuple[str, int, int] | None:
+def _where(m: Match, title: str, text: str) -> tuple[str, int, int] | None:
     """The match's field text (NFKC) and span, found again by its surface when the span is off."""
     if m.field == "title":
         field = _norm(title)
@@ -219,7 +260,7 @@ def _where(m: "Match", title: str, text: str) -> tuple[str, int, int] | None:
     surface = _norm(m.surface)
     # The matcher's surface may carry the possessive ("Aflac's"); the rules read it as the words after.
     own = len(surface) - 2 if re.search(r"['’]s$", surface) else len(surface)
-    if m.field == "title" and 0 <= m.start < m.end <= len(field) and field[m.start:m.end] == surface:
+    if m.field == "title" and 0 <= m.start < m.end <= len(field) and field[m.start : m.end] == surface:
         return field, m.start, m.start + own
     pos = field.find(surface) if surface else -1
     if pos < 0:
@@ -233,12 +274,12 @@ def _sentence(field: str, start: int, end: int) -> tuple[str, str]:
     lo = max((x.end() for x in _SENTENCE_END.finditer(low, 0, start)), default=0)
     nxt = _SENTENCE_END.search(low, end)
     hi = nxt.start() if nxt else len(low)
-    return low[max(lo, start - _WINDOW):start], low[end:min(hi, end + _WINDOW)]
+    return low[max(lo, start - _WINDOW) : start], low[end : min(hi, end + _WINDOW)]
 
 
 def _contractor_named(field: str, start: int, end: int) -> str:
     """The contractor the text names after the client ('フランスベッドの委託先である東山産業' -> '東山産業')."""
-    after = field[end:end + 80]
+    after = field[end : end + 80]
     ja = re.search(_CONTRACTOR_JA + r"(?:である|の|、|\s)*", after)
     if ja:
         name = _JA_NAME.match(after, ja.end())
@@ -261,9 +302,12 @@ _PLACE_AFTER = re.compile(
     r"^(?:'s|’s)\s+(?:\w+\s+)?(?:systems?|servers?|network|database)\b|"
     r"^\s+(?:was|were|has been|had been|is)\s+(?:hacked|breached|compromised|hit)\b|^\s+(?:hit by|hacked|breached)\b|"
     r"^\s+(?:said|says|confirmed|confirms)\s+(?:that\s+)?its\s+(?:\w+\s+){0,2}?(?:systems?|servers?|network)\s+"
-    r"(?:was|were|had been)\s+(?:compromised|breached|hacked|accessed)")
-_PLACE_BEFORE = re.compile(r"\b(?:attack|breach|intrusion|hack|incident) (?:on|at|of)\s+(?:the\s+)?$|\bat\s+$|"
-                           r"\b(?:stolen|taken|downloaded) from\s+$")
+    r"(?:was|were|had been)\s+(?:compromised|breached|hacked|accessed)"
+)
+_PLACE_BEFORE = re.compile(
+    r"\b(?:attack|breach|intrusion|hack|incident) (?:on|at|of)\s+(?:the\s+)?$|\bat\s+$|"
+    r"\b(?:stolen|taken|downloaded) from\s+$"
+)
 # The vendor's customers, users or staff are whose data is told ('フランスベッドの顧客情報に影響', 'J:COM利用者に影響',
 # 'data of Aflac and Zurich customers', 'Boots, BA and BBC confirm staff data exposed').
 _CLIENT_AFTER = re.compile(
@@ -272,9 +316,12 @@ _CLIENT_AFTER = re.compile(
     r"^(?:'s|’s)?\s+(?:\w+\s+)?(?:customers?|users?|staff|employees?|members?|patients?|policyholders?|clients?)\b|"
     r"^(?:\s*,\s*[\w&.-]+|\s+and\s+[\w&.-]+){0,4}\s+(?:confirm|confirms|say|says|said)\s+(?:its\s+|their\s+)?"
     r"(?:customer|staff|employee|user|member|patient)s?\s+data\b|"
-    r"^\s+(?:says|said|confirms)\s+(?:the\s+)?(?:data|details|information|records)\s+of\b")
-_CLIENT_BEFORE = re.compile(r"\b(?:data|details|records|information) of\s+(?:\w+\s+){0,3}?$|"
-                            r"\b(?:customers?|users?|staff|employees?|clients?) of\s+$")
+    r"^\s+(?:says|said|confirms)\s+(?:the\s+)?(?:data|details|information|records)\s+of\b"
+)
+_CLIENT_BEFORE = re.compile(
+    r"\b(?:data|details|records|information) of\s+(?:\w+\s+){0,3}?$|"
+    r"\b(?:customers?|users?|staff|employees?|clients?) of\s+$"
+)
 
 
 # The breach told at a contractor the report does not name ('両社がシステムの運用を任せていた米国の会社で情報が持ち出された',
@@ -285,10 +332,11 @@ _UNNAMED_CONTRACTOR_BREACH = re.compile(
     r"\b(?:at|by|of)\s+(?:a|an|its|their|one of its)\s+(?:[\w-]+\s+){0,2}?(?:contractor|vendor|supplier|subcontractor|"
     r"service provider|outsourcing (?:company|firm)|third party)\b|"
     r"\b(?:contractor|vendor|supplier|subcontractor|outsourcing (?:company|firm)|third party)(?:\s+[\w-]+){0,4}\s+"
-    r"(?:was|were|had been|has been)\s+(?:breached|hacked|compromised)")
+    r"(?:was|were|had been|has been)\s+(?:breached|hacked|compromised)"
+)
 
 
-def _elsewhere(m: "Match", title: str, text: str, place: tuple[str, int, int]) -> list[tuple[str, int, int]]:
+def _elsewhere(m: Match, title: str, text: str, place: tuple[str, int, int]) -> list[tuple[str, int, int]]:
     """The other places the vendor's surface is named, in the title then the text (at most four)."""
     field, start, end = place
     surface = field[start:end].lower()
@@ -299,8 +347,10 @@ def _elsewhere(m: "Match", title: str, text: str, place: tuple[str, int, int]) -
         low, pos = other.lower(), 0
         while len(out) < 4 and (pos := low.find(surface, pos)) >= 0:
             hit, pos = (other, pos, pos + len(surface)), pos + len(surface)
-            latin_edge = any(i >= 0 and i < len(low) and low[i].isascii() and low[i].isalnum()
-                             for i in (hit[1] - 1, hit[2])) and surface[:1].isascii()
+            latin_edge = (
+                any(i >= 0 and i < len(low) and low[i].isascii() and low[i].isalnum() for i in (hit[1] - 1, hit[2]))
+                and surface[:1].isascii()
+            )
             if not latin_edge and not (other == field and hit[1] == start):
                 out.append(hit)
     return out
@@ -311,14 +361,16 @@ def _is_product(before: str, after: str, matched: bool = True) -> bool:
     accounts' are read only where the vendor was matched: elsewhere they are as often the victim's own forum
     ('the Epic Games forum') or its users' accounts ('profile information from Substack accounts')."""
     return bool(
-        (_PRODUCT_AFTER if matched else _PRODUCT_AFTER_NEAR).search(after) or _PRODUCT_BEFORE.search(before)
+        (_PRODUCT_AFTER if matched else _PRODUCT_AFTER_NEAR).search(after)
+        or _PRODUCT_BEFORE.search(before)
         or (_OWNED_BEFORE.search(before) and (matched or _OWNED_AFTER.search(after)))
         or (_POSSESSIVE_BEFORE.search(before) and _PLATFORM_AFTER.search(after))
         or (matched and _THROUGH_BEFORE.search(before) and _ACCOUNT_AFTER.search(after))
         or (matched and _INSTALLATION_BEFORE.search(before) and _INSTALLATION_AFTER.search(after))
         or (_INSTALLATION_AFTER.search(after) and bool(re.match(r"^\s*-?\s*(?:based|powered)\b", after)))
         or (_EXPOSED_BEFORE.search(before) and _SERVER_AFTER.search(after))
-        or _CUSTOMERS_TARGETED.search(after))
+        or _CUSTOMERS_TARGETED.search(after)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,21 +379,29 @@ class _Cues:
     client: bool = False  # its customers', users' or staff's data is told
 
 
-def _decide(m: "Match", title: str, text: str, subject: bool, breach: bool) -> tuple[RoleOf, _Cues]:
+def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tuple[RoleOf, _Cues]:
     place = _where(m, title, text)
     before, after = _sentence(*place) if place else ("", "")
     where = "title" if m.field == "title" else "text"
-    if place is not None and (_MENTIONED_BEFORE.search(before) or _MENTIONED_AFTER.search(after)
-                              or (_ATTRIBUTION_BEFORE.search(before) and _ATTRIBUTION_AFTER.search(after))):
-        return RoleOf(m.vendor, "mentioned", f"cited in the {where} as a source, a platform or an owner, "
-                                             f"not the victim"), _Cues()
+    if place is not None and (
+        _MENTIONED_BEFORE.search(before)
+        or _MENTIONED_AFTER.search(after)
+        or (_ATTRIBUTION_BEFORE.search(before) and _ATTRIBUTION_AFTER.search(after))
+    ):
+        return RoleOf(
+            m.vendor, "mentioned", f"cited in the {where} as a source, a platform or an owner, not the victim"
+        ), _Cues()
     # Every naming of the vendor is read: the headline may only name it, the text say how it took part.
     places = [place, *_elsewhere(m, title, text, place)] if place else []
     ctx = [_sentence(*p) for p in places]
     product = any(_is_product(b, a, i == 0) for i, (b, a) in enumerate(ctx))
     if not breach:
-        exploited = (place is not None and _is_product(before, after) and m.field in ("title", "link")
-                     and EXPLOITED.search(_norm(title).lower() + " " + _norm(text).lower()[:2000]))
+        exploited = (
+            place is not None
+            and _is_product(before, after)
+            and m.field in ("title", "link")
+            and EXPLOITED.search(_norm(title).lower() + " " + _norm(text).lower()[:2000])
+        )
         if exploited:
             return RoleOf(m.vendor, "product", "its product is reported exploited (headline)"), _Cues()
         return RoleOf(m.vendor, "mentioned", "named in a report that is not about a breach"), _Cues()
@@ -349,18 +409,29 @@ def _decide(m: "Match", title: str, text: str, subject: bool, breach: bool) -> t
         return RoleOf(m.vendor, "mentioned", "named in the text, not where the breach is told"), _Cues()
     if place is None:
         return RoleOf(m.vendor, "breached", f"named by the report's {m.field}"), _Cues()
-    cues = _Cues(place=any(_PLACE_AFTER.search(a) or _PLACE_BEFORE.search(b) for b, a in ctx),
-                 client=any(_CLIENT_AFTER.search(a) or _CLIENT_BEFORE.search(b) for b, a in ctx))
+    cues = _Cues(
+        place=any(_PLACE_AFTER.search(a) or _PLACE_BEFORE.search(b) for b, a in ctx),
+        client=any(_CLIENT_AFTER.search(a) or _CLIENT_BEFORE.search(b) for b, a in ctx),
+    )
     contractor = any(_CONTRACTOR_BEFORE.search(b) or _CONTRACTOR_AFTER.search(a) for b, a in ctx)
     # A contractor named further on in the sentence ('...、法政大など取引先にも影響') is read only where the vendor
     # was matched, and not when the breach is told right at it ('NSSOLへの不正アクセス').
     at_it = bool(_PLACE_AFTER.search(after) or _PLACE_BEFORE.search(before))
-    client_of = next((p for i, (p, (b, a)) in enumerate(zip(places, ctx, strict=True)) if _AFFECTED_BEFORE.search(b)
-                      or _AFFECTED_AFTER.search(a) or (i == 0 and not at_it and _AFFECTED_SENTENCE.search(a))), None)
+    client_of = next(
+        (
+            p
+            for i, (p, (b, a)) in enumerate(zip(places, ctx, strict=True))
+            if _AFFECTED_BEFORE.search(b)
+            or _AFFECTED_AFTER.search(a)
+            or (i == 0 and not at_it and _AFFECTED_SENTENCE.search(a))
+        ),
+        None,
+    )
     if not contractor and client_of is not None:
         via = _contractor_named(*client_of)
-        return RoleOf(m.vendor, "affected", f"its data exposed through its contractor{' ' + via if via else ''}"
-                                            f" ({where})", via), cues
+        return RoleOf(
+            m.vendor, "affected", f"its data exposed through its contractor{' ' + via if via else ''} ({where})", via
+        ), cues
     if product:
         return RoleOf(m.vendor, "product", f"its product or software is the way in ({where})"), cues
     if contractor:
@@ -370,14 +441,15 @@ def _decide(m: "Match", title: str, text: str, subject: bool, breach: bool) -> t
     return RoleOf(m.vendor, "breached", "a breach is told in the sentence naming it"), cues
 
 
-def role_of(m: "Match", title: str, text: str, *, subject: bool, breach: bool) -> RoleOf:
+def role_of(m: Match, title: str, text: str, *, subject: bool, breach: bool) -> RoleOf:
     """The role of one matched vendor. subject: detect.is_subject() said the report is about it;
     breach: the report is a breach report (detect.assess)."""
     return _decide(m, title, text, subject, breach)[0]
 
 
-def assign(matches: Iterable["Match"], title: str, text: str, breach: bool,
-           subjects: Sequence["Match"]) -> tuple[RoleOf, ...]:
+def assign(
+    matches: Iterable[Match], title: str, text: str, breach: bool, subjects: Sequence[Match]
+) -> tuple[RoleOf, ...]:
     """Each match's role, in the order given. subjects: the matches detect.is_subject() kept."""
     about = {m.vendor for m in subjects}
     decided = [_decide(m, title, text, m.vendor in about, breach) for m in matches]
@@ -392,21 +464,30 @@ def assign(matches: Iterable["Match"], title: str, text: str, breach: bool,
         if r.role != "breached" or not c.client or c.place or r.reason.startswith(_CONTRACTOR_REASON):
             continue
         if others:
-            out[i] = RoleOf(r.vendor, "affected", f"its customers' data exposed in the breach at {others[0]}", others[0])
+            out[i] = RoleOf(
+                r.vendor, "affected", f"its customers' data exposed in the breach at {others[0]}", others[0]
+            )
         elif unnamed:
             out[i] = RoleOf(r.vendor, "affected", "its customers' data exposed in the breach at a contractor")
     # An affected client names its contractor; a registered contractor is that one (its reason says so).
     for i, r in enumerate(out):
         if r.role == "affected" and not r.via:
-            breached = [o.vendor for o in out if o.role == "breached" and o.vendor != r.vendor
-                        and o.reason.startswith(_CONTRACTOR_REASON)]
+            breached = [
+                o.vendor
+                for o in out
+                if o.role == "breached" and o.vendor != r.vendor and o.reason.startswith(_CONTRACTOR_REASON)
+            ]
             if breached:
-                out[i] = RoleOf(r.vendor, "affected", r.reason.replace("its contractor", f"its contractor {breached[0]}",
-                                                                       1), breached[0])
+                out[i] = RoleOf(
+                    r.vendor,
+                    "affected",
+                    r.reason.replace("its contractor", f"its contractor {breached[0]}", 1),
+                    breached[0],
+                )
     return tuple(out)
 
 
-def of_match(m: "Match", roles: Iterable[RoleOf]) -> RoleOf:
+def of_match(m: Match, roles: Iterable[RoleOf]) -> RoleOf:
     """The match's role among those decided; a vendor's own newsroom notice (added after deciding) is its
     breach, and a match decided before roles existed is taken as the subject it was alerted as."""
     for r in roles:
@@ -417,10 +498,10 @@ def of_match(m: "Match", roles: Iterable[RoleOf]) -> RoleOf:
     return RoleOf(m.vendor, "breached", "named as the subject of a breach report")
 
 
-def alert_groups(subjects: Sequence["Match"], roles: Sequence[RoleOf]) -> list[tuple[str, tuple["Match", ...]]]:
+def alert_groups(subjects: Sequence[Match], roles: Sequence[RoleOf]) -> list[tuple[str, tuple[Match, ...]]]:
     """The alerts a report's subjects make, as (alert kind, its vendors' matches): one "article" alert for
     the vendors breached or affected, one "product" alert for those whose product is exploited."""
-    kinds: dict[str, list["Match"]] = {}
+    kinds: dict[str, list[Match]] = {}
     for m in subjects:
         role = of_match(m, roles).role
         if role in ALERTED:

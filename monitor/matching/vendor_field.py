@@ -30,17 +30,29 @@ from .matcher import ORDINARY_WORDS
 from .vendors import Vendor
 
 # Words that only describe the business: left out when the field gives the first words of a name.
-DESCRIPTORS = frozenset(TAIL_GENERIC) | {"software", "networks", "network", "communications", "labs",
-                                         "laboratories", "foundation", "platforms", "project", "company"}
+DESCRIPTORS = frozenset(TAIL_GENERIC) | {
+    "software",
+    "networks",
+    "network",
+    "communications",
+    "labs",
+    "laboratories",
+    "foundation",
+    "platforms",
+    "project",
+    "company",
+}
 # Words that are not a name on their own: the kept words must hold one that is not among them.
-GENERIC = DESCRIPTORS | frozenset("""
+GENERIC = DESCRIPTORS | frozenset(
+    """
 the and of a an general advanced american international national global united first digital data cloud
 security secure smart micro info information tech web open net universal standard applied integrated new
 best pro one prime total central pacific atlantic north south east west northern southern eastern western
 modern premier quality dynamic computer computers electric electronics media mobile online allied
 associated continental home life energy health medical financial capital industries products royal star
 direct express asia euro european japan nippon
-""".split())
+""".split()
+)
 _PARTS = re.compile(r"\s+(?:and|&)\s+|\s*[/,;]\s*|\s*[(（)）]\s*", re.I)
 
 

@@ -64,8 +64,10 @@ def parse_vendors(text: str, label: str = "vendors.csv") -> list[Vendor]:
     for row_no, row in enumerate(reader, 1):
         line = reader.line_num
         if row_no > MAX_VENDOR_ROWS:
-            raise ConfigError(f"{label}:{line}: more than {MAX_VENDOR_ROWS:,} vendors, the limit for a register "
-                              "(is this the right file?)")
+            raise ConfigError(
+                f"{label}:{line}: more than {MAX_VENDOR_ROWS:,} vendors, the limit for a register "
+                "(is this the right file?)"
+            )
         if not any((v or "").strip() for k, v in row.items() if k):
             continue
         name = (row.get("name") or "").strip()
@@ -90,16 +92,18 @@ def parse_vendors(text: str, label: str = "vendors.csv") -> list[Vendor]:
                 check_source_url(url)
             except ValueError as e:
                 problems.append(f"{label}:{line}: newsroom: {e}")
-        vendors.append(Vendor(
-            name=name,
-            aliases=_split(row.get("aliases")),
-            domains=domains,
-            criticality=crit or DEFAULT,
-            owner=(row.get("owner") or "").strip(),
-            parent=(row.get("parent") or "").strip(),
-            notes=(row.get("notes") or "").strip(),
-            newsroom=tuple(u.strip() for u in newsroom),
-        ))
+        vendors.append(
+            Vendor(
+                name=name,
+                aliases=_split(row.get("aliases")),
+                domains=domains,
+                criticality=crit or DEFAULT,
+                owner=(row.get("owner") or "").strip(),
+                parent=(row.get("parent") or "").strip(),
+                notes=(row.get("notes") or "").strip(),
+                newsroom=tuple(u.strip() for u in newsroom),
+            )
+        )
     names = {v.name for v in vendors}
     for v in vendors:
         if v.parent and v.parent not in names:
@@ -139,8 +143,9 @@ def load_vendors(path: str | Path, database: str | Path | None = None) -> list[V
     cached = None
     if database is not None and Path(database).parent.is_dir():
         # __name__: the pickle names Vendor by module path, so a cache from before a move never matches.
-        key = hashlib.sha256(raw + Path(__file__).read_bytes() + repr(CRITICALITIES).encode()
-                             + __name__.encode()).hexdigest()[:24]
+        key = hashlib.sha256(
+            raw + Path(__file__).read_bytes() + repr(CRITICALITIES).encode() + __name__.encode()
+        ).hexdigest()[:24]
         cached = filecache.cache_path(database, "vendors", key)
         found: list[Vendor] | None = filecache.load(cached, key)
         if found is not None:
@@ -157,8 +162,9 @@ def _decode_and_parse(raw: bytes, path: Path) -> list[Vendor]:
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         field = _column_at(raw, e.start)
-        raise ConfigError(f"{path.name}:{line}: {field}: not valid UTF-8 (byte 0x{raw[e.start]:02x}); "
-                          "save the file as UTF-8") from e
+        raise ConfigError(
+            f"{path.name}:{line}: {field}: not valid UTF-8 (byte 0x{raw[e.start]:02x}); save the file as UTF-8"
+        ) from e
     return parse_vendors(text, path.name)
 
 
@@ -172,9 +178,11 @@ def check_fits_workers(vendors: list[Vendor], parse_memory_mb: int, label: str =
     """Refuse a register the parser workers could not load: every source would fail instead."""
     need = worker_memory_mb(vendors)
     if need > parse_memory_mb:
-        raise ConfigError(f"{label}: {len(vendors):,} vendors need about {need} MB in each parser worker, over "
-                          f"limits.parse_memory_mb ({parse_memory_mb}); set limits.parse_memory_mb to "
-                          f"{need + PARSE_ROOM_MB} or more in feeds.yaml, or register fewer vendors")
+        raise ConfigError(
+            f"{label}: {len(vendors):,} vendors need about {need} MB in each parser worker, over "
+            f"limits.parse_memory_mb ({parse_memory_mb}); set limits.parse_memory_mb to "
+            f"{need + PARSE_ROOM_MB} or more in feeds.yaml, or register fewer vendors"
+        )
 
 
 def supply_chain(vendor: Vendor, by_name: dict[str, Vendor]) -> list[str]:

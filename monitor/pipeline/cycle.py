@@ -99,6 +99,7 @@ class SourceResult:
 class _Cycle:
     """The state of one cycle between its stages: per source (by index), the fetch result, what
     parsing made of it, and the worker tasks still running."""
+
     sources: Sequence[AnySource]
     states: dict[str, SourceState]
     now: datetime
@@ -138,9 +139,11 @@ class CycleReport:
         old = sum(s.held_back for s in self.sources)
         held += f", {old} not alerted (older than alert_window)" if old else ""
         bad_items = sum(s.skipped for s in self.sources)
-        return (f"{len(self.sources)} sources ({len(self.failed)} failed), {new} new articles{linked}, "
-                f"{alerts} alerts queued{held}, {self.delivery.sent} sent, {self.delivery.retrying} pending retry, "
-                f"{self.delivery.failed} failed" + (f", {items_skipped(bad_items)}" if bad_items else ""))
+        return (
+            f"{len(self.sources)} sources ({len(self.failed)} failed), {new} new articles{linked}, "
+            f"{alerts} alerts queued{held}, {self.delivery.sent} sent, {self.delivery.retrying} pending retry, "
+            f"{self.delivery.failed} failed" + (f", {items_skipped(bad_items)}" if bad_items else "")
+        )
 
 
 def items_skipped(n: int) -> str:
@@ -153,8 +156,6 @@ def log_bug(source: str, error: SourceBug, outcome: str = "recorded as the sourc
     log.info("%s: traceback of the unexpected error:\n%s", source, error.traceback())
 
 
-
-
 @functools.lru_cache(maxsize=4096)
 def _folded_names(vendor: Vendor) -> tuple[str, ...]:
     """The vendor's names as they appear folded in text: left out when comparing report titles."""
@@ -162,8 +163,9 @@ def _folded_names(vendor: Vendor) -> tuple[str, ...]:
 
 
 class Monitor:
-    def __init__(self, config: Config, vendors: Sequence[Vendor], store: Store, sender: Sender,
-                 pool: ParserPool | None = None):
+    def __init__(
+        self, config: Config, vendors: Sequence[Vendor], store: Store, sender: Sender, pool: ParserPool | None = None
+    ):
         self.store = store
         self._pool = pool
         self.lock = FileLock(str(config.database) + ".lock")
@@ -173,11 +175,15 @@ class Monitor:
         """Take an edited feeds.yaml and vendors.csv (the daemon, between cycles). The database cannot
         change under a running process: that edit is refused, and the old configuration stays."""
         if Path(config.database).resolve() != Path(self.config.database).resolve():
-            raise ConfigError(f"{config.path.name}: database: changed from {self.config.database} to "
-                              f"{config.database}; restart monitor to use another database")
+            raise ConfigError(
+                f"{config.path.name}: database: changed from {self.config.database} to "
+                f"{config.database}; restart monitor to use another database"
+            )
         lim = config.limits
-        if self._pool is not None and (self._pool.timeout, self._pool.memory_mb) != (lim.parse_timeout,
-                                                                                    lim.parse_memory_mb):
+        if self._pool is not None and (self._pool.timeout, self._pool.memory_mb) != (
+            lim.parse_timeout,
+            lim.parse_memory_mb,
+        ):
             self._pool = None  # ParserPool.shared replaces the workers with ones under the new limits
         self._take(config, vendors, sender)
 
@@ -216,8 +222,9 @@ class Monitor:
 
     # ------------------------------------------------------------------ the cycle
 
-    def run_once(self, sources: Sequence[AnySource] | None = None, deliver_alerts: bool = True,
-                 last: bool = False) -> CycleReport:
+    def run_once(
+        self, sources: Sequence[AnySource] | None = None, deliver_alerts: bool = True, last: bool = False
+    ) -> CycleReport:
         """One cycle: fetch, parse and decide without the lock; store and deliver with it.
 
         Each source goes to the worker pool as soon as its fetch returns, as one task that parses it,
@@ -236,6 +243,7 @@ class Monitor:
         clock = time.monotonic()
         cycle = _Cycle(sources, self.store.source_states(), now)
         with progress.bar(f"polling {len(sources)} sources", len(sources)) as polled:  # on a terminal only
+
             def fetched(i: int, resp: Fetched) -> None:
                 self._submit(cycle, i, resp)
                 polled.advance()
@@ -247,8 +255,7 @@ class Monitor:
         try:
             self.lock.acquire(timeout=LOCK_TIMEOUT)
         except Timeout as e:
-            raise LockTimeout(f"another monitor run holds {self.lock.lock_file} for over {LOCK_TIMEOUT:.0f}s") \
-                from e
+            raise LockTimeout(f"another monitor run holds {self.lock.lock_file} for over {LOCK_TIMEOUT:.0f}s") from e
         try:
             report.sources = self._store_as_decided(cycle)
             if last and self._pool is not None:
@@ -262,18 +269,21 @@ class Monitor:
             report.timings["deliver"] = time.monotonic() - clock - sum(report.timings.values())
         finally:
             self.lock.release()
-        log.info("cycle timings: %s (this process's CPU so far: %.2fs)",
-                 ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()), time.process_time())
+        log.info(
+            "cycle timings: %s (this process's CPU so far: %.2fs)",
+            ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()),
+            time.process_time(),
+        )
         return report
 
-    def _submit(self, cycle: "_Cycle", i: int, resp: Fetched) -> None:
+    def _submit(self, cycle: _Cycle, i: int, resp: Fetched) -> None:
         """A source's fetch is back: hand its body to the worker pool."""
         try:
             self._submit_one(cycle, i, resp)
         except Exception as e:  # called from inside the fetching: it must not end the other fetches
             cycle.outcome[i] = SourceBug(e)
 
-    def _submit_one(self, cycle: "_Cycle", i: int, resp: Fetched) -> None:
+    def _submit_one(self, cycle: _Cycle, i: int, resp: Fetched) -> None:
         if not isinstance(resp, fetchmod.Response) or resp.not_modified:
             return
         if not resp.body.strip():
@@ -284,10 +294,18 @@ class Monitor:
         if s.fetch_article:  # a newsroom's page that discovery has just read is not read again
             cycle.parsing[newsroom.parsed_already(self, resp) or self.pool.submit(parse_source, *args)] = i
         else:
-            cycle.deciding[self.pool.submit(parse_and_decide, *args, cycle.shared_links(s.name),
-                                            str(self.config.database), self.ref_for(s), cycle.now)] = i
+            cycle.deciding[
+                self.pool.submit(
+                    parse_and_decide,
+                    *args,
+                    cycle.shared_links(s.name),
+                    str(self.config.database),
+                    self.ref_for(s),
+                    cycle.now,
+                )
+            ] = i
 
-    def _decide_with_articles(self, cycle: "_Cycle") -> None:
+    def _decide_with_articles(self, cycle: _Cycle) -> None:
         """Sources with fetch_article: new items from their parse, their linked notices, then deciding."""
         fresh: dict[str, list[Fresh]] = {}
         for future in as_completed(cycle.parsing):
@@ -295,8 +313,9 @@ class Monitor:
             source = cycle.sources[i]
             try:
                 parsed = self.pool.result(future)
-                fresh[source.name], shared = new_items(source.name, parsed.items, cycle.shared_links(source.name),
-                                                       self.store.known_keys)
+                fresh[source.name], shared = new_items(
+                    source.name, parsed.items, cycle.shared_links(source.name), self.store.known_keys
+                )
             except SourceError as e:
                 cycle.outcome[i] = e
                 continue
@@ -309,14 +328,13 @@ class Monitor:
         for i, source in enumerate(cycle.sources):
             if source in with_articles:
                 try:
-                    future = self._submit_decide(source, fresh[source.name], bodies.get(source.name, {}),
-                                                 cycle.now)
+                    future = self._submit_decide(source, fresh[source.name], bodies.get(source.name, {}), cycle.now)
                 except Exception as e:
                     cycle.outcome[i] = SourceBug(e)
                     continue
                 cycle.deciding[future] = i
 
-    def _store_as_decided(self, cycle: "_Cycle") -> list[SourceResult]:
+    def _store_as_decided(self, cycle: _Cycle) -> list[SourceResult]:
         """Store every source, in config order, as soon as its decisions are back. Call with the lock."""
         # Re-read under the lock: an overlapping run may have recorded failures or health alerts
         # since we fetched, and counting from the stale copy would alert twice.
@@ -325,8 +343,9 @@ class Monitor:
         results: list[SourceResult] = []
         # Config order, whatever order the decisions come back in: which report opens an incident's
         # thread must not depend on worker timing.
-        ready: dict[int, Sequence[Decision]] = {i: [] for i in range(len(cycle.sources))
-                                                if i not in cycle.deciding.values()}
+        ready: dict[int, Sequence[Decision]] = {
+            i: [] for i in range(len(cycle.sources)) if i not in cycle.deciding.values()
+        }
         # One transaction for the cycle's ingestion: one fsync instead of one per source.
         with self.store.write() as db:
             indexed = self.store.last_article_id()
@@ -337,8 +356,16 @@ class Monitor:
                 while len(results) in ready:
                     i = len(results)
                     s = cycle.sources[i]
-                    res = self._ingest_contained(db, s, cycle.responses[i], cycle.outcome[i], ready.pop(i),
-                                                 states.get(s.name, _NEVER_POLLED), verdicts, cycle.now)
+                    res = self._ingest_contained(
+                        db,
+                        s,
+                        cycle.responses[i],
+                        cycle.outcome[i],
+                        ready.pop(i),
+                        states.get(s.name, _NEVER_POLLED),
+                        verdicts,
+                        cycle.now,
+                    )
                     res.articles_skipped = cycle.articles_skipped.get(s.name, 0)
                     results.append(res)
                 # Search indexing in batches: per 50-item source it cost 30% more per article than per
@@ -349,7 +376,7 @@ class Monitor:
                     indexed = newest
         return results
 
-    def _decisions(self, cycle: "_Cycle", i: int, future: Future[Any]) -> Sequence[Decision]:
+    def _decisions(self, cycle: _Cycle, i: int, future: Future[Any]) -> Sequence[Decision]:
         """A deciding task's decisions; its parse outcome too when it also parsed. [] when it failed."""
         try:
             decided: Decided = self.pool.result(future)
@@ -364,11 +391,18 @@ class Monitor:
 
     def deliver(self, force: bool = False) -> DeliveryReport:
         triage_step.before_delivery(self)  # Slack triage: muted replies wait; buttons while Socket Mode listens
-        return deliver(self.store, self.sender, min_interval=self.config.slack.min_interval, force=force,
-                       limit=None if force else self.config.limits.max_alerts_per_cycle, tz=self.config.tz)
+        return deliver(
+            self.store,
+            self.sender,
+            min_interval=self.config.slack.min_interval,
+            force=force,
+            limit=None if force else self.config.limits.max_alerts_per_cycle,
+            tz=self.config.tz,
+        )
 
-    async def _fetch_sources(self, sources: Sequence[AnySource], states: dict[str, SourceState],
-                             on_done: Callable[[int, Fetched], None]) -> list[Fetched]:
+    async def _fetch_sources(
+        self, sources: Sequence[AnySource], states: dict[str, SourceState], on_done: Callable[[int, Fetched], None]
+    ) -> list[Fetched]:
         have = newsroom.take_fetched(self, sources)  # newsrooms: discovery's fetch, or robots.txt's refusal
         out: dict[int, Fetched] = {}
 
@@ -388,9 +422,17 @@ class Monitor:
 
     # ------------------------------------------------------------------ per source
 
-    def _ingest_contained(self, db: Any, source: AnySource, resp: Fetched, outcome: ParseOutcome | SourceError | None,
-                          decisions: Sequence[Decision], state: SourceState, verdicts: feedback.Rules,
-                          now: datetime) -> SourceResult:
+    def _ingest_contained(
+        self,
+        db: Any,
+        source: AnySource,
+        resp: Fetched,
+        outcome: ParseOutcome | SourceError | None,
+        decisions: Sequence[Decision],
+        state: SourceState,
+        verdicts: feedback.Rules,
+        now: datetime,
+    ) -> SourceResult:
         """_ingest(), and when it raises, that source's writes undone and the error recorded as its failure."""
         try:
             with self.store.savepoint("source"):
@@ -403,9 +445,17 @@ class Monitor:
             log.info("%s: %s, first: %s", source.name, items_skipped(res.skipped), res.skip_reason)
         return res
 
-    def _ingest(self, db: Any, source: AnySource, resp: Fetched, outcome: ParseOutcome | SourceError | None,
-                decisions: Sequence[Decision], state: SourceState, verdicts: feedback.Rules,
-                now: datetime) -> SourceResult:
+    def _ingest(
+        self,
+        db: Any,
+        source: AnySource,
+        resp: Fetched,
+        outcome: ParseOutcome | SourceError | None,
+        decisions: Sequence[Decision],
+        state: SourceState,
+        verdicts: feedback.Rules,
+        now: datetime,
+    ) -> SourceResult:
         res = SourceResult(name=source.name, type=source_kind(source))
         err = resp if isinstance(resp, SourceError) else outcome if isinstance(outcome, SourceError) else None
         if err is not None:
@@ -435,8 +485,9 @@ class Monitor:
             try:
                 with self.store.savepoint("item"):
                     aid = self._store_decision(db, source, d, fetched_at)
-                    queued = self._queue_alerts(db, source, aid, d, now, verdicts) \
-                        if aid is not None and old is None else 0
+                    queued = (
+                        self._queue_alerts(db, source, aid, d, now, verdicts) if aid is not None and old is None else 0
+                    )
             except Exception as e:
                 if not self.store.recoverable(e):
                     raise
@@ -450,17 +501,26 @@ class Monitor:
             res.alerts += max(queued, 0)
             res.suppressed += queued < 0
         res.skipped, res.skip_reason = skipped.count, skipped.reason
-        self._record(db, source, state, health.Polled(resp.etag, resp.last_modified, res.items, res.new,
-                                                      outcome.shared_links), now)
+        self._record(
+            db,
+            source,
+            state,
+            health.Polled(resp.etag, resp.last_modified, res.items, res.new, outcome.shared_links),
+            now,
+        )
         newsroom.parsed(db, source, resp)  # its content hash: the same page is not parsed again
         return res
 
-    def _submit_decide(self, source: AnySource, fresh: list[Fresh], bodies: dict[str, str],
-                       now: datetime) -> Future[Any]:
+    def _submit_decide(
+        self, source: AnySource, fresh: list[Fresh], bodies: dict[str, str], now: datetime
+    ) -> Future[Any]:
         return self.pool.submit(decide_in_worker, self.matcher_ref, source.assume_breach, fresh, bodies, now)
 
-    def _fetch_articles(self, sources: Sequence[AnySource], fresh: dict[str, list[Fresh]],
-                        ) -> tuple[dict[str, dict[str, str]], dict[str, int]]:
+    def _fetch_articles(
+        self,
+        sources: Sequence[AnySource],
+        fresh: dict[str, list[Fresh]],
+    ) -> tuple[dict[str, dict[str, str]], dict[str, int]]:
         """Linked notices of new items, for sources with fetch_article: ({source: {link: text}},
         {source: how many new items go without theirs}).
 
@@ -473,14 +533,19 @@ class Monitor:
         per_source: list[list[tuple[AnySource, str]]] = []
         for s in sources:
             # A newsroom's notices too old to alert are stored on their title: their pages are not fetched.
-            worth = newsroom.worth_reading(s, fresh.get(s.name, []), clocks.utcnow(),
-                                           timedelta(seconds=self.config.window_for(s)))
+            worth = newsroom.worth_reading(
+                s, fresh.get(s.name, []), clocks.utcnow(), timedelta(seconds=self.config.window_for(s))
+            )
             links = list(dict.fromkeys(i.link for i, _, _ in worth if i.link))
             if len(links) > lim.articles_per_source:
                 skipped[s.name] = len(links) - lim.articles_per_source
-                log.warning("%s: %d new items over limits.articles_per_source (%d) are stored without their "
-                            "linked notice", s.name, skipped[s.name], lim.articles_per_source)
-            per_source.append([(s, link) for link in links[:lim.articles_per_source]])
+                log.warning(
+                    "%s: %d new items over limits.articles_per_source (%d) are stored without their linked notice",
+                    s.name,
+                    skipped[s.name],
+                    lim.articles_per_source,
+                )
+            per_source.append([(s, link) for link in links[: lim.articles_per_source]])
         # Round-robin over sources: one source's many links must not take the whole budget.
         wanted = [w for batch in itertools.zip_longest(*per_source) for w in batch if w is not None]
         wanted = newsroom.polite_links(self, wanted)  # a newsroom's links: as its robots.txt allows
@@ -490,14 +555,26 @@ class Monitor:
         bodies, late = asyncio.run(self._stream_articles(wanted))
         for name, n in late.items():
             skipped[name] = skipped.get(name, 0) + n
-            log.warning("%s: %d linked notices not fetched within limits.article_budget (%gs); their items "
-                        "are stored without them", name, n, lim.article_budget)
-        log.info("linked notices: %d wanted, %d read, %d over the time budget, in %.2fs", len(wanted),
-                 sum(map(len, bodies.values())), sum(late.values()), time.monotonic() - clock)
+            log.warning(
+                "%s: %d linked notices not fetched within limits.article_budget (%gs); their items "
+                "are stored without them",
+                name,
+                n,
+                lim.article_budget,
+            )
+        log.info(
+            "linked notices: %d wanted, %d read, %d over the time budget, in %.2fs",
+            len(wanted),
+            sum(map(len, bodies.values())),
+            sum(late.values()),
+            time.monotonic() - clock,
+        )
         return bodies, skipped
 
-    async def _stream_articles(self, wanted: list[tuple[AnySource, str]],
-                               ) -> tuple[dict[str, dict[str, str]], dict[str, int]]:
+    async def _stream_articles(
+        self,
+        wanted: list[tuple[AnySource, str]],
+    ) -> tuple[dict[str, dict[str, str]], dict[str, int]]:
         """Fetch and extract the linked notices, each body going to a parser worker as soon as it
         arrives. A slot is held from the fetch until the worker returns the text, so at most
         article_bytes_in_flight // article_max_bytes bodies exist at once: holding every body until
@@ -509,8 +586,12 @@ class Monitor:
 
         async def one(fetcher: fetchmod.Fetcher, s: AnySource, link: str) -> None:
             async with slots:
-                req = fetchmod.Request(url=link, trusted=newsroom.trusts(s, link), allow_private=s.allow_private_links,
-                                       max_bytes=lim.article_max_bytes)
+                req = fetchmod.Request(
+                    url=link,
+                    trusted=newsroom.trusts(s, link),
+                    allow_private=s.allow_private_links,
+                    max_bytes=lim.article_max_bytes,
+                )
                 try:
                     r = await fetcher.get(req)
                 except SourceError as e:
@@ -548,31 +629,61 @@ class Monitor:
         return bodies, late
 
     def _store_decision(self, db: Any, source: AnySource, d: Decision, fetched_at: str) -> int | None:
-        aid = self.store.insert_article(db, {
-            "source": source.name, "guid": d.item.guid, "link": d.item.link, "link_key": d.link_key,
-            "title": d.item.title, "title_key": d.tkey, "summary": d.item.summary, "body": clip(d.body, 100_000),
-            "published": d.published, "fetched_at": fetched_at, "breach": int(d.verdict.breach),
-            "breach_score": d.verdict.score, "terms": dumps(list(d.verdict.terms)),
-            "supply_chain": int(d.verdict.supply_chain), "follow_up": int(d.verdict.follow_up),
-        })
+        aid = self.store.insert_article(
+            db,
+            {
+                "source": source.name,
+                "guid": d.item.guid,
+                "link": d.item.link,
+                "link_key": d.link_key,
+                "title": d.item.title,
+                "title_key": d.tkey,
+                "summary": d.item.summary,
+                "body": clip(d.body, 100_000),
+                "published": d.published,
+                "fetched_at": fetched_at,
+                "breach": int(d.verdict.breach),
+                "breach_score": d.verdict.score,
+                "terms": dumps(list(d.verdict.terms)),
+                "supply_chain": int(d.verdict.supply_chain),
+                "follow_up": int(d.verdict.follow_up),
+            },
+        )
         if aid is not None:
-            self.store.insert_matches(db, aid, [
-                {"vendor": m.vendor, "matched": m.matched, "how": m.how, "field": m.field, "surface": m.surface,
-                 "start": m.start, "end": m.end, "score": m.score, "role": roles.of_match(m, d.roles).role,
-                 "role_reason": roles.of_match(m, d.roles).reason} for m in d.matches])
+            self.store.insert_matches(
+                db,
+                aid,
+                [
+                    {
+                        "vendor": m.vendor,
+                        "matched": m.matched,
+                        "how": m.how,
+                        "field": m.field,
+                        "surface": m.surface,
+                        "start": m.start,
+                        "end": m.end,
+                        "score": m.score,
+                        "role": roles.of_match(m, d.roles).role,
+                        "role_reason": roles.of_match(m, d.roles).reason,
+                    }
+                    for m in d.matches
+                ],
+            )
         return aid
 
     # ------------------------------------------------------------------ alerts
 
-    def _incident(self, db: Any, vendor: Vendor, d: Decision, now: datetime,
-                  join_only: bool = False, alone: bool = False) -> IncidentRef | None:
+    def _incident(
+        self, db: Any, vendor: Vendor, d: Decision, now: datetime, join_only: bool = False, alone: bool = False
+    ) -> IncidentRef | None:
         """Join the report to an incident of this vendor by the rule in monitor/incidents.py, or open one
         (join_only: None instead; alone: always open one, as each advisory entry is its own event)."""
         published = parse_iso(d.published) or now
         when = iso(published) or ""
         report = incidents.Report(d.item.title, f"{d.item.title}\n{d.item.summary}", published)
-        found = incidents.decide(report, [] if alone else incident_store.candidates(db, vendor.name, published),
-                                 _folded_names(vendor))
+        found = incidents.decide(
+            report, [] if alone else incident_store.candidates(db, vendor.name, published), _folded_names(vendor)
+        )
         if found.incident_id is None and join_only:
             return None
         if found.incident_id is None:
@@ -580,24 +691,35 @@ class Monitor:
         title, n = incident_store.add_report(db, found.incident_id, when)
         return IncidentRef(found.incident_id, title, n, found.reason, follow_up=incidents.is_follow_up(report.text))
 
-    def _queue_alerts(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime,
-                      verdicts: feedback.Rules) -> int:
+    def _queue_alerts(
+        self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime, verdicts: feedback.Rules
+    ) -> int:
         """Queue the stored article's alert: a breach report about its subjects; or, below the breach
         threshold, a report naming a vendor in its title that continues one of its incidents (it goes
         into that incident's thread; it never opens one)."""
         if d.alert:  # an alert per kind: vendors breached or affected, and vendors whose product is exploited
-            return roles.combined(self._queue_article_alert(db, source, article_id, d, now, verdicts, kind=kind,
-                                                            subjects=subjects)
-                                  for kind, subjects in roles.alert_groups(d.subjects, d.roles)
-                                  if kind != "product" or self.config.slack.product_alerts)
+            return roles.combined(
+                self._queue_article_alert(db, source, article_id, d, now, verdicts, kind=kind, subjects=subjects)
+                for kind, subjects in roles.alert_groups(d.subjects, d.roles)
+                if kind != "product" or self.config.slack.product_alerts
+            )
         named = tuple(m for m in d.matches if m.field in ("title", "link"))
         if named and incidents.continues_coverage(f"{d.item.title}\n{d.item.summary}"):
             return self._queue_article_alert(db, source, article_id, d, now, verdicts, named)
         return 0
 
-    def _queue_article_alert(self, db: Any, source: AnySource, article_id: int, d: Decision, now: datetime,
-                             verdicts: feedback.Rules, continuing: tuple[Any, ...] = (), kind: str = "article",
-                             subjects: tuple[Any, ...] = ()) -> int:
+    def _queue_article_alert(
+        self,
+        db: Any,
+        source: AnySource,
+        article_id: int,
+        d: Decision,
+        now: datetime,
+        verdicts: feedback.Rules,
+        continuing: tuple[Any, ...] = (),
+        kind: str = "article",
+        subjects: tuple[Any, ...] = (),
+    ) -> int:
         """1 when an alert was queued, 0 when not (already queued, or a report below the breach
         threshold that joins none of its vendors' incidents), -1 when feedback withheld it.
 
@@ -606,12 +728,13 @@ class Monitor:
         if verdicts.negative(d.item.title):
             if continuing:
                 return 0
-            log.info("%s: not alerted, near-identical to a report labelled not a breach: %s", source.name,
-                     d.item.title)
+            log.info("%s: not alerted, near-identical to a report labelled not a breach: %s", source.name, d.item.title)
             return -1
         # Wrong-vendor suppressions are keyed on the text that matched ("box") and the words around it.
-        matches = verdicts.allowed(continuing or subjects or d.subjects, {"title": d.item.title, "summary": d.item.summary,
-                                                              "body": d.body, "link": d.item.link})
+        matches = verdicts.allowed(
+            continuing or subjects or d.subjects,
+            {"title": d.item.title, "summary": d.item.summary, "body": d.body, "link": d.item.link},
+        )
         if not matches and continuing:
             return 0
         if not matches:
@@ -623,27 +746,49 @@ class Monitor:
         # ('police arrest four over M&S and Co-op cyberattacks' is M&S's incident even if Co-op ranks first).
         # The headline's first-named vendor first among equals: 'M&S and Co-op' is told as M&S's story.
         first = {m.vendor: m.start if m.field == "title" and m.start >= 0 else 10**6 for m in matches}
-        for vendor in sorted(vendors, key=lambda v: (criticality.rank(v.criticality), first.get(v.name, 10**6))) \
-                if continuing else vendors[:1]:
-            incident = self._incident(db, vendor, d, now, join_only=bool(continuing),
-                                      alone=source_kind(source) in advisory.KINDS)
+        for vendor in (
+            sorted(vendors, key=lambda v: (criticality.rank(v.criticality), first.get(v.name, 10**6)))
+            if continuing
+            else vendors[:1]
+        ):
+            incident = self._incident(
+                db, vendor, d, now, join_only=bool(continuing), alone=source_kind(source) in advisory.KINDS
+            )
             if incident is not None:
                 primary = vendor
                 break
         if incident is None:
             return 0
-        facts = ArticleFacts(d.item.title, d.item.link, source.name, d.published, d.item.summary,
-                             d.verdict.supply_chain, d.verdict.terms,
-                             leak_site=source.leak_site, page=source.page or "")
+        facts = ArticleFacts(
+            d.item.title,
+            d.item.link,
+            source.name,
+            d.published,
+            d.item.summary,
+            d.verdict.supply_chain,
+            d.verdict.terms,
+            leak_site=source.leak_site,
+            page=source.page or "",
+        )
         # Low-criticality reports wait for the daily digest (slack.digest: daily) instead of posting one by one.
-        digest = self.config.slack.digest == "daily" and kind == "article" and all(v.criticality == "low"
-                                                                                for v in vendors)
-        aid = enqueue(self.store, db, kind="digest_item" if digest else kind,
-                      channel=route(self.config.slack, "digest_item" if digest else kind, primary.criticality),
-                      message=lambda alert_id: article_message(facts, matches, self.by_name, alert_id, incident,
-                                                              self.config.tz, self.config.slack.language, d.roles),
-                      dedupe_key=f"{kind}:{article_id}", article_id=article_id, incident_id=incident.id,
-                      vendor=primary.name, state="held" if digest else "pending", reason=incident.reason)
+        digest = (
+            self.config.slack.digest == "daily" and kind == "article" and all(v.criticality == "low" for v in vendors)
+        )
+        aid = enqueue(
+            self.store,
+            db,
+            kind="digest_item" if digest else kind,
+            channel=route(self.config.slack, "digest_item" if digest else kind, primary.criticality),
+            message=lambda alert_id: article_message(
+                facts, matches, self.by_name, alert_id, incident, self.config.tz, self.config.slack.language, d.roles
+            ),
+            dedupe_key=f"{kind}:{article_id}",
+            article_id=article_id,
+            incident_id=incident.id,
+            vendor=primary.name,
+            state="held" if digest else "pending",
+            reason=incident.reason,
+        )
         return 1 if aid else 0
 
     def _queue_digest(self) -> None:
@@ -667,27 +812,49 @@ class Monitor:
         day = now.strftime("%Y-%m-%d")
         if digest_store.queued_on(self.store, day):
             return
-        chunks = [held[k:k + DIGEST_MAX_ITEMS] for k in range(0, len(held), DIGEST_MAX_ITEMS)]
+        chunks = [held[k : k + DIGEST_MAX_ITEMS] for k in range(0, len(held), DIGEST_MAX_ITEMS)]
         with self.store.write() as db:
             for n, chunk in enumerate(chunks, 1):
-                message = digest_message([(r["id"], r["vendor"], r["title"], r["link"], r["source"]) for r in chunk],
-                                         n, len(chunks), self.config.slack.language)
-                enqueue(self.store, db, kind="digest", channel=route(self.config.slack, "digest"), message=message,
-                        dedupe_key=f"digest:{day}:{n}")
+                message = digest_message(
+                    [(r["id"], r["vendor"], r["title"], r["link"], r["source"]) for r in chunk],
+                    n,
+                    len(chunks),
+                    self.config.slack.language,
+                )
+                enqueue(
+                    self.store,
+                    db,
+                    kind="digest",
+                    channel=route(self.config.slack, "digest"),
+                    message=message,
+                    dedupe_key=f"digest:{day}:{n}",
+                )
             digest_store.mark_digested(db, [r["id"] for r in held])
 
     # ------------------------------------------------------------------ source state and health
 
-    def _record(self, db: Any, source: AnySource, state: SourceState, result: health.PollResult,
-                now: datetime) -> None:
+    def _record(self, db: Any, source: AnySource, state: SourceState, result: health.PollResult, now: datetime) -> None:
         """The poll's result on the source's row, and its health alert, as sources/health.py decides."""
-        schedule = health.Schedule(source.url, source_kind(source), self.config.interval_for(source),
-                                   self.config.health.failure_threshold)
+        schedule = health.Schedule(
+            source.url, source_kind(source), self.config.interval_for(source), self.config.health.failure_threshold
+        )
         update, event = health.decide(state, result, now, schedule, random.random())
         if event is not None:
-            enqueue(self.store, db, kind="health", channel=route(self.config.slack, "health"),
-                    message=health_message(source.name, source.url, event.failures, event.error,
-                                           recovered=event.kind == "recovered", empty=event.kind == "empty",
-                                           before=event.before, lang=self.config.slack.language),
-                    dedupe_key=f"health:{source.name}:{event.kind}:{iso(now)}")
+            enqueue(
+                self.store,
+                db,
+                kind="health",
+                channel=route(self.config.slack, "health"),
+                message=health_message(
+                    source.name,
+                    source.url,
+                    event.failures,
+                    event.error,
+                    recovered=event.kind == "recovered",
+                    empty=event.kind == "empty",
+                    before=event.before,
+                    lang=self.config.slack.language,
+                ),
+                dedupe_key=f"health:{source.name}:{event.kind}:{iso(now)}",
+            )
         self.store.save_source_state(db, source.name, **update.columns())

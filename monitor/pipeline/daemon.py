@@ -66,6 +66,7 @@ class Driven(Protocol):
 
     def reconfigure(self, config: Config, vendors: Sequence[Vendor], sender: Sender) -> None: ...
 
+
 MAX_SLEEP = 60.0  # wake at least this often to deliver alert retries whose backoff has passed
 MIN_SLEEP = 0.2
 
@@ -117,10 +118,20 @@ def log_schedule(monitor: Driven, now: datetime) -> None:
             log.info("%s: polled now", s.name, extra=ROUTINE)
         else:
             seconds = (when - now).total_seconds()
-            wait = f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min" if seconds < 7200 \
+            wait = (
+                f"{seconds:.0f} s"
+                if seconds < 120
+                else f"{seconds / 60:.0f} min"
+                if seconds < 7200
                 else f"{seconds / 3600:.1f} h"
-            log.info("%s: next poll at %s (in %s)", s.name, local_time(when.isoformat(), monitor.config.tz),
-                     wait, extra=ROUTINE)
+            )
+            log.info(
+                "%s: next poll at %s (in %s)",
+                s.name,
+                local_time(when.isoformat(), monitor.config.tz),
+                wait,
+                extra=ROUTINE,
+            )
 
 
 class FileWatch:
@@ -167,16 +178,28 @@ def reload_if_edited(monitor: Driven, watch: FileWatch, reload: Reload) -> FileW
         log.error("%s (not reloaded: the daemon goes on with the configuration it had)", problems)
         return watch
     enabled = [s for s in config.sources if s.enabled]
-    log.info("reloaded %s and %s: %d sources, %d vendors", Path(config.path).name, Path(config.vendors).name,
-             len(enabled), len(monitor.vendors), extra=ROUTINE)
+    log.info(
+        "reloaded %s and %s: %d sources, %d vendors",
+        Path(config.path).name,
+        Path(config.vendors).name,
+        len(enabled),
+        len(monitor.vendors),
+        extra=ROUTINE,
+    )
     return watched_files(monitor)
 
 
-def run_daemon(monitor: Driven, *, stop: threading.Event | None = None,
-               clock: Callable[[], datetime] = lambda: clocks.utcnow(),
-               sleep: Callable[[float], Any] | None = None, max_cycles: int | None = None,
-               reload: Reload | None = None, notifier: Notifier | None = None,
-               metrics: DaemonMetrics | None = None) -> int:
+def run_daemon(
+    monitor: Driven,
+    *,
+    stop: threading.Event | None = None,
+    clock: Callable[[], datetime] = lambda: clocks.utcnow(),
+    sleep: Callable[[float], Any] | None = None,
+    max_cycles: int | None = None,
+    reload: Reload | None = None,
+    notifier: Notifier | None = None,
+    metrics: DaemonMetrics | None = None,
+) -> int:
     """Poll due sources until stopped; returns the number of cycles run.
 
     `clock` and `sleep` are injectable so tests can run hours of schedule in seconds. `reload` reads
@@ -189,8 +212,7 @@ def run_daemon(monitor: Driven, *, stop: threading.Event | None = None,
     notifier = notifier if notifier is not None else Notifier()
 
     def _stop(signum: int, _frame: Any) -> None:
-        log.info("%s received: finishing the current cycle, then exiting", signal.Signals(signum).name,
-                 extra=ROUTINE)
+        log.info("%s received: finishing the current cycle, then exiting", signal.Signals(signum).name, extra=ROUTINE)
         stop.set()
 
     if threading.current_thread() is threading.main_thread():

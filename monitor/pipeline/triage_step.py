@@ -47,16 +47,18 @@ class TriageReport:
 def after_delivery(monitor: Any) -> TriageReport | None:
     """The cycle's hook: never lets triage fail the cycle (delivery is done by now)."""
     try:
-        return read_back(monitor.store, monitor.sender, monitor.config.slack,
-                         buttons=bool(getattr(monitor, "buttons", False)))
+        return read_back(
+            monitor.store, monitor.sender, monitor.config.slack, buttons=bool(getattr(monitor, "buttons", False))
+        )
     except Exception as e:  # a bug here must not cost the alerts already delivered, nor the next cycle
         log.error("Slack triage read-back failed: %s: %s (alerts are not affected)", type(e).__name__, e)
         log.info("triage traceback", exc_info=True)
         return None
 
 
-def read_back(store: Store, sender: Any, slack: Any, now: datetime | None = None,
-              buttons: bool = False) -> TriageReport:
+def read_back(
+    store: Store, sender: Any, slack: Any, now: datetime | None = None, buttons: bool = False
+) -> TriageReport:
     report = TriageReport()
     client = getattr(sender, "client", None)
     if slack.triage_days <= 0 or getattr(sender, "mode", "") != "slack" or client is None:
@@ -121,8 +123,11 @@ def read_back(store: Store, sender: Any, slack: Any, now: datetime | None = None
         if error is None:
             continue
         if error:
-            _problem(report, f"cannot update alert {alert_id}'s message to show its triage state: {error}",
-                     "missing_scope" in error or error in ("cant_update_message", "not_in_channel"))
+            _problem(
+                report,
+                f"cannot update alert {alert_id}'s message to show its triage state: {error}",
+                "missing_scope" in error or error in ("cant_update_message", "not_in_channel"),
+            )
         else:
             report.updated += 1
     if not report.problems:
@@ -143,8 +148,9 @@ def refresh(store: Store, client: Any, alert_id: int, instance: str, buttons: bo
     if state == triage_store.shown(store, alert_id):
         return None
     # The one rendering of a posted alert (its incident's state kept when it heads the thread; its metadata kept).
-    message, metadata = incident_thread.render(store, incident_store.alert(store.conn, alert_id) or row, instance,
-                                               buttons)
+    message, metadata = incident_thread.render(
+        store, incident_store.alert(store.conn, alert_id) or row, instance, buttons
+    )
     error = update_message(client, row["channel"], row["slack_ts"], message, metadata)
     if error is not None:
         return error
@@ -165,9 +171,12 @@ def _say_once(store: Store, problems: list[str]) -> None:
     if triage_store.get_meta(store, PROBLEM_KEY) == text:
         return
     triage_store.set_meta(store, PROBLEM_KEY, text)
-    log.warning("Slack triage: %s. Reactions on alerts are not read until the Slack app has the scopes "
-                "channels:history (groups:history for private channels), reactions:read and chat:write; "
-                "alerts are still delivered (said once)", text)
+    log.warning(
+        "Slack triage: %s. Reactions on alerts are not read until the Slack app has the scopes "
+        "channels:history (groups:history for private channels), reactions:read and chat:write; "
+        "alerts are still delivered (said once)",
+        text,
+    )
 
 
 # ---------------------------------------------------------------------- buttons (the daemon)
@@ -206,8 +215,10 @@ def start_buttons(monitor: Any) -> Any:
     try:
         listener.start()
     except Exception as e:  # a refused app token or no connection: alerts go on, without buttons
-        log.error("Socket Mode could not connect (%s); alerts are sent without triage buttons, reactions "
-                  "still work", redact(f"{type(e).__name__}: {e}")[:300])
+        log.error(
+            "Socket Mode could not connect (%s); alerts are sent without triage buttons, reactions still work",
+            redact(f"{type(e).__name__}: {e}")[:300],
+        )
         listener.close()
         return None
     monitor.buttons = True

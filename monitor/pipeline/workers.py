@@ -40,6 +40,7 @@ from ..textutil import iso, parse_iso
 @dataclass(frozen=True, slots=True)
 class Decision:
     """What the pure stage decided for one new item."""
+
     item: Item
     link_key: str
     tkey: str
@@ -58,16 +59,16 @@ class Decision:
 @dataclass(frozen=True, slots=True)
 class MatcherRef:
     """Where a worker finds the Matcher: a pickle named by the hash of what it was built from."""
+
     path: str
     key: str
-
-
 
 
 @compact_pickle
 @dataclass(frozen=True, slots=True)
 class ParseOutcome:
     """What the store needs to know of a source's parse, beyond its new items."""
+
     items: int
     newest: str | None
     warning: str | None
@@ -75,11 +76,16 @@ class ParseOutcome:
     skipped: Skipped = Skipped()  # items left out because reading or deciding them raised
 
     @classmethod
-    def of(cls, parsed: Parsed, shared_links: bool) -> "ParseOutcome":
-        return cls(len(parsed.items), max((i.published for i in parsed.items if i.published), default=None),
-                   parsed.warning, shared_links, parsed.skipped)
+    def of(cls, parsed: Parsed, shared_links: bool) -> ParseOutcome:
+        return cls(
+            len(parsed.items),
+            max((i.published for i in parsed.items if i.published), default=None),
+            parsed.warning,
+            shared_links,
+            parsed.skipped,
+        )
 
-    def plus(self, skipped: Skipped) -> "ParseOutcome":
+    def plus(self, skipped: Skipped) -> ParseOutcome:
         return replace(self, skipped=self.skipped + skipped) if skipped.count else self
 
 
@@ -88,13 +94,15 @@ class ParseOutcome:
 class Decided:
     """A deciding task's answer: the decisions, the items left out because deciding them raised, and,
     when the same task parsed the source (parse_and_decide), what the parse gave."""
+
     decisions: list[Decision]
     skipped: Skipped = Skipped()
     parsed: ParseOutcome | None = None
 
 
-def decide(matcher: Matcher, assume_breach: bool, fresh: Sequence[Fresh],
-           bodies: dict[str, str], now: datetime) -> tuple[list[Decision], Skipped]:
+def decide(
+    matcher: Matcher, assume_breach: bool, fresh: Sequence[Fresh], bodies: dict[str, str], now: datetime
+) -> tuple[list[Decision], Skipped]:
     """fresh: (item, link key, title key) of items not stored yet; bodies: linked notice text by link.
 
     An item whose deciding raises is left out and counted, not its whole source."""
@@ -121,8 +129,9 @@ def _published(item: Item, now: datetime) -> str:
     return item.published
 
 
-def _decide_one(matcher: Matcher, assume_breach: bool, item: Item, lk: str, tkey: str, body: str,
-                now: datetime) -> Decision:
+def _decide_one(
+    matcher: Matcher, assume_breach: bool, item: Item, lk: str, tkey: str, body: str, now: datetime
+) -> Decision:
     published = _published(item, now)
     # The same string as match() folds, when there is no body, so fold()'s cache serves both.
     text = f"{item.summary}\n{body}" if body else item.summary
@@ -133,8 +142,9 @@ def _decide_one(matcher: Matcher, assume_breach: bool, item: Item, lk: str, tkey
     # data was posted on, a parent in an aside) is not alerted either; its product exploited is.
     roles = assign(matches, item.title, text, verdict.breach, verdict.subjects(matches, item.title, text))
     alerted = {r.vendor for r in roles if r.alerted}
-    return Decision(item, lk, tkey, published, body, verdict, matches,
-                    tuple(m for m in matches if m.vendor in alerted), roles)
+    return Decision(
+        item, lk, tkey, published, body, verdict, matches, tuple(m for m in matches if m.vendor in alerted), roles
+    )
 
 
 # ---------------------------------------------------------------------- the Matcher cache
@@ -180,8 +190,9 @@ def load_matcher(ref: MatcherRef) -> Matcher:
     return matcher
 
 
-def decide_in_worker(ref: MatcherRef, assume_breach: bool, fresh: Sequence[Fresh],
-                     bodies: dict[str, str], now: datetime) -> Decided:
+def decide_in_worker(
+    ref: MatcherRef, assume_breach: bool, fresh: Sequence[Fresh], bodies: dict[str, str], now: datetime
+) -> Decided:
     """Deciding the new items of a source this process parsed (fetch_article: with their notices)."""
     decisions, skipped = decide(load_matcher(ref), assume_breach, fresh, bodies, now)
     return Decided(decisions, skipped)
@@ -198,19 +209,30 @@ def _reader(database: str) -> sqlite3.Connection:
     return conn
 
 
-def parse_and_decide(source: AnySource, body: bytes, content_type: str, url: str, max_items: int,
-                     shared_source: bool, database: str, ref: MatcherRef, now: datetime) -> Decided:
+def parse_and_decide(
+    source: AnySource,
+    body: bytes,
+    content_type: str,
+    url: str,
+    max_items: int,
+    shared_source: bool,
+    database: str,
+    ref: MatcherRef,
+    now: datetime,
+) -> Decided:
     """A source's whole pure stage in one worker task: parse, drop what is stored, decide the rest.
 
     One trip to the worker and back per source: the items cross the process boundary once, with
     their decisions, instead of three times. An advisory source (kev, jvn) passes the ref of its
     VendorNames (prepare_names) instead of the Matcher's."""
+
     def known(links: list[str], titles: list[str]) -> tuple[set[str], set[str]]:
         return known_keys(_reader(database), links, titles)
 
     if source_kind(source) in advisories.KINDS:
-        return _advisories(source, read_advisories(source, body, content_type, url, max_items), shared_source,
-                           known, ref, now)
+        return _advisories(
+            source, read_advisories(source, body, content_type, url, max_items), shared_source, known, ref, now
+        )
     parsed = parse_source(source, body, content_type, url, max_items)
     fresh, shared = new_items(source.name, parsed.items, shared_source, known)
     decisions, skipped = decide(load_matcher(ref), source.assume_breach, fresh, {}, now) if fresh else ([], Skipped())
@@ -218,6 +240,7 @@ def parse_and_decide(source: AnySource, body: bytes, content_type: str, url: str
 
 
 # ---------------------------------------------------------------------- advisory sources (kev, jvn)
+
 
 def prepare_names(vendors: Sequence[Vendor], database: Path) -> MatcherRef:
     """The register's VendorNames (matching/vendor_field.py) cached beside the database, as the Matcher."""
@@ -247,27 +270,50 @@ def load_names(ref: MatcherRef) -> VendorNames:
 _NOT_NEWS = Verdict(breach=False, score=0.0, terms=(), supply_chain=False, follow_up=False)
 
 
-def decide_advisories(names: VendorNames, entries: Sequence[advisories.Advisory], fresh: Sequence[Fresh],
-                      min_score: float | None, now: datetime) -> list[Decision]:
+def decide_advisories(
+    names: VendorNames,
+    entries: Sequence[advisories.Advisory],
+    fresh: Sequence[Fresh],
+    min_score: float | None,
+    now: datetime,
+) -> list[Decision]:
     """Each new entry's vendors, found by the field that names them (never by its text), with role
     product; alerted unless its CVSS score is under min_score (None: every entry alerts)."""
     by_item = {a.item: a for a in entries}
     out = []
     for item, lk, tkey in fresh:
         a = by_item[item]
-        matches = tuple(Match(vendor=f.vendor, matched=f.matched, how=f.how, field=a.field, surface=f.surface,
-                              start=-1, end=-1, score=100.0) for f in names.resolve(a.vendors))
+        matches = tuple(
+            Match(
+                vendor=f.vendor,
+                matched=f.matched,
+                how=f.how,
+                field=a.field,
+                surface=f.surface,
+                start=-1,
+                end=-1,
+                score=100.0,
+            )
+            for f in names.resolve(a.vendors)
+        )
         alert = min_score is None or (a.score is not None and a.score >= min_score)
         reason = a.reason if alert else f"{a.reason}; under min_cvss {min_score:g}, not alerted"
         roles = tuple(RoleOf(m.vendor, "product", reason) for m in matches)
-        out.append(Decision(item, lk, tkey, _published(item, now), "", _NOT_NEWS, matches,
-                            matches if alert else (), roles))
+        out.append(
+            Decision(item, lk, tkey, _published(item, now), "", _NOT_NEWS, matches, matches if alert else (), roles)
+        )
     out.sort(key=lambda d: d.published)
     return out
 
 
-def _advisories(source: AnySource, read: advisories.Advisories, shared_source: bool, known: KnownKeys,
-                ref: MatcherRef, now: datetime) -> Decided:
+def _advisories(
+    source: AnySource,
+    read: advisories.Advisories,
+    shared_source: bool,
+    known: KnownKeys,
+    ref: MatcherRef,
+    now: datetime,
+) -> Decided:
     parsed = read.parsed()
     fresh, shared = new_items(source.name, parsed.items, shared_source, known)
     min_score = getattr(source, "min_cvss", None)

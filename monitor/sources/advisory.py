@@ -20,6 +20,7 @@ KINDS = ("kev", "jvn")  # source types read as advisories
 @dataclass(frozen=True, slots=True)
 class Advisory:
     """One entry of a vulnerability source."""
+
     item: Item  # what is stored and searched: title, link, guid (the CVE or JVNDB id), date, summary
     vendors: tuple[str, ...]  # the vendor names as the entry states them
     field: str  # where they stand: "vendorProject", "sec:cpe vendor" (shown as why it matched)

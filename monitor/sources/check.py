@@ -26,16 +26,24 @@ def check_sources(cfg: Config, vendors: Sequence[Vendor] = ()) -> list[dict[str,
     rows = []
     pool = ParserPool.shared(timeout=lim.parse_timeout, memory_mb=lim.parse_memory_mb)
     for s, r in zip(sources, responses, strict=True):
-        row: dict[str, Any] = {"name": s.name, "type": source_kind(s), "url": s.url, "status": None,
-                               "items": 0, "newest": None, "error": None}
+        row: dict[str, Any] = {
+            "name": s.name,
+            "type": source_kind(s),
+            "url": s.url,
+            "status": None,
+            "items": 0,
+            "newest": None,
+            "error": None,
+        }
         if isinstance(r, SourceError):
             row["status"] = getattr(r, "status", None)
             row["error"] = str(r)
         else:
             row["status"] = r.status
             try:
-                parsed = pool.result(pool.submit(parse_source, s, r.body, r.content_type, r.url,
-                                                 lim.max_items_per_source))
+                parsed = pool.result(
+                    pool.submit(parse_source, s, r.body, r.content_type, r.url, lim.max_items_per_source)
+                )
                 row["items"] = len(parsed.items)
                 row["newest"] = max((i.published for i in parsed.items if i.published), default=None)
                 if parsed.warning:
@@ -56,7 +64,20 @@ def newsroom_rows(cfg: Config, vendors: Sequence[Vendor], pool: ParserPool) -> l
     named = [(name, url) for v in vendors for name, url in source_names(v) if url not in polled]
     if not named:
         return []
-    found = discover_pages([url for _, url in named], fetchmod.Limits.of(cfg.limits), pool, cfg.limits.max_items_per_source)
-    return [{"name": name, "type": "newsroom", "url": url, "status": d.status, "items": d.items,
-             "newest": d.newest, "error": d.error, "method": d.method, "poll_url": d.poll_url}
-            for (name, url), d in zip(named, found, strict=True)]
+    found = discover_pages(
+        [url for _, url in named], fetchmod.Limits.of(cfg.limits), pool, cfg.limits.max_items_per_source
+    )
+    return [
+        {
+            "name": name,
+            "type": "newsroom",
+            "url": url,
+            "status": d.status,
+            "items": d.items,
+            "newest": d.newest,
+            "error": d.error,
+            "method": d.method,
+            "poll_url": d.poll_url,
+        }
+        for (name, url), d in zip(named, found, strict=True)
+    ]

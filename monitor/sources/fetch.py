@@ -39,8 +39,14 @@ class Limits:
     @classmethod
     def of(cls, lim: LimitsConfig) -> Limits:
         """The fetch limits feeds.yaml's `limits:` sets (the cycle's, `sources check`'s and discovery's)."""
-        return cls(deadline=lim.fetch_timeout, connect_timeout=lim.connect_timeout, max_bytes=lim.max_bytes,
-                   max_redirects=lim.max_redirects, concurrency=lim.concurrency, per_host=lim.per_host)
+        return cls(
+            deadline=lim.fetch_timeout,
+            connect_timeout=lim.connect_timeout,
+            max_bytes=lim.max_bytes,
+            max_redirects=lim.max_redirects,
+            concurrency=lim.concurrency,
+            per_host=lim.per_host,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +98,7 @@ class LinkPolicy:
 
     Tests narrow the exemption to exactly one loopback address; production keeps the defaults.
     """
+
     ports: frozenset[int] = frozenset({80, 443})
     public: frozenset[str] = frozenset()  # addresses to treat as public (tests only)
 
@@ -99,8 +106,9 @@ class LinkPolicy:
 DEFAULT_POLICY = LinkPolicy()
 
 
-def check_link_shape(url: str, *, allow_private: bool = False,
-                     policy: LinkPolicy = DEFAULT_POLICY) -> tuple[str, str, int]:
+def check_link_shape(
+    url: str, *, allow_private: bool = False, policy: LinkPolicy = DEFAULT_POLICY
+) -> tuple[str, str, int]:
     """Refuse a feed-supplied URL before any I/O. Returns (scheme, host, port)."""
     if any(c in url for c in "\\\r\n\t\x00 "):
         raise BlockedURL(f"refused link {url[:200]!r}: whitespace or backslash in URL")
@@ -125,8 +133,7 @@ def check_link_shape(url: str, *, allow_private: bool = False,
     return scheme, host, port
 
 
-async def resolve_public(host: str, port: int, *, allow_private: bool,
-                         policy: LinkPolicy = DEFAULT_POLICY) -> str:
+async def resolve_public(host: str, port: int, *, allow_private: bool, policy: LinkPolicy = DEFAULT_POLICY) -> str:
     """Resolve host; refuse if any address is not public. Returns the address to pin."""
     loop = asyncio.get_running_loop()
     try:
@@ -146,8 +153,7 @@ async def resolve_public(host: str, port: int, *, allow_private: bool,
 class Fetcher:
     """One per cycle. Use inside a running event loop."""
 
-    def __init__(self, limits: Limits = Limits(), user_agent: str = USER_AGENT,
-                 policy: LinkPolicy = DEFAULT_POLICY):
+    def __init__(self, limits: Limits = Limits(), user_agent: str = USER_AGENT, policy: LinkPolicy = DEFAULT_POLICY):
         self.limits = limits
         self.policy = policy
         self._client = httpx.AsyncClient(
@@ -160,7 +166,7 @@ class Fetcher:
         self._all = asyncio.Semaphore(limits.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(limits.per_host))
 
-    async def __aenter__(self) -> "Fetcher":
+    async def __aenter__(self) -> Fetcher:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -205,8 +211,9 @@ class Fetcher:
                     extensions["sni_hostname"] = host
             elif urlsplit(url).scheme.lower() not in ("http", "https"):
                 raise BlockedURL(f"refused redirect to {url[:200]!r}: not http(s)")
-            request = self._client.build_request("GET", target, headers={**headers, **extra_headers},
-                                                 extensions=extensions)
+            request = self._client.build_request(
+                "GET", target, headers={**headers, **extra_headers}, extensions=extensions
+            )
             try:
                 resp = await self._client.send(request, stream=True)
             except (TimeoutError, httpx.HTTPError):
@@ -223,8 +230,9 @@ class Fetcher:
                     # A 304 has no body, but the connection goes back to the pool only once the
                     # response is read to its end: closing it unread costs a new connection per source.
                     await resp.aread()
-                    return Response(url=url, status=304, not_modified=True,
-                                    etag=req.etag, last_modified=req.last_modified)
+                    return Response(
+                        url=url, status=304, not_modified=True, etag=req.etag, last_modified=req.last_modified
+                    )
                 if not 200 <= resp.status_code < 300:
                     raise HTTPStatus(resp.status_code, _short(url))
                 body = await _read_capped(resp, cap, url)
@@ -300,14 +308,18 @@ def _short(url: str) -> str:
     return url if len(url) <= 120 else url[:117] + "..."
 
 
-async def fetch_many(requests: list[Request], limits: Limits = Limits(), policy: LinkPolicy = DEFAULT_POLICY,
-                     on_done: Callable[[int, Response | FetchError], None] | None = None,
-                     ) -> list[Response | FetchError]:
+async def fetch_many(
+    requests: list[Request],
+    limits: Limits = Limits(),
+    policy: LinkPolicy = DEFAULT_POLICY,
+    on_done: Callable[[int, Response | FetchError], None] | None = None,
+) -> list[Response | FetchError]:
     """Fetch concurrently; each result is a Response or the FetchError for that request.
 
     on_done(index, result) is called as each fetch finishes, so parsing can start before the
     slowest source has answered."""
     async with Fetcher(limits, policy=policy) as fetcher:
+
         async def one(i: int, r: Request) -> Response | FetchError:
             try:
                 result: Response | FetchError = await fetcher.get(r)
@@ -321,4 +333,5 @@ async def fetch_many(requests: list[Request], limits: Limits = Limits(), policy:
             if on_done is not None:
                 on_done(i, result)
             return result
+
         return list(await asyncio.gather(*(one(i, r) for i, r in enumerate(requests))))

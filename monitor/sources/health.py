@@ -25,6 +25,7 @@ Health = Literal["ok", "failing", "empty"]
 @dataclass(frozen=True, slots=True)
 class SourceState:
     """What is stored of a source between polls (its row in the sources table)."""
+
     url: str | None = None
     etag: str | None = None
     last_modified: str | None = None
@@ -39,10 +40,17 @@ class SourceState:
     def from_row(cls, row: Mapping[str, Any]) -> SourceState:
         stored = row.get("health")
         health: Health = "failing" if stored == "failing" else "empty" if stored == "empty" else "ok"
-        return cls(url=row.get("url"), etag=row.get("etag"), last_modified=row.get("last_modified"),
-                   consecutive_failures=int(row.get("consecutive_failures") or 0), health=health,
-                   max_items_seen=int(row.get("max_items_seen") or 0), shared_links=bool(row.get("shared_links")),
-                   next_due=row.get("next_due"), last_attempt=row.get("last_attempt"))
+        return cls(
+            url=row.get("url"),
+            etag=row.get("etag"),
+            last_modified=row.get("last_modified"),
+            consecutive_failures=int(row.get("consecutive_failures") or 0),
+            health=health,
+            max_items_seen=int(row.get("max_items_seen") or 0),
+            shared_links=bool(row.get("shared_links")),
+            next_due=row.get("next_due"),
+            last_attempt=row.get("last_attempt"),
+        )
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
         """The (ETag, Last-Modified) to send back in a conditional GET; none when the stored state is
@@ -55,6 +63,7 @@ class SourceState:
 @dataclass(frozen=True, slots=True)
 class Schedule:
     """What the configuration says of the source, for deciding its state."""
+
     url: str
     kind: str  # feed, html or json
     interval: float  # seconds
@@ -64,12 +73,14 @@ class Schedule:
 @dataclass(frozen=True, slots=True)
 class Failed:
     """The poll failed: fetching, parsing or storing the source."""
+
     error: str
 
 
 @dataclass(frozen=True, slots=True)
 class Polled:
     """The poll worked."""
+
     etag: str | None
     last_modified: str | None
     items: int | None = None  # None: 304 Not Modified, nothing was parsed
@@ -83,6 +94,7 @@ PollResult = Failed | Polled
 @dataclass(frozen=True, slots=True)
 class HealthEvent:
     """A change of health worth telling the team (the ops channel)."""
+
     kind: Literal["failing", "empty", "recovered"]
     failures: int = 0
     error: str = ""
@@ -99,6 +111,7 @@ KEEP = _Keep.KEEP  # a column this update leaves as it is (None writes NULL)
 @dataclass(frozen=True, slots=True)
 class SourceUpdate:
     """The columns of the source's row to write; KEEP leaves one as stored."""
+
     url: str
     type: str
     last_attempt: str
@@ -124,8 +137,9 @@ class SourceUpdate:
                 yield f.name, value
 
 
-def decide(state: SourceState, result: PollResult, now: datetime, source: Schedule,
-           jitter: float) -> tuple[SourceUpdate, HealthEvent | None]:
+def decide(
+    state: SourceState, result: PollResult, now: datetime, source: Schedule, jitter: float
+) -> tuple[SourceUpdate, HealthEvent | None]:
     """The source's new state after this poll, and the health event it causes (if any).
 
     jitter: a number in [0, 1) drawn by the caller, spreading the next poll (schedule.poll_delay)."""
@@ -136,16 +150,30 @@ def decide(state: SourceState, result: PollResult, now: datetime, source: Schedu
 
     if isinstance(result, Failed):
         failures = state.consecutive_failures + 1
-        update = SourceUpdate(url=source.url, type=source.kind, last_attempt=at, last_error=result.error,
-                              consecutive_failures=failures, next_due=due(failures))
+        update = SourceUpdate(
+            url=source.url,
+            type=source.kind,
+            last_attempt=at,
+            last_error=result.error,
+            consecutive_failures=failures,
+            next_due=due(failures),
+        )
         if failures >= source.failure_threshold and state.health != "failing":
             return _with(update, health="failing"), HealthEvent("failing", failures, result.error)
         return update, None
-    update = SourceUpdate(url=source.url, type=source.kind, last_attempt=at, last_ok=at, last_error=None,
-                          consecutive_failures=0, next_due=due(0), etag=result.etag,
-                          last_modified=result.last_modified,
-                          shared_links=1 if result.shared_links else KEEP,
-                          last_new_item=at if result.new else KEEP)
+    update = SourceUpdate(
+        url=source.url,
+        type=source.kind,
+        last_attempt=at,
+        last_ok=at,
+        last_error=None,
+        consecutive_failures=0,
+        next_due=due(0),
+        etag=result.etag,
+        last_modified=result.last_modified,
+        shared_links=1 if result.shared_links else KEEP,
+        last_new_item=at if result.new else KEEP,
+    )
     if result.items is not None:
         update = _with(update, items_last_fetch=result.items, max_items_seen=max(state.max_items_seen, result.items))
         # A new html source whose selectors match nothing is flagged on its first poll too: its

@@ -51,8 +51,12 @@ def _item(node: Any, base_url: str) -> Advisory | None:
 
     ident = clip(text(f"{SEC}identifier"), 60)
     title = clip(html_to_text(text(f"{RSS}title")), MAX_TITLE)
-    link = clip(join_link(base_url, text(f"{RSS}link") or str(node.get(
-        "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about") or "")), 2000)
+    link = clip(
+        join_link(
+            base_url, text(f"{RSS}link") or str(node.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about") or "")
+        ),
+        2000,
+    )
     if not title and not link:
         return None
     cves = [clip(r.get("id") or "", 40) for r in node.iter(f"{SEC}references") if r.get("source") == "CVE"]
@@ -80,9 +84,13 @@ def _item(node: Any, base_url: str) -> Advisory | None:
     facts = " · ".join(p for p in (ident, ", ".join(cves[:10]), f"product: {what}", cvss) if p)
     summary = f"{facts}\n{html_to_text(text(f'{RSS}description'))}".strip()
     reason = f"a vulnerability in its product {what} ({ident or 'JVN'}, {cvss}) published by JVN"
-    return Advisory(Item(title=title or ident, link=link, guid=ident, published=iso(published),
-                         summary=clip(summary, MAX_SUMMARY)),
-                    tuple(vendors), FIELD, reason, best[0] if best else None)
+    return Advisory(
+        Item(title=title or ident, link=link, guid=ident, published=iso(published), summary=clip(summary, MAX_SUMMARY)),
+        tuple(vendors),
+        FIELD,
+        reason,
+        best[0] if best else None,
+    )
 
 
 def parse_rdf(body: bytes, content_type: str, base_url: str, max_items: int) -> Advisories:

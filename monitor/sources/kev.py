@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import ParseError
@@ -39,7 +39,7 @@ def _day(value: str) -> str | None:
     if not m:
         return None
     try:
-        return iso(datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=timezone.utc))
+        return iso(datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=UTC))
     except ValueError:
         return None
 
@@ -58,15 +58,30 @@ def entry(row: dict[str, Any]) -> Advisory:
     ransomware = _text(row, "knownRansomwareCampaignUse", 40) or "Unknown"
     due = _text(row, "dueDate", 40)
     action = _text(row, "requiredAction", 600)
-    facts = (f"{cve} · product: {vendor} {product} · vulnerability: {name} · added to the KEV catalogue: "
-             f"{added or 'unknown'} · known ransomware campaign use: {ransomware}")
-    summary = "\n".join(p for p in (facts, _text(row, "shortDescription", 2000),
-                                    f"Required action: {action}" + (f" (due {due})" if due else "") if action else "")
-                        if p)
-    item = Item(title=clip(f"{cve}: {name}", MAX_TITLE), link=f"{CATALOGUE_PAGE}?search_api_fulltext={cve}",
-                guid=cve, published=_day(added), summary=clip(summary, MAX_SUMMARY))
-    reason = (f"its product {product or name} ({cve}) is in CISA's Known Exploited Vulnerabilities catalogue"
-              f" (added {added or 'on an unknown date'}; known ransomware campaign use: {ransomware})")
+    facts = (
+        f"{cve} · product: {vendor} {product} · vulnerability: {name} · added to the KEV catalogue: "
+        f"{added or 'unknown'} · known ransomware campaign use: {ransomware}"
+    )
+    summary = "\n".join(
+        p
+        for p in (
+            facts,
+            _text(row, "shortDescription", 2000),
+            f"Required action: {action}" + (f" (due {due})" if due else "") if action else "",
+        )
+        if p
+    )
+    item = Item(
+        title=clip(f"{cve}: {name}", MAX_TITLE),
+        link=f"{CATALOGUE_PAGE}?search_api_fulltext={cve}",
+        guid=cve,
+        published=_day(added),
+        summary=clip(summary, MAX_SUMMARY),
+    )
+    reason = (
+        f"its product {product or name} ({cve}) is in CISA's Known Exploited Vulnerabilities catalogue"
+        f" (added {added or 'on an unknown date'}; known ransomware campaign use: {ransomware})"
+    )
     return Advisory(item, (vendor,), FIELD, reason)
 
 
@@ -81,8 +96,7 @@ def parse_catalogue(body: bytes, content_type: str, max_items: int) -> Advisorie
     if not isinstance(rows, list):
         raise ParseError("not a KEV catalogue: no 'vulnerabilities' list")
     # Newest first whatever order the file keeps, so max_items keeps the entries that matter.
-    rows = sorted((r for r in rows if isinstance(r, dict)), key=lambda r: str(r.get("dateAdded") or ""),
-                  reverse=True)
+    rows = sorted((r for r in rows if isinstance(r, dict)), key=lambda r: str(r.get("dateAdded") or ""), reverse=True)
     out: list[Advisory] = []
     skipped = Skipped()
     for row in rows[:max_items]:

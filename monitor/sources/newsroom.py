@@ -62,6 +62,7 @@ _LINKED = " linked notice(s) not read"  # Match.how of the vendor's own notice
 @dataclass(frozen=True, slots=True)
 class Discovery:
     """How one newsroom page is read, and what that gave."""
+
     page: str
     method: str  # feed, advertised, html, none
     poll_url: str
@@ -75,12 +76,11 @@ class Discovery:
     parsed: Parsed | None = field(default=None, compare=False, repr=False)  # what reading response gave
 
 
-def source_names(vendor: "Vendor") -> list[tuple[str, str]]:
-    return [(f"{vendor.name} newsroom" + (f" {n}" if n > 1 else ""), url)
-            for n, url in enumerate(vendor.newsroom, 1)]
+def source_names(vendor: Vendor) -> list[tuple[str, str]]:
+    return [(f"{vendor.name} newsroom" + (f" {n}" if n > 1 else ""), url) for n, url in enumerate(vendor.newsroom, 1)]
 
 
-def with_newsrooms(config: Config, vendors: Sequence["Vendor"], store: "Store | None" = None) -> Config:
+def with_newsrooms(config: Config, vendors: Sequence[Vendor], store: Store | None = None) -> Config:
     """The configuration with a source per newsroom URL of the register, polling what discovery
     remembered for it (the page itself until then). A feeds.yaml source of the same name wins."""
     taken = {s.name for s in config.sources if not isinstance(s, NewsroomSource)}
@@ -93,8 +93,15 @@ def with_newsrooms(config: Config, vendors: Sequence["Vendor"], store: "Store | 
             if name in taken or url in polled:
                 continue
             row = known.get(url) or {}
-            rooms.append(NewsroomSource(name=name, url=row.get("poll_url") or url, vendor=v.name, newsroom=url,
-                                        method=row.get("method") or ""))
+            rooms.append(
+                NewsroomSource(
+                    name=name,
+                    url=row.get("poll_url") or url,
+                    vendor=v.name,
+                    newsroom=url,
+                    method=row.get("method") or "",
+                )
+            )
     mine = [s for s in config.sources if not isinstance(s, NewsroomSource)]
     if not mine and not rooms:
         raise ConfigError(nothing_to_watch(config))
@@ -105,11 +112,12 @@ def with_newsrooms(config: Config, vendors: Sequence["Vendor"], store: "Store | 
 
 def nothing_to_watch(config: Config) -> str:
     """The error of a configuration with no source at all (refused by run, check and sources check)."""
-    return (f"{config.path.name}: sources: empty, and no vendor in {config.vendors.name} has a newsroom: "
-            "nothing to watch")
+    return (
+        f"{config.path.name}: sources: empty, and no vendor in {config.vendors.name} has a newsroom: nothing to watch"
+    )
 
 
-def watches_nothing(config: Config, vendors: Sequence["Vendor"]) -> bool:
+def watches_nothing(config: Config, vendors: Sequence[Vendor]) -> bool:
     return not any(not isinstance(s, NewsroomSource) for s in config.sources) and not any(v.newsroom for v in vendors)
 
 
@@ -134,7 +142,7 @@ def trusts(source: AnySource, link: str) -> bool:
     return isinstance(source, NewsroomSource) and same_site(source.newsroom, link)
 
 
-def attribute(source: AnySource, decisions: Sequence["Decision"], now: datetime) -> Sequence["Decision"]:
+def attribute(source: AnySource, decisions: Sequence[Decision], now: datetime) -> Sequence[Decision]:
     """A newsroom's notices are the vendor's own: the vendor is their subject (no name match needed)
     when detection calls them incident notices. Which of them are recent enough to alert is the
     cycle's alert window (alerting/window.py), as for every source; older notices are stored and
@@ -142,8 +150,16 @@ def attribute(source: AnySource, decisions: Sequence["Decision"], now: datetime)
     if not isinstance(source, NewsroomSource):
         return decisions
     host = urlsplit(source.newsroom).hostname or source.newsroom
-    own = Match(vendor=source.vendor, matched=source.newsroom, how=OWN_NOTICE, field="link", surface=host,
-                start=-1, end=-1, score=100.0)
+    own = Match(
+        vendor=source.vendor,
+        matched=source.newsroom,
+        how=OWN_NOTICE,
+        field="link",
+        surface=host,
+        start=-1,
+        end=-1,
+        score=100.0,
+    )
     out = []
     for d in decisions:
         others = tuple(m for m in d.matches if m.vendor != source.vendor)
@@ -170,9 +186,15 @@ def worth_reading(source: AnySource, fresh: Sequence[Any], now: datetime, window
 
 # ---------------------------------------------------------------------- discovery
 
-def discover_pages(pages: Sequence[str], limits: fetchmod.Limits, pool: ParserPool, max_items: int,
-                   policy: fetchmod.LinkPolicy = fetchmod.DEFAULT_POLICY,
-                   gate: robotsmod.Gate | None = None) -> list[Discovery]:
+
+def discover_pages(
+    pages: Sequence[str],
+    limits: fetchmod.Limits,
+    pool: ParserPool,
+    max_items: int,
+    policy: fetchmod.LinkPolicy = fetchmod.DEFAULT_POLICY,
+    gate: robotsmod.Gate | None = None,
+) -> list[Discovery]:
     """Fetch each page once (trusted: it is configured) and work out how to read it. Pages and
     advertised feeds that robots.txt forbids are not fetched."""
     gate = gate if gate is not None else robotsmod.Gate(None, datetime.now().astimezone())
@@ -181,13 +203,19 @@ def discover_pages(pages: Sequence[str], limits: fetchmod.Limits, pool: ParserPo
     reading: dict[int, Future[Any]] = {}  # each page read in a worker as soon as it is fetched
 
     with progress.bar(f"discovering {len(allowed)} newsrooms", len(allowed)) as shown:  # on a terminal only
+
         def read(j: int, resp: fetchmod.Response | SourceError) -> None:
             shown.advance()
             if isinstance(resp, fetchmod.Response):
                 reading[j] = pool.submit(discover, resp.body, resp.content_type, resp.url, max_items)
 
-        fetched = dict(zip(allowed, asyncio.run(fetchmod.fetch_many([fetchmod.Request(p) for p in allowed], limits,
-                                                                       policy, on_done=read)), strict=True))
+        fetched = dict(
+            zip(
+                allowed,
+                asyncio.run(fetchmod.fetch_many([fetchmod.Request(p) for p in allowed], limits, policy, on_done=read)),
+                strict=True,
+            )
+        )
     at = {p: j for j, p in enumerate(allowed)}
     found: list[Found | SourceError] = []
     for page in pages:
@@ -200,20 +228,41 @@ def discover_pages(pages: Sequence[str], limits: fetchmod.Limits, pool: ParserPo
         except SourceError as e:
             found.append(e)
     # Advertised feeds on the page's own site, the first one each: fetched and parsed in one more round.
-    wanted = {i: next((u for u in f.feeds if same_site(pages[i], u)), None)
-              for i, f in enumerate(found) if isinstance(f, Found) and f.method == "advertised"}
+    wanted = {
+        i: next((u for u in f.feeds if same_site(pages[i], u)), None)
+        for i, f in enumerate(found)
+        if isinstance(f, Found) and f.method == "advertised"
+    }
     feeds = {i: u for i, u in wanted.items() if u}
     feed_barred = gate.check(((u, True) for u in feeds.values()), limits, policy) if feeds else {}
     feeds = {i: u for i, u in feeds.items() if not feed_barred[u]}
-    feed_responses = dict(zip(feeds, asyncio.run(fetchmod.fetch_many(
-        [fetchmod.Request(u) for u in feeds.values()], limits, policy)), strict=True)) if feeds else {}
+    feed_responses = (
+        dict(
+            zip(
+                feeds,
+                asyncio.run(fetchmod.fetch_many([fetchmod.Request(u) for u in feeds.values()], limits, policy)),
+                strict=True,
+            )
+        )
+        if feeds
+        else {}
+    )
     out = []
     for i, (page, f) in enumerate(zip(pages, found, strict=True)):
         got = fetched.get(page)
         status = getattr(got, "status", None)
         if isinstance(f, SourceError):
-            out.append(Discovery(page, "none", page, error=str(f), status=getattr(f, "status", status),
-                                 robots=barred[page] or None, response=f))
+            out.append(
+                Discovery(
+                    page,
+                    "none",
+                    page,
+                    error=str(f),
+                    status=getattr(f, "status", status),
+                    robots=barred[page] or None,
+                    response=f,
+                )
+            )
             continue
         fr = feed_responses.get(i)
         if isinstance(fr, fetchmod.Response):
@@ -222,15 +271,38 @@ def discover_pages(pages: Sequence[str], limits: fetchmod.Limits, pool: ParserPo
             except SourceError:
                 parsed = None
             if parsed is not None and parsed.items:
-                out.append(Discovery(page, "advertised", feeds[i], len(parsed.items), _newest(parsed.items), None,
-                                     status, response=fr, parsed=parsed))
+                out.append(
+                    Discovery(
+                        page,
+                        "advertised",
+                        feeds[i],
+                        len(parsed.items),
+                        _newest(parsed.items),
+                        None,
+                        status,
+                        response=fr,
+                        parsed=parsed,
+                    )
+                )
                 continue
         items = f.parsed.items
         method = f.method if f.method != "advertised" else ("html" if items else "none")
         error = None if items else f.empty
         forbidden = next((feed_barred[u] for u in f.feeds if feed_barred.get(u)), None)
-        out.append(Discovery(page, method, page, len(items), _newest(items), error, status, robots=forbidden,
-                             response=got, parsed=f.parsed if method != "none" else None))
+        out.append(
+            Discovery(
+                page,
+                method,
+                page,
+                len(items),
+                _newest(items),
+                error,
+                status,
+                robots=forbidden,
+                response=got,
+                parsed=f.parsed if method != "none" else None,
+            )
+        )
     return out
 
 
@@ -264,18 +336,31 @@ def resolve(monitor: Any, sources: Sequence[AnySource], now: datetime) -> list[A
     clock = time.monotonic()
     if due:
         vendor = {s.newsroom: s.vendor for s in rooms}
-        found = discover_pages(due, monitor.limits, monitor.pool, monitor.config.limits.max_items_per_source,
-                               gate=gate)
+        found = discover_pages(due, monitor.limits, monitor.pool, monitor.config.limits.max_items_per_source, gate=gate)
         with store.write() as db:
             for d in found:
                 before = known.get(d.page) or {}
-                newsroom_store.remember(db, {"page": d.page, "vendor": vendor[d.page], "method": d.method,
-                                             "poll_url": d.poll_url, "items": d.items, "newest": d.newest,
-                                             "error": d.error, "checked_at": iso(now)})
+                newsroom_store.remember(
+                    db,
+                    {
+                        "page": d.page,
+                        "vendor": vendor[d.page],
+                        "method": d.method,
+                        "poll_url": d.poll_url,
+                        "items": d.items,
+                        "newest": d.newest,
+                        "error": d.error,
+                        "checked_at": iso(now),
+                    },
+                )
                 if d.robots or before.get("robots"):
                     newsroom_store.note_robots(db, d.page, d.robots)
-                if d.method == "none" and not d.robots and isinstance(d.response, fetchmod.Response) and \
-                        (before.get("method"), before.get("error")) != ("none", d.error):
+                if (
+                    d.method == "none"
+                    and not d.robots
+                    and isinstance(d.response, fetchmod.Response)
+                    and (before.get("method"), before.get("error")) != ("none", d.error)
+                ):
                     # Said once here (cron mails it); then `monitor status` shows it, not every cycle.
                     log.warning("%s newsroom %s: %s (shown by monitor status)", vendor[d.page], d.page, d.error)
         known = newsroom_store.remembered(store.db)
@@ -297,8 +382,12 @@ def resolve(monitor: Any, sources: Sequence[AnySource], now: datetime) -> list[A
             gate.save(db)
     monitor.newsroom_fetched = fetched
     monitor.newsroom_rows = known
-    log.info("newsrooms: %d discovered, robots.txt of %d sites fetched, in %.2fs", len(found), len(gate.fetched_sites),
-             time.monotonic() - clock)
+    log.info(
+        "newsrooms: %d discovered, robots.txt of %d sites fetched, in %.2fs",
+        len(found),
+        len(gate.fetched_sites),
+        time.monotonic() - clock,
+    )
 
     def pointed(s: AnySource) -> AnySource:
         row = known.get(s.newsroom) if isinstance(s, NewsroomSource) else None
@@ -308,8 +397,9 @@ def resolve(monitor: Any, sources: Sequence[AnySource], now: datetime) -> list[A
 
     resolved = [pointed(s) for s in sources]
     by_name = {s.name: s for s in resolved}
-    monitor.config = monitor.config.model_copy(update={"sources": [by_name.get(s.name, s)
-                                                                   for s in monitor.config.sources]})
+    monitor.config = monitor.config.model_copy(
+        update={"sources": [by_name.get(s.name, s) for s in monitor.config.sources]}
+    )
     return resolved
 
 
@@ -321,7 +411,7 @@ def take_fetched(monitor: Any, sources: Sequence[AnySource]) -> dict[int, fetchm
     return {i: have[s.url] for i, s in enumerate(sources) if isinstance(s, NewsroomSource) and s.url in have}
 
 
-def parsed_already(monitor: Any, resp: Any) -> "Future[Any] | None":
+def parsed_already(monitor: Any, resp: Any) -> Future[Any] | None:
     """Discovery's reading of this very response, as a finished parse task (the page is not parsed
     twice); None for any other response."""
     have = (getattr(monitor, "newsroom_parsed", None) or {}).pop(id(resp), None)
@@ -336,12 +426,19 @@ def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def unchanged(monitor: Any, source: AnySource, resp: fetchmod.Response | SourceError,
-              ) -> fetchmod.Response | SourceError:
+def unchanged(
+    monitor: Any,
+    source: AnySource,
+    resp: fetchmod.Response | SourceError,
+) -> fetchmod.Response | SourceError:
     """A newsroom page (or feed) whose body is the one last parsed, answered as 304 Not Modified:
     servers that ignore conditional GET cost a fetch, not a parse."""
-    if not isinstance(source, NewsroomSource) or not isinstance(resp, fetchmod.Response) or resp.not_modified \
-            or not resp.body:
+    if (
+        not isinstance(source, NewsroomSource)
+        or not isinstance(resp, fetchmod.Response)
+        or resp.not_modified
+        or not resp.body
+    ):
         return resp
     row = (getattr(monitor, "newsroom_rows", None) or {}).get(source.newsroom)
     if row and row.get("hash_url") == source.url and row.get("body_hash") == body_hash(resp.body):
@@ -384,7 +481,7 @@ def polite_links(monitor: Any, wanted: list[tuple[AnySource, str]]) -> list[tupl
     return [(s, link) for s, link in wanted if not barred.get(link)]
 
 
-def notes(store: "Store") -> dict[str, str]:
+def notes(store: Store) -> dict[str, str]:
     """What `monitor status` says of each newsroom page besides its last error: what robots.txt
     forbids, or why discovery found nothing to read (by page URL)."""
     out = {}

@@ -33,17 +33,41 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xm
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
 _HTML_ROOT = re.compile(rb"<(?:!doctype\s+html|html|head|body)[\s>]", re.I)
 # One date, as newsrooms write them; the whole match is handed to textutil.parse_date.
-_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 DATE = re.compile(
     r"(?:令和|平成|昭和)\s*(?:\d{1,2}|元)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
     r"|\d{4}\s*[年/.\-]\s*\d{1,2}\s*[月/.\-]\s*\d{1,2}\s*日?"
     rf"|\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}\b"
-    rf"|\b\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}\b", re.I)
+    rf"|\b\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}\b",
+    re.I,
+)
 _DATE_TEXT_MAX = 160  # a date inside a longer text is prose, not a list entry's date
 # Page furniture: class/id words and roles of navigation, headers, footers, sidebars, breadcrumbs.
-_FURNITURE_WORDS = {"nav", "navi", "navigation", "gnav", "gnavi", "globalnav", "menu", "megamenu", "footer",
-                    "header", "breadcrumb", "breadcrumbs", "topicpath", "pankuzu", "sidebar", "sidenav",
-                    "sitemap", "pagetop", "sns", "share", "social", "copyright", "drawer"}
+_FURNITURE_WORDS = {
+    "nav",
+    "navi",
+    "navigation",
+    "gnav",
+    "gnavi",
+    "globalnav",
+    "menu",
+    "megamenu",
+    "footer",
+    "header",
+    "breadcrumb",
+    "breadcrumbs",
+    "topicpath",
+    "pankuzu",
+    "sidebar",
+    "sidenav",
+    "sitemap",
+    "pagetop",
+    "sns",
+    "share",
+    "social",
+    "copyright",
+    "drawer",
+}
 _FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "complementary", "menu", "menubar"}
 _WORD = re.compile(r"[a-z]+")
 # Site-wide links that carry a date now and then ("プライバシーポリシー改定 2024.04.01") but are no notice.
@@ -52,17 +76,36 @@ _POLICY_TITLE = re.compile(
     r"cookie\s*(?:policy|settings)|サイトマップ|サイトのご利用|ご利用条件|利用規約|ウェブサイト利用規約|"
     r"privacy(?:\s*(?:policy|notice|statement))?|terms\s*(?:of\s*(?:use|service))?|sitemap|site\s*map|"
     r"accessibility|アクセシビリティ|お問い?合わ?せ|contact(?:\s*us)?|english|日本語|home|ホーム|トップ(?:ページ)?|"
-    r"一覧(?:を見る|へ)?|more|view\s*all|read\s*more|もっと見る|詳しく見る)\W*$", re.I)
-_POLICY_PATH = re.compile(r"/(?:privacy|privacy-policy|privacypolicy|cookie|cookies|sitemap|terms|"
-                          r"accessibility|contact|inquiry)(?:[/._-]|$)", re.I)
+    r"一覧(?:を見る|へ)?|more|view\s*all|read\s*more|もっと見る|詳しく見る)\W*$",
+    re.I,
+)
+_POLICY_PATH = re.compile(
+    r"/(?:privacy|privacy-policy|privacypolicy|cookie|cookies|sitemap|terms|"
+    r"accessibility|contact|inquiry)(?:[/._-]|$)",
+    re.I,
+)
 _SPACE = re.compile(r"\s")
-_LABEL_WORDS = {"cat", "category", "categories", "tag", "tags", "label", "icon", "badge", "new", "genre", "type",
-                "kind"}
+_LABEL_WORDS = {
+    "cat",
+    "category",
+    "categories",
+    "tag",
+    "tags",
+    "label",
+    "icon",
+    "badge",
+    "new",
+    "genre",
+    "type",
+    "kind",
+}
 
 
 NO_NOTICES = "no feed and no list of dated notices found on the page"
-NEEDS_JS = ("the page seems to need JavaScript (its HTML holds scripts and no notices), which monitor does not "
-            "run: give vendors.csv the vendor's feed or a page that lists its notices without JavaScript")
+NEEDS_JS = (
+    "the page seems to need JavaScript (its HTML holds scripts and no notices), which monitor does not "
+    "run: give vendors.csv the vendor's feed or a page that lists its notices without JavaScript"
+)
 _APP_ROOT = re.compile(r"^(?:root|app|__next|__nuxt|q-app|main-app|application)$", re.I)
 _JS_NOTICE = re.compile(r"javascript|ジャバスクリプト", re.I)
 _SINGLE_TEXT_MIN = 80  # characters of body text that make a page with a heading and a date a notice
@@ -71,11 +114,11 @@ _SINGLE_TEXT_MIN = 80  # characters of body text that make a page with a heading
 @dataclass(frozen=True, slots=True)
 class Found:
     """What one document is, for discovery: a feed, a page advertising feeds, or a page of notices."""
+
     method: str  # "feed", "advertised" (feeds listed: try them), "html" (the notices found), "notice", "none"
     feeds: tuple[str, ...]  # advertised feed URLs, best first
     parsed: Parsed
     empty: str = NO_NOTICES  # why nothing was found, when nothing was
-
 
 
 def looks_like_feed(body: bytes, content_type: str) -> bool:
@@ -116,7 +159,9 @@ def discover(body: bytes, content_type: str, base_url: str, max_items: int) -> F
     if items:
         return Found(kind, (), parsed)
     # Why nothing: asked of the page as it came (page_items dropped its scripts), only when it matters.
-    return Found("none", (), parsed, NEEDS_JS if needs_javascript(_page(body, content_type, base_url)[0]) else NO_NOTICES)
+    return Found(
+        "none", (), parsed, NEEDS_JS if needs_javascript(_page(body, content_type, base_url)[0]) else NO_NOTICES
+    )
 
 
 def needs_javascript(soup: Any) -> bool:
@@ -168,8 +213,9 @@ def single_notice(soup: Any, page_url: str) -> Item | None:
     return Item(title=clip(" ".join(title.split()), MAX_TITLE), link=clip(page_url, 2000), guid="", published=stamp)
 
 
-def run_parser(kind: str, body: bytes, content_type: str, base_url: str, spec: dict[str, str | None],
-               max_items: int) -> Parsed:
+def run_parser(
+    kind: str, body: bytes, content_type: str, base_url: str, spec: dict[str, str | None], max_items: int
+) -> Parsed:
     """parse.run_parser, and kind "newsroom": a vendor's newsroom, its feed or its page's dated notices.
     (Here rather than in parse.py, which this module builds on: the package has no import cycle.)"""
     if kind == "newsroom":
@@ -187,8 +233,9 @@ def parse_source(source: AnySource, body: bytes, content_type: str, base_url: st
     return parse.parse_source(source, body, content_type, base_url, max_items)
 
 
-def read_advisories(source: AnySource, body: bytes, content_type: str, base_url: str,
-                    max_items: int) -> advisory.Advisories:
+def read_advisories(
+    source: AnySource, body: bytes, content_type: str, base_url: str, max_items: int
+) -> advisory.Advisories:
     """The entries of a structured vulnerability source, with the vendor names each states."""
     if source.type == "kev":
         return kev.parse_catalogue(body, content_type, max_items)
@@ -270,8 +317,13 @@ def _date_holders(soup: Any) -> list[tuple[Any, str, str]]:
             seen.add(id(t))
     for s in soup.find_all(string=DATE):
         parent = s.parent
-        if parent is None or parent.name in ("script", "style", "title", "option") or \
-                parent.find_parent("time") is not None or id(parent) in seen or parent.name == "time":
+        if (
+            parent is None
+            or parent.name in ("script", "style", "title", "option")
+            or parent.find_parent("time") is not None
+            or id(parent) in seen
+            or parent.name == "time"
+        ):
             continue
         text = " ".join(str(s).split())
         if len(text) > _DATE_TEXT_MAX:

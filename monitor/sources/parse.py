@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urljoin
 
@@ -61,7 +61,7 @@ def refuse_entity_doctype(body: bytes) -> None:
     if not m:
         return
     end = head.find(b"]>", m.end())
-    subset = head[m.end(): end if end >= 0 else len(head)]
+    subset = head[m.end() : end if end >= 0 else len(head)]
     if _ENTITY.search(subset):
         raise UnsafeXML("feed declares XML entities in its DOCTYPE (refused: entity expansion / XXE risk)")
     # feedparser re-declares every <!ENTITY> it finds before the first element, wherever it sits
@@ -114,13 +114,14 @@ def feedparser_bytes(body: bytes, content_type: str) -> bytes:
 
 # ---------------------------------------------------------------- workers (run in the pool)
 
+
 def _entry_date(entry: Any) -> str | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         t = entry.get(key)
         if t:
             try:
                 year, month, day, hour, minute, second = t[:6]
-                published = iso(sane_date(datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)))
+                published = iso(sane_date(datetime(year, month, day, hour, minute, second, tzinfo=UTC)))
             except (TypeError, ValueError, OverflowError):
                 continue
             if published:
@@ -245,8 +246,9 @@ def _select_value(node: Any, spec: str | None, base_url: str) -> str:
     return " ".join(target.get_text(" ", strip=True).split())
 
 
-def parse_html_list(body: bytes, content_type: str, base_url: str, spec: dict[str, str | None],
-                    max_items: int) -> Parsed:
+def parse_html_list(
+    body: bytes, content_type: str, base_url: str, spec: dict[str, str | None], max_items: int
+) -> Parsed:
     soup = _soup(decode(body, content_type, is_html=True))
     base_tag = soup.find("base", href=True)
     base = base_url
@@ -266,8 +268,10 @@ def nothing_matched(soup: Any, spec: dict[str, str | None], found: int) -> str |
     nodes = len(soup.select(spec["item"] or ""))
     if not nodes:
         return f"selectors matched nothing: item selector {spec['item']!r} found no element (check the selectors)"
-    return (f"selectors matched nothing: {nodes} elements matched {spec['item']!r} but none gave a title "
-            "(check the title and link selectors)")
+    return (
+        f"selectors matched nothing: {nodes} elements matched {spec['item']!r} but none gave a title "
+        "(check the title and link selectors)"
+    )
 
 
 def _html_item(node: Any, spec: dict[str, str | None], base: str) -> Item | None:
@@ -277,8 +281,13 @@ def _html_item(node: Any, spec: dict[str, str | None], base: str) -> Item | None
     link = _select_value(node, spec.get("link"), base) if spec.get("link") else ""
     date = parse_date(_select_value(node, spec.get("date"), base)) if spec.get("date") else None
     summary = _select_value(node, spec.get("summary"), base) if spec.get("summary") else ""
-    return Item(title=clip(title, MAX_TITLE), link=clip(link, 2000), guid="",
-                published=iso(date), summary=clip(summary, MAX_SUMMARY))
+    return Item(
+        title=clip(title, MAX_TITLE),
+        link=clip(link, 2000),
+        guid="",
+        published=iso(date),
+        summary=clip(summary, MAX_SUMMARY),
+    )
 
 
 def _path(obj: Any, dotted: str | None) -> Any:
@@ -312,8 +321,9 @@ def _field(row: Any, spec: str | None) -> str:
     return ""
 
 
-def parse_json_api(body: bytes, content_type: str, base_url: str, spec: dict[str, str | None],
-                   max_items: int) -> Parsed:
+def parse_json_api(
+    body: bytes, content_type: str, base_url: str, spec: dict[str, str | None], max_items: int
+) -> Parsed:
     try:
         data = json.loads(decode(body, content_type, is_html=False))
     except (ValueError, RecursionError) as e:
@@ -336,8 +346,13 @@ def _json_item(row: dict[str, Any], spec: dict[str, str | None], base_url: str) 
         link = join_link(base_url, link)
     date = parse_date(_field(row, spec.get("date")))
     summary = html_to_text(_field(row, spec.get("summary")))
-    return Item(title=clip(title, MAX_TITLE), link=clip(link, 2000), guid="",
-                published=iso(date), summary=clip(summary, MAX_SUMMARY))
+    return Item(
+        title=clip(title, MAX_TITLE),
+        link=clip(link, 2000),
+        guid="",
+        published=iso(date),
+        summary=clip(summary, MAX_SUMMARY),
+    )
 
 
 _NOISE = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template")
@@ -435,11 +450,21 @@ def source_kind(source: AnySource) -> str:
 def parser_spec(source: AnySource) -> dict[str, str | None]:
     """The selectors (html) or field paths (json) of the source; {} for a feed."""
     if isinstance(source, HtmlSource):
-        return {"item": source.item, "title": source.title, "link": source.link, "date": source.date,
-                "summary": source.summary}
+        return {
+            "item": source.item,
+            "title": source.title,
+            "link": source.link,
+            "date": source.date,
+            "summary": source.summary,
+        }
     if isinstance(source, JsonSource):
-        return {"items": source.items, "title": source.title, "link": source.link, "date": source.date,
-                "summary": source.summary}
+        return {
+            "items": source.items,
+            "title": source.title,
+            "link": source.link,
+            "date": source.date,
+            "summary": source.summary,
+        }
     return {}
 
 
@@ -449,8 +474,9 @@ def parse_source(source: AnySource, body: bytes, content_type: str, base_url: st
     return run_parser(source_kind(source), body, content_type, base_url, parser_spec(source), max_items)
 
 
-def run_parser(kind: str, body: bytes, content_type: str, base_url: str, spec: dict[str, str | None],
-               max_items: int) -> Parsed:
+def run_parser(
+    kind: str, body: bytes, content_type: str, base_url: str, spec: dict[str, str | None], max_items: int
+) -> Parsed:
     if kind == "html":
         return parse_html_list(body, content_type, base_url, spec, max_items)
     if kind == "json":
@@ -459,6 +485,7 @@ def run_parser(kind: str, body: bytes, content_type: str, base_url: str, spec: d
 
 
 # ---------------------------------------------------------------- the pool
+
 
 def _limit_memory(megabytes: int) -> None:
     """Worker set-up: an address-space limit, and Ctrl-C left to the main process.
@@ -500,10 +527,10 @@ def start_forkserver() -> None:
 class ParserPool:
     """Worker processes for parsing; a document that runs too long or too large kills its worker only."""
 
-    _shared: "ParserPool | None" = None
+    _shared: ParserPool | None = None
 
     @classmethod
-    def shared(cls, timeout: float = 15.0, memory_mb: int = 512) -> "ParserPool":
+    def shared(cls, timeout: float = 15.0, memory_mb: int = 512) -> ParserPool:
         """One pool per process (starting workers costs more than a small poll)."""
         pool = cls._shared
         if pool is None or pool.timeout != timeout or pool.memory_mb != memory_mb:
@@ -524,8 +551,7 @@ class ParserPool:
         self.memory_mb = memory_mb
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(FORKSERVER_PRELOAD)  # no effect once the server runs (start_forkserver)
-        self._pool = ProcessPool(max_workers=workers, initializer=_limit_memory, initargs=(memory_mb,),
-                                 context=context)
+        self._pool = ProcessPool(max_workers=workers, initializer=_limit_memory, initargs=(memory_mb,), context=context)
         self._shutdown: threading.Thread | None = None
 
     def submit(self, fn: Any, *args: Any) -> Future[Any]:
@@ -583,7 +609,7 @@ class ParserPool:
             worker.join(5)
         self._pool.join(timeout=5)
 
-    def __enter__(self) -> "ParserPool":
+    def __enter__(self) -> ParserPool:
         return self
 
     def __exit__(self, *exc: object) -> None:

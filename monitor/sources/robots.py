@@ -40,6 +40,7 @@ MAX_BYTES = 500 * 1024  # RFC 9309 2.5: at least 500 KiB must be parsed; the res
 @dataclass(frozen=True, slots=True)
 class Rules:
     """One host's robots.txt as last fetched."""
+
     site: str  # scheme://host[:port]
     state: str  # "rules", "none" (4xx: all allowed), "unreachable" (5xx or no answer: all disallowed)
     text: str
@@ -98,8 +99,12 @@ class Gate:
         self.fetched: list[Rules] = []
         self.fetched_sites: set[str] = set()  # fetched in this process (saved or not)
 
-    def check(self, urls: Iterable[tuple[str, bool]], limits: fetchmod.Limits,
-              policy: fetchmod.LinkPolicy = fetchmod.DEFAULT_POLICY) -> dict[str, str]:
+    def check(
+        self,
+        urls: Iterable[tuple[str, bool]],
+        limits: fetchmod.Limits,
+        policy: fetchmod.LinkPolicy = fetchmod.DEFAULT_POLICY,
+    ) -> dict[str, str]:
         """{url: why it is forbidden, '' when allowed} for (url, trusted) pairs, fetching the robots.txt
         of each site not known (trusted like the URL it is asked for)."""
         urls = list(urls)
@@ -116,8 +121,7 @@ class Gate:
             out[url] = forbidden(rules, url) if rules is not None else f"{url[:200]}: not an http(s) URL"
         return out
 
-    def _fetch(self, sites: Sequence[tuple[str, bool]], limits: fetchmod.Limits,
-               policy: fetchmod.LinkPolicy) -> None:
+    def _fetch(self, sites: Sequence[tuple[str, bool]], limits: fetchmod.Limits, policy: fetchmod.LinkPolicy) -> None:
         requests = [fetchmod.Request(f"{s}/robots.txt", trusted=trusted, max_bytes=MAX_BYTES) for s, trusted in sites]
         clock = time.monotonic()
         answers = asyncio.run(fetchmod.fetch_many(requests, limits, policy))
@@ -131,8 +135,9 @@ class Gate:
 
     def save(self, db: Any) -> None:
         for r in self.fetched:
-            newsroom_store.remember_robots(db, {"site": r.site, "state": r.state, "text": r.text,
-                                                "fetched_at": r.fetched_at, "note": r.note})
+            newsroom_store.remember_robots(
+                db, {"site": r.site, "state": r.state, "text": r.text, "fetched_at": r.fetched_at, "note": r.note}
+            )
         self.fetched = []
 
 

@@ -14,14 +14,26 @@ import sqlite_utils
 from .store import Store
 
 
-def insert(db: sqlite_utils.Database, *, kind: str, channel: str, dedupe_key: str, article_id: int | None,
-           incident_id: int | None, vendor: str, state: str, reason: str, now: str) -> int | None:
+def insert(
+    db: sqlite_utils.Database,
+    *,
+    kind: str,
+    channel: str,
+    dedupe_key: str,
+    article_id: int | None,
+    incident_id: int | None,
+    vendor: str,
+    state: str,
+    reason: str,
+    now: str,
+) -> int | None:
     """A new alert row with an empty payload, or None when an alert with this dedupe key exists."""
     cur = db.execute(
         "INSERT OR IGNORE INTO alerts (kind, article_id, incident_id, vendor, channel, state, attempts, "
         "next_attempt_at, created_at, payload, dedupe_key, unconfirmed, incident_reason) "
         "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, '', ?, 0, ?)",
-        [kind, article_id, incident_id, vendor, channel, state, now, now, dedupe_key, reason])
+        [kind, article_id, incident_id, vendor, channel, state, now, now, dedupe_key, reason],
+    )
     return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid is not None else None
 
 
@@ -33,22 +45,34 @@ def vendor_roles(store: Store, article_id: int, roles: tuple[str, ...]) -> dict[
     """The article's matched vendors with one of these roles, by name (none in a database from before roles)."""
     if "role" not in store.db["matches"].columns_dict:
         return {}
-    return {v: r for v, r in store.conn.execute(
-        f"SELECT vendor, role FROM matches WHERE article_id = ? AND role IN ({','.join('?' * len(roles))}) "
-        "ORDER BY vendor", [article_id, *roles])}
+    return {
+        v: r
+        for v, r in store.conn.execute(
+            f"SELECT vendor, role FROM matches WHERE article_id = ? AND role IN ({','.join('?' * len(roles))}) "
+            "ORDER BY vendor",
+            [article_id, *roles],
+        )
+    }
 
 
 def claim(db: sqlite_utils.Database, alert_id: int, now: str, thread_ts: str | None) -> bool:
     """Mark a pending alert `sending` (an attempt counted) in the thread given; False when it is no
     longer pending (another delivery took it)."""
-    return bool(db.execute("UPDATE alerts SET state = 'sending', sending_at = ?, attempts = attempts + 1, "
-                           "thread_ts = ? WHERE id = ? AND state = 'pending'", [now, thread_ts, alert_id]).rowcount)
+    return bool(
+        db.execute(
+            "UPDATE alerts SET state = 'sending', sending_at = ?, attempts = attempts + 1, "
+            "thread_ts = ? WHERE id = ? AND state = 'pending'",
+            [now, thread_ts, alert_id],
+        ).rowcount
+    )
 
 
 def unclaim(db: sqlite_utils.Database, alert_id: int) -> None:
     """A claimed alert never posted: pending again, its attempt not counted."""
-    db.execute("UPDATE alerts SET state = 'pending', attempts = MAX(attempts - 1, 0) "
-               "WHERE id = ? AND state = 'sending'", [alert_id])
+    db.execute(
+        "UPDATE alerts SET state = 'pending', attempts = MAX(attempts - 1, 0) WHERE id = ? AND state = 'sending'",
+        [alert_id],
+    )
 
 
 def set_thread(db: sqlite_utils.Database, alert_id: int, thread_ts: str) -> None:
@@ -59,6 +83,7 @@ def set_thread(db: sqlite_utils.Database, alert_id: int, thread_ts: str) -> None
 @dataclass(frozen=True, slots=True)
 class Failed:
     """The alerts given up on: how many, and the oldest one's id and error."""
+
     count: int
     first_id: int | None
     first_error: str | None
@@ -73,6 +98,7 @@ def failed(db: sqlite_utils.Database) -> Failed:
 @dataclass(frozen=True, slots=True)
 class Undelivered:
     """An alert still pending or being sent."""
+
     id: int
     created_at: str
     last_error: str | None
@@ -80,11 +106,19 @@ class Undelivered:
 
 def undelivered(db: sqlite_utils.Database) -> list[Undelivered]:
     """Every alert pending or sending, oldest first."""
-    return [Undelivered(*row) for row in db.execute(
-        "SELECT id, created_at, last_error FROM alerts WHERE state IN ('pending', 'sending') ORDER BY id")]
+    return [
+        Undelivered(*row)
+        for row in db.execute(
+            "SELECT id, created_at, last_error FROM alerts WHERE state IN ('pending', 'sending') ORDER BY id"
+        )
+    ]
 
 
 def incident_of_each_item(db: sqlite_utils.Database) -> dict[str, tuple[int | None, str | None]]:
     """guid of each alerted article -> (its incident, why it was linked there)."""
-    return {guid: (incident, reason) for guid, incident, reason in db.execute(
-        "SELECT ar.guid, a.incident_id, a.incident_reason FROM alerts a JOIN articles ar ON ar.id = a.article_id")}
+    return {
+        guid: (incident, reason)
+        for guid, incident, reason in db.execute(
+            "SELECT ar.guid, a.incident_id, a.incident_reason FROM alerts a JOIN articles ar ON ar.id = a.article_id"
+        )
+    }

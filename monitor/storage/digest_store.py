@@ -9,9 +9,12 @@ from .store import Store
 
 def held(store: Store) -> list[dict[str, Any]]:
     """Alerts held for the digest, oldest first, with their article's title, link and source."""
-    return list(store.db.query(
-        "SELECT a.id, a.vendor, ar.title, ar.link, ar.source FROM alerts a JOIN articles ar ON ar.id = a.article_id "
-        "WHERE a.state = 'held' ORDER BY a.id"))
+    return list(
+        store.db.query(
+            "SELECT a.id, a.vendor, ar.title, ar.link, ar.source FROM alerts a JOIN articles ar ON ar.id = a.article_id "
+            "WHERE a.state = 'held' ORDER BY a.id"
+        )
+    )
 
 
 def release_held(db: Any) -> None:

@@ -36,6 +36,7 @@ NEAR_IDENTICAL = 90.0  # rapidfuzz ratio of folded titles at or above which a la
 class Suppression:
     """A wrong-vendor verdict: `vendor` named as `matched` (folded) between `before` and `after`
     (folded; '' = anything)."""
+
     vendor: str
     matched: str
     before: str = ""
@@ -49,6 +50,7 @@ class Suppression:
 @dataclass(frozen=True, slots=True)
 class Rules:
     """What feedback withholds in a cycle: read once, under the run lock."""
+
     suppressions: tuple[Suppression, ...] = ()
     negatives: tuple[str, ...] = ()  # folded titles of articles labelled "not a breach"
 
@@ -65,8 +67,9 @@ class Rules:
         return any(fuzz.ratio(t, n) >= NEAR_IDENTICAL for n in self.negatives)
 
 
-def suppressed_by(suppressions: tuple[Suppression, ...] | list[Suppression], m: Match,
-                  texts: Mapping[str, str]) -> Suppression | None:
+def suppressed_by(
+    suppressions: tuple[Suppression, ...] | list[Suppression], m: Match, texts: Mapping[str, str]
+) -> Suppression | None:
     """The suppression covering this match, if any: same vendor, same text, same surroundings."""
     surface = fold(m.surface or "") or m.matched
     around: tuple[str, str] | None = None
@@ -97,8 +100,9 @@ def _texts(article: Mapping[str, Any]) -> dict[str, str]:
     return {f: article.get(f) or "" for f in ("title", "summary", "body", "link")}
 
 
-def record(store: Store, alert_id: int, verdict: str, reason: str = "", vendor: str | None = None,
-           context: str | None = None) -> list[Suppression]:
+def record(
+    store: Store, alert_id: int, verdict: str, reason: str = "", vendor: str | None = None, context: str | None = None
+) -> list[Suppression]:
     """Store the verdict. wrong_vendor suppresses the alert article's matches (only `vendor`'s, when
     given) in their context (or within the phrase `context`); not_breach labels the article a negative.
     Returns the suppressions made."""
@@ -106,14 +110,16 @@ def record(store: Store, alert_id: int, verdict: str, reason: str = "", vendor: 
     if verdict not in VERDICTS:
         raise MonitorError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
     article = _article(store, alert_id)
-    rows = store.db.execute("SELECT vendor, matched, field, surface, start, end FROM matches WHERE article_id = ?",
-                            [article["id"]]).fetchall()
+    rows = store.db.execute(
+        "SELECT vendor, matched, field, surface, start, end FROM matches WHERE article_id = ?", [article["id"]]
+    ).fetchall()
     if vendor is not None:
         names = {r[0] for r in rows}
         found = next((n for n in names if n.casefold() == vendor.casefold()), None)
         if found is None:
-            raise MonitorError(f"alert #{alert_id} did not match {vendor!r} (it matched: "
-                               f"{', '.join(sorted(names)) or 'no vendor'})")
+            raise MonitorError(
+                f"alert #{alert_id} did not match {vendor!r} (it matched: {', '.join(sorted(names)) or 'no vendor'})"
+            )
         rows = [r for r in rows if r[0] == found]
     made: list[Suppression] = []
     if verdict == "wrong_vendor":
@@ -128,18 +134,36 @@ def record(store: Store, alert_id: int, verdict: str, reason: str = "", vendor: 
             made.append(Suppression(v, name, before, after))
         made = sorted(set(made), key=lambda s: (s.vendor, s.matched, s.before, s.after))
     with store.write() as db:
-        db.table("feedback").insert({"alert_id": alert_id, "verdict": verdict, "reason": reason, "vendor": vendor or "",
-                               "created_at": clock.now_iso()})
+        db.table("feedback").insert(
+            {
+                "alert_id": alert_id,
+                "verdict": verdict,
+                "reason": reason,
+                "vendor": vendor or "",
+                "created_at": clock.now_iso(),
+            }
+        )
         for s in made:
-            db.execute("INSERT OR REPLACE INTO suppressions (vendor, matched, ctx_before, ctx_after, reason, alert_id, "
-                       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       [s.vendor, s.matched, s.before, s.after, reason, alert_id, clock.now_iso()])
+            db.execute(
+                "INSERT OR REPLACE INTO suppressions (vendor, matched, ctx_before, ctx_after, reason, alert_id, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [s.vendor, s.matched, s.before, s.after, reason, alert_id, clock.now_iso()],
+            )
         if verdict == "not_breach":
-            db.execute("INSERT OR REPLACE INTO negatives (article_id, alert_id, title, title_folded, summary, "
-                       "vendors, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       [article["id"], alert_id, article["title"] or "", fold(article["title"] or ""),
-                        article["summary"] or "", json.dumps(sorted({r[0] for r in rows}), ensure_ascii=False),
-                        reason, clock.now_iso()])
+            db.execute(
+                "INSERT OR REPLACE INTO negatives (article_id, alert_id, title, title_folded, summary, "
+                "vendors, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    article["id"],
+                    alert_id,
+                    article["title"] or "",
+                    fold(article["title"] or ""),
+                    article["summary"] or "",
+                    json.dumps(sorted({r[0] for r in rows}), ensure_ascii=False),
+                    reason,
+                    clock.now_iso(),
+                ],
+            )
     return made
 
 
@@ -148,7 +172,7 @@ def _split_context(phrase: str, name: str) -> tuple[str, str]:
     at = folded.find(name)
     if not name or at < 0:
         raise MonitorError(f"--context {phrase!r} must contain the matched text {name!r}")
-    return folded[:at].strip(), folded[at + len(name):].strip()
+    return folded[:at].strip(), folded[at + len(name) :].strip()
 
 
 def rules(store: Store) -> Rules:
@@ -161,12 +185,17 @@ SLACK_REASON = "marked in Slack by "  # how a verdict set by a reaction or a but
 def set_by(reason: str | None) -> str:
     """Who set a verdict: the Slack user of a reaction or a button, else the command line."""
     reason = reason or ""
-    return reason[len(SLACK_REASON):].split()[0] if reason.startswith(SLACK_REASON) else "monitor feedback"
+    return reason[len(SLACK_REASON) :].split()[0] if reason.startswith(SLACK_REASON) else "monitor feedback"
 
 
 def suppressions(store: Store) -> list[dict[str, Any]]:
-    rows = [dict(r) for r in store.db.query("SELECT vendor, matched, ctx_before, ctx_after, reason, alert_id, created_at "
-                                            "FROM suppressions ORDER BY created_at, vendor")]
+    rows = [
+        dict(r)
+        for r in store.db.query(
+            "SELECT vendor, matched, ctx_before, ctx_after, reason, alert_id, created_at "
+            "FROM suppressions ORDER BY created_at, vendor"
+        )
+    ]
     for r in rows:
         r["context"] = Suppression(r["vendor"], r["matched"], r.pop("ctx_before"), r.pop("ctx_after")).context
         r["by"] = set_by(r["reason"])
@@ -174,8 +203,13 @@ def suppressions(store: Store) -> list[dict[str, Any]]:
 
 
 def negatives(store: Store) -> list[dict[str, Any]]:
-    out = [dict(r) for r in store.db.query("SELECT article_id, alert_id, title, summary, vendors, reason, created_at "
-                                           "FROM negatives ORDER BY created_at, article_id")]
+    out = [
+        dict(r)
+        for r in store.db.query(
+            "SELECT article_id, alert_id, title, summary, vendors, reason, created_at "
+            "FROM negatives ORDER BY created_at, article_id"
+        )
+    ]
     for r in out:
         r["vendors"] = json.loads(r["vendors"] or "[]")
     return out
@@ -185,14 +219,20 @@ def remove(store: Store, vendor: str, matched: str, context: str | None = None) 
     """Remove the suppressions of (vendor, matched): all of them, or the one with this context."""
     name = fold(matched) or matched
     with store.write() as db:
-        found = [Suppression(*r) for r in db.execute(
-            "SELECT vendor, matched, ctx_before, ctx_after FROM suppressions WHERE vendor = ? AND matched IN (?, ?)",
-            [vendor, matched, name])]
+        found = [
+            Suppression(*r)
+            for r in db.execute(
+                "SELECT vendor, matched, ctx_before, ctx_after FROM suppressions WHERE vendor = ? AND matched IN (?, ?)",
+                [vendor, matched, name],
+            )
+        ]
         if context is not None:
             found = [s for s in found if s.context == fold(context)]
         for s in found:
-            db.execute("DELETE FROM suppressions WHERE vendor = ? AND matched = ? AND ctx_before = ? AND ctx_after = ?",
-                       [s.vendor, s.matched, s.before, s.after])
+            db.execute(
+                "DELETE FROM suppressions WHERE vendor = ? AND matched = ? AND ctx_before = ? AND ctx_after = ?",
+                [s.vendor, s.matched, s.before, s.after],
+            )
         return len(found)
 
 

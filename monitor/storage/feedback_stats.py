@@ -19,6 +19,7 @@ from .store import Store
 @dataclass(frozen=True, slots=True)
 class Seen:
     """One line of the table: `key` is '' (all), a vendor or a source."""
+
     days: int
     by: str  # "all" | "vendor" | "source"
     key: str
@@ -31,20 +32,31 @@ class Seen:
 
     def as_dict(self) -> dict[str, Any]:
         p = self.precision
-        return {"days": self.days, "by": self.by, "key": self.key, "triaged": self.triaged,
-                "false_positives": self.false_positives, "precision": None if p is None else round(p, 3)}
+        return {
+            "days": self.days,
+            "by": self.by,
+            "key": self.key,
+            "triaged": self.triaged,
+            "false_positives": self.false_positives,
+            "precision": None if p is None else round(p, 3),
+        }
 
 
 def _verdicts(store: Store, since: str) -> list[tuple[str, str, bool]]:
     """(vendor, source, false positive?) per triaged alert created since `since`."""
     tables = set(store.db.table_names())
-    marks = ("SELECT alert_id, verdict = 'false_positive' AS fp FROM triage_marks WHERE removed_at IS NULL"
-             if "triage_marks" in tables else "SELECT NULL AS alert_id, 0 AS fp WHERE 0")
+    marks = (
+        "SELECT alert_id, verdict = 'false_positive' AS fp FROM triage_marks WHERE removed_at IS NULL"
+        if "triage_marks" in tables
+        else "SELECT NULL AS alert_id, 0 AS fp WHERE 0"
+    )
     rows = store.db.execute(
         f"SELECT a.vendor, COALESCE(ar.source, ''), MAX(v.fp) FROM alerts a "
         f"JOIN (SELECT alert_id, verdict IN ('wrong_vendor', 'not_breach') AS fp FROM feedback "
         f"UNION ALL {marks}) v ON v.alert_id = a.id "
-        f"LEFT JOIN articles ar ON ar.id = a.article_id WHERE a.created_at >= ? GROUP BY a.id", [since]).fetchall()
+        f"LEFT JOIN articles ar ON ar.id = a.article_id WHERE a.created_at >= ? GROUP BY a.id",
+        [since],
+    ).fetchall()
     return [(vendor or "", source, bool(fp)) for vendor, source, fp in rows]
 
 

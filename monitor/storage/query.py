@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 class SuppressionOut(TypedDict):
     """The wrong-vendor verdict that withholds a match: why, from which alert, since when, in what words."""
+
     reason: str
     alert_id: int | None
     since: str
@@ -34,6 +35,7 @@ class SuppressionOut(TypedDict):
 
 class MatchOut(TypedDict):
     """A stored match of an article (role columns None before v6)."""
+
     vendor: str
     matched: str
     how: str
@@ -57,6 +59,7 @@ class FeedbackOut(TypedDict):
 
 class ArticleOut(TypedDict):
     """An article as `monitor search` shows it: its facts, matches, first alert and feedback."""
+
     id: int
     title: str | None
     url: str | None
@@ -80,6 +83,7 @@ class ArticleOut(TypedDict):
 
 class IncidentReportOut(TypedDict):
     """One report of an incident: its alert and article."""
+
     alert_id: int
     alert_state: str
     linked_because: str | None
@@ -115,6 +119,7 @@ class RoleOut(TypedDict):
 
 class AlertOut(TypedDict):
     """A row of the outbox as `monitor alerts` shows it."""
+
     id: int
     kind: str
     state: str
@@ -170,6 +175,8 @@ TRIGRAM = 3  # the FTS5 trigram index cannot look up shorter terms
 
 def _indexed(clause: Clause) -> bool:
     return all(len(a) >= TRIGRAM for a in clause.alternatives)
+
+
 MARK = ("«", "»")  # around the matched term in a snippet: rare in news text, Japanese or English
 SNIPPET_TOKENS = 40  # FTS5 snippet() length in tokens: a trigram token per character, so ~40 characters
 
@@ -195,8 +202,15 @@ def _fts_any(alternatives: tuple[str, ...]) -> str:
     return "(" + " OR ".join(_fts_phrase(a) for a in alternatives) + ")"
 
 
-def search(conn: sqlite3.Connection, query: str, *, vendor: str | None = None, since: str | None = None,
-           breach_only: bool = False, limit: int = 20) -> list[ArticleOut]:
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    vendor: str | None = None,
+    since: str | None = None,
+    breach_only: bool = False,
+    limit: int = 20,
+) -> list[ArticleOut]:
     """Full-text search (FTS5 trigram, so Japanese works) in the language of monitor/searchquery.py.
 
     Terms of 3 or more characters use the index; a term (or OR group) with a shorter spelling falls
@@ -215,8 +229,10 @@ def search(conn: sqlite3.Connection, query: str, *, vendor: str | None = None, s
     indexed = [c for c in parsed.positive if _indexed(c)]
     if indexed:
         # snippet(): the best-matching column's passage around the hits, hits marked.
-        sql = (f"SELECT a.*, snippet(articles_fts, -1, '{MARK[0]}', '{MARK[1]}', '…', {SNIPPET_TOKENS}) AS snippet "
-               "FROM articles_fts f JOIN articles a ON a.id = f.rowid")
+        sql = (
+            f"SELECT a.*, snippet(articles_fts, -1, '{MARK[0]}', '{MARK[1]}', '…', {SNIPPET_TOKENS}) AS snippet "
+            "FROM articles_fts f JOIN articles a ON a.id = f.rowid"
+        )
         where.append("articles_fts MATCH ?")
         params.append(" AND ".join(_fts_any(c.alternatives) for c in indexed))
         order = "f.rowid DESC"
@@ -268,8 +284,15 @@ def _snippet(r: dict[str, Any], terms: list[str], around: int = 24) -> str:
         if hits:
             pos, term = min(hits)
             start, end = max(0, pos - around), min(len(text), pos + len(term) + around)
-            return ("…" if start else "") + text[start:pos] + MARK[0] + text[pos:pos + len(term)] + MARK[1] + \
-                text[pos + len(term):end] + ("…" if end < len(text) else "")
+            return (
+                ("…" if start else "")
+                + text[start:pos]
+                + MARK[0]
+                + text[pos : pos + len(term)]
+                + MARK[1]
+                + text[pos + len(term) : end]
+                + ("…" if end < len(text) else "")
+            )
     return ""
 
 
@@ -280,35 +303,75 @@ def _has_roles(conn: sqlite3.Connection) -> bool:
 def _article_out(conn: sqlite3.Connection, r: dict[str, Any]) -> ArticleOut:
     # A database not yet opened for writing since v6 has no role columns: shown as no role.
     roles = "role, role_reason" if _has_roles(conn) else "NULL AS role, NULL AS role_reason"
-    matches = [MatchOut(vendor=m["vendor"], matched=m["matched"], how=m["how"], field=m["field"], surface=m["surface"],
-                        start=m["start"], end=m["end"], score=m["score"], role=m["role"], role_reason=m["role_reason"],
-                        suppressed=False, suppression=None) for m in conn.execute(
-        f"SELECT vendor, matched, how, field, surface, start, end, score, {roles} FROM matches "
-        "WHERE article_id = ? ORDER BY vendor", [r["id"]])]
-    alert = conn.execute("SELECT id, state, incident_id FROM alerts WHERE article_id = ? ORDER BY id LIMIT 1",
-                         [r["id"]]).fetchone()
+    matches = [
+        MatchOut(
+            vendor=m["vendor"],
+            matched=m["matched"],
+            how=m["how"],
+            field=m["field"],
+            surface=m["surface"],
+            start=m["start"],
+            end=m["end"],
+            score=m["score"],
+            role=m["role"],
+            role_reason=m["role_reason"],
+            suppressed=False,
+            suppression=None,
+        )
+        for m in conn.execute(
+            f"SELECT vendor, matched, how, field, surface, start, end, score, {roles} FROM matches "
+            "WHERE article_id = ? ORDER BY vendor",
+            [r["id"]],
+        )
+    ]
+    alert = conn.execute(
+        "SELECT id, state, incident_id FROM alerts WHERE article_id = ? ORDER BY id LIMIT 1", [r["id"]]
+    ).fetchone()
     feedback: list[FeedbackOut] = []
     if alert:
-        feedback = [FeedbackOut(verdict=f["verdict"], reason=f["reason"], vendor=f["vendor"] or None, at=f["created_at"])
-                    for f in conn.execute("SELECT * FROM feedback WHERE alert_id = ? ORDER BY id", [alert[0]])]
+        feedback = [
+            FeedbackOut(verdict=f["verdict"], reason=f["reason"], vendor=f["vendor"] or None, at=f["created_at"])
+            for f in conn.execute("SELECT * FROM feedback WHERE alert_id = ? ORDER BY id", [alert[0]])
+        ]
     texts: dict[str, str] = {}
     for m in matches:
-        rows = conn.execute("SELECT vendor, matched, ctx_before, ctx_after, reason, alert_id, created_at "
-                            "FROM suppressions WHERE vendor = ? AND matched IN (?, ?)",
-                            [m["vendor"], m["matched"], fold(m["surface"] or "")]).fetchall()
+        rows = conn.execute(
+            "SELECT vendor, matched, ctx_before, ctx_after, reason, alert_id, created_at "
+            "FROM suppressions WHERE vendor = ? AND matched IN (?, ?)",
+            [m["vendor"], m["matched"], fold(m["surface"] or "")],
+        ).fetchall()
         sup = None
         if rows:
             if not texts:
-                texts = dict(zip(("title", "summary", "body", "link"), conn.execute(
-                    "SELECT title, summary, body, link FROM articles WHERE id = ?", [r["id"]]).fetchone(), strict=True))
-            match = Match(m["vendor"], m["matched"], m["how"], m["field"], m["surface"] or "",
-                          -1 if m["start"] is None else m["start"], m["end"] or 0, m["score"] or 0.0)
-            covering = suppressed_by([Suppression(*row[:4]) for row in rows], match,
-                                     {k: v or "" for k, v in texts.items()})
+                texts = dict(
+                    zip(
+                        ("title", "summary", "body", "link"),
+                        conn.execute(
+                            "SELECT title, summary, body, link FROM articles WHERE id = ?", [r["id"]]
+                        ).fetchone(),
+                        strict=True,
+                    )
+                )
+            match = Match(
+                m["vendor"],
+                m["matched"],
+                m["how"],
+                m["field"],
+                m["surface"] or "",
+                -1 if m["start"] is None else m["start"],
+                m["end"] or 0,
+                m["score"] or 0.0,
+            )
+            covering = suppressed_by(
+                [Suppression(*row[:4]) for row in rows], match, {k: v or "" for k, v in texts.items()}
+            )
             sup = next((row for row in rows if covering is not None and Suppression(*row[:4]) == covering), None)
         m["suppressed"] = sup is not None
-        m["suppression"] = SuppressionOut(reason=sup[4], alert_id=sup[5], since=sup[6],
-                                          context=Suppression(*sup[:4]).context) if sup else None
+        m["suppression"] = (
+            SuppressionOut(reason=sup[4], alert_id=sup[5], since=sup[6], context=Suppression(*sup[:4]).context)
+            if sup
+            else None
+        )
     return {
         "id": r["id"],
         "title": r["title"],
@@ -335,27 +398,57 @@ def incidents(store: Store, limit: int = 100) -> list[IncidentOut]:
     """Incidents, latest first: vendors named by their reports, first and last report, each report."""
     out: list[IncidentOut] = []
     for r in store.db.query("SELECT * FROM incidents ORDER BY last_seen DESC, id DESC LIMIT ?", [limit]):
-        reports = [IncidentReportOut(
-            alert_id=x["alert_id"], alert_state=x["alert_state"], linked_because=x["linked_because"],
-            article_id=x["article_id"], title=x["title"], url=x["url"], source=x["source"], published=x["published"])
+        reports = [
+            IncidentReportOut(
+                alert_id=x["alert_id"],
+                alert_state=x["alert_state"],
+                linked_because=x["linked_because"],
+                article_id=x["article_id"],
+                title=x["title"],
+                url=x["url"],
+                source=x["source"],
+                published=x["published"],
+            )
             for x in store.db.query(
-            "SELECT a.id AS alert_id, a.state AS alert_state, a.incident_reason AS linked_because, "
-            "ar.id AS article_id, ar.title, ar.link AS url, ar.source, ar.published "
-            "FROM alerts a JOIN articles ar ON ar.id = a.article_id WHERE a.incident_id = ? "
-            "ORDER BY ar.published, a.id", [r["id"]])]
-        vendors = sorted({m["vendor"] for m in store.db.query(
-            "SELECT DISTINCT m.vendor FROM alerts a JOIN matches m ON m.article_id = a.article_id "
-            "WHERE a.incident_id = ?", [r["id"]])} | {r["vendor"]})
+                "SELECT a.id AS alert_id, a.state AS alert_state, a.incident_reason AS linked_because, "
+                "ar.id AS article_id, ar.title, ar.link AS url, ar.source, ar.published "
+                "FROM alerts a JOIN articles ar ON ar.id = a.article_id WHERE a.incident_id = ? "
+                "ORDER BY ar.published, a.id",
+                [r["id"]],
+            )
+        ]
+        vendors = sorted(
+            {
+                m["vendor"]
+                for m in store.db.query(
+                    "SELECT DISTINCT m.vendor FROM alerts a JOIN matches m ON m.article_id = a.article_id "
+                    "WHERE a.incident_id = ?",
+                    [r["id"]],
+                )
+            }
+            | {r["vendor"]}
+        )
         thread = store.db.execute(
             "SELECT channel, slack_ts FROM alerts WHERE incident_id = ? AND kind = 'article' AND state = 'sent' "
             "AND COALESCE(incident_reason, '') NOT LIKE '% by hand from incident #%' ORDER BY id LIMIT 1",
-            [r["id"]]).fetchone()
-        out.append(IncidentOut(id=r["id"], vendor=r["vendor"], vendors=vendors, title=r["title"],
-                               first_seen=r["first_seen"], last_seen=r["last_seen"], reports=r["reports"],
-                               sources=sorted({x["source"] for x in reports}),
-                               slack_channel=thread[0] if thread else None,
-                               slack_thread_ts=thread[1] if thread and thread[1] and thread[1][0].isdigit() else None,
-                               articles=reports, edits=incident_store.edits(store, r["id"])))
+            [r["id"]],
+        ).fetchone()
+        out.append(
+            IncidentOut(
+                id=r["id"],
+                vendor=r["vendor"],
+                vendors=vendors,
+                title=r["title"],
+                first_seen=r["first_seen"],
+                last_seen=r["last_seen"],
+                reports=r["reports"],
+                sources=sorted({x["source"] for x in reports}),
+                slack_channel=thread[0] if thread else None,
+                slack_thread_ts=thread[1] if thread and thread[1] and thread[1][0].isdigit() else None,
+                articles=reports,
+                edits=incident_store.edits(store, r["id"]),
+            )
+        )
         marks = triage_store.marks(store.conn, [x["alert_id"] for x in reports])
         for x in reports:
             x["triage"] = state_json(marks.get(x["alert_id"], []))
@@ -370,14 +463,31 @@ def alerts(store: Store, pending_only: bool = False, limit: int = 100) -> list[A
         f"SELECT a.id, a.kind, a.state, a.channel, a.vendor, a.attempts, a.next_attempt_at, a.last_error, "
         f"a.unconfirmed, a.created_at, a.sent_at, a.slack_ts, a.thread_ts, a.incident_id, "
         f"a.incident_reason AS linked_because, ar.title, ar.link AS url "
-        f"FROM alerts a LEFT JOIN articles ar ON ar.id = a.article_id {where} ORDER BY a.id DESC LIMIT ?", [limit])
-    out = [AlertOut(
-        id=r["id"], kind=r["kind"], state=r["state"], channel=r["channel"], vendor=r["vendor"], attempts=r["attempts"],
-        next_attempt_at=r["next_attempt_at"], last_error=r["last_error"],
-        unconfirmed=bool(r["unconfirmed"]),  # outcome unknown: Slack's history is checked before a resend
-        created_at=r["created_at"], sent_at=r["sent_at"], slack_ts=r["slack_ts"], thread_ts=r["thread_ts"],
-        incident_id=r["incident_id"], linked_because=r["linked_because"], title=r["title"], url=r["url"])
-        for r in rows]
+        f"FROM alerts a LEFT JOIN articles ar ON ar.id = a.article_id {where} ORDER BY a.id DESC LIMIT ?",
+        [limit],
+    )
+    out = [
+        AlertOut(
+            id=r["id"],
+            kind=r["kind"],
+            state=r["state"],
+            channel=r["channel"],
+            vendor=r["vendor"],
+            attempts=r["attempts"],
+            next_attempt_at=r["next_attempt_at"],
+            last_error=r["last_error"],
+            unconfirmed=bool(r["unconfirmed"]),  # outcome unknown: Slack's history is checked before a resend
+            created_at=r["created_at"],
+            sent_at=r["sent_at"],
+            slack_ts=r["slack_ts"],
+            thread_ts=r["thread_ts"],
+            incident_id=r["incident_id"],
+            linked_because=r["linked_because"],
+            title=r["title"],
+            url=r["url"],
+        )
+        for r in rows
+    ]
     marks = triage_store.marks(store.conn, [a["id"] for a in out])
     for a in out:
         a["triage"] = state_json(marks.get(a["id"], []))  # verdicts set from Slack (reactions, buttons)
@@ -391,9 +501,14 @@ def _alerted_roles(store: Store, alert: AlertOut) -> list[RoleOut]:
     if "role" not in store.db["matches"].columns_dict:
         return []
     wanted = ("product",) if alert["kind"] == "product" else ("breached", "affected")
-    found = {v: RoleOut(vendor=v, role=role, reason=reason or "") for v, role, reason in store.conn.execute(
-        f"SELECT m.vendor, m.role, m.role_reason FROM alerts a JOIN matches m ON m.article_id = a.article_id "
-        f"WHERE a.id = ? AND m.role IN ({','.join('?' * len(wanted))}) ORDER BY m.vendor", [alert["id"], *wanted])}
+    found = {
+        v: RoleOut(vendor=v, role=role, reason=reason or "")
+        for v, role, reason in store.conn.execute(
+            f"SELECT m.vendor, m.role, m.role_reason FROM alerts a JOIN matches m ON m.article_id = a.article_id "
+            f"WHERE a.id = ? AND m.role IN ({','.join('?' * len(wanted))}) ORDER BY m.vendor",
+            [alert["id"], *wanted],
+        )
+    }
     return [found[v] for v in alert.get("vendors", []) if v in found]
 
 
@@ -401,10 +516,18 @@ def _alerted_vendors(store: Store, alert: AlertOut) -> list[str]:
     """Every vendor an alert is about: its article's matches whose role alerts (breached or affected, or
     product for a product alert), the primary vendor first; the primary alone before roles were stored."""
     wanted = ("product",) if alert["kind"] == "product" else ("breached", "affected")
-    names = [v for (v,) in store.conn.execute(
-        f"SELECT m.vendor FROM alerts a JOIN matches m ON m.article_id = a.article_id WHERE a.id = ? "
-        f"AND m.role IN ({','.join('?' * len(wanted))}) ORDER BY m.vendor", [alert["id"], *wanted])] \
-        if "role" in store.db["matches"].columns_dict else []
+    names = (
+        [
+            v
+            for (v,) in store.conn.execute(
+                f"SELECT m.vendor FROM alerts a JOIN matches m ON m.article_id = a.article_id WHERE a.id = ? "
+                f"AND m.role IN ({','.join('?' * len(wanted))}) ORDER BY m.vendor",
+                [alert["id"], *wanted],
+            )
+        ]
+        if "role" in store.db["matches"].columns_dict
+        else []
+    )
     primary = [alert["vendor"]] if alert["vendor"] else []
     return primary + [n for n in names if n not in primary]
 
@@ -415,10 +538,18 @@ def status(store: Store, configured: list[tuple[str, str, str]]) -> list[SourceS
     out: list[SourceStatus] = []
     for name, url, kind in configured:
         st = states.get(name, {})
-        out.append(SourceStatus(
-            name=name, url=url, type=kind, last_ok=st.get("last_ok"),
-            last_error=st.get("last_error"), consecutive_failures=st.get("consecutive_failures") or 0,
-            items_last_fetch=st.get("items_last_fetch"), last_new_item=st.get("last_new_item"),
-            health=st.get("health") or ("never polled" if not st else "ok"), next_due=st.get("next_due"),
-        ))
+        out.append(
+            SourceStatus(
+                name=name,
+                url=url,
+                type=kind,
+                last_ok=st.get("last_ok"),
+                last_error=st.get("last_error"),
+                consecutive_failures=st.get("consecutive_failures") or 0,
+                items_last_fetch=st.get("items_last_fetch"),
+                last_new_item=st.get("last_new_item"),
+                health=st.get("health") or ("never polled" if not st else "ok"),
+                next_due=st.get("next_due"),
+            )
+        )
     return out

@@ -57,10 +57,12 @@ class QuerySyntaxError(ValueError):
 
 def _drop_final_long_vowels(term: str) -> str:
     """サーバー攻撃 -> サーバ攻撃: the 長音 at the end of a katakana word is often left out (JIS Z 8301)."""
+
     def shorten(m: re.Match[str]) -> str:
         run = m.group(0)
         stem = run.rstrip("ー")
         return stem if stem != run and len(stem) >= MIN_LONG_VOWEL_STEM else run
+
     return _KATAKANA_RUN.sub(shorten, term)
 
 
@@ -88,7 +90,7 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 def parse(text: str) -> Query:
     """Read a query: terms (AND), "quoted phrases", OR between two terms, -term to exclude."""
     if text.count('"') % 2:
-        raise QuerySyntaxError("a quote is not closed: write phrases as \"data breach\"")
+        raise QuerySyntaxError('a quote is not closed: write phrases as "data breach"')
     tokens: list[tuple[str, bool, bool]] = []  # (text, negated, is the OR operator)
     for m in _TOKEN.finditer(text):
         if m.group(3) is not None:

@@ -60,8 +60,10 @@ def unconditional_sources(database: str | os.PathLike[str], sources: list[tuple[
     try:
         conn = read_only(path, timeout=5)
         try:
-            states = {row[0]: SourceState(url=row[1], etag=row[2], last_modified=row[3]) for row in
-                      conn.execute("SELECT name, url, etag, last_modified FROM sources")}
+            states = {
+                row[0]: SourceState(url=row[1], etag=row[2], last_modified=row[3])
+                for row in conn.execute("SELECT name, url, etag, last_modified FROM sources")
+            }
         finally:
             conn.close()
     except sqlite3.Error:  # not created yet, or unreadable: Store() reports that properly
@@ -89,7 +91,7 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -138,8 +140,11 @@ class Store:
 
     def recoverable(self, error: BaseException) -> bool:
         """Does savepoint() undo this error's writes and leave the transaction usable?"""
-        return (isinstance(error, Exception) and not isinstance(error, (sqlite3.OperationalError, MemoryError))
-                and self.conn.in_transaction)
+        return (
+            isinstance(error, Exception)
+            and not isinstance(error, (sqlite3.OperationalError, MemoryError))
+            and self.conn.in_transaction
+        )
 
     # ------------------------------------------------------------------ schema
 
@@ -148,26 +153,71 @@ class Store:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version >= SCHEMA_VERSION:
                 return
-            db.table("sources").create({
-                "name": str, "url": str, "type": str, "etag": str, "last_modified": str,
-                "last_attempt": str, "last_ok": str, "last_error": str, "consecutive_failures": int,
-                "items_last_fetch": int, "max_items_seen": int, "last_new_item": str, "next_due": str,
-                "health": str, "shared_links": int,
-            }, pk="name", if_not_exists=True, defaults={"consecutive_failures": 0, "health": "ok",
-                                                         "shared_links": 0, "max_items_seen": 0})
-            db.table("articles").create({
-                "id": int, "source": str, "guid": str, "link": str, "link_key": str, "title": str,
-                "title_key": str, "summary": str, "body": str, "published": str, "fetched_at": str,
-                "breach": int, "breach_score": float, "terms": str, "supply_chain": int, "follow_up": int,
-            }, pk="id", if_not_exists=True)
-            db.execute("CREATE UNIQUE INDEX IF NOT EXISTS articles_link_key ON articles(link_key) "
-                       "WHERE link_key != ''")
+            db.table("sources").create(
+                {
+                    "name": str,
+                    "url": str,
+                    "type": str,
+                    "etag": str,
+                    "last_modified": str,
+                    "last_attempt": str,
+                    "last_ok": str,
+                    "last_error": str,
+                    "consecutive_failures": int,
+                    "items_last_fetch": int,
+                    "max_items_seen": int,
+                    "last_new_item": str,
+                    "next_due": str,
+                    "health": str,
+                    "shared_links": int,
+                },
+                pk="name",
+                if_not_exists=True,
+                defaults={"consecutive_failures": 0, "health": "ok", "shared_links": 0, "max_items_seen": 0},
+            )
+            db.table("articles").create(
+                {
+                    "id": int,
+                    "source": str,
+                    "guid": str,
+                    "link": str,
+                    "link_key": str,
+                    "title": str,
+                    "title_key": str,
+                    "summary": str,
+                    "body": str,
+                    "published": str,
+                    "fetched_at": str,
+                    "breach": int,
+                    "breach_score": float,
+                    "terms": str,
+                    "supply_chain": int,
+                    "follow_up": int,
+                },
+                pk="id",
+                if_not_exists=True,
+            )
+            db.execute("CREATE UNIQUE INDEX IF NOT EXISTS articles_link_key ON articles(link_key) WHERE link_key != ''")
             db.execute("CREATE UNIQUE INDEX IF NOT EXISTS articles_title_key ON articles(title_key)")
             db.execute("CREATE INDEX IF NOT EXISTS articles_published ON articles(published)")
-            db.table("matches").create({
-                "article_id": int, "vendor": str, "matched": str, "how": str, "field": str,
-                "surface": str, "start": int, "end": int, "score": float, "role": str, "role_reason": str,
-            }, pk=("article_id", "vendor"), foreign_keys=[("article_id", "articles", "id")], if_not_exists=True)
+            db.table("matches").create(
+                {
+                    "article_id": int,
+                    "vendor": str,
+                    "matched": str,
+                    "how": str,
+                    "field": str,
+                    "surface": str,
+                    "start": int,
+                    "end": int,
+                    "score": float,
+                    "role": str,
+                    "role_reason": str,
+                },
+                pk=("article_id", "vendor"),
+                foreign_keys=[("article_id", "articles", "id")],
+                if_not_exists=True,
+            )
             # v6: each match's role in its report (matching/roles.py) and why. Matches stored before have
             # none (NULL): search shows them without one rather than guess.
             have = db["matches"].columns_dict
@@ -175,45 +225,102 @@ class Store:
                 if column not in have:
                     db.execute(f"ALTER TABLE matches ADD COLUMN {column} TEXT")
             db.execute("CREATE INDEX IF NOT EXISTS matches_vendor ON matches(vendor)")
-            db.table("incidents").create({
-                "id": int, "vendor": str, "title": str, "first_seen": str, "last_seen": str, "reports": int,
-            }, pk="id", if_not_exists=True)
+            db.table("incidents").create(
+                {
+                    "id": int,
+                    "vendor": str,
+                    "title": str,
+                    "first_seen": str,
+                    "last_seen": str,
+                    "reports": int,
+                },
+                pk="id",
+                if_not_exists=True,
+            )
             db.execute("CREATE INDEX IF NOT EXISTS incidents_vendor ON incidents(vendor, last_seen)")
-            db.table("alerts").create({
-                "id": int, "kind": str, "article_id": int, "incident_id": int, "vendor": str,
-                "channel": str, "state": str, "attempts": int, "next_attempt_at": str, "last_error": str,
-                "created_at": str, "sending_at": str, "sent_at": str, "slack_ts": str, "thread_ts": str,
-                "payload": str, "dedupe_key": str, "unconfirmed": int, "incident_reason": str,
-            }, pk="id", if_not_exists=True, defaults={"attempts": 0, "state": "pending", "unconfirmed": 0})
+            db.table("alerts").create(
+                {
+                    "id": int,
+                    "kind": str,
+                    "article_id": int,
+                    "incident_id": int,
+                    "vendor": str,
+                    "channel": str,
+                    "state": str,
+                    "attempts": int,
+                    "next_attempt_at": str,
+                    "last_error": str,
+                    "created_at": str,
+                    "sending_at": str,
+                    "sent_at": str,
+                    "slack_ts": str,
+                    "thread_ts": str,
+                    "payload": str,
+                    "dedupe_key": str,
+                    "unconfirmed": int,
+                    "incident_reason": str,
+                },
+                pk="id",
+                if_not_exists=True,
+                defaults={"attempts": 0, "state": "pending", "unconfirmed": 0},
+            )
             db.execute("CREATE UNIQUE INDEX IF NOT EXISTS alerts_dedupe ON alerts(dedupe_key)")
             db.execute("CREATE INDEX IF NOT EXISTS alerts_state ON alerts(state, next_attempt_at)")
             # v3: joining a report to an incident reads that incident's alerts, and search shows each
             # article's alert; without these, both scanned every alert ever sent.
             db.execute("CREATE INDEX IF NOT EXISTS alerts_incident ON alerts(incident_id)")
             db.execute("CREATE INDEX IF NOT EXISTS alerts_article ON alerts(article_id)")
-            db.table("feedback").create({
-                "id": int, "alert_id": int, "verdict": str, "reason": str, "vendor": str, "created_at": str,
-            }, pk="id", if_not_exists=True)
+            db.table("feedback").create(
+                {
+                    "id": int,
+                    "alert_id": int,
+                    "verdict": str,
+                    "reason": str,
+                    "vendor": str,
+                    "created_at": str,
+                },
+                pk="id",
+                if_not_exists=True,
+            )
             if "suppressions" in db.table_names() and "ctx_before" not in db["suppressions"].columns_dict:
                 db.execute("ALTER TABLE suppressions RENAME TO suppressions_v4")
             # v5: a wrong-vendor suppression holds the words around the name ("in the Box franchisee"):
             # keyed on the name alone, "Jack in the Box" silenced every report about Box Inc.
-            db.table("suppressions").create({
-                "vendor": str, "matched": str, "ctx_before": str, "ctx_after": str, "reason": str, "alert_id": int,
-                "created_at": str,
-            }, pk=("vendor", "matched", "ctx_before", "ctx_after"), if_not_exists=True,
-                defaults={"ctx_before": "", "ctx_after": ""}, not_null={"ctx_before", "ctx_after"})
+            db.table("suppressions").create(
+                {
+                    "vendor": str,
+                    "matched": str,
+                    "ctx_before": str,
+                    "ctx_after": str,
+                    "reason": str,
+                    "alert_id": int,
+                    "created_at": str,
+                },
+                pk=("vendor", "matched", "ctx_before", "ctx_after"),
+                if_not_exists=True,
+                defaults={"ctx_before": "", "ctx_after": ""},
+                not_null={"ctx_before", "ctx_after"},
+            )
             if "suppressions_v4" in db.table_names():
                 self._migrate_suppressions(db)
             # v5: articles analysts labelled "not a breach": near-identical titles are not alerted again.
-            db.table("negatives").create({
-                "article_id": int, "alert_id": int, "title": str, "title_folded": str, "summary": str,
-                "vendors": str, "reason": str, "created_at": str,
-            }, pk="article_id", if_not_exists=True)
+            db.table("negatives").create(
+                {
+                    "article_id": int,
+                    "alert_id": int,
+                    "title": str,
+                    "title_folded": str,
+                    "summary": str,
+                    "vendors": str,
+                    "reason": str,
+                    "created_at": str,
+                },
+                pk="article_id",
+                if_not_exists=True,
+            )
             if "articles_fts" not in db.table_names():
                 # trigram: FTS5's default tokenizer does not split Japanese, which has no spaces.
-                db.table("articles").enable_fts(["title", "summary", "body"], tokenize="trigram",
-                                          create_triggers=True)
+                db.table("articles").enable_fts(["title", "summary", "body"], tokenize="trigram", create_triggers=True)
             # New rows are indexed in bulk by index_new_articles(): through the per-row insert trigger,
             # indexing cost 2.3x more (measured: 137 vs 61 us per article). Update/delete triggers stay.
             db.execute("DROP TRIGGER IF EXISTS articles_ai")
@@ -230,19 +337,25 @@ class Store:
         from ..normalize import fold
 
         for vendor, matched, reason, alert_id, created_at in db.execute(
-                "SELECT vendor, matched, reason, alert_id, created_at FROM suppressions_v4").fetchall():
+            "SELECT vendor, matched, reason, alert_id, created_at FROM suppressions_v4"
+        ).fetchall():
             before = after = ""
             found = db.execute(
                 "SELECT m.field, m.surface, m.start, m.end, a.title, a.summary, a.body, a.link FROM alerts al "
                 "JOIN articles a ON a.id = al.article_id JOIN matches m ON m.article_id = a.id "
-                "WHERE al.id = ? AND m.vendor = ?", [alert_id, vendor]).fetchone()
+                "WHERE al.id = ? AND m.vendor = ?",
+                [alert_id, vendor],
+            ).fetchone()
             if found is not None and (fold(found[1] or "") or matched) == matched:
                 texts = dict(zip(("title", "summary", "body", "link"), found[4:], strict=True))
-                before, after = context_of(texts.get(found[0]) or "", found[2] if found[2] is not None else -1,
-                                           found[3] or 0)
-            db.execute("INSERT OR REPLACE INTO suppressions (vendor, matched, ctx_before, ctx_after, reason, alert_id, "
-                       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       [vendor, matched, before, after, reason, alert_id, created_at])
+                before, after = context_of(
+                    texts.get(found[0]) or "", found[2] if found[2] is not None else -1, found[3] or 0
+                )
+            db.execute(
+                "INSERT OR REPLACE INTO suppressions (vendor, matched, ctx_before, ctx_after, reason, alert_id, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [vendor, matched, before, after, reason, alert_id, created_at],
+            )
         db.execute("DROP TABLE suppressions_v4")
 
     # ------------------------------------------------------------------ sources
@@ -260,8 +373,10 @@ class Store:
         columns = ", ".join(f'"{c}"' for c in ("name", *fields))
         placeholders = ", ".join("?" for _ in range(len(fields) + 1))
         updates = ", ".join(f'"{c}" = excluded."{c}"' for c in fields) or '"name" = excluded."name"'
-        self.conn.execute(f"INSERT INTO sources ({columns}) VALUES ({placeholders}) "
-                          f"ON CONFLICT(name) DO UPDATE SET {updates}", [name, *fields.values()])
+        self.conn.execute(
+            f"INSERT INTO sources ({columns}) VALUES ({placeholders}) ON CONFLICT(name) DO UPDATE SET {updates}",
+            [name, *fields.values()],
+        )
 
     # ------------------------------------------------------------------ articles
 
@@ -273,8 +388,11 @@ class Store:
 
     def index_new_articles(self, db: sqlite_utils.Database, after_id: int) -> None:
         """Add articles with id > after_id to the search index. Call in the transaction that inserted them."""
-        self.conn.execute("INSERT INTO articles_fts (rowid, title, summary, body) "
-                          "SELECT id, title, summary, body FROM articles WHERE id > ?", [after_id])
+        self.conn.execute(
+            "INSERT INTO articles_fts (rowid, title, summary, body) "
+            "SELECT id, title, summary, body FROM articles WHERE id > ?",
+            [after_id],
+        )
 
     def insert_article(self, db: sqlite_utils.Database, row: dict[str, Any]) -> int | None:
         """INSERT OR IGNORE; the new id, or None when it was already stored (rowcount, not last_pk).
@@ -284,21 +402,37 @@ class Store:
         cur = self.conn.execute(_insert_sql("articles", tuple(row)), list(row.values()))
         return cur.lastrowid if cur.rowcount == 1 else None
 
-    _MATCH_COLS = ("article_id", "vendor", "matched", "how", "field", "surface", "start", "end", "score", "role",
-                   "role_reason")
+    _MATCH_COLS = (
+        "article_id",
+        "vendor",
+        "matched",
+        "how",
+        "field",
+        "surface",
+        "start",
+        "end",
+        "score",
+        "role",
+        "role_reason",
+    )
 
     def insert_matches(self, db: sqlite_utils.Database, article_id: int, matches: list[dict[str, Any]]) -> None:
         if matches:
             self.conn.executemany(
                 _insert_sql("matches", self._MATCH_COLS, "OR REPLACE"),
-                [[article_id, *(m.get(c) for c in self._MATCH_COLS[1:])] for m in matches])
+                [[article_id, *(m.get(c) for c in self._MATCH_COLS[1:])] for m in matches],
+            )
 
     # ------------------------------------------------------------------ suppressions
 
     def suppressions(self) -> list[tuple[str, str, str, str]]:
         """(vendor, matched, text before, text after) of every wrong-vendor suppression."""
-        return [(r[0], r[1], r[2], r[3]) for r in self.db.execute(
-            "SELECT vendor, matched, ctx_before, ctx_after FROM suppressions ORDER BY vendor, matched")]
+        return [
+            (r[0], r[1], r[2], r[3])
+            for r in self.db.execute(
+                "SELECT vendor, matched, ctx_before, ctx_after FROM suppressions ORDER BY vendor, matched"
+            )
+        ]
 
     def negatives(self) -> list[str]:
         """Folded titles of the articles labelled "not a breach"."""

@@ -23,11 +23,15 @@ FP_REASON = feedback.SLACK_REASON  # the reason of a false positive set from Sla
 
 def ensure(store: Store) -> None:
     with store.write() as db:
-        db.execute("CREATE TABLE IF NOT EXISTS triage_marks (id INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL, "
-                   "reaction TEXT NOT NULL, user TEXT NOT NULL, verdict TEXT NOT NULL, added_at TEXT NOT NULL, "
-                   "removed_at TEXT)")
-        db.execute("CREATE UNIQUE INDEX IF NOT EXISTS triage_marks_active ON triage_marks(alert_id, reaction, user) "
-                   "WHERE removed_at IS NULL")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS triage_marks (id INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL, "
+            "reaction TEXT NOT NULL, user TEXT NOT NULL, verdict TEXT NOT NULL, added_at TEXT NOT NULL, "
+            "removed_at TEXT)"
+        )
+        db.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS triage_marks_active ON triage_marks(alert_id, reaction, user) "
+            "WHERE removed_at IS NULL"
+        )
         db.execute("CREATE TABLE IF NOT EXISTS triage_shown (alert_id INTEGER PRIMARY KEY, state TEXT NOT NULL)")
 
 
@@ -52,14 +56,22 @@ def marks(conn: sqlite3.Connection, alert_ids: list[int] | None = None) -> dict[
 
 def alerts_in_window(store: Store, since: str) -> list[dict[str, Any]]:
     """Alerts sent to Slack since `since` (message ts known): the ones whose reactions are read."""
-    return [dict(r) for r in store.db.query(
-        "SELECT id, kind, channel, slack_ts, thread_ts, payload, incident_id, article_id FROM alerts "
-        "WHERE state = 'sent' AND sent_at >= ? AND slack_ts GLOB '[0-9]*.[0-9]*' ORDER BY id", [since])]
+    return [
+        dict(r)
+        for r in store.db.query(
+            "SELECT id, kind, channel, slack_ts, thread_ts, payload, incident_id, article_id FROM alerts "
+            "WHERE state = 'sent' AND sent_at >= ? AND slack_ts GLOB '[0-9]*.[0-9]*' ORDER BY id",
+            [since],
+        )
+    ]
 
 
 def alert_row(store: Store, alert_id: int) -> dict[str, Any] | None:
-    row = store.db.execute("SELECT id, kind, channel, slack_ts, thread_ts, payload, incident_id, article_id, state "
-                           "FROM alerts WHERE id = ?", [alert_id]).fetchone()
+    row = store.db.execute(
+        "SELECT id, kind, channel, slack_ts, thread_ts, payload, incident_id, article_id, state "
+        "FROM alerts WHERE id = ?",
+        [alert_id],
+    ).fetchone()
     keys = ("id", "kind", "channel", "slack_ts", "thread_ts", "payload", "incident_id", "article_id", "state")
     return dict(zip(keys, row, strict=True)) if row else None
 
@@ -68,8 +80,14 @@ def add(store: Store, alert_id: int, reaction: str, user: str, verdict: str) -> 
     """Record a mark once (True), and apply its verdict when it is the alert's first of that kind."""
     before = _verdicts(store, alert_id)
     with store.write() as db:
-        added = db.execute("INSERT OR IGNORE INTO triage_marks (alert_id, reaction, user, verdict, added_at) "
-                           "VALUES (?, ?, ?, ?, ?)", [alert_id, reaction, user, verdict, clock.now_iso()]).rowcount == 1
+        added = (
+            db.execute(
+                "INSERT OR IGNORE INTO triage_marks (alert_id, reaction, user, verdict, added_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [alert_id, reaction, user, verdict, clock.now_iso()],
+            ).rowcount
+            == 1
+        )
     if added and verdict == "false_positive" and "false_positive" not in before:
         _false_positive(store, alert_id, user)
     return added
@@ -78,12 +96,17 @@ def add(store: Store, alert_id: int, reaction: str, user: str, verdict: str) -> 
 def remove(store: Store, alert_id: int, reaction: str, user: str) -> bool:
     """Take a mark back; the verdict is undone when no one else's mark keeps it."""
     with store.write() as db:
-        row = db.execute("SELECT verdict FROM triage_marks WHERE alert_id = ? AND reaction = ? AND user = ? "
-                         "AND removed_at IS NULL", [alert_id, reaction, user]).fetchone()
+        row = db.execute(
+            "SELECT verdict FROM triage_marks WHERE alert_id = ? AND reaction = ? AND user = ? AND removed_at IS NULL",
+            [alert_id, reaction, user],
+        ).fetchone()
         if row is None:
             return False
-        db.execute("UPDATE triage_marks SET removed_at = ? WHERE alert_id = ? AND reaction = ? AND user = ? "
-                   "AND removed_at IS NULL", [clock.now_iso(), alert_id, reaction, user])
+        db.execute(
+            "UPDATE triage_marks SET removed_at = ? WHERE alert_id = ? AND reaction = ? AND user = ? "
+            "AND removed_at IS NULL",
+            [clock.now_iso(), alert_id, reaction, user],
+        )
     after = _verdicts(store, alert_id)
     if row[0] == "false_positive" and "false_positive" not in after:
         _undo_false_positive(store, alert_id)
@@ -108,16 +131,22 @@ def _undo_false_positive(store: Store, alert_id: int) -> None:
     """The suppressions and the verdict a Slack false positive made (not one typed with `monitor feedback`)."""
     with store.write() as db:
         db.execute("DELETE FROM suppressions WHERE alert_id = ? AND reason LIKE ?", [alert_id, f"{FP_REASON}%"])
-        db.execute("DELETE FROM feedback WHERE alert_id = ? AND verdict = 'wrong_vendor' AND reason LIKE ?",
-                   [alert_id, f"{FP_REASON}%"])
+        db.execute(
+            "DELETE FROM feedback WHERE alert_id = ? AND verdict = 'wrong_vendor' AND reason LIKE ?",
+            [alert_id, f"{FP_REASON}%"],
+        )
 
 
 def muted_incidents(conn: sqlite3.Connection) -> set[int]:
     if not _exists(conn):
         return set()
-    return {int(r[0]) for r in conn.execute(
-        "SELECT DISTINCT a.incident_id FROM triage_marks t JOIN alerts a ON a.id = t.alert_id "
-        "WHERE t.verdict = 'mute' AND t.removed_at IS NULL AND a.incident_id IS NOT NULL")}
+    return {
+        int(r[0])
+        for r in conn.execute(
+            "SELECT DISTINCT a.incident_id FROM triage_marks t JOIN alerts a ON a.id = t.alert_id "
+            "WHERE t.verdict = 'mute' AND t.removed_at IS NULL AND a.incident_id IS NOT NULL"
+        )
+    }
 
 
 def hold_muted(store: Store) -> int:
@@ -126,20 +155,24 @@ def hold_muted(store: Store) -> int:
     if not _exists(store.conn):
         return 0
     with store.write() as db:
-        return int(db.execute(
-            "UPDATE alerts SET state = 'muted' WHERE state = 'pending' AND kind = 'article' AND incident_id IN "
-            "(SELECT a.incident_id FROM triage_marks t JOIN alerts a ON a.id = t.alert_id WHERE t.verdict = 'mute' "
-            "AND t.removed_at IS NULL) AND id > (SELECT MIN(f.id) FROM alerts f WHERE f.incident_id = "
-            "alerts.incident_id AND f.kind = 'article' AND f.channel = alerts.channel) AND COALESCE((SELECT "
-            "follow_up FROM articles WHERE id = alerts.article_id), 0) = 0").rowcount)
+        return int(
+            db.execute(
+                "UPDATE alerts SET state = 'muted' WHERE state = 'pending' AND kind = 'article' AND incident_id IN "
+                "(SELECT a.incident_id FROM triage_marks t JOIN alerts a ON a.id = t.alert_id WHERE t.verdict = 'mute' "
+                "AND t.removed_at IS NULL) AND id > (SELECT MIN(f.id) FROM alerts f WHERE f.incident_id = "
+                "alerts.incident_id AND f.kind = 'article' AND f.channel = alerts.channel) AND COALESCE((SELECT "
+                "follow_up FROM articles WHERE id = alerts.article_id), 0) = 0"
+            ).rowcount
+        )
 
 
 def release_unmuted(store: Store) -> int:
     """An incident no longer muted: the replies held for it go out (nothing held is lost)."""
     muted = muted_incidents(store.conn)
     with store.write() as db:
-        rows = [r[0] for r in db.execute("SELECT id, incident_id FROM alerts WHERE state = 'muted'")
-                if r[1] not in muted]
+        rows = [
+            r[0] for r in db.execute("SELECT id, incident_id FROM alerts WHERE state = 'muted'") if r[1] not in muted
+        ]
         for aid in rows:
             db.execute("UPDATE alerts SET state = 'pending', next_attempt_at = ? WHERE id = ?", [clock.now_iso(), aid])
     return len(rows)

@@ -4,12 +4,12 @@ not only the vendor it was routed by."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from alert_support import Feed
 from conftest import Entry, bot_env
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=1)
+NOW = datetime.now(UTC) - timedelta(hours=1)
 BOTH = Entry("Okta and Box hit by the same ransomware crew", "https://news.example/both", "", "5", NOW)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,13 +16,16 @@ from conftest import Entry, Project, bot_env
 
 import monitor.clock
 
-NOW = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
 
 def breach(n: int, days_old: float | None) -> Entry:
-    return Entry(f"Okta confirms data breach of support system, customer data stolen (case {n})",
-                 f"https://news.example/okta-{n}", "Okta said attackers stole customer files in a data breach.",
-                 published=None if days_old is None else NOW - timedelta(days=days_old))
+    return Entry(
+        f"Okta confirms data breach of support system, customer data stolen (case {n})",
+        f"https://news.example/okta-{n}",
+        "Okta said attackers stole customer files in a data breach.",
+        published=None if days_old is None else NOW - timedelta(days=days_old),
+    )
 
 
 @pytest.fixture
@@ -32,12 +35,15 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def alerted_cases(slack: Any) -> list[str]:
     """Which reports were posted: the case number of each message's own link."""
-    return sorted(re.search(r"news\.example/okta-(\d+)", m["blocks"][1]["text"]["text"]).group(1)  # type: ignore[union-attr]
-                  for m in slack.messages)
+    return sorted(
+        re.search(r"news\.example/okta-(\d+)", m["blocks"][1]["text"]["text"]).group(1)  # type: ignore[union-attr]
+        for m in slack.messages
+    )
 
 
 def test_first_poll_alerts_only_items_inside_the_window_and_stores_the_rest(
-        project: Project, httpserver: Any, slack: Any, clock: None) -> None:
+    project: Project, httpserver: Any, slack: Any, clock: None
+) -> None:
     feed = Feed(httpserver).add(breach(1, 2), breach(2, 13.9), breach(3, 15), breach(4, 200))
     project.configure([feed.source], slack={"channel": "C0GENERAL"}, alert_window=None)  # the default: 14 days
     result = project.run("run", "--once", env=bot_env(slack))
@@ -49,7 +55,8 @@ def test_first_poll_alerts_only_items_inside_the_window_and_stores_the_rest(
 
 
 def test_later_polls_apply_the_window_too_and_undated_items_are_dated_by_the_fetch(
-        project: Project, httpserver: Any, slack: Any, clock: None) -> None:
+    project: Project, httpserver: Any, slack: Any, clock: None
+) -> None:
     feed = Feed(httpserver).add(breach(1, None), breach(2, 1), breach(3, 20))
     project.configure([feed.source], slack={"channel": "C0GENERAL"}, alert_window=None)
     assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
@@ -59,25 +66,29 @@ def test_later_polls_apply_the_window_too_and_undated_items_are_dated_by_the_fet
     assert alerted_cases(slack) == ["1", "2", "4", "6"]  # new to the source, but a month old: not news
 
 
-def test_a_sources_own_window_overrides_the_global_one(project: Project, httpserver: Any, slack: Any,
-                                                       clock: None) -> None:
+def test_a_sources_own_window_overrides_the_global_one(
+    project: Project, httpserver: Any, slack: Any, clock: None
+) -> None:
     wide = Feed(httpserver, "/wide", "Wide")
     narrow = Feed(httpserver, "/narrow", "Narrow")
     wide.add(breach(1, 40), breach(2, 70))
     narrow.add(breach(3, 2), breach(4, 0.5))
-    project.configure([{**wide.source, "alert_window": "60d"}, narrow.source], slack={"channel": "C0GENERAL"},
-                      alert_window="1d")
+    project.configure(
+        [{**wide.source, "alert_window": "60d"}, narrow.source], slack={"channel": "C0GENERAL"}, alert_window="1d"
+    )
     assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
     assert alerted_cases(slack) == ["1", "4"]
 
 
-@pytest.mark.parametrize("doc, message", [
-    ({"alert_window": "soon"}, "alert_window: 'soon' is not a duration"),
-    ({"alert_window": 0}, "alert_window: must be greater than zero"),
-    ({"source_window": "-2d"}, "sources[0].alert_window: '-2d' is not a duration"),
-])
-def test_a_bad_alert_window_is_one_line_naming_the_field(project: Project, doc: dict[str, Any],
-                                                        message: str) -> None:
+@pytest.mark.parametrize(
+    "doc, message",
+    [
+        ({"alert_window": "soon"}, "alert_window: 'soon' is not a duration"),
+        ({"alert_window": 0}, "alert_window: must be greater than zero"),
+        ({"source_window": "-2d"}, "sources[0].alert_window: '-2d' is not a duration"),
+    ],
+)
+def test_a_bad_alert_window_is_one_line_naming_the_field(project: Project, doc: dict[str, Any], message: str) -> None:
     source = {"name": "News", "url": "https://news.example/feed"}
     if "source_window" in doc:
         source["alert_window"] = doc.pop("source_window")

@@ -4,18 +4,28 @@ supply-chain marking, owner/criticality/notes, the outbox commands, and the dail
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from alert_support import Clock, Feed, blocks_text, outbox
 from conftest import VENDORS_CSV, Entry, bot_env
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=1)
-OKTA = Entry("Okta confirms breach of support system, customer files stolen", "https://news.example/okta",
-             "Attackers used stolen credentials.", "o", NOW)
+NOW = datetime.now(UTC) - timedelta(hours=1)
+OKTA = Entry(
+    "Okta confirms breach of support system, customer files stolen",
+    "https://news.example/okta",
+    "Attackers used stolen credentials.",
+    "o",
+    NOW,
+)
 ISETOH = Entry("株式会社イセトーにランサムウェア攻撃、顧客情報が流出", "https://news.example/isetoh", "", "i", NOW)
-TOYOTA = Entry("トヨタ自動車 情報漏えい 委託先への不正アクセスで", "https://news.example/toyota",
-               "トヨタ自動車は委託先のサーバーが不正アクセスを受けたと発表した。", "t", NOW)
+TOYOTA = Entry(
+    "トヨタ自動車 情報漏えい 委託先への不正アクセスで",
+    "https://news.example/toyota",
+    "トヨタ自動車は委託先のサーバーが不正アクセスを受けたと発表した。",
+    "t",
+    NOW,
+)
 NAVER = Entry("NAVER Cloud hacked: attackers stole customer data", "https://news.example/naver", "", "n", NOW)
 BOX = Entry("Box Inc. hacked, customer files leaked", "https://news.example/box", "", "b", NOW)
 
@@ -27,13 +37,16 @@ def feed(httpserver):  # type: ignore[no-untyped-def]
 
 def test_critical_and_high_vendors_go_to_their_routes(project, feed, slack):  # type: ignore[no-untyped-def]
     feed.add(OKTA, ISETOH, TOYOTA)
-    project.configure([feed.source], slack={"channel": "C0GENERAL",
-                                            "routes": {"critical": "C0INCIDENT", "high": "C0VENDORRISK"}})
+    project.configure(
+        [feed.source], slack={"channel": "C0GENERAL", "routes": {"critical": "C0INCIDENT", "high": "C0VENDORRISK"}}
+    )
     assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
     where = {m["text"].split(":")[0]: m["channel"] for m in slack.messages}
-    assert where == {"Breach at vendor naming Okta Inc.": "C0INCIDENT",
-                     "Breach at vendor naming ISETOH Corporation": "C0VENDORRISK",
-                     "Vendor's data exposed through its contractor naming トヨタ自動車株式会社": "C0GENERAL"}
+    assert where == {
+        "Breach at vendor naming Okta Inc.": "C0INCIDENT",
+        "Breach at vendor naming ISETOH Corporation": "C0VENDORRISK",
+        "Vendor's data exposed through its contractor naming トヨタ自動車株式会社": "C0GENERAL",
+    }
     assert {a["channel"] for a in outbox(project)} == {"C0INCIDENT", "C0VENDORRISK", "C0GENERAL"}
 
 
@@ -51,14 +64,17 @@ def test_message_names_owner_criticality_notes_and_evidence(project, feed, slack
 
 def test_fourth_party_chain_is_followed_to_the_top(project, feed, slack):  # type: ignore[no-untyped-def]
     project.vendors_path.write_text(
-        VENDORS_CSV + "NAVER Cloud Japan,NCJ,,medium,,NAVER Cloud Corp.,Resells NAVER Cloud\n", encoding="utf-8")
+        VENDORS_CSV + "NAVER Cloud Japan,NCJ,,medium,,NAVER Cloud Corp.,Resells NAVER Cloud\n", encoding="utf-8"
+    )
     feed.add(NAVER, Entry("NAVER Cloud Japan confirms ransomware attack", "https://news.example/ncj", "", "j", NOW))
     project.configure([feed.source])
     project.run("run", "--once", env=bot_env(slack))
     naver, ncj = slack.messages
     assert "Fourth party: NAVER Cloud Corp. — supplier of LY Corporation" in blocks_text(naver)
-    assert ("Fourth party: NAVER Cloud Japan — supplier of NAVER Cloud Corp. — supplier of LY Corporation"
-            in blocks_text(ncj))
+    assert (
+        "Fourth party: NAVER Cloud Japan — supplier of NAVER Cloud Corp. — supplier of LY Corporation"
+        in blocks_text(ncj)
+    )
     console = project.run("alerts", "--json")
     assert console.exit_code == 0
 
@@ -80,8 +96,10 @@ def test_alerts_command_shows_the_outbox(project, feed, slack):  # type: ignore[
     slack.plan = ["ok", ("status", 503)]
     project.run("run", "--once", env=bot_env(slack))
     rows = outbox(project)
-    assert [(r["state"], r["kind"], r["vendor"]) for r in rows] == [("sent", "article", "Okta Inc."),
-                                                                    ("pending", "article", "ISETOH Corporation")]
+    assert [(r["state"], r["kind"], r["vendor"]) for r in rows] == [
+        ("sent", "article", "Okta Inc."),
+        ("pending", "article", "ISETOH Corporation"),
+    ]
     assert rows[1]["last_error"] == "Slack answered HTTP 503 (fatal_error)" and rows[1]["unconfirmed"] is True
     assert rows[0]["title"] == OKTA.title and rows[0]["url"] == OKTA.link and rows[0]["slack_ts"]
     assert [r["id"] for r in outbox(project, pending=True)] == [rows[1]["id"]]
@@ -133,12 +151,16 @@ def test_a_vendor_cited_as_the_reporter_is_not_alerted_or_routed(project, httpse
     goes to ISETOH's route, and names Okta nowhere as a vendor at risk."""
     from conftest import Entry, bot_env, rss2
 
-    entry = Entry("ISETOH ransomware attack exposes customer data",
-                  "https://news.example/isetoh",
-                  "According to Okta researchers, the attackers exfiltrated customer files from ISETOH.")
+    entry = Entry(
+        "ISETOH ransomware attack exposes customer data",
+        "https://news.example/isetoh",
+        "According to Okta researchers, the attackers exfiltrated customer files from ISETOH.",
+    )
     httpserver.expect_request("/f").respond_with_data(rss2([entry]), content_type="application/rss+xml")
-    project.configure([{"name": "news", "url": httpserver.url_for("/f")}],
-                      slack={"channel": "C0GENERAL", "routes": {"critical": "C0INCIDENT", "high": "C0VENDORRISK"}})
+    project.configure(
+        [{"name": "news", "url": httpserver.url_for("/f")}],
+        slack={"channel": "C0GENERAL", "routes": {"critical": "C0INCIDENT", "high": "C0VENDORRISK"}},
+    )
     result = project.run("run", "--once", env=bot_env(slack))
     assert result.exit_code == 0, result.output
     (msg,) = slack.messages

@@ -19,8 +19,14 @@ def _store_with_alerts(path: Path, n: int) -> Store:
     store = Store(path)
     with store.write() as db:
         for i in range(n):
-            enqueue(store, db, kind="article", channel="C0GENERAL", dedupe_key=f"a{i}",
-                    message=Message(f"alert {i}", (), f"alert {i}"))
+            enqueue(
+                store,
+                db,
+                kind="article",
+                channel="C0GENERAL",
+                dedupe_key=f"a{i}",
+                message=Message(f"alert {i}", (), f"alert {i}"),
+            )
     return store
 
 
@@ -65,8 +71,10 @@ def test_stopping_mid_batch_gives_the_claimed_alerts_back_and_the_next_run_sends
     slack.plan = ["ok", "ok", ("ratelimit", 60)]
     first = deliver(store, sender, min_interval=0)
     assert first.sent == 2 and first.stopped
-    rows: list[dict[str, Any]] = [dict(zip(("id", "state", "attempts"), r, strict=True)) for r in
-                                  store.conn.execute("SELECT id, state, attempts FROM alerts ORDER BY id")]
+    rows: list[dict[str, Any]] = [
+        dict(zip(("id", "state", "attempts"), r, strict=True))
+        for r in store.conn.execute("SELECT id, state, attempts FROM alerts ORDER BY id")
+    ]
     assert [r["state"] for r in rows] == ["sent", "sent"] + ["pending"] * 10  # none left 'sending'
     assert [r["attempts"] for r in rows[3:]] == [0] * 9  # never posted: the attempt is not counted
     store.conn.execute("DELETE FROM destinations")  # the rate limit is over

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from conftest import Entry, bot_env
 
 import monitor.alerting.slack
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=1)
+NOW = datetime.now(UTC) - timedelta(hours=1)
 TOKEN = "xoxb-test-000-secret"
 BREACHES = [
     Entry("Okta confirms breach of support system, customer files stolen", "https://news.example/okta", "", "o", NOW),
@@ -329,8 +329,13 @@ def test_crash_during_the_call_leaves_sending_and_is_reconciled(project, feed, s
     env = {**os.environ, **bot_env(slack)}
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
         env.pop(name, None)
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(project.config_path), "run", "--once"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "--config", str(project.config_path), "run", "--once"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while not slack.messages and time.monotonic() < deadline and proc.poll() is None:

@@ -5,7 +5,7 @@ keeps alerts pending and they go out once the server takes them; a refused recip
 from __future__ import annotations
 
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import Message
 from typing import Any
@@ -16,9 +16,14 @@ from conftest import Entry
 
 aiosmtpd = pytest.importorskip("aiosmtpd.controller")
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=1)
-OKTA = Entry("Okta confirms breach of support system, customer files stolen", "https://news.example/okta",
-             "Attackers used stolen credentials.", "o", NOW)
+NOW = datetime.now(UTC) - timedelta(hours=1)
+OKTA = Entry(
+    "Okta confirms breach of support system, customer files stolen",
+    "https://news.example/okta",
+    "Attackers used stolen credentials.",
+    "o",
+    NOW,
+)
 ISETOH = Entry("株式会社イセトーにランサムウェア攻撃、顧客情報が流出", "https://news.example/isetoh", "", "i", NOW)
 BOX = Entry("Box Inc. hacked, customer files leaked", "https://news.example/box", "", "b", NOW)
 
@@ -68,8 +73,14 @@ def feed(httpserver):  # type: ignore[no-untyped-def]
 
 
 def _email(box: Mailbox, **extra: Any) -> dict[str, Any]:
-    return {"host": "127.0.0.1", "port": box.port, "sender": "monitor@example.test",  # type: ignore[attr-defined]
-            "to": ["secops@example.test", "risk@example.test"], "timeout": "5s", **extra}
+    return {
+        "host": "127.0.0.1",
+        "port": box.port,
+        "sender": "monitor@example.test",  # type: ignore[attr-defined]
+        "to": ["secops@example.test", "risk@example.test"],
+        "timeout": "5s",
+        **extra,
+    }
 
 
 def _body(mail: Message) -> str:
@@ -81,8 +92,10 @@ def test_each_alert_is_one_email_once(project, feed, smtp) -> None:  # type: ign
     project.configure([feed.source], email=_email(smtp))
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
-    assert sorted(m["Subject"] for m in smtp.mails) == ["🔴 Breach at vendor: Okta Inc.",
-                                                        "🟠 Breach at vendor: ISETOH Corporation"]
+    assert sorted(m["Subject"] for m in smtp.mails) == [
+        "🔴 Breach at vendor: Okta Inc.",
+        "🟠 Breach at vendor: ISETOH Corporation",
+    ]
     assert smtp.envelopes[0] == ("monitor@example.test", ["secops@example.test", "risk@example.test"])
     okta = next(m for m in smtp.mails if "Okta" in m["Subject"])
     body = _body(okta)
@@ -119,8 +132,10 @@ def test_an_outage_and_a_temporary_refusal_keep_alerts_pending_until_delivered_o
     busy = project.run("alerts", "retry")
     assert "SMTP server answered 451" in busy.stderr
     assert project.run("alerts", "retry").exit_code == 0
-    assert sorted(m["Subject"] for m in smtp.mails) == ["🔴 Breach at vendor: Okta Inc.",
-                                                        "🟠 Breach at vendor: ISETOH Corporation"]
+    assert sorted(m["Subject"] for m in smtp.mails) == [
+        "🔴 Breach at vendor: Okta Inc.",
+        "🟠 Breach at vendor: ISETOH Corporation",
+    ]
     assert {a["state"] for a in outbox(project)} == {"sent"}
 
 
@@ -135,7 +150,9 @@ def test_a_refused_recipient_fails_the_alert_with_the_address(project, feed, smt
 
 
 def test_a_bad_email_setting_names_the_field(project) -> None:  # type: ignore[no-untyped-def]
-    project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"}],
-                      email={"host": "127.0.0.1", "sender": "m@example.test", "to": [], "port": 99999})
+    project.configure(
+        [{"name": "news", "url": "http://127.0.0.1:9/feed"}],
+        email={"host": "127.0.0.1", "sender": "m@example.test", "to": [], "port": 99999},
+    )
     result = project.run("check")
     assert result.exit_code == 2 and "email" in result.stderr and "Traceback" not in result.output

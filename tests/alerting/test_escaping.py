@@ -4,7 +4,7 @@ the text fallback; links are built only from http(s) URLs; Block Kit limits hold
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from alert_support import Feed, mrkdwn_texts
@@ -16,7 +16,7 @@ from monitor.alerting.slack import HEADER_MAX, SECTION_MAX, escape, link, trunca
 from monitor.matching.matcher import Match
 from monitor.matching.vendors import Vendor
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=1)
+NOW = datetime.now(UTC) - timedelta(hours=1)
 HOSTILE = "<!channel> <!here> <@U024BE7LH> <https://evil.example|click here> <#C0SECRET> & <!everyone>"
 # Slack's control syntax: anything between < and > in mrkdwn. Only our own links and the owner mentions
 # from vendors.csv may appear.
@@ -58,8 +58,9 @@ def test_hostile_titles_summaries_and_source_names_are_neutralised(project, http
     feed.add(
         Entry(f"Okta breach {HOSTILE}", "https://news.example/okta?a=1&b=<2>", f"Summary {HOSTILE}", "1", NOW),
         Entry(f"LINEヤフー 不正アクセス {HOSTILE}", "javascript:alert(document.cookie)", HOSTILE, "2", NOW),
-        Entry("トヨタ自動車 情報漏えい <https://evil.example|公式発表>", "data:text/html,<script>x</script>",
-              "", "3", NOW),
+        Entry(
+            "トヨタ自動車 情報漏えい <https://evil.example|公式発表>", "data:text/html,<script>x</script>", "", "3", NOW
+        ),
     )
     project.configure([feed.source])
     env = bot_env(slack) if mode == "bot" else {"SLACK_WEBHOOK_URL": slack.webhook_url}
@@ -85,18 +86,34 @@ def test_hostile_titles_summaries_and_source_names_are_neutralised(project, http
 
 
 def _facts(**kw: object) -> ArticleFacts:
-    base = dict(title="t", link="https://news.example/a", source="s", published="2024-06-05T09:00:00Z",
-                summary="", supply_chain=False, terms=("breach",))
+    base = dict(
+        title="t",
+        link="https://news.example/a",
+        source="s",
+        published="2024-06-05T09:00:00Z",
+        summary="",
+        supply_chain=False,
+        terms=("breach",),
+    )
     base.update(kw)
     return ArticleFacts(**base)  # type: ignore[arg-type]
 
 
 def test_block_kit_limits_hold_for_huge_hostile_input() -> None:
-    vendors = {f"Vendor {i} " + "&<>" * 300: Vendor(f"Vendor {i} " + "&<>" * 300, criticality="high",
-                                                    owner="<@U0IAM>", notes="&<>" * 2000) for i in range(12)}
+    vendors = {
+        f"Vendor {i} " + "&<>" * 300: Vendor(
+            f"Vendor {i} " + "&<>" * 300, criticality="high", owner="<@U0IAM>", notes="&<>" * 2000
+        )
+        for i in range(12)
+    }
     matches = [Match(v, v, "name", "title", v, 0, 1, 100) for v in vendors]
-    facts = _facts(title="&<>" * 5000, summary="<!channel>&" * 9000, source="<!here>" * 1000,
-                   link="https://news.example/" + "a" * 5000, terms=tuple("&<>" * 50 for _ in range(30)))
+    facts = _facts(
+        title="&<>" * 5000,
+        summary="<!channel>&" * 9000,
+        source="<!here>" * 1000,
+        link="https://news.example/" + "a" * 5000,
+        terms=tuple("&<>" * 50 for _ in range(30)),
+    )
     message = article_message(facts, matches, vendors, 12345, IncidentRef(3, "&<>" * 900, 2, "same kind"))
     raw = {"text": message.text, "blocks": list(message.blocks)}
     _validate(raw)
@@ -125,8 +142,15 @@ def test_truncation_never_splits_an_entity(limit: int) -> None:
 
 def test_links_only_from_http_urls() -> None:
     assert link("https://a.example/x|y", "t|<b>") == "<https://a.example/x%7Cy|t¦&lt;b&gt;>"
-    for bad in ("javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "ftp://a.example/", "//a.example",
-                "https:///nohost", ""):
+    for bad in (
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        "ftp://a.example/",
+        "//a.example",
+        "https:///nohost",
+        "",
+    ):
         assert link(bad, "label<") == "label&lt;"
     assert SECTION_MAX == 3000
 

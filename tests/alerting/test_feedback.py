@@ -5,18 +5,28 @@ the same mistake on the next run, until the suppression is removed; verdicts and
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from alert_support import Feed, outbox
 from conftest import Entry, bot_env
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=1)
-GENERIC_BOX = Entry("Ransomware gang leaks files from Jack in the Box franchisee", "https://news.example/jitb",
-                    "The franchisee's customer data was posted on a leak site.", "1", NOW)
+NOW = datetime.now(UTC) - timedelta(hours=1)
+GENERIC_BOX = Entry(
+    "Ransomware gang leaks files from Jack in the Box franchisee",
+    "https://news.example/jitb",
+    "The franchisee's customer data was posted on a leak site.",
+    "1",
+    NOW,
+)
 # The same mistake again: Box named inside "Jack in the Box", the same words around it.
-ANOTHER_GENERIC_BOX = Entry("Second leak hits Jack in the Box franchisee, data of staff stolen",
-                            "https://news.example/jitb2", "Attackers exfiltrated customer data.", "2", NOW)
+ANOTHER_GENERIC_BOX = Entry(
+    "Second leak hits Jack in the Box franchisee, data of staff stolen",
+    "https://news.example/jitb2",
+    "Attackers exfiltrated customer data.",
+    "2",
+    NOW,
+)
 REAL_BOX = Entry("Box Inc. hacked, customer files leaked", "https://news.example/box", "", "3", NOW)
 
 
@@ -47,8 +57,15 @@ def test_false_positive_is_suppressed_on_the_next_run(project, feed, slack):  # 
     row = next(line for line in listed.stdout.splitlines() if "Box Inc. via “box”" in line)
     assert "“in the box franchisee”" in row and "the burger chain" in row
     [sup] = json.loads(project.run("feedback", "list", "--json").stdout)
-    assert sup == {"vendor": "Box Inc.", "matched": "box", "context": "in the box franchisee", "by": "monitor feedback",
-                   "reason": "the burger chain", "alert_id": alert["id"], "created_at": sup["created_at"]}
+    assert sup == {
+        "vendor": "Box Inc.",
+        "matched": "box",
+        "context": "in the box franchisee",
+        "by": "monitor feedback",
+        "reason": "the burger chain",
+        "alert_id": alert["id"],
+        "created_at": sup["created_at"],
+    }
 
     found = {r["url"]: r for r in json.loads(project.run("search", "box", "--json").stdout)}
     first = found[GENERIC_BOX.link]

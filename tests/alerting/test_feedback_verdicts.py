@@ -7,19 +7,25 @@ from __future__ import annotations
 import json
 import shlex
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from alert_support import Feed, outbox
 from conftest import VENDORS_CSV, Entry, bot_env
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=1)
-JITB = Entry("Ransomware gang leaks files from Jack in the Box franchisee", "https://news.example/jitb",
-             "The franchisee's customer data was posted on a leak site.", "1", NOW)
+NOW = datetime.now(UTC) - timedelta(hours=1)
+JITB = Entry(
+    "Ransomware gang leaks files from Jack in the Box franchisee",
+    "https://news.example/jitb",
+    "The franchisee's customer data was posted on a leak site.",
+    "1",
+    NOW,
+)
 # A launch the detector still takes for an incident (countermeasure phrases such as 情報漏えい対策 no
 # longer fool it): what an analyst labels "not a breach".
-LAUNCH = Entry("富士通、不正アクセスを受けた企業向けの調査サービスを開始", "https://news.example/fj-launch", "",
-               "f1", NOW)
+LAUNCH = Entry(
+    "富士通、不正アクセスを受けた企業向けの調査サービスを開始", "https://news.example/fj-launch", "", "f1", NOW
+)
 
 
 @pytest.fixture
@@ -29,8 +35,11 @@ def feed(httpserver):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def register(project):  # type: ignore[no-untyped-def]
-    project.vendors_path.write_text(VENDORS_CSV + "富士通株式会社,富士通|Fujitsu,fujitsu.com,high,,,\n"
-                                    "O'Reilly Media,O'Reilly,oreilly.com,high,,,\n", encoding="utf-8")
+    project.vendors_path.write_text(
+        VENDORS_CSV + "富士通株式会社,富士通|Fujitsu,fujitsu.com,high,,,\n"
+        "O'Reilly Media,O'Reilly,oreilly.com,high,,,\n",
+        encoding="utf-8",
+    )
     return project
 
 
@@ -47,8 +56,16 @@ def test_wrong_vendor_inside_a_longer_name_does_not_silence_the_vendor(project, 
     result = project.run("feedback", str(alert["id"]), "--wrong-vendor", "--reason", "the burger chain")
     assert "suppressed: Box Inc. via “box” in “in the box franchisee”" in result.stderr
 
-    feed.add(Entry("Box confirms breach, customer files stolen", "https://news.example/box", "", "2", NOW),
-             Entry("Ransomware gang leaks data of Jack in the Box franchisee staff", "https://news.example/jitb-2", "", "3", NOW))
+    feed.add(
+        Entry("Box confirms breach, customer files stolen", "https://news.example/box", "", "2", NOW),
+        Entry(
+            "Ransomware gang leaks data of Jack in the Box franchisee staff",
+            "https://news.example/jitb-2",
+            "",
+            "3",
+            NOW,
+        ),
+    )
     run = project.run("run", "--once", env=bot_env(slack))
     # The real Box report alerts; the same mistake does not, and the run says so.
     assert len(slack.messages) == 2
@@ -62,8 +79,10 @@ def test_context_phrase_widens_a_wrong_vendor_verdict(project, feed, slack):  # 
     assert bad.exit_code == 1 and "must contain the matched text 'box'" in bad.output
     ok = project.run("feedback", str(alert["id"]), "--wrong-vendor", "--context", "Jack in the Box")
     assert "via “box” in “jack in the box”" in ok.stderr
-    feed.add(Entry("Jack in the Box restaurants hit by ransomware", "https://news.example/jitb-r", "", "4", NOW),
-             Entry("Box Inc. hacked, customer files leaked", "https://news.example/box-inc", "", "5", NOW))
+    feed.add(
+        Entry("Jack in the Box restaurants hit by ransomware", "https://news.example/jitb-r", "", "4", NOW),
+        Entry("Box Inc. hacked, customer files leaked", "https://news.example/box-inc", "", "5", NOW),
+    )
     run = project.run("run", "--once", env=bot_env(slack))
     assert len(slack.messages) == 2 and "Box Inc. hacked" in slack.messages[1]["text"]
     assert "1 suppressed by feedback" in run.stderr
@@ -77,9 +96,16 @@ def test_not_breach_teaches_detection_and_never_suppresses_the_vendor(register, 
     assert "suppressed:" not in result.stderr and "labelled not a breach" in result.stderr
     assert json.loads(project.run("feedback", "list", "--json").stdout) == []  # no vendor suppressed
 
-    feed.add(Entry("富士通、不正アクセスを受けた企業向けの調査サービスを開始へ", "https://news.example/fj-launch-2",
-                   "", "f2", NOW),
-             Entry("Fujitsu confirms ransomware attack", "https://news.example/fj-attack", "", "f3", NOW))
+    feed.add(
+        Entry(
+            "富士通、不正アクセスを受けた企業向けの調査サービスを開始へ",
+            "https://news.example/fj-launch-2",
+            "",
+            "f2",
+            NOW,
+        ),
+        Entry("Fujitsu confirms ransomware attack", "https://news.example/fj-attack", "", "f3", NOW),
+    )
     run = project.run("run", "--once", env=bot_env(slack))
     assert len(slack.messages) == 2 and "Fujitsu confirms ransomware attack" in slack.messages[1]["text"]
     assert "1 suppressed by feedback" in run.stderr
@@ -108,8 +134,9 @@ def test_false_positive_is_a_deprecated_alias_of_wrong_vendor(project, feed, sla
 
 def test_undo_hint_pastes_back_into_a_shell(register, feed, slack):  # type: ignore[no-untyped-def]
     project = register
-    alert = _first_alert(project, feed, slack, Entry("O'Reilly Media confirms data breach",
-                                                     "https://news.example/or", "", "o1", NOW))
+    alert = _first_alert(
+        project, feed, slack, Entry("O'Reilly Media confirms data breach", "https://news.example/or", "", "o1", NOW)
+    )
     result = project.run("feedback", str(alert["id"]), "--wrong-vendor")
     [hint] = [line for line in result.stderr.splitlines() if "(undo: " in line]
     argv = shlex.split(hint.split("(undo: ", 1)[1].rstrip(")"))
@@ -127,7 +154,7 @@ def test_old_database_suppressions_get_their_context(project, feed, slack):  # t
         DROP TABLE suppressions; DROP TABLE negatives;
         CREATE TABLE suppressions (vendor TEXT, matched TEXT, reason TEXT, alert_id INTEGER, created_at TEXT,
                                    PRIMARY KEY (vendor, matched));
-        INSERT INTO suppressions VALUES ('Box Inc.', 'box', 'old verdict', {alert['id']}, '2024-01-01T00:00:00Z');
+        INSERT INTO suppressions VALUES ('Box Inc.', 'box', 'old verdict', {alert["id"]}, '2024-01-01T00:00:00Z');
         INSERT INTO suppressions VALUES ('Okta Inc.', 'okta', 'article gone', 999, '2024-01-01T00:00:00Z');
         PRAGMA user_version = 4;""")
     conn.close()

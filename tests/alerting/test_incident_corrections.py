@@ -74,7 +74,11 @@ def test_corrections_refuse_what_cannot_be_done_in_one_line(project, httpserver,
     project.configure([feed.source])
     assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
     alone = _incidents(project)[1]["articles"][0]["alert_id"]
-    for args, message in [(["merge", "1", "9"], "no incident #9"), (["merge", "1", "1"], "two different"),
-                          (["split", str(alone)], "only report of incident #1"), (["split", "999"], "no report alert")]:
+    for args, message in [
+        (["merge", "1", "9"], "no incident #9"),
+        (["merge", "1", "1"], "two different"),
+        (["split", str(alone)], "only report of incident #1"),
+        (["split", "999"], "no report alert"),
+    ]:
         out = project.run("incidents", *args)
         assert out.exit_code == 1 and message in out.output and "Traceback" not in out.output, (args, out.output)

@@ -31,94 +31,187 @@ def _r(title: str, summary: str, day: str) -> Report:
 NAMES = ("アサヒグループホールディングス", "アサヒグループhd", "アサヒghd", "アサヒ", "asahi")
 
 # An incident whose coverage ran from the attack to the end of December.
-ATTACK = Candidate(3, _at("2025-09-29"), _at("2025-12-28"), (
-    _r("アサヒGHDサイバー攻撃", "アサヒグループホールディングスは29日午前7時ごろサイバー攻撃を受けシステム障害が発生した。"
-       "受注出荷業務が停止している。", "2025-09-29"),
-    _r("アサヒシステム障害原因はランサムウェア", "9月29日に発生したシステム障害の原因をランサムウェア攻撃と発表した。",
-       "2025-10-03"),
-    _r("アサヒ情報流出191万件", "ランサムウェア集団Qilinの攻撃で顧客や従業員の個人情報191万4千件が流出した可能性を発表した。",
-       "2025-11-27"),
-    _r("アサヒGHDサイバー被害事業継続", "9月末のランサムウェア攻撃で受発注システムが約2カ月停止した。", "2025-12-28"),
-))
+ATTACK = Candidate(
+    3,
+    _at("2025-09-29"),
+    _at("2025-12-28"),
+    (
+        _r(
+            "アサヒGHDサイバー攻撃",
+            "アサヒグループホールディングスは29日午前7時ごろサイバー攻撃を受けシステム障害が発生した。"
+            "受注出荷業務が停止している。",
+            "2025-09-29",
+        ),
+        _r(
+            "アサヒシステム障害原因はランサムウェア",
+            "9月29日に発生したシステム障害の原因をランサムウェア攻撃と発表した。",
+            "2025-10-03",
+        ),
+        _r(
+            "アサヒ情報流出191万件",
+            "ランサムウェア集団Qilinの攻撃で顧客や従業員の個人情報191万4千件が流出した可能性を発表した。",
+            "2025-11-27",
+        ),
+        _r(
+            "アサヒGHDサイバー被害事業継続",
+            "9月末のランサムウェア攻撃で受発注システムが約2カ月停止した。",
+            "2025-12-28",
+        ),
+    ),
+)
 
 
 def test_attack_dates_are_read_from_the_text_with_the_year_inferred() -> None:
     assert attack_dates("9月29日午前7時ごろにランサムウエア攻撃を受け", date(2025, 10, 1)) == (
-        frozenset({date(2025, 9, 29)}), frozenset({(2025, 9)}))
+        frozenset({date(2025, 9, 29)}),
+        frozenset({(2025, 9)}),
+    )
     # Read in February 2026, September is last year's.
     assert attack_dates("９月２９日に発生したサイバー攻撃", date(2026, 2, 18))[0] == {date(2025, 9, 29)}
     assert attack_dates("Asahi was hit by a ransomware attack on September 29.", date(2025, 10, 3))[0] == {
-        date(2025, 9, 29)}
+        date(2025, 9, 29)
+    }
     # A restart date or a sales month is not the attack's date.
     assert attack_dates("12月に再稼働し個人向け通販を2026年1月に再開予定である。", date(2025, 12, 17)) == (
-        frozenset(), frozenset())
+        frozenset(),
+        frozenset(),
+    )
     assert attack_dates("10月の売上高は前年同月比で1割減少した。", date(2025, 11, 13)) == (frozenset(), frozenset())
 
 
 def test_months_later_reports_that_refer_back_join_the_incident() -> None:
     # Quiet for 73 days; an earnings report that dates the attack to September.
-    earnings = decide(_r("アサヒグループ減益サイバー攻撃の影響", "2025年9月に発生したサイバー攻撃により第3四半期の最終"
-                         "利益が前年同期比で26.2パーセント減少した。", "2026-03-11"), [ATTACK], NAMES)
+    earnings = decide(
+        _r(
+            "アサヒグループ減益サイバー攻撃の影響",
+            "2025年9月に発生したサイバー攻撃により第3四半期の最終利益が前年同期比で26.2パーセント減少した。",
+            "2026-03-11",
+        ),
+        [ATTACK],
+        NAMES,
+    )
     assert (earnings.incident_id, earnings.reason) == (3, "follow-up; same attack month: 2025-09")
     # The final figures, in February, name the actor.
-    final = decide(_r("アサヒGHD情報漏洩11万件超", "Qilinによる攻撃で従業員や取引先の個人情報11万5513件の漏洩を確認した。",
-                      "2026-02-18"), [ATTACK], NAMES)
+    final = decide(
+        _r(
+            "アサヒGHD情報漏洩11万件超",
+            "Qilinによる攻撃で従業員や取引先の個人情報11万5513件の漏洩を確認した。",
+            "2026-02-18",
+        ),
+        [ATTACK],
+        NAMES,
+    )
     assert final.incident_id == 3 and "same actor: qilin" in final.reason
     # A numbered report naming the kind, long after: 第N報 presupposes the first.
-    assert decide(_r("アサヒ、ランサムウェア被害の第8報", "被害状況の第8報を公表した。", "2026-04-20"),
-                  [ATTACK], NAMES).reason == "follow-up referring back"
+    assert (
+        decide(
+            _r("アサヒ、ランサムウェア被害の第8報", "被害状況の第8報を公表した。", "2026-04-20"), [ATTACK], NAMES
+        ).reason
+        == "follow-up referring back"
+    )
     # A follow-up naming no kind at all refers to the vendor's incident.
-    assert decide(_r("アサヒGHD決算遅延", "決算発表がサイバー攻撃の影響で遅延した。", "2026-05-22"),
-                  [ATTACK], NAMES).incident_id == 3
+    assert (
+        decide(
+            _r("アサヒGHD決算遅延", "決算発表がサイバー攻撃の影響で遅延した。", "2026-05-22"), [ATTACK], NAMES
+        ).incident_id
+        == 3
+    )
 
 
 def test_the_same_story_in_english_joins_by_its_figure() -> None:
-    en = decide(_r("Asahi says 1.9 million people's data may have leaked",
-                   "The brewer said personal data of 1.9 million customers and employees may have been exposed.",
-                   "2025-11-28"), [ATTACK], NAMES)
+    en = decide(
+        _r(
+            "Asahi says 1.9 million people's data may have leaked",
+            "The brewer said personal data of 1.9 million customers and employees may have been exposed.",
+            "2025-11-28",
+        ),
+        [ATTACK],
+        NAMES,
+    )
     assert en.incident_id == 3 and "same figure: 1,900,000" in en.reason
 
 
 def test_reports_during_the_coverage_join_without_repeating_the_kind() -> None:
-    outage = decide(_r("アサヒ工場見学中止", "社内システムの障害の影響で工場見学イベントを中止した。", "2025-10-03"),
-                    [ATTACK], NAMES)
+    outage = decide(
+        _r("アサヒ工場見学中止", "社内システムの障害の影響で工場見学イベントを中止した。", "2025-10-03"),
+        [ATTACK],
+        NAMES,
+    )
     assert outage.incident_id == 3 and "while #3's coverage runs" in outage.reason
 
 
 def test_another_event_of_the_same_vendor_opens_a_new_incident_and_says_why() -> None:
-    misdelivery = decide(_r("アサヒ、メール誤送信で取引先のアドレス流出", "担当者がメールを誤送信し取引先のアドレスが"
-                            "閲覧できる状態になった。", "2025-11-05"), [ATTACK], NAMES)
+    misdelivery = decide(
+        _r(
+            "アサヒ、メール誤送信で取引先のアドレス流出",
+            "担当者がメールを誤送信し取引先のアドレスが閲覧できる状態になった。",
+            "2025-11-05",
+        ),
+        [ATTACK],
+        NAMES,
+    )
     assert misdelivery.incident_id is None and "another kind of incident (misdelivery" in misdelivery.reason
-    another = decide(_r("Asahi hit by another cyberattack", "The brewer reported another attack on its systems.",
-                        "2025-12-01"), [ATTACK], NAMES)
+    another = decide(
+        _r("Asahi hit by another cyberattack", "The brewer reported another attack on its systems.", "2025-12-01"),
+        [ATTACK],
+        NAMES,
+    )
     assert another.incident_id is None and "another event (“another cyberattack”)" in another.reason
-    betsu = decide(_r("アサヒ、別件の不正アクセスを公表", "子会社のサーバーに不正アクセスがあった。", "2025-12-01"),
-                   [ATTACK], NAMES)
+    betsu = decide(
+        _r("アサヒ、別件の不正アクセスを公表", "子会社のサーバーに不正アクセスがあった。", "2025-12-01"),
+        [ATTACK],
+        NAMES,
+    )
     assert betsu.incident_id is None and "別件" in betsu.reason
     # A company whose April attack is investigated in September: not the vendor's September incident.
-    april = decide(_r("アサヒ、ランサムウェア被害の調査結果", "2025年4月に発生したランサムウェア攻撃の詳細調査を公表した。",
-                      "2025-10-10"), [ATTACK], NAMES)
+    april = decide(
+        _r(
+            "アサヒ、ランサムウェア被害の調査結果",
+            "2025年4月に発生したランサムウェア攻撃の詳細調査を公表した。",
+            "2025-10-10",
+        ),
+        [ATTACK],
+        NAMES,
+    )
     assert april.incident_id is None and "dated 2025-04" in april.reason
     # Half a year of quiet, then an attack that refers to nothing earlier.
-    later = decide(_r("アサヒにランサムウェア攻撃 出荷停止", "ランサムウェア攻撃を受け出荷が停止した。", "2026-08-01"),
-                   [ATTACK], NAMES)
+    later = decide(
+        _r("アサヒにランサムウェア攻撃 出荷停止", "ランサムウェア攻撃を受け出荷が停止した。", "2026-08-01"),
+        [ATTACK],
+        NAMES,
+    )
     assert later.incident_id is None and "quiet for 216 days" in later.reason
 
 
 def test_the_strongest_evidence_wins_between_two_incidents_of_one_vendor() -> None:
-    loss = Candidate(4, _at("2025-11-01"), _at("2025-11-20"), (
-        _r("アサヒ、社員がPCを紛失", "社員が顧客情報を含むノートPCを紛失した。", "2025-11-01"),))
-    d = decide(_r("アサヒ、9月29日の攻撃の経路を公表", "9月29日に発生したランサムウェア攻撃の侵入経路を公表した。",
-                  "2025-11-25"), [loss, ATTACK], NAMES)
+    loss = Candidate(
+        4,
+        _at("2025-11-01"),
+        _at("2025-11-20"),
+        (_r("アサヒ、社員がPCを紛失", "社員が顧客情報を含むノートPCを紛失した。", "2025-11-01"),),
+    )
+    d = decide(
+        _r(
+            "アサヒ、9月29日の攻撃の経路を公表",
+            "9月29日に発生したランサムウェア攻撃の侵入経路を公表した。",
+            "2025-11-25",
+        ),
+        [loss, ATTACK],
+        NAMES,
+    )
     assert d.incident_id == 3 and d.strength == 3
-    d = decide(_r("アサヒ、紛失したPCの捜索続く", "紛失したノートPCは見つかっていない。", "2025-11-25"), [loss, ATTACK], NAMES)
+    d = decide(
+        _r("アサヒ、紛失したPCの捜索続く", "紛失したノートPCは見つかっていない。", "2025-11-25"), [loss, ATTACK], NAMES
+    )
     assert d.incident_id == 4
 
 
 def test_one_follow_up_vocabulary() -> None:
     assert incidents.is_follow_up is detect.is_follow_up
     assert not hasattr(incidents, "FOLLOW_UP")
-    assert facts("村田製作所不正アクセス報告\n3月6日に公表した不正アクセスについて第三報を発表した。", date(2026, 4, 29)).follow_up
+    assert facts(
+        "村田製作所不正アクセス報告\n3月6日に公表した不正アクセスについて第三報を発表した。", date(2026, 4, 29)
+    ).follow_up
     assert detect.assess("アスクル、ランサムウェア被害の第三報", "不正アクセスで情報が流出した。").follow_up
 
 
@@ -127,13 +220,32 @@ def test_one_follow_up_vocabulary() -> None:
 
 def test_incidents_json_says_why_each_report_joined_or_opened(project, httpserver):  # type: ignore[no-untyped-def]
     a, b = Feed(httpserver, "/a", "Outlet A"), Feed(httpserver, "/b", "Outlet B")
-    a.add(Entry("LINEヤフーにランサムウェア攻撃 9月29日に発生", "https://a.example/1",
-                "LINEヤフーは9月29日に発生したランサムウェア攻撃でシステムが停止したと発表した。", "a1", _at("2025-09-30")),
-          # Two months later and a quiet gap: the earnings hit dates the attack to September.
-          Entry("LINEヤフー、減益 サイバー攻撃の影響", "https://a.example/2",
-                "2025年9月に発生したサイバー攻撃の影響で四半期の利益が減少した。", "a2", _at("2025-12-10")))
-    b.add(Entry("LINEヤフー、メール誤送信で顧客アドレス流出", "https://b.example/1",
-                "LINEヤフーは顧客向けメールを誤送信し、アドレスが流出した。", "b1", _at("2025-10-05")))
+    a.add(
+        Entry(
+            "LINEヤフーにランサムウェア攻撃 9月29日に発生",
+            "https://a.example/1",
+            "LINEヤフーは9月29日に発生したランサムウェア攻撃でシステムが停止したと発表した。",
+            "a1",
+            _at("2025-09-30"),
+        ),
+        # Two months later and a quiet gap: the earnings hit dates the attack to September.
+        Entry(
+            "LINEヤフー、減益 サイバー攻撃の影響",
+            "https://a.example/2",
+            "2025年9月に発生したサイバー攻撃の影響で四半期の利益が減少した。",
+            "a2",
+            _at("2025-12-10"),
+        ),
+    )
+    b.add(
+        Entry(
+            "LINEヤフー、メール誤送信で顧客アドレス流出",
+            "https://b.example/1",
+            "LINEヤフーは顧客向けメールを誤送信し、アドレスが流出した。",
+            "b1",
+            _at("2025-10-05"),
+        )
+    )
     project.configure([a.source, b.source])
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
@@ -141,8 +253,9 @@ def test_incidents_json_says_why_each_report_joined_or_opened(project, httpserve
     why = {r["title"]: r["linked_because"] for inc in rows for r in inc["articles"]}
     assert why["LINEヤフーにランサムウェア攻撃 9月29日に発生"] == "new incident: no recent incident of this vendor"
     assert why["LINEヤフー、減益 サイバー攻撃の影響"] == "follow-up; same attack month: 2025-09"
-    assert why["LINEヤフー、メール誤送信で顧客アドレス流出"].startswith("new incident: #1: another kind of incident "
-                                                                "(misdelivery; #1 is ransomware")
+    assert why["LINEヤフー、メール誤送信で顧客アドレス流出"].startswith(
+        "new incident: #1: another kind of incident (misdelivery; #1 is ransomware"
+    )
     assert sorted(i["reports"] for i in rows) == [1, 2]
 
 
@@ -186,8 +299,11 @@ def test_labelled_incident_set_meets_the_targets() -> None:
     for it in items:
         vendors.setdefault(str(it["vendor"]), set()).add(str(it["incident"]))
     assert sum(len(v) > 1 for v in vendors.values()) >= 4
-    spans = [date.fromisoformat(max(str(i["published"]) for i in its)) -
-             date.fromisoformat(min(str(i["published"]) for i in its)) for its in by_incident.values()]
+    spans = [
+        date.fromisoformat(max(str(i["published"]) for i in its))
+        - date.fromisoformat(min(str(i["published"]) for i in its))
+        for its in by_incident.values()
+    ]
     assert sum(s.days > 183 for s in spans) >= 10
 
     rep = evaluate_incidents()
@@ -201,8 +317,9 @@ def test_labelled_incident_set_meets_the_targets() -> None:
 
 
 def test_monitor_eval_prints_incident_quality(project) -> None:  # type: ignore[no-untyped-def]
-    r = project.run("eval", "--json", "--companies", str(project.root / "none"), "--jp-news",
-                    str(project.root / "none.jsonl"))
+    r = project.run(
+        "eval", "--json", "--companies", str(project.root / "none"), "--jp-news", str(project.root / "none.jsonl")
+    )
     assert r.exit_code != 0  # an absent --jp-news is an error ...
     r = project.run("eval", "--companies", str(project.root / "none"))
     assert r.exit_code == 0, r.output
@@ -214,14 +331,27 @@ def test_a_weak_report_on_a_running_incident_goes_into_its_thread(project, https
     from conftest import bot_env
 
     a = Feed(httpserver, "/a", "Outlet A")
-    a.add(Entry("LINEヤフーにランサムウェア攻撃、個人情報が流出", "https://a.example/1",
-                "LINEヤフーはランサムウェア攻撃を受け、利用者の個人情報が流出したと発表した。", "a1", _at("2025-09-30")),
-          # Below the breach threshold on its own: an arrest, no breach vocabulary the detector weighs.
-          Entry("LINEヤフーの事件で容疑者を逮捕", "https://a.example/2", "警察は容疑者を逮捕した。", "a2",
-                _at("2025-10-20")),
-          # Names the vendor, speaks of no incident: not alerted.
-          Entry("LINEヤフー、新サービスを発表", "https://a.example/3", "新しいサービスの提供を開始した。", "a3",
-                _at("2025-10-21")))
+    a.add(
+        Entry(
+            "LINEヤフーにランサムウェア攻撃、個人情報が流出",
+            "https://a.example/1",
+            "LINEヤフーはランサムウェア攻撃を受け、利用者の個人情報が流出したと発表した。",
+            "a1",
+            _at("2025-09-30"),
+        ),
+        # Below the breach threshold on its own: an arrest, no breach vocabulary the detector weighs.
+        Entry(
+            "LINEヤフーの事件で容疑者を逮捕", "https://a.example/2", "警察は容疑者を逮捕した。", "a2", _at("2025-10-20")
+        ),
+        # Names the vendor, speaks of no incident: not alerted.
+        Entry(
+            "LINEヤフー、新サービスを発表",
+            "https://a.example/3",
+            "新しいサービスの提供を開始した。",
+            "a3",
+            _at("2025-10-21"),
+        ),
+    )
     project.configure([a.source])
     assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
     first, arrest = slack.messages

@@ -27,8 +27,13 @@ def test_english_report_naming_the_year_of_the_earlier_attack_refers_back_to_it(
     link = choose(Report(later, later, _at("2024-06-10")), [incident])
     assert link is not None and link.incident_id == 7, link
     # The same words without pointing back, eight months after the last report: a new incident.
-    assert choose(Report("Acme Corp hit by ransomware attack", "Acme Corp hit by ransomware attack",
-                         _at("2024-06-10")), [incident]) is None
+    assert (
+        choose(
+            Report("Acme Corp hit by ransomware attack", "Acme Corp hit by ransomware attack", _at("2024-06-10")),
+            [incident],
+        )
+        is None
+    )
 
 
 def test_near_duplicate_title_counts_while_the_coverage_runs_up_to_the_45th_day() -> None:
@@ -69,8 +74,10 @@ def test_the_new_events_own_coverage_calling_it_new_still_joins_it() -> None:
 
 
 def test_a_new_incident_names_the_two_most_recent_incidents_it_was_not() -> None:
-    refused = [_with_id(i, "Acme Corp hit by ransomware attack", day, day)
-               for i, day in ((9, "2024-01-10"), (10, "2024-02-10"), (11, "2024-03-10"))]
+    refused = [
+        _with_id(i, "Acme Corp hit by ransomware attack", day, day)
+        for i, day in ((9, "2024-01-10"), (10, "2024-02-10"), (11, "2024-03-10"))
+    ]
     title = "Acme Corp: customer emails sent to the wrong recipients"  # another kind of incident
     decision = decide(Report(title, title, _at("2024-03-20")), refused)
     assert decision.incident_id is None
@@ -80,9 +87,15 @@ def test_a_new_incident_names_the_two_most_recent_incidents_it_was_not() -> None
 
 def test_attack_month_within_the_incidents_time_joins_it() -> None:
     # Reports from January to March; one published in April dates the attack to February.
-    incident = Candidate(7, _at("2024-01-10"), _at("2024-03-20"),
-                         (Report("X社に不正アクセス", "X社に不正アクセス\n", _at("2024-01-10")),
-                          Report("X社、不正アクセスの調査結果", "X社、不正アクセスの調査結果\n", _at("2024-03-20"))))
+    incident = Candidate(
+        7,
+        _at("2024-01-10"),
+        _at("2024-03-20"),
+        (
+            Report("X社に不正アクセス", "X社に不正アクセス\n", _at("2024-01-10")),
+            Report("X社、不正アクセスの調査結果", "X社、不正アクセスの調査結果\n", _at("2024-03-20")),
+        ),
+    )
     title = "X社、2024年2月に受けた不正アクセスについて報告"
     link = choose(Report(title, title, _at("2024-04-01")), [incident])
     assert link is not None and link.incident_id == 7, link
@@ -102,8 +115,12 @@ def test_thousands_and_millions_round_like_the_same_figure_in_man() -> None:
 
 
 def test_attack_dated_february_of_a_common_year_refers_back() -> None:
-    incident = Candidate(7, _at("2023-02-20"), _at("2023-03-05"),
-                         (Report("X社に不正アクセス", "X社に不正アクセス\n", _at("2023-02-20")),))
+    incident = Candidate(
+        7,
+        _at("2023-02-20"),
+        _at("2023-03-05"),
+        (Report("X社に不正アクセス", "X社に不正アクセス\n", _at("2023-02-20")),),
+    )
     title = "X社、2023年2月の不正アクセスについて調査結果を公表"
     link = choose(Report(title, title, _at("2023-07-10")), [incident])
     assert link is not None and link.incident_id == 7, link

@@ -23,15 +23,34 @@ def _at(day: str) -> datetime:
 
 
 # One incident told over a week: investigated, then a confirmed leak ten times larger, then the final report.
-PROBE = Entry("LINEヤフーに不正アクセス、約4万件の利用者情報が流出した可能性 調査中", "https://a.example/1",
-              "LINEヤフーは外部からの不正アクセスを受け、約4万件の利用者情報が流出した可能性があるとして調査中と発表した。",
-              "p1", _at("2023-11-20"))
-SAME = Entry("LINEヤフー不正アクセス、委託先経由の侵入か", "https://b.example/2",
-             "LINEヤフーへの不正アクセスは委託先の端末を経由した侵入とみられる。", "p2", _at("2023-11-21"))
-CONFIRMED = Entry("LINEヤフー、不正アクセスで約44万件の個人情報の流出を確認", "https://a.example/3",
-                  "LINEヤフーは不正アクセスにより約44万件の個人情報の流出を確認したと発表した。", "p3", _at("2023-11-27"))
-FINAL = Entry("LINEヤフー、不正アクセス事案の最終報告を公表", "https://a.example/4",
-              "LINEヤフーは11月に公表した不正アクセス事案について最終報告を公表した。", "p4", _at("2023-12-20"))
+PROBE = Entry(
+    "LINEヤフーに不正アクセス、約4万件の利用者情報が流出した可能性 調査中",
+    "https://a.example/1",
+    "LINEヤフーは外部からの不正アクセスを受け、約4万件の利用者情報が流出した可能性があるとして調査中と発表した。",
+    "p1",
+    _at("2023-11-20"),
+)
+SAME = Entry(
+    "LINEヤフー不正アクセス、委託先経由の侵入か",
+    "https://b.example/2",
+    "LINEヤフーへの不正アクセスは委託先の端末を経由した侵入とみられる。",
+    "p2",
+    _at("2023-11-21"),
+)
+CONFIRMED = Entry(
+    "LINEヤフー、不正アクセスで約44万件の個人情報の流出を確認",
+    "https://a.example/3",
+    "LINEヤフーは不正アクセスにより約44万件の個人情報の流出を確認したと発表した。",
+    "p3",
+    _at("2023-11-27"),
+)
+FINAL = Entry(
+    "LINEヤフー、不正アクセス事案の最終報告を公表",
+    "https://a.example/4",
+    "LINEヤフーは11月に公表した不正アクセス事案について最終報告を公表した。",
+    "p4",
+    _at("2023-12-20"),
+)
 
 
 def _updates(slack: Any) -> list[dict[str, Any]]:
@@ -44,8 +63,9 @@ def _posted(slack: Any) -> list[dict[str, Any]]:
 
 def _state(message: dict[str, Any]) -> str:
     """The incident's state as the top-level message shows it ("" when it shows none)."""
-    return next((b["text"]["text"] for b in message.get("blocks") or []
-                 if b.get("block_id") == "monitor_incident_state"), "")
+    return next(
+        (b["text"]["text"] for b in message.get("blocks") or [] if b.get("block_id") == "monitor_incident_state"), ""
+    )
 
 
 def test_the_top_level_message_shows_the_incident_as_it_grows(project, httpserver, slack):  # type: ignore[no-untyped-def]
@@ -88,7 +108,8 @@ def test_only_replies_that_change_the_picture_are_shown_in_the_channel(project, 
     assert "Also sent to the channel" not in blocks_text(same)
     # In the channel's history: the parent and the two broadcast replies, not the quiet one.
     history = WebClient(token=bot_env(slack)["SLACK_BOT_TOKEN"], base_url=slack.url).conversations_history(
-        channel="C0GENERAL")
+        channel="C0GENERAL"
+    )
     assert {m["ts"] for m in history["messages"]} == {parent["ts"], confirmed["ts"], final["ts"]}
     assert "Incident #1: final report" in _state(parent) and "4 reports" in _state(parent)
 
@@ -96,12 +117,27 @@ def test_only_replies_that_change_the_picture_are_shown_in_the_channel(project, 
 def test_a_much_larger_count_is_shown_in_the_channel_a_similar_one_is_not(project, httpserver, slack):  # type: ignore[no-untyped-def]
     feed = Feed(httpserver)
     project.configure([feed.source])
-    first = Entry("LY Corp says 100,000 user records exposed in breach", "https://en.example/1",
-                  "LY Corp confirmed hackers stole the records of 100,000 users.", "e1", _at("2023-11-20"))
-    similar = Entry("LY Corp breach: 120,000 users affected, company says", "https://en.example/2",
-                    "LY Corp said 120,000 users were affected by the breach.", "e2", _at("2023-11-21"))
-    larger = Entry("LY Corp breach grows to 450,000 users", "https://en.example/3",
-                   "LY Corp now says 450,000 users were affected by the breach.", "e3", _at("2023-11-24"))
+    first = Entry(
+        "LY Corp says 100,000 user records exposed in breach",
+        "https://en.example/1",
+        "LY Corp confirmed hackers stole the records of 100,000 users.",
+        "e1",
+        _at("2023-11-20"),
+    )
+    similar = Entry(
+        "LY Corp breach: 120,000 users affected, company says",
+        "https://en.example/2",
+        "LY Corp said 120,000 users were affected by the breach.",
+        "e2",
+        _at("2023-11-21"),
+    )
+    larger = Entry(
+        "LY Corp breach grows to 450,000 users",
+        "https://en.example/3",
+        "LY Corp now says 450,000 users were affected by the breach.",
+        "e3",
+        _at("2023-11-24"),
+    )
     for entry in (first, similar, larger):
         feed.add(entry)
         assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
@@ -111,8 +147,7 @@ def test_a_much_larger_count_is_shown_in_the_channel_a_similar_one_is_not(projec
 
 
 @pytest.mark.parametrize("mode", ["webhook", "console"])
-def test_without_threads_later_reports_come_as_one_summary_a_day(project, httpserver, slack, monkeypatch, capsys,
-                                                                   mode):  # type: ignore[no-untyped-def]
+def test_without_threads_later_reports_come_as_one_summary_a_day(project, httpserver, slack, monkeypatch, capsys, mode):  # type: ignore[no-untyped-def]
     clock = Clock(monkeypatch)
     clock.at(10)
     env = {"SLACK_WEBHOOK_URL": slack.webhook_url} if mode == "webhook" else {}
@@ -129,8 +164,15 @@ def test_without_threads_later_reports_come_as_one_summary_a_day(project, httpse
     b.add(SAME)
     shown.append(run())
     clock.advance(hours=3)
-    a.add(Entry("LINEヤフー不正アクセス、影響範囲を引き続き確認", "https://a.example/5",
-                "LINEヤフーは不正アクセスの影響範囲の確認を続けている。", "p5", _at("2023-11-22")))
+    a.add(
+        Entry(
+            "LINEヤフー不正アクセス、影響範囲を引き続き確認",
+            "https://a.example/5",
+            "LINEヤフーは不正アクセスの影響範囲の確認を続けている。",
+            "p5",
+            _at("2023-11-22"),
+        )
+    )
     shown.append(run())
     # The same day: the first report only; the two later ones wait for the day's summary.
     sent = slack.messages if mode == "webhook" else []

@@ -18,18 +18,41 @@ def _at(day: str) -> datetime:
     return datetime.fromisoformat(day + "T09:00:00+00:00")
 
 
-LY_JA = Entry("LINEヤフー、NAVER Cloud経由の不正アクセスで約44万件の個人情報が流出", "https://ja-a.example/ly-1",
-              "LINEヤフーは委託先NAVER Cloudの再委託先PCのマルウェア感染が原因と発表した。", "a1", _at("2023-11-27"))
-LY_JA2 = Entry("LINEヤフーに不正アクセス、委託先経由で利用者情報が漏えい", "https://ja-b.example/news/88",
-               "同社によると、外部からの不正アクセスにより利用者情報が漏えいした。", "b1", _at("2023-11-28"))
-LY_EN = Entry("LY Corp says 440,000 user records leaked after breach at NAVER Cloud", "https://en.example/ly",
-              "The Japanese messaging giant said the data of 440,000 users may have been exposed.", "c1",
-              _at("2023-11-29"))
-LY_LOSS = Entry("LINEヤフー、社員のノートPCを紛失 顧客情報を含む", "https://ja-a.example/ly-2",
-                "社員が業務用PCを紛失した。", "a2", _at("2023-12-05"))
-LY_FOLLOW_UP = Entry("LINEヤフー、不正アクセス事案の再発防止策を公表", "https://ja-a.example/ly-3",
-                     "LINEヤフーは昨年11月に公表した不正アクセス事案について再発防止策を発表した。", "a3",
-                     _at("2024-03-28"))
+LY_JA = Entry(
+    "LINEヤフー、NAVER Cloud経由の不正アクセスで約44万件の個人情報が流出",
+    "https://ja-a.example/ly-1",
+    "LINEヤフーは委託先NAVER Cloudの再委託先PCのマルウェア感染が原因と発表した。",
+    "a1",
+    _at("2023-11-27"),
+)
+LY_JA2 = Entry(
+    "LINEヤフーに不正アクセス、委託先経由で利用者情報が漏えい",
+    "https://ja-b.example/news/88",
+    "同社によると、外部からの不正アクセスにより利用者情報が漏えいした。",
+    "b1",
+    _at("2023-11-28"),
+)
+LY_EN = Entry(
+    "LY Corp says 440,000 user records leaked after breach at NAVER Cloud",
+    "https://en.example/ly",
+    "The Japanese messaging giant said the data of 440,000 users may have been exposed.",
+    "c1",
+    _at("2023-11-29"),
+)
+LY_LOSS = Entry(
+    "LINEヤフー、社員のノートPCを紛失 顧客情報を含む",
+    "https://ja-a.example/ly-2",
+    "社員が業務用PCを紛失した。",
+    "a2",
+    _at("2023-12-05"),
+)
+LY_FOLLOW_UP = Entry(
+    "LINEヤフー、不正アクセス事案の再発防止策を公表",
+    "https://ja-a.example/ly-3",
+    "LINEヤフーは昨年11月に公表した不正アクセス事案について再発防止策を発表した。",
+    "a3",
+    _at("2024-03-28"),
+)
 
 
 @pytest.fixture
@@ -97,16 +120,20 @@ def test_webhook_mode_names_the_incident_instead_of_threading(project, outlets, 
 
 def test_same_vendor_unrelated_or_too_late_starts_a_new_incident(project, outlets, slack):  # type: ignore[no-untyped-def]
     a, _, _ = outlets
-    a.add(LY_JA,
-          # Same kind, but published two months later and not a follow-up: a new incident.
-          Entry("LINEヤフーに再び不正アクセス", "https://ja-a.example/ly-9", "", "a9", _at("2024-02-01")))
+    a.add(
+        LY_JA,
+        # Same kind, but published two months later and not a follow-up: a new incident.
+        Entry("LINEヤフーに再び不正アクセス", "https://ja-a.example/ly-9", "", "a9", _at("2024-02-01")),
+    )
     project.configure([a.source])
     project.run("run", "--once", env=bot_env(slack))
     assert [("thread_ts" in m) for m in slack.messages] == [False, False]
     assert [i["reports"] for i in json.loads(project.run("incidents", "--json").stdout)] == [1, 1]
     # Why each opened its own: the first had none before it; the second says 再び (again).
     assert [r["linked_because"] for r in outbox(project)] == [
-        "new incident: no recent incident of this vendor", "new incident: #1: the report calls it another event (“再び”)"]
+        "new incident: no recent incident of this vendor",
+        "new incident: #1: the report calls it another event (“再び”)",
+    ]
 
 
 def test_reply_waits_for_its_thread_parent(project, outlets, slack):  # type: ignore[no-untyped-def]
@@ -137,14 +164,19 @@ def test_kinds_and_similarity() -> None:
     assert kinds("Customer emails sent to the wrong recipients") == {"misdelivery"}
     assert kinds("Okta data breach") == frozenset()  # generic: not evidence of the same incident
     names = ("okta", "okta inc")
-    assert similarity("Okta confirms breach of support system", "Okta support system breach: what we know",
-                      names) >= 0.5
+    assert (
+        similarity("Okta confirms breach of support system", "Okta support system breach: what we know", names) >= 0.5
+    )
     assert similarity("Okta hit by data breach", "Okta confirms data breach at subsidiary", names) < 0.5
 
 
 def test_choose_needs_evidence_and_the_window() -> None:
-    base = Candidate(7, _at("2024-01-10"), _at("2024-01-12"),
-                     (Report("X社にランサムウェア攻撃", "X社にランサムウェア攻撃\n", _at("2024-01-10")),))
+    base = Candidate(
+        7,
+        _at("2024-01-10"),
+        _at("2024-01-12"),
+        (Report("X社にランサムウェア攻撃", "X社にランサムウェア攻撃\n", _at("2024-01-10")),),
+    )
 
     def pick(title: str, day: str) -> int | None:
         link = choose(Report(title, title, _at(day)), [base])

@@ -3,20 +3,38 @@ uses; English stays exactly as before."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from alert_support import Clock, Feed, blocks_text, outbox
 from conftest import Entry, bot_env
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=1)
-OKTA = Entry("Okta confirms breach of support system, customer files stolen", "https://news.example/okta",
-             "Attackers used stolen credentials.", "o", NOW)
-TOYOTA = Entry("トヨタ自動車 情報漏えい 委託先への不正アクセスで", "https://news.example/toyota",
-               "トヨタ自動車は委託先のサーバーが不正アクセスを受けたと発表した。", "t", NOW)
+NOW = datetime.now(UTC) - timedelta(hours=1)
+OKTA = Entry(
+    "Okta confirms breach of support system, customer files stolen",
+    "https://news.example/okta",
+    "Attackers used stolen credentials.",
+    "o",
+    NOW,
+)
+TOYOTA = Entry(
+    "トヨタ自動車 情報漏えい 委託先への不正アクセスで",
+    "https://news.example/toyota",
+    "トヨタ自動車は委託先のサーバーが不正アクセスを受けたと発表した。",
+    "t",
+    NOW,
+)
 BOX = Entry("Box Inc. hacked, customer files leaked", "https://news.example/box", "", "b", NOW)
-ENGLISH = ("Breach report", "Supply-chain breach report", "Source", "Published", "Why it matched", "owner",
-           "Breach terms", "Incident #")
+ENGLISH = (
+    "Breach report",
+    "Supply-chain breach report",
+    "Source",
+    "Published",
+    "Why it matched",
+    "owner",
+    "Breach terms",
+    "Incident #",
+)
 
 
 @pytest.fixture
@@ -66,9 +84,11 @@ def test_english_is_the_default_and_unchanged(project, feed, slack):  # type: ig
 def test_japanese_digest_and_health_messages(project, feed, slack, monkeypatch):  # type: ignore[no-untyped-def]
     Clock(monkeypatch).at(12)
     feed.add(BOX)
-    project.configure([feed.source, {"name": "落ちた情報源", "url": "http://127.0.0.1:9/feed"}],
-                      slack={"language": "ja", "digest": "daily", "digest_hour": 0},
-                      health={"failure_threshold": 1})
+    project.configure(
+        [feed.source, {"name": "落ちた情報源", "url": "http://127.0.0.1:9/feed"}],
+        slack={"language": "ja", "digest": "daily", "digest_hour": 0},
+        health={"failure_threshold": 1},
+    )
     assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
     texts = [m["text"] for m in slack.messages]
     assert "日次ダイジェスト: 重要度「低」の取引先に関する報告 1 件" in texts

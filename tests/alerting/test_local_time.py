@@ -6,14 +6,19 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from alert_support import Clock, Feed, outbox
 from conftest import Entry, bot_env, os_env_without_slack
 
-PUBLISHED = datetime(2024, 6, 5, 9, 0, tzinfo=timezone.utc)
-OKTA = Entry("Okta confirms breach of support system, customer files stolen", "https://news.example/okta",
-             "Attackers used stolen credentials.", "o1", PUBLISHED)
+PUBLISHED = datetime(2024, 6, 5, 9, 0, tzinfo=UTC)
+OKTA = Entry(
+    "Okta confirms breach of support system, customer files stolen",
+    "https://news.example/okta",
+    "Attackers used stolen credentials.",
+    "o1",
+    PUBLISHED,
+)
 BOX = Entry("Box Inc. hacked, customer files exposed", "https://news.example/box", "", "b1", PUBLISHED)
 
 
@@ -34,8 +39,13 @@ def test_console_alerts_and_logs_use_the_configured_timezone(project, httpserver
     feed = Feed(httpserver).add(OKTA)
     project.configure([feed.source], timezone="Asia/Tokyo")
     # A real process: under CliRunner, pytest's own log capture owns the root logger.
-    result = subprocess.run([sys.executable, "-m", "monitor", "--config", str(project.config_path), "-v", "run",
-                             "--once"], capture_output=True, text=True, env=os_env_without_slack(), timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "monitor", "--config", str(project.config_path), "-v", "run", "--once"],
+        capture_output=True,
+        text=True,
+        env=os_env_without_slack(),
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "published: 2024-06-05 18:00 JST" in result.stdout + result.stderr
     log_times = re.findall(r"^(\S+) INFO ", result.stderr, re.M)
@@ -45,7 +55,7 @@ def test_console_alerts_and_logs_use_the_configured_timezone(project, httpserver
 def test_the_digest_hour_is_the_teams_hour(project, httpserver, slack, monkeypatch):  # type: ignore[no-untyped-def]
     """digest_hour 9 in Tokyo is 00:00 UTC: at 01:xx UTC (10:xx in Tokyo) the day's digest goes out."""
     clock = Clock(monkeypatch)
-    clock.advance(hours=(25 - datetime.now(timezone.utc).hour) % 24)  # 01:xx UTC
+    clock.advance(hours=(25 - datetime.now(UTC).hour) % 24)  # 01:xx UTC
     feed = Feed(httpserver).add(BOX)
     project.configure([feed.source], timezone="Asia/Tokyo", slack={"digest": "daily", "digest_hour": 9})
     assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0

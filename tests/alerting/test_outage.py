@@ -5,7 +5,7 @@ first, an incident's first report before its thread reply. Also: the console is 
 from __future__ import annotations
 
 import types
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,16 +15,26 @@ from conftest import Entry, bot_env
 import monitor.alerting.alert_rows
 import monitor.alerting.outbox
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=2)
+NOW = datetime.now(UTC) - timedelta(hours=2)
 WAVES = [
-    [Entry("Okta confirms breach of support system, customer files stolen", "https://news.example/okta", "", "o",
-           NOW),
-     Entry("トヨタ自動車 情報漏えい 取引先への不正アクセスで", "https://news.example/toyota", "", "t", NOW)],
+    [
+        Entry(
+            "Okta confirms breach of support system, customer files stolen", "https://news.example/okta", "", "o", NOW
+        ),
+        Entry("トヨタ自動車 情報漏えい 取引先への不正アクセスで", "https://news.example/toyota", "", "t", NOW),
+    ],
     [Entry("株式会社イセトーにランサムウェア攻撃、顧客情報が流出", "https://news.example/isetoh", "", "i", NOW)],
-    [Entry("LINEヤフー、不正アクセスで顧客情報が流出", "https://news.example/ly", "", "l", NOW),
-     # A later report of the Okta incident: its thread reply must not go out before its parent.
-     Entry("Okta breach: support system hack exposed files of all customers", "https://news.example/okta-2", "",
-           "o2", NOW + timedelta(minutes=30))],
+    [
+        Entry("LINEヤフー、不正アクセスで顧客情報が流出", "https://news.example/ly", "", "l", NOW),
+        # A later report of the Okta incident: its thread reply must not go out before its parent.
+        Entry(
+            "Okta breach: support system hack exposed files of all customers",
+            "https://news.example/okta-2",
+            "",
+            "o2",
+            NOW + timedelta(minutes=30),
+        ),
+    ],
     [Entry("NAVER Cloud hacked: attackers stole customer data", "https://news.example/naver", "", "n", NOW)],
 ]
 
@@ -46,7 +56,8 @@ def _attempts(project: Any) -> int:
 
 @pytest.mark.parametrize("outage", list(OUTAGES))
 def test_outage_over_several_runs_then_the_first_run_after_recovery_delivers_everything(
-        project, httpserver, slack, clock, outage) -> None:  # type: ignore[no-untyped-def]
+    project, httpserver, slack, clock, outage
+) -> None:  # type: ignore[no-untyped-def]
     feed = Feed(httpserver)
     project.configure([feed.source])
     env = bot_env(slack)
@@ -168,8 +179,14 @@ def test_deliver_to_the_console_never_sleeps(tmp_path) -> None:  # type: ignore[
     with Store(tmp_path / "monitor.db") as store:
         with store.write() as db:
             for n in range(5):
-                monitor.alerting.alert_rows.enqueue(store, db, kind="article", channel="", dedupe_key=f"k{n}",
-                                       message=Message(f"alert {n}", (), f"alert {n}"))
+                monitor.alerting.alert_rows.enqueue(
+                    store,
+                    db,
+                    kind="article",
+                    channel="",
+                    dedupe_key=f"k{n}",
+                    message=Message(f"alert {n}", (), f"alert {n}"),
+                )
         report = monitor.alerting.outbox.deliver(store, ConsoleSender(out), min_interval=1.0, sleep=slept.append)
     assert report.sent == 5 and out.getvalue().count("alert ") == 5
     assert slept == [] and report.min_interval == 0.0

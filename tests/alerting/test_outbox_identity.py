@@ -4,7 +4,7 @@ and a payload hash, and all three must match."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from conftest import Entry, Project, bot_env
 
 from monitor.alerting.slack import EVENT_TYPE, AlertRef
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=1)
+NOW = datetime.now(UTC) - timedelta(hours=1)
 OKTA = Entry("Okta confirms breach of support system, customer files stolen", "https://news.example/okta", "", "o", NOW)
 TOYOTA = Entry("トヨタ自動車 情報漏えい 取引先への不正アクセスで", "https://news.example/toyota", "", "t", NOW)
 BOX = Entry("Box Inc. hacked, customer files leaked", "https://news.example/box", "", "b", NOW)
@@ -72,8 +72,9 @@ def test_metadata_names_the_instance_and_the_payload(project, httpserver, slack)
     assert slack.messages[1]["metadata"]["event_payload"]["instance"] == payload["instance"]
 
 
-def test_two_instances_posting_to_one_channel_each_deliver_every_alert_once(tmp_path: Path, httpserver, slack,
-                                                                            clock) -> None:  # type: ignore[no-untyped-def]
+def test_two_instances_posting_to_one_channel_each_deliver_every_alert_once(
+    tmp_path: Path, httpserver, slack, clock
+) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     a, b = Project(tmp_path / "a"), Project(tmp_path / "b")
@@ -94,8 +95,7 @@ def test_two_instances_posting_to_one_channel_each_deliver_every_alert_once(tmp_
     assert len(slack.messages) == 4
 
 
-def test_recreated_database_does_not_take_its_old_messages_for_new_alerts(project, httpserver, slack,
-                                                                         clock) -> None:  # type: ignore[no-untyped-def]
+def test_recreated_database_does_not_take_its_old_messages_for_new_alerts(project, httpserver, slack, clock) -> None:  # type: ignore[no-untyped-def]
     feed = Feed(httpserver).add(OKTA)
     project.configure([feed.source])
     _run(project, slack)
@@ -110,15 +110,19 @@ def test_recreated_database_does_not_take_its_old_messages_for_new_alerts(projec
     _run(project, slack)
     _each_alert_once(project, slack)
     assert [m["metadata"]["event_payload"]["payload_hash"] for m in slack.messages].count(
-        slack.messages[0]["metadata"]["event_payload"]["payload_hash"]) == 2  # identical payloads, two instances
+        slack.messages[0]["metadata"]["event_payload"]["payload_hash"]
+    ) == 2  # identical payloads, two instances
 
 
 def test_alert_id_and_instance_alone_are_not_enough() -> None:
     """SQLite reuses the highest rowid after a rollback: the payload hash must match too."""
     ref = AlertRef(7, "a1b2c3d4e5f60718", "0123456789abcdef")
     assert ref.matches(ref.metadata())
-    for other in (AlertRef(8, ref.instance, ref.payload_hash), AlertRef(7, "ffffffffffffffff", ref.payload_hash),
-                  AlertRef(7, ref.instance, "fedcba9876543210")):
+    for other in (
+        AlertRef(8, ref.instance, ref.payload_hash),
+        AlertRef(7, "ffffffffffffffff", ref.payload_hash),
+        AlertRef(7, ref.instance, "fedcba9876543210"),
+    ):
         assert not ref.matches(other.metadata())
     assert not ref.matches({"event_type": EVENT_TYPE, "event_payload": {"alert_id": 7}})  # an older version's
     assert not ref.matches(None)

@@ -9,7 +9,8 @@ from test_incidents import LY_JA, LY_JA2
 
 
 def test_first_post_refused_once_for_a_transient_reason_is_retried_and_threads_its_report_in_the_same_run(
-        project, httpserver, slack) -> None:  # type: ignore[no-untyped-def]
+    project, httpserver, slack
+) -> None:  # type: ignore[no-untyped-def]
     a, b = Feed(httpserver, "/a", "Outlet A"), Feed(httpserver, "/b", "Outlet B")
     a.add(LY_JA)
     b.add(LY_JA2)
@@ -23,8 +24,7 @@ def test_first_post_refused_once_for_a_transient_reason_is_retried_and_threads_i
     assert "2 sent" in result.stderr
 
 
-def test_report_whose_reply_timed_out_is_found_in_the_thread_not_posted_twice(
-        project, httpserver, slack) -> None:  # type: ignore[no-untyped-def]
+def test_report_whose_reply_timed_out_is_found_in_the_thread_not_posted_twice(project, httpserver, slack) -> None:  # type: ignore[no-untyped-def]
     a, b = Feed(httpserver, "/a", "Outlet A"), Feed(httpserver, "/b", "Outlet B")
     a.add(LY_JA)
     project.configure([a.source, b.source])

@@ -18,22 +18,29 @@ def feed(httpserver):  # type: ignore[no-untyped-def]
     return Feed(httpserver)
 
 
-def test_the_contractor_item_alerts_client_and_contractor_with_their_roles(project: Project, feed,  # type: ignore[no-untyped-def]
-                                                                            slack) -> None:
+def test_the_contractor_item_alerts_client_and_contractor_with_their_roles(
+    project: Project,
+    feed,  # type: ignore[no-untyped-def]
+    slack,
+) -> None:
     project.vendors_path.write_text(BOTH_CSV, encoding="utf-8")
     feed.add(EPIC, FRANCEBED)
     slack.add_channel("C0VULNS", "vulns")
     project.configure([feed.source], slack={"channel": "C0GENERAL", "routes": {"product": "C0VULNS"}})
     assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
     fb = next(m for m in slack.messages if "フランスベッド株式会社" in m["blocks"][0]["text"]["text"])
-    assert fb["blocks"][0]["text"]["text"] == \
-        "🟠 Vendor's data exposed through its contractor 東山産業: フランスベッド株式会社 · Breach at vendor: 東山産業株式会社"
+    assert (
+        fb["blocks"][0]["text"]["text"]
+        == "🟠 Vendor's data exposed through its contractor 東山産業: フランスベッド株式会社 · Breach at vendor: 東山産業株式会社"
+    )
     text = blocks_text(fb)
     assert "affected: its data exposed through its contractor 東山産業" in text
     assert "breached: the contractor whose systems were compromised" in text
     product = next(m for m in slack.messages if "vBulletin Solutions" in m["blocks"][0]["text"]["text"])
-    assert (product["blocks"][0]["text"]["text"], product["channel"]) == \
-        ("⚪ Vendor's product exploited: vBulletin Solutions", "C0VULNS")
+    assert (product["blocks"][0]["text"]["text"], product["channel"]) == (
+        "⚪ Vendor's product exploited: vBulletin Solutions",
+        "C0VULNS",
+    )
 
     got = json.loads(project.run("alerts", "--json").stdout)
     roles = {a["title"]: [(r["vendor"], r["role"]) for r in a["roles"]] for a in got}
@@ -45,7 +52,8 @@ def test_the_contractor_item_alerts_client_and_contractor_with_their_roles(proje
 
 
 def test_each_slack_message_carries_kind_incident_and_vendors_with_roles_in_its_metadata(  # type: ignore[no-untyped-def]
-        project: Project, feed, slack) -> None:
+    project: Project, feed, slack
+) -> None:
     project.vendors_path.write_text(BOTH_CSV, encoding="utf-8")
     feed.add(EPIC, FRANCEBED)
     project.configure([feed.source], slack={"channel": "C0GENERAL"})

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import logging
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from alert_support import Feed, outbox
 from conftest import Entry, bot_env
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=1)
+NOW = datetime.now(UTC) - timedelta(hours=1)
 OKTA = Entry("Okta confirms breach of support system, customer files stolen", "https://news.example/okta", "", "o", NOW)
 TOYOTA = Entry("トヨタ自動車 情報漏えい 取引先への不正アクセスで", "https://news.example/toyota", "", "t", NOW)
 TOKEN = "xoxb-test-000-secret"
@@ -28,16 +28,20 @@ def _closed_port() -> int:
 # ---------------------------------------------------------------------- a rejected token
 
 
-def test_rejected_token_exits_78_logs_at_error_and_keeps_every_alert_pending(project, httpserver, slack,
-                                                                           caplog) -> None:  # type: ignore[no-untyped-def]
+def test_rejected_token_exits_78_logs_at_error_and_keeps_every_alert_pending(
+    project, httpserver, slack, caplog
+) -> None:  # type: ignore[no-untyped-def]
     feed = Feed(httpserver).add(OKTA, TOYOTA)
     project.configure([feed.source])
     slack.rejected_tokens = {TOKEN}
     run = project.run("run", "--once", env=bot_env(slack))
     assert run.exit_code == 78, run.output
     assert "invalid_auth" in run.stderr and "monitor slack test" in run.stderr
-    errors = [r for r in caplog.records if r.levelno == logging.ERROR and r.name.startswith("monitor")
-              and "invalid_auth" in r.getMessage()]
+    errors = [
+        r
+        for r in caplog.records
+        if r.levelno == logging.ERROR and r.name.startswith("monitor") and "invalid_auth" in r.getMessage()
+    ]
     assert errors, "the reason is logged at ERROR (the daemon's log shows it, not just '1 failed')"
     assert len(slack.posts()) == 1  # destination-wide: the second alert was not tried with the same token
     assert [a["state"] for a in outbox(project)] == ["pending", "pending"]
@@ -86,7 +90,9 @@ def test_slack_test_checks_the_token(project, httpserver, slack) -> None:  # typ
     rejected = project.run("slack", "test", env=bot_env(slack))
     assert rejected.exit_code == 78 and "invalid_auth" in rejected.stderr and TOKEN not in rejected.output
 
-    gone = project.run("slack", "test", env={**bot_env(slack), "SLACK_API_URL": f"http://127.0.0.1:{_closed_port()}/api/"})
+    gone = project.run(
+        "slack", "test", env={**bot_env(slack), "SLACK_API_URL": f"http://127.0.0.1:{_closed_port()}/api/"}
+    )
     assert gone.exit_code == 1 and "could not be reached" in gone.stderr
 
 

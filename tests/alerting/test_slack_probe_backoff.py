@@ -5,7 +5,7 @@ probe, on a clock that stands still between runs."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from alert_support import Feed
@@ -13,13 +13,19 @@ from conftest import Entry, bot_env
 
 import monitor.clock
 
-OKTA = Entry("Okta confirms breach of support system, customer files stolen", "https://news.example/okta", "", "o",
-             datetime.now(timezone.utc) - timedelta(hours=1))
+OKTA = Entry(
+    "Okta confirms breach of support system, customer files stolen",
+    "https://news.example/okta",
+    "",
+    "o",
+    datetime.now(UTC) - timedelta(hours=1),
+)
 
 
 def test_a_down_slack_is_probed_after_30_s_then_60_s_doubling_up_to_5_minutes(
-        project, httpserver, slack, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    now = [datetime.now(timezone.utc).replace(microsecond=0)]
+    project, httpserver, slack, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    now = [datetime.now(UTC).replace(microsecond=0)]
     monkeypatch.setattr(monitor.clock, "utcnow", lambda: now[0])
     project.configure([Feed(httpserver).add(OKTA).source])
     slack.go_down()

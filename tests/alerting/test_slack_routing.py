@@ -4,13 +4,15 @@ those alerts as sent; Slack answers channel_not_found."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from alert_support import Feed
 from conftest import Entry, bot_env
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=1)
-TOYOTA = Entry("トヨタ自動車 情報漏えい 取引先への不正アクセスで", "https://news.example/toyota", "", "t", NOW)  # medium
+NOW = datetime.now(UTC) - timedelta(hours=1)
+TOYOTA = Entry(
+    "トヨタ自動車 情報漏えい 取引先への不正アクセスで", "https://news.example/toyota", "", "t", NOW
+)  # medium
 OKTA = Entry("Okta confirms breach of support system, customer files stolen", "https://news.example/okta", "", "o", NOW)
 
 
@@ -23,7 +25,8 @@ def _routes_only(project, httpserver, slack):  # type: ignore[no-untyped-def]
 
 
 def test_routes_without_a_default_channel_are_refused_before_anything_is_posted(  # type: ignore[no-untyped-def]
-        project, httpserver, slack) -> None:
+    project, httpserver, slack
+) -> None:
     """Health alerts and unrouted criticalities have nowhere to go: the run and `check` say so, naming
     slack.channel, and nothing is posted to channel "" (which the old stand-in counted as sent)."""
     result = _routes_only(project, httpserver, slack)

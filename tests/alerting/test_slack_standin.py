@@ -79,17 +79,22 @@ def test_channel_by_name_is_stored_under_its_id_and_new_channels_can_be_register
 # ---------------------------------------------------------------------- Block Kit limits
 
 
-@pytest.mark.parametrize("blocks, pointer", [
-    ([_section("x")] * 51, "/blocks"),
-    ([_section("x" * 3001)], "/blocks/0/text/text"),
-    ([{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}], "/blocks/0/text/text"),
-    ([{"type": "header", "text": {"type": "mrkdwn", "text": "*h*"}}], "/blocks/0/text"),
-    ([{"type": "section", "fields": [{"type": "mrkdwn", "text": "f"}] * 11}], "/blocks/0/fields"),
-    ([_section("ok"), {"type": "section", "fields": [{"type": "mrkdwn", "text": "f" * 2001}]}],
-     "/blocks/1/fields/0/text"),
-    ([{"type": "banner", "text": "x"}], "/blocks/0/type"),
-    ([{"type": "section"}], "/blocks/0"),
-])
+@pytest.mark.parametrize(
+    "blocks, pointer",
+    [
+        ([_section("x")] * 51, "/blocks"),
+        ([_section("x" * 3001)], "/blocks/0/text/text"),
+        ([{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}], "/blocks/0/text/text"),
+        ([{"type": "header", "text": {"type": "mrkdwn", "text": "*h*"}}], "/blocks/0/text"),
+        ([{"type": "section", "fields": [{"type": "mrkdwn", "text": "f"}] * 11}], "/blocks/0/fields"),
+        (
+            [_section("ok"), {"type": "section", "fields": [{"type": "mrkdwn", "text": "f" * 2001}]}],
+            "/blocks/1/fields/0/text",
+        ),
+        ([{"type": "banner", "text": "x"}], "/blocks/0/type"),
+        ([{"type": "section"}], "/blocks/0"),
+    ],
+)
 def test_blocks_over_block_kits_limits_are_refused(slack: SlackStandIn, blocks: list[Any], pointer: str) -> None:
     data = _refused(_client(slack).chat_postMessage, channel="C0GENERAL", text="fallback", blocks=blocks)
     assert data["error"] == "invalid_blocks"
@@ -140,10 +145,12 @@ def test_history_pages_newest_first_with_cursor_and_has_more(slack: SlackStandIn
     first = client.conversations_history(channel="C0GENERAL", limit=2)
     assert [m["ts"] for m in first["messages"]] == [sent[4], sent[3]]
     assert first["has_more"] is True and first["response_metadata"]["next_cursor"]
-    second = client.conversations_history(channel="C0GENERAL", limit=2,
-                                          cursor=first["response_metadata"]["next_cursor"])
-    third = client.conversations_history(channel="C0GENERAL", limit=2,
-                                         cursor=second["response_metadata"]["next_cursor"])
+    second = client.conversations_history(
+        channel="C0GENERAL", limit=2, cursor=first["response_metadata"]["next_cursor"]
+    )
+    third = client.conversations_history(
+        channel="C0GENERAL", limit=2, cursor=second["response_metadata"]["next_cursor"]
+    )
     assert [m["ts"] for m in second["messages"]] == [sent[2], sent[1]]
     assert [m["ts"] for m in third["messages"]] == [sent[0]]
     assert third["has_more"] is False and "next_cursor" not in third.get("response_metadata", {})
@@ -178,8 +185,9 @@ def test_replies_parent_first_on_every_page_and_only_parents_in_history(slack: S
     assert history[1]["reply_count"] == 3 and history[1]["thread_ts"] == parent
     page1 = client.conversations_replies(channel="C0GENERAL", ts=parent, limit=2)
     assert [m["ts"] for m in page1["messages"]] == [parent, replies[0], replies[1]] and page1["has_more"]
-    page2 = client.conversations_replies(channel="C0GENERAL", ts=parent, limit=2,
-                                         cursor=page1["response_metadata"]["next_cursor"])
+    page2 = client.conversations_replies(
+        channel="C0GENERAL", ts=parent, limit=2, cursor=page1["response_metadata"]["next_cursor"]
+    )
     assert [m["ts"] for m in page2["messages"]] == [parent, replies[2]] and not page2["has_more"]
     assert all(m["thread_ts"] == parent for m in page2["messages"])
     after = client.conversations_replies(channel="C0GENERAL", ts=parent, oldest=replies[0])
@@ -211,8 +219,10 @@ def test_reactions_add_get_remove_and_show_in_history(slack: SlackStandIn) -> No
     assert _refused(client.reactions_remove, channel="C0GENERAL", timestamp=ts, name="eyes")["error"] == "no_reaction"
     got = client.reactions_get(channel="C0GENERAL", timestamp=ts)
     assert got["message"]["reactions"] == [{"name": "eyes", "users": ["U0ALICE"], "count": 1}]
-    assert _refused(client.reactions_add, channel="C0GENERAL", timestamp="1.000001",
-                    name="eyes")["error"] == "message_not_found"
+    assert (
+        _refused(client.reactions_add, channel="C0GENERAL", timestamp="1.000001", name="eyes")["error"]
+        == "message_not_found"
+    )
 
 
 def test_chat_update_edits_the_bots_own_message_only(slack: SlackStandIn) -> None:
@@ -222,8 +232,10 @@ def test_chat_update_edits_the_bots_own_message_only(slack: SlackStandIn) -> Non
     assert resp["ts"] == ts and resp["text"] == "v2"
     history = client.conversations_history(channel="C0GENERAL")["messages"]
     assert history[0]["text"] == "v2" and history[0]["edited"]["user"] == "U0BOT"
-    assert _refused(client.chat_update, channel="C0GENERAL", ts=ts, text="t",
-                    blocks=[_section("x" * 3001)])["error"] == "invalid_blocks"
+    assert (
+        _refused(client.chat_update, channel="C0GENERAL", ts=ts, text="t", blocks=[_section("x" * 3001)])["error"]
+        == "invalid_blocks"
+    )
     human = slack.post_as_user("C0GENERAL", "written by a person")
     assert _refused(client.chat_update, channel="C0GENERAL", ts=human, text="x")["error"] == "cant_update_message"
     assert _refused(client.chat_update, channel="C0GENERAL", ts="1.000001", text="x")["error"] == "message_not_found"
@@ -282,8 +294,10 @@ def test_apps_connections_open_needs_an_app_token_and_returns_a_local_ws_url(sla
     assert resp["url"].startswith(f"ws://127.0.0.1:{slack.url.split(':')[2].split('/')[0]}/")
     data = _refused(_client(slack).apps_connections_open, app_token=DEFAULT_TOKEN)
     assert data["error"] == "not_allowed_token_type"
-    assert _refused(_client(slack, token=DEFAULT_APP_TOKEN).chat_postMessage, channel="C0GENERAL",
-                    text="x")["error"] == "not_allowed_token_type"
+    assert (
+        _refused(_client(slack, token=DEFAULT_APP_TOKEN).chat_postMessage, channel="C0GENERAL", text="x")["error"]
+        == "not_allowed_token_type"
+    )
 
 
 def test_webhook_refuses_bad_blocks_and_unknown_hooks(slack: SlackStandIn) -> None:

@@ -5,7 +5,7 @@ feed text never turned into links, the webhook URL never shown."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,12 +13,22 @@ from alert_support import Feed, outbox
 from conftest import Entry
 from werkzeug import Request, Response
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=1)
-OKTA = Entry("Okta confirms breach of support system, customer files stolen", "https://news.example/okta",
-             "Attackers used stolen credentials.", "o", NOW)
+NOW = datetime.now(UTC) - timedelta(hours=1)
+OKTA = Entry(
+    "Okta confirms breach of support system, customer files stolen",
+    "https://news.example/okta",
+    "Attackers used stolen credentials.",
+    "o",
+    NOW,
+)
 ISETOH = Entry("株式会社イセトーにランサムウェア攻撃、顧客情報が流出", "https://news.example/isetoh", "", "i", NOW)
-HOSTILE = Entry("Okta breach: [log in here](http://evil.example/phish) to check *your* account",
-                "https://news.example/okta-2", "Okta said data was stolen.", "h", NOW)
+HOSTILE = Entry(
+    "Okta breach: [log in here](http://evil.example/phish) to check *your* account",
+    "https://news.example/okta-2",
+    "Okta said data was stolen.",
+    "h",
+    NOW,
+)
 ELEMENTS = {"TextBlock", "FactSet"}
 
 
@@ -36,8 +46,11 @@ class TeamsStandIn:
         if self.plan:
             status = self.plan.pop(0)
             if status != 202:
-                return Response("busy" if status != 404 else "workflow not found", status=status,
-                                headers={"Retry-After": "1"} if status == 429 else {})
+                return Response(
+                    "busy" if status != 404 else "workflow not found",
+                    status=status,
+                    headers={"Retry-After": "1"} if status == 429 else {},
+                )
         if len(request.get_data()) > 28 * 1024:
             return Response("message too large", status=413)
         doc = json.loads(request.get_data())
@@ -80,8 +93,13 @@ def test_alerts_arrive_as_adaptive_cards_once(project, feed, teams) -> None:  # 
     assert result.exit_code == 0, result.output
     assert len(teams.cards) == 2
     okta = next(c for c in teams.cards if "Okta" in c["body"][0]["text"])
-    assert okta["body"][0] == {"type": "TextBlock", "text": "🔴 Breach at vendor: Okta Inc.", "size": "Large",
-                               "weight": "Bolder", "wrap": True}
+    assert okta["body"][0] == {
+        "type": "TextBlock",
+        "text": "🔴 Breach at vendor: Okta Inc.",
+        "size": "Large",
+        "weight": "Bolder",
+        "wrap": True,
+    }
     text = teams.texts(okta)
     assert f"[Okta confirms breach of support system, customer files stolen]({OKTA.link})" in text
     facts = next(e for e in okta["body"] if e["type"] == "FactSet")["facts"]

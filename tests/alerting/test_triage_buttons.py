@@ -42,8 +42,16 @@ class SocketModeServer:
         return f"ws://127.0.0.1:{self.port}/link/?ticket=t1&app_id=A0STANDIN"
 
     def _handle(self, ws: ServerConnection) -> None:
-        ws.send(json.dumps({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0STANDIN"},
-                            "debug_info": {"host": "standin"}}))
+        ws.send(
+            json.dumps(
+                {
+                    "type": "hello",
+                    "num_connections": 1,
+                    "connection_info": {"app_id": "A0STANDIN"},
+                    "debug_info": {"host": "standin"},
+                }
+            )
+        )
         self.ws = ws
         self.connected.set()
         for raw in ws:
@@ -53,14 +61,35 @@ class SocketModeServer:
         [actions] = [b for b in message["blocks"] if b.get("type") == "actions"]
         [button] = [e for e in actions["elements"] if e["action_id"] == f"triage_{verdict}"]
         envelope = str(uuid.uuid4())
-        payload = {"type": "block_actions", "user": {"id": user}, "api_app_id": "A0STANDIN",
-                   "container": {"type": "message", "channel_id": message["channel"], "message_ts": message["ts"]},
-                   "actions": [{"type": "button", "block_id": actions["block_id"], "action_id": button["action_id"],
-                                "value": button["value"], "action_ts": f"{time.time():.6f}"}]}
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user},
+            "api_app_id": "A0STANDIN",
+            "container": {"type": "message", "channel_id": message["channel"], "message_ts": message["ts"]},
+            "actions": [
+                {
+                    "type": "button",
+                    "block_id": actions["block_id"],
+                    "action_id": button["action_id"],
+                    "value": button["value"],
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
         assert self.ws is not None
         sent = time.monotonic()
-        self.ws.send(json.dumps({"envelope_id": envelope, "type": "interactive", "payload": payload,
-                                 "accepts_response_payload": False, "retry_attempt": 0, "retry_reason": ""}))
+        self.ws.send(
+            json.dumps(
+                {
+                    "envelope_id": envelope,
+                    "type": "interactive",
+                    "payload": payload,
+                    "accepts_response_payload": False,
+                    "retry_attempt": 0,
+                    "retry_reason": "",
+                }
+            )
+        )
         return envelope, sent
 
     def ack_for(self, envelope: str, timeout: float = 30) -> float:
@@ -100,22 +129,32 @@ def test_buttons_through_socket_mode_in_the_daemon(project, httpserver, slack, t
     project.configure([{**feed.source, "interval": "1h"}])
     env = {**os_env_without_slack(), **bot_env(slack), "SLACK_APP_TOKEN": DEFAULT_APP_TOKEN}
     log = (tmp_path / "daemon.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(project.config_path), "run"],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "--config", str(project.config_path), "run"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         assert ws.connected.wait(60), (tmp_path / "daemon.log").read_text()
         _wait(lambda: len(slack.messages) == 2, "two alerts posted")
         box, okta = slack.messages
         for m in (box, okta):
             [actions] = [b for b in m["blocks"] if b.get("type") == "actions"]
-            assert [e["text"]["text"] for e in actions["elements"]] == ["False positive", "Acknowledge",
-                                                                      "Investigating", "Mute incident"]
+            assert [e["text"]["text"] for e in actions["elements"]] == [
+                "False positive",
+                "Acknowledge",
+                "Investigating",
+                "Mute incident",
+            ]
         assert any(path.endswith("/apps.connections.open") for path, _ in slack.requests)
 
         envelope, _sent = ws.press(okta, "acknowledged", "U0LEAD")
         acked = ws.ack_for(envelope)
-        updated = _wait(lambda: [u for u in _updates(slack) if "Acknowledged by <@U0LEAD>" in u.get("text", "")],
-                        "the acknowledged message")
+        updated = _wait(
+            lambda: [u for u in _updates(slack) if "Acknowledged by <@U0LEAD>" in u.get("text", "")],
+            "the acknowledged message",
+        )
         assert updated[0]["ts"] == okta["ts"]
         assert acked  # acked before the database work: the update came after it
         # The message keeps its buttons, and says who acknowledged it.

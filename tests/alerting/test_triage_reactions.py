@@ -5,18 +5,28 @@ in the message (chat.update), and listed by alerts/incidents/search --json."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from alert_support import Feed, outbox
 from conftest import Entry, bot_env
 from test_incidents import LY_FOLLOW_UP, LY_JA, LY_JA2
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=1)
-JITB = Entry("Ransomware gang leaks files from Jack in the Box franchisee", "https://news.example/jitb",
-             "The franchisee's customer data was posted on a leak site.", "1", NOW)
-OKTA = Entry("Okta confirms breach of its support system", "https://news.example/okta",
-             "Attackers stole session tokens from customer support files.", "2", NOW)
+NOW = datetime.now(UTC) - timedelta(hours=1)
+JITB = Entry(
+    "Ransomware gang leaks files from Jack in the Box franchisee",
+    "https://news.example/jitb",
+    "The franchisee's customer data was posted on a leak site.",
+    "1",
+    NOW,
+)
+OKTA = Entry(
+    "Okta confirms breach of its support system",
+    "https://news.example/okta",
+    "Attackers stole session tokens from customer support files.",
+    "2",
+    NOW,
+)
 
 
 @pytest.fixture
@@ -77,10 +87,18 @@ def test_reactions_between_runs_are_taken_once_and_shown_in_the_message(project,
     assert len(outbox(project)[0]["triage"]["marks"]) == 1
 
     # The suppressed vendor named the same way does not alert again; the acknowledged one still does.
-    feed.add(Entry("Ransomware gang leaks data of Jack in the Box franchisee staff", "https://news.example/jitb-2",
-                   "", "3", NOW),
-             Entry("Okta breach: hackers accessed files of all support customers", "https://news.example/okta-2",
-                   "", "4", NOW))
+    feed.add(
+        Entry(
+            "Ransomware gang leaks data of Jack in the Box franchisee staff",
+            "https://news.example/jitb-2",
+            "",
+            "3",
+            NOW,
+        ),
+        Entry(
+            "Okta breach: hackers accessed files of all support customers", "https://news.example/okta-2", "", "4", NOW
+        ),
+    )
     posted = len(slack.messages)
     run = _run(project, slack)
     assert len(slack.messages) == posted + 1
@@ -105,8 +123,15 @@ def test_a_removed_reaction_restores_the_alert(project, feed, slack):  # type: i
     message = _message(slack, box["id"])
     assert "False positive" not in json.dumps(message) and len(_calls(slack, "chat.update")) == 2
     # The vendor named that way alerts again.
-    feed.add(Entry("Ransomware gang leaks data of Jack in the Box franchisee staff", "https://news.example/jitb-2",
-                   "", "3", NOW))
+    feed.add(
+        Entry(
+            "Ransomware gang leaks data of Jack in the Box franchisee staff",
+            "https://news.example/jitb-2",
+            "",
+            "3",
+            NOW,
+        )
+    )
     posted = len(slack.messages)
     _run(project, slack)
     assert len(slack.messages) == posted + 1

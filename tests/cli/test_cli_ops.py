@@ -9,27 +9,38 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from conftest import Entry, Project, bot_env, os_env_without_slack, rss2
 from test_daemon import _Stderr
 
-T0 = datetime(2024, 6, 5, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 6, 5, 0, 0, tzinfo=UTC)
 OKTA = Entry("Okta confirms breach of support system", "https://news.example/okta", "Files were stolen.", "o1", T0)
 QUIET_NEWS = Entry("Weekly roundup", "https://news.example/roundup", "", "r1", T0)
 
 
 def _daemon(project: Project, *flags: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """The real command in its own process, as systemd runs it (logging set up once, for real)."""
-    return subprocess.Popen([sys.executable, "-m", "monitor", *flags, "--config", str(project.config_path), "run"],
-                            cwd=project.root, env={**os_env_without_slack(), **(env or {})},
-                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "monitor", *flags, "--config", str(project.config_path), "run"],
+        cwd=project.root,
+        env={**os_env_without_slack(), **(env or {})},
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _once(project: Project, *flags: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     args = [sys.executable, "-m", "monitor", *flags, "--config", str(project.config_path), "run", "--once"]
-    done = subprocess.run(args, cwd=project.root, env={**os_env_without_slack(), **(env or {})}, text=True,
-                          capture_output=True, timeout=120)
+    done = subprocess.run(
+        args,
+        cwd=project.root,
+        env={**os_env_without_slack(), **(env or {})},
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
     return done.returncode, done.stdout, done.stderr
 
 
@@ -44,18 +55,21 @@ def _stop(proc: subprocess.Popen[str], log: _Stderr) -> str:
     return log.text()
 
 
-def test_daemon_shows_next_polls_at_start_and_takes_a_shortened_interval_at_once(project: Project, httpserver,
-                                                                                 slack) -> None:  # type: ignore[no-untyped-def]
+def test_daemon_shows_next_polls_at_start_and_takes_a_shortened_interval_at_once(
+    project: Project, httpserver, slack
+) -> None:  # type: ignore[no-untyped-def]
     httpserver.expect_request("/slow").respond_with_data(rss2([QUIET_NEWS]), content_type="application/rss+xml")
     httpserver.expect_request("/fast").respond_with_data(rss2([QUIET_NEWS]), content_type="application/rss+xml")
     slow = {"name": "slow", "url": httpserver.url_for("/slow"), "interval": "1h"}
-    project.configure([slow, {"name": "fast", "url": httpserver.url_for("/fast"), "interval": "1h"}],
-                      timezone="Asia/Tokyo")
+    project.configure(
+        [slow, {"name": "fast", "url": httpserver.url_for("/fast"), "interval": "1h"}], timezone="Asia/Tokyo"
+    )
     code, _out, err = _once(project, env=bot_env(slack))
     assert code == 0, err
     # The operator shortens "fast" from an hour to a second: the next_due stored under 1h must not win.
-    project.configure([slow, {"name": "fast", "url": httpserver.url_for("/fast"), "interval": "1s"}],
-                      timezone="Asia/Tokyo")
+    project.configure(
+        [slow, {"name": "fast", "url": httpserver.url_for("/fast"), "interval": "1s"}], timezone="Asia/Tokyo"
+    )
     proc = _daemon(project, env=bot_env(slack))
     log = _Stderr(proc)
     assert log.wait_for(" cycle 1: "), log.lines
@@ -82,8 +96,9 @@ def test_quiet_keeps_cron_silent_unless_something_is_wrong(project: Project, htt
     code, out, err = _once(project, env=bot_env(slack))  # without -q: a line per source and the summary
     assert code == 0 and "✓ news:" in err and "0 new articles" in err
 
-    project.configure([{"name": "news", "url": httpserver.url_for("/news")},
-                       {"name": "down", "url": "http://127.0.0.1:9/feed"}])
+    project.configure(
+        [{"name": "news", "url": httpserver.url_for("/news")}, {"name": "down", "url": "http://127.0.0.1:9/feed"}]
+    )
     code, out, err = _once(project, "-q", env=bot_env(slack))
     assert code == 0 and out == ""
     assert err.startswith("✗ down: ") and "news" not in err and len(err.splitlines()) == 1
@@ -122,13 +137,24 @@ def test_quiet_and_verbose_together_are_refused(project: Project) -> None:
 PAGE = """<html><body><div class="posts"><article><h2><a href="/n/1">お知らせ</a></h2></article></div></body></html>"""
 
 
-def test_new_html_source_whose_selectors_match_nothing_is_flagged_on_its_first_poll(project: Project,
-                                                                                     httpserver) -> None:  # type: ignore[no-untyped-def]
+def test_new_html_source_whose_selectors_match_nothing_is_flagged_on_its_first_poll(
+    project: Project, httpserver
+) -> None:  # type: ignore[no-untyped-def]
     httpserver.expect_request("/news").respond_with_data(PAGE, content_type="text/html; charset=utf-8")
     httpserver.expect_request("/feed").respond_with_data(rss2([QUIET_NEWS]), content_type="application/rss+xml")
-    project.configure([{"name": "corp news", "url": httpserver.url_for("/news"), "type": "html",
-                        "item": "ul.news li", "title": "a", "link": "a@href"},
-                       {"name": "feed", "url": httpserver.url_for("/feed")}])
+    project.configure(
+        [
+            {
+                "name": "corp news",
+                "url": httpserver.url_for("/news"),
+                "type": "html",
+                "item": "ul.news li",
+                "title": "a",
+                "link": "a@href",
+            },
+            {"name": "feed", "url": httpserver.url_for("/feed")},
+        ]
+    )
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
     line = next(ln for ln in result.stderr.splitlines() if "corp news" in ln)
@@ -151,9 +177,19 @@ def test_new_html_source_whose_selectors_match_nothing_is_flagged_on_its_first_p
     assert row.startswith("✗") and "selectors matched nothing" in row
 
     # Fixed selectors: it reads, and health recovers.
-    project.configure([{"name": "corp news", "url": httpserver.url_for("/news"), "type": "html",
-                        "item": "div.posts article", "title": "h2 a", "link": "h2 a@href"},
-                       {"name": "feed", "url": httpserver.url_for("/feed")}])
+    project.configure(
+        [
+            {
+                "name": "corp news",
+                "url": httpserver.url_for("/news"),
+                "type": "html",
+                "item": "div.posts article",
+                "title": "h2 a",
+                "link": "h2 a@href",
+            },
+            {"name": "feed", "url": httpserver.url_for("/feed")},
+        ]
+    )
     result = project.run("run", "--once")
     assert "✓ corp news: 1 items" in result.stderr
     assert project.run("status", "--check").exit_code == 0

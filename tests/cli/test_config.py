@@ -16,13 +16,17 @@ def _feeds(url: str, extra: str = "") -> str:
 FEEDS_CASES = {
     "syntax error": (
         "sources:\n  - name: News\n    url: {url}\n  - name: Other\n    url: [oops\n",
-        ["feeds.yaml:5: url: YAML syntax error: while parsing a flow sequence: expected ',' or ']', "
-         "but got '<stream end>'"],
+        [
+            "feeds.yaml:5: url: YAML syntax error: while parsing a flow sequence: expected ',' or ']', "
+            "but got '<stream end>'"
+        ],
     ),
     "tab indentation": (
         "sources:\n  - name: News\n\turl: {url}\n",
-        ["feeds.yaml:3: url: YAML syntax error: found character '\\t' that cannot start any token "
-         "(a tab: indent with spaces)"],
+        [
+            "feeds.yaml:3: url: YAML syntax error: found character '\\t' that cannot start any token "
+            "(a tab: indent with spaces)"
+        ],
     ),
     "missing url": (
         "sources:\n  - name: News\n    url: {url}\n  - name: No URL\n    interval: 15m\n",
@@ -35,9 +39,11 @@ FEEDS_CASES = {
     "wrong types": (
         "limits:\n  max_bytes: lots\nsources:\n  - name: News\n    url: {url}\n    enabled: maybe\n"
         "    interval: soon\n",
-        ["feeds.yaml:2: limits.max_bytes: must be a valid integer, got 'lots'",
-         "feeds.yaml:6: sources[0].enabled: must be a valid boolean, got 'maybe'",
-         "feeds.yaml:7: sources[0].interval: 'soon' is not a duration such as 30s, 15m or 1h"],
+        [
+            "feeds.yaml:2: limits.max_bytes: must be a valid integer, got 'lots'",
+            "feeds.yaml:6: sources[0].enabled: must be a valid boolean, got 'maybe'",
+            "feeds.yaml:7: sources[0].interval: 'soon' is not a duration such as 30s, 15m or 1h",
+        ],
     ),
     "duplicate source": (
         "sources:\n  - name: News\n    url: {url}\n  - name: News\n    url: {url}?2\n",
@@ -68,14 +74,17 @@ VENDOR_CASES = {
         ["vendors.csv:3: parent: 'LY Corp' names no vendor"],
     ),
     "bad encoding": (
-        (HEADER + "Okta Inc.,Okta,okta.com,critical,,,\n").encode() + "Société Générale,SG,,high,,,\n".encode("latin-1"),
+        (HEADER + "Okta Inc.,Okta,okta.com,critical,,,\n").encode()
+        + "Société Générale,SG,,high,,,\n".encode("latin-1"),
         ["vendors.csv:3: name: not valid UTF-8 (byte 0xe9); save the file as UTF-8"],
     ),
     "several problems": (
         (HEADER + "Okta Inc.,,,critical,,,\nBox,,,urgent,,,\nOkta Inc.,,,low,,,\nX,,,low,,Nobody,\n").encode(),
-        ["vendors.csv:3: criticality: 'urgent' is not one of critical, high, medium, low",
-         "vendors.csv:4: name: duplicate 'Okta Inc.' (first on line 2)",
-         "vendors.csv:5: parent: 'Nobody' names no vendor"],
+        [
+            "vendors.csv:3: criticality: 'urgent' is not one of critical, high, medium, low",
+            "vendors.csv:4: name: duplicate 'Okta Inc.' (first on line 2)",
+            "vendors.csv:5: parent: 'Nobody' names no vendor",
+        ],
     ),
 }
 
@@ -123,17 +132,23 @@ def test_check_reports_problems_in_both_files_at_once(project: Project) -> None:
     project.config_path.write_text("sources:\n  - name: News\n    colour: red\n")
     project.vendors_path.write_bytes(VENDOR_CASES["several problems"][0])
     result = project.run("check")
-    _assert_refused(result, ["feeds.yaml:2: sources[0].url: missing",
-                             "feeds.yaml:3: sources[0].colour: unknown key",
-                             *VENDOR_CASES["several problems"][1]])
+    _assert_refused(
+        result,
+        [
+            "feeds.yaml:2: sources[0].url: missing",
+            "feeds.yaml:3: sources[0].colour: unknown key",
+            *VENDOR_CASES["several problems"][1],
+        ],
+    )
 
 
 def test_check_finds_vendors_named_in_a_broken_feeds_yaml(project: Project) -> None:
     project.config_path.write_text("vendors: register.csv\nsources:\n  - name: News\n")
     (project.root / "register.csv").write_bytes(b"vendor\nOkta\n")
     result = project.run("check")
-    _assert_refused(result, ["feeds.yaml:3: sources[0].url: missing",
-                             "register.csv:1: header: no 'name' column (found: vendor)"])
+    _assert_refused(
+        result, ["feeds.yaml:3: sources[0].url: missing", "register.csv:1: header: no 'name' column (found: vendor)"]
+    )
 
 
 def test_check_says_ok_for_a_good_configuration(project: Project) -> None:

@@ -31,9 +31,15 @@ def _limited() -> None:
 
 
 def monitor(project: Project, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "monitor", "--config", str(project.config_path), *args],
-                          cwd=project.root, env={**os_env_without_slack(), **(env or {})}, text=True,
-                          capture_output=True, preexec_fn=_limited, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "monitor", "--config", str(project.config_path), *args],
+        cwd=project.root,
+        env={**os_env_without_slack(), **(env or {})},
+        text=True,
+        capture_output=True,
+        preexec_fn=_limited,
+        timeout=120,
+    )
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
@@ -60,9 +66,9 @@ def test_alias_bomb_in_feeds_yaml_is_refused_with_its_line(project: Project) -> 
 def test_anchors_for_shared_settings_still_work(project: Project) -> None:
     project.config_path.write_text(
         "defaults: &html {type: html, item: li, title: a, link: a@href, interval: 1h}\n"
-        "sources:\n"
-        + "".join(f"  - {{<<: *html, name: s{i}, url: 'https://s{i}.example/'}}\n" for i in range(50)),
-        encoding="utf-8")
+        "sources:\n" + "".join(f"  - {{<<: *html, name: s{i}, url: 'https://s{i}.example/'}}\n" for i in range(50)),
+        encoding="utf-8",
+    )
     result = project.run("check")
     # 'defaults' is not a known key: the anchors are read, the only complaint is the extra key.
     assert result.exit_code == 2
@@ -75,13 +81,19 @@ def test_oversized_feeds_yaml_is_refused_naming_the_limit(project: Project) -> N
         f.write("# padding\n" * 110_000)
     result = project.run("check")
     assert result.exit_code == 2
-    assert result.output.strip() == ("error: feeds.yaml: larger than 1 MB, the limit for a configuration file "
-                                     "(is this the right file?)")
+    assert result.output.strip() == (
+        "error: feeds.yaml: larger than 1 MB, the limit for a configuration file (is this the right file?)"
+    )
 
 
-@pytest.mark.parametrize("doc", ["sources: " + "[" * 50_000 + "]" * 50_000,
-                                 "sources: " + "[" * 500 + "]" * 500,
-                                 "sources:\n" + "".join("  " * i + "- \n" for i in range(300))])
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "sources: " + "[" * 50_000 + "]" * 50_000,
+        "sources: " + "[" * 500 + "]" * 500,
+        "sources:\n" + "".join("  " * i + "- \n" for i in range(300)),
+    ],
+)
 def test_deeply_nested_feeds_yaml_is_one_line_error(project: Project, doc: str) -> None:
     project.config_path.write_text(doc + "\n", encoding="utf-8")
     result = project.run("check")
@@ -90,20 +102,24 @@ def test_deeply_nested_feeds_yaml_is_one_line_error(project: Project, doc: str) 
     assert len(result.output.strip().splitlines()) == 1
 
 
-def test_daemon_keeps_its_configuration_when_feeds_yaml_becomes_an_alias_bomb(project: Project,
-                                                                               httpserver) -> None:  # type: ignore[no-untyped-def]
+def test_daemon_keeps_its_configuration_when_feeds_yaml_becomes_an_alias_bomb(project: Project, httpserver) -> None:  # type: ignore[no-untyped-def]
     entry = Entry("Weekly roundup", "https://news.example/roundup", "", "r1")
     httpserver.expect_request("/news").respond_with_data(rss2([entry]), content_type="application/rss+xml")
     project.configure([{"name": "news", "url": httpserver.url_for("/news"), "interval": "1s"}])
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(project.config_path), "run"],
-                            cwd=project.root, env=os_env_without_slack(), text=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, preexec_fn=_limited)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "--config", str(project.config_path), "run"],
+        cwd=project.root,
+        env=os_env_without_slack(),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_limited,
+    )
     err = _lines_of(proc.stderr)
     try:
         _wait_for(lambda: any(" cycle 1: " in ln for ln in err), "the first cycle")
         project.config_path.write_text(ALIAS_BOMB + "sources: *i\n", encoding="utf-8")
-        _wait_for(lambda: any("not reloaded" in ln for ln in err) or proc.poll() is not None,
-                  "the bomb to be refused")
+        _wait_for(lambda: any("not reloaded" in ln for ln in err) or proc.poll() is not None, "the bomb to be refused")
         refused = next(ln for ln in err if "not reloaded" in ln)
         assert "feeds.yaml:5: alias *d" in refused
         polled = len(httpserver.log)
@@ -133,9 +149,10 @@ def test_misspelt_vendor_column_is_an_error_naming_it(project: Project) -> None:
 def test_other_extra_vendor_columns_stay_ignored(project: Project) -> None:
     project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"}])
     lines = VENDORS_CSV.splitlines()
-    project.vendors_path.write_text("\n".join([lines[0] + ",contract_id,team,category"]
-                                              + [ln + ",C-1,Risk,SaaS" for ln in lines[1:]]) + "\n",
-                                    encoding="utf-8")
+    project.vendors_path.write_text(
+        "\n".join([lines[0] + ",contract_id,team,category"] + [ln + ",C-1,Risk,SaaS" for ln in lines[1:]]) + "\n",
+        encoding="utf-8",
+    )
     result = project.run("check")
     assert result.exit_code == 0, result.output
     assert "6 vendors in vendors.csv" in result.output
@@ -146,37 +163,43 @@ def test_oversized_vendors_csv_is_refused_naming_the_limit(project: Project, mon
 
     monkeypatch.setattr(vendors, "MAX_VENDORS_BYTES", 1024 * 1024)  # 100 MB in production
     project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"}])
-    project.vendors_path.write_text(VENDORS_CSV + "".join(f"Vendor {i},,,,,,\n" for i in range(70_000)),
-                                    encoding="utf-8")
+    project.vendors_path.write_text(
+        VENDORS_CSV + "".join(f"Vendor {i},,,,,,\n" for i in range(70_000)), encoding="utf-8"
+    )
     result = project.run("check")
     assert result.exit_code == 2
-    assert result.output.strip() == ("error: vendors.csv: larger than 1 MB, the limit for a vendor register "
-                                     "(is this the right file?)")
+    assert result.output.strip() == (
+        "error: vendors.csv: larger than 1 MB, the limit for a vendor register (is this the right file?)"
+    )
 
 
 def test_vendors_csv_with_too_many_rows_is_refused_at_the_first_row_past_the_cap(
-        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from monitor.matching import vendors
 
     monkeypatch.setattr(vendors, "MAX_VENDOR_ROWS", 100)
     project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"}])
-    project.vendors_path.write_text(VENDORS_CSV + "".join(f"Vendor {i},,,,,,\n" for i in range(400)),
-                                    encoding="utf-8")
+    project.vendors_path.write_text(VENDORS_CSV + "".join(f"Vendor {i},,,,,,\n" for i in range(400)), encoding="utf-8")
     result = project.run("check")
     assert result.exit_code == 2
-    assert result.output.strip() == ("error: vendors.csv:102: more than 100 vendors, the limit for a register "
-                                     "(is this the right file?)")
+    assert result.output.strip() == (
+        "error: vendors.csv:102: more than 100 vendors, the limit for a register (is this the right file?)"
+    )
 
 
 def test_register_too_big_for_the_parser_workers_is_refused_by_check_and_run(project: Project) -> None:
     """The issue's case: 387k vendors passed `check`, then every source failed with "parsing needed more
     memory". At the default 512 MB, 240k vendors do not fit (~2 KB of Matcher per name)."""
     project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"}])
-    project.vendors_path.write_text("name,criticality\n" + "".join(f"Vendor Number {i} Holdings,high\n"
-                                                                  for i in range(240_000)), encoding="utf-8")
-    expected = ("error: vendors.csv: 240,000 vendors need about 525 MB in each parser worker, over "
-                "limits.parse_memory_mb (512); set limits.parse_memory_mb to 589 or more in feeds.yaml, or "
-                "register fewer vendors")
+    project.vendors_path.write_text(
+        "name,criticality\n" + "".join(f"Vendor Number {i} Holdings,high\n" for i in range(240_000)), encoding="utf-8"
+    )
+    expected = (
+        "error: vendors.csv: 240,000 vendors need about 525 MB in each parser worker, over "
+        "limits.parse_memory_mb (512); set limits.parse_memory_mb to 589 or more in feeds.yaml, or "
+        "register fewer vendors"
+    )
     check = project.run("check")
     assert (check.exit_code, check.output.strip()) == (2, expected)
     run = project.run("run", "--once")

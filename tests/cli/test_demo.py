@@ -94,7 +94,8 @@ def test_demo_touches_no_network_beyond_loopback(tmp_path: Path) -> None:
     log = tmp_path / "outside.log"
     guard = tmp_path / "guard"
     guard.mkdir()
-    (guard / "sitecustomize.py").write_text(textwrap.dedent(f"""
+    (guard / "sitecustomize.py").write_text(
+        textwrap.dedent(f"""
         import socket
         _LOG = {str(log)!r}
         _LOCAL = ("127.0.0.1", "localhost", "::1")
@@ -116,11 +117,14 @@ def test_demo_touches_no_network_beyond_loopback(tmp_path: Path) -> None:
                 _refuse(host)
             return _getaddrinfo(host, *args, **kwargs)
         socket.getaddrinfo = getaddrinfo
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env["PYTHONPATH"] = os.pathsep.join([str(guard), env.get("PYTHONPATH", "")])
-    proc = subprocess.run([sys.executable, "-m", "monitor", "demo"], capture_output=True, text=True, env=env,
-                          cwd=tmp_path, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "monitor", "demo"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert "15 alerts" in proc.stdout
     assert not log.exists(), log.read_text()
@@ -128,8 +132,9 @@ def test_demo_touches_no_network_beyond_loopback(tmp_path: Path) -> None:
 
 def test_demo_slack_posts_through_the_bot_token(tmp_path: Path, slack) -> None:  # type: ignore[no-untyped-def]
     own = tmp_path / "vendors.csv"
-    own.write_text("name,aliases,domains,criticality,owner\nIvanti Inc.,Ivanti,ivanti.com,high,<@U0NET>\n",
-                   encoding="utf-8")
+    own.write_text(
+        "name,aliases,domains,criticality,owner\nIvanti Inc.,Ivanti,ivanti.com,high,<@U0NET>\n", encoding="utf-8"
+    )
     slack.tokens.add("xoxb-demo-test-token")  # the stand-in refuses tokens it was not given, as Slack does
     slack.add_channel("C0DEMO")
     env = {"SLACK_BOT_TOKEN": "xoxb-demo-test-token", "SLACK_API_URL": slack.url, "SLACK_CHANNEL": "C0DEMO"}

@@ -59,7 +59,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state:
                 found = visit(nxt)
                 if found:
@@ -109,7 +109,6 @@ def test_every_type_ignore_in_the_package_says_why():
                 if "[" not in after.split("#", 1)[0] or "#" not in after or not after.split("#", 1)[1].strip():
                     bare.append(f"{path.relative_to(PACKAGE.parent)}:{n}")
     assert not bare, bare
-
 
 
 def test_caches_from_the_flat_layout_are_rebuilt(tmp_path, monkeypatch):

@@ -18,27 +18,33 @@ from monitor.storage.store import read_only
 # ---------------------------------------------------------------------- dedupe: one identity per article
 
 
-@pytest.mark.parametrize("a, b", [
-    ("http://news.example/story?id=7", "https://www.news.example/story/?id=7&utm_source=x"),
-    ("https://news.example:443/story", "https://news.example/story"),
-    ("http://news.example:80/story", "http://news.example/story"),
-    ("https://news.example/story#comments", "https://news.example/story"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("http://news.example/story?id=7", "https://www.news.example/story/?id=7&utm_source=x"),
+        ("https://news.example:443/story", "https://news.example/story"),
+        ("http://news.example:80/story", "http://news.example/story"),
+        ("https://news.example/story#comments", "https://news.example/story"),
+    ],
+)
 def test_same_article_same_link_identity(a: str, b: str) -> None:
     assert canonical_link(a) == canonical_link(b)
 
 
-@pytest.mark.parametrize("a, b", [
-    ("https://a.example/story", "https://b.example/story"),  # another site
-    ("https://news.example/story-1", "https://news.example/story-2"),  # another page
-    ("https://news.example:8443/story", "https://news.example/story"),  # another port
-    ("https://news.example:81/story", "https://news.example:80/story"),
-    ("https://news.example:79/story", "https://news.example/story"),
-    ("https://news.example:442/story", "https://news.example/story"),
-    ("https://news.example:444/story", "https://news.example/story"),
-    ("https://news.example/view?id=1&draft=", "https://news.example/view?id=1"),  # a blank parameter counts
-    ("https://news.example/app#/notice/1", "https://news.example/app#/notice/2"),  # single-page-app routes
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("https://a.example/story", "https://b.example/story"),  # another site
+        ("https://news.example/story-1", "https://news.example/story-2"),  # another page
+        ("https://news.example:8443/story", "https://news.example/story"),  # another port
+        ("https://news.example:81/story", "https://news.example:80/story"),
+        ("https://news.example:79/story", "https://news.example/story"),
+        ("https://news.example:442/story", "https://news.example/story"),
+        ("https://news.example:444/story", "https://news.example/story"),
+        ("https://news.example/view?id=1&draft=", "https://news.example/view?id=1"),  # a blank parameter counts
+        ("https://news.example/app#/notice/1", "https://news.example/app#/notice/2"),  # single-page-app routes
+    ],
+)
 def test_different_articles_keep_different_link_identities(a: str, b: str) -> None:
     assert canonical_link(a) != canonical_link(b)
 
@@ -75,13 +81,17 @@ def test_an_item_stored_before_under_its_link_or_its_title_is_not_new() -> None:
     stored_link = canonical_link("https://news.example/a")
     stored_title = title_key("src", "Okta confirms breach of support system", "")
     known = Known({stored_link}, {stored_title})
-    items = [_item("An edited title for the same article", "https://www.news.example/a/?utm_source=rss"),
-             _item("Okta confirms breach of support system", "https://news.example/moved"),
-             _item("A new article about something else", "https://news.example/b")]
+    items = [
+        _item("An edited title for the same article", "https://www.news.example/a/?utm_source=rss"),
+        _item("Okta confirms breach of support system", "https://news.example/moved"),
+        _item("A new article about something else", "https://news.example/b"),
+    ]
     fresh, shared = new_items("src", items, False, known)
     assert [f[0].title for f in fresh] == ["A new article about something else"]
-    assert fresh[0][1:] == (canonical_link("https://news.example/b"),
-                            title_key("src", "A new article about something else", ""))
+    assert fresh[0][1:] == (
+        canonical_link("https://news.example/b"),
+        title_key("src", "A new article about something else", ""),
+    )
     assert shared is False
     [(links, titles)] = known.asked
     assert sorted(links) == sorted(canonical_link(i.link) for i in items)
@@ -90,8 +100,12 @@ def test_an_item_stored_before_under_its_link_or_its_title_is_not_new() -> None:
 
 def test_items_without_a_link_are_looked_up_by_title_only() -> None:
     known = Known()
-    fresh, _ = new_items("src", [_item("A report without any link", ""),
-                                 _item("A report with its own link", "https://news.example/x")], False, known)
+    fresh, _ = new_items(
+        "src",
+        [_item("A report without any link", ""), _item("A report with its own link", "https://news.example/x")],
+        False,
+        known,
+    )
     assert len(fresh) == 2
     [(links, titles)] = known.asked
     assert links == [canonical_link("https://news.example/x")] and len(titles) == 2
@@ -101,23 +115,30 @@ def test_a_link_shared_by_two_items_identifies_neither() -> None:
     """A leak-site group page: two victims on one page are two items, not one."""
     group = "https://tracker.example/group/lockbit"
     known = Known({canonical_link(group)})
-    fresh, shared = new_items("src", [_item("Victim one listed by the group", group),
-                                      _item("Victim two listed by the group", group)], False, known)
+    fresh, shared = new_items(
+        "src",
+        [_item("Victim one listed by the group", group), _item("Victim two listed by the group", group)],
+        False,
+        known,
+    )
     assert [f[0].title for f in fresh] == ["Victim one listed by the group", "Victim two listed by the group"]
     assert all(f[1] == "" for f in fresh) and shared is True
 
 
 def test_a_source_of_shared_links_never_uses_links_as_identity() -> None:
     known = Known({canonical_link("https://tracker.example/a")})
-    fresh, shared = new_items("src", [_item("Victim listed on the tracker page", "https://tracker.example/a")],
-                              True, known)
+    fresh, shared = new_items(
+        "src", [_item("Victim listed on the tracker page", "https://tracker.example/a")], True, known
+    )
     assert len(fresh) == 1 and fresh[0][1] == "" and shared is False
 
 
 def test_a_repeated_item_in_one_fetch_is_kept_once_and_the_rest_still_read() -> None:
-    items = [_item("Okta confirms breach of support system", "https://news.example/a"),
-             _item("Okta confirms breach of support system", "https://news.example/a2"),
-             _item("A later article in the same feed", "https://news.example/c")]
+    items = [
+        _item("Okta confirms breach of support system", "https://news.example/a"),
+        _item("Okta confirms breach of support system", "https://news.example/a2"),
+        _item("A later article in the same feed", "https://news.example/c"),
+    ]
     fresh, _ = new_items("src", items, False, Known())
     assert [f[0].link for f in fresh] == ["https://news.example/a", "https://news.example/c"]
 
@@ -156,15 +177,18 @@ def test_the_workers_lookup_connection_never_creates_or_writes_the_database(tmp_
 LONG = "x" * 300
 
 
-@pytest.mark.parametrize("url, reason", [
-    (f"https://news.example/{LONG} tail", "whitespace or backslash in URL"),
-    (f"ftp://news.example/{LONG}", "scheme 'ftp' is not http(s)"),
-    (f"https://user:pw@news.example/{LONG}", "credentials in URL"),
-    (f"https:///{LONG}", "no host"),
-    (f"http://leaks.onion/{LONG}", ".onion address"),
-    (f"http://news.example:99999/{LONG}", "bad port"),
-    (f"http://news.example:8080/{LONG}", "port 8080 (only 80, 443 for feed links)"),
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        (f"https://news.example/{LONG} tail", "whitespace or backslash in URL"),
+        (f"ftp://news.example/{LONG}", "scheme 'ftp' is not http(s)"),
+        (f"https://user:pw@news.example/{LONG}", "credentials in URL"),
+        (f"https:///{LONG}", "no host"),
+        (f"http://leaks.onion/{LONG}", ".onion address"),
+        (f"http://news.example:99999/{LONG}", "bad port"),
+        (f"http://news.example:8080/{LONG}", "port 8080 (only 80, 443 for feed links)"),
+    ],
+)
 def test_a_refused_link_is_quoted_up_to_200_characters_with_the_reason(url: str, reason: str) -> None:
     from monitor.errors import BlockedURL
     from monitor.sources.fetch import check_link_shape
@@ -174,8 +198,7 @@ def test_a_refused_link_is_quoted_up_to_200_characters_with_the_reason(url: str,
     assert str(info.value) == f"refused link {url[:200]!r}: {reason}"
 
 
-def test_a_link_is_pinned_to_the_first_address_after_every_address_was_checked(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_link_is_pinned_to_the_first_address_after_every_address_was_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     import asyncio
     import socket
 

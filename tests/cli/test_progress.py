@@ -31,8 +31,14 @@ def _setup(project: Project, httpserver: HTTPServer) -> None:
 def _on_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
     """Run monitor with stderr on a pseudo-terminal (stdout a pipe); what the terminal showed."""
     main, side = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", *args], cwd=cwd, env=os_env_without_slack(),
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=side)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", *args],
+        cwd=cwd,
+        env=os_env_without_slack(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=side,
+    )
     os.close(side)
     shown = b""
     while True:
@@ -49,8 +55,15 @@ def _on_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
 
 
 def _piped(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "monitor", *args], cwd=cwd, env=os_env_without_slack(),
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "monitor", *args],
+        cwd=cwd,
+        env=os_env_without_slack(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_first_poll_on_a_terminal_shows_progress(project: Project, httpserver: HTTPServer) -> None:
@@ -80,8 +93,16 @@ def test_no_progress_under_cron_or_with_q(project: Project, httpserver: HTTPServ
 @pytest.fixture
 def labelled(tmp_path: Path) -> tuple[Path, Path]:
     items = tmp_path / "ours.jsonl"
-    rows = [{"id": f"okta-{i}", "lang": "en", "title": f"Okta confirms breach number {i}", "vendors": ["Okta Inc."],
-             "breach": True} for i in range(6)]
+    rows = [
+        {
+            "id": f"okta-{i}",
+            "lang": "en",
+            "title": f"Okta confirms breach number {i}",
+            "vendors": ["Okta Inc."],
+            "breach": True,
+        }
+        for i in range(6)
+    ]
     items.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     vendors = tmp_path / "vendors.csv"
     vendors.write_text("name,aliases\nOkta Inc.,Okta\n", encoding="utf-8")

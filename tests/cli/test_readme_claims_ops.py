@@ -10,7 +10,7 @@ import re
 import socket
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ import pytest
 from alert_support import Clock, Feed, outbox
 from conftest import Entry, Project, bot_env, rss2
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=1)
+NOW = datetime.now(UTC) - timedelta(hours=1)
 OKTA = Entry("Okta confirms breach of support system", "https://news.example/okta", "files stolen", "o", NOW)
 
 
@@ -37,12 +37,13 @@ def _status(project: Project) -> dict[str, dict[str, Any]]:
 
 def test_a_failing_source_waits_interval_times_two_to_the_failures_minus_one(project: Project, httpserver) -> None:  # type: ignore[no-untyped-def]
     httpserver.expect_request("/down").respond_with_data("down", status=503)
-    project.configure([{"name": "down", "url": httpserver.url_for("/down"), "interval": "10m"}],
-                      health={"failure_threshold": 50})
+    project.configure(
+        [{"name": "down", "url": httpserver.url_for("/down"), "interval": "10m"}], health={"failure_threshold": 50}
+    )
     for failures, minutes in ((1, 10), (2, 20), (3, 40), (4, 80)):
-        before = datetime.now(timezone.utc)
+        before = datetime.now(UTC)
         _ok(project.run("run", "--once"))
-        after = datetime.now(timezone.utc)
+        after = datetime.now(UTC)
         st = _status(project)["down"]
         assert st["consecutive_failures"] == failures
         due = datetime.fromisoformat(st["next_due"].replace("Z", "+00:00"))
@@ -54,9 +55,9 @@ def test_a_failing_source_waits_interval_times_two_to_the_failures_minus_one(pro
 def test_a_healthy_source_is_due_again_within_its_interval(project: Project, httpserver) -> None:  # type: ignore[no-untyped-def]
     httpserver.expect_request("/up").respond_with_data(rss2([]), content_type="application/rss+xml")
     project.configure([{"name": "up", "url": httpserver.url_for("/up"), "interval": "1h"}])
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     _ok(project.run("run", "--once"))
-    after = datetime.now(timezone.utc)
+    after = datetime.now(UTC)
     due = datetime.fromisoformat(_status(project)["up"]["next_due"].replace("Z", "+00:00"))
     assert before + timedelta(minutes=54) - timedelta(seconds=1) <= due <= after + timedelta(hours=1, seconds=1)
 
@@ -65,10 +66,19 @@ def test_health_alerts_go_to_the_default_channel_not_a_vendor_route(project: Pro
     httpserver.expect_request("/down").respond_with_data("down", status=500)
     feed = Feed(httpserver)
     feed.add(OKTA)  # Okta is critical: its alert takes the critical route
-    project.configure([{"name": "down", "url": httpserver.url_for("/down")}, feed.source],
-                      health={"failure_threshold": 1},
-                      slack={"channel": "C0GENERAL", "routes": {"critical": "C0INCIDENT", "low": "C0VENDORRISK",
-                                                                "medium": "C0VENDORRISK", "high": "C0VENDORRISK"}})
+    project.configure(
+        [{"name": "down", "url": httpserver.url_for("/down")}, feed.source],
+        health={"failure_threshold": 1},
+        slack={
+            "channel": "C0GENERAL",
+            "routes": {
+                "critical": "C0INCIDENT",
+                "low": "C0VENDORRISK",
+                "medium": "C0VENDORRISK",
+                "high": "C0VENDORRISK",
+            },
+        },
+    )
     _ok(project.run("run", "--once", env={**bot_env(slack), "SLACK_CHANNEL": ""}))
     by_channel = {(m["channel"], m["text"].split(":")[0]) for m in slack.messages}
     assert ("C0GENERAL", "⚠️ Source failing") in by_channel
@@ -77,7 +87,8 @@ def test_health_alerts_go_to_the_default_channel_not_a_vendor_route(project: Pro
 
 
 def test_a_failed_health_alert_retried_after_a_fix_goes_to_the_fixed_default_channel(
-        project: Project, httpserver, slack) -> None:  # type: ignore[no-untyped-def]
+    project: Project, httpserver, slack
+) -> None:  # type: ignore[no-untyped-def]
     httpserver.expect_request("/down").respond_with_data("down", status=500)
     routes = {"critical": "C0INCIDENT", "high": "C0VENDORRISK", "medium": "C0VENDORRISK", "low": "C0VENDORRISK"}
     source = [{"name": "down", "url": httpserver.url_for("/down")}]
@@ -105,7 +116,7 @@ def test_the_daemon_looks_for_edits_at_least_every_minute(project: Project, http
 
     httpserver.expect_request("/news").respond_with_data(rss2([]), content_type="application/rss+xml")
     project.configure([{"name": "news", "url": httpserver.url_for("/news"), "interval": "1h"}])
-    t0 = datetime(2024, 6, 5, tzinfo=timezone.utc)
+    t0 = datetime(2024, 6, 5, tzinfo=UTC)
     now = [t0]
     stop = threading.Event()
     slept: list[float] = []
@@ -142,7 +153,8 @@ def test_the_daemon_looks_for_edits_at_least_every_minute(project: Project, http
 
 
 def test_missing_history_scope_resends_with_a_warning_instead_of_losing_the_alert(
-        project: Project, httpserver, slack, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    project: Project, httpserver, slack, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     clock = Clock(monkeypatch)
     feed = Feed(httpserver)
     feed.add(OKTA)
@@ -159,7 +171,8 @@ def test_missing_history_scope_resends_with_a_warning_instead_of_losing_the_aler
 
 
 def test_history_unreadable_for_a_passing_reason_holds_the_alert_back(
-        project: Project, httpserver, slack, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    project: Project, httpserver, slack, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     clock = Clock(monkeypatch)
     feed = Feed(httpserver)
     feed.add(OKTA)
@@ -218,8 +231,10 @@ def test_concurrency_is_how_many_sources_are_fetched_at_once(project: Project, c
     try:
         port = server.server_address[1]
         n = 2 * concurrency + 2  # full waves of `concurrency` fetches, and more sources than the default limit
-        project.configure([{"name": f"s{i}", "url": f"http://127.0.0.1:{port}/s{i}"} for i in range(n)],
-                          limits={"concurrency": concurrency, "per_host": 8, "fetch_timeout": "30s"})
+        project.configure(
+            [{"name": f"s{i}", "url": f"http://127.0.0.1:{port}/s{i}"} for i in range(n)],
+            limits={"concurrency": concurrency, "per_host": 8, "fetch_timeout": "30s"},
+        )
         result = _ok(project.run("run", "--once"))
         assert f"{n} sources (0 failed)" in result.stderr
         assert server.most == concurrency
@@ -244,8 +259,10 @@ def test_connect_timeout_ends_a_connection_that_is_never_accepted(project: Proje
             pass
         fillers.append(c)
     try:
-        project.configure([{"name": "blackhole", "url": f"http://127.0.0.1:{port}/feed"}],
-                          limits={"connect_timeout": "1s", "fetch_timeout": "120s"})
+        project.configure(
+            [{"name": "blackhole", "url": f"http://127.0.0.1:{port}/feed"}],
+            limits={"connect_timeout": "1s", "fetch_timeout": "120s"},
+        )
         started = time.monotonic()
         result = _ok(project.run("run", "--once"))
         # Not a timing test: without connect_timeout the fetch waits out the 120 s deadline.
@@ -258,18 +275,22 @@ def test_connect_timeout_ends_a_connection_that_is_never_accepted(project: Proje
 
 
 def _notice_source(httpserver, body_bytes: int, limits: dict[str, Any]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    page = "<html><body><p>" + "お知らせ本文。" * 10 + "</p><p>委託先のOkta Inc.で不正アクセスが発生し、顧客情報が流出しました。</p>"
+    page = (
+        "<html><body><p>"
+        + "お知らせ本文。" * 10
+        + "</p><p>委託先のOkta Inc.で不正アクセスが発生し、顧客情報が流出しました。</p>"
+    )
     page += "<p>" + "x" * max(0, body_bytes - len(page.encode()) - 20) + "</p></body></html>"
     httpserver.expect_request("/notice").respond_with_data(page.encode(), content_type="text/html; charset=utf-8")
     item = Entry("不正アクセスによる個人情報流出に関するお知らせ", httpserver.url_for("/notice"), "", "n1", NOW)
     httpserver.expect_request("/feed").respond_with_data(rss2([item]), content_type="application/rss+xml")
-    return {"name": "notices", "url": httpserver.url_for("/feed"), "fetch_article": True,
-            "allow_private_links": True}
+    return {"name": "notices", "url": httpserver.url_for("/feed"), "fetch_article": True, "allow_private_links": True}
 
 
 @pytest.mark.parametrize("max_bytes, alerted", [(1_000_000, True), (20_000, False)])
-def test_article_max_bytes_caps_a_linked_notice(project: Project, httpserver, slack, max_bytes: int,
-                                                alerted: bool) -> None:  # type: ignore[no-untyped-def]
+def test_article_max_bytes_caps_a_linked_notice(
+    project: Project, httpserver, slack, max_bytes: int, alerted: bool
+) -> None:  # type: ignore[no-untyped-def]
     source = _notice_source(httpserver, 60_000, {})
     project.configure([source], limits={"article_max_bytes": max_bytes})
     _ok(project.run("run", "--once", env=bot_env(slack)))
@@ -279,16 +300,20 @@ def test_article_max_bytes_caps_a_linked_notice(project: Project, httpserver, sl
 
 
 def _big_feed() -> bytes:
-    return rss2([Entry(f"Item {i} news", f"https://news.example/{i}", "word " * 2000, f"g{i}", NOW)
-                 for i in range(800)])
+    return rss2(
+        [Entry(f"Item {i} news", f"https://news.example/{i}", "word " * 2000, f"g{i}", NOW) for i in range(800)]
+    )
 
 
 @pytest.mark.parametrize("memory_mb, parsed", [(512, True), (64, False)])
-def test_parse_memory_mb_limits_what_a_parser_worker_may_allocate(project: Project, httpserver, memory_mb: int,
-                                                                  parsed: bool) -> None:  # type: ignore[no-untyped-def]
+def test_parse_memory_mb_limits_what_a_parser_worker_may_allocate(
+    project: Project, httpserver, memory_mb: int, parsed: bool
+) -> None:  # type: ignore[no-untyped-def]
     httpserver.expect_request("/big").respond_with_data(_big_feed(), content_type="application/rss+xml")
-    project.configure([{"name": "big", "url": httpserver.url_for("/big")}],
-                      limits={"parse_memory_mb": memory_mb, "max_items_per_source": 1000})
+    project.configure(
+        [{"name": "big", "url": httpserver.url_for("/big")}],
+        limits={"parse_memory_mb": memory_mb, "max_items_per_source": 1000},
+    )
     result = _ok(project.run("run", "--once"))
     stored = project.db()["articles"].count if project.db()["articles"].exists() else 0
     assert (stored == 800) is parsed, result.stderr
@@ -301,12 +326,27 @@ def test_parse_memory_mb_limits_what_a_parser_worker_may_allocate(project: Proje
 def test_eval_errors_lists_every_miss_and_extra_with_its_id(project: Project, tmp_path: Path) -> None:
     project.configure([{"name": "News", "url": "http://127.0.0.1:9/feed"}])
     items = [
-        {"id": "okta-hit", "lang": "en", "title": "Okta confirms breach of support system", "vendors": ["Okta Inc."],
-         "breach": True},
-        {"id": "okta-missed", "lang": "en", "title": "Identity provider confirms breach of support system",
-         "vendors": ["Okta Inc."], "breach": True},
-        {"id": "box-extra", "lang": "en", "title": "Box Inc. launches a new file sharing plan", "vendors": [],
-         "breach": False},
+        {
+            "id": "okta-hit",
+            "lang": "en",
+            "title": "Okta confirms breach of support system",
+            "vendors": ["Okta Inc."],
+            "breach": True,
+        },
+        {
+            "id": "okta-missed",
+            "lang": "en",
+            "title": "Identity provider confirms breach of support system",
+            "vendors": ["Okta Inc."],
+            "breach": True,
+        },
+        {
+            "id": "box-extra",
+            "lang": "en",
+            "title": "Box Inc. launches a new file sharing plan",
+            "vendors": [],
+            "breach": False,
+        },
     ]
     labelled = tmp_path / "ours.jsonl"
     labelled.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")

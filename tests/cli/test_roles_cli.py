@@ -4,13 +4,13 @@ exploited as its own alert kind routed by kind, mentioned vendors stored and sea
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from alert_support import Feed, blocks_text, outbox
 from conftest import Entry, Project, bot_env
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=1)
+NOW = datetime.now(UTC) - timedelta(hours=1)
 ROLES_CSV = """name,aliases,domains,criticality,owner,parent,notes
 Epic Games Inc.,Epic Games,,critical,,,
 vBulletin Solutions,vBulletin,,low,,,
@@ -19,14 +19,29 @@ Okta Inc.,Okta,,critical,,,
 Mandiant,,,medium,,,
 Telegram,,,medium,,,
 """
-EPIC = Entry("Epic Games forum hacked", "https://news.example/epic",
-             "In August 2016, the Epic Games forum suffered a data breach, reportedly due to a SQL injection "
-             "vulnerability in vBulletin.", "e", NOW)
-FRANCEBED = Entry("フランスベッドの委託先である東山産業がランサムウェア被害", "https://news.example/fb",
-                  "顧客情報が流出した可能性がある。", "f", NOW)
-OKTA = Entry("Okta confirms breach of support system, customer files stolen", "https://news.example/okta",
-             "Attackers used stolen credentials and posted samples on Telegram. Mandiant researchers said the "
-             "attackers were financially motivated.", "o", NOW)
+EPIC = Entry(
+    "Epic Games forum hacked",
+    "https://news.example/epic",
+    "In August 2016, the Epic Games forum suffered a data breach, reportedly due to a SQL injection "
+    "vulnerability in vBulletin.",
+    "e",
+    NOW,
+)
+FRANCEBED = Entry(
+    "フランスベッドの委託先である東山産業がランサムウェア被害",
+    "https://news.example/fb",
+    "顧客情報が流出した可能性がある。",
+    "f",
+    NOW,
+)
+OKTA = Entry(
+    "Okta confirms breach of support system, customer files stolen",
+    "https://news.example/okta",
+    "Attackers used stolen credentials and posted samples on Telegram. Mandiant researchers said the "
+    "attackers were financially motivated.",
+    "o",
+    NOW,
+)
 
 
 @pytest.fixture
@@ -47,8 +62,9 @@ def _headers(slack) -> dict[str, str]:  # type: ignore[no-untyped-def]
 def test_alerts_are_headed_with_the_role_and_product_is_routed_by_kind(roles_project, feed, slack):  # type: ignore[no-untyped-def]
     feed.add(EPIC, FRANCEBED, OKTA)
     slack.add_channel("C0VULNS", "vulns")
-    roles_project.configure([feed.source], slack={"channel": "C0GENERAL",
-                                                  "routes": {"critical": "C0INCIDENT", "product": "C0VULNS"}})
+    roles_project.configure(
+        [feed.source], slack={"channel": "C0GENERAL", "routes": {"critical": "C0INCIDENT", "product": "C0VULNS"}}
+    )
     assert roles_project.run("run", "--once", env=bot_env(slack)).exit_code == 0
     heads = _headers(slack)
     assert heads == {
@@ -68,7 +84,8 @@ def test_alerts_are_headed_with_the_role_and_product_is_routed_by_kind(roles_pro
 
 
 def test_mentioned_vendors_are_stored_and_searchable_with_their_role_but_never_alerted(  # type: ignore[no-untyped-def]
-        roles_project, feed, slack):
+    roles_project, feed, slack
+):
     feed.add(OKTA)
     roles_project.configure([feed.source], slack={"channel": "C0GENERAL"})
     assert roles_project.run("run", "--once", env=bot_env(slack)).exit_code == 0
@@ -104,8 +121,10 @@ def test_match_shows_each_vendors_role_and_reason(roles_project) -> None:  # typ
 
 
 def test_a_route_for_an_unknown_kind_is_refused_naming_it(roles_project) -> None:  # type: ignore[no-untyped-def]
-    roles_project.configure([{"name": "n", "url": "https://news.example/feed"}],
-                            slack={"channel": "C0GENERAL", "routes": {"products": "C0VULNS"}})
+    roles_project.configure(
+        [{"name": "n", "url": "https://news.example/feed"}],
+        slack={"channel": "C0GENERAL", "routes": {"products": "C0VULNS"}},
+    )
     result = roles_project.run("check")
     assert result.exit_code != 0
     assert "slack.routes" in result.output and "products" in result.output

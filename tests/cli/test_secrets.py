@@ -6,13 +6,13 @@ from __future__ import annotations
 import logging
 import socket
 import stat
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from conftest import Entry, Project, rss2
 
 TOKEN = "xoxb-1234567890-SECRETTOKENVALUE"
-NOW = datetime(2024, 6, 5, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 5, 9, 0, tzinfo=UTC)
 FEED = rss2([Entry("Okta confirms breach of support system", "https://news.example/okta", "stolen", "g1", NOW)])
 
 
@@ -31,8 +31,9 @@ def _closed_port() -> int:
     return port
 
 
-@pytest.mark.parametrize("failure", ["ok", ("status", 500), ("error", "invalid_auth"), ("ratelimit", 1),
-                                     "drop_after_record", "unreachable"])
+@pytest.mark.parametrize(
+    "failure", ["ok", ("status", 500), ("error", "invalid_auth"), ("ratelimit", 1), "drop_after_record", "unreachable"]
+)
 def test_bot_token_never_leaks(project: Project, httpserver, slack, failure, caplog) -> None:  # type: ignore[no-untyped-def]
     caplog.set_level(logging.DEBUG)  # every logger, slack_sdk and httpx included
     httpserver.expect_request("/feed").respond_with_data(FEED, content_type="application/rss+xml")
@@ -93,8 +94,11 @@ def test_database_and_wal_files_are_user_only(project: Project, httpserver) -> N
 
         with Store(project.db_path) as store:  # hold it open so the WAL and SHM files exist
             store.conn.execute("SELECT count(*) FROM articles").fetchone()
-            files = [project.db_path, project.db_path.with_name("monitor.db-wal"),
-                     project.db_path.with_name("monitor.db-shm")]
+            files = [
+                project.db_path,
+                project.db_path.with_name("monitor.db-wal"),
+                project.db_path.with_name("monitor.db-shm"),
+            ]
             for f in files:
                 assert f.exists(), f
                 assert stat.S_IMODE(f.stat().st_mode) == 0o600, (f, oct(f.stat().st_mode))

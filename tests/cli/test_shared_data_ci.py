@@ -17,8 +17,14 @@ def _clean_env(**extra: str) -> dict[str, str]:
 
 
 def _pytest(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/sources/test_corpus.py"],
-                          cwd=ROOT, env=env, text=True, capture_output=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/sources/test_corpus.py"],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=300,
+    )
 
 
 def test_summary_counts_tests_skipped_for_missing_shared_data_and_where_it_looked(tmp_path: Path) -> None:
@@ -42,7 +48,9 @@ def _clone(tmp_path: Path, with_shared: bool) -> Path:
     repo = tmp_path / "clone"
     (repo / ".ci").mkdir(parents=True)
     shutil.copy(ROOT / ".ci" / "run", repo / ".ci" / "run")
-    (repo / "Makefile").write_text("lint:\n\t@echo make-lint\ntest:\n\t@echo make-test require=$$MONITOR_REQUIRE_SHARED_DATA\n")
+    (repo / "Makefile").write_text(
+        "lint:\n\t@echo make-lint\ntest:\n\t@echo make-test require=$$MONITOR_REQUIRE_SHARED_DATA\n"
+    )
     if with_shared:
         (tmp_path / "shared" / "data").mkdir(parents=True)
     return repo
@@ -63,6 +71,11 @@ def test_ci_run_requires_shared_data_in_ci_only(tmp_path: Path) -> None:
     shutil.rmtree(tmp_path / "shared")
     local = subprocess.run(["bash", ".ci/run"], cwd=repo, env=_clean_env(), text=True, capture_output=True)
     assert local.returncode == 0 and "make-test require=0" in local.stdout
-    opted_out = subprocess.run(["bash", ".ci/run"], cwd=repo, env=_clean_env(CI="true", MONITOR_REQUIRE_SHARED_DATA="0"),
-                               text=True, capture_output=True)
+    opted_out = subprocess.run(
+        ["bash", ".ci/run"],
+        cwd=repo,
+        env=_clean_env(CI="true", MONITOR_REQUIRE_SHARED_DATA="0"),
+        text=True,
+        capture_output=True,
+    )
     assert opted_out.returncode == 0 and "make-test require=0" in opted_out.stdout

@@ -4,16 +4,25 @@ naming what is wrong. The database is made by real runs (feeds on 127.0.0.1, the
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import Entry, Project, bot_env, rss2
 
 import monitor.clock
 
-NOW = datetime(2024, 6, 5, 9, 0, tzinfo=timezone.utc)
-GOOD = rss2([Entry("Okta confirms breach of support system", "https://news.example/okta",
-                   "Okta said attackers stole customer files.", "g1", NOW)])
+NOW = datetime(2024, 6, 5, 9, 0, tzinfo=UTC)
+GOOD = rss2(
+    [
+        Entry(
+            "Okta confirms breach of support system",
+            "https://news.example/okta",
+            "Okta said attackers stole customer files.",
+            "g1",
+            NOW,
+        )
+    ]
+)
 QUIET = rss2([Entry("Weekly roundup: nothing to see", "https://news.example/roundup", "", "g2", NOW)])
 
 
@@ -34,9 +43,14 @@ def setup(project: Project, httpserver, slack):  # type: ignore[no-untyped-def]
     switch = Switch()
     httpserver.expect_request("/switch").respond_with_handler(switch)
     httpserver.expect_request("/good").respond_with_data(GOOD, content_type="application/rss+xml")
-    project.configure([{"name": "Switch", "url": httpserver.url_for("/switch")},
-                       {"name": "Good", "url": httpserver.url_for("/good")}],
-                      interval="10m", health={"failure_threshold": 2})
+    project.configure(
+        [
+            {"name": "Switch", "url": httpserver.url_for("/switch")},
+            {"name": "Good", "url": httpserver.url_for("/good")},
+        ],
+        interval="10m",
+        health={"failure_threshold": 2},
+    )
     return project, switch, slack
 
 
@@ -96,7 +110,7 @@ def test_an_alert_pending_for_over_an_hour_fails_the_check(setup, monkeypatch) -
     # The same, had that run been 70 minutes ago: then a run now, Slack still unreachable.
     for leftover in project.root.glob("monitor.db*"):
         leftover.unlink()
-    earlier = datetime.now(timezone.utc) - timedelta(minutes=70)
+    earlier = datetime.now(UTC) - timedelta(minutes=70)
     monkeypatch.setattr(monitor.clock, "utcnow", lambda: earlier)
     _run(project, bot_env(slack))
     monkeypatch.undo()
@@ -109,7 +123,7 @@ def test_an_alert_pending_for_over_an_hour_fails_the_check(setup, monkeypatch) -
 def test_no_successful_poll_for_three_intervals_fails_the_check(setup, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     project, _switch, slack = setup
     # The last poll ran 31 minutes ago (3 intervals of 10m is 30m): cron or the daemon stopped since.
-    monkeypatch.setattr(monitor.clock, "utcnow", lambda: datetime.now(timezone.utc) - timedelta(minutes=31))
+    monkeypatch.setattr(monitor.clock, "utcnow", lambda: datetime.now(UTC) - timedelta(minutes=31))
     _run(project, bot_env(slack))
     monkeypatch.undo()  # the check runs now
     code, line = _check(project)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from monitor.config import SlackConfig
 from monitor.sources.health import Failed, HealthEvent, Polled, Schedule, SourceState, decide
 
-NOW = datetime(2024, 6, 5, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 5, 9, 0, tzinfo=UTC)
 FEED = Schedule("https://news.example/feed", "feed", 900.0, failure_threshold=3)
 
 
@@ -21,26 +21,40 @@ def test_a_source_is_alerted_failing_once_at_the_threshold_and_recovered_once() 
     for _ in range(5):
         update, event = decide(state, Failed("HTTP 500 from news.example"), NOW, FEED, jitter=0.0)
         events.append(event)
-        state = SourceState(url=FEED.url, consecutive_failures=update.consecutive_failures,
-                            health=update.columns().get("health", state.health))
+        state = SourceState(
+            url=FEED.url,
+            consecutive_failures=update.consecutive_failures,
+            health=update.columns().get("health", state.health),
+        )
     assert events == [None, None, HealthEvent("failing", 3, "HTTP 500 from news.example"), None, None]
     # 5 failures: 15 min doubled four times, less the 10% jitter at its widest: 3 h 36 min
     assert update.columns()["next_due"] == "2024-06-05T12:36:00Z"
     update, event = decide(state, Polled('"v2"', None, items=20, new=1), NOW, FEED, jitter=0.0)
     assert event == HealthEvent("recovered")
     assert update.columns() | {"next_due": ""} == {
-        "url": FEED.url, "type": "feed", "last_attempt": "2024-06-05T09:00:00Z", "next_due": "",
-        "consecutive_failures": 0, "last_error": None, "last_ok": "2024-06-05T09:00:00Z", "etag": '"v2"',
-        "last_modified": None, "last_new_item": "2024-06-05T09:00:00Z", "items_last_fetch": 20,
-        "max_items_seen": 20, "health": "ok"}
+        "url": FEED.url,
+        "type": "feed",
+        "last_attempt": "2024-06-05T09:00:00Z",
+        "next_due": "",
+        "consecutive_failures": 0,
+        "last_error": None,
+        "last_ok": "2024-06-05T09:00:00Z",
+        "etag": '"v2"',
+        "last_modified": None,
+        "last_new_item": "2024-06-05T09:00:00Z",
+        "items_last_fetch": 20,
+        "max_items_seen": 20,
+        "health": "ok",
+    }
 
 
 def test_a_source_that_had_items_and_answers_none_is_alerted_empty_and_a_304_leaves_counts_alone() -> None:
     state = SourceState(url=FEED.url, max_items_seen=40)
     update, event = decide(state, Polled(None, None, items=0), NOW, FEED, jitter=0.5)
     assert event == HealthEvent("empty") and update.columns()["health"] == "empty"
-    update, event = decide(SourceState(url=FEED.url, max_items_seen=40, health="empty"), Polled(None, None),
-                           NOW, FEED, jitter=0.5)
+    update, event = decide(
+        SourceState(url=FEED.url, max_items_seen=40, health="empty"), Polled(None, None), NOW, FEED, jitter=0.5
+    )
     assert event == HealthEvent("recovered")  # a 304: the page is as it was when it last had items
     assert "items_last_fetch" not in update.columns() and "max_items_seen" not in update.columns()
 
@@ -86,8 +100,14 @@ def test_a_fetch_error_names_its_url_and_keeps_its_cause() -> None:
 # The stages, lowest first as data flows; pipeline/ orchestrates them and the front ends (cli, app, demo,
 # eval, healthcheck) drive the orchestrator. A stage importing upwards ties it to what runs it.
 STAGES = ("monitor.sources", "monitor.matching", "monitor.alerting", "monitor.storage")
-ABOVE_THE_STAGES = ("monitor.pipeline", "monitor.cli", "monitor.app", "monitor.demo", "monitor.eval",
-                    "monitor.healthcheck")
+ABOVE_THE_STAGES = (
+    "monitor.pipeline",
+    "monitor.cli",
+    "monitor.app",
+    "monitor.demo",
+    "monitor.eval",
+    "monitor.healthcheck",
+)
 
 # What may still point upwards: each entry says why, and the test fails when one is no longer needed,
 # so the list can only shrink.

@@ -4,7 +4,7 @@ measured in display cells (漢字 take two), fitted to the terminal width; colou
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from conftest import Entry, Project, rss2
@@ -12,14 +12,29 @@ from wcwidth import wcswidth, wcwidth
 
 from monitor.tables import Column, Styled, render, use_color
 
-NOW = datetime(2024, 6, 5, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 5, 9, 0, tzinfo=UTC)
 ENTRIES = [
-    Entry("LINEヤフーに不正アクセス、委託先PCのマルウェア感染が起点で約44万件の情報漏えい", "https://news.example/ly",
-          "LINEヤフーは不正アクセスにより個人情報が漏えいしたと発表した。", "g1", NOW),
-    Entry("イセトーにランサムウェア攻撃", "https://news.example/isetoh",
-          "株式会社イセトーはランサムウェア攻撃を受け、委託元の個人情報が流出したと発表した。", "g2", NOW),
-    Entry("Okta confirms attackers accessed its support system", "https://news.example/okta",
-          "Okta said a threat actor used a stolen credential to access files.", "g3", NOW),
+    Entry(
+        "LINEヤフーに不正アクセス、委託先PCのマルウェア感染が起点で約44万件の情報漏えい",
+        "https://news.example/ly",
+        "LINEヤフーは不正アクセスにより個人情報が漏えいしたと発表した。",
+        "g1",
+        NOW,
+    ),
+    Entry(
+        "イセトーにランサムウェア攻撃",
+        "https://news.example/isetoh",
+        "株式会社イセトーはランサムウェア攻撃を受け、委託元の個人情報が流出したと発表した。",
+        "g2",
+        NOW,
+    ),
+    Entry(
+        "Okta confirms attackers accessed its support system",
+        "https://news.example/okta",
+        "Okta said a threat actor used a stolen credential to access files.",
+        "g3",
+        NOW,
+    ),
 ]
 WIDTH = 80
 
@@ -28,8 +43,12 @@ WIDTH = 80
 def populated(project: Project, httpserver) -> Project:  # type: ignore[no-untyped-def]
     httpserver.expect_request("/ja").respond_with_data(rss2(ENTRIES[:2]), content_type="application/rss+xml")
     httpserver.expect_request("/en").respond_with_data(rss2(ENTRIES[2:]), content_type="application/rss+xml")
-    project.configure([{"name": "セキュリティニュース速報", "url": httpserver.url_for("/ja")},
-                       {"name": "Breach news", "url": httpserver.url_for("/en")}])
+    project.configure(
+        [
+            {"name": "セキュリティニュース速報", "url": httpserver.url_for("/ja")},
+            {"name": "Breach news", "url": httpserver.url_for("/en")},
+        ]
+    )
     assert project.run("run", "--once").exit_code == 0
     assert project.run("feedback", "1", "--false-positive", "--reason", "委託先の誤検知").exit_code == 0
     return project
@@ -37,7 +56,7 @@ def populated(project: Project, httpserver) -> Project:  # type: ignore[no-untyp
 
 def _columns(header: str) -> list[int]:
     """Display cells where each header word starts (headers are ASCII, one space inside at most)."""
-    return [i for i, ch in enumerate(header) if ch != " " and (i == 0 or header[i - 2: i] == "  ")]
+    return [i for i, ch in enumerate(header) if ch != " " and (i == 0 or header[i - 2 : i] == "  ")]
 
 
 def _cells(line: str, starts: list[int]) -> list[str]:
@@ -56,8 +75,10 @@ def _cells(line: str, starts: list[int]) -> list[str]:
     return cells
 
 
-@pytest.mark.parametrize("command", [["search", "不正アクセス"], ["search", "attackers"], ["incidents"], ["status"],
-                                     ["alerts"], ["feedback", "list"]])
+@pytest.mark.parametrize(
+    "command",
+    [["search", "不正アクセス"], ["search", "attackers"], ["incidents"], ["status"], ["alerts"], ["feedback", "list"]],
+)
 def test_japanese_columns_line_up_and_fit_the_width(populated: Project, command: list[str]) -> None:
     result = populated.run(*command, env={"COLUMNS": str(WIDTH)})
     assert result.exit_code == 0, result.output
@@ -85,8 +106,11 @@ def test_json_output_is_unchanged_by_the_tables(populated: Project) -> None:
 
 
 def test_a_squeezed_column_is_clipped_at_a_display_cell_with_an_ellipsis() -> None:
-    lines = render([Column("id", right=True), Column("title", min=6)], [["1", "情報漏えいの可能性があると発表"], ["22", "short"]],
-                   limit=20)
+    lines = render(
+        [Column("id", right=True), Column("title", min=6)],
+        [["1", "情報漏えいの可能性があると発表"], ["22", "short"]],
+        limit=20,
+    )
     assert lines == ["id  title", " 1  情報漏えいの可…", "22  short"]
     assert all(wcswidth(line) <= 20 for line in lines)
 

@@ -63,17 +63,24 @@ def test_company_vendors_are_clean_names():  # type: ignore[no-untyped-def]
 # alert recall on items naming their label 0.935/0.900; alert precision with other named orgs 0.940/0.947;
 # matching R 0.906/0.861, mentions P 0.952/0.936.
 JP_NEWS_FLOORS = {
-    "detection precision": 0.95, "detection recall": 0.91, "alerts recall (label named)": 0.89,
-    "alerts precision (other named ok)": 0.93, "alerts recall": 0.77, "alerts precision": 0.845,
-    "matching recall": 0.85, "matching precision (mentions)": 0.93,
+    "detection precision": 0.95,
+    "detection recall": 0.91,
+    "alerts recall (label named)": 0.89,
+    "alerts precision (other named ok)": 0.93,
+    "alerts recall": 0.77,
+    "alerts precision": 0.845,
+    "matching recall": 0.85,
+    "matching precision (mentions)": 0.93,
 }
 JP_NEWS_TARGET = TARGET
 
 
 def _floor(what: str, half: str, value: float, lines: list[str]) -> None:
     floor = JP_NEWS_FLOORS[what]
-    assert value >= floor, (f"jp-news {half} {what} {value:.3f}: under its regression floor {floor} "
-                            f"(target {JP_NEWS_TARGET})", lines)
+    assert value >= floor, (
+        f"jp-news {half} {what} {value:.3f}: under its regression floor {floor} (target {JP_NEWS_TARGET})",
+        lines,
+    )
 
 
 @pytest.mark.shared_data
@@ -107,9 +114,17 @@ def test_jp_news_scores(tmp_path):  # type: ignore[no-untyped-def]
 
 
 def test_jp_news_labels_become_a_register_of_organisations():  # type: ignore[no-untyped-def]
-    vendors, owner = register_from_labels({"アサヒグループホールディングス": 5, "アサヒGHD": 2, "アサヒHD": 1,
-                                           "アサヒ飲料": 1, "損害保険ジャパン": 2, "損保ジャパン": 1,
-                                           "Ginlong (Solis)": 1})
+    vendors, owner = register_from_labels(
+        {
+            "アサヒグループホールディングス": 5,
+            "アサヒGHD": 2,
+            "アサヒHD": 1,
+            "アサヒ飲料": 1,
+            "損害保険ジャパン": 2,
+            "損保ジャパン": 1,
+            "Ginlong (Solis)": 1,
+        }
+    )
     by_name = {v.name: v for v in vendors}
     assert set(by_name) == {"アサヒグループホールディングス", "アサヒ飲料", "損害保険ジャパン", "Ginlong"}
     assert set(by_name["アサヒグループホールディングス"].aliases) == {"アサヒGHD", "アサヒHD"}
@@ -118,14 +133,27 @@ def test_jp_news_labels_become_a_register_of_organisations():  # type: ignore[no
     assert owner["アサヒHD"] == "アサヒグループホールディングス" and owner["Ginlong (Solis)"] == "Ginlong"
 
 
-@pytest.mark.parametrize("label,kind", [
-    ("イスラエル", "country or government"), ("スペイン内務省", "country or government"), ("FBI", "country or government"),
-    ("静岡県警", "country or government"), ("政府機関", "kind of organisation"), ("13社", "kind of organisation"),
-    ("製造業", "kind of organisation"), ("TruStar Holdings LLCとVIST Labs LLC", "several organisations"),
-    ("Palo Alto Networks、SonicWall", "several organisations"), ("Marks and Spencer and Co-op", "several organisations"),
-    ("Marks and Spencer", "vendor"), ("株式会社さとう", "vendor"), ("E/SASV Games実行委員会", "vendor"),
-    ("アサヒGHD", "vendor"), ("千葉大学", "vendor"), ("ドイツ鉄道", "vendor"),
-])
+@pytest.mark.parametrize(
+    "label,kind",
+    [
+        ("イスラエル", "country or government"),
+        ("スペイン内務省", "country or government"),
+        ("FBI", "country or government"),
+        ("静岡県警", "country or government"),
+        ("政府機関", "kind of organisation"),
+        ("13社", "kind of organisation"),
+        ("製造業", "kind of organisation"),
+        ("TruStar Holdings LLCとVIST Labs LLC", "several organisations"),
+        ("Palo Alto Networks、SonicWall", "several organisations"),
+        ("Marks and Spencer and Co-op", "several organisations"),
+        ("Marks and Spencer", "vendor"),
+        ("株式会社さとう", "vendor"),
+        ("E/SASV Games実行委員会", "vendor"),
+        ("アサヒGHD", "vendor"),
+        ("千葉大学", "vendor"),
+        ("ドイツ鉄道", "vendor"),
+    ],
+)
 def test_label_kinds(label, kind):  # type: ignore[no-untyped-def]
     assert label_kind(label) == kind
 

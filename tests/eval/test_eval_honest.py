@@ -12,27 +12,47 @@ from monitor.eval.distractors import without_registered_companies
 from monitor.eval.evaluate import EVAL_DIR, company_vendors, evaluate_items, evaluate_shipped, load_items
 from monitor.matching.vendors import Vendor, load_vendors
 
-REGISTER = [Vendor("Box Inc.", aliases=("Box",)), Vendor("トヨタ自動車株式会社", aliases=("トヨタ自動車", "Toyota")),
-            Vendor("LY Corporation", aliases=("LINEヤフー",)), Vendor("Okta Inc.", aliases=("Okta",))]
+REGISTER = [
+    Vendor("Box Inc.", aliases=("Box",)),
+    Vendor("トヨタ自動車株式会社", aliases=("トヨタ自動車", "Toyota")),
+    Vendor("LY Corporation", aliases=("LINEヤフー",)),
+    Vendor("Okta Inc.", aliases=("Okta",)),
+]
 
 
 def test_only_the_registered_companies_leave_the_distractors() -> None:
     distractors = [
-        Vendor("Box, Inc."), Vendor("Okta, Inc."),  # the vendors themselves, spelt as the listings spell them
+        Vendor("Box, Inc."),
+        Vendor("Okta, Inc."),  # the vendors themselves, spelt as the listings spell them
         Vendor("トヨタ自動車株式会社", aliases=("TOYOTA MOTOR CORPORATION",)),  # EDINET: the English name rides along
         Vendor("Toyota Motor Corporation"),  # the US listing of that same company
         Vendor("LINEヤフー株式会社"),
-        Vendor("Jack In The Box Inc."), Vendor("トヨタ紡織株式会社"), Vendor("ＬＩＮＥ株式会社"),  # other companies
-        Vendor("Dropbox, Inc."), Vendor("Toyota Industries Corporation"),
+        Vendor("Jack In The Box Inc."),
+        Vendor("トヨタ紡織株式会社"),
+        Vendor("ＬＩＮＥ株式会社"),  # other companies
+        Vendor("Dropbox, Inc."),
+        Vendor("Toyota Industries Corporation"),
     ]
     kept = [d.name for d in without_registered_companies(REGISTER, distractors)]
-    assert kept == ["Jack In The Box Inc.", "トヨタ紡織株式会社", "ＬＩＮＥ株式会社", "Dropbox, Inc.",
-                    "Toyota Industries Corporation"]
+    assert kept == [
+        "Jack In The Box Inc.",
+        "トヨタ紡織株式会社",
+        "ＬＩＮＥ株式会社",
+        "Dropbox, Inc.",
+        "Toyota Industries Corporation",
+    ]
 
 
 def test_a_sibling_company_named_in_a_report_counts_against_precision() -> None:
-    items = [{"id": "jitb", "lang": "en", "title": "Jack In The Box confirms breach of franchise payment systems",
-              "vendors": [], "breach": True}]
+    items = [
+        {
+            "id": "jitb",
+            "lang": "en",
+            "title": "Jack In The Box confirms breach of franchise payment systems",
+            "vendors": [],
+            "breach": True,
+        }
+    ]
     fair = evaluate_items(items, REGISTER, [Vendor("Jack In The Box Inc.")])
     # The sibling is matched as itself, and Box is not alerted: no false positive either way.
     assert fair.distractors == 1
@@ -42,12 +62,27 @@ def test_a_sibling_company_named_in_a_report_counts_against_precision() -> None:
 
 def test_alerts_are_scored_beside_mentions() -> None:
     items = [
-        {"id": "hit", "lang": "en", "title": "Okta confirms breach of support system", "vendors": ["Okta Inc."],
-         "breach": True},
-        {"id": "launch", "lang": "en", "title": "Okta launches a new identity threat protection product",
-         "vendors": ["Okta Inc."], "breach": False},  # a correct mention that must not alert
-        {"id": "missed", "lang": "en", "title": "Identity provider confirms breach of support system",
-         "vendors": ["Okta Inc."], "breach": True},
+        {
+            "id": "hit",
+            "lang": "en",
+            "title": "Okta confirms breach of support system",
+            "vendors": ["Okta Inc."],
+            "breach": True,
+        },
+        {
+            "id": "launch",
+            "lang": "en",
+            "title": "Okta launches a new identity threat protection product",
+            "vendors": ["Okta Inc."],
+            "breach": False,
+        },  # a correct mention that must not alert
+        {
+            "id": "missed",
+            "lang": "en",
+            "title": "Identity provider confirms breach of support system",
+            "vendors": ["Okta Inc."],
+            "breach": True,
+        },
     ]
     rep = evaluate_items(items, REGISTER, [])
     assert rep.matching["en"].tp == 2 and rep.matching["en"].fn == 1
@@ -60,12 +95,29 @@ def test_alerts_are_scored_beside_mentions() -> None:
 
 def test_held_out_items_are_scored_but_their_errors_are_not_listed() -> None:
     items = [
-        {"id": "dev-miss", "lang": "en", "title": "Identity provider confirms breach", "vendors": ["Okta Inc."],
-         "breach": True},
-        {"id": "held-miss", "split": "held-out", "lang": "en", "title": "An identity provider was breached",
-         "vendors": ["Okta Inc."], "breach": True},
-        {"id": "held-hit", "split": "held-out", "lang": "en", "title": "Okta confirms breach of support system",
-         "vendors": ["Okta Inc."], "breach": True},
+        {
+            "id": "dev-miss",
+            "lang": "en",
+            "title": "Identity provider confirms breach",
+            "vendors": ["Okta Inc."],
+            "breach": True,
+        },
+        {
+            "id": "held-miss",
+            "split": "held-out",
+            "lang": "en",
+            "title": "An identity provider was breached",
+            "vendors": ["Okta Inc."],
+            "breach": True,
+        },
+        {
+            "id": "held-hit",
+            "split": "held-out",
+            "lang": "en",
+            "title": "Okta confirms breach of support system",
+            "vendors": ["Okta Inc."],
+            "breach": True,
+        },
     ]
     rep = evaluate_items(items, REGISTER, [])
     assert {e["id"] for e in rep.errors} == {"dev-miss"}
@@ -88,9 +140,13 @@ def test_the_shipped_set_marks_a_held_out_part_in_each_language() -> None:
 def test_a_bad_split_value_is_refused_with_its_line(project: Project, tmp_path: Path) -> None:
     project.configure([{"name": "News", "url": "http://127.0.0.1:9/feed"}])
     labelled = tmp_path / "ours.jsonl"
-    labelled.write_text(json.dumps({"id": 1, "lang": "en", "title": "t", "breach": False}) + "\n"
-                        + json.dumps({"id": 2, "lang": "en", "title": "t", "breach": False, "split": "test"}) + "\n",
-                        encoding="utf-8")
+    labelled.write_text(
+        json.dumps({"id": 1, "lang": "en", "title": "t", "breach": False})
+        + "\n"
+        + json.dumps({"id": 2, "lang": "en", "title": "t", "breach": False, "split": "test"})
+        + "\n",
+        encoding="utf-8",
+    )
     result = project.run("eval", "--set", str(labelled), "--vendors", str(project.vendors_path))
     assert result.exit_code != 0, result.output
     assert "ours.jsonl:2: split: expected 'dev' or 'held-out'" in result.output

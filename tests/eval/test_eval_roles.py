@@ -20,17 +20,34 @@ VENDORS = """name,aliases,domains,criticality,owner,parent,notes
 Okta Inc.,Okta,,critical,,,
 """
 
-EPIC = {"id": "epic", "lang": "en", "title": "Epic Games forum hacked",
-        "text": "The Epic Games forum suffered a data breach due to a SQL injection vulnerability in vBulletin.",
-        "vendors": ["Epic Games, Inc.", "vBulletin Solutions, Inc."], "breach": True,
-        "roles": {"Epic Games, Inc.": "breached", "vBulletin Solutions, Inc.": "product"},
-        "software": ["vBulletin Solutions, Inc."]}
-FRANCEBED = {"id": "francebed", "lang": "ja", "title": "フランスベッドの委託先である東山産業がランサムウェア被害",
-             "text": "顧客の個人情報への影響を調査している。", "vendors": ["フランスベッド株式会社", "東山産業株式会社"],
-             "breach": True, "roles": {"フランスベッド株式会社": "affected", "東山産業株式会社": "breached"}}
-LAUNCH = {"id": "launch", "lang": "en", "title": "Okta launches new identity governance product",
-          "text": "Okta announced general availability of a product for access certification.",
-          "vendors": ["Okta Inc."], "breach": False, "roles": {"Okta Inc.": "mentioned"}}
+EPIC = {
+    "id": "epic",
+    "lang": "en",
+    "title": "Epic Games forum hacked",
+    "text": "The Epic Games forum suffered a data breach due to a SQL injection vulnerability in vBulletin.",
+    "vendors": ["Epic Games, Inc.", "vBulletin Solutions, Inc."],
+    "breach": True,
+    "roles": {"Epic Games, Inc.": "breached", "vBulletin Solutions, Inc.": "product"},
+    "software": ["vBulletin Solutions, Inc."],
+}
+FRANCEBED = {
+    "id": "francebed",
+    "lang": "ja",
+    "title": "フランスベッドの委託先である東山産業がランサムウェア被害",
+    "text": "顧客の個人情報への影響を調査している。",
+    "vendors": ["フランスベッド株式会社", "東山産業株式会社"],
+    "breach": True,
+    "roles": {"フランスベッド株式会社": "affected", "東山産業株式会社": "breached"},
+}
+LAUNCH = {
+    "id": "launch",
+    "lang": "en",
+    "title": "Okta launches new identity governance product",
+    "text": "Okta announced general availability of a product for access certification.",
+    "vendors": ["Okta Inc."],
+    "breach": False,
+    "roles": {"Okta Inc.": "mentioned"},
+}
 
 
 def _set(tmp_path: Path, items: list[dict[str, object]]) -> tuple[Path, Path]:
@@ -87,8 +104,9 @@ def _jsonl(tmp_path: Path) -> Path:
 
 def test_an_own_set_with_role_labels_is_scored_by_role(project: Project, tmp_path: Path) -> None:
     items, vendors = _set(tmp_path, [EPIC, FRANCEBED, LAUNCH])
-    r = project.run("eval", "--set", str(items), "--vendors", str(vendors), "--companies", str(tmp_path / "absent"),
-                    "--json")
+    r = project.run(
+        "eval", "--set", str(items), "--vendors", str(vendors), "--companies", str(tmp_path / "absent"), "--json"
+    )
     assert r.exit_code == 0, r.output
     dev = _role_report(r.stdout)["roles"]["dev"]
     assert (dev["labelled"], dev["correct"], dev["accuracy"]) == (5, 5, 1.0)
@@ -101,26 +119,32 @@ def test_an_own_set_with_role_labels_is_scored_by_role(project: Project, tmp_pat
 def test_an_alert_with_the_wrong_role_is_a_false_alert_and_a_miss(project: Project, tmp_path: Path) -> None:
     # Labelled as if the platform were breached: the monitor's product alert is wrong for that label,
     # and the label's breach is missed; the platform named as the victim's software is never a breach.
-    wrong = {**EPIC, "id": "epic-as-breach", "roles": {"Epic Games, Inc.": "breached",
-                                                       "vBulletin Solutions, Inc.": "breached"}}
+    wrong = {
+        **EPIC,
+        "id": "epic-as-breach",
+        "roles": {"Epic Games, Inc.": "breached", "vBulletin Solutions, Inc.": "breached"},
+    }
     launch_alerted = {**LAUNCH, "id": "launch-as-product", "roles": {"Okta Inc.": "product"}}
     items, vendors = _set(tmp_path, [wrong, launch_alerted])
-    r = project.run("eval", "--set", str(items), "--vendors", str(vendors), "--companies", str(tmp_path / "absent"),
-                    "--json")
+    r = project.run(
+        "eval", "--set", str(items), "--vendors", str(vendors), "--companies", str(tmp_path / "absent"), "--json"
+    )
     dev = _role_report(r.stdout)["roles"]["dev"]
     assert dev["per_role"]["product"]["fp"] == 1 and dev["per_role"]["breached"]["fn"] == 1
     assert dev["per_role"]["product"]["fn"] == 1  # the launch labelled product is not alerted
     assert dev["alerts"]["tp"] == 1 and (dev["correct"], dev["labelled"]) == (1, 3)
-    r = project.run("eval", "--set", str(items), "--vendors", str(vendors), "--companies", str(tmp_path / "absent"),
-                    "--errors")
+    r = project.run(
+        "eval", "--set", str(items), "--vendors", str(vendors), "--companies", str(tmp_path / "absent"), "--errors"
+    )
     assert '"vendor": "vBulletin Solutions, Inc.", "expected": ["breached"], "got": "product"' in r.output
 
 
 def test_held_out_role_errors_are_counted_not_listed(project: Project, tmp_path: Path) -> None:
     hidden = {**LAUNCH, "id": "hidden", "split": "held-out", "roles": {"Okta Inc.": "breached"}}
     items, vendors = _set(tmp_path, [EPIC, hidden])
-    r = project.run("eval", "--set", str(items), "--vendors", str(vendors), "--companies", str(tmp_path / "absent"),
-                    "--errors")
+    r = project.run(
+        "eval", "--set", str(items), "--vendors", str(vendors), "--companies", str(tmp_path / "absent"), "--errors"
+    )
     assert r.exit_code == 0, r.output
     assert "roles held-out accuracy 0.000 (0 of 1 labelled vendors)" in r.output
     assert '"id": "hidden"' not in r.output and "1 role errors are not listed" in r.output

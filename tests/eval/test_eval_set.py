@@ -14,16 +14,39 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 OWN_ITEMS = [
-    {"id": "okta-1", "lang": "en", "title": "Okta confirms breach of its support case system",
-     "text": "Okta said attackers stole files uploaded by customers.", "vendors": ["Okta Inc."], "breach": True},
-    {"id": "isetoh-1", "lang": "ja", "title": "株式会社イセトーにランサムウェア攻撃",
-     "text": "イセトーはランサムウェアによる攻撃を受け、委託元の個人情報が流出したと発表した。",
-     "vendors": ["ISETOH Corporation"], "breach": True},
-    {"id": "box-1", "lang": "en", "title": "Box launches new AI features for enterprise customers",
-     "text": "Box announced the features at its annual conference.", "vendors": ["Box Inc."], "breach": False},
+    {
+        "id": "okta-1",
+        "lang": "en",
+        "title": "Okta confirms breach of its support case system",
+        "text": "Okta said attackers stole files uploaded by customers.",
+        "vendors": ["Okta Inc."],
+        "breach": True,
+    },
+    {
+        "id": "isetoh-1",
+        "lang": "ja",
+        "title": "株式会社イセトーにランサムウェア攻撃",
+        "text": "イセトーはランサムウェアによる攻撃を受け、委託元の個人情報が流出したと発表した。",
+        "vendors": ["ISETOH Corporation"],
+        "breach": True,
+    },
+    {
+        "id": "box-1",
+        "lang": "en",
+        "title": "Box launches new AI features for enterprise customers",
+        "text": "Box announced the features at its annual conference.",
+        "vendors": ["Box Inc."],
+        "breach": False,
+    },
     # Labelled with a vendor the text never names: scored as a missed match.
-    {"id": "weather-1", "lang": "en", "title": "Sunny weekend ahead", "text": "Forecasters expect clear skies.",
-     "vendors": ["Box Inc."], "breach": False},
+    {
+        "id": "weather-1",
+        "lang": "en",
+        "title": "Sunny weekend ahead",
+        "text": "Forecasters expect clear skies.",
+        "vendors": ["Box Inc."],
+        "breach": False,
+    },
 ]
 
 
@@ -34,12 +57,30 @@ def _write_items(path: Path, items: list[dict[str, object]]) -> Path:
 
 def test_eval_set_scores_own_items_against_given_register(project, tmp_path):  # type: ignore[no-untyped-def]
     items = _write_items(tmp_path / "ours.jsonl", OWN_ITEMS)
-    r = project.run("eval", "--set", str(items), "--vendors", str(project.vendors_path),
-                    "--companies", str(tmp_path / "absent"), "--json", "--jp-news", str(tmp_path / "none.jsonl"))
+    r = project.run(
+        "eval",
+        "--set",
+        str(items),
+        "--vendors",
+        str(project.vendors_path),
+        "--companies",
+        str(tmp_path / "absent"),
+        "--json",
+        "--jp-news",
+        str(tmp_path / "none.jsonl"),
+    )
     # --jp-news given but missing: still refused with --set
     assert r.exit_code != 0 and "none.jsonl" in r.output
-    r = project.run("eval", "--set", str(items), "--vendors", str(project.vendors_path),
-                    "--companies", str(tmp_path / "absent"), "--json")
+    r = project.run(
+        "eval",
+        "--set",
+        str(items),
+        "--vendors",
+        str(project.vendors_path),
+        "--companies",
+        str(tmp_path / "absent"),
+        "--json",
+    )
     assert r.exit_code == 0, r.output
     reports = json.loads(r.stdout)
     assert len(reports) == 1  # only the team's set: neither the shipped set nor jp-news
@@ -59,21 +100,27 @@ def test_eval_set_defaults_to_the_configured_register(project, tmp_path):  # typ
     assert "ours.jsonl" in r.output and "wrong:" not in r.output
 
 
-@pytest.mark.parametrize("line, says", [
-    ('{"id": "a", "lang": "en", "title": "t", "vendors": []}', "ours.jsonl:2: breach: expected true or false"),
-    ('{"id": "a", "lang": "en", "title": "t", "breach": "yes"}', "ours.jsonl:2: breach: expected true or false"),
-    ('{"id": "a", "title": "t", "breach": true}', "ours.jsonl:2: lang:"),
-    ('{"id": "a", "lang": "en", "title": "t", "breach": true, "vendors": "Okta Inc."}', "ours.jsonl:2: vendors:"),
-    ('{"id": "a", "lang": "en", "breach": true}', "ours.jsonl:2: title, text:"),
-    ('{"id": "a", "lang": "en", "title": "t"', "ours.jsonl:2: not JSON"),
-    ('{"id": "a", "lang": "en", "title": "t", "breach": true, "vendors": ["Nobody Ltd"]}',
-     "ours.jsonl: item a: vendors: Nobody Ltd not in"),
-])
+@pytest.mark.parametrize(
+    "line, says",
+    [
+        ('{"id": "a", "lang": "en", "title": "t", "vendors": []}', "ours.jsonl:2: breach: expected true or false"),
+        ('{"id": "a", "lang": "en", "title": "t", "breach": "yes"}', "ours.jsonl:2: breach: expected true or false"),
+        ('{"id": "a", "title": "t", "breach": true}', "ours.jsonl:2: lang:"),
+        ('{"id": "a", "lang": "en", "title": "t", "breach": true, "vendors": "Okta Inc."}', "ours.jsonl:2: vendors:"),
+        ('{"id": "a", "lang": "en", "breach": true}', "ours.jsonl:2: title, text:"),
+        ('{"id": "a", "lang": "en", "title": "t"', "ours.jsonl:2: not JSON"),
+        (
+            '{"id": "a", "lang": "en", "title": "t", "breach": true, "vendors": ["Nobody Ltd"]}',
+            "ours.jsonl: item a: vendors: Nobody Ltd not in",
+        ),
+    ],
+)
 def test_eval_set_bad_line_is_one_clear_error(project, tmp_path, line, says):  # type: ignore[no-untyped-def]
     items = tmp_path / "ours.jsonl"
     items.write_text(json.dumps(OWN_ITEMS[0]) + "\n" + line + "\n", encoding="utf-8")
-    r = project.run("eval", "--set", str(items), "--vendors", str(project.vendors_path),
-                    "--companies", str(tmp_path / "absent"))
+    r = project.run(
+        "eval", "--set", str(items), "--vendors", str(project.vendors_path), "--companies", str(tmp_path / "absent")
+    )
     assert r.exit_code == 1
     assert says in r.output and "Traceback" not in r.output
 
@@ -91,19 +138,46 @@ def test_installed_package_runs_eval_from_any_folder(tmp_path):  # type: ignore[
     shutil.copy(ROOT / "README.md", src)
     shutil.copytree(ROOT / "monitor", src / "monitor", ignore=shutil.ignore_patterns("__pycache__"))
     target = tmp_path / "site"
-    pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-                          "--no-build-isolation", "--target", str(target), str(src)],
-                         capture_output=True, text=True, timeout=300)
+    pip = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert pip.returncode == 0, pip.stderr
     assert (target / "monitor" / "eval" / "data" / "items.jsonl").is_file()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(target)}
-    where = subprocess.run([sys.executable, "-c", "import monitor; print(monitor.__file__)"], cwd=elsewhere,
-                           env=env, capture_output=True, text=True, timeout=60)
+    where = subprocess.run(
+        [sys.executable, "-c", "import monitor; print(monitor.__file__)"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert Path(where.stdout.strip()).is_relative_to(target), where.stdout  # not the checkout
-    r = subprocess.run([sys.executable, "-m", "monitor", "eval", "--json", "--companies", str(tmp_path / "absent")],
-                       cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "monitor", "eval", "--json", "--companies", str(tmp_path / "absent")],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     shipped = json.loads(r.stdout)[0]
     assert shipped["set"] == "shipped set" and shipped["items"] >= 150

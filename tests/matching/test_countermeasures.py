@@ -17,9 +17,14 @@ LAUNCHES = [
     ("Sophos unveils data leak prevention for Microsoft 365", "Stops employees sharing sensitive files."),
 ]
 INCIDENTS = [
-    ("イセトー、ランサムウェア被害の再発防止策を公表", "委託元の個人情報が漏えいした件で調査結果と再発防止策を公表した。"),
-    ("Sophos confirms ransomware attack encrypted internal servers",
-     "Sophos said it has strengthened ransomware protection since the incident."),
+    (
+        "イセトー、ランサムウェア被害の再発防止策を公表",
+        "委託元の個人情報が漏えいした件で調査結果と再発防止策を公表した。",
+    ),
+    (
+        "Sophos confirms ransomware attack encrypted internal servers",
+        "Sophos said it has strengthened ransomware protection since the incident.",
+    ),
     ("A社に不正アクセス、顧客情報が流出", "同社は情報漏えい対策を強化するとしている。"),
 ]
 
@@ -36,6 +41,8 @@ def test_incidents_that_mention_countermeasures_are_still_breach_reports(title: 
 
 def test_match_command_shows_the_launch_is_not_a_breach(project) -> None:  # type: ignore[no-untyped-def]
     project.configure([{"name": "unused", "url": "http://127.0.0.1:9/feed"}])
-    out = project.run("match", "--json", "富士通、新モデルを発売 情報漏えい対策機能も強化した\n富士通は新PCを発売した。")
+    out = project.run(
+        "match", "--json", "富士通、新モデルを発売 情報漏えい対策機能も強化した\n富士通は新PCを発売した。"
+    )
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout)["breach"] is False

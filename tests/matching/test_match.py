@@ -38,8 +38,16 @@ def names(matcher: Matcher, title: str, summary: str = "", link: str = "") -> li
     return [m.vendor for m in matcher.match({"title": title, "summary": summary}, link)]
 
 
-@pytest.mark.parametrize("text", ["株式会社イセトーにランサムウェア攻撃", "イセトー株式会社が発表", "(株)イセトーの事案",
-                                  "㈱イセトーの事案", "有限会社ではなく株式会社　イセトー"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "株式会社イセトーにランサムウェア攻撃",
+        "イセトー株式会社が発表",
+        "(株)イセトーの事案",
+        "㈱イセトーの事案",
+        "有限会社ではなく株式会社　イセトー",
+    ],
+)
 def test_japanese_legal_form_before_or_after(matcher, text):  # type: ignore[no-untyped-def]
     assert names(matcher, text) == ["株式会社イセトー"]
 
@@ -90,8 +98,9 @@ def test_acronym_matches_as_a_word(matcher):  # type: ignore[no-untyped-def]
     assert names(matcher, "NEC discloses unauthorized access") == ["NEC Corporation"]
 
 
-@pytest.mark.parametrize("text", ["Xbox outage", "check your inbox", "a shared box folder was public",
-                                  "Dropbox breach"])
+@pytest.mark.parametrize(
+    "text", ["Xbox outage", "check your inbox", "a shared box folder was public", "Dropbox breach"]
+)
 def test_box_does_not_match_inside_words_or_in_lower_case(matcher, text):  # type: ignore[no-untyped-def]
     assert names(matcher, text) == []
 
@@ -143,9 +152,14 @@ def test_japanese_no_false_hit_inside_longer_words(matcher):  # type: ignore[no-
 def test_every_match_says_why(matcher):  # type: ignore[no-untyped-def]
     text = "米Plume Design社で情報流出"
     (m,) = matcher.match({"title": text})
-    assert (m.vendor, m.matched, m.how, m.field, m.score) == ("Plume Design, Inc.", "Plume Design, Inc.", "name",
-                                                               "title", 100.0)
-    assert text[m.start:m.end] == m.surface == "Plume Design"
+    assert (m.vendor, m.matched, m.how, m.field, m.score) == (
+        "Plume Design, Inc.",
+        "Plume Design, Inc.",
+        "name",
+        "title",
+        100.0,
+    )
+    assert text[m.start : m.end] == m.surface == "Plume Design"
 
 
 def test_zero_width_and_homoglyphs_do_not_hide_a_name(matcher):  # type: ignore[no-untyped-def]
@@ -157,7 +171,9 @@ def test_matching_is_linear_in_text_not_vendors():  # type: ignore[no-untyped-de
     vendors = [Vendor(f"Vendor{i:05d} Holdings") for i in range(20000)] + [Vendor("Okta Inc.")]
     m = Matcher(vendors)
     assert [x.vendor for x in m.match({"title": "Okta breach; Vendor00042 Holdings too"})] == [
-        "Okta Inc.", "Vendor00042 Holdings"]
+        "Okta Inc.",
+        "Vendor00042 Holdings",
+    ]
 
 
 # ---------------------------------------------------------------------- through the CLI
@@ -179,7 +195,8 @@ def test_cli_match_json_has_why(project):  # type: ignore[no-untyped-def]
     data = json.loads(r.output)
     assert data["breach"] is True
     assert [(m["vendor"], m["how"], m["matched"], m["surface"], m["field"]) for m in data["matches"]] == [
-        ("Box Inc.", "name", "Box Inc.", "Box", "title")]
+        ("Box Inc.", "name", "Box Inc.", "Box", "title")
+    ]
     assert data["matches"][0]["start"] == 0 and data["matches"][0]["end"] == 3
 
 
@@ -218,46 +235,63 @@ def ja_matcher() -> Matcher:
     return Matcher(JA_VARIANTS)
 
 
-@pytest.mark.parametrize("text,vendor", [
-    ("アサヒGHD、システム障害で出荷停止", "アサヒグループホールディングス株式会社"),  # グループホールディングス -> GHD
-    ("アサヒＧＨＤの工場が停止", "アサヒグループホールディングス株式会社"),  # full-width
-    ("損保ジャパンで顧客情報流出", "損害保険ジャパン株式会社"),  # 損害保険 -> 損保
-    ("第一生命の委託先で不正アクセス", "第一生命保険株式会社"),  # 生命保険 -> 生命
-    ("東京海上日動の契約者情報が漏えい", "東京海上日動火災保険株式会社"),  # 火災保険 dropped
-    ("三井住友銀、不正送金を確認", "株式会社三井住友銀行"),  # 銀行 -> 銀 in headlines
-    ("野村証券で不正ログイン", "野村證券株式会社"),  # 證 / 証
-    ("毎日新聞デジタル不正ログイン確認", "株式会社毎日新聞社"),  # 新聞社 -> 新聞
-    ("ベストアニバーサリーのInstagramが乗っ取り", "ベスト-アニバーサリー"),  # hyphen inside a kana name
-    ("ストアカ不正アクセス個人情報漏洩の恐れ", "株式会社ストアカ"),  # katakana name run into an incident word
-    ("公立大学法人北九州市立大学で不正アクセス", "北九州市立大学"),  # legal form right before the name
-    ("子会社であるひびしんキャピタル株式会社のサイト", "ひびしんキャピタル株式会社"),  # kana after kana, form after
-])
+@pytest.mark.parametrize(
+    "text,vendor",
+    [
+        (
+            "アサヒGHD、システム障害で出荷停止",
+            "アサヒグループホールディングス株式会社",
+        ),  # グループホールディングス -> GHD
+        ("アサヒＧＨＤの工場が停止", "アサヒグループホールディングス株式会社"),  # full-width
+        ("損保ジャパンで顧客情報流出", "損害保険ジャパン株式会社"),  # 損害保険 -> 損保
+        ("第一生命の委託先で不正アクセス", "第一生命保険株式会社"),  # 生命保険 -> 生命
+        ("東京海上日動の契約者情報が漏えい", "東京海上日動火災保険株式会社"),  # 火災保険 dropped
+        ("三井住友銀、不正送金を確認", "株式会社三井住友銀行"),  # 銀行 -> 銀 in headlines
+        ("野村証券で不正ログイン", "野村證券株式会社"),  # 證 / 証
+        ("毎日新聞デジタル不正ログイン確認", "株式会社毎日新聞社"),  # 新聞社 -> 新聞
+        ("ベストアニバーサリーのInstagramが乗っ取り", "ベスト-アニバーサリー"),  # hyphen inside a kana name
+        ("ストアカ不正アクセス個人情報漏洩の恐れ", "株式会社ストアカ"),  # katakana name run into an incident word
+        ("公立大学法人北九州市立大学で不正アクセス", "北九州市立大学"),  # legal form right before the name
+        ("子会社であるひびしんキャピタル株式会社のサイト", "ひびしんキャピタル株式会社"),  # kana after kana, form after
+    ],
+)
 def test_standard_japanese_short_forms_match(ja_matcher, text, vendor):  # type: ignore[no-untyped-def]
     assert vendor in names(ja_matcher, text)
 
 
-@pytest.mark.parametrize("text,vendor", [
-    ("ソニー生命、新商品を発売", "ソニー株式会社"),  # a longer name: ソニー生命 is not ソニー
-    ("鳥取県警は101人の異動を発表した", "１０１合同会社"),  # a number is not a name
-    ("AI時代のデジタル社会の信頼基盤", "株式会社デジタルホールディングス"),  # 社会 is not the suffix 社
-    ("Insight Partnersがランサムウェア被害", "INSIGHT INC."),  # another organisation's longer name
-    ("損害保険各社が対策を強化", "損害保険ジャパン株式会社"),  # the generic words alone are not the name
-])
+@pytest.mark.parametrize(
+    "text,vendor",
+    [
+        ("ソニー生命、新商品を発売", "ソニー株式会社"),  # a longer name: ソニー生命 is not ソニー
+        ("鳥取県警は101人の異動を発表した", "１０１合同会社"),  # a number is not a name
+        ("AI時代のデジタル社会の信頼基盤", "株式会社デジタルホールディングス"),  # 社会 is not the suffix 社
+        ("Insight Partnersがランサムウェア被害", "INSIGHT INC."),  # another organisation's longer name
+        ("損害保険各社が対策を強化", "損害保険ジャパン株式会社"),  # the generic words alone are not the name
+    ],
+)
 def test_japanese_variants_do_not_overreach(ja_matcher, text, vendor):  # type: ignore[no-untyped-def]
     assert vendor not in names(ja_matcher, text)
 
 
-@pytest.mark.parametrize("a,b", [("アサヒGHD", "アサヒグループホールディングス"), ("アサヒHD", "アサヒホールディングス株式会社"),
-                                 ("損害保険ジャパン", "損保ジャパン"), ("Sony Group Corporation", "Sony"),
-                                 ("ポラリス・ホールディングス", "ポラリスホールディングス")])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("アサヒGHD", "アサヒグループホールディングス"),
+        ("アサヒHD", "アサヒホールディングス株式会社"),
+        ("損害保険ジャパン", "損保ジャパン"),
+        ("Sony Group Corporation", "Sony"),
+        ("ポラリス・ホールディングス", "ポラリスホールディングス"),
+    ],
+)
 def test_organisation_key_groups_variants_of_one_company(a, b):  # type: ignore[no-untyped-def]
     from monitor.normalize import organisation_key
 
     assert organisation_key(a) == organisation_key(b)
 
 
-@pytest.mark.parametrize("a,b", [("アサヒ飲料", "アサヒグループホールディングス"), ("アクサ損保", "損保ジャパン"),
-                                 ("NTTデータ", "NTT")])
+@pytest.mark.parametrize(
+    "a,b", [("アサヒ飲料", "アサヒグループホールディングス"), ("アクサ損保", "損保ジャパン"), ("NTTデータ", "NTT")]
+)
 def test_organisation_key_keeps_other_companies_apart(a, b):  # type: ignore[no-untyped-def]
     from monitor.normalize import organisation_key
 
@@ -291,37 +325,43 @@ def boundary_matcher() -> Matcher:
     return Matcher(BOUNDARY_VENDORS)
 
 
-@pytest.mark.parametrize("text,vendor", [
-    ("東芝からの委託先でランサム被害", "株式会社東芝"),  # から is a particle
-    ("東芝ランサム被害、工場停止", "株式会社東芝"),  # a run-together headline word after two kanji
-    ("ベース株式会社に不正アクセス", "ベース株式会社"),
-    ("大分トキハ情報漏洩の恐れ", "トキハ"),  # a prefecture before the name
-    ("高級宿泊施設ブルックランズを攻撃", "ブルックランズ"),  # a long katakana name after kanji
-    ("国内大手飲料メーカーアサヒが標的に", "アサヒグループホールディングス"),  # メーカー in apposition
-    ("CitrixNetScalerの新脆弱性が悪用される", "Citrix"),  # a name run into a camel-case product name
-    ("Strike社が不正アクセスを公表", "Strike Company, Limited"),
-    ("Hackers Breach Strike, Steal Client Files", "Strike Company, Limited"),  # English title case
-    ("CGI社に不正アクセス", "CGI Inc."),  # an acronym that is also a technical word, with its marker
-    ("npmの大規模サプライチェーン攻撃", "npm"),  # registered bare, as the vendor writes itself
-])
+@pytest.mark.parametrize(
+    "text,vendor",
+    [
+        ("東芝からの委託先でランサム被害", "株式会社東芝"),  # から is a particle
+        ("東芝ランサム被害、工場停止", "株式会社東芝"),  # a run-together headline word after two kanji
+        ("ベース株式会社に不正アクセス", "ベース株式会社"),
+        ("大分トキハ情報漏洩の恐れ", "トキハ"),  # a prefecture before the name
+        ("高級宿泊施設ブルックランズを攻撃", "ブルックランズ"),  # a long katakana name after kanji
+        ("国内大手飲料メーカーアサヒが標的に", "アサヒグループホールディングス"),  # メーカー in apposition
+        ("CitrixNetScalerの新脆弱性が悪用される", "Citrix"),  # a name run into a camel-case product name
+        ("Strike社が不正アクセスを公表", "Strike Company, Limited"),
+        ("Hackers Breach Strike, Steal Client Files", "Strike Company, Limited"),  # English title case
+        ("CGI社に不正アクセス", "CGI Inc."),  # an acronym that is also a technical word, with its marker
+        ("npmの大規模サプライチェーン攻撃", "npm"),  # registered bare, as the vendor writes itself
+    ],
+)
 def test_boundary_rules_keep_mentions(boundary_matcher, text, vendor):  # type: ignore[no-untyped-def]
     assert vendor in names(boundary_matcher, text)
 
 
-@pytest.mark.parametrize("text,vendor", [
-    ("攻撃は高速かつ広範囲に及んだ", "株式会社高速"),  # かつ is not the particle から
-    ("高速コロナガスの噴出を観測", "株式会社高速"),  # two kanji run into katakana: one compound
-    ("Pythonベースのトロイの木馬が見つかった", "ベース株式会社"),  # Latin + katakana is one compound noun
-    ("レノボ製品の特定パスにファイルが置かれた", "パス株式会社"),  # a short katakana word after kanji
-    ("証券口座の不正アクセス株価つり上げ", "株式会社アクセス"),  # 株価 is not the marker 株
-    ("スーパーアサヒが開店", "アサヒグループホールディングス"),  # only apposition nouns end a katakana word
-    ("ClickFix攻撃の新たな変種", "Click Holdings Limited"),  # one coined word, not the name
-    ("TeamViewerの重大脆弱性", "Team, Inc."),
-    ("Cobalt Strikeのビーコンを観測", "Strike Company, Limited"),  # the tail of another Latin name
-    ("Perl CGIスクリプトの脆弱性", "CGI Inc."),
-    ("COMとRPCの脆弱性を悪用するツール", "RPC, Inc."),  # a protocol, not the company
-    ("npmパッケージが乗っ取られた", "NPM, Inc."),  # the registry is not the company registered as 'NPM, Inc.'
-])
+@pytest.mark.parametrize(
+    "text,vendor",
+    [
+        ("攻撃は高速かつ広範囲に及んだ", "株式会社高速"),  # かつ is not the particle から
+        ("高速コロナガスの噴出を観測", "株式会社高速"),  # two kanji run into katakana: one compound
+        ("Pythonベースのトロイの木馬が見つかった", "ベース株式会社"),  # Latin + katakana is one compound noun
+        ("レノボ製品の特定パスにファイルが置かれた", "パス株式会社"),  # a short katakana word after kanji
+        ("証券口座の不正アクセス株価つり上げ", "株式会社アクセス"),  # 株価 is not the marker 株
+        ("スーパーアサヒが開店", "アサヒグループホールディングス"),  # only apposition nouns end a katakana word
+        ("ClickFix攻撃の新たな変種", "Click Holdings Limited"),  # one coined word, not the name
+        ("TeamViewerの重大脆弱性", "Team, Inc."),
+        ("Cobalt Strikeのビーコンを観測", "Strike Company, Limited"),  # the tail of another Latin name
+        ("Perl CGIスクリプトの脆弱性", "CGI Inc."),
+        ("COMとRPCの脆弱性を悪用するツール", "RPC, Inc."),  # a protocol, not the company
+        ("npmパッケージが乗っ取られた", "NPM, Inc."),  # the registry is not the company registered as 'NPM, Inc.'
+    ],
+)
 def test_boundary_rules_drop_look_alikes(boundary_matcher, text, vendor):  # type: ignore[no-untyped-def]
     assert vendor not in names(boundary_matcher, text)
 
@@ -330,4 +370,4 @@ def test_evidence_points_at_the_mention_that_matched(boundary_matcher):  # type:
     """The span shown in an alert is the mention that passed the rules, not an earlier look-alike."""
     text = "トキハナ社とは別に、大分トキハが不正アクセスを受けた"
     [m] = [x for x in boundary_matcher.match({"title": text}) if x.vendor == "トキハ"]
-    assert text[m.start:m.end] == "トキハ" and m.start == text.index("大分トキハ") + 2
+    assert text[m.start : m.end] == "トキハ" and m.start == text.index("大分トキハ") + 2

@@ -28,15 +28,20 @@ def test_two_vendors_sharing_a_name_each_match_where_their_own_rule_is_met() -> 
     # (matched only beside a company marker): its second mention, 'トキハ社', names the second vendor too.
     m = matcher_for("トキハ産業株式会社,トキハ,\nトキハホールディングス株式会社,,\n")
     assert vendors_named(m, "トキハで障害") == ["トキハ産業株式会社"]
-    assert sorted(vendors_named(m, "トキハで障害、トキハ社が発表")) == ["トキハホールディングス株式会社", "トキハ産業株式会社"]
+    assert sorted(vendors_named(m, "トキハで障害、トキハ社が発表")) == [
+        "トキハホールディングス株式会社",
+        "トキハ産業株式会社",
+    ]
 
 
 def test_near_miss_inside_another_vendors_longer_name_is_not_a_mention() -> None:
     # 'Perry Johnson Associate' is a near miss of Perry Johnson Associates (fuzzy, found through its
     # rarest word 'johnson' in a register with other '... Associates'); at the end of another
     # vendor's registered name it is part of that name.
-    m = matcher_for("Perry Johnson Associates,,\nWest Perry Johnson Associate,,\n"
-                    "Kline Associates Group,,\nBaker Tilly Associates,,\n")
+    m = matcher_for(
+        "Perry Johnson Associates,,\nWest Perry Johnson Associate,,\n"
+        "Kline Associates Group,,\nBaker Tilly Associates,,\n"
+    )
     assert vendors_named(m, "Perry Johnson Associate reports a breach") == ["Perry Johnson Associates"]
     assert vendors_named(m, "Breach at West Perry Johnson Associate") == ["West Perry Johnson Associate"]
 
@@ -64,8 +69,10 @@ def test_fuzzy_near_miss_mid_sentence_still_matches() -> None:
 def test_vendor_named_in_the_summary_and_by_the_link_is_shown_by_its_link() -> None:
     # Evidence order: the title, then the link's host, then the summary, then the body.
     m = matcher_for("Perry Johnson Associates,,pjats.com\n")
-    found = m.match({"title": "Transcription firm breach", "summary": "Perry Johnson Associates says"},
-                    "https://news.pjats.com/notice")
+    found = m.match(
+        {"title": "Transcription firm breach", "summary": "Perry Johnson Associates says"},
+        "https://news.pjats.com/notice",
+    )
     assert [(f.field, f.surface, f.score) for f in found] == [("link", "news.pjats.com", 100.0)]
 
 

@@ -36,13 +36,15 @@ MATCHER = Matcher(REGISTER)
 def roles(title: str, text: str = "") -> dict[str, RoleOf]:
     verdict = assess(title, text)
     matches = MATCHER.match({"title": title, "summary": text})
-    return {r.vendor: r for r in assign(matches, title, text, verdict.breach,
-                                        verdict.subjects(matches, title, text))}
+    return {r.vendor: r for r in assign(matches, title, text, verdict.breach, verdict.subjects(matches, title, text))}
 
 
 def test_the_platform_named_as_the_victims_software_is_its_product_not_a_breach() -> None:
-    got = roles("Epic Games forum hacked", "In August 2016, the Epic Games forum suffered a data breach, reportedly "
-                                           "due to a SQL injection vulnerability in vBulletin.")
+    got = roles(
+        "Epic Games forum hacked",
+        "In August 2016, the Epic Games forum suffered a data breach, reportedly "
+        "due to a SQL injection vulnerability in vBulletin.",
+    )
     assert got["Epic Games, Inc."].role == "breached"
     assert got["vBulletin Solutions"].role == "product"
     assert "way in" in got["vBulletin Solutions"].reason
@@ -57,31 +59,44 @@ def test_a_contractors_ransomware_makes_its_client_affected_and_names_the_contra
     assert "contractor" in got["東山産業株式会社"].reason
 
 
-@pytest.mark.parametrize("title", [
-    "Hackers breach a vendor of Aflac, stealing customer data",
-    "Aflac says customer data exposed in breach at a third-party vendor",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Hackers breach a vendor of Aflac, stealing customer data",
+        "Aflac says customer data exposed in breach at a third-party vendor",
+    ],
+)
 def test_a_vendor_of_the_client_makes_the_client_affected(title: str) -> None:
     assert roles(title)["Aflac Incorporated"].role == "affected"
 
 
 def test_an_english_contractor_named_after_its_client() -> None:
-    got = roles("Okta confirms support system breach via contractor Sitel", "Sitel, a contractor for Okta, was compromised.")
+    got = roles(
+        "Okta confirms support system breach via contractor Sitel", "Sitel, a contractor for Okta, was compromised."
+    )
     assert got["Okta Inc."].role == "affected" and got["Okta Inc."].via == "Sitel"
     assert got["Sitel Group"].role == "breached"
 
 
 def test_exploited_products_in_headlines() -> None:
-    assert roles("Ivanti Connect Secure zero-days exploited by Chinese hackers",
-                 "Attackers exploited two flaws in Ivanti Connect Secure VPN appliances.")["Ivanti, Inc."].role == "product"
+    assert (
+        roles(
+            "Ivanti Connect Secure zero-days exploited by Chinese hackers",
+            "Attackers exploited two flaws in Ivanti Connect Secure VPN appliances.",
+        )["Ivanti, Inc."].role
+        == "product"
+    )
     # Not a breach report by the detector, but a report that the product is exploited: still product.
     moveit = roles("Clop exploits MOVEit Transfer zero-day to steal data from hundreds of organisations")
     assert moveit["Progress Software Corporation"].role == "product"
 
 
 def test_the_victims_cloud_account_the_reporter_and_the_forum_data_was_posted_on() -> None:
-    got = roles("Ticketmaster confirms data breach", "Hackers stole data from Ticketmaster's Snowflake account and "
-                "posted it on Telegram. Mandiant researchers said the attacker used stolen credentials.")
+    got = roles(
+        "Ticketmaster confirms data breach",
+        "Hackers stole data from Ticketmaster's Snowflake account and "
+        "posted it on Telegram. Mandiant researchers said the attacker used stolen credentials.",
+    )
     assert got["Ticketmaster"].role == "breached"
     assert got["Snowflake Inc."].role == "product"
     assert got["Telegram"].role == "mentioned"
@@ -89,14 +104,18 @@ def test_the_victims_cloud_account_the_reporter_and_the_forum_data_was_posted_on
 
 
 def test_a_parent_in_an_aside_is_mentioned_and_the_vendor_breached_is_breached() -> None:
-    got = roles("Change Healthcare ransomware attack disrupts pharmacies",
-                "A ransomware attack on Change Healthcare, a unit of UnitedHealth Group, disrupted claims processing.")
+    got = roles(
+        "Change Healthcare ransomware attack disrupts pharmacies",
+        "A ransomware attack on Change Healthcare, a unit of UnitedHealth Group, disrupted claims processing.",
+    )
     assert got["Change Healthcare"].role == "breached"
     assert got["UnitedHealth Group Incorporated"].role == "mentioned"
 
 
 def test_a_vendor_breached_itself_stays_breached_and_business_news_is_mentioned() -> None:
-    assert roles("Fortinet confirms data breach after hacker claims to steal 440GB")["Fortinet, Inc."].role == "breached"
+    assert (
+        roles("Fortinet confirms data breach after hacker claims to steal 440GB")["Fortinet, Inc."].role == "breached"
+    )
     assert roles("Okta launches new identity governance product")["Okta Inc."].role == "mentioned"
 
 
@@ -127,8 +146,10 @@ def test_kev_entries_as_headlines_make_their_vendor_product_never_breached() -> 
         if not matches:
             continue
         total += 1
-        got = {r.vendor: r.role for r in assign(matches, title, text, verdict.breach,
-                                                verdict.subjects(matches, title, text))}
+        got = {
+            r.vendor: r.role
+            for r in assign(matches, title, text, verdict.breach, verdict.subjects(matches, title, text))
+        }
         if got[v.name] != "product":
             wrong.append((title, got[v.name]))
     assert total > 200

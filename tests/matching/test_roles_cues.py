@@ -17,8 +17,9 @@ def role(title: str, vendor: str, text: str = "") -> str:
 
 def test_a_possessive_contractor_noun_makes_the_client_affected() -> None:
     # The matcher's surface is "Aflac's": the words after the possessive still decide the role.
-    assert role("Aflac's third-party provider hit by ransomware, customer data stolen",
-                "Aflac Incorporated") == "affected"
+    assert (
+        role("Aflac's third-party provider hit by ransomware, customer data stolen", "Aflac Incorporated") == "affected"
+    )
 
 
 def test_the_client_named_before_the_contractor_noun_is_affected_and_the_contractor_breached() -> None:
@@ -38,15 +39,18 @@ def test_the_victims_own_breach_verb_is_not_read_as_its_product() -> None:
     assert (got["Aflac Incorporated"].role, got["Fortinet, Inc."].role) == ("breached", "product")
 
 
-@pytest.mark.parametrize("title", ["Aflac data breach; Mandiant investigating",
-                                   "Aflac hit by ransomware attack, Mandiant hired"])
+@pytest.mark.parametrize(
+    "title", ["Aflac data breach; Mandiant investigating", "Aflac hit by ransomware attack, Mandiant hired"]
+)
 def test_the_incident_response_firm_after_its_name_is_only_mentioned(title: str) -> None:
     got = roles(title)
     assert (got["Aflac Incorporated"].role, got["Mandiant"].role) == ("breached", "mentioned")
 
 
-@pytest.mark.parametrize("title", ["Okta investigating claims of breach by Lapsus$ hacking group",
-                                   "Aflac is investigating a possible data breach"])
+@pytest.mark.parametrize(
+    "title",
+    ["Okta investigating claims of breach by Lapsus$ hacking group", "Aflac is investigating a possible data breach"],
+)
 def test_a_company_investigating_its_own_incident_is_not_only_mentioned(title: str) -> None:
     assert next(iter(roles(title).values())).role == "breached"
 
@@ -62,13 +66,22 @@ def test_a_platform_account_the_victim_held_is_the_platforms_product_not_its_bre
 
 # --- issue 15, measured on the role set (monitor/eval/data/roles.jsonl): general causes of its errors ---
 
-SUPPLY = [Vendor(name="JCOM株式会社", aliases=("JCOM", "J:COM")), Vendor(name="Plume Design, Inc.", aliases=("Plume",)),
-          Vendor(name="Nissan Motor Co., Ltd.", aliases=("Nissan",)), Vendor(name="Red Hat, Inc.", aliases=("Red Hat", "レッドハット")),
-          Vendor(name="日本生命保険相互会社", aliases=("日本生命",)), Vendor(name="株式会社イセトー", aliases=("イセトー",)),
-          Vendor(name="Microsoft Corporation", aliases=("Microsoft",)), Vendor(name="Elastic N.V.", aliases=("Elasticsearch",)),
-          Vendor(name="Salesforce, Inc.", aliases=("Salesforce",)), Vendor(name="株式会社イーシーキューブ", aliases=("EC-CUBE",)),
-          Vendor(name="Zellis"), Vendor(name="Boots UK Limited", aliases=("Boots",)),
-          Vendor(name="UnitedHealth Group", aliases=("UnitedHealth",)), Vendor(name="Change Healthcare")]
+SUPPLY = [
+    Vendor(name="JCOM株式会社", aliases=("JCOM", "J:COM")),
+    Vendor(name="Plume Design, Inc.", aliases=("Plume",)),
+    Vendor(name="Nissan Motor Co., Ltd.", aliases=("Nissan",)),
+    Vendor(name="Red Hat, Inc.", aliases=("Red Hat", "レッドハット")),
+    Vendor(name="日本生命保険相互会社", aliases=("日本生命",)),
+    Vendor(name="株式会社イセトー", aliases=("イセトー",)),
+    Vendor(name="Microsoft Corporation", aliases=("Microsoft",)),
+    Vendor(name="Elastic N.V.", aliases=("Elasticsearch",)),
+    Vendor(name="Salesforce, Inc.", aliases=("Salesforce",)),
+    Vendor(name="株式会社イーシーキューブ", aliases=("EC-CUBE",)),
+    Vendor(name="Zellis"),
+    Vendor(name="Boots UK Limited", aliases=("Boots",)),
+    Vendor(name="UnitedHealth Group", aliases=("UnitedHealth",)),
+    Vendor(name="Change Healthcare"),
+]
 SUPPLY_MATCHER = Matcher(SUPPLY)
 
 
@@ -78,14 +91,19 @@ def supply(title: str, text: str = "") -> dict[str, RoleOf]:
     return {r.vendor: r for r in assign(matches, title, text, verdict.breach, verdict.subjects(matches, title, text))}
 
 
-@pytest.mark.parametrize(("title", "text"), [
-    ("Plumeで情報漏えい、J:COM利用者に影響", "Plumeのシステムに第三者が侵入した。"),
-    ("Nissan says customer data stolen in breach at Red Hat", "A server managed by Red Hat was accessed."),
-])
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Plumeで情報漏えい、J:COM利用者に影響", "Plumeのシステムに第三者が侵入した。"),
+        ("Nissan says customer data stolen in breach at Red Hat", "A server managed by Red Hat was accessed."),
+    ],
+)
 def test_a_client_named_without_a_contractor_word_beside_the_breached_vendor_is_affected(title: str, text: str) -> None:
     got = supply(title, text)
-    client, contractor = [r for r in got.values() if r.vendor in ("JCOM株式会社", "Nissan Motor Co., Ltd.")][0], \
-        [r for r in got.values() if r.vendor in ("Plume Design, Inc.", "Red Hat, Inc.")][0]
+    client, contractor = (
+        [r for r in got.values() if r.vendor in ("JCOM株式会社", "Nissan Motor Co., Ltd.")][0],
+        [r for r in got.values() if r.vendor in ("Plume Design, Inc.", "Red Hat, Inc.")][0],
+    )
     assert (client.role, contractor.role) == ("affected", "breached")
     assert client.via == contractor.vendor
 
@@ -96,44 +114,66 @@ def test_the_contractor_told_by_what_it_does_not_by_the_word_委託() -> None:
 
 
 def test_staff_data_exposed_at_a_payroll_provider_named_in_the_text_makes_the_client_affected() -> None:
-    got = supply("Boots confirms staff data exposed",
-                 "The payroll company Zellis said its MOVEit server was compromised, affecting some of its clients.")
+    got = supply(
+        "Boots confirms staff data exposed",
+        "The payroll company Zellis said its MOVEit server was compromised, affecting some of its clients.",
+    )
     assert (got["Boots UK Limited"].role, got["Zellis"].role) == ("affected", "breached")
 
 
 def test_a_breach_at_an_unnamed_outsourcer_makes_the_named_client_affected() -> None:
-    assert supply("アフラックと日本生命の顧客情報がネットに流出",
-                  "両社がシステムの運用を任せていた米国の会社で情報が持ち出された。")["日本生命保険相互会社"].role == "affected"
+    assert (
+        supply(
+            "アフラックと日本生命の顧客情報がネットに流出",
+            "両社がシステムの運用を任せていた米国の会社で情報が持ち出された。",
+        )["日本生命保険相互会社"].role
+        == "affected"
+    )
 
 
 def test_the_text_tells_the_platform_the_headline_only_names() -> None:
-    got = supply("Hacker claims Microsoft Exchange data theft at European bank",
-                 "The bank said the intrusion began through its on-premises Microsoft Exchange server.")
+    got = supply(
+        "Hacker claims Microsoft Exchange data theft at European bank",
+        "The bank said the intrusion began through its on-premises Microsoft Exchange server.",
+    )
     assert got["Microsoft Corporation"].role == "product"
     # ...but the owner of a subsidiary named after 'its' is not a platform
-    chc = supply("UnitedHealth confirms BlackCat ransomware behind Change Healthcare attack",
-                 "UnitedHealth Group confirmed the gang was behind the cyberattack on its Change Healthcare subsidiary.")
+    chc = supply(
+        "UnitedHealth confirms BlackCat ransomware behind Change Healthcare attack",
+        "UnitedHealth Group confirmed the gang was behind the cyberattack on its Change Healthcare subsidiary.",
+    )
     assert chc["Change Healthcare"].role == "breached"
 
 
-@pytest.mark.parametrize(("title", "vendor"), [
-    ("Hackers steal data from an exposed Elasticsearch server of a marketing firm", "Elastic N.V."),
-    ("EC-CUBEで構築した通販サイトに不正アクセス、カード情報流出", "株式会社イーシーキューブ"),
-    ("グーグル、Salesforce上の顧客データが盗まれたと確認", "Salesforce, Inc."),
-])
+@pytest.mark.parametrize(
+    ("title", "vendor"),
+    [
+        ("Hackers steal data from an exposed Elasticsearch server of a marketing firm", "Elastic N.V."),
+        ("EC-CUBEで構築した通販サイトに不正アクセス、カード情報流出", "株式会社イーシーキューブ"),
+        ("グーグル、Salesforce上の顧客データが盗まれたと確認", "Salesforce, Inc."),
+    ],
+)
 def test_the_victims_software_or_platform_is_never_the_breached_vendor(title: str, vendor: str) -> None:
     assert supply(title)[vendor].role == "product"
 
 
 def test_a_security_firm_cited_after_what_it_reported_is_mentioned() -> None:
-    got = roles("Snowflake customers targeted in data theft campaign",
-                "Attackers logged in to customer accounts that lacked multi-factor authentication, Mandiant said.")
+    got = roles(
+        "Snowflake customers targeted in data theft campaign",
+        "Attackers logged in to customer accounts that lacked multi-factor authentication, Mandiant said.",
+    )
     assert (got["Snowflake Inc."].role, got["Mandiant"].role) == ("product", "mentioned")
 
 
 def test_a_vendors_advisory_about_its_exploited_product_is_a_product_report() -> None:
-    assert role("Progress Software warns of critical MOVEit Transfer flaw",
-                "Progress Software Corporation", "Attackers are exploiting the SQL injection flaw to steal data.") == "product"
+    assert (
+        role(
+            "Progress Software warns of critical MOVEit Transfer flaw",
+            "Progress Software Corporation",
+            "Attackers are exploiting the SQL injection flaw to steal data.",
+        )
+        == "product"
+    )
 
 
 def test_an_attack_on_the_contractor_itself_is_its_breach_whoever_else_is_named() -> None:

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from hostile_server import HostileServer
 from monitor.config import parse_duration
 from monitor.pipeline.daemon import MAX_BACKOFF, poll_delay
 
-T0 = datetime(2024, 6, 5, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 6, 5, 0, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("text, seconds", [("30s", 30), ("15m", 900), ("1h", 3600), ("1.5h", 5400), (45, 45)])
@@ -77,8 +77,9 @@ class Switchable:
         return Response(self.body, status=self.status, content_type="application/rss+xml")
 
 
-def test_daemon_schedules_sources_and_alerts_within_one_interval(project: Project, httpserver, slack, monkeypatch,
-                                                                 caplog) -> None:  # type: ignore[no-untyped-def]
+def test_daemon_schedules_sources_and_alerts_within_one_interval(
+    project: Project, httpserver, slack, monkeypatch, caplog
+) -> None:  # type: ignore[no-untyped-def]
     import monitor.clock
     from monitor.alerting.slack import sender_from_env
     from monitor.config import load_config
@@ -88,18 +89,30 @@ def test_daemon_schedules_sources_and_alerts_within_one_interval(project: Projec
     from monitor.storage.store import Store
 
     quiet = rss2([Entry("Weekly roundup", "https://news.example/roundup", "", "r1", T0)])
-    breach = rss2([Entry("Weekly roundup", "https://news.example/roundup", "", "r1", T0),
-                   Entry("Okta confirms breach of support system", "https://news.example/okta", "stolen", "o1",
-                         T0 + timedelta(minutes=20))])
+    breach = rss2(
+        [
+            Entry("Weekly roundup", "https://news.example/roundup", "", "r1", T0),
+            Entry(
+                "Okta confirms breach of support system",
+                "https://news.example/okta",
+                "stolen",
+                "o1",
+                T0 + timedelta(minutes=20),
+            ),
+        ]
+    )
     fast = Switchable(quiet)
     httpserver.expect_request("/fast").respond_with_handler(fast)
     httpserver.expect_request("/hourly").respond_with_data(quiet, content_type="application/rss+xml")
     httpserver.expect_request("/broken").respond_with_data("down", status=500)
-    project.configure([
-        {"name": "fast", "url": httpserver.url_for("/fast"), "interval": "15m"},
-        {"name": "hourly", "url": httpserver.url_for("/hourly"), "interval": "1h"},
-        {"name": "broken", "url": httpserver.url_for("/broken"), "interval": "5m"},
-    ], health={"failure_threshold": 50})
+    project.configure(
+        [
+            {"name": "fast", "url": httpserver.url_for("/fast"), "interval": "15m"},
+            {"name": "hourly", "url": httpserver.url_for("/hourly"), "interval": "1h"},
+            {"name": "broken", "url": httpserver.url_for("/broken"), "interval": "5m"},
+        ],
+        health={"failure_threshold": 50},
+    )
     for k, v in bot_env(slack).items():
         monkeypatch.setenv(k, v)
 
@@ -160,21 +173,30 @@ def hostile(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def _daemon(project: Project, env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(project.config_path), "run"],
-                            cwd=project.root, env={**os_env_without_slack(), **env}, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "monitor", "--config", str(project.config_path), "run"],
+        cwd=project.root,
+        env={**os_env_without_slack(), **env},
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
-@pytest.mark.parametrize("signum, slack_up", [(signal.SIGTERM, True), (signal.SIGINT, True),
-                                              (signal.SIGTERM, False)],
-                         ids=["SIGTERM", "SIGINT", "SIGTERM-slack-down"])
-def test_signal_during_a_cycle_finishes_it_and_loses_nothing(project: Project, hostile: HostileServer, slack,
-                                                             signum: int, slack_up: bool) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "signum, slack_up",
+    [(signal.SIGTERM, True), (signal.SIGINT, True), (signal.SIGTERM, False)],
+    ids=["SIGTERM", "SIGINT", "SIGTERM-slack-down"],
+)
+def test_signal_during_a_cycle_finishes_it_and_loses_nothing(
+    project: Project, hostile: HostileServer, slack, signum: int, slack_up: bool
+) -> None:  # type: ignore[no-untyped-def]
     if not slack_up:
         slack.default = ("status", 500)
-    project.configure([{"name": "slow", "url": hostile.url("/slow")},
-                       {"name": "quick", "url": hostile.url("/good")}],
-                      limits={"fetch_timeout": "10s"})
+    project.configure(
+        [{"name": "slow", "url": hostile.url("/slow")}, {"name": "quick", "url": hostile.url("/good")}],
+        limits={"fetch_timeout": "10s"},
+    )
     proc = _daemon(project, bot_env(slack))
     try:
         assert hostile.slow_started.wait(20), "the daemon never polled"
@@ -225,8 +247,9 @@ class _Stderr:
 
     def wait_for(self, text: str, timeout: float = 60) -> bool:
         with self._cond:
-            return self._cond.wait_for(lambda: any(text in ln for ln in self.lines) or "" in self.lines, timeout) \
-                and any(text in ln for ln in self.lines)
+            return self._cond.wait_for(
+                lambda: any(text in ln for ln in self.lines) or "" in self.lines, timeout
+            ) and any(text in ln for ln in self.lines)
 
     def text(self) -> str:
         self._thread.join(timeout=30)
@@ -250,8 +273,12 @@ def test_daemon_restart_keeps_schedule(project: Project, hostile: HostileServer,
     assert hostile.hits["/slow"] == 1
     # A source added before the restart is due at once: its cycle is the event that proves the second
     # daemon has read the schedule, and "slow" (due in an hour) must not be in that cycle.
-    project.configure([{"name": "slow", "url": hostile.url("/slow"), "interval": "1h"},
-                       {"name": "added", "url": hostile.url("/good"), "interval": "1h"}])
+    project.configure(
+        [
+            {"name": "slow", "url": hostile.url("/slow"), "interval": "1h"},
+            {"name": "added", "url": hostile.url("/good"), "interval": "1h"},
+        ]
+    )
     second = _daemon(project, bot_env(slack))
     try:
         log = _Stderr(second)
@@ -305,11 +332,17 @@ def test_daemon_takes_edits_to_vendors_and_feeds_without_a_restart(project: Proj
     from werkzeug import Response
 
     roundup = Entry("Weekly roundup", "https://news.example/roundup", "", "r1", T0)
-    acme = Entry("Acme Widgets hit by ransomware, customer data stolen", "https://news.example/acme",
-                 "Acme Widgets confirmed the attack.", "a1", T0 + timedelta(minutes=5))
+    acme = Entry(
+        "Acme Widgets hit by ransomware, customer data stolen",
+        "https://news.example/acme",
+        "Acme Widgets confirmed the attack.",
+        "a1",
+        T0 + timedelta(minutes=5),
+    )
     feed = {"body": rss2([roundup])}
     httpserver.expect_request("/news").respond_with_handler(
-        lambda request: Response(feed["body"], content_type="application/rss+xml"))
+        lambda request: Response(feed["body"], content_type="application/rss+xml")
+    )
     okta = Entry("Okta confirms breach of support system", "https://more.example/okta", "Files were stolen.", "o1", T0)
     httpserver.expect_request("/more").respond_with_data(rss2([okta]), content_type="application/rss+xml")
     news = {"name": "news", "url": httpserver.url_for("/news"), "interval": "1s"}
@@ -326,8 +359,10 @@ def test_daemon_takes_edits_to_vendors_and_feeds_without_a_restart(project: Proj
         assert "vendors.csv:8" in refused and "criticality" in refused
 
         project.vendors_path.write_text(VENDORS_CSV + "Acme Widgets Ltd,Acme Widgets,,high,,,\n", encoding="utf-8")
-        _wait_for(lambda: any("reloaded feeds.yaml and vendors.csv: 1 sources, 7 vendors" in ln for ln in err),
-                  "the fixed edit to be taken")
+        _wait_for(
+            lambda: any("reloaded feeds.yaml and vendors.csv: 1 sources, 7 vendors" in ln for ln in err),
+            "the fixed edit to be taken",
+        )
         feed["body"] = rss2([roundup, acme])
         _wait_for(lambda: any("Acme Widgets" in m["text"] for m in slack.messages), "the new vendor's alert")
 
@@ -356,8 +391,10 @@ def test_an_edit_that_moves_the_database_is_refused(project: Project, tmp_path: 
     with Store(cfg.database) as store:
         monitor = Monitor(cfg, load_vendors(cfg.vendors), store, sender_from_env())
         watch = watched_files(monitor)
-        project.configure([{"name": "news", "url": "http://127.0.0.1:9/feed"},
-                           {"name": "more", "url": "http://127.0.0.1:9/b"}], database=str(tmp_path / "elsewhere.db"))
+        project.configure(
+            [{"name": "news", "url": "http://127.0.0.1:9/feed"}, {"name": "more", "url": "http://127.0.0.1:9/b"}],
+            database=str(tmp_path / "elsewhere.db"),
+        )
 
         def reload():  # type: ignore[no-untyped-def]
             edited = load_config(project.config_path)

@@ -4,28 +4,53 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from conftest import Entry, atom, bot_env, rdf, rss2, shared_data
 
-NOW = datetime(2024, 6, 5, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 5, 9, 0, tzinfo=UTC)
 
 RSS_ENTRIES = [
-    Entry("Okta confirms breach of support system, customer files stolen", "https://news.example/okta-breach",
-          "Okta said attackers used stolen credentials to access its support case system.", "g1", NOW),
-    Entry("Okta launches new identity governance product", "https://news.example/okta-launch",
-          "The product is generally available today.", "g2", NOW),
-    Entry("Ransomware hits regional hospital", "https://news.example/hospital",
-          "No vendor of ours is named here.", "g3", NOW),
+    Entry(
+        "Okta confirms breach of support system, customer files stolen",
+        "https://news.example/okta-breach",
+        "Okta said attackers used stolen credentials to access its support case system.",
+        "g1",
+        NOW,
+    ),
+    Entry(
+        "Okta launches new identity governance product",
+        "https://news.example/okta-launch",
+        "The product is generally available today.",
+        "g2",
+        NOW,
+    ),
+    Entry(
+        "Ransomware hits regional hospital",
+        "https://news.example/hospital",
+        "No vendor of ours is named here.",
+        "g3",
+        NOW,
+    ),
 ]
 SJIS_ENTRIES = [
-    Entry("トヨタ自動車 情報漏えい 取引先への不正アクセスで", "https://jp.example/toyota",
-          "トヨタ自動車は委託先のサーバーが不正アクセスを受け、顧客情報が流出した可能性があると発表した。", None, NOW),
+    Entry(
+        "トヨタ自動車 情報漏えい 取引先への不正アクセスで",
+        "https://jp.example/toyota",
+        "トヨタ自動車は委託先のサーバーが不正アクセスを受け、顧客情報が流出した可能性があると発表した。",
+        None,
+        NOW,
+    ),
 ]
 ATOM_ENTRIES = [
-    Entry("LINEヤフー、NAVER Cloud経由の不正アクセスで44万件流出", "https://atom.example/ly",
-          "LINEヤフーは委託先NAVER Cloudの再委託先PCのマルウェア感染が原因と発表。", "tag:ly", NOW),
+    Entry(
+        "LINEヤフー、NAVER Cloud経由の不正アクセスで44万件流出",
+        "https://atom.example/ly",
+        "LINEヤフーは委託先NAVER Cloudの再委託先PCのマルウェア感染が原因と発表。",
+        "tag:ly",
+        NOW,
+    ),
 ]
 
 
@@ -33,8 +58,9 @@ ATOM_ENTRIES = [
 def feeds(httpserver):  # type: ignore[no-untyped-def]
     httpserver.expect_request("/rss").respond_with_data(rss2(RSS_ENTRIES), content_type="application/rss+xml")
     # Shift_JIS RSS 1.0 whose HTTP header says nothing about the charset.
-    httpserver.expect_request("/sjis.rdf").respond_with_data(rdf(SJIS_ENTRIES, encoding="shift_jis"),
-                                                             content_type="application/xml")
+    httpserver.expect_request("/sjis.rdf").respond_with_data(
+        rdf(SJIS_ENTRIES, encoding="shift_jis"), content_type="application/xml"
+    )
     httpserver.expect_request("/atom").respond_with_data(atom(ATOM_ENTRIES), content_type="application/atom+xml")
     return [
         {"name": "English news", "url": httpserver.url_for("/rss")},
@@ -92,8 +118,10 @@ def test_search_json_finds_japanese_and_english(project, feeds):  # type: ignore
     project.configure(feeds)
     assert project.run("run", "--once").exit_code == 0
     jp = json.loads(project.run("search", "不正アクセス", "--json").stdout)
-    assert {r["title"] for r in jp} >= {"トヨタ自動車 情報漏えい 取引先への不正アクセスで",
-                                        "LINEヤフー、NAVER Cloud経由の不正アクセスで44万件流出"}
+    assert {r["title"] for r in jp} >= {
+        "トヨタ自動車 情報漏えい 取引先への不正アクセスで",
+        "LINEヤフー、NAVER Cloud経由の不正アクセスで44万件流出",
+    }
     en = json.loads(project.run("search", "okta", "--json").stdout)
     assert {r["title"] for r in en} == {r.title for r in RSS_ENTRIES if "Okta" in r.title}
     row = next(r for r in en if "breach" in r["title"])
@@ -180,8 +208,15 @@ def test_changing_guids_do_not_realert(project, httpserver):  # type: ignore[no-
 
 
 def test_search_results_newest_first_and_short_terms(project, httpserver):  # type: ignore[no-untyped-def]
-    entries = [Entry(f"情報漏洩の報告 第{i}号 (株式会社テスト{i})", f"https://jp.example/{i}", "漏洩の詳細",
-                     published=datetime(2024, 1, 1 + i, tzinfo=timezone.utc)) for i in range(5)]
+    entries = [
+        Entry(
+            f"情報漏洩の報告 第{i}号 (株式会社テスト{i})",
+            f"https://jp.example/{i}",
+            "漏洩の詳細",
+            published=datetime(2024, 1, 1 + i, tzinfo=UTC),
+        )
+        for i in range(5)
+    ]
     httpserver.expect_request("/feed").respond_with_data(rss2(entries), content_type="application/rss+xml")
     project.configure([{"name": "jp", "url": httpserver.url_for("/feed")}])
     assert project.run("run", "--once").exit_code == 0
@@ -214,11 +249,17 @@ def test_last_cycle_stops_the_parser_workers_before_delivering(project, httpserv
     from monitor.sources.parse import ParserPool
     from monitor.storage.store import Store
 
-    later = Entry("Toyota supplier confirms ransomware attack, data stolen", "https://news.example/toyota",
-                  "Toyota said a supplier's server was breached.", "g9", NOW)
+    later = Entry(
+        "Toyota supplier confirms ransomware attack, data stolen",
+        "https://news.example/toyota",
+        "Toyota said a supplier's server was breached.",
+        "g9",
+        NOW,
+    )
     feed = {"body": rss2(RSS_ENTRIES)}
     httpserver.expect_request("/rss").respond_with_handler(
-        lambda request: Response(feed["body"], content_type="application/rss+xml"))
+        lambda request: Response(feed["body"], content_type="application/rss+xml")
+    )
     project.configure([{"name": "English news", "url": httpserver.url_for("/rss")}])
     for k, v in bot_env(slack).items():
         monkeypatch.setenv(k, v)

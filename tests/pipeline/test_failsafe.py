@@ -14,7 +14,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +33,12 @@ YEAR_ONE = "ISETOH confirms data breach after ransomware attack (dated year 1)"
 PDF_TITLE = "Notice regarding unauthorized access at ISETOH"
 
 
-def build_pdf(content: bytes = b"BT /F1 12 Tf 72 720 Td (ISETOH ransomware attack: customer data leaked) Tj ET",
-              stream_dict: str = "", font_extra: str = "", trailer_extra: str = "") -> bytes:
+def build_pdf(
+    content: bytes = b"BT /F1 12 Tf 72 720 Td (ISETOH ransomware attack: customer data leaked) Tj ET",
+    stream_dict: str = "",
+    font_extra: str = "",
+    trailer_extra: str = "",
+) -> bytes:
     """A one-page PDF written by hand (pypdf will not write these defects), with a correct xref table."""
     objects: list[str | None] = [
         "<< /Type /Catalog /Pages 2 0 R >>",
@@ -49,15 +53,17 @@ def build_pdf(content: bytes = b"BT /F1 12 Tf 72 720 Td (ISETOH ransomware attac
     for n, obj in enumerate(objects, 1):
         offsets.append(len(out))
         if obj is None:
-            out += (f"{n} 0 obj\n<< /Length {len(content)} {stream_dict}>>\nstream\n".encode() + content
-                    + b"\nendstream\nendobj\n")
+            out += (
+                f"{n} 0 obj\n<< /Length {len(content)} {stream_dict}>>\nstream\n".encode()
+                + content
+                + b"\nendstream\nendobj\n"
+            )
         else:
             out += f"{n} 0 obj\n{obj}\nendobj\n".encode()
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{off:010d} 00000 n \n".encode() for off in offsets)
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R {trailer_extra}>>\nstartxref\n{xref}\n%%EOF\n"
-            .encode())
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R {trailer_extra}>>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
 
 
@@ -69,31 +75,59 @@ POISON_PDFS = {
 
 
 def _json(title: str, date: str) -> bytes:
-    return json.dumps({"posts": [
-        {"title": title, "url": "https://jp.example/" + str(abs(hash(title))), "date": date},
-        {"title": f"{title} (second item, well dated)", "url": "https://jp.example/2" + str(abs(hash(title))),
-         "date": "2024-06-05T09:00:00Z"},
-    ]}).encode()
+    return json.dumps(
+        {
+            "posts": [
+                {"title": title, "url": "https://jp.example/" + str(abs(hash(title))), "date": date},
+                {
+                    "title": f"{title} (second item, well dated)",
+                    "url": "https://jp.example/2" + str(abs(hash(title))),
+                    "date": "2024-06-05T09:00:00Z",
+                },
+            ]
+        }
+    ).encode()
 
 
 class PoisonServer(HostileServer):
     def routes(self) -> dict[str, Callable[[Any], None]]:
         feed = "application/rss+xml"
-        pdf_feeds = {f"{path}-feed": (lambda h, path=path: h.send(200, rss([(PDF_TITLE, self.url(path))]).encode(),
-                                                                   feed)) for path in POISON_PDFS}
+        pdf_feeds = {
+            f"{path}-feed": (lambda h, path=path: h.send(200, rss([(PDF_TITLE, self.url(path))]).encode(), feed))
+            for path in POISON_PDFS
+        }
         return {
             **super().routes(),
-            "/colon": lambda h: h.send(200, rss([(COLON_TITLE, COLON_LINK),
-                                                 (COLON_OK, "https://news.example/toyota")]).encode(), feed),
-            "/rss-year": lambda h: h.send(200, rss([(RSS_YEAR, "https://news.example/isetoh-1")], extra=(
-                "<pubDate>Mon, 01 Jan 99999999999 00:00:00 GMT</pubDate>")).encode(), feed),
-            "/json-year": lambda h: h.send(200, _json(JSON_YEAR, "Mon, 01 Jan 99999999999 00:00:00 GMT"),
-                                           "application/json"),
+            "/colon": lambda h: h.send(
+                200, rss([(COLON_TITLE, COLON_LINK), (COLON_OK, "https://news.example/toyota")]).encode(), feed
+            ),
+            "/rss-year": lambda h: h.send(
+                200,
+                rss(
+                    [(RSS_YEAR, "https://news.example/isetoh-1")],
+                    extra=("<pubDate>Mon, 01 Jan 99999999999 00:00:00 GMT</pubDate>"),
+                ).encode(),
+                feed,
+            ),
+            "/json-year": lambda h: h.send(
+                200, _json(JSON_YEAR, "Mon, 01 Jan 99999999999 00:00:00 GMT"), "application/json"
+            ),
             "/json-tz": lambda h: h.send(200, _json(JSON_TZ, "9999-12-31T23:59:59-23:59"), "application/json"),
-            "/year-one": lambda h: h.send(200, atom([Entry(YEAR_ONE, "https://news.example/isetoh-year-one",
-                                                           "Customer data was stolen.", "tag:y1",
-                                                           datetime(1, 1, 1, tzinfo=timezone.utc))]),
-                                          "application/atom+xml"),
+            "/year-one": lambda h: h.send(
+                200,
+                atom(
+                    [
+                        Entry(
+                            YEAR_ONE,
+                            "https://news.example/isetoh-year-one",
+                            "Customer data was stolen.",
+                            "tag:y1",
+                            datetime(1, 1, 1, tzinfo=UTC),
+                        )
+                    ]
+                ),
+                "application/atom+xml",
+            ),
             **{path: (lambda h, body=body: h.send(200, body, "application/pdf")) for path, body in POISON_PDFS.items()},
             **pdf_feeds,
             "/bad-port": lambda h: h.send(302, b"", headers={"Location": "http://127.0.0.1:99999/"}),
@@ -114,8 +148,10 @@ def sources(server: HostileServer) -> list[dict[str, Any]]:
         {"name": "year 1", "url": server.url("/year-one")},
         {"name": "redirect to port 99999", "url": server.url("/bad-port")},
     ]
-    out += [{"name": f"PDF {path}", "url": server.url(f"{path}-feed"), "fetch_article": True,
-             "allow_private_links": True} for path in POISON_PDFS]
+    out += [
+        {"name": f"PDF {path}", "url": server.url(f"{path}-feed"), "fetch_article": True, "allow_private_links": True}
+        for path in POISON_PDFS
+    ]
     return out
 
 
@@ -167,8 +203,15 @@ def test_a_link_host_with_a_full_width_colon_is_kept_as_an_unlinked_report(poiso
     assert COLON_TITLE in out and COLON_OK in out  # the item beside it too
 
 
-@pytest.mark.parametrize("name, title", [("pubDate year 99999999999", RSS_YEAR), ("JSON year 99999999999", JSON_YEAR),
-                                         ("JSON 9999-12-31T23:59:59-23:59", JSON_TZ), ("year 1", YEAR_ONE)])
+@pytest.mark.parametrize(
+    "name, title",
+    [
+        ("pubDate year 99999999999", RSS_YEAR),
+        ("JSON year 99999999999", JSON_YEAR),
+        ("JSON 9999-12-31T23:59:59-23:59", JSON_TZ),
+        ("year 1", YEAR_ONE),
+    ],
+)
 def test_an_impossible_date_is_read_as_the_fetch_time(poisoned_run: Run, name: str, title: str) -> None:
     """Out-of-range dates are unreadable dates: the item is kept, alerted, and dated when it was fetched."""
     assert poisoned_run.line(name).startswith("✓ "), poisoned_run.line(name)
@@ -192,8 +235,10 @@ def test_an_unreadable_linked_pdf_leaves_the_item_without_its_notice(poisoned_ru
 
 def test_a_redirect_to_an_impossible_port_is_that_sources_recorded_error(poisoned_run: Run) -> None:
     line = poisoned_run.line("redirect to port 99999")
-    assert line == ("✗ redirect to port 99999: cannot fetch http://127.0.0.1:99999/: "
-                    "OverflowError: connect(): port must be 0-65535."), line
+    assert line == (
+        "✗ redirect to port 99999: cannot fetch http://127.0.0.1:99999/: "
+        "OverflowError: connect(): port must be 0-65535."
+    ), line
     state = poisoned_run.status["redirect to port 99999"]
     assert state["consecutive_failures"] == 1 and state["last_error"] == line.split(": ", 1)[1]
     assert state["health"] == "failing"
@@ -223,6 +268,7 @@ def _days(start: datetime) -> Callable[[], datetime]:
     def clock() -> datetime:
         calls[0] += 1
         return start + timedelta(days=calls[0])
+
     return clock
 
 
@@ -235,8 +281,7 @@ def test_the_daemon_goes_on_after_a_cycle_with_poisoned_sources(tmp_path: Path, 
     monitor, store = _monitor(project)
     try:
         with caplog.at_level(logging.INFO, logger="monitor"):
-            cycles = run_daemon(monitor, clock=_days(datetime.now(timezone.utc)), sleep=lambda _s: None,
-                                max_cycles=2)
+            cycles = run_daemon(monitor, clock=_days(datetime.now(UTC)), sleep=lambda _s: None, max_cycles=2)
         assert cycles == 2
         assert server.hits["/good"] == 2 and server.hits["/colon"] == 2
         titles = {r["title"] for r in project.db()["articles"].rows}
@@ -269,8 +314,7 @@ def test_the_daemon_logs_and_survives_a_cycle_that_raises(tmp_path: Path, caplog
     stop = threading.Event()
     try:
         with caplog.at_level(logging.INFO, logger="monitor"):
-            cycles = run_daemon(monitor, stop=stop, clock=_days(datetime.now(timezone.utc)), sleep=lambda _s: None,
-                                max_cycles=1)
+            cycles = run_daemon(monitor, stop=stop, clock=_days(datetime.now(UTC)), sleep=lambda _s: None, max_cycles=1)
         assert cycles == 1 and len(calls) == 2
         assert GOOD_TITLE in {r["title"] for r in project.db()["articles"].rows}
         errors = [r for r in caplog.records if r.levelno == logging.ERROR and r.name == "monitor.daemon"]
@@ -284,15 +328,18 @@ def test_the_daemon_logs_and_survives_a_cycle_that_raises(tmp_path: Path, caplog
 # ---------------------------------------------------------------- what no input reaches yet
 
 
-def test_an_unexpected_error_while_storing_one_item_skips_that_item(project: Project, monkeypatch: Any,
-                                                                    caplog: Any) -> None:
+def test_an_unexpected_error_while_storing_one_item_skips_that_item(
+    project: Project, monkeypatch: Any, caplog: Any
+) -> None:
     """A fault injected into the store (in this process) for one item: that item is skipped and
     counted, the source's other items and the other sources are stored."""
     from monitor.pipeline import cycle as pipeline
 
     server = PoisonServer(project.root)
-    project.configure([{"name": "healthy", "url": server.url("/good")},
-                       {"name": "two items", "url": server.url("/colon")}], limits=LIMITS)
+    project.configure(
+        [{"name": "healthy", "url": server.url("/good")}, {"name": "two items", "url": server.url("/colon")}],
+        limits=LIMITS,
+    )
     real = pipeline.Monitor._store_decision
 
     def fails_on_toyota(self: Any, db: Any, source: Any, d: Any, fetched_at: str) -> Any:
@@ -311,20 +358,24 @@ def test_an_unexpected_error_while_storing_one_item_skips_that_item(project: Pro
     assert "✓ two items: 2 items, 1 new, 1 alerts, 1 item skipped (ZeroDivisionError: injected)" in result.stderr
     assert result.stderr.rstrip().endswith(" failed, 1 item skipped"), result.stderr
     assert [r.getMessage() for r in caplog.records if "injected" in r.getMessage()] == [
-        f"two items: item {COLON_OK!r} skipped: ZeroDivisionError: injected"]
+        f"two items: item {COLON_OK!r} skipped: ZeroDivisionError: injected"
+    ]
     # The Toyota report's article row, written before the failure, is rolled back with it.
     assert {r["title"] for r in project.db()["articles"].rows} == {GOOD_TITLE, COLON_TITLE}
     assert project.db()["alerts"].count == 2
 
 
-def test_an_unexpected_error_storing_a_source_is_its_recorded_error(project: Project, monkeypatch: Any,
-                                                                    caplog: Any) -> None:
+def test_an_unexpected_error_storing_a_source_is_its_recorded_error(
+    project: Project, monkeypatch: Any, caplog: Any
+) -> None:
     from monitor.pipeline import cycle as pipeline
 
     server = PoisonServer(project.root)
-    project.configure([{"name": "healthy", "url": server.url("/good")},
-                       {"name": "breaks", "url": server.url("/rss-year")}], limits=LIMITS,
-                      health={"failure_threshold": 1})
+    project.configure(
+        [{"name": "healthy", "url": server.url("/good")}, {"name": "breaks", "url": server.url("/rss-year")}],
+        limits=LIMITS,
+        health={"failure_threshold": 1},
+    )
     from monitor.sources.health import Polled
 
     real = pipeline.Monitor._record

@@ -21,8 +21,9 @@ def test_every_source_unreachable_points_to_the_demo(project: Project) -> None:
 
 def test_no_hint_when_a_source_answers_or_with_q(project: Project, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/feed").respond_with_data(rss2([]), content_type="application/rss+xml")
-    project.configure([{"name": "news", "url": httpserver.url_for("/feed")},
-                       {"name": "down", "url": "http://127.0.0.1:9/feed"}])
+    project.configure(
+        [{"name": "news", "url": httpserver.url_for("/feed")}, {"name": "down", "url": "http://127.0.0.1:9/feed"}]
+    )
     result = project.run("run", "--once")
     assert result.exit_code == 0 and "✗ down" in result.stderr
     assert HINT not in result.stderr

@@ -16,7 +16,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -31,43 +31,82 @@ from monitor.errors import SourceBug, SourceError
 from monitor.storage.feedback import Rules
 from monitor.textutil import parse_iso
 
-NOW = datetime(2024, 6, 5, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 5, 9, 0, tzinfo=UTC)
 BASE = "https://news.example/list/"
 MAX_ITEMS = 20
 # FUZZ_EXAMPLES=5000 for a long hunt; the suite's default keeps the file to seconds.
-FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                        HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 # ---------------------------------------------------------------- strategies
 
 VENDOR_WORDS = ["Okta", "Okta Inc.", "LINEヤフー", "NAVER Cloud", "イセトー", "トヨタ自動車", "Box", "Toyota"]
-BREACH_WORDS = ["data breach", "ransomware attack", "customer data stolen", "情報漏えい", "不正アクセス",
-                "ランサムウェア被害", "confirms breach", ""]
+BREACH_WORDS = [
+    "data breach",
+    "ransomware attack",
+    "customer data stolen",
+    "情報漏えい",
+    "不正アクセス",
+    "ランサムウェア被害",
+    "confirms breach",
+    "",
+]
 text = st.text(max_size=40)
 titles = st.one_of(
     text,
     st.builds(lambda v, w, t: f"{v} {w} {t}", st.sampled_from(VENDOR_WORDS), st.sampled_from(BREACH_WORDS), text),
 )
 links = st.one_of(
-    st.builds(lambda scheme, host, port, path: f"{scheme}{host}{port}/{path}",
-              st.sampled_from(["http://", "https://", "HTTPS://", "//", "", "javascript:", "file:///", "mailto:"]),
-              st.sampled_from(["example.com", "www.okta.com", "isetoh.co.jp", "127.0.0.1", "[::1]", "[::1",
-                               "example.com\uff1a80", "ex\u2100ample.com", "例え.jp", "a@b", "xn--", "", "..",
-                               "[fe80::1%25eth0]", "example.com\uff0fx"]),
-              st.sampled_from(["", ":80", ":0", ":99999", ":-1", ":abc", ":８０", ":"]),
-              st.text(max_size=15)),
+    st.builds(
+        lambda scheme, host, port, path: f"{scheme}{host}{port}/{path}",
+        st.sampled_from(["http://", "https://", "HTTPS://", "//", "", "javascript:", "file:///", "mailto:"]),
+        st.sampled_from(
+            [
+                "example.com",
+                "www.okta.com",
+                "isetoh.co.jp",
+                "127.0.0.1",
+                "[::1]",
+                "[::1",
+                "example.com\uff1a80",
+                "ex\u2100ample.com",
+                "例え.jp",
+                "a@b",
+                "xn--",
+                "",
+                "..",
+                "[fe80::1%25eth0]",
+                "example.com\uff0fx",
+            ]
+        ),
+        st.sampled_from(["", ":80", ":0", ":99999", ":-1", ":abc", ":８０", ":"]),
+        st.text(max_size=15),
+    ),
     st.text(max_size=40),
 )
 years = st.one_of(st.integers(0, 10_000), st.sampled_from([1, 1970, 2024, 9999, 10_000, 99_999_999_999]))
 zones_iso = st.sampled_from(["Z", "", "+00:00", "+23:59", "-23:59", "+14:00", "+99:00"])
 zones_822 = st.sampled_from(["GMT", "+0000", "+2359", "-2359", "EST", "+9999", "UT", ""])
 dates = st.one_of(
-    st.builds(lambda y, m, d, z: f"{y:04d}-{m:02d}-{d:02d}T23:59:59{z}", years, st.integers(0, 13),
-              st.integers(0, 32), zones_iso),
+    st.builds(
+        lambda y, m, d, z: f"{y:04d}-{m:02d}-{d:02d}T23:59:59{z}",
+        years,
+        st.integers(0, 13),
+        st.integers(0, 32),
+        zones_iso,
+    ),
     st.builds(lambda d, y, z: f"Mon, {d:02d} Jan {y} 00:00:00 {z}", st.integers(0, 40), years, zones_822),
     st.builds(lambda y, m, d: f"{y}年{m}月{d}日", years, st.integers(0, 13), st.integers(0, 32)),
-    st.builds(lambda e, n, m, d: f"{e}{n}年{m}月{d}日", st.sampled_from(["令和", "平成", "昭和"]),
-              st.one_of(st.integers(0, 100), st.just("元")), st.integers(0, 13), st.integers(0, 32)),
+    st.builds(
+        lambda e, n, m, d: f"{e}{n}年{m}月{d}日",
+        st.sampled_from(["令和", "平成", "昭和"]),
+        st.one_of(st.integers(0, 100), st.just("元")),
+        st.integers(0, 13),
+        st.integers(0, 32),
+    ),
     st.builds(lambda d, y: f"June {d}, {y}", st.integers(0, 40), years),
     text,
 )
@@ -90,30 +129,42 @@ def _x(s: str) -> str:
 
 def rss_body(items: list[Post], atom: bool) -> bytes:
     if atom:
-        entries = "".join(f"<entry><title>{_x(p.title)}</title><link href={quoteattr(p.link)}/><id>{_x(p.link)}</id>"
-                          f"<updated>{_x(p.date)}</updated><published>{_x(p.date)}</published>"
-                          f"<summary>{_x(p.summary)}</summary></entry>" for p in items)
-        return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
-                f"<id>urn:t</id><updated>2024-06-01T00:00:00Z</updated>{entries}</feed>").encode("utf-8", "replace")
-    entries = "".join(f"<item><title>{_x(p.title)}</title><link>{_x(p.link)}</link><guid>{_x(p.link)}</guid>"
-                      f"<pubDate>{_x(p.date)}</pubDate><description>{_x(p.summary)}</description></item>"
-                      for p in items)
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
-            f"<link>{BASE}</link><description>d</description>{entries}</channel></rss>").encode("utf-8", "replace")
+        entries = "".join(
+            f"<entry><title>{_x(p.title)}</title><link href={quoteattr(p.link)}/><id>{_x(p.link)}</id>"
+            f"<updated>{_x(p.date)}</updated><published>{_x(p.date)}</published>"
+            f"<summary>{_x(p.summary)}</summary></entry>"
+            for p in items
+        )
+        return (
+            f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+            f"<id>urn:t</id><updated>2024-06-01T00:00:00Z</updated>{entries}</feed>"
+        ).encode("utf-8", "replace")
+    entries = "".join(
+        f"<item><title>{_x(p.title)}</title><link>{_x(p.link)}</link><guid>{_x(p.link)}</guid>"
+        f"<pubDate>{_x(p.date)}</pubDate><description>{_x(p.summary)}</description></item>"
+        for p in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        f"<link>{BASE}</link><description>d</description>{entries}</channel></rss>"
+    ).encode("utf-8", "replace")
 
 
 def html_body(items: list[Post], base: str | None) -> bytes:
     head = f"<base href={quoteattr(base)}>" if base is not None else ""
-    rows = "".join(f'<li><span class="date">{_x(p.date)}</span><a href={quoteattr(p.link)}>{_x(p.title)}</a>'
-                   f"<p>{_x(p.summary)}</p></li>" for p in items)
-    return f"<html><head>{head}<title>news</title></head><body><ul>{rows}</ul></body></html>".encode("utf-8",
-                                                                                                   "replace")
+    rows = "".join(
+        f'<li><span class="date">{_x(p.date)}</span><a href={quoteattr(p.link)}>{_x(p.title)}</a>'
+        f"<p>{_x(p.summary)}</p></li>"
+        for p in items
+    )
+    return f"<html><head>{head}<title>news</title></head><body><ul>{rows}</ul></body></html>".encode("utf-8", "replace")
 
 
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | text,
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
-                                                                                        max_size=3),
-                           max_leaves=8)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
 
 
 def cut(body: bytes, at: int | None) -> bytes:
@@ -123,19 +174,95 @@ def cut(body: bytes, at: int | None) -> bytes:
 
 cuts = st.one_of(st.none(), st.integers(0, 10_000))
 
-PDF_TOKENS = ["/Filter", "/FlateDecode", "/ASCIIHexDecode", "/ASCII85Decode", "/LZWDecode", "/RunLengthDecode",
-              "/DCTDecode", "/Nope", "/DecodeParms", "/Predictor", "12", "/Columns", "<<", ">>", "[", "]", "-1000",
-              "-1", "0", "1", "99999999999", "/Differences", "/Encoding", "/BaseEncoding", "/WinAnsiEncoding",
-              "/Type", "/Length", "4 0 R", "9 0 R", "/Encrypt", "/V", "/R", "/ID", "<00>", "/ToUnicode",
-              "/Widths", "/FirstChar", "/LastChar", "/Subtype", "/Type0", "/Type3", "/A", "(", ")", "null", "true",
-              "1.5e308", "/CharProcs", "/FontMatrix", "/DescendantFonts"]
+PDF_TOKENS = [
+    "/Filter",
+    "/FlateDecode",
+    "/ASCIIHexDecode",
+    "/ASCII85Decode",
+    "/LZWDecode",
+    "/RunLengthDecode",
+    "/DCTDecode",
+    "/Nope",
+    "/DecodeParms",
+    "/Predictor",
+    "12",
+    "/Columns",
+    "<<",
+    ">>",
+    "[",
+    "]",
+    "-1000",
+    "-1",
+    "0",
+    "1",
+    "99999999999",
+    "/Differences",
+    "/Encoding",
+    "/BaseEncoding",
+    "/WinAnsiEncoding",
+    "/Type",
+    "/Length",
+    "4 0 R",
+    "9 0 R",
+    "/Encrypt",
+    "/V",
+    "/R",
+    "/ID",
+    "<00>",
+    "/ToUnicode",
+    "/Widths",
+    "/FirstChar",
+    "/LastChar",
+    "/Subtype",
+    "/Type0",
+    "/Type3",
+    "/A",
+    "(",
+    ")",
+    "null",
+    "true",
+    "1.5e308",
+    "/CharProcs",
+    "/FontMatrix",
+    "/DescendantFonts",
+]
 pdf_fragments = st.lists(st.sampled_from(PDF_TOKENS), max_size=10).map(lambda ts: " ".join(ts) + " ")
-pdf_ops = st.lists(st.sampled_from(["BT", "ET", "/F1 12 Tf", "/F9 12 Tf", "72 720 Td", "(Okta Inc. data breach) Tj",
-                                    "[(Okta) -250 (breach)] TJ", "<4f6b7461> Tj", "T*", "14 TL", "(x) '",
-                                    "1 0 0 1 0 0 Tm", "q", "Q", "1e308 0 0 1e308 0 0 cm", "-1 Tf", "BI", "ID",
-                                    "EI", "/Im1 Do", "0 Tr", "99999999999 Tz"]), max_size=12)
-pdfs = st.builds(lambda ops, sd, fe, te: build_pdf(" ".join(ops).encode(), sd, fe, te),
-                 pdf_ops, pdf_fragments, pdf_fragments, pdf_fragments)
+pdf_ops = st.lists(
+    st.sampled_from(
+        [
+            "BT",
+            "ET",
+            "/F1 12 Tf",
+            "/F9 12 Tf",
+            "72 720 Td",
+            "(Okta Inc. data breach) Tj",
+            "[(Okta) -250 (breach)] TJ",
+            "<4f6b7461> Tj",
+            "T*",
+            "14 TL",
+            "(x) '",
+            "1 0 0 1 0 0 Tm",
+            "q",
+            "Q",
+            "1e308 0 0 1e308 0 0 cm",
+            "-1 Tf",
+            "BI",
+            "ID",
+            "EI",
+            "/Im1 Do",
+            "0 Tr",
+            "99999999999 Tz",
+        ]
+    ),
+    max_size=12,
+)
+pdfs = st.builds(
+    lambda ops, sd, fe, te: build_pdf(" ".join(ops).encode(), sd, fe, te),
+    pdf_ops,
+    pdf_fragments,
+    pdf_fragments,
+    pdf_fragments,
+)
 
 
 # ---------------------------------------------------------------- the path under test
@@ -152,12 +279,23 @@ class Cycle:
         from monitor.storage.store import Store
 
         project = Project(root)
-        json_spec = {"type": "json", "items": "posts", "title": "title", "link": "url", "date": "date",
-                     "summary": "summary"}
+        json_spec = {
+            "type": "json",
+            "items": "posts",
+            "title": "title",
+            "link": "url",
+            "date": "date",
+            "summary": "summary",
+        }
         html_spec = {"type": "html", "item": "li", "title": "a", "link": "a@href", "date": ".date", "summary": "p"}
-        project.configure([{"name": "feed", "url": BASE}, {"name": "html", "url": BASE, **html_spec},
-                           {"name": "json", "url": BASE, **json_spec},
-                           {"name": "pdf", "url": BASE, "fetch_article": True}])
+        project.configure(
+            [
+                {"name": "feed", "url": BASE},
+                {"name": "html", "url": BASE, **html_spec},
+                {"name": "json", "url": BASE, **json_spec},
+                {"name": "pdf", "url": BASE, "fetch_article": True},
+            ]
+        )
         self.config = load_config(project.config_path)
         self.store = Store(self.config.database)
         self.store.conn.execute("PRAGMA synchronous = OFF")  # speed only: nothing here tests durability
@@ -200,8 +338,9 @@ class Cycle:
             outcome = e
         state = self.store.source_states().get(name, SourceState())
         with self.store.write() as db:
-            res = self.monitor._ingest_contained(db, source, Response(url=BASE, status=200, body=body), outcome,
-                                                 decisions, state, Rules(), NOW)
+            res = self.monitor._ingest_contained(
+                db, source, Response(url=BASE, status=200, body=body), outcome, decisions, state, Rules(), NOW
+            )
         assert not (res.error or "").startswith("unexpected"), res.error
         assert res.skipped == 0, res.skip_reason
         self.check_rows()
@@ -245,8 +384,9 @@ BREACH = "Okta confirms data breach, customer data stolen"
 @given(items=posts, atom=st.booleans(), at=cuts)
 # The issue's inputs: a full-width colon in the host, year 99999999999, year 1 (in the incident window).
 @example(items=[Post(BREACH, "http://example.com\uff1a80/x", "", "")], atom=False, at=None)
-@example(items=[Post(BREACH + " 2", "https://a.example/2", "Mon, 01 Jan 99999999999 00:00:00 GMT", "")],
-         atom=False, at=None)
+@example(
+    items=[Post(BREACH + " 2", "https://a.example/2", "Mon, 01 Jan 99999999999 00:00:00 GMT", "")], atom=False, at=None
+)
 @example(items=[Post(BREACH + " 3", "https://a.example/3", "0001-01-01T00:00:00Z", "")], atom=True, at=None)
 # Found by the fuzzer: an unclosed IPv6 bracket (urljoin raises ValueError: Invalid IPv6 URL).
 @example(items=[Post("", "http://[::1/", "", "")], atom=False, at=None)
@@ -265,16 +405,27 @@ def test_html_pages(cycle: Cycle, items: list[Post], base: str | None, at: int |
 
 
 @FUZZ
-@given(rows=st.lists(st.fixed_dictionaries({}, optional={"title": st.one_of(titles, json_values),
-                                                         "url": st.one_of(links, json_values),
-                                                         "date": st.one_of(dates, json_values),
-                                                         "summary": st.one_of(text, json_values)}), max_size=6),
-       at=cuts)
+@given(
+    rows=st.lists(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "title": st.one_of(titles, json_values),
+                "url": st.one_of(links, json_values),
+                "date": st.one_of(dates, json_values),
+                "summary": st.one_of(text, json_values),
+            },
+        ),
+        max_size=6,
+    ),
+    at=cuts,
+)
 # The issue's inputs: a date past the last datetime in UTC, and one in year 99999999999.
 @example(rows=[{"title": BREACH, "date": "9999-12-31T23:59:59-23:59"}], at=None)
 @example(rows=[{"title": BREACH + " 2", "date": "Mon, 01 Jan 99999999999 00:00:00 GMT"}], at=None)
-@example(rows=[{"title": BREACH + " 3", "url": "http://example.com\uff1a80/x", "date": "0001-01-01T00:00:00+01:00"}],
-         at=None)
+@example(
+    rows=[{"title": BREACH + " 3", "url": "http://example.com\uff1a80/x", "date": "0001-01-01T00:00:00+01:00"}], at=None
+)
 def test_json_apis(cycle: Cycle, rows: list[dict[str, Any]], at: int | None) -> None:
     cycle.run("json", cut(json.dumps({"posts": rows}).encode(), at), "application/json")
 

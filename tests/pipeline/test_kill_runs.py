@@ -10,14 +10,14 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from alert_support import Feed, outbox
 from conftest import Entry, bot_env, os_env_without_slack
 
 RUNS = 15
 PER_RUN = 3
-NOW = datetime.now(timezone.utc) - timedelta(days=1)
+NOW = datetime.now(UTC) - timedelta(days=1)
 TEMPLATES = [
     "Okta confirms breach {n}: attackers stole customer files from support case {n}",
     "NAVER Cloud hacked in incident {n}: customer data stolen by attackers, report {n}",
@@ -46,8 +46,9 @@ def test_sigkill_at_random_points_over_many_runs_delivers_each_alert_exactly_onc
     for _run in range(RUNS):
         feed.add(*(_entry(added + k) for k in range(PER_RUN)))
         added += PER_RUN
-        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)  # its own process group: the parser workers die too
+        proc = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )  # its own process group: the parser workers die too
         try:
             proc.wait(timeout=rng.uniform(0.2, 4.0))
         except subprocess.TimeoutExpired:

@@ -35,15 +35,23 @@ def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 
 
 def _daemon(project: Project, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(project.config_path), "run", *args],
-                            cwd=project.root, env={**os_env_without_slack(), **env}, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "monitor", "--config", str(project.config_path), "run", *args],
+        cwd=project.root,
+        env={**os_env_without_slack(), **env},
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
-def test_daemon_metrics_count_cycles_items_alerts_and_failures(project: Project, hostile: HostileServer,
-                                                               slack) -> None:  # type: ignore[no-untyped-def]
-    project.configure([{"name": "news", "url": hostile.url("/good"), "interval": "1h"},
-                       {"name": "down", "url": hostile.url("/status/503"), "interval": "1h"}])
+def test_daemon_metrics_count_cycles_items_alerts_and_failures(project: Project, hostile: HostileServer, slack) -> None:  # type: ignore[no-untyped-def]
+    project.configure(
+        [
+            {"name": "news", "url": hostile.url("/good"), "interval": "1h"},
+            {"name": "down", "url": hostile.url("/status/503"), "interval": "1h"},
+        ]
+    )
     proc = _daemon(project, bot_env(slack), "--metrics-port", "0")
     try:
         log = _Stderr(proc)

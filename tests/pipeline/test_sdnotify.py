@@ -69,13 +69,20 @@ def systemd() -> Iterator[tuple[Systemd, str]]:
     os.rmdir(folder)
 
 
-def test_daemon_tells_systemd_ready_alive_and_stopping(project: Project, hostile: HostileServer, slack,
-                                                       systemd) -> None:  # type: ignore[no-untyped-def]
+def test_daemon_tells_systemd_ready_alive_and_stopping(
+    project: Project, hostile: HostileServer, slack, systemd
+) -> None:  # type: ignore[no-untyped-def]
     listener, path = systemd
     project.configure([{"name": "news", "url": hostile.url("/good"), "interval": "1h"}])
     env = {**os_env_without_slack(), **bot_env(slack), "NOTIFY_SOCKET": path, "WATCHDOG_USEC": "3000000"}
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(project.config_path), "run"],
-                            cwd=project.root, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "--config", str(project.config_path), "run"],
+        cwd=project.root,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         assert listener.wait_for("READY=1"), listener.messages
         assert any(ln.startswith("STATUS=started: 1 sources") for ln in listener.lines()), listener.messages

@@ -10,19 +10,21 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from conftest import Entry, rss2
 from werkzeug.wrappers import Request, Response
 
-NOW = datetime.now(timezone.utc) - timedelta(hours=1)
+NOW = datetime.now(UTC) - timedelta(hours=1)
 
 
 def _notice(n: int) -> bytes:
-    return (f"<html><body><main>Notice {n}: NOTICEWORD{n} イセトーで不正アクセスによる情報漏えいが発生しました。"
-            "</main></body></html>").encode()
+    return (
+        f"<html><body><main>Notice {n}: NOTICEWORD{n} イセトーで不正アクセスによる情報漏えいが発生しました。"
+        "</main></body></html>"
+    ).encode()
 
 
 def _search(project: Any, query: str) -> list[dict[str, Any]]:
@@ -71,11 +73,12 @@ def test_articles_over_the_per_source_cap_are_stored_without_linked_text(project
         httpserver.expect_request(f"/notice/{n}.html").respond_with_data(_notice(n), content_type="text/html")
     entries = [Entry(f"お知らせ {n}", httpserver.url_for(f"/notice/{n}.html"), "", f"n{n}", NOW) for n in range(4)]
     # Over the cap, the title alone still names a vendor in a breach report: it must alert.
-    entries.append(Entry("Okta confirms breach of support system", httpserver.url_for("/notice/4.html"), "",
-                         "n4", NOW))
+    entries.append(Entry("Okta confirms breach of support system", httpserver.url_for("/notice/4.html"), "", "n4", NOW))
     httpserver.expect_request("/feed").respond_with_data(rss2(entries), content_type="application/rss+xml")
-    project.configure([{"name": "notices", "url": httpserver.url_for("/feed"), "fetch_article": True,
-                        "allow_private_links": True}], limits={"articles_per_source": 2})
+    project.configure(
+        [{"name": "notices", "url": httpserver.url_for("/feed"), "fetch_article": True, "allow_private_links": True}],
+        limits={"articles_per_source": 2},
+    )
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
 
@@ -99,9 +102,13 @@ def test_articles_over_the_per_source_cap_are_stored_without_linked_text(project
 def test_zero_cap_fetches_no_linked_notice(project, httpserver):  # type: ignore[no-untyped-def]
     httpserver.expect_request("/notice/0.html").respond_with_data(_notice(0), content_type="text/html")
     httpserver.expect_request("/feed").respond_with_data(
-        rss2([Entry("お知らせ", httpserver.url_for("/notice/0.html"), "", "z", NOW)]), content_type="application/rss+xml")
-    project.configure([{"name": "notices", "url": httpserver.url_for("/feed"), "fetch_article": True,
-                        "allow_private_links": True}], limits={"articles_per_source": 0})
+        rss2([Entry("お知らせ", httpserver.url_for("/notice/0.html"), "", "z", NOW)]),
+        content_type="application/rss+xml",
+    )
+    project.configure(
+        [{"name": "notices", "url": httpserver.url_for("/feed"), "fetch_article": True, "allow_private_links": True}],
+        limits={"articles_per_source": 0},
+    )
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
     assert [r.path for r, _ in httpserver.log] == ["/feed"]
@@ -115,15 +122,25 @@ def test_time_budget_stops_silent_links_and_keeps_their_items(project, httpserve
     httpserver.expect_request("/notice/0.html").respond_with_data(_notice(0), content_type="text/html")
     httpserver.expect_request("/ok").respond_with_data(
         rss2([Entry("お知らせ", httpserver.url_for("/notice/0.html"), "", "ok", NOW)]),
-        content_type="application/rss+xml")
+        content_type="application/rss+xml",
+    )
     httpserver.expect_request("/stalled").respond_with_data(
         rss2([Entry(f"Okta confirms breach, notice {n}", silent.url(f"/n{n}"), "", f"s{n}", NOW) for n in range(3)]),
-        content_type="application/rss+xml")
+        content_type="application/rss+xml",
+    )
     project.configure(
-        [{"name": "stalled", "url": httpserver.url_for("/stalled"), "fetch_article": True, "allow_private_links": True},
-         {"name": "ok", "url": httpserver.url_for("/ok"), "fetch_article": True, "allow_private_links": True}],
+        [
+            {
+                "name": "stalled",
+                "url": httpserver.url_for("/stalled"),
+                "fetch_article": True,
+                "allow_private_links": True,
+            },
+            {"name": "ok", "url": httpserver.url_for("/ok"), "fetch_article": True, "allow_private_links": True},
+        ],
         # Each silent link alone would wait 60 s: the budget, not the per-fetch deadline, ends the stage.
-        limits={"fetch_timeout": "60s", "article_budget": "2s"})
+        limits={"fetch_timeout": "60s", "article_budget": "2s"},
+    )
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
     assert "stalled: 3 items, 3 new, 3 alerts, 3 stored without their linked notice (limits)" in result.stderr
@@ -152,10 +169,12 @@ def test_bodies_in_flight_are_capped(project, httpserver):  # type: ignore[no-un
         httpserver.expect_request(f"/notice/{n}.html").respond_with_handler(slow_notice)
     httpserver.expect_request("/feed").respond_with_data(
         rss2([Entry(f"お知らせ {n}", httpserver.url_for(f"/notice/{n}.html"), "", f"b{n}", NOW) for n in range(4)]),
-        content_type="application/rss+xml")
-    project.configure([{"name": "notices", "url": httpserver.url_for("/feed"), "fetch_article": True,
-                        "allow_private_links": True}],
-                      limits={"article_max_bytes": 65536, "article_bytes_in_flight": 65536})
+        content_type="application/rss+xml",
+    )
+    project.configure(
+        [{"name": "notices", "url": httpserver.url_for("/feed"), "fetch_article": True, "allow_private_links": True}],
+        limits={"article_max_bytes": 65536, "article_bytes_in_flight": 65536},
+    )
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
     assert state["most"] == 1
@@ -163,8 +182,10 @@ def test_bodies_in_flight_are_capped(project, httpserver):  # type: ignore[no-un
 
 
 def test_article_limits_are_validated(project, httpserver):  # type: ignore[no-untyped-def]
-    project.configure([{"name": "n", "url": httpserver.url_for("/feed")}],
-                      limits={"articles_per_source": -1, "article_budget": "soon"})
+    project.configure(
+        [{"name": "n", "url": httpserver.url_for("/feed")}],
+        limits={"articles_per_source": -1, "article_budget": "soon"},
+    )
     result = project.run("check")
     assert result.exit_code == 2
     assert "limits.articles_per_source: must be greater than or equal to 0, got -1" in result.output

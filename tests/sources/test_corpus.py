@@ -94,8 +94,9 @@ def test_undeclared_big5_text_is_detected() -> None:
 def test_json_parser_reads_every_ransomwatch_post_with_the_bundled_spec() -> None:
     raw = shared_data("ransomware", "ransomwatch_posts.json").read_bytes()
     rows = json.loads(raw)
-    parsed = parse_json_api(raw, "application/json", "https://api.ransomware.live/",
-                            _bundled_spec("ransomware.live"), 100_000)
+    parsed = parse_json_api(
+        raw, "application/json", "https://api.ransomware.live/", _bundled_spec("ransomware.live"), 100_000
+    )
     # Only titles that are nothing but markup (one post is just "</a>") are dropped.
     assert len(parsed.items) == sum(1 for r in rows if html_to_text(str(r.get("post_title") or "")))
     assert len(parsed.items) > 5000
@@ -107,8 +108,9 @@ def test_csv_posts_with_descriptions_and_onion_links() -> None:
     text = shared_data("ransomware", "ransomware_live_posts_2024-03.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
     body = json.dumps(rows).encode()
-    parsed = parse_json_api(body, "application/json", "https://api.ransomware.live/",
-                            _bundled_spec("ransomware.live"), 100_000)
+    parsed = parse_json_api(
+        body, "application/json", "https://api.ransomware.live/", _bundled_spec("ransomware.live"), 100_000
+    )
     assert len(parsed.items) == sum(1 for r in rows if html_to_text(r["post_title"]))
     with_description = [i for i in parsed.items if i.summary]
     assert len(with_description) > 500

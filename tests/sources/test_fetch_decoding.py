@@ -20,12 +20,16 @@ def _get(url: str, max_bytes: int = 1 << 20):  # type: ignore[no-untyped-def]
     return result
 
 
-@pytest.mark.parametrize("encoding, body", [
-    ("gzip", gzip.compress(FEED)),
-    ("deflate", zlib.compress(FEED)),  # RFC 9110: zlib-wrapped
-    ("deflate", zlib.compress(FEED)[2:-4]),  # what some servers send: raw deflate
-    ("identity", FEED),
-], ids=["gzip", "deflate-zlib", "deflate-raw", "identity"])
+@pytest.mark.parametrize(
+    "encoding, body",
+    [
+        ("gzip", gzip.compress(FEED)),
+        ("deflate", zlib.compress(FEED)),  # RFC 9110: zlib-wrapped
+        ("deflate", zlib.compress(FEED)[2:-4]),  # what some servers send: raw deflate
+        ("identity", FEED),
+    ],
+    ids=["gzip", "deflate-zlib", "deflate-raw", "identity"],
+)
 def test_encoded_bodies_are_decoded(httpserver, encoding, body):  # type: ignore[no-untyped-def]
     httpserver.expect_request("/f").respond_with_data(body, headers={"Content-Encoding": encoding})
     assert _get(httpserver.url_for("/f")).body == FEED
@@ -44,10 +48,13 @@ def test_gzip_bomb_is_stopped_without_inflating_it(httpserver):  # type: ignore[
     assert peak < 16 << 20, f"peak {peak >> 20} MiB while refusing a 1 MiB cap"
 
 
-@pytest.mark.parametrize("encoding, body, message", [
-    ("br", b"\x0b\x02\x80hello\x03", "unsupported Content-Encoding 'br'"),
-    ("gzip", b"\x1f\x8b\x08\x00garbage-not-gzip", "corrupt gzip body"),
-])
+@pytest.mark.parametrize(
+    "encoding, body, message",
+    [
+        ("br", b"\x0b\x02\x80hello\x03", "unsupported Content-Encoding 'br'"),
+        ("gzip", b"\x1f\x8b\x08\x00garbage-not-gzip", "corrupt gzip body"),
+    ],
+)
 def test_bad_encodings_are_source_errors(httpserver, encoding, body, message):  # type: ignore[no-untyped-def]
     httpserver.expect_request("/x").respond_with_data(body, headers={"Content-Encoding": encoding})
     result = _get(httpserver.url_for("/x"))

@@ -59,44 +59,51 @@ def fake_dns(monkeypatch: pytest.MonkeyPatch, table: dict[str, list[str]]) -> li
 _POLICY, _LIMITS = LinkPolicy(), Limits(deadline=5)
 
 
-def get(url: str, *, allow_private: bool = False, policy: LinkPolicy = _POLICY,
-        limits: Limits = _LIMITS) -> fetch.Response:
+def get(
+    url: str, *, allow_private: bool = False, policy: LinkPolicy = _POLICY, limits: Limits = _LIMITS
+) -> fetch.Response:
     async def go() -> fetch.Response:
         async with Fetcher(limits, policy=policy) as f:
             return await f.get(Request(url, trusted=False, allow_private=allow_private))
+
     return asyncio.run(go())
 
 
 # ---------------------------------------------------------------------------- shape: before any I/O
 
-@pytest.mark.parametrize("url, reason", [
-    ("file:///etc/passwd", "scheme 'file'"),
-    ("FILE:///etc/passwd", "scheme 'file'"),
-    ("file:/etc/passwd", "scheme 'file'"),
-    ("file:etc/passwd", "scheme 'file'"),
-    (" file:///etc/passwd", "whitespace or backslash"),
-    ("gopher://example.org:70/_GET", "scheme 'gopher'"),
-    ("javascript:alert(1)", "scheme 'javascript'"),
-    ("JavaScript:alert(1)", "scheme 'javascript'"),
-    ("data:text/html,<script>alert(1)</script>", "scheme 'data'"),
-    ("ftp://example.org/notice.pdf", "scheme 'ftp'"),
-    ("dict://example.org:11211/", "scheme 'dict'"),
-    ("jar:http://example.org/a.jar!/", "scheme 'jar'"),
-    ("//example.org/notice", "scheme '(none)'"),
-    ("/relative/notice", "scheme '(none)'"),
-    ("http://127.0.0.1:8080\\@example.com/", "whitespace or backslash"),
-    ("http://example.com\\@127.0.0.1/", "whitespace or backslash"),
-    ("http://user:pass@example.com/", "credentials"),
-    ("http://user@example.com/", "credentials"),
-    ("http://leaksite7z2jwcskxpbokpemdxmltipntwlkmidcll2qirbu7ykg46eyd.onion/post/1", ".onion"),
-    ("http://leaksite.ONION./x", ".onion"),
-    ("http://example.com:6379/", "port 6379"),
-    ("http://example.com:25/", "port 25"),
-    ("https://example.com:99999/", "bad port"),
-    ("http:///nohost", "no host"),
-])
-def test_link_shape_refused_before_io(url: str, reason: str, no_connections: list[str],
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("file:///etc/passwd", "scheme 'file'"),
+        ("FILE:///etc/passwd", "scheme 'file'"),
+        ("file:/etc/passwd", "scheme 'file'"),
+        ("file:etc/passwd", "scheme 'file'"),
+        (" file:///etc/passwd", "whitespace or backslash"),
+        ("gopher://example.org:70/_GET", "scheme 'gopher'"),
+        ("javascript:alert(1)", "scheme 'javascript'"),
+        ("JavaScript:alert(1)", "scheme 'javascript'"),
+        ("data:text/html,<script>alert(1)</script>", "scheme 'data'"),
+        ("ftp://example.org/notice.pdf", "scheme 'ftp'"),
+        ("dict://example.org:11211/", "scheme 'dict'"),
+        ("jar:http://example.org/a.jar!/", "scheme 'jar'"),
+        ("//example.org/notice", "scheme '(none)'"),
+        ("/relative/notice", "scheme '(none)'"),
+        ("http://127.0.0.1:8080\\@example.com/", "whitespace or backslash"),
+        ("http://example.com\\@127.0.0.1/", "whitespace or backslash"),
+        ("http://user:pass@example.com/", "credentials"),
+        ("http://user@example.com/", "credentials"),
+        ("http://leaksite7z2jwcskxpbokpemdxmltipntwlkmidcll2qirbu7ykg46eyd.onion/post/1", ".onion"),
+        ("http://leaksite.ONION./x", ".onion"),
+        ("http://example.com:6379/", "port 6379"),
+        ("http://example.com:25/", "port 25"),
+        ("https://example.com:99999/", "bad port"),
+        ("http:///nohost", "no host"),
+    ],
+)
+def test_link_shape_refused_before_io(
+    url: str, reason: str, no_connections: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     asked = fake_dns(monkeypatch, {})
     with pytest.raises(BlockedURL) as e:
         check_link_shape(url)
@@ -116,13 +123,34 @@ def test_plain_public_links_pass_the_shape_check() -> None:
 
 # ---------------------------------------------------------------------------- addresses
 
-@pytest.mark.parametrize("literal", [
-    "127.0.0.1", "127.1", "2130706433", "0x7f000001", "017700000001", "0", "0.0.0.0",
-    "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "100.64.0.1", "100.127.255.254",
-    "[::1]", "[::ffff:127.0.0.1]", "[::ffff:10.0.0.1]", "[::ffff:100.64.0.1]", "[fd00::1]", "[fe80::1]",
-    "[2002:7f00:1::]",  # 6to4 wrapping 127.0.0.1
-    "224.0.0.1", "255.255.255.255",
-])
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        "127.0.0.1",
+        "127.1",
+        "2130706433",
+        "0x7f000001",
+        "017700000001",
+        "0",
+        "0.0.0.0",
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "100.127.255.254",
+        "[::1]",
+        "[::ffff:127.0.0.1]",
+        "[::ffff:10.0.0.1]",
+        "[::ffff:100.64.0.1]",
+        "[fd00::1]",
+        "[fe80::1]",
+        "[2002:7f00:1::]",  # 6to4 wrapping 127.0.0.1
+        "224.0.0.1",
+        "255.255.255.255",
+    ],
+)
 def test_non_public_ip_literals_refused_before_connecting(literal: str, no_connections: list[str]) -> None:
     # Literals are parsed by getaddrinfo itself (no DNS query), as the HTTP client would.
     with pytest.raises(BlockedURL) as e:
@@ -139,12 +167,20 @@ def test_cgnat_is_refused_although_python_calls_it_not_private() -> None:
     assert not fetch._is_public(ip)
 
 
-@pytest.mark.parametrize("answers", [
-    ["10.1.2.3"], ["100.64.12.1"], ["127.0.0.1"], ["::ffff:192.168.0.10"], ["fd12:3456::1"],
-    ["93.184.216.34", "192.168.0.10"],  # one bad address among good ones is enough
-])
-def test_dns_names_resolving_to_internal_addresses_are_refused(answers: list[str], no_connections: list[str],
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "answers",
+    [
+        ["10.1.2.3"],
+        ["100.64.12.1"],
+        ["127.0.0.1"],
+        ["::ffff:192.168.0.10"],
+        ["fd12:3456::1"],
+        ["93.184.216.34", "192.168.0.10"],  # one bad address among good ones is enough
+    ],
+)
+def test_dns_names_resolving_to_internal_addresses_are_refused(
+    answers: list[str], no_connections: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     asked = fake_dns(monkeypatch, {"notice.example.com": answers})
     with pytest.raises(BlockedURL) as e:
         get("https://notice.example.com/2024/leak.pdf")
@@ -190,6 +226,7 @@ def test_resolve_public_reports_unresolvable_names(monkeypatch: pytest.MonkeyPat
 
 
 # ---------------------------------------------------------------------------- redirects, hop by hop
+
 
 class _Recorder(ThreadingHTTPServer):
     daemon_threads = True
@@ -240,18 +277,20 @@ def test_redirect_hops_are_each_checked(servers: list[_Recorder], monkeypatch: p
     servers.append(forbidden)
     public = _Recorder({})
     servers.append(public)
-    public.routes.update({
-        "/ok": (302, {"Location": "/final"}, b""),
-        "/final": (200, {"Content-Type": "text/html"}, b"<p>notice</p>"),
-        "/to-other-port": (302, {"Location": f"http://127.0.0.1:{forbidden.port}/secret"}, b""),
-        "/to-loopback-alias": (301, {"Location": f"http://127.0.0.2:{public.port}/final"}, b""),
-        "/to-internal-name": (307, {"Location": f"http://intranet.corp.example:{public.port}/final"}, b""),
-        "/to-metadata": (308, {"Location": "http://169.254.169.254/latest/meta-data/"}, b""),
-        "/to-file": (302, {"Location": "file:///etc/passwd"}, b""),
-        "/to-onion": (302, {"Location": "http://abcdefghijklmnop.onion/"}, b""),
-        "/to-backslash": (302, {"Location": f"http://127.0.0.1:{public.port}\\@example.com/"}, b""),
-        "/loop": (302, {"Location": "/loop"}, b""),
-    })
+    public.routes.update(
+        {
+            "/ok": (302, {"Location": "/final"}, b""),
+            "/final": (200, {"Content-Type": "text/html"}, b"<p>notice</p>"),
+            "/to-other-port": (302, {"Location": f"http://127.0.0.1:{forbidden.port}/secret"}, b""),
+            "/to-loopback-alias": (301, {"Location": f"http://127.0.0.2:{public.port}/final"}, b""),
+            "/to-internal-name": (307, {"Location": f"http://intranet.corp.example:{public.port}/final"}, b""),
+            "/to-metadata": (308, {"Location": "http://169.254.169.254/latest/meta-data/"}, b""),
+            "/to-file": (302, {"Location": "file:///etc/passwd"}, b""),
+            "/to-onion": (302, {"Location": "http://abcdefghijklmnop.onion/"}, b""),
+            "/to-backslash": (302, {"Location": f"http://127.0.0.1:{public.port}\\@example.com/"}, b""),
+            "/loop": (302, {"Location": "/loop"}, b""),
+        }
+    )
     real = socket.getaddrinfo
     asked: list[str] = []
 
@@ -269,10 +308,15 @@ def test_redirect_hops_are_each_checked(servers: list[_Recorder], monkeypatch: p
     resp = get(f"{base}/ok", policy=policy)
     assert resp.status == 200 and resp.body == b"<p>notice</p>" and resp.url == f"{base}/final"
 
-    for path, reason in [("/to-other-port", f"port {forbidden.port}"), ("/to-loopback-alias", "non-public"),
-                         ("/to-internal-name", "non-public address 10.20.30.40"),
-                         ("/to-metadata", "non-public"), ("/to-file", "scheme 'file'"),
-                         ("/to-onion", ".onion"), ("/to-backslash", "backslash")]:
+    for path, reason in [
+        ("/to-other-port", f"port {forbidden.port}"),
+        ("/to-loopback-alias", "non-public"),
+        ("/to-internal-name", "non-public address 10.20.30.40"),
+        ("/to-metadata", "non-public"),
+        ("/to-file", "scheme 'file'"),
+        ("/to-onion", ".onion"),
+        ("/to-backslash", "backslash"),
+    ]:
         with pytest.raises(BlockedURL) as e:
             get(f"{base}{path}", policy=policy)
         assert reason in str(e.value), (path, str(e.value))
@@ -280,16 +324,30 @@ def test_redirect_hops_are_each_checked(servers: list[_Recorder], monkeypatch: p
         get(f"{base}/loop", policy=policy, limits=Limits(deadline=5, max_redirects=3))
     # The forbidden server never saw a request; the public one saw only its own routes.
     assert forbidden.hits == []
-    assert {p for p, _ in public.hits} <= {"/ok", "/final", "/to-other-port", "/to-loopback-alias",
-                                           "/to-internal-name", "/to-metadata", "/to-file", "/to-onion",
-                                           "/to-backslash", "/loop"}
+    assert {p for p, _ in public.hits} <= {
+        "/ok",
+        "/final",
+        "/to-other-port",
+        "/to-loopback-alias",
+        "/to-internal-name",
+        "/to-metadata",
+        "/to-file",
+        "/to-onion",
+        "/to-backslash",
+        "/loop",
+    }
     assert [p for p, _ in public.hits].count("/loop") == 4  # first request + 3 redirects, then stop
     assert "intranet.corp.example" in asked
 
 
 def test_configured_source_urls_are_trusted_but_redirects_stay_http(servers: list[_Recorder]) -> None:
-    srv = _Recorder({"/feed": (200, {}, b"<rss/>"), "/moved": (301, {"Location": "/feed"}, b""),
-                     "/to-file": (302, {"Location": "file:///etc/passwd"}, b"")})
+    srv = _Recorder(
+        {
+            "/feed": (200, {}, b"<rss/>"),
+            "/moved": (301, {"Location": "/feed"}, b""),
+            "/to-file": (302, {"Location": "file:///etc/passwd"}, b""),
+        }
+    )
     servers.append(srv)
 
     async def go(path: str) -> fetch.Response:

@@ -5,12 +5,12 @@ raises one alert. `monitor status [--json]` shows every source's state."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from conftest import Entry, Project, bot_env, rss2
 
-NOW = datetime(2024, 6, 5, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 5, 9, 0, tzinfo=UTC)
 GOOD = rss2([Entry("Okta confirms breach of support system", "https://news.example/okta", "stolen", "g1", NOW)])
 OTHER = rss2([Entry("Weekly roundup: nothing to see", "https://news.example/roundup", "", "g2", NOW)])
 EMPTY = rss2([])
@@ -33,9 +33,13 @@ def flaky(project: Project, httpserver, slack):  # type: ignore[no-untyped-def]
     source = Flaky()
     httpserver.expect_request("/flaky").respond_with_handler(source)
     httpserver.expect_request("/good").respond_with_data(GOOD, content_type="application/rss+xml")
-    project.configure([{"name": "Flaky <!channel>", "url": httpserver.url_for("/flaky")},
-                       {"name": "Good", "url": httpserver.url_for("/good")}],
-                      health={"failure_threshold": 3})
+    project.configure(
+        [
+            {"name": "Flaky <!channel>", "url": httpserver.url_for("/flaky")},
+            {"name": "Good", "url": httpserver.url_for("/good")},
+        ],
+        health={"failure_threshold": 3},
+    )
     return project, source, slack
 
 
@@ -75,8 +79,9 @@ def test_failing_source_alerts_once_after_n_failures_then_once_on_recovery(flaky
     _run(project, slack)
     assert _health_posts(slack) == [posts[0], "✅ Source recovered: Flaky &lt;!channel&gt;"]
     # The Okta alert from the good source went out exactly once through all of this.
-    assert [m["text"] for m in slack.messages].count(next(m["text"] for m in slack.messages
-                                                          if "Okta" in m["text"])) == 1
+    assert [m["text"] for m in slack.messages].count(
+        next(m["text"] for m in slack.messages if "Okta" in m["text"])
+    ) == 1
 
 
 def test_source_parsing_to_zero_items_after_having_items_alerts_once(flaky) -> None:  # type: ignore[no-untyped-def]
@@ -111,8 +116,16 @@ def test_status_lists_every_source_with_its_fields(flaky) -> None:  # type: igno
     rows = json.loads(project.run("status", "--json").stdout)
     assert isinstance(rows, list)
     for r in rows:
-        assert {"name", "url", "type", "last_ok", "last_error", "consecutive_failures", "items_last_fetch",
-                "last_new_item"} <= set(r)
+        assert {
+            "name",
+            "url",
+            "type",
+            "last_ok",
+            "last_error",
+            "consecutive_failures",
+            "items_last_fetch",
+            "last_new_item",
+        } <= set(r)
     flaky_row, good = rows
     assert flaky_row["type"] == "feed" and flaky_row["url"].endswith("/flaky")
     assert flaky_row["consecutive_failures"] == 1 and flaky_row["last_ok"]

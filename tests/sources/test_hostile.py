@@ -15,8 +15,14 @@ import pytest
 from conftest import Project, shared_data
 from hostile_server import FOUR04_MARKER, GOOD_TITLE, LOCAL_MARKER, SJIS_TITLE, HostileServer, serve_files
 
-LIMITS = {"fetch_timeout": "2s", "connect_timeout": "1s", "max_bytes": 131072, "parse_timeout": "2s",
-          "concurrency": 32, "per_host": 32}
+LIMITS = {
+    "fetch_timeout": "2s",
+    "connect_timeout": "1s",
+    "max_bytes": 131072,
+    "parse_timeout": "2s",
+    "concurrency": 32,
+    "per_host": 32,
+}
 
 # source name -> (route, the error the run must report for it)
 EXPECTED_ERRORS = {
@@ -40,8 +46,11 @@ EXPECTED_ERRORS = {
     "404 carrying a feed": ("/404feed", r"^HTTP 404 from http://127\.0\.0\.1:\d+/404feed$"),
     "random bytes": ("/random", r"^not a feed: SAXParseException: .*not well-formed"),
     "HTML page": ("/html", r"^not a feed: SAXParseException: "),
-    "cut on the wire": ("/cut", r"^RemoteProtocolError from http://127\.0\.0\.1:\d+/cut: peer closed connection "
-                                r"without sending complete message body"),
+    "cut on the wire": (
+        "/cut",
+        r"^RemoteProtocolError from http://127\.0\.0\.1:\d+/cut: peer closed connection "
+        r"without sending complete message body",
+    ),
     "truncated feed": ("/truncated", r"^malformed feed with no complete item: SAXParseException: .*no element found"),
     "body is a local path": ("/pathbody", r"^not a feed: SAXParseException: "),
     "body is /dev/zero": ("/devzero", r"^not a feed: SAXParseException: "),
@@ -156,13 +165,29 @@ def test_every_wild_feed_parses_or_fails_cleanly() -> None:
     from monitor.sources.parse import Parsed, ParserPool, run_parser
 
     root = shared_data("feeds-wild")
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in (".xml", ".rss", ".atom",
-                                                                                        ".rdf", ".json", ".feed"))
+    files = sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix.lower() in (".xml", ".rss", ".atom", ".rdf", ".json", ".feed")
+    )
     assert len(files) > 1500
     outcomes: dict[str, int] = {"parsed": 0, "error": 0}
     with ParserPool(workers=2, timeout=10, memory_mb=512) as pool:
-        futures = [(p, pool.submit(run_parser, "feed", p.read_bytes(), _declared_content_type(p.read_bytes()),
-                                   "http://127.0.0.1/feed", {}, 500)) for p in files]
+        futures = [
+            (
+                p,
+                pool.submit(
+                    run_parser,
+                    "feed",
+                    p.read_bytes(),
+                    _declared_content_type(p.read_bytes()),
+                    "http://127.0.0.1/feed",
+                    {},
+                    500,
+                ),
+            )
+            for p in files
+        ]
         for path, f in futures:
             try:
                 result = pool.result(f)
@@ -184,8 +209,10 @@ def test_a_cycle_over_real_world_feeds_never_crashes(project: Project) -> None:
     srv = serve_files(files)
     try:
         port = srv.server_address[1]
-        project.configure([{"name": path.strip("/"), "url": f"http://127.0.0.1:{port}{path}"} for path in files],
-                          limits=LIMITS | {"max_bytes": 2 << 20, "parse_timeout": "10s"})
+        project.configure(
+            [{"name": path.strip("/"), "url": f"http://127.0.0.1:{port}{path}"} for path in files],
+            limits=LIMITS | {"max_bytes": 2 << 20, "parse_timeout": "10s"},
+        )
         result = project.run("run", "--once")
     finally:
         srv.shutdown()
@@ -214,9 +241,9 @@ def test_a_guard_trip_never_reaches_feedparser_lenient_expansion() -> None:
             refuse_entity_doctype(body)
             refuse_entity_doctype(feedparser_bytes(body, "application/xml"))
     # An ordinary RSS 0.91 DOCTYPE with an external id only is not refused.
-    plain = (b'<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
-             b'"http://my.netscape.com/publish/formats/rss-0.91.dtd"><rss version="0.91"></rss>')
+    plain = (
+        b'<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+        b'"http://my.netscape.com/publish/formats/rss-0.91.dtd"><rss version="0.91"></rss>'
+    )
     refuse_entity_doctype(plain)
     refuse_entity_doctype(feedparser_bytes(plain, "application/xml"))
-
-

@@ -9,7 +9,8 @@ from test_incidents import LY_FOLLOW_UP, LY_JA, LY_JA2
 
 
 def test_the_original_report_opens_the_thread_even_when_the_feed_lists_it_last(  # type: ignore[no-untyped-def]
-        project, httpserver, slack):
+    project, httpserver, slack
+):
     feed = Feed(httpserver).add(LY_FOLLOW_UP, LY_JA2, LY_JA)  # newest first, as feeds list them
     project.configure([feed.source])
     assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0

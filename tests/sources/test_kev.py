@@ -7,7 +7,7 @@ catalogues written here where it is about one entry. Time is the test's: monitor
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -28,17 +28,31 @@ General Systems Inc.,,,medium,,,
 Okta Inc.,Okta,okta.com,critical,,,
 """
 # The test's own reading of the register: which catalogue vendorProject is which registered vendor.
-KEV_VENDORS = {"Progress": "Progress Software Corporation", "Citrix": "Citrix Systems Inc.",
-               "Apple": "Apple Inc.", "Trend Micro": "Trend Micro Incorporated",
-               "Microsoft": "Microsoft Corporation"}
+KEV_VENDORS = {
+    "Progress": "Progress Software Corporation",
+    "Citrix": "Citrix Systems Inc.",
+    "Apple": "Apple Inc.",
+    "Trend Micro": "Trend Micro Incorporated",
+    "Microsoft": "Microsoft Corporation",
+}
 
 
-def kev_entry(cve: str, vendor: str, product: str, name: str, added: str, ransomware: str = "Unknown",
-              description: str = "") -> dict[str, Any]:
-    return {"cveID": cve, "vendorProject": vendor, "product": product, "vulnerabilityName": name,
-            "dateAdded": added, "shortDescription": description or f"{name}.",
-            "requiredAction": "Apply mitigations per vendor instructions.", "dueDate": added,
-            "knownRansomwareCampaignUse": ransomware, "notes": "", "cwes": []}
+def kev_entry(
+    cve: str, vendor: str, product: str, name: str, added: str, ransomware: str = "Unknown", description: str = ""
+) -> dict[str, Any]:
+    return {
+        "cveID": cve,
+        "vendorProject": vendor,
+        "product": product,
+        "vulnerabilityName": name,
+        "dateAdded": added,
+        "shortDescription": description or f"{name}.",
+        "requiredAction": "Apply mitigations per vendor instructions.",
+        "dueDate": added,
+        "knownRansomwareCampaignUse": ransomware,
+        "notes": "",
+        "cwes": [],
+    }
 
 
 class Catalogue:
@@ -51,9 +65,18 @@ class Catalogue:
         self.url = httpserver.url_for("/kev.json")
 
     def _serve(self, request: Any) -> Response:
-        body = self.body or json.dumps({"title": "CISA Catalog of Known Exploited Vulnerabilities",
-                                        "catalogVersion": "test", "dateReleased": "2025-08-25T17:04:19Z",
-                                        "count": len(self.entries), "vulnerabilities": self.entries}).encode()
+        body = (
+            self.body
+            or json.dumps(
+                {
+                    "title": "CISA Catalog of Known Exploited Vulnerabilities",
+                    "catalogVersion": "test",
+                    "dateReleased": "2025-08-25T17:04:19Z",
+                    "count": len(self.entries),
+                    "vulnerabilities": self.entries,
+                }
+            ).encode()
+        )
         return Response(body, content_type="application/json")
 
     def source(self, **extra: Any) -> dict[str, Any]:
@@ -64,9 +87,16 @@ def at(monkeypatch: pytest.MonkeyPatch, when: datetime) -> None:
     monkeypatch.setattr(monitor.clock, "utcnow", lambda: when)
 
 
-NOW = datetime(2025, 8, 25, 18, 0, tzinfo=timezone.utc)  # the real catalogue's release day
-MOVEIT = kev_entry("CVE-2023-34362", "Progress", "MOVEit Transfer", "Progress MOVEit Transfer SQL Injection Vulnerability",
-                   "2025-08-20", "Known", "Progress MOVEit Transfer contains a SQL injection vulnerability.")
+NOW = datetime(2025, 8, 25, 18, 0, tzinfo=UTC)  # the real catalogue's release day
+MOVEIT = kev_entry(
+    "CVE-2023-34362",
+    "Progress",
+    "MOVEit Transfer",
+    "Progress MOVEit Transfer SQL Injection Vulnerability",
+    "2025-08-20",
+    "Known",
+    "Progress MOVEit Transfer contains a SQL injection vulnerability.",
+)
 
 
 @pytest.fixture
@@ -76,11 +106,19 @@ def kev_project(project: Project) -> Project:
 
 
 def test_an_entry_of_a_registered_vendor_alerts_it_as_its_product_exploited_naming_the_facts(
-        kev_project: Project, httpserver: Any, slack: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    kev_project: Project, httpserver: Any, slack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at(monkeypatch, NOW)
-    cat = Catalogue(httpserver, [MOVEIT, kev_entry("CVE-2025-0001", "Okta Identity Cloud Labs", "Okta Verify",
-                                                   "Okta Verify Auth Bypass", "2025-08-21"),
-                                 kev_entry("CVE-2025-0002", "Git", "Git", "Git Link Following", "2025-08-21")])
+    cat = Catalogue(
+        httpserver,
+        [
+            MOVEIT,
+            kev_entry(
+                "CVE-2025-0001", "Okta Identity Cloud Labs", "Okta Verify", "Okta Verify Auth Bypass", "2025-08-21"
+            ),
+            kev_entry("CVE-2025-0002", "Git", "Git", "Git Link Following", "2025-08-21"),
+        ],
+    )
     slack.add_channel("C0VULNS", "vulns")
     kev_project.configure([cat.source()], slack={"channel": "C0GENERAL", "routes": {"product": "C0VULNS"}})
     result = kev_project.run("run", "--once", env=bot_env(slack))
@@ -88,11 +126,18 @@ def test_an_entry_of_a_registered_vendor_alerts_it_as_its_product_exploited_nami
     # Okta's entry names another vendorProject (not a name, alias or first words of "Okta Inc."); Git is not registered.
     assert len(slack.messages) == 1
     m = slack.messages[0]
-    assert (m["blocks"][0]["text"]["text"], m["channel"]) == \
-        ("🔴 Vendor's product exploited: Progress Software Corporation", "C0VULNS")
+    assert (m["blocks"][0]["text"]["text"], m["channel"]) == (
+        "🔴 Vendor's product exploited: Progress Software Corporation",
+        "C0VULNS",
+    )
     text = blocks_text(m)
-    for fact in ("CVE-2023-34362", "MOVEit Transfer", "Progress MOVEit Transfer SQL Injection Vulnerability",
-                 "2025-08-20", "known ransomware campaign use: Known"):
+    for fact in (
+        "CVE-2023-34362",
+        "MOVEit Transfer",
+        "Progress MOVEit Transfer SQL Injection Vulnerability",
+        "2025-08-20",
+        "known ransomware campaign use: Known",
+    ):
         assert fact in text, fact
     assert "“Progress” in vendorProject" in text  # why it matched: the field, not the text
     assert m["metadata"]["event_payload"]["vendors"] == [{"name": "Progress Software Corporation", "role": "product"}]
@@ -103,7 +148,8 @@ def test_an_entry_of_a_registered_vendor_alerts_it_as_its_product_exploited_nami
 
 
 def test_seen_entries_stay_quiet_and_a_newly_added_entry_alerts_once(
-        kev_project: Project, httpserver: Any, slack: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    kev_project: Project, httpserver: Any, slack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at(monkeypatch, NOW)
     cat = Catalogue(httpserver, [MOVEIT])
     kev_project.configure([cat.source()], slack={"channel": "C0GENERAL"})
@@ -114,8 +160,10 @@ def test_seen_entries_stay_quiet_and_a_newly_added_entry_alerts_once(
     assert kev_project.run("run", "--once", env=bot_env(slack)).exit_code == 0
     assert len(slack.messages) == 1
     at(monkeypatch, NOW + timedelta(days=1))
-    cat.entries = [kev_entry("CVE-2025-99999", "Citrix", "NetScaler ADC", "Citrix NetScaler Memory Overflow",
-                             "2025-08-26"), *cat.entries]
+    cat.entries = [
+        kev_entry("CVE-2025-99999", "Citrix", "NetScaler ADC", "Citrix NetScaler Memory Overflow", "2025-08-26"),
+        *cat.entries,
+    ]
     assert kev_project.run("run", "--once", env=bot_env(slack)).exit_code == 0
     assert len(slack.messages) == 2
     assert "CVE-2025-99999" in blocks_text(slack.messages[1])
@@ -125,27 +173,34 @@ def test_seen_entries_stay_quiet_and_a_newly_added_entry_alerts_once(
 
 
 def test_two_entries_of_one_vendor_are_two_alerts_not_one_incident_thread(
-        kev_project: Project, httpserver: Any, slack: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    kev_project: Project, httpserver: Any, slack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at(monkeypatch, NOW)
-    cat = Catalogue(httpserver, [kev_entry("CVE-2025-1001", "Microsoft", "Windows", "Microsoft Windows SMB Flaw",
-                                           "2025-08-24"),
-                                 kev_entry("CVE-2025-1002", "Microsoft", "Windows", "Microsoft Windows SMB Flaw 2",
-                                           "2025-08-24")])
+    cat = Catalogue(
+        httpserver,
+        [
+            kev_entry("CVE-2025-1001", "Microsoft", "Windows", "Microsoft Windows SMB Flaw", "2025-08-24"),
+            kev_entry("CVE-2025-1002", "Microsoft", "Windows", "Microsoft Windows SMB Flaw 2", "2025-08-24"),
+        ],
+    )
     kev_project.configure([cat.source()], slack={"channel": "C0GENERAL"})
     assert kev_project.run("run", "--once", env=bot_env(slack)).exit_code == 0
-    assert [m["blocks"][0]["text"]["text"] for m in slack.messages] == \
-        ["🟠 Vendor's product exploited: Microsoft Corporation"] * 2  # not "Another report"
+    assert [m["blocks"][0]["text"]["text"] for m in slack.messages] == [
+        "🟠 Vendor's product exploited: Microsoft Corporation"
+    ] * 2  # not "Another report"
     assert len(json.loads(kev_project.run("incidents", "--json").stdout)) == 2
 
 
 def test_first_poll_of_the_real_catalogue_alerts_only_entries_inside_the_alert_window(
-        kev_project: Project, httpserver: Any, slack: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    kev_project: Project, httpserver: Any, slack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = shared_data("vulns", "cisa_kev_2025-08-25.json")
     catalogue = json.loads(path.read_bytes())["vulnerabilities"]
     at(monkeypatch, NOW)
     cat = Catalogue(httpserver, body=path.read_bytes())
-    kev_project.configure([cat.source()], slack={"channel": "C0GENERAL"}, limits={"max_items_per_source": 2000},
-                          alert_window=None)  # the default: 14 days
+    kev_project.configure(
+        [cat.source()], slack={"channel": "C0GENERAL"}, limits={"max_items_per_source": 2000}, alert_window=None
+    )  # the default: 14 days
     result = kev_project.run("run", "--once", env=bot_env(slack))
     assert result.exit_code == 0, result.output
 
@@ -163,8 +218,9 @@ def test_first_poll_of_the_real_catalogue_alerts_only_entries_inside_the_alert_w
         assert p["vendors"] == [{"name": KEV_VENDORS[by_cve[cve]], "role": "product"}]
     assert "not alerted (older than alert_window" in result.output
     # Every entry is stored and searchable, old ones included.
-    assert kev_project.db().execute("SELECT count(*) FROM articles WHERE source = 'CISA KEV'").fetchone()[0] \
-        == len({e["cveID"] for e in catalogue})
+    assert kev_project.db().execute("SELECT count(*) FROM articles WHERE source = 'CISA KEV'").fetchone()[0] == len(
+        {e["cveID"] for e in catalogue}
+    )
     moveit = json.loads(kev_project.run("search", "CVE-2023-34362", "--json").stdout)
     assert [(x["vendor"], x["role"]) for x in moveit[0]["matches"]] == [("Progress Software Corporation", "product")]
     # The next poll of the same catalogue is quiet.
@@ -172,8 +228,9 @@ def test_first_poll_of_the_real_catalogue_alerts_only_entries_inside_the_alert_w
     assert len(slack.messages) == len(expected)
 
 
-def test_a_body_that_is_no_catalogue_is_the_sources_error(kev_project: Project, httpserver: Any,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_body_that_is_no_catalogue_is_the_sources_error(
+    kev_project: Project, httpserver: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at(monkeypatch, NOW)
     cat = Catalogue(httpserver, body=b'{"vulns": []}')
     kev_project.configure([cat.source()])

@@ -10,15 +10,31 @@ from alert_support import mrkdwn_texts
 from conftest import bot_env
 
 ONION = "http://xb6q2aggycmlcrjtbjendcnnwpmmwbosqaugxsqb4nx6cmod3emy7sad.onion/company/8190012"
-POSTS = [{"post_title": "isetoh.co.jp", "group_name": "8base", "discovered": "2024-06-10 07:12:33.104223",
-          "description": "", "website": "", "post_url": ONION}]
+POSTS = [
+    {
+        "post_title": "isetoh.co.jp",
+        "group_name": "8base",
+        "discovered": "2024-06-10 07:12:33.104223",
+        "description": "",
+        "website": "",
+        "post_url": ONION,
+    }
+]
 
 
 def _source(httpserver, **extra):  # type: ignore[no-untyped-def]
     httpserver.expect_request("/recentvictims").respond_with_data(json.dumps(POSTS), content_type="application/json")
-    return {"name": "ransomware.live", "url": httpserver.url_for("/recentvictims"), "type": "json",
-            "title": "post_title", "link": "post_url", "date": "discovered", "summary": "description+website",
-            "assume_breach": True, **extra}
+    return {
+        "name": "ransomware.live",
+        "url": httpserver.url_for("/recentvictims"),
+        "type": "json",
+        "title": "post_title",
+        "link": "post_url",
+        "date": "discovered",
+        "summary": "description+website",
+        "assume_breach": True,
+        **extra,
+    }
 
 
 def _links(text: str) -> list[str]:

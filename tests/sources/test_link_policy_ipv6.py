@@ -13,15 +13,15 @@ from monitor.errors import BlockedURL
 from monitor.sources import fetch
 
 HIDDEN_INTERNAL = [
-    "64:ff9b::7f00:1",        # NAT64 well-known prefix wrapping 127.0.0.1
-    "64:ff9b::a9fe:a9fe",     # ... wrapping 169.254.169.254 (cloud metadata)
-    "64:ff9b::a00:1",         # ... wrapping 10.0.0.1
-    "64:ff9b:1::a00:1",       # local-use NAT64 (RFC 8215): whatever the site maps it to
+    "64:ff9b::7f00:1",  # NAT64 well-known prefix wrapping 127.0.0.1
+    "64:ff9b::a9fe:a9fe",  # ... wrapping 169.254.169.254 (cloud metadata)
+    "64:ff9b::a00:1",  # ... wrapping 10.0.0.1
+    "64:ff9b:1::a00:1",  # local-use NAT64 (RFC 8215): whatever the site maps it to
     "64:ff9b:1:ffff::808:808",
-    "::7f00:1",               # IPv4-compatible ::127.0.0.1
-    "::a00:1",                # IPv4-compatible ::10.0.0.1
-    "::808:808",              # IPv4-compatible, even of a public address: deprecated, never a web site
-    "fec0::1",                # site-local
+    "::7f00:1",  # IPv4-compatible ::127.0.0.1
+    "::a00:1",  # IPv4-compatible ::10.0.0.1
+    "::808:808",  # IPv4-compatible, even of a public address: deprecated, never a web site
+    "fec0::1",  # site-local
     "feff:ffff::1",
 ]
 
@@ -42,8 +42,9 @@ def test_literal_links_to_them_are_refused_before_connecting(address: str, no_co
 
 
 @pytest.mark.parametrize("address", HIDDEN_INTERNAL)
-def test_names_resolving_to_them_are_refused(address: str, no_connections: list[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_names_resolving_to_them_are_refused(
+    address: str, no_connections: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake_dns(monkeypatch, {"notice.example.com": [address]})
     with pytest.raises(BlockedURL) as e:
         get("https://notice.example.com/leak.pdf")

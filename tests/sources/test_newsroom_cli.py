@@ -4,12 +4,12 @@ on 127.0.0.1, its incident notice alerted to that vendor though it names only �
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from conftest import Project, rss2
 from pytest_httpserver import HTTPServer
 
-TODAY = datetime.now(timezone.utc)
+TODAY = datetime.now(UTC)
 
 
 def _day(days_ago: int) -> str:
@@ -17,19 +17,22 @@ def _day(days_ago: int) -> str:
 
 
 def _page(rows: list[tuple[str, str, str]]) -> str:
-    items = "".join(f"<dt>{d}</dt><dd><a href=\"{href}\">{title}</a></dd>" for d, title, href in rows)
+    items = "".join(f'<dt>{d}</dt><dd><a href="{href}">{title}</a></dd>' for d, title, href in rows)
     return (
         '<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>お知らせ</title></head><body>'
         '<nav class="gnav"><ul><li><span>' + _day(0) + '</span> <a href="/renewal.html">サイトリニューアル</a></li>'
-        '<li><span>' + _day(1) + '</span> <a href="/maint.html">メンテナンスのお知らせ</a></li></ul></nav>'
+        "<li><span>" + _day(1) + '</span> <a href="/maint.html">メンテナンスのお知らせ</a></li></ul></nav>'
         f'<div id="contents"><h1>お知らせ</h1><dl class="news-list">{items}</dl></div>'
-        '<footer><a href="/privacy/">プライバシーポリシー</a> 更新日 ' + _day(0) + "</footer></body></html>")
+        '<footer><a href="/privacy/">プライバシーポリシー</a> 更新日 ' + _day(0) + "</footer></body></html>"
+    )
 
 
-NOTICE = ("<html><head><title>重要なお知らせ</title></head><body><main><h1>重要なお知らせ</h1>"
-          "<p>このたび、当社のサーバーがランサムウェアによるサイバー攻撃を受け、お客様の個人情報が漏えいした"
-          "可能性があることが判明いたしました。お客様には多大なるご迷惑とご心配をおかけし、深くお詫び申し上げます。</p>"
-          "</main></body></html>")
+NOTICE = (
+    "<html><head><title>重要なお知らせ</title></head><body><main><h1>重要なお知らせ</h1>"
+    "<p>このたび、当社のサーバーがランサムウェアによるサイバー攻撃を受け、お客様の個人情報が漏えいした"
+    "可能性があることが判明いたしました。お客様には多大なるご迷惑とご心配をおかけし、深くお詫び申し上げます。</p>"
+    "</main></body></html>"
+)
 OLD_NOTICE = NOTICE.replace("ランサムウェア", "不正アクセス")
 LAUNCH = "<html><body><main><p>当社は新しいクラウドサービスの提供を開始しました。</p></main></body></html>"
 
@@ -49,20 +52,29 @@ def _setup(project: Project, httpserver: HTTPServer, newsroom: str) -> None:
     project.vendors_path.write_text(
         "name,aliases,domains,criticality,owner,newsroom\n"
         "ISETOH Corporation,イセトー,isetoh.co.jp,high,Print ops," + newsroom + "\n"
-        "Okta Inc.,Okta,okta.com,critical,IAM,\n", encoding="utf-8")
-    project.configure([{"name": "empty feed", "url": httpserver.url_for("/feed")}],
-                      alert_window=None)  # the default window: old notices are stored, not alerted
+        "Okta Inc.,Okta,okta.com,critical,IAM,\n",
+        encoding="utf-8",
+    )
+    project.configure(
+        [{"name": "empty feed", "url": httpserver.url_for("/feed")}], alert_window=None
+    )  # the default window: old notices are stored, not alerted
 
 
 def _alerts(project: Project) -> list[dict]:
-    return list(project.db().query("SELECT a.vendor, ar.title, a.payload FROM alerts a JOIN articles ar "
-                                   "ON ar.id = a.article_id WHERE a.kind = 'article' ORDER BY a.id"))
+    return list(
+        project.db().query(
+            "SELECT a.vendor, ar.title, a.payload FROM alerts a JOIN articles ar "
+            "ON ar.id = a.article_id WHERE a.kind = 'article' ORDER BY a.id"
+        )
+    )
 
 
 def test_vendor_notice_naming_only_toosha_is_alerted_once(project: Project, httpserver: HTTPServer) -> None:
-    rows = [(_day(0), "重要なお知らせ", "incident.html"),
-            (_day(3), "新サービス提供開始のお知らせ", "launch.html"),
-            ("2020.02.03", "当社への不正アクセスに関するお詫び", "old.html")]
+    rows = [
+        (_day(0), "重要なお知らせ", "incident.html"),
+        (_day(3), "新サービス提供開始のお知らせ", "launch.html"),
+        ("2020.02.03", "当社への不正アクセスに関するお詫び", "old.html"),
+    ]
     _serve(httpserver, rows)
     _setup(project, httpserver, httpserver.url_for("/news/"))
 
@@ -101,8 +113,10 @@ def test_check_reports_a_bad_newsroom_url_with_file_and_line(project: Project, h
     _setup(project, httpserver, "https://isetoh.example/news/|file:///etc/passwd")
     result = project.run("check")
     assert result.exit_code == 2
-    assert "vendors.csv:2: newsroom: 'file:///etc/passwd' is not an http(s) URL (scheme 'file' is not allowed)" \
+    assert (
+        "vendors.csv:2: newsroom: 'file:///etc/passwd' is not an http(s) URL (scheme 'file' is not allowed)"
         in result.output
+    )
     assert "Traceback" not in result.output
 
 

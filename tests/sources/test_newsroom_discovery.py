@@ -5,7 +5,7 @@ with the real fetcher and parser workers; the method found is remembered across 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -32,17 +32,25 @@ def pool() -> Iterator[ParserPool]:
         yield p
 
 
-def _discover(httpserver: HTTPServer, pool: ParserPool, name: str, body: bytes | None = None,
-              content_type: str = "text/html; charset=utf-8") -> tuple[str, list[tuple[str, str, str]]]:
-    httpserver.expect_request(f"/{name}").respond_with_data(body if body is not None else (PAGES / name).read_bytes(),
-                                                            content_type=content_type)
+def _discover(
+    httpserver: HTTPServer,
+    pool: ParserPool,
+    name: str,
+    body: bytes | None = None,
+    content_type: str = "text/html; charset=utf-8",
+) -> tuple[str, list[tuple[str, str, str]]]:
+    httpserver.expect_request(f"/{name}").respond_with_data(
+        body if body is not None else (PAGES / name).read_bytes(), content_type=content_type
+    )
     [d] = discover_pages([httpserver.url_for(f"/{name}")], Limits(deadline=5), pool, 100)
     assert d.error is None, d.error
-    parsed = parse_newsroom(body if body is not None else (PAGES / name).read_bytes(), content_type,
-                            httpserver.url_for(f"/{name}"), 100)
+    parsed = parse_newsroom(
+        body if body is not None else (PAGES / name).read_bytes(), content_type, httpserver.url_for(f"/{name}"), 100
+    )
     assert len(parsed.items) == d.items
-    return d.method, [((i.published or "")[:10], i.title, i.link.replace(httpserver.url_for("/"), "/"))
-                      for i in parsed.items]
+    return d.method, [
+        ((i.published or "")[:10], i.title, i.link.replace(httpserver.url_for("/"), "/")) for i in parsed.items
+    ]
 
 
 def test_dl_dt_dd_oshirase_list_without_header_nav_and_footer_dates(httpserver: HTTPServer, pool: ParserPool) -> None:
@@ -103,39 +111,54 @@ def test_cms_rows_where_the_link_wraps_date_category_and_title(httpserver: HTTPS
 
 
 def test_shift_jis_page_with_english_and_slash_dates(httpserver: HTTPServer, pool: ParserPool) -> None:
-    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"></head><body>'
-            '<div class="topics"><p><span class="day">June 5, 2024</span> <a href="/t/1">個人情報流出に関するお詫び</a></p>'
-            '<p><span class="day">May 1, 2024</span> <a href="/t/2">営業時間変更のお知らせ</a></p></div></body></html>')
+    page = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"></head><body>'
+        '<div class="topics"><p><span class="day">June 5, 2024</span> <a href="/t/1">個人情報流出に関するお詫び</a></p>'
+        '<p><span class="day">May 1, 2024</span> <a href="/t/2">営業時間変更のお知らせ</a></p></div></body></html>'
+    )
     method, items = _discover(httpserver, pool, "sjis.html", page.encode("cp932"), "text/html")
     assert method == "html"
-    assert items == [("2024-06-05", "個人情報流出に関するお詫び", "/t/1"), ("2024-05-01", "営業時間変更のお知らせ", "/t/2")]
+    assert items == [
+        ("2024-06-05", "個人情報流出に関するお詫び", "/t/1"),
+        ("2024-05-01", "営業時間変更のお知らせ", "/t/2"),
+    ]
 
 
 def test_a_feed_url_is_read_as_a_feed(httpserver: HTTPServer, pool: ParserPool) -> None:
-    feed = rss2([Entry("不正アクセスに関するお詫び", "https://corp.example/n/1", "",
-                       published=datetime(2024, 6, 5, tzinfo=timezone.utc))])
+    feed = rss2(
+        [
+            Entry(
+                "不正アクセスに関するお詫び",
+                "https://corp.example/n/1",
+                "",
+                published=datetime(2024, 6, 5, tzinfo=UTC),
+            )
+        ]
+    )
     method, items = _discover(httpserver, pool, "news.rss", feed, "application/xml")
     assert method == "feed"
     assert items == [("2024-06-05", "不正アクセスに関するお詫び", "https://corp.example/n/1")]
 
 
-def test_advertised_feed_on_the_same_host_is_preferred_to_the_page(httpserver: HTTPServer,
-                                                                   pool: ParserPool) -> None:
+def test_advertised_feed_on_the_same_host_is_preferred_to_the_page(httpserver: HTTPServer, pool: ParserPool) -> None:
     httpserver.expect_request("/press/feed.xml").respond_with_data(
-        rss2([Entry("プレスリリース1", "https://corp.example/p/1")]), content_type="application/rss+xml")
+        rss2([Entry("プレスリリース1", "https://corp.example/p/1")]), content_type="application/rss+xml"
+    )
     httpserver.expect_request("/advertises_feed.html").respond_with_data(
-        (PAGES / "advertises_feed.html").read_bytes(), content_type="text/html")
+        (PAGES / "advertises_feed.html").read_bytes(), content_type="text/html"
+    )
     [d] = discover_pages([httpserver.url_for("/advertises_feed.html")], Limits(deadline=5), pool, 100)
     # The comments feed it also advertises is never picked.
     assert (d.method, d.poll_url, d.items) == ("advertised", httpserver.url_for("/press/feed.xml"), 1)
 
 
-def test_a_page_with_only_navigation_and_footer_dates_has_no_notices(httpserver: HTTPServer,
-                                                                    pool: ParserPool) -> None:
-    page = ('<html><body><nav><ul><li>2024.06.05 <a href="/a">サイトリニューアル</a></li>'
-            '<li>2024.06.01 <a href="/b">メンテナンス</a></li></ul></nav><main><p>会社概要</p></main>'
-            '<footer><ul><li>2024.04.01 <a href="/privacy">プライバシーポリシー</a></li>'
-            '<li>2024.03.01 <a href="/terms">利用規約</a></li></ul></footer></body></html>')
+def test_a_page_with_only_navigation_and_footer_dates_has_no_notices(httpserver: HTTPServer, pool: ParserPool) -> None:
+    page = (
+        '<html><body><nav><ul><li>2024.06.05 <a href="/a">サイトリニューアル</a></li>'
+        '<li>2024.06.01 <a href="/b">メンテナンス</a></li></ul></nav><main><p>会社概要</p></main>'
+        '<footer><ul><li>2024.04.01 <a href="/privacy">プライバシーポリシー</a></li>'
+        '<li>2024.03.01 <a href="/terms">利用規約</a></li></ul></footer></body></html>'
+    )
     httpserver.expect_request("/empty.html").respond_with_data(page, content_type="text/html")
     [d] = discover_pages([httpserver.url_for("/empty.html")], Limits(deadline=5), pool, 100)
     assert (d.method, d.items) == ("none", 0)
@@ -158,12 +181,15 @@ def _project(project: Project, httpserver: HTTPServer, path: str) -> None:
     project.configure([{"name": "empty feed", "url": httpserver.url_for("/feed")}])
 
 
-def test_the_method_found_is_remembered_and_the_advertised_feed_polled(project: Project,
-                                                                       httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/press/").respond_with_data((PAGES / "advertises_feed.html").read_bytes(),
-                                                           content_type="text/html")
+def test_the_method_found_is_remembered_and_the_advertised_feed_polled(
+    project: Project, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/press/").respond_with_data(
+        (PAGES / "advertises_feed.html").read_bytes(), content_type="text/html"
+    )
     httpserver.expect_request("/press/feed.xml").respond_with_data(
-        rss2([Entry("Press release one", "https://corp.example/p/1", guid="p1")]), content_type="application/rss+xml")
+        rss2([Entry("Press release one", "https://corp.example/p/1", guid="p1")]), content_type="application/rss+xml"
+    )
     _project(project, httpserver, "/press/")
     for _ in range(2):
         result = project.run("run", "--once")

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import Project, rss2
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-TODAY = datetime.now(timezone.utc)
+TODAY = datetime.now(UTC)
 NAME = "ISETOH Corporation newsroom"
 
 
@@ -24,16 +24,23 @@ def _day(days_ago: int) -> str:
 
 def _list_page(rows: list[tuple[str, str, str]]) -> str:
     items = "".join(f'<li><span class="date">{d}</span> <a href="{href}">{title}</a></li>' for d, title, href in rows)
-    return ('<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>お知らせ</title></head><body>'
-            f'<main><h1>お知らせ一覧</h1><ul class="news">{items}</ul></main>'
-            '<footer><a href="/privacy/">プライバシーポリシー</a></footer></body></html>')
+    return (
+        '<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>お知らせ</title></head><body>'
+        f'<main><h1>お知らせ一覧</h1><ul class="news">{items}</ul></main>'
+        '<footer><a href="/privacy/">プライバシーポリシー</a></footer></body></html>'
+    )
 
 
-NOTICE = ("<html><head><title>重要なお知らせ</title></head><body><main><h1>重要なお知らせ</h1>"
-          "<p>このたび、当社のサーバーがランサムウェアによるサイバー攻撃を受け、お客様の個人情報が漏えいした"
-          "可能性があることが判明いたしました。お客様には多大なるご迷惑とご心配をおかけし、深くお詫び申し上げます。</p>"
-          "</main></body></html>")
-ROWS = [(_day(0), "重要なお知らせ", "/news/incident.html"), (_day(3), "新サービス提供開始のお知らせ", "/news/launch.html")]
+NOTICE = (
+    "<html><head><title>重要なお知らせ</title></head><body><main><h1>重要なお知らせ</h1>"
+    "<p>このたび、当社のサーバーがランサムウェアによるサイバー攻撃を受け、お客様の個人情報が漏えいした"
+    "可能性があることが判明いたしました。お客様には多大なるご迷惑とご心配をおかけし、深くお詫び申し上げます。</p>"
+    "</main></body></html>"
+)
+ROWS = [
+    (_day(0), "重要なお知らせ", "/news/incident.html"),
+    (_day(3), "新サービス提供開始のお知らせ", "/news/launch.html"),
+]
 
 
 def _serve(httpserver: HTTPServer, page: str, robots: str | None = None) -> None:
@@ -47,7 +54,8 @@ def _serve(httpserver: HTTPServer, page: str, robots: str | None = None) -> None
     httpserver.expect_request("/news/incident.html").respond_with_data(NOTICE, content_type="text/html")
     httpserver.expect_request("/news/launch.html").respond_with_data(
         "<html><body><main><p>当社は新しいクラウドサービスの提供を開始しました。</p></main></body></html>",
-        content_type="text/html")
+        content_type="text/html",
+    )
     httpserver.expect_request("/feed").respond_with_data(rss2([]), content_type="application/rss+xml")
 
 
@@ -55,7 +63,8 @@ def _setup(project: Project, httpserver: HTTPServer, path: str = "/news/", sourc
     project.vendors_path.write_text(
         "name,aliases,domains,criticality,owner,newsroom\n"
         "ISETOH Corporation,イセトー,isetoh.co.jp,high,Print ops," + httpserver.url_for(path) + "\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     project.configure([{"name": "empty feed", "url": httpserver.url_for("/feed")}] if sources else [])
 
 
@@ -64,8 +73,12 @@ def _paths(httpserver: HTTPServer) -> list[str]:
 
 
 def _alerts(project: Project) -> list[tuple[str, str]]:
-    return [(r["vendor"], r["title"]) for r in project.db().query(
-        "SELECT a.vendor, ar.title FROM alerts a JOIN articles ar ON ar.id = a.article_id WHERE a.kind = 'article'")]
+    return [
+        (r["vendor"], r["title"])
+        for r in project.db().query(
+            "SELECT a.vendor, ar.title FROM alerts a JOIN articles ar ON ar.id = a.article_id WHERE a.kind = 'article'"
+        )
+    ]
 
 
 def _status(project: Project) -> dict[str, dict]:
@@ -78,7 +91,8 @@ def _status(project: Project) -> dict[str, dict]:
 
 
 def test_robots_txt_forbidding_the_newsroom_page_keeps_it_unfetched_and_status_says_so(
-        project: Project, httpserver: HTTPServer) -> None:
+    project: Project, httpserver: HTTPServer
+) -> None:
     # The group for monitor's own token forbids /news/; the group for everyone else would allow it.
     _serve(httpserver, _list_page(ROWS), robots="User-agent: *\nAllow: /\n\nUser-agent: monitor\nDisallow: /news/\n")
     _setup(project, httpserver)
@@ -97,8 +111,9 @@ def test_robots_txt_forbidding_the_newsroom_page_keeps_it_unfetched_and_status_s
     assert "robots.txt forbids" in room["error"]
 
 
-def test_robots_txt_forbidding_linked_notices_reads_the_list_but_not_them(project: Project,
-                                                                           httpserver: HTTPServer) -> None:
+def test_robots_txt_forbidding_linked_notices_reads_the_list_but_not_them(
+    project: Project, httpserver: HTTPServer
+) -> None:
     _serve(httpserver, _list_page(ROWS), robots="User-agent: *\nDisallow: /news/incident.html\n")
     _setup(project, httpserver)
     result = project.run("run", "--once")
@@ -127,7 +142,8 @@ def test_server_errors_on_robots_txt_keep_the_page_unfetched(project: Project, h
 
 
 def test_first_poll_fetches_the_page_once_and_an_unchanged_page_is_not_parsed_again(
-        project: Project, httpserver: HTTPServer, caplog: pytest.LogCaptureFixture) -> None:
+    project: Project, httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
+) -> None:
     _serve(httpserver, _list_page(ROWS))
     _setup(project, httpserver)
     first = project.run("-v", "run", "--once")
@@ -176,10 +192,13 @@ def test_conditional_get_is_sent_for_a_newsroom_page(project: Project, httpserve
 # ------------------------------------------------------------------ pages with nothing to read
 
 
-def test_a_page_with_no_notices_is_said_once_then_shown_by_status(project: Project, httpserver: HTTPServer,
-                                                                   caplog: pytest.LogCaptureFixture) -> None:
-    page = ("<html><body><main><h1>会社情報</h1><p>当社は印刷と情報処理の会社です。</p>"
-            "<p><a href='/about/'>会社概要</a></p></main></body></html>")
+def test_a_page_with_no_notices_is_said_once_then_shown_by_status(
+    project: Project, httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    page = (
+        "<html><body><main><h1>会社情報</h1><p>当社は印刷と情報処理の会社です。</p>"
+        "<p><a href='/about/'>会社概要</a></p></main></body></html>"
+    )
     _serve(httpserver, page)
     _setup(project, httpserver)
     said = []
@@ -197,10 +216,12 @@ def test_a_page_with_no_notices_is_said_once_then_shown_by_status(project: Proje
 
 
 def test_a_page_that_needs_javascript_is_named_so(project: Project, httpserver: HTTPServer) -> None:
-    page = ('<!DOCTYPE html><html><head><title>ニュース | Example</title>'
-            '<script src="/static/js/main.4f1c.js"></script></head><body>'
-            '<noscript>このページを表示するには JavaScript を有効にしてください。</noscript>'
-            '<div id="root"></div><script>window.__DATA__ = {"news": "/api/news.json"};</script></body></html>')
+    page = (
+        "<!DOCTYPE html><html><head><title>ニュース | Example</title>"
+        '<script src="/static/js/main.4f1c.js"></script></head><body>'
+        "<noscript>このページを表示するには JavaScript を有効にしてください。</noscript>"
+        '<div id="root"></div><script>window.__DATA__ = {"news": "/api/news.json"};</script></body></html>'
+    )
     _serve(httpserver, page)
     _setup(project, httpserver)
     check = project.run("sources", "check")
@@ -222,14 +243,16 @@ def test_a_list_holding_a_single_notice_is_read(project: Project, httpserver: HT
 
 
 def test_a_page_that_is_itself_one_notice_is_read_as_one(project: Project, httpserver: HTTPServer) -> None:
-    page = ('<html><head><meta charset="utf-8"><title>お詫び | イセトー</title></head><body>'
-            '<header class="header"><nav><a href="/">トップ</a></nav></header><main><article>'
-            '<h1>当社へのランサムウェア攻撃による情報流出に関するお詫びとお知らせ</h1>'
-            f'<p class="date">{_day(1)}</p>'
-            '<p>このたび、当社サーバーがランサムウェアによる攻撃を受け、お取引先からお預かりした個人情報が流出した'
-            'ことが判明いたしました。関係者の皆様に多大なるご迷惑とご心配をおかけしますことを深くお詫び申し上げます。</p>'
-            '<p>現在、外部専門機関の協力を得て調査を進めております。</p></article></main>'
-            f'<footer>最終更新日 {_day(0)} <a href="/privacy/">プライバシーポリシー</a></footer></body></html>')
+    page = (
+        '<html><head><meta charset="utf-8"><title>お詫び | イセトー</title></head><body>'
+        '<header class="header"><nav><a href="/">トップ</a></nav></header><main><article>'
+        "<h1>当社へのランサムウェア攻撃による情報流出に関するお詫びとお知らせ</h1>"
+        f'<p class="date">{_day(1)}</p>'
+        "<p>このたび、当社サーバーがランサムウェアによる攻撃を受け、お取引先からお預かりした個人情報が流出した"
+        "ことが判明いたしました。関係者の皆様に多大なるご迷惑とご心配をおかけしますことを深くお詫び申し上げます。</p>"
+        "<p>現在、外部専門機関の協力を得て調査を進めております。</p></article></main>"
+        f'<footer>最終更新日 {_day(0)} <a href="/privacy/">プライバシーポリシー</a></footer></body></html>'
+    )
     _serve(httpserver, page)
     httpserver.expect_request("/news/2024/0526.html").respond_with_data(page, content_type="text/html; charset=utf-8")
     _setup(project, httpserver, "/news/2024/0526.html")
@@ -238,14 +261,17 @@ def test_a_page_that_is_itself_one_notice_is_read_as_one(project: Project, https
     assert (room["method"], room["items"], room["error"]) == ("notice", 1, None)
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
-    assert _alerts(project) == [("ISETOH Corporation", "当社へのランサムウェア攻撃による情報流出に関するお詫びとお知らせ")]
+    assert _alerts(project) == [
+        ("ISETOH Corporation", "当社へのランサムウェア攻撃による情報流出に関するお詫びとお知らせ")
+    ]
 
 
 # ------------------------------------------------------------------ nothing to poll
 
 
-def test_check_and_sources_check_refuse_a_configuration_with_nothing_to_poll(project: Project,
-                                                                             httpserver: HTTPServer) -> None:
+def test_check_and_sources_check_refuse_a_configuration_with_nothing_to_poll(
+    project: Project, httpserver: HTTPServer
+) -> None:
     project.vendors_path.write_text("name\nISETOH Corporation\n", encoding="utf-8")
     project.configure([])
     message = "feeds.yaml: sources: empty, and no vendor in vendors.csv has a newsroom: nothing to watch"

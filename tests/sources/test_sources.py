@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from monitor.config import load_config
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 BUNDLED = Path(__file__).resolve().parents[2] / "feeds.yaml"
-NOW = datetime(2024, 6, 5, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 5, 9, 0, tzinfo=UTC)
 
 
 def _search(project: Project, query: str) -> list[dict[str, Any]]:
@@ -51,10 +51,16 @@ def make_pdf(lines: list[str]) -> bytes:
 
     writer = PdfWriter()
     page = writer.add_blank_page(612, 792)
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
     page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
     text = "BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(f"({line}) '" for line in lines) + " ET"
     stream = DecodedStreamObject()
     stream.set_data(text.encode("latin-1"))
@@ -84,9 +90,20 @@ def test_shift_jis_html_list_with_meta_charset_only(project, httpserver):  # typ
     assert b"charset=Shift_JIS" in body and body.decode("utf-8", errors="replace") != SJIS_PAGE
     # The header says nothing about the charset: only the <meta> does.
     httpserver.expect_request("/corp/news/").respond_with_data(body, content_type="text/html")
-    project.configure([{"name": "お知らせ一覧", "url": httpserver.url_for("/corp/news/"), "type": "html",
-                        "item": "ul.news li", "title": "a", "link": "a@href", "date": "span.date",
-                        "summary": "p.lead"}])
+    project.configure(
+        [
+            {
+                "name": "お知らせ一覧",
+                "url": httpserver.url_for("/corp/news/"),
+                "type": "html",
+                "item": "ul.news li",
+                "title": "a",
+                "link": "a@href",
+                "date": "span.date",
+                "summary": "p.lead",
+            }
+        ]
+    )
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
     # The item without a title is skipped; three notices are read.
@@ -107,14 +124,18 @@ def test_shift_jis_html_list_with_meta_charset_only(project, httpserver):  # typ
 
 
 def test_bundled_regulator_and_company_selectors_read_fixtures_shaped_like_the_sites(project, httpserver):  # type: ignore[no-untyped-def]
-    httpserver.expect_request("/news/press/").respond_with_data((FIXTURES / "ppc_press.html").read_bytes(),
-                                                                content_type="text/html; charset=UTF-8")
-    httpserver.expect_request("/news/").respond_with_data((FIXTURES / "company_news.html").read_bytes(),
-                                                          content_type="text/html")
-    project.configure([
-        _bundled_source("個人情報保護委員会 報道発表", httpserver.url_for("/news/press/"), fetch_article=False),
-        _bundled_source("イセトー お知らせ", httpserver.url_for("/news/"), fetch_article=False),
-    ])
+    httpserver.expect_request("/news/press/").respond_with_data(
+        (FIXTURES / "ppc_press.html").read_bytes(), content_type="text/html; charset=UTF-8"
+    )
+    httpserver.expect_request("/news/").respond_with_data(
+        (FIXTURES / "company_news.html").read_bytes(), content_type="text/html"
+    )
+    project.configure(
+        [
+            _bundled_source("個人情報保護委員会 報道発表", httpserver.url_for("/news/press/"), fetch_article=False),
+            _bundled_source("イセトー お知らせ", httpserver.url_for("/news/"), fetch_article=False),
+        ]
+    )
     check = project.run("sources", "check", "--json")
     assert check.exit_code == 0, check.output  # every source fine
     rows = json.loads(check.stdout)
@@ -144,6 +165,7 @@ def test_bundled_regulator_and_company_selectors_read_fixtures_shaped_like_the_s
 
 # ---------------------------------------------------------------------------- JSON leak-site API
 
+
 @pytest.fixture
 def dns_log(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every host name looked up during the test (lookups still go to the real resolver)."""
@@ -160,17 +182,19 @@ def dns_log(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_json_api_matches_vendors_by_name_and_domain_and_never_fetches_onion(project, httpserver, dns_log):  # type: ignore[no-untyped-def]
     httpserver.expect_request("/v2/recentvictims").respond_with_data(
-        (FIXTURES / "ransomware_live_recentvictims.json").read_bytes(), content_type="application/json")
+        (FIXTURES / "ransomware_live_recentvictims.json").read_bytes(), content_type="application/json"
+    )
     # The bundled entry, with fetch_article switched on to prove .onion links are refused anyway.
-    project.configure([_bundled_source("ransomware.live", httpserver.url_for("/v2/recentvictims"),
-                                       fetch_article=True)])
+    project.configure([_bundled_source("ransomware.live", httpserver.url_for("/v2/recentvictims"), fetch_article=True)])
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
     assert "✓ ransomware.live: 4 items, 4 new, 3 alerts" in result.stderr
 
     db = project.db()
-    matches = {(r["vendor"], r["how"]) for r in db.query(
-        "SELECT m.vendor, m.how FROM matches m JOIN articles a ON a.id = m.article_id")}
+    matches = {
+        (r["vendor"], r["how"])
+        for r in db.query("SELECT m.vendor, m.how FROM matches m JOIN articles a ON a.id = m.article_id")
+    }
     assert ("ISETOH Corporation", "domain") in matches  # title is only "isetoh.co.jp"
     assert ("Okta Inc.", "name") in matches
     assert ("トヨタ自動車株式会社", "domain") in matches  # v2 field names: victim + domain
@@ -199,13 +223,16 @@ EUCJP_NOTICE = """<html><head><meta charset="EUC-JP"><title>お知らせ</title>
 
 
 def test_rss_oshirase_item_matched_through_linked_euc_jp_page(project, httpserver):  # type: ignore[no-untyped-def]
-    httpserver.expect_request("/notice/1.html").respond_with_data(EUCJP_NOTICE.encode("euc_jp"),
-                                                                  content_type="text/html")
+    httpserver.expect_request("/notice/1.html").respond_with_data(
+        EUCJP_NOTICE.encode("euc_jp"), content_type="text/html"
+    )
     httpserver.expect_request("/feed").respond_with_data(
         rss2([Entry("お知らせ", httpserver.url_for("/notice/1.html"), "", "n1", NOW)]),
-        content_type="application/rss+xml")
-    project.configure([{"name": "notices", "url": httpserver.url_for("/feed"), "fetch_article": True,
-                        "allow_private_links": True}])  # the test server is on loopback
+        content_type="application/rss+xml",
+    )
+    project.configure(
+        [{"name": "notices", "url": httpserver.url_for("/feed"), "fetch_article": True, "allow_private_links": True}]
+    )  # the test server is on loopback
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
     assert result.stdout.count("=== ") == 1
@@ -218,15 +245,21 @@ def test_rss_oshirase_item_matched_through_linked_euc_jp_page(project, httpserve
 
 
 def test_rss_item_linking_to_a_pdf_notice(project, httpserver):  # type: ignore[no-untyped-def]
-    pdf = make_pdf(["Notice regarding a security incident",
-                    "Okta Inc. detected unauthorized access to its customer support system.",
-                    "Some customer files were exfiltrated."])
+    pdf = make_pdf(
+        [
+            "Notice regarding a security incident",
+            "Okta Inc. detected unauthorized access to its customer support system.",
+            "Some customer files were exfiltrated.",
+        ]
+    )
     httpserver.expect_request("/files/notice.pdf").respond_with_data(pdf, content_type="application/pdf")
     httpserver.expect_request("/feed").respond_with_data(
         rss2([Entry("Notice", httpserver.url_for("/files/notice.pdf"), "", "p1", NOW)]),
-        content_type="application/rss+xml")
-    project.configure([{"name": "notices", "url": httpserver.url_for("/feed"), "fetch_article": True,
-                        "allow_private_links": True}])
+        content_type="application/rss+xml",
+    )
+    project.configure(
+        [{"name": "notices", "url": httpserver.url_for("/feed"), "fetch_article": True, "allow_private_links": True}]
+    )
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
     assert result.stdout.count("=== ") == 1 and "Okta Inc." in result.stdout
@@ -237,10 +270,12 @@ def test_rss_item_linking_to_a_pdf_notice(project, httpserver):  # type: ignore[
 def test_loopback_link_followed_only_with_allow_private_links(project, httpserver, tmp_path):  # type: ignore[no-untyped-def]
     httpserver.expect_request("/intranet/notice.html").respond_with_data(
         "<html><body><main>イセトーで不正アクセスによる情報漏えいが発生しました。</main></body></html>",
-        content_type="text/html; charset=utf-8")
+        content_type="text/html; charset=utf-8",
+    )
     httpserver.expect_request("/feed").respond_with_data(
         rss2([Entry("お知らせ", httpserver.url_for("/intranet/notice.html"), "", "x1", NOW)]),
-        content_type="application/rss+xml")
+        content_type="application/rss+xml",
+    )
     source = {"name": "notices", "url": httpserver.url_for("/feed"), "fetch_article": True}
     project.configure([source])
     result = project.run("run", "--once")
@@ -261,14 +296,17 @@ def test_loopback_link_followed_only_with_allow_private_links(project, httpserve
 
 # ---------------------------------------------------------------------------- conditional GET
 
+
 def test_conditional_get_304_costs_one_request_and_alerts_nothing(project, httpserver, slack):  # type: ignore[no-untyped-def]
     feed = rss2([Entry("Okta confirms breach of support system", "https://news.example/okta", "", "g1", NOW)])
     etag, modified = '"v1-abc"', "Wed, 05 Jun 2024 09:00:00 GMT"
     httpserver.expect_ordered_request("/feed").respond_with_data(
-        feed, content_type="application/rss+xml", headers={"ETag": etag, "Last-Modified": modified})
+        feed, content_type="application/rss+xml", headers={"ETag": etag, "Last-Modified": modified}
+    )
     # Matched only when both validators come back; anything else gets pytest-httpserver's 500.
-    httpserver.expect_ordered_request("/feed", headers={"If-None-Match": etag, "If-Modified-Since": modified}) \
-        .respond_with_data("", status=304)
+    httpserver.expect_ordered_request(
+        "/feed", headers={"If-None-Match": etag, "If-Modified-Since": modified}
+    ).respond_with_data("", status=304)
     project.configure([{"name": "news", "url": httpserver.url_for("/feed")}])
     first = project.run("run", "--once", env=bot_env(slack))
     assert first.exit_code == 0 and "1 alerts" in first.stderr
@@ -286,6 +324,7 @@ def test_conditional_get_304_costs_one_request_and_alerts_nothing(project, https
 
 
 # ---------------------------------------------------------------------------- concurrency
+
 
 class _Server:
     """A ThreadingHTTPServer on 127.0.0.1 whose routes are callables (handler -> (status, type, body))."""
@@ -350,15 +389,20 @@ def server_factory() -> Iterator[Callable[..., _Server]]:
 def _feed_route(title: str, delay: float = 0.0) -> Callable[[BaseHTTPRequestHandler], tuple[int, str, bytes]]:
     def route(_h: BaseHTTPRequestHandler) -> tuple[int, str, bytes]:
         time.sleep(delay)  # holds the request open so that overlapping fetches are visible
-        return 200, "application/rss+xml", rss2([Entry(title, f"https://news.example/{abs(hash(title))}",
-                                                       "", None, NOW)])
+        return (
+            200,
+            "application/rss+xml",
+            rss2([Entry(title, f"https://news.example/{abs(hash(title))}", "", None, NOW)]),
+        )
+
     return route
 
 
 def test_sources_fetched_concurrently_with_a_per_host_limit(project, server_factory):  # type: ignore[no-untyped-def]
     srv = server_factory({f"/f{i}": _feed_route(f"Okta breach report {i}", delay=0.4) for i in range(5)})
-    project.configure([{"name": f"feed {i}", "url": srv.url(f"/f{i}")} for i in range(5)],
-                      limits={"per_host": 2, "concurrency": 8})
+    project.configure(
+        [{"name": f"feed {i}", "url": srv.url(f"/f{i}")} for i in range(5)], limits={"per_host": 2, "concurrency": 8}
+    )
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
     assert sorted(srv.hits) == [f"/f{i}" for i in range(5)]
@@ -376,9 +420,13 @@ def test_one_slow_source_does_not_hold_the_cycle(project, server_factory):  # ty
 
     srv = server_factory({"/slow": stuck, **{f"/f{i}": _feed_route(f"Okta breach report {i}") for i in range(3)}})
     try:
-        project.configure([{"name": "slow", "url": srv.url("/slow")},
-                           *({"name": f"feed {i}", "url": srv.url(f"/f{i}")} for i in range(3))],
-                          limits={"fetch_timeout": "1s", "per_host": 4})
+        project.configure(
+            [
+                {"name": "slow", "url": srv.url("/slow")},
+                *({"name": f"feed {i}", "url": srv.url(f"/f{i}")} for i in range(3)),
+            ],
+            limits={"fetch_timeout": "1s", "per_host": 4},
+        )
         result = project.run("run", "--once")
         # The run returned while the slow server was still holding its response.
         assert not release.is_set()
@@ -393,21 +441,29 @@ def test_one_slow_source_does_not_hold_the_cycle(project, server_factory):  # ty
 
 # ---------------------------------------------------------------------------- per-source interval
 
+
 def test_per_source_interval_overrides_the_global_one(project, httpserver):  # type: ignore[no-untyped-def]
     from monitor.pipeline.daemon import due_sources
     from monitor.storage.store import Store
 
-    httpserver.expect_request("/a").respond_with_data(rss2([Entry("a", "https://x.example/a")]),
-                                                      content_type="application/rss+xml")
-    httpserver.expect_request("/b").respond_with_data(rss2([Entry("b", "https://x.example/b")]),
-                                                      content_type="application/rss+xml")
-    project.configure([{"name": "hourly", "url": httpserver.url_for("/a"), "interval": "1h"},
-                       {"name": "default", "url": httpserver.url_for("/b")}], interval="10m")
+    httpserver.expect_request("/a").respond_with_data(
+        rss2([Entry("a", "https://x.example/a")]), content_type="application/rss+xml"
+    )
+    httpserver.expect_request("/b").respond_with_data(
+        rss2([Entry("b", "https://x.example/b")]), content_type="application/rss+xml"
+    )
+    project.configure(
+        [
+            {"name": "hourly", "url": httpserver.url_for("/a"), "interval": "1h"},
+            {"name": "default", "url": httpserver.url_for("/b")},
+        ],
+        interval="10m",
+    )
     cfg = load_config(project.config_path)
     assert [cfg.interval_for(s) for s in cfg.sources] == [3600.0, 600.0]
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     assert project.run("run", "--once").exit_code == 0
-    after = datetime.now(timezone.utc)
+    after = datetime.now(UTC)
     states = project.db()["sources"]
     due = {n: datetime.fromisoformat(states.get(n)["next_due"].replace("Z", "+00:00")) for n in ("hourly", "default")}
     # next_due = now + interval, with up to 10% jitter taken off.
@@ -428,33 +484,65 @@ def test_per_source_interval_overrides_the_global_one(project, httpserver):  # t
 
 # ---------------------------------------------------------------------------- sources check
 
+
 def test_sources_check_prints_table_and_json_without_storing_or_alerting(project, httpserver, slack):  # type: ignore[no-untyped-def]
     httpserver.expect_request("/feed").respond_with_data(
-        rss2([Entry("Okta confirms breach", "https://news.example/1", "", "g1", NOW),
-              Entry("Older", "https://news.example/0", "", "g0", NOW - timedelta(days=3))]),
-        content_type="application/rss+xml")
+        rss2(
+            [
+                Entry("Okta confirms breach", "https://news.example/1", "", "g1", NOW),
+                Entry("Older", "https://news.example/0", "", "g0", NOW - timedelta(days=3)),
+            ]
+        ),
+        content_type="application/rss+xml",
+    )
     httpserver.expect_request("/api").respond_with_data(
-        (FIXTURES / "ransomware_live_recentvictims.json").read_bytes(), content_type="application/json")
+        (FIXTURES / "ransomware_live_recentvictims.json").read_bytes(), content_type="application/json"
+    )
     httpserver.expect_request("/list").respond_with_data(SJIS_PAGE.encode("cp932"), content_type="text/html")
     httpserver.expect_request("/gone").respond_with_data("not here", status=404)
-    project.configure([
-        {"name": "news", "url": httpserver.url_for("/feed")},
-        _bundled_source("ransomware.live", httpserver.url_for("/api")),
-        {"name": "wrong selectors", "url": httpserver.url_for("/list"), "type": "html", "item": "table.nope tr",
-         "title": "td"},
-        {"name": "gone", "url": httpserver.url_for("/gone")},
-    ])
+    project.configure(
+        [
+            {"name": "news", "url": httpserver.url_for("/feed")},
+            _bundled_source("ransomware.live", httpserver.url_for("/api")),
+            {
+                "name": "wrong selectors",
+                "url": httpserver.url_for("/list"),
+                "type": "html",
+                "item": "table.nope tr",
+                "title": "td",
+            },
+            {"name": "gone", "url": httpserver.url_for("/gone")},
+        ]
+    )
     as_json = project.run("sources", "check", "--json", env=bot_env(slack))
     assert as_json.exit_code == 1, as_json.output  # two sources need attention
     rows = json.loads(as_json.stdout)
     assert [{k: r[k] for k in ("name", "type", "status", "items", "newest", "error")} for r in rows] == [
         {"name": "news", "type": "feed", "status": 200, "items": 2, "newest": "2024-06-05T09:00:00Z", "error": None},
-        {"name": "ransomware.live", "type": "json", "status": 200, "items": 4, "newest": "2024-06-10T07:12:33Z",
-         "error": None},
-        {"name": "wrong selectors", "type": "html", "status": 200, "items": 0, "newest": None,
-         "error": "selectors matched nothing: item selector 'table.nope tr' found no element (check the selectors)"},
-        {"name": "gone", "type": "feed", "status": 404, "items": 0, "newest": None, "error": "HTTP 404 from "
-         + httpserver.url_for("/gone")},
+        {
+            "name": "ransomware.live",
+            "type": "json",
+            "status": 200,
+            "items": 4,
+            "newest": "2024-06-10T07:12:33Z",
+            "error": None,
+        },
+        {
+            "name": "wrong selectors",
+            "type": "html",
+            "status": 200,
+            "items": 0,
+            "newest": None,
+            "error": "selectors matched nothing: item selector 'table.nope tr' found no element (check the selectors)",
+        },
+        {
+            "name": "gone",
+            "type": "feed",
+            "status": 404,
+            "items": 0,
+            "newest": None,
+            "error": "HTTP 404 from " + httpserver.url_for("/gone"),
+        },
     ]
     table = project.run("sources", "check", env=bot_env(slack))
     assert table.exit_code == 1
@@ -472,27 +560,33 @@ def test_sources_check_prints_table_and_json_without_storing_or_alerting(project
 
 
 def test_sources_check_reports_a_broken_config_in_one_line(project):  # type: ignore[no-untyped-def]
-    project.configure([{"name": "bad", "url": "https://example.invalid/", "type": "html", "item": "ul..news li",
-                        "title": "a"}])
+    project.configure(
+        [{"name": "bad", "url": "https://example.invalid/", "type": "html", "item": "ul..news li", "title": "a"}]
+    )
     result = project.run("sources", "check")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
         "error: feeds.yaml:5: sources[0].item: 'ul..news li' is not a valid CSS selector "
-        "(Malformed class selector at position 2)"]
+        "(Malformed class selector at position 2)"
+    ]
 
 
 # ---------------------------------------------------------------------------- config URLs
 
-@pytest.mark.parametrize("url, why", [
-    ("file:///etc/passwd", "scheme 'file' is not allowed"),
-    ("FILE:///etc/passwd", "scheme 'file' is not allowed"),
-    ("file:/etc/passwd", "scheme 'file' is not allowed"),
-    ("ftp://ftp.example.org/feed.xml", "scheme 'ftp' is not allowed"),
-    ("gopher://example.org/", "scheme 'gopher' is not allowed"),
-    ("feeds/local.xml", "a bare path"),
-    ("/srv/feeds/local.xml", "a bare path"),
-    ("http:///no-host", "no host"),
-])
+
+@pytest.mark.parametrize(
+    "url, why",
+    [
+        ("file:///etc/passwd", "scheme 'file' is not allowed"),
+        ("FILE:///etc/passwd", "scheme 'file' is not allowed"),
+        ("file:/etc/passwd", "scheme 'file' is not allowed"),
+        ("ftp://ftp.example.org/feed.xml", "scheme 'ftp' is not allowed"),
+        ("gopher://example.org/", "scheme 'gopher' is not allowed"),
+        ("feeds/local.xml", "a bare path"),
+        ("/srv/feeds/local.xml", "a bare path"),
+        ("http:///no-host", "no host"),
+    ],
+)
 def test_config_urls_must_be_http(project, url, why):  # type: ignore[no-untyped-def]
     project.configure([{"name": "ok", "url": "https://example.org/feed"}, {"name": "bad", "url": url}])
     result = project.run("check")
@@ -503,6 +597,7 @@ def test_config_urls_must_be_http(project, url, why):  # type: ignore[no-untyped
 
 
 # ---------------------------------------------------------------------------- the bundled feeds.yaml
+
 
 def test_bundled_feeds_yaml_is_a_usable_starting_list() -> None:
     cfg = load_config(BUNDLED)
@@ -527,8 +622,13 @@ def test_bundled_ransomware_spec_reads_the_field_names_of_real_tracker_data() ->
     path = shared_data("ransomware", "ransomwatch_posts.json")
     cfg = load_config(BUNDLED)
     rows = json.loads(path.read_text(encoding="utf-8"))[:200]
-    parsed = parse_json_api(json.dumps(rows).encode(), "application/json", "https://api.ransomware.live/",
-                            parser_spec(cfg.source("ransomware.live")), 500)
+    parsed = parse_json_api(
+        json.dumps(rows).encode(),
+        "application/json",
+        "https://api.ransomware.live/",
+        parser_spec(cfg.source("ransomware.live")),
+        500,
+    )
     assert len(parsed.items) == sum(1 for r in rows if r.get("post_title", "").strip())
     assert all(i.published for i in parsed.items)
 
@@ -538,30 +638,43 @@ def test_bundled_ransomware_spec_reads_the_field_names_of_real_tracker_data() ->
 JP = "株式会社イセトー 不正アクセスによる個人情報漏えいのお知らせ。対象のお客様には個別にご連絡いたします。"
 
 
-@pytest.mark.parametrize("body, content_type", [
-    (f'<meta charset="Shift_JIS"><p>{JP}</p>'.encode("cp932"), "text/html"),
-    (f'<meta http-equiv="Content-Type" content="text/html; charset=euc-jp"><p>{JP}</p>'.encode("euc_jp"), ""),
-    (f'<?xml version="1.0" encoding="EUC-JP"?><r>{JP}</r>'.encode("euc_jp"), "application/xml"),
-    (f"<p>{JP}</p>".encode("cp932"), "text/html; charset=Shift_JIS"),  # header only
-    (f'<meta charset="euc-jp"><p>{JP}</p>'.encode("cp932"), "text/html; charset=shift_jis"),  # header beats meta
-    (f'<meta charset="utf-8"><p>{JP}</p>'.encode("euc_jp"), "text/html; charset=utf-8"),  # both lie: detected
-    (codecs.BOM_UTF16_LE + f"<p>{JP}</p>".encode("utf-16-le"), "text/html; charset=iso-8859-1"),  # BOM wins
-    (codecs.BOM_UTF8 + f"<p>{JP}</p>".encode(), ""),
-    (f"<p>{JP * 3}</p>".encode("euc_jp"), "text/html"),  # nothing declared: detected
-])
+@pytest.mark.parametrize(
+    "body, content_type",
+    [
+        (f'<meta charset="Shift_JIS"><p>{JP}</p>'.encode("cp932"), "text/html"),
+        (f'<meta http-equiv="Content-Type" content="text/html; charset=euc-jp"><p>{JP}</p>'.encode("euc_jp"), ""),
+        (f'<?xml version="1.0" encoding="EUC-JP"?><r>{JP}</r>'.encode("euc_jp"), "application/xml"),
+        (f"<p>{JP}</p>".encode("cp932"), "text/html; charset=Shift_JIS"),  # header only
+        (f'<meta charset="euc-jp"><p>{JP}</p>'.encode("cp932"), "text/html; charset=shift_jis"),  # header beats meta
+        (f'<meta charset="utf-8"><p>{JP}</p>'.encode("euc_jp"), "text/html; charset=utf-8"),  # both lie: detected
+        (codecs.BOM_UTF16_LE + f"<p>{JP}</p>".encode("utf-16-le"), "text/html; charset=iso-8859-1"),  # BOM wins
+        (codecs.BOM_UTF8 + f"<p>{JP}</p>".encode(), ""),
+        (f"<p>{JP * 3}</p>".encode("euc_jp"), "text/html"),  # nothing declared: detected
+    ],
+)
 def test_japanese_encodings_decode_correctly(body: bytes, content_type: str) -> None:
     from monitor.textutil import decode
 
     assert JP in decode(body, content_type)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("令和6年6月5日", "2024-06-05"), ("令和元年5月1日", "2019-05-01"), ("平成31年4月30日", "2019-04-30"),
-    ("2024年6月5日（水）", "2024-06-05"), ("２０２４年６月５日", "2024-06-05"), ("2024/06/05", "2024-06-05"),
-    ("2024.06.05", "2024-06-05"), ("June 5, 2024", "2024-06-05"), ("5 Jun 2024", "2024-06-05"),
-    ("Wed, 05 Jun 2024 09:00:00 GMT", "2024-06-05"), ("2024-06-05 07:12:33.104223", "2024-06-05"),
-    ("公開日：令和6年6月5日 更新", "2024-06-05"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("令和6年6月5日", "2024-06-05"),
+        ("令和元年5月1日", "2019-05-01"),
+        ("平成31年4月30日", "2019-04-30"),
+        ("2024年6月5日（水）", "2024-06-05"),
+        ("２０２４年６月５日", "2024-06-05"),
+        ("2024/06/05", "2024-06-05"),
+        ("2024.06.05", "2024-06-05"),
+        ("June 5, 2024", "2024-06-05"),
+        ("5 Jun 2024", "2024-06-05"),
+        ("Wed, 05 Jun 2024 09:00:00 GMT", "2024-06-05"),
+        ("2024-06-05 07:12:33.104223", "2024-06-05"),
+        ("公開日：令和6年6月5日 更新", "2024-06-05"),
+    ],
+)
 def test_dates_in_japanese_and_english_forms(text: str, expected: str) -> None:
     from monitor.textutil import parse_date
 

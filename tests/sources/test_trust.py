@@ -39,8 +39,9 @@ def _feed_project(project: Project, httpserver) -> None:  # type: ignore[no-unty
 
 @pytest.mark.parametrize("kind", ["vendors", "matcher"])
 @pytest.mark.parametrize("mode", [0o666, 0o620, 0o602])
-def test_cache_writable_by_others_is_not_loaded_but_rebuilt(project: Project, httpserver, tmp_path: Path,
-                                                           kind: str, mode: int) -> None:  # type: ignore[no-untyped-def]
+def test_cache_writable_by_others_is_not_loaded_but_rebuilt(
+    project: Project, httpserver, tmp_path: Path, kind: str, mode: int
+) -> None:  # type: ignore[no-untyped-def]
     _feed_project(project, httpserver)
     assert project.run("run", "--once").exit_code == 0
     [cache] = project.root.glob(f"monitor.db.{kind}-*.pickle")
@@ -58,8 +59,9 @@ def test_cache_writable_by_others_is_not_loaded_but_rebuilt(project: Project, ht
     assert project.run("match", "Okta confirms breach").exit_code == 0
 
 
-def test_cache_owned_by_another_user_is_not_loaded(project: Project, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_owned_by_another_user_is_not_loaded(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from monitor.matching.vendors import load_vendors
 
     load_vendors(project.vendors_path, project.db_path)
@@ -76,19 +78,32 @@ def test_cache_owned_by_another_user_is_not_loaded(project: Project, tmp_path: P
 
 # ---------------------------------------------------------------- terminal escapes
 
-HOSTILE_TITLE = ("Okta confirms breach of support system \x1b]8;;http://evil\x07click here\x1b]8;;\x07"
-                 "\x1b[2J\x1b]0;owned\x07\x9b31m")
+HOSTILE_TITLE = (
+    "Okta confirms breach of support system \x1b]8;;http://evil\x07click here\x1b]8;;\x07\x1b[2J\x1b]0;owned\x07\x9b31m"
+)
 
 
 @pytest.mark.parametrize("command", [["search", "Okta"], ["alerts"], ["incidents"], ["status"]])
-def test_stored_titles_reach_the_terminal_without_control_characters(project: Project, httpserver,
-                                                                     command: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_stored_titles_reach_the_terminal_without_control_characters(
+    project: Project, httpserver, command: list[str]
+) -> None:  # type: ignore[no-untyped-def]
     import json
 
     items = [{"title": HOSTILE_TITLE, "url": "https://news.example/okta", "summary": "Customer data was stolen."}]
     httpserver.expect_request("/api").respond_with_data(json.dumps({"data": items}), content_type="application/json")
-    project.configure([{"name": "api", "url": httpserver.url_for("/api"), "type": "json", "items": "data",
-                        "title": "title", "link": "url", "summary": "summary"}])
+    project.configure(
+        [
+            {
+                "name": "api",
+                "url": httpserver.url_for("/api"),
+                "type": "json",
+                "items": "data",
+                "title": "title",
+                "link": "url",
+                "summary": "summary",
+            }
+        ]
+    )
     run = project.run("run", "--once")
     assert run.exit_code == 0, run.output
     stored = project.db().execute("select title from articles").fetchall()
@@ -145,21 +160,27 @@ def _as_ordinary_user() -> list[str]:
     return [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner"]
 
 
-def _monitor(project: Project, *args: str) -> "subprocess.CompletedProcess[str]":
+def _monitor(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
     import subprocess
     import sys
 
     from conftest import os_env_without_slack
 
-    return subprocess.run([*_as_ordinary_user(), sys.executable, "-m", "monitor", "--config",
-                           str(project.config_path), *args], cwd=project.root, env=os_env_without_slack(),
-                          text=True, capture_output=True, timeout=120)
+    return subprocess.run(
+        [*_as_ordinary_user(), sys.executable, "-m", "monitor", "--config", str(project.config_path), *args],
+        cwd=project.root,
+        env=os_env_without_slack(),
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("existing", [False, True], ids=["new-database", "existing-database"])
 @pytest.mark.parametrize("command", _DB_ERROR_CMDS, ids=" ".join)
-def test_read_only_database_folder_names_the_path_and_the_fix(project: Project, httpserver, command: list[str],
-                                                             existing: bool) -> None:  # type: ignore[no-untyped-def]
+def test_read_only_database_folder_names_the_path_and_the_fix(
+    project: Project, httpserver, command: list[str], existing: bool
+) -> None:  # type: ignore[no-untyped-def]
     _feed_project(project, httpserver)
     files = []
     if existing:
@@ -195,7 +216,8 @@ def test_corrupt_database_names_the_path_and_the_fix(project: Project, command: 
     assert result.exit_code == 1, result.output
     assert result.output.strip().splitlines()[-1] == (
         f"error: {project.db_path}: not a readable SQLite database (file is not a database): move it and its "
-        "-wal/-shm files aside to start a new one, or restore it from a backup")
+        "-wal/-shm files aside to start a new one, or restore it from a backup"
+    )
     assert project.db_path.read_bytes() == garbage  # left as it was, for recovery
 
 
@@ -203,8 +225,10 @@ def test_disk_full_names_the_path_and_the_fix(project: Project, httpserver, monk
     """SQLite's own disk-full error, raised from the store by a page limit (as a full disk would)."""
     from monitor.storage import store as storemod
 
-    entries = [Entry(f"Okta confirms breach {i}", f"https://news.example/{i}", "Data stolen. " * 200, f"g{i}")
-               for i in range(200)]
+    entries = [
+        Entry(f"Okta confirms breach {i}", f"https://news.example/{i}", "Data stolen. " * 200, f"g{i}")
+        for i in range(200)
+    ]
     httpserver.expect_request("/news").respond_with_data(rss2(entries), content_type="application/rss+xml")
     project.configure([{"name": "news", "url": httpserver.url_for("/news")}])
     assert project.run("status").exit_code == 0  # creates the database

@@ -7,19 +7,29 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from conftest import Entry, Project, bot_env, os_env_without_slack, rss2
 
-NOW = datetime(2024, 6, 5, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 5, 9, 0, tzinfo=UTC)
 
 
 def _reports(round_no: int) -> bytes:
     names = ["Okta", "LINEヤフー", "トヨタ自動車", "Box", "ISETOH Corporation"]
-    return rss2([Entry(f"{n} confirms data breach, round {round_no}", f"https://news.example/{round_no}/{i}",
-                       "Attackers stole customer data.", f"g{round_no}-{i}", NOW) for i, n in enumerate(names)])
+    return rss2(
+        [
+            Entry(
+                f"{n} confirms data breach, round {round_no}",
+                f"https://news.example/{round_no}/{i}",
+                "Attackers stole customer data.",
+                f"g{round_no}-{i}",
+                NOW,
+            )
+            for i, n in enumerate(names)
+        ]
+    )
 
 
 def _start_together(project: Project, env: dict[str, str], n: int) -> list[subprocess.CompletedProcess[str]]:
@@ -30,7 +40,12 @@ def _start_together(project: Project, env: dict[str, str], n: int) -> list[subpr
         barrier.wait()
         results[i] = subprocess.run(
             [sys.executable, "-m", "monitor", "--config", str(project.config_path), "run", "--once"],
-            cwd=project.root, env={**os_env_without_slack(), **env}, text=True, capture_output=True, timeout=120)
+            cwd=project.root,
+            env={**os_env_without_slack(), **env},
+            text=True,
+            capture_output=True,
+            timeout=120,
+        )
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
     for t in threads:
@@ -46,10 +61,14 @@ def test_simultaneous_runs_alert_exactly_once(project: Project, httpserver, slac
     # The same five reports from a second source: deduplicated across sources and across processes.
     httpserver.expect_request("/b").respond_with_data(_reports(1), content_type="application/rss+xml")
     httpserver.expect_request("/down").respond_with_data("x", status=500)
-    project.configure([{"name": "A", "url": httpserver.url_for("/a")},
-                       {"name": "B", "url": httpserver.url_for("/b")},
-                       {"name": "Down", "url": httpserver.url_for("/down")}],
-                      health={"failure_threshold": 1})
+    project.configure(
+        [
+            {"name": "A", "url": httpserver.url_for("/a")},
+            {"name": "B", "url": httpserver.url_for("/b")},
+            {"name": "Down", "url": httpserver.url_for("/down")},
+        ],
+        health={"failure_threshold": 1},
+    )
     results = _start_together(project, bot_env(slack), n)
     for r in results:
         assert r.returncode == 0, r.stderr
@@ -81,8 +100,15 @@ def test_concurrent_writers_never_see_database_is_locked(tmp_path: Path) -> None
     from monitor.storage.store import Store
 
     Store(db_path).close()
-    procs = [subprocess.Popen([sys.executable, "-c", script, str(db_path), name], text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for name in ("x", "y")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(db_path), name],
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for name in ("x", "y")
+    ]
     outs = [p.communicate(timeout=120) for p in procs]
     for p, (out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0 and out.strip() == "done", err
@@ -118,12 +144,20 @@ def test_a_run_that_cannot_get_the_lock_exits_75_and_sends_nothing(project, http
 
     httpserver.expect_request("/f").respond_with_data(
         rss2([Entry("Okta confirms breach of support system", "https://n.example/1", "Files were stolen.")]),
-        content_type="application/rss+xml")
+        content_type="application/rss+xml",
+    )
     project.configure([{"name": "news", "url": httpserver.url_for("/f")}])
     lock = str(project.db_path) + ".lock"
-    holder = subprocess.Popen([sys.executable, "-c", "import filelock, sys, time\n"
-                               f"l = filelock.FileLock({lock!r}); l.acquire(); print('held', flush=True); time.sleep(30)"],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import filelock, sys, time\n"
+            f"l = filelock.FileLock({lock!r}); l.acquire(); print('held', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         monkeypatch.setattr(monitor.pipeline.cycle, "LOCK_TIMEOUT", 0.5)
@@ -154,8 +188,16 @@ def test_processes_opening_a_new_database_together_all_succeed(tmp_path: Path) -
 
     for round_no in range(6):
         db_path = tmp_path / f"fresh-{round_no}.db"
-        procs = [subprocess.Popen([sys.executable, "-c", script, str(db_path)], text=True, stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", script, str(db_path)],
+                text=True,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            for _ in range(4)
+        ]
         for p in procs:
             assert p.stdout is not None and p.stdout.readline().strip() == "ready", p.communicate(timeout=60)[1]
         for p in procs:

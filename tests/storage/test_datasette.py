@@ -5,7 +5,7 @@ and column of that database is described (datasette itself is not needed: its qu
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,24 +14,41 @@ import yaml
 from conftest import Entry, Project, rss2
 
 METADATA = Path(__file__).resolve().parents[2] / "metadata.yml"
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 @pytest.fixture
 def database(project: Project, httpserver) -> Path:  # type: ignore[no-untyped-def]
-    feed = rss2([
-        Entry("Okta confirms breach of support system", "https://news.example/okta-1",
-              "Attackers stole files from Okta's support case system.", "o1", NOW - timedelta(days=2)),
-        Entry("Okta says all support customers were affected by the breach", "https://news.example/okta-2",
-              "A follow-up: the breach of Okta's support system reached every customer.", "o2",
-              NOW - timedelta(days=1)),
-        Entry("株式会社イセトーにランサムウェア攻撃、委託元の個人情報が流出", "https://news.example/isetoh",
-              "イセトーはランサムウェア被害を公表した。", "i1", NOW - timedelta(days=400)),
-        Entry("Toyota unveils new hybrid line-up", "https://news.example/toyota", "A launch.", "t1", NOW),
-    ])
+    feed = rss2(
+        [
+            Entry(
+                "Okta confirms breach of support system",
+                "https://news.example/okta-1",
+                "Attackers stole files from Okta's support case system.",
+                "o1",
+                NOW - timedelta(days=2),
+            ),
+            Entry(
+                "Okta says all support customers were affected by the breach",
+                "https://news.example/okta-2",
+                "A follow-up: the breach of Okta's support system reached every customer.",
+                "o2",
+                NOW - timedelta(days=1),
+            ),
+            Entry(
+                "株式会社イセトーにランサムウェア攻撃、委託元の個人情報が流出",
+                "https://news.example/isetoh",
+                "イセトーはランサムウェア被害を公表した。",
+                "i1",
+                NOW - timedelta(days=400),
+            ),
+            Entry("Toyota unveils new hybrid line-up", "https://news.example/toyota", "A launch.", "t1", NOW),
+        ]
+    )
     httpserver.expect_request("/feed").respond_with_data(feed, content_type="application/rss+xml")
-    project.configure([{"name": "news", "url": httpserver.url_for("/feed")},
-                       {"name": "down", "url": httpserver.url_for("/missing")}])
+    project.configure(
+        [{"name": "news", "url": httpserver.url_for("/feed")}, {"name": "down", "url": httpserver.url_for("/missing")}]
+    )
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
     return project.db_path
@@ -56,13 +73,16 @@ def test_incidents_with_their_reports(database: Path) -> None:
     okta = [r for r in rows if r["vendor"] == "Okta Inc."]
     # One incident, both of its reports, the first one first, each with its alert and how it joined.
     assert len({r["incident"] for r in okta}) == 1 and okta[0]["reports"] == 2
-    assert [r["report"] for r in okta] == ["Okta confirms breach of support system",
-                                          "Okta says all support customers were affected by the breach"]
+    assert [r["report"] for r in okta] == [
+        "Okta confirms breach of support system",
+        "Okta says all support customers were affected by the breach",
+    ]
     # The console has no threads: the later report waits for the incident's summary of the day.
     assert [r["state"] for r in okta] == ["sent", "collapsed"] and all(r["joined_because"] for r in okta)
     assert {r["vendor"] for r in rows} == {"Okta Inc.", "ISETOH Corporation"}
-    assert {r["vendor"] for r in _query(database, "incidents_with_reports", vendor="ISETOH Corporation")} \
-        == {"ISETOH Corporation"}
+    assert {r["vendor"] for r in _query(database, "incidents_with_reports", vendor="ISETOH Corporation")} == {
+        "ISETOH Corporation"
+    }
 
 
 def test_alerts_by_state_counts_every_alert(database: Path) -> None:
@@ -82,8 +102,10 @@ def test_vendors_with_recent_incidents(database: Path) -> None:
     assert [(r["vendor"], r["incidents"], r["reports"]) for r in rows] == [("Okta Inc.", 1, 2)]
     assert rows[0]["latest_incident"] == "Okta confirms breach of support system"
     # イセトー's report is 400 days old: in a 500-day window, not in the default one.
-    assert {r["vendor"] for r in _query(database, "vendors_with_recent_incidents", days="500")} \
-        == {"Okta Inc.", "ISETOH Corporation"}
+    assert {r["vendor"] for r in _query(database, "vendors_with_recent_incidents", days="500")} == {
+        "Okta Inc.",
+        "ISETOH Corporation",
+    }
 
 
 def test_breach_reports_and_source_health(database: Path) -> None:
@@ -107,8 +129,12 @@ def test_every_table_and_column_is_described(database: Path) -> None:
             newsroom_store.ensure_table(db)
     tables = _metadata()["databases"]["monitor"]["tables"]
     conn = sqlite3.connect(database)
-    names = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                         "AND name NOT LIKE 'articles_fts%'")]
+    names = [
+        n
+        for (n,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'articles_fts%'"
+        )
+    ]
     undescribed = []
     for name in names:
         columns = [c[1] for c in conn.execute(f"PRAGMA table_info({name})")]

@@ -6,17 +6,23 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from conftest import Entry, rss2
 
 from monitor.storage.searchquery import QuerySyntaxError, parse, variants
 
-NOW = datetime(2024, 6, 5, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 5, 9, 0, tzinfo=UTC)
 
 ENTRIES = [
-    Entry("LINEヤフー、委託先経由で個人情報が漏えい", "https://jp.example/1", "NAVER Cloudのサーバに不正アクセス。", "1", NOW),
+    Entry(
+        "LINEヤフー、委託先経由で個人情報が漏えい",
+        "https://jp.example/1",
+        "NAVER Cloudのサーバに不正アクセス。",
+        "1",
+        NOW,
+    ),
     Entry("トヨタ自動車、取引先で顧客情報が流出", "https://jp.example/2", "サイバーアタックを受けたと発表。", "2", NOW),
     Entry("イセトーでランサムウエア被害、情報漏洩の恐れ", "https://jp.example/3", "再発防止策を公表。", "3", NOW),
     Entry("Okta confirms data breach of support system", "https://en.example/4", "Customer files stolen.", "4", NOW),
@@ -88,7 +94,9 @@ def test_a_closed_pipe_ends_quietly(searchable):  # type: ignore[no-untyped-def]
     """`monitor search ... | head -1` must not print a BrokenPipeError traceback or an 'unexpected' error."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "monitor", "--config", str(searchable.config_path), "search", "漏洩"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()  # the reader has gone before the first line, as `head -0` would
     err = proc.stderr.read().decode()
@@ -96,12 +104,15 @@ def test_a_closed_pipe_ends_quietly(searchable):  # type: ignore[no-untyped-def]
     assert "BrokenPipe" not in err and "unexpected" not in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("term, expected", [
-    ("漏洩", {"漏洩", "漏えい", "漏れい", "ろうえい", "流出"}),
-    ("サーバー攻撃", {"サーバ攻撃", "サーバー攻撃"}),
-    ("サーバー", {"サーバ"}),  # the index matches substrings: サーバ already finds サーバー
-    ("カバー", {"カバー"}),  # a 2-character stem is another word (カバ)
-])
+@pytest.mark.parametrize(
+    "term, expected",
+    [
+        ("漏洩", {"漏洩", "漏えい", "漏れい", "ろうえい", "流出"}),
+        ("サーバー攻撃", {"サーバ攻撃", "サーバー攻撃"}),
+        ("サーバー", {"サーバ"}),  # the index matches substrings: サーバ already finds サーバー
+        ("カバー", {"カバー"}),  # a 2-character stem is another word (カバ)
+    ],
+)
 def test_variants(term: str, expected: set[str]) -> None:
     assert set(variants(term)) == expected
 

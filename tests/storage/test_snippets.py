@@ -4,17 +4,27 @@ the table and in --json; terms under 3 characters (found with LIKE) get the same
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from conftest import Entry, Project, rss2
 
-NOW = datetime(2024, 6, 5, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 5, 9, 0, tzinfo=UTC)
 ENTRIES = [
-    Entry("Printing contractor hit by ransomware", "https://news.example/isetoh",
-          "The attack on ISETOH encrypted servers; data of municipalities and insurers leaked in May.", "g1", NOW),
-    Entry("イセトーにランサムウェア攻撃", "https://news.example/isetoh-ja",
-          "株式会社イセトーはランサムウェア攻撃を受け、委託元の自治体の個人情報が漏洩したと発表した。", "g2", NOW),
+    Entry(
+        "Printing contractor hit by ransomware",
+        "https://news.example/isetoh",
+        "The attack on ISETOH encrypted servers; data of municipalities and insurers leaked in May.",
+        "g1",
+        NOW,
+    ),
+    Entry(
+        "イセトーにランサムウェア攻撃",
+        "https://news.example/isetoh-ja",
+        "株式会社イセトーはランサムウェア攻撃を受け、委託元の自治体の個人情報が漏洩したと発表した。",
+        "g2",
+        NOW,
+    ),
 ]
 
 

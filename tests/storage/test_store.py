@@ -24,10 +24,28 @@ def test_dedupe_lookups_use_the_indexes(tmp_path):  # type: ignore[no-untyped-de
 def test_known_keys_reports_what_is_stored(tmp_path):  # type: ignore[no-untyped-def]
     store = Store(tmp_path / "m.db")
     with store.write() as db:
-        store.insert_article(db, {"source": "s", "title": "A long enough title", "title_key": "s\x1fa long enough title",
-                                  "link": "https://x/a", "link_key": "x/a", "published": "2024-01-01T00:00:00Z"})
-        store.insert_article(db, {"source": "s", "title": "Another", "title_key": "s\x1fanother\x1f",
-                                  "link": "", "link_key": "", "published": "2024-01-01T00:00:00Z"})
+        store.insert_article(
+            db,
+            {
+                "source": "s",
+                "title": "A long enough title",
+                "title_key": "s\x1fa long enough title",
+                "link": "https://x/a",
+                "link_key": "x/a",
+                "published": "2024-01-01T00:00:00Z",
+            },
+        )
+        store.insert_article(
+            db,
+            {
+                "source": "s",
+                "title": "Another",
+                "title_key": "s\x1fanother\x1f",
+                "link": "",
+                "link_key": "",
+                "published": "2024-01-01T00:00:00Z",
+            },
+        )
     links, titles = store.known_keys(["x/a", "x/b", ""], ["s\x1fa long enough title", "s\x1fnew"])
     assert links == {"x/a"}  # an empty link key is never "known"
     assert titles == {"s\x1fa long enough title"}
@@ -38,13 +56,24 @@ def test_new_articles_are_searchable_and_updates_stay_in_sync(tmp_path):  # type
     store = Store(tmp_path / "m.db")
     with store.write() as db:
         last = store.last_article_id()
-        aid = store.insert_article(db, {"source": "s", "title": "イセトーで不正アクセス", "title_key": "k1", "link": "",
-                                        "link_key": "", "summary": "ransomware", "published": "2024-01-01T00:00:00Z"})
+        aid = store.insert_article(
+            db,
+            {
+                "source": "s",
+                "title": "イセトーで不正アクセス",
+                "title_key": "k1",
+                "link": "",
+                "link_key": "",
+                "summary": "ransomware",
+                "published": "2024-01-01T00:00:00Z",
+            },
+        )
         store.index_new_articles(db, last)
 
     def hits(term: str) -> list[int]:
-        return [r[0] for r in store.conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
-                                                 [f'"{term}"'])]
+        return [
+            r[0] for r in store.conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", [f'"{term}"'])
+        ]
 
     assert hits("不正アクセス") == [aid] and hits("ransomware") == [aid]
     with store.write() as db:
@@ -70,9 +99,11 @@ def test_alert_lookups_by_incident_and_article_use_indexes(tmp_path):  # type: i
     old.commit()
     old.close()
     store = Store(path)
-    for q in ("SELECT ar.title FROM alerts a JOIN articles ar ON ar.id = a.article_id WHERE a.incident_id = 1 "
-              "ORDER BY ar.published DESC LIMIT 20",
-              "SELECT id, state, incident_id FROM alerts WHERE article_id = 1 ORDER BY id LIMIT 1"):
+    for q in (
+        "SELECT ar.title FROM alerts a JOIN articles ar ON ar.id = a.article_id WHERE a.incident_id = 1 "
+        "ORDER BY ar.published DESC LIMIT 20",
+        "SELECT id, state, incident_id FROM alerts WHERE article_id = 1 ORDER BY id LIMIT 1",
+    ):
         plan = " ".join(str(r[-1]) for r in store.conn.execute("EXPLAIN QUERY PLAN " + q))
         assert "SCAN a" not in plan.replace("SCAN ar", "") and "SCAN alerts" not in plan, (q, plan)
     store.close()
@@ -89,8 +120,18 @@ def test_search_index_keeps_a_polls_terms_in_memory_also_after_upgrade(tmp_path)
     path = tmp_path / "m.db"
     store = Store(path)
     with store.write() as db:
-        store.insert_article(db, {"source": "s", "title": "委託先で不正アクセス", "title_key": "k1", "link": "",
-                                  "link_key": "", "summary": "", "published": "2024-01-01T00:00:00Z"})
+        store.insert_article(
+            db,
+            {
+                "source": "s",
+                "title": "委託先で不正アクセス",
+                "title_key": "k1",
+                "link": "",
+                "link_key": "",
+                "summary": "",
+                "published": "2024-01-01T00:00:00Z",
+            },
+        )
         store.index_new_articles(db, 0)
     store.close()
     old = sqlite3.connect(path)
@@ -100,8 +141,9 @@ def test_search_index_keeps_a_polls_terms_in_memory_also_after_upgrade(tmp_path)
     old.close()
     store = Store(path)
     assert store.conn.execute("SELECT v FROM articles_fts_config WHERE k = 'hashsize'").fetchone()[0] == FTS_HASHSIZE
-    assert [r[0] for r in store.conn.execute("SELECT title FROM articles_fts WHERE articles_fts MATCH '\"不正アクセス\"'")] \
-        == ["委託先で不正アクセス"]
+    assert [
+        r[0] for r in store.conn.execute("SELECT title FROM articles_fts WHERE articles_fts MATCH '\"不正アクセス\"'")
+    ] == ["委託先で不正アクセス"]
     store.close()
 
 
