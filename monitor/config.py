@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,6 +22,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from .criticality import Criticality
 from .errors import ConfigError
@@ -307,9 +309,10 @@ class Config(_Strict):
 
 
 AnySource = FeedSource | HtmlSource | JsonSource | KevSource | JvnSource | NewsroomSource
+KeyPath = tuple[str | int, ...]  # a key path in feeds.yaml: ('sources', 2, 'url')
 
 
-def _line_index(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
+def _line_index(node: yaml.Node, path: KeyPath = ()) -> dict[KeyPath, int]:
     """Map each key path (('sources', 2, 'url')) to its 1-based line in the file."""
     lines = {path: node.start_mark.line + 1}
     if isinstance(node, yaml.MappingNode):
@@ -323,20 +326,20 @@ def _line_index(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
     return lines
 
 
-def _dotted(loc: tuple) -> str:
+def _dotted(loc: KeyPath) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 
-def _message(err: dict) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     if kind == "missing":
         return "missing"
     if kind == "extra_forbidden":
         return "unknown key"
-    msg = err["msg"]
+    msg = str(err["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
     if msg.startswith("Input should be"):
@@ -378,8 +381,9 @@ def _yaml_problem(label: str, text: str, e: yaml.YAMLError) -> str:
     return f"{label}:{line}: {key + ': ' if key else ''}YAML syntax error: {problem}{hint}"
 
 
-def _duplicate_names(data: dict, lines: dict[tuple, int], label: str) -> list[str]:
-    problems, first = [], {}
+def _duplicate_names(data: dict[str, Any], lines: dict[KeyPath, int], label: str) -> list[str]:
+    problems: list[str] = []
+    first: dict[str, int | None] = {}
     for i, src in enumerate(data.get("sources") or []):
         name = src.get("name") if isinstance(src, dict) else None
         if not isinstance(name, str):
@@ -392,8 +396,8 @@ def _duplicate_names(data: dict, lines: dict[tuple, int], label: str) -> list[st
     return problems
 
 
-def _names(data: dict) -> list[str]:
-    return [s.get("name") for s in data.get("sources") or [] if isinstance(s, dict) and isinstance(s.get("name"), str)]
+def _names(data: dict[str, Any]) -> list[str]:
+    return [s["name"] for s in data.get("sources") or [] if isinstance(s, dict) and isinstance(s.get("name"), str)]
 
 
 def _line(event: yaml.Event) -> int:
@@ -401,15 +405,23 @@ def _line(event: yaml.Event) -> int:
     return event.start_mark.line + 1 if event.start_mark is not None else 0
 
 
+@dataclass
+class _Open:
+    """A collection being read by _check_shape: its anchor and how many nodes it stands for so far."""
+
+    anchor: str | None
+    nodes: int = 1
+
+
 def _check_shape(text: str, label: str) -> None:
     """Refuse a document whose aliases expand past MAX_ALIAS_NODES or that nests deeper than
     MAX_DEPTH, from the parser's events alone (linear in the file: nothing is expanded to find out)."""
     sizes: dict[str, int] = {}  # anchor -> nodes it stands for
-    open_nodes: list[list] = []  # [anchor, nodes so far] per collection being read
+    open_nodes: list[_Open] = []  # per collection being read
     expanded = 0
     for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.AliasEvent):
-            size = sizes.get(event.anchor, 1)
+            size = sizes.get(event.anchor or "", 1)
             expanded += size
             if expanded > MAX_ALIAS_NODES:
                 raise ConfigError(
@@ -421,18 +433,19 @@ def _check_shape(text: str, label: str) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 if len(open_nodes) >= MAX_DEPTH:
                     raise ConfigError(f"{label}:{_line(event)}: nested more than {MAX_DEPTH} levels deep")
-                open_nodes.append([event.anchor, 1])
+                open_nodes.append(_Open(event.anchor))
                 continue
             if event.anchor:
                 sizes[event.anchor] = 1
         elif isinstance(event, yaml.CollectionEndEvent):
-            anchor, size = open_nodes.pop()
-            if anchor:
-                sizes[anchor] = size
+            done = open_nodes.pop()
+            size = done.nodes
+            if done.anchor:
+                sizes[done.anchor] = size
         else:
             continue
         if open_nodes:
-            open_nodes[-1][1] += size
+            open_nodes[-1].nodes += size
 
 
 def read_capped(path: Path, limit: int, what: str, if_missing: str) -> bytes:
