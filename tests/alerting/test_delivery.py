@@ -193,6 +193,26 @@ def test_dropped_connection_after_slack_stored_the_post_is_reconciled_not_resent
     assert "0 sent" in second.stderr
 
 
+def test_a_lost_answer_is_found_in_history_pages_back_not_posted_twice(project, feed, slack, clock):  # type: ignore[no-untyped-def]
+    """A busy channel: 250 messages after ours push it past the first page of history (200). The next
+    run still finds our post (it follows the cursor) and does not post the alert a second time."""
+    feed.add(BREACHES[0])
+    project.configure([feed.source])
+    slack.plan = ["drop_after_record"]
+    _run(project, slack)
+    for i in range(250):
+        slack.post_as_user("C0GENERAL", f"chatter {i}")
+    clock.advance(minutes=15)
+    _run(project, slack)
+    assert len(slack.posts()) == 1, "the alert was posted again"
+    [row] = outbox(project)
+    assert row["state"] == "sent"
+    ours = [m for m in slack.messages if m.get("metadata")]
+    assert [m["ts"] for m in ours] == [row["slack_ts"]]
+    pages = [p for p in slack.requests if p[0].endswith("conversations.history")]
+    assert len(pages) >= 2 and pages[1][1].get("cursor")  # found on a later page
+
+
 def test_trap_client_timeout_raises_builtin_timeouterror(slack):  # type: ignore[no-untyped-def]
     from slack_sdk import WebClient
     from slack_sdk.errors import SlackApiError
