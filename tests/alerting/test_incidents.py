@@ -160,6 +160,7 @@ def test_a_report_whose_thread_parent_was_refused_for_good_is_posted_on_its_own(
     slack.plan = [("error", "invalid_blocks")]
     result = project.run("run", "--once", env=bot_env(slack))
     assert "Slack refused the message: invalid_blocks" in result.stderr
+    assert "2 alerts queued, 1 sent, 0 pending retry, 1 failed" in result.stderr
     [posted] = slack.messages
     assert "thread_ts" not in posted and "https://ja-b.example/news/88" in blocks_text(posted)
     assert [r["state"] for r in outbox(project)] == ["failed", "sent"]  # nothing left waiting
