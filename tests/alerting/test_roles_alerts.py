@@ -94,3 +94,22 @@ def test_alerts_queued_by_a_version_before_roles_name_their_vendor_with_its_kind
         "article": [{"name": "Epic Games Inc.", "role": "breached"}],
         "product": [{"name": "vBulletin Solutions", "role": "product"}],
     }
+
+
+def test_the_alerts_own_vendor_comes_first_in_the_metadata_whatever_the_names(  # type: ignore[no-untyped-def]
+    project: Project, feed, slack
+) -> None:
+    """A reader of the metadata takes vendors[0] as the alert's subject: it is the vendor the alert is
+    about (the client whose data was exposed), even when the contractor's name sorts before it."""
+    project.vendors_path.write_text(ROLES_CSV + "Higashiyama Sangyo Co.,東山産業,,medium,,,\n", encoding="utf-8")
+    feed.add(FRANCEBED)
+    project.configure([feed.source], slack={"channel": "C0GENERAL"})
+    assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
+    [message] = slack.messages
+    assert message["blocks"][0]["text"]["text"].endswith(
+        ": フランスベッド株式会社 · Breach at vendor: Higashiyama Sangyo Co."
+    )
+    assert message["metadata"]["event_payload"]["vendors"] == [
+        {"name": "フランスベッド株式会社", "role": "affected"},
+        {"name": "Higashiyama Sangyo Co.", "role": "breached"},
+    ]
