@@ -178,6 +178,7 @@ def test_dropped_connection_after_slack_stored_the_post_is_reconciled_not_resent
     feed.add(BREACHES[0])
     project.configure([feed.source])
     slack.plan = ["drop_after_record"]
+    before = time.time()
     first = _run(project, slack)
     assert "outcome unknown" in first.stderr
     assert len(slack.posts()) == 1  # our client did not re-POST
@@ -190,6 +191,8 @@ def test_dropped_connection_after_slack_stored_the_post_is_reconciled_not_resent
     assert row["state"] == "sent" and row["slack_ts"] == slack.messages[0]["ts"]
     history = [p for p in slack.requests if p[0].endswith("conversations.history")]
     assert history and history[0][1]["channel"] == "C0GENERAL"
+    # Read from five minutes before the post was tried, not from the channel's first message.
+    assert before - 302 <= float(history[0][1]["oldest"]) <= time.time() - 299
     assert "0 sent" in second.stderr
 
 
