@@ -68,7 +68,7 @@ MODULES = (
             "read_capped", "_read_yaml")),
     Module("matcher", "monitor/matching/matcher.py",
            ("tests/matching/test_match.py", "tests/cli/test_readme_claims.py", "tests/cli/test_mutant_kills.py",
-            "tests/matching/test_match_in_sentences.py"), 180),
+            "tests/matching/test_match_in_sentences.py", "tests/matching/test_match_evidence.py"), 180),
     Module("incidents", "monitor/alerting/incidents.py",
            ("tests/alerting/test_incident_linking.py", "tests/alerting/test_incidents.py", "tests/alerting/test_incident_corrections.py"), 180),
     Module("outbox", "monitor/alerting/outbox.py",
