@@ -140,6 +140,7 @@ def test_huge_retry_after_leaves_alert_pending_instead_of_sleeping(project, feed
     result = _run(project, slack)
     assert slept == []
     assert "rate limit" in result.stderr and "left pending for the next cycle" in result.stderr
+    assert "Slack rate limit (Retry-After 3600s is over slack.max_retry_after)" in result.stderr  # Slack's own figure
     assert len(slack.posts()) == 1  # no retry inside the run, and the others were not hammered
     pending = outbox(project, pending=True)
     assert len(pending) == 3
