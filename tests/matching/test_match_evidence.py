@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alert_support import Feed
 from conftest import Entry, Project
+from rapidfuzz import fuzz
 
 REGISTER = """name,aliases,domains
 Okta Inc.,Okta,okta.com
@@ -35,6 +36,8 @@ def _matches(project: Project, text: str) -> list[dict]:  # type: ignore[type-ar
 def test_a_near_miss_of_a_name_made_of_four_letter_words_is_found(register: Project) -> None:
     [m] = _matches(register, "Acme Data Lab confirms breach")
     assert (m["vendor"], m["how"], m["surface"]) == ("Acme Data Labs", "fuzzy", "Acme Data Lab")
+    # The score shown is the similarity of the words found to the name, to one decimal.
+    assert m["score"] == round(fuzz.ratio("acme data labs", "acme data lab"), 1) != round(m["score"])
 
 
 def test_a_name_after_latin_letters_is_found_when_it_starts_in_japanese(register: Project) -> None:
