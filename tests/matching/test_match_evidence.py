@@ -55,12 +55,12 @@ def test_the_title_is_the_evidence_shown_when_the_link_names_the_vendor_too(
     register: Project,
     httpserver,  # type: ignore[no-untyped-def]
 ) -> None:
-    """The vendor's own domain in the link is a longer match than 'Okta' in the title; the alert still
-    says it was named in the title, the stronger evidence."""
+    """The vendor's own domain in the link and in the summary are longer matches than 'Okta' in the
+    title; the alert still says it was named in the title, the stronger evidence."""
     item = Entry(
         "Okta confirms breach of support system, customer files stolen",
         "https://www.okta.com/blog/2023/10/breach",
-        "",
+        "Customers can read the advisory at support.okta.com.",
         "o",
         datetime.now(UTC) - timedelta(hours=1),
     )
