@@ -38,6 +38,9 @@ def test_a_near_miss_of_a_name_made_of_four_letter_words_is_found(register: Proj
     assert (m["vendor"], m["how"], m["surface"]) == ("Acme Data Labs", "fuzzy", "Acme Data Lab")
     # The score shown is the similarity of the words found to the name, to one decimal.
     assert m["score"] == round(fuzz.ratio("acme data labs", "acme data lab"), 1) != round(m["score"])
+    # A misspelt last word is shown whole, as written.
+    [m] = _matches(register, "Acme Data Labz confirms breach")
+    assert (m["vendor"], m["how"], m["surface"]) == ("Acme Data Labs", "fuzzy", "Acme Data Labz")
 
 
 def test_a_name_after_latin_letters_is_found_when_it_starts_in_japanese(register: Project) -> None:
