@@ -134,3 +134,30 @@ def test_titles_are_compared_by_their_own_words_not_the_vendors_name_or_single_c
     assert similarity("大阪の病院", "病気の大人") == 0.0
     # Titles of nothing but the vendor's name and breach words have nothing to compare.
     assert similarity("Okta data breach", "Okta breach", ("okta",)) == 0.0
+
+
+def test_an_incident_older_than_three_years_is_passed_over_not_the_end_of_the_search() -> None:
+    ancient = _with_id(2, "Acme Corp hit by ransomware attack", "2020-01-06", "2020-02-01")
+    running = _with_id(9, "Acme Corp hit by ransomware attack", "2024-05-20", "2024-06-01")
+    title = "Acme Corp ransomware attack: systems still down"
+    assert decide(Report(title, title, _at("2024-06-05")), [ancient, running]).incident_id == 9
+
+
+def test_an_attack_dated_the_month_before_the_first_report_still_joins() -> None:
+    # Discovered in June, the attack itself was in May: the investigation's report says so.
+    incident = Candidate(
+        7,
+        _at("2024-06-03"),
+        _at("2024-06-20"),
+        (
+            Report("X社に不正アクセス", "X社に不正アクセス\n", _at("2024-06-03")),
+            Report("X社、不正アクセスの調査状況", "X社、不正アクセスの調査状況\n", _at("2024-06-20")),
+        ),
+    )
+    title = "X社、2024年5月の不正アクセスで顧客情報が流出した可能性"
+    decision = decide(Report(title, title, _at("2024-07-01")), [incident])
+    assert decision.incident_id == 7, decision
+    # Two months before is another attack.
+    title = "X社、2024年4月の不正アクセスで顧客情報が流出した可能性"
+    decision = decide(Report(title, title, _at("2024-07-01")), [incident])
+    assert decision.incident_id is None and "dated 2024-04, outside #7's 2024-06" in decision.reason, decision
