@@ -161,3 +161,15 @@ def test_an_attack_dated_the_month_before_the_first_report_still_joins() -> None
     title = "X社、2024年4月の不正アクセスで顧客情報が流出した可能性"
     decision = decide(Report(title, title, _at("2024-07-01")), [incident])
     assert decision.incident_id is None and "dated 2024-04, outside #7's 2024-06" in decision.reason, decision
+
+
+def test_the_reason_says_when_a_follow_up_joins_only_because_it_names_no_other_kind() -> None:
+    incident = _incident("X社に不正アクセス、顧客情報が流出", "2024-01-10", "2024-01-20")
+    title = "X社、決算発表を延期"  # months later: a follow-up (the earnings) that names no kind of incident
+    decision = decide(Report(title, title, _at("2024-05-01")), [incident])
+    assert (decision.incident_id, decision.reason) == (7, "follow-up referring back (names no other kind)"), decision
+    # Pointing back to the earlier event is reason enough on its own.
+    incident = _incident("X社に不正アクセス、顧客情報が流出", "2023-06-05", "2023-06-20")
+    later = "X社、昨年の不正アクセスを受けセキュリティ体制を強化"
+    decision = decide(Report(later, later, _at("2024-05-01")), [incident])
+    assert (decision.incident_id, decision.reason) == (7, "refers back to an earlier event"), decision
