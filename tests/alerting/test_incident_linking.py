@@ -173,3 +173,11 @@ def test_the_reason_says_when_a_follow_up_joins_only_because_it_names_no_other_k
     later = "X社、昨年の不正アクセスを受けセキュリティ体制を強化"
     decision = decide(Report(later, later, _at("2024-05-01")), [incident])
     assert (decision.incident_id, decision.reason) == (7, "refers back to an earlier event"), decision
+
+
+def test_a_report_giving_only_the_month_matches_a_report_that_gave_the_day() -> None:
+    first = "X社、2024年6月5日に不正アクセスを検知"
+    incident = Candidate(7, _at("2024-06-07"), _at("2024-06-20"), (Report(first, first + "\n", _at("2024-06-07")),))
+    title = "X社、2024年6月の不正アクセスについて調査結果を公表"
+    decision = decide(Report(title, title, _at("2024-10-01")), [incident])
+    assert decision.incident_id == 7 and "same attack month: 2024-06" in decision.reason, decision
