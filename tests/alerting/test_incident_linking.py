@@ -181,3 +181,13 @@ def test_a_report_giving_only_the_month_matches_a_report_that_gave_the_day() -> 
     title = "X社、2024年6月の不正アクセスについて調査結果を公表"
     decision = decide(Report(title, title, _at("2024-10-01")), [incident])
     assert decision.incident_id == 7 and "same attack month: 2024-06" in decision.reason, decision
+
+
+def test_a_report_dated_before_the_incident_joins_it_up_to_45_days_earlier() -> None:
+    # A source read late (a back-filled feed) brings a report older than the incident's first one.
+    incident = _incident("Acme Corp hit by ransomware attack", "2024-03-01", "2024-03-10")
+    title = "Acme Corp ransomware attack disrupts operations"
+    early = decide(Report(title, title, _at("2024-01-16")), [incident])  # 45 days before 1 March
+    assert early.incident_id == 7, early
+    too_early = decide(Report(title, title, _at("2024-01-15")), [incident])
+    assert too_early.incident_id is None, too_early
