@@ -191,3 +191,21 @@ def test_a_report_dated_before_the_incident_joins_it_up_to_45_days_earlier() -> 
     assert early.incident_id == 7, early
     too_early = decide(Report(title, title, _at("2024-01-15")), [incident])
     assert too_early.incident_id is None, too_early
+
+
+def test_a_report_referring_back_reaches_an_incident_quiet_for_exactly_three_years() -> None:
+    old = _with_id(3, "Acme Corp hit by ransomware attack", "2021-05-20", "2021-06-05")
+    title = "Acme Corp to pay $2m settlement over the 2021 ransomware attack"
+    assert decide(Report(title, title, _at("2024-06-05")), [old]).incident_id == 3  # 1096 days: the lookback
+    assert decide(Report(title, title, _at("2024-06-06")), [old]).incident_id is None
+
+
+def test_two_reports_naming_different_days_of_one_month_are_not_linked_by_the_date() -> None:
+    first = "X社、2024年6月5日に不正アクセスを検知"
+    incident = Candidate(7, _at("2024-06-07"), _at("2024-06-20"), (Report(first, first + "\n", _at("2024-06-07")),))
+    other_day = "X社、2024年6月9日の不正アクセスについて公表"
+    decision = decide(Report(other_day, other_day, _at("2024-10-01")), [incident])
+    assert "same attack date" not in decision.reason, decision
+    same_day = "X社、2024年6月5日の不正アクセスについて公表"
+    decision = decide(Report(same_day, same_day, _at("2024-10-01")), [incident])
+    assert (decision.incident_id, decision.reason) == (7, "same attack date: 2024-06-05"), decision
