@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 
 REGISTER = """name,aliases,domains
 Okta Inc.,Okta,okta.com
+NEC Corporation,NEC,
 Acme Data Labs,,
 LINEヤフー株式会社,LINEヤフー,
 楽天Edy株式会社,楽天Edy,
@@ -73,3 +74,32 @@ def test_the_title_is_the_evidence_shown_when_the_link_names_the_vendor_too(
     assert "why: Okta Inc.: name “Okta Inc.” as “Okta” in title" in result.stdout
     [article] = json.loads(register.run("search", "--json", "Okta").stdout)
     assert [(m["field"], m["surface"]) for m in article["matches"]] == [("title", "Okta")]
+
+
+def test_a_short_name_at_the_very_end_of_a_text_is_found(register: Project) -> None:
+    [m] = _matches(register, "Ransomware gang claims data theft from NEC")
+    assert (m["vendor"], m["surface"]) == ("NEC Corporation", "NEC")
+
+
+def test_a_vendor_named_only_by_the_links_host_is_shown_with_the_whole_host(
+    register: Project,
+    httpserver,  # type: ignore[no-untyped-def]
+) -> None:
+    item = Entry(
+        "Support system breach: customer files stolen",
+        "https://www.okta.com/blog/2023/10/breach",
+        "",
+        "o",
+        datetime.now(UTC) - timedelta(hours=1),
+    )
+    register.configure([Feed(httpserver).add(item).source])
+    assert register.run("run", "--once").exit_code == 0
+    [article] = json.loads(register.run("search", "--json", "support").stdout)
+    match = article["matches"][0]
+    assert (match["how"], match["field"], match["surface"], match["start"], match["end"]) == (
+        "domain",
+        "link",
+        "www.okta.com",
+        0,
+        len("www.okta.com"),
+    )
