@@ -140,6 +140,7 @@ def test_huge_retry_after_leaves_alert_pending_instead_of_sleeping(project, feed
     result = _run(project, slack)
     assert slept == []
     assert "rate limit" in result.stderr and "left pending for the next cycle" in result.stderr
+    assert "Slack rate limit (Retry-After 3600s is over slack.max_retry_after)" in result.stderr  # Slack's own figure
     assert len(slack.posts()) == 1  # no retry inside the run, and the others were not hammered
     pending = outbox(project, pending=True)
     assert len(pending) == 3
@@ -178,6 +179,7 @@ def test_dropped_connection_after_slack_stored_the_post_is_reconciled_not_resent
     feed.add(BREACHES[0])
     project.configure([feed.source])
     slack.plan = ["drop_after_record"]
+    before = time.time()
     first = _run(project, slack)
     assert "outcome unknown" in first.stderr
     assert len(slack.posts()) == 1  # our client did not re-POST
@@ -190,7 +192,29 @@ def test_dropped_connection_after_slack_stored_the_post_is_reconciled_not_resent
     assert row["state"] == "sent" and row["slack_ts"] == slack.messages[0]["ts"]
     history = [p for p in slack.requests if p[0].endswith("conversations.history")]
     assert history and history[0][1]["channel"] == "C0GENERAL"
+    # Read from five minutes before the post was tried, not from the channel's first message.
+    assert before - 302 <= float(history[0][1]["oldest"]) <= time.time() - 299
     assert "0 sent" in second.stderr
+
+
+def test_a_lost_answer_is_found_in_history_pages_back_not_posted_twice(project, feed, slack, clock):  # type: ignore[no-untyped-def]
+    """A busy channel: 250 messages after ours push it past the first page of history (200). The next
+    run still finds our post (it follows the cursor) and does not post the alert a second time."""
+    feed.add(BREACHES[0])
+    project.configure([feed.source])
+    slack.plan = ["drop_after_record"]
+    _run(project, slack)
+    for i in range(250):
+        slack.post_as_user("C0GENERAL", f"chatter {i}")
+    clock.advance(minutes=15)
+    _run(project, slack)
+    assert len(slack.posts()) == 1, "the alert was posted again"
+    [row] = outbox(project)
+    assert row["state"] == "sent"
+    ours = [m for m in slack.messages if m.get("metadata")]
+    assert [m["ts"] for m in ours] == [row["slack_ts"]]
+    pages = [p for p in slack.requests if p[0].endswith("conversations.history")]
+    assert len(pages) >= 2 and pages[1][1].get("cursor")  # found on a later page
 
 
 def test_trap_client_timeout_raises_builtin_timeouterror(slack):  # type: ignore[no-untyped-def]

@@ -134,3 +134,78 @@ def test_titles_are_compared_by_their_own_words_not_the_vendors_name_or_single_c
     assert similarity("大阪の病院", "病気の大人") == 0.0
     # Titles of nothing but the vendor's name and breach words have nothing to compare.
     assert similarity("Okta data breach", "Okta breach", ("okta",)) == 0.0
+
+
+def test_an_incident_older_than_three_years_is_passed_over_not_the_end_of_the_search() -> None:
+    ancient = _with_id(2, "Acme Corp hit by ransomware attack", "2020-01-06", "2020-02-01")
+    running = _with_id(9, "Acme Corp hit by ransomware attack", "2024-05-20", "2024-06-01")
+    title = "Acme Corp ransomware attack: systems still down"
+    assert decide(Report(title, title, _at("2024-06-05")), [ancient, running]).incident_id == 9
+
+
+def test_an_attack_dated_the_month_before_the_first_report_still_joins() -> None:
+    # Discovered in June, the attack itself was in May: the investigation's report says so.
+    incident = Candidate(
+        7,
+        _at("2024-06-03"),
+        _at("2024-06-20"),
+        (
+            Report("X社に不正アクセス", "X社に不正アクセス\n", _at("2024-06-03")),
+            Report("X社、不正アクセスの調査状況", "X社、不正アクセスの調査状況\n", _at("2024-06-20")),
+        ),
+    )
+    title = "X社、2024年5月の不正アクセスで顧客情報が流出した可能性"
+    decision = decide(Report(title, title, _at("2024-07-01")), [incident])
+    assert decision.incident_id == 7, decision
+    # Two months before is another attack.
+    title = "X社、2024年4月の不正アクセスで顧客情報が流出した可能性"
+    decision = decide(Report(title, title, _at("2024-07-01")), [incident])
+    assert decision.incident_id is None and "dated 2024-04, outside #7's 2024-06" in decision.reason, decision
+
+
+def test_the_reason_says_when_a_follow_up_joins_only_because_it_names_no_other_kind() -> None:
+    incident = _incident("X社に不正アクセス、顧客情報が流出", "2024-01-10", "2024-01-20")
+    title = "X社、決算発表を延期"  # months later: a follow-up (the earnings) that names no kind of incident
+    decision = decide(Report(title, title, _at("2024-05-01")), [incident])
+    assert (decision.incident_id, decision.reason) == (7, "follow-up referring back (names no other kind)"), decision
+    # Pointing back to the earlier event is reason enough on its own.
+    incident = _incident("X社に不正アクセス、顧客情報が流出", "2023-06-05", "2023-06-20")
+    later = "X社、昨年の不正アクセスを受けセキュリティ体制を強化"
+    decision = decide(Report(later, later, _at("2024-05-01")), [incident])
+    assert (decision.incident_id, decision.reason) == (7, "refers back to an earlier event"), decision
+
+
+def test_a_report_giving_only_the_month_matches_a_report_that_gave_the_day() -> None:
+    first = "X社、2024年6月5日に不正アクセスを検知"
+    incident = Candidate(7, _at("2024-06-07"), _at("2024-06-20"), (Report(first, first + "\n", _at("2024-06-07")),))
+    title = "X社、2024年6月の不正アクセスについて調査結果を公表"
+    decision = decide(Report(title, title, _at("2024-10-01")), [incident])
+    assert decision.incident_id == 7 and "same attack month: 2024-06" in decision.reason, decision
+
+
+def test_a_report_dated_before_the_incident_joins_it_up_to_45_days_earlier() -> None:
+    # A source read late (a back-filled feed) brings a report older than the incident's first one.
+    incident = _incident("Acme Corp hit by ransomware attack", "2024-03-01", "2024-03-10")
+    title = "Acme Corp ransomware attack disrupts operations"
+    early = decide(Report(title, title, _at("2024-01-16")), [incident])  # 45 days before 1 March
+    assert early.incident_id == 7, early
+    too_early = decide(Report(title, title, _at("2024-01-15")), [incident])
+    assert too_early.incident_id is None, too_early
+
+
+def test_a_report_referring_back_reaches_an_incident_quiet_for_exactly_three_years() -> None:
+    old = _with_id(3, "Acme Corp hit by ransomware attack", "2021-05-20", "2021-06-05")
+    title = "Acme Corp to pay $2m settlement over the 2021 ransomware attack"
+    assert decide(Report(title, title, _at("2024-06-05")), [old]).incident_id == 3  # 1096 days: the lookback
+    assert decide(Report(title, title, _at("2024-06-06")), [old]).incident_id is None
+
+
+def test_two_reports_naming_different_days_of_one_month_are_not_linked_by_the_date() -> None:
+    first = "X社、2024年6月5日に不正アクセスを検知"
+    incident = Candidate(7, _at("2024-06-07"), _at("2024-06-20"), (Report(first, first + "\n", _at("2024-06-07")),))
+    other_day = "X社、2024年6月9日の不正アクセスについて公表"
+    decision = decide(Report(other_day, other_day, _at("2024-10-01")), [incident])
+    assert "same attack date" not in decision.reason, decision
+    same_day = "X社、2024年6月5日の不正アクセスについて公表"
+    decision = decide(Report(same_day, same_day, _at("2024-10-01")), [incident])
+    assert (decision.incident_id, decision.reason) == (7, "same attack date: 2024-06-05"), decision

@@ -150,6 +150,22 @@ def test_reply_waits_for_its_thread_parent(project, outlets, slack):  # type: ig
     assert second["thread_ts"] == first["ts"]
 
 
+def test_a_report_whose_thread_parent_was_refused_for_good_is_posted_on_its_own(project, outlets, slack):  # type: ignore[no-untyped-def]
+    """The incident's first post refused by Slack (invalid_blocks: it is never resent by itself): the
+    next report cannot wait for a thread that will never exist, so it is posted in the channel."""
+    a, b, _ = outlets
+    a.add(LY_JA)
+    b.add(LY_JA2)
+    project.configure([a.source, b.source])
+    slack.plan = [("error", "invalid_blocks")]
+    result = project.run("run", "--once", env=bot_env(slack))
+    assert "Slack refused the message: invalid_blocks" in result.stderr
+    assert "2 alerts queued, 1 sent, 0 pending retry, 1 failed" in result.stderr
+    [posted] = slack.messages
+    assert "thread_ts" not in posted and "https://ja-b.example/news/88" in blocks_text(posted)
+    assert [r["state"] for r in outbox(project)] == ["failed", "sent"]  # nothing left waiting
+
+
 # ---------------------------------------------------------------------- the rule, unit by unit
 
 

@@ -71,3 +71,45 @@ def test_each_slack_message_carries_kind_incident_and_vendors_with_roles_in_its_
         (EPIC.title, "product"): [("vBulletin Solutions", "product")],
         (FRANCEBED.title, "article"): [("フランスベッド株式会社", "affected"), ("東山産業株式会社", "breached")],
     }
+
+
+def test_alerts_queued_by_a_version_before_roles_name_their_vendor_with_its_kinds_role(  # type: ignore[no-untyped-def]
+    project: Project, feed, slack
+) -> None:
+    """Alerts left pending by a version that stored no roles (the upgrade keeps them NULL) are posted
+    after the upgrade with their own vendor in the metadata: breached for a report, product for an advisory."""
+    project.vendors_path.write_text(BOTH_CSV, encoding="utf-8")
+    feed.add(EPIC)
+    project.configure([feed.source], slack={"channel": "C0GENERAL"})
+    slack.go_down()
+    project.run("run", "--once", env=bot_env(slack))
+    slack.come_back()
+    db = project.db()
+    with db.conn:
+        db.execute("UPDATE matches SET role = NULL, role_reason = NULL")  # what the v6 upgrade leaves
+    db.close()
+    assert slack.messages == [] and project.run("alerts", "retry", env=bot_env(slack)).exit_code == 0
+    got = {m["metadata"]["event_payload"]["kind"]: m["metadata"]["event_payload"]["vendors"] for m in slack.messages}
+    assert got == {
+        "article": [{"name": "Epic Games Inc.", "role": "breached"}],
+        "product": [{"name": "vBulletin Solutions", "role": "product"}],
+    }
+
+
+def test_the_alerts_own_vendor_comes_first_in_the_metadata_whatever_the_names(  # type: ignore[no-untyped-def]
+    project: Project, feed, slack
+) -> None:
+    """A reader of the metadata takes vendors[0] as the alert's subject: it is the vendor the alert is
+    about (the client whose data was exposed), even when the contractor's name sorts before it."""
+    project.vendors_path.write_text(ROLES_CSV + "Higashiyama Sangyo Co.,東山産業,,medium,,,\n", encoding="utf-8")
+    feed.add(FRANCEBED)
+    project.configure([feed.source], slack={"channel": "C0GENERAL"})
+    assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
+    [message] = slack.messages
+    assert message["blocks"][0]["text"]["text"].endswith(
+        ": フランスベッド株式会社 · Breach at vendor: Higashiyama Sangyo Co."
+    )
+    assert message["metadata"]["event_payload"]["vendors"] == [
+        {"name": "フランスベッド株式会社", "role": "affected"},
+        {"name": "Higashiyama Sangyo Co.", "role": "breached"},
+    ]

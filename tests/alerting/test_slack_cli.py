@@ -147,9 +147,11 @@ def test_an_alert_with_no_channel_is_never_posted_nor_counted_sent(tmp_path, sla
         with store.write() as db:
             enqueue(store, db, kind="article", channel="", dedupe_key="a", message=Message("medium vendor", (), ""))
             enqueue(store, db, kind="article", channel="C0GENERAL", dedupe_key="b", message=Message("ok", (), ""))
+            enqueue(store, db, kind="article", channel="", dedupe_key="c", message=Message("low vendor", (), ""))
         report = deliver(store, SlackSender(TOKEN, slack.url, 5, 5), min_interval=0)
-        rows = list(store.db.query("SELECT channel, state, last_error FROM alerts ORDER BY id"))
-    assert report.sent == 1 and report.failed == 1
-    assert [r["state"] for r in rows] == ["failed", "sent"]
-    assert "no Slack channel" in rows[0]["last_error"]
+        rows = list(store.db.query("SELECT channel, state, last_error, attempts FROM alerts ORDER BY id"))
+    assert report.sent == 1 and report.failed == 2
+    assert [r["state"] for r in rows] == ["failed", "sent", "failed"]
+    assert "no Slack channel" in rows[0]["last_error"] and "no Slack channel" in rows[2]["last_error"]
+    assert [r["attempts"] for r in rows] == [0, 1, 0]  # never tried, before or after a posted one
     assert [m["channel"] for m in slack.messages] == ["C0GENERAL"]

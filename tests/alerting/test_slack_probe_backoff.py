@@ -29,7 +29,7 @@ def test_a_down_slack_is_probed_after_30_s_then_60_s_doubling_up_to_5_minutes(
     monkeypatch.setattr(monitor.clock, "utcnow", lambda: now[0])
     project.configure([Feed(httpserver).add(OKTA).source])
     slack.go_down()
-    waits = []
+    waits, said = [], []
     for _ in range(6):
         result = project.run("run", "--once", env=bot_env(slack))
         assert result.exit_code == 0, result.output
@@ -37,5 +37,8 @@ def test_a_down_slack_is_probed_after_30_s_then_60_s_doubling_up_to_5_minutes(
         assert found, result.stderr
         probe = datetime.fromisoformat(found.group(1).replace("Z", "+00:00"))
         waits.append((probe - now[0]).total_seconds())
+        said.append(re.search(r"Slack (still )?unavailable \((probe: )?", result.stderr).group(0))
         now[0] = probe  # the next run is when the probe is due
     assert waits == [30, 60, 120, 240, 300, 300]
+    # The operator is told that these were probes of a destination already known to be down.
+    assert said == ["Slack unavailable ("] + ["Slack still unavailable (probe: "] * 5, said
