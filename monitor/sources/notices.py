@@ -365,6 +365,19 @@ def _row(holder: Any, counts: dict[int, int]) -> tuple[Any, Any] | None:
         node = parent
 
 
+def _titled_row(row: Any, link: Any, counts: dict[int, int], date_text: str) -> tuple[Any, Any, str]:
+    """A date whose nearest link says nothing else (WordPress's posted-on permalink wrapping only the
+    <time>): the notice is the smallest element above it, holding no other notice's date, with a link
+    that has a title (the entry-title link of the same <article>). (row, link, "") when there is none."""
+    for anc in row.parents:
+        if anc.name in ("body", "html", "[document]") or counts.get(id(anc), 0) > 1:
+            break
+        for a in anc.find_all("a", href=True):
+            if a is not link and _good_link(a) and (title := _title(a, a, date_text)):
+                return anc, a, title
+    return row, link, ""
+
+
 def _title(row: Any, link: Any, date_text: str) -> str:
     """The link's text (else the row's), without the date and category labels around it."""
     import copy
@@ -410,6 +423,12 @@ def notices(soup: Any, base: str, max_items: int) -> list[Item]:
         title = _title(row, link, date_text)
         if not title and row.parent is not None and counts.get(id(row.parent), 0) <= 1:
             title = _title(row.parent, None, date_text)  # <a>2024.06.05</a> <a>title</a>: the row is the parent
+        if not title:
+            row, link, title = _titled_row(row, link, counts, date_text)
+            if link is not None:
+                raw = _SPACE.sub(lambda m: quote(m.group()), str(link.get("href")).strip())
+                href = join_link(base, raw)
+                href = href if urlsplit(href).scheme.lower() in ("http", "https") else ""
         title = clip(title, MAX_TITLE)
         if not title or _POLICY_TITLE.match(title) or (href and _POLICY_PATH.search(urlsplit(href).path)):
             continue
