@@ -348,10 +348,18 @@ def _row(holder: Any, counts: dict[int, int]) -> tuple[Any, Any] | None:
     """(row, its link or None) for one date holder."""
     dt = holder if holder.name == "dt" else holder.find_parent("dt")
     if dt is not None:
-        dd = dt.find_next_sibling(["dd", "dt"])
-        if dd is not None and dd.name == "dd":
+        # The dt's dd's up to the next dt: a category <dd> may come before the one with the link.
+        dds = []
+        for sib in dt.find_next_siblings(["dd", "dt"]):
+            if sib.name == "dt":
+                break
+            dds.append(sib)
+        for dd in dds:
             link = next((a for a in dd.find_all("a", href=True) if _good_link(a)), None)
-            return dd, link
+            if link is not None:
+                return dd, link
+        if dds:
+            return dds[0], None
     node = holder
     while True:
         if node.name == "a" and _good_link(node):

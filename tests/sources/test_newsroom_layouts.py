@@ -169,10 +169,15 @@ class Site:
 
 
 def dl_list(s: Site, news: list[tuple[date, str, str]]) -> None:
-    """1. Aflac: お知らせ as dl/dt/dd, 2024.06.05 dates, links relative to the page, nav and footer dated."""
+    """1. Aflac: お知らせ as dl/dt/dd (a category dd before the title's), 2024.06.05 dates, links relative to the page, nav and footer dated."""
 
     def page() -> tuple[bytes, str]:
-        rows = "".join(f"<dt>{dot(d)}</dt><dd><a href='{h}'>{t}</a></dd>" for d, t, h in news)
+        # Each dt followed by a category dd, then the dd with the link.
+        rows = "".join(
+            f"<dt>{dot(d)}</dt><dd class='cat'><span>{'重要' if n == 0 else 'お知らせ'}</span></dd>"
+            f"<dd class='ttl'><a href='{h}'>{t}</a></dd>"
+            for n, (d, t, h) in enumerate(news)
+        )
         doc = (
             "<!DOCTYPE html><html lang='ja'><head><meta charset='utf-8'><title>お知らせ｜アフラック</title></head>"
             f"<body><nav class='gnav'><ul><li><span>{dot(day(0))}</span><a href='/renew/'>サイトリニューアル</a></li>"
@@ -195,7 +200,7 @@ def layouts(s: Site) -> tuple[list[str], set[tuple[str, str]], set[tuple[str, st
     def vendor(name: str, aliases: str, path: str) -> None:
         rows.append(f'"{name}",{aliases},,high,<@U0SEC>,{s.url(path)}')
 
-    # 1. dl/dt/dd, UTF-8, dot dates, relative links; a vague title whose linked notice tells the breach.
+    # 1. dl/dt/dd/dd, UTF-8, dot dates, relative links; a vague title whose linked notice tells the breach.
     a = "Aflac Life Insurance Japan"
     aflac_news = [
         (day(1), "重要なお知らせ", "2026/notice01.html"),
