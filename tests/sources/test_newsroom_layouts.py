@@ -614,3 +614,35 @@ def test_twelve_newsroom_layouts_alert_each_breach_notice_to_its_own_vendor_once
     fourth = project.run("run", "--once")
     assert fourth.exit_code == 0, fourth.output
     assert len(_delivered(slack)) == len(alerted) + 2
+
+
+def test_two_newsroom_urls_are_two_sources_and_a_failing_one_raises_one_health_alert(
+    project: Project, site: Site, slack: Any
+) -> None:
+    """vendors.csv `newsroom` takes several URLs (`|`); each is a source of its own, and one that
+    keeps failing is alerted once in Slack like any source, naming the vendor's newsroom."""
+    status = {"code": 200}
+    listing = (
+        "<html><body><ul>"
+        f"<li>{dot(day(40))} <a href='/v/news/1.html'>新サービスのお知らせ</a></li>"
+        f"<li>{dot(day(50))} <a href='/v/news/2.html'>年末年始休業のお知らせ</a></li></ul></body></html>"
+    )
+    site.page("/v/news/", lambda: (listing.encode(), "text/html; charset=utf-8"))
+    site.httpserver.expect_request("/v/ir/").respond_with_handler(
+        lambda request: Response(listing, status=status["code"], content_type="text/html; charset=utf-8")
+    )
+    project.vendors_path.write_text(
+        "name,aliases,domains,criticality,owner,newsroom\n"
+        f"Example Vendor,エグザンプル,,high,<@U0SEC>,{site.url('/v/news/')}|{site.url('/v/ir/')}\n"
+    )
+    project.configure([], health={"failure_threshold": 2}, alert_window=None)
+    project.env = bot_env(slack)
+    assert project.run("run", "--once").exit_code == 0
+    names = {r["name"] for r in json.loads(project.run("status", "--json").stdout)}
+    assert {"Example Vendor newsroom", "Example Vendor newsroom 2"} <= names
+
+    status["code"] = 503
+    for _ in range(3):
+        assert project.run("run", "--once").exit_code == 0
+    health = [m["text"] for m in slack.messages if "Source" in m["text"]]
+    assert len(health) == 1 and health[0].startswith("⚠️ Source failing: Example Vendor newsroom 2"), health
