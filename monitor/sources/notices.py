@@ -84,6 +84,13 @@ _POLICY_PATH = re.compile(
     r"accessibility|contact|inquiry)(?:[/._-]|$)",
     re.I,
 )
+# A row's link that only says "read more": the notice's title is the row's other text (a card's heading).
+_MORE = re.compile(
+    r"^\W*(?:read\s*more|more|learn\s*more|more\s*info|view\s*(?:more|details)|details|"
+    r"詳しく(?:見る|はこちら)|続きを読む|詳細(?:を見る|はこちら)?|もっと見る)\W*$",
+    re.I,
+)
+_TITLE_WORDS = {"title", "ttl", "heading", "headline", "subject"}
 _SPACE = re.compile(r"\s")
 _LABEL_WORDS = {
     "cat",
@@ -381,7 +388,12 @@ def _titled_row(row: Any, link: Any, counts: dict[int, int], date_text: str) -> 
         if anc.name in ("body", "html", "[document]") or counts.get(id(anc), 0) > 1:
             break
         for a in anc.find_all("a", href=True):
-            if a is not link and _good_link(a) and (title := _title(a, a, date_text)):
+            if (
+                a is not link
+                and _good_link(a)
+                and not _MORE.match(a.get_text(" ", strip=True))
+                and (title := _title(a, a, date_text))
+            ):
                 return anc, a, title
     return row, link, ""
 
@@ -390,12 +402,23 @@ def _title(row: Any, link: Any, date_text: str) -> str:
     """The link's text (else the row's), without the date and category labels around it."""
     import copy
 
-    source = link if link is not None and link.get_text(strip=True) else row
+    said = link.get_text(" ", strip=True) if link is not None else ""
+    source = link if said and not _MORE.match(said) else row
+    if said and source is row:  # a "read more" link: the card's heading (else its text) is the title
+        head = row.find(["h1", "h2", "h3", "h4", "h5", "h6"]) or row.find(
+            lambda t: bool(_words(t) & _TITLE_WORDS) and not _MORE.match(t.get_text(" ", strip=True))
+        )
+        if head is not None and head.get_text(strip=True):
+            source = head
     source = copy.copy(source)
     for tag in source.find_all(True):
         if getattr(tag, "decomposed", False):
             continue
-        if tag.name == "time" or (_words(tag) & _LABEL_WORDS and len(tag.get_text(strip=True)) <= 20):
+        if (
+            tag.name == "time"
+            or (_words(tag) & _LABEL_WORDS and len(tag.get_text(strip=True)) <= 20)
+            or (tag.name == "a" and _MORE.match(tag.get_text(" ", strip=True)))
+        ):
             tag.decompose()
     text = " ".join(source.get_text(" ", strip=True).split())
     if date_text:

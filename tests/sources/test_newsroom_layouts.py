@@ -424,7 +424,8 @@ def layouts(s: Site) -> tuple[list[str], set[tuple[str, str]], set[tuple[str, st
     alerted.add((k, "当社グループのデータセンターへのサイバー攻撃について"))
     quiet |= {(k, "新作タイトルの発売日決定のお知らせ"), (k, "人事異動のお知らせ")}
 
-    # 9. English div cards, "5 Dec 2024" dates, a vague title whose page tells the breach.
+    # 9. English div cards, "5 Dec 2024" dates, the title a heading and the link only "Read more"; a
+    # vague title whose page tells the breach.
     n = "Northwind Payroll Ltd"
     cards = [
         (day(3), "Important notice to our customers", "/northwind/news/important-notice"),
@@ -432,8 +433,8 @@ def layouts(s: Site) -> tuple[list[str], set[tuple[str, str]], set[tuple[str, st
         (day(12), "New service centre opens in Osaka", "/northwind/news/osaka"),
     ]
     divs = "".join(
-        f"<div class='news-item'><div class='news-date'>{dmy(d)}</div><div class='news-title'>"
-        f"<a href='{s.url(h)}'>{t}</a></div></div>"
+        f"<div class='news-item'><div class='news-date'>{dmy(d)}</div><h3 class='news-title'>{t}</h3>"
+        f"<p>A short summary of the announcement.</p><a class='btn' href='{s.url(h)}'>Read more</a></div>"
         for d, t, h in cards
     )
     s.html(
