@@ -647,3 +647,37 @@ def test_two_newsroom_urls_are_two_sources_and_a_failing_one_raises_one_health_a
         assert project.run("run", "--once").exit_code == 0
     health = [m["text"] for m in slack.messages if "Source" in m["text"]]
     assert len(health) == 1 and health[0].startswith("⚠️ Source failing: Example Vendor newsroom 2"), health
+
+
+def test_a_newsroom_is_due_hourly_while_feeds_keep_their_interval(project: Project, site: Site, slack: Any) -> None:
+    """The daemon's schedule: a newsroom's default interval is 1 hour (feeds.yaml's `interval` is for
+    its own sources), read from what `monitor run --once` stored."""
+    from types import SimpleNamespace
+
+    from monitor.config import load_config
+    from monitor.matching.vendors import load_vendors
+    from monitor.pipeline.daemon import due_sources
+    from monitor.sources.newsroom import with_newsrooms
+    from monitor.storage.store import Store
+
+    listing = (
+        f"<html><body><ul><li>{dot(day(40))} <a href='/v/1.html'>新サービスのお知らせ</a></li>"
+        f"<li>{dot(day(50))} <a href='/v/2.html'>休業のお知らせ</a></li></ul></body></html>"
+    )
+    site.html("/v/news/", listing)
+    site.page("/feed", lambda: (rss2([]), "application/rss+xml"))
+    project.vendors_path.write_text(
+        f"name,aliases,domains,criticality,owner,newsroom\nExample Vendor,,,high,,{site.url('/v/news/')}\n"
+    )
+    project.configure([{"name": "News", "url": site.url("/feed")}], interval="5m")
+    assert project.run("run", "--once").exit_code == 0
+
+    store = Store(project.db_path)
+    try:
+        config = with_newsrooms(load_config(project.config_path), load_vendors(project.vendors_path), store)
+        driven = SimpleNamespace(store=store, config=config)
+        now = datetime.now(UTC)
+        assert [s.name for s in due_sources(driven, now + timedelta(minutes=10))] == ["News"]
+        assert {s.name for s in due_sources(driven, now + timedelta(minutes=61))} == {"News", "Example Vendor newsroom"}
+    finally:
+        store.close()
