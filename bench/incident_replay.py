@@ -102,6 +102,34 @@ def replay(path: Path, workdir: Path) -> Store:
     return store
 
 
+def threads_table(store: Store) -> list[str]:
+    """Top-level threads per vendor against what a reader counts, one line each, and the total."""
+    rows = list(
+        store.db.query(
+            "SELECT i.vendor, i.id, i.title, i.first_seen, i.last_seen, i.reports FROM incidents i ORDER BY i.id"
+        )
+    )
+    by_vendor: dict[str, list[dict]] = collections.defaultdict(list)
+    for r in rows:
+        by_vendor[r["vendor"]].append(r)
+    reports = sum(r["reports"] for r in rows)
+    lines = [f"{'vendor':24} {'threads':>7} {'reader':>6} {'reports':>7}  longest thread"]
+    for vendor, expected in READER_COUNT.items():
+        incs = by_vendor.get(vendor, [])
+        longest = max(incs, key=lambda r: r["reports"], default=None)
+        span = (
+            f"{longest['reports']} reports, {longest['first_seen'][:10]} .. {longest['last_seen'][:10]}"
+            if longest
+            else "-"
+        )
+        lines.append(f"{vendor:24} {len(incs):7} {expected:6} {sum(r['reports'] for r in incs):7}  {span}")
+    lines.append(
+        f"{'total':24} {len(rows):7} {sum(READER_COUNT.values()):6} {reports:7}  "
+        f"({len(rows) / sum(READER_COUNT.values()):.1f} threads per incident a reader counts)"
+    )
+    return lines
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DATA)
@@ -112,29 +140,8 @@ def main() -> int:
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         store = replay(args.data, Path(tmp))
-        rows = list(
-            store.db.query(
-                "SELECT i.vendor, i.id, i.title, i.first_seen, i.last_seen, i.reports FROM incidents i ORDER BY i.id"
-            )
-        )
-        by_vendor: dict[str, list[dict]] = collections.defaultdict(list)
-        for r in rows:
-            by_vendor[r["vendor"]].append(r)
-        reports = sum(r["reports"] for r in rows)
-        print(f"{'vendor':24} {'threads':>7} {'reader':>6} {'reports':>7}  longest thread")
-        for vendor, expected in READER_COUNT.items():
-            incs = by_vendor.get(vendor, [])
-            longest = max(incs, key=lambda r: r["reports"], default=None)
-            span = (
-                f"{longest['reports']} reports, {longest['first_seen'][:10]} .. {longest['last_seen'][:10]}"
-                if longest
-                else "-"
-            )
-            print(f"{vendor:24} {len(incs):7} {expected:6} {sum(r['reports'] for r in incs):7}  {span}")
-        print(
-            f"{'total':24} {len(rows):7} {sum(READER_COUNT.values()):6} {reports:7}  "
-            f"({len(rows) / sum(READER_COUNT.values()):.1f} threads per incident a reader counts)"
-        )
+        for line in threads_table(store):
+            print(line)
         if args.explain:
             for r in store.db.query(
                 "SELECT a.incident_id, a.vendor, a.incident_reason, ar.published, ar.title FROM alerts a "

@@ -4,7 +4,8 @@ feedparser-parsing the feeds), side by side in one run, because 2-core machines 
     python bench/run.py                 # every case, full size (several minutes; the 1M-article DB is cached)
     python bench/run.py --quick         # smaller sizes, about a minute
     python bench/run.py poll search     # only these cases: poll (1, 2, 5), match (3), search (4), scaling (6),
-                                        # short (7), newsroom (8: 2,000 vendor newsrooms)
+                                        # short (7), newsroom (8: 2,000 vendor newsrooms),
+                                        # incidents (9: threads per vendor over a year of jp-news)
     python bench/run.py profile         # py-spy profiles of cases 1 and 4 (only when asked for)
 
 Everything runs on 127.0.0.1: feeds come from bench/feedserver.py (a separate process, with
@@ -840,6 +841,27 @@ def case_newsrooms(scale: Scale, results: dict[str, Any]) -> None:
     )
 
 
+def case_incidents(scale: Scale, results: dict[str, Any]) -> None:
+    """Case 9 (issue 14): a year of real Japanese news (../shared/data/jp-news) through the incident
+    rule; top-level Slack threads per heavily covered vendor against what a reader counts."""
+    import tempfile
+
+    import incident_replay
+
+    if not incident_replay.DATA.exists():
+        say(f"case 9  incident threads on jp-news: skipped ({incident_replay.DATA} not found)")
+        return
+    say("case 9  incident threads on jp-news: a year of real coverage, one feed per site, six vendors")
+    with tempfile.TemporaryDirectory() as tmp:
+        store = incident_replay.replay(incident_replay.DATA, Path(tmp))
+        lines = incident_replay.threads_table(store)
+        threads = dict(store.conn.execute("SELECT vendor, COUNT(*) FROM incidents GROUP BY vendor").fetchall())
+        store.close()
+    for line in lines:
+        say("  " + line)
+    results["incidents"] = {"threads": threads, "reader": incident_replay.READER_COUNT}
+
+
 CASES = {
     "poll": case_poll,
     "match": case_match,
@@ -847,9 +869,10 @@ CASES = {
     "scaling": case_scaling,
     "short": case_short,
     "newsroom": case_newsrooms,
+    "incidents": case_incidents,
     "profile": case_profile,
 }
-DEFAULT = ("poll", "short", "match", "search", "scaling", "newsroom")  # `profile` runs only when asked for
+DEFAULT = ("poll", "short", "match", "search", "scaling", "newsroom", "incidents")  # `profile` runs only when asked for
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -84,6 +84,13 @@ _POLICY_PATH = re.compile(
     r"accessibility|contact|inquiry)(?:[/._-]|$)",
     re.I,
 )
+# A row's link that only says "read more": the notice's title is the row's other text (a card's heading).
+_MORE = re.compile(
+    r"^\W*(?:read\s*more|more|learn\s*more|more\s*info|view\s*(?:more|details)|details|"
+    r"詳しく(?:見る|はこちら)|続きを読む|詳細(?:を見る|はこちら)?|もっと見る)\W*$",
+    re.I,
+)
+_TITLE_WORDS = {"title", "ttl", "heading", "headline", "subject"}
 _SPACE = re.compile(r"\s")
 _LABEL_WORDS = {
     "cat",
@@ -348,10 +355,18 @@ def _row(holder: Any, counts: dict[int, int]) -> tuple[Any, Any] | None:
     """(row, its link or None) for one date holder."""
     dt = holder if holder.name == "dt" else holder.find_parent("dt")
     if dt is not None:
-        dd = dt.find_next_sibling(["dd", "dt"])
-        if dd is not None and dd.name == "dd":
+        # The dt's dd's up to the next dt: a category <dd> may come before the one with the link.
+        dds = []
+        for sib in dt.find_next_siblings(["dd", "dt"]):
+            if sib.name == "dt":
+                break
+            dds.append(sib)
+        for dd in dds:
             link = next((a for a in dd.find_all("a", href=True) if _good_link(a)), None)
-            return dd, link
+            if link is not None:
+                return dd, link
+        if dds:
+            return dds[0], None
     node = holder
     while True:
         if node.name == "a" and _good_link(node):
@@ -365,16 +380,45 @@ def _row(holder: Any, counts: dict[int, int]) -> tuple[Any, Any] | None:
         node = parent
 
 
+def _titled_row(row: Any, link: Any, counts: dict[int, int], date_text: str) -> tuple[Any, Any, str]:
+    """A date whose nearest link says nothing else (WordPress's posted-on permalink wrapping only the
+    <time>): the notice is the smallest element above it, holding no other notice's date, with a link
+    that has a title (the entry-title link of the same <article>). (row, link, "") when there is none."""
+    for anc in row.parents:
+        if anc.name in ("body", "html", "[document]") or counts.get(id(anc), 0) > 1:
+            break
+        for a in anc.find_all("a", href=True):
+            if (
+                a is not link
+                and _good_link(a)
+                and not _MORE.match(a.get_text(" ", strip=True))
+                and (title := _title(a, a, date_text))
+            ):
+                return anc, a, title
+    return row, link, ""
+
+
 def _title(row: Any, link: Any, date_text: str) -> str:
     """The link's text (else the row's), without the date and category labels around it."""
     import copy
 
-    source = link if link is not None and link.get_text(strip=True) else row
+    said = link.get_text(" ", strip=True) if link is not None else ""
+    source = link if said and not _MORE.match(said) else row
+    if said and source is row:  # a "read more" link: the card's heading (else its text) is the title
+        head = row.find(["h1", "h2", "h3", "h4", "h5", "h6"]) or row.find(
+            lambda t: bool(_words(t) & _TITLE_WORDS) and not _MORE.match(t.get_text(" ", strip=True))
+        )
+        if head is not None and head.get_text(strip=True):
+            source = head
     source = copy.copy(source)
     for tag in source.find_all(True):
         if getattr(tag, "decomposed", False):
             continue
-        if tag.name == "time" or (_words(tag) & _LABEL_WORDS and len(tag.get_text(strip=True)) <= 20):
+        if (
+            tag.name == "time"
+            or (_words(tag) & _LABEL_WORDS and len(tag.get_text(strip=True)) <= 20)
+            or (tag.name == "a" and _MORE.match(tag.get_text(" ", strip=True)))
+        ):
             tag.decompose()
     text = " ".join(source.get_text(" ", strip=True).split())
     if date_text:
@@ -410,6 +454,12 @@ def notices(soup: Any, base: str, max_items: int) -> list[Item]:
         title = _title(row, link, date_text)
         if not title and row.parent is not None and counts.get(id(row.parent), 0) <= 1:
             title = _title(row.parent, None, date_text)  # <a>2024.06.05</a> <a>title</a>: the row is the parent
+        if not title:
+            row, link, title = _titled_row(row, link, counts, date_text)
+            if link is not None:
+                raw = _SPACE.sub(lambda m: quote(m.group()), str(link.get("href")).strip())
+                href = join_link(base, raw)
+                href = href if urlsplit(href).scheme.lower() in ("http", "https") else ""
         title = clip(title, MAX_TITLE)
         if not title or _POLICY_TITLE.match(title) or (href and _POLICY_PATH.search(urlsplit(href).path)):
             continue
