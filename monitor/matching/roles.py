@@ -60,7 +60,10 @@ _MENTIONED_BEFORE = re.compile(
     rf"(?:posted|sold|shared|published|leaked|advertised|offered|listed|dumped|announced|circulat\w+|put up)\s+{_GAP}"
     r"(?:on|via|to|through)\s+(?:the\s+|a\s+)?$|"
     r"(?:acquired by|bought by|owned by|purchased by|(?:a |the )?(?:unit|subsidiary|division|arm|affiliate|part|"
-    r"sister company|brand) of)\s+(?:the\s+)?$"
+    r"sister company|brand) of)\s+(?:the\s+)?$|"
+    # a comparison names an earlier incident, not this one ('the same kind of bug as in X', 'similar to X')
+    r"\b(?:same|similar)\s+(?:[\w-]+\s+){0,4}?(?:as|to)\s+(?:(?:in|at|with|on|the)\s+)*$|"
+    r"\b(?:similar to|akin to|reminiscent of|echoing|compared (?:to|with))\s+(?:(?:the|an?)\s+)?$"
 )
 # 'Mandiant investigating' names the responder; 'Okta investigating claims of breach' is Okta's own incident.
 _NOT_ITS_OWN = (

@@ -178,3 +178,19 @@ def test_a_vendors_advisory_about_its_exploited_product_is_a_product_report() ->
 
 def test_an_attack_on_the_contractor_itself_is_its_breach_whoever_else_is_named() -> None:
     assert role("Sitelへの不正アクセス、Oktaなど取引先にも影響", "Sitel Group") == "breached"
+
+
+# --- issue 15, second pass on the role set's development errors: one test per general cue ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The crew said it exploited the same kind of flaw as in MOVEit to steal files from 40 companies.",
+        "Investigators said the intrusion was similar to the MOVEit attacks of 2023.",
+    ],
+)
+def test_a_product_named_only_in_a_comparison_is_mentioned(text: str) -> None:
+    assert role("Ransomware crew claims theft from file-sharing servers", "Progress Software Corporation", text) == (
+        "mentioned"
+    )
