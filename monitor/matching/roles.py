@@ -223,6 +223,14 @@ _CUSTOMERS_TARGETED = re.compile(
     r"(?:targeted|attacked|hit|compromised)\b|"
     r"^(?:の)?(?:顧客|利用者|利用企業|ユーザー)を(?:狙|標的)"
 )
+# A campaign named after the product it goes through, hitting many organisations ('MOVEit victims', 'Snowflake
+# attacks hit 165 organisations', 'the Citrix Bleed hacks'): the plural or the victims say it is not one breach at it.
+_CAMPAIGN_AFTER = re.compile(
+    r"^\s+(?:(?:hack(?:ing)?|attack|exploitation|extortion|campaign)s?\s+)?victims\b|"
+    r"^\s+(?:[\w-]+\s+)?(?:attacks|hacks|breaches|intrusions|(?:hacking|attack|data[- ]theft|extortion|exploitation)\s+"
+    r"campaign)\s+(?:(?:have|has)\s+)?(?:hit|hits|affected|affect|affects|impacted|impact|reached|reach|spread|"
+    r"claimed|claim|ensnared)\b"
+)
 # A report that the product is being exploited (a headline with no breach at any one organisation).
 EXPLOITED = re.compile(
     r"\b(?:actively exploited|exploited in the wild|under (?:active )?(?:attack|exploitation)|"
@@ -398,8 +406,9 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
     places = [place, *_elsewhere(m, title, text, place)] if place else []
     ctx = [_sentence(*p) for p in places]
     product = any(_is_product(b, a, i == 0) for i, (b, a) in enumerate(ctx))
+    campaign = any(_CAMPAIGN_AFTER.search(a) for _, a in ctx)
     if not breach:
-        exploited = (
+        exploited = (place is not None and m.field in ("title", "link") and _CAMPAIGN_AFTER.search(after)) or (
             place is not None
             and _is_product(before, after)
             and m.field in ("title", "link")
@@ -435,6 +444,8 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
         return RoleOf(
             m.vendor, "affected", f"its data exposed through its contractor{' ' + via if via else ''} ({where})", via
         ), cues
+    if campaign and not contractor:
+        return RoleOf(m.vendor, "product", f"a campaign through its product hit many organisations ({where})"), cues
     if product:
         return RoleOf(m.vendor, "product", f"its product or software is the way in ({where})"), cues
     if contractor:

@@ -194,3 +194,14 @@ def test_a_product_named_only_in_a_comparison_is_mentioned(text: str) -> None:
     assert role("Ransomware crew claims theft from file-sharing servers", "Progress Software Corporation", text) == (
         "mentioned"
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "vendor"),
+    [
+        ("Extortion gang adds 30 more Snowflake victims to its leak site", "Snowflake Inc."),
+        ("Ivanti attacks have hit more than 1,700 organisations, researchers estimate", "Ivanti, Inc."),
+    ],
+)
+def test_a_campaign_named_after_the_product_it_goes_through_is_a_product_alert(title: str, vendor: str) -> None:
+    assert role(title, vendor) == "product"
