@@ -83,6 +83,17 @@ _MENTIONED_AFTER = re.compile(
 _ATTRIBUTION_BEFORE = re.compile(r",\s*(?:the\s+)?(?:security firm\s+|researchers at\s+)?$")
 _ATTRIBUTION_AFTER = re.compile(r"^\s+(?:said|says|reported|reports|noted|wrote|added)\s*[.,]?\s*$")
 
+# A denial: the vendor says its own systems were not breached ('X says no evidence its platform was breached',
+# 'X denies being hacked'): named by the report, not its victim.
+_DENIAL_AFTER = re.compile(
+    r"^\s+(?:says?|said|insists?|maintains?|stresses|stressed)\s+(?:(?:it|there)\s+(?:has|had|is|was|found)\s+)?"
+    r"no (?:evidence|sign|indication)s?\b|"
+    r"^\s+(?:denies|denied|refutes|refuted|disputes|disputed|rejects|rejected)\s+(?:\w+\s+){0,3}?"
+    r"(?:breach|hack|being hacked|being breached|compromise|claims?|reports?|intrusion)\b|"
+    r"^\s+(?:says?|said)\s+(?:that\s+)?(?:its\s+)?(?:own\s+)?(?:[\w-]+\s+){0,2}?(?:was|were|is|are|had|has)\s+not\s+"
+    r"(?:been\s+)?(?:breached|hacked|compromised|accessed)\b"
+)
+
 # --- affected: a client of the breached party ------------------------------------------------------
 _CONTRACTOR_EN = (
     r"(?:third[- ]party\s+)?(?:\w+\s+)?(?:vendors?|contractors?|suppliers?|service providers?|"
@@ -402,6 +413,8 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
         return RoleOf(
             m.vendor, "mentioned", f"cited in the {where} as a source, a platform or an owner, not the victim"
         ), _Cues()
+    if place is not None and _DENIAL_AFTER.search(after):
+        return RoleOf(m.vendor, "mentioned", f"denies in the {where} that its own systems were breached"), _Cues()
     # Every naming of the vendor is read: the headline may only name it, the text say how it took part.
     places = [place, *_elsewhere(m, title, text, place)] if place else []
     ctx = [_sentence(*p) for p in places]

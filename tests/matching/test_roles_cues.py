@@ -205,3 +205,17 @@ def test_a_product_named_only_in_a_comparison_is_mentioned(text: str) -> None:
 )
 def test_a_campaign_named_after_the_product_it_goes_through_is_a_product_alert(title: str, vendor: str) -> None:
     assert role(title, vendor) == "product"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Okta says there is no evidence its own systems were breached in the support-token thefts",
+        "Snowflake denies breach claims as customer data appears on hacking forum",
+        "Ticketmaster breach: Snowflake says its platform was not compromised",
+    ],
+)
+def test_a_vendor_that_denies_its_own_breach_is_not_alerted_as_breached(title: str) -> None:
+    got = roles(title)
+    vendor = next(r for r in got.values() if r.vendor in ("Okta Inc.", "Snowflake Inc."))
+    assert vendor.role == "mentioned"
