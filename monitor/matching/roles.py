@@ -149,6 +149,10 @@ _CLAUSE_END = (
     r"reports|reported|was|is|has|had|after|when|by|as|because|following|via|through|to|and)\b)"
 )
 _PRODUCT_AFTER = re.compile(
+    # named later as the platform or software the victim used ('X was later named as the platform')
+    r"^\s+(?:was|is|has been|had been|were)\s+(?:later\s+|since\s+|also\s+|subsequently\s+|then\s+)?"
+    r"(?:named|identified|confirmed|revealed|reported|disclosed)\s+as\s+(?:the|a|its|their)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:platform|software|product|tool|app|application|service|provider's platform)\b|"
     # the vendor's own advisory about its product ('Progress Software warns of critical MOVEit Transfer flaw')
     rf"^\s+(?:warns?|warned|patches|patched|fixes|fixed|discloses|disclosed|releases|released|issues|issued)\s+"
     rf"(?:of\s+|about\s+|fixes? for\s+|patch(?:es)? for\s+)?(?:{_W}\s+){{0,5}}?(?:{_PRODUCT_WORDS})\b|"

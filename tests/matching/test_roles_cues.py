@@ -219,3 +219,11 @@ def test_a_vendor_that_denies_its_own_breach_is_not_alerted_as_breached(title: s
     got = roles(title)
     vendor = next(r for r in got.values() if r.vendor in ("Okta Inc.", "Snowflake Inc."))
     assert vendor.role == "mentioned"
+
+
+def test_a_platform_named_later_as_the_one_the_victim_used_is_its_product() -> None:
+    got = roles(
+        "Aflac confirms data breach after customer records stolen from a cloud platform",
+        "Aflac said a third party accessed a customer database; Snowflake was later identified as the platform.",
+    )
+    assert (got["Aflac Incorporated"].role, got["Snowflake Inc."].role) == ("breached", "product")
