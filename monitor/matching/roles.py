@@ -330,6 +330,22 @@ _PLACE_AFTER = re.compile(
     r"^\s+(?:said|says|confirmed|confirms)\s+(?:that\s+)?its\s+(?:\w+\s+){0,2}?(?:systems?|servers?|network)\s+"
     r"(?:was|were|had been)\s+(?:compromised|breached|hacked|accessed)"
 )
+# The attack told at the vendor itself: an attack named after it where it is matched ('CDK Global cyberattack') or its
+# own systems named anywhere ("taken from Okta's support system", 'Okta was breached'). A product or platform word
+# elsewhere ('its Okta tenant', "dealers that use CDK Global's software") then makes it a product only when that
+# sentence tells an exploit (_EXPLOIT_WORDS). 'X breach' and 'X hack' are not enough: they as often name a campaign
+# through a product ('the MOVEit hack').
+_ATTACK_AT_AFTER = re.compile(
+    r"^(?:'s|’s)?\s+(?:[\w-]+\s+)?(?:cyberattack|cyber[- ]attack|ransomware attack|security incident)\b"
+)
+_OWN_SYSTEMS_AFTER = re.compile(
+    r"^(?:'s|’s)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?(?:systems?|network|infrastructure|corporate network|internal network)\b|"
+    r"^\s+(?:itself\s+)?(?:was|were|has been|had been)\s+(?:hacked|breached)\b"
+)
+_EXPLOIT_WORDS = re.compile(
+    r"vulnerabilit|flaws?\b|zero[- ]days?|\b0-?days?\b|\bbugs?\b|cve-\d|exploit|backdoor|trojani[sz]|poisoned|"
+    r"injection|malicious (?:code|update)|skimm|脆弱性|ゼロデイ|悪用|バックドア|改ざん"
+)
 _PLACE_BEFORE = re.compile(
     r"\b(?:attack|breach|intrusion|hack|incident) (?:on|at|of)\s+(?:the\s+)?$|\bat\s+$|"
     r"\b(?:stolen|taken|downloaded) from\s+$"
@@ -423,6 +439,9 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
     places = [place, *_elsewhere(m, title, text, place)] if place else []
     ctx = [_sentence(*p) for p in places]
     product = any(_is_product(b, a, i == 0) for i, (b, a) in enumerate(ctx))
+    attacked = _ATTACK_AT_AFTER.search(after) or any(_OWN_SYSTEMS_AFTER.search(a) for _, a in ctx)
+    if product and attacked and not _is_product(before, after):
+        product = any(_is_product(b, a, i == 0) and _EXPLOIT_WORDS.search(b + a) for i, (b, a) in enumerate(ctx))
     campaign = any(_CAMPAIGN_AFTER.search(a) for _, a in ctx)
     if not breach:
         exploited = (place is not None and m.field in ("title", "link") and _CAMPAIGN_AFTER.search(after)) or (

@@ -227,3 +227,25 @@ def test_a_platform_named_later_as_the_one_the_victim_used_is_its_product() -> N
         "Aflac said a third party accessed a customer database; Snowflake was later identified as the platform.",
     )
     assert (got["Aflac Incorporated"].role, got["Snowflake Inc."].role) == ("breached", "product")
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "vendor"),
+    [
+        (
+            "Change Healthcare cyberattack leaves pharmacies unable to process claims",
+            "Thousands of pharmacies rely on Change Healthcare's claims processing software.",
+            "Change Healthcare",
+        ),
+        (
+            "Password manager firm detects intrusion tied to Okta",
+            "The attacker used a session cookie stolen from Okta's customer support system to sign in to the "
+            "firm's Okta tenant.",
+            "Okta Inc.",
+        ),
+    ],
+)
+def test_an_attack_at_the_vendors_own_systems_outweighs_its_software_named_elsewhere(
+    title: str, text: str, vendor: str
+) -> None:
+    assert role(title, vendor, text) == "breached"
