@@ -249,3 +249,11 @@ def test_an_attack_at_the_vendors_own_systems_outweighs_its_software_named_elsew
     title: str, text: str, vendor: str
 ) -> None:
     assert role(title, vendor, text) == "breached"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["FortiOS狙う脆弱性攻撃が拡大、米当局が警告", "FortiOSの脆弱性を突く攻撃、国内の複数組織で確認"],
+)
+def test_a_japanese_headline_telling_an_attack_aimed_at_the_products_flaw_is_a_product_alert(title: str) -> None:
+    assert role(title, "Fortinet, Inc.") == "product"
