@@ -200,7 +200,16 @@ _PRODUCT_BEFORE = re.compile(
     rf"(?:an?\s+|the\s+)?(?:outdated\s+|old\s+)?$|"
     rf"(?:via|through|by way of|using)\s+(?:a|an|the|its|their)?\s*(?:compromised|vulnerable|unpatched|"
     rf"misconfigured|trojani[sz]ed|poisoned|malicious)\s+(?:\w+\s+)?$|"
-    r"(?:を悪用|脆弱性を突|脆弱性が悪用)$"
+    r"(?:を悪用|脆弱性を突|脆弱性が悪用)$|"
+    # a misconfigured installation ('設定の不備でXが')
+    r"(?:設定(?:の)?(?:不備|ミス)|誤設定)(?:で|により|によって|があった|のあった)$"
+)
+# An installation reachable without logging in ('Xがインターネットから認証なしで接続できた', 'an X cluster left open
+# without a password'): software, not an organisation.
+_OPEN_WITHOUT_AUTH = re.compile(
+    r"^(?:が|に|へ|は)[^。、]{0,15}?(?:認証|パスワード)(?:なし|不要|なく|を設定せず)で?(?:接続|アクセス|閲覧)|"
+    r"^\s+(?:[\w-]+\s+)?(?:was|were|had been|is|are|left)\s+(?:left\s+)?(?:open|exposed|accessible|reachable)\s+"
+    r"(?:to (?:the|anyone on the) (?:internet|public|web)\s+)?without (?:a\s+|any\s+)?(?:password|authentication)"
 )
 # The victim's own installation of a platform ('Ticketmaster's Snowflake account', 'its Salesforce instance').
 _PLATFORM_AFTER = re.compile(
@@ -414,6 +423,7 @@ def _is_product(before: str, after: str, matched: bool = True) -> bool:
         or (_INSTALLATION_AFTER.search(after) and bool(re.match(r"^\s*-?\s*(?:based|powered)\b", after)))
         or (_EXPOSED_BEFORE.search(before) and _SERVER_AFTER.search(after))
         or _CUSTOMERS_TARGETED.search(after)
+        or _OPEN_WITHOUT_AUTH.search(after)
     )
 
 

@@ -257,3 +257,20 @@ def test_an_attack_at_the_vendors_own_systems_outweighs_its_software_named_elsew
 )
 def test_a_japanese_headline_telling_an_attack_aimed_at_the_products_flaw_is_a_product_alert(title: str) -> None:
     assert role(title, "Fortinet, Inc.") == "product"
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Elasticsearchのサーバーが公開状態に、ホテル予約者の情報が閲覧可能",
+            "設定の不備でElasticsearchに外部から認証なしで接続できる状態だった。",
+        ),
+        (
+            "Hotel chain data breach exposes 2 million booking records",
+            "Elasticsearch was left open to the internet without a password, exposing the records to anyone.",
+        ),
+    ],
+)
+def test_an_installation_reachable_without_logging_in_is_the_victims_software(title: str, text: str) -> None:
+    assert supply(title, text)["Elastic N.V."].role == "product"
