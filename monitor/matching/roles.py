@@ -79,6 +79,10 @@ _MENTIONED_AFTER = re.compile(
     r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
     r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力)"
 )
+# Someone's own account at a consumer service ("an employee's personal Google account", '従業員の個人のGoogleアカウント'):
+# where a person's credentials were taken, not the service's product exploited nor its breach.
+_PERSONAL_BEFORE = re.compile(r"(?:\bpersonal|\bprivate|個人の?|私用の?|個人用の?)\s*$")
+_ACCOUNT_AFTER_ANY = re.compile(r"^\s*(?:accounts?|アカウント)")
 # The source named after what it reported, at the end of the sentence ('..., Mandiant said.').
 _ATTRIBUTION_BEFORE = re.compile(r",\s*(?:the\s+)?(?:security firm\s+|researchers at\s+)?$")
 _ATTRIBUTION_AFTER = re.compile(r"^\s+(?:said|says|reported|reports|noted|wrote|added)\s*[.,]?\s*$")
@@ -441,6 +445,7 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
         _MENTIONED_BEFORE.search(before)
         or _MENTIONED_AFTER.search(after)
         or (_ATTRIBUTION_BEFORE.search(before) and _ATTRIBUTION_AFTER.search(after))
+        or (_PERSONAL_BEFORE.search(before) and _ACCOUNT_AFTER_ANY.search(after))
     ):
         return RoleOf(
             m.vendor, "mentioned", f"cited in the {where} as a source, a platform or an owner, not the victim"

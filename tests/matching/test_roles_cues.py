@@ -274,3 +274,28 @@ def test_a_japanese_headline_telling_an_attack_aimed_at_the_products_flaw_is_a_p
 )
 def test_an_installation_reachable_without_logging_in_is_the_victims_software(title: str, text: str) -> None:
     assert supply(title, text)["Elastic N.V."].role == "product"
+
+
+ACCOUNTS = Matcher(
+    [Vendor(name="Cisco Systems, Inc.", aliases=("Cisco",)), Vendor(name="Google LLC", aliases=("Google", "グーグル"))]
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Cisco confirms hackers breached its corporate network",
+            "The attacker first compromised an employee's personal Google account, where VPN passwords were synced.",
+        ),
+        (
+            "Cisco、社内システムに不正アクセス",
+            "攻撃者は社員の私用のGoogleアカウントを乗っ取り、保存されていた認証情報を盗んだ。",
+        ),
+    ],
+)
+def test_a_persons_own_account_at_a_consumer_service_is_only_mentioned(title: str, text: str) -> None:
+    verdict = assess(title, text)
+    matches = ACCOUNTS.match({"title": title, "summary": text})
+    got = {r.vendor: r for r in assign(matches, title, text, verdict.breach, verdict.subjects(matches, title, text))}
+    assert (got["Cisco Systems, Inc."].role, got["Google LLC"].role) == ("breached", "mentioned")
