@@ -77,7 +77,14 @@ _MENTIONED_AFTER = re.compile(
     rf"(?:is\s+)?investigating{_NOT_ITS_OWN}|hired|was hired|brought in|called in|engaged|assisting|is assisting|helping|"
     r", its parent|, parent|found that|determined that|concluded that|linked the)\b|"
     r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
-    r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力)"
+    r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力)|"
+    # a security firm telling a new threat aimed at others ('X、国内企業を狙う新たなランサムウェアを確認',
+    # 'X spots new malware targeting hospitals'); its own incident would be 被害 or 'attack on its systems'
+    r"^(?:社)?(?:、|は|が)[^。]{0,24}?(?:を狙う|を狙った|を標的と(?:する|した)|を標的に(?:した|する))[^。]{0,16}?"
+    r"(?:ランサムウェア|マルウェア|攻撃|手口|キャンペーン|脅威|グループ)を(?:確認|発見|観測|検知)|"
+    r"^(?:社)?(?:、|は|が)\s*新たな[^。]{0,12}?(?:ランサムウェア|マルウェア|攻撃手法|キャンペーン|手口|脅威)を(?:確認|発見|観測|検知)|"
+    r"^\s+(?:spots|uncovers|discovers|observes|detects|details|warns of)\s+(?:a\s+)?(?:new|novel)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:ransomware|malware|campaign|botnet|backdoor|threat|variant|strain|phishing)\b"
 )
 # Someone's own account at a consumer service ("an employee's personal Google account", '従業員の個人のGoogleアカウント'):
 # where a person's credentials were taken, not the service's product exploited nor its breach.

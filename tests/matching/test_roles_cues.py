@@ -299,3 +299,21 @@ def test_a_persons_own_account_at_a_consumer_service_is_only_mentioned(title: st
     matches = ACCOUNTS.match({"title": title, "summary": text})
     got = {r.vendor: r for r in assign(matches, title, text, verdict.breach, verdict.subjects(matches, title, text))}
     assert (got["Cisco Systems, Inc."].role, got["Google LLC"].role) == ("breached", "mentioned")
+
+
+FIRMS = Matcher([Vendor(name="Sophos Ltd", aliases=("Sophos", "ソフォス")), Vendor(name="Mandiant")])
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "ソフォス、医療機関を狙う新たなランサムウェア攻撃を確認",
+        "Sophos、新たなランサムウェアを確認　VPN機器を入り口に侵入",
+        "Mandiant spots new ransomware strain hitting hospitals in Europe",
+    ],
+)
+def test_a_security_firm_telling_a_new_threat_aimed_at_others_is_only_mentioned(title: str) -> None:
+    verdict = assess(title)
+    matches = FIRMS.match({"title": title})
+    (got,) = assign(matches, title, "", verdict.breach, verdict.subjects(matches, title))
+    assert got.role == "mentioned"
