@@ -317,3 +317,29 @@ def test_a_security_firm_telling_a_new_threat_aimed_at_others_is_only_mentioned(
     matches = FIRMS.match({"title": title})
     (got,) = assign(matches, title, "", verdict.breach, verdict.subjects(matches, title))
     assert got.role == "mentioned"
+
+
+SHOPS = Matcher(
+    [Vendor(name="Adobe Inc.", aliases=("Adobe", "Magento")), Vendor(name="Elastic N.V.", aliases=("Elasticsearch",))]
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "vendor"),
+    [
+        (
+            "Card skimmers planted on dozens of Magento shops",
+            "The attackers abused an unpatched Magento extension to add the skimmer to checkout pages.",
+            "Adobe Inc.",
+        ),
+        ("Retailer leaks shoppers' addresses through misconfigured Elasticsearch server", "", "Elastic N.V."),
+    ],
+)
+def test_a_skimming_or_leak_headline_is_a_breach_report_so_the_shops_software_is_a_product_alert(
+    title: str, text: str, vendor: str
+) -> None:
+    verdict = assess(title, text)
+    matches = SHOPS.match({"title": title, "summary": text})
+    got = {r.vendor: r for r in assign(matches, title, text, verdict.breach, verdict.subjects(matches, title, text))}
+    assert verdict.breach
+    assert got[vendor].role == "product"
