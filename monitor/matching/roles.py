@@ -515,6 +515,24 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
     return RoleOf(m.vendor, "breached", "a breach is told in the sentence naming it"), cues
 
 
+def _part_of_another_name(m: Match, title: str, text: str, others: Sequence[Match]) -> str:
+    """The other matched vendor whose name stands right before this one's ('the SolarWinds Orion software': Orion is
+    SolarWinds' product, not the company Orion), or ''. Latin names only, joined by one space."""
+    place = _where(m, title, text)
+    if place is None or not place[0][place[1] : place[2]][:1].isascii():
+        return ""
+    field, start, _ = place
+    before = field[max(0, start - 60) : start]
+    for o in others:
+        surface = _norm(o.surface)
+        surface = surface[:-2] if re.search(r"['’]s$", surface) else surface
+        if o.vendor != m.vendor and surface and surface.isascii() and before.lower().endswith(surface.lower() + " "):
+            edge = len(before) - len(surface) - 2
+            if edge < 0 or not before[edge].isalnum():
+                return o.vendor
+    return ""
+
+
 def role_of(m: Match, title: str, text: str, *, subject: bool, breach: bool) -> RoleOf:
     """The role of one matched vendor. subject: detect.is_subject() said the report is about it;
     breach: the report is a breach report (detect.assess)."""
@@ -526,7 +544,15 @@ def assign(
 ) -> tuple[RoleOf, ...]:
     """Each match's role, in the order given. subjects: the matches detect.is_subject() kept."""
     about = {m.vendor for m in subjects}
-    decided = [_decide(m, title, text, m.vendor in about, breach) for m in matches]
+    matches = list(matches)
+    decided = []
+    for m in matches:
+        owner = _part_of_another_name(m, title, text, matches)
+        if owner:
+            reason = f"part of the name of {owner}'s product or unit, not this company"
+            decided.append((RoleOf(m.vendor, "mentioned", reason), _Cues()))
+        else:
+            decided.append(_decide(m, title, text, m.vendor in about, breach))
     out = [r for r, _ in decided]
     # A client whose customers' data is told, beside another vendor where the breach is told, is affected
     # through that one, with or without a word for contractor ('Plumeで情報漏えい、J:COM利用者に影響').

@@ -343,3 +343,18 @@ def test_a_skimming_or_leak_headline_is_a_breach_report_so_the_shops_software_is
     got = {r.vendor: r for r in assign(matches, title, text, verdict.breach, verdict.subjects(matches, title, text))}
     assert verdict.breach
     assert got[vendor].role == "product"
+
+
+def test_a_name_right_after_another_vendors_name_is_that_vendors_product_not_the_company() -> None:
+    register = Matcher(
+        [
+            Vendor(name="Atlassian Corporation", aliases=("Atlassian",)),
+            Vendor(name="Confluence Health", aliases=("Confluence",)),
+        ]
+    )
+    title = "Hackers exploit Atlassian Confluence flaw to breach government networks"
+    verdict = assess(title)
+    matches = register.match({"title": title})
+    got = {r.vendor: r for r in assign(matches, title, "", verdict.breach, verdict.subjects(matches, title))}
+    assert (got["Atlassian Corporation"].role, got["Confluence Health"].role) == ("product", "mentioned")
+    assert "Atlassian" in got["Confluence Health"].reason
