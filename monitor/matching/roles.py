@@ -457,11 +457,17 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
         return RoleOf(
             m.vendor, "mentioned", f"cited in the {where} as a source, a platform or an owner, not the victim"
         ), _Cues()
-    if place is not None and _DENIAL_AFTER.search(after):
-        return RoleOf(m.vendor, "mentioned", f"denies in the {where} that its own systems were breached"), _Cues()
     # Every naming of the vendor is read: the headline may only name it, the text say how it took part.
     places = [place, *_elsewhere(m, title, text, place)] if place else []
     ctx = [_sentence(*p) for p in places]
+    # A denial stands only while no one says its customers' data is out ('X denies breach after hacker leaks
+    # data of 73 million X customers' is still X's incident to watch).
+    if (
+        place is not None
+        and _DENIAL_AFTER.search(after)
+        and not any(_CLIENT_AFTER.search(a) or _CLIENT_BEFORE.search(b) for b, a in ctx)
+    ):
+        return RoleOf(m.vendor, "mentioned", f"denies in the {where} that its own systems were breached"), _Cues()
     product = any(_is_product(b, a, i == 0) for i, (b, a) in enumerate(ctx))
     attacked = _ATTACK_AT_AFTER.search(after) or any(_OWN_SYSTEMS_AFTER.search(a) for _, a in ctx)
     if product and attacked and not _is_product(before, after):

@@ -358,3 +358,13 @@ def test_a_name_right_after_another_vendors_name_is_that_vendors_product_not_the
     got = {r.vendor: r for r in assign(matches, title, "", verdict.breach, verdict.subjects(matches, title))}
     assert (got["Atlassian Corporation"].role, got["Confluence Health"].role) == ("product", "mentioned")
     assert "Atlassian" in got["Confluence Health"].reason
+
+
+def test_a_denial_does_not_silence_a_report_that_its_customers_data_is_out() -> None:
+    got = role(
+        "Aflac denies data breach as hackers sell records",
+        "Aflac Incorporated",
+        "A seller on a hacking forum offers the personal data of 4 million Aflac customers; Aflac says its systems "
+        "show no sign of intrusion.",
+    )
+    assert got == "breached"
