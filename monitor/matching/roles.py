@@ -57,8 +57,12 @@ _MENTIONED_BEFORE = re.compile(
     r"cybersecurity (?:firm|company|vendor|provider)|threat intelligence (?:firm|company)|incident response (?:firm|"
     r"company)|hired|engaged|retained|with the help of|working with|told|a report (?:by|from)|data from)\s+"
     r"(?:the\s+)?$|"
-    rf"(?:posted|sold|shared|published|leaked|advertised|offered|listed|dumped|announced|circulat\w+|put up)\s+{_GAP}"
-    r"(?:on|via|to|through)\s+(?:the\s+|a\s+)?$|"
+    rf"(?:posted|sold|shared|published|leaked|advertised|offered|listed|dumped|announced|circulat\w+|put up|"
+    rf"distributed|spread|pasted|tweeted|broadcast)\s+{_GAP}(?:on|via|to|through)\s+(?:the\s+|a\s+)?$|"
+    # where the news or the data was put out, or public data taken from ('in a post on X', 'scraped from X')
+    r"\b(?:in|via|through)\s+(?:a|an|one|several)\s+(?:[\w-]+\s+)?(?:posts?|tweets?|messages?|videos?|threads?|"
+    r"channels?)\s+(?:on|to)\s+$|"
+    r"\bscraped\s+(?:[\w-]+\s+){0,2}?(?:from|off)\s+(?:the\s+)?$|"
     r"(?:acquired by|bought by|owned by|purchased by|(?:a |the )?(?:unit|subsidiary|division|arm|affiliate|part|"
     r"sister company|brand) of)\s+(?:the\s+)?$|"
     # a comparison names an earlier incident, not this one ('the same kind of bug as in X', 'similar to X')

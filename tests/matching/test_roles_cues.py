@@ -368,3 +368,28 @@ def test_a_denial_does_not_silence_a_report_that_its_customers_data_is_out() -> 
         "show no sign of intrusion.",
     )
     assert got == "breached"
+
+
+SITES = Matcher([Vendor(name="Telegram"), Vendor(name="GitHub"), Vendor(name="Twitter")])
+
+
+@pytest.mark.parametrize(
+    ("text", "vendor"),
+    [
+        (
+            "The attacker announced the breach in a post on Telegram, attaching a sample of the stolen files.",
+            "Telegram",
+        ),
+        ("The stolen records were later widely distributed via Twitter after the forum was hacked.", "Twitter"),
+        (
+            "The exposed data was originally scraped from GitHub profiles and merged with the breached records.",
+            "GitHub",
+        ),
+    ],
+)
+def test_the_service_the_data_or_the_news_went_out_on_is_only_mentioned(text: str, vendor: str) -> None:
+    title = "Job board data breach exposes 200,000 users"
+    verdict = assess(title, text)
+    matches = SITES.match({"title": title, "summary": text})
+    got = {r.vendor: r for r in assign(matches, title, text, verdict.breach, verdict.subjects(matches, title, text))}
+    assert got[vendor].role == "mentioned"
