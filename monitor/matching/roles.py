@@ -209,13 +209,18 @@ _PRODUCT_BEFORE = re.compile(
     # a poisoned update ('hid a backdoor in updates to the SolarWinds Orion software')
     rf"\b(?:backdoors?|malware|malicious code)\s+(?:in|into)\s+(?:\w+\s+)?(?:updates?|builds?|versions?|installers?)\s+"
     rf"(?:to|of|for)\s+(?:the\s+|its\s+)?$|"
-    rf"(?:\b(?:running|powered by|built on|based on|hosted (?:on|in|by)|stored (?:on|in)|kept (?:on|in)|"
-    rf"held (?:in|on|by))\s+|"
+    rf"(?:\b(?:running|powered by|built on|based on|hosted (?:on|in|by|within)|stored (?:on|in|within)|kept (?:on|in|within)|"
+    rf"held (?:in|on|by|within))\s+|"
     rf"(?:running|run|built|hosted) on\s+(?:an?\s+)?(?:old\s+|outdated\s+)?(?:version of\s+)?)"
     rf"(?:an?\s+|the\s+)?(?:outdated\s+|old\s+)?$|"
     rf"(?:via|through|by way of|using)\s+(?:a|an|the|its|their)?\s*(?:compromised|vulnerable|unpatched|"
     rf"misconfigured|trojani[sz]ed|poisoned|malicious)\s+(?:\w+\s+)?$|"
     r"(?:を悪用|脆弱性を突|脆弱性が悪用)$|"
+    # named among the platforms the data was taken from ('exfiltrated from platforms including X, Y and Z'), or as
+    # a copy of the software the data sat in ('exposed in a MongoDB')
+    r"\bplatforms?\s+(?:including|such as|like)\s+(?:[\w.&-]+(?:\s+[\w.&-]+){0,2}?\s*(?:,|\band\b)\s*)*$|"
+    r"\b(?:exposed|left open|left unprotected|publicly accessible)\s+(?:in|on)\s+an?\s+(?:open\s+|unsecured\s+|"
+    r"unprotected\s+|misconfigured\s+|public\s+)?$|"
     # a misconfigured installation ('設定の不備でXが')
     r"(?:設定(?:の)?(?:不備|ミス)|誤設定)(?:で|により|によって|があった|のあった)$"
 )

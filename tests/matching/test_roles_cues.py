@@ -393,3 +393,23 @@ def test_the_service_the_data_or_the_news_went_out_on_is_only_mentioned(text: st
     matches = SITES.match({"title": title, "summary": text})
     got = {r.vendor: r for r in assign(matches, title, text, verdict.breach, verdict.subjects(matches, title, text))}
     assert got[vendor].role == "mentioned"
+
+
+@pytest.mark.parametrize(
+    ("text", "vendor"),
+    [
+        (
+            "The gang said the files were stolen from cloud platforms such as Snowflake, Box and Salesforce.",
+            "Salesforce",
+        ),
+        ("Attackers reached customer records stored within Snowflake after phishing an administrator.", "Snowflake"),
+        ("A backup of the user table was found exposed in a MongoDB with no password.", "MongoDB"),
+    ],
+)
+def test_the_platform_the_victims_data_sat_in_is_its_product(text: str, vendor: str) -> None:
+    register = Matcher([Vendor(name="Salesforce"), Vendor(name="Snowflake"), Vendor(name="MongoDB")])
+    title = "Retailer confirms data breach after extortion demand"
+    verdict = assess(title, text)
+    matches = register.match({"title": title, "summary": text})
+    got = {r.vendor: r for r in assign(matches, title, text, verdict.breach, verdict.subjects(matches, title, text))}
+    assert got[vendor].role == "product"
