@@ -80,6 +80,9 @@ _MENTIONED_AFTER = re.compile(
     r"attributed|tracks|is tracking|which (?:acquired|bought|owns)|acquired|bought|, which owns|, the parent|"
     rf"(?:is\s+)?investigating{_NOT_ITS_OWN}|hired|was hired|brought in|called in|engaged|assisting|is assisting|helping|"
     r", its parent|, parent|found that|determined that|concluded that|linked the)\b|"
+    # it only describes the victim, which is named after 'known as' ('the X fan forum known as Y')
+    r"^\s+(?:[\w'’-]+\s+){0,5}?(?:forums?|applications?|apps?|sites?|websites?|games?|communit(?:y|ies)|"
+    r"servers?|groups?|pages?|services?|marketplaces?|boards?)\s*,?\s+(?:known as|called|named|dubbed)\b|"
     r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
     r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力)|"
     # a security firm telling a new threat aimed at others ('X、国内企業を狙う新たなランサムウェアを確認',

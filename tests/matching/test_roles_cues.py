@@ -413,3 +413,22 @@ def test_the_platform_the_victims_data_sat_in_is_its_product(text: str, vendor: 
     matches = register.match({"title": title, "summary": text})
     got = {r.vendor: r for r in assign(matches, title, text, verdict.breach, verdict.subjects(matches, title, text))}
     assert got[vendor].role == "product"
+
+
+@pytest.mark.parametrize(
+    ("text", "vendor"),
+    [
+        (
+            "In 2019, the Nintendo Switch modding forum known as SwitchHax was hacked and 90k accounts leaked.",
+            "Nintendo",
+        ),
+        ("In 2017, the Facebook quiz app called QuizPal was breached and 1.1m profiles were exposed.", "Facebook"),
+    ],
+)
+def test_a_vendor_that_only_describes_the_victim_named_after_known_as_is_mentioned(text: str, vendor: str) -> None:
+    register = Matcher([Vendor(name="Nintendo"), Vendor(name="Facebook")])
+    title = "Fan site data breach"
+    verdict = assess(title, text)
+    matches = register.match({"title": title, "summary": text})
+    got = {r.vendor: r for r in assign(matches, title, text, verdict.breach, verdict.subjects(matches, title, text))}
+    assert got[vendor].role == "mentioned"
