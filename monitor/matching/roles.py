@@ -63,6 +63,9 @@ _MENTIONED_BEFORE = re.compile(
     r"\b(?:in|via|through)\s+(?:a|an|one|several)\s+(?:[\w-]+\s+)?(?:posts?|tweets?|messages?|videos?|threads?|"
     r"channels?)\s+(?:on|to)\s+$|"
     r"\bscraped\s+(?:[\w-]+\s+){0,2}?(?:from|off)\s+(?:the\s+)?$|"
+    # a brand impersonated in phishing or fraud is not breached ('emails impersonating X', 'a fake X site')
+    r"\b(?:impersonat(?:e|es|ed|ing)|posing as|pretending to be|masquerading as|spoof(?:s|ed|ing)?|fake|phony|"
+    r"bogus|counterfeit|look-?alike)\s+(?:an?\s+|the\s+)?$|"
     r"(?:acquired by|bought by|owned by|purchased by|(?:a |the )?(?:unit|subsidiary|division|arm|affiliate|part|"
     r"sister company|brand) of)\s+(?:the\s+)?$|"
     # a comparison names an earlier incident, not this one ('the same kind of bug as in X', 'similar to X')
@@ -84,7 +87,10 @@ _MENTIONED_AFTER = re.compile(
     r"^\s+(?:[\w'’-]+\s+){0,5}?(?:forums?|applications?|apps?|sites?|websites?|games?|communit(?:y|ies)|"
     r"servers?|groups?|pages?|services?|marketplaces?|boards?)\s*,?\s+(?:known as|called|named|dubbed)\b|"
     r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
-    r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力)|"
+    r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力|"
+    # a brand impersonated ('Xを騙るフィッシング', 'Xを装ったメール', 'Xの偽サイト'), or a theme ('X-themed phishing')
+    r"を騙[るっ]|をかた[るっ]|を装[うっい]|になりすま[しす]|を名乗[るっ]|の名をかた|の偽(?:サイト|メール|アプリ|ページ|sms))|"
+    r"^-?\s*(?:themed|branded)\s+(?:phishing|lures?|scams?|emails?)\b|"
     # a security firm telling a new threat aimed at others ('X、国内企業を狙う新たなランサムウェアを確認',
     # 'X spots new malware targeting hospitals'); its own incident would be 被害 or 'attack on its systems'
     r"^(?:社)?(?:、|は|が)[^。]{0,24}?(?:を狙う|を狙った|を標的と(?:する|した)|を標的に(?:した|する))[^。]{0,16}?"

@@ -432,3 +432,17 @@ def test_a_vendor_that_only_describes_the_victim_named_after_known_as_is_mention
     matches = register.match({"title": title, "summary": text})
     got = {r.vendor: r for r in assign(matches, title, text, verdict.breach, verdict.subjects(matches, title, text))}
     assert got[vendor].role == "mentioned"
+
+
+@pytest.mark.parametrize(
+    ("title", "vendor"),
+    [
+        ("Phishing emails impersonating Aflac used to breach hospital network", "Aflac Incorporated"),
+        ("Hackers used a fake Okta login page to breach the retailer's network", "Okta Inc."),
+        ("フランスベッドを騙るフィッシングメールで不正アクセス被害、個人情報が流出", "フランスベッド株式会社"),
+        ("Ticketmaster-themed phishing lures used to steal data, thousands of accounts compromised", "Ticketmaster"),
+    ],
+)
+def test_a_brand_impersonated_in_phishing_is_not_breached(title: str, vendor: str) -> None:
+    assert assess(title).breach
+    assert role(title, vendor) == "mentioned"
