@@ -145,6 +145,9 @@ _AFFECTED_SENTENCE = re.compile(
     rf"(?:(?:a|an|its|one of its|their|the company's)\s+)?"
     rf"(?:[\w-]+\s+){{0,2}}?{_CONTRACTOR_EN}\b(?!(?:'s|’s)?\s+(?:credentials|accounts?|logins?|passwords?))|"
     rf"{_CONTRACTOR_JA}(?:で|が|の(?!アカウント|認証情報|id|パスワード)|へ|に|における|である|経由|から)|"
+    # someone else's incident told as such ('data exposed in a third-party breach', 'a third-party security incident')
+    r"\bthird[- ]party\s+(?:data\s+)?(?:breach|incident|security incident|cyber\s?attack|cyber incident|compromise|"
+    r"hack|ransomware attack|data exposure)\b|"
     # the contractor told by what it does, right before its name ('、帳票の発送を請け負うイセトーが')
     r"を(?:請け負う|担う|受託する)(?=[^\s、。がはをにでのと]{2})"
 )

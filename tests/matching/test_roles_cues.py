@@ -446,3 +446,14 @@ def test_a_vendor_that_only_describes_the_victim_named_after_known_as_is_mention
 def test_a_brand_impersonated_in_phishing_is_not_breached(title: str, vendor: str) -> None:
     assert assess(title).breach
     assert role(title, vendor) == "mentioned"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Aflac says policyholder data exposed in third-party data breach",
+        "Aflac notifies customers of a third-party security incident affecting their records",
+    ],
+)
+def test_a_vendors_data_exposed_in_a_third_party_incident_makes_it_affected(title: str) -> None:
+    assert role(title, "Aflac Incorporated") == "affected"
