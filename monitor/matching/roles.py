@@ -285,7 +285,10 @@ _CAMPAIGN_AFTER = re.compile(
     r"^\s+(?:(?:hack(?:ing)?|attack|exploitation|extortion|campaign)s?\s+)?victims\b|"
     r"^\s+(?:[\w-]+\s+)?(?:attacks|hacks|breaches|intrusions|(?:hacking|attack|data[- ]theft|extortion|exploitation)\s+"
     r"campaign)\s+(?:(?:have|has)\s+)?(?:hit|hits|affected|affect|affects|impacted|impact|reached|reach|spread|"
-    r"claimed|claim|ensnared)\b"
+    r"claimed|claim|ensnared)\b|"
+    # one campaign through it ('the Snowflake data-theft campaign', 'the MOVEit hacking spree')
+    r"^\s+(?:[\w-]+\s+)?(?:data[- ]theft|hacking|extortion|exploitation|mass[- ]exploitation|mass[- ]hacking)\s+"
+    r"(?:campaign|spree|wave)\b"
 )
 # A report that the product is being exploited (a headline with no breach at any one organisation).
 EXPLOITED = re.compile(

@@ -457,3 +457,16 @@ def test_a_brand_impersonated_in_phishing_is_not_breached(title: str, vendor: st
 )
 def test_a_vendors_data_exposed_in_a_third_party_incident_makes_it_affected(title: str) -> None:
     assert role(title, "Aflac Incorporated") == "affected"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Retailer breached in the Snowflake data-theft campaign",
+        "Two more firms confirm data breach in the MOVEit hacking spree",
+    ],
+)
+def test_one_campaign_named_after_the_product_is_a_product_alert(title: str) -> None:
+    got = roles(title)
+    product = next(r for r in got.values() if r.vendor in ("Snowflake Inc.", "Progress Software Corporation"))
+    assert product.role == "product"
