@@ -236,6 +236,8 @@ _PRODUCT_BEFORE = re.compile(
     # a misconfigured installation ('設定の不備でXが')
     r"(?:設定(?:の)?(?:不備|ミス)|誤設定)(?:で|により|によって|があった|のあった)$"
 )
+# Its devices or products, right after the name ('Hackers hijack SonicWall firewall devices', 'Cisco products').
+_DEVICES_AFTER = re.compile(r"^\s+(?:[\w-]+\s+)?(?:devices|products|endpoints|equipment)\b")
 # An installation reachable without logging in ('Xがインターネットから認証なしで接続できた', 'an X cluster left open
 # without a password'): software, not an organisation.
 _OPEN_WITHOUT_AUTH = re.compile(
@@ -459,6 +461,7 @@ def _is_product(before: str, after: str, matched: bool = True) -> bool:
         or (_EXPOSED_BEFORE.search(before) and _SERVER_AFTER.search(after))
         or _CUSTOMERS_TARGETED.search(after)
         or _OPEN_WITHOUT_AUTH.search(after)
+        or _DEVICES_AFTER.search(after)
     )
 
 

@@ -470,3 +470,14 @@ def test_one_campaign_named_after_the_product_is_a_product_alert(title: str) -> 
     got = roles(title)
     product = next(r for r in got.values() if r.vendor in ("Snowflake Inc.", "Progress Software Corporation"))
     assert product.role == "product"
+
+
+@pytest.mark.parametrize(
+    ("title", "vendor"),
+    [
+        ("Hackers hijack Fortinet devices to breach 40 corporate networks", "Fortinet, Inc."),
+        ("Ransomware gang breached the retailer through unmanaged Ivanti endpoints", "Ivanti, Inc."),
+    ],
+)
+def test_a_vendors_devices_or_products_named_in_a_breach_are_its_product(title: str, vendor: str) -> None:
+    assert role(title, vendor) == "product"
