@@ -167,7 +167,9 @@ _PRODUCT_WORDS = (
     r"remote[- ]access (?:portal|tool|service)s?|"
     r"exploitation|vpns?|appliances?|gateways?|firewalls?|plugins?|plug-ins?|extensions?|"
     r"software|routers?|(?:forum|cms|file[- ]transfer|remote[- ]access) (?:software|platform)|"
-    r"security hole|backdoor(?:ed)?|trojani[sz]ed|supply[- ]chain attack"
+    r"security hole|backdoor(?:ed)?|trojani[sz]ed|supply[- ]chain attack|"
+    # a flaw told by its kind ('X RCE', 'X auth bypass')
+    r"rce|remote code execution|auth(?:entication)? bypass|sql injection|sqli|privilege escalation"
 )
 # Words that end the name's own clause: a product word after them is someone else's ('Aflac breached after
 # hackers exploited a flaw in Fortinet's FortiOS' is Aflac's breach, not its product).
@@ -190,6 +192,10 @@ _PRODUCT_AFTER = re.compile(
     # targeting it ('EPMM狙う脆弱性'), its app or update poisoned ('のデスクトップアプリにマルウェア')
     r"^(?:社)?(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:製品)?の(?:[^。、]{0,12}?(?:の|に|で))?(?:脆弱性|ゼロデイ)|"
     r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:を悪用|悪用の|(?:を)?狙う[^。、]{0,6}?(?:脆弱性|ゼロデイ))|"
+    # its flaw compounded with the name ('X重大脆弱性', 'X旧脆弱性悪用'), or it exploited ('X悪用攻撃'); not 'Xで脆弱性を
+    # 突かれ' or 'Xに脆弱性を突いた攻撃', where で and に mark the place attacked
+    r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:製品)?(?:深刻な?|重大な?|緊急の?|未修正の?|新たな|複数の|旧|新)?(?:脆弱性|ゼロデイ)|"
+    r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*悪用(?:した|する|攻撃|し)|"
     r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*の[^。、]{0,8}?(?:アプリ|アップデート|インストーラー|ソフトウェア|製品)(?:に|が)"
     r"(?:マルウェア|バックドア|改ざん)|"
     # the victim's site or data on the platform ('EC-CUBEで構築した', 'Salesforce上の', 'のワークスペースから')

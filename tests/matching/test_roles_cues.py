@@ -481,3 +481,16 @@ def test_one_campaign_named_after_the_product_is_a_product_alert(title: str) -> 
 )
 def test_a_vendors_devices_or_products_named_in_a_breach_are_its_product(title: str, vendor: str) -> None:
     assert role(title, vendor) == "product"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "FortiOS重大脆弱性悪用で国内企業に不正アクセス",
+        "FortiOS auth bypass lets hackers breach 30 corporate networks",
+    ],
+)
+def test_a_flaw_compounded_with_the_product_name_or_told_by_its_kind_is_a_product_alert(title: str) -> None:
+    assert role(title, "Fortinet, Inc.") == "product"
+    # ...while で or に after a name marks the place attacked, not its product
+    assert role("Aflacで脆弱性を突かれ不正アクセス、顧客情報流出の恐れ", "Aflac Incorporated") == "breached"
