@@ -79,6 +79,8 @@ _NOT_ITS_OWN = (
 )
 _MENTIONED_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:researchers?|analysts?|threat intelligence|threat research|threat hunters|unit 42|"
+    # its research unit ('Cisco Talos', 'IBM X-Force', 'Zscaler ThreatLabz', 'Check Point Research')
+    r"talos|x-force|threatlabz|threat labs?|research (?:team|labs?|unit|group)|research(?=\s*:)|labs? researchers|"
     r"incident response|said in a (?:report|blog)|reported|report(?:ed)? that|warned|discovered|observed|spotted|"
     r"attributed|tracks|is tracking|which (?:acquired|bought|owns)|acquired|bought|, which owns|, the parent|"
     rf"(?:is\s+)?investigating{_NOT_ITS_OWN}|hired|was hired|brought in|called in|engaged|assisting|is assisting|helping|"

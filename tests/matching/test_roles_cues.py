@@ -494,3 +494,24 @@ def test_a_flaw_compounded_with_the_product_name_or_told_by_its_kind_is_a_produc
     assert role(title, "Fortinet, Inc.") == "product"
     # ...while で or に after a name marks the place attacked, not its product
     assert role("Aflacで脆弱性を突かれ不正アクセス、顧客情報流出の恐れ", "Aflac Incorporated") == "breached"
+
+
+@pytest.mark.parametrize(
+    ("title", "vendor"),
+    [
+        ("Cisco Talos: ransomware gang breached 20 manufacturers with stolen VPN logins", "Cisco Systems, Inc."),
+        ("Check Point Research: hackers stole patient data from 300 hospitals", "Check Point Software"),
+    ],
+)
+def test_a_vendors_research_unit_reporting_others_breaches_is_only_mentioned(title: str, vendor: str) -> None:
+    register = Matcher(
+        [
+            Vendor(name="Cisco Systems, Inc.", aliases=("Cisco",)),
+            Vendor(name="Check Point Software", aliases=("Check Point",)),
+        ]
+    )
+    verdict = assess(title)
+    matches = register.match({"title": title})
+    got = {r.vendor: r for r in assign(matches, title, "", verdict.breach, verdict.subjects(matches, title))}
+    assert verdict.breach
+    assert got[vendor].role == "mentioned"
