@@ -120,6 +120,13 @@ BREACH_TERMS: dict[str, float] = {
     "stolen": 2,
     "leaked": 2.5,
     "leak": 1.5,
+    "leaks": 1.5,
+    # payment-card skimming code planted in a shop's checkout steals its customers' card data
+    "skimmer": 2.5,
+    "skimmers": 2.5,
+    "card skimming": 2.5,
+    "card-skimming": 2.5,
+    "magecart": 2.5,
     "hacked": 3,
     "hack": 1.5,
     "hackers": 1.5,

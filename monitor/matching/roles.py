@@ -57,10 +57,20 @@ _MENTIONED_BEFORE = re.compile(
     r"cybersecurity (?:firm|company|vendor|provider)|threat intelligence (?:firm|company)|incident response (?:firm|"
     r"company)|hired|engaged|retained|with the help of|working with|told|a report (?:by|from)|data from)\s+"
     r"(?:the\s+)?$|"
-    rf"(?:posted|sold|shared|published|leaked|advertised|offered|listed|dumped|announced|circulat\w+|put up)\s+{_GAP}"
-    r"(?:on|via|to|through)\s+(?:the\s+|a\s+)?$|"
+    rf"(?:posted|sold|shared|published|leaked|advertised|offered|listed|dumped|announced|circulat\w+|put up|"
+    rf"distributed|spread|pasted|tweeted|broadcast)\s+{_GAP}(?:on|via|to|through)\s+(?:the\s+|a\s+)?$|"
+    # where the news or the data was put out, or public data taken from ('in a post on X', 'scraped from X')
+    r"\b(?:in|via|through)\s+(?:a|an|one|several)\s+(?:[\w-]+\s+)?(?:posts?|tweets?|messages?|videos?|threads?|"
+    r"channels?)\s+(?:on|to)\s+$|"
+    r"\bscraped\s+(?:[\w-]+\s+){0,2}?(?:from|off)\s+(?:the\s+)?$|"
+    # a brand impersonated in phishing or fraud is not breached ('emails impersonating X', 'a fake X site')
+    r"\b(?:impersonat(?:e|es|ed|ing)|posing as|pretending to be|masquerading as|spoof(?:s|ed|ing)?|fake|phony|"
+    r"bogus|counterfeit|look-?alike)\s+(?:an?\s+|the\s+)?$|"
     r"(?:acquired by|bought by|owned by|purchased by|(?:a |the )?(?:unit|subsidiary|division|arm|affiliate|part|"
-    r"sister company|brand) of)\s+(?:the\s+)?$"
+    r"sister company|brand) of)\s+(?:the\s+)?$|"
+    # a comparison names an earlier incident, not this one ('the same kind of bug as in X', 'similar to X')
+    r"\b(?:same|similar)\s+(?:[\w-]+\s+){0,4}?(?:as|to)\s+(?:(?:in|at|with|on|the)\s+)*$|"
+    r"\b(?:similar to|akin to|reminiscent of|echoing|compared (?:to|with))\s+(?:(?:the|an?)\s+)?$"
 )
 # 'Mandiant investigating' names the responder; 'Okta investigating claims of breach' is Okta's own incident.
 _NOT_ITS_OWN = (
@@ -69,16 +79,46 @@ _NOT_ITS_OWN = (
 )
 _MENTIONED_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:researchers?|analysts?|threat intelligence|threat research|threat hunters|unit 42|"
+    # its research unit ('Cisco Talos', 'IBM X-Force', 'Zscaler ThreatLabz', 'Check Point Research')
+    r"talos|x-force|threatlabz|threat labs?|research (?:team|labs?|unit|group)|research(?=\s*:)|labs? researchers|"
     r"incident response|said in a (?:report|blog)|reported|report(?:ed)? that|warned|discovered|observed|spotted|"
     r"attributed|tracks|is tracking|which (?:acquired|bought|owns)|acquired|bought|, which owns|, the parent|"
     rf"(?:is\s+)?investigating{_NOT_ITS_OWN}|hired|was hired|brought in|called in|engaged|assisting|is assisting|helping|"
     r", its parent|, parent|found that|determined that|concluded that|linked the)\b|"
+    # it only describes the victim, which is named after 'known as' ('the X fan forum known as Y')
+    r"^\s+(?:[\w'’-]+\s+){0,5}?(?:forums?|applications?|apps?|sites?|websites?|games?|communit(?:y|ies)|"
+    r"servers?|groups?|pages?|services?|marketplaces?|boards?)\s*,?\s+(?:known as|called|named|dubbed)\b|"
     r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
-    r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力)"
+    r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力|"
+    # a brand impersonated ('Xを騙るフィッシング', 'Xを装ったメール', 'Xの偽サイト'), or a theme ('X-themed phishing')
+    r"を騙[るっ]|をかた[るっ]|を装[うっい]|になりすま[しす]|を名乗[るっ]|の名をかた|の偽(?:サイト|メール|アプリ|ページ|sms))|"
+    r"^-?\s*(?:themed|branded)\s+(?:phishing|lures?|scams?|emails?)\b|"
+    # a security firm telling a new threat aimed at others ('X、国内企業を狙う新たなランサムウェアを確認',
+    # 'X spots new malware targeting hospitals'); its own incident would be 被害 or 'attack on its systems'
+    r"^(?:社)?(?:、|は|が)[^。]{0,24}?(?:を狙う|を狙った|を標的と(?:する|した)|を標的に(?:した|する))[^。]{0,16}?"
+    r"(?:ランサムウェア|マルウェア|攻撃|手口|キャンペーン|脅威|グループ)を(?:確認|発見|観測|検知)|"
+    r"^(?:社)?(?:、|は|が)\s*新たな[^。]{0,12}?(?:ランサムウェア|マルウェア|攻撃手法|キャンペーン|手口|脅威)を(?:確認|発見|観測|検知)|"
+    r"^\s+(?:spots|uncovers|discovers|observes|detects|details|warns of)\s+(?:a\s+)?(?:new|novel)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:ransomware|malware|campaign|botnet|backdoor|threat|variant|strain|phishing)\b"
 )
+# Someone's own account at a consumer service ("an employee's personal Google account", '従業員の個人のGoogleアカウント'):
+# where a person's credentials were taken, not the service's product exploited nor its breach.
+_PERSONAL_BEFORE = re.compile(r"(?:\bpersonal|\bprivate|個人の?|私用の?|個人用の?)\s*$")
+_ACCOUNT_AFTER_ANY = re.compile(r"^\s*(?:accounts?|アカウント)")
 # The source named after what it reported, at the end of the sentence ('..., Mandiant said.').
 _ATTRIBUTION_BEFORE = re.compile(r",\s*(?:the\s+)?(?:security firm\s+|researchers at\s+)?$")
 _ATTRIBUTION_AFTER = re.compile(r"^\s+(?:said|says|reported|reports|noted|wrote|added)\s*[.,]?\s*$")
+
+# A denial: the vendor says its own systems were not breached ('X says no evidence its platform was breached',
+# 'X denies being hacked'): named by the report, not its victim.
+_DENIAL_AFTER = re.compile(
+    r"^\s+(?:says?|said|insists?|maintains?|stresses|stressed)\s+(?:(?:it|there)\s+(?:has|had|is|was|found)\s+)?"
+    r"no (?:evidence|sign|indication)s?\b|"
+    r"^\s+(?:denies|denied|refutes|refuted|disputes|disputed|rejects|rejected)\s+(?:\w+\s+){0,3}?"
+    r"(?:breach|hack|being hacked|being breached|compromise|claims?|reports?|intrusion)\b|"
+    r"^\s+(?:says?|said)\s+(?:that\s+)?(?:its\s+)?(?:own\s+)?(?:[\w-]+\s+){0,2}?(?:was|were|is|are|had|has)\s+not\s+"
+    r"(?:been\s+)?(?:breached|hacked|compromised|accessed)\b"
+)
 
 # --- affected: a client of the breached party ------------------------------------------------------
 _CONTRACTOR_EN = (
@@ -107,6 +147,9 @@ _AFFECTED_SENTENCE = re.compile(
     rf"(?:(?:a|an|its|one of its|their|the company's)\s+)?"
     rf"(?:[\w-]+\s+){{0,2}}?{_CONTRACTOR_EN}\b(?!(?:'s|’s)?\s+(?:credentials|accounts?|logins?|passwords?))|"
     rf"{_CONTRACTOR_JA}(?:で|が|の(?!アカウント|認証情報|id|パスワード)|へ|に|における|である|経由|から)|"
+    # someone else's incident told as such ('data exposed in a third-party breach', 'a third-party security incident')
+    r"\bthird[- ]party\s+(?:data\s+)?(?:breach|incident|security incident|cyber\s?attack|cyber incident|compromise|"
+    r"hack|ransomware attack|data exposure)\b|"
     # the contractor told by what it does, right before its name ('、帳票の発送を請け負うイセトーが')
     r"を(?:請け負う|担う|受託する)(?=[^\s、。がはをにでのと]{2})"
 )
@@ -126,7 +169,9 @@ _PRODUCT_WORDS = (
     r"remote[- ]access (?:portal|tool|service)s?|"
     r"exploitation|vpns?|appliances?|gateways?|firewalls?|plugins?|plug-ins?|extensions?|"
     r"software|routers?|(?:forum|cms|file[- ]transfer|remote[- ]access) (?:software|platform)|"
-    r"security hole|backdoor(?:ed)?|trojani[sz]ed|supply[- ]chain attack"
+    r"security hole|backdoor(?:ed)?|trojani[sz]ed|supply[- ]chain attack|"
+    # a flaw told by its kind ('X RCE', 'X auth bypass')
+    r"rce|remote code execution|auth(?:entication)? bypass|sql injection|sqli|privilege escalation"
 )
 # Words that end the name's own clause: a product word after them is someone else's ('Aflac breached after
 # hackers exploited a flaw in Fortinet's FortiOS' is Aflac's breach, not its product).
@@ -135,6 +180,10 @@ _CLAUSE_END = (
     r"reports|reported|was|is|has|had|after|when|by|as|because|following|via|through|to|and)\b)"
 )
 _PRODUCT_AFTER = re.compile(
+    # named later as the platform or software the victim used ('X was later named as the platform')
+    r"^\s+(?:was|is|has been|had been|were)\s+(?:later\s+|since\s+|also\s+|subsequently\s+|then\s+)?"
+    r"(?:named|identified|confirmed|revealed|reported|disclosed)\s+as\s+(?:the|a|its|their)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:platform|software|product|tool|app|application|service|provider's platform)\b|"
     # the vendor's own advisory about its product ('Progress Software warns of critical MOVEit Transfer flaw')
     rf"^\s+(?:warns?|warned|patches|patched|fixes|fixed|discloses|disclosed|releases|released|issues|issued)\s+"
     rf"(?:of\s+|about\s+|fixes? for\s+|patch(?:es)? for\s+)?(?:{_W}\s+){{0,5}}?(?:{_PRODUCT_WORDS})\b|"
@@ -145,6 +194,10 @@ _PRODUCT_AFTER = re.compile(
     # targeting it ('EPMM狙う脆弱性'), its app or update poisoned ('のデスクトップアプリにマルウェア')
     r"^(?:社)?(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:製品)?の(?:[^。、]{0,12}?(?:の|に|で))?(?:脆弱性|ゼロデイ)|"
     r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:を悪用|悪用の|(?:を)?狙う[^。、]{0,6}?(?:脆弱性|ゼロデイ))|"
+    # its flaw compounded with the name ('X重大脆弱性', 'X旧脆弱性悪用'), or it exploited ('X悪用攻撃'); not 'Xで脆弱性を
+    # 突かれ' or 'Xに脆弱性を突いた攻撃', where で and に mark the place attacked
+    r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:製品)?(?:深刻な?|重大な?|緊急の?|未修正の?|新たな|複数の|旧|新)?(?:脆弱性|ゼロデイ)|"
+    r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*悪用(?:した|する|攻撃|し)|"
     r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*の[^。、]{0,8}?(?:アプリ|アップデート|インストーラー|ソフトウェア|製品)(?:に|が)"
     r"(?:マルウェア|バックドア|改ざん)|"
     # the victim's site or data on the platform ('EC-CUBEで構築した', 'Salesforce上の', 'のワークスペースから')
@@ -176,13 +229,29 @@ _PRODUCT_BEFORE = re.compile(
     # a poisoned update ('hid a backdoor in updates to the SolarWinds Orion software')
     rf"\b(?:backdoors?|malware|malicious code)\s+(?:in|into)\s+(?:\w+\s+)?(?:updates?|builds?|versions?|installers?)\s+"
     rf"(?:to|of|for)\s+(?:the\s+|its\s+)?$|"
-    rf"(?:\b(?:running|powered by|built on|based on|hosted (?:on|in|by)|stored (?:on|in)|kept (?:on|in)|"
-    rf"held (?:in|on|by))\s+|"
+    rf"(?:\b(?:running|powered by|built on|based on|hosted (?:on|in|by|within)|stored (?:on|in|within)|kept (?:on|in|within)|"
+    rf"held (?:in|on|by|within))\s+|"
     rf"(?:running|run|built|hosted) on\s+(?:an?\s+)?(?:old\s+|outdated\s+)?(?:version of\s+)?)"
     rf"(?:an?\s+|the\s+)?(?:outdated\s+|old\s+)?$|"
     rf"(?:via|through|by way of|using)\s+(?:a|an|the|its|their)?\s*(?:compromised|vulnerable|unpatched|"
     rf"misconfigured|trojani[sz]ed|poisoned|malicious)\s+(?:\w+\s+)?$|"
-    r"(?:を悪用|脆弱性を突|脆弱性が悪用)$"
+    r"(?:を悪用|脆弱性を突|脆弱性が悪用)$|"
+    # named among the platforms the data was taken from ('exfiltrated from platforms including X, Y and Z'), or as
+    # a copy of the software the data sat in ('exposed in a MongoDB')
+    r"\bplatforms?\s+(?:including|such as|like)\s+(?:[\w.&-]+(?:\s+[\w.&-]+){0,2}?\s*(?:,|\band\b)\s*)*$|"
+    r"\b(?:exposed|left open|left unprotected|publicly accessible)\s+(?:in|on)\s+an?\s+(?:open\s+|unsecured\s+|"
+    r"unprotected\s+|misconfigured\s+|public\s+)?$|"
+    # a misconfigured installation ('設定の不備でXが')
+    r"(?:設定(?:の)?(?:不備|ミス)|誤設定)(?:で|により|によって|があった|のあった)$"
+)
+# Its devices or products, right after the name ('Hackers hijack SonicWall firewall devices', 'Cisco products').
+_DEVICES_AFTER = re.compile(r"^\s+(?:[\w-]+\s+)?(?:devices|products|endpoints|equipment)\b")
+# An installation reachable without logging in ('Xがインターネットから認証なしで接続できた', 'an X cluster left open
+# without a password'): software, not an organisation.
+_OPEN_WITHOUT_AUTH = re.compile(
+    r"^(?:が|に|へ|は)[^。、]{0,15}?(?:認証|パスワード)(?:なし|不要|なく|を設定せず)で?(?:接続|アクセス|閲覧)|"
+    r"^\s+(?:[\w-]+\s+)?(?:was|were|had been|is|are|left)\s+(?:left\s+)?(?:open|exposed|accessible|reachable)\s+"
+    r"(?:to (?:the|anyone on the) (?:internet|public|web)\s+)?without (?:a\s+|any\s+)?(?:password|authentication)"
 )
 # The victim's own installation of a platform ('Ticketmaster's Snowflake account', 'its Salesforce instance').
 _PLATFORM_AFTER = re.compile(
@@ -220,12 +289,25 @@ _CUSTOMERS_TARGETED = re.compile(
     r"(?:targeted|attacked|hit|compromised)\b|"
     r"^(?:の)?(?:顧客|利用者|利用企業|ユーザー)を(?:狙|標的)"
 )
+# A campaign named after the product it goes through, hitting many organisations ('MOVEit victims', 'Snowflake
+# attacks hit 165 organisations', 'the Citrix Bleed hacks'): the plural or the victims say it is not one breach at it.
+_CAMPAIGN_AFTER = re.compile(
+    r"^\s+(?:(?:hack(?:ing)?|attack|exploitation|extortion|campaign)s?\s+)?victims\b|"
+    r"^\s+(?:[\w-]+\s+)?(?:attacks|hacks|breaches|intrusions|(?:hacking|attack|data[- ]theft|extortion|exploitation)\s+"
+    r"campaign)\s+(?:(?:have|has)\s+)?(?:hit|hits|affected|affect|affects|impacted|impact|reached|reach|spread|"
+    r"claimed|claim|ensnared)\b|"
+    # one campaign through it ('the Snowflake data-theft campaign', 'the MOVEit hacking spree')
+    r"^\s+(?:[\w-]+\s+)?(?:data[- ]theft|hacking|extortion|exploitation|mass[- ]exploitation|mass[- ]hacking)\s+"
+    r"(?:campaign|spree|wave)\b"
+)
 # A report that the product is being exploited (a headline with no breach at any one organisation).
 EXPLOITED = re.compile(
     r"\b(?:actively exploited|exploited in the wild|under (?:active )?(?:attack|exploitation)|"
     r"mass[- ]exploit\w*|exploit(?:s|ed|ing)|zero[- ]days?|exploitation|being exploited|zero[- ]days? exploited|exploited zero[- ]day|"
     r"known exploited|hackers exploit\w*|attackers exploit\w*|exploit\w* (?:flaw|bug|vulnerabilit\w*))\b|"
-    r"悪用を確認|悪用が確認|悪用され|悪用した攻撃|ゼロデイ|を悪用|悪用して|が悪用"
+    r"悪用を確認|悪用が確認|悪用され|悪用した攻撃|ゼロデイ|を悪用|悪用して|が悪用|"
+    # an attack aimed at a flaw ('EPMM狙う脆弱性', '脆弱性を突く攻撃', '脆弱性連鎖攻撃')
+    r"(?:狙う|狙った|突く|突いた)(?:脆弱性|ゼロデイ)|(?:脆弱性|ゼロデイ)を(?:狙|突)|(?:脆弱性|ゼロデイ)(?:連鎖)?攻撃"
 )
 
 _SENTENCE_END = re.compile(r"[。．!?！？\n]|(?<!\binc)(?<!\bco)(?<!\bltd)(?<!\bcorp)(?<!\bllc)(?<!\bu\.s)\.\s")
@@ -304,6 +386,22 @@ _PLACE_AFTER = re.compile(
     r"^\s+(?:said|says|confirmed|confirms)\s+(?:that\s+)?its\s+(?:\w+\s+){0,2}?(?:systems?|servers?|network)\s+"
     r"(?:was|were|had been)\s+(?:compromised|breached|hacked|accessed)"
 )
+# The attack told at the vendor itself: an attack named after it where it is matched ('CDK Global cyberattack') or its
+# own systems named anywhere ("taken from Okta's support system", 'Okta was breached'). A product or platform word
+# elsewhere ('its Okta tenant', "dealers that use CDK Global's software") then makes it a product only when that
+# sentence tells an exploit (_EXPLOIT_WORDS). 'X breach' and 'X hack' are not enough: they as often name a campaign
+# through a product ('the MOVEit hack').
+_ATTACK_AT_AFTER = re.compile(
+    r"^(?:'s|’s)?\s+(?:[\w-]+\s+)?(?:cyberattack|cyber[- ]attack|ransomware attack|security incident)\b"
+)
+_OWN_SYSTEMS_AFTER = re.compile(
+    r"^(?:'s|’s)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?(?:systems?|network|infrastructure|corporate network|internal network)\b|"
+    r"^\s+(?:itself\s+)?(?:was|were|has been|had been)\s+(?:hacked|breached)\b"
+)
+_EXPLOIT_WORDS = re.compile(
+    r"vulnerabilit|flaws?\b|zero[- ]days?|\b0-?days?\b|\bbugs?\b|cve-\d|exploit|backdoor|trojani[sz]|poisoned|"
+    r"injection|malicious (?:code|update)|skimm|脆弱性|ゼロデイ|悪用|バックドア|改ざん"
+)
 _PLACE_BEFORE = re.compile(
     r"\b(?:attack|breach|intrusion|hack|incident) (?:on|at|of)\s+(?:the\s+)?$|\bat\s+$|"
     r"\b(?:stolen|taken|downloaded) from\s+$"
@@ -370,6 +468,8 @@ def _is_product(before: str, after: str, matched: bool = True) -> bool:
         or (_INSTALLATION_AFTER.search(after) and bool(re.match(r"^\s*-?\s*(?:based|powered)\b", after)))
         or (_EXPOSED_BEFORE.search(before) and _SERVER_AFTER.search(after))
         or _CUSTOMERS_TARGETED.search(after)
+        or _OPEN_WITHOUT_AUTH.search(after)
+        or _DEVICES_AFTER.search(after)
     )
 
 
@@ -387,6 +487,7 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
         _MENTIONED_BEFORE.search(before)
         or _MENTIONED_AFTER.search(after)
         or (_ATTRIBUTION_BEFORE.search(before) and _ATTRIBUTION_AFTER.search(after))
+        or (_PERSONAL_BEFORE.search(before) and _ACCOUNT_AFTER_ANY.search(after))
     ):
         return RoleOf(
             m.vendor, "mentioned", f"cited in the {where} as a source, a platform or an owner, not the victim"
@@ -394,9 +495,21 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
     # Every naming of the vendor is read: the headline may only name it, the text say how it took part.
     places = [place, *_elsewhere(m, title, text, place)] if place else []
     ctx = [_sentence(*p) for p in places]
+    # A denial stands only while no one says its customers' data is out ('X denies breach after hacker leaks
+    # data of 73 million X customers' is still X's incident to watch).
+    if (
+        place is not None
+        and _DENIAL_AFTER.search(after)
+        and not any(_CLIENT_AFTER.search(a) or _CLIENT_BEFORE.search(b) for b, a in ctx)
+    ):
+        return RoleOf(m.vendor, "mentioned", f"denies in the {where} that its own systems were breached"), _Cues()
     product = any(_is_product(b, a, i == 0) for i, (b, a) in enumerate(ctx))
+    attacked = _ATTACK_AT_AFTER.search(after) or any(_OWN_SYSTEMS_AFTER.search(a) for _, a in ctx)
+    if product and attacked and not _is_product(before, after):
+        product = any(_is_product(b, a, i == 0) and _EXPLOIT_WORDS.search(b + a) for i, (b, a) in enumerate(ctx))
+    campaign = any(_CAMPAIGN_AFTER.search(a) for _, a in ctx)
     if not breach:
-        exploited = (
+        exploited = (place is not None and m.field in ("title", "link") and _CAMPAIGN_AFTER.search(after)) or (
             place is not None
             and _is_product(before, after)
             and m.field in ("title", "link")
@@ -432,6 +545,8 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
         return RoleOf(
             m.vendor, "affected", f"its data exposed through its contractor{' ' + via if via else ''} ({where})", via
         ), cues
+    if campaign and not contractor:
+        return RoleOf(m.vendor, "product", f"a campaign through its product hit many organisations ({where})"), cues
     if product:
         return RoleOf(m.vendor, "product", f"its product or software is the way in ({where})"), cues
     if contractor:
@@ -439,6 +554,24 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
     if m.field == "title":
         return RoleOf(m.vendor, "breached", "named in the headline of a breach report"), cues
     return RoleOf(m.vendor, "breached", "a breach is told in the sentence naming it"), cues
+
+
+def _part_of_another_name(m: Match, title: str, text: str, others: Sequence[Match]) -> str:
+    """The other matched vendor whose name stands right before this one's ('the SolarWinds Orion software': Orion is
+    SolarWinds' product, not the company Orion), or ''. Latin names only, joined by one space."""
+    place = _where(m, title, text)
+    if place is None or not place[0][place[1] : place[2]][:1].isascii():
+        return ""
+    field, start, _ = place
+    before = field[max(0, start - 60) : start]
+    for o in others:
+        surface = _norm(o.surface)
+        surface = surface[:-2] if re.search(r"['’]s$", surface) else surface
+        if o.vendor != m.vendor and surface and surface.isascii() and before.lower().endswith(surface.lower() + " "):
+            edge = len(before) - len(surface) - 2
+            if edge < 0 or not before[edge].isalnum():
+                return o.vendor
+    return ""
 
 
 def role_of(m: Match, title: str, text: str, *, subject: bool, breach: bool) -> RoleOf:
@@ -452,7 +585,15 @@ def assign(
 ) -> tuple[RoleOf, ...]:
     """Each match's role, in the order given. subjects: the matches detect.is_subject() kept."""
     about = {m.vendor for m in subjects}
-    decided = [_decide(m, title, text, m.vendor in about, breach) for m in matches]
+    matches = list(matches)
+    decided = []
+    for m in matches:
+        owner = _part_of_another_name(m, title, text, matches)
+        if owner:
+            reason = f"part of the name of {owner}'s product or unit, not this company"
+            decided.append((RoleOf(m.vendor, "mentioned", reason), _Cues()))
+        else:
+            decided.append(_decide(m, title, text, m.vendor in about, breach))
     out = [r for r, _ in decided]
     # A client whose customers' data is told, beside another vendor where the breach is told, is affected
     # through that one, with or without a word for contractor ('Plumeで情報漏えい、J:COM利用者に影響').
