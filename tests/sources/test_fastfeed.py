@@ -244,3 +244,50 @@ def test_the_fast_reader_resolves_and_fetches_nothing():
     assert [e["title"] for e in fastfeed.entries(GOOD_FEED, "application/xml")] == [
         "Okta confirms breach of support system, customer files stolen"
     ]
+
+
+# Edits that real feeds carry and that change how a field reads: each mutant of a plain feed must be
+# read the same by both paths (or declined by the fast reader).
+_EDITS = [
+    (b"<title>", b"<title> <![CDATA[Cdata & <b>bold</b>]]> "),
+    (b"<title>", b"<title>&lt;b&gt;escaped&lt;/b&gt; &amp;amp; "),
+    (b"<title>", b'<title type="html">'),
+    (b"<title>", "<title>\u00e2\u0080\u0099moji\u00e9 \u0093x\u0094 ".encode()),
+    (b"<title>", b"<title>\t\n  "),
+    (b"<description>", b"<description>&#233;&#x20AC;&#128; "),
+    (b"<description>", b"<description><![CDATA[<p>para</p><script>x</script>]]>"),
+    (b"<link>", b"<link> /relative?a=1&amp;b=2 "),
+    (b"<link>", b"<link>javascript:alert(1)"),
+    (b"<guid>", b'<guid isPermaLink="true">'),
+    (b"<guid>", b'<guid isPermaLink="false">'),
+    (b"<pubDate>", b"<pubDate>Tue, 31 Feb 2025 25:61:00 GMT</pubDate><x-pub>"),
+    (b"<item>", b"<item><category>c</category>"),
+    (b"<item>", b'<item><enclosure url="https://x.example/a.mp3" length="1" type="audio/mpeg"/>'),
+    (b"</item>", b"<author>a@example.com (A)</author></item>"),
+    (b"<entry>", b'<entry><link rel="enclosure" href="https://x.example/e"/>'),
+    (b"<entry>", b'<entry><link href="https://x.example/alt2"/>'),
+    (b"<summary", b'<content type="text">content first</content><summary'),
+    (b"<summary", b'<summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">x</div></summary><summary'),
+    (b"<id>", b"<id>  tag:x.example,2025:1  "),
+    (b"<updated>", b"<updated>2025-05-28</updated><published>"),
+    (b"</title>", b"\xc2\xa0\xe3\x80\x80</title>"),
+    (b"<channel>", b"<channel><item><title>first</title></item>"),
+]
+
+
+def test_mutated_plain_feeds_read_the_same_both_ways():
+    import random
+
+    rng = random.Random(18)
+    bases = [rss2(ENTRIES), rdf(ENTRIES), atom(ENTRIES), PLAIN]
+    taken = 0
+    for _ in range(400):
+        body = rng.choice(bases)
+        for old, new in rng.sample(_EDITS, rng.randint(1, 3)):
+            if old in body:
+                at = rng.choice([m.start() for m in re.finditer(re.escape(old), body)])
+                body = body[:at] + new + body[at + len(old) :]
+        taken += fastfeed.entries(body, "application/rss+xml") is not None
+        fast, slow = both(body, "application/rss+xml")
+        assert fast == slow, body
+    assert taken >= 100  # many mutants were read by the fast reader, not only declined
