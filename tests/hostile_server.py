@@ -31,7 +31,8 @@ Routes (GET):
   /sjis-lie             Shift_JIS bytes whose XML declaration and Content-Type both say UTF-8
   /pathbody             the body is the path of a local feed file (must never be opened)
   /devzero              the body is "/dev/zero"
-  /redos                one item whose <author> is 32 KB (feedparser's quadratic e-mail regex)
+  /redos                one item whose <author> is 32 KB with a comment in it (feedparser's quadratic e-mail regex)
+  /long-author          one item whose <author> is 32 KB of plain text (read by the fast reader, no regex)
 """
 
 from __future__ import annotations
@@ -198,8 +199,22 @@ class HostileServer:
             ),
             "/pathbody": lambda h: h.send(200, str(self.local_feed).encode(), "text/plain"),
             "/devzero": lambda h: h.send(200, b"/dev/zero", "text/plain"),
+            # feedparser's author-email regex is quadratic. The comment inside the author makes monitor's
+            # fast reader of plain feeds (sources/fastfeed.py) leave this feed to feedparser, whose run
+            # must be stopped.
             "/redos": lambda h: h.send(
-                200, rss([("ReDoS item", "https://x.example/redos")], extra=f"<author>{'a' * 32768}</author>").encode()
+                200,
+                rss(
+                    [("ReDoS item", "https://x.example/redos")],
+                    extra=f"<author>{'a' * 16384}<!-- -->{'a' * 16384}</author>",
+                ).encode(),
+            ),
+            # The same author field in a plain feed: the fast reader never runs that regex.
+            "/long-author": lambda h: h.send(
+                200,
+                rss(
+                    [("Long author item", "https://x.example/long-author")], extra=f"<author>{'a' * 32768}</author>"
+                ).encode(),
             ),
         }
 

@@ -333,15 +333,31 @@ class SlackStandIn:
                 return m
         raise SlackError("message_not_found")
 
-    def _view(self, m: dict[str, Any], with_metadata: bool) -> dict[str, Any]:
-        """A stored message as Slack returns it in history/replies (caller holds the lock)."""
+    def _replies_by_parent(self) -> dict[str, list[dict[str, Any]]]:
+        """Every thread's replies, oldest first, by the parent's ts (caller holds the lock)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for r in self.messages:
+            parent = self._info[r["ts"]]["parent"]
+            if parent:
+                out.setdefault(parent, []).append(r)
+        return out
+
+    def _view(
+        self, m: dict[str, Any], with_metadata: bool, replies_by_parent: dict[str, list[dict[str, Any]]] | None = None
+    ) -> dict[str, Any]:
+        """A stored message as Slack returns it in history/replies (caller holds the lock).
+
+        replies_by_parent: _replies_by_parent(), built once for a page of messages (a bench channel of
+        thousands of messages made each page cost a scan of all of them per message)."""
         info = self._info[m["ts"]]
         out: dict[str, Any] = {"type": "message", "user": info["user"], "text": m.get("text", ""), "ts": m["ts"]}
         if info["user"] == BOT_USER:
             out["bot_id"] = BOT_ID
         if m.get("blocks"):
             out["blocks"] = m["blocks"]
-        replies = [r for r in self.messages if self._info[r["ts"]]["parent"] == m["ts"]]
+        if replies_by_parent is None:
+            replies_by_parent = self._replies_by_parent()
+        replies = replies_by_parent.get(m["ts"], [])
         if info["parent"]:
             out["thread_ts"] = info["parent"]
             if info.get("broadcast"):  # a reply also sent to the channel
@@ -445,9 +461,10 @@ class SlackStandIn:
                     pool = [m for m in pool if Decimal(m["ts"]) <= start]
             pool = [m for m in pool if in_range(Decimal(m["ts"]))]
             page, rest = pool[:limit], pool[limit:]
+            children = self._replies_by_parent()
             body: dict[str, Any] = {
                 "ok": True,
-                "messages": [self._view(m, with_metadata) for m in head + page],
+                "messages": [self._view(m, with_metadata, children) for m in head + page],
                 "has_more": bool(rest),
             }
         if rest:

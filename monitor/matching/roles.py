@@ -16,6 +16,7 @@ headline of a report that it is being exploited.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -327,6 +328,7 @@ _NOT_NAMES = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=8)  # one report's title and text, asked for again for each of its matches
 def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "")
 

@@ -1,4 +1,4 @@
-"""Turn fetched bytes into Items: RSS/Atom (feedparser), HTML lists (CSS selectors),
+"""Turn fetched bytes into Items: RSS/Atom (plain feeds by fastfeed.py, the rest by feedparser), HTML lists (CSS selectors),
 JSON APIs (dotted paths), and linked article pages (HTML or PDF) into text.
 
 Parsing runs in a pool of worker processes with a memory limit and a wall-clock
@@ -24,6 +24,7 @@ from ..config import AnySource, HtmlSource, JsonSource
 from ..errors import MonitorError, ParseError, SourceBug, UnsafeXML, describe
 from ..records import Skipped, compact_pickle
 from ..textutil import clip, decode, html_to_text, iso, parse_date, sane_date
+from . import fastfeed
 
 MAX_TITLE = 500
 MAX_SUMMARY = 5_000
@@ -139,6 +140,10 @@ def parse_feed(body: bytes, content_type: str, base_url: str, max_items: int) ->
     refuse_entity_doctype(body)
     # A UTF-16 or UTF-7 document hides "<!ENTITY" from a byte search: check what feedparser will see too.
     refuse_entity_doctype(feedparser_bytes(body, content_type))
+    plain = fastfeed.entries(body, content_type or "application/xml")
+    if plain is not None:  # a plain well-formed feed, read as feedparser would, at a fraction of its cost
+        items, skipped = each_item(plain[:max_items], lambda e: _feed_item(e, base_url))
+        return Parsed(items, None, skipped)
     # Bytes go in wrapped: feedparser.parse(bytes) first tries the body as a *path or URL*.
     d = feedparser.parse(
         io.BytesIO(body),

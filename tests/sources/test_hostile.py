@@ -61,6 +61,7 @@ EXPECTED_OK = {
     "healthy": "/good",
     "charset lies": "/sjis-lie",  # Shift_JIS bytes labelled UTF-8 in both the header and the XML declaration
     "external DTD": "/dtd-http",  # a plain external DTD reference: parsed, the DTD never fetched
+    "long author": "/long-author",  # 32 KB of author in a plain feed: read without feedparser's quadratic regex
 }
 
 
@@ -134,10 +135,16 @@ def test_no_external_entity_or_dtd_is_ever_read(hostile_run: Run) -> None:
 def test_nothing_from_failed_sources_is_stored(hostile_run: Run) -> None:
     db = hostile_run.project.db()
     sources = {r["source"] for r in db["articles"].rows}
-    assert sources == {"healthy", "charset lies", "external DTD"}
+    assert sources == {"healthy", "charset lies", "external DTD", "long author"}
     assert FOUR04_MARKER.encode() not in hostile_run.db_bytes
     assert LOCAL_MARKER.encode() not in hostile_run.db_bytes  # the path in the body was never opened
     assert db["alerts"].count == 2  # Okta and the Shift_JIS Toyota report, nothing else
+
+
+def test_a_long_author_field_in_a_plain_feed_is_read(hostile_run: Run) -> None:
+    assert hostile_run.status["long author"]["items_last_fetch"] == 1
+    rows = list(hostile_run.project.db()["articles"].rows_where("source = ?", ["long author"]))
+    assert [r["title"] for r in rows] == ["Long author item"]
 
 
 def test_redirect_loop_stops_at_the_redirect_limit(hostile_run: Run) -> None:
