@@ -79,7 +79,13 @@ def entries(body: bytes, content_type: str) -> list[dict[str, Any]] | None:
     """The feed's entries as feedparser's strict parser gives the fields parse.py reads (title, link,
     id, summary, content, published(_parsed), updated(_parsed)), or None: use feedparser."""
     from feedparser.encodings import convert_to_utf8
-    from lxml import etree  # type: ignore[import-untyped]  # no stubs installed
+
+    try:
+        from lxml import etree  # type: ignore[import-untyped]  # no stubs installed
+    except (ImportError, MemoryError):
+        # A worker under a small limits.parse_memory_mb cannot map lxml's library: feedparser reads
+        # every feed there, as before this reader existed (slower, never wrong).
+        return None
 
     result: dict[str, Any] = {}
     data = convert_to_utf8({"content-type": content_type}, body, result)
