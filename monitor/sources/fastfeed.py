@@ -80,13 +80,9 @@ def entries(body: bytes, content_type: str) -> list[dict[str, Any]] | None:
     id, summary, content, published(_parsed), updated(_parsed)), or None: use feedparser."""
     from feedparser.encodings import convert_to_utf8
 
-    try:
-        from lxml import etree  # type: ignore[import-untyped]  # no stubs installed
-    except (ImportError, MemoryError):
-        # A worker under a small limits.parse_memory_mb cannot map lxml's library: feedparser reads
-        # every feed there, as before this reader existed (slower, never wrong).
+    etree = _etree()
+    if etree is None:
         return None
-
     result: dict[str, Any] = {}
     data = convert_to_utf8({"content-type": content_type}, body, result)
     if result.get("bozo"):
@@ -105,6 +101,22 @@ def entries(body: bytes, content_type: str) -> list[dict[str, Any]] | None:
 
 
 _PARSER: Any = None
+_NO_LXML = False
+
+
+def _etree() -> Any:
+    """lxml.etree, or None where it cannot be loaded: mapping its shared object takes address space a
+    worker under a small limits.parse_memory_mb does not have (at 64 MB the import fails; preloaded in
+    the fork server, it left the worker too little for SQLite). feedparser then reads every feed."""
+    global _NO_LXML
+    if _NO_LXML:
+        return None
+    try:
+        from lxml import etree  # type: ignore[import-untyped]  # no stubs installed
+    except (ImportError, MemoryError):
+        _NO_LXML = True
+        return None
+    return etree
 
 
 def _parser() -> Any:
