@@ -209,3 +209,16 @@ def test_two_reports_naming_different_days_of_one_month_are_not_linked_by_the_da
     same_day = "X社、2024年6月5日の不正アクセスについて公表"
     decision = decide(Report(same_day, same_day, _at("2024-10-01")), [incident])
     assert (decision.incident_id, decision.reason) == (7, "same attack date: 2024-06-05"), decision
+
+
+def test_another_attack_is_the_same_new_incident_for_its_first_fourteen_days() -> None:
+    fresh = _incident("Acme Corp hit by another ransomware attack", "2024-06-01", "2024-06-02")
+    title = "Acme Corp suffers another ransomware attack, systems offline"
+    assert decide(Report(title, title, _at("2024-06-15")), [fresh]).incident_id == 7  # 14 days on
+    later = decide(Report(title, title, _at("2024-06-16")), [fresh])
+    assert later.incident_id is None and "the report calls it another event" in later.reason, later
+
+
+def test_fewer_than_a_hundred_records_is_not_a_figure_that_links_reports() -> None:
+    assert counts("99人の個人情報が流出") == counts("99 users affected") == frozenset()
+    assert counts("100人の個人情報が流出") == counts("100 users affected") == {100}
