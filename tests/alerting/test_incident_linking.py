@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from monitor.alerting.incidents import Candidate, Report, choose, counts, decide, similarity
+from monitor.alerting.incidents import (
+    Candidate,
+    Report,
+    choose,
+    continues_coverage,
+    counts,
+    decide,
+    picture,
+    picture_change,
+    similarity,
+)
 
 
 def _at(day: str) -> datetime:
@@ -222,3 +232,21 @@ def test_another_attack_is_the_same_new_incident_for_its_first_fourteen_days() -
 def test_fewer_than_a_hundred_records_is_not_a_figure_that_links_reports() -> None:
     assert counts("99人の個人情報が流出") == counts("99 users affected") == frozenset()
     assert counts("100人の個人情報が流出") == counts("100 users affected") == {100}
+
+
+def test_a_report_naming_no_attacker_joins_an_incident_that_named_one() -> None:
+    incident = _incident("Acme Corp hit by LockBit ransomware attack", "2024-06-01", "2024-06-03")
+    title = "Acme Corp restores systems after ransomware attack"
+    assert decide(Report(title, title, _at("2024-06-08")), [incident]).incident_id == 7
+
+
+def test_a_research_piece_citing_an_incident_is_not_coverage_of_it() -> None:
+    assert not continues_coverage("Report finds supply chain attacks rose, led by MOVEit")
+    assert continues_coverage("MOVEit breach: more victims named")
+
+
+def test_a_confirmed_leak_changes_the_picture_once() -> None:
+    investigated = picture(["Acme Corp investigating a possible breach"])
+    confirmed = "Acme Corp confirms customer data was stolen"
+    assert picture_change(investigated, confirmed) == "data leak confirmed after it was investigated"
+    assert picture_change(picture([confirmed]), "Acme Corp: customer data was stolen, it confirms") == ""
