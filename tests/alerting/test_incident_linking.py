@@ -250,3 +250,25 @@ def test_a_confirmed_leak_changes_the_picture_once() -> None:
     confirmed = "Acme Corp confirms customer data was stolen"
     assert picture_change(investigated, confirmed) == "data leak confirmed after it was investigated"
     assert picture_change(picture([confirmed]), "Acme Corp: customer data was stolen, it confirms") == ""
+
+
+def test_two_outlets_japanese_headlines_of_one_story_read_as_similar_titles() -> None:
+    first = "X社にランサムウェア攻撃、システム障害が発生"
+    incident = Candidate(7, _at("2024-06-01"), _at("2024-06-01"), (Report(first, first, _at("2024-06-01")),))
+    title = "X社でランサムウェア攻撃によるシステム障害が発生"
+    decision = decide(Report(title, title, _at("2024-06-02")), [incident], ("x社",))
+    assert decision.incident_id == 7 and decision.reason.startswith("similar title"), decision
+
+
+def test_an_attack_dated_in_the_month_of_the_last_report_is_within_the_incident() -> None:
+    incident = Candidate(
+        7,
+        _at("2024-01-10"),
+        _at("2024-03-20"),
+        (
+            Report("X社に不正アクセス", "X社に不正アクセス\n", _at("2024-01-10")),
+            Report("X社、不正アクセスの調査結果", "X社、不正アクセスの調査結果\n", _at("2024-03-20")),
+        ),
+    )
+    title = "X社、2024年3月に受けた不正アクセスについて報告"
+    assert decide(Report(title, title, _at("2024-04-01")), [incident]).incident_id == 7
