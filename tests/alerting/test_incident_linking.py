@@ -272,3 +272,12 @@ def test_an_attack_dated_in_the_month_of_the_last_report_is_within_the_incident(
     )
     title = "X社、2024年3月に受けた不正アクセスについて報告"
     assert decide(Report(title, title, _at("2024-04-01")), [incident]).incident_id == 7
+
+
+def test_a_report_older_than_the_incidents_last_one_says_0_days_not_a_negative_gap() -> None:
+    incident = _incident("Acme Corp hit by LockBit ransomware attack", "2024-06-01", "2024-06-03")
+    title = "Acme Corp: ransomware disrupts deliveries"
+    decision = decide(Report(title, title, _at("2024-06-01")), [incident], ("acme corp",))
+    assert decision.incident_id == 7 and decision.reason.endswith("(last report 0 days before)"), decision
+    decision = decide(Report(title, title, _at("2024-06-08")), [incident], ("acme corp",))
+    assert decision.reason.endswith("(last report 5 days before)"), decision
