@@ -103,3 +103,10 @@ def test_a_vendor_named_only_by_the_links_host_is_shown_with_the_whole_host(
         0,
         len("www.okta.com"),
     )
+
+
+def test_a_short_name_in_an_all_capitals_headline_is_found(register: Project) -> None:
+    # 'Okta' must be written with its capital in running text; OKTA in a headline in capitals is Okta too.
+    [m] = _matches(register, "OKTA CONFIRMS BREACH OF SUPPORT SYSTEM")
+    assert (m["vendor"], m["surface"]) == ("Okta Inc.", "OKTA")
+    assert _matches(register, "the okta breach") == []
