@@ -281,3 +281,17 @@ def test_a_report_older_than_the_incidents_last_one_says_0_days_not_a_negative_g
     assert decision.incident_id == 7 and decision.reason.endswith("(last report 0 days before)"), decision
     decision = decide(Report(title, title, _at("2024-06-08")), [incident], ("acme corp",))
     assert decision.reason.endswith("(last report 5 days before)"), decision
+
+
+def test_a_report_naming_the_same_attacker_months_later_joins_for_that_reason() -> None:
+    incident = _incident("Acme Corp hit by LockBit ransomware attack", "2024-06-01", "2024-06-03")
+    title = "LockBit claims Acme Corp data theft"
+    decision = decide(Report(title, title, _at("2024-09-01")), [incident], ("acme corp",))
+    assert (decision.incident_id, decision.reason) == (7, "same actor: lockbit"), decision
+
+
+def test_of_two_incidents_a_follow_up_could_belong_to_it_joins_the_latest() -> None:
+    old = _with_id(3, "X社に不正アクセス", "2023-01-10", "2023-01-20")
+    latest = _with_id(9, "X社にランサムウェア攻撃", "2024-01-10", "2024-01-20")
+    title = "X社、決算発表を延期"  # the earnings: follows whichever incident came last
+    assert decide(Report(title, title, _at("2024-05-01")), [old, latest]).incident_id == 9
