@@ -295,3 +295,27 @@ def test_of_two_incidents_a_follow_up_could_belong_to_it_joins_the_latest() -> N
     latest = _with_id(9, "X社にランサムウェア攻撃", "2024-01-10", "2024-01-20")
     title = "X社、決算発表を延期"  # the earnings: follows whichever incident came last
     assert decide(Report(title, title, _at("2024-05-01")), [old, latest]).incident_id == 9
+
+
+def test_an_attack_dated_after_the_incidents_last_month_is_another_one() -> None:
+    incident = Candidate(
+        7,
+        _at("2024-01-10"),
+        _at("2024-03-20"),
+        (
+            Report("X社に不正アクセス", "X社に不正アクセス\n", _at("2024-01-10")),
+            Report("X社、不正アクセスの調査結果", "X社、不正アクセスの調査結果\n", _at("2024-03-20")),
+        ),
+    )
+    title = "X社、2024年4月に受けた不正アクセスについて報告"
+    decision = decide(Report(title, title, _at("2024-04-25")), [incident])
+    assert decision.incident_id is None and "dated 2024-04, outside #7's 2024-01" in decision.reason, decision
+
+
+def test_an_english_report_giving_the_attacks_month_without_a_day_is_read() -> None:
+    incident = _incident("Acme Corp hit by ransomware attack", "2024-01-10", "2024-03-20")
+    title = "Acme Corp says the ransomware attack began in March 2024"
+    decision = decide(Report(title, title, _at("2024-04-01")), [incident], ("acme corp",))
+    assert decision.incident_id == 7, decision
+    title = "Acme Corp says the ransomware attack began in October 2023"  # before the incident: another
+    assert decide(Report(title, title, _at("2024-04-01")), [incident], ("acme corp",)).incident_id is None
