@@ -122,3 +122,14 @@ def test_two_vendors_sharing_a_name_are_both_named(project: Project, httpserver)
     project.configure([{"name": "News", "url": httpserver.url_for("/feed")}])
     found = _matches(project, "速報: NAVER Cloudに不正アクセス")
     assert sorted(m["vendor"] for m in found) == ["NAVER Cloud Corp.", "NAVER Corporation"]
+
+
+def test_a_near_miss_is_shown_from_the_start_of_its_first_word(project: Project, httpserver) -> None:  # type: ignore[no-untyped-def]
+    """The words compared with the name are whole words as written: a letter before the name's first
+    word belongs to what is scored and shown, at the start of the text or after other words."""
+    project.vendors_path.write_text("name,aliases\nAcme Data Laboratories,\n", encoding="utf-8")
+    project.configure([{"name": "News", "url": httpserver.url_for("/feed")}])
+    for text, start in (("Tacme Data Laboratories confirms breach", 0), ("Breach: Tacme Data Laboratories", 8)):
+        [m] = _matches(project, text)
+        assert (m["how"], m["surface"], m["start"]) == ("fuzzy", "Tacme Data Laboratories", start), text
+        assert m["score"] == round(fuzz.ratio("acme data laboratories", "tacme data laboratories"), 1)
