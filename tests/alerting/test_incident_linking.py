@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from monitor.alerting.incidents import Candidate, Report, choose, counts, decide, similarity
+from monitor.alerting.incidents import (
+    Candidate,
+    Report,
+    choose,
+    continues_coverage,
+    counts,
+    decide,
+    picture,
+    picture_change,
+    similarity,
+)
 
 
 def _at(day: str) -> datetime:
@@ -209,3 +219,103 @@ def test_two_reports_naming_different_days_of_one_month_are_not_linked_by_the_da
     same_day = "X社、2024年6月5日の不正アクセスについて公表"
     decision = decide(Report(same_day, same_day, _at("2024-10-01")), [incident])
     assert (decision.incident_id, decision.reason) == (7, "same attack date: 2024-06-05"), decision
+
+
+def test_another_attack_is_the_same_new_incident_for_its_first_fourteen_days() -> None:
+    fresh = _incident("Acme Corp hit by another ransomware attack", "2024-06-01", "2024-06-02")
+    title = "Acme Corp suffers another ransomware attack, systems offline"
+    assert decide(Report(title, title, _at("2024-06-15")), [fresh]).incident_id == 7  # 14 days on
+    later = decide(Report(title, title, _at("2024-06-16")), [fresh])
+    assert later.incident_id is None and "the report calls it another event" in later.reason, later
+
+
+def test_fewer_than_a_hundred_records_is_not_a_figure_that_links_reports() -> None:
+    assert counts("99人の個人情報が流出") == counts("99 users affected") == frozenset()
+    assert counts("100人の個人情報が流出") == counts("100 users affected") == {100}
+
+
+def test_a_report_naming_no_attacker_joins_an_incident_that_named_one() -> None:
+    incident = _incident("Acme Corp hit by LockBit ransomware attack", "2024-06-01", "2024-06-03")
+    title = "Acme Corp restores systems after ransomware attack"
+    assert decide(Report(title, title, _at("2024-06-08")), [incident]).incident_id == 7
+
+
+def test_a_research_piece_citing_an_incident_is_not_coverage_of_it() -> None:
+    assert not continues_coverage("Report finds supply chain attacks rose, led by MOVEit")
+    assert continues_coverage("MOVEit breach: more victims named")
+
+
+def test_a_confirmed_leak_changes_the_picture_once() -> None:
+    investigated = picture(["Acme Corp investigating a possible breach"])
+    confirmed = "Acme Corp confirms customer data was stolen"
+    assert picture_change(investigated, confirmed) == "data leak confirmed after it was investigated"
+    assert picture_change(picture([confirmed]), "Acme Corp: customer data was stolen, it confirms") == ""
+
+
+def test_two_outlets_japanese_headlines_of_one_story_read_as_similar_titles() -> None:
+    first = "X社にランサムウェア攻撃、システム障害が発生"
+    incident = Candidate(7, _at("2024-06-01"), _at("2024-06-01"), (Report(first, first, _at("2024-06-01")),))
+    title = "X社でランサムウェア攻撃によるシステム障害が発生"
+    decision = decide(Report(title, title, _at("2024-06-02")), [incident], ("x社",))
+    assert decision.incident_id == 7 and decision.reason.startswith("similar title"), decision
+
+
+def test_an_attack_dated_in_the_month_of_the_last_report_is_within_the_incident() -> None:
+    incident = Candidate(
+        7,
+        _at("2024-01-10"),
+        _at("2024-03-20"),
+        (
+            Report("X社に不正アクセス", "X社に不正アクセス\n", _at("2024-01-10")),
+            Report("X社、不正アクセスの調査結果", "X社、不正アクセスの調査結果\n", _at("2024-03-20")),
+        ),
+    )
+    title = "X社、2024年3月に受けた不正アクセスについて報告"
+    assert decide(Report(title, title, _at("2024-04-01")), [incident]).incident_id == 7
+
+
+def test_a_report_older_than_the_incidents_last_one_says_0_days_not_a_negative_gap() -> None:
+    incident = _incident("Acme Corp hit by LockBit ransomware attack", "2024-06-01", "2024-06-03")
+    title = "Acme Corp: ransomware disrupts deliveries"
+    decision = decide(Report(title, title, _at("2024-06-01")), [incident], ("acme corp",))
+    assert decision.incident_id == 7 and decision.reason.endswith("(last report 0 days before)"), decision
+    decision = decide(Report(title, title, _at("2024-06-08")), [incident], ("acme corp",))
+    assert decision.reason.endswith("(last report 5 days before)"), decision
+
+
+def test_a_report_naming_the_same_attacker_months_later_joins_for_that_reason() -> None:
+    incident = _incident("Acme Corp hit by LockBit ransomware attack", "2024-06-01", "2024-06-03")
+    title = "LockBit claims Acme Corp data theft"
+    decision = decide(Report(title, title, _at("2024-09-01")), [incident], ("acme corp",))
+    assert (decision.incident_id, decision.reason) == (7, "same actor: lockbit"), decision
+
+
+def test_of_two_incidents_a_follow_up_could_belong_to_it_joins_the_latest() -> None:
+    old = _with_id(3, "X社に不正アクセス", "2023-01-10", "2023-01-20")
+    latest = _with_id(9, "X社にランサムウェア攻撃", "2024-01-10", "2024-01-20")
+    title = "X社、決算発表を延期"  # the earnings: follows whichever incident came last
+    assert decide(Report(title, title, _at("2024-05-01")), [old, latest]).incident_id == 9
+
+
+def test_an_attack_dated_after_the_incidents_last_month_is_another_one() -> None:
+    incident = Candidate(
+        7,
+        _at("2024-01-10"),
+        _at("2024-03-20"),
+        (
+            Report("X社に不正アクセス", "X社に不正アクセス\n", _at("2024-01-10")),
+            Report("X社、不正アクセスの調査結果", "X社、不正アクセスの調査結果\n", _at("2024-03-20")),
+        ),
+    )
+    title = "X社、2024年4月に受けた不正アクセスについて報告"
+    decision = decide(Report(title, title, _at("2024-04-25")), [incident])
+    assert decision.incident_id is None and "dated 2024-04, outside #7's 2024-01" in decision.reason, decision
+
+
+def test_an_english_report_giving_the_attacks_month_without_a_day_is_read() -> None:
+    incident = _incident("Acme Corp hit by ransomware attack", "2024-01-10", "2024-03-20")
+    title = "Acme Corp says the ransomware attack began in March 2024"
+    decision = decide(Report(title, title, _at("2024-04-01")), [incident], ("acme corp",))
+    assert decision.incident_id == 7, decision
+    title = "Acme Corp says the ransomware attack began in October 2023"  # before the incident: another
+    assert decide(Report(title, title, _at("2024-04-01")), [incident], ("acme corp",)).incident_id is None

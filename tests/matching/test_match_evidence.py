@@ -42,6 +42,8 @@ def test_a_near_miss_of_a_name_made_of_four_letter_words_is_found(register: Proj
     # A misspelt last word is shown whole, as written.
     [m] = _matches(register, "Acme Data Labz confirms breach")
     assert (m["vendor"], m["how"], m["surface"]) == ("Acme Data Labs", "fuzzy", "Acme Data Labz")
+    ratio = fuzz.ratio("acme data labs", "acme data labz")
+    assert m["score"] == round(ratio, 1) != round(ratio, 2)
 
 
 def test_a_name_after_latin_letters_is_found_when_it_starts_in_japanese(register: Project) -> None:
@@ -103,3 +105,31 @@ def test_a_vendor_named_only_by_the_links_host_is_shown_with_the_whole_host(
         0,
         len("www.okta.com"),
     )
+
+
+def test_a_short_name_in_an_all_capitals_headline_is_found(register: Project) -> None:
+    # 'Okta' must be written with its capital in running text; OKTA in a headline in capitals is Okta too.
+    [m] = _matches(register, "OKTA CONFIRMS BREACH OF SUPPORT SYSTEM")
+    assert (m["vendor"], m["surface"]) == ("Okta Inc.", "OKTA")
+    assert _matches(register, "the okta breach") == []
+
+
+def test_two_vendors_sharing_a_name_are_both_named(project: Project, httpserver) -> None:  # type: ignore[no-untyped-def]
+    """A subsidiary and its group both listed under the name the press uses: neither hides the other."""
+    project.vendors_path.write_text(
+        "name,aliases\nNAVER Cloud Corp.,NAVER Cloud\nNAVER Corporation,NAVER Cloud\n", encoding="utf-8"
+    )
+    project.configure([{"name": "News", "url": httpserver.url_for("/feed")}])
+    found = _matches(project, "速報: NAVER Cloudに不正アクセス")
+    assert sorted(m["vendor"] for m in found) == ["NAVER Cloud Corp.", "NAVER Corporation"]
+
+
+def test_a_near_miss_is_shown_from_the_start_of_its_first_word(project: Project, httpserver) -> None:  # type: ignore[no-untyped-def]
+    """The words compared with the name are whole words as written: a letter before the name's first
+    word belongs to what is scored and shown, at the start of the text or after other words."""
+    project.vendors_path.write_text("name,aliases\nAcme Data Laboratories,\n", encoding="utf-8")
+    project.configure([{"name": "News", "url": httpserver.url_for("/feed")}])
+    for text, start in (("Tacme Data Laboratories confirms breach", 0), ("Breach: Tacme Data Laboratories", 8)):
+        [m] = _matches(project, text)
+        assert (m["how"], m["surface"], m["start"]) == ("fuzzy", "Tacme Data Laboratories", start), text
+        assert m["score"] == round(fuzz.ratio("acme data laboratories", "tacme data laboratories"), 1)
