@@ -212,14 +212,15 @@ class _Counting(ThreadingHTTPServer):
                     server.cond.wait_for(lambda: server.in_flight >= server.wanted, timeout=10)
                     # A fetch the limit should have held back would be on its way now: give it a moment.
                     server.cond.wait_for(lambda: server.in_flight > server.wanted, timeout=0.5)
+                    # Counted out before answering: once the client has the answer it may start its next
+                    # fetch before this thread would get back here (a second "in flight" that is not one).
+                    server.in_flight -= 1
                 body = rss2([])
                 self.send_response(200)
                 self.send_header("Content-Type", "application/rss+xml")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
-                with server.cond:
-                    server.in_flight -= 1
 
         super().__init__(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.serve_forever, daemon=True).start()
