@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
+from typing import TypeVar
 
 from ..config import AnySource
 from ..matching.detect import Verdict, assess
@@ -175,19 +176,25 @@ def prepare_matcher(vendors: Sequence[Vendor], database: Path) -> tuple[MatcherR
     return MatcherRef(str(path), key), matcher
 
 
-_LOADED: dict[str, Matcher] = {}
+T = TypeVar("T")
+_IN_PROCESS: dict[str, tuple[str, object]] = {}  # kind of cache -> (its key, the object loaded)
+
+
+def _load_once(ref: MatcherRef, kind: type[T]) -> T:
+    """The object cached at `ref`, loaded once per process (the one of its kind loaded before is dropped:
+    a register edited while the daemon runs gives a new key)."""
+    held = _IN_PROCESS.get(kind.__name__)
+    if held is not None and held[0] == ref.key and isinstance(held[1], kind):
+        return held[1]
+    loaded = filecache.load(Path(ref.path), ref.key)
+    if not isinstance(loaded, kind):
+        raise RuntimeError(f"{kind.__name__} cache {ref.path} is missing or does not hold key {ref.key}")
+    _IN_PROCESS[kind.__name__] = (ref.key, loaded)
+    return loaded
 
 
 def load_matcher(ref: MatcherRef) -> Matcher:
-    """Once per process."""
-    matcher = _LOADED.get(ref.key)
-    if matcher is None:
-        matcher = filecache.load(Path(ref.path), ref.key)
-        if matcher is None:
-            raise RuntimeError(f"matcher cache {ref.path} is missing or does not hold key {ref.key}")
-        _LOADED.clear()
-        _LOADED[ref.key] = matcher
-    return matcher
+    return _load_once(ref, Matcher)
 
 
 def decide_in_worker(
@@ -253,18 +260,8 @@ def prepare_names(vendors: Sequence[Vendor], database: Path) -> MatcherRef:
     return MatcherRef(str(path), key)
 
 
-_NAMES: dict[str, VendorNames] = {}
-
-
 def load_names(ref: MatcherRef) -> VendorNames:
-    names = _NAMES.get(ref.key)
-    if names is None:
-        names = filecache.load(Path(ref.path), ref.key)
-        if names is None:
-            raise RuntimeError(f"vendor names cache {ref.path} is missing or does not hold key {ref.key}")
-        _NAMES.clear()
-        _NAMES[ref.key] = names
-    return names
+    return _load_once(ref, VendorNames)
 
 
 _NOT_NEWS = Verdict(breach=False, score=0.0, terms=(), supply_chain=False, follow_up=False)
