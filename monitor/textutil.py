@@ -52,7 +52,8 @@ def _norm_codec(name: str | None) -> str | None:
 
 
 def decode(body: bytes, content_type: str = "", *, is_html: bool = True) -> str:
-    """HTTP header, then BOM, then <meta>/XML declaration, then detection; each tried strictly."""
+    """BOM (it wins over a header that disagrees), then HTTP header, then <meta>/XML declaration, then
+    detection; each tried strictly."""
     from bs4.dammit import EncodingDetector
 
     candidates: list[str | None] = [charset_from_content_type(content_type)]
