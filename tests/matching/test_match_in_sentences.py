@@ -87,3 +87,16 @@ def test_japanese_name_ending_in_latin_letters_run_into_more_letters_is_another_
     m = matcher_for("日本HP株式会社,日本HP,\n日本ヒューレット・パッカード合同会社,,\n")
     assert vendors_named(m, "日本HPに不正アクセス") == ["日本HP株式会社"]
     assert vendors_named(m, "日本HPEに不正アクセス") == []
+
+
+def test_near_miss_of_a_multi_word_name_mid_sentence_matches_as_at_the_start() -> None:
+    # A misspelt name one letter short ('Plum Design' for Plume Design, 'Acme Data Lab' for Acme Data
+    # Labs) is matched by its fuzzy score wherever it stands, not only as the first words of the text.
+    m = matcher_for('"Plume Design, Inc.",,\nAcme Data Labs,,\n')
+    assert vendors_named(m, "Plum Design confirms a breach") == ["Plume Design, Inc."]
+    assert vendors_named(m, "Breach at Plum Design confirmed") == ["Plume Design, Inc."]
+    assert vendors_named(m, "Attackers leaked files after a breach at Acme Data Lab, data stolen") == ["Acme Data Labs"]
+    found = m.match({"title": "Breach at Plum Design confirmed"})
+    assert [(f.how, f.surface) for f in found] == [("fuzzy", "Plum Design")]
+    # Other words around the anchor do not make a near miss of it.
+    assert vendors_named(m, "Breach at Plum Street design studio confirmed") == []
