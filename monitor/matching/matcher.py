@@ -179,6 +179,7 @@ _PREFECTURES = tuple(
 沖縄""".split()
     for suffix in ("", "県", "都", "府")
 )
+_KATA_ORDINARY = tuple(sorted(w for w in ORDINARY_WORDS if script(w[0]) == "kata"))
 # Katakana nouns that stand in apposition right before a name in run-together text ('飲料メーカーアサヒが').
 _KATA_APPOSITIONS = ("メーカー", "ベンダー", "ブランド", "チェーン")
 # Text ending in a legal form ('...法人', '株式会社', '子会社である' does not) marks where a name starts.
@@ -525,10 +526,29 @@ def _after_ok(folded: str, end: int, key: str) -> bool:
     # Two kanji followed by な, し, す... are a word in a phrase (高速な), not a company (日立は, 東芝の).
     if _is_short_japanese(key) and sa == "hira" and after not in _PARTICLES and not folded.startswith("から", end):
         return False
-    # Two kanji run into katakana are a compound ('高速コロナ', '東芝メモリ'), unless a headline word follows.
-    if _is_short_japanese(key) and last == "kanji" and sa == "kata" and not folded.startswith(_KATA_FOLLOWERS, end):
+    # Kanji run into katakana are a compound or a longer name ('高速コロナ', '東芝メモリ', '富士通ゼネラル' is not
+    # 富士通), unless a headline word follows. After a longer name, so may an ordinary word: the name's
+    # service or brand ('佐川急便スマートクラブ', '毎日新聞デジタル').
+    if (
+        last == "kanji"
+        and sa == "kata"
+        and not folded.startswith(_KATA_FOLLOWERS, end)
+        and (_is_short_japanese(key) or not folded.startswith(_KATA_ORDINARY, end))
+    ):
         return False
-    return True
+    return not (last in ("kanji", "kata") and _longer_name_with_form(folded, end))
+
+
+def _longer_name_with_form(folded: str, end: int) -> bool:
+    """More kanji or katakana and then a legal form after a name make a longer company name
+    ('日本電気硝子株式会社' is not 日本電気); the form right after the name is its own ('富士通株式会社')."""
+    i = end
+    while i < len(folded) and i - end < 12 and script(folded[i]) in ("kanji", "kata"):
+        if i > end and folded.startswith(_FORM_ENDINGS, i):
+            # '富士通子会社', 'イセトー委託先...' are words about the name, not a part of another one.
+            return not (folded[end] in _KANJI_OK_AFTER or folded.startswith(_KANJI_FOLLOWERS + _KATA_FOLLOWERS, end))
+        i += 1
+    return False
 
 
 def _company_marker(folded: str, start: int, end: int) -> bool:

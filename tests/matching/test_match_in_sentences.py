@@ -100,3 +100,24 @@ def test_near_miss_of_a_multi_word_name_mid_sentence_matches_as_at_the_start() -
     assert [(f.how, f.surface) for f in found] == [("fuzzy", "Plum Design")]
     # Other words around the anchor do not make a near miss of it.
     assert vendors_named(m, "Breach at Plum Street design studio confirmed") == []
+
+
+def test_three_kanji_name_inside_a_longer_company_name_is_not_a_mention() -> None:
+    # 富士通ゼネラル and 日本電気硝子 are other companies than 富士通 and 日本電気: a name run into katakana, or
+    # into more kanji that end in a legal form, is part of a longer name.
+    m = matcher_for("富士通株式会社,富士通,\n日本電気株式会社,日本電気,\n")
+    assert vendors_named(m, "富士通ゼネラルにランサムウェア攻撃、業務システムが停止") == []
+    assert vendors_named(m, "株式会社富士通ゼネラルは、不正アクセスを受けたと発表した") == []
+    assert vendors_named(m, "日本電気硝子株式会社のサーバに不正アクセス") == []
+    # The name with a particle, a comma or its own legal form is the company.
+    for text in (
+        "富士通が不正アクセスを公表",
+        "富士通は12日、情報漏えいの可能性を発表した",
+        "富士通のクラウドサービスに不正アクセス",
+        "富士通、顧客情報流出のおそれ",
+        "富士通株式会社は不正アクセスを受けたと発表した",
+    ):
+        assert vendors_named(m, text) == ["富士通株式会社"], text
+    # A service of the company named with an ordinary word, and a run-together headline, still name it.
+    assert vendors_named(m, "日本電気デジタル窓口で不正ログイン") == ["日本電気株式会社"]
+    assert vendors_named(m, "富士通ランサム被害で受注停止") == ["富士通株式会社"]
