@@ -228,11 +228,29 @@ def _case_rule(registered: str, variant: str) -> tuple[str, str]:
     if not form:
         return "", ""
     letters = [c for c in form if c.isalpha()]
-    if len(variant) <= 4 or (letters and all(c.isupper() for c in letters) and len(variant) <= 6):
+    # Up to 4 letters: acronyms and short names (NEC, Box). 5-6 capitals registered: a name the company
+    # writes in capitals (TOPPAN, DENSO), which English news writes 'Toppan'; only one that is also an
+    # English word (SHIFT, TOKEN, CORONA) must keep its capitals, or 'Shift' opening a headline would match.
+    if len(variant) <= 4 or (
+        letters and all(c.isupper() for c in letters) and len(variant) <= 6 and _english_word(variant)
+    ):
         return "exact", form
     if any(c.isupper() for c in letters):
         return "capital", form
     return "", form
+
+
+_ENGLISH_ZIPF = 3.0  # about once per million words: 'token', 'excel'; 'nikon' 3.3, 'denso' 2.0, 'toppan' 1.6
+
+
+@functools.lru_cache(maxsize=4096)
+def _english_word(word: str) -> bool:
+    """Is the word common in English text (wordfreq's frequency lists)? Imported on first use (~0.1 s,
+    once per Matcher build, and only for names of 5-6 capitals); the small list holds every word
+    above the threshold."""
+    from wordfreq import zipf_frequency
+
+    return bool(zipf_frequency(word, "en", wordlist="small") >= _ENGLISH_ZIPF)
 
 
 class _Entries:

@@ -121,3 +121,18 @@ def test_three_kanji_name_inside_a_longer_company_name_is_not_a_mention() -> Non
     # A service of the company named with an ordinary word, and a run-together headline, still name it.
     assert vendors_named(m, "日本電気デジタル窓口で不正ログイン") == ["日本電気株式会社"]
     assert vendors_named(m, "富士通ランサム被害で受注停止") == ["富士通株式会社"]
+
+
+def test_name_registered_in_capitals_matches_as_english_news_writes_it() -> None:
+    # TOPPAN and DENSO write themselves in capitals; English news writes 'Toppan' and 'Denso'.
+    m = matcher_for("TOPPAN,,\nDENSO,,\nSHIFT,,\nSCREEN,,\n")
+    assert vendors_named(m, "Toppan says a ransomware attack exposed client data") == ["TOPPAN"]
+    assert vendors_named(m, "Hackers hit Denso's German unit and leak 1.4 TB of files") == ["DENSO"]
+    assert vendors_named(m, "DENSO confirms ransomware attack") == ["DENSO"]
+    # Written in lower case it is not the name.
+    assert vendors_named(m, "a toppan-style printing plate was found") == []
+    # A name in capitals that is also an English word keeps its capitals: 'Shift' opening a headline is the word.
+    assert vendors_named(m, "Shift to cloud exposes records at a hospital") == []
+    assert vendors_named(m, "Attackers shift tactics after the takedown") == []
+    assert vendors_named(m, "Screen sharing app leaked customer messages") == []
+    assert vendors_named(m, "SHIFT discloses unauthorised access to a test server") == ["SHIFT"]
