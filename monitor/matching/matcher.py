@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import ahocorasick
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ..normalize import fold, fold_case_kept, name_variants, script, standard_forms
 from ..records import compact_pickle
@@ -179,6 +179,7 @@ _PREFECTURES = tuple(
 沖縄""".split()
     for suffix in ("", "県", "都", "府")
 )
+_KATA_ORDINARY = tuple(sorted(w for w in ORDINARY_WORDS if script(w[0]) == "kata"))
 # Katakana nouns that stand in apposition right before a name in run-together text ('飲料メーカーアサヒが').
 _KATA_APPOSITIONS = ("メーカー", "ベンダー", "ブランド", "チェーン")
 # Text ending in a legal form ('...法人', '株式会社', '子会社である' does not) marks where a name starts.
@@ -205,6 +206,7 @@ _NOT_MARKS = ("社会", "社員", "社内", "社外", "社屋", "株価", "株�
 _DOMAIN = re.compile(r"(?<![a-z0-9-])((?:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.)+[a-z]{2,24})(?![a-z0-9-])")
 _DOTTED = re.compile(r"[a-z0-9]\.[a-z]")
 _FUZZY_MIN = 92.0
+_FUZZY_BOUND = 85.0  # see _fuzzy
 
 
 def _latin_form(registered: str, variant: str) -> str:
@@ -226,11 +228,29 @@ def _case_rule(registered: str, variant: str) -> tuple[str, str]:
     if not form:
         return "", ""
     letters = [c for c in form if c.isalpha()]
-    if len(variant) <= 4 or (letters and all(c.isupper() for c in letters) and len(variant) <= 6):
+    # Up to 4 letters: acronyms and short names (NEC, Box). 5-6 capitals registered: a name the company
+    # writes in capitals (TOPPAN, DENSO), which English news writes 'Toppan'; only one that is also an
+    # English word (SHIFT, TOKEN, CORONA) must keep its capitals, or 'Shift' opening a headline would match.
+    if len(variant) <= 4 or (
+        letters and all(c.isupper() for c in letters) and len(variant) <= 6 and _english_word(variant)
+    ):
         return "exact", form
     if any(c.isupper() for c in letters):
         return "capital", form
     return "", form
+
+
+_ENGLISH_ZIPF = 3.0  # about once per million words: 'token', 'excel'; 'nikon' 3.3, 'denso' 2.0, 'toppan' 1.6
+
+
+@functools.lru_cache(maxsize=4096)
+def _english_word(word: str) -> bool:
+    """Is the word common in English text (wordfreq's frequency lists)? Imported on first use (~0.1 s,
+    once per Matcher build, and only for names of 5-6 capitals); the small list holds every word
+    above the threshold."""
+    from wordfreq import zipf_frequency
+
+    return bool(zipf_frequency(word, "en", wordlist="small") >= _ENGLISH_ZIPF)
 
 
 class _Entries:
@@ -416,19 +436,22 @@ class Matcher:
                 continue
             if not _boundaries_ok(folded, a_start, end + 1, anchor):
                 continue
+            runs: _RunsAround | None = None
             for variant, key in lst:
                 vname = self._names[key.vendor]
                 if vname in matched:
                     continue
-                lo = max(0, a_start - len(variant))
-                window = folded[lo : end + 1 + len(variant)]
-                al = fuzz.partial_ratio_alignment(variant, window, score_cutoff=_FUZZY_MIN)
-                if al is None:
+                # A quick bound first: a run of words scoring 92 or more, at most 9% longer or shorter
+                # than the variant, scores 85 or more as a substring of the text around it.
+                window = folded[max(0, a_start - len(variant)) : end + 1 + len(variant)]
+                if not fuzz.partial_ratio(variant, window, score_cutoff=_FUZZY_BOUND):
                     continue
-                ws, we = _widen_to_words(folded, lo + al.dest_start, lo + al.dest_end)
-                score = fuzz.ratio(variant, folded[ws:we])
-                if score < _FUZZY_MIN:
+                if runs is None:
+                    runs = _RunsAround(folded, a_start, end + 1, max(len(v) for v, _ in lst))
+                best = runs.best(variant)
+                if best is None:
                     continue
+                score, ws, we = best
                 surface, s, e = _surface(nfkc, folded[ws:we], key)
                 if surface is None or _longer_name_follows(folded, we, key.registered):
                     continue
@@ -521,10 +544,29 @@ def _after_ok(folded: str, end: int, key: str) -> bool:
     # Two kanji followed by な, し, す... are a word in a phrase (高速な), not a company (日立は, 東芝の).
     if _is_short_japanese(key) and sa == "hira" and after not in _PARTICLES and not folded.startswith("から", end):
         return False
-    # Two kanji run into katakana are a compound ('高速コロナ', '東芝メモリ'), unless a headline word follows.
-    if _is_short_japanese(key) and last == "kanji" and sa == "kata" and not folded.startswith(_KATA_FOLLOWERS, end):
+    # Kanji run into katakana are a compound or a longer name ('高速コロナ', '東芝メモリ', '富士通ゼネラル' is not
+    # 富士通), unless a headline word follows. After a longer name, so may an ordinary word: the name's
+    # service or brand ('佐川急便スマートクラブ', '毎日新聞デジタル').
+    if (
+        last == "kanji"
+        and sa == "kata"
+        and not folded.startswith(_KATA_FOLLOWERS, end)
+        and (_is_short_japanese(key) or not folded.startswith(_KATA_ORDINARY, end))
+    ):
         return False
-    return True
+    return not (last in ("kanji", "kata") and _longer_name_with_form(folded, end))
+
+
+def _longer_name_with_form(folded: str, end: int) -> bool:
+    """More kanji or katakana and then a legal form after a name make a longer company name
+    ('日本電気硝子株式会社' is not 日本電気); the form right after the name is its own ('富士通株式会社')."""
+    i = end
+    while i < len(folded) and i - end < 12 and script(folded[i]) in ("kanji", "kata"):
+        if i > end and folded.startswith(_FORM_ENDINGS, i):
+            # '富士通子会社', 'イセトー委託先...' are words about the name, not a part of another one.
+            return not (folded[end] in _KANJI_OK_AFTER or folded.startswith(_KANJI_FOLLOWERS + _KATA_FOLLOWERS, end))
+        i += 1
+    return False
 
 
 def _company_marker(folded: str, start: int, end: int) -> bool:
@@ -666,12 +708,48 @@ def _tail_of_latin_name(nfkc: str, s: int, variant: str) -> bool:
     )
 
 
-def _widen_to_words(text: str, s: int, e: int) -> tuple[int, int]:
-    while s > 0 and text[s - 1].isalnum():
-        s -= 1
-    while e < len(text) and text[e].isalnum():
-        e += 1
-    return s, e
+_WORD = re.compile(r"[^\W_]+")
+
+
+class _RunsAround:
+    """Runs of whole words holding an anchor, against which the variants sharing that anchor are scored.
+
+    Whole words, not a substring alignment: an alignment is as long as the variant, so a shorter near
+    miss mid-sentence ('at Plum Design') took in a space or a letter of its neighbour and scored under
+    the cut-off, while at the start of the text it did not."""
+
+    def __init__(self, folded: str, a_start: int, a_end: int, reach: int):
+        lo = max(0, a_start - reach)
+        while lo > 0 and folded[lo - 1].isalnum():
+            lo -= 1
+        hi = min(len(folded), a_end + reach)
+        while hi < len(folded) and folded[hi].isalnum():
+            hi += 1
+        self._folded = folded
+        self._words = [(m.start(), m.end()) for m in _WORD.finditer(folded, lo, hi)]
+        self._at = next((i for i, (s, e) in enumerate(self._words) if s <= a_start and a_end <= e), -1)
+        self._by_count: dict[int, tuple[list[str], list[tuple[int, int]]]] = {}
+
+    def _runs(self, n: int) -> tuple[list[str], list[tuple[int, int]]]:
+        """The runs of n - 1 to n + 1 words holding the anchor's word: their text and spans."""
+        if n not in self._by_count:
+            words, at, spans = self._words, self._at, []
+            for size in (n, n - 1, n + 1):
+                for first in range(max(0, at - size + 1), min(at, len(words) - size) + 1):
+                    spans.append((words[first][0], words[first + size - 1][1]))
+            self._by_count[n] = ([self._folded[s:e] for s, e in spans], spans)
+        return self._by_count[n]
+
+    def best(self, variant: str) -> tuple[float, int, int] | None:
+        """The best-scoring run against the variant, if it scores _FUZZY_MIN or more."""
+        if self._at < 0:
+            return None
+        texts, spans = self._runs(len(variant.split()))
+        found = process.extractOne(variant, texts, scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN)
+        if found is None:
+            return None
+        _, score, i = found
+        return score, spans[i][0], spans[i][1]
 
 
 def _drop_overlapped(found: list[tuple[Match, int, int]]) -> list[Match]:

@@ -87,3 +87,52 @@ def test_japanese_name_ending_in_latin_letters_run_into_more_letters_is_another_
     m = matcher_for("日本HP株式会社,日本HP,\n日本ヒューレット・パッカード合同会社,,\n")
     assert vendors_named(m, "日本HPに不正アクセス") == ["日本HP株式会社"]
     assert vendors_named(m, "日本HPEに不正アクセス") == []
+
+
+def test_near_miss_of_a_multi_word_name_mid_sentence_matches_as_at_the_start() -> None:
+    # A misspelt name one letter short ('Plum Design' for Plume Design, 'Acme Data Lab' for Acme Data
+    # Labs) is matched by its fuzzy score wherever it stands, not only as the first words of the text.
+    m = matcher_for('"Plume Design, Inc.",,\nAcme Data Labs,,\n')
+    assert vendors_named(m, "Plum Design confirms a breach") == ["Plume Design, Inc."]
+    assert vendors_named(m, "Breach at Plum Design confirmed") == ["Plume Design, Inc."]
+    assert vendors_named(m, "Attackers leaked files after a breach at Acme Data Lab, data stolen") == ["Acme Data Labs"]
+    found = m.match({"title": "Breach at Plum Design confirmed"})
+    assert [(f.how, f.surface) for f in found] == [("fuzzy", "Plum Design")]
+    # Other words around the anchor do not make a near miss of it.
+    assert vendors_named(m, "Breach at Plum Street design studio confirmed") == []
+
+
+def test_three_kanji_name_inside_a_longer_company_name_is_not_a_mention() -> None:
+    # 富士通ゼネラル and 日本電気硝子 are other companies than 富士通 and 日本電気: a name run into katakana, or
+    # into more kanji that end in a legal form, is part of a longer name.
+    m = matcher_for("富士通株式会社,富士通,\n日本電気株式会社,日本電気,\n")
+    assert vendors_named(m, "富士通ゼネラルにランサムウェア攻撃、業務システムが停止") == []
+    assert vendors_named(m, "株式会社富士通ゼネラルは、不正アクセスを受けたと発表した") == []
+    assert vendors_named(m, "日本電気硝子株式会社のサーバに不正アクセス") == []
+    # The name with a particle, a comma or its own legal form is the company.
+    for text in (
+        "富士通が不正アクセスを公表",
+        "富士通は12日、情報漏えいの可能性を発表した",
+        "富士通のクラウドサービスに不正アクセス",
+        "富士通、顧客情報流出のおそれ",
+        "富士通株式会社は不正アクセスを受けたと発表した",
+    ):
+        assert vendors_named(m, text) == ["富士通株式会社"], text
+    # A service of the company named with an ordinary word, and a run-together headline, still name it.
+    assert vendors_named(m, "日本電気デジタル窓口で不正ログイン") == ["日本電気株式会社"]
+    assert vendors_named(m, "富士通ランサム被害で受注停止") == ["富士通株式会社"]
+
+
+def test_name_registered_in_capitals_matches_as_english_news_writes_it() -> None:
+    # TOPPAN and DENSO write themselves in capitals; English news writes 'Toppan' and 'Denso'.
+    m = matcher_for("TOPPAN,,\nDENSO,,\nSHIFT,,\nSCREEN,,\n")
+    assert vendors_named(m, "Toppan says a ransomware attack exposed client data") == ["TOPPAN"]
+    assert vendors_named(m, "Hackers hit Denso's German unit and leak 1.4 TB of files") == ["DENSO"]
+    assert vendors_named(m, "DENSO confirms ransomware attack") == ["DENSO"]
+    # Written in lower case it is not the name.
+    assert vendors_named(m, "a toppan-style printing plate was found") == []
+    # A name in capitals that is also an English word keeps its capitals: 'Shift' opening a headline is the word.
+    assert vendors_named(m, "Shift to cloud exposes records at a hospital") == []
+    assert vendors_named(m, "Attackers shift tactics after the takedown") == []
+    assert vendors_named(m, "Screen sharing app leaked customer messages") == []
+    assert vendors_named(m, "SHIFT discloses unauthorised access to a test server") == ["SHIFT"]
