@@ -240,7 +240,7 @@ def article_message(
     text = truncate(text, TEXT_MAX - URL_MAX - 10)
     if target is not None and len(target) <= URL_MAX:
         text += f" {link(shown_link, 'link')}"
-    console = _console(kind, facts, vendors, matches, by_name, alert_id, incident, tz, roles)
+    console = _console(f"{kind}: {names}", facts, vendors, matches, by_name, alert_id, incident, tz, roles)
     return finish(text, blocks, console)
 
 
@@ -252,7 +252,7 @@ def _console_link(facts: ArticleFacts) -> str:
 
 
 def _console(
-    kind: str,
+    heading: str,
     facts: ArticleFacts,
     vendors: list[Vendor],
     matches: Sequence[Match],
@@ -264,7 +264,7 @@ def _console(
 ) -> str:
     published = local_time(facts.published, tz) or facts.published or "unknown"
     lines = [
-        f"=== {kind}: {', '.join(v.name for v in vendors)}",
+        f"=== {heading}",  # the Slack header's words: each vendor under its own part
         f"    {facts.title}",
         f"    {_console_link(facts)}",
         f"    source: {facts.source} · published: {published}",

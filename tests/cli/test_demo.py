@@ -61,6 +61,10 @@ def test_demo_text_output_shows_alerts_then_what_was_not_alerted() -> None:
     text = result.stdout
     assert "=== Vendor's data exposed through its contractor: Aflac Life Insurance Japan" in text
     assert "=== Vendor's product exploited: Ivanti Inc." in text
+    # Vendors playing different parts are headed each under its own part, as in the Slack header.
+    assert (
+        "=== Breach at vendor: LY Corporation · Vendor's data exposed through its contractor: NAVER Cloud Corp." in text
+    )
     negatives = text.index("=== Not alerted")
     assert text.index("=== Vendor's product exploited: Ivanti Inc.") < negatives
     assert text.index("NEC、生成AIによる情報漏えい対策の新サービスを提供開始") > negatives
