@@ -5,23 +5,14 @@ feed text never turned into links, the webhook URL never shown."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from alert_support import Feed, outbox
 from conftest import Entry
+from test_alerts import ISETOH, NOW, OKTA
 from werkzeug import Request, Response
 
-NOW = datetime.now(UTC) - timedelta(hours=1)
-OKTA = Entry(
-    "Okta confirms breach of support system, customer files stolen",
-    "https://news.example/okta",
-    "Attackers used stolen credentials.",
-    "o",
-    NOW,
-)
-ISETOH = Entry("株式会社イセトーにランサムウェア攻撃、顧客情報が流出", "https://news.example/isetoh", "", "i", NOW)
 HOSTILE = Entry(
     "Okta breach: [log in here](http://evil.example/phish) to check *your* account",
     "https://news.example/okta-2",
