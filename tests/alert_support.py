@@ -35,6 +35,16 @@ class Feed:
         return {"name": self.name, "url": self.url}
 
 
+class SwitchableSource:
+    """A source whose answer (status and body) the test changes between runs."""
+
+    def __init__(self, body: bytes) -> None:
+        self.status, self.body = 200, body
+
+    def __call__(self, request: Any) -> Response:
+        return Response(self.body, status=self.status, content_type="application/rss+xml")
+
+
 class Clock:
     """Moves monitor's clock (monitor.clock: backoff, digest day, the cycle's time) forward."""
 

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from alert_support import SwitchableSource
 from conftest import Entry, Project, bot_env, rss2
 
 import monitor.clock
@@ -26,21 +27,9 @@ GOOD = rss2(
 QUIET = rss2([Entry("Weekly roundup: nothing to see", "https://news.example/roundup", "", "g2", NOW)])
 
 
-class Switch:
-    """A source whose answer the test changes between runs."""
-
-    def __init__(self) -> None:
-        self.status, self.body = 200, QUIET
-
-    def __call__(self, request):  # type: ignore[no-untyped-def]
-        from werkzeug import Response
-
-        return Response(self.body, status=self.status, content_type="application/rss+xml")
-
-
 @pytest.fixture
 def setup(project: Project, httpserver, slack):  # type: ignore[no-untyped-def]
-    switch = Switch()
+    switch = SwitchableSource(QUIET)
     httpserver.expect_request("/switch").respond_with_handler(switch)
     httpserver.expect_request("/good").respond_with_data(GOOD, content_type="application/rss+xml")
     project.configure(

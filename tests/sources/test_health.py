@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from alert_support import SwitchableSource
 from conftest import Entry, Project, bot_env, rss2
 
 NOW = datetime(2024, 6, 5, 9, 0, tzinfo=UTC)
@@ -16,21 +17,9 @@ OTHER = rss2([Entry("Weekly roundup: nothing to see", "https://news.example/roun
 EMPTY = rss2([])
 
 
-class Flaky:
-    """A source whose answer the test switches between cycles."""
-
-    def __init__(self) -> None:
-        self.status, self.body = 200, OTHER
-
-    def __call__(self, request):  # type: ignore[no-untyped-def]
-        from werkzeug import Response
-
-        return Response(self.body, status=self.status, content_type="application/rss+xml")
-
-
 @pytest.fixture
 def flaky(project: Project, httpserver, slack):  # type: ignore[no-untyped-def]
-    source = Flaky()
+    source = SwitchableSource(OTHER)
     httpserver.expect_request("/flaky").respond_with_handler(source)
     httpserver.expect_request("/good").respond_with_data(GOOD, content_type="application/rss+xml")
     project.configure(
