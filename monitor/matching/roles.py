@@ -69,6 +69,10 @@ _MENTIONED_BEFORE = re.compile(
     r"bogus|counterfeit|look-?alike)\s+(?:an?\s+|the\s+)?$|"
     r"(?:acquired by|bought by|owned by|purchased by|(?:a |the )?(?:unit|subsidiary|division|arm|affiliate|part|"
     r"sister company|brand) of)\s+(?:the\s+)?$|"
+    # someone's parent told as such ("Zara's parent company Inditex"; 'obtained from parent company X' is the place)
+    r"(?:'s|’s|\bits|\btheir)\s+(?:parent(?: company)?|holding company|owner)\s+$|"
+    # a security firm telling it ('サイバーセキュリティ企業Huntressは')
+    r"セキュリティ(?:企業|会社|ベンダー|大手|研究者)の?$|"
     # a comparison names an earlier incident, not this one ('the same kind of bug as in X', 'similar to X')
     r"\b(?:same|similar)\s+(?:[\w-]+\s+){0,4}?(?:as|to)\s+(?:(?:in|at|with|on|the)\s+)*$|"
     r"\b(?:similar to|akin to|reminiscent of|echoing|compared (?:to|with))\s+(?:(?:the|an?)\s+)?$"
@@ -91,9 +95,16 @@ _MENTIONED_AFTER = re.compile(
     r"servers?|groups?|pages?|services?|marketplaces?|boards?)\s*,?\s+(?:known as|called|named|dubbed)\b|"
     r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
     r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力|"
+    # its warning about someone else's incident, as 'X warned' ('GoogleはSalesloft DriftのOAuth侵害が…と警告し')
+    r"(?:は|が)[^。]{0,60}?(?:と|を)警告|"
+    # the parent before its subsidiary's name ('関電工子会社の川崎設備工業', 'SOMPOホールディングスの子会社損害保険ジャパン');
+    # 'キヤノンの米国子会社が' tells the subsidiary's incident as its own
+    r"(?:の)?(?:連結)?(?:子会社|グループ会社|関連会社)(?:の|である|、)?(?=[^\sがはでにを、。])|"
     # a brand impersonated ('Xを騙るフィッシング', 'Xを装ったメール', 'Xの偽サイト'), or a theme ('X-themed phishing')
     r"を騙[るっ]|をかた[るっ]|を装[うっい]|になりすま[しす]|を名乗[るっ]|の名をかた|の偽(?:サイト|メール|アプリ|ページ|sms))|"
     r"^-?\s*(?:themed|branded)\s+(?:phishing|lures?|scams?|emails?)\b|"
+    # the owner of the victim ('The Amazon-owned e-commerce firm', 'the Salesforce-owned cloud platform')
+    r"^\s*-\s*(?:owned|backed|controlled)\b|"
     # a security firm telling a new threat aimed at others ('X、国内企業を狙う新たなランサムウェアを確認',
     # 'X spots new malware targeting hospitals'); its own incident would be 被害 or 'attack on its systems'
     r"^(?:社)?(?:、|は|が)[^。]{0,24}?(?:を狙う|を狙った|を標的と(?:する|した)|を標的に(?:した|する))[^。]{0,16}?"
@@ -104,7 +115,10 @@ _MENTIONED_AFTER = re.compile(
 )
 # Someone's own account at a consumer service ("an employee's personal Google account", '従業員の個人のGoogleアカウント'):
 # where a person's credentials were taken, not the service's product exploited nor its breach.
-_PERSONAL_BEFORE = re.compile(r"(?:\bpersonal|\bprivate|個人の?|私用の?|個人用の?)\s*$")
+_PERSONAL_BEFORE = re.compile(
+    r"(?:\bpersonal|\bprivate|個人の?|私用の?|個人用の?|"
+    r"\b(?:an?|the|one)\s+(?:employee|staff member|worker|engineer|developer|administrator)(?:'s|’s))\s*$"
+)
 _ACCOUNT_AFTER_ANY = re.compile(r"^\s*(?:accounts?|アカウント)")
 # The source named after what it reported, at the end of the sentence ('..., Mandiant said.').
 _ATTRIBUTION_BEFORE = re.compile(r",\s*(?:the\s+)?(?:security firm\s+|researchers at\s+)?$")
@@ -118,7 +132,8 @@ _DENIAL_AFTER = re.compile(
     r"^\s+(?:denies|denied|refutes|refuted|disputes|disputed|rejects|rejected)\s+(?:\w+\s+){0,3}?"
     r"(?:breach|hack|being hacked|being breached|compromise|claims?|reports?|intrusion)\b|"
     r"^\s+(?:says?|said)\s+(?:that\s+)?(?:its\s+)?(?:own\s+)?(?:[\w-]+\s+){0,2}?(?:was|were|is|are|had|has)\s+not\s+"
-    r"(?:been\s+)?(?:breached|hacked|compromised|accessed)\b"
+    r"(?:been\s+)?(?:breached|hacked|compromised|accessed)\b|"
+    r"^(?:社)?(?:は|が|、)?[^。]{0,40}?を(?:強く)?否定"
 )
 
 # --- affected: a client of the breached party ------------------------------------------------------
@@ -128,7 +143,7 @@ _CONTRACTOR_EN = (
     r"(?:outsourcing|payroll|printing|mailing|logistics) (?:company|companies|firms?))"
 )
 _CONTRACTOR_JA = (
-    r"(?:再委託先|業務委託先|外部委託先|委託先|委託業者|委託会社|取引先|保守業者|保守委託先|協力会社|運営委託先|"
+    r"(?:再委託先|業務委託先|外部委託先|委託先|再委託事業者|委託事業者|委託業者|委託会社|取引先|保守業者|保守委託先|協力会社|運営委託先|"
     r"提携先|印刷業者|発送業者|配送業者|請負業者|外部業者|(?:を|も)?(?:請け負う|担う|受託する)(?:会社|企業|業者)?)"
 )
 _AFFECTED_BEFORE = re.compile(
@@ -156,12 +171,15 @@ _AFFECTED_SENTENCE = re.compile(
 )
 # A name marked as the contractor itself: breached, whoever its client is.
 _CONTRACTOR_BEFORE = re.compile(
-    rf"(?:{_CONTRACTOR_JA}(?:である|の|、|\s)*|(?:を|も)(?:請け負う|担う|受託する|任されている)|(?:contractor|vendor|supplier|service provider|subcontractor|"
+    rf"(?:{_CONTRACTOR_JA}(?:である|の|、|\s)*(?:株式会社)?|(?:を|も)(?:請け負う|担う|受託する|任されている)|(?:contractor|vendor|supplier|service provider|subcontractor|"
     r"business associate|provider)\s*,?\s*)$"
 )
 _CONTRACTOR_AFTER = re.compile(
     rf"^(?:,\s*|\s*\(|\s*（)(?:a|an|the|its|which is (?:a|an))?\s*(?:\w+\s+){{0,2}}?{_CONTRACTOR_EN}\b|"
-    rf"^(?:社)?(?:\(|（){_CONTRACTOR_JA}"
+    rf"^(?:社)?(?:\(|（){_CONTRACTOR_JA}|"
+    # told by what it provides, with a word between ('the ActiveCampaign email marketing service provider'); 'the
+    # Zurich contractor' is Zurich's contractor
+    r"^\s+(?:[\w-]+\s+){1,3}?(?:service provider|provider)\b"
 )
 
 # --- product: the way in, or what is being exploited -----------------------------------------------
@@ -216,6 +234,24 @@ _OWNED_BEFORE = re.compile(
 _OWNED_AFTER = re.compile(
     r"^\s+(?:[\w-]+\s+)?(?:servers?|instances?|software|appliances?|installations?|deployments?)\b"
 )
+# Japanese product cues, read at every naming of the vendor (the headline often only compounds the name with the
+# event: 'NHSがOracle EBSの侵害を調査中', the text tells the flaw: 'OracleのE-Business Suiteの脆弱性を突いた'):
+# - its products or devices, their flaw ('Fortinet FortiWebの重大脆弱性', 'SonicWallのSSL VPN機器が侵害され');
+# - an attack aimed at it ('Oracle E-Business Suiteを狙ったサイバー攻撃を受け', 'Salesforceを標的とした一連の攻撃');
+# - its plugin, app or installer poisoned or flawed ('GravityFormsプラグインに悪意あるコードが注入');
+# - the victim's installation of it ('GoogleのSalesforce CRMインスタンス', '複数社Salesforce環境へ').
+_PRODUCT_AFTER_JA = re.compile(
+    r"^(?:社)?(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:製品)?の(?:深刻な?|重大な?|緊急の?|未修正の?|新たな|複数の)?(?:脆弱性|ゼロデイ)|"
+    r"^(?:社)?の(?:\s*[a-z0-9][\w.+-]*){1,4}\s*の(?:深刻な?|重大な?|新たな|複数の)?(?:脆弱性|ゼロデイ)|"
+    r"^(?:社)?(?:の)?(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:製品|機器|装置|アプライアンス)(?:に|が|を|の|へ|で)|"
+    r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*を(?:狙っ?た|狙う|標的と(?:した|する)|標的に(?:した|する))[^。]{0,20}?攻撃|"
+    r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:の)?(?:プラグイン|拡張機能|アプリ|ライブラリ|パッケージ|インストーラー?)(?:に|が)"
+    r"[^。]{0,20}?(?:悪意|マルウェア|バックドア|改ざん|脆弱性)|"
+    r"^(?:\s*[a-z0-9][\w.+-]*){0,2}\s*(?:の)?(?:インスタンス|環境|テナント|crm)"
+)
+# The victim's system or records on the platform, named after the victim's の ('Allianz LifeのSalesforceシステムから').
+_POSSESSED_BEFORE_JA = re.compile(r"[^\s、。]の$")
+_SYSTEM_AFTER_JA = re.compile(r"^(?:\s*[a-z0-9][\w.+-]*){0,2}?\s*(?:システム|アカウント|記録|データベース|データ)")
 # Read where the vendor is named again, away from the matched naming: the product word right after it.
 _PRODUCT_AFTER_NEAR = re.compile(rf"^(?:'s|’s)?\s*(?:{_CLAUSE_END}{_W}\s+){{0,2}}?(?:{_PRODUCT_WORDS})\b")
 _PRODUCT_BEFORE = re.compile(
@@ -227,6 +263,8 @@ _PRODUCT_BEFORE = re.compile(
     rf"(?:(?:a|an|the|its|their|several|multiple|unpatched|vulnerable|internet-facing|on-premises)\s+)*"
     rf"(?:(?:versions?|instances?|installations?|deployments?|copies|updates?|builds?) of\s+)?$|"
     rf"(?:(?:old|outdated|vulnerable|unpatched|legacy)\s+)?versions? of\s+$|"
+    # the data kept on the platform ('targeted data on Salesforce')
+    rf"\b(?:data|records|information)\s+(?:stored\s+|held\s+|hosted\s+)?on\s+$|"
     # a poisoned update ('hid a backdoor in updates to the SolarWinds Orion software')
     rf"\b(?:backdoors?|malware|malicious code)\s+(?:in|into)\s+(?:\w+\s+)?(?:updates?|builds?|versions?|installers?)\s+"
     rf"(?:to|of|for)\s+(?:the\s+|its\s+)?$|"
@@ -308,7 +346,9 @@ EXPLOITED = re.compile(
     r"known exploited|hackers exploit\w*|attackers exploit\w*|exploit\w* (?:flaw|bug|vulnerabilit\w*))\b|"
     r"悪用を確認|悪用が確認|悪用され|悪用した攻撃|ゼロデイ|を悪用|悪用して|が悪用|"
     # an attack aimed at a flaw ('EPMM狙う脆弱性', '脆弱性を突く攻撃', '脆弱性連鎖攻撃')
-    r"(?:狙う|狙った|突く|突いた)(?:脆弱性|ゼロデイ)|(?:脆弱性|ゼロデイ)を(?:狙|突)|(?:脆弱性|ゼロデイ)(?:連鎖)?攻撃"
+    r"(?:狙う|狙った|突く|突いた)(?:脆弱性|ゼロデイ)|(?:脆弱性|ゼロデイ)を(?:狙|突)|(?:脆弱性|ゼロデイ)(?:連鎖)?攻撃|"
+    # attacks seen on a flaw or on the devices ('脆弱性…攻撃が確認されている', 'FortiGate機器に対する…攻撃')
+    r"(?:脆弱性|ゼロデイ)[^。]{0,60}?攻撃(?:が|を)確認|(?:機器|製品)に対する[^。]{0,30}?攻撃"
 )
 
 _SENTENCE_END = re.compile(r"[。．!?！？\n]|(?<!\binc)(?<!\bco)(?<!\bltd)(?<!\bcorp)(?<!\bllc)(?<!\bu\.s)\.\s")
@@ -383,6 +423,8 @@ _PLACE_AFTER = re.compile(
     r"^(?:社)?(?:に(?:ランサム|サイバー|不正)|へ(?:の)?(?:ランサム|サイバー|不正|攻撃)|で(?:情報漏えい|情報漏洩|不正アクセス|ランサム|"
     r"個人情報)|が(?:ランサム|不正アクセス|サイバー攻撃|攻撃を受け|被害)|の(?:サーバー?|システム|データサーバー|ネットワーク|端末|pc)"
     r"(?:が|に|から|へ|で))|"
+    r"^(?:社)?(?:の)?(?:ランサム|不正アクセス|サイバー攻撃|情報漏え?い|情報漏洩|個人情報漏え?い)|"
+    r"^(?:社)?(?:が)?提供(?:する|の)[^。、]{0,12}?(?:サービス|システム|ツール|クラウド)(?:に|が|へ|で)|"
     r"^(?:'s|’s)\s+(?:\w+\s+)?(?:systems?|servers?|network|database)\b|"
     r"^\s+(?:was|were|has been|had been|is)\s+(?:hacked|breached|compromised|hit)\b|^\s+(?:hit by|hacked|breached)\b|"
     r"^\s+(?:said|says|confirmed|confirms)\s+(?:that\s+)?its\s+(?:\w+\s+){0,2}?(?:systems?|servers?|network)\s+"
@@ -418,6 +460,10 @@ _CLIENT_AFTER = re.compile(
     r"(?:customer|staff|employee|user|member|patient)s?\s+data\b|"
     r"^\s+(?:says|said|confirms)\s+(?:the\s+)?(?:data|details|information|records)\s+of\b"
 )
+# The incident spread to it and others ('被害は三井住友海上火災保険やSBI生命保険など複数社にも影響', 'JICAを含む複数の組織に影響').
+_SPREAD_AFTER = re.compile(
+    r"^(?:社)?(?:(?:や|、|と)[^。、]{1,20}?)?(?:など|を含む)[^。]{0,12}?(?:に|にも)(?:影響|被害)"
+)
 _CLIENT_BEFORE = re.compile(
     r"\b(?:data|details|records|information) of\s+(?:\w+\s+){0,3}?$|"
     r"\b(?:customers?|users?|staff|employees?|clients?) of\s+$"
@@ -427,10 +473,12 @@ _CLIENT_BEFORE = re.compile(
 # The breach told at a contractor the report does not name ('両社がシステムの運用を任せていた米国の会社で情報が持ち出された',
 # 'after an outsourcing company in the US was breached').
 _UNNAMED_CONTRACTOR_BREACH = re.compile(
-    r"(?:再委託先|外部委託先|業務委託先|委託先|提携先|任せていた[^。、]{0,12}?(?:会社|企業|業者))(?:で|が|の(?:サーバー?|システム|ネットワーク)|"
-    r"への|に対する|において)|"
-    r"\b(?:at|by|of)\s+(?:a|an|its|their|one of its)\s+(?:[\w-]+\s+){0,2}?(?:contractor|vendor|supplier|subcontractor|"
-    r"service provider|outsourcing (?:company|firm)|third party)\b|"
+    r"(?:再委託先|外部委託先|業務委託先|委託先|委託事業者|再委託事業者|提携先|任せていた[^。、]{0,12}?(?:会社|企業|業者))"
+    r"(?:で|が|への|に対する|において|に(?:不正|ランサム|サイバー)|"
+    r"の[^。、]{0,8}?(?:サーバー?|システム|ネットワーク|環境|端末|pc|パソコン|ツール|クラウド|障害|被害))|"
+    r"\b(?:at|by|of|on|to|from|against)\s+(?:a|an|its|their|one of its)\s+(?:[\w-]+\s+){0,3}?(?:contractor|vendor|supplier|"
+    r"subcontractor|service provider|outsourcing (?:company|firm)|(?:support|services?) (?:firm|company))\b|"
+    r"\b(?:at|of|on)\s+(?:a|an|its|their)\s+third[- ]part(?:y|ies)\b|"
     r"\b(?:contractor|vendor|supplier|subcontractor|outsourcing (?:company|firm)|third party)(?:\s+[\w-]+){0,4}\s+"
     r"(?:was|were|had been|has been)\s+(?:breached|hacked|compromised)"
 )
@@ -472,6 +520,8 @@ def _is_product(before: str, after: str, matched: bool = True) -> bool:
         or _CUSTOMERS_TARGETED.search(after)
         or _OPEN_WITHOUT_AUTH.search(after)
         or _DEVICES_AFTER.search(after)
+        or _PRODUCT_AFTER_JA.search(after)
+        or (_POSSESSED_BEFORE_JA.search(before) and _SYSTEM_AFTER_JA.search(after))
     )
 
 
@@ -521,12 +571,16 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
             return RoleOf(m.vendor, "product", "its product is reported exploited (headline)"), _Cues()
         return RoleOf(m.vendor, "mentioned", "named in a report that is not about a breach"), _Cues()
     if not subject:
+        # The victim's software is named where the text tells what it ran ('The IP.Board forum included...',
+        # "the organisation's Salesforce instance"): its product, subject of the report or not.
+        if place is not None and _is_product(before, after):
+            return RoleOf(m.vendor, "product", f"named in the {where} as the victim's software"), _Cues()
         return RoleOf(m.vendor, "mentioned", "named in the text, not where the breach is told"), _Cues()
     if place is None:
         return RoleOf(m.vendor, "breached", f"named by the report's {m.field}"), _Cues()
     cues = _Cues(
         place=any(_PLACE_AFTER.search(a) or _PLACE_BEFORE.search(b) for b, a in ctx),
-        client=any(_CLIENT_AFTER.search(a) or _CLIENT_BEFORE.search(b) for b, a in ctx),
+        client=any(_CLIENT_AFTER.search(a) or _CLIENT_BEFORE.search(b) or _SPREAD_AFTER.search(a) for b, a in ctx),
     )
     contractor = any(_CONTRACTOR_BEFORE.search(b) or _CONTRACTOR_AFTER.search(a) for b, a in ctx)
     # A contractor named further on in the sentence ('...、法政大など取引先にも影響') is read only where the vendor
@@ -602,16 +656,23 @@ def assign(
     # With no such vendor registered, a breach told at an unnamed contractor does the same.
     at = [r.vendor for r, c in decided if r.role == "breached" and c.place]
     unnamed = bool(_UNNAMED_CONTRACTOR_BREACH.search(_norm(f"{title}\n{text[:20000]}").lower()))
+    contractors = [r.vendor for r, _ in decided if r.role == "breached" and r.reason.startswith(_CONTRACTOR_REASON)]
     for i, (r, c) in enumerate(decided):
         others = [v for v in at if v != r.vendor]
-        if r.role != "breached" or not c.client or c.place or r.reason.startswith(_CONTRACTOR_REASON):
+        if r.role != "breached" or c.place or r.reason.startswith(_CONTRACTOR_REASON):
             continue
-        if others:
+        if others and c.client:
             out[i] = RoleOf(
                 r.vendor, "affected", f"its customers' data exposed in the breach at {others[0]}", others[0]
             )
+        elif contractors:
+            # The report marks another vendor as the contractor whose systems were hit, and tells no breach at
+            # this one: it is that contractor's client ('京都新聞の…委託先の47CLUBがランサムウェア攻撃を受けた').
+            out[i] = RoleOf(
+                r.vendor, "affected", f"its data exposed through its contractor {contractors[0]}", contractors[0]
+            )
         elif unnamed:
-            out[i] = RoleOf(r.vendor, "affected", "its customers' data exposed in the breach at a contractor")
+            out[i] = RoleOf(r.vendor, "affected", "its data exposed in the breach at a contractor")
     # An affected client names its contractor; a registered contractor is that one (its reason says so).
     for i, r in enumerate(out):
         if r.role == "affected" and not r.via:
