@@ -97,6 +97,8 @@ _MENTIONED_AFTER = re.compile(
     r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力|"
     # its warning about someone else's incident, as 'X warned' ('GoogleはSalesloft DriftのOAuth侵害が…と警告し')
     r"(?:は|が)[^。]{0,60}?(?:と|を)警告|"
+    # where the data was put out ('…の運営するTelegramで公開された'), as 'posted on X'
+    r"(?:上)?(?:で|に)(?:公開|投稿|掲載|販売|拡散|共有)(?:され|し)|"
     # the parent before its subsidiary's name ('関電工子会社の川崎設備工業', 'SOMPOホールディングスの子会社損害保険ジャパン');
     # 'キヤノンの米国子会社が' tells the subsidiary's incident as its own
     r"(?:の)?(?:連結)?(?:子会社|グループ会社|関連会社)(?:の|である|、)?(?=[^\sがはでにを、。])|"
@@ -112,6 +114,13 @@ _MENTIONED_AFTER = re.compile(
     r"^(?:社)?(?:、|は|が)\s*新たな[^。]{0,12}?(?:ランサムウェア|マルウェア|攻撃手法|キャンペーン|手口|脅威)を(?:確認|発見|観測|検知)|"
     r"^\s+(?:spots|uncovers|discovers|observes|detects|details|warns of)\s+(?:a\s+)?(?:new|novel)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:ransomware|malware|campaign|botnet|backdoor|threat|variant|strain|phishing)\b"
+)
+# The vendor reporting what others did to others, in its own clause ('ESETはロシア関連APTグループの…が…ウクライナの政府機関
+# などを標的に…サイバー攻撃を実施したことを報告した'): an attacker's act told (…を標的に, …を狙う, 攻撃を実施, キャンペーン), and
+# no word of it suffering one (受け, 被害, 侵害され, 流出, 漏えい) before the clause ends with its report.
+_REPORTER_CLAUSE_JA = re.compile(
+    r"^(?:社)?(?:は|が)(?:(?!受け|被害|侵害され|流出|漏え|漏洩)[^。])*?(?:を標的に|を狙|攻撃を実施|キャンペーン)"
+    r"(?:(?!受け|被害|侵害され|流出|漏え|漏洩)[^。])*?(?:ことを|と)(?:報告|発表|公表|明らかに)"
 )
 # Someone's own account at a consumer service ("an employee's personal Google account", '従業員の個人のGoogleアカウント'):
 # where a person's credentials were taken, not the service's product exploited nor its breach.
@@ -247,7 +256,9 @@ _PRODUCT_AFTER_JA = re.compile(
     r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*を(?:狙っ?た|狙う|標的と(?:した|する)|標的に(?:した|する))[^。]{0,20}?攻撃|"
     r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:の)?(?:プラグイン|拡張機能|アプリ|ライブラリ|パッケージ|インストーラー?)(?:に|が)"
     r"[^。]{0,20}?(?:悪意|マルウェア|バックドア|改ざん|脆弱性)|"
-    r"^(?:\s*[a-z0-9][\w.+-]*){0,2}\s*(?:の)?(?:インスタンス|環境|テナント|crm)"
+    r"^(?:\s*[a-z0-9][\w.+-]*){0,2}\s*(?:の)?(?:インスタンス|環境|テナント|crm)|"
+    # its own advisory about a flaw, as 'X warns of ... flaw' ('SonicWallが新たなゼロデイの可能性を調査中', 'Ciscoが脆弱性を修正')
+    r"^(?:社)?(?:が|は)[^。]{0,30}?(?:脆弱性|ゼロデイ)(?:の可能性)?(?:を|の)?(?:修正|調査|公表|公開|警告|確認|注意喚起)"
 )
 # The victim's system or records on the platform, named after the victim's の ('Allianz LifeのSalesforceシステムから').
 _POSSESSED_BEFORE_JA = re.compile(r"[^\s、。]の$")
@@ -540,6 +551,7 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
         or _MENTIONED_AFTER.search(after)
         or (_ATTRIBUTION_BEFORE.search(before) and _ATTRIBUTION_AFTER.search(after))
         or (_PERSONAL_BEFORE.search(before) and _ACCOUNT_AFTER_ANY.search(after))
+        or _REPORTER_CLAUSE_JA.search(after)
     ):
         return RoleOf(
             m.vendor, "mentioned", f"cited in the {where} as a source, a platform or an owner, not the victim"

@@ -33,6 +33,8 @@ MATCHER = Matcher(
         Vendor(name="株式会社関電工", aliases=("関電工",)),
         Vendor(name="川崎設備工業株式会社", aliases=("川崎設備工業",)),
         Vendor(name="NordVPN", aliases=()),
+        Vendor(name="ESET", aliases=()),
+        Vendor(name="Telegram", aliases=()),
     ]
 )
 
@@ -128,3 +130,21 @@ def test_an_incident_spreading_to_named_clients_makes_them_affected() -> None:
     assert got["株式会社審調社"].role == "breached"
     assert got["三井住友海上火災保険株式会社"].role == "affected"
     assert got["SBI生命保険株式会社"].role == "affected"
+
+
+def test_a_firm_reporting_an_attack_by_others_on_others_is_mentioned_and_a_victim_reporting_its_own_is_not() -> None:
+    reported = roles("ESETは親ロシア派のAPTグループがウクライナの政府機関を標的にサイバー攻撃を実施したことを報告した")
+    assert reported["ESET"].role == "mentioned"
+    own = roles("ESETは同社のサーバーがランサムウェア攻撃を受け顧客情報が流出したことを公表した")
+    assert own["ESET"].role == "breached"
+
+
+def test_the_platform_the_stolen_data_was_put_out_on_is_mentioned_in_japanese_too() -> None:
+    got = roles("Aflacで顧客情報が流出、ハッカー集団の運営するTelegramで公開された")
+    assert (got["Aflac Incorporated"].role, got["Telegram"].role) == ("breached", "mentioned")
+
+
+def test_the_vendors_own_japanese_advisory_about_its_flaw_is_a_product_alert() -> None:
+    assert (
+        roles("SonicWallが新たなゼロデイの可能性を調査中、ランサムウェア攻撃が急増")["SonicWall Inc."].role == "product"
+    )
