@@ -412,13 +412,23 @@ def _sentence(field: str, start: int, end: int) -> tuple[str, str]:
     return low[max(lo, start - _WINDOW) : start], low[end : min(hi, end + _WINDOW)]
 
 
+# What a headline says after 委託先 that tells the incident, not who ('ソフトバンク委託先の情報漏洩約14万件',
+# '伊予銀行委託先クラウド不正アクセス'): never shown as the contractor's name.
+_NOT_A_NAME = re.compile(r"不正|漏え|漏洩|流出|ランサム|攻撃|被害|侵害|障害|情報|\d")
+
+
 def _contractor_named(field: str, start: int, end: int) -> str:
     """The contractor the text names after the client ('フランスベッドの委託先である東山産業' -> '東山産業')."""
     after = field[end : end + 80]
     ja = re.search(_CONTRACTOR_JA + r"(?:である|の|、|\s)*", after)
     if ja:
         name = _JA_NAME.match(after, ja.end())
-        if name and name.group(1).lower() not in _NOT_NAMES and not name.group(1).startswith(("経由", "から")):
+        if (
+            name
+            and name.group(1).lower() not in _NOT_NAMES
+            and not name.group(1).startswith(("経由", "から"))
+            and not _NOT_A_NAME.search(name.group(1))
+        ):
             return name.group(1)
     en = re.search(r"(?:contractor|vendor|supplier|service provider|subcontractor|provider)\s*,?\s+", after, re.I)
     if en:

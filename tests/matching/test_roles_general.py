@@ -34,6 +34,7 @@ MATCHER = Matcher(
         Vendor(name="川崎設備工業株式会社", aliases=("川崎設備工業",)),
         Vendor(name="NordVPN", aliases=()),
         Vendor(name="ESET", aliases=()),
+        Vendor(name="ソフトバンク株式会社", aliases=("ソフトバンク",)),
         Vendor(name="Telegram", aliases=()),
     ]
 )
@@ -148,3 +149,10 @@ def test_the_vendors_own_japanese_advisory_about_its_flaw_is_a_product_alert() -
     assert (
         roles("SonicWallが新たなゼロデイの可能性を調査中、ランサムウェア攻撃が急増")["SonicWall Inc."].role == "product"
     )
+
+
+@pytest.mark.parametrize("title", ["ソフトバンク委託先の情報漏洩約14万件", "ソフトバンク委託先クラウド不正アクセス"])
+def test_the_words_after_the_contractor_noun_that_tell_the_incident_are_not_shown_as_its_name(title: str) -> None:
+    got = roles(title)["ソフトバンク株式会社"]
+    assert got.role == "affected" and got.via == ""
+    assert "不正" not in got.reason and "漏洩" not in got.reason
