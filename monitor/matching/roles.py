@@ -66,13 +66,13 @@ _MENTIONED_BEFORE = re.compile(
     r"\bscraped\s+(?:[\w-]+\s+){0,2}?(?:from|off)\s+(?:the\s+)?$|"
     # a brand impersonated in phishing or fraud is not breached ('emails impersonating X', 'a fake X site')
     r"\b(?:impersonat(?:e|es|ed|ing)|posing as|pretending to be|masquerading as|spoof(?:s|ed|ing)?|fake|phony|"
-    r"bogus|counterfeit|look-?alike)\s+(?:an?\s+|the\s+)?$|"
+    r"bogus|counterfeit|look-?alike)\s+(?:an?\s+|the\s+)?$|偽(?:の|装した)?$|"
     r"(?:acquired by|bought by|owned by|purchased by|(?:a |the )?(?:unit|subsidiary|division|arm|affiliate|part|"
     r"sister company|brand) of)\s+(?:the\s+)?$|"
     # someone's parent told as such ("Zara's parent company Inditex"; 'obtained from parent company X' is the place)
     r"(?:'s|’s|\bits|\btheir)\s+(?:parent(?: company)?|holding company|owner)\s+$|"
-    # a security firm telling it ('サイバーセキュリティ企業Huntressは')
-    r"セキュリティ(?:企業|会社|ベンダー|大手|研究者)の?$|"
+    # an earlier incident told beside this one ('過去にはRed HatのGitLabからデータを盗んだとされ')
+    r"過去に(?:は|も)?[^。、]{0,10}$|"
     # a comparison names an earlier incident, not this one ('the same kind of bug as in X', 'similar to X')
     r"\b(?:same|similar)\s+(?:[\w-]+\s+){0,4}?(?:as|to)\s+(?:(?:in|at|with|on|the)\s+)*$|"
     r"\b(?:similar to|akin to|reminiscent of|echoing|compared (?:to|with))\s+(?:(?:the|an?)\s+)?$"
@@ -114,6 +114,20 @@ _MENTIONED_AFTER = re.compile(
     r"^(?:社)?(?:、|は|が)\s*新たな[^。]{0,12}?(?:ランサムウェア|マルウェア|攻撃手法|キャンペーン|手口|脅威)を(?:確認|発見|観測|検知)|"
     r"^\s+(?:spots|uncovers|discovers|observes|detects|details|warns of)\s+(?:a\s+)?(?:new|novel)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:ransomware|malware|campaign|botnet|backdoor|threat|variant|strain|phishing)\b"
+)
+# A platform or brand the attackers used, not one they attacked, in Japanese; read at every naming (the headline may
+# only name it: 'Water CurseによるGitHubアカウント乗っ取り攻撃'): the platform the data was put out on ('Discordサーバー
+# 上で流出'), impersonated ('偽のGoogle Playストアを装った', 'Google広告を偽装し'), used to spread or send ('武器化した
+# GitHubリポジトリを利用し…マルウェアを配布', 'Microsoft Teamsの通話を利用し、ユーザーを騙して'), a defence switched off
+# ('Microsoft Defenderを無効化'), the defender ('Cloudflareの自動防御システムが迅速に攻撃を検知し無効化した').
+_LATIN = r"(?:\s*[a-z0-9][a-z0-9.+-]*)"
+_TOOL_AFTER_JA = re.compile(
+    rf"^{_LATIN}?\s*(?:サーバー|チャンネル|グループ)?上で(?:流出|公開|拡散|共有|販売)|"
+    rf"^{_LATIN}{{0,2}}\s*(?:広告|ストア|サイト|ページ|アプリ)?を(?:騙|装|偽装)|"
+    rf"^{_LATIN}{{0,2}}\s*(?:リポジトリ|ページ|広告|フォーム)?(?:の[^。、]{{1,6}}?)?を(?:利用|悪用|使用|使っ)(?:し|して|した)"
+    r"[^。]{0,40}?(?:配布|送信|誘導|拡散|配信|インストール|フィッシング|詐欺|騙)|"
+    rf"^{_LATIN}{{0,2}}\s*を無効化|"
+    r"^(?:の[^。、]{0,10}?)?(?:が|は)(?:迅速に)?[^。]{0,16}?攻撃を(?:検知|防御|阻止|緩和)"
 )
 # The vendor reporting what others did to others, in its own clause ('ESETはロシア関連APTグループの…が…ウクライナの政府機関
 # などを標的に…サイバー攻撃を実施したことを報告した'): an attacker's act told (…を標的に, …を狙う, 攻撃を実施, キャンペーン), and
@@ -250,15 +264,15 @@ _OWNED_AFTER = re.compile(
 # - its plugin, app or installer poisoned or flawed ('GravityFormsプラグインに悪意あるコードが注入');
 # - the victim's installation of it ('GoogleのSalesforce CRMインスタンス', '複数社Salesforce環境へ').
 _PRODUCT_AFTER_JA = re.compile(
-    r"^(?:社)?(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:製品)?の(?:深刻な?|重大な?|緊急の?|未修正の?|新たな|複数の)?(?:脆弱性|ゼロデイ)|"
-    r"^(?:社)?の(?:\s*[a-z0-9][\w.+-]*){1,4}\s*の(?:深刻な?|重大な?|新たな|複数の)?(?:脆弱性|ゼロデイ)|"
+    r"^(?:社)?(?:\s*[a-z0-9][\w.+-]*){0,3}\]{0,2}\s*(?:製品)?の(?:深刻な?|重大な?|緊急の?|未修正の?|新たな|複数の)?(?:脆弱性|ゼロデイ)|"
+    r"^(?:社)?の(?:\s*[a-z0-9][\w.+-]*){1,4}\s*(?:の|に)(?:深刻な?|重大な?|新たな|複数の)?(?:脆弱性|ゼロデイ)|"
     r"^(?:社)?(?:の)?(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:製品|機器|装置|アプライアンス)(?:に|が|を|の|へ|で)|"
     r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*を(?:狙っ?た|狙う|標的と(?:した|する)|標的に(?:した|する))[^。]{0,20}?攻撃|"
     r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:の)?(?:プラグイン|拡張機能|アプリ|ライブラリ|パッケージ|インストーラー?)(?:に|が)"
     r"[^。]{0,20}?(?:悪意|マルウェア|バックドア|改ざん|脆弱性)|"
     r"^(?:\s*[a-z0-9][\w.+-]*){0,2}\s*(?:の)?(?:インスタンス|環境|テナント|crm)|"
     # its own advisory about a flaw, as 'X warns of ... flaw' ('SonicWallが新たなゼロデイの可能性を調査中', 'Ciscoが脆弱性を修正')
-    r"^(?:社)?(?:が|は)[^。]{0,30}?(?:脆弱性|ゼロデイ)(?:の可能性)?(?:を|の)?(?:修正|調査|公表|公開|警告|確認|注意喚起)"
+    r"^(?:社)?(?:が|は|、)?[^。]{0,30}?(?:脆弱性|ゼロデイ)(?:の可能性)?(?:を|の)?(?:修正|調査|公表|公開|警告|確認|注意喚起)"
 )
 # The victim's system or records on the platform, named after the victim's の ('Allianz LifeのSalesforceシステムから').
 _POSSESSED_BEFORE_JA = re.compile(r"[^\s、。]の$")
@@ -546,6 +560,27 @@ def _is_product(before: str, after: str, matched: bool = True) -> bool:
     )
 
 
+# A security firm telling someone else's incident ('サイバーセキュリティ企業Huntressは…と警告した'); not its own
+# ('サイバーセキュリティ企業CrowdStrikeが内部者による機密情報漏洩を確認').
+_SECURITY_FIRM_BEFORE_JA = re.compile(r"セキュリティ(?:企業|会社|ベンダー|大手|研究者)の?$")
+_OWN_INCIDENT_AFTER_JA = re.compile(
+    r"^(?:社)?(?:は|が)[^。]{0,30}?(?:被害|侵害を|漏洩|漏えい|流出|不正アクセスを受け|攻撃を受け)"
+)
+
+
+def _cited(before: str, after: str) -> bool:
+    """Whether one naming cites the vendor: a source, a platform, an owner, someone's account, a reporter."""
+    return bool(
+        _MENTIONED_BEFORE.search(before)
+        or _MENTIONED_AFTER.search(after)
+        or (_ATTRIBUTION_BEFORE.search(before) and _ATTRIBUTION_AFTER.search(after))
+        or (_PERSONAL_BEFORE.search(before) and _ACCOUNT_AFTER_ANY.search(after))
+        or _REPORTER_CLAUSE_JA.search(after)
+        or _TOOL_AFTER_JA.search(after)
+        or (_SECURITY_FIRM_BEFORE_JA.search(before) and not _OWN_INCIDENT_AFTER_JA.search(after))
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Cues:
     place: bool = False  # the breach is told at the vendor
@@ -556,19 +591,21 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
     place = _where(m, title, text)
     before, after = _sentence(*place) if place else ("", "")
     where = "title" if m.field == "title" else "text"
-    if place is not None and (
-        _MENTIONED_BEFORE.search(before)
-        or _MENTIONED_AFTER.search(after)
-        or (_ATTRIBUTION_BEFORE.search(before) and _ATTRIBUTION_AFTER.search(after))
-        or (_PERSONAL_BEFORE.search(before) and _ACCOUNT_AFTER_ANY.search(after))
-        or _REPORTER_CLAUSE_JA.search(after)
-    ):
+    if place is not None and _cited(before, after):
         return RoleOf(
             m.vendor, "mentioned", f"cited in the {where} as a source, a platform or an owner, not the victim"
         ), _Cues()
     # Every naming of the vendor is read: the headline may only name it, the text say how it took part.
     places = [place, *_elsewhere(m, title, text, place)] if place else []
     ctx = [_sentence(*p) for p in places]
+    # The headline may only name it ('Water CurseによるGitHubアカウント乗っ取り攻撃') where the text says it was the
+    # attackers' tool ('武器化したGitHubリポジトリを利用し…マルウェアを配布'): cited there, and no breach told at it anywhere.
+    if any(_TOOL_AFTER_JA.search(a) for _, a in ctx[1:]) and not any(
+        _PLACE_AFTER.search(a) or _PLACE_BEFORE.search(b) for b, a in ctx
+    ):
+        return RoleOf(
+            m.vendor, "mentioned", "cited in the text as a source, a platform or an owner, not the victim"
+        ), _Cues()
     # A denial stands only while no one says its customers' data is out ('X denies breach after hacker leaks
     # data of 73 million X customers' is still X's incident to watch).
     if (
@@ -586,8 +623,15 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
         exploited = (place is not None and m.field in ("title", "link") and _CAMPAIGN_AFTER.search(after)) or (
             place is not None
             and _is_product(before, after)
-            and m.field in ("title", "link")
-            and EXPLOITED.search(_norm(title).lower() + " " + _norm(text).lower()[:2000])
+            and (
+                (
+                    m.field in ("title", "link")
+                    and EXPLOITED.search(_norm(title).lower() + " " + _norm(text).lower()[:2000])
+                )
+                # named in the text, its exploitation told in the same sentence ('GoogleはChromeの4件の脆弱性を修正し
+                # うち1件は実際に悪用されていることを確認した')
+                or bool(EXPLOITED.search(before + after))
+            )
         )
         if exploited:
             return RoleOf(m.vendor, "product", "its product is reported exploited (headline)"), _Cues()

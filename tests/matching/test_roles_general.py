@@ -35,6 +35,11 @@ MATCHER = Matcher(
         Vendor(name="NordVPN", aliases=()),
         Vendor(name="ESET", aliases=()),
         Vendor(name="ソフトバンク株式会社", aliases=("ソフトバンク",)),
+        Vendor(name="Google LLC", aliases=("Google",)),
+        Vendor(name="Discord Inc.", aliases=("Discord",)),
+        Vendor(name="Red Hat, Inc.", aliases=("Red Hat",)),
+        Vendor(name="CrowdStrike", aliases=()),
+        Vendor(name="Cisco Systems, Inc.", aliases=("Cisco",)),
         Vendor(name="Telegram", aliases=()),
     ]
 )
@@ -156,3 +161,50 @@ def test_the_words_after_the_contractor_noun_that_tell_the_incident_are_not_show
     got = roles(title)["ソフトバンク株式会社"]
     assert got.role == "affected" and got.via == ""
     assert "不正" not in got.reason and "漏洩" not in got.reason
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "vendor"),
+    [
+        (
+            "Water CurseによるGitHubアカウント乗っ取り攻撃",
+            "攻撃者は武器化したGitHubリポジトリを利用し多段階マルウェアを配布している。",
+            "GitHub, Inc.",
+        ),
+        ("偽のGoogle Playストアを装ったサイトでRAT配布、情報窃取の被害", "", "Google LLC"),
+        ("Aflacの従業員情報流出、Discordサーバー上で流出したことが判明", "", "Discord Inc."),
+        ("Aflacにサイバー攻撃、攻撃者は過去にはRed HatのGitLabからデータを盗んだとされる", "", "Red Hat, Inc."),
+    ],
+)
+def test_a_platform_the_attackers_used_or_an_earlier_victim_is_only_mentioned(
+    title: str, text: str, vendor: str
+) -> None:
+    assert roles(title, text)[vendor].role == "mentioned"
+
+
+def test_a_security_firm_telling_its_own_incident_is_breached() -> None:
+    got = roles("サイバーセキュリティ企業CrowdStrikeが内部者による機密情報漏洩を確認し該当者を解雇した")
+    assert got["CrowdStrike"].role == "breached"
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "vendor"),
+    [
+        # named in the text of an advisory, its exploitation told in the same sentence
+        (
+            "Chromeのゼロデイ脆弱性4件修正",
+            "GoogleはChromeの4件の脆弱性を修正しうち1件は実際に悪用されていることを確認した。",
+            "Google LLC",
+        ),
+        # the vendor's product in wiki brackets, as the summaries write it
+        (
+            "ロシア国家支援グループの脆弱性悪用",
+            "攻撃グループが古い[[Cisco IOS]]の脆弱性を悪用し未修正のネットワーク機器を侵害した。",
+            "Cisco Systems, Inc.",
+        ),
+    ],
+)
+def test_a_product_exploited_told_in_the_text_of_an_advisory_is_a_product_alert(
+    title: str, text: str, vendor: str
+) -> None:
+    assert roles(title, text)[vendor].role == "product"
