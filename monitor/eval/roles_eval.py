@@ -8,6 +8,8 @@ plus, per item:
   none of them;
 - `software` (optional): the vendors named only as the victim's software or platform (the forum's
   vBulletin, the victim's Snowflake account): their product, never a breach at them.
+- `source` (optional, not scored): where real text no one here wrote comes from ('jp-news/secnews_sample.jsonl
+  line 27', 'breaches/hibp: Plex'); `split` is `held-out` exactly when sha1(id)[0] % 3 == 0.
 
 Each item is decided as the pipeline decides it (detect.assess, Matcher.match, detect.is_subject,
 roles.assign), with the same distractor companies as the shipped set registered beside the vendors.

@@ -8,10 +8,13 @@
 - mentioned: named in passing (the reporter, a security firm, the forum the data was posted on, an
   acquirer, a parent company in an aside). Stored and searchable, never alerted.
 
-The role is read from the words right around the name in its own sentence, the way a reader decides
-it; the first rule that applies gives the role and the reason recorded with the match. A vendor that is
-not the subject of a breach report (detect.is_subject) is mentioned, except a product named in the
-headline of a report that it is being exploited.
+The role is read from the words right around the name in its own sentence, and where the vendor is named
+again, the way a reader decides it; the first rule that applies gives the role and the reason recorded with the
+match. A vendor that is not the subject of a breach report (detect.is_subject) is mentioned, except its product:
+exploited (in the headline, or in the text's sentence that names it) or named as the victim's software. Then
+the report as a whole: a vendor the report tells no breach at, beside a contractor whose systems were hit (named
+and marked as such, or unnamed: '再委託先のネットワーク侵害', 'a security incident at a third-party vendor'), is
+that contractor's affected client.
 """
 
 from __future__ import annotations
