@@ -1,9 +1,11 @@
 """The triage read-back, once per cycle after delivery: reactions on our alerts -> verdicts -> message state.
 
 The fewest calls: one conversations.history per channel that holds a top-level alert of the last
-`slack.triage_days` days (paged by cursor, 200 a page), and one conversations.replies per thread
-that holds alert replies and has replies. Never one call per message. Which message is which alert
-is told by its metadata (alert id, this database's instance, payload hash: as reconciliation reads it).
+`slack.triage_days` days (paged by cursor, 200 a page), and conversations.replies for the threads
+holding alert replies that alerting/triage_threads.py chooses: a few a cycle, within Slack's rate
+limit, changed and recent threads first, the others in turn. Never one call per message. Which
+message is which alert is told by its metadata (alert id, this database's instance, payload hash: as
+reconciliation reads it). What was read of each thread, and when, is kept in the meta table.
 
 A reaction is recorded once, with the person and the time it was first seen (Slack does not say when
 a reaction was added). A reaction gone from a message that was read undoes its mark; a channel that
@@ -13,6 +15,7 @@ what it is: alerts are still delivered.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -20,23 +23,26 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .. import clock
-from ..alerting import incident_thread, triage
+from ..alerting import incident_thread, triage, triage_threads
 from ..alerting.alert_rows import alert_ref
 from ..alerting.outbox import instance_id
 from ..alerting.slack import AlertRef, HistoryUnavailable, Message, read_messages, update_message
 from ..redact import redact
 from ..storage import incident_store, triage_store
 from ..storage.store import Store
-from ..textutil import iso
+from ..textutil import iso, parse_iso
 
 log = logging.getLogger("monitor.triage")
 PROBLEM_KEY = "triage_problem"
+THREADS_KEY = "triage_threads"  # "channel ts" -> [latest reply seen, epoch of that read]
+CALLS_KEY = "triage_replies_calls"  # [[epoch, calls], ...] of the last minute's conversations.replies
 
 
 @dataclass
 class TriageReport:
     history_calls: int = 0  # channels read (each one or more pages)
     thread_calls: int = 0
+    threads_waiting: int = 0  # threads holding alert replies not read this cycle (read in a later one)
     alerts_seen: int = 0
     added: int = 0
     removed: int = 0
@@ -97,18 +103,41 @@ def read_back(
         take(messages)
         for m in messages:
             parents[(channel, str(m.get("ts")))] = m
-    threads = [
-        (channel, ts)
-        for channel, ts in sorted({(r["channel"], r["thread_ts"]) for r in rows if r["thread_ts"]})
-        # read in history, and no one replied: nothing of ours in it
-        if (parent := parents.get((channel, ts))) is None or parent.get("reply_count")
-    ]
-    for (channel, _ts), read in zip(threads, _read_threads(client, threads), strict=True):
+    threads = _threads(rows, parents)
+    clock_now = (now or clock.utcnow()).timestamp()
+    last = _last_reads(store)
+    calls = [c for c in _json(triage_store.get_meta(store, CALLS_KEY), []) if clock_now - c[0] < 60.0]
+    chosen = triage_threads.choose(threads, last, clock_now, triage_threads.budget(sum(int(c[1]) for c in calls)))
+    report.threads_waiting = len(threads) - len(chosen)
+    reads = _read_threads(client, [(t.channel, t.ts) for t in chosen])
+    refused = False
+    for t, read in zip(chosen, reads, strict=True):
         if isinstance(read, HistoryUnavailable):
-            _problem(report, f"cannot read reactions in a thread of {channel}: {read}", read.permanent)
+            refused = refused or "ratelimited" in str(read)
+            _problem(report, f"cannot read reactions in a thread of {t.channel}: {read}", read.permanent)
             continue
         report.thread_calls += 1
         take(read)
+        newest = max((str(m.get("ts")) for m in read[1:]), key=float, default=None)
+        # The parent's latest_reply as history said it (what the next cycle compares), else the read's.
+        last[(t.channel, t.ts)] = triage_threads.LastRead(t.latest_reply or newest, clock_now)
+    if chosen:
+        # Refused for the rate (other apps or processes share it): the rest of the minute is spent.
+        calls.append([clock_now, triage_threads.PER_MINUTE if refused else len(chosen)])
+    keep = {(t.channel, t.ts) for t in threads}
+    triage_store.set_meta(
+        store,
+        THREADS_KEY,
+        json.dumps({f"{c} {ts}": [r.latest_reply, r.at] for (c, ts), r in sorted(last.items()) if (c, ts) in keep}),
+    )
+    triage_store.set_meta(store, CALLS_KEY, json.dumps(calls))
+    if report.threads_waiting:
+        log.info(
+            "Slack triage: %d of %d incident threads read this cycle, %d in later ones (Slack's rate limit)",
+            len(chosen),
+            len(threads),
+            report.threads_waiting,
+        )
 
     report.alerts_seen = len(seen)
     active = triage_store.marks(store.conn, list(seen))
@@ -135,6 +164,43 @@ def read_back(
     else:
         _say_once(store, report.problems)
     return report
+
+
+def _threads(rows: list[dict[str, Any]], parents: dict[tuple[str, str], dict[str, Any]]) -> list[triage_threads.Thread]:
+    """The threads holding alert replies of the window, each with our newest reply in it and its
+    parent's latest_reply when history had the parent; a parent read with no reply: nothing to read."""
+    newest: dict[tuple[str, str], tuple[float, str]] = {}
+    for r in rows:
+        if r["thread_ts"]:
+            key = (r["channel"], r["thread_ts"])
+            sent = parse_iso(r["sent_at"])
+            mine = (sent.timestamp() if sent else 0.0, str(r["slack_ts"]))
+            newest[key] = max(newest.get(key, mine), mine)
+    out = []
+    for (channel, ts), (when, ours) in sorted(newest.items()):
+        parent = parents.get((channel, ts))
+        if parent is not None and not parent.get("reply_count"):
+            continue
+        latest = str(parent["latest_reply"]) if parent is not None and parent.get("latest_reply") else None
+        out.append(triage_threads.Thread(channel, ts, when, latest, ours))
+    return out
+
+
+def _last_reads(store: Store) -> dict[tuple[str, str], triage_threads.LastRead]:
+    out = {}
+    for key, value in _json(triage_store.get_meta(store, THREADS_KEY), {}).items():
+        channel, _, ts = str(key).partition(" ")
+        if isinstance(value, list) and len(value) == 2:
+            out[(channel, ts)] = triage_threads.LastRead(value[0], float(value[1]))
+    return out
+
+
+def _json(text: str | None, default: Any) -> Any:
+    try:
+        value = json.loads(text) if text else default
+    except ValueError:  # a hand-edited or truncated value: start over (threads are read again)
+        return default
+    return value if isinstance(value, type(default)) else default
 
 
 THREAD_READERS = 4  # conversations.replies calls in flight at once

@@ -59,7 +59,7 @@ def alerts_in_window(store: Store, since: str) -> list[dict[str, Any]]:
     return [
         dict(r)
         for r in store.db.query(
-            "SELECT id, kind, channel, slack_ts, thread_ts, payload, incident_id, article_id FROM alerts "
+            "SELECT id, kind, channel, slack_ts, thread_ts, payload, incident_id, article_id, sent_at FROM alerts "
             "WHERE state = 'sent' AND sent_at >= ? AND slack_ts GLOB '[0-9]*.[0-9]*' ORDER BY id",
             [since],
         )
