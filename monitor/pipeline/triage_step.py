@@ -211,9 +211,11 @@ def _read_threads(client: Any, threads: list[tuple[str, str]]) -> list[list[dict
     independent and mostly waiting (a cycle after a busy week reads a hundred threads, one round trip
     each), so a few run at once; the same calls as one after another, answered in the same order."""
 
+    reader = _without_retries(client)
+
     def one(thread: tuple[str, str]) -> list[dict[str, Any]] | HistoryUnavailable:
         try:
-            return read_messages(client, thread[0], 0.0, thread_ts=thread[1])
+            return read_messages(reader, thread[0], 0.0, thread_ts=thread[1])
         except HistoryUnavailable as e:
             return e
 
@@ -223,6 +225,23 @@ def _read_threads(client: Any, threads: list[tuple[str, str]]) -> list[list[dict
 
     with ThreadPoolExecutor(THREAD_READERS, thread_name_prefix="triage-thread") as pool:
         return list(pool.map(one, threads))
+
+
+def _without_retries(client: Any) -> Any:
+    """The same client without the retry on 429: a thread refused for the rate is read in a later
+    cycle, not waited for (the sender's client sleeps up to max_retry_after, right for an alert)."""
+    from slack_sdk import WebClient
+
+    if not isinstance(client, WebClient):
+        return client
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        logger=client.logger,
+        headers=client.headers,
+        retry_handlers=[],
+    )
 
 
 def refresh(store: Store, client: Any, alert_id: int, instance: str, buttons: bool) -> str | None:

@@ -136,6 +136,28 @@ def test_an_older_thread_is_still_read_within_the_stated_bound(project, incident
     assert slack.ratelimited == []
 
 
+def test_a_thread_refused_for_the_rate_is_not_waited_for(project, incidents, slack, monkeypatch):  # type: ignore[no-untyped-def]
+    """Another app (or process) spent the minute: Slack answers 429 with Retry-After 20 s. The cycle
+    goes on at once (the alert sender would wait up to max_retry_after, 30 s), leaves the rest of the
+    minute alone, and reads the threads in a later cycle."""
+    clock = _clocks(monkeypatch, slack)
+    incidents.add(6)
+    _run(project, slack)
+    [reply] = _replies(project)[:1]
+    slack.react_as_user("C0GENERAL", reply["slack_ts"], "eyes", "U0ANALYST")
+    clock.advance(minutes=2)
+    slack.history_plan = ["ok"] + [("ratelimit", 20)] * 6  # the history page, then every thread refused
+    before, started = _calls(slack), time.monotonic()
+    _run(project, slack)
+    assert time.monotonic() - started < 15
+    assert _calls(slack) - before == 6
+    _run(project, slack)  # the same minute: not asked again
+    assert _calls(slack) - before == 6
+    clock.advance(minutes=2)
+    _run(project, slack)
+    assert [a for a in outbox(project) if a["id"] == reply["id"]][0]["triage"]["verdicts"] == ["investigating"]
+
+
 def test_choose_reads_every_thread_within_the_bound_however_many_are_recent() -> None:
     """The policy alone, over a week of cycles: 105 threads, 30 of them always recent."""
     now = 1_800_000_000.0
