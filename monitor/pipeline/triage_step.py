@@ -147,7 +147,11 @@ def read_back(
             report.added += int(triage_store.add(store, alert_id, reaction, user, verdict))
         for reaction, user in change.removed:
             report.removed += int(triage_store.remove(store, alert_id, reaction, user))
+    now_marked = triage_store.marks(store.conn, list(seen))
+    shown = triage_store.shown_many(store, list(seen))
     for alert_id in seen:
+        if "\n".join(triage.state_lines(now_marked.get(alert_id, []))) == shown.get(alert_id, ""):
+            continue  # the message says it already (refresh would find the same, at three queries an alert)
         error = refresh(store, client, alert_id, instance, buttons)
         if error is None:
             continue

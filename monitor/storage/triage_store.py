@@ -183,6 +183,16 @@ def shown(store: Store, alert_id: int) -> str:
     return str(row[0]) if row else ""
 
 
+def shown_many(store: Store, alert_ids: list[int]) -> dict[int, str]:
+    """What each of these alerts' messages shows, by alert (absent: nothing), in one query per 500."""
+    out: dict[int, str] = {}
+    for i in range(0, len(alert_ids), 500):
+        chunk = alert_ids[i : i + 500]
+        sql = f"SELECT alert_id, state FROM triage_shown WHERE alert_id IN ({','.join('?' * len(chunk))})"
+        out.update((int(a), str(s)) for a, s in store.conn.execute(sql, chunk))
+    return out
+
+
 def set_shown(store: Store, alert_id: int, state: str) -> None:
     with store.write() as db:
         db.execute("INSERT OR REPLACE INTO triage_shown (alert_id, state) VALUES (?, ?)", [alert_id, state])
