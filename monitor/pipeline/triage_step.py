@@ -125,12 +125,12 @@ def read_back(
         # Refused for the rate (other apps or processes share it): the rest of the minute is spent.
         calls.append([clock_now, triage_threads.PER_MINUTE if refused else len(chosen)])
     keep = {(t.channel, t.ts) for t in threads}
-    triage_store.set_meta(
+    _put(
         store,
         THREADS_KEY,
         json.dumps({f"{c} {ts}": [r.latest_reply, r.at] for (c, ts), r in sorted(last.items()) if (c, ts) in keep}),
     )
-    triage_store.set_meta(store, CALLS_KEY, json.dumps(calls))
+    _put(store, CALLS_KEY, json.dumps(calls))
     if report.threads_waiting:
         log.info(
             "Slack triage: %d of %d incident threads read this cycle, %d in later ones (Slack's rate limit)",
@@ -164,7 +164,7 @@ def read_back(
         else:
             report.updated += 1
     if not report.problems:
-        triage_store.set_meta(store, PROBLEM_KEY, None)
+        _put(store, PROBLEM_KEY, None)
     else:
         _say_once(store, report.problems)
     return report
@@ -197,6 +197,12 @@ def _last_reads(store: Store) -> dict[tuple[str, str], triage_threads.LastRead]:
         if isinstance(value, list) and len(value) == 2:
             out[(channel, ts)] = triage_threads.LastRead(value[0], float(value[1]))
     return out
+
+
+def _put(store: Store, key: str, value: str | None) -> None:
+    """Written only when it changed: a cycle with nothing new makes no write transaction for it."""
+    if triage_store.get_meta(store, key) != value:
+        triage_store.set_meta(store, key, value)
 
 
 def _json(text: str | None, default: Any) -> Any:
