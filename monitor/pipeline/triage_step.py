@@ -106,7 +106,11 @@ def read_back(
     threads = _threads(rows, parents)
     clock_now = (now or clock.utcnow()).timestamp()
     last = _last_reads(store)
-    calls = [c for c in _json(triage_store.get_meta(store, CALLS_KEY), []) if clock_now - c[0] < 60.0]
+    calls = [
+        [float(c[0]), int(c[1])]
+        for c in _json(triage_store.get_meta(store, CALLS_KEY), [])
+        if isinstance(c, list) and len(c) == 2 and clock_now - float(c[0]) < 60.0
+    ]
     chosen = triage_threads.choose(threads, last, clock_now, triage_threads.budget(sum(int(c[1]) for c in calls)))
     report.threads_waiting = len(threads) - len(chosen)
     reads = _read_threads(client, [(t.channel, t.ts) for t in chosen])
