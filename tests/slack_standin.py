@@ -26,6 +26,13 @@ It refuses what Slack refuses, so a test cannot pass against it with a request S
   chat.update (only the bot's own messages: `cant_update_message`); auth.test;
   apps.connections.open returns a ws:// URL on 127.0.0.1 (nothing listens for the websocket).
 - an unknown method -> `unknown_method`.
+- rate limits: Web API tier 3 for conversations.history and conversations.replies (Slack: "50+ per
+  minute", per method, per app and workspace): `rate_limits` (method -> calls a minute, default 50
+  each), counted over a sliding 60 s window of accepted calls; one over -> HTTP 429
+  `{"ok":false,"error":"ratelimited"}` with Retry-After (whole seconds until a call leaves the
+  window), nothing answered; `ratelimited` lists the methods refused so. `rate_limits = {}` turns it
+  off; `clock` (default time.monotonic) is what the window is measured on: a test that moves
+  monitor's clock forward moves this one with it.
 
 Scripted faults, consumed one per call (after them, the method behaves as above):
   `plan`          chat.postMessage and the webhook (`default` when empty)
@@ -59,6 +66,8 @@ import socket
 import threading
 import time
 import uuid
+from collections import deque
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -79,6 +88,9 @@ NEEDED = {
     "reactions.get": "reactions:read",
     "apps.connections.open": "connections:write",
 }
+# Slack's Web API tier 3 ("50+ per minute"): the methods the triage read-back calls once per channel/thread.
+RATE_LIMITS = {"conversations.history": 50, "conversations.replies": 50}
+RATE_WINDOW = 60.0
 BOT_SCOPES = {"chat:write", "channels:history", "groups:history", "reactions:write", "reactions:read"}
 APP_SCOPES = {"connections:write"}
 
@@ -208,6 +220,10 @@ class SlackStandIn:
         self.socket_url: str | None = None  # what apps.connections.open returns, when a test listens itself
         self.scopes: set[str] = set(BOT_SCOPES)
         self.needed: dict[str, str] = dict(NEEDED)
+        self.rate_limits: dict[str, int] = dict(RATE_LIMITS)
+        self._recent: dict[str, deque[float]] = {}  # method -> clock() of calls in the window
+        self.ratelimited: list[str] = []  # the methods answered 429, one entry per refusal
+        self.clock: Callable[[], float] = time.monotonic
         self.webhook_channel = "C0GENERAL"
         self.lock = threading.Lock()
         self._us = 0
@@ -573,6 +589,22 @@ class SlackStandIn:
         if needed and needed not in self.scopes:
             raise SlackError("missing_scope", needed=needed, provided=",".join(sorted(self.scopes)))
 
+    def _rate_limited(self, method: str) -> int | None:
+        """Retry-After seconds when this call is one over the method's limit a minute, else None (counted)."""
+        limit = self.rate_limits.get(method)
+        if limit is None:
+            return None
+        now = self.clock()
+        with self.lock:
+            calls = self._recent.setdefault(method, deque())
+            while calls and calls[0] <= now - RATE_WINDOW:
+                calls.popleft()
+            if len(calls) >= limit:
+                self.ratelimited.append(method)
+                return max(1, int(calls[0] + RATE_WINDOW - now + 0.999))
+            calls.append(now)
+            return None
+
     def _scripted_error(self, method: str, error: str) -> dict[str, Any]:
         if error == "missing_scope":
             needed = self.needed.get(method, "chat:write")
@@ -645,6 +677,10 @@ class SlackStandIn:
                         standin._authorise(method, token)
                 except SlackError as e:
                     self._send(200, e.body)
+                    return
+                wait = None if webhook else standin._rate_limited(method)
+                if wait is not None:
+                    self._send(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)})
                     return
                 if isinstance(action, tuple) and action[0] == "raw":
                     self._send(action[1], action[2])

@@ -6,15 +6,18 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import criticality
-from ..matching import roles as roles_of
 from ..matching.matcher import Match
 from ..matching.vendors import Vendor, supply_chain
 from ..textutil import local_time, parse_iso
 from ..textutil import printable as _printable
 from .labels import label
+
+if TYPE_CHECKING:
+    from ..matching import roles as roles_of
+
 from .slack import (
     SECTION_MAX,
     TEXT_MAX,
@@ -99,11 +102,18 @@ def _evidence(m: Match, lang: str = "en") -> str:
     return label(lang, "evidence", how=how, matched=m.matched, surface=m.surface, field=where, score=score)
 
 
+def _of_match(m: Match, roles: Sequence[roles_of.RoleOf]) -> roles_of.RoleOf:
+    # Imported when a report is alerted, not by every run: matching/roles compiles ~40 patterns.
+    from ..matching.roles import of_match
+
+    return of_match(m, roles)
+
+
 def _role(m: Match, roles: Sequence[roles_of.RoleOf]) -> str:
     """' — breached: named in the headline of a breach report' (nothing when roles were not decided)."""
     if not roles:
         return ""
-    r = roles_of.of_match(m, roles)
+    r = _of_match(m, roles)
     return f" — {r.role}: {r.reason}"
 
 
@@ -130,7 +140,7 @@ def _role_heading(
     each part is named with its own vendors, so the contractor is not headed as the one exposed through it."""
     parts: dict[str, list[str]] = {}
     for v in vendors:
-        r = next((roles_of.of_match(m, roles) for m in matches if m.vendor == v.name), None)
+        r = next((_of_match(m, roles) for m in matches if m.vendor == v.name), None)
         if r is None:
             continue
         key = "role.affected_unnamed" if r.role == "affected" and not r.via else f"role.{r.role}"
@@ -162,7 +172,7 @@ def article_message(
     joined = incident is not None and incident.report_no > 1
     kind = label(lang, "kind.supply_chain" if facts.supply_chain else "kind.breach")
     if roles and top is not None:
-        first = next(roles_of.of_match(m, roles) for m in matches if m.vendor == top.name)
+        first = next(_of_match(m, roles) for m in matches if m.vendor == top.name)
         unnamed = first.role == "affected" and not first.via  # the text names no contractor
         kind = label(lang, "role.affected_unnamed" if unnamed else f"role.{first.role}", via=first.via)
         kind, names = _role_heading(matches, vendors, roles, lang, kind, names)

@@ -42,7 +42,6 @@ from ..alerting.slack import Sender
 from ..alerting.window import held_back
 from ..config import AnySource, Config
 from ..errors import ConfigError, LockTimeout, SourceBug, SourceError, describe
-from ..matching import roles
 from ..matching.vendors import Vendor
 from ..normalize import name_variants
 from ..sources import advisory, health, newsroom
@@ -653,6 +652,8 @@ class Monitor:
             },
         )
         if aid is not None:
+            from ..matching import roles  # a new article: not imported by a run with nothing new
+
             self.store.insert_matches(
                 db,
                 aid,
@@ -701,6 +702,8 @@ class Monitor:
         threshold, a report naming a vendor in its title that continues one of its incidents (it goes
         into that incident's thread; it never opens one)."""
         if d.alert:  # an alert per kind: vendors breached or affected, and vendors whose product is exploited
+            from ..matching import roles
+
             return roles.combined(
                 self._queue_article_alert(db, source, article_id, d, now, verdicts, kind=kind, subjects=subjects)
                 for kind, subjects in roles.alert_groups(d.subjects, d.roles)

@@ -1,9 +1,11 @@
 """The triage read-back, once per cycle after delivery: reactions on our alerts -> verdicts -> message state.
 
 The fewest calls: one conversations.history per channel that holds a top-level alert of the last
-`slack.triage_days` days (paged by cursor, 200 a page), and one conversations.replies per thread
-that holds alert replies and has replies. Never one call per message. Which message is which alert
-is told by its metadata (alert id, this database's instance, payload hash: as reconciliation reads it).
+`slack.triage_days` days (paged by cursor, 200 a page), and conversations.replies for the threads
+holding alert replies that alerting/triage_threads.py chooses: a few a cycle, within Slack's rate
+limit, changed and recent threads first, the others in turn. Never one call per message. Which
+message is which alert is told by its metadata (alert id, this database's instance, payload hash: as
+reconciliation reads it). What was read of each thread, and when, is kept in the meta table.
 
 A reaction is recorded once, with the person and the time it was first seen (Slack does not say when
 a reaction was added). A reaction gone from a message that was read undoes its mark; a channel that
@@ -13,6 +15,7 @@ what it is: alerts are still delivered.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -20,23 +23,26 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .. import clock
-from ..alerting import incident_thread, triage
+from ..alerting import incident_thread, triage, triage_threads
 from ..alerting.alert_rows import alert_ref
 from ..alerting.outbox import instance_id
 from ..alerting.slack import AlertRef, HistoryUnavailable, Message, read_messages, update_message
 from ..redact import redact
 from ..storage import incident_store, triage_store
 from ..storage.store import Store
-from ..textutil import iso
+from ..textutil import iso, parse_iso
 
 log = logging.getLogger("monitor.triage")
 PROBLEM_KEY = "triage_problem"
+THREADS_KEY = "triage_threads"  # "channel ts" -> [latest reply seen, epoch of that read]
+CALLS_KEY = "triage_replies_calls"  # [[epoch, calls], ...] of the last minute's conversations.replies
 
 
 @dataclass
 class TriageReport:
     history_calls: int = 0  # channels read (each one or more pages)
     thread_calls: int = 0
+    threads_waiting: int = 0  # threads holding alert replies not read this cycle (read in a later one)
     alerts_seen: int = 0
     added: int = 0
     removed: int = 0
@@ -97,18 +103,45 @@ def read_back(
         take(messages)
         for m in messages:
             parents[(channel, str(m.get("ts")))] = m
-    threads = [
-        (channel, ts)
-        for channel, ts in sorted({(r["channel"], r["thread_ts"]) for r in rows if r["thread_ts"]})
-        # read in history, and no one replied: nothing of ours in it
-        if (parent := parents.get((channel, ts))) is None or parent.get("reply_count")
+    threads = _threads(rows, parents)
+    clock_now = (now or clock.utcnow()).timestamp()
+    last = _last_reads(store)
+    calls = [
+        [float(c[0]), int(c[1])]
+        for c in _json(triage_store.get_meta(store, CALLS_KEY), [])
+        if isinstance(c, list) and len(c) == 2 and clock_now - float(c[0]) < 60.0
     ]
-    for (channel, _ts), read in zip(threads, _read_threads(client, threads), strict=True):
+    chosen = triage_threads.choose(threads, last, clock_now, triage_threads.budget(sum(int(c[1]) for c in calls)))
+    report.threads_waiting = len(threads) - len(chosen)
+    reads = _read_threads(client, [(t.channel, t.ts) for t in chosen])
+    refused = False
+    for t, read in zip(chosen, reads, strict=True):
         if isinstance(read, HistoryUnavailable):
-            _problem(report, f"cannot read reactions in a thread of {channel}: {read}", read.permanent)
+            refused = refused or "ratelimited" in str(read)
+            _problem(report, f"cannot read reactions in a thread of {t.channel}: {read}", read.permanent)
             continue
         report.thread_calls += 1
         take(read)
+        newest = max((str(m.get("ts")) for m in read[1:]), key=float, default=None)
+        # The parent's latest_reply as history said it (what the next cycle compares), else the read's.
+        last[(t.channel, t.ts)] = triage_threads.LastRead(t.latest_reply or newest, clock_now)
+    if chosen:
+        # Refused for the rate (other apps or processes share it): the rest of the minute is spent.
+        calls.append([clock_now, triage_threads.PER_MINUTE if refused else len(chosen)])
+    keep = {(t.channel, t.ts) for t in threads}
+    _put(
+        store,
+        THREADS_KEY,
+        json.dumps({f"{c} {ts}": [r.latest_reply, r.at] for (c, ts), r in sorted(last.items()) if (c, ts) in keep}),
+    )
+    _put(store, CALLS_KEY, json.dumps(calls))
+    if report.threads_waiting:
+        log.info(
+            "Slack triage: %d of %d incident threads read this cycle, %d in later ones (Slack's rate limit)",
+            len(chosen),
+            len(threads),
+            report.threads_waiting,
+        )
 
     report.alerts_seen = len(seen)
     active = triage_store.marks(store.conn, list(seen))
@@ -118,7 +151,11 @@ def read_back(
             report.added += int(triage_store.add(store, alert_id, reaction, user, verdict))
         for reaction, user in change.removed:
             report.removed += int(triage_store.remove(store, alert_id, reaction, user))
+    now_marked = triage_store.marks(store.conn, list(seen))
+    shown = triage_store.shown_many(store, list(seen))
     for alert_id in seen:
+        if "\n".join(triage.state_lines(now_marked.get(alert_id, []))) == shown.get(alert_id, ""):
+            continue  # the message says it already (refresh would find the same, at three queries an alert)
         error = refresh(store, client, alert_id, instance, buttons)
         if error is None:
             continue
@@ -131,10 +168,53 @@ def read_back(
         else:
             report.updated += 1
     if not report.problems:
-        triage_store.set_meta(store, PROBLEM_KEY, None)
+        _put(store, PROBLEM_KEY, None)
     else:
         _say_once(store, report.problems)
     return report
+
+
+def _threads(rows: list[dict[str, Any]], parents: dict[tuple[str, str], dict[str, Any]]) -> list[triage_threads.Thread]:
+    """The threads holding alert replies of the window, each with our newest reply in it and its
+    parent's latest_reply when history had the parent; a parent read with no reply: nothing to read."""
+    newest: dict[tuple[str, str], tuple[float, str]] = {}
+    for r in rows:
+        if r["thread_ts"]:
+            key = (r["channel"], r["thread_ts"])
+            sent = parse_iso(r["sent_at"])
+            mine = (sent.timestamp() if sent else 0.0, str(r["slack_ts"]))
+            newest[key] = max(newest.get(key, mine), mine)
+    out = []
+    for (channel, ts), (when, ours) in sorted(newest.items()):
+        parent = parents.get((channel, ts))
+        if parent is not None and not parent.get("reply_count"):
+            continue
+        latest = str(parent["latest_reply"]) if parent is not None and parent.get("latest_reply") else None
+        out.append(triage_threads.Thread(channel, ts, when, latest, ours))
+    return out
+
+
+def _last_reads(store: Store) -> dict[tuple[str, str], triage_threads.LastRead]:
+    out = {}
+    for key, value in _json(triage_store.get_meta(store, THREADS_KEY), {}).items():
+        channel, _, ts = str(key).partition(" ")
+        if isinstance(value, list) and len(value) == 2:
+            out[(channel, ts)] = triage_threads.LastRead(value[0], float(value[1]))
+    return out
+
+
+def _put(store: Store, key: str, value: str | None) -> None:
+    """Written only when it changed: a cycle with nothing new makes no write transaction for it."""
+    if triage_store.get_meta(store, key) != value:
+        triage_store.set_meta(store, key, value)
+
+
+def _json(text: str | None, default: Any) -> Any:
+    try:
+        value = json.loads(text) if text else default
+    except ValueError:  # a hand-edited or truncated value: start over (threads are read again)
+        return default
+    return value if isinstance(value, type(default)) else default
 
 
 THREAD_READERS = 4  # conversations.replies calls in flight at once
@@ -145,9 +225,11 @@ def _read_threads(client: Any, threads: list[tuple[str, str]]) -> list[list[dict
     independent and mostly waiting (a cycle after a busy week reads a hundred threads, one round trip
     each), so a few run at once; the same calls as one after another, answered in the same order."""
 
+    reader = _without_retries(client)
+
     def one(thread: tuple[str, str]) -> list[dict[str, Any]] | HistoryUnavailable:
         try:
-            return read_messages(client, thread[0], 0.0, thread_ts=thread[1])
+            return read_messages(reader, thread[0], 0.0, thread_ts=thread[1])
         except HistoryUnavailable as e:
             return e
 
@@ -157,6 +239,23 @@ def _read_threads(client: Any, threads: list[tuple[str, str]]) -> list[list[dict
 
     with ThreadPoolExecutor(THREAD_READERS, thread_name_prefix="triage-thread") as pool:
         return list(pool.map(one, threads))
+
+
+def _without_retries(client: Any) -> Any:
+    """The same client without the retry on 429: a thread refused for the rate is read in a later
+    cycle, not waited for (the sender's client sleeps up to max_retry_after, right for an alert)."""
+    from slack_sdk import WebClient
+
+    if not isinstance(client, WebClient):
+        return client
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        logger=client.logger,
+        headers=client.headers,
+        retry_handlers=[],
+    )
 
 
 def refresh(store: Store, client: Any, alert_id: int, instance: str, buttons: bool) -> str | None:

@@ -13,17 +13,16 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ..config import AnySource
 from ..matching.detect import Verdict, assess
 from ..matching.matcher import Match, Matcher
-from ..matching.roles import RoleOf, assign
 from ..matching.vendor_field import VendorNames
 from ..matching.vendors import Vendor
 from ..records import Skipped, compact_pickle
@@ -35,6 +34,9 @@ from ..storage import filecache
 from ..storage.article_store import known_keys
 from ..storage.store import read_only
 from ..textutil import iso, parse_iso
+
+if TYPE_CHECKING:
+    from ..matching.roles import RoleOf
 
 
 @compact_pickle
@@ -107,11 +109,15 @@ def decide(
     """fresh: (item, link key, title key) of items not stored yet; bodies: linked notice text by link.
 
     An item whose deciding raises is left out and counted, not its whole source."""
+    # Imported here, not with this module: the main process imports it for a run with nothing new
+    # (the forkserver preloads it for the workers).
+    from ..matching.roles import assign
+
     out = []
     skipped = Skipped()
     for item, lk, tkey in fresh:
         try:
-            out.append(_decide_one(matcher, assume_breach, item, lk, tkey, bodies.get(item.link, ""), now))
+            out.append(_decide_one(matcher, assume_breach, item, lk, tkey, bodies.get(item.link, ""), now, assign))
         except MemoryError:
             raise
         except Exception as error:
@@ -131,7 +137,14 @@ def _published(item: Item, now: datetime) -> str:
 
 
 def _decide_one(
-    matcher: Matcher, assume_breach: bool, item: Item, lk: str, tkey: str, body: str, now: datetime
+    matcher: Matcher,
+    assume_breach: bool,
+    item: Item,
+    lk: str,
+    tkey: str,
+    body: str,
+    now: datetime,
+    assign_roles: Callable[..., tuple[RoleOf, ...]],
 ) -> Decision:
     published = _published(item, now)
     # The same string as match() folds, when there is no body, so fold()'s cache serves both.
@@ -141,7 +154,7 @@ def _decide_one(
     # A vendor cited as the reporter ("according to Okta researchers") is named but not alerted:
     # routing and incidents follow the subjects only. Of those, a vendor only mentioned (a platform the
     # data was posted on, a parent in an aside) is not alerted either; its product exploited is.
-    roles = assign(matches, item.title, text, verdict.breach, verdict.subjects(matches, item.title, text))
+    roles = assign_roles(matches, item.title, text, verdict.breach, verdict.subjects(matches, item.title, text))
     alerted = {r.vendor for r in roles if r.alerted}
     return Decision(
         item, lk, tkey, published, body, verdict, matches, tuple(m for m in matches if m.vendor in alerted), roles
@@ -295,6 +308,8 @@ def decide_advisories(
         )
         alert = min_score is None or (a.score is not None and a.score >= min_score)
         reason = a.reason if alert else f"{a.reason}; under min_cvss {min_score:g}, not alerted"
+        from ..matching.roles import RoleOf
+
         roles = tuple(RoleOf(m.vendor, "product", reason) for m in matches)
         out.append(
             Decision(item, lk, tkey, _published(item, now), "", _NOT_NEWS, matches, matches if alert else (), roles)

@@ -511,7 +511,7 @@ def _limit_memory(megabytes: int) -> None:
 
 # Workers fork from the server with the parsing and deciding code already imported, instead of each
 # importing it on its first task.
-FORKSERVER_PRELOAD = ["feedparser", "monitor.pipeline.workers"]
+FORKSERVER_PRELOAD = ["feedparser", "monitor.pipeline.workers", "monitor.matching.roles"]
 
 
 def start_forkserver() -> None:

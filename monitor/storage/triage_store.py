@@ -59,7 +59,7 @@ def alerts_in_window(store: Store, since: str) -> list[dict[str, Any]]:
     return [
         dict(r)
         for r in store.db.query(
-            "SELECT id, kind, channel, slack_ts, thread_ts, payload, incident_id, article_id FROM alerts "
+            "SELECT id, kind, channel, slack_ts, thread_ts, payload, incident_id, article_id, sent_at FROM alerts "
             "WHERE state = 'sent' AND sent_at >= ? AND slack_ts GLOB '[0-9]*.[0-9]*' ORDER BY id",
             [since],
         )
@@ -181,6 +181,16 @@ def release_unmuted(store: Store) -> int:
 def shown(store: Store, alert_id: int) -> str:
     row = store.db.execute("SELECT state FROM triage_shown WHERE alert_id = ?", [alert_id]).fetchone()
     return str(row[0]) if row else ""
+
+
+def shown_many(store: Store, alert_ids: list[int]) -> dict[int, str]:
+    """What each of these alerts' messages shows, by alert (absent: nothing), in one query per 500."""
+    out: dict[int, str] = {}
+    for i in range(0, len(alert_ids), 500):
+        chunk = alert_ids[i : i + 500]
+        sql = f"SELECT alert_id, state FROM triage_shown WHERE alert_id IN ({','.join('?' * len(chunk))})"
+        out.update((int(a), str(s)) for a, s in store.conn.execute(sql, chunk))
+    return out
 
 
 def set_shown(store: Store, alert_id: int, state: str) -> None:

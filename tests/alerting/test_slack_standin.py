@@ -195,6 +195,45 @@ def test_replies_parent_first_on_every_page_and_only_parents_in_history(slack: S
     assert _refused(client.conversations_replies, channel="C0GENERAL", ts="1.000001")["error"] == "thread_not_found"
 
 
+def test_a_parent_in_history_says_its_latest_reply_but_not_reactions_on_its_replies(slack: SlackStandIn) -> None:
+    """As Slack: reply_count and latest_reply move with a new reply; a reaction on a reply changes
+    nothing in the channel's history (only conversations.replies shows it)."""
+    client = _client(slack)
+    parent = client.chat_postMessage(channel="C0GENERAL", text="incident")["ts"]
+    first = client.chat_postMessage(channel="C0GENERAL", text="follow-up", thread_ts=parent)["ts"]
+
+    def head() -> dict[str, Any]:
+        return dict(client.conversations_history(channel="C0GENERAL")["messages"][0])
+
+    before = head()
+    assert (before["reply_count"], before["latest_reply"]) == (1, first)
+    slack.react_as_user("C0GENERAL", first, "x")
+    assert head() == before
+    thread = client.conversations_replies(channel="C0GENERAL", ts=parent)["messages"]
+    assert thread[1]["reactions"] == [{"name": "x", "users": ["U0HUMAN"], "count": 1}]
+    second = slack.post_as_user("C0GENERAL", "on it", thread_ts=parent)
+    assert (head()["reply_count"], head()["latest_reply"]) == (2, second)
+
+
+def test_history_and_replies_are_rate_limited_at_tier_3(slack: SlackStandIn) -> None:
+    """50 calls a minute per method, then 429 ratelimited with Retry-After; another method still answers."""
+    client = _client(slack)
+    parent = client.chat_postMessage(channel="C0GENERAL", text="incident")["ts"]
+    for _ in range(50):
+        assert client.conversations_replies(channel="C0GENERAL", ts=parent)["ok"]
+    with pytest.raises(SlackApiError) as e:
+        client.conversations_replies(channel="C0GENERAL", ts=parent)
+    assert e.value.response.status_code == 429 and e.value.response.data["error"] == "ratelimited"
+    assert 1 <= int(e.value.response.headers["Retry-After"]) <= 60
+    assert slack.ratelimited == ["conversations.replies"]
+    assert client.conversations_history(channel="C0GENERAL")["ok"]  # counted per method
+    later = slack.clock() + 61
+    slack.clock = lambda: later  # a minute on: the window is empty again
+    assert client.conversations_replies(channel="C0GENERAL", ts=parent)["ok"]
+    slack.rate_limits = {}
+    assert client.conversations_replies(channel="C0GENERAL", ts=parent)["ok"]
+
+
 def test_a_reply_to_a_message_that_does_not_exist_lands_in_the_channel(slack: SlackStandIn) -> None:
     client = _client(slack)
     ts = client.chat_postMessage(channel="C0GENERAL", text="orphan", thread_ts="1500000000.000100")["ts"]
