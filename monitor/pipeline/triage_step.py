@@ -36,6 +36,7 @@ log = logging.getLogger("monitor.triage")
 PROBLEM_KEY = "triage_problem"
 THREADS_KEY = "triage_threads"  # "channel ts" -> [latest reply seen, epoch of that read]
 CALLS_KEY = "triage_replies_calls"  # [[epoch, calls], ...] of the last minute's conversations.replies
+HISTORY_KEY = "triage_history_calls"  # the same for conversations.history (Slack limits each method apart)
 
 
 @dataclass
@@ -93,6 +94,13 @@ def read_back(
     for r in rows:
         if not r["thread_ts"]:
             top[r["channel"]] = min(top.get(r["channel"], float("inf")), float(r["slack_ts"]))
+    clock_now = (now or clock.utcnow()).timestamp()
+    calls, history = _minute(store, CALLS_KEY, clock_now), _minute(store, HISTORY_KEY, clock_now)
+    if sum(c[1] for c in history) + len(top) > triage_threads.PER_MINUTE:
+        # The daemon's ticks can come seconds apart, each reading the channels back: a cycle that finds
+        # the minute's history budget spent reads nothing (the next cycle with budget reads it all).
+        log.debug("Slack triage: the minute's history reads are spent; read back in a later cycle")
+        return report
     for channel, first in sorted(top.items()):
         try:
             messages = read_messages(client, channel, first - 1.0)
@@ -103,15 +111,12 @@ def read_back(
         take(messages)
         for m in messages:
             parents[(channel, str(m.get("ts")))] = m
+    if report.history_calls:
+        history.append([clock_now, report.history_calls])
+        _put(store, HISTORY_KEY, json.dumps(history))
     threads = _threads(rows, parents)
-    clock_now = (now or clock.utcnow()).timestamp()
     last = _last_reads(store)
-    calls = [
-        [float(c[0]), int(c[1])]
-        for c in _json(triage_store.get_meta(store, CALLS_KEY), [])
-        if isinstance(c, list) and len(c) == 2 and clock_now - float(c[0]) < 60.0
-    ]
-    chosen = triage_threads.choose(threads, last, clock_now, triage_threads.budget(sum(int(c[1]) for c in calls)))
+    chosen = triage_threads.choose(threads, last, clock_now, triage_threads.budget(sum(c[1] for c in calls)))
     report.threads_waiting = len(threads) - len(chosen)
     reads = _read_threads(client, [(t.channel, t.ts) for t in chosen])
     refused = False
@@ -192,6 +197,15 @@ def _threads(rows: list[dict[str, Any]], parents: dict[tuple[str, str], dict[str
         latest = str(parent["latest_reply"]) if parent is not None and parent.get("latest_reply") else None
         out.append(triage_threads.Thread(channel, ts, when, latest, ours))
     return out
+
+
+def _minute(store: Store, key: str, now: float) -> list[list[float]]:
+    """The [epoch, calls] entries of the last 60 s kept under a meta key."""
+    return [
+        [float(c[0]), int(c[1])]
+        for c in _json(triage_store.get_meta(store, key), [])
+        if isinstance(c, list) and len(c) == 2 and now - float(c[0]) < 60.0
+    ]
 
 
 def _last_reads(store: Store) -> dict[tuple[str, str], triage_threads.LastRead]:

@@ -136,6 +136,17 @@ def test_an_older_thread_is_still_read_within_the_stated_bound(project, incident
     assert slack.ratelimited == []
 
 
+def test_cycles_seconds_apart_keep_the_history_reads_under_slacks_limit(project, incidents, slack):  # type: ignore[no-untyped-def]
+    """The daemon's ticks can come seconds apart (sources due at different times), each reading the
+    channel's history back: the history reads keep under Slack's limit for that method too."""
+    incidents.add(3)
+    for _tick in range(45):  # 45 cycles within one minute of monitor's clock
+        _run(project, slack)
+    assert _calls(slack, "conversations.history") <= triage_threads.PER_MINUTE
+    assert _calls(slack) <= triage_threads.PER_MINUTE
+    assert slack.ratelimited == []
+
+
 def test_a_thread_refused_for_the_rate_is_not_waited_for(project, incidents, slack, monkeypatch):  # type: ignore[no-untyped-def]
     """Another app (or process) spent the minute: Slack answers 429 with Retry-After 20 s. The cycle
     goes on at once (the alert sender would wait up to max_retry_after, 30 s), leaves the rest of the
