@@ -96,7 +96,7 @@ def read_back(
             top[r["channel"]] = min(top.get(r["channel"], float("inf")), float(r["slack_ts"]))
     clock_now = (now or clock.utcnow()).timestamp()
     calls, history = _minute(store, CALLS_KEY, clock_now), _minute(store, HISTORY_KEY, clock_now)
-    if sum(c[1] for c in history) + len(top) > triage_threads.PER_MINUTE:
+    if sum(int(c[1]) for c in history) + len(top) > triage_threads.PER_MINUTE:
         # The daemon's ticks can come seconds apart, each reading the channels back: a cycle that finds
         # the minute's history budget spent reads nothing (the next cycle with budget reads it all).
         log.debug("Slack triage: the minute's history reads are spent; read back in a later cycle")
@@ -116,7 +116,7 @@ def read_back(
         _put(store, HISTORY_KEY, json.dumps(history))
     threads = _threads(rows, parents)
     last = _last_reads(store)
-    chosen = triage_threads.choose(threads, last, clock_now, triage_threads.budget(sum(c[1] for c in calls)))
+    chosen = triage_threads.choose(threads, last, clock_now, triage_threads.budget(sum(int(c[1]) for c in calls)))
     report.threads_waiting = len(threads) - len(chosen)
     reads = _read_threads(client, [(t.channel, t.ts) for t in chosen])
     refused = False
