@@ -617,13 +617,14 @@ def _against(mine: Facts, theirs: Facts, cand: Candidate, ident: dict[str, str],
 def decide(report: Report, candidates: Sequence[Candidate], names: Sequence[str] = ()) -> Decision:
     """The incident this report belongs to (or a new one), with the reason. `names`: the vendor's
     folded names, left out when titles are compared."""
-    mine = _report_facts(report)
     best: tuple[int, datetime, Decision] | None = None
     refusals: list[tuple[datetime, str]] = []
     for cand in candidates:
         gap = report.published - cand.last_seen
         if gap > LOOKBACK or report.published < cand.first_seen - ACTIVE_GAP:
             continue
+        # Read only when there is an incident to compare with: most reports of a poll have none.
+        mine = _report_facts(report)
         theirs = _union(_report_facts(r) for r in cand.reports)
         ident = _identity(mine, theirs, cand, report, names)
         against = _against(mine, theirs, cand, ident, report.published)

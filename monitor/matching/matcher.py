@@ -629,6 +629,12 @@ def _longer_name_follows(folded: str, end: int, registered: str) -> bool:
     return word in _ORG_WORDS and word not in fold(registered).split()
 
 
+# What may sit between two characters of a Japanese name: the same as [\s・･·]*, written so that no class holds
+# more than two runs of characters. re compiles a class of three scattered non-Latin-1 characters into a
+# 64K-entry table, ~0.3 ms for each gap of each name: case 7's workers compiled ~270 Japanese names a poll, 0.5 s.
+_JA_GAP = r"[\s·]*(?:[・･][\s·]*)*"
+
+
 def _pattern(variant: str) -> str:
     """A regex finding the folded variant in NFKC text: any punctuation or space between its parts."""
     parts = []
@@ -638,7 +644,7 @@ def _pattern(variant: str) -> str:
         elif tok.isascii():
             parts.append(re.escape(tok) + r"(?:['’]s)?")
         else:  # Japanese: '・', full-width spaces and line breaks may sit between any two characters
-            parts.append(r"[\s・･·]*".join(re.escape(c) for c in tok))
+            parts.append(_JA_GAP.join(re.escape(c) for c in tok))
     return r"[\W_]*".join(parts)
 
 

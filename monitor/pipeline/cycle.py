@@ -10,6 +10,7 @@ is skipped and counted (SourceResult.skipped), one source records it as its erro
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import itertools
 import logging
@@ -485,7 +486,9 @@ class Monitor:
             # Old news is stored and searchable, not alerted: a new source must not flood the channel.
             old = held_back(d.item.published, now, window)
             try:
-                with self.store.savepoint("item"):
+                # An item naming no vendor is one INSERT, atomic by itself, and queues nothing: without a
+                # savepoint of its own (each one copied the pages it touched, ~0.1 s CPU per 10,000 items).
+                with self.store.savepoint("item") if d.matches or d.subjects else contextlib.nullcontext():
                     aid = self._store_decision(db, source, d, fetched_at)
                     queued = (
                         self._queue_alerts(db, source, aid, d, now, verdicts) if aid is not None and old is None else 0

@@ -42,9 +42,8 @@ def set_payload(db: sqlite_utils.Database, alert_id: int, payload: str) -> None:
 
 
 def vendor_roles(store: Store, article_id: int, roles: tuple[str, ...]) -> dict[str, str]:
-    """The article's matched vendors with one of these roles, by name (none in a database from before roles)."""
-    if "role" not in store.db["matches"].columns_dict:
-        return {}
+    """The article's matched vendors with one of these roles, by name (none for matches stored before roles:
+    their role is NULL). Store() has added the column (schema v6): it is not looked up for each alert."""
     return {
         v: r
         for v, r in store.conn.execute(
