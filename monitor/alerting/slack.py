@@ -353,9 +353,6 @@ class SlackSender:
             "token": token,
             "timeout": int(max(1, timeout)),
             "logger": slack_logger(),
-            # Not the default ConnectionErrorRetryHandler: it re-POSTs after Slack
-            # may already have the message, which doubles the alert.
-            "retry_handlers": [CappedRateLimitHandler(max_retry_after)],
         }
         if base_url:
             kwargs["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
@@ -375,7 +372,10 @@ class SlackSender:
         if self._client is None:
             from slack_sdk import WebClient
 
-            self._client = WebClient(**self._kwargs)
+            # Not the default ConnectionErrorRetryHandler: it re-POSTs after Slack
+            # may already have the message, which doubles the alert.
+            handlers = [CappedRateLimitHandler(self.max_retry_after)]
+            self._client = WebClient(**self._kwargs, retry_handlers=handlers)
         return self._client
 
     @client.setter
