@@ -79,8 +79,7 @@ def render(store: Store, row: dict[str, Any], instance: str, buttons: bool) -> t
 
 def refresh_parents(store: Store, sender: Any, instance: str) -> tuple[int, list[str]]:
     """chat.update every top-level message whose incident's facts changed: (updated, problems)."""
-    client = getattr(sender, "client", None)
-    if getattr(sender, "mode", "") != "slack" or client is None:
+    if getattr(sender, "mode", "") != "slack":
         return 0, []
     # Incidents touched since the last check that found everything current, with a minute's margin for
     # a report marked sent just before it began (what it found stale stays looked at until it is updated).
@@ -96,7 +95,7 @@ def refresh_parents(store: Store, sender: Any, instance: str) -> tuple[int, list
         if row is None:
             continue
         message, metadata = render(store, row, instance, buttons=getattr(sender, "decorate", None) is not None)
-        error = update_message(client, row["channel"], row["slack_ts"], message, metadata)
+        error = update_message(sender.client, row["channel"], row["slack_ts"], message, metadata)
         if error is not None:
             # Left stale: the next delivery updates it (the update is idempotent).
             problems.append(f"alert {alert_id}: cannot update the incident's top-level message: {error}")

@@ -349,25 +349,38 @@ class SlackSender:
     needs_channel = True
 
     def __init__(self, token: str, base_url: str | None, timeout: float, max_retry_after: float):
-        from slack_sdk import WebClient
-
         kwargs: dict[str, Any] = {
             "token": token,
             "timeout": int(max(1, timeout)),
             "logger": slack_logger(),
-            # Not the default ConnectionErrorRetryHandler: it re-POSTs after Slack
-            # may already have the message, which doubles the alert.
-            "retry_handlers": [CappedRateLimitHandler(max_retry_after)],
         }
         if base_url:
             kwargs["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
-        self.client = WebClient(**kwargs)
+        self._kwargs = kwargs
+        self._client: Any = None
         self.max_retry_after = max_retry_after
         # Set by the daemon while Socket Mode listens: adds the triage buttons to each alert as it is sent.
         self.decorate: Callable[[Message, AlertRef], Message] | None = None
         # The workspace's API host, without userinfo or path: stored in the database, so never the token.
         api = urlsplit(base_url or "https://slack.com/api/")
         self.destination = f"slack:{api.hostname or ''}{f':{api.port}' if api.port else ''}"
+
+    @property
+    def client(self) -> Any:
+        """The slack_sdk WebClient, made on first use: a cycle with nothing to send never imports slack_sdk
+        (a tenth of a second of every unchanged re-poll)."""
+        if self._client is None:
+            from slack_sdk import WebClient
+
+            # Not the default ConnectionErrorRetryHandler: it re-POSTs after Slack
+            # may already have the message, which doubles the alert.
+            handlers = [CappedRateLimitHandler(self.max_retry_after)]
+            self._client = WebClient(**self._kwargs, retry_handlers=handlers)
+        return self._client
+
+    @client.setter
+    def client(self, client: Any) -> None:
+        self._client = client
 
     def send(self, channel: str, message: Message, ref: AlertRef, thread_ts: str | None) -> Outcome:
         if self.decorate is not None:

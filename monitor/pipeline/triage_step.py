@@ -67,8 +67,7 @@ def read_back(
     store: Store, sender: Any, slack: Any, now: datetime | None = None, buttons: bool = False
 ) -> TriageReport:
     report = TriageReport()
-    client = getattr(sender, "client", None)
-    if slack.triage_days <= 0 or getattr(sender, "mode", "") != "slack" or client is None:
+    if slack.triage_days <= 0 or getattr(sender, "mode", "") != "slack":
         return report
     triage_store.ensure(store)
     instance = instance_id(store)
@@ -76,6 +75,7 @@ def read_back(
     rows = triage_store.alerts_in_window(store, iso(since) or "")
     if not rows:
         return report
+    client = sender.client  # made here, when there is something to read (alerting/slack.py)
     by_ref = {(str(r["id"]), alert_ref(r, instance).payload_hash): r for r in rows}
     seen: dict[int, set[tuple[str, str]]] = {}
     parents: dict[tuple[str, str], dict[str, Any]] = {}

@@ -36,7 +36,7 @@ def canonical_link(url: str) -> str:
         return url
     host = (p.hostname or "").lower().removeprefix("www.")
     port = f":{port_number}" if port_number and port_number not in (80, 443) else ""
-    query = urlencode(
+    query = p.query and urlencode(
         sorted((k, v) for k, v in parse_qsl(p.query, keep_blank_values=True) if not k.lower().startswith(_TRACKING))
     )
     path = p.path.rstrip("/") or ""

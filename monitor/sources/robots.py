@@ -1,6 +1,7 @@
-"""robots.txt for the pages monitor finds on its own: each vendor newsroom's page, the feed it
-advertises and the notices it links (sources/newsroom.py). Sources written in feeds.yaml are a team's
-explicit choice and are not asked about.
+"""robots.txt for the pages monitor finds on its own: the feed a vendor newsroom's page advertises and
+the notices it links (sources/newsroom.py), asked when one of them is about to be fetched. The
+newsroom page itself (vendors.csv) and sources written in feeds.yaml are a team's explicit choice and
+are not asked about.
 
 robots.txt is fetched through the project's own fetcher (its deadline, size cap and, for a host other
 than the newsroom's, the link policy) and read with the standard library's urllib.robotparser. Each
@@ -92,10 +93,11 @@ class Gate:
     stale, saved back with save()."""
 
     def __init__(self, db: Any, now: datetime):
-        """db: where answers are kept between runs (None: this process only, as `sources check`)."""
+        """db: where answers are kept between runs (None: this process only, as `sources check`).
+        They are read from it on the first check() that asks about a URL (most cycles ask about none)."""
         self.now = now
-        rows = newsroom_store.robots_rows(db) if db is not None else []
-        self.rules: dict[str, Rules] = {r["site"]: Rules(**r) for r in rows}
+        self._db = db
+        self._rules: dict[str, Rules] | None = None
         self.fetched: list[Rules] = []
         self.fetched_sites: set[str] = set()  # fetched in this process (saved or not)
 
@@ -108,6 +110,8 @@ class Gate:
         """{url: why it is forbidden, '' when allowed} for (url, trusted) pairs, fetching the robots.txt
         of each site not known (trusted like the URL it is asked for)."""
         urls = list(urls)
+        if not urls:
+            return {}
         wanted: dict[str, bool] = {}
         for url, trusted in urls:
             s = site(url)
@@ -120,6 +124,13 @@ class Gate:
             rules = self.rules.get(site(url))
             out[url] = forbidden(rules, url) if rules is not None else f"{url[:200]}: not an http(s) URL"
         return out
+
+    @property
+    def rules(self) -> dict[str, Rules]:
+        if self._rules is None:
+            rows = newsroom_store.robots_rows(self._db) if self._db is not None else []
+            self._rules = {r["site"]: Rules(**r) for r in rows}
+        return self._rules
 
     def _fetch(self, sites: Sequence[tuple[str, bool]], limits: fetchmod.Limits, policy: fetchmod.LinkPolicy) -> None:
         requests = [fetchmod.Request(f"{s}/robots.txt", trusted=trusted, max_bytes=MAX_BYTES) for s, trusted in sites]

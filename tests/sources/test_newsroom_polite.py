@@ -1,5 +1,5 @@
 """Issue 16, polite and cheap, through the real CLI with pages on 127.0.0.1: robots.txt honoured for the
-pages monitor finds on its own, one fetch per page on the first poll, an unchanged page not parsed again,
+pages monitor finds on its own (not the configured page), asked only when one is fetched, one fetch per page on the first poll, an unchanged page not parsed again,
 a page with no notices said once, JavaScript pages named, single-notice pages read, and a configuration
 with nothing to poll refused."""
 
@@ -90,25 +90,61 @@ def _status(project: Project) -> dict[str, dict]:
 # ------------------------------------------------------------------ robots.txt
 
 
-def test_robots_txt_forbidding_the_newsroom_page_keeps_it_unfetched_and_status_says_so(
+def test_the_configured_page_is_read_whatever_robots_txt_says_but_the_notices_it_links_are_not(
     project: Project, httpserver: HTTPServer
 ) -> None:
     # The group for monitor's own token forbids /news/; the group for everyone else would allow it.
+    # vendors.csv's page is the team's choice, like a feeds.yaml source: it is read. What monitor finds
+    # on it (the notices under /news/) is not fetched, and status says so.
     _serve(httpserver, _list_page(ROWS), robots="User-agent: *\nAllow: /\n\nUser-agent: monitor\nDisallow: /news/\n")
     _setup(project, httpserver)
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
-    assert f"✗ {NAME}: " in result.output and "robots.txt forbids" in result.output
-    assert "/news/" not in _paths(httpserver)
-    assert "robots.txt forbids" in (_status(project)[NAME]["last_error"] or "")
-    table = project.run("status")
-    assert "robots.txt forbids" in table.output
+    assert f"✓ {NAME}: 2 items, 2 new" in result.output
+    paths = _paths(httpserver)
+    assert paths.count("/news/") == 1
+    assert "/news/incident.html" not in paths and "/news/launch.html" not in paths
+    assert _alerts(project) == []  # "重要なお知らせ" alone says nothing
+    note = _status(project)[NAME]["note"]
+    assert note.startswith("2 linked notice(s) not read:") and "robots.txt forbids" in note
+    assert "robots.txt forbids" in project.run("status").output
+    # A new notice on the next poll: its link is refused on the robots.txt kept for a day, not asked again.
+    rows = [(_day(0), "当社システムへのサイバー攻撃について（第2報）", "/news/incident.html?2"), *ROWS]
+    _serve(httpserver, _list_page(rows), robots="User-agent: monitor\nDisallow: /news/\n")
     again = project.run("run", "--once")
     assert again.exit_code == 0, again.output
-    assert _paths(httpserver).count("/robots.txt") == 1  # kept for a day, not asked each run
-    check = project.run("sources", "check", "--json")
-    room = {r["name"]: r for r in json.loads(check.stdout)}[NAME]
-    assert "robots.txt forbids" in room["error"]
+    assert f"✓ {NAME}: 3 items, 1 new" in again.output
+    assert "/robots.txt" not in _paths(httpserver) and "/news/incident.html" not in _paths(httpserver)
+    assert _status(project)[NAME]["note"].startswith("1 linked notice(s) not read:")
+
+
+def test_robots_txt_is_not_asked_when_nothing_the_page_links_is_fetched(
+    project: Project, httpserver: HTTPServer
+) -> None:
+    old = [(_day(400), "重要なお知らせ", "/news/incident.html"), (_day(500), "決算短信", "/news/ir.html")]
+    _serve(httpserver, _list_page(old))
+    _setup(project, httpserver)
+    project.configure([{"name": "empty feed", "url": httpserver.url_for("/feed")}], alert_window=None)  # 14 days
+    result = project.run("run", "--once")
+    assert f"✓ {NAME}: 2 items, 2 new" in result.output
+    # The notices are outside the alert window (stored on their titles, not fetched): no robots.txt.
+    assert _paths(httpserver).count("/news/") == 1 and "/robots.txt" not in _paths(httpserver)
+
+
+def test_robots_txt_forbidding_the_advertised_feed_reads_the_page_instead(
+    project: Project, httpserver: HTTPServer
+) -> None:
+    page = _list_page(ROWS).replace(
+        "<head>", '<head><link rel="alternate" type="application/rss+xml" href="/news/feed.xml">'
+    )
+    _serve(httpserver, page, robots="User-agent: *\nDisallow: /news/feed.xml\n")
+    httpserver.expect_request("/news/feed.xml").respond_with_data(rss2([]), content_type="application/rss+xml")
+    _setup(project, httpserver)
+    result = project.run("run", "--once")
+    assert f"✓ {NAME}: 2 items, 2 new, 1 alerts" in result.output
+    assert "/news/feed.xml" not in _paths(httpserver)
+    note = _status(project)[NAME]["note"]
+    assert "robots.txt forbids" in note and "feed.xml" in note
 
 
 def test_robots_txt_forbidding_linked_notices_reads_the_list_but_not_them(
@@ -127,15 +163,19 @@ def test_robots_txt_forbidding_linked_notices_reads_the_list_but_not_them(
     assert note.startswith("1 linked notice(s) not read:") and "robots.txt forbids" in note
 
 
-def test_server_errors_on_robots_txt_keep_the_page_unfetched(project: Project, httpserver: HTTPServer) -> None:
+def test_server_errors_on_robots_txt_keep_the_linked_notices_unfetched(
+    project: Project, httpserver: HTTPServer
+) -> None:
     _serve(httpserver, _list_page(ROWS))
     httpserver.clear()
     httpserver.expect_request("/robots.txt").respond_with_data("busy", status=503)
+    httpserver.expect_request("/news/").respond_with_data(_list_page(ROWS), content_type="text/html; charset=utf-8")
     httpserver.expect_request("/feed").respond_with_data(rss2([]), content_type="application/rss+xml")
     _setup(project, httpserver)
     result = project.run("run", "--once")
-    assert "robots.txt unreachable: HTTP 503" in result.output
-    assert "/news/" not in _paths(httpserver)
+    assert f"✓ {NAME}: 2 items, 2 new" in result.output
+    assert "/news/incident.html" not in _paths(httpserver)
+    assert "robots.txt unreachable: HTTP 503" in _status(project)[NAME]["note"]
 
 
 # ------------------------------------------------------------------ one fetch, no needless parse
