@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from monitor.alerting.incidents import Candidate, Report, decide, similarity
+from monitor.alerting.incidents import Candidate, Report, counts, decide, facts, picture, picture_change, similarity
 from monitor.normalize import fold
 
 
@@ -30,3 +30,54 @@ def test_an_attack_month_without_a_day_is_read_as_the_months_end() -> None:
     assert on_11th.incident_id == 7 and "coverage runs" in on_11th.reason, on_11th
     on_12th = decide(Report(text, text, _at("2025-10-12")), [incident], ("アクメ",))
     assert on_12th.incident_id == 7 and on_12th.reason == "refers back to an earlier event", on_12th
+
+
+def test_an_affected_count_exactly_doubled_changes_the_picture() -> None:
+    """README: a reply is shown in the channel when the affected count is at least twice the largest before."""
+    before = picture(["アクメ社、約22万件の個人情報が流出した可能性"])
+    assert picture_change(before, "アクメ社、流出は約44万件に拡大") == "affected count up from 220,000 to 440,000"
+    assert picture_change(before, "アクメ社、流出は約43万件に拡大") == ""
+
+
+def test_a_leak_confirmed_after_a_first_report_that_did_not_investigate_says_only_that() -> None:
+    before = picture(["Acme Corp hit by ransomware attack, systems offline"])
+    assert picture_change(before, "Acme Corp confirms customer data was stolen") == "data leak confirmed"
+    investigated = picture(["Acme Corp investigating possible data theft after ransomware attack"])
+    assert (
+        picture_change(investigated, "Acme Corp confirms customer data was stolen")
+        == "data leak confirmed after it was investigated"
+    )
+
+
+def test_a_report_dating_the_attack_partly_outside_the_incidents_time_still_joins_it() -> None:
+    """Only a report whose every attack month lies outside the incident's time reads as another event:
+    'from January until the ransomware attack in April' names April, within March to June."""
+    first = Report("Acme Corp hit by ransomware attack", "Acme Corp hit by ransomware attack\n", _at("2024-03-05"))
+    incident = Candidate(7, _at("2024-03-05"), _at("2024-06-10"), (first,))
+    text = "Acme Corp says attackers were in its network from January until the ransomware attack in April"
+    decision = decide(Report(text, text, _at("2024-06-20")), [incident], ("acme corp",))
+    assert decision.incident_id == 7, decision
+
+
+def test_an_impossible_attack_date_is_read_as_its_month() -> None:
+    """'2月29日' of a common year or 'September 31' is no day; the month still dates the attack."""
+    for text in (
+        "アクメ社、2025年2月29日に受けたランサムウェア攻撃について",
+        "Acme Corp says the ransomware attack on September 31 hit payroll",
+    ):
+        decide(Report(text, text, _at("2025-11-20")), [])  # no exception
+    ja = "アクメ社、2025年2月29日に受けたランサムウェア攻撃について"
+    assert facts(ja, _at("2025-11-20").date()).months == {(2025, 2)} and not facts(ja, _at("2025-11-20").date()).days
+
+
+def test_the_same_figure_in_oku_bn_and_digits_is_one_figure() -> None:
+    """Figures are rounded to two significant figures after their unit is applied."""
+    assert counts("1.35億件の個人情報が流出") == counts("135 million records exposed") == {140_000_000}
+    assert counts("1.35bn records exposed") == counts("1,350,000,000 records exposed") == {1_400_000_000}
+
+
+def test_a_japanese_word_of_one_character_counts_in_the_title_comparison() -> None:
+    """'米Okta' (the US Okta) and '英Okta' (the UK one): the titles differ by that one-kanji word."""
+    names = ("okta",)
+    us, uk = "米Okta、サポートシステムに不正アクセス", "英Okta、サポートシステムに不正アクセス"
+    assert similarity(us, uk, names) < similarity(us, us, names) == 1.0
