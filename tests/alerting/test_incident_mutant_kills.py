@@ -74,6 +74,7 @@ def test_the_same_figure_in_oku_bn_and_digits_is_one_figure() -> None:
     """Figures are rounded to two significant figures after their unit is applied."""
     assert counts("1.35億件の個人情報が流出") == counts("135 million records exposed") == {140_000_000}
     assert counts("1.35bn records exposed") == counts("1,350,000,000 records exposed") == {1_400_000_000}
+    assert counts("1.25b records exposed") == counts("1,250,000,000 records exposed") == {1_200_000_000}
 
 
 def test_a_japanese_word_of_one_character_counts_in_the_title_comparison() -> None:
@@ -81,3 +82,11 @@ def test_a_japanese_word_of_one_character_counts_in_the_title_comparison() -> No
     names = ("okta",)
     us, uk = "米Okta、サポートシステムに不正アクセス", "英Okta、サポートシステムに不正アクセス"
     assert similarity(us, uk, names) < similarity(us, us, names) == 1.0
+
+
+def test_two_reports_dating_the_attack_to_the_first_of_a_month_are_one_incident() -> None:
+    first = "Acme Corp says it was hit by ransomware on September 1"
+    incident = Candidate(7, _at("2023-09-04"), _at("2023-09-04"), (Report(first, first, _at("2023-09-04")),))
+    title = "Acme Corp outage traced to a ransomware attack on September 1"
+    decision = decide(Report(title, title, _at("2023-12-20")), [incident])
+    assert decision.incident_id == 7 and "same attack date: 2023-09-01" in decision.reason, decision

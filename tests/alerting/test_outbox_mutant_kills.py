@@ -1,0 +1,26 @@
+"""Delivery (monitor/alerting/outbox.py) on edges no other test noticed: each test was written against a
+surviving cosmic-ray mutant (README "Mutation testing")."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from alert_support import Feed
+from conftest import Entry, bot_env
+
+NOW = datetime.now(UTC) - timedelta(hours=1)
+OKTA = Entry("Okta confirms breach of support system, customer files stolen", "https://news.example/okta", "", "o", NOW)
+TOYOTA = Entry("トヨタ自動車 情報漏えい 取引先への不正アクセスで", "https://news.example/toyota", "", "t", NOW)
+TOKEN = "xoxb-test-000-secret"
+
+
+def test_an_alert_refused_with_the_token_is_reported_as_pending_retry(project, httpserver, slack) -> None:  # type: ignore[no-untyped-def]
+    """The one alert tried with a rejected token is counted as waiting for a retry (it waits for the fixed
+    token), in run --once's summary and in `monitor alerts retry`'s."""
+    project.configure([Feed(httpserver).add(OKTA, TOYOTA).source])
+    slack.rejected_tokens = {TOKEN}
+    run = project.run("run", "--once", env=bot_env(slack))
+    assert run.exit_code == 78, run.output
+    assert "0 sent, 1 pending retry" in run.output, run.output
+    retry = project.run("alerts", "retry", env=bot_env(slack))
+    assert retry.exit_code == 78 and "0 sent, 0 found already delivered, 1 still pending" in retry.output, retry.output
