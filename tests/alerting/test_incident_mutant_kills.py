@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from monitor.alerting.incidents import Candidate, Report, counts, decide, facts, picture, picture_change, similarity
+from monitor.alerting.incidents import (
+    Candidate,
+    Report,
+    counts,
+    decide,
+    facts,
+    picture,
+    picture_change,
+    similarity,
+    status,
+)
 from monitor.normalize import fold
 
 
@@ -90,3 +100,26 @@ def test_two_reports_dating_the_attack_to_the_first_of_a_month_are_one_incident(
     title = "Acme Corp outage traced to a ransomware attack on September 1"
     decision = decide(Report(title, title, _at("2023-12-20")), [incident])
     assert decision.incident_id == 7 and "same attack date: 2023-09-01" in decision.reason, decision
+
+
+def test_a_report_naming_the_attack_date_joins_that_incident_not_a_later_one_it_could_refer_back_to() -> None:
+    """Evidence of the same event (the attack date) is stronger than a report merely pointing back,
+    whichever incident was reported on last."""
+    dated = "Acme Corp says it was hit by ransomware on September 29"
+    by_date = Candidate(7, _at("2023-10-02"), _at("2023-10-05"), (Report(dated, dated, _at("2023-10-02")),))
+    later = "Acme Corp hit by ransomware attack, factories halted"
+    running_later = Candidate(8, _at("2023-10-10"), _at("2023-11-20"), (Report(later, later, _at("2023-10-10")),))
+    title = "Acme Corp: the ransomware attack on September 29 began with a phishing email"
+    decision = decide(Report(title, title, _at("2024-06-10")), [by_date, running_later], ("acme corp",))
+    assert decision.incident_id == 7 and "same attack date: 2023-09-29" in decision.reason, decision
+
+
+def test_the_first_affected_count_given_is_not_a_change_of_the_picture() -> None:
+    before = picture(["Acme Corp hit by ransomware attack, systems offline"])
+    assert picture_change(before, "Acme Corp says 12,000 customers are affected") == ""
+
+
+def test_each_report_says_where_the_incident_stands() -> None:
+    assert status("Acme Corp confirms customer data was stolen") == "data leak confirmed"
+    assert status("アクメ社、システムが復旧") == "recovering"
+    assert status("Acme Corp hit by ransomware attack") == "reported"
