@@ -76,7 +76,8 @@ MODULES = (
            ("tests/alerting/test_outbox_mutant_kills.py", "tests/alerting/test_delivery.py", "tests/cli/test_readme_claims.py",
             "tests/alerting/test_outbox_identity.py",
             "tests/alerting/test_slack_routing.py", "tests/alerting/test_incident_corrections.py", "tests/alerting/test_outbox_threads.py",
-            "tests/alerting/test_slack_probe_backoff.py", "tests/alerting/test_slack_cli.py", "tests/alerting/test_incidents.py"),
+            "tests/alerting/test_slack_probe_backoff.py", "tests/alerting/test_slack_cli.py", "tests/alerting/test_incidents.py",
+            "tests/alerting/test_incident_thread.py"),
            300),
     # enqueue (one alert per dedupe key), the stored message's codec, and the Slack metadata (kind, incident,
     # vendors with roles) that finds a posted alert again: moved out of outbox.py, still its guarantees.
