@@ -84,6 +84,7 @@ def test_the_same_figure_in_oku_bn_and_digits_is_one_figure() -> None:
     """Figures are rounded to two significant figures after their unit is applied."""
     assert counts("1.35億件の個人情報が流出") == counts("135 million records exposed") == {140_000_000}
     assert counts("1.35bn records exposed") == counts("1,350,000,000 records exposed") == {1_400_000_000}
+    assert counts("13.5千件の個人情報") == counts("13,500件の個人情報") == {14_000}
     assert counts("1.25b records exposed") == counts("1,250,000,000 records exposed") == {1_200_000_000}
 
 
@@ -123,3 +124,31 @@ def test_each_report_says_where_the_incident_stands() -> None:
     assert status("Acme Corp confirms customer data was stolen") == "data leak confirmed"
     assert status("アクメ社、システムが復旧") == "recovering"
     assert status("Acme Corp hit by ransomware attack") == "reported"
+
+
+def test_a_report_naming_no_other_kind_joins_up_to_the_45th_day_after_the_last_report() -> None:
+    first = "Acme Corp hit by ransomware attack"
+    incident = Candidate(7, _at("2024-01-01"), _at("2024-01-10"), (Report(first, first, _at("2024-01-01")),))
+    title = "Acme Corp restores payroll systems after ransomware"
+    on_day_45 = decide(Report(title, title, _at("2024-02-24")), [incident], ("acme corp",))
+    assert on_day_45.incident_id == 7 and "coverage runs (last report 45 days before)" in on_day_45.reason, on_day_45
+    on_day_46 = decide(Report(title, title, _at("2024-02-25")), [incident], ("acme corp",))
+    assert on_day_46.incident_id is None, on_day_46
+
+
+def test_the_same_attacker_outweighs_an_attack_month_outside_the_incidents_time() -> None:
+    """Attackers in the network since January, the attack in March: the same LockBit incident."""
+    first = "LockBit claims ransomware attack on Acme Corp"
+    incident = Candidate(7, _at("2024-03-10"), _at("2024-04-05"), (Report(first, first, _at("2024-03-10")),))
+    title = "Acme Corp: LockBit attackers were in its network since the attack in January"
+    decision = decide(Report(title, title, _at("2024-06-20")), [incident], ("acme corp",))
+    assert decision.incident_id == 7 and "same actor: lockbit" in decision.reason, decision
+
+
+def test_an_attack_date_in_a_later_sentence_of_the_summary_is_read() -> None:
+    first = "Acme Corp says it was hit by ransomware on September 29"
+    incident = Candidate(7, _at("2023-10-02"), _at("2023-10-02"), (Report(first, first, _at("2023-10-02")),))
+    title = "Acme Corp publishes an update for customers"
+    text = title + "\nThe company expects a full recovery. The ransomware attack on September 29 hit payroll."
+    decision = decide(Report(title, text, _at("2023-12-20")), [incident], ("acme corp",))
+    assert decision.incident_id == 7 and "same attack date: 2023-09-29" in decision.reason, decision
