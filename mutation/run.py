@@ -58,13 +58,19 @@ MODULES = (
     Module("fetch-policy", "monitor/sources/fetch.py",
            ("tests/cli/test_mutant_kills.py", "tests/sources/test_fetch_policy.py", "tests/sources/test_link_policy_ipv6.py"), 120,
            ("_is_public", "LinkPolicy", "check_link_shape", "resolve_public")),
-    # The validation helpers: durations, source URLs, selectors, file caps, duplicate names, health. Not yet:
-    # LimitsConfig's bounds, the YAML shape check and the error wording (load_config, _check_shape, _message).
+    # The validation helpers: durations, source URLs, selectors, file caps, duplicate names, health.
     Module("config", "monitor/config.py",
            ("tests/cli/test_mutant_kills.py", "tests/cli/test_config.py", "tests/cli/test_readme_claims.py",
             "tests/cli/test_config_hostile.py"), 180,
            ("parse_duration", "check_source_url", "check_selector", "HealthConfig", "_duplicate_names",
             "read_capped", "_read_yaml")),
+    # The rest of config validation: LimitsConfig's bounds, the YAML shape check (_check_shape, _Open, _line),
+    # where an error points (_line_index, _dotted), its wording (_message, _yaml_problem) and load_config.
+    Module("config-load", "monitor/config.py",
+           ("tests/cli/test_mutant_kills.py", "tests/cli/test_config.py", "tests/cli/test_readme_claims.py",
+            "tests/cli/test_config_hostile.py"), 180,
+           ("LimitsConfig", "_check_shape", "_Open", "_line", "_line_index", "_dotted", "_message", "_yaml_problem",
+            "load_config")),
     Module("matcher", "monitor/matching/matcher.py",
            ("tests/matching/test_match.py", "tests/cli/test_readme_claims.py", "tests/cli/test_mutant_kills.py",
             "tests/matching/test_match_in_sentences.py", "tests/matching/test_match_evidence.py",

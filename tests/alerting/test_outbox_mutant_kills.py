@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from alert_support import Feed
+from alert_support import Feed, outbox
 from conftest import Entry, bot_env
 
 NOW = datetime.now(UTC) - timedelta(hours=1)
@@ -24,3 +24,16 @@ def test_an_alert_refused_with_the_token_is_reported_as_pending_retry(project, h
     assert "0 sent, 1 pending retry" in run.output, run.output
     retry = project.run("alerts", "retry", env=bot_env(slack))
     assert retry.exit_code == 78 and "0 sent, 0 found already delivered, 1 still pending" in retry.output, retry.output
+
+
+def test_an_alert_whose_post_was_refused_waits_for_the_next_cycle(project, httpserver, slack) -> None:  # type: ignore[no-untyped-def]
+    """Slack answered team_added_to_org (the workspace is being migrated; the API is intermittently
+    unavailable): the alert stays pending for the destination's backoff, not posted again in the same
+    run (the next run probes with it)."""
+    project.configure([Feed(httpserver).add(OKTA).source])
+    slack.plan = [("error", "team_added_to_org")]
+    run = project.run("run", "--once", env=bot_env(slack))
+    assert "0 sent, 1 pending retry" in run.output, run.output
+    assert [a["state"] for a in outbox(project)] == ["pending"]
+    later = project.run("alerts", "retry", env=bot_env(slack))
+    assert "1 sent" in later.output and [a["state"] for a in outbox(project)] == ["sent"], later.output
