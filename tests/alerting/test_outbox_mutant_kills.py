@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from alert_support import Feed, outbox
 from conftest import Entry, bot_env
+from test_incidents import LY_FOLLOW_UP, LY_JA, LY_LOSS
 
 NOW = datetime.now(UTC) - timedelta(hours=1)
 OKTA = Entry("Okta confirms breach of support system, customer files stolen", "https://news.example/okta", "", "o", NOW)
@@ -37,3 +38,20 @@ def test_an_alert_whose_post_was_refused_waits_for_the_next_cycle(project, https
     assert [a["state"] for a in outbox(project)] == ["pending"]
     later = project.run("alerts", "retry", env=bot_env(slack))
     assert "1 sent" in later.output and [a["state"] for a in outbox(project)] == ["sent"], later.output
+
+
+def test_retry_failed_requeues_every_failed_alert_after_a_correction_note(project, httpserver, slack) -> None:  # type: ignore[no-untyped-def]
+    """The channel was archived while two merge notes and a later report were being sent: once it is
+    restored, `alerts retry --failed` sends all three (each note into its thread, the report anew)."""
+    feed = Feed(httpserver).add(LY_JA, LY_LOSS)
+    project.configure([feed.source])
+    assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
+    assert project.run("incidents", "merge", "2", "1", "--reason", "one event").exit_code == 0
+    feed.add(LY_FOLLOW_UP)
+    slack.plan = [("error", "is_archived")] * 3
+    project.run("run", "--once", env=bot_env(slack))
+    failed = [a for a in outbox(project) if a["state"] == "failed"]
+    assert len(failed) == 3, outbox(project)
+    retry = project.run("alerts", "retry", "--failed", env=bot_env(slack))
+    assert retry.exit_code == 0 and "3 sent" in retry.output, retry.output
+    assert [a["state"] for a in outbox(project)] == ["sent"] * 5
