@@ -85,7 +85,8 @@ MODULES = (
             "tests/alerting/test_slack_probe_backoff.py", "tests/alerting/test_slack_cli.py", "tests/alerting/test_incidents.py",
             "tests/alerting/test_incident_thread.py",
             # the console is never paced (the rest of test_outage.py takes 20 s and tests the cycle)
-            "tests/alerting/test_outage.py::test_deliver_to_the_console_never_sleeps"),
+            "tests/alerting/test_outage.py::test_deliver_to_the_console_never_sleeps",
+            "tests/alerting/test_claims.py"),
            300),
     # enqueue (one alert per dedupe key), the stored message's codec, and the Slack metadata (kind, incident,
     # vendors with roles) that finds a posted alert again: moved out of outbox.py, still its guarantees.

@@ -55,3 +55,15 @@ def test_retry_failed_requeues_every_failed_alert_after_a_correction_note(projec
     retry = project.run("alerts", "retry", "--failed", env=bot_env(slack))
     assert retry.exit_code == 0 and "3 sent" in retry.output, retry.output
     assert [a["state"] for a in outbox(project)] == ["sent"] * 5
+
+
+def test_a_retry_after_over_an_hour_is_honoured_for_one_hour(project, httpserver, slack, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """README: a down destination is tried again no sooner than ... (or Retry-After, up to 1 h)."""
+    import monitor.clock
+
+    frozen = datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)
+    monkeypatch.setattr(monitor.clock, "utcnow", lambda: frozen)
+    project.configure([Feed(httpserver).add(OKTA).source], slack={"max_retry_after": "30s"})
+    slack.plan = [("ratelimit", 7200)]
+    run = project.run("run", "--once", env=bot_env(slack))
+    assert "Retry-After 7200s" in run.output and "next try after 2026-03-02T10:00:00Z" in run.output, run.output
