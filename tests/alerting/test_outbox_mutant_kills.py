@@ -67,3 +67,19 @@ def test_a_retry_after_over_an_hour_is_honoured_for_one_hour(project, httpserver
     slack.plan = [("ratelimit", 7200)]
     run = project.run("run", "--once", env=bot_env(slack))
     assert "Retry-After 7200s" in run.output and "next try after 2026-03-02T10:00:00Z" in run.output, run.output
+
+
+def test_after_a_successful_probe_one_transient_failure_does_not_stop_delivery(project, httpserver, slack) -> None:  # type: ignore[no-untyped-def]
+    """Once the probe got through, the destination is up: a later alert's single transient failure is
+    retried next cycle, and the alerts after it are still sent in this one."""
+    project.configure([Feed(httpserver).add(OKTA, TOYOTA, *_more()).source])
+    slack.plan = [("error", "team_added_to_org")] * 3  # three in a row: the destination is down
+    project.run("run", "--once", env=bot_env(slack))
+    assert [a["state"] for a in outbox(project)] == ["pending"] * 3
+    slack.plan = ["ok", ("error", "team_added_to_org"), "ok"]
+    retry = project.run("alerts", "retry", env=bot_env(slack))
+    assert "2 sent, 0 found already delivered, 1 still pending" in retry.output, retry.output
+
+
+def _more() -> list[Entry]:
+    return [Entry("Box confirms breach of file sharing service", "https://news.example/box", "", "b", NOW)]
