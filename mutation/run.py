@@ -4,7 +4,7 @@ Each module is mutated alone and tested only by the test files that exercise it 
 minutes), one mutant at a time under `nice`, each with its own timeout. A reduced set of operators is
 used (negated and boundary comparisons, and/or, not, True/False, numbers, arithmetic, break/continue,
 exceptions, loops that never run): the full set multiplies every `+` into ten variants that say
-nothing more. The mutants are made in a copy of monitor/ and tests/ (mutation/out/tree), never in the
+nothing more. The mutants are made in a copy of monitor/ and tests/ (mutation/out/tree-MODULE), never in the
 working tree, so a run stopped half-way leaves no mutant behind. Sessions are kept in mutation/out/ and resumed, so a run cut short by --budget goes on
 where it stopped next time.
 
@@ -37,7 +37,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "mutation" / "out"
-TREE = OUT / "tree"
 PY = sys.executable
 
 
@@ -45,7 +44,7 @@ PY = sys.executable
 class Module:
     name: str
     path: str  # the file mutated
-    tests: tuple[str, ...]  # the test files that cover it
+    tests: tuple[str, ...]  # the test files (or file::test ids) that cover it
     timeout: float  # seconds per mutant (a mutant that loops forever counts as killed)
     functions: tuple[str, ...] = ()  # only these functions/classes (empty: the whole file)
 
@@ -59,22 +58,35 @@ MODULES = (
     Module("fetch-policy", "monitor/sources/fetch.py",
            ("tests/cli/test_mutant_kills.py", "tests/sources/test_fetch_policy.py", "tests/sources/test_link_policy_ipv6.py"), 120,
            ("_is_public", "LinkPolicy", "check_link_shape", "resolve_public")),
-    # The validation helpers: durations, source URLs, selectors, file caps, duplicate names, health. Not yet:
-    # LimitsConfig's bounds, the YAML shape check and the error wording (load_config, _check_shape, _message).
+    # The validation helpers: durations, source URLs, selectors, file caps, duplicate names, health.
     Module("config", "monitor/config.py",
            ("tests/cli/test_mutant_kills.py", "tests/cli/test_config.py", "tests/cli/test_readme_claims.py",
             "tests/cli/test_config_hostile.py"), 180,
            ("parse_duration", "check_source_url", "check_selector", "HealthConfig", "_duplicate_names",
             "read_capped", "_read_yaml")),
+    # The rest of config validation: LimitsConfig's bounds, the YAML shape check (_check_shape, _Open, _line),
+    # where an error points (_line_index, _dotted), its wording (_message, _yaml_problem) and load_config.
+    Module("config-load", "monitor/config.py",
+           ("tests/cli/test_mutant_kills.py", "tests/cli/test_config.py", "tests/cli/test_readme_claims.py",
+            "tests/cli/test_config_hostile.py"), 180,
+           ("LimitsConfig", "_check_shape", "_Open", "_line", "_line_index", "_dotted", "_message", "_yaml_problem",
+            "load_config")),
     Module("matcher", "monitor/matching/matcher.py",
            ("tests/matching/test_match.py", "tests/cli/test_readme_claims.py", "tests/cli/test_mutant_kills.py",
-            "tests/matching/test_match_in_sentences.py", "tests/matching/test_match_evidence.py"), 180),
+            "tests/matching/test_match_in_sentences.py", "tests/matching/test_match_evidence.py",
+            "tests/matching/test_match_mutant_kills.py"), 180),
     Module("incidents", "monitor/alerting/incidents.py",
-           ("tests/alerting/test_incident_linking.py", "tests/alerting/test_incidents.py", "tests/alerting/test_incident_corrections.py"), 180),
+           ("tests/alerting/test_incident_linking.py", "tests/alerting/test_incident_mutant_kills.py",
+            "tests/alerting/test_incidents.py", "tests/alerting/test_incident_corrections.py"), 180),
     Module("outbox", "monitor/alerting/outbox.py",
-           ("tests/alerting/test_delivery.py", "tests/cli/test_readme_claims.py", "tests/alerting/test_outbox_identity.py",
+           ("tests/alerting/test_outbox_mutant_kills.py", "tests/alerting/test_delivery.py", "tests/cli/test_readme_claims.py",
+            "tests/alerting/test_outbox_identity.py",
             "tests/alerting/test_slack_routing.py", "tests/alerting/test_incident_corrections.py", "tests/alerting/test_outbox_threads.py",
-            "tests/alerting/test_slack_probe_backoff.py", "tests/alerting/test_slack_cli.py", "tests/alerting/test_incidents.py"),
+            "tests/alerting/test_slack_probe_backoff.py", "tests/alerting/test_slack_cli.py", "tests/alerting/test_incidents.py",
+            "tests/alerting/test_incident_thread.py",
+            # the console is never paced (the rest of test_outage.py takes 20 s and tests the cycle)
+            "tests/alerting/test_outage.py::test_deliver_to_the_console_never_sleeps",
+            "tests/alerting/test_claims.py"),
            300),
     # enqueue (one alert per dedupe key), the stored message's codec, and the Slack metadata (kind, incident,
     # vendors with roles) that finds a posted alert again: moved out of outbox.py, still its guarantees.
@@ -92,9 +104,14 @@ KEEP = re.compile(r"core/(ReplaceComparisonOperator_(Eq_NotEq|NotEq_Eq|Lt_GtE|Gt
                   r"|NumberReplacer|ZeroIterationForLoop|ExceptionReplacer)$")
 
 
+def _tree(m: Module) -> Path:
+    """The module's own copy of the project: two modules may be run at once (two `make mutants`)."""
+    return OUT / f"tree-{m.name}"
+
+
 def _config(m: Module) -> Path:
     OUT.mkdir(parents=True, exist_ok=True)
-    tests = " ".join(t for t in m.tests if (ROOT / t).exists())
+    tests = " ".join(t for t in m.tests if (ROOT / t.split("::")[0]).exists())
     cfg = OUT / f"{m.name}.toml"  # beside the tree, which is copied afresh for each module
     cfg.write_text(f"""[cosmic-ray]
 module-path = "{m.path}"
@@ -111,7 +128,7 @@ name = "local"
 def _line_ranges(m: Module) -> list[tuple[int, int]] | None:
     if not m.functions:
         return None
-    tree = ast.parse((TREE / m.path).read_text(encoding="utf-8"))
+    tree = ast.parse((_tree(m) / m.path).read_text(encoding="utf-8"))
     return [(n.lineno, n.end_lineno or n.lineno) for n in tree.body
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name in m.functions]
 
@@ -122,6 +139,11 @@ def _selected(mutation: Any, ranges: list[tuple[int, int]] | None) -> bool:
 
 
 NOT_SAMPLED = "not in the random sample"
+
+
+def _where(mutation: Any) -> tuple[int, int, str, int]:
+    """A mutant's place and kind, the same in every session of an unchanged file."""
+    return (*mutation.start_pos, mutation.operator_name, mutation.occurrence)
 
 
 def _prune(session: Path, m: Module, sample: int | None = None, seed: int = 21) -> None:
@@ -139,26 +161,29 @@ def _prune(session: Path, m: Module, sample: int | None = None, seed: int = 21) 
         db.set_multiple_results(skip, WorkResult(worker_outcome=WorkerOutcome.SKIPPED,
                                                  output="operator or lines not selected"))
         if sample is not None:
-            pending = sorted(item.job_id for item in db.pending_work_items)
+            # Drawn in the order of the mutants in the file: cosmic-ray's job ids are random (uuid4), so an
+            # order by id made every new session a different draw whatever the seed.
+            order = sorted((_where(item.mutations[0]), item.job_id) for item in db.pending_work_items)
+            pending = [job_id for _, job_id in order]
             kept = set(random.Random(seed).sample(pending, min(sample, len(pending))))
             db.set_multiple_results([j for j in pending if j not in kept],
                                     WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output=NOT_SAMPLED))
 
 
-def _copy_tree() -> None:
+def _copy_tree(m: Module) -> None:
     """The project as the tests see it (README.md, feeds.yaml, deploy/ ... are read by some)."""
-    if TREE.exists():
-        shutil.rmtree(TREE)
+    if _tree(m).exists():
+        shutil.rmtree(_tree(m))
     skip = shutil.ignore_patterns(".git", ".venv", "out", "__pycache__", "*.pickle", "*.db", "*.egg-info", "build",
                                   "dist", ".pytest_cache")
-    shutil.copytree(ROOT, TREE, ignore=skip)
+    shutil.copytree(ROOT, _tree(m), ignore=skip)
 
 
 def _baseline(m: Module, env: dict[str, str]) -> bool:
     """The tests must pass on the unmutated copy, or every mutant would count as killed."""
-    tests = [t for t in m.tests if (ROOT / t).exists()]
+    tests = [t for t in m.tests if (ROOT / t.split("::")[0]).exists()]
     done = subprocess.run(["nice", "-n", "10", PY, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
-                          cwd=TREE, env=env, capture_output=True, text=True)
+                          cwd=_tree(m), env=env, capture_output=True, text=True)
     if done.returncode != 0:
         print(f"   baseline failed: {m.name}'s tests do not pass unmutated; not run\n{done.stdout[-2000:]}", flush=True)
     return done.returncode == 0
@@ -179,20 +204,20 @@ def run(m: Module, budget: float, fresh: bool, survivors: bool = False, sample: 
         session.unlink()
     if survivors and session.exists():
         _forget_survivors(session)
-    _copy_tree()
+    _copy_tree(m)
     # The copy comes first on the path, also for the CLI subprocesses some tests start.
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "MONITOR_REQUIRE_SHARED_DATA": "0", "PYTHONPATH": str(TREE)}
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "MONITOR_REQUIRE_SHARED_DATA": "0", "PYTHONPATH": str(_tree(m))}
     started = time.monotonic()
     if not _baseline(m, env):
         return time.monotonic() - started
     new = not session.exists()
     if new:
-        subprocess.run([PY, "-m", "cosmic_ray.cli", "init", str(cfg), str(session)], check=True, cwd=TREE, env=env)
+        subprocess.run([PY, "-m", "cosmic_ray.cli", "init", str(cfg), str(session)], check=True, cwd=_tree(m), env=env)
     # also narrows a session begun before `functions` was set; a sample is drawn only for a new session
     _prune(session, m, sample if new else None, seed)
     print(f"== {m.name}: {m.path} ({budget:.0f} s left)", flush=True)
     proc = subprocess.Popen(["nice", "-n", "10", PY, "-m", "cosmic_ray.cli", "exec", str(cfg), str(session)],
-                            cwd=TREE, env=env)
+                            cwd=_tree(m), env=env)
     try:
         proc.wait(timeout=max(1.0, budget - (time.monotonic() - started)))
     except subprocess.TimeoutExpired:
@@ -216,7 +241,7 @@ def report(modules: tuple[Module, ...]) -> None:
         session = OUT / f"{m.name}.sqlite"
         if not session.exists():
             continue
-        ranges = _line_ranges(m) if (TREE / m.path).exists() else None
+        ranges = _line_ranges(m) if (_tree(m) / m.path).exists() else None
         with use_db(str(session), WorkDB.Mode.open) as db:
             items = {i.job_id: i for i in db.work_items if _selected(i.mutations[0], ranges)}
             results = {j: r for j, r in db.results if j in items}

@@ -1,0 +1,154 @@
+"""Incident linking (monitor/alerting/incidents.py) on edges no other test noticed: each test was
+written against a surviving cosmic-ray mutant (README "Mutation testing")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from monitor.alerting.incidents import (
+    Candidate,
+    Report,
+    counts,
+    decide,
+    facts,
+    picture,
+    picture_change,
+    similarity,
+    status,
+)
+from monitor.normalize import fold
+
+
+def _at(day: str) -> datetime:
+    return datetime.fromisoformat(day + "T09:00:00+00:00")
+
+
+def test_a_japanese_vendor_name_run_into_latin_letters_is_left_out_of_the_title_comparison() -> None:
+    """Titles are compared without the vendor's name: 'LINEヤフーID' is the name and 'ID', so two outlets
+    that differ only in naming the vendor have the same title."""
+    names = (fold("LINEヤフー"),)
+    assert similarity("LINEヤフーIDに不正ログイン、約44万件", "IDに不正ログイン、約44万件", names) == 1.0
+
+
+def test_an_attack_month_without_a_day_is_read_as_the_months_end() -> None:
+    """A report dating the attack two weeks or more before it was published points back to an earlier
+    event; '9月' alone is read as the end of September (the 28th), so on 11 October it does not yet."""
+    first = "アクメ社で受注システム停止、ランサムウェア被害"
+    incident = Candidate(7, _at("2025-10-01"), _at("2025-10-03"), (Report(first, first, _at("2025-10-01")),))
+    text = "アクメ社、9月にランサムウェア攻撃を受けたと発表"
+    on_11th = decide(Report(text, text, _at("2025-10-11")), [incident], ("アクメ",))
+    assert on_11th.incident_id == 7 and "coverage runs" in on_11th.reason, on_11th
+    on_12th = decide(Report(text, text, _at("2025-10-12")), [incident], ("アクメ",))
+    assert on_12th.incident_id == 7 and on_12th.reason == "refers back to an earlier event", on_12th
+
+
+def test_an_affected_count_exactly_doubled_changes_the_picture() -> None:
+    """README: a reply is shown in the channel when the affected count is at least twice the largest before."""
+    before = picture(["アクメ社、約22万件の個人情報が流出した可能性"])
+    assert picture_change(before, "アクメ社、流出は約44万件に拡大") == "affected count up from 220,000 to 440,000"
+    assert picture_change(before, "アクメ社、流出は約43万件に拡大") == ""
+
+
+def test_a_leak_confirmed_after_a_first_report_that_did_not_investigate_says_only_that() -> None:
+    before = picture(["Acme Corp hit by ransomware attack, systems offline"])
+    assert picture_change(before, "Acme Corp confirms customer data was stolen") == "data leak confirmed"
+    investigated = picture(["Acme Corp investigating possible data theft after ransomware attack"])
+    assert (
+        picture_change(investigated, "Acme Corp confirms customer data was stolen")
+        == "data leak confirmed after it was investigated"
+    )
+
+
+def test_a_report_dating_the_attack_partly_outside_the_incidents_time_still_joins_it() -> None:
+    """Only a report whose every attack month lies outside the incident's time reads as another event:
+    'from January until the ransomware attack in April' names April, within March to June."""
+    first = Report("Acme Corp hit by ransomware attack", "Acme Corp hit by ransomware attack\n", _at("2024-03-05"))
+    incident = Candidate(7, _at("2024-03-05"), _at("2024-06-10"), (first,))
+    text = "Acme Corp says attackers were in its network from January until the ransomware attack in April"
+    decision = decide(Report(text, text, _at("2024-06-20")), [incident], ("acme corp",))
+    assert decision.incident_id == 7, decision
+
+
+def test_an_impossible_attack_date_is_read_as_its_month() -> None:
+    """'2月29日' of a common year or 'September 31' is no day; the month still dates the attack."""
+    for text in (
+        "アクメ社、2025年2月29日に受けたランサムウェア攻撃について",
+        "Acme Corp says the ransomware attack on September 31 hit payroll",
+    ):
+        decide(Report(text, text, _at("2025-11-20")), [])  # no exception
+    ja = "アクメ社、2025年2月29日に受けたランサムウェア攻撃について"
+    assert facts(ja, _at("2025-11-20").date()).months == {(2025, 2)} and not facts(ja, _at("2025-11-20").date()).days
+
+
+def test_the_same_figure_in_oku_bn_and_digits_is_one_figure() -> None:
+    """Figures are rounded to two significant figures after their unit is applied."""
+    assert counts("1.35億件の個人情報が流出") == counts("135 million records exposed") == {140_000_000}
+    assert counts("1.35bn records exposed") == counts("1,350,000,000 records exposed") == {1_400_000_000}
+    assert counts("13.5千件の個人情報") == counts("13,500件の個人情報") == {14_000}
+    assert counts("1.25b records exposed") == counts("1,250,000,000 records exposed") == {1_200_000_000}
+
+
+def test_a_japanese_word_of_one_character_counts_in_the_title_comparison() -> None:
+    """'米Okta' (the US Okta) and '英Okta' (the UK one): the titles differ by that one-kanji word."""
+    names = ("okta",)
+    us, uk = "米Okta、サポートシステムに不正アクセス", "英Okta、サポートシステムに不正アクセス"
+    assert similarity(us, uk, names) < similarity(us, us, names) == 1.0
+
+
+def test_two_reports_dating_the_attack_to_the_first_of_a_month_are_one_incident() -> None:
+    first = "Acme Corp says it was hit by ransomware on September 1"
+    incident = Candidate(7, _at("2023-09-04"), _at("2023-09-04"), (Report(first, first, _at("2023-09-04")),))
+    title = "Acme Corp outage traced to a ransomware attack on September 1"
+    decision = decide(Report(title, title, _at("2023-12-20")), [incident])
+    assert decision.incident_id == 7 and "same attack date: 2023-09-01" in decision.reason, decision
+
+
+def test_a_report_naming_the_attack_date_joins_that_incident_not_a_later_one_it_could_refer_back_to() -> None:
+    """Evidence of the same event (the attack date) is stronger than a report merely pointing back,
+    whichever incident was reported on last."""
+    dated = "Acme Corp says it was hit by ransomware on September 29"
+    by_date = Candidate(7, _at("2023-10-02"), _at("2023-10-05"), (Report(dated, dated, _at("2023-10-02")),))
+    later = "Acme Corp hit by ransomware attack, factories halted"
+    running_later = Candidate(8, _at("2023-10-10"), _at("2023-11-20"), (Report(later, later, _at("2023-10-10")),))
+    title = "Acme Corp: the ransomware attack on September 29 began with a phishing email"
+    decision = decide(Report(title, title, _at("2024-06-10")), [by_date, running_later], ("acme corp",))
+    assert decision.incident_id == 7 and "same attack date: 2023-09-29" in decision.reason, decision
+
+
+def test_the_first_affected_count_given_is_not_a_change_of_the_picture() -> None:
+    before = picture(["Acme Corp hit by ransomware attack, systems offline"])
+    assert picture_change(before, "Acme Corp says 12,000 customers are affected") == ""
+
+
+def test_each_report_says_where_the_incident_stands() -> None:
+    assert status("Acme Corp confirms customer data was stolen") == "data leak confirmed"
+    assert status("アクメ社、システムが復旧") == "recovering"
+    assert status("Acme Corp hit by ransomware attack") == "reported"
+
+
+def test_a_report_naming_no_other_kind_joins_up_to_the_45th_day_after_the_last_report() -> None:
+    first = "Acme Corp hit by ransomware attack"
+    incident = Candidate(7, _at("2024-01-01"), _at("2024-01-10"), (Report(first, first, _at("2024-01-01")),))
+    title = "Acme Corp restores payroll systems after ransomware"
+    on_day_45 = decide(Report(title, title, _at("2024-02-24")), [incident], ("acme corp",))
+    assert on_day_45.incident_id == 7 and "coverage runs (last report 45 days before)" in on_day_45.reason, on_day_45
+    on_day_46 = decide(Report(title, title, _at("2024-02-25")), [incident], ("acme corp",))
+    assert on_day_46.incident_id is None, on_day_46
+
+
+def test_the_same_attacker_outweighs_an_attack_month_outside_the_incidents_time() -> None:
+    """Attackers in the network since January, the attack in March: the same LockBit incident."""
+    first = "LockBit claims ransomware attack on Acme Corp"
+    incident = Candidate(7, _at("2024-03-10"), _at("2024-04-05"), (Report(first, first, _at("2024-03-10")),))
+    title = "Acme Corp: LockBit attackers were in its network since the attack in January"
+    decision = decide(Report(title, title, _at("2024-06-20")), [incident], ("acme corp",))
+    assert decision.incident_id == 7 and "same actor: lockbit" in decision.reason, decision
+
+
+def test_an_attack_date_in_a_later_sentence_of_the_summary_is_read() -> None:
+    first = "Acme Corp says it was hit by ransomware on September 29"
+    incident = Candidate(7, _at("2023-10-02"), _at("2023-10-02"), (Report(first, first, _at("2023-10-02")),))
+    title = "Acme Corp publishes an update for customers"
+    text = title + "\nThe company expects a full recovery. The ransomware attack on September 29 hit payroll."
+    decision = decide(Report(title, text, _at("2023-12-20")), [incident], ("acme corp",))
+    assert decision.incident_id == 7 and "same attack date: 2023-09-29" in decision.reason, decision

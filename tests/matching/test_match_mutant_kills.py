@@ -1,0 +1,157 @@
+"""Matching rules through `monitor match --json`, each written against a change of matching/matcher.py
+that no other test noticed (surviving cosmic-ray mutants, README "Mutation testing"): which mention is
+the evidence, camel-case run-together names, "University of X", near misses with one word more or
+less, short Japanese names, and which field a vendor is reported in."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import Project
+
+from monitor.matching.matcher import Matcher
+from monitor.matching.vendors import parse_vendors
+
+REGISTER = """name,aliases,domains
+Okta Inc.,Okta,okta.com
+Dell Inc.,Dell,
+Zurich Insurance Group Ltd,Zurich,
+Change Healthcare Inc.,,
+"Plume Design, Inc.",,
+The Charles Schwab Corporation,Charles Schwab,
+株式会社NTTドコモ,d払い,
+富士通株式会社,富士通,
+楽天Edy株式会社,楽天Edy,
+Trend Micro Incorporated,Trend Micro,
+Ann Taylor,,
+Marc Jacobs,,
+"""
+
+
+@pytest.fixture
+def register(project: Project, httpserver) -> Project:  # type: ignore[no-untyped-def]
+    project.vendors_path.write_text(REGISTER, encoding="utf-8")
+    project.configure([{"name": "News", "url": httpserver.url_for("/feed")}])
+    return project
+
+
+def _matches(project: Project, text: str) -> list[dict]:  # type: ignore[type-arg]
+    result = project.run("match", "--json", text)
+    assert result.exit_code == 0, result.output
+    return list(json.loads(result.stdout)["matches"])
+
+
+def _found(project: Project, text: str) -> list[tuple[str, str]]:
+    return [(m["vendor"], m["surface"]) for m in _matches(project, text)]
+
+
+def test_of_two_equal_mentions_the_first_is_the_evidence(register: Project) -> None:
+    [m] = _matches(register, "Phishing kit mimics okta.com: okta.com users told to reset passwords")
+    assert (m["how"], m["surface"], m["start"]) == ("domain", "okta.com", len("Phishing kit mimics "))
+
+
+def test_a_four_letter_name_run_into_a_camel_case_product_is_found(register: Project) -> None:
+    assert _found(register, "DellSupportAssistに権限昇格の脆弱性") == [("Dell Inc.", "Dell")]
+
+
+def test_a_name_ending_in_latin_after_japanese_run_into_a_product_is_found(register: Project) -> None:
+    assert _found(register, "電子マネー楽天EdyAndroidAppに不正ログイン") == [("楽天Edy株式会社", "楽天Edy")]
+
+
+def test_a_name_of_two_words_run_into_a_camel_case_product_is_found(register: Project) -> None:
+    assert _found(register, "Trend MicroApexOneの脆弱性を悪用") == [("Trend Micro Incorporated", "Trend Micro")]
+
+
+def test_university_of_a_place_at_the_start_of_a_title_is_not_the_company(register: Project) -> None:
+    assert _found(register, "University of Zurich hit by cyberattack") == []
+    assert _found(register, "Zurich confirms breach of customer portal") == [("Zurich Insurance Group Ltd", "Zurich")]
+
+
+def test_a_sentence_opening_with_of_and_the_name_names_it(register: Project) -> None:
+    assert _found(register, "Of Okta's 18,000 customers, 134 had files accessed") == [("Okta Inc.", "Okta's")]
+
+
+def test_a_name_of_several_words_after_state_of_is_the_company(register: Project) -> None:
+    """'state', 'city', 'bank' of a one-word name is a place or an institution; a name of several words
+    is the company whatever stands before it (matched by its name, not as a near miss)."""
+    [m] = _matches(register, "Two months on, the state of Change Healthcare's recovery is unclear")
+    assert (m["vendor"], m["how"], m["surface"]) == ("Change Healthcare Inc.", "name", "Change Healthcare's")
+
+
+def test_a_near_miss_is_found_after_its_anchor_word_stood_inside_a_longer_word(register: Project) -> None:
+    [m] = _matches(register, "Redesigned phishing kit used in breach at Plum Design")
+    assert (m["vendor"], m["how"], m["surface"]) == ("Plume Design, Inc.", "fuzzy", "Plum Design")
+
+
+def test_a_near_miss_with_a_middle_initial_is_found(register: Project) -> None:
+    [m] = _matches(register, "Charles R. Schwab Corp. confirms breach of client data")
+    assert (m["vendor"], m["how"], m["surface"]) == ("The Charles Schwab Corporation", "fuzzy", "Charles R. Schwab")
+
+
+@pytest.mark.parametrize("text", ["Anne Taylor, a researcher at the firm, said", "Marco Jacobs, a researcher, said"])
+def test_a_person_one_letter_from_a_short_brand_name_is_not_the_brand(register: Project, text: str) -> None:
+    """Near misses are looked for only in names of several words and 12 characters or more: 'Ann
+    Taylor' (10) and 'Marc Jacobs' (11) are matched as written, not in someone's name."""
+    assert _found(register, text) == []
+    assert _found(register, text.replace("Anne", "Ann").replace("Marco", "Marc"))
+
+
+def test_a_service_name_starting_with_a_latin_letter_after_kanji_is_found(register: Project) -> None:
+    assert _found(register, "スマホ決済d払いで不正利用") == [("株式会社NTTドコモ", "d払い")]
+
+
+def test_a_three_kanji_name_before_hiragana_is_found(register: Project) -> None:
+    """Two kanji followed by な, し... are a word of a phrase (高速な); three are a name (富士通など)."""
+    assert _found(register, "委託先の富士通など3社で情報漏えい") == [("富士通株式会社", "富士通")]
+
+
+def test_a_vendor_named_in_summary_and_body_is_reported_from_the_summary() -> None:
+    """The summary is what the alert shows: it is the evidence even when the body names the vendor
+    more fully."""
+    matcher = Matcher(parse_vendors(REGISTER))
+    fields = {
+        "title": "Support system breach: customer files stolen",
+        "summary": "Okta said files were taken.",
+        "body": "Okta Inc. said files were taken from its support system.",
+    }
+    assert [(m.vendor, m.field, m.surface) for m in matcher.match(fields)] == [("Okta Inc.", "summary", "Okta")]
+
+
+def test_a_name_found_only_after_folding_old_kanji_is_shown_as_not_located(register: Project) -> None:
+    """野村證券 in the text is 野村証券 once old kanji forms are folded; the text as written does not hold
+    the folded form, so the span says 'not located' (-1, -1) rather than pointing at other characters."""
+    register.vendors_path.write_text("name,aliases\n野村證券株式会社,野村證券\n", encoding="utf-8")
+    [m] = _matches(register, "野村證券に不正アクセス")
+    assert (m["vendor"], m["start"], m["end"]) == ("野村證券株式会社", -1, -1)
+
+
+def test_a_near_miss_of_a_word_two_vendors_share_is_found_by_the_rarer_word(register: Project) -> None:
+    """The near miss is looked for around the name's rarest word in the register: 'Johnson' is in two
+    names, so a misspelt 'Jonson' is still found from 'Perry'."""
+    register.vendors_path.write_text(
+        'name,aliases\n"Perry Johnson & Associates, Inc.",\nJohnson Controls International plc,Johnson Controls\n',
+        encoding="utf-8",
+    )
+    [m] = _matches(register, "Perry Jonson & Associates discloses breach")
+    assert (m["vendor"], m["how"], m["surface"]) == (
+        "Perry Johnson & Associates, Inc.",
+        "fuzzy",
+        "Perry Jonson & Associates",
+    )
+
+
+def test_a_near_miss_is_shown_where_it_stands_not_inside_a_longer_name_before_it(register: Project) -> None:
+    register.vendors_path.write_text("name,aliases\nAcme Data Labs,\n", encoding="utf-8")
+    text = "Acme Data Laboratory unaffected, says breach hit Acme Data Lab"
+    [m] = _matches(register, text)
+    assert (m["how"], m["surface"], m["start"]) == ("fuzzy", "Acme Data Lab", text.rindex("Acme Data Lab"))
+
+
+def test_a_name_in_capitals_that_is_an_english_word_keeps_its_capitals(register: Project) -> None:
+    """TOKEN and CORONA are registered in capitals and are English words (wordfreq 3.8 and 3.4, over
+    the threshold of 3): 'Token theft' and 'Corona' opening a headline are not those companies."""
+    register.vendors_path.write_text("name,aliases\nTOKEN CORPORATION,\nCORONA CORPORATION,\n", encoding="utf-8")
+    assert _found(register, "Token theft lets attackers bypass MFA") == []
+    assert _found(register, "Corona-themed phishing wave hits banks") == []
+    assert _found(register, "TOKEN discloses unauthorised access to a test server") == [("TOKEN CORPORATION", "TOKEN")]
