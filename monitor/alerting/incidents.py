@@ -350,7 +350,11 @@ _MULT = {
     "bn": 1e9,
     "b": 1e9,
 }
-_COUNT_JA = re.compile(r"(\d+(?:[.,]\d+)*)\s*(千|万|億)?\s*(?:\d+\s*(?:千|百))?\s*(?:件|人|名|社|アカウント|口座)")
+# A Japanese figure is written in sections, largest first: 1億3500万件, 2万3千人, 1億2千万件.
+_COUNT_JA = re.compile(r"((?:\d+(?:[.,]\d+)*\s*[億万千百]*\s*)+)(?:件|人|名|社|アカウント|口座)")
+_JA_PART = re.compile(r"(\d+(?:[.,]\d+)*)?\s*([億万千百]?)")
+_JA_SECTION = {"億": 1e8, "万": 1e4}
+_JA_DIGIT = {"千": 1e3, "百": 1e2, "": 1.0}
 _COUNT_EN = re.compile(
     r"(\d+(?:[.,]\d+)*)\s*(thousand|million|billion|mn|bn|k|m|b)?\s+"
     r"(?:[a-z-]+\s+){0,2}?(?:records|users|customers|people|individuals|accounts|employees|"
@@ -429,16 +433,31 @@ def counts(text: str) -> frozenset[int]:
     """Affected-record figures, normalised: '約44万件' and '440,000 users' both give 440000."""
     text = unicodedata.normalize("NFKC", text)
     found = set()
-    for rx in (_COUNT_JA, _COUNT_EN):
-        for m in rx.finditer(text):
-            raw = m.group(1).replace(",", "")
-            try:
-                value = float(raw) * _MULT.get((m.group(2) or "").lower(), 1)
-            except ValueError:
-                continue
-            if value >= COUNT_MIN:
-                found.add(_round2(value))
-    return frozenset(found)
+    values = [_ja_number(m.group(1)) for m in _COUNT_JA.finditer(text)]
+    for m in _COUNT_EN.finditer(text):
+        try:
+            values.append(float(m.group(1).replace(",", "")) * _MULT.get((m.group(2) or "").lower(), 1))
+        except ValueError:
+            continue
+    return frozenset(_round2(v) for v in values if v >= COUNT_MIN)
+
+
+def _ja_number(written: str) -> float:
+    """'1億3500万' -> 135,000,000; '2千万' -> 20,000,000; '13.5万' -> 135,000 (0 when unreadable)."""
+    total = section = 0.0
+    for number, unit in _JA_PART.findall(written.replace(" ", "")):
+        if not number and not unit:
+            continue
+        try:
+            n = float(number.replace(",", "")) if number else (0.0 if unit in _JA_SECTION else 1.0)
+        except ValueError:
+            return 0.0
+        if unit in _JA_SECTION:
+            total += (section + n) * _JA_SECTION[unit]
+            section = 0.0
+        else:
+            section += n * _JA_DIGIT[unit]
+    return total + section
 
 
 def _year_for(month: int, published: date) -> int:

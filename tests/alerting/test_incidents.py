@@ -11,7 +11,7 @@ import pytest
 from alert_support import Clock, Feed, blocks_text, outbox
 from conftest import Entry, bot_env
 
-from monitor.alerting.incidents import Candidate, Report, choose, counts, kinds, similarity
+from monitor.alerting.incidents import Candidate, Report, choose, counts, kinds, picture, picture_change, similarity
 
 
 def _at(day: str) -> datetime:
@@ -173,6 +173,16 @@ def test_counts_are_compared_across_languages_and_units() -> None:
     assert counts("約44万件の個人情報") == counts("440,000 user records") == counts("0.44 million users") == {440000}
     assert counts("2.3 million customers") == {2300000}
     assert counts("2 servers and 3 people") == frozenset()  # small numbers are not distinctive
+
+
+def test_japanese_figures_written_in_sections_are_read_whole() -> None:
+    """'1億3500万件' is 135 million, not the 3500万 after the 億: a later report of 1億件 is no growth
+    of the affected count, so it is not broadcast to the channel as one."""
+    assert counts("顧客情報約1億3500万件が流出") == counts("135 million records exposed") == {140_000_000}
+    assert counts("2万3千人分の個人情報") == counts("23,000 customers") == {23_000}
+    assert counts("1億2千万件") == {120_000_000}
+    before = picture(["顧客情報約1億3500万件が流出した可能性"])
+    assert picture_change(before, "流出した個人情報は1億件と判明") == ""
 
 
 def test_kinds_and_similarity() -> None:
