@@ -432,7 +432,6 @@ def _round2(n: float) -> int:
 def counts(text: str) -> frozenset[int]:
     """Affected-record figures, normalised: '約44万件' and '440,000 users' both give 440000."""
     text = unicodedata.normalize("NFKC", text)
-    found = set()
     values = [_ja_number(m.group(1)) for m in _COUNT_JA.finditer(text)]
     for m in _COUNT_EN.finditer(text):
         try:
