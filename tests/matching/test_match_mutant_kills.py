@@ -155,3 +155,12 @@ def test_a_name_in_capitals_that_is_an_english_word_keeps_its_capitals(register:
     assert _found(register, "Token theft lets attackers bypass MFA") == []
     assert _found(register, "Corona-themed phishing wave hits banks") == []
     assert _found(register, "TOKEN discloses unauthorised access to a test server") == [("TOKEN CORPORATION", "TOKEN")]
+
+
+def test_a_sha1_written_before_a_name_is_not_the_head_of_a_longer_name(register: Project) -> None:
+    """A capitalised Latin word before a one-word name in Japanese text makes it the tail of a longer name
+    ('Cobalt Strike'); the word is looked for in the 40 characters before the name. A 40-character SHA-1
+    hash (an indicator in a threat report) with its space is 41: it is no name's head, and Okta is found."""
+    sha1 = "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4"
+    assert len(sha1) == 40
+    assert _found(register, f"IoC: {sha1} Oktaを装うフィッシング") == [("Okta Inc.", "Okta")]
