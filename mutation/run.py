@@ -61,14 +61,14 @@ MODULES = (
     # The validation helpers: durations, source URLs, selectors, file caps, duplicate names, health.
     Module("config", "monitor/config.py",
            ("tests/cli/test_mutant_kills.py", "tests/cli/test_config.py", "tests/cli/test_readme_claims.py",
-            "tests/cli/test_config_hostile.py"), 180,
+            "tests/cli/test_config_hostile.py", "tests/cli/test_config_mutant_kills.py"), 180,
            ("parse_duration", "check_source_url", "check_selector", "HealthConfig", "_duplicate_names",
             "read_capped", "_read_yaml")),
     # The rest of config validation: LimitsConfig's bounds, the YAML shape check (_check_shape, _Open, _line),
     # where an error points (_line_index, _dotted), its wording (_message, _yaml_problem) and load_config.
     Module("config-load", "monitor/config.py",
            ("tests/cli/test_mutant_kills.py", "tests/cli/test_config.py", "tests/cli/test_readme_claims.py",
-            "tests/cli/test_config_hostile.py"), 180,
+            "tests/cli/test_config_hostile.py", "tests/cli/test_config_mutant_kills.py"), 180,
            ("LimitsConfig", "_check_shape", "_Open", "_line", "_line_index", "_dotted", "_message", "_yaml_problem",
             "load_config")),
     Module("matcher", "monitor/matching/matcher.py",
