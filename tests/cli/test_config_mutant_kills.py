@@ -70,3 +70,12 @@ def test_more_than_twenty_redirects_is_refused(project: Project) -> None:
     assert refused.stderr == "error: feeds.yaml:2: limits.max_redirects: must be less than or equal to 20, got 21\n"
     accepted = _check(project, "  max_redirects: 20")
     assert accepted.exit_code == 0 and accepted.stderr.startswith("ok: 1 sources"), accepted.output
+
+
+def test_a_feeds_yaml_without_sources_names_the_line_its_settings_start_on(project: Project) -> None:
+    """A key missing at the top level has no line of its own: the error points at the first setting, after
+    the comments (here line 3), so the user sees the file's line and the key it lacks."""
+    project.config_path.write_text("# our feeds\n\nlimits:\n  concurrency: 2\n")
+    refused = project.run("check")
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr.splitlines()[0] == "error: feeds.yaml:3: sources: missing"
