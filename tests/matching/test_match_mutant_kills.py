@@ -164,3 +164,16 @@ def test_a_sha1_written_before_a_name_is_not_the_head_of_a_longer_name(register:
     sha1 = "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4"
     assert len(sha1) == 40
     assert _found(register, f"IoC: {sha1} Oktaを装うフィッシング") == [("Okta Inc.", "Okta")]
+
+
+def test_a_katakana_name_run_into_the_word_before_it_stays_refused_before_a_camel_case_product() -> None:
+    """スーパーアサヒ is another shop (Super Asahi), not アサヒ: a katakana name run into the katakana word before it
+    is refused, and a camel-case product name after it ('AndroidApp') does not make it a mention."""
+    matcher = Matcher(parse_vendors("name,aliases,domains\nアサヒPay株式会社,アサヒPay,\n"))
+
+    def found(text: str) -> list[str]:
+        return [m.surface for m in matcher.match({"title": text})]
+
+    assert found("スーパーアサヒPayで障害") == []
+    assert found("スーパーアサヒPayAndroidAppで障害") == []
+    assert found("決済アプリのアサヒPayAndroidAppで不正ログイン") == ["アサヒPay"]
