@@ -81,30 +81,33 @@ def test_a_feeds_yaml_without_sources_names_the_line_its_settings_start_on(proje
     assert refused.stderr.splitlines()[0] == "error: feeds.yaml:3: sources: missing"
 
 
-def _shared_settings(aliases: int) -> str:
-    """feeds.yaml whose first source anchors four settings and the next `aliases` merge them in: each alias
-    stands for nine values (the mapping, four keys, four values)."""
+def _shared_settings(merges: int) -> str:
+    """feeds.yaml whose first source anchors four settings that the next `merges` sources merge in, each
+    alias standing for nine values (the mapping, four keys, four values), and one setting that the second
+    source takes by an alias of one value: 9 * merges + 1 values in all."""
     common = "&common {interval: 15m, enabled: true, fetch_article: false, alert_window: 2d}"
-    first = f"  - name: S0\n    url: https://example.com/0\n    <<: {common}\n"
+    first = f"  - name: S0\n    url: https://example.com/0\n    <<: {common}\n    leak_site: &no false\n"
     rest = "".join(
-        f"  - name: S{i}\n    url: https://example.com/{i}\n    <<: *common\n" for i in range(1, aliases + 1)
+        f"  - name: S{i}\n    url: https://example.com/{i}\n    <<: *common\n"
+        + ("    leak_site: *no\n" if i == 1 else "")
+        for i in range(1, merges + 1)
     )
     return "sources:\n" + first + rest
 
 
 def test_aliases_standing_for_10000_values_load_and_one_more_is_refused(project: Project) -> None:
     """README: a file whose aliases stand for more than 10,000 values in all is refused at the line of the
-    alias that crosses the bound. 1,111 aliases of nine values are 9,999; 1,112 are 10,008."""
+    alias that crosses the bound. 1,111 merges and the one-value alias are 10,000; 1,112 merges 10,009."""
     project.config_path.write_text(_shared_settings(1111))
     accepted = project.run("check")
     assert accepted.exit_code == 0 and accepted.stderr.startswith("ok: 1112 sources"), accepted.output
     project.config_path.write_text(_shared_settings(1112))
     refused = project.run("check")
     assert refused.exit_code == 2, refused.output
-    line = 1 + 3 + 3 * 1111 + 3  # the header, S0, S1..S1111, then S1112's `<<: *common`
+    line = 1 + 4 + 4 + 3 * 1110 + 3  # the header, S0 and S1 (4 lines each), S2..S1111, then S1112's `<<: *common`
     assert refused.stderr.startswith(
         f"error: feeds.yaml:{line}: alias *common: YAML aliases expand to more than 10,000"
-    )
+    ), refused.stderr
 
 
 def test_a_mapping_or_list_where_the_other_is_expected_is_named(project: Project) -> None:
