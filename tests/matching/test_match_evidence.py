@@ -18,6 +18,7 @@ NEC Corporation,NEC,
 Acme Data Labs,,
 LINEヤフー株式会社,LINEヤフー,
 楽天Edy株式会社,楽天Edy,
+Perry Johnson Associates Inc.,,
 """
 
 
@@ -44,6 +45,22 @@ def test_a_near_miss_of_a_name_made_of_four_letter_words_is_found(register: Proj
     assert (m["vendor"], m["how"], m["surface"]) == ("Acme Data Labs", "fuzzy", "Acme Data Labz")
     ratio = fuzz.ratio("acme data labs", "acme data labz")
     assert m["score"] == round(ratio, 1) != round(ratio, 2)
+
+
+def test_a_near_miss_a_few_letters_longer_than_the_name_is_found(register: Project) -> None:
+    """Registered without the '&' its news writes: the words found are 17% longer than the name and
+    score 92.3, over the fuzzy cut-off of 92; the quick bound before scoring had refused them."""
+    for text, surface in [
+        ("Perry Johnson & Associates notifies patients of breach", "Perry Johnson & Associates"),
+        ("Perry Johnson and Associates sued over data breach", "Perry Johnson and Associates"),
+    ]:
+        [m] = _matches(register, text)
+        assert (m["vendor"], m["how"], m["surface"], m["score"]) == (
+            "Perry Johnson Associates Inc.",
+            "fuzzy",
+            surface,
+            92.3,
+        )
 
 
 def test_a_name_after_latin_letters_is_found_when_it_starts_in_japanese(register: Project) -> None:
