@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     from slack_standin import SlackStandIn
 
     exes = {"base": args.base.resolve() / ".venv/bin/monitor", "this": HERE.parent / ".venv/bin/monitor"}
+    for exe in exes.values():
+        bench.compile_monitor(exe.parents[2])  # both checkouts timed with their bytecode written
     folder, _, _ = bench.short_folder(args.feeds, 50)
     results: dict[str, list[tuple[float, float, int, int, str]]] = {"base": [], "this": []}
     with bench.feed_server(folder) as base_url:
