@@ -22,21 +22,16 @@ from __future__ import annotations
 import dataclasses
 import logging
 from datetime import timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import clock
 from ..storage import incident_store, triage_store
 from ..storage.store import Store
 from ..textutil import iso, parse_iso
-from . import triage
+from . import incidents, triage
 from .alert_rows import about, alert_ref, decode, enqueue
+from .messages import IncidentSummary, followups_message, with_incident_state
 from .slack import Message, update_message
-
-# incidents and messages (and through them the matcher and the breach-term regexes) are imported where
-# used: a delivery with no incident to update, as in an unchanged re-poll, never needs them.
-if TYPE_CHECKING:
-    from .incidents import Picture
-    from .messages import IncidentSummary
 
 log = logging.getLogger(__name__)
 FIRST_LOOK = timedelta(days=1)
@@ -44,9 +39,6 @@ FIRST_LOOK = timedelta(days=1)
 
 def summary(db: Any, alert_id: int) -> IncidentSummary | None:
     """The state a top-level message shows for its incident; None while it is the only report."""
-    from . import incidents
-    from .messages import IncidentSummary
-
     parent = incident_store.parent_row(db, alert_id)
     if parent is None or parent["incident_id"] is None:
         return None
@@ -78,8 +70,6 @@ def render(store: Store, row: dict[str, Any], instance: str, buttons: bool) -> t
     posted alert: the incident's updates and the triage read-back both use it, so neither undoes the other."""
     message = decode(row["payload"])
     if row["kind"] == "article" and not row.get("thread_ts") and row.get("incident_id"):
-        from .messages import with_incident_state
-
         message = with_incident_state(message, summary(store.conn, int(row["id"])))
     ref = dataclasses.replace(alert_ref(row, instance), about=about(store, row))
     lines = triage.state_lines(triage_store.marks(store.conn, [int(row["id"])]).get(int(row["id"]), []))
@@ -119,7 +109,7 @@ def refresh_parents(store: Store, sender: Any, instance: str) -> tuple[int, list
     return updated, problems
 
 
-Pictures = dict[tuple[int, str], tuple[int, "Picture"]]  # (incident, channel) -> (up to alert id, picture)
+Pictures = dict[tuple[int, str], tuple[int, incidents.Picture]]  # (incident, channel) -> (up to alert id, picture)
 
 
 def broadcast_reason(store: Store, row: dict[str, Any], seen: Pictures | None = None) -> str:
@@ -133,8 +123,6 @@ def broadcast_reason(store: Store, row: dict[str, Any], seen: Pictures | None = 
     incident_id, channel, alert_id = int(row["incident_id"]), row["channel"] or "", int(row["id"])
     if not incident_store.earlier_report(db, alert_id, incident_id, channel):
         return ""
-    from . import incidents
-
     seen = {} if seen is None else seen
     upto, before = seen.get((incident_id, channel), (0, incidents.Picture()))
     if upto >= alert_id:
@@ -150,8 +138,6 @@ def broadcast_reason(store: Store, row: dict[str, Any], seen: Pictures | None = 
 def collapse_followups(store: Store, tz: tzinfo) -> int:
     """Without threads: later reports wait for their incident's summary of the day; summaries of days
     that are over are queued (each report in exactly one, in the same transaction). Returns summaries queued."""
-    from .messages import followups_message
-
     seen: Pictures = {}
     with store.write() as db:
         for row in incident_store.pending_followups(db):

@@ -39,6 +39,7 @@ from ..textutil import iso
 from . import incident_thread
 from .alert_rows import about, alert_ref, decode
 from .claims import claim_batch, release
+from .messages import broadcast_note
 from .slack import (
     HistoryUnavailable,
     Permanent,
@@ -330,8 +331,6 @@ def _deliver_pending(
             message = decode(row["payload"])
             changes = incident_thread.broadcast_reason(store, row, pictures)  # a reply that changes the picture
             if changes:
-                from .messages import broadcast_note  # only for a reply that changes the picture
-
                 message = broadcast_note(message, changes, broadcast=thread_ts is not None)
             outcome = sender.send(row["channel"], message, ref, thread_ts)
             last_post[row["channel"]] = time.monotonic()

@@ -21,13 +21,22 @@ from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from filelock import FileLock, Timeout
 
 from .. import clock as clocks
 from .. import criticality, progress
+from ..alerting import incidents
 from ..alerting.alert_rows import enqueue
+from ..alerting.messages import (
+    DIGEST_MAX_ITEMS,
+    ArticleFacts,
+    IncidentRef,
+    article_message,
+    digest_message,
+    health_message,
+)
 from ..alerting.outbox import DeliveryReport, deliver
 from ..alerting.route import route
 from ..alerting.slack import Sender
@@ -40,6 +49,7 @@ from ..sources import advisory, health, newsroom
 from ..sources import fetch as fetchmod
 from ..sources.dedupe import Fresh, new_items
 from ..sources.health import SourceState
+from ..sources.notices import parse_source
 from ..sources.parse import ParserPool, extract_article, source_kind
 from ..storage import digest_store, feedback, incident_store
 from ..storage.store import Store, dumps
@@ -55,11 +65,6 @@ from .workers import (
     prepare_matcher,
     prepare_names,
 )
-
-if TYPE_CHECKING:
-    # The incident rule and the messages (and through them the breach-term regexes and the matcher)
-    # are imported where an alert is made: a cycle with nothing new never loads them.
-    from ..alerting.messages import IncidentRef
 
 log = logging.getLogger(__name__)
 
@@ -287,8 +292,6 @@ class Monitor:
         s = cycle.sources[i]
         args = (s, resp.body, resp.content_type, resp.url, self.config.limits.max_items_per_source)
         if s.fetch_article:  # a newsroom's page that discovery has just read is not read again
-            from ..sources.notices import parse_source
-
             cycle.parsing[newsroom.parsed_already(self, resp) or self.pool.submit(parse_source, *args)] = i
         else:
             cycle.deciding[
@@ -682,9 +685,6 @@ class Monitor:
     ) -> IncidentRef | None:
         """Join the report to an incident of this vendor by the rule in monitor/incidents.py, or open one
         (join_only: None instead; alone: always open one, as each advisory entry is its own event)."""
-        from ..alerting import incidents
-        from ..alerting.messages import IncidentRef
-
         published = parse_iso(d.published) or now
         when = iso(published) or ""
         report = incidents.Report(d.item.title, f"{d.item.title}\n{d.item.summary}", published)
@@ -712,8 +712,6 @@ class Monitor:
                 for kind, subjects in roles.alert_groups(d.subjects, d.roles)
                 if kind != "product" or self.config.slack.product_alerts
             )
-        from ..alerting import incidents
-
         named = tuple(m for m in d.matches if m.field in ("title", "link"))
         if named and incidents.continues_coverage(f"{d.item.title}\n{d.item.summary}"):
             return self._queue_article_alert(db, source, article_id, d, now, verdicts, named)
@@ -736,8 +734,6 @@ class Monitor:
 
         continuing: the vendors named by a report below the breach threshold (alerted only if it
         joins one of their incidents)."""
-        from ..alerting.messages import ArticleFacts, article_message
-
         if verdicts.negative(d.item.title):
             if continuing:
                 return 0
@@ -825,8 +821,6 @@ class Monitor:
         day = now.strftime("%Y-%m-%d")
         if digest_store.queued_on(self.store, day):
             return
-        from ..alerting.messages import DIGEST_MAX_ITEMS, digest_message
-
         chunks = [held[k : k + DIGEST_MAX_ITEMS] for k in range(0, len(held), DIGEST_MAX_ITEMS)]
         with self.store.write() as db:
             for n, chunk in enumerate(chunks, 1):
@@ -855,8 +849,6 @@ class Monitor:
         )
         update, event = health.decide(state, result, now, schedule, random.random())
         if event is not None:
-            from ..alerting.messages import health_message
-
             enqueue(
                 self.store,
                 db,

@@ -21,10 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from ..config import AnySource
+from ..matching.detect import Verdict, assess
+from ..matching.matcher import Match, Matcher
+from ..matching.vendor_field import VendorNames
 from ..matching.vendors import Vendor
 from ..records import Skipped, compact_pickle
 from ..sources import advisory as advisories
 from ..sources.dedupe import Fresh, KnownKeys, new_items
+from ..sources.notices import parse_source, read_advisories
 from ..sources.parse import Item, Parsed, source_kind
 from ..storage import filecache
 from ..storage.article_store import known_keys
@@ -32,13 +36,7 @@ from ..storage.store import read_only
 from ..textutil import iso, parse_iso
 
 if TYPE_CHECKING:
-    # Detection, the matcher (rapidfuzz, ahocorasick) and notices' reader are imported where used, not
-    # with this module: the main process imports it for a run with nothing new, which uses none of them
-    # (the forkserver preloads them for the workers: sources/parse.py FORKSERVER_PRELOAD).
-    from ..matching.detect import Verdict
-    from ..matching.matcher import Match, Matcher
     from ..matching.roles import RoleOf
-    from ..matching.vendor_field import VendorNames
 
 
 @compact_pickle
@@ -113,16 +111,13 @@ def decide(
     An item whose deciding raises is left out and counted, not its whole source."""
     # Imported here, not with this module: the main process imports it for a run with nothing new
     # (the forkserver preloads it for the workers).
-    from ..matching.detect import assess
     from ..matching.roles import assign
 
     out = []
     skipped = Skipped()
     for item, lk, tkey in fresh:
         try:
-            out.append(
-                _decide_one(matcher, assume_breach, item, lk, tkey, bodies.get(item.link, ""), now, assign, assess)
-            )
+            out.append(_decide_one(matcher, assume_breach, item, lk, tkey, bodies.get(item.link, ""), now, assign))
         except MemoryError:
             raise
         except Exception as error:
@@ -150,7 +145,6 @@ def _decide_one(
     body: str,
     now: datetime,
     assign_roles: Callable[..., tuple[RoleOf, ...]],
-    assess: Callable[..., Verdict],
 ) -> Decision:
     published = _published(item, now)
     # The same string as match() folds, when there is no body, so fold()'s cache serves both.
@@ -174,8 +168,6 @@ _CODE = ("matching/matcher.py", "normalize.py", "matching/vendors.py")
 
 def matcher_key(vendors: Sequence[Vendor]) -> str:
     """Changes when the register or the matching code changes."""
-    from ..matching.matcher import Matcher
-
     h = hashlib.sha256()
     here = Path(__file__).parents[1]
     for name in _CODE:
@@ -192,8 +184,6 @@ def prepare_matcher(vendors: Sequence[Vendor], database: Path) -> tuple[MatcherR
     path = filecache.cache_path(database, "matcher", key)
     if filecache.usable(path):
         return MatcherRef(str(path), key), None
-    from ..matching.matcher import Matcher
-
     matcher = Matcher(vendors)
     filecache.store(path, key, matcher)
     return MatcherRef(str(path), key), matcher
@@ -217,8 +207,6 @@ def _load_once(ref: MatcherRef, kind: type[T]) -> T:
 
 
 def load_matcher(ref: MatcherRef) -> Matcher:
-    from ..matching.matcher import Matcher
-
     return _load_once(ref, Matcher)
 
 
@@ -258,8 +246,6 @@ def parse_and_decide(
     their decisions, instead of three times. An advisory source (kev, jvn) passes the ref of its
     VendorNames (prepare_names) instead of the Matcher's."""
 
-    from ..sources.notices import parse_source, read_advisories
-
     def known(links: list[str], titles: list[str]) -> tuple[set[str], set[str]]:
         return known_keys(_reader(database), links, titles)
 
@@ -283,16 +269,15 @@ def prepare_names(vendors: Sequence[Vendor], database: Path) -> MatcherRef:
     key = h.hexdigest()[:24]
     path = filecache.cache_path(database, "vendornames", key)
     if not filecache.usable(path):
-        from ..matching.vendor_field import VendorNames
-
         filecache.store(path, key, VendorNames(vendors))
     return MatcherRef(str(path), key)
 
 
 def load_names(ref: MatcherRef) -> VendorNames:
-    from ..matching.vendor_field import VendorNames
-
     return _load_once(ref, VendorNames)
+
+
+_NOT_NEWS = Verdict(breach=False, score=0.0, terms=(), supply_chain=False, follow_up=False)
 
 
 def decide_advisories(
@@ -304,10 +289,6 @@ def decide_advisories(
 ) -> list[Decision]:
     """Each new entry's vendors, found by the field that names them (never by its text), with role
     product; alerted unless its CVSS score is under min_score (None: every entry alerts)."""
-    from ..matching.detect import Verdict
-    from ..matching.matcher import Match
-
-    not_news = Verdict(breach=False, score=0.0, terms=(), supply_chain=False, follow_up=False)
     by_item = {a.item: a for a in entries}
     out = []
     for item, lk, tkey in fresh:
@@ -331,7 +312,7 @@ def decide_advisories(
 
         roles = tuple(RoleOf(m.vendor, "product", reason) for m in matches)
         out.append(
-            Decision(item, lk, tkey, _published(item, now), "", not_news, matches, matches if alert else (), roles)
+            Decision(item, lk, tkey, _published(item, now), "", _NOT_NEWS, matches, matches if alert else (), roles)
         )
     out.sort(key=lambda d: d.published)
     return out

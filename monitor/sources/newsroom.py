@@ -41,14 +41,15 @@ from .. import progress
 from ..clock import utcnow
 from ..config import AnySource, Config, NewsroomSource
 from ..errors import ConfigError, SourceError
+from ..matching.matcher import Match
 from ..storage import newsroom_store
 from ..textutil import iso, parse_iso
 from . import fetch as fetchmod
 from . import robots as robotsmod
+from .notices import Found, discover, run_parser
 from .parse import Parsed, ParserPool
 
-if TYPE_CHECKING:  # the matcher and notices' reader are imported where used: a re-poll needs neither
-    from ..matching.matcher import Match
+if TYPE_CHECKING:
     from ..matching.vendors import Vendor
     from ..pipeline.workers import Decision
     from ..storage.store import Store
@@ -151,8 +152,6 @@ def attribute(source: AnySource, decisions: Sequence[Decision], now: datetime) -
     searchable under the vendor."""
     if not isinstance(source, NewsroomSource):
         return decisions
-    from ..matching.matcher import Match
-
     host = urlsplit(source.newsroom).hostname or source.newsroom
     own = Match(
         vendor=source.vendor,
@@ -201,8 +200,6 @@ def discover_pages(
 ) -> list[Discovery]:
     """Fetch each page once (trusted: it is configured, and not asked of robots.txt) and work out how
     to read it. Advertised feeds that robots.txt forbids are not fetched (the page is read instead)."""
-    from .notices import Found, discover, run_parser
-
     gate = gate if gate is not None else robotsmod.Gate(None, datetime.now().astimezone())
     allowed = list(pages)
     reading: dict[int, Future[Any]] = {}  # each page read in a worker as soon as it is fetched

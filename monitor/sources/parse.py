@@ -511,17 +511,7 @@ def _limit_memory(megabytes: int) -> None:
 
 # Workers fork from the server with the parsing and deciding code already imported, instead of each
 # importing it on its first task.
-# What the workers use, loaded once in the forkserver (workers.py imports detection, the matcher and
-# notices' reader only where used, so that a main process with nothing new never loads them).
-FORKSERVER_PRELOAD = [
-    "feedparser",
-    "monitor.pipeline.workers",
-    "monitor.matching.roles",
-    "monitor.matching.detect",
-    "monitor.matching.matcher",
-    "monitor.matching.vendor_field",
-    "monitor.sources.notices",
-]
+FORKSERVER_PRELOAD = ["feedparser", "monitor.pipeline.workers", "monitor.matching.roles"]
 
 
 def start_forkserver() -> None:

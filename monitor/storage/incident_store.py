@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..alerting import incidents
 from ..errors import MonitorError
 from ..textutil import iso, parse_iso
 from .store import Store
-
-if TYPE_CHECKING:  # imported where used: a cycle with nothing new never reads the incident rule
-    from ..alerting import incidents
 
 REPORTS_FIRST, REPORTS_NEWEST = 10, 20  # of each candidate incident, compared with a new report
 
@@ -153,8 +151,6 @@ def candidates(db: Any, vendor: str, published: datetime) -> list[incidents.Cand
     Coverage of one incident runs for months: the vendor's recent incidents as far back as a report
     may refer, a bounded number of them; of each, its first reports (the attack's date, kind and actor
     are told there) and its newest ones."""
-    from ..alerting import incidents
-
     rows = db.execute(
         "SELECT id, first_seen, last_seen FROM incidents WHERE vendor = ? AND last_seen >= ? "
         "AND first_seen <= ? ORDER BY last_seen DESC LIMIT ?",
