@@ -3,6 +3,7 @@ and the Slack stand-in. Everything runs against 127.0.0.1; nothing here reaches 
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterable
@@ -201,6 +202,12 @@ class Project:
         return runner.invoke(
             cli, ["--config", str(self.config_path), *args], env={**self.env, **(env or {})}, catch_exceptions=False
         )
+
+    def matches(self, text: str) -> list[dict[str, Any]]:
+        """`monitor match --json TEXT`: what the register finds in the text, with the evidence."""
+        result = self.run("match", "--json", text)
+        assert result.exit_code == 0, result.output
+        return list(json.loads(result.stdout)["matches"])
 
     @property
     def db_path(self) -> Path:

@@ -29,19 +29,13 @@ def register(project: Project, httpserver) -> Project:  # type: ignore[no-untype
     return project
 
 
-def _matches(project: Project, text: str) -> list[dict]:  # type: ignore[type-arg]
-    result = project.run("match", "--json", text)
-    assert result.exit_code == 0, result.output
-    return list(json.loads(result.stdout)["matches"])
-
-
 def test_a_near_miss_of_a_name_made_of_four_letter_words_is_found(register: Project) -> None:
-    [m] = _matches(register, "Acme Data Lab confirms breach")
+    [m] = register.matches("Acme Data Lab confirms breach")
     assert (m["vendor"], m["how"], m["surface"]) == ("Acme Data Labs", "fuzzy", "Acme Data Lab")
     # The score shown is the similarity of the words found to the name, to one decimal.
     assert m["score"] == round(fuzz.ratio("acme data labs", "acme data lab"), 1) != round(m["score"])
     # A misspelt last word is shown whole, as written.
-    [m] = _matches(register, "Acme Data Labz confirms breach")
+    [m] = register.matches("Acme Data Labz confirms breach")
     assert (m["vendor"], m["how"], m["surface"]) == ("Acme Data Labs", "fuzzy", "Acme Data Labz")
     ratio = fuzz.ratio("acme data labs", "acme data labz")
     assert m["score"] == round(ratio, 1) != round(ratio, 2)
@@ -54,7 +48,7 @@ def test_a_near_miss_a_few_letters_longer_than_the_name_is_found(register: Proje
         ("Perry Johnson & Associates notifies patients of breach", "Perry Johnson & Associates"),
         ("Perry Johnson and Associates sued over data breach", "Perry Johnson and Associates"),
     ]:
-        [m] = _matches(register, text)
+        [m] = register.matches(text)
         assert (m["vendor"], m["how"], m["surface"], m["score"]) == (
             "Perry Johnson Associates Inc.",
             "fuzzy",
@@ -65,12 +59,12 @@ def test_a_near_miss_a_few_letters_longer_than_the_name_is_found(register: Proje
 
 def test_a_name_after_latin_letters_is_found_when_it_starts_in_japanese(register: Project) -> None:
     # '楽天Edy' starts with kanji: the Latin 'SMBC' before it is no longer word around it.
-    [m] = _matches(register, "SMBC楽天Edyに不正アクセス")
+    [m] = register.matches("SMBC楽天Edyに不正アクセス")
     assert (m["vendor"], m["surface"]) == ("楽天Edy株式会社", "楽天Edy")
 
 
 def test_a_name_that_ends_in_japanese_is_shown_as_written_before_latin_text(register: Project) -> None:
-    [m] = _matches(register, "LINEヤフーIDに不正ログイン、情報漏えい")
+    [m] = register.matches("LINEヤフーIDに不正ログイン、情報漏えい")
     assert (m["vendor"], m["surface"], m["start"], m["end"]) == ("LINEヤフー株式会社", "LINEヤフー", 0, 7)
 
 
@@ -96,7 +90,7 @@ def test_the_title_is_the_evidence_shown_when_the_link_names_the_vendor_too(
 
 
 def test_a_short_name_at_the_very_end_of_a_text_is_found(register: Project) -> None:
-    [m] = _matches(register, "Ransomware gang claims data theft from NEC")
+    [m] = register.matches("Ransomware gang claims data theft from NEC")
     assert (m["vendor"], m["surface"]) == ("NEC Corporation", "NEC")
 
 
@@ -126,9 +120,9 @@ def test_a_vendor_named_only_by_the_links_host_is_shown_with_the_whole_host(
 
 def test_a_short_name_in_an_all_capitals_headline_is_found(register: Project) -> None:
     # 'Okta' must be written with its capital in running text; OKTA in a headline in capitals is Okta too.
-    [m] = _matches(register, "OKTA CONFIRMS BREACH OF SUPPORT SYSTEM")
+    [m] = register.matches("OKTA CONFIRMS BREACH OF SUPPORT SYSTEM")
     assert (m["vendor"], m["surface"]) == ("Okta Inc.", "OKTA")
-    assert _matches(register, "the okta breach") == []
+    assert register.matches("the okta breach") == []
 
 
 def test_two_vendors_sharing_a_name_are_both_named(project: Project, httpserver) -> None:  # type: ignore[no-untyped-def]
@@ -137,7 +131,7 @@ def test_two_vendors_sharing_a_name_are_both_named(project: Project, httpserver)
         "name,aliases\nNAVER Cloud Corp.,NAVER Cloud\nNAVER Corporation,NAVER Cloud\n", encoding="utf-8"
     )
     project.configure([{"name": "News", "url": httpserver.url_for("/feed")}])
-    found = _matches(project, "速報: NAVER Cloudに不正アクセス")
+    found = project.matches("速報: NAVER Cloudに不正アクセス")
     assert sorted(m["vendor"] for m in found) == ["NAVER Cloud Corp.", "NAVER Corporation"]
 
 
@@ -147,6 +141,6 @@ def test_a_near_miss_is_shown_from_the_start_of_its_first_word(project: Project,
     project.vendors_path.write_text("name,aliases\nAcme Data Laboratories,\n", encoding="utf-8")
     project.configure([{"name": "News", "url": httpserver.url_for("/feed")}])
     for text, start in (("Tacme Data Laboratories confirms breach", 0), ("Breach: Tacme Data Laboratories", 8)):
-        [m] = _matches(project, text)
+        [m] = project.matches(text)
         assert (m["how"], m["surface"], m["start"]) == ("fuzzy", "Tacme Data Laboratories", start), text
         assert m["score"] == round(fuzz.ratio("acme data laboratories", "tacme data laboratories"), 1)

@@ -5,8 +5,6 @@ less, short Japanese names, and which field a vendor is reported in."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from conftest import Project
 
@@ -36,18 +34,12 @@ def register(project: Project, httpserver) -> Project:  # type: ignore[no-untype
     return project
 
 
-def _matches(project: Project, text: str) -> list[dict]:  # type: ignore[type-arg]
-    result = project.run("match", "--json", text)
-    assert result.exit_code == 0, result.output
-    return list(json.loads(result.stdout)["matches"])
-
-
 def _found(project: Project, text: str) -> list[tuple[str, str]]:
-    return [(m["vendor"], m["surface"]) for m in _matches(project, text)]
+    return [(m["vendor"], m["surface"]) for m in project.matches(text)]
 
 
 def test_of_two_equal_mentions_the_first_is_the_evidence(register: Project) -> None:
-    [m] = _matches(register, "Phishing kit mimics okta.com: okta.com users told to reset passwords")
+    [m] = register.matches("Phishing kit mimics okta.com: okta.com users told to reset passwords")
     assert (m["how"], m["surface"], m["start"]) == ("domain", "okta.com", len("Phishing kit mimics "))
 
 
@@ -75,17 +67,17 @@ def test_a_sentence_opening_with_of_and_the_name_names_it(register: Project) -> 
 def test_a_name_of_several_words_after_state_of_is_the_company(register: Project) -> None:
     """'state', 'city', 'bank' of a one-word name is a place or an institution; a name of several words
     is the company whatever stands before it (matched by its name, not as a near miss)."""
-    [m] = _matches(register, "Two months on, the state of Change Healthcare's recovery is unclear")
+    [m] = register.matches("Two months on, the state of Change Healthcare's recovery is unclear")
     assert (m["vendor"], m["how"], m["surface"]) == ("Change Healthcare Inc.", "name", "Change Healthcare's")
 
 
 def test_a_near_miss_is_found_after_its_anchor_word_stood_inside_a_longer_word(register: Project) -> None:
-    [m] = _matches(register, "Redesigned phishing kit used in breach at Plum Design")
+    [m] = register.matches("Redesigned phishing kit used in breach at Plum Design")
     assert (m["vendor"], m["how"], m["surface"]) == ("Plume Design, Inc.", "fuzzy", "Plum Design")
 
 
 def test_a_near_miss_with_a_middle_initial_is_found(register: Project) -> None:
-    [m] = _matches(register, "Charles R. Schwab Corp. confirms breach of client data")
+    [m] = register.matches("Charles R. Schwab Corp. confirms breach of client data")
     assert (m["vendor"], m["how"], m["surface"]) == ("The Charles Schwab Corporation", "fuzzy", "Charles R. Schwab")
 
 
@@ -122,7 +114,7 @@ def test_a_name_found_only_after_folding_old_kanji_is_shown_as_not_located(regis
     """野村證券 in the text is 野村証券 once old kanji forms are folded; the text as written does not hold
     the folded form, so the span says 'not located' (-1, -1) rather than pointing at other characters."""
     register.vendors_path.write_text("name,aliases\n野村證券株式会社,野村證券\n", encoding="utf-8")
-    [m] = _matches(register, "野村證券に不正アクセス")
+    [m] = register.matches("野村證券に不正アクセス")
     assert (m["vendor"], m["start"], m["end"]) == ("野村證券株式会社", -1, -1)
 
 
@@ -133,7 +125,7 @@ def test_a_near_miss_of_a_word_two_vendors_share_is_found_by_the_rarer_word(regi
         'name,aliases\n"Perry Johnson & Associates, Inc.",\nJohnson Controls International plc,Johnson Controls\n',
         encoding="utf-8",
     )
-    [m] = _matches(register, "Perry Jonson & Associates discloses breach")
+    [m] = register.matches("Perry Jonson & Associates discloses breach")
     assert (m["vendor"], m["how"], m["surface"]) == (
         "Perry Johnson & Associates, Inc.",
         "fuzzy",
@@ -144,7 +136,7 @@ def test_a_near_miss_of_a_word_two_vendors_share_is_found_by_the_rarer_word(regi
 def test_a_near_miss_is_shown_where_it_stands_not_inside_a_longer_name_before_it(register: Project) -> None:
     register.vendors_path.write_text("name,aliases\nAcme Data Labs,\n", encoding="utf-8")
     text = "Acme Data Laboratory unaffected, says breach hit Acme Data Lab"
-    [m] = _matches(register, text)
+    [m] = register.matches(text)
     assert (m["how"], m["surface"], m["start"]) == ("fuzzy", "Acme Data Lab", text.rindex("Acme Data Lab"))
 
 
