@@ -74,13 +74,13 @@ def _setup_logging(verbose: int, quiet: bool = False) -> None:
     for handler in logging.getLogger().handlers:
         handler.setFormatter(_LogTimes("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     routine.install(logging.getLogger(), verbose, level, quiet)
-    for noisy in ("httpx", "httpcore", "slack_sdk", "monitor.slack", "urllib3", "filelock"):
+    for noisy in ("aiohttp", "httpx", "httpcore", "slack_sdk", "monitor.slack", "urllib3", "filelock"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING) if verbose < 3 else logging.DEBUG)
     from .redact import RedactingFilter
 
     # On the loggers that see secrets (records are redacted before any handler), and on every handler.
     redactor = RedactingFilter(terminal=True)
-    for name in ("monitor.slack", "slack_sdk", "urllib3", "httpx", "httpcore"):
+    for name in ("monitor.slack", "slack_sdk", "urllib3", "aiohttp", "httpx", "httpcore"):
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactingFilter) and f.terminal for f in logger.filters):
             logger.addFilter(redactor)

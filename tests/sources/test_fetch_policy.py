@@ -1,7 +1,7 @@
 """Issue 5: the link policy for URLs that come from feed content, as unit tests.
 
 No traffic leaves loopback: refusals are asserted to happen before any connection (the HTTP
-client's send is replaced by a tripwire), and DNS names are answered by a monkeypatched
+client's connector is replaced by a tripwire), and DNS names are answered by a monkeypatched
 socket.getaddrinfo. Redirect tests use one local server whose address the policy is told to
 treat as public (LinkPolicy), so every other address, loopback included, stays forbidden.
 """
@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import httpx
+import aiohttp
 import pytest
+from pytest_httpserver import HTTPServer
 
 from monitor.errors import BlockedURL, FetchError, TooManyRedirects
 from monitor.sources import fetch
@@ -28,11 +29,11 @@ def no_connections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Fail loudly if the client tries to send anything."""
     attempts: list[str] = []
 
-    async def tripwire(self: httpx.AsyncClient, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+    async def tripwire(self: aiohttp.BaseConnector, request: aiohttp.ClientRequest, *args: Any, **kwargs: Any) -> Any:
         attempts.append(str(request.url))
         raise AssertionError(f"connection attempted to {request.url}")
 
-    monkeypatch.setattr(httpx.AsyncClient, "send", tripwire)
+    monkeypatch.setattr(aiohttp.BaseConnector, "connect", tripwire)
     return attempts
 
 
@@ -191,28 +192,25 @@ def test_dns_names_resolving_to_internal_addresses_are_refused(
 def test_public_name_is_pinned_to_the_checked_address(monkeypatch: pytest.MonkeyPatch) -> None:
     """The request goes to the address that was checked, with the original Host header (no rebinding)."""
     fake_dns(monkeypatch, {"notice.example.com": ["93.184.216.34"]})
-    sent: list[httpx.Request] = []
+    sent: list[aiohttp.ClientRequest] = []
 
-    async def capture(self: httpx.AsyncClient, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+    async def capture(self: aiohttp.BaseConnector, request: aiohttp.ClientRequest, *args: Any, **kwargs: Any) -> Any:
         sent.append(request)
-        return httpx.Response(200, stream=httpx.ByteStream(b"ok"), request=request)  # unread, as sent
+        raise ConnectionRefusedError("stopped at the connector: nothing leaves this machine")
 
-    monkeypatch.setattr(httpx.AsyncClient, "send", capture)
-    resp = get("https://notice.example.com/n.html")
-    assert resp.status == 200 and resp.url == "https://notice.example.com/n.html"
+    monkeypatch.setattr(aiohttp.BaseConnector, "connect", capture)
+    with pytest.raises(FetchError, match="stopped at the connector"):
+        get("https://notice.example.com/n.html")
     (req,) = sent
-    assert req.url.host == "93.184.216.34" and req.headers["host"] == "notice.example.com"
-    assert req.extensions["sni_hostname"] == "notice.example.com"
+    assert req.url.host == "93.184.216.34" and req.headers["Host"] == "notice.example.com"
+    assert req.server_hostname == "notice.example.com"  # SNI and the certificate check use the name
 
 
-def test_allow_private_links_lets_loopback_through(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def ok(self: httpx.AsyncClient, request: httpx.Request, **kwargs: Any) -> httpx.Response:
-        return httpx.Response(200, stream=httpx.ByteStream(b"intranet"), request=request)
-
-    monkeypatch.setattr(httpx.AsyncClient, "send", ok)
-    assert get("http://127.0.0.1:8080/notice", allow_private=True).body == b"intranet"
+def test_allow_private_links_lets_loopback_through(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/notice").respond_with_data(b"intranet")
+    assert get(httpserver.url_for("/notice"), allow_private=True).body == b"intranet"
     with pytest.raises(BlockedURL):
-        get("http://127.0.0.1/notice")
+        get(httpserver.url_for("/notice"))
 
 
 def test_resolve_public_reports_unresolvable_names(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -48,8 +48,7 @@ EXPECTED_ERRORS = {
     "HTML page": ("/html", r"^not a feed: SAXParseException: "),
     "cut on the wire": (
         "/cut",
-        r"^RemoteProtocolError from http://127\.0\.0\.1:\d+/cut: peer closed connection "
-        r"without sending complete message body",
+        r"^connection closed before the whole body from http://127\.0\.0\.1:\d+/cut arrived$",
     ),
     "truncated feed": ("/truncated", r"^malformed feed with no complete item: SAXParseException: .*no element found"),
     "body is a local path": ("/pathbody", r"^not a feed: SAXParseException: "),
