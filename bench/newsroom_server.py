@@ -6,7 +6,7 @@ Each newsroom is its own address (127.0.H.L, all of 127.0.0.0/8 is loopback on L
 per-host limit and its robots.txt cache see N hosts, as they would in production. Pages are
 generated (bench/newsroom_pages.py) in layouts of Japanese and English corporate sites, with old and
 recent notices; the server ignores conditional GET (no ETag, no Last-Modified), like many corporate
-CMSes, so an unchanged re-poll costs monitor a full fetch and only its content hash saves the parse.
+CMSes (it honours `Connection: close`, as HTTP/1.1 servers must), so an unchanged re-poll costs monitor a full fetch and only its content hash saves the parse.
 Runs as its own process so serving does not take the GIL from the bare loop it is compared with.
 """
 
@@ -50,6 +50,9 @@ class Site(asyncio.Protocol):
             self.transport.write(
                 f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
             )
+            if b"\r\nconnection: close" in head.lower():  # as RFC 9112 requires of a server
+                self.transport.close()
+                return
 
 
 async def main(n: int) -> None:

@@ -235,9 +235,7 @@ def test_an_unreadable_linked_pdf_leaves_the_item_without_its_notice(poisoned_ru
 
 def test_a_redirect_to_an_impossible_port_is_that_sources_recorded_error(poisoned_run: Run) -> None:
     line = poisoned_run.line("redirect to port 99999")
-    assert line == (
-        "✗ redirect to port 99999: cannot fetch http://127.0.0.1:99999/: Port out of range 0-65535"
-    ), line
+    assert line == ("✗ redirect to port 99999: cannot fetch http://127.0.0.1:99999/: Port out of range 0-65535"), line
     state = poisoned_run.status["redirect to port 99999"]
     assert state["consecutive_failures"] == 1 and state["last_error"] == line.split(": ", 1)[1]
     assert state["health"] == "failing"
