@@ -274,10 +274,7 @@ class Fetcher:
                     server_hostname = link_host if scheme == "https" else None
             elif urlsplit(url).scheme.lower() not in ("http", "https"):
                 raise BlockedURL(f"refused redirect to {url[:200]!r}: not http(s)")
-            try:
-                urlsplit(url).port  # a redirect can name port 99999: say so, with the URL that did
-            except ValueError as e:
-                raise FetchError(f"cannot fetch {_short(url)}: {e}") from e
+            _check_port(url)
             resp = await self._session.get(
                 target,
                 headers={**headers, **extra_headers},
@@ -354,6 +351,14 @@ async def _read_capped(resp: aiohttp.ClientResponse, cap: int, url: str) -> byte
     if inflater is not None and inflater is not False:
         add(inflater.flush())
     return b"".join(chunks)
+
+
+def _check_port(url: str) -> None:
+    """A redirect can name port 99999: say so, naming the URL that did."""
+    try:
+        _ = urlsplit(url).port
+    except ValueError as e:
+        raise FetchError(f"cannot fetch {_short(url)}: {e}") from e
 
 
 def _with_host(url: str, ip: str) -> str:
