@@ -262,7 +262,7 @@ def parse_newsroom(body: bytes, content_type: str, base_url: str, max_items: int
 
 
 def _page(body: bytes, content_type: str, base_url: str) -> tuple[Any, str]:
-    soup = _soup(decode(body, content_type, is_html=True))
+    soup = _soup(decode(body, content_type, is_html=True), class_lists=False)  # _words reads it either way
     base = base_url
     tag = next((t for t in soup.find_all("base") if t.get("href") is not None), None)
     if tag is not None:

@@ -220,7 +220,9 @@ def _bozo_text(exc: BaseException) -> str:
 _WHITESPACE = re.compile(r"\s")
 
 
-def _soup(text: str) -> Any:
+def _soup(text: str, class_lists: bool = True) -> Any:
+    """The page's tree (lxml). class_lists=False keeps `class` one string, as written: bs4 splits it into
+    a list on every tag otherwise (a tenth of a newsroom page's parse), which only CSS selectors need."""
     import warnings
 
     from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
@@ -229,7 +231,9 @@ def _soup(text: str) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        return BeautifulSoup(text, "lxml")
+        if class_lists:
+            return BeautifulSoup(text, "lxml")
+        return BeautifulSoup(text, "lxml", multi_valued_attributes=None)
 
 
 def _select_value(node: Any, spec: str | None, base_url: str) -> str:
