@@ -237,6 +237,8 @@ class Fetcher:
             raise FetchTimeout(f"no complete answer from {_short(req.url)} within {self.limits.deadline:g}s") from e
         except aiohttp.InvalidURL as e:
             raise FetchError(f"cannot fetch {_short(req.url)}: not a URL: {str(e.url)[:200]!r}"[:300]) from e
+        except aiohttp.ClientConnectorError as e:
+            raise FetchError(f"cannot fetch {_short(req.url)}: {_connect_failure(e)}"[:300]) from e
         except aiohttp.ClientPayloadError as e:
             raise FetchError(f"connection closed before the whole body from {_short(req.url)} arrived") from e
         except aiohttp.ClientError as e:
@@ -351,6 +353,20 @@ async def _read_capped(resp: aiohttp.ClientResponse, cap: int, url: str) -> byte
     if inflater is not None and inflater is not False:
         add(inflater.flush())
     return b"".join(chunks)
+
+
+def _connect_failure(e: aiohttp.ClientConnectorError) -> str:
+    """Why no connection was made, in words (aiohttp's own say 'ssl:default [Connect call failed ...]')."""
+    where = f"{e.host}:{e.port}"
+    err = e.os_error
+    if isinstance(e, aiohttp.ClientConnectorCertificateError):
+        return f"TLS certificate of {where} not accepted: {e.certificate_error}"
+    if isinstance(e, aiohttp.ClientSSLError):
+        return f"TLS with {where} failed: {err}"
+    if isinstance(e, aiohttp.ClientConnectorDNSError):
+        return f"cannot resolve {e.host}: {err.strerror or err}"  # a gaierror: its errno is no OS errno
+    reason = os.strerror(err.errno) if err.errno else (err.strerror or str(err) or type(err).__name__)
+    return f"cannot connect to {where}: {reason}"
 
 
 def _check_port(url: str) -> None:

@@ -13,7 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from monitor.sources.fetch import Fetcher, Limits, Request
+from monitor.errors import FetchError
+from monitor.sources.fetch import Fetcher, Limits, Request, fetch_many
 
 HOSTS = [f"127.0.0.{i}" for i in range(2, 22)]
 
@@ -87,3 +88,32 @@ def test_a_host_read_once_leaves_no_connection_open(servers: tuple[int, list[Thr
 
     left = asyncio.run(poll())
     assert left == 0, f"{left} of {len(HOSTS)} hosts' connections still open after their one page"
+
+
+def _closed_port() -> int:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()  # nothing listens there now
+    return port
+
+
+def test_a_refused_connection_says_so_in_words() -> None:
+    port = _closed_port()
+    (got,) = asyncio.run(fetch_many([Request(f"http://127.0.0.1:{port}/feed")], Limits(deadline=5)))
+    assert isinstance(got, FetchError)
+    assert (
+        str(got) == f"cannot fetch http://127.0.0.1:{port}/feed: cannot connect to 127.0.0.1:{port}: Connection refused"
+    )
+
+
+def test_an_unknown_host_says_it_cannot_be_resolved(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_such_name(*_a: object, **_k: object) -> object:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_name)  # no DNS query leaves this machine
+    (got,) = asyncio.run(fetch_many([Request("https://feeds.example.com/rss")], Limits(deadline=5)))
+    assert isinstance(got, FetchError)
+    assert str(got) == (
+        "cannot fetch https://feeds.example.com/rss: cannot resolve feeds.example.com: Name or service not known"
+    )

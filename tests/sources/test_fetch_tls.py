@@ -65,6 +65,9 @@ def self_signed_server(tmp_path: Path) -> Iterator[str]:
 def test_https_feed_with_a_certificate_no_ca_signed_is_refused(self_signed_server: str) -> None:
     (got,) = asyncio.run(fetch_many([Request(f"https://{self_signed_server}/feed")], Limits(deadline=5)))
     assert isinstance(got, FetchError)
+    assert str(got).startswith(
+        f"cannot fetch https://{self_signed_server}/feed: TLS certificate of {self_signed_server}"
+    )
     assert "CERTIFICATE_VERIFY_FAILED" in str(got)
 
 
