@@ -133,6 +133,23 @@ def test_a_near_miss_of_a_word_two_vendors_share_is_found_by_the_rarer_word(regi
     )
 
 
+def test_a_long_near_miss_whose_rarest_word_is_short_and_last_is_read_from_its_first_letter(register: Project) -> None:
+    """'Labs', the rarest word of the register's name, is last: the words around it are read back to
+    the start of the word the name's length reaches into. The text writes the abbreviation out (and
+    misspells it), so that reach ends inside 'Pacific': the run must still start at its 'P'."""
+    register.vendors_path.write_text(
+        "name,aliases\nPacific Dental Practice Mgmt Labs,\nPacific Dental Partners,\nDental Practice Partners,\n"
+        "Practice Mgmt Partners,\n",
+        encoding="utf-8",
+    )
+    [m] = register.matches("Ransomware attack on Pacific Dental Practice Managment Labs exposed patient records")
+    assert (m["vendor"], m["how"], m["surface"]) == (
+        "Pacific Dental Practice Mgmt Labs",
+        "fuzzy",
+        "Pacific Dental Practice Managment Labs",
+    )
+
+
 def test_a_near_miss_is_shown_where_it_stands_not_inside_a_longer_name_before_it(register: Project) -> None:
     register.vendors_path.write_text("name,aliases\nAcme Data Labs,\n", encoding="utf-8")
     text = "Acme Data Laboratory unaffected, says breach hit Acme Data Lab"
