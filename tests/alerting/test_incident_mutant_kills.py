@@ -8,6 +8,7 @@ from datetime import datetime
 from monitor.alerting.incidents import (
     Candidate,
     Report,
+    continues_coverage,
     counts,
     decide,
     facts,
@@ -198,3 +199,25 @@ def test_only_the_first_final_report_changes_the_picture() -> None:
     before = picture(["アクメ社でランサムウェア被害", "アクメ社、最終報告を公表 ランサムウェア被害の調査結果"])
     assert picture_change(before, "アクメ社が最終報告 ランサムウェア被害") == ""
     assert picture_change(picture(["アクメ社でランサムウェア被害"]), "アクメ社が最終報告") == "the final report"
+
+
+def test_an_incident_word_broken_by_a_line_break_still_makes_a_weak_report_coverage() -> None:
+    """Japanese text hard-wrapped inside a word ('不\\n正ログイン', from a press release's fixed-width
+    lines) still speaks of the incident: a report below the breach threshold is compared with the
+    vendor's incidents."""
+    assert continues_coverage("アクメ社の会員サイトに不\n正ログイン、利用者に注意呼びかけ")
+    assert not continues_coverage("アクメ社の会員サイトをリニューアル、利用者に案内")
+
+
+def test_a_figure_in_thousands_is_kept_to_two_significant_digits() -> None:
+    """'13.5 thousand customers' is 13,500, kept as 14,000 (two significant digits, the half to even),
+    the same figure as '14,000 customers' in another outlet's report."""
+    assert counts("Acme says the data of 13.5 thousand customers was exposed") == {14_000}
+    assert counts("Acme says the data of 14,000 customers was exposed") == {14_000}
+
+
+def test_the_month_and_year_of_a_named_earlier_breach_date_it() -> None:
+    """'the March 2023 breach' dates the event the report speaks of to March 2023."""
+    assert facts("Acme Corp says the March 2023 breach exposed payroll data", _at("2024-05-02").date()).months == {
+        (2023, 3)
+    }
