@@ -221,3 +221,10 @@ def test_the_month_and_year_of_a_named_earlier_breach_date_it() -> None:
     assert facts("Acme Corp says the March 2023 breach exposed payroll data", _at("2024-05-02").date()).months == {
         (2023, 3)
     }
+
+
+def test_nine_hundred_written_with_hyaku_is_nine_hundred() -> None:
+    """'9百万件' is 9 million and '9百人' 900: 百 is exactly one hundred (an error of one in a hundred
+    shows at 9百: 9.09 million rounds to 9.1 million)."""
+    assert counts("アクメ社、顧客情報約9百万件が流出した可能性") == {9_000_000}
+    assert counts("アクメ社、約9百人分の個人情報が流出") == {900}
