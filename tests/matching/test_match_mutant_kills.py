@@ -133,6 +133,13 @@ def test_a_near_miss_of_a_word_two_vendors_share_is_found_by_the_rarer_word(regi
     )
 
 
+def test_a_japanese_name_broken_by_a_line_break_is_found(register: Project) -> None:
+    """Feed summaries of Japanese press releases keep their fixed-width line breaks, which may fall
+    inside a name: '富士\n通' is 富士通, shown as written."""
+    [m] = register.matches("委託先で不正アクセス\n委託先の富士\n通は、情報漏えいの可能性を公表した。")
+    assert (m["vendor"], m["surface"]) == ("富士通株式会社", "富士\n通")
+
+
 def test_a_long_near_miss_whose_rarest_word_is_short_and_last_is_read_from_its_first_letter(register: Project) -> None:
     """'Labs', the rarest word of the register's name, is last: the words around it are read back to
     the start of the word the name's length reaches into. The text writes the abbreviation out (and
