@@ -140,6 +140,15 @@ def test_a_japanese_name_broken_by_a_line_break_is_found(register: Project) -> N
     assert (m["vendor"], m["surface"]) == ("富士通株式会社", "富士\n通")
 
 
+def test_a_longer_company_name_with_three_more_kanji_is_not_the_name(register: Project) -> None:
+    """トヨタ自動車東日本株式会社 is another company than トヨタ自動車: more kanji and then a legal form after
+    a name make a longer name, whatever their number (三 here, 二 in トヨタ自動車九州)."""
+    register.vendors_path.write_text("name,aliases\nトヨタ自動車株式会社,トヨタ自動車\n", encoding="utf-8")
+    assert _found(register, "トヨタ自動車東日本株式会社の工場でシステム障害") == []
+    assert _found(register, "トヨタ自動車九州株式会社の工場でシステム障害") == []
+    assert _found(register, "トヨタ自動車の工場でシステム障害") == [("トヨタ自動車株式会社", "トヨタ自動車")]
+
+
 def test_a_long_near_miss_whose_rarest_word_is_short_and_last_is_read_from_its_first_letter(register: Project) -> None:
     """'Labs', the rarest word of the register's name, is last: the words around it are read back to
     the start of the word the name's length reaches into. The text writes the abbreviation out (and
