@@ -166,6 +166,21 @@ def test_a_long_near_miss_whose_rarest_word_is_short_and_last_is_read_from_its_f
     )
 
 
+def test_a_long_near_miss_whose_rarest_word_is_first_is_read_to_its_last_word(register: Project) -> None:
+    """The mirror case: 'Apex', the rarest word, opens the name, and the text writes 'North West' and
+    'Management' for the register's 'Northwest' and 'Mgmt'. The words after it are read to the end of
+    the word the name's length reaches into: 'Svcs' is still part of the run."""
+    register.vendors_path.write_text(
+        "name,aliases\nApex Pacific Northwest Dental Practice Mgmt Svcs,\nPacific Northwest Partners,\n"
+        "Northwest Dental Partners,\nDental Practice Partners,\nPractice Mgmt Partners,\nMgmt Svcs Partners,\n",
+        encoding="utf-8",
+    )
+    text = "Breach at Apex Pacific North West Dental Practice Management Svcs exposed patient records"
+    assert _found(register, text) == [
+        ("Apex Pacific Northwest Dental Practice Mgmt Svcs", "Apex Pacific North West Dental Practice Management Svcs")
+    ]
+
+
 def test_a_near_miss_is_shown_where_it_stands_not_inside_a_longer_name_before_it(register: Project) -> None:
     register.vendors_path.write_text("name,aliases\nAcme Data Labs,\n", encoding="utf-8")
     text = "Acme Data Laboratory unaffected, says breach hit Acme Data Lab"
