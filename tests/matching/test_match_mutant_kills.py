@@ -149,6 +149,15 @@ def test_a_longer_company_name_with_three_more_kanji_is_not_the_name(register: P
     assert _found(register, "トヨタ自動車の工場でシステム障害") == [("トヨタ自動車株式会社", "トヨタ自動車")]
 
 
+def test_a_four_katakana_name_after_kanji_is_the_tail_of_a_compound(register: Project) -> None:
+    """Up to four katakana after kanji are often the tail of a longer word: 南アルプス市 and 北アルプス are
+    places, not Alps Alpine registered as アルプス; after a word that may stand before a name (子会社) it is."""
+    register.vendors_path.write_text("name,aliases\nアルプスアルパイン株式会社,アルプス\n", encoding="utf-8")
+    assert _found(register, "南アルプス市の小学校でランサムウェア被害") == []
+    assert _found(register, "北アルプスの山小屋予約サイトに不正アクセス") == []
+    assert _found(register, "子会社アルプスで障害") == [("アルプスアルパイン株式会社", "アルプス")]
+
+
 def test_a_long_near_miss_whose_rarest_word_is_short_and_last_is_read_from_its_first_letter(register: Project) -> None:
     """'Labs', the rarest word of the register's name, is last: the words around it are read back to
     the start of the word the name's length reaches into. The text writes the abbreviation out (and
