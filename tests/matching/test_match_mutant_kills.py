@@ -158,6 +158,14 @@ def test_a_four_katakana_name_after_kanji_is_the_tail_of_a_compound(register: Pr
     assert _found(register, "子会社アルプスで障害") == [("アルプスアルパイン株式会社", "アルプス")]
 
 
+def test_two_vendors_of_one_name_in_different_cases_are_both_found(register: Project) -> None:
+    """Shift Technology (Shift, capitalised) and 株式会社SHIFT (SHIFT, an English word kept in capitals):
+    a story naming both finds each at its own mention, the second after the first was found."""
+    register.vendors_path.write_text("name,aliases\nShift Technology,Shift\n株式会社SHIFT,SHIFT\n", encoding="utf-8")
+    text = "Shift, the French insurance software maker, and Japan's SHIFT both warn of phishing"
+    assert _found(register, text) == [("Shift Technology", "Shift"), ("株式会社SHIFT", "SHIFT")]
+
+
 def test_a_long_near_miss_whose_rarest_word_is_short_and_last_is_read_from_its_first_letter(register: Project) -> None:
     """'Labs', the rarest word of the register's name, is last: the words around it are read back to
     the start of the word the name's length reaches into. The text writes the abbreviation out (and
