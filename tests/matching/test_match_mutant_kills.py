@@ -198,6 +198,18 @@ def test_a_long_near_miss_whose_rarest_word_is_first_is_read_to_its_last_word(re
     ]
 
 
+def test_a_near_miss_of_a_three_letter_word_is_found_from_a_longer_word(register: Project) -> None:
+    """Near misses are looked for around a word of 4 letters or more, even when a 3-letter word of the
+    name is rarer in the register: 'Son Valley Dental Practice' (a typo) is Sun Valley Dental Practice."""
+    register.vendors_path.write_text(
+        "name,aliases\nSun Valley Dental Practice,\nValley Dental Partners,\nDental Practice Partners,\n"
+        "Valley Practice Partners,\n",
+        encoding="utf-8",
+    )
+    text = "Ransomware attack at Son Valley Dental Practice exposed patient records"
+    assert _found(register, text) == [("Sun Valley Dental Practice", "Son Valley Dental Practice")]
+
+
 def test_a_near_miss_is_shown_where_it_stands_not_inside_a_longer_name_before_it(register: Project) -> None:
     register.vendors_path.write_text("name,aliases\nAcme Data Labs,\n", encoding="utf-8")
     text = "Acme Data Laboratory unaffected, says breach hit Acme Data Lab"
