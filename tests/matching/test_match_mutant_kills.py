@@ -210,6 +210,22 @@ def test_a_near_miss_of_a_three_letter_word_is_found_from_a_longer_word(register
     assert _found(register, text) == [("Sun Valley Dental Practice", "Son Valley Dental Practice")]
 
 
+def test_a_one_word_name_does_not_make_a_longer_names_word_common(register: Project) -> None:
+    """The near miss of 'Live Nation Ticketmaster' is looked for from its rarest word among names of
+    several words: 'Ticketmaster', also registered alone, is no more common for that, so a misspelt
+    'Naton' is still found."""
+    register.vendors_path.write_text(
+        'name,aliases\n"Live Nation Entertainment, Inc.",Live Nation Ticketmaster\nTicketmaster L.L.C.,Ticketmaster\n',
+        encoding="utf-8",
+    )
+    [m] = register.matches("Hackers claim Live Naton Ticketmaster data theft")
+    assert (m["vendor"], m["how"], m["surface"]) == (
+        "Live Nation Entertainment, Inc.",
+        "fuzzy",
+        "Live Naton Ticketmaster",
+    )
+
+
 def test_a_near_miss_is_shown_where_it_stands_not_inside_a_longer_name_before_it(register: Project) -> None:
     register.vendors_path.write_text("name,aliases\nAcme Data Labs,\n", encoding="utf-8")
     text = "Acme Data Laboratory unaffected, says breach hit Acme Data Lab"
