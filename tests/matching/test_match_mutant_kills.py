@@ -158,6 +158,12 @@ def test_a_four_katakana_name_after_kanji_is_the_tail_of_a_compound(register: Pr
     assert _found(register, "子会社アルプスで障害") == [("アルプスアルパイン株式会社", "アルプス")]
 
 
+def test_a_five_katakana_name_after_kanji_starts_a_new_word(register: Project) -> None:
+    """Five katakana or more after kanji are a word of their own: 国内サイボウズ利用企業 names Cybozu."""
+    register.vendors_path.write_text("name,aliases\nサイボウズ株式会社,サイボウズ\n", encoding="utf-8")
+    assert _found(register, "国内サイボウズ利用企業に注意喚起") == [("サイボウズ株式会社", "サイボウズ")]
+
+
 def test_two_vendors_of_one_name_in_different_cases_are_both_found(register: Project) -> None:
     """Shift Technology (Shift, capitalised) and 株式会社SHIFT (SHIFT, an English word kept in capitals):
     a story naming both finds each at its own mention, the second after the first was found."""
