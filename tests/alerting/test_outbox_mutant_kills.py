@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alert_support import Feed, outbox
 from conftest import Entry, bot_env
-from test_incidents import LY_FOLLOW_UP, LY_JA, LY_JA2, LY_LOSS
+from test_incidents import LY_EN, LY_FOLLOW_UP, LY_JA, LY_JA2, LY_LOSS
 
 NOW = datetime.now(UTC) - timedelta(hours=1)
 OKTA = Entry("Okta confirms breach of support system, customer files stolen", "https://news.example/okta", "", "o", NOW)
@@ -186,6 +186,26 @@ def test_an_alert_slack_stored_by_a_clock_300_s_behind_ours_is_found_not_posted_
     assert len(slack.posts()) == 1 and len(slack.messages) == 1, "the alert was posted twice"
     [row] = outbox(project)
     assert row["state"] == "sent" and row["slack_ts"] == slack.messages[0]["ts"]
+
+
+def test_after_a_rate_limit_the_incidents_top_message_waits_for_the_next_cycle(project, httpserver, slack) -> None:  # type: ignore[no-untyped-def]
+    """Slack took one reply of an incident, then answered 429 with a Retry-After over
+    slack.max_retry_after: nothing more is called in that cycle, not even the chat.update that brings
+    the incident's top-level message up to date. The next cycle sends the other reply and updates it."""
+    a, b, c = Feed(httpserver, "/a", "Outlet A"), Feed(httpserver, "/b", "Outlet B"), Feed(httpserver, "/c", "Outlet C")
+    a.add(LY_JA)
+    project.configure([a.source, b.source, c.source])
+    assert project.run("run", "--once", env=bot_env(slack)).exit_code == 0
+    b.add(LY_JA2)
+    c.add(LY_EN)
+    slack.plan = ["ok", ("ratelimit", 9999)]
+    held = project.run("run", "--once", env=bot_env(slack))
+    assert "Slack rate limit" in held.output and len(slack.messages) == 2, held.output
+    assert [p for p, _ in slack.requests if p.endswith("chat.update")] == []
+    assert project.run("alerts", "retry", env=bot_env(slack)).exit_code == 0
+    parent, *replies = slack.messages
+    assert [r["thread_ts"] for r in replies] == [parent["ts"]] * 2
+    assert len([p for p, _ in slack.requests if p.endswith("chat.update")]) == 1
 
 
 def _more() -> list[Entry]:
