@@ -208,5 +208,21 @@ def test_after_a_rate_limit_the_incidents_top_message_waits_for_the_next_cycle(p
     assert len([p for p, _ in slack.requests if p.endswith("chat.update")]) == 1
 
 
+def test_the_per_cycle_cap_counts_the_posts_slack_refused_too(tmp_path, slack) -> None:  # type: ignore[no-untyped-def]
+    """limits.max_alerts_per_cycle bounds the posts tried in a cycle, refused ones included: while Slack
+    answers every other post with a transient error, a cap of 5 still makes 5 posts, not more."""
+    from test_claims import _store_with_alerts
+
+    from monitor.alerting.outbox import deliver
+    from monitor.alerting.slack import SlackSender
+
+    store = _store_with_alerts(tmp_path / "m.db", 20)
+    slack.plan = ["ok", ("error", "team_added_to_org")] * 10
+    report = deliver(store, SlackSender(TOKEN, slack.url, 5, 5), min_interval=0, limit=5)
+    assert (report.sent, report.retrying) == (3, 2) and report.stopped and report.stopped.startswith("per-cycle cap")
+    assert len(slack.posts()) == 5
+    store.close()
+
+
 def _more() -> list[Entry]:
     return [Entry("Box confirms breach of file sharing service", "https://news.example/box", "", "b", NOW)]
