@@ -32,7 +32,8 @@ It refuses what Slack refuses, so a test cannot pass against it with a request S
   `{"ok":false,"error":"ratelimited"}` with Retry-After (whole seconds until a call leaves the
   window), nothing answered; `ratelimited` lists the methods refused so. `rate_limits = {}` turns it
   off; `clock` (default time.monotonic) is what the window is measured on: a test that moves
-  monitor's clock forward moves this one with it.
+  monitor's clock forward moves this one with it. `wall` (default time.time) is Slack's own clock, the
+  one a new message's ts is read from: a test sets it behind or ahead of monitor's.
 
 Scripted faults, consumed one per call (after them, the method behaves as above):
   `plan`          chat.postMessage and the webhook (`default` when empty)
@@ -224,6 +225,7 @@ class SlackStandIn:
         self._recent: dict[str, deque[float]] = {}  # method -> clock() of calls in the window
         self.ratelimited: list[str] = []  # the methods answered 429, one entry per refusal
         self.clock: Callable[[], float] = time.monotonic
+        self.wall: Callable[[], float] = time.time  # Slack's own clock, read for each new message's ts
         self.webhook_channel = "C0GENERAL"
         self.lock = threading.Lock()
         self._us = 0
@@ -324,7 +326,7 @@ class SlackStandIn:
 
     def _record(self, payload: dict[str, Any], channel: str, user: str = BOT_USER) -> str:
         with self.lock:
-            self._us = max(int(time.time() * 1_000_000), self._us + 1)
+            self._us = max(int(self.wall() * 1_000_000), self._us + 1)
             ts = f"{self._us // 1_000_000}.{self._us % 1_000_000:06d}"
             parent = payload.get("thread_ts")
             # Slack posts a reply whose parent does not exist in the channel as a top-level message.

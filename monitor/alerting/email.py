@@ -23,7 +23,7 @@ from email.utils import formatdate
 from typing import Any
 
 from ..redact import redact
-from .slack import AlertRef, Message, Outcome, Permanent, Retry, Sent
+from .slack import ERROR_MAX, AlertRef, Message, Outcome, Permanent, Retry, Sent
 
 _SLACK_LINK = re.compile(r"<([^<>|]*)\|([^<>]*)>")
 
@@ -98,7 +98,7 @@ class EmailSender:
             return Retry(f"SMTP server answered {e.smtp_code} {_text(e.smtp_error)}")
         except (smtplib.SMTPException, OSError) as e:  # TimeoutError is an OSError
             # Connection refused, timeouts, a dropped connection: resend (same Message-ID) rather than lose it.
-            return Retry(redact(f"SMTP {self.host}:{self.port}: {type(e).__name__}: {e}")[:300])
+            return Retry(redact(f"SMTP {self.host}:{self.port}: {type(e).__name__}: {e}")[:ERROR_MAX])
         if refused:
             # Accepted for some recipients: it is sent; the others are named for the operator.
             return Sent(ts=f"{ts} (refused: {', '.join(refused)})")

@@ -337,10 +337,7 @@ _KIND_RE = {kind: TermScanner(list(terms)) for kind, terms in KINDS.items()}
 _ACTOR_RE = TermScanner(list(ACTORS))
 _GENERIC_RE = TermScanner(list(BREACH_TERMS))
 _WORD = re.compile(r"[a-z0-9]{2,}")
-_MULT = {
-    "千": 1e3,
-    "万": 1e4,
-    "億": 1e8,
+_MULT = {  # English units (Japanese figures are read by _ja_number)
     "thousand": 1e3,
     "k": 1e3,
     "million": 1e6,

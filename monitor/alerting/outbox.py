@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -41,6 +42,7 @@ from .alert_rows import about, alert_ref, decode
 from .claims import claim_batch, release
 from .messages import broadcast_note
 from .slack import (
+    ERROR_MAX,
     HistoryUnavailable,
     Permanent,
     Retry,
@@ -54,7 +56,11 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = 3600.0  # the longest Retry-After honoured for the destination
 PROBE_BACKOFF_MAX = 300.0  # a down destination is probed at least this often (one request each time)
 BREAKER = 3  # transient failures in a row that mark the destination down
+HISTORY_MARGIN = 300.0  # the history is searched from this long before the sending mark: Slack's clock may lag
 UNDELIVERED = ("pending", "sending", "failed", "held", "collapsed")
+# A Slack message's ts (1712345678.123456). The console's, webhook's, Teams' and e-mail's markers of a
+# sent alert (console-7, webhook-7, ...) are not: no thread can be opened under them.
+SLACK_TS = re.compile(r"\d+\.\d+")
 
 
 def _later(seconds: float) -> str:
@@ -77,7 +83,6 @@ class DeliveryReport:
     stopped: str | None = None  # why this cycle stopped posting early
     auth_error: str | None = None  # the destination refused our credentials: nothing can be sent
     min_interval: float = 0.0  # the pacing applied per channel (0 for the console)
-    probes: int = 0  # posts made to find out whether a down destination is back
     parents_updated: int = 0  # incidents' top-level messages brought up to date (chat.update)
     summaries: int = 0  # without threads: daily summaries of incidents' later reports queued
 
@@ -132,7 +137,7 @@ def destination(store: Store, name: str) -> Destination:
 def _mark_down(store: Store, dest: Destination, error: str, after: float | None = None) -> Destination:
     failures = dest.failures + 1
     wait = min(MAX_BACKOFF, max(after or 0.0, backoff(failures)))
-    new = Destination(dest.name, dest.down_since or clock.now_iso(), failures, _later(wait), redact(error)[:300])
+    new = Destination(dest.name, dest.down_since or clock.now_iso(), failures, _later(wait), redact(error)[:ERROR_MAX])
     with store.write() as db:
         db.execute(
             "INSERT OR REPLACE INTO destinations (name, down_since, failures, next_probe_at, last_error) "
@@ -169,8 +174,9 @@ def _thread_parent(store: Store, row: dict[str, Any]) -> tuple[str, str | None]:
     ).fetchone()
     if parent is None or parent[0] == row["id"]:
         return "top", None
-    if parent[1] == "sent" and parent[2] and parent[2][0].isdigit():
-        return "reply", parent[2]
+    if parent[1] == "sent":
+        # Sent another way (printed, or by a webhook, before the switch to the bot): no thread to go into.
+        return ("reply", parent[2]) if SLACK_TS.fullmatch(parent[2] or "") else ("top", None)
     if parent[1] == "failed":
         return "top", None
     return "wait", None
@@ -196,7 +202,10 @@ def reconcile(store: Store, sender: Sender, report: DeliveryReport, instance: st
         if sender.can_reconcile:
             try:
                 ts = sender.find_sent(
-                    row["channel"], alert_ref(row, instance), _ts(row["sending_at"]) - 300, row["thread_ts"] or None
+                    row["channel"],
+                    alert_ref(row, instance),
+                    _ts(row["sending_at"]) - HISTORY_MARGIN,
+                    row["thread_ts"] or None,
                 )
             except HistoryUnavailable as e:
                 if not e.permanent:
@@ -335,7 +344,6 @@ def _deliver_pending(
             outcome = sender.send(row["channel"], message, ref, thread_ts)
             last_post[row["channel"]] = time.monotonic()
             progressed = True
-            report.probes += int(probing)
             _record(store, row, outcome, report)
             if isinstance(outcome, Permanent) and outcome.auth:
                 report.auth_error = outcome.error
@@ -352,12 +360,8 @@ def _deliver_pending(
                     "the token or webhook was rejected: nothing else can be sent with it",
                 )
             if isinstance(outcome, Retry) and outcome.rate_limited:
-                return _stop(
-                    store,
-                    report,
-                    _mark_down(store, dest, outcome.error, outcome.after),
-                    f"Slack rate limit (Retry-After {outcome.after or 0:.0f}s is over slack.max_retry_after)",
-                )
+                # The sender's error says why it gave up (over max_retry_after, or refused after the waits).
+                return _stop(store, report, _mark_down(store, dest, outcome.error, outcome.after), outcome.error)
             if isinstance(outcome, (Retry, Unknown)):
                 transient, last_error = transient + 1, outcome.error
                 if probing or transient >= BREAKER:

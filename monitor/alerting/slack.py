@@ -31,6 +31,10 @@ SECTION_MAX = 3000
 FIELD_MAX = 2000
 TEXT_MAX = 3000
 MAX_BLOCKS = 50
+RATE_LIMIT_RETRIES = 2  # 429s waited out in the call (each up to slack.max_retry_after) before giving up
+# The longest error text an outcome keeps (a connection error, a proxy's refusal): what the operator
+# reads in the run's output and in the "unavailable since ... (error)" line, cut in this one place.
+ERROR_MAX = 300
 EVENT_TYPE = "monitor_alert"
 _ENTITY_TAIL = re.compile(r"&[a-z]{0,3}$")
 _MENTION = re.compile(r"^<(@[UW][A-Z0-9]{2,}|!subteam\^[A-Z0-9]{2,}(\|[^<>&]{0,80})?|#C[A-Z0-9]{2,})>$")
@@ -304,7 +308,7 @@ class CappedRateLimitHandler:
     """RateLimitErrorRetryHandler sleeps for any Retry-After (an hour, a day); this one refuses waits over
     `cap`, so the alert stays pending for the next cycle instead of blocking the run."""
 
-    def __new__(cls, cap: float, max_retry_count: int = 2) -> Any:
+    def __new__(cls, cap: float, max_retry_count: int = RATE_LIMIT_RETRIES) -> Any:
         from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
         class _Handler(RateLimitErrorRetryHandler):
@@ -321,6 +325,18 @@ class CappedRateLimitHandler:
                 state.increment_current_attempt()
 
         return _Handler(max_retry_count=max_retry_count)
+
+
+def rate_limit(who: str, after: float, cap: float | None) -> Retry:
+    """A 429 the client gave up on, and why: its Retry-After is over `cap` (slack.max_retry_after), or it
+    was waited out RATE_LIMIT_RETRIES times and still refused (`cap` None: this client waits for none)."""
+    if cap is None:
+        why = f"Retry-After {after:.0f}s"
+    elif after > cap:
+        why = f"Retry-After {after:.0f}s is over slack.max_retry_after"
+    else:
+        why = f"still refused after waiting out Retry-After {after:.0f}s {RATE_LIMIT_RETRIES} times"
+    return Retry(f"{who} rate limit ({why})", after=after, rate_limited=True)
 
 
 def retry_after(headers: Any) -> float:
@@ -430,10 +446,10 @@ class SlackSender:
         try:
             resp = self.client.chat_postMessage(**args)
         except SlackApiError as e:
-            return _classify(e.response.status_code, e.response.data, e.response.headers)
+            return _classify(e.response.status_code, e.response.data, e.response.headers, self.max_retry_after)
         except OSError as e:
             # TimeoutError (not SlackApiError!), resets, RemoteDisconnected: Slack may have the message.
-            detail = redact(f"{type(e).__name__}: {e}")[:300]
+            detail = redact(f"{type(e).__name__}: {e}")[:ERROR_MAX]
             return Retry(detail) if _not_sent(e) else Unknown(detail)
         return Sent(ts=str(resp.get("ts", "")))
 
@@ -477,15 +493,16 @@ class SlackSender:
         return None
 
 
-def _classify(status: int, data: Any, headers: Any) -> Outcome:
-    """An answer from chat.postMessage that slack-sdk turned into SlackApiError."""
+def _classify(status: int, data: Any, headers: Any, max_retry_after: float) -> Outcome:
+    """An answer from chat.postMessage that slack-sdk turned into SlackApiError (after the capped handler
+    waited out what 429s it could: only a 429 is, not a `ratelimited` in another answer)."""
     error = (data or {}).get("error") if isinstance(data, dict) else None
     error = redact(str(error))[:200] if error else None
     if error and error.startswith("Received a response in a non-JSON format"):
         # Something between us and Slack answered (a proxy, a captive portal): whether Slack got it is unknown.
         return Unknown(f"HTTP {status}: not a Slack answer")
     if status == 429 or error == "ratelimited":
-        return Retry("rate limited (429)", after=retry_after(headers), rate_limited=True)
+        return rate_limit("Slack", retry_after(headers), max_retry_after if status == 429 else None)
     if error in PERMANENT_ERRORS:
         return Permanent(f"Slack refused the message: {error}", auth=error in AUTH_ERRORS)
     if status >= 500 or error in ("fatal_error", "internal_error", "request_timeout", "service_unavailable"):
@@ -505,6 +522,7 @@ class WebhookSender:
     def __init__(self, url: str, timeout: float, max_retry_after: float):
         from slack_sdk.webhook import WebhookClient
 
+        self.max_retry_after = max_retry_after
         self.client = WebhookClient(
             url,
             timeout=int(max(1, timeout)),
@@ -526,13 +544,13 @@ class WebhookSender:
         except OSError as e:
             # A webhook cannot be reconciled: resending risks a duplicate, not resending risks a loss.
             # We prefer a duplicate to a lost breach alert.
-            return Retry(redact(f"{type(e).__name__}: {e}")[:300])
+            return Retry(redact(f"{type(e).__name__}: {e}")[:ERROR_MAX])
         # WebhookClient.send() does not raise on 4xx/5xx/429: the status code is the only signal.
         if resp.status_code == 200:
             return Sent(ts=ts)
         body = redact((resp.body or "").strip())[:100]
         if resp.status_code == 429:
-            return Retry("rate limited (429)", after=retry_after(resp.headers), rate_limited=True)
+            return rate_limit("Slack", retry_after(resp.headers), self.max_retry_after)
         if resp.status_code >= 500:
             return Retry(f"webhook answered HTTP {resp.status_code}")
         if body in PERMANENT_ERRORS or resp.status_code in (400, 403, 404, 410):

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 
 from ..redact import redact
-from .slack import AlertRef, Message, Outcome, Permanent, Retry, Sent, retry_after
+from .slack import ERROR_MAX, AlertRef, Message, Outcome, Permanent, Retry, Sent, rate_limit, retry_after
 
 CARD_MAX = 27 * 1024  # Teams refuses messages over about 28 KB
 _SLACK_TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
@@ -133,11 +133,11 @@ class TeamsSender:
             resp = httpx.post(self.url, json=payload(message), timeout=self.timeout, follow_redirects=False)
         except httpx.HTTPError as e:
             # Not reconcilable: resending risks a duplicate, not resending risks a loss; we resend.
-            return Retry(redact(f"Teams webhook: {type(e).__name__}: {e}").replace(self.url, "[webhook]")[:300])
+            return Retry(redact(f"Teams webhook: {type(e).__name__}: {e}").replace(self.url, "[webhook]")[:ERROR_MAX])
         if resp.status_code in (200, 201, 202):
             return Sent(ts=ts)
         if resp.status_code == 429:
-            return Retry("Teams rate limited (429)", after=retry_after(resp.headers), rate_limited=True)
+            return rate_limit("Teams", retry_after(resp.headers), None)  # nothing waited out: httpx, no retries
         if resp.status_code >= 500:
             return Retry(f"Teams webhook answered HTTP {resp.status_code}")
         body = redact(resp.text.strip())[:100]

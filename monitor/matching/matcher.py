@@ -328,7 +328,7 @@ class Matcher:
         for i, variant in enumerate(keys):
             self._exact.add_word(variant, i)
         self._exact_entries = _Entries(
-            (variant, tuple(klist), script(variant[0]) == "latin", len(variant) < 4 and script(variant[-1]) == "latin")
+            (variant, tuple(klist), len(variant) < 4 and script(variant[-1]) == "latin")
             for variant, klist in keys.items()
         )
         anchors: dict[str, list[tuple[str, _Key]]] = {}
@@ -372,12 +372,12 @@ class Matcher:
         if self._has_exact:
             last = len(folded) - 1
             for end, entry in self._exact.iter(folded):
-                variant, klist, latin_head, short_latin_tail = self._exact_entries[entry]
+                variant, klist, short_latin_tail = self._exact_entries[entry]
                 start = end - len(variant) + 1
                 # Most candidates are a short Latin name inside a longer word ('os' in 'most'): refused
                 # here before the full checks, which refuse them too (_before_ok; _after_ok, and no
-                # camel-case reading under 4 letters).
-                if latin_head and start > 0 and script(folded[start - 1]) == "latin":
+                # camel-case reading under 4 letters). The hit's first letter is the name's.
+                if start > 0 and script(folded[start]) == "latin" and script(folded[start - 1]) == "latin":
                     continue
                 if short_latin_tail and end < last and script(folded[end + 1]) == "latin":
                     continue
@@ -650,13 +650,17 @@ def _pattern(variant: str) -> str:
     return r"[\W_]*".join(parts)
 
 
+_STARTS_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")  # with match()
+_ENDS_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]\Z")  # with search()
+
+
 @functools.lru_cache(maxsize=16384)
 def _surface_regex(variant: str, camel: bool) -> re.Pattern[str]:
     """Compiled once per name: re's own cache (512 patterns) is too small for a register's hits."""
     pat = "(?i:" + _pattern(variant) + ")"  # the name in any case; the boundaries below case-sensitive
-    if variant[:1].isascii() and variant[:1].isalnum():
+    if _STARTS_ASCII_ALNUM.match(variant):
         pat = r"(?<![A-Za-z0-9])" + pat
-    if variant[-1:].isascii() and variant[-1:].isalnum():
+    if _ENDS_ASCII_ALNUM.search(variant):
         # Run together with a camel-case product name ('CitrixNetScaler'); a plain capitalised tail is one
         # coined word with the name ('ClickFix', 'TeamViewer'), not the name.
         pat += r"(?<=[a-z])(?=[A-Z][a-z0-9]+[A-Z])" if camel else r"(?![A-Za-z0-9])"

@@ -153,7 +153,9 @@ def candidates(db: Any, vendor: str, published: datetime) -> list[incidents.Cand
     are told there) and its newest ones."""
     rows = db.execute(
         "SELECT id, first_seen, last_seen FROM incidents WHERE vendor = ? AND last_seen >= ? "
-        "AND first_seen <= ? ORDER BY last_seen DESC LIMIT ?",
+        # Newest first, and of incidents with the same last report the one opened last: decide() keeps the
+        # first of equally strong candidates, so which one wins is this order's, not SQLite's choice.
+        "AND first_seen <= ? ORDER BY last_seen DESC, id DESC LIMIT ?",
         [vendor, iso(published - incidents.LOOKBACK), iso(published + incidents.ACTIVE_GAP), incidents.MAX_CANDIDATES],
     ).fetchall()
     found = []

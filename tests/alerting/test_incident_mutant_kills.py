@@ -8,6 +8,7 @@ from datetime import datetime
 from monitor.alerting.incidents import (
     Candidate,
     Report,
+    continues_coverage,
     counts,
     decide,
     facts,
@@ -152,3 +153,78 @@ def test_an_attack_date_in_a_later_sentence_of_the_summary_is_read() -> None:
     text = title + "\nThe company expects a full recovery. The ransomware attack on September 29 hit payroll."
     decision = decide(Report(title, text, _at("2023-12-20")), [incident], ("acme corp",))
     assert decision.incident_id == 7 and "same attack date: 2023-09-29" in decision.reason, decision
+
+
+def test_of_two_equally_strong_incidents_with_the_same_last_report_the_first_given_is_joined() -> None:
+    """Storage gives the vendor's incidents newest first (by last report, then the one opened last);
+    a report that fits two of them equally well joins the first, so the choice is that order's."""
+    first = "Acme Corp hit by ransomware attack, systems offline"
+    older = Candidate(7, _at("2024-03-01"), _at("2024-03-05"), (Report(first, first, _at("2024-03-01")),))
+    newer = Candidate(8, _at("2024-03-04"), _at("2024-03-05"), (Report(first, first, _at("2024-03-04")),))
+    text = "Acme Corp ransomware attack: systems still offline"
+    report = Report(text, text, _at("2024-03-06"))
+    joined = decide(report, [newer, older], ("acme corp",))
+    assert joined.incident_id == 8 and joined.strength == 3, joined
+    assert decide(report, [older, newer], ("acme corp",)).incident_id == 7
+
+
+def test_the_vendors_incidents_with_the_same_last_report_are_given_newest_first(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two incidents whose last reports carry the same time (feeds that give only the day): the one
+    opened last comes first, whatever order SQLite would pick."""
+    from monitor.storage import incident_store
+    from monitor.storage.store import Store
+
+    with Store(tmp_path / "monitor.db") as store, store.write() as db:
+        ids = [incident_store.open_incident(db, "Acme Corp", f"report {i}", "2024-03-05T00:00:00Z") for i in range(3)]
+        found = incident_store.candidates(db, "Acme Corp", _at("2024-03-06"))
+    assert [c.id for c in found] == ids[::-1]
+
+
+def test_a_japanese_figure_with_a_unit_and_no_digit_before_it_counts_that_unit_once() -> None:
+    """'1億千万件' is 110 million: 千 alone is one thousand, and 万 after it multiplies the section."""
+    assert counts("アクメ社、顧客情報1億千万件が流出した可能性") == {110_000_000}
+    assert counts("アクメ社、2千万件の顧客情報が流出") == {20_000_000}
+
+
+def test_the_data_theft_of_a_named_earlier_year_refers_back_to_it() -> None:
+    """'the 2022 data theft' (no month) dates the event it speaks of: a report of 2024 that names it
+    points back to an earlier event; 'the March data theft' (no year) is read without failing."""
+    assert facts("Acme Corp settles lawsuit over the 2022 data theft", _at("2024-05-02").date()).past
+    assert not facts("Acme Corp says the March data theft hit payroll", _at("2024-05-02").date()).past
+
+
+def test_only_the_first_final_report_changes_the_picture() -> None:
+    """README: a reply is shown in the channel for the vendor's own final report, the first one; a
+    second outlet's story on that final report stays in the thread."""
+    before = picture(["アクメ社でランサムウェア被害", "アクメ社、最終報告を公表 ランサムウェア被害の調査結果"])
+    assert picture_change(before, "アクメ社が最終報告 ランサムウェア被害") == ""
+    assert picture_change(picture(["アクメ社でランサムウェア被害"]), "アクメ社が最終報告") == "the final report"
+
+
+def test_an_incident_word_broken_by_a_line_break_still_makes_a_weak_report_coverage() -> None:
+    """Japanese text hard-wrapped inside a word ('不\\n正ログイン', from a press release's fixed-width
+    lines) still speaks of the incident: a report below the breach threshold is compared with the
+    vendor's incidents."""
+    assert continues_coverage("アクメ社の会員サイトに不\n正ログイン、利用者に注意呼びかけ")
+    assert not continues_coverage("アクメ社の会員サイトをリニューアル、利用者に案内")
+
+
+def test_a_figure_in_thousands_is_kept_to_two_significant_digits() -> None:
+    """'13.5 thousand customers' is 13,500, kept as 14,000 (two significant digits, the half to even),
+    the same figure as '14,000 customers' in another outlet's report."""
+    assert counts("Acme says the data of 13.5 thousand customers was exposed") == {14_000}
+    assert counts("Acme says the data of 14,000 customers was exposed") == {14_000}
+
+
+def test_the_month_and_year_of_a_named_earlier_breach_date_it() -> None:
+    """'the March 2023 breach' dates the event the report speaks of to March 2023."""
+    assert facts("Acme Corp says the March 2023 breach exposed payroll data", _at("2024-05-02").date()).months == {
+        (2023, 3)
+    }
+
+
+def test_nine_hundred_written_with_hyaku_is_nine_hundred() -> None:
+    """'9百万件' is 9 million and '9百人' 900: 百 is exactly one hundred (an error of one in a hundred
+    shows at 9百: 9.09 million rounds to 9.1 million)."""
+    assert counts("アクメ社、顧客情報約9百万件が流出した可能性") == {9_000_000}
+    assert counts("アクメ社、約9百人分の個人情報が流出") == {900}

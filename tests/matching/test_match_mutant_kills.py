@@ -133,6 +133,105 @@ def test_a_near_miss_of_a_word_two_vendors_share_is_found_by_the_rarer_word(regi
     )
 
 
+def test_a_japanese_name_broken_by_a_line_break_is_found(register: Project) -> None:
+    """Feed summaries of Japanese press releases keep their fixed-width line breaks, which may fall
+    inside a name: '富士\n通' is 富士通, shown as written."""
+    [m] = register.matches("委託先で不正アクセス\n委託先の富士\n通は、情報漏えいの可能性を公表した。")
+    assert (m["vendor"], m["surface"]) == ("富士通株式会社", "富士\n通")
+
+
+def test_a_longer_company_name_with_three_more_kanji_is_not_the_name(register: Project) -> None:
+    """トヨタ自動車東日本株式会社 is another company than トヨタ自動車: more kanji and then a legal form after
+    a name make a longer name, whatever their number (三 here, 二 in トヨタ自動車九州)."""
+    register.vendors_path.write_text("name,aliases\nトヨタ自動車株式会社,トヨタ自動車\n", encoding="utf-8")
+    assert _found(register, "トヨタ自動車東日本株式会社の工場でシステム障害") == []
+    assert _found(register, "トヨタ自動車九州株式会社の工場でシステム障害") == []
+    assert _found(register, "トヨタ自動車の工場でシステム障害") == [("トヨタ自動車株式会社", "トヨタ自動車")]
+
+
+def test_a_four_katakana_name_after_kanji_is_the_tail_of_a_compound(register: Project) -> None:
+    """Up to four katakana after kanji are often the tail of a longer word: 南アルプス市 and 北アルプス are
+    places, not Alps Alpine registered as アルプス; after a word that may stand before a name (子会社) it is."""
+    register.vendors_path.write_text("name,aliases\nアルプスアルパイン株式会社,アルプス\n", encoding="utf-8")
+    assert _found(register, "南アルプス市の小学校でランサムウェア被害") == []
+    assert _found(register, "北アルプスの山小屋予約サイトに不正アクセス") == []
+    assert _found(register, "子会社アルプスで障害") == [("アルプスアルパイン株式会社", "アルプス")]
+
+
+def test_a_five_katakana_name_after_kanji_starts_a_new_word(register: Project) -> None:
+    """Five katakana or more after kanji are a word of their own: 国内サイボウズ利用企業 names Cybozu."""
+    register.vendors_path.write_text("name,aliases\nサイボウズ株式会社,サイボウズ\n", encoding="utf-8")
+    assert _found(register, "国内サイボウズ利用企業に注意喚起") == [("サイボウズ株式会社", "サイボウズ")]
+
+
+def test_two_vendors_of_one_name_in_different_cases_are_both_found(register: Project) -> None:
+    """Shift Technology (Shift, capitalised) and 株式会社SHIFT (SHIFT, an English word kept in capitals):
+    a story naming both finds each at its own mention, the second after the first was found."""
+    register.vendors_path.write_text("name,aliases\nShift Technology,Shift\n株式会社SHIFT,SHIFT\n", encoding="utf-8")
+    text = "Shift, the French insurance software maker, and Japan's SHIFT both warn of phishing"
+    assert _found(register, text) == [("Shift Technology", "Shift"), ("株式会社SHIFT", "SHIFT")]
+
+
+def test_a_long_near_miss_whose_rarest_word_is_short_and_last_is_read_from_its_first_letter(register: Project) -> None:
+    """'Labs', the rarest word of the register's name, is last: the words around it are read back to
+    the start of the word the name's length reaches into. The text writes the abbreviation out (and
+    misspells it), so that reach ends inside 'Pacific': the run must still start at its 'P'."""
+    register.vendors_path.write_text(
+        "name,aliases\nPacific Dental Practice Mgmt Labs,\nPacific Dental Partners,\nDental Practice Partners,\n"
+        "Practice Mgmt Partners,\n",
+        encoding="utf-8",
+    )
+    [m] = register.matches("Ransomware attack on Pacific Dental Practice Managment Labs exposed patient records")
+    assert (m["vendor"], m["how"], m["surface"]) == (
+        "Pacific Dental Practice Mgmt Labs",
+        "fuzzy",
+        "Pacific Dental Practice Managment Labs",
+    )
+
+
+def test_a_long_near_miss_whose_rarest_word_is_first_is_read_to_its_last_word(register: Project) -> None:
+    """The mirror case: 'Apex', the rarest word, opens the name, and the text writes 'North West' and
+    'Management' for the register's 'Northwest' and 'Mgmt'. The words after it are read to the end of
+    the word the name's length reaches into: 'Svcs' is still part of the run."""
+    register.vendors_path.write_text(
+        "name,aliases\nApex Pacific Northwest Dental Practice Mgmt Svcs,\nPacific Northwest Partners,\n"
+        "Northwest Dental Partners,\nDental Practice Partners,\nPractice Mgmt Partners,\nMgmt Svcs Partners,\n",
+        encoding="utf-8",
+    )
+    text = "Breach at Apex Pacific North West Dental Practice Management Svcs exposed patient records"
+    assert _found(register, text) == [
+        ("Apex Pacific Northwest Dental Practice Mgmt Svcs", "Apex Pacific North West Dental Practice Management Svcs")
+    ]
+
+
+def test_a_near_miss_of_a_three_letter_word_is_found_from_a_longer_word(register: Project) -> None:
+    """Near misses are looked for around a word of 4 letters or more, even when a 3-letter word of the
+    name is rarer in the register: 'Son Valley Dental Practice' (a typo) is Sun Valley Dental Practice."""
+    register.vendors_path.write_text(
+        "name,aliases\nSun Valley Dental Practice,\nValley Dental Partners,\nDental Practice Partners,\n"
+        "Valley Practice Partners,\n",
+        encoding="utf-8",
+    )
+    text = "Ransomware attack at Son Valley Dental Practice exposed patient records"
+    assert _found(register, text) == [("Sun Valley Dental Practice", "Son Valley Dental Practice")]
+
+
+def test_a_one_word_name_does_not_make_a_longer_names_word_common(register: Project) -> None:
+    """The near miss of 'Live Nation Ticketmaster' is looked for from its rarest word among names of
+    several words: 'Ticketmaster', also registered alone, is no more common for that, so a misspelt
+    'Naton' is still found."""
+    register.vendors_path.write_text(
+        'name,aliases\n"Live Nation Entertainment, Inc.",Live Nation Ticketmaster\nTicketmaster L.L.C.,Ticketmaster\n',
+        encoding="utf-8",
+    )
+    [m] = register.matches("Hackers claim Live Naton Ticketmaster data theft")
+    assert (m["vendor"], m["how"], m["surface"]) == (
+        "Live Nation Entertainment, Inc.",
+        "fuzzy",
+        "Live Naton Ticketmaster",
+    )
+
+
 def test_a_near_miss_is_shown_where_it_stands_not_inside_a_longer_name_before_it(register: Project) -> None:
     register.vendors_path.write_text("name,aliases\nAcme Data Labs,\n", encoding="utf-8")
     text = "Acme Data Laboratory unaffected, says breach hit Acme Data Lab"
