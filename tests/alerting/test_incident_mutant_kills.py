@@ -228,3 +228,10 @@ def test_nine_hundred_written_with_hyaku_is_nine_hundred() -> None:
     shows at 9百: 9.09 million rounds to 9.1 million)."""
     assert counts("アクメ社、顧客情報約9百万件が流出した可能性") == {9_000_000}
     assert counts("アクメ社、約9百人分の個人情報が流出") == {900}
+
+
+def test_twelve_and_a_half_thousand_is_one_figure_however_it_is_written() -> None:
+    """12.5千, 1.25万 and 12,500 are the same count: a report giving it one way after another gave it the
+    other way does not change the picture (千 read as 1,001 made 12.5千 round to 13,000)."""
+    written = ("12.5千件の顧客情報", "1.25万件の顧客情報", "12,500件の顧客情報", "12500人分の個人情報")
+    assert len({counts(w) for w in written}) == 1, {w: counts(w) for w in written}
