@@ -76,7 +76,7 @@ def _ts(iso: str | None) -> float:
 @dataclass
 class DeliveryReport:
     sent: int = 0
-    retrying: int = 0
+    refused: int = 0  # posts tried and not taken (transient, unknown, or the token refused): the cap counts them
     failed: int = 0
     reconciled: int = 0
     errors: list[str] = field(default_factory=list)
@@ -85,6 +85,12 @@ class DeliveryReport:
     min_interval: float = 0.0  # the pacing applied per channel (0 for the console)
     parents_updated: int = 0  # incidents' top-level messages brought up to date (chat.update)
     summaries: int = 0  # without threads: daily summaries of incidents' later reports queued
+    left_pending: set[int] = field(default_factory=set)  # alerts whose last try this cycle was not taken
+
+    @property
+    def retrying(self) -> int:
+        """Alerts left pending for a retry: each once, however many times a cycle tried it."""
+        return len(self.left_pending)
 
 
 def backoff(failures: int) -> float:
@@ -311,7 +317,7 @@ def _deliver_pending(
         rows = list(store.db.query("SELECT * FROM alerts WHERE state = 'pending' AND unconfirmed = 0 ORDER BY id"))
         progressed = waiting = False
         for i, row in enumerate(rows):
-            if limit is not None and report.sent + report.retrying + report.failed >= limit:
+            if limit is not None and report.sent + report.refused + report.failed >= limit:
                 report.stopped = (
                     f"per-cycle cap of {limit} posts reached; {_pending_count(store)} alerts left "
                     "pending for the next cycle"
@@ -326,7 +332,7 @@ def _deliver_pending(
                 if placement == "wait":
                     waiting = True
                     continue
-                budget = len(rows) if limit is None else limit - report.sent - report.retrying - report.failed
+                budget = len(rows) if limit is None else limit - report.sent - report.refused - report.failed
                 claimed.update(
                     claim_batch(store, row, thread_ts, rows[i + 1 :], budget - len(claimed), place, clock.now_iso())
                 )
@@ -412,6 +418,7 @@ def _record(store: Store, row: dict[str, Any], outcome: object, report: Delivery
                 [outcome.ts, clock.now_iso(), row["id"]],
             )
             report.sent += 1
+            report.left_pending.discard(row["id"])
             return
         if isinstance(outcome, Unknown):
             db.execute(
@@ -419,7 +426,8 @@ def _record(store: Store, row: dict[str, Any], outcome: object, report: Delivery
                 "WHERE id = ?",
                 [clock.now_iso(), redact(outcome.error), row["id"]],
             )
-            report.retrying += 1
+            report.refused += 1
+            report.left_pending.add(row["id"])
             report.errors.append(
                 f"alert {row['id']}: outcome unknown ({outcome.error}); Slack's history is "
                 "checked before it is sent again"
@@ -430,7 +438,8 @@ def _record(store: Store, row: dict[str, Any], outcome: object, report: Delivery
                 "UPDATE alerts SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
                 [clock.now_iso(), redact(outcome.error), row["id"]],
             )
-            report.retrying += 1
+            report.refused += 1
+            report.left_pending.add(row["id"])
             report.errors.append(f"alert {row['id']}: {outcome.error}; it stays pending")
             return
         if isinstance(outcome, Permanent):
@@ -440,7 +449,8 @@ def _record(store: Store, row: dict[str, Any], outcome: object, report: Delivery
                     "UPDATE alerts SET state = 'pending', last_error = ? WHERE id = ?",
                     [redact(outcome.error), row["id"]],
                 )
-                report.retrying += 1
+                report.refused += 1
+                report.left_pending.add(row["id"])
                 report.errors.append(
                     f"alert {row['id']}: {outcome.error} (fix SLACK_BOT_TOKEN or "
                     "SLACK_WEBHOOK_URL; check it with 'monitor slack test')"

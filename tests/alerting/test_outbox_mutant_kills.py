@@ -219,10 +219,37 @@ def test_the_per_cycle_cap_counts_the_posts_slack_refused_too(tmp_path, slack) -
     store = _store_with_alerts(tmp_path / "m.db", 20)
     slack.plan = ["ok", ("error", "team_added_to_org")] * 10
     report = deliver(store, SlackSender(TOKEN, slack.url, 5, 5), min_interval=0, limit=5)
-    assert (report.sent, report.retrying) == (3, 2) and report.stopped and report.stopped.startswith("per-cycle cap")
+    assert (
+        (report.sent, report.refused, report.retrying) == (3, 2, 2)
+        and report.stopped
+        and report.stopped.startswith("per-cycle cap")
+    )
     assert len(slack.posts()) == 5
     store.close()
 
 
 def _more() -> list[Entry]:
     return [Entry("Box confirms breach of file sharing service", "https://news.example/box", "", "b", NOW)]
+
+
+def test_an_alert_refused_for_a_passing_reason_is_tried_at_most_three_times_in_a_run(
+    project, httpserver, slack
+) -> None:  # type: ignore[no-untyped-def]
+    """A run goes over the pending alerts at most three times (README, "Alerts, incidents, feedback"). An
+    incident's first report refused each time (another alert sent in between, so Slack is not marked down)
+    is tried three times and then waits, with its incident's reply, for the next try."""
+    a, b, c = Feed(httpserver, "/a", "Outlet A"), Feed(httpserver, "/b", "Outlet B"), Feed(httpserver, "/c", "Outlet C")
+    a.add(LY_JA)
+    b.add(OKTA)
+    c.add(LY_JA2)  # LY_JA's incident: a reply in its thread
+    project.configure([a.source, b.source, c.source])
+    refused = ("error", "team_added_to_org")
+    slack.plan = [refused, "ok", refused, refused]  # LY_JA, Okta, LY_JA, LY_JA
+    first = project.run("run", "--once", env=bot_env(slack))
+    assert len(slack.posts()) == 4 and len(slack.messages) == 1, first.output
+    # One alert was tried and left for a retry, three times over: it is counted once.
+    assert "1 sent, 1 pending retry" in first.output, first.output
+    assert sorted(a["state"] for a in outbox(project)) == ["pending", "pending", "sent"]
+    assert project.run("alerts", "retry", env=bot_env(slack)).exit_code == 0  # probes at once
+    okta, parent, reply = slack.messages
+    assert "thread_ts" not in parent and reply["thread_ts"] == parent["ts"]
