@@ -563,6 +563,8 @@ def _longer_name_with_form(folded: str, end: int) -> bool:
     """More kanji or katakana and then a legal form after a name make a longer company name
     ('日本電気硝子株式会社' is not 日本電気); the form right after the name is its own ('富士通株式会社')."""
     i = end
+    # Up to 12 characters on: the bound also keeps a hit from reading the whole run of kanji after it,
+    # which made hostile text (a prefecture and a name repeated) quadratic when the run was read to its end.
     while i < len(folded) and i - end < 12 and script(folded[i]) in ("kanji", "kata"):
         if i > end and folded.startswith(_FORM_ENDINGS, i):
             # '富士通子会社', 'イセトー委託先...' are words about the name, not a part of another one.
@@ -652,6 +654,7 @@ def _pattern(variant: str) -> str:
 
 _STARTS_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")  # with match()
 _ENDS_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]\Z")  # with search()
+_ENDS_ASCII_LETTER = re.compile(r"[A-Za-z]\Z")  # with search()
 
 
 @functools.lru_cache(maxsize=16384)
@@ -696,8 +699,7 @@ def _camel_head(folded: str, start: int, end: int, key: str) -> bool:
     case changes are checked on the text as written (_surface with camel=True)."""
     return (
         len(key) >= 4
-        and key[-1:].isascii()
-        and key[-1:].isalpha()
+        and bool(_ENDS_ASCII_LETTER.search(key))
         and end < len(folded)
         and script(folded[end]) == "latin"
         and _before_ok(folded, start, key)
@@ -735,8 +737,9 @@ class _RunsAround:
         while lo > 0 and folded[lo - 1].isalnum():
             lo -= 1
         hi = min(len(folded), a_end + reach)
-        while hi < len(folded) and folded[hi].isalnum():
-            hi += 1
+        word = _WORD.match(folded, hi)  # the word the reach stops in, taken whole
+        if word:
+            hi = word.end()
         self._folded = folded
         self._words = [(m.start(), m.end()) for m in _WORD.finditer(folded, lo, hi)]
         self._at = next((i for i, (s, e) in enumerate(self._words) if s <= a_start and a_end <= e), -1)

@@ -268,3 +268,12 @@ def test_a_katakana_name_run_into_the_word_before_it_stays_refused_before_a_came
     assert found("スーパーアサヒPayで障害") == []
     assert found("スーパーアサヒPayAndroidAppで障害") == []
     assert found("決済アプリのアサヒPayAndroidAppで不正ログイン") == ["アサヒPay"]
+
+
+def test_the_evidence_is_the_mention_accepted_not_a_refused_one_just_before_it(register: Project) -> None:
+    """Folding drops the full stop and a space after 'University of Zurich.', so the accepted mention's
+    offset in the folded text falls within the refused one's span as written: the mentions are compared
+    by where each starts, and the evidence is the company's, not the university's."""
+    text = "Researchers at the University of Zurich.  Zurich said its customers were unaffected"
+    [m] = register.matches(text)
+    assert (m["vendor"], m["surface"], m["start"]) == ("Zurich Insurance Group Ltd", "Zurich", text.rindex("Zurich"))
