@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import secrets
 import time
 from collections.abc import Callable
@@ -35,6 +34,7 @@ from typing import Any
 
 from .. import clock
 from ..redact import redact
+from ..storage.alert_store import is_slack_ts
 from ..storage.store import Store
 from ..textutil import iso
 from . import incident_thread
@@ -58,9 +58,6 @@ PROBE_BACKOFF_MAX = 300.0  # a down destination is probed at least this often (o
 BREAKER = 3  # transient failures in a row that mark the destination down
 HISTORY_MARGIN = 300.0  # the history is searched from this long before the sending mark: Slack's clock may lag
 UNDELIVERED = ("pending", "sending", "failed", "held", "collapsed")
-# A Slack message's ts (1712345678.123456). The console's, webhook's, Teams' and e-mail's markers of a
-# sent alert (console-7, webhook-7, ...) are not: no thread can be opened under them.
-SLACK_TS = re.compile(r"\d+\.\d+")
 
 
 def _later(seconds: float) -> str:
@@ -182,7 +179,7 @@ def _thread_parent(store: Store, row: dict[str, Any]) -> tuple[str, str | None]:
         return "top", None
     if parent[1] == "sent":
         # Sent another way (printed, or by a webhook, before the switch to the bot): no thread to go into.
-        return ("reply", parent[2]) if SLACK_TS.fullmatch(parent[2] or "") else ("top", None)
+        return ("reply", parent[2]) if is_slack_ts(parent[2]) else ("top", None)
     if parent[1] == "failed":
         return "top", None
     return "wait", None

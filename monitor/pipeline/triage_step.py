@@ -29,6 +29,7 @@ from ..alerting.outbox import instance_id
 from ..alerting.slack import AlertRef, HistoryUnavailable, Message, read_messages, update_message
 from ..redact import redact
 from ..storage import incident_store, triage_store
+from ..storage.alert_store import is_slack_ts
 from ..storage.store import Store
 from ..textutil import iso, parse_iso
 
@@ -276,7 +277,7 @@ def refresh(store: Store, client: Any, alert_id: int, instance: str, buttons: bo
     """chat.update the alert's message when its triage state changed: '' when updated, None when there
     was nothing to do, else what Slack answered."""
     row = triage_store.alert_row(store, alert_id)
-    if row is None or not row["slack_ts"] or not str(row["slack_ts"])[0].isdigit():
+    if row is None or not is_slack_ts(row["slack_ts"]):
         return None
     lines = triage.state_lines(triage_store.marks(store.conn, [alert_id]).get(alert_id, []))
     state = "\n".join(lines)

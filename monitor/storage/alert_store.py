@@ -7,11 +7,21 @@ alerting/corrections.py, healthcheck.py); this module only says it in SQL.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlite_utils
 
 from .store import Store
+
+# A Slack message's ts (1712345678.123456). The console's, webhook's, Teams' and e-mail's markers of a
+# sent alert (console-7, webhook-7, ...) are not: no thread can be opened or message updated under them.
+_SLACK_TS = re.compile(r"\d+\.\d+")
+
+
+def is_slack_ts(marker: object) -> bool:
+    """Whether a sent alert's stored marker (its slack_ts column) is a Slack message's ts."""
+    return isinstance(marker, str) and _SLACK_TS.fullmatch(marker) is not None
 
 
 def insert(

@@ -16,6 +16,7 @@ from ..errors import MonitorError
 from ..matching.matcher import Match
 from ..normalize import fold
 from . import incident_store, triage_store
+from .alert_store import is_slack_ts
 from .feedback import Suppression, suppressed_by
 from .searchquery import Clause, QuerySyntaxError
 from .searchquery import parse as parse_query
@@ -444,7 +445,7 @@ def incidents(store: Store, limit: int = 100) -> list[IncidentOut]:
                 reports=r["reports"],
                 sources=sorted({x["source"] for x in reports}),
                 slack_channel=thread[0] if thread else None,
-                slack_thread_ts=thread[1] if thread and thread[1] and thread[1][0].isdigit() else None,
+                slack_thread_ts=thread[1] if thread and is_slack_ts(thread[1]) else None,
                 articles=reports,
                 edits=incident_store.edits(store, r["id"]),
             )
