@@ -354,7 +354,10 @@ def retry_after(headers: Any) -> float:
 def _not_sent(error: BaseException) -> bool:
     """Errors that prove the request never reached Slack: nothing to reconcile."""
     reason = getattr(error, "reason", error)  # urllib wraps connect errors in URLError
-    return isinstance(reason, (ConnectionRefusedError, socket.gaierror))
+    if isinstance(reason, (ConnectionRefusedError, socket.gaierror)):
+        return True
+    # A proxy that refused CONNECT (http.client's words): the request never left for Slack.
+    return type(reason) is OSError and str(reason).startswith("Tunnel connection failed")
 
 
 class SlackSender:

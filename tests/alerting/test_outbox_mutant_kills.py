@@ -130,6 +130,21 @@ def test_a_long_connection_error_shows_its_first_300_characters_while_slack_is_d
     assert len(shown[1]) == 300, shown[1]
 
 
+def test_a_post_the_proxy_refused_is_sent_later_without_a_history_search(
+    project, httpserver, slack, refusing_proxy
+) -> None:  # type: ignore[no-untyped-def]
+    """A proxy that refuses CONNECT proves the post never reached Slack: the alert waits as refused, not
+    as 'outcome unknown', and once the way is open it is posted without searching Slack's history first."""
+    project.configure([Feed(httpserver).add(OKTA).source])
+    blocked = {**bot_env(slack), "SLACK_API_URL": "https://slack.example/api/", "HTTPS_PROXY": refusing_proxy}
+    first = project.run("run", "--once", env=blocked)
+    assert "0 sent, 1 pending retry" in first.output and "outcome unknown" not in first.output, first.output
+    retry = project.run("alerts", "retry", env=bot_env(slack))
+    assert "1 sent" in retry.output, retry.output
+    assert [p for p, _ in slack.requests if p.endswith("conversations.history")] == []
+    assert len(slack.messages) == 1
+
+
 def test_a_rate_limit_still_refused_after_the_waits_is_not_said_to_be_over_max_retry_after(
     project, httpserver, slack
 ) -> None:  # type: ignore[no-untyped-def]
