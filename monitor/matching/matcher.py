@@ -544,7 +544,12 @@ def _after_ok(folded: str, end: int, key: str) -> bool:
     ):
         return False
     # Two kanji followed by な, し, す... are a word in a phrase (高速な), not a company (日立は, 東芝の).
-    if _is_short_japanese(key) and sa == "hira" and after not in _PARTICLES and not folded.startswith("から", end):
+    if (
+        _is_short_japanese(key)
+        and sa == "hira"
+        and after not in _PARTICLES
+        and not folded.startswith(("から", "など"), end)
+    ):
         return False
     # Kanji run into katakana are a compound or a longer name ('高速コロナ', '東芝メモリ', '富士通ゼネラル' is not
     # 富士通), unless a headline word follows. After a longer name, so may an ordinary word: the name's

@@ -136,3 +136,11 @@ def test_name_registered_in_capitals_matches_as_english_news_writes_it() -> None
     assert vendors_named(m, "Attackers shift tactics after the takedown") == []
     assert vendors_named(m, "Screen sharing app leaked customer messages") == []
     assert vendors_named(m, "SHIFT discloses unauthorised access to a test server") == ["SHIFT"]
+
+
+def test_a_short_katakana_name_before_nado_is_the_company() -> None:
+    """'イセトーなど' (イセトー and others): など after a name lists it with others, as '富士通など' does
+    (a short name followed by other hiragana is still read as a word of a phrase, like 高速な)."""
+    m = matcher_for("株式会社イセトー,イセトー,\n")
+    assert vendors_named(m, "委託先のイセトーなど複数社で情報漏えい") == ["株式会社イセトー"]
+    assert vendors_named(m, "イセトーなど7社にランサムウェア攻撃") == ["株式会社イセトー"]
