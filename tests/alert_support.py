@@ -62,6 +62,11 @@ class Clock:
         self.offset = now.replace(hour=hour, minute=minute, second=0, microsecond=0) - now
 
 
+def morning(day: str) -> datetime:
+    """09:00 UTC on an ISO day ('2023-11-27'): when the incident tests' reports are published."""
+    return datetime.fromisoformat(day + "T09:00:00+00:00")
+
+
 def outbox(project: Any, pending: bool = False) -> list[dict[str, Any]]:
     args = ["alerts", "--json"] + (["--pending"] if pending else [])
     result = project.run(*args)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
-from alert_support import Feed
+from alert_support import Feed, morning
 from conftest import Entry, shared_data
 
 from monitor.alerting import incidents
@@ -20,12 +20,8 @@ from monitor.alerting.incidents import Candidate, Report, attack_dates, decide, 
 from monitor.matching import detect
 
 
-def _at(day: str) -> datetime:
-    return datetime.fromisoformat(day + "T09:00:00+00:00")
-
-
 def _r(title: str, summary: str, day: str) -> Report:
-    return Report(title, f"{title}\n{summary}", _at(day))
+    return Report(title, f"{title}\n{summary}", morning(day))
 
 
 NAMES = ("アサヒグループホールディングス", "アサヒグループhd", "アサヒghd", "アサヒ", "asahi")
@@ -33,8 +29,8 @@ NAMES = ("アサヒグループホールディングス", "アサヒグループ
 # An incident whose coverage ran from the attack to the end of December.
 ATTACK = Candidate(
     3,
-    _at("2025-09-29"),
-    _at("2025-12-28"),
+    morning("2025-09-29"),
+    morning("2025-12-28"),
     (
         _r(
             "アサヒGHDサイバー攻撃",
@@ -186,8 +182,8 @@ def test_another_event_of_the_same_vendor_opens_a_new_incident_and_says_why() ->
 def test_the_strongest_evidence_wins_between_two_incidents_of_one_vendor() -> None:
     loss = Candidate(
         4,
-        _at("2025-11-01"),
-        _at("2025-11-20"),
+        morning("2025-11-01"),
+        morning("2025-11-20"),
         (_r("アサヒ、社員がPCを紛失", "社員が顧客情報を含むノートPCを紛失した。", "2025-11-01"),),
     )
     d = decide(
@@ -226,7 +222,7 @@ def test_incidents_json_says_why_each_report_joined_or_opened(project, httpserve
             "https://a.example/1",
             "LINEヤフーは9月29日に発生したランサムウェア攻撃でシステムが停止したと発表した。",
             "a1",
-            _at("2025-09-30"),
+            morning("2025-09-30"),
         ),
         # Two months later and a quiet gap: the earnings hit dates the attack to September.
         Entry(
@@ -234,7 +230,7 @@ def test_incidents_json_says_why_each_report_joined_or_opened(project, httpserve
             "https://a.example/2",
             "2025年9月に発生したサイバー攻撃の影響で四半期の利益が減少した。",
             "a2",
-            _at("2025-12-10"),
+            morning("2025-12-10"),
         ),
     )
     b.add(
@@ -243,7 +239,7 @@ def test_incidents_json_says_why_each_report_joined_or_opened(project, httpserve
             "https://b.example/1",
             "LINEヤフーは顧客向けメールを誤送信し、アドレスが流出した。",
             "b1",
-            _at("2025-10-05"),
+            morning("2025-10-05"),
         )
     )
     project.configure([a.source, b.source])
@@ -337,11 +333,15 @@ def test_a_weak_report_on_a_running_incident_goes_into_its_thread(project, https
             "https://a.example/1",
             "LINEヤフーはランサムウェア攻撃を受け、利用者の個人情報が流出したと発表した。",
             "a1",
-            _at("2025-09-30"),
+            morning("2025-09-30"),
         ),
         # Below the breach threshold on its own: an arrest, no breach vocabulary the detector weighs.
         Entry(
-            "LINEヤフーの事件で容疑者を逮捕", "https://a.example/2", "警察は容疑者を逮捕した。", "a2", _at("2025-10-20")
+            "LINEヤフーの事件で容疑者を逮捕",
+            "https://a.example/2",
+            "警察は容疑者を逮捕した。",
+            "a2",
+            morning("2025-10-20"),
         ),
         # Names the vendor, speaks of no incident: not alerted.
         Entry(
@@ -349,7 +349,7 @@ def test_a_weak_report_on_a_running_incident_goes_into_its_thread(project, https
             "https://a.example/3",
             "新しいサービスの提供を開始した。",
             "a3",
-            _at("2025-10-21"),
+            morning("2025-10-21"),
         ),
     )
     project.configure([a.source])

@@ -3,7 +3,7 @@ written against a surviving cosmic-ray mutant (README "Mutation testing")."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from alert_support import morning
 
 from monitor.alerting.incidents import (
     Candidate,
@@ -20,10 +20,6 @@ from monitor.alerting.incidents import (
 from monitor.normalize import fold
 
 
-def _at(day: str) -> datetime:
-    return datetime.fromisoformat(day + "T09:00:00+00:00")
-
-
 def test_a_japanese_vendor_name_run_into_latin_letters_is_left_out_of_the_title_comparison() -> None:
     """Titles are compared without the vendor's name: 'LINEヤフーID' is the name and 'ID', so two outlets
     that differ only in naming the vendor have the same title."""
@@ -35,11 +31,13 @@ def test_an_attack_month_without_a_day_is_read_as_the_months_end() -> None:
     """A report dating the attack two weeks or more before it was published points back to an earlier
     event; '9月' alone is read as the end of September (the 28th), so on 11 October it does not yet."""
     first = "アクメ社で受注システム停止、ランサムウェア被害"
-    incident = Candidate(7, _at("2025-10-01"), _at("2025-10-03"), (Report(first, first, _at("2025-10-01")),))
+    incident = Candidate(
+        7, morning("2025-10-01"), morning("2025-10-03"), (Report(first, first, morning("2025-10-01")),)
+    )
     text = "アクメ社、9月にランサムウェア攻撃を受けたと発表"
-    on_11th = decide(Report(text, text, _at("2025-10-11")), [incident], ("アクメ",))
+    on_11th = decide(Report(text, text, morning("2025-10-11")), [incident], ("アクメ",))
     assert on_11th.incident_id == 7 and "coverage runs" in on_11th.reason, on_11th
-    on_12th = decide(Report(text, text, _at("2025-10-12")), [incident], ("アクメ",))
+    on_12th = decide(Report(text, text, morning("2025-10-12")), [incident], ("アクメ",))
     assert on_12th.incident_id == 7 and on_12th.reason == "refers back to an earlier event", on_12th
 
 
@@ -63,10 +61,10 @@ def test_a_leak_confirmed_after_a_first_report_that_did_not_investigate_says_onl
 def test_a_report_dating_the_attack_partly_outside_the_incidents_time_still_joins_it() -> None:
     """Only a report whose every attack month lies outside the incident's time reads as another event:
     'from January until the ransomware attack in April' names April, within March to June."""
-    first = Report("Acme Corp hit by ransomware attack", "Acme Corp hit by ransomware attack\n", _at("2024-03-05"))
-    incident = Candidate(7, _at("2024-03-05"), _at("2024-06-10"), (first,))
+    first = Report("Acme Corp hit by ransomware attack", "Acme Corp hit by ransomware attack\n", morning("2024-03-05"))
+    incident = Candidate(7, morning("2024-03-05"), morning("2024-06-10"), (first,))
     text = "Acme Corp says attackers were in its network from January until the ransomware attack in April"
-    decision = decide(Report(text, text, _at("2024-06-20")), [incident], ("acme corp",))
+    decision = decide(Report(text, text, morning("2024-06-20")), [incident], ("acme corp",))
     assert decision.incident_id == 7, decision
 
 
@@ -76,9 +74,12 @@ def test_an_impossible_attack_date_is_read_as_its_month() -> None:
         "アクメ社、2025年2月29日に受けたランサムウェア攻撃について",
         "Acme Corp says the ransomware attack on September 31 hit payroll",
     ):
-        decide(Report(text, text, _at("2025-11-20")), [])  # no exception
+        decide(Report(text, text, morning("2025-11-20")), [])  # no exception
     ja = "アクメ社、2025年2月29日に受けたランサムウェア攻撃について"
-    assert facts(ja, _at("2025-11-20").date()).months == {(2025, 2)} and not facts(ja, _at("2025-11-20").date()).days
+    assert (
+        facts(ja, morning("2025-11-20").date()).months == {(2025, 2)}
+        and not facts(ja, morning("2025-11-20").date()).days
+    )
 
 
 def test_the_same_figure_in_oku_bn_and_digits_is_one_figure() -> None:
@@ -98,9 +99,11 @@ def test_a_japanese_word_of_one_character_counts_in_the_title_comparison() -> No
 
 def test_two_reports_dating_the_attack_to_the_first_of_a_month_are_one_incident() -> None:
     first = "Acme Corp says it was hit by ransomware on September 1"
-    incident = Candidate(7, _at("2023-09-04"), _at("2023-09-04"), (Report(first, first, _at("2023-09-04")),))
+    incident = Candidate(
+        7, morning("2023-09-04"), morning("2023-09-04"), (Report(first, first, morning("2023-09-04")),)
+    )
     title = "Acme Corp outage traced to a ransomware attack on September 1"
-    decision = decide(Report(title, title, _at("2023-12-20")), [incident])
+    decision = decide(Report(title, title, morning("2023-12-20")), [incident])
     assert decision.incident_id == 7 and "same attack date: 2023-09-01" in decision.reason, decision
 
 
@@ -108,11 +111,13 @@ def test_a_report_naming_the_attack_date_joins_that_incident_not_a_later_one_it_
     """Evidence of the same event (the attack date) is stronger than a report merely pointing back,
     whichever incident was reported on last."""
     dated = "Acme Corp says it was hit by ransomware on September 29"
-    by_date = Candidate(7, _at("2023-10-02"), _at("2023-10-05"), (Report(dated, dated, _at("2023-10-02")),))
+    by_date = Candidate(7, morning("2023-10-02"), morning("2023-10-05"), (Report(dated, dated, morning("2023-10-02")),))
     later = "Acme Corp hit by ransomware attack, factories halted"
-    running_later = Candidate(8, _at("2023-10-10"), _at("2023-11-20"), (Report(later, later, _at("2023-10-10")),))
+    running_later = Candidate(
+        8, morning("2023-10-10"), morning("2023-11-20"), (Report(later, later, morning("2023-10-10")),)
+    )
     title = "Acme Corp: the ransomware attack on September 29 began with a phishing email"
-    decision = decide(Report(title, title, _at("2024-06-10")), [by_date, running_later], ("acme corp",))
+    decision = decide(Report(title, title, morning("2024-06-10")), [by_date, running_later], ("acme corp",))
     assert decision.incident_id == 7 and "same attack date: 2023-09-29" in decision.reason, decision
 
 
@@ -129,29 +134,35 @@ def test_each_report_says_where_the_incident_stands() -> None:
 
 def test_a_report_naming_no_other_kind_joins_up_to_the_45th_day_after_the_last_report() -> None:
     first = "Acme Corp hit by ransomware attack"
-    incident = Candidate(7, _at("2024-01-01"), _at("2024-01-10"), (Report(first, first, _at("2024-01-01")),))
+    incident = Candidate(
+        7, morning("2024-01-01"), morning("2024-01-10"), (Report(first, first, morning("2024-01-01")),)
+    )
     title = "Acme Corp restores payroll systems after ransomware"
-    on_day_45 = decide(Report(title, title, _at("2024-02-24")), [incident], ("acme corp",))
+    on_day_45 = decide(Report(title, title, morning("2024-02-24")), [incident], ("acme corp",))
     assert on_day_45.incident_id == 7 and "coverage runs (last report 45 days before)" in on_day_45.reason, on_day_45
-    on_day_46 = decide(Report(title, title, _at("2024-02-25")), [incident], ("acme corp",))
+    on_day_46 = decide(Report(title, title, morning("2024-02-25")), [incident], ("acme corp",))
     assert on_day_46.incident_id is None, on_day_46
 
 
 def test_the_same_attacker_outweighs_an_attack_month_outside_the_incidents_time() -> None:
     """Attackers in the network since January, the attack in March: the same LockBit incident."""
     first = "LockBit claims ransomware attack on Acme Corp"
-    incident = Candidate(7, _at("2024-03-10"), _at("2024-04-05"), (Report(first, first, _at("2024-03-10")),))
+    incident = Candidate(
+        7, morning("2024-03-10"), morning("2024-04-05"), (Report(first, first, morning("2024-03-10")),)
+    )
     title = "Acme Corp: LockBit attackers were in its network since the attack in January"
-    decision = decide(Report(title, title, _at("2024-06-20")), [incident], ("acme corp",))
+    decision = decide(Report(title, title, morning("2024-06-20")), [incident], ("acme corp",))
     assert decision.incident_id == 7 and "same actor: lockbit" in decision.reason, decision
 
 
 def test_an_attack_date_in_a_later_sentence_of_the_summary_is_read() -> None:
     first = "Acme Corp says it was hit by ransomware on September 29"
-    incident = Candidate(7, _at("2023-10-02"), _at("2023-10-02"), (Report(first, first, _at("2023-10-02")),))
+    incident = Candidate(
+        7, morning("2023-10-02"), morning("2023-10-02"), (Report(first, first, morning("2023-10-02")),)
+    )
     title = "Acme Corp publishes an update for customers"
     text = title + "\nThe company expects a full recovery. The ransomware attack on September 29 hit payroll."
-    decision = decide(Report(title, text, _at("2023-12-20")), [incident], ("acme corp",))
+    decision = decide(Report(title, text, morning("2023-12-20")), [incident], ("acme corp",))
     assert decision.incident_id == 7 and "same attack date: 2023-09-29" in decision.reason, decision
 
 
@@ -159,10 +170,10 @@ def test_of_two_equally_strong_incidents_with_the_same_last_report_the_first_giv
     """Storage gives the vendor's incidents newest first (by last report, then the one opened last);
     a report that fits two of them equally well joins the first, so the choice is that order's."""
     first = "Acme Corp hit by ransomware attack, systems offline"
-    older = Candidate(7, _at("2024-03-01"), _at("2024-03-05"), (Report(first, first, _at("2024-03-01")),))
-    newer = Candidate(8, _at("2024-03-04"), _at("2024-03-05"), (Report(first, first, _at("2024-03-04")),))
+    older = Candidate(7, morning("2024-03-01"), morning("2024-03-05"), (Report(first, first, morning("2024-03-01")),))
+    newer = Candidate(8, morning("2024-03-04"), morning("2024-03-05"), (Report(first, first, morning("2024-03-04")),))
     text = "Acme Corp ransomware attack: systems still offline"
-    report = Report(text, text, _at("2024-03-06"))
+    report = Report(text, text, morning("2024-03-06"))
     joined = decide(report, [newer, older], ("acme corp",))
     assert joined.incident_id == 8 and joined.strength == 3, joined
     assert decide(report, [older, newer], ("acme corp",)).incident_id == 7
@@ -176,7 +187,7 @@ def test_the_vendors_incidents_with_the_same_last_report_are_given_newest_first(
 
     with Store(tmp_path / "monitor.db") as store, store.write() as db:
         ids = [incident_store.open_incident(db, "Acme Corp", f"report {i}", "2024-03-05T00:00:00Z") for i in range(3)]
-        found = incident_store.candidates(db, "Acme Corp", _at("2024-03-06"))
+        found = incident_store.candidates(db, "Acme Corp", morning("2024-03-06"))
     assert [c.id for c in found] == ids[::-1]
 
 
@@ -189,8 +200,8 @@ def test_a_japanese_figure_with_a_unit_and_no_digit_before_it_counts_that_unit_o
 def test_the_data_theft_of_a_named_earlier_year_refers_back_to_it() -> None:
     """'the 2022 data theft' (no month) dates the event it speaks of: a report of 2024 that names it
     points back to an earlier event; 'the March data theft' (no year) is read without failing."""
-    assert facts("Acme Corp settles lawsuit over the 2022 data theft", _at("2024-05-02").date()).past
-    assert not facts("Acme Corp says the March data theft hit payroll", _at("2024-05-02").date()).past
+    assert facts("Acme Corp settles lawsuit over the 2022 data theft", morning("2024-05-02").date()).past
+    assert not facts("Acme Corp says the March data theft hit payroll", morning("2024-05-02").date()).past
 
 
 def test_only_the_first_final_report_changes_the_picture() -> None:
@@ -218,7 +229,7 @@ def test_a_figure_in_thousands_is_kept_to_two_significant_digits() -> None:
 
 def test_the_month_and_year_of_a_named_earlier_breach_date_it() -> None:
     """'the March 2023 breach' dates the event the report speaks of to March 2023."""
-    assert facts("Acme Corp says the March 2023 breach exposed payroll data", _at("2024-05-02").date()).months == {
+    assert facts("Acme Corp says the March 2023 breach exposed payroll data", morning("2024-05-02").date()).months == {
         (2023, 3)
     }
 

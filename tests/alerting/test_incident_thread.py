@@ -6,21 +6,15 @@ without threads, one summary per incident per day. Driven through `monitor run -
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 import pytest
-from alert_support import Clock, Feed, blocks_text, outbox
+from alert_support import Clock, Feed, blocks_text, morning, outbox
 from conftest import Entry, bot_env
 from slack_sdk import WebClient
 from test_incidents import LY_EN, LY_JA, LY_JA2, LY_LOSS
 
 import monitor.alerting.incident_thread
-
-
-def _at(day: str) -> datetime:
-    return datetime.fromisoformat(day + "T09:00:00+00:00")
-
 
 # One incident told over a week: investigated, then a confirmed leak ten times larger, then the final report.
 PROBE = Entry(
@@ -28,28 +22,28 @@ PROBE = Entry(
     "https://a.example/1",
     "LINEヤフーは外部からの不正アクセスを受け、約4万件の利用者情報が流出した可能性があるとして調査中と発表した。",
     "p1",
-    _at("2023-11-20"),
+    morning("2023-11-20"),
 )
 SAME = Entry(
     "LINEヤフー不正アクセス、委託先経由の侵入か",
     "https://b.example/2",
     "LINEヤフーへの不正アクセスは委託先の端末を経由した侵入とみられる。",
     "p2",
-    _at("2023-11-21"),
+    morning("2023-11-21"),
 )
 CONFIRMED = Entry(
     "LINEヤフー、不正アクセスで約44万件の個人情報の流出を確認",
     "https://a.example/3",
     "LINEヤフーは不正アクセスにより約44万件の個人情報の流出を確認したと発表した。",
     "p3",
-    _at("2023-11-27"),
+    morning("2023-11-27"),
 )
 FINAL = Entry(
     "LINEヤフー、不正アクセス事案の最終報告を公表",
     "https://a.example/4",
     "LINEヤフーは11月に公表した不正アクセス事案について最終報告を公表した。",
     "p4",
-    _at("2023-12-20"),
+    morning("2023-12-20"),
 )
 
 
@@ -122,21 +116,21 @@ def test_a_much_larger_count_is_shown_in_the_channel_a_similar_one_is_not(projec
         "https://en.example/1",
         "LY Corp confirmed hackers stole the records of 100,000 users.",
         "e1",
-        _at("2023-11-20"),
+        morning("2023-11-20"),
     )
     similar = Entry(
         "LY Corp breach: 120,000 users affected, company says",
         "https://en.example/2",
         "LY Corp said 120,000 users were affected by the breach.",
         "e2",
-        _at("2023-11-21"),
+        morning("2023-11-21"),
     )
     larger = Entry(
         "LY Corp breach grows to 450,000 users",
         "https://en.example/3",
         "LY Corp now says 450,000 users were affected by the breach.",
         "e3",
-        _at("2023-11-24"),
+        morning("2023-11-24"),
     )
     for entry in (first, similar, larger):
         feed.add(entry)
@@ -170,7 +164,7 @@ def test_without_threads_later_reports_come_as_one_summary_a_day(project, httpse
             "https://a.example/5",
             "LINEヤフーは不正アクセスの影響範囲の確認を続けている。",
             "p5",
-            _at("2023-11-22"),
+            morning("2023-11-22"),
         )
     )
     shown.append(run())

@@ -5,53 +5,47 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
 
 import pytest
-from alert_support import Clock, Feed, blocks_text, outbox
+from alert_support import Clock, Feed, blocks_text, morning, outbox
 from conftest import Entry, bot_env
 
 from monitor.alerting.incidents import Candidate, Report, choose, counts, kinds, picture, picture_change, similarity
-
-
-def _at(day: str) -> datetime:
-    return datetime.fromisoformat(day + "T09:00:00+00:00")
-
 
 LY_JA = Entry(
     "LINEヤフー、NAVER Cloud経由の不正アクセスで約44万件の個人情報が流出",
     "https://ja-a.example/ly-1",
     "LINEヤフーは委託先NAVER Cloudの再委託先PCのマルウェア感染が原因と発表した。",
     "a1",
-    _at("2023-11-27"),
+    morning("2023-11-27"),
 )
 LY_JA2 = Entry(
     "LINEヤフーに不正アクセス、委託先経由で利用者情報が漏えい",
     "https://ja-b.example/news/88",
     "同社によると、外部からの不正アクセスにより利用者情報が漏えいした。",
     "b1",
-    _at("2023-11-28"),
+    morning("2023-11-28"),
 )
 LY_EN = Entry(
     "LY Corp says 440,000 user records leaked after breach at NAVER Cloud",
     "https://en.example/ly",
     "The Japanese messaging giant said the data of 440,000 users may have been exposed.",
     "c1",
-    _at("2023-11-29"),
+    morning("2023-11-29"),
 )
 LY_LOSS = Entry(
     "LINEヤフー、社員のノートPCを紛失 顧客情報を含む",
     "https://ja-a.example/ly-2",
     "社員が業務用PCを紛失した。",
     "a2",
-    _at("2023-12-05"),
+    morning("2023-12-05"),
 )
 LY_FOLLOW_UP = Entry(
     "LINEヤフー、不正アクセス事案の再発防止策を公表",
     "https://ja-a.example/ly-3",
     "LINEヤフーは昨年11月に公表した不正アクセス事案について再発防止策を発表した。",
     "a3",
-    _at("2024-03-28"),
+    morning("2024-03-28"),
 )
 
 
@@ -123,7 +117,7 @@ def test_same_vendor_unrelated_or_too_late_starts_a_new_incident(project, outlet
     a.add(
         LY_JA,
         # Same kind, but published two months later and not a follow-up: a new incident.
-        Entry("LINEヤフーに再び不正アクセス", "https://ja-a.example/ly-9", "", "a9", _at("2024-02-01")),
+        Entry("LINEヤフーに再び不正アクセス", "https://ja-a.example/ly-9", "", "a9", morning("2024-02-01")),
     )
     project.configure([a.source])
     project.run("run", "--once", env=bot_env(slack))
@@ -199,13 +193,13 @@ def test_kinds_and_similarity() -> None:
 def test_choose_needs_evidence_and_the_window() -> None:
     base = Candidate(
         7,
-        _at("2024-01-10"),
-        _at("2024-01-12"),
-        (Report("X社にランサムウェア攻撃", "X社にランサムウェア攻撃\n", _at("2024-01-10")),),
+        morning("2024-01-10"),
+        morning("2024-01-12"),
+        (Report("X社にランサムウェア攻撃", "X社にランサムウェア攻撃\n", morning("2024-01-10")),),
     )
 
     def pick(title: str, day: str) -> int | None:
-        link = choose(Report(title, title, _at(day)), [base])
+        link = choose(Report(title, title, morning(day)), [base])
         return link.incident_id if link else None
 
     assert pick("X社、ランサムウェア被害の詳細を公表", "2024-01-20") == 7  # same kind within 30 days
