@@ -211,13 +211,9 @@ def run_daemon(
     sleep = sleep or stop.wait
     notifier = notifier if notifier is not None else Notifier()
 
-    def _stop(signum: int, _frame: Any) -> None:
-        log.info("%s received: finishing the current cycle, then exiting", signal.Signals(signum).name, extra=ROUTINE)
-        stop.set()
-
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, stop_on_signal(stop))
+        signal.signal(signal.SIGINT, stop_on_signal(stop))
     enabled = [s for s in monitor.config.sources if s.enabled]
     log.info("daemon started: %d sources", len(enabled), extra=ROUTINE)
     log_schedule(monitor, clock())
@@ -263,6 +259,24 @@ def run_daemon(
     notifier.stopping(f"stopped after {cycles} cycles")
     log.info("daemon stopped after %d cycles", cycles, extra=ROUTINE)
     return cycles
+
+
+def stop_on_signal(stop: threading.Event) -> Callable[[int, Any], None]:
+    """The SIGTERM/SIGINT handler: the daemon finishes its cycle and exits. The event is set before the
+    log line: a signal that lands while the main thread is writing to stderr makes the handler's own
+    write a reentrant call that raises, and a daemon whose stop was never set then ran on (and a
+    systemd stop waited for its kill)."""
+
+    def _stop(signum: int, _frame: Any) -> None:
+        stop.set()
+        try:
+            log.info(
+                "%s received: finishing the current cycle, then exiting", signal.Signals(signum).name, extra=ROUTINE
+            )
+        except RuntimeError:  # "reentrant call inside <_io.BufferedWriter name='<stderr>'>"
+            pass
+
+    return _stop
 
 
 def _wait(seconds: float, sleep: Callable[[float], Any], stop: threading.Event, notifier: Notifier) -> None:

@@ -404,3 +404,19 @@ def test_an_edit_that_moves_the_database_is_refused(project: Project, tmp_path: 
             reload_if_edited(monitor, watch, reload)
         assert monitor.config is cfg and [s.name for s in monitor.config.sources] == ["news"]
     assert "database: changed from" in caplog.text and "restart monitor to use another database" in caplog.text
+
+
+def test_a_stop_signal_landing_mid_write_to_stderr_still_stops_the_daemon(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGTERM can land while the main thread is writing a log line: the handler's own line is then a
+    reentrant write, which raises. The daemon must still stop at the end of its cycle."""
+    import threading
+
+    from monitor.pipeline import daemon
+
+    def mid_write(*_a: object, **_k: object) -> None:
+        raise RuntimeError("reentrant call inside <_io.BufferedWriter name='<stderr>'>")
+
+    monkeypatch.setattr(daemon.log, "info", mid_write)
+    stop = threading.Event()
+    daemon.stop_on_signal(stop)(signal.SIGTERM, None)
+    assert stop.is_set()
