@@ -20,6 +20,12 @@ from monitor.alerting.incidents import (
 from monitor.normalize import fold
 
 
+def _one_report(title: str, first_day: str, last_day: str | None = None, incident_id: int = 7) -> Candidate:
+    """An incident opened by one report published on first_day, last seen on last_day (default the same)."""
+    report = Report(title, title, morning(first_day))
+    return Candidate(incident_id, morning(first_day), morning(last_day or first_day), (report,))
+
+
 def test_a_japanese_vendor_name_run_into_latin_letters_is_left_out_of_the_title_comparison() -> None:
     """Titles are compared without the vendor's name: 'LINEヤフーID' is the name and 'ID', so two outlets
     that differ only in naming the vendor have the same title."""
@@ -31,9 +37,7 @@ def test_an_attack_month_without_a_day_is_read_as_the_months_end() -> None:
     """A report dating the attack two weeks or more before it was published points back to an earlier
     event; '9月' alone is read as the end of September (the 28th), so on 11 October it does not yet."""
     first = "アクメ社で受注システム停止、ランサムウェア被害"
-    incident = Candidate(
-        7, morning("2025-10-01"), morning("2025-10-03"), (Report(first, first, morning("2025-10-01")),)
-    )
+    incident = _one_report(first, "2025-10-01", "2025-10-03")
     text = "アクメ社、9月にランサムウェア攻撃を受けたと発表"
     on_11th = decide(Report(text, text, morning("2025-10-11")), [incident], ("アクメ",))
     assert on_11th.incident_id == 7 and "coverage runs" in on_11th.reason, on_11th
@@ -99,9 +103,7 @@ def test_a_japanese_word_of_one_character_counts_in_the_title_comparison() -> No
 
 def test_two_reports_dating_the_attack_to_the_first_of_a_month_are_one_incident() -> None:
     first = "Acme Corp says it was hit by ransomware on September 1"
-    incident = Candidate(
-        7, morning("2023-09-04"), morning("2023-09-04"), (Report(first, first, morning("2023-09-04")),)
-    )
+    incident = _one_report(first, "2023-09-04")
     title = "Acme Corp outage traced to a ransomware attack on September 1"
     decision = decide(Report(title, title, morning("2023-12-20")), [incident])
     assert decision.incident_id == 7 and "same attack date: 2023-09-01" in decision.reason, decision
@@ -113,9 +115,7 @@ def test_a_report_naming_the_attack_date_joins_that_incident_not_a_later_one_it_
     dated = "Acme Corp says it was hit by ransomware on September 29"
     by_date = Candidate(7, morning("2023-10-02"), morning("2023-10-05"), (Report(dated, dated, morning("2023-10-02")),))
     later = "Acme Corp hit by ransomware attack, factories halted"
-    running_later = Candidate(
-        8, morning("2023-10-10"), morning("2023-11-20"), (Report(later, later, morning("2023-10-10")),)
-    )
+    running_later = _one_report(later, "2023-10-10", "2023-11-20", incident_id=8)
     title = "Acme Corp: the ransomware attack on September 29 began with a phishing email"
     decision = decide(Report(title, title, morning("2024-06-10")), [by_date, running_later], ("acme corp",))
     assert decision.incident_id == 7 and "same attack date: 2023-09-29" in decision.reason, decision
@@ -134,9 +134,7 @@ def test_each_report_says_where_the_incident_stands() -> None:
 
 def test_a_report_naming_no_other_kind_joins_up_to_the_45th_day_after_the_last_report() -> None:
     first = "Acme Corp hit by ransomware attack"
-    incident = Candidate(
-        7, morning("2024-01-01"), morning("2024-01-10"), (Report(first, first, morning("2024-01-01")),)
-    )
+    incident = _one_report(first, "2024-01-01", "2024-01-10")
     title = "Acme Corp restores payroll systems after ransomware"
     on_day_45 = decide(Report(title, title, morning("2024-02-24")), [incident], ("acme corp",))
     assert on_day_45.incident_id == 7 and "coverage runs (last report 45 days before)" in on_day_45.reason, on_day_45
@@ -147,9 +145,7 @@ def test_a_report_naming_no_other_kind_joins_up_to_the_45th_day_after_the_last_r
 def test_the_same_attacker_outweighs_an_attack_month_outside_the_incidents_time() -> None:
     """Attackers in the network since January, the attack in March: the same LockBit incident."""
     first = "LockBit claims ransomware attack on Acme Corp"
-    incident = Candidate(
-        7, morning("2024-03-10"), morning("2024-04-05"), (Report(first, first, morning("2024-03-10")),)
-    )
+    incident = _one_report(first, "2024-03-10", "2024-04-05")
     title = "Acme Corp: LockBit attackers were in its network since the attack in January"
     decision = decide(Report(title, title, morning("2024-06-20")), [incident], ("acme corp",))
     assert decision.incident_id == 7 and "same actor: lockbit" in decision.reason, decision
@@ -157,9 +153,7 @@ def test_the_same_attacker_outweighs_an_attack_month_outside_the_incidents_time(
 
 def test_an_attack_date_in_a_later_sentence_of_the_summary_is_read() -> None:
     first = "Acme Corp says it was hit by ransomware on September 29"
-    incident = Candidate(
-        7, morning("2023-10-02"), morning("2023-10-02"), (Report(first, first, morning("2023-10-02")),)
-    )
+    incident = _one_report(first, "2023-10-02")
     title = "Acme Corp publishes an update for customers"
     text = title + "\nThe company expects a full recovery. The ransomware attack on September 29 hit payroll."
     decision = decide(Report(title, text, morning("2023-12-20")), [incident], ("acme corp",))
