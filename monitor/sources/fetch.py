@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from ..config import LimitsConfig
 
 USER_AGENT = f"monitor/{__version__} (third-party breach news monitor)"
+# A fetch error's text is cut here: `status`, the source's line and its health alert show it whole.
+MESSAGE_MAX = 300
 _REDIRECTS = {301, 302, 303, 307, 308}
 
 
@@ -224,7 +226,7 @@ class Fetcher:
         try:
             host = (urlsplit(req.url).hostname or "").lower()
         except ValueError as e:
-            raise BlockedURL(f"refused link {req.url[:200]!r}: {e}"[:300]) from e
+            raise BlockedURL(f"refused link {req.url[:200]!r}: {e}"[:MESSAGE_MAX]) from e
         self._wanted[host] += 1
         try:
             async with self._hosts[host], self._all:
@@ -236,17 +238,17 @@ class Fetcher:
         except (TimeoutError, aiohttp.ServerTimeoutError) as e:
             raise FetchTimeout(f"no complete answer from {_short(req.url)} within {self.limits.deadline:g}s") from e
         except aiohttp.InvalidURL as e:
-            raise FetchError(f"cannot fetch {_short(req.url)}: not a URL: {str(e.url)[:200]!r}"[:300]) from e
+            raise FetchError(f"cannot fetch {_short(req.url)}: not a URL: {str(e.url)[:200]!r}"[:MESSAGE_MAX]) from e
         except aiohttp.ClientConnectorError as e:
-            raise FetchError(f"cannot fetch {_short(req.url)}: {_connect_failure(e)}"[:300]) from e
+            raise FetchError(f"cannot fetch {_short(req.url)}: {_connect_failure(e)}"[:MESSAGE_MAX]) from e
         except aiohttp.ClientPayloadError as e:
             raise FetchError(f"connection closed before the whole body from {_short(req.url)} arrived") from e
         except aiohttp.ClientError as e:
-            raise FetchError(f"{type(e).__name__} from {_short(req.url)}: {e}"[:300]) from e
+            raise FetchError(f"{type(e).__name__} from {_short(req.url)}: {e}"[:MESSAGE_MAX]) from e
         except (OSError, UnicodeError, ValueError) as e:
-            raise FetchError(f"cannot fetch {_short(req.url)}: {e}"[:300]) from e
+            raise FetchError(f"cannot fetch {_short(req.url)}: {e}"[:MESSAGE_MAX]) from e
         except Exception as e:  # whatever it is, it is this request's
-            raise FetchError(f"cannot fetch {_short(req.url)}: {describe(e)}"[:300]) from e
+            raise FetchError(f"cannot fetch {_short(req.url)}: {describe(e)}"[:MESSAGE_MAX]) from e
         finally:
             self._wanted[host] -= 1
 
@@ -407,7 +409,7 @@ async def fetch_many(
                 result = e
                 result.at(url=r.url)
             except Exception as e:  # never one request's failure for all of them (gather would raise it)
-                result = FetchError(f"cannot fetch {_short(r.url)}: {describe(e)}"[:300])
+                result = FetchError(f"cannot fetch {_short(r.url)}: {describe(e)}"[:MESSAGE_MAX])
                 result.__cause__ = e
                 result.at(url=r.url)
             if on_done is not None:
