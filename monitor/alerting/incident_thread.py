@@ -22,16 +22,19 @@ from __future__ import annotations
 import dataclasses
 import logging
 from datetime import timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .. import clock
 from ..storage import incident_store, triage_store
 from ..storage.store import Store
 from ..textutil import iso, parse_iso
-from . import incidents, triage
+from . import triage
 from .alert_rows import about, alert_ref, decode, enqueue
 from .messages import IncidentSummary, followups_message, with_incident_state
 from .slack import Message, update_message
+
+if TYPE_CHECKING:
+    from . import incidents
 
 log = logging.getLogger(__name__)
 FIRST_LOOK = timedelta(days=1)
@@ -39,6 +42,8 @@ FIRST_LOOK = timedelta(days=1)
 
 def summary(db: Any, alert_id: int) -> IncidentSummary | None:
     """The state a top-level message shows for its incident; None while it is the only report."""
+    from . import incidents  # here, not with the module: a run with nothing new never reads a report
+
     parent = incident_store.parent_row(db, alert_id)
     if parent is None or parent["incident_id"] is None:
         return None
@@ -109,7 +114,9 @@ def refresh_parents(store: Store, sender: Any, instance: str) -> tuple[int, list
     return updated, problems
 
 
-Pictures = dict[tuple[int, str], tuple[int, incidents.Picture]]  # (incident, channel) -> (up to alert id, picture)
+Pictures: TypeAlias = (
+    "dict[tuple[int, str], tuple[int, incidents.Picture]]"  # (incident, channel) -> (up to alert id, picture)
+)
 
 
 def broadcast_reason(store: Store, row: dict[str, Any], seen: Pictures | None = None) -> str:
@@ -119,6 +126,8 @@ def broadcast_reason(store: Store, row: dict[str, Any], seen: Pictures | None = 
     of one incident read 5,000 texts, not 12 million)."""
     if row["kind"] != "article" or not row.get("incident_id"):
         return ""
+    from . import incidents
+
     db = store.conn
     incident_id, channel, alert_id = int(row["incident_id"]), row["channel"] or "", int(row["id"])
     if not incident_store.earlier_report(db, alert_id, incident_id, channel):

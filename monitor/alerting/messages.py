@@ -9,7 +9,6 @@ from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from .. import criticality
-from ..matching.matcher import Match
 from ..matching.vendors import Vendor, supply_chain
 from ..textutil import local_time, parse_iso
 from ..textutil import printable as _printable
@@ -17,6 +16,7 @@ from .labels import label
 
 if TYPE_CHECKING:
     from ..matching import roles as roles_of
+    from ..matching.matcher import Match
 
 from .slack import (
     SECTION_MAX,

@@ -27,7 +27,6 @@ from filelock import FileLock, Timeout
 
 from .. import clock as clocks
 from .. import criticality, progress
-from ..alerting import incidents
 from ..alerting.alert_rows import enqueue
 from ..alerting.messages import (
     DIGEST_MAX_ITEMS,
@@ -685,6 +684,8 @@ class Monitor:
     ) -> IncidentRef | None:
         """Join the report to an incident of this vendor by the rule in monitor/incidents.py, or open one
         (join_only: None instead; alone: always open one, as each advisory entry is its own event)."""
+        from ..alerting import incidents  # with the report to join: a run with nothing new never needs it
+
         published = parse_iso(d.published) or now
         when = iso(published) or ""
         report = incidents.Report(d.item.title, f"{d.item.title}\n{d.item.summary}", published)
@@ -712,6 +713,8 @@ class Monitor:
                 for kind, subjects in roles.alert_groups(d.subjects, d.roles)
                 if kind != "product" or self.config.slack.product_alerts
             )
+        from ..alerting import incidents
+
         named = tuple(m for m in d.matches if m.field in ("title", "link"))
         if named and incidents.continues_coverage(f"{d.item.title}\n{d.item.summary}"):
             return self._queue_article_alert(db, source, article_id, d, now, verdicts, named)

@@ -21,9 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from ..config import AnySource
-from ..matching.detect import Verdict, assess
-from ..matching.matcher import Match, Matcher
-from ..matching.vendor_field import VendorNames
 from ..matching.vendors import Vendor
 from ..records import Skipped, compact_pickle
 from ..sources import advisory as advisories
@@ -36,7 +33,10 @@ from ..storage.store import read_only
 from ..textutil import iso, parse_iso
 
 if TYPE_CHECKING:
+    from ..matching.detect import Verdict
+    from ..matching.matcher import Match, Matcher
     from ..matching.roles import RoleOf
+    from ..matching.vendor_field import VendorNames
 
 
 @compact_pickle
@@ -109,15 +109,18 @@ def decide(
     """fresh: (item, link key, title key) of items not stored yet; bodies: linked notice text by link.
 
     An item whose deciding raises is left out and counted, not its whole source."""
-    # Imported here, not with this module: the main process imports it for a run with nothing new
-    # (the forkserver preloads it for the workers).
+    # Imported here, not with this module: the main process imports this module for a run with nothing
+    # new, and the matching modules compile their patterns as they load (the forkserver preloads them).
+    from ..matching.detect import assess
     from ..matching.roles import assign
 
     out = []
     skipped = Skipped()
     for item, lk, tkey in fresh:
         try:
-            out.append(_decide_one(matcher, assume_breach, item, lk, tkey, bodies.get(item.link, ""), now, assign))
+            out.append(
+                _decide_one(matcher, assume_breach, item, lk, tkey, bodies.get(item.link, ""), now, assess, assign)
+            )
         except MemoryError:
             raise
         except Exception as error:
@@ -144,6 +147,7 @@ def _decide_one(
     tkey: str,
     body: str,
     now: datetime,
+    assess: Callable[..., Verdict],
     assign_roles: Callable[..., tuple[RoleOf, ...]],
 ) -> Decision:
     published = _published(item, now)
@@ -164,6 +168,7 @@ def _decide_one(
 # ---------------------------------------------------------------------- the Matcher cache
 
 _CODE = ("matching/matcher.py", "normalize.py", "matching/vendors.py")
+_MATCHER_MODULE = "monitor.matching.matcher"  # where the cached Matcher's class is (tested)
 
 
 def matcher_key(vendors: Sequence[Vendor]) -> str:
@@ -173,7 +178,7 @@ def matcher_key(vendors: Sequence[Vendor]) -> str:
     for name in _CODE:
         h.update((here / name).read_bytes())
     # The pickle names the classes by module path: a cache written before a module moved must not match.
-    h.update(f"{Matcher.__module__} {Vendor.__module__}".encode())
+    h.update(f"{_MATCHER_MODULE} {Vendor.__module__}".encode())
     h.update(pickle.dumps(list(map(attrgetter(*Vendor.__slots__), vendors)), protocol=4))
     return h.hexdigest()[:24]
 
@@ -184,6 +189,8 @@ def prepare_matcher(vendors: Sequence[Vendor], database: Path) -> tuple[MatcherR
     path = filecache.cache_path(database, "matcher", key)
     if filecache.usable(path):
         return MatcherRef(str(path), key), None
+    from ..matching.matcher import Matcher
+
     matcher = Matcher(vendors)
     filecache.store(path, key, matcher)
     return MatcherRef(str(path), key), matcher
@@ -207,6 +214,8 @@ def _load_once(ref: MatcherRef, kind: type[T]) -> T:
 
 
 def load_matcher(ref: MatcherRef) -> Matcher:
+    from ..matching.matcher import Matcher
+
     return _load_once(ref, Matcher)
 
 
@@ -269,15 +278,16 @@ def prepare_names(vendors: Sequence[Vendor], database: Path) -> MatcherRef:
     key = h.hexdigest()[:24]
     path = filecache.cache_path(database, "vendornames", key)
     if not filecache.usable(path):
+        from ..matching.vendor_field import VendorNames
+
         filecache.store(path, key, VendorNames(vendors))
     return MatcherRef(str(path), key)
 
 
 def load_names(ref: MatcherRef) -> VendorNames:
+    from ..matching.vendor_field import VendorNames
+
     return _load_once(ref, VendorNames)
-
-
-_NOT_NEWS = Verdict(breach=False, score=0.0, terms=(), supply_chain=False, follow_up=False)
 
 
 def decide_advisories(
@@ -289,6 +299,11 @@ def decide_advisories(
 ) -> list[Decision]:
     """Each new entry's vendors, found by the field that names them (never by its text), with role
     product; alerted unless its CVSS score is under min_score (None: every entry alerts)."""
+    from ..matching.detect import Verdict
+    from ..matching.matcher import Match
+    from ..matching.roles import RoleOf
+
+    not_news = Verdict(breach=False, score=0.0, terms=(), supply_chain=False, follow_up=False)
     by_item = {a.item: a for a in entries}
     out = []
     for item, lk, tkey in fresh:
@@ -308,11 +323,9 @@ def decide_advisories(
         )
         alert = min_score is None or (a.score is not None and a.score >= min_score)
         reason = a.reason if alert else f"{a.reason}; under min_cvss {min_score:g}, not alerted"
-        from ..matching.roles import RoleOf
-
         roles = tuple(RoleOf(m.vendor, "product", reason) for m in matches)
         out.append(
-            Decision(item, lk, tkey, _published(item, now), "", _NOT_NEWS, matches, matches if alert else (), roles)
+            Decision(item, lk, tkey, _published(item, now), "", not_news, matches, matches if alert else (), roles)
         )
     out.sort(key=lambda d: d.published)
     return out

@@ -41,7 +41,6 @@ from .. import progress
 from ..clock import utcnow
 from ..config import AnySource, Config, NewsroomSource
 from ..errors import ConfigError, SourceError
-from ..matching.matcher import Match
 from ..storage import newsroom_store
 from ..textutil import iso, parse_iso
 from . import fetch as fetchmod
@@ -50,6 +49,7 @@ from .notices import Found, discover, run_parser
 from .parse import Parsed, ParserPool
 
 if TYPE_CHECKING:
+    from ..matching.matcher import Match
     from ..matching.vendors import Vendor
     from ..pipeline.workers import Decision
     from ..storage.store import Store
@@ -152,6 +152,8 @@ def attribute(source: AnySource, decisions: Sequence[Decision], now: datetime) -
     searchable under the vendor."""
     if not isinstance(source, NewsroomSource):
         return decisions
+    from ..matching.matcher import Match  # with decisions to attribute: a re-poll never loads the matcher
+
     host = urlsplit(source.newsroom).hostname or source.newsroom
     own = Match(
         vendor=source.vendor,

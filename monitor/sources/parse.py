@@ -515,7 +515,13 @@ def _limit_memory(megabytes: int) -> None:
 
 # Workers fork from the server with the parsing and deciding code already imported, instead of each
 # importing it on its first task.
-FORKSERVER_PRELOAD = ["feedparser", "monitor.pipeline.workers", "monitor.matching.roles"]
+FORKSERVER_PRELOAD = [
+    "feedparser",
+    "monitor.pipeline.workers",
+    "monitor.matching.detect",
+    "monitor.matching.matcher",
+    "monitor.matching.roles",
+]
 
 
 def start_forkserver() -> None:

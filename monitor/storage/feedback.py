@@ -17,14 +17,16 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import clock
 from ..errors import MonitorError
 from ..matching.context import context_of, surroundings
-from ..matching.matcher import Match
 from ..normalize import fold
 from .store import Store
+
+if TYPE_CHECKING:
+    from ..matching.matcher import Match
 
 VERDICTS = ("wrong_vendor", "not_breach", "true_positive")
 # Before issue 20 one "false positive" verdict did the work of both, by suppressing the vendor.

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..alerting import incidents
 from ..errors import MonitorError
 from ..textutil import iso, parse_iso
 from .store import Store
+
+if TYPE_CHECKING:
+    from ..alerting import incidents
 
 REPORTS_FIRST, REPORTS_NEWEST = 10, 20  # of each candidate incident, compared with a new report
 
@@ -151,6 +153,8 @@ def candidates(db: Any, vendor: str, published: datetime) -> list[incidents.Cand
     Coverage of one incident runs for months: the vendor's recent incidents as far back as a report
     may refer, a bounded number of them; of each, its first reports (the attack's date, kind and actor
     are told there) and its newest ones."""
+    from ..alerting import incidents  # with a report to place: a run with nothing new never needs it
+
     rows = db.execute(
         "SELECT id, first_seen, last_seen FROM incidents WHERE vendor = ? AND last_seen >= ? "
         # Newest first, and of incidents with the same last report the one opened last: decide() keeps the
