@@ -80,3 +80,25 @@ def test_verification_holds_after_plain_http_requests(plain_server: str, self_si
     )
     assert not isinstance(got[0], FetchError) and got[0].status == 200
     assert isinstance(got[1], FetchError) and "CERTIFICATE_VERIFY_FAILED" in str(got[1])
+
+
+def _ca_counts(code: str) -> str:
+    """What a fresh interpreter prints after running `code`."""
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def test_importing_the_fetcher_leaves_every_other_tls_client_verifying() -> None:
+    """aiohttp is imported without reading the CA store for its two default contexts (monitor never
+    uses them). The Slack client's HTTPS goes through urllib's default context: made after that
+    import, it must hold the system's CA store as in a process that never imported the fetcher,
+    or every Slack post would fail verification. aiohttp's own default context fails closed."""
+    stats = "ssl.create_default_context().cert_store_stats()['x509_ca']"
+    before = _ca_counts(f"import ssl; print({stats})")
+    after = _ca_counts(
+        "import ssl, monitor.sources.fetch, aiohttp.connector as c; "
+        f"d = c._SSL_CONTEXT_VERIFIED; print({stats}, d.cert_store_stats()['x509_ca'], d.verify_mode == ssl.CERT_REQUIRED)"
+    )
+    assert after == f"{before} 0 True"

@@ -1,0 +1,54 @@
+"""Start-up cost of the commands a cron job runs every few minutes. A run whose feeds all answer
+304 has nothing to match, detect or place in an incident: it must not load that code (the matching
+modules compile hundreds of patterns as they load; together ~10% of such a run's time)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from tests.conftest import Entry, Project, os_env_without_slack, rss2
+
+HEAVY = ("monitor.matching.matcher", "monitor.matching.detect", "monitor.matching.roles", "monitor.alerting.incidents")
+# The CLI in a fresh interpreter, saying at exit which of HEAVY it loaded.
+_RUN = (
+    "import atexit, sys\n"
+    f"HEAVY = {HEAVY!r}\n"
+    "atexit.register(lambda: print('LOADED', *[m for m in HEAVY if m in sys.modules], file=sys.stderr))\n"
+    "from monitor.cli import main\n"
+    "main()\n"
+)
+
+
+def _run_once(project: Project) -> str:
+    env = {**os_env_without_slack(), "PYTHONPATH": str(Path(__file__).parents[2])}
+    proc = subprocess.run(
+        [sys.executable, "-c", _RUN, "--config", str(project.config_path), "run", "--once"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=project.root,
+    )
+    assert proc.returncode == 0, proc.stderr
+    (loaded,) = [line for line in proc.stderr.splitlines() if line.startswith("LOADED")]
+    return loaded
+
+
+def test_a_run_with_nothing_new_loads_no_matching_code(project: Project, httpserver: HTTPServer) -> None:
+    feed = rss2([Entry("Acme Corp discloses data breach", "https://news.example/1", "Attackers stole records.")])
+
+    def answer(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        return Response(feed, content_type="application/rss+xml", headers={"ETag": '"v1"'})
+
+    httpserver.expect_request("/feed").respond_with_handler(answer)
+    project.configure([{"name": "news", "url": httpserver.url_for("/feed")}])
+    first = _run_once(project)
+    assert "monitor.matching.matcher" in first  # the first run matched the new item in this process
+    assert _run_once(project) == "LOADED"  # the second: every feed answered 304
