@@ -36,7 +36,7 @@ def _import_aiohttp() -> Any:
     thread making a default context during this import would also fail closed, never open."""
     if "aiohttp" in sys.modules:
         return sys.modules["aiohttp"]
-    ssl.SSLContext.set_default_verify_paths = lambda self: None  # type: ignore[method-assign]
+    ssl.SSLContext.set_default_verify_paths = lambda self: None  # type: ignore[method-assign]  # undone below
     try:
         import aiohttp
     finally:
