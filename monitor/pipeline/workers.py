@@ -168,17 +168,18 @@ def _decide_one(
 # ---------------------------------------------------------------------- the Matcher cache
 
 _CODE = ("matching/matcher.py", "normalize.py", "matching/vendors.py")
-_MATCHER_MODULE = "monitor.matching.matcher"  # where the cached Matcher's class is (tested)
 
 
 def matcher_key(vendors: Sequence[Vendor]) -> str:
     """Changes when the register or the matching code changes."""
+    from ..matching.matcher import Matcher  # called when there are items to decide, never by a re-poll
+
     h = hashlib.sha256()
     here = Path(__file__).parents[1]
     for name in _CODE:
         h.update((here / name).read_bytes())
     # The pickle names the classes by module path: a cache written before a module moved must not match.
-    h.update(f"{_MATCHER_MODULE} {Vendor.__module__}".encode())
+    h.update(f"{Matcher.__module__} {Vendor.__module__}".encode())
     h.update(pickle.dumps(list(map(attrgetter(*Vendor.__slots__), vendors)), protocol=4))
     return h.hexdigest()[:24]
 
