@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from ..alerting.triage import state_json
 from ..errors import MonitorError
-from ..matching.matcher import Match
 from ..normalize import fold
 from . import incident_store, triage_store
 from .alert_store import is_slack_ts
@@ -353,6 +352,8 @@ def _article_out(conn: sqlite3.Connection, r: dict[str, Any]) -> ArticleOut:
                         strict=True,
                     )
                 )
+            from ..matching.matcher import Match  # only for a suppressed match: a search never loads the matcher
+
             match = Match(
                 m["vendor"],
                 m["matched"],
