@@ -240,6 +240,7 @@ class Monitor:
         sources = newsroom.resolve(self, sources, now)  # each newsroom: its page or the feed found for it
         report = CycleReport()
         clock = time.monotonic()
+        history = triage_step.start_history(self) if deliver_alerts else None  # on a thread while fetching
         cycle = _Cycle(sources, self.store.source_states(), now)
         with progress.bar(f"polling {len(sources)} sources", len(sources)) as polled:  # on a terminal only
 
@@ -264,7 +265,7 @@ class Monitor:
             report.timings["decide+store"] = time.monotonic() - clock - sum(report.timings.values())
             if deliver_alerts:
                 report.delivery = self.deliver()
-                triage_step.after_delivery(self)  # reactions on alerts read back (Slack triage)
+                triage_step.after_delivery(self, history)  # reactions on alerts read back (Slack triage)
             report.timings["deliver"] = time.monotonic() - clock - sum(report.timings.values())
         finally:
             self.lock.release()

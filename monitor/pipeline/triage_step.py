@@ -1,7 +1,8 @@
 """The triage read-back, once per cycle after delivery: reactions on our alerts -> verdicts -> message state.
 
 The fewest calls: one conversations.history per channel that holds a top-level alert of the last
-`slack.triage_days` days (paged by cursor, 200 a page), and conversations.replies for the threads
+`slack.triage_days` days (paged by cursor, 200 a page; made on a thread while the cycle fetches its
+feeds, start_history, so the read-back waits for less), and conversations.replies for the threads
 holding alert replies that alerting/triage_threads.py chooses: a few a cycle, within Slack's rate
 limit, changed and recent threads first, the others in turn. Never one call per message. Which
 message is which alert is told by its metadata (alert id, this database's instance, payload hash: as
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,11 +54,74 @@ class TriageReport:
     problems: list[str] = field(default_factory=list)
 
 
-def after_delivery(monitor: Any) -> TriageReport | None:
+@dataclass
+class HistoryRead:
+    """The channels' conversations.history, read on a thread while the cycle fetches its feeds
+    (start_history): read_back then waits only for what is not read yet."""
+
+    first: dict[str, float]  # channel -> the ts it was read from (its oldest alert of the window)
+    messages: dict[str, list[dict[str, Any]] | HistoryUnavailable] = field(default_factory=dict)
+    done: threading.Event = field(default_factory=threading.Event)
+    bug: BaseException | None = None  # raised again by read_back, as if it had read
+
+    def of(self, channel: str, first: float) -> list[dict[str, Any]] | HistoryUnavailable | None:
+        """The channel's messages (or why they could not be read) when read from `first` or before."""
+        self.done.wait()
+        if self.bug is not None:
+            raise self.bug
+        return self.messages.get(channel) if self.first.get(channel, float("inf")) <= first else None
+
+
+def start_history(monitor: Any, now: datetime | None = None) -> HistoryRead | None:
+    """Start reading back the channels' history on a thread, while the cycle fetches its feeds: ~a
+    tenth of an unchanged re-poll was these calls, waited for after it. Alerts this cycle delivers are
+    not in what it reads: the next cycle reads them (a message seconds old has no reactions yet)."""
+    store, sender, slack = monitor.store, monitor.sender, monitor.config.slack
+    if slack.triage_days <= 0 or getattr(sender, "mode", "") != "slack":
+        return None
+    now = now or clock.utcnow()  # reads only: no write may wait here for another run's transaction
+    top = _top(triage_store.alerts_in_window(store, iso(now - timedelta(days=slack.triage_days)) or ""))
+    if not top:  # no alert in the window yet: nothing to read (and no meta table in a new database)
+        return None
+    if sum(int(c[1]) for c in _minute(store, HISTORY_KEY, now.timestamp())) + len(top) > triage_threads.PER_MINUTE:
+        return None  # read_back decides again after delivery, as without this
+    plan = HistoryRead(top)
+
+    def read() -> None:
+        try:
+            client = sender.client
+            for channel, first in sorted(top.items()):
+                try:
+                    plan.messages[channel] = read_messages(client, channel, first - 1.0)
+                except HistoryUnavailable as e:
+                    plan.messages[channel] = e
+        except BaseException as e:  # a bug: read_back raises it, and after_delivery logs it
+            plan.bug = e
+        finally:
+            plan.done.set()
+
+    threading.Thread(target=read, name="triage-history", daemon=True).start()
+    return plan
+
+
+def _top(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """Each channel holding a top-level alert of the window, with that alert's oldest ts."""
+    top: dict[str, float] = {}
+    for r in rows:
+        if not r["thread_ts"]:
+            top[r["channel"]] = min(top.get(r["channel"], float("inf")), float(r["slack_ts"]))
+    return top
+
+
+def after_delivery(monitor: Any, history: HistoryRead | None = None) -> TriageReport | None:
     """The cycle's hook: never lets triage fail the cycle (delivery is done by now)."""
     try:
         return read_back(
-            monitor.store, monitor.sender, monitor.config.slack, buttons=bool(getattr(monitor, "buttons", False))
+            monitor.store,
+            monitor.sender,
+            monitor.config.slack,
+            buttons=bool(getattr(monitor, "buttons", False)),
+            history_read=history,
         )
     except Exception as e:  # a bug here must not cost the alerts already delivered, nor the next cycle
         log.error("Slack triage read-back failed: %s: %s (alerts are not affected)", type(e).__name__, e)
@@ -65,7 +130,12 @@ def after_delivery(monitor: Any) -> TriageReport | None:
 
 
 def read_back(
-    store: Store, sender: Any, slack: Any, now: datetime | None = None, buttons: bool = False
+    store: Store,
+    sender: Any,
+    slack: Any,
+    now: datetime | None = None,
+    buttons: bool = False,
+    history_read: HistoryRead | None = None,
 ) -> TriageReport:
     report = TriageReport()
     if slack.triage_days <= 0 or getattr(sender, "mode", "") != "slack":
@@ -91,20 +161,22 @@ def read_back(
             if row is not None and str(msg.get("ts")) == row["slack_ts"]:
                 seen[row["id"]] = triage.seen_marks(row["id"], msg.get("reactions"), slack.triage)
 
-    top: dict[str, float] = {}
-    for r in rows:
-        if not r["thread_ts"]:
-            top[r["channel"]] = min(top.get(r["channel"], float("inf")), float(r["slack_ts"]))
+    top = _top(rows)
     clock_now = (now or clock.utcnow()).timestamp()
     calls, history = _minute(store, CALLS_KEY, clock_now), _minute(store, HISTORY_KEY, clock_now)
-    if sum(int(c[1]) for c in history) + len(top) > triage_threads.PER_MINUTE:
+    prefetched = {c: history_read.of(c, first) for c, first in top.items()} if history_read is not None else {}
+    unread = sum(1 for c in top if prefetched.get(c) is None)
+    if unread and sum(int(c[1]) for c in history) + unread > triage_threads.PER_MINUTE:
         # The daemon's ticks can come seconds apart, each reading the channels back: a cycle that finds
         # the minute's history budget spent reads nothing (the next cycle with budget reads it all).
         log.debug("Slack triage: the minute's history reads are spent; read back in a later cycle")
         return report
     for channel, first in sorted(top.items()):
+        got = prefetched.get(channel)
         try:
-            messages = read_messages(client, channel, first - 1.0)
+            if isinstance(got, HistoryUnavailable):
+                raise got
+            messages = got if got is not None else read_messages(client, channel, first - 1.0)
         except HistoryUnavailable as e:
             _problem(report, f"cannot read reactions in {channel}: {e}", e.permanent)
             continue

@@ -5,6 +5,7 @@ in the message (chat.update), and listed by alerts/incidents/search --json."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -213,3 +214,37 @@ def test_missing_scope_is_said_once_and_delivery_goes_on(project, feed, slack, c
         _run(project, slack)
     assert len(slack.messages) == 2
     assert [r for r in caplog.records if r.name == "monitor.triage"] == []
+
+
+class _FeedAfterHistory(Feed):
+    """The feed, answered on the next run only once Slack has been asked for the channel's history, or
+    after `patience` seconds: whether the feeds wait for the read-back shows in `waited_in_vain`."""
+
+    def __init__(self, httpserver, slack, patience: float = 5.0):  # type: ignore[no-untyped-def]
+        super().__init__(httpserver)
+        self.slack, self.patience = slack, patience
+        self.hold = False
+        self.waited_in_vain = False
+
+    def _serve(self, request):  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + self.patience
+        while self.hold and not _calls(self.slack, "conversations.history"):
+            if time.monotonic() > deadline:
+                self.waited_in_vain = True
+                break
+            time.sleep(0.01)
+        return super()._serve(request)
+
+
+def test_the_feeds_are_fetched_while_slack_history_is_read(project, httpserver, slack):  # type: ignore[no-untyped-def]
+    """The read-back's history calls go out with the feed requests, not after them: a slow Slack (its
+    history pages are the largest answers it gives) does not hold back the next cycle's feeds."""
+    feed = _FeedAfterHistory(httpserver, slack).add(JITB)
+    project.configure([feed.source])
+    _run(project, slack)
+    assert slack.posts and _calls(slack, "conversations.history")  # the first run read its alert back
+    slack.requests.clear()
+    feed.hold = True
+    _run(project, slack)
+    assert not feed.waited_in_vain
+    assert len(_calls(slack, "conversations.history")) == 1  # read once: not again after the fetch
