@@ -76,6 +76,14 @@ def start_history(monitor: Any, now: datetime | None = None) -> HistoryRead | No
     """Start reading back the channels' history on a thread, while the cycle fetches its feeds: ~a
     tenth of an unchanged re-poll was these calls, waited for after it. Alerts this cycle delivers are
     not in what it reads: the next cycle reads them (a message seconds old has no reactions yet)."""
+    try:
+        return _start_history(monitor, now)
+    except Exception as e:  # as after_delivery: triage never costs the cycle; read_back reads it all then
+        log.error("Slack triage: reading history ahead failed: %s: %s (read after delivery)", type(e).__name__, e)
+        return None
+
+
+def _start_history(monitor: Any, now: datetime | None) -> HistoryRead | None:
     store, sender, slack = monitor.store, monitor.sender, monitor.config.slack
     if slack.triage_days <= 0 or getattr(sender, "mode", "") != "slack":
         return None

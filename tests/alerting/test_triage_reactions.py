@@ -248,3 +248,26 @@ def test_the_feeds_are_fetched_while_slack_history_is_read(project, httpserver, 
     _run(project, slack)
     assert not feed.waited_in_vain
     assert len(_calls(slack, "conversations.history")) == 1  # read once: not again after the fetch
+
+
+def test_a_bug_reading_history_ahead_costs_neither_the_cycle_nor_the_read_back(  # type: ignore[no-untyped-def]
+    project, slack, httpserver, monkeypatch, caplog
+):
+    from monitor.pipeline import triage_step
+
+    feed = Feed(httpserver).add(JITB)
+    project.configure([feed.source])
+    _run(project, slack)
+    (box,) = outbox(project)
+    slack.react_as_user("C0GENERAL", box["slack_ts"], "eyes", "U0ANALYST")
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug in the read-ahead")
+
+    monkeypatch.setattr(triage_step, "_start_history", broken)
+    feed.add(OKTA)
+    _run(project, slack)
+    assert "reading history ahead failed: RuntimeError: a bug in the read-ahead" in caplog.text
+    box, okta = outbox(project)
+    assert okta["state"] == "sent"  # the cycle went on and delivered
+    assert [m["verdict"] for m in box["triage"]["marks"]] == ["investigating"]  # read after delivery instead
