@@ -6,6 +6,7 @@ inside commands so that `monitor search` starts fast.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sqlite3
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from .storage.store import Store
 
 EX_TEMPFAIL = 75
+# Commands whose own imports run with the cyclic collector paused (see _resume_collection).
+FAST_START = frozenset({"run", "search"})
 EX_CONFIG = 78  # sysexits.h: Slack refused our credentials (token, webhook): nothing can be delivered
 
 
@@ -107,6 +110,17 @@ def _err(msg: str) -> None:
     click.echo(printable(msg), err=True)
 
 
+def _resume_collection() -> None:
+    """The cyclic garbage collector on again, after start-up paused it (cli()).
+
+    Start-up makes ~100,000 objects that live as long as the process (modules, classes, pydantic's
+    validators); the collector's passes over them while they are made free nothing, and cost ~30 ms of a
+    `run --once` with nothing new (a tenth of it). They are frozen out of later collections too."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """MonitorError -> a clear message and exit code; tracebacks only with -vv."""
     import functools
@@ -119,6 +133,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         ctx = click.get_current_context()
         state = ctx.find_object(State)
         verbose = state.verbose if state else 0
+        if ctx.command.name not in FAST_START:
+            _resume_collection()
         try:
             return fn(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
@@ -219,6 +235,8 @@ def cli(ctx: click.Context, config: str | None, verbose: int, quiet: bool) -> No
       monitor match "株式会社イセトーにランサムウェア攻撃"
       monitor --config /etc/monitor/feeds.yaml status
     """
+    gc.disable()  # until the command's modules are loaded: _resume_collection()
+    ctx.call_on_close(_resume_collection)  # at the latest when the command is done (CliRunner goes on)
     if quiet and verbose:
         raise click.UsageError("-q and -v contradict each other: give one")
     _setup_logging(verbose, quiet)
@@ -277,6 +295,7 @@ def run(state: State, once: bool, metrics_port: int | None, metrics_host: str) -
     setup = app.configure(cfg)
     with state.store() as store:
         monitor = app.build_monitor(setup, store)
+        _resume_collection()  # a poll's objects, and every cycle of the daemon, are collected as usual
         if once:
             report = monitor.run_once(last=True)
             _print_cycle(report, state.quiet)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -54,3 +55,29 @@ def test_a_run_with_nothing_new_loads_no_matching_code(project: Project, httpser
     assert "monitor.matching.matcher" in first  # the first run matched the new item in this process
     assert _cli(project, "run", "--once") == "LOADED"  # the second: every feed answered 304
     assert _cli(project, "search", "breach") == "LOADED"
+
+
+def test_the_collector_runs_during_every_poll_and_after_every_command(
+    project: Project, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up pauses the cyclic garbage collector while the command's modules load; a poll, and so
+    every cycle of the daemon, must run with it on, or cyclic garbage would pile up for days."""
+    import gc
+
+    from monitor.pipeline.cycle import Monitor
+
+    seen: list[bool] = []
+    run_once = Monitor.run_once
+
+    def watched(self: Monitor, *args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return run_once(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    httpserver.expect_request("/feed").respond_with_data(rss2([]), content_type="application/rss+xml")
+    project.configure([{"name": "news", "url": httpserver.url_for("/feed")}])
+    monkeypatch.setattr(Monitor, "run_once", watched)
+    for args in (("run", "--once"), ("search", "breach"), ("status",)):
+        result = project.run(*args)
+        assert result.exit_code == 0, result.output
+        assert gc.isenabled(), args
+    assert seen == [True]
