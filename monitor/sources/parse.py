@@ -502,11 +502,10 @@ def _give_back_free_memory() -> None:
     The limit is on address space, and the fork server's heap holds the garbage of compiling every
     preloaded module when there is no bytecode (PYTHONDONTWRITEBYTECODE, an editable install): ~0.3 MB
     that a worker under `parse_memory_mb: 64` needs for its SQLite and XML reader (measured: a worker
-    started 65.3 of its 65.5 MB in and failed with "No parsers found"; 65.1 after this)."""
+    started 65.3 of its 65.5 MB in and failed with "No parsers found"; 65.0 after this). Not gc.collect():
+    it would write to every object shared with the server, and copy those pages into each worker."""
     import ctypes
-    import gc
 
-    gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to trim this way
