@@ -91,7 +91,7 @@ def _start_history(monitor: Any, now: datetime | None) -> HistoryRead | None:
     top = _top(triage_store.alerts_in_window(store, iso(now - timedelta(days=slack.triage_days)) or ""))
     if not top:  # no alert in the window yet: nothing to read (and no meta table in a new database)
         return None
-    if sum(int(c[1]) for c in _minute(store, HISTORY_KEY, now.timestamp())) + len(top) > triage_threads.PER_MINUTE:
+    if _over_budget(_minute(store, HISTORY_KEY, now.timestamp()), len(top)):
         return None  # read_back decides again after delivery, as without this
     plan = HistoryRead(top)
 
@@ -174,7 +174,7 @@ def read_back(
     calls, history = _minute(store, CALLS_KEY, clock_now), _minute(store, HISTORY_KEY, clock_now)
     prefetched = {c: history_read.of(c, first) for c, first in top.items()} if history_read is not None else {}
     unread = sum(1 for c in top if prefetched.get(c) is None)
-    if unread and sum(int(c[1]) for c in history) + unread > triage_threads.PER_MINUTE:
+    if unread and _over_budget(history, unread):
         # The daemon's ticks can come seconds apart, each reading the channels back: a cycle that finds
         # the minute's history budget spent reads nothing (the next cycle with budget reads it all).
         log.debug("Slack triage: the minute's history reads are spent; read back in a later cycle")
@@ -278,6 +278,11 @@ def _threads(rows: list[dict[str, Any]], parents: dict[tuple[str, str], dict[str
         latest = str(parent["latest_reply"]) if parent is not None and parent.get("latest_reply") else None
         out.append(triage_threads.Thread(channel, ts, when, latest, ours))
     return out
+
+
+def _over_budget(minute: list[list[float]], calls: int) -> bool:
+    """Whether `calls` more history reads would pass Slack's per-minute limit, after the minute's."""
+    return sum(int(c[1]) for c in minute) + calls > triage_threads.PER_MINUTE
 
 
 def _minute(store: Store, key: str, now: float) -> list[list[float]]:
