@@ -12,6 +12,7 @@ and field, and the daemon goes on with what it had.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 import time
@@ -211,9 +212,20 @@ def run_daemon(
     sleep = sleep or stop.wait
     notifier = notifier if notifier is not None else Notifier()
 
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, stop_on_signal(stop))
-        signal.signal(signal.SIGINT, stop_on_signal(stop))
+    with StopOnSignal(stop):
+        return _run(monitor, stop, clock, sleep, max_cycles, reload, notifier, metrics)
+
+
+def _run(
+    monitor: Driven,
+    stop: threading.Event,
+    clock: Callable[[], datetime],
+    sleep: Callable[[float], Any],
+    max_cycles: int | None,
+    reload: Reload | None,
+    notifier: Notifier,
+    metrics: DaemonMetrics | None,
+) -> int:
     enabled = [s for s in monitor.config.sources if s.enabled]
     log.info("daemon started: %d sources", len(enabled), extra=ROUTINE)
     log_schedule(monitor, clock())
@@ -261,22 +273,58 @@ def run_daemon(
     return cycles
 
 
-def stop_on_signal(stop: threading.Event) -> Callable[[int, Any], None]:
-    """The SIGTERM/SIGINT handler: the daemon finishes its cycle and exits. The event is set before the
-    log line: a signal that lands while the main thread is writing to stderr makes the handler's own
-    write a reentrant call that raises, and a daemon whose stop was never set then ran on (and a
-    systemd stop waited for its kill)."""
+class StopOnSignal:
+    """SIGTERM/SIGINT set `stop`: the daemon finishes its cycle and exits. Installed in the main thread
+    only (where Python runs signal handlers), and the handlers before it are restored on exit.
 
-    def _stop(signum: int, _frame: Any) -> None:
-        stop.set()
+    Python runs a handler in the main thread between two bytecodes, wherever that thread is: also
+    inside stop.wait(), holding the Event's lock, which is not reentrant. A handler calling stop.set()
+    there waited for itself forever (a daemon that never stopped: 1 SIGTERM in ~12 sent right after a
+    cycle, faulthandler showed set() under wait()); one logging there met the stderr write it had
+    interrupted. So the handler takes no lock: it writes the signal's number to a pipe (os.write is a
+    system call), and a thread reading the pipe sets the stop and logs the line."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        self.stop = stop
+        self._previous: dict[int, Any] = {}
+        self._write = -1
+        self._watcher: threading.Thread | None = None
+
+    def __enter__(self) -> StopOnSignal:
+        if threading.current_thread() is not threading.main_thread():
+            return self  # a daemon driven from a thread (tests) is stopped through `stop` alone
+        read, self._write = os.pipe()
+        os.set_blocking(self._write, False)
+        self._watcher = threading.Thread(target=self._watch, args=(read,), name="stop-signal", daemon=True)
+        self._watcher.start()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            self._previous[signum] = signal.signal(signum, self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        if self._watcher is not None:
+            os.close(self._write)  # the watcher reads what is left, then the end of the pipe
+            self._watcher.join(timeout=5)
+
+    def __call__(self, signum: int, _frame: Any) -> None:
         try:
-            log.info(
-                "%s received: finishing the current cycle, then exiting", signal.Signals(signum).name, extra=ROUTINE
-            )
-        except RuntimeError:  # "reentrant call inside <_io.BufferedWriter name='<stderr>'>"
+            os.write(self._write, bytes([signum]))
+        except BlockingIOError:  # a pipe full of signals already: the stop is on its way
             pass
 
-    return _stop
+    def _watch(self, read: int) -> None:
+        try:
+            while signals := os.read(read, 64):
+                try:
+                    for signum in signals:
+                        name = signal.Signals(signum).name
+                        log.info("%s received: finishing the current cycle, then exiting", name, extra=ROUTINE)
+                finally:  # logged first, so that the line comes before the daemon's last ones
+                    self.stop.set()
+        finally:
+            os.close(read)
 
 
 def _wait(seconds: float, sleep: Callable[[float], Any], stop: threading.Event, notifier: Notifier) -> None:

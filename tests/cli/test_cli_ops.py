@@ -5,7 +5,6 @@ html source whose selectors match nothing is flagged on its first poll instead o
 from __future__ import annotations
 
 import re
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -24,7 +23,7 @@ def _daemon(project: Project, *flags: str, env: dict[str, str] | None = None) ->
     return subprocess.Popen(
         [sys.executable, "-m", "monitor", *flags, "--config", str(project.config_path), "run"],
         cwd=project.root,
-        env={**os_env_without_slack(), **(env or {})},
+        env={**os_env_without_slack(), "PYTHONFAULTHANDLER": "1", **(env or {})},
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -42,17 +41,6 @@ def _once(project: Project, *flags: str, env: dict[str, str] | None = None) -> t
         timeout=120,
     )
     return done.returncode, done.stdout, done.stderr
-
-
-def _stop(proc: subprocess.Popen[str], log: _Stderr) -> str:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, log.text()
-    return log.text()
 
 
 def test_daemon_shows_next_polls_at_start_and_takes_a_shortened_interval_at_once(
@@ -73,7 +61,7 @@ def test_daemon_shows_next_polls_at_start_and_takes_a_shortened_interval_at_once
     proc = _daemon(project, env=bot_env(slack))
     log = _Stderr(proc)
     assert log.wait_for(" cycle 1: "), log.lines
-    text = _stop(proc, log)
+    text = log.stop(proc, timeout=60)
     started = next(ln for ln in text.splitlines() if "daemon started: 2 sources" in ln)
     assert " INFO " in started  # routine, at INFO, and shown without -v
     slow_line = next(ln for ln in text.splitlines() if "slow: next poll at" in ln)
@@ -117,7 +105,7 @@ def test_quiet_daemon_logs_no_routine_lines(project: Project, httpserver, slack)
     while not any("Okta" in m["text"] for m in slack.messages):
         assert time.monotonic() < deadline, "the daemon never alerted"
         time.sleep(0.05)
-    text = _stop(proc, log)
+    text = log.stop(proc, timeout=60)
     assert text == "", text
     assert sqlite3.connect(db).execute("SELECT state FROM alerts WHERE kind = 'article'").fetchall() == [("sent",)]
 

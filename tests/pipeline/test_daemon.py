@@ -176,7 +176,7 @@ def _daemon(project: Project, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "monitor", "--config", str(project.config_path), "run"],
         cwd=project.root,
-        env={**os_env_without_slack(), **env},
+        env={**os_env_without_slack(), "PYTHONFAULTHANDLER": "1", **env},
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -255,21 +255,32 @@ class _Stderr:
         self._thread.join(timeout=30)
         return "".join(self.lines)
 
+    def stop(self, proc: subprocess.Popen[str], timeout: float = 30) -> str:
+        """SIGTERM, as systemd stops the daemon; its log once it has exited with 0. A daemon still
+        running after `timeout` is aborted first, so that the failure shows where each thread was
+        (PYTHONFAULTHANDLER)."""
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)
+            proc.wait(timeout=10)
+            pytest.fail(f"the daemon was still running {timeout:g} s after SIGTERM:\n{self.text()}")
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert proc.returncode == 0, self.text()
+        return self.text()
+
 
 def test_daemon_restart_keeps_schedule(project: Project, hostile: HostileServer, slack) -> None:  # type: ignore[no-untyped-def]
     """next_due is stored: a restarted daemon does not re-poll a source polled a moment ago."""
     hostile.slow_seconds = 0
     project.configure([{"name": "slow", "url": hostile.url("/slow"), "interval": "1h"}])
     first = _daemon(project, bot_env(slack))
-    try:
-        log = _Stderr(first)
-        assert log.wait_for(" cycle 1: "), log.lines  # polled, stored, alerted
-        first.send_signal(signal.SIGTERM)
-        first.wait(timeout=30)
-    finally:
-        if first.poll() is None:
-            first.kill()
-    assert first.returncode == 0, log.text()
+    log = _Stderr(first)
+    assert log.wait_for(" cycle 1: "), log.lines  # polled, stored, alerted
+    log.stop(first)
     assert hostile.hits["/slow"] == 1
     # A source added before the restart is due at once: its cycle is the event that proves the second
     # daemon has read the schedule, and "slow" (due in an hour) must not be in that cycle.
@@ -280,15 +291,9 @@ def test_daemon_restart_keeps_schedule(project: Project, hostile: HostileServer,
         ]
     )
     second = _daemon(project, bot_env(slack))
-    try:
-        log = _Stderr(second)
-        assert log.wait_for(" cycle 1: "), log.lines
-        second.send_signal(signal.SIGTERM)
-        second.wait(timeout=30)
-    finally:
-        if second.poll() is None:
-            second.kill()
-    assert second.returncode == 0, log.text()
+    log = _Stderr(second)
+    assert log.wait_for(" cycle 1: "), log.lines
+    log.stop(second)
     assert hostile.hits["/slow"] == 1 and hostile.hits["/good"] == 1
     assert "1 sources" in next(ln for ln in log.lines if " cycle 1: " in ln), log.lines
     assert len([m for m in slack.messages if "Okta" in m["text"]]) == 1
@@ -406,17 +411,24 @@ def test_an_edit_that_moves_the_database_is_refused(project: Project, tmp_path: 
     assert "database: changed from" in caplog.text and "restart monitor to use another database" in caplog.text
 
 
-def test_a_stop_signal_landing_mid_write_to_stderr_still_stops_the_daemon(monkeypatch: pytest.MonkeyPatch) -> None:
-    """SIGTERM can land while the main thread is writing a log line: the handler's own line is then a
-    reentrant write, which raises. The daemon must still stop at the end of its cycle."""
-    import threading
-
+def test_a_stop_signal_landing_inside_stop_wait_still_stops_the_daemon(caplog: pytest.LogCaptureFixture) -> None:
+    """Python runs a signal handler in the main thread wherever that thread is, also inside
+    stop.wait() holding the Event's lock (not reentrant): a handler that set the stop there waited for
+    itself forever. A thread holding that lock stands in for the main thread caught there."""
     from monitor.pipeline import daemon
 
-    def mid_write(*_a: object, **_k: object) -> None:
-        raise RuntimeError("reentrant call inside <_io.BufferedWriter name='<stderr>'>")
-
-    monkeypatch.setattr(daemon.log, "info", mid_write)
     stop = threading.Event()
-    daemon.stop_on_signal(stop)(signal.SIGTERM, None)
-    assert stop.is_set()
+    with caplog.at_level(logging.INFO, logger="monitor.daemon"), daemon.StopOnSignal(stop) as on_signal:
+        assert signal.getsignal(signal.SIGTERM) is on_signal
+
+        def caught_inside_wait() -> None:
+            with stop._cond:  # type: ignore[attr-defined]  # where Event.wait() holds its lock
+                on_signal(signal.SIGTERM, None)
+
+        landed = threading.Thread(target=caught_inside_wait, daemon=True)
+        landed.start()
+        landed.join(5)
+        assert not landed.is_alive(), "the stop signal's handler is stuck on the lock its own thread holds"
+        assert stop.wait(5)
+    assert "SIGTERM received: finishing the current cycle, then exiting" in caplog.text
+    assert signal.getsignal(signal.SIGTERM) is not on_signal  # the handler before the daemon's is back
