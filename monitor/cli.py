@@ -300,21 +300,26 @@ def run(state: State, once: bool, metrics_port: int | None, metrics_host: str) -
             report = monitor.run_once(last=True)
             _print_cycle(report, state.quiet)
         else:
+            import threading
+
             from . import progress
-            from .pipeline.daemon import run_daemon
+            from .pipeline.daemon import StopOnSignal, run_daemon
             from .pipeline.triage_step import start_buttons
 
             progress.enable(False)  # the daemon's cycles are told by its log lines, not bars
 
-            metrics = _serve_metrics(cfg.database, metrics_host, metrics_port) if metrics_port is not None else None
-            buttons = start_buttons(monitor)  # SLACK_APP_TOKEN: triage buttons over Socket Mode
-            try:
-                run_daemon(monitor, reload=lambda: app.reload(state.config_arg), metrics=metrics)
-            finally:
-                if buttons is not None:
-                    buttons.close()
-                if metrics is not None:
-                    metrics.close()
+            # A stop signal is taken from here on: once the metrics say the daemon is up, SIGTERM must
+            # stop it cleanly, not kill it before its first cycle.
+            with StopOnSignal(stop := threading.Event()):
+                metrics = _serve_metrics(cfg.database, metrics_host, metrics_port) if metrics_port is not None else None
+                buttons = start_buttons(monitor)  # SLACK_APP_TOKEN: triage buttons over Socket Mode
+                try:
+                    run_daemon(monitor, stop=stop, reload=lambda: app.reload(state.config_arg), metrics=metrics)
+                finally:
+                    if buttons is not None:
+                        buttons.close()
+                    if metrics is not None:
+                        metrics.close()
     if once:
         # The interpreter's exit would run garbage collections that walk every object of the run (~70 ms
         # after 10,000 articles) to find no cycle holding anything to close: the database is closed and

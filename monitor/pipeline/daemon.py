@@ -293,6 +293,9 @@ class StopOnSignal:
     def __enter__(self) -> StopOnSignal:
         if threading.current_thread() is not threading.main_thread():
             return self  # a daemon driven from a thread (tests) is stopped through `stop` alone
+        taken = signal.getsignal(signal.SIGTERM)
+        if isinstance(taken, StopOnSignal) and taken.stop is self.stop:
+            return self  # installed by the caller already (the CLI, before the metrics server starts)
         read, self._write = os.pipe()
         os.set_blocking(self._write, False)
         self._watcher = threading.Thread(target=self._watch, args=(read,), name="stop-signal", daemon=True)
