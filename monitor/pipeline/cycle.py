@@ -57,13 +57,12 @@ from . import triage_step
 from .workers import (
     Decided,
     Decision,
-    MatcherBuild,
     MatcherRef,
     ParseOutcome,
     decide_in_worker,
     parse_and_decide,
+    prepare_matcher,
     prepare_names,
-    start_matcher,
 )
 
 log = logging.getLogger(__name__)
@@ -107,7 +106,6 @@ class _Cycle:
     outcome: list[ParseOutcome | SourceError | None] = field(default_factory=list)
     parsing: dict[Future[Any], int] = field(default_factory=dict)  # fetch_article sources: parse first
     deciding: dict[Future[Any], int] = field(default_factory=dict)
-    waiting: list[tuple[int, fetchmod.Response]] = field(default_factory=list)  # for the Matcher's build
     articles_skipped: dict[str, int] = field(default_factory=dict)  # by source name
 
     def __post_init__(self) -> None:
@@ -193,7 +191,6 @@ class Monitor:
         self.vendors = list(vendors)
         self.by_name = {v.name: v for v in self.vendors}
         self._matcher_ref: MatcherRef | None = None  # prepared on first use, for this register
-        self._matcher_build: MatcherBuild | None = None  # the same, while it is built on a thread
         self._names_ref: MatcherRef | None = None  # the same, for advisory sources (kev, jvn)
         self.sender = sender
         self.limits = fetchmod.Limits.of(config.limits)
@@ -209,29 +206,8 @@ class Monitor:
     @property
     def matcher_ref(self) -> MatcherRef:
         """Prepared on first use (a cycle of 304s never needs it); cached beside the database."""
-        ref = self._matcher_if_ready()
-        if ref is None:
-            ref = self._finish_build()
-        return ref
-
-    def _matcher_if_ready(self) -> MatcherRef | None:
-        """The Matcher's ref; None while it is built on a thread, which the first call starts when the
-        register has no cache yet (the first run after vendors.csv changed)."""
         if self._matcher_ref is None:
-            if self._matcher_build is None:
-                started = start_matcher(self.vendors, self.config.database)
-                if isinstance(started, MatcherBuild):
-                    self._matcher_build = started
-                else:
-                    self._matcher_ref = started
-            if self._matcher_build is not None and self._matcher_build.ready():
-                self._finish_build()
-        return self._matcher_ref
-
-    def _finish_build(self) -> MatcherRef:
-        build, self._matcher_build = self._matcher_build, None  # a failed build is started again when next needed
-        assert build is not None
-        self._matcher_ref = build.wait()
+            self._matcher_ref, _ = prepare_matcher(self.vendors, self.config.database)
         return self._matcher_ref
 
     def ref_for(self, source: AnySource) -> MatcherRef:
@@ -273,7 +249,6 @@ class Monitor:
                 polled.advance()
 
             cycle.responses = asyncio.run(self._fetch_sources(sources, cycle.states, fetched))
-        self._submit_waiting(cycle)
         report.timings["fetch"] = time.monotonic() - clock
         self._decide_with_articles(cycle)
         report.timings["parse"] = time.monotonic() - clock - report.timings["fetch"]
@@ -319,31 +294,16 @@ class Monitor:
         if s.fetch_article:  # a newsroom's page that discovery has just read is not read again
             cycle.parsing[newsroom.parsed_already(self, resp) or self.pool.submit(parse_source, *args)] = i
         else:
-            ref = self._matcher_if_ready() if source_kind(s) not in advisory.KINDS else self.ref_for(s)
-            if ref is None:  # the Matcher is being built: the feeds are fetched meanwhile
-                cycle.waiting.append((i, resp))
-                return
-            self._submit_waiting(cycle)
             cycle.deciding[
                 self.pool.submit(
-                    parse_and_decide, *args, cycle.shared_links(s.name), str(self.config.database), ref, cycle.now
+                    parse_and_decide,
+                    *args,
+                    cycle.shared_links(s.name),
+                    str(self.config.database),
+                    self.ref_for(s),
+                    cycle.now,
                 )
             ] = i
-
-    def _submit_waiting(self, cycle: _Cycle) -> None:
-        """Hand the workers the sources fetched while the Matcher was built, once it is (waiting for it)."""
-        waiting, cycle.waiting = cycle.waiting, []
-        if not waiting:
-            return
-        try:
-            if self._matcher_if_ready() is None:
-                self._finish_build()
-        except Exception as e:  # as when the Matcher was built at the first source: each source's error
-            for i, _ in waiting:
-                cycle.outcome[i] = SourceBug(e)
-            return
-        for i, resp in waiting:
-            self._submit(cycle, i, resp)
 
     def _decide_with_articles(self, cycle: _Cycle) -> None:
         """Sources with fetch_article: new items from their parse, their linked notices, then deciding."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sqlite3
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -191,53 +190,11 @@ def prepare_matcher(vendors: Sequence[Vendor], database: Path) -> tuple[MatcherR
     path = filecache.cache_path(database, "matcher", key)
     if filecache.usable(path):
         return MatcherRef(str(path), key), None
-    return MatcherRef(str(path), key), _cache_matcher(vendors, MatcherRef(str(path), key))
-
-
-def _cache_matcher(vendors: Sequence[Vendor], ref: MatcherRef) -> Matcher:
     from ..matching.matcher import Matcher
 
     matcher = Matcher(vendors)
-    filecache.store(Path(ref.path), ref.key, matcher)
-    return matcher
-
-
-class MatcherBuild:
-    """A register's Matcher built and cached on a thread (start_matcher): the cycle goes on fetching
-    meanwhile, instead of stopping for it (~0.9 s for 10,000 vendors) at its first new item."""
-
-    def __init__(self, vendors: Sequence[Vendor], ref: MatcherRef):
-        self.ref = ref
-        self._done = threading.Event()
-        self._error: BaseException | None = None
-        threading.Thread(target=self._build, args=(vendors,), name="matcher-build", daemon=True).start()
-
-    def _build(self, vendors: Sequence[Vendor]) -> None:
-        try:
-            _cache_matcher(vendors, self.ref)
-        except BaseException as e:  # raised again by wait(), in the cycle, as if built there
-            self._error = e
-        finally:
-            self._done.set()
-
-    def ready(self) -> bool:
-        return self._done.is_set()
-
-    def wait(self) -> MatcherRef:
-        """The cache's ref once it is written; the build's error if it failed."""
-        self._done.wait()
-        if self._error is not None:
-            raise self._error
-        return self.ref
-
-
-def start_matcher(vendors: Sequence[Vendor], database: Path) -> MatcherRef | MatcherBuild:
-    """The ref of this register's cached Matcher; or, when it is not cached yet, its build started."""
-    key = matcher_key(vendors)
-    path = filecache.cache_path(database, "matcher", key)
-    if filecache.usable(path):
-        return MatcherRef(str(path), key)
-    return MatcherBuild(vendors, MatcherRef(str(path), key))
+    filecache.store(path, key, matcher)
+    return MatcherRef(str(path), key), matcher
 
 
 T = TypeVar("T")
