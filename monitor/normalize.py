@@ -163,8 +163,9 @@ TAIL_GENERIC = (
 def strip_legal(folded: str) -> str:
     """Remove legal forms from a folded name: Japanese ones anywhere, Latin ones at the end."""
     name = folded
-    for form in JA_FORMS:
-        name = name.replace(form, " ")
+    if not name.isascii():  # every Japanese legal form has a kanji or kana (checked in tests)
+        for form in JA_FORMS:
+            name = name.replace(form, " ")
     tokens = [t for t in name.split() if t not in _JA_FORM_TOKENS]
     changed = True
     while changed and len(tokens) > 1:
@@ -183,16 +184,34 @@ def strip_legal(folded: str) -> str:
 
 def name_variants(name: str) -> set[str]:
     """Folded forms (join_cjk) under which a registered name may appear in text."""
+    return name_forms(name)[1]
+
+
+def standard_forms(name: str) -> set[str]:
+    """The folded name as registered, without its legal form, and its standard short forms: names a
+    reader would recognise as written (unlike tails we cut ourselves, such as 'プロジェクト')."""
+    return name_forms(name)[0]
+
+
+def name_forms(name: str) -> tuple[set[str], set[str]]:
+    """(standard_forms, name_variants) of a registered name, folded once: the Matcher needs both of
+    every name, and the variants are the standard forms and the names left by cutting generic tails."""
     folded = fold(name, join_cjk=True)
     base = strip_legal(folded)
-    out = {v for v in (folded, base) if v}
+    standard = _as_written({folded, base})
+    return standard, standard | _as_written(_tail_cuts(base))
+
+
+def _tail_cuts(base: str) -> set[str]:
+    """The name without its generic tails, one at a time ('Sony Group' -> 'sony'), while still a name."""
+    out: set[str] = set()
     cur, removed = base, 0
     while True:
-        for tail in TAIL_GENERIC:
-            if cur.endswith(" " + tail):
-                cur = cur[: -len(tail) - 1].strip()
+        for tail, spaced, cjk in _TAILS:
+            if cur.endswith(spaced):
+                cur = cur[: -len(spaced)].strip()
                 break
-            if is_cjk(tail[0]) and cur.endswith(tail) and len(cur) > len(tail):
+            if cjk and cur.endswith(tail) and len(cur) > len(tail):
                 cur = cur[: -len(tail)].strip()
                 break
         else:
@@ -210,11 +229,15 @@ def name_variants(name: str) -> set[str]:
             out.add(cur)
         else:
             break
-    # Mixed-script names lose their spaces in Japanese text ('LINE ヤフー' is written 'LINEヤフー'), and a
-    # hyphen inside a Japanese name is often left out ('ベスト-アニバーサリー' / 'ベストアニバーサリー').
-    for v in list(out):
-        if " " in v and not v.isascii():
-            out.add(v.replace(" ", ""))
+    return out
+
+
+def _as_written(forms: set[str]) -> set[str]:
+    """The forms, and how Japanese text writes them: mixed-script names without their spaces ('LINE ヤフー'
+    is written 'LINEヤフー', and a hyphen inside a Japanese name is often left out: 'ベスト-アニバーサリー' /
+    'ベストアニバーサリー'), and the standard short forms of each."""
+    out = set(forms)
+    out |= {v.replace(" ", "") for v in out if " " in v and not v.isascii()}
     for v in list(out):
         out |= _short_forms(v)
     return {v for v in out if v}
@@ -233,20 +256,11 @@ JA_SHORT_FORMS = (
 )
 
 
-def standard_forms(name: str) -> set[str]:
-    """The folded name as registered, without its legal form, and its standard short forms: names a
-    reader would recognise as written (unlike tails we cut ourselves, such as 'プロジェクト')."""
-    folded = fold(name, join_cjk=True)
-    out = {folded, strip_legal(folded)}
-    out |= {v.replace(" ", "") for v in out if not v.isascii()}
-    for v in list(out):
-        out |= _short_forms(v)
-    return {v for v in out if v}
-
-
 def _short_forms(variant: str) -> set[str]:
     """'アサヒグループホールディングス' -> 'アサヒghd', '損保ジャパン' <-> '損害保険ジャパン' (folded forms)."""
     out: set[str] = set()
+    if variant.isascii():  # each pair has a Japanese form, and 'ghd' or 'hd' stands for one after Japanese
+        return out
     for full, short in JA_SHORT_FORMS:
         i = variant.find(full)
         rest = variant[:i] + variant[i + len(full) :] if i >= 0 else ""
@@ -311,6 +325,10 @@ def is_cjk(ch: str) -> bool:
     return (
         0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF66 <= o <= 0xFF9F or o == 0x3005
     )
+
+
+# name_variants' generic tails: each with its spaced form, and whether it may end a Japanese name unspaced.
+_TAILS = tuple((tail, " " + tail, is_cjk(tail[0])) for tail in TAIL_GENERIC)
 
 
 @functools.lru_cache(maxsize=8192)  # bounded: hostile text can bring any of a million code points

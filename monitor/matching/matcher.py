@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import ahocorasick
 from rapidfuzz import fuzz, process
 
-from ..normalize import fold, fold_case_kept, name_variants, script, standard_forms
+from ..normalize import fold, fold_case_kept, name_forms, script
 from ..records import compact_pickle
 from .vendors import Vendor
 
@@ -298,8 +298,8 @@ class Matcher:
         for i, v in enumerate(vendors):
             for how, names in (("name", (v.name,)), ("alias", v.aliases)):
                 for registered in names:
-                    as_registered = standard_forms(registered)
-                    for variant in name_variants(registered):
+                    as_registered, variants = name_forms(registered)
+                    for variant in variants:
                         if len(variant) < 2:
                             continue
                         case, form = _case_rule(registered, variant)
