@@ -206,7 +206,7 @@ def _tail_cuts(base: str) -> set[str]:
     """The name without its generic tails, one at a time ('Sony Group' -> 'sony'), while still a name."""
     out: set[str] = set()
     cur, removed = base, 0
-    while True:
+    while cur.endswith(_TAIL_ENDS):  # most names end in none of them
         for tail, spaced, cjk in _TAILS:
             if cur.endswith(spaced):
                 cur = cur[: -len(spaced)].strip()
@@ -329,6 +329,7 @@ def is_cjk(ch: str) -> bool:
 
 # name_variants' generic tails: each with its spaced form, and whether it may end a Japanese name unspaced.
 _TAILS = tuple((tail, " " + tail, is_cjk(tail[0])) for tail in TAIL_GENERIC)
+_TAIL_ENDS = tuple(spaced for _, spaced, _ in _TAILS) + tuple(tail for tail, _, cjk in _TAILS if cjk)
 
 
 @functools.lru_cache(maxsize=8192)  # bounded: hostile text can bring any of a million code points
