@@ -5,7 +5,6 @@ daemon process. The server listens on 127.0.0.1 unless told otherwise."""
 from __future__ import annotations
 
 import re
-import signal
 import subprocess
 import sys
 import urllib.request
@@ -38,7 +37,7 @@ def _daemon(project: Project, env: dict[str, str], *args: str) -> subprocess.Pop
     return subprocess.Popen(
         [sys.executable, "-m", "monitor", "--config", str(project.config_path), "run", *args],
         cwd=project.root,
-        env={**os_env_without_slack(), **env},
+        env={**os_env_without_slack(), "PYTHONFAULTHANDLER": "1", **env},
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -61,12 +60,10 @@ def test_daemon_metrics_count_cycles_items_alerts_and_failures(project: Project,
         with urllib.request.urlopen(url, timeout=10) as response:
             assert response.status == 200
             text = response.read().decode()
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
+        log.stop(proc, timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 0, log.text()
     m = _samples(text)
     assert m[("monitor_cycles_total", ())] == 1
     assert m[("monitor_cycle_duration_seconds_count", ())] == 1
@@ -99,14 +96,10 @@ def test_metrics_listen_on_loopback_only_by_default(project: Project, hostile: H
         # (127.0.0.2 reaches a server bound to 0.0.0.0).
         with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.2", port), timeout=5):
             pass
+        log.stop(proc, timeout=60)  # SIGTERM once the metrics say it is up: a clean stop, exit 0
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=60)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-    assert proc.returncode == 0
+        if proc.poll() is None:
+            proc.kill()
 
 
 def test_metrics_port_is_refused_with_once_and_when_taken(project: Project, hostile: HostileServer) -> None:
