@@ -480,12 +480,22 @@ _OWN_SYSTEMS_AFTER = re.compile(
     r"^(?:'s|’s)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?(?:systems?|network|infrastructure|corporate network|internal network)\b|"
     r"^\s+(?:itself\s+)?(?:was|were|has been|had been)\s+(?:hacked|breached)\b"
 )
+# The vendor telling of its own systems ('Okta said the attackers stole data from its support system',
+# 'X社は自社サーバーへの不正アクセスを確認'), not that they were untouched ('Okta said its systems were not affected').
+_SAYS_OWN_AFTER = re.compile(
+    r"^\s+(?:said|says|confirmed|disclosed|reported|told)\b(?![^.]{0,100}?\b(?:not|no|never|without)\b)[^.]{0,80}?\b(?:its|their)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:systems?|network|servers?|databases?|environment|infrastructure)\b|"
+    r"^[^。]{0,40}?自社の?(?:サーバー?|システム|ネットワーク|環境)"
+)
 _EXPLOIT_WORDS = re.compile(
     r"vulnerabilit|flaws?\b|zero[- ]days?|\b0-?days?\b|\bbugs?\b|cve-\d|exploit|backdoor|trojani[sz]|poisoned|"
     r"injection|malicious (?:code|update)|skimm|脆弱性|ゼロデイ|悪用|バックドア|改ざん"
 )
 _PLACE_BEFORE = re.compile(
-    r"\b(?:attack|breach|intrusion|hack|incident) (?:on|at|of)\s+(?:the\s+)?$|\bat\s+$|"
+    # the breach at it, also through a word or two on what it is ('the attack on its subsidiary X', 'a
+    # compromise of the Anodot analytics platform')
+    r"\b(?:attack|breach|intrusion|hack|incident|compromise) (?:on|at|of)\s+(?:(?:the|its|their|a|an)\s+)?"
+    r"(?:[a-z][\w-]*\s+){0,2}$|\bat\s+$|"
     r"\b(?:stolen|taken|downloaded) from\s+$"
 )
 # The vendor's customers, users or staff are whose data is told ('フランスベッドの顧客情報に影響', 'J:COM利用者に影響',
@@ -588,10 +598,15 @@ def _cited(before: str, after: str) -> bool:
     )
 
 
+_HEADLINE_REASON = "named in the headline of a breach report"
+_TEXT_REASON = "a breach is told in the sentence naming it"
+
+
 @dataclass(frozen=True, slots=True)
 class _Cues:
     place: bool = False  # the breach is told at the vendor
     client: bool = False  # its customers', users' or staff's data is told
+    own: bool = False  # an attack on it or on its own systems is told ("X said attackers reached its network")
 
 
 def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tuple[RoleOf, _Cues]:
@@ -654,6 +669,7 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
     cues = _Cues(
         place=any(_PLACE_AFTER.search(a) or _PLACE_BEFORE.search(b) for b, a in ctx),
         client=any(_CLIENT_AFTER.search(a) or _CLIENT_BEFORE.search(b) or _SPREAD_AFTER.search(a) for b, a in ctx),
+        own=bool(attacked) or any(_SAYS_OWN_AFTER.search(a) for _, a in ctx),
     )
     contractor = any(_CONTRACTOR_BEFORE.search(b) or _CONTRACTOR_AFTER.search(a) for b, a in ctx)
     # A contractor named further on in the sentence ('...、法政大など取引先にも影響') is read only where the vendor
@@ -681,8 +697,8 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
     if contractor:
         return RoleOf(m.vendor, "breached", f"{_CONTRACTOR_REASON} ({where})"), cues
     if m.field == "title":
-        return RoleOf(m.vendor, "breached", "named in the headline of a breach report"), cues
-    return RoleOf(m.vendor, "breached", "a breach is told in the sentence naming it"), cues
+        return RoleOf(m.vendor, "breached", _HEADLINE_REASON), cues
+    return RoleOf(m.vendor, "breached", _TEXT_REASON), cues
 
 
 def _part_of_another_name(m: Match, title: str, text: str, others: Sequence[Match]) -> str:
@@ -746,6 +762,21 @@ def assign(
             )
         elif unnamed:
             out[i] = RoleOf(r.vendor, "affected", "its data exposed in the breach at a contractor")
+    # The headline names the victim; another vendor the text names beside the breach, with nothing told at
+    # it (its systems, an attack on it, its customers' data, a contractor's role), is the victim's software,
+    # its investigator or its parent: named, not breached ('Infinite Campusの従業員Salesforceアカウント…',
+    # 'GTIGとMandiantが調査を実施').
+    headline = {r.vendor for r in out if r.role == "breached" and r.reason == _HEADLINE_REASON}
+    for i, (r, c) in enumerate(decided):
+        if (
+            out[i].role == "breached"
+            and out[i].reason == _TEXT_REASON
+            and not (c.place or c.own)
+            and headline - {r.vendor}
+        ):
+            out[i] = RoleOf(
+                r.vendor, "mentioned", "named in the text beside the headline's victim, no breach told at it"
+            )
     # An affected client names its contractor; a registered contractor is that one (its reason says so).
     for i, r in enumerate(out):
         if r.role == "affected" and not r.via:

@@ -208,3 +208,73 @@ def test_a_product_exploited_told_in_the_text_of_an_advisory_is_a_product_alert(
     title: str, text: str, vendor: str
 ) -> None:
     assert roles(title, text)[vendor].role == "product"
+
+
+@pytest.mark.parametrize(
+    "title, text, victim, named",
+    [
+        (
+            "Epic Games forum data breach exposes 300,000 accounts",
+            "The forum for Google Sheets fans was breached and its user table leaked.",
+            "Epic Games, Inc.",
+            "Google LLC",
+        ),
+        (
+            "フランスベッドで顧客情報が流出",
+            "フランスベッドの顧客情報が流出した。ESETが調査を実施し、被害の範囲を調べている。",
+            "フランスベッド株式会社",
+            "ESET",
+        ),
+        (
+            "Aflac policyholder data stolen by hackers",
+            "The stolen files were found on a Telegram channel run by the attackers.",
+            "Aflac Incorporated",
+            "Telegram",
+        ),
+        (
+            "Aflac discloses data breach affecting policyholders",
+            "Okta said its systems were not affected.",
+            "Aflac Incorporated",
+            "Okta Inc.",
+        ),
+    ],
+)
+def test_a_vendor_named_beside_the_headlines_victim_with_nothing_told_at_it_is_not_alerted(
+    title: str, text: str, victim: str, named: str
+) -> None:
+    """The headline names the victim. Another vendor in the text's breach sentence, with no breach, attack or
+    system of its own told there, is the victim's platform, its investigator or a bystander: before, any vendor
+    in a sentence telling a breach was alerted as breached."""
+    got = roles(title, text)
+    assert got[victim].role == "breached"
+    assert got[named].role == "mentioned" and not got[named].alerted, got[named]
+
+
+@pytest.mark.parametrize(
+    "title, text, vendor",
+    [
+        (
+            "Aflac says hackers stole data of millions of customers",
+            "Aflac said the attack on its subsidiary Sitel began with stolen credentials.",
+            "Sitel Group",
+        ),
+        (
+            "Aflac discloses data breach affecting policyholders",
+            "Okta said the attackers stole data from its support system.",
+            "Okta Inc.",
+        ),
+        (
+            "Zara confirms customer data leaked",
+            "The attackers said the data came from a compromise of the Snowflake analytics platform.",
+            "Snowflake Inc.",
+        ),
+    ],
+)
+def test_a_second_victim_in_the_text_stays_breached(title: str, text: str, vendor: str) -> None:
+    """A breach told at the text's vendor, through a word or two on what it is ('the attack on its subsidiary
+    X', 'a compromise of the X analytics platform'), or its own systems told by it, keeps it breached beside
+    the headline's victim; a client whose data came from there is affected through it."""
+    got = roles(title, text)
+    assert got[vendor].role == "breached", got[vendor]
+    if "Zara" in got:
+        assert got["Zara"].role == "affected" and got["Zara"].via == "Snowflake Inc."
