@@ -159,7 +159,11 @@ _DENIAL_AFTER = re.compile(
     r"(?:breach|hack|being hacked|being breached|compromise|claims?|reports?|intrusion)\b|"
     r"^\s+(?:says?|said)\s+(?:that\s+)?(?:its\s+)?(?:own\s+)?(?:[\w-]+\s+){0,2}?(?:was|were|is|are|had|has)\s+not\s+"
     r"(?:been\s+)?(?:breached|hacked|compromised|accessed)\b|"
-    r"^(?:社)?(?:は|が|、)?[^。]{0,40}?を(?:強く)?否定"
+    r"^(?:社)?(?:は|が|、)?[^。]{0,40}?を(?:強く)?否定|"
+    # 'Salesforce開発サーバーの侵害は確認されていない', 'スマレジ自体への不正アクセスは確認されておらず'; not 'no further'
+    # intrusion ('追加の不正アクセスは確認されていない' tells one happened)
+    r"^(?:(?!追加|新た|新規|他の|さらなる|更なる)[^。、]){0,16}?(?:侵害|不正アクセス|侵入)(?:は|の事実は|の痕跡は)(?:一切)?"
+    r"(?:確認されていない|確認されておらず|確認されていません|ありません|認められない|なかった)"
 )
 
 # --- affected: a client of the breached party ------------------------------------------------------

@@ -172,11 +172,11 @@ def test_a_bad_role_label_is_one_clear_line(project: Project, tmp_path: Path) ->
 # platform named as the victim's software alerted as a breach) are met on neither part, except the last (0 on both).
 # These are REGRESSION FLOORS: what each part reached when last measured (README, "Roles"), less a little, so a
 # change that loses ground fails; each failure prints the measured value, the floor and the target. Measured (dev /
-# held-out): alerts P 0.982 / 0.832, R 0.940 / 0.772; accuracy 0.942 / 0.761; mentioned alerted 3 / 14; platform as
+# held-out): alerts P 0.985 / 0.832, R 0.940 / 0.772; accuracy 0.944 / 0.761; mentioned alerted 2 / 14; platform as
 # breach 0 / 0. The held-out part (a third of the items by a hash of the id) is never tuned on: its floors only
 # catch a loss.
 ROLE_FLOORS = {
-    "dev": {"alert_precision": 0.97, "alert_recall": 0.93, "accuracy": 0.93, "mentioned_alerted": 3, "software": 0},
+    "dev": {"alert_precision": 0.97, "alert_recall": 0.93, "accuracy": 0.93, "mentioned_alerted": 2, "software": 0},
     "held-out": {
         "alert_precision": 0.82,
         "alert_recall": 0.76,

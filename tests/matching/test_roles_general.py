@@ -278,3 +278,17 @@ def test_a_second_victim_in_the_text_stays_breached(title: str, text: str, vendo
     assert got[vendor].role == "breached", got[vendor]
     if "Zara" in got:
         assert got["Zara"].role == "affected" and got["Zara"].via == "Snowflake Inc."
+
+
+def test_a_japanese_denial_of_an_intrusion_at_the_vendor_is_not_its_breach() -> None:
+    """'X側への不正アクセスは確認されていない' denies a breach at X, as 'X says no evidence it was breached' does;
+    before, the breach words of its sentence made it breached. 'No further intrusion' tells one happened."""
+    denied = roles(
+        "顧客情報流出の疑い、調査続く", "流出した情報について、Google側への不正アクセスは確認されていないと説明した。"
+    )
+    assert denied["Google LLC"].role == "mentioned" and "denies" in denied["Google LLC"].reason
+    hit = roles(
+        "ソフトバンクに不正アクセス",
+        "ソフトバンクへの不正アクセスで顧客情報が流出した。追加の不正アクセスは確認されていない。",
+    )
+    assert hit["ソフトバンク株式会社"].role == "breached"
