@@ -602,6 +602,7 @@ def _cited(before: str, after: str) -> bool:
     )
 
 
+_KANA_OR_KANJI = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _HEADLINE_REASON = "named in the headline of a breach report"
 _TEXT_REASON = "a breach is told in the sentence naming it"
 
@@ -611,6 +612,7 @@ class _Cues:
     place: bool = False  # the breach is told at the vendor
     client: bool = False  # its customers', users' or staff's data is told
     own: bool = False  # an attack on it or on its own systems is told ("X said attackers reached its network")
+    english: bool = False  # the sentence naming it is written without kana or kanji
 
 
 def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tuple[RoleOf, _Cues]:
@@ -674,6 +676,7 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
         place=any(_PLACE_AFTER.search(a) or _PLACE_BEFORE.search(b) for b, a in ctx),
         client=any(_CLIENT_AFTER.search(a) or _CLIENT_BEFORE.search(b) or _SPREAD_AFTER.search(a) for b, a in ctx),
         own=bool(attacked) or any(_SAYS_OWN_AFTER.search(a) for _, a in ctx),
+        english=not _KANA_OR_KANJI.search(before + after),
     )
     contractor = any(_CONTRACTOR_BEFORE.search(b) or _CONTRACTOR_AFTER.search(a) for b, a in ctx)
     # A contractor named further on in the sentence ('...、法政大など取引先にも影響') is read only where the vendor
@@ -766,15 +769,18 @@ def assign(
             )
         elif unnamed:
             out[i] = RoleOf(r.vendor, "affected", "its data exposed in the breach at a contractor")
-    # The headline names the victim; another vendor the text names beside the breach, with nothing told at
-    # it (its systems, an attack on it, its customers' data, a contractor's role), is the victim's software,
-    # its investigator or its parent: named, not breached ('Infinite Campusの従業員Salesforceアカウント…',
-    # 'GTIGとMandiantが調査を実施').
+    # The headline names the victim; another vendor an English text names beside the breach, with nothing
+    # told at it (its systems, an attack on it, its customers' data, a contractor's role), is the victim's
+    # software, its investigator or its parent: named, not breached ('the forum for Microsoft Excel tips').
+    # Not in Japanese: a Japanese headline names the parent, brand or client as often as the victim
+    # ('アサヒビール売上減少…アサヒグループホールディングスが受けたサイバー攻撃'): about half of the 50 such demotions in the
+    # jp-news summaries lost a breached or affected vendor.
     headline = {r.vendor for r in out if r.role == "breached" and r.reason == _HEADLINE_REASON}
     for i, (r, c) in enumerate(decided):
         if (
             out[i].role == "breached"
             and out[i].reason == _TEXT_REASON
+            and c.english
             and not (c.place or c.own)
             and headline - {r.vendor}
         ):

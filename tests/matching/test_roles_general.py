@@ -220,9 +220,9 @@ def test_a_product_exploited_told_in_the_text_of_an_advisory_is_a_product_alert(
             "Google LLC",
         ),
         (
-            "フランスベッドで顧客情報が流出",
-            "フランスベッドの顧客情報が流出した。ESETが調査を実施し、被害の範囲を調べている。",
-            "フランスベッド株式会社",
+            "Aflac discloses data breach affecting policyholders",
+            "Policyholder files were stolen in the intrusion, and ESET helped contain it.",
+            "Aflac Incorporated",
             "ESET",
         ),
         (
@@ -242,8 +242,8 @@ def test_a_product_exploited_told_in_the_text_of_an_advisory_is_a_product_alert(
 def test_a_vendor_named_beside_the_headlines_victim_with_nothing_told_at_it_is_not_alerted(
     title: str, text: str, victim: str, named: str
 ) -> None:
-    """The headline names the victim. Another vendor in the text's breach sentence, with no breach, attack or
-    system of its own told there, is the victim's platform, its investigator or a bystander: before, any vendor
+    """The headline names the victim. Another vendor in the English text's breach sentence, with no breach, attack
+    or system of its own told there, is the victim's platform, its investigator or a bystander: before, any vendor
     in a sentence telling a breach was alerted as breached."""
     got = roles(title, text)
     assert got[victim].role == "breached"
@@ -268,12 +268,19 @@ def test_a_vendor_named_beside_the_headlines_victim_with_nothing_told_at_it_is_n
             "The attackers said the data came from a compromise of the Snowflake analytics platform.",
             "Snowflake Inc.",
         ),
+        # Japanese headlines name the parent, brand or client as often as the victim: no demotion there.
+        (
+            "フランスベッドで顧客情報が流出",
+            "東山産業が受けたサイバー攻撃により、システム障害が発生した。",
+            "東山産業株式会社",
+        ),
     ],
 )
 def test_a_second_victim_in_the_text_stays_breached(title: str, text: str, vendor: str) -> None:
     """A breach told at the text's vendor, through a word or two on what it is ('the attack on its subsidiary
     X', 'a compromise of the X analytics platform'), or its own systems told by it, keeps it breached beside
-    the headline's victim; a client whose data came from there is affected through it."""
+    the headline's victim; a client whose data came from there is affected through it. In Japanese text the
+    vendor stays breached (a headline there names the parent or a client as often as the victim)."""
     got = roles(title, text)
     assert got[vendor].role == "breached", got[vendor]
     if "Zara" in got:
