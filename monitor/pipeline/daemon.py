@@ -209,7 +209,7 @@ def run_daemon(
     $NOTIFY_SOCKET, which is absent outside systemd. `metrics` are updated after each cycle.
     """
     stop = stop or threading.Event()
-    sleep = sleep or stop.wait
+    sleep = sleep or sleeper(stop)
     notifier = notifier if notifier is not None else Notifier()
 
     with StopOnSignal(stop):
@@ -328,6 +328,23 @@ class StopOnSignal:
                     self.stop.set()
         finally:
             os.close(read)
+
+
+SIGNAL_SLICE = 1.0  # the longest the main thread waits without running Python code
+
+
+def sleeper(stop: threading.Event) -> Callable[[float], None]:
+    """The daemon's sleep between cycles: until `stop` is set or the time is up, in waits of at most a
+    second. The kernel may deliver SIGTERM to any thread; its Python handler then runs only when the main
+    thread next runs Python code, and a main thread in one hour-long stop.wait() never did: the daemon
+    outlived the signal (its stack after 30 s: the main thread in wait(), the handler never run)."""
+
+    def sleep(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while not stop.is_set() and (left := end - time.monotonic()) > 0:
+            stop.wait(min(left, SIGNAL_SLICE))
+
+    return sleep
 
 
 def _wait(seconds: float, sleep: Callable[[float], Any], stop: threading.Event, notifier: Notifier) -> None:

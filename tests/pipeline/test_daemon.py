@@ -411,6 +411,26 @@ def test_an_edit_that_moves_the_database_is_refused(project: Project, tmp_path: 
     assert "database: changed from" in caplog.text and "restart monitor to use another database" in caplog.text
 
 
+def test_a_stop_signal_delivered_to_another_thread_still_wakes_the_sleeping_daemon() -> None:
+    """The kernel may deliver SIGTERM to any thread of the process, and Python runs its handler only when the
+    main thread next runs Python code. The daemon's sleep between cycles must come back for it: one hour-long
+    wait() never did, and the daemon outlived the signal (a full suite under load caught it)."""
+    from monitor.pipeline import daemon
+
+    stop = threading.Event()
+    with daemon.StopOnSignal(stop):
+
+        def signal_this_thread() -> None:
+            time.sleep(0.2)
+            signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
+
+        threading.Thread(target=signal_this_thread, daemon=True).start()
+        started = time.monotonic()
+        daemon.sleeper(stop)(20)
+        woke = time.monotonic() - started
+    assert stop.is_set() and woke < 5, f"the sleep went on {woke:.1f} s after a SIGTERM to another thread"
+
+
 def test_a_stop_signal_landing_inside_stop_wait_still_stops_the_daemon(caplog: pytest.LogCaptureFixture) -> None:
     """Python runs a signal handler in the main thread wherever that thread is, also inside
     stop.wait() holding the Event's lock (not reentrant): a handler that set the stop there waited for
