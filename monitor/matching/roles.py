@@ -484,12 +484,12 @@ _OWN_SYSTEMS_AFTER = re.compile(
     r"^(?:'s|’s)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?(?:systems?|network|infrastructure|corporate network|internal network)\b|"
     r"^\s+(?:itself\s+)?(?:was|were|has been|had been)\s+(?:hacked|breached)\b"
 )
-# The vendor telling of its own systems ('Okta said the attackers stole data from its support system',
-# 'X社は自社サーバーへの不正アクセスを確認'), not that they were untouched ('Okta said its systems were not affected').
+# The vendor telling of its own systems ('Okta said the attackers stole data from its support system'), not
+# that they were untouched ('Okta said its systems were not affected'). Read by the English headline rule only.
 _SAYS_OWN_AFTER = re.compile(
-    r"^\s+(?:said|says|confirmed|disclosed|reported|told)\b(?![^.]{0,100}?\b(?:not|no|never|without)\b)[^.]{0,80}?\b(?:its|their)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?"
-    r"(?:systems?|network|servers?|databases?|environment|infrastructure)\b|"
-    r"^[^。]{0,40}?自社の?(?:サーバー?|システム|ネットワーク|環境)"
+    r"^\s+(?:said|says|confirmed|disclosed|reported|told)\b(?![^.]{0,100}?\b(?:not|no|never|without)\b)"
+    r"[^.]{0,80}?\b(?:its|their)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:systems?|network|servers?|databases?|environment|infrastructure)\b"
 )
 _EXPLOIT_WORDS = re.compile(
     r"vulnerabilit|flaws?\b|zero[- ]days?|\b0-?days?\b|\bbugs?\b|cve-\d|exploit|backdoor|trojani[sz]|poisoned|"
