@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from .storage.store import Store
 
 EX_TEMPFAIL = 75
+EX_CONFIG = 78  # sysexits.h: Slack refused our credentials (token, webhook): nothing can be delivered
 # Commands whose own imports run with the cyclic collector paused (see _resume_collection).
 FAST_START = frozenset({"run", "search"})
-EX_CONFIG = 78  # sysexits.h: Slack refused our credentials (token, webhook): nothing can be delivered
 
 
 class State:
