@@ -153,6 +153,9 @@ BREACH_TERMS: dict[str, float] = {
     "affected": 0.5,
     "encrypted": 1.5,
     "stole": 2.5,
+    "steal": 2.5,
+    "steals": 2.5,
+    "stealing": 2.5,
     "theft": 2,
     "unauthorized": 1.5,
     "attackers": 1,
@@ -206,6 +209,12 @@ EVENT_PATTERNS = tuple(
         # 'X hit by cyberattack': an organisation named as struck, however the rest of the headline reads
         # ('pharmacies report disruption' is not a research report)
         r"customers|hit by|struck by)\b",
+        # the data told as taken, in one line ('Login details and private messages were compromised', 'steal
+        # customer details'): what breach notices of a few words say, with no count or announcement
+        r"\b(?:data|details|records|information|passwords?|credentials|messages|emails?|accounts?)\s+"
+        r"(?:[\w-]+\s+){0,4}?(?:was|were|has been|have been|had been)\s+(?:compromised|breached|stolen|exposed|"
+        r"leaked|accessed|taken|exfiltrated)\b|"
+        r"\b(?:steal|stole|stolen|took|exfiltrated)\s+(?:\w+\s+){0,2}?(?:data|details|records|information)\b",
     )
 )
 # Ordinary business news and research pieces: vendor named, but no incident at the vendor.

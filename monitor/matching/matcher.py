@@ -240,6 +240,19 @@ def _case_rule(registered: str, variant: str) -> tuple[str, str]:
     return "", form
 
 
+def _joined_form(registered: str, toks: list[str]) -> str:
+    """A name of several capitalised Latin words written as one ('Palo Alto Networks' -> 'PaloAltoNetworks'), or
+    ''. Only names of 8 letters or more: a short one run together is as often a coined word ('BlackCat')."""
+    if len(toks) < 2 or not all(t.isascii() and t.isalpha() for t in toks) or sum(map(len, toks)) < 8:
+        return ""
+    words: list[str] = re.findall(r"[A-Za-z0-9]+", fold_case_kept(registered))
+    for i in range(len(words) - len(toks) + 1):
+        run = words[i : i + len(toks)]
+        if [w.casefold() for w in run] == toks:
+            return "".join(run) if all(w[0].isupper() for w in run) else ""
+    return ""
+
+
 _ENGLISH_ZIPF = 3.0  # about once per million words: 'token', 'excel'; 'nikon' 3.3, 'denso' 2.0, 'toppan' 1.6
 
 
@@ -319,6 +332,13 @@ class Matcher:
                         key = _Key(i, registered, how, case, form, marker)
                         keys.setdefault(variant, []).append(key)
                         toks = variant.split()
+                        joined = _joined_form(registered, toks)
+                        if joined:
+                            # Japanese text runs Latin words together ('PaloAltoNetworksも'): the name written
+                            # so is read only in its registered capitals, one word.
+                            keys.setdefault(joined.casefold(), []).append(
+                                _Key(i, registered, how, "exact", joined, marker)
+                            )
                         if len(toks) >= 2 and variant.isascii() and len(variant) >= 12:
                             multiword.append((variant, key))
                             for t in set(toks):
@@ -395,7 +415,9 @@ class Matcher:
                         continue
                     if _institution_of(folded, start, variant) or _longer_name_follows(folded, end + 1, key.registered):
                         continue
-                    surface, s, e = _surface(nfkc, variant, key, start, camel)
+                    surface, s, e = _surface(
+                        nfkc, variant, key, start, camel, camel and _CJK_CHAR.search(nfkc) is not None
+                    )
                     if (key.case or camel) and surface is None:
                         continue
                     if surface is not None and _tail_of_latin_name(nfkc, s, variant):
@@ -663,25 +685,30 @@ _ENDS_ASCII_LETTER = re.compile(r"[A-Za-z]\Z")  # with search()
 
 
 @functools.lru_cache(maxsize=16384)
-def _surface_regex(variant: str, camel: bool) -> re.Pattern[str]:
+def _surface_regex(variant: str, camel: bool, loose: bool = False) -> re.Pattern[str]:
     """Compiled once per name: re's own cache (512 patterns) is too small for a register's hits."""
     pat = "(?i:" + _pattern(variant) + ")"  # the name in any case; the boundaries below case-sensitive
     if _STARTS_ASCII_ALNUM.match(variant):
         pat = r"(?<![A-Za-z0-9])" + pat
     if _ENDS_ASCII_ALNUM.search(variant):
         # Run together with a camel-case product name ('CitrixNetScaler'); a plain capitalised tail is one
-        # coined word with the name ('ClickFix', 'TeamViewer'), not the name.
-        pat += r"(?<=[a-z])(?=[A-Z][a-z0-9]+[A-Z])" if camel else r"(?![A-Za-z0-9])"
+        # coined word with a short name ('ClickFix', 'TeamViewer'), not the name. A name of 6 letters or more
+        # also ends before a capitalised word or a number in Japanese text ('MicrosoftTeams', 'Microsoft365'),
+        # where Latin words are run together; in English 'Myspace93' is another site.
+        tail = r"[A-Z][a-z0-9]+[A-Z]" + (r"|[A-Z][a-z]{2}|[0-9]" if loose and len(variant) >= 6 else "")
+        pat += rf"(?<=[a-z])(?={tail})" if camel else r"(?![A-Za-z0-9])"
     return re.compile(pat)
 
 
-def _surface(nfkc: str, variant: str, key: _Key, near: int = 0, camel: bool = False) -> tuple[str | None, int, int]:
+def _surface(
+    nfkc: str, variant: str, key: _Key, near: int = 0, camel: bool = False, loose: bool = False
+) -> tuple[str | None, int, int]:
     """The matched words as written in the article (for evidence), respecting the key's case rule.
 
     Of several occurrences, the one nearest `near` (the hit's offset in the folded text, which is
     close to its offset in the NFKC text): 'パスワード' earlier in the text is not the evidence for 'パスの'."""
     best: tuple[str | None, int, int] = (None, -1, -1)
-    for m in _surface_regex(variant, camel).finditer(nfkc):
+    for m in _surface_regex(variant, camel, loose).finditer(nfkc):
         word = m.group(0)
         # OKTA in an all-capitals headline is Okta; 'okta' in running text is not required to be.
         if (

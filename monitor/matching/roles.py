@@ -581,6 +581,17 @@ def _is_product(before: str, after: str, matched: bool = True) -> bool:
     )
 
 
+def _runs_into_product(field: str, start: int, end: int, others: Sequence[Match]) -> bool:
+    """Whether the Latin name is written run together with a following Latin word or number that is not another
+    matched name ('GoogleSalesforce' names two companies)."""
+    if not (0 < end < len(field) and field[end - 1].isascii() and field[end - 1].isalpha()):
+        return False
+    if not (field[end].isascii() and field[end].isalnum()):
+        return False
+    tail = field[end : end + 40].lower()
+    return not any(o.surface and tail.startswith(_norm(o.surface).lower()) for o in others)
+
+
 # A security firm telling someone else's incident ('サイバーセキュリティ企業Huntressは…と警告した'); not its own
 # ('サイバーセキュリティ企業CrowdStrikeが内部者による機密情報漏洩を確認').
 _SECURITY_FIRM_BEFORE_JA = re.compile(r"セキュリティ(?:企業|会社|ベンダー|大手|研究者)の?$")
@@ -615,7 +626,9 @@ class _Cues:
     english: bool = False  # the sentence naming it is written without kana or kanji
 
 
-def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tuple[RoleOf, _Cues]:
+def _decide(
+    m: Match, title: str, text: str, subject: bool, breach: bool, others: Sequence[Match] = ()
+) -> tuple[RoleOf, _Cues]:
     place = _where(m, title, text)
     before, after = _sentence(*place) if place else ("", "")
     where = "title" if m.field == "title" else "text"
@@ -642,15 +655,18 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
         and not any(_CLIENT_AFTER.search(a) or _CLIENT_BEFORE.search(b) for b, a in ctx)
     ):
         return RoleOf(m.vendor, "mentioned", f"denies in the {where} that its own systems were breached"), _Cues()
-    product = any(_is_product(b, a, i == 0) for i, (b, a) in enumerate(ctx))
+    # A Latin name run into its product's name ('Microsoft365の', 'CitrixNetScalerの脆弱性', 'PaloAltoFirewall'), as
+    # Japanese text writes a product (the matcher ends the name there): the product is meant.
+    runs_into = place is not None and _runs_into_product(*place, others)
+    here = runs_into or (place is not None and _is_product(before, after))
+    product = runs_into or any(_is_product(b, a, i == 0) for i, (b, a) in enumerate(ctx))
     attacked = _ATTACK_AT_AFTER.search(after) or any(_OWN_SYSTEMS_AFTER.search(a) for _, a in ctx)
-    if product and attacked and not _is_product(before, after):
+    if product and attacked and not here:
         product = any(_is_product(b, a, i == 0) and _EXPLOIT_WORDS.search(b + a) for i, (b, a) in enumerate(ctx))
     campaign = any(_CAMPAIGN_AFTER.search(a) for _, a in ctx)
     if not breach:
         exploited = (place is not None and m.field in ("title", "link") and _CAMPAIGN_AFTER.search(after)) or (
-            place is not None
-            and _is_product(before, after)
+            here
             and (
                 (
                     m.field in ("title", "link")
@@ -667,7 +683,7 @@ def _decide(m: Match, title: str, text: str, subject: bool, breach: bool) -> tup
     if not subject:
         # The victim's software is named where the text tells what it ran ('The IP.Board forum included...',
         # "the organisation's Salesforce instance"): its product, subject of the report or not.
-        if place is not None and _is_product(before, after):
+        if here:
             return RoleOf(m.vendor, "product", f"named in the {where} as the victim's software"), _Cues()
         return RoleOf(m.vendor, "mentioned", "named in the text, not where the breach is told"), _Cues()
     if place is None:
@@ -745,7 +761,7 @@ def assign(
             reason = f"part of the name of {owner}'s product or unit, not this company"
             decided.append((RoleOf(m.vendor, "mentioned", reason), _Cues()))
         else:
-            decided.append(_decide(m, title, text, m.vendor in about, breach))
+            decided.append(_decide(m, title, text, m.vendor in about, breach, matches))
     out = [r for r, _ in decided]
     # A client whose customers' data is told, beside another vendor where the breach is told, is affected
     # through that one, with or without a word for contractor ('Plumeで情報漏えい、J:COM利用者に影響').

@@ -47,6 +47,9 @@ def test_issue_terms_are_in_the_lists(term):  # type: ignore[no-untyped-def]
         ),
         ("市立病院、患者情報をメール誤送信", "市立病院は患者約50人分の個人情報を含むメールを誤送信したと発表した。"),
         ("Ticketmaster confirms data breach", "Live Nation said data was exfiltrated from a cloud database."),
+        # a notice of a few words that only tells the data taken (Have I Been Pwned's write-ups)
+        ("Quora", 'Login details and private messages were compromised by "a malicious third party".'),
+        ("Vodafone", "An IT contractor used his access to the telecom giant's system to steal customer details."),
     ],
 )
 def test_incident_reports_are_breaches(title, text):  # type: ignore[no-untyped-def]

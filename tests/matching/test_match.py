@@ -317,6 +317,9 @@ CGI Inc.,,
 "RPC, Inc.",,
 npm,,
 "NPM, Inc.",,
+Microsoft Corporation,Microsoft,
+Myspace,,
+"Palo Alto Networks, Inc.",,
 """)
 
 
@@ -339,6 +342,11 @@ def boundary_matcher() -> Matcher:
         ("Hackers Breach Strike, Steal Client Files", "Strike Company, Limited"),  # English title case
         ("CGI社に不正アクセス", "CGI Inc."),  # an acronym that is also a technical word, with its marker
         ("npmの大規模サプライチェーン攻撃", "npm"),  # registered bare, as the vendor writes itself
+        # Japanese text runs Latin words together: a long name ends before a capitalised word or a number,
+        # and a name of several words is read written as one in its registered capitals
+        ("Microsoft365のメール機能を悪用する攻撃", "Microsoft Corporation"),
+        ("偽MicrosoftTeamsインストーラーを配布", "Microsoft Corporation"),
+        ("PaloAltoNetworksも顧客情報流出の可能性を発表", "Palo Alto Networks, Inc."),
     ],
 )
 def test_boundary_rules_keep_mentions(boundary_matcher, text, vendor):  # type: ignore[no-untyped-def]
@@ -360,6 +368,8 @@ def test_boundary_rules_keep_mentions(boundary_matcher, text, vendor):  # type: 
         ("Perl CGIスクリプトの脆弱性", "CGI Inc."),
         ("COMとRPCの脆弱性を悪用するツール", "RPC, Inc."),  # a protocol, not the company
         ("npmパッケージが乗っ取られた", "NPM, Inc."),  # the registry is not the company registered as 'NPM, Inc.'
+        ("Windows93 and Myspace93 users' data leaked", "Myspace"),  # in English a name run into a number is another
+        ("paloaltonetworksのドメインを騙るメール", "Palo Alto Networks, Inc."),  # run together, not in its capitals
     ],
 )
 def test_boundary_rules_drop_look_alikes(boundary_matcher, text, vendor):  # type: ignore[no-untyped-def]

@@ -29,6 +29,9 @@ REGISTER = [
     Vendor(name="Sitel Group", aliases=("Sitel",)),
     Vendor(name="UnitedHealth Group Incorporated", aliases=("UnitedHealth Group", "UnitedHealth")),
     Vendor(name="Change Healthcare", aliases=()),
+    Vendor(name="Microsoft Corporation", aliases=("Microsoft",)),
+    Vendor(name="Google LLC", aliases=("Google",)),
+    Vendor(name="Salesforce, Inc.", aliases=("Salesforce",)),
 ]
 MATCHER = Matcher(REGISTER)
 
@@ -155,3 +158,18 @@ def test_kev_entries_as_headlines_make_their_vendor_product_never_breached() -> 
     assert total > 200
     assert not [w for w in wrong if w[1] == "breached"]
     assert len(wrong) <= total // 50, wrong[:10]
+
+
+def test_a_name_run_into_its_products_name_is_the_product_not_a_breach() -> None:
+    """Japanese text writes a product run together with its maker ('Microsoft365'): an account taken over on it is
+    the victim's platform, alerted as the product. Two companies run together ('GoogleSalesforce') are not."""
+    got = roles(
+        "中部生産性本部職員のMicrosoft365不正アクセス",
+        "職員のMicrosoft365アカウントに不正アクセスがあり、メールが送信された。",
+    )
+    assert got["Microsoft Corporation"].role == "product"
+    got = roles(
+        "GoogleSalesforce不正アクセス", "GoogleのSalesforceインスタンスに不正アクセスがあり顧客情報が流出した。"
+    )
+    assert got["Google LLC"].role == "breached"
+    assert got["Salesforce, Inc."].role == "product"
