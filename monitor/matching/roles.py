@@ -78,7 +78,11 @@ _MENTIONED_BEFORE = re.compile(
     r"過去に(?:は|も)?[^。、]{0,10}$|"
     # a comparison names an earlier incident, not this one ('the same kind of bug as in X', 'similar to X')
     r"\b(?:same|similar)\s+(?:[\w-]+\s+){0,4}?(?:as|to)\s+(?:(?:in|at|with|on|the)\s+)*$|"
-    r"\b(?:similar to|akin to|reminiscent of|echoing|compared (?:to|with))\s+(?:(?:the|an?)\s+)?$"
+    r"\b(?:similar to|akin to|reminiscent of|echoing|compared (?:to|with))\s+(?:(?:the|an?)\s+)?$|"
+    # the attackers' name, where it is also a company's ('the ransomware gang Everest', 'ランサムウェアグループ[[Qilin]]が')
+    r"\b(?:ransomware|extortion|hacking|hacker|cybercrime|threat)\s+(?:gang|group|operation|operators?|actors?|crew)\s+"
+    r"(?:called\s+|named\s+|known as\s+|dubbed\s+)?$|"
+    r"(?:ランサムウ[ェエ]ア(?:グループ|集団|ギャング)|ハッカー集団|攻撃(?:者)?グループ|脅威アクター|犯行グループ)(?:の)?[\[「『]{0,2}$"
 )
 # 'Mandiant investigating' names the responder; 'Okta investigating claims of breach' is Okta's own incident.
 _NOT_ITS_OWN = (
@@ -108,6 +112,9 @@ _MENTIONED_AFTER = re.compile(
     # a brand impersonated ('Xを騙るフィッシング', 'Xを装ったメール', 'Xの偽サイト'), or a theme ('X-themed phishing')
     r"を騙[るっ]|をかた[るっ]|を装[うっい]|になりすま[しす]|を名乗[るっ]|の名をかた|の偽(?:サイト|メール|アプリ|ページ|sms))|"
     r"^-?\s*(?:themed|branded)\s+(?:phishing|lures?|scams?|emails?)\b|"
+    # the attackers' name, where it is also a company's ('the Everest ransomware gang', '[[Everestランサムウェア]]グループ')
+    r"^\s*(?:ランサムウ[ェエ]ア|ransomware)\]{0,2}\s*(?:グループ|集団|ギャング|gang|group|operators?|actors?|crew|cartel)|"
+    r"^\s+(?:gang|hacking group|hacker group|extortion group|threat actors?|threat group)\b|"
     # the owner of the victim ('The Amazon-owned e-commerce firm', 'the Salesforce-owned cloud platform')
     r"^\s*-\s*(?:owned|backed|controlled)\b|"
     # a security firm telling a new threat aimed at others ('X、国内企業を狙う新たなランサムウェアを確認',
@@ -278,6 +285,10 @@ _PRODUCT_AFTER_JA = re.compile(
     r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:の)?(?:プラグイン|拡張機能|アプリ|ライブラリ|パッケージ|インストーラー?)(?:に|が)"
     r"[^。]{0,20}?(?:悪意|マルウェア|バックドア|改ざん|脆弱性)|"
     r"^(?:\s*[a-z0-9][\w.+-]*){0,2}\s*(?:の)?(?:インスタンス|環境|テナント|crm)|"
+    # an example of a kind of platform or product ('WorkdayなどのHR SaaSプラットフォームを狙い')
+    r"^(?:など|等|といった|のような)(?:の)?[^。、]{0,16}?(?:プラットフォーム|saas|クラウドサービス|ソフトウェア|製品)|"
+    # its operating system's or product's devices ('Apple macOS端末に感染させる')
+    r"^(?:\s*[a-z0-9][\w.+-]*){1,3}\s*(?:端末|デバイス|搭載)|"
     # its own advisory about a flaw, as 'X warns of ... flaw' ('SonicWallが新たなゼロデイの可能性を調査中', 'Ciscoが脆弱性を修正')
     r"^(?:社)?(?:が|は|、)?[^。]{0,30}?(?:脆弱性|ゼロデイ)(?:の可能性)?(?:を|の)?(?:修正|調査|公表|公開|警告|確認|注意喚起)"
 )
@@ -312,6 +323,8 @@ _PRODUCT_BEFORE = re.compile(
     r"\bplatforms?\s+(?:including|such as|like)\s+(?:[\w.&-]+(?:\s+[\w.&-]+){0,2}?\s*(?:,|\band\b)\s*)*$|"
     r"\b(?:exposed|left open|left unprotected|publicly accessible)\s+(?:in|on)\s+an?\s+(?:open\s+|unsecured\s+|"
     r"unprotected\s+|misconfigured\s+|public\s+)?$|"
+    # the victim's own installation ('Red Hatの自社運用GitLabに不正アクセス'), as 'its self-hosted X'
+    r"(?:自社運用|自社で運用する|自社管理|自社サーバー上|オンプレミス(?:版|環境)?)(?:の)?$|"
     # a misconfigured installation ('設定の不備でXが')
     r"(?:設定(?:の)?(?:不備|ミス)|誤設定)(?:で|により|によって|があった|のあった)$"
 )

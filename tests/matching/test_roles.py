@@ -32,6 +32,12 @@ REGISTER = [
     Vendor(name="Microsoft Corporation", aliases=("Microsoft",)),
     Vendor(name="Google LLC", aliases=("Google",)),
     Vendor(name="Salesforce, Inc.", aliases=("Salesforce",)),
+    Vendor(name="Everest Group", aliases=("Everest",)),
+    Vendor(name="Red Hat, Inc.", aliases=("Red Hat",)),
+    Vendor(name="GitLab Inc.", aliases=("GitLab",)),
+    Vendor(name="Workday, Inc.", aliases=("Workday",)),
+    Vendor(name="Apple Inc.", aliases=("Apple",)),
+    Vendor(name="Dublin Airport", aliases=("ダブリン空港",)),
 ]
 MATCHER = Matcher(REGISTER)
 
@@ -173,3 +179,44 @@ def test_a_name_run_into_its_products_name_is_the_product_not_a_breach() -> None
     )
     assert got["Google LLC"].role == "breached"
     assert got["Salesforce, Inc."].role == "product"
+
+
+@pytest.mark.parametrize(
+    "title,text",
+    [
+        (
+            "ダブリン空港で150万件超の情報漏洩",
+            "Everestランサムウェアグループがダブリン空港を攻撃し乗客情報を窃取したと主張している。",
+        ),
+        (
+            "ダブリン空港で情報漏洩",
+            "ランサムウェアグループEverestがダブリン空港への攻撃で乗客情報を窃取したと主張した。",
+        ),
+        (
+            "Dublin Airport data breach",
+            "The Everest ransomware gang claims it stole 1.5 million passenger records from Dublin Airport.",
+        ),
+    ],
+)
+def test_a_ransomware_gang_named_like_a_company_is_the_attacker_not_breached(title: str, text: str) -> None:
+    got = roles(title, text)
+    assert got["Dublin Airport"].role == "breached"
+    assert got["Everest Group"].role == "mentioned"
+
+
+def test_the_victims_own_installation_and_a_platform_named_as_an_example_are_products() -> None:
+    got = roles(
+        "Red Hat GitLab不正アクセス", "Red Hatの自社運用GitLabに不正アクセスが発生し、約570GBのデータが盗まれた。"
+    )
+    assert got["Red Hat, Inc."].role == "breached"
+    assert got["GitLab Inc."].role == "product"
+    got = roles(
+        "給与詐取を狙う攻撃",
+        "攻撃者は教育機関の従業員アカウントを乗っ取り給与を詐取した。WorkdayなどのHR SaaSプラットフォームを狙い不正アクセスを行う。",
+    )
+    assert got["Workday, Inc."].role == "product"
+    got = roles(
+        "北朝鮮系グループがWeb3従業員を標的に攻撃",
+        "脅威アクターがWeb3分野の従業員を狙い、マルウェアをApple macOS端末に感染させる攻撃を実施したことが判明した。",
+    )
+    assert got["Apple Inc."].role == "product"
