@@ -104,6 +104,8 @@ _MENTIONED_AFTER = re.compile(
     r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力|"
     # its warning about someone else's incident, as 'X warned' ('GoogleはSalesloft DriftのOAuth侵害が…と警告し')
     r"(?:は|が)[^。]{0,60}?(?:と|を)警告|"
+    # an investigator attributing the attack ('GoogleのMandiantは攻撃をUNC6240に帰属させている'), as 'X attributed'
+    r"(?:の[^。、]{1,20}?)?(?:は|が)[^。]{0,30}?に帰属(?:させ|さ|し|す)|"
     # where the data was put out ('…の運営するTelegramで公開された'), as 'posted on X'
     r"(?:上)?(?:で|に)(?:公開|投稿|掲載|販売|拡散|共有)(?:され|し)|"
     # the parent before its subsidiary's name ('関電工子会社の川崎設備工業', 'SOMPOホールディングスの子会社損害保険ジャパン');
@@ -287,6 +289,9 @@ _PRODUCT_AFTER_JA = re.compile(
     r"^(?:\s*[a-z0-9][\w.+-]*){0,2}\s*(?:の)?(?:インスタンス|環境|テナント|crm)|"
     # an example of a kind of platform or product ('WorkdayなどのHR SaaSプラットフォームを狙い')
     r"^(?:など|等|といった|のような)(?:の)?[^。、]{0,16}?(?:プラットフォーム|saas|クラウドサービス|ソフトウェア|製品)|"
+    # its product, named in Latin after it, exploited further on in the sentence ('Microsoft EdgeのIEモードの互換性機能が
+    # 悪用され', 'Oracle E-Business Suiteの[[CVE-2025-61882]]のゼロデイ脆弱性を悪用', 'SalesforceのExperience Cloudの設定を悪用')
+    r"^(?:の)?(?:\s*[a-z0-9][a-z0-9.+-]*){1,4}\s*の[^。]{0,40}?(?:を悪用|が悪用|の悪用|悪用され|を突)|"
     # its operating system's or product's devices ('Apple macOS端末に感染させる')
     r"^(?:\s*[a-z0-9][\w.+-]*){1,3}\s*(?:端末|デバイス|搭載)|"
     # its own advisory about a flaw, as 'X warns of ... flaw' ('SonicWallが新たなゼロデイの可能性を調査中', 'Ciscoが脆弱性を修正')
@@ -294,7 +299,9 @@ _PRODUCT_AFTER_JA = re.compile(
 )
 # The victim's system or records on the platform, named after the victim's の ('Allianz LifeのSalesforceシステムから').
 _POSSESSED_BEFORE_JA = re.compile(r"[^\s、。]の$")
-_SYSTEM_AFTER_JA = re.compile(r"^(?:\s*[a-z0-9][\w.+-]*){0,2}?\s*(?:システム|アカウント|記録|データベース|データ)")
+_SYSTEM_AFTER_JA = re.compile(
+    r"^(?:\s*[a-z0-9][\w.+-]*){0,2}?\s*(?:システム|アカウント|記録|データベース|データ|認証情報|リポジトリ|トークン)"
+)
 # Read where the vendor is named again, away from the matched naming: the product word right after it.
 _PRODUCT_AFTER_NEAR = re.compile(rf"^(?:'s|’s)?\s*(?:{_CLAUSE_END}{_W}\s+){{0,2}}?(?:{_PRODUCT_WORDS})\b")
 _PRODUCT_BEFORE = re.compile(

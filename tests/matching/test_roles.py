@@ -38,6 +38,11 @@ REGISTER = [
     Vendor(name="Workday, Inc.", aliases=("Workday",)),
     Vendor(name="Apple Inc.", aliases=("Apple",)),
     Vendor(name="Dublin Airport", aliases=("ダブリン空港",)),
+    Vendor(name="Oracle Corporation", aliases=("Oracle",)),
+    Vendor(name="Barts Health NHS Trust", aliases=("Barts Health",)),
+    Vendor(name="GitHub, Inc.", aliases=("GitHub",)),
+    Vendor(name="株式会社マネーフォワード", aliases=("マネーフォワード",)),
+    Vendor(name="KDDI株式会社", aliases=("KDDI",)),
 ]
 MATCHER = Matcher(REGISTER)
 
@@ -220,3 +225,32 @@ def test_the_victims_own_installation_and_a_platform_named_as_an_example_are_pro
         "脅威アクターがWeb3分野の従業員を狙い、マルウェアをApple macOS端末に感染させる攻撃を実施したことが判明した。",
     )
     assert got["Apple Inc."].role == "product"
+
+
+def test_a_product_named_in_latin_after_its_maker_and_exploited_later_in_the_sentence_is_the_product() -> None:
+    got = roles(
+        "ClopランサムウェアがBarts Healthを攻撃",
+        "ClopランサムウェアがOracle E-Business Suiteの[[CVE-2025-61882]]のゼロデイ脆弱性を悪用しBarts Healthからデータを盗んだ。",
+    )
+    assert got["Oracle Corporation"].role == "product"
+    assert got["Barts Health NHS Trust"].role == "breached"
+    # the maker's own system, a third party's software exploited in it: its breach
+    got = roles(
+        "KDDIメールシステム侵害",
+        "KDDIのISP向けメールシステムへの不正アクセスは、サードパーティ製ソフトウェアのゼロデイ脆弱性を悪用した攻撃である。",
+    )
+    assert got["KDDI株式会社"].role == "breached"
+
+
+def test_the_victims_platform_credentials_are_the_platforms_product_and_an_attribution_cites() -> None:
+    got = roles(
+        "マネーフォワードGitHub情報流出",
+        "マネーフォワードのGitHub認証情報漏えいにより第三者が不正アクセスしソースコードが流出した。",
+    )
+    assert got["株式会社マネーフォワード"].role == "breached"
+    assert got["GitHub, Inc."].role == "product"
+    got = roles(
+        "Oracle E-Business Suiteの脆弱性悪用でBarts Healthが被害",
+        "攻撃者がBarts Healthのシステムに侵入しデータを窃取した。GoogleのMandiantは攻撃をUNC6240に帰属させている。",
+    )
+    assert got["Mandiant"].role == "mentioned"
