@@ -34,6 +34,7 @@ from ..normalize import fold, standard_forms, strip_legal
 from .splits import HELD_OUT, bump_one, bump_pairs, split_of, split_problem
 
 if TYPE_CHECKING:
+    from ..matching.detect import Verdict
     from ..matching.matcher import Match
 
 # ---------------------------------------------------------------------- distractor vendors
@@ -353,7 +354,7 @@ def evaluate_items(
                 }
             )
         ms = [m for m in matcher.match({"title": title, "summary": text}, link) if m.vendor in found]
-        alerted = {m.vendor for m in verdict.subjects(ms, title, text)}
+        alerted = {m.vendor for m in alerted_subjects(verdict, ms, title, text)}
         expected = gold if it["breach"] else set()
         bump_pairs(rep.alert_pairs, [lang, "all", split], expected, alerted, Counts)
         if alerted != expected:
@@ -561,12 +562,25 @@ DETECTION_DEFINITIONS = (
     "(advisories, trend pieces, business news)"
 )
 ALERT_DEFINITIONS = (
-    "alerts: a vendor is alerted when the item is judged a breach report and the vendor is its subject "
-    "(named in the title, or beside a breach term and not as the reporter; detect.Verdict.subjects). "
+    "alerts: a vendor is alerted when the item is judged a breach report, the vendor is its subject "
+    "(named in the title, or beside a breach term and not as the reporter; detect.Verdict.subjects) and its role "
+    "is breached, affected or product (matching.roles: a vendor only mentioned is stored, not alerted). "
     "recall = labelled items whose label's vendor is alerted / labelled items with the label registered; "
     "precision = alerted (item, vendor) pairs for the label's vendor / all alerted pairs on those items and "
     "on the advisories and trend pieces (non_incident, no organisation)"
 )
+
+
+def alerted_subjects(verdict: Verdict, matches: list[Match], title: str, text: str) -> list[Match]:
+    """The matches a run alerts on, as the pipeline decides them (pipeline.cycle: roles.alert_groups): the
+    report's subjects, less those only mentioned."""
+    from ..matching.roles import alert_groups, assign
+
+    subjects = verdict.subjects(matches, title, text)
+    if not subjects:
+        return []
+    roles = assign(matches, title, text, verdict.breach, subjects)
+    return [m for _, group in alert_groups(subjects, roles) for m in group]
 
 
 def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int = 300, seed: int = 20240601) -> Report:
@@ -638,7 +652,7 @@ def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int
                     }
                 )
             if positive or negative_item:
-                subjects = verdict.subjects(ms, title, text)
+                subjects = alerted_subjects(verdict, ms, title, text)
                 alerted = {m.vendor for m in subjects}
                 for key in (half, "all"):
                     t = rep.alerts.setdefault(key, AlertTally())

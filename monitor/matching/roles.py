@@ -109,8 +109,9 @@ _MENTIONED_AFTER = re.compile(
     # where the data was put out ('…の運営するTelegramで公開された'), as 'posted on X'
     r"(?:上)?(?:で|に)(?:公開|投稿|掲載|販売|拡散|共有)(?:され|し)|"
     # the parent before its subsidiary's name ('関電工子会社の川崎設備工業', 'SOMPOホールディングスの子会社損害保険ジャパン');
-    # 'キヤノンの米国子会社が' tells the subsidiary's incident as its own
-    r"(?:の)?(?:連結)?(?:子会社|グループ会社|関連会社)(?:の|である|、)?(?=[^\sがはでにを、。])|"
+    # 'キヤノンの米国子会社が' and '大日精化工業子会社ランサムウェア被害' tell the subsidiary's incident as its own
+    r"(?:の)?(?:連結)?(?:子会社|グループ会社|関連会社)(?:の|である|、)?(?=[^\sがはでにを、。])"
+    r"(?!ランサム|不正|被害|情報漏|情報流出|サイバー|攻撃|マルウェア|ウイルス|感染|システム|サーバ)|"
     # a brand impersonated ('Xを騙るフィッシング', 'Xを装ったメール', 'Xの偽サイト'), or a theme ('X-themed phishing')
     r"を騙[るっ]|をかた[るっ]|を装[うっい]|になりすま[しす]|を名乗[るっ]|の名をかた|の偽(?:サイト|メール|アプリ|ページ|sms))|"
     r"^-?\s*(?:themed|branded)\s+(?:phishing|lures?|scams?|emails?)\b|"
@@ -131,7 +132,8 @@ _MENTIONED_AFTER = re.compile(
 # only name it: 'Water CurseによるGitHubアカウント乗っ取り攻撃'): the platform the data was put out on ('Discordサーバー
 # 上で流出'), impersonated ('偽のGoogle Playストアを装った', 'Google広告を偽装し'), used to spread or send ('武器化した
 # GitHubリポジトリを利用し…マルウェアを配布', 'Microsoft Teamsの通話を利用し、ユーザーを騙して'), a defence switched off
-# ('Microsoft Defenderを無効化'), the defender ('Cloudflareの自動防御システムが迅速に攻撃を検知し無効化した').
+# ('Microsoft Defenderを無効化'), the defender ('Cloudflareの自動防御システムが迅速に攻撃を検知し無効化した'; a victim that
+# only detected it, 'Orangeが情報システムへのサイバー攻撃を検知した', tells its own incident).
 _LATIN = r"(?:\s*[a-z0-9][a-z0-9.+-]*)"
 _TOOL_AFTER_JA = re.compile(
     rf"^{_LATIN}?\s*(?:サーバー|チャンネル|グループ)?上で(?:流出|公開|拡散|共有|販売)|"
@@ -139,7 +141,7 @@ _TOOL_AFTER_JA = re.compile(
     rf"^{_LATIN}{{0,2}}\s*(?:リポジトリ|ページ|広告|フォーム)?(?:の[^。、]{{1,6}}?)?を(?:利用|悪用|使用|使っ)(?:し|して|した)"
     r"[^。]{0,40}?(?:配布|送信|誘導|拡散|配信|インストール|フィッシング|詐欺|騙)|"
     rf"^{_LATIN}{{0,2}}\s*を無効化|"
-    r"^(?:の[^。、]{0,10}?)?(?:が|は)(?:迅速に)?[^。]{0,16}?攻撃を(?:検知|防御|阻止|緩和)"
+    r"^(?:の[^。、]{0,10}?)?(?:が|は)(?:迅速に)?[^。]{0,16}?攻撃を(?:検知し[^。、]{0,6}?(?:無効化|遮断|阻止|緩和|防)|防御|阻止|緩和)"
 )
 # The vendor reporting what others did to others, in its own clause ('ESETはロシア関連APTグループの…が…ウクライナの政府機関
 # などを標的に…サイバー攻撃を実施したことを報告した'): an attacker's act told (…を標的に, …を狙う, 攻撃を実施, キャンペーン), and
@@ -520,7 +522,7 @@ _PLACE_BEFORE = re.compile(
     # compromise of the Anodot analytics platform')
     r"\b(?:attack|breach|intrusion|hack|incident|compromise) (?:on|at|of)\s+(?:(?:the|its|their|a|an)\s+)?"
     r"(?:[a-z][\w-]*\s+){0,2}$|\bat\s+$|"
-    r"\b(?:stolen|taken|downloaded) from\s+$"
+    r"\b(?:stolen|taken|downloaded|exfiltrated)\s+(?:[\w,.-]+\s+){0,4}?from\s+$"
 )
 # The vendor's customers, users or staff are whose data is told ('フランスベッドの顧客情報に影響', 'J:COM利用者に影響',
 # 'data of Aflac and Zurich customers', 'Boots, BA and BBC confirm staff data exposed').
@@ -667,12 +669,13 @@ def _decide(
         return RoleOf(
             m.vendor, "mentioned", "cited in the text as a source, a platform or an owner, not the victim"
         ), _Cues()
-    # A denial stands only while no one says its customers' data is out ('X denies breach after hacker leaks
-    # data of 73 million X customers' is still X's incident to watch).
+    # A denial stands only while no one says its customers' data is out or data was taken from it ('X denies breach
+    # after hacker leaks data of 73 million X customers', 'a hacker claimed to have stolen six million records from
+    # Oracle Cloud's servers; Oracle said there has been no breach' are still X's incident to watch).
     if (
         place is not None
         and _DENIAL_AFTER.search(after)
-        and not any(_CLIENT_AFTER.search(a) or _CLIENT_BEFORE.search(b) for b, a in ctx)
+        and not any(_CLIENT_AFTER.search(a) or _CLIENT_BEFORE.search(b) or _PLACE_BEFORE.search(b) for b, a in ctx)
     ):
         return RoleOf(m.vendor, "mentioned", f"denies in the {where} that its own systems were breached"), _Cues()
     # A Latin name run into its product's name ('Microsoft365の', 'CitrixNetScalerの脆弱性', 'PaloAltoFirewall'), as

@@ -168,3 +168,25 @@ def test_cli_eval_json(project):  # type: ignore[no-untyped-def]
     shipped = reports[0]
     assert shipped["set"] == "shipped set" and shipped["distractors"] >= 2000
     assert shipped["matching"]["ja"]["precision"] >= TARGET and shipped["detection"]["en"]["recall"] >= TARGET
+
+
+def test_alerts_are_scored_as_the_pipeline_sends_them_a_parent_in_an_aside_is_not_alerted() -> None:
+    """The alert score counts what a run sends to Slack: a subject only mentioned (a parent in an aside) is stored,
+    not alerted, so the score must not count it as an alert either."""
+    from monitor.eval.evaluate import alerted_subjects
+    from monitor.matching.detect import assess
+    from monitor.matching.matcher import Matcher
+    from monitor.matching.vendors import Vendor
+
+    matcher = Matcher(
+        [Vendor(name="Change Healthcare Inc.", aliases=("Change Healthcare",)), Vendor(name="UnitedHealth Group")]
+    )
+    title = "Change Healthcare ransomware attack disrupts pharmacies"
+    text = "A ransomware attack on Change Healthcare, a unit of UnitedHealth Group, disrupted claims processing."
+    matches = matcher.match({"title": title, "summary": text})
+    verdict = assess(title, text)
+    assert {m.vendor for m in verdict.subjects(matches, title, text)} == {
+        "Change Healthcare Inc.",
+        "UnitedHealth Group",
+    }
+    assert [m.vendor for m in alerted_subjects(verdict, matches, title, text)] == ["Change Healthcare Inc."]

@@ -41,6 +41,9 @@ MATCHER = Matcher(
         Vendor(name="CrowdStrike", aliases=()),
         Vendor(name="Cisco Systems, Inc.", aliases=("Cisco",)),
         Vendor(name="Telegram", aliases=()),
+        Vendor(name="Orange S.A.", aliases=("Orange",)),
+        Vendor(name="Cloudflare, Inc.", aliases=("Cloudflare",)),
+        Vendor(name="Oracle Corporation", aliases=("Oracle",)),
     ]
 )
 
@@ -299,3 +302,41 @@ def test_a_japanese_denial_of_an_intrusion_at_the_vendor_is_not_its_breach() -> 
         "ソフトバンクへの不正アクセスで顧客情報が流出した。追加の不正アクセスは確認されていない。",
     )
     assert hit["ソフトバンク株式会社"].role == "breached"
+
+
+@pytest.mark.parametrize(
+    "title,text,vendor",
+    [
+        # a victim that detected the attack on its own systems (the defender rule wants it stopped, too)
+        (
+            "フランス大手通信企業攻撃被害公表",
+            "フランス最大の通信事業者Orangeが情報システムへのサイバー攻撃を検知した。一部サービスに一時的障害が発生した。",
+            "Orange S.A.",
+        ),
+        # a parent whose unnamed subsidiary was hit tells the incident as its own
+        (
+            "関電工子会社ランサムウェア被害発生",
+            "関電工のベトナム現地法人がランサムウェア攻撃を受けサーバが暗号化された。",
+            "株式会社関電工",
+        ),
+        # a denial, with data told taken from its servers
+        (
+            "Oracle denies breach of its cloud login servers",
+            "A hacker claimed to have stolen six million records from Oracle Cloud's single sign-on servers; Oracle "
+            "said there has been no breach.",
+            "Oracle Corporation",
+        ),
+    ],
+)
+def test_a_victim_detecting_the_attack_a_parent_of_a_subsidiary_hit_and_a_denied_theft_are_alerted(
+    title: str, text: str, vendor: str
+) -> None:
+    assert roles(title, text)[vendor].alerted
+
+
+def test_a_defender_that_stopped_the_attack_is_only_mentioned() -> None:
+    got = roles(
+        "大規模DDoS攻撃を観測",
+        "Cloudflareの自動防御システムが迅速に攻撃を検知し無効化した。攻撃は過去最大規模だった。",
+    )
+    assert got["Cloudflare, Inc."].role == "mentioned"
