@@ -603,6 +603,11 @@ def _is_product(before: str, after: str, matched: bool = True) -> bool:
     )
 
 
+def _in_lede(field: str, start: int, end: int) -> bool:
+    """Whether the naming stands in the first sentence of its field."""
+    return _SENTENCE_END.search(field.lower(), 0, start) is None
+
+
 def _runs_into_product(field: str, start: int, end: int, others: Sequence[Match]) -> bool:
     """Whether the Latin name is written run together with a following Latin word or number that is not another
     matched name ('GoogleSalesforce' names two companies)."""
@@ -692,11 +697,12 @@ def _decide(
             here
             and (
                 (
-                    m.field in ("title", "link")
+                    (m.field in ("title", "link") or (place is not None and _in_lede(*place)))
                     and EXPLOITED.search(_norm(title).lower() + " " + _norm(text).lower()[:2000])
                 )
-                # named in the text, its exploitation told in the same sentence ('GoogleはChromeの4件の脆弱性を修正し
-                # うち1件は実際に悪用されていることを確認した')
+                # named in the headline or the text's first sentence (the advisory's subject: 'マイクロソフトのSharePoint
+                # Serverに深刻な脆弱性…。ゼロデイ攻撃が確認され'), its exploitation told anywhere; named further on, in the
+                # same sentence ('GoogleはChromeの4件の脆弱性を修正しうち1件は実際に悪用されていることを確認した')
                 or bool(EXPLOITED.search(before + after))
             )
         )

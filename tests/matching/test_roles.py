@@ -29,7 +29,7 @@ REGISTER = [
     Vendor(name="Sitel Group", aliases=("Sitel",)),
     Vendor(name="UnitedHealth Group Incorporated", aliases=("UnitedHealth Group", "UnitedHealth")),
     Vendor(name="Change Healthcare", aliases=()),
-    Vendor(name="Microsoft Corporation", aliases=("Microsoft",)),
+    Vendor(name="Microsoft Corporation", aliases=("Microsoft", "マイクロソフト")),
     Vendor(name="Google LLC", aliases=("Google",)),
     Vendor(name="Salesforce, Inc.", aliases=("Salesforce",)),
     Vendor(name="Everest Group", aliases=("Everest",)),
@@ -254,3 +254,11 @@ def test_the_victims_platform_credentials_are_the_platforms_product_and_an_attri
         "攻撃者がBarts Healthのシステムに侵入しデータを窃取した。GoogleのMandiantは攻撃をUNC6240に帰属させている。",
     )
     assert got["Mandiant"].role == "mentioned"
+
+
+def test_an_advisory_naming_the_maker_in_its_lede_is_a_product_alert_only_when_exploitation_is_told() -> None:
+    lede = "マイクロソフトのExchange Serverに深刻な脆弱性が見つかった。"
+    got = roles("Exchange Server脆弱性", lede + "ゼロデイ攻撃が確認され、更新プログラムが公開されている。")
+    assert got["Microsoft Corporation"].role == "product"
+    got = roles("Exchange Server脆弱性", lede + "更新プログラムが公開されている。")
+    assert got["Microsoft Corporation"].role == "mentioned"
