@@ -222,7 +222,7 @@ class Report:
                 f"  alerts    {half:5} precision {t.precision:.3f}  recall {t.recall:.3f}  (items {t.items}, "
                 f"label alerted {t.alerted_label}, any alerted {t.alerted_any}; alerted pairs: correct "
                 f"{t.correct}, other organisation named verbatim {t.wrong_named}, other {t.wrong_other}, "
-                f"on advisories/trend pieces {t.wrong_negative})"
+                f"on advisories/trend pieces {t.wrong_negative}, {t.negative_product} of them product alerts)"
             )
             out.append(
                 f"            {'':5} recall on the {t.named_items} items whose text names the label "
@@ -354,7 +354,7 @@ def evaluate_items(
                 }
             )
         ms = [m for m in matcher.match({"title": title, "summary": text}, link) if m.vendor in found]
-        alerted = {m.vendor for m in alerted_subjects(verdict, ms, title, text)}
+        alerted = {m.vendor for m, _ in alerted_subjects(verdict, ms, title, text)}
         expected = gold if it["breach"] else set()
         bump_pairs(rep.alert_pairs, [lang, "all", split], expected, alerted, Counts)
         if alerted != expected:
@@ -508,6 +508,7 @@ class AlertTally:
     wrong_named: int = 0  # alerted pairs for another organisation named verbatim in the text
     wrong_other: int = 0  # other wrong alerted pairs on labelled items
     wrong_negative: int = 0  # alerted pairs on advisories and trend pieces (non_incident, no organisation)
+    negative_product: int = 0  # ... of them, product alerts (an advisory telling the product exploited)
 
     @property
     def wrong(self) -> int:
@@ -545,6 +546,7 @@ class AlertTally:
             "wrong_named_verbatim": self.wrong_named,
             "wrong_other": self.wrong_other,
             "wrong_on_negatives": self.wrong_negative,
+            "product_alerts_on_negatives": self.negative_product,
         }
 
 
@@ -562,25 +564,25 @@ DETECTION_DEFINITIONS = (
     "(advisories, trend pieces, business news)"
 )
 ALERT_DEFINITIONS = (
-    "alerts: a vendor is alerted when the item is judged a breach report, the vendor is its subject "
-    "(named in the title, or beside a breach term and not as the reporter; detect.Verdict.subjects) and its role "
-    "is breached, affected or product (matching.roles: a vendor only mentioned is stored, not alerted). "
+    "alerts: a vendor is alerted when its role is breached, affected or product (matching.roles, as a run decides "
+    "it: the subject of a breach report, named in the title or beside a breach term and not as the reporter, is "
+    "breached or affected unless the text tells otherwise; a product exploited or the victim's software is a product "
+    "alert; a vendor only mentioned is stored, not alerted). "
     "recall = labelled items whose label's vendor is alerted / labelled items with the label registered; "
     "precision = alerted (item, vendor) pairs for the label's vendor / all alerted pairs on those items and "
     "on the advisories and trend pieces (non_incident, no organisation)"
 )
 
 
-def alerted_subjects(verdict: Verdict, matches: list[Match], title: str, text: str) -> list[Match]:
-    """The matches a run alerts on, as the pipeline decides them (pipeline.cycle: roles.alert_groups): the
-    report's subjects, less those only mentioned."""
-    from ..matching.roles import alert_groups, assign
+def alerted_subjects(verdict: Verdict, matches: list[Match], title: str, text: str) -> list[tuple[Match, str]]:
+    """The matches a run alerts on, with their roles, decided as the pipeline decides them (pipeline.workers:
+    roles.alerted_matches): the vendors whose role is breached, affected or product."""
+    from ..matching.roles import alerted_matches, assign, of_match
 
-    subjects = verdict.subjects(matches, title, text)
-    if not subjects:
+    if not matches:
         return []
-    roles = assign(matches, title, text, verdict.breach, subjects)
-    return [m for _, group in alert_groups(subjects, roles) for m in group]
+    roles = assign(matches, title, text, verdict.breach, verdict.subjects(matches, title, text))
+    return [(m, of_match(m, roles).role) for m in alerted_matches(matches, roles)]
 
 
 def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int = 300, seed: int = 20240601) -> Report:
@@ -653,7 +655,7 @@ def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int
                 )
             if positive or negative_item:
                 subjects = alerted_subjects(verdict, ms, title, text)
-                alerted = {m.vendor for m in subjects}
+                alerted = {m.vendor for m, _ in subjects}
                 for key in (half, "all"):
                     t = rep.alerts.setdefault(key, AlertTally())
                     if positive:
@@ -662,11 +664,12 @@ def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int
                         t.alerted_any += bool(alerted)
                         t.named_items += named
                         t.named_alerted += named and gold_of[label] in alerted
-                    for m in subjects:
+                    for m, role in subjects:
                         if m.vendor in gold:
                             t.correct += 1
                         elif negative_item:
                             t.wrong_negative += 1
+                            t.negative_product += role == "product"
                         elif _named_verbatim(m, by_name[m.vendor]):
                             t.wrong_named += 1
                         else:

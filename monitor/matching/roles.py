@@ -213,7 +213,8 @@ _AFFECTED_SENTENCE = re.compile(
 # A name marked as the contractor itself: breached, whoever its client is.
 _CONTRACTOR_BEFORE = re.compile(
     rf"(?:{_CONTRACTOR_JA}(?:である|の|、|\s)*(?:株式会社)?|(?:を|も)(?:請け負う|担う|受託する|任されている)|(?:contractor|vendor|supplier|service provider|subcontractor|"
-    r"business associate|provider)\s*,?\s*)$"
+    # with its abbreviation ('the covered entity's business associate (BA), MedAssets')
+    r"business associate|provider)\s*(?:\([^()]{1,12}\)\s*)?,?\s*)$"
 )
 _CONTRACTOR_AFTER = re.compile(
     rf"^(?:,\s*|\s*\(|\s*（)(?:a|an|the|its|which is (?:a|an))?\s*(?:\w+\s+){{0,2}}?{_CONTRACTOR_EN}\b|"
@@ -550,11 +551,19 @@ _UNNAMED_CONTRACTOR_BREACH = re.compile(
     r"(?:再委託先|外部委託先|業務委託先|委託先|委託事業者|再委託事業者|提携先|任せていた[^。、]{0,12}?(?:会社|企業|業者))"
     r"(?:で|が|への|に対する|において|に(?:不正|ランサム|サイバー)|"
     r"の[^。、]{0,8}?(?:サーバー?|システム|ネットワーク|環境|端末|pc|パソコン|ツール|クラウド|障害|被害))|"
-    r"\b(?:at|by|of|on|to|from|against)\s+(?:a|an|its|their|one of its)\s+(?:[\w-]+\s+){0,3}?(?:contractor|vendor|supplier|"
-    r"subcontractor|service provider|outsourcing (?:company|firm)|(?:support|services?) (?:firm|company))\b|"
+    # at its contractor, or at someone's told by its possessive ("the covered entity's (CE) business associate")
+    r"\b(?:(?:at|by|of|on|to|from|against)\s+(?:a|an|its|their|one of its)|(?:at|by|of|from)\s+the\s+(?:[\w-]+\s+){0,3}?"
+    r"[\w-]+(?:'s|’s)(?:\s*\([^()]{1,12}\))?)\s+(?:[\w-]+\s+){0,3}?(?:contractor|vendor|supplier|subcontractor|"
+    r"service provider|business associate|outsourcing (?:company|firm)|(?:support|services?) (?:firm|company))\b"
+    r"(?!\s+(?:customers?|clients?|base|network|community))|"
     r"\b(?:at|of|on)\s+(?:a|an|its|their)\s+third[- ]part(?:y|ies)\b|"
-    r"\b(?:contractor|vendor|supplier|subcontractor|outsourcing (?:company|firm)|third party)(?:\s+[\w-]+){0,4}\s+"
-    r"(?:was|were|had been|has been)\s+(?:breached|hacked|compromised)"
+    r"\b(?:contractor|vendor|supplier|subcontractor|business associate|outsourcing (?:company|firm)|third party)"
+    r"(?:\s+[\w(),-]+){0,6}?\s+(?:was|were|had been|has been|had (?:a|an|its)\s+(?:[\w-]+\s+){0,2}?)\s*"
+    r"(?:breached|hacked|compromised)"
+    # the contractor's own mishandling ("the CE's business associate (BA), X, mailed...", 'a vendor lost a box of tapes')
+    r"|\b(?:contractor|vendor|supplier|subcontractor|business associate|service provider)(?:\s*\([^()]{1,12}\))?"
+    r"(?:,\s*[^,.]{1,60},)?\s+(?:erroneously\s+|mistakenly\s+|inadvertently\s+|accidentally\s+)?"
+    r"(?:lost|mailed|sent|posted|exposed|misplaced|disclosed|shipped|e-?mailed|left|discarded)\b"
 )
 
 
@@ -859,6 +868,13 @@ def of_match(m: Match, roles: Iterable[RoleOf]) -> RoleOf:
     if m.how == "newsroom":
         return RoleOf(m.vendor, "breached", "the vendor's own notice, on its newsroom")
     return RoleOf(m.vendor, "breached", "named as the subject of a breach report")
+
+
+def alerted_matches(matches: Iterable[Match], roles: Iterable[RoleOf]) -> tuple[Match, ...]:
+    """The matches a report alerts on: those whose role is alerted (breached, affected, product). A vendor cited as
+    the reporter or only mentioned (a platform the data was posted on, a parent in an aside) is not."""
+    alerted = {r.vendor for r in roles if r.alerted}
+    return tuple(m for m in matches if m.vendor in alerted)
 
 
 def alert_groups(subjects: Sequence[Match], roles: Sequence[RoleOf]) -> list[tuple[str, tuple[Match, ...]]]:

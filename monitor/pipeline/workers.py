@@ -112,14 +112,25 @@ def decide(
     # Imported here, not with this module: the main process imports this module for a run with nothing
     # new, and the matching modules compile their patterns as they load (the forkserver preloads them).
     from ..matching.detect import assess
-    from ..matching.roles import assign
+    from ..matching.roles import alerted_matches, assign
 
     out = []
     skipped = Skipped()
     for item, lk, tkey in fresh:
         try:
             out.append(
-                _decide_one(matcher, assume_breach, item, lk, tkey, bodies.get(item.link, ""), now, assess, assign)
+                _decide_one(
+                    matcher,
+                    assume_breach,
+                    item,
+                    lk,
+                    tkey,
+                    bodies.get(item.link, ""),
+                    now,
+                    assess,
+                    assign,
+                    alerted_matches,
+                )
             )
         except MemoryError:
             raise
@@ -149,6 +160,7 @@ def _decide_one(
     now: datetime,
     assess: Callable[..., Verdict],
     assign_roles: Callable[..., tuple[RoleOf, ...]],
+    alerted_matches: Callable[[Sequence[Match], Sequence[RoleOf]], tuple[Match, ...]],
 ) -> Decision:
     published = _published(item, now)
     # The same string as match() folds, when there is no body, so fold()'s cache serves both.
@@ -159,10 +171,7 @@ def _decide_one(
     # routing and incidents follow the subjects only. Of those, a vendor only mentioned (a platform the
     # data was posted on, a parent in an aside) is not alerted either; its product exploited is.
     roles = assign_roles(matches, item.title, text, verdict.breach, verdict.subjects(matches, item.title, text))
-    alerted = {r.vendor for r in roles if r.alerted}
-    return Decision(
-        item, lk, tkey, published, body, verdict, matches, tuple(m for m in matches if m.vendor in alerted), roles
-    )
+    return Decision(item, lk, tkey, published, body, verdict, matches, alerted_matches(matches, roles), roles)
 
 
 # ---------------------------------------------------------------------- the Matcher cache

@@ -59,16 +59,18 @@ def test_company_vendors_are_clean_names():  # type: ignore[no-untyped-def]
 # jp-news does not meet the 0.95 target everywhere (see the README). These are REGRESSION FLOORS: what each
 # half reached when last measured, less a little, so a change that loses ground fails; each failure prints
 # the measured value, the floor and the target. Measured (dev / held-out), with only registered companies
-# left out of the distractors: detection P 0.955/0.957 R 0.921/0.914; alerts P 0.862/0.850 R 0.851/0.779;
-# alert recall on items naming their label 0.935/0.900; alert precision with other named orgs 0.940/0.947;
-# matching R 0.906/0.861, mentions P 0.952/0.936.
+# left out of the distractors: detection P 0.955/0.957 R 0.921/0.914; alerts P 0.841/0.845 R 0.851/0.782;
+# alert recall on items naming their label 0.935/0.903; alert precision with other named orgs 0.916/0.939;
+# matching R 0.906/0.861, mentions P 0.950/0.934. Alerts are scored as a run sends them (roles counted): a product
+# alert on an advisory that tells the product exploited (the issue asks for one) counts against precision, as
+# every alert on an item labelled N/A does (16 of the 28 such dev pairs).
 JP_NEWS_FLOORS = {
     "detection precision": 0.95,
     "detection recall": 0.91,
     "alerts recall (label named)": 0.89,
-    "alerts precision (other named ok)": 0.93,
+    "alerts precision (other named ok)": 0.91,
     "alerts recall": 0.77,
-    "alerts precision": 0.845,
+    "alerts precision": 0.835,
     "matching recall": 0.85,
     "matching precision (mentions)": 0.93,
 }
@@ -189,4 +191,6 @@ def test_alerts_are_scored_as_the_pipeline_sends_them_a_parent_in_an_aside_is_no
         "Change Healthcare Inc.",
         "UnitedHealth Group",
     }
-    assert [m.vendor for m in alerted_subjects(verdict, matches, title, text)] == ["Change Healthcare Inc."]
+    assert [(m.vendor, role) for m, role in alerted_subjects(verdict, matches, title, text)] == [
+        ("Change Healthcare Inc.", "breached")
+    ]

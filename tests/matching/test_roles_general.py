@@ -44,6 +44,10 @@ MATCHER = Matcher(
         Vendor(name="Orange S.A.", aliases=("Orange",)),
         Vendor(name="Cloudflare, Inc.", aliases=("Cloudflare",)),
         Vendor(name="Oracle Corporation", aliases=("Oracle",)),
+        Vendor(name="Kimball Medical Center", aliases=()),
+        Vendor(name="MedAssets", aliases=()),
+        Vendor(name="Idaho Power Group Health Plan", aliases=()),
+        Vendor(name="Baker Distributing", aliases=()),
     ]
 )
 
@@ -340,3 +344,30 @@ def test_a_defender_that_stopped_the_attack_is_only_mentioned() -> None:
         "Cloudflareの自動防御システムが迅速に攻撃を検知し無効化した。攻撃は過去最大規模だった。",
     )
     assert got["Cloudflare, Inc."].role == "mentioned"
+
+
+def test_a_contractor_told_by_its_clients_possessive_and_abbreviation_is_breached_and_the_client_affected() -> None:
+    """Breach notices name the contractor after its client's possessive and an abbreviation ('the covered entity's
+    (CE) business associate (BA), MedAssets'), or tell only what it lost."""
+    got = roles(
+        "Kimball Medical Center data breach",
+        "An unencrypted hard drive containing the ePHI of 6,785 individuals was stolen from an employee of the covered "
+        "entity's (CE) business associate (BA), MedAssets.",
+    )
+    assert got["Kimball Medical Center"].role == "affected" and got["Kimball Medical Center"].via == "MedAssets"
+    assert got["MedAssets"].role == "breached"
+    got = roles(
+        "Idaho Power Group Health Plan data breach",
+        "Idaho Power Group Health Plan's business associate, a benefits administrator, lost a backup tape as it was "
+        "being sent via FEDEX. The tape held the health information of 5,500 employees.",
+    )
+    assert got["Idaho Power Group Health Plan"].role == "affected"
+
+
+def test_a_contractor_word_that_only_describes_customers_makes_no_one_affected() -> None:
+    got = roles(
+        "Baker Distributing data breach",
+        "The group published data taken from Baker Distributing's Salesforce infrastructure, including tickets "
+        "relating to the company's HVAC contractor customer base.",
+    )
+    assert got["Baker Distributing"].role == "breached"
