@@ -1,5 +1,6 @@
 """Every role decision that a change to the role rules moves, on real text no one here labelled: the 4,000
-jp-news summaries (../shared/data/jp-news) and the Have I Been Pwned write-ups (../shared/data/breaches).
+jp-news summaries (../shared/data/jp-news), the Have I Been Pwned write-ups and the HHS OCR breach summaries that
+name a business associate (../shared/data/breaches).
 
 The role set scores a rule on a few hundred labelled items; a rule written from their errors can still be
 wrong on the news it will meet. This decides each text with this checkout and with another one and prints
@@ -10,12 +11,14 @@ about its parent shows up here, not in the scores (session 11: 50 such demotions
     python bench/roles_diff.py --base ../other-checkout --limit 0   # counts only
 
 Register: the role set's and the labelled set's vendors and the companies lists (jp-news); each HIBP entry's
-organisation with the platforms the write-ups name (HIBP, as bench/roles_hibp.py).
+organisation with the platforms the write-ups name (HIBP, as bench/roles_hibp.py); each HHS row's covered entity
+and business associate (HHS).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import re
 import subprocess
@@ -26,6 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[1] / "shared" / "data"
 JP_NEWS = SHARED / "jp-news" / "secnews_sample.jsonl"
+HHS = SHARED / "breaches" / "hhs_ocr_breaches_2009-2014_Ecdat.csv"
 
 
 def _roles(matcher: object, title: str, text: str) -> dict[str, str]:
@@ -68,6 +72,17 @@ def dump() -> None:
         roles = _roles(hibp, title, re.sub(r"<[^>]+>", "", unescape(e["Description"])))
         if roles:
             print(json.dumps({"id": f"hibp:{e['Title']}", "title": title, "roles": roles}, ensure_ascii=False))
+    if HHS.is_file():
+        # US health-data breach summaries naming the covered entity's business associate: each row's two parties
+        with HHS.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                entity, associate = row["Name_of_Covered_Entity"].strip(), row["Business_Associate_Involved"].strip()
+                if not associate or not row["Summary"].strip():
+                    continue
+                title = f"{entity} data breach"
+                roles = _roles(Matcher([Vendor(name=entity), Vendor(name=associate)]), title, row["Summary"])
+                if roles:
+                    print(json.dumps({"id": f"hhs:{row['rownames']}", "title": title, "roles": roles}))
 
 
 def _decisions(checkout: Path) -> dict[str, dict[str, object]]:
@@ -104,7 +119,7 @@ def main() -> int:
         moved = {v: (old.get(v, "-"), new.get(v, "-")) for v in set(old) | set(new) if old.get(v) != new.get(v)}
         if moved:
             changed.append((key, (this.get(key) or base[key])["title"], moved))
-    for source in ("jp-news", "hibp"):
+    for source in ("jp-news", "hibp", "hhs"):
         texts = sum(1 for k in set(base) | set(this) if k.startswith(source))
         moves = [c for c in changed if c[0].startswith(source)]
         print(f"{source}: {texts} texts with a registered name, {len(moves)} with a role changed")
