@@ -298,7 +298,10 @@ _PRODUCT_AFTER_JA = re.compile(
     # its operating system's or product's devices ('Apple macOS端末に感染させる')
     r"^(?:\s*[a-z0-9][\w.+-]*){1,3}\s*(?:端末|デバイス|搭載)|"
     # its own advisory about a flaw, as 'X warns of ... flaw' ('SonicWallが新たなゼロデイの可能性を調査中', 'Ciscoが脆弱性を修正')
-    r"^(?:社)?(?:が|は|、)?[^。]{0,30}?(?:脆弱性|ゼロデイ)(?:の可能性)?(?:を|の)?(?:修正|調査|公表|公開|警告|確認|注意喚起)"
+    r"^(?:社)?(?:が|は|、)?[^。]{0,30}?(?:脆弱性|ゼロデイ)(?:の可能性)?(?:[\s\[(（]*cve-[\d-]+[\])）]*)?(?:を|の)?(?:緊急)?"
+    r"(?:修正|調査|公表|公開|警告|確認|注意喚起)|"
+    # its product's flaw compounded ('Palo Alto NetworksのPAN-OS脆弱性', 'CiscoのIOS XE脆弱性悪用')
+    r"^(?:社)?の(?:\s*[a-z0-9][a-z0-9.+-]*){1,3}\s*(?:深刻な?|重大な?|緊急の?|未修正の?|新たな|複数の)?(?:脆弱性|ゼロデイ)"
 )
 # The victim's system or records on the platform, named after the victim's の ('Allianz LifeのSalesforceシステムから').
 _POSSESSED_BEFORE_JA = re.compile(r"[^\s、。]の$")
@@ -399,7 +402,7 @@ EXPLOITED = re.compile(
     r"\b(?:actively exploited|exploited in the wild|under (?:active )?(?:attack|exploitation)|"
     r"mass[- ]exploit\w*|exploit(?:s|ed|ing)|zero[- ]days?|exploitation|being exploited|zero[- ]days? exploited|exploited zero[- ]day|"
     r"known exploited|hackers exploit\w*|attackers exploit\w*|exploit\w* (?:flaw|bug|vulnerabilit\w*))\b|"
-    r"悪用を確認|悪用が確認|悪用され|悪用した攻撃|ゼロデイ|を悪用|悪用して|が悪用|"
+    r"悪用を確認|悪用が確認|悪用され|悪用した攻撃|ゼロデイ|を悪用|悪用して|が悪用|(?:脆弱性|ゼロデイ)悪用|"
     # an attack aimed at a flaw ('EPMM狙う脆弱性', '脆弱性を突く攻撃', '脆弱性連鎖攻撃')
     r"(?:狙う|狙った|突く|突いた)(?:脆弱性|ゼロデイ)|(?:脆弱性|ゼロデイ)を(?:狙|突)|(?:脆弱性|ゼロデイ)(?:連鎖)?攻撃|"
     # attacks seen on a flaw or on the devices ('脆弱性…攻撃が確認されている', 'FortiGate機器に対する…攻撃')

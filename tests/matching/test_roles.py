@@ -43,6 +43,8 @@ REGISTER = [
     Vendor(name="GitHub, Inc.", aliases=("GitHub",)),
     Vendor(name="株式会社マネーフォワード", aliases=("マネーフォワード",)),
     Vendor(name="KDDI株式会社", aliases=("KDDI",)),
+    Vendor(name="Cisco Systems, Inc.", aliases=("Cisco",)),
+    Vendor(name="Palo Alto Networks, Inc.", aliases=("Palo Alto Networks",)),
 ]
 MATCHER = Matcher(REGISTER)
 
@@ -262,3 +264,30 @@ def test_an_advisory_naming_the_maker_in_its_lede_is_a_product_alert_only_when_e
     assert got["Microsoft Corporation"].role == "product"
     got = roles("Exchange Server脆弱性", lede + "更新プログラムが公開されている。")
     assert got["Microsoft Corporation"].role == "mentioned"
+
+
+@pytest.mark.parametrize(
+    "title,text,vendor",
+    [
+        # exploitation compounded ('脆弱性悪用') in a headline naming the product's devices
+        (
+            "Cisco Firepower機器の脆弱性悪用",
+            "脅威グループがn-day脆弱性を連鎖させ不正アクセスしバックドアを展開している。",
+            "Cisco Systems, Inc.",
+        ),
+        # its product's flaw compounded after の, exploitation told further on
+        (
+            "Palo Alto NetworksのPAN-OS脆弱性追加",
+            "CISAが脆弱性を既知の悪用脆弱性カタログに追加した。攻撃者による悪用が確認されている。",
+            "Palo Alto Networks, Inc.",
+        ),
+        # the maker's own fix of a flaw named by its CVE, told exploited
+        (
+            "Chromeの新たなゼロデイ脆弱性修正",
+            "GoogleはV8エンジンの新たなゼロデイ脆弱性(CVE-2026-11645)を緊急修正した。この脆弱性はすでに悪用されている。",
+            "Google LLC",
+        ),
+    ],
+)
+def test_advisories_telling_a_product_exploited_are_product_alerts(title: str, text: str, vendor: str) -> None:
+    assert roles(title, text)[vendor].role == "product"
