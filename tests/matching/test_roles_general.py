@@ -48,6 +48,8 @@ MATCHER = Matcher(
         Vendor(name="MedAssets", aliases=()),
         Vendor(name="Idaho Power Group Health Plan", aliases=()),
         Vendor(name="Baker Distributing", aliases=()),
+        Vendor(name="Team, Inc.", aliases=("Team",)),
+        Vendor(name="Dori Media Group", aliases=()),
     ]
 )
 
@@ -371,3 +373,11 @@ def test_a_contractor_word_that_only_describes_customers_makes_no_one_affected()
         "relating to the company's HVAC contractor customer base.",
     )
     assert got["Baker Distributing"].role == "breached"
+
+
+def test_the_attackers_named_like_a_company_are_mentioned() -> None:
+    got = roles(
+        "Dori Media Group", "Dori Media Group Hacked by Malek Team. We have destroyed more than 100 TB of data."
+    )
+    assert got["Dori Media Group"].role == "breached"
+    assert got["Team, Inc."].role == "mentioned"
