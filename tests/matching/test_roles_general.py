@@ -376,8 +376,7 @@ def test_a_contractor_word_that_only_describes_customers_makes_no_one_affected()
 
 
 def test_the_attackers_named_like_a_company_are_mentioned() -> None:
-    got = roles(
-        "Dori Media Group", "Dori Media Group Hacked by Malek Team. We have destroyed more than 100 TB of data."
-    )
+    # a leak-site post: its title is the victim's handle, its text tells who hacked it
+    got = roles("dorimedia", "Dori Media Group Hacked by Malek Team. We have destroyed more than 100 TB of data.")
     assert got["Dori Media Group"].role == "breached"
     assert got["Team, Inc."].role == "mentioned"
