@@ -104,6 +104,15 @@ _MENTIONED_AFTER = re.compile(
     r"servers?|groups?|pages?|services?|marketplaces?|boards?)\s*,?\s+(?:known as|called|named|dubbed)\b|"
     r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
     r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力|"
+    # the helper, the reporter ('ラックの協力を得て', 'NTTデータと連携して', '日本経済新聞社の取材に対し', '共同通信によると')
+    r"の協力(?:を得|の下|のもと)|と(?:協力|連携)し|の支援を受け|の取材に(?:対し|応じ)|の取材で|が報じ|の報道(?:によると|では|で)|"
+    r"が伝え|"
+    # a tracker or analyst of the attackers ('マイクロソフトは、この攻撃グループをStorm-0501として追跡している')
+    r"(?:の[^。、]{1,20}?)?(?:は|が)[^。]{0,40}?(?:として追跡|を追跡して|と命名|と名付け)|"
+    r"(?:の[^。、]{1,20}?)?(?:は|が)[^。]{0,50}?(?:グループ|国家|系|apt\d*)[^。]{0,20}?(?:によるもの|の犯行|の関与)と"
+    r"(?:分析|指摘|結論|評価)|"
+    # its research unit, in Japanese text ('パロアルトネットワークスのUnit 42は')
+    r"の\s*(?:unit 42|talos|x-force|threatlabz|threat labs?|research)(?![a-z0-9])|"
     # its warning about someone else's incident, as 'X warned' ('GoogleはSalesloft DriftのOAuth侵害が…と警告し')
     r"(?:は|が)[^。]{0,60}?(?:と|を)警告|"
     # an investigator attributing the attack ('GoogleのMandiantは攻撃をUNC6240に帰属させている'), as 'X attributed'
@@ -294,6 +303,11 @@ _PRODUCT_AFTER_JA = re.compile(
     r"^(?:\s*[a-z0-9][\w.+-]*){0,2}\s*(?:の)?(?:インスタンス|環境|テナント|crm)|"
     # an example of a kind of platform or product ('WorkdayなどのHR SaaSプラットフォームを狙い')
     r"^(?:など|等|といった|のような)(?:の)?[^。、]{0,16}?(?:プラットフォーム|saas|クラウドサービス|ソフトウェア|製品)|"
+    # the victim's software told as such ('バックアップにVeeamを使用していた'), its servers or devices running it ('VMware
+    # ESXiサーバーが暗号化され'), its cloud holding the victim's data ('グーグルのクラウドサービス上に保存していた')
+    r"^(?:\s*[a-z0-9][a-z0-9.+-]*){0,2}\s*を(?:使用|利用|導入|採用)(?:して|し|する|した)|"
+    r"^(?:\s*[a-z0-9][a-z0-9.+-]*){1,2}\s*(?:サーバー?|ホスト|仮想(?:化)?基盤|nas|機器|アプライアンス)(?:が|を|に|の|へ|で)|"
+    r"^(?:の)?(?:クラウド(?:サービス)?|ストレージ|プラットフォーム)上(?:の|に|で)|"
     # its product, named in Latin after it, exploited further on in the sentence ('Microsoft EdgeのIEモードの互換性機能が
     # 悪用され', 'Oracle E-Business Suiteの[[CVE-2025-61882]]のゼロデイ脆弱性を悪用', 'SalesforceのExperience Cloudの設定を悪用')
     r"^(?:の)?(?:\s*[a-z0-9][a-z0-9.+-]*){1,4}\s*の[^。]{0,40}?(?:を悪用|が悪用|の悪用|悪用され|を突)|"

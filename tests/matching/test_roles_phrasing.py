@@ -1,0 +1,377 @@
+"""How news tells each party's part, in the words reporters use: a victim's helpers, reporters, trackers and
+analysts; the software it ran; its contractor. Written for this test, in both languages, each naming its
+expectation; the victim (Acme) must stay alerted throughout."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.matching.detect import assess
+from monitor.matching.matcher import Matcher
+from monitor.matching.roles import RoleOf, assign
+from monitor.matching.vendors import Vendor
+
+EN_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("Acme Health", ()),
+        ("Mandiant", ()),
+        ("CrowdStrike", ()),
+        ("Microsoft Corporation", ("Microsoft",)),
+        ("Google LLC", ("Google",)),
+        ("Telegram", ()),
+        ("BreachForums", ()),
+        ("Okta Inc.", ("Okta",)),
+        ("Palo Alto Networks", ("Unit 42",)),
+        ("Recorded Future", ()),
+        ("Cloudflare", ()),
+        ("Amazon Web Services", ("AWS",)),
+        ("Snowflake Inc.", ("Snowflake",)),
+        ("Citrix", ()),
+        ("Fortinet", ()),
+        ("MOVEit", ()),
+        ("Ivanti", ()),
+        ("Salesforce", ()),
+        ("Huntress", ()),
+        ("Sophos", ()),
+        ("Check Point", ()),
+        ("Kaspersky", ()),
+        ("ESET", ()),
+        ("Proofpoint", ()),
+        ("Have I Been Pwned", ("HIBP",)),
+        ("GitHub", ()),
+        ("Trend Micro", ()),
+        ("Wiz", ()),
+        ("SentinelOne", ()),
+        ("Zscaler", ()),
+        ("BleepingComputer", ()),
+        ("TechCrunch", ()),
+        ("Reuters", ()),
+        ("Bloomberg", ()),
+    ]
+]
+
+JA_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("株式会社アクメ", ("アクメ",)),
+        ("トレンドマイクロ株式会社", ("トレンドマイクロ",)),
+        ("株式会社ラック", ("ラック",)),
+        ("Mandiant", ()),
+        ("CrowdStrike", ()),
+        ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
+        ("Google LLC", ("Google", "グーグル")),
+        ("Telegram", ()),
+        ("Fortinet", ("フォーティネット",)),
+        ("Citrix", ("シトリックス",)),
+        ("Ivanti", ()),
+        ("Salesforce", ("セールスフォース",)),
+        ("Amazon Web Services", ("AWS",)),
+        ("株式会社日立製作所", ("日立製作所", "日立")),
+        ("富士通株式会社", ("富士通",)),
+        ("NTTデータ", ()),
+        ("株式会社イセトー", ("イセトー",)),
+        ("SonicWall", ()),
+        ("Cisco", ("シスコ",)),
+        ("カスペルスキー", ()),
+        ("ESET", ()),
+        ("Palo Alto Networks", ("パロアルトネットワークス",)),
+        ("X Corp.", ("X",)),
+        ("LINEヤフー株式会社", ("LINEヤフー",)),
+        ("日本経済新聞社", ("日経",)),
+        ("共同通信社", ("共同通信",)),
+        ("Sophos", ()),
+        ("Veeam", ()),
+        ("VMware", ()),
+        ("Synology", ()),
+    ]
+]
+
+EN_CASES = [
+    (
+        "Acme Health discloses data breach",
+        "Acme Health said hackers stole patient data. The company hired Mandiant to investigate.",
+        {"Mandiant": "mentioned"},
+    ),
+    (
+        "Acme Health discloses data breach",
+        "Acme Health has brought in CrowdStrike to help with the investigation into the ransomware attack.",
+        {"CrowdStrike": "mentioned"},
+    ),
+    (
+        "Acme Health hit by ransomware",
+        "The attack was first reported by BleepingComputer, which saw the ransom note.",
+        {"BleepingComputer": "mentioned"},
+    ),
+    (
+        "Acme Health hit by ransomware",
+        "Acme Health confirmed the attack to TechCrunch on Tuesday.",
+        {"TechCrunch": "mentioned"},
+    ),
+    (
+        "Acme Health hit by ransomware",
+        "Acme Health told Reuters that patient records were stolen.",
+        {"Reuters": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "Security researchers at Wiz discovered the exposed database belonging to Acme Health.",
+        {"Wiz": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "The stolen data was later advertised on BreachForums for $5,000.",
+        {"BreachForums": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "The hackers shared samples of the stolen data in a Telegram channel.",
+        {"Telegram": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "Recorded Future analyst Allan Liska said the gang has been active since 2022.",
+        {"Recorded Future": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "According to Unit 42, the attackers used a known exploit.",
+        {"Palo Alto Networks": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "Huntress researchers observed the intrusion starting on March 3.",
+        {"Huntress": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "Troy Hunt added the 2 million email addresses to Have I Been Pwned.",
+        {"Have I Been Pwned": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "The attackers accessed data stored in the company's Snowflake account.",
+        {"Snowflake Inc.": "product"},
+    ),
+    ("Acme Health data breach", "Hackers gained access through an unpatched Citrix appliance.", {"Citrix": "product"}),
+    (
+        "Acme Health data breach",
+        "The intrusion began with a compromised Fortinet VPN account.",
+        {"Fortinet": "product"},
+    ),
+    (
+        "Acme Health data breach",
+        "The attackers exploited CVE-2023-4966, a flaw in Citrix NetScaler, to break in.",
+        {"Citrix": "product"},
+    ),
+    (
+        "Acme Health data breach",
+        "The stolen data was hosted on an AWS S3 bucket left open to the internet.",
+        {"Amazon Web Services": "product"},
+    ),
+    (
+        "Acme Health data breach",
+        "Attackers used stolen credentials to log in to the company's Salesforce instance.",
+        {"Salesforce": "product"},
+    ),
+    (
+        "Acme Health data breach",
+        "The company disclosed the attack in a filing with the SEC and said Google Cloud was not affected.",
+        {"Google LLC": "mentioned"},
+    ),
+    ("Acme Health data breach", "Sophos X-Ops said the group uses Cobalt Strike.", {"Sophos": "mentioned"}),
+    (
+        "Acme Health data breach",
+        "Check Point Research tracks the group as Void Manticore.",
+        {"Check Point": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "In a blog post, Kaspersky said the malware steals browser data.",
+        {"Kaspersky": "mentioned"},
+    ),
+    ("Acme Health data breach", "ESET researchers first spotted the backdoor in January.", {"ESET": "mentioned"}),
+    (
+        "Acme Health data breach",
+        "Cybersecurity firm Proofpoint said the phishing emails impersonated DocuSign.",
+        {"Proofpoint": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "The attacker published the data on a leak site and posted about it on GitHub.",
+        {"GitHub": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "A spokesperson for Okta said its systems were not involved.",
+        {"Okta Inc.": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "Acme Health uses Okta for single sign-on, but Okta said it was not breached.",
+        {"Okta Inc.": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "SentinelOne's Chris Krebs said the attack was sophisticated.",
+        {"SentinelOne": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "The breach was discovered by Zscaler ThreatLabz during routine monitoring.",
+        {"Zscaler": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "Acme Health said it is working with Trend Micro to restore systems.",
+        {"Trend Micro": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "Bloomberg first reported the breach on Monday, citing people familiar with the matter.",
+        {"Bloomberg": "mentioned"},
+    ),
+]
+
+JA_CASES = [
+    (
+        "アクメにランサムウェア攻撃",
+        "株式会社アクメはランサムウェア攻撃を受けたと発表した。調査はトレンドマイクロが支援している。",
+        {"トレンドマイクロ株式会社": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメはラックの協力を得て被害範囲を調査している。",
+        {"株式会社ラック": "mentioned"},
+    ),
+    (
+        "アクメ不正アクセス",
+        "アクメのサーバーが不正アクセスを受けた。侵入経路はFortinet製VPN機器の脆弱性とみられる。",
+        {"Fortinet": "product"},
+    ),
+    (
+        "アクメ不正アクセス",
+        "アクメはVPN機器の脆弱性を突かれ、ランサムウェアに感染した。VPN機器はシトリックス製だった。",
+        {"Citrix": "product"},
+    ),
+    (
+        "アクメ不正アクセス",
+        "攻撃者はIvanti Connect Secureの脆弱性を悪用してアクメのネットワークに侵入した。",
+        {"Ivanti": "product"},
+    ),
+    (
+        "アクメ情報漏えい",
+        "アクメが利用するSalesforceの設定不備により、顧客情報が外部から閲覧可能な状態だった。",
+        {"Salesforce": "product"},
+    ),
+    (
+        "アクメ情報漏えい",
+        "アクメが利用するクラウドサービスAWS上のストレージが公開状態になっていた。",
+        {"Amazon Web Services": "product"},
+    ),
+    ("アクメにランサムウェア攻撃", "盗まれたデータはTelegram上で公開された。", {"Telegram": "mentioned"}),
+    (
+        "アクメ委託先で情報漏えい",
+        "アクメの委託先であるイセトーがランサムウェア被害を受け、アクメの顧客情報が流出した。",
+        {"株式会社アクメ": "affected", "株式会社イセトー": "breached"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "日本経済新聞社の取材に対し、アクメは被害を認めた。",
+        {"日本経済新聞社": "mentioned"},
+    ),
+    ("アクメにランサムウェア攻撃", "共同通信によると、アクメの工場が停止した。", {"共同通信社": "mentioned"}),
+    ("アクメにランサムウェア攻撃", "アクメはNTTデータと連携して復旧を進めている。", {"NTTデータ": "mentioned"}),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメは日立製作所のシステムを利用していたが、日立側への影響はないという。",
+        {"株式会社日立製作所": "mentioned"},
+    ),
+    (
+        "アクメ不正アクセス",
+        "アクメの従業員のMicrosoftアカウントが乗っ取られ、メールが不正に送信された。",
+        {"Microsoft Corporation": "product"},
+    ),
+    (
+        "アクメ不正アクセス",
+        "SonicWall製ファイアウォールの脆弱性を悪用した攻撃で、アクメのネットワークに侵入された。",
+        {"SonicWall": "product"},
+    ),
+    (
+        "アクメ不正アクセス",
+        "攻撃者はCiscoのルーターの脆弱性を突いてアクメの社内ネットワークに侵入した。",
+        {"Cisco": "product"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "カスペルスキーの調査によると、このグループは日本企業を狙っている。",
+        {"カスペルスキー": "mentioned"},
+    ),
+    ("アクメにランサムウェア攻撃", "ESETの研究者は、攻撃に使われたマルウェアを分析した。", {"ESET": "mentioned"}),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメはバックアップにVeeamを使用していたが、バックアップも暗号化された。",
+        {"Veeam": "product"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "VMware ESXiサーバーが暗号化され、アクメの業務システムが停止した。",
+        {"VMware": "product"},
+    ),
+    (
+        "アクメ情報漏えい",
+        "アクメのSynology製NASが外部から認証なしでアクセスできる状態だった。",
+        {"Synology": "product"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "マイクロソフトは、この攻撃グループをStorm-0501として追跡している。",
+        {"Microsoft Corporation": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "パロアルトネットワークスのUnit 42は、この攻撃が中国系グループによるものと分析した。",
+        {"Palo Alto Networks": "mentioned"},
+    ),
+    ("アクメにランサムウェア攻撃", "アクメはLINEヤフーの子会社である。", {"LINEヤフー株式会社": "mentioned"}),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメの親会社であるLINEヤフーは、影響を調査している。",
+        {"LINEヤフー株式会社": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "Sophosの報告書によると、ランサムウェア被害は増加している。",
+        {"Sophos": "mentioned"},
+    ),
+    (
+        "アクメ不正アクセス",
+        "アクメは、グーグルのクラウドサービス上に保存していたデータが閲覧された可能性があると発表した。",
+        {"Google LLC": "product"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "CrowdStrikeによると、攻撃者は数週間前から侵入していた。",
+        {"CrowdStrike": "mentioned"},
+    ),
+    ("アクメにランサムウェア攻撃", "Mandiantの調査で、侵入経路が特定された。", {"Mandiant": "mentioned"}),
+]
+
+
+def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
+    ms = matcher.match({"title": title, "summary": text})
+    v = assess(title, text)
+    return {r.vendor: r for r in assign(ms, title, text, v.breach, v.subjects(ms, title, text))}
+
+
+EN = Matcher(EN_VENDORS)
+JA = Matcher(JA_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", EN_CASES + JA_CASES)
+def test_each_party_gets_the_part_the_sentence_tells(title: str, text: str, expected: dict[str, str]) -> None:
+    got = _roles(EN if text.isascii() else JA, title, text)
+    for vendor, role in expected.items():
+        assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
+    victim = got.get("Acme Health") or got.get("株式会社アクメ")
+    assert victim is not None and victim.alerted, victim
