@@ -111,6 +111,11 @@ _MENTIONED_AFTER = re.compile(
     r"(?:の[^。、]{1,20}?)?(?:は|が)[^。]{0,40}?(?:として追跡|を追跡して|と命名|と名付け)|"
     r"(?:の[^。、]{1,20}?)?(?:は|が)[^。]{0,50}?(?:グループ|国家|系|apt\d*)[^。]{0,20}?(?:によるもの|の犯行|の関与)と"
     r"(?:分析|指摘|結論|評価)|"
+    # an earlier or other incident the report compares this one with ('昨年のKADOKAWAへの攻撃に続く', 'アサヒやアスクルの被害
+    # と同様に', '名古屋港のシステム停止以来'), as 'similar to X' and 'since the X breach'
+    r"(?:(?:や|、|と)[^。、]{1,20}?)?(?:への|に対する|の|で(?:起きた|発生した))?[^。、]{0,12}?(?:攻撃|被害|事案|事例|事件|侵害|"
+    r"システム停止|障害|漏えい|漏洩|ケース)(?:など)?(?:に続|以来|と同様|と同じ|を教訓|のように|のような|に匹敵|に次ぐ|を上回|と比べ|"
+    r"と比較)|"
     # its research unit, in Japanese text ('パロアルトネットワークスのUnit 42は')
     r"の\s*(?:unit 42|talos|x-force|threatlabz|threat labs?|research)(?![a-z0-9])|"
     # its warning about someone else's incident, as 'X warned' ('GoogleはSalesloft DriftのOAuth侵害が…と警告し')

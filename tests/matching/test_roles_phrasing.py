@@ -357,6 +357,117 @@ JA_CASES = [
     ("アクメにランサムウェア攻撃", "Mandiantの調査で、侵入経路が特定された。", {"Mandiant": "mentioned"}),
 ]
 
+# Another organisation's earlier or similar incident, told beside this one: named, not breached.
+EARLIER_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("株式会社アクメ", ("アクメ",)),
+        ("Acme Health", ()),
+        ("アスクル株式会社", ("アスクル",)),
+        ("アサヒグループホールディングス", ("アサヒ",)),
+        ("株式会社KADOKAWA", ("KADOKAWA",)),
+        ("Change Healthcare", ()),
+        ("UnitedHealth Group", ()),
+        ("MGM Resorts", ()),
+        ("Caesars Entertainment", ()),
+        ("SolarWinds", ()),
+        ("Colonial Pipeline", ()),
+        ("名古屋港", ()),
+        ("株式会社ニコニコ", ("ニコニコ",)),
+        ("トヨタ自動車株式会社", ("トヨタ",)),
+        ("小島プレス工業", ()),
+        ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
+        ("Ticketmaster", ()),
+        ("Snowflake Inc.", ("Snowflake",)),
+        ("Marks & Spencer", ("M&S",)),
+        ("Co-op", ()),
+        ("Harrods", ()),
+    ]
+]
+
+EARLIER_CASES = [
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメはランサムウェア攻撃を受けた。昨年のKADOKAWAへの攻撃に続く大規模な被害となった。",
+        {"株式会社KADOKAWA": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメがランサムウェア被害を受けた。アサヒやアスクルの被害と同様に、物流が停止した。",
+        {"アサヒグループホールディングス": "mentioned", "アスクル株式会社": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメの被害は、2022年の小島プレス工業の事案と同じ手口だった。",
+        {"小島プレス工業": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメはランサムウェア攻撃を受けた。同社はトヨタの取引先である。",
+        {"トヨタ自動車株式会社": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメへのサイバー攻撃は、名古屋港のシステム停止以来の規模となる。",
+        {"名古屋港": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "専門家は、KADOKAWAの事例を教訓に対策を進めるべきだと指摘する。アクメは被害の全容を調査中だ。",
+        {"株式会社KADOKAWA": "mentioned"},
+    ),
+    (
+        "Acme Health hit by ransomware",
+        "The attack on Acme Health comes months after the Change Healthcare breach disrupted pharmacies.",
+        {"Change Healthcare": "mentioned"},
+    ),
+    (
+        "Acme Health hit by ransomware",
+        "Acme Health was hit by ransomware, echoing last year's attacks on MGM Resorts and Caesars Entertainment.",
+        {"MGM Resorts": "mentioned", "Caesars Entertainment": "mentioned"},
+    ),
+    (
+        "Acme Health hit by ransomware",
+        "The same group was behind the 2023 MGM Resorts attack, researchers said. Acme Health has not paid the ransom.",
+        {"MGM Resorts": "mentioned"},
+    ),
+    (
+        "Acme Health hit by ransomware",
+        "It is the largest healthcare attack since the Change Healthcare incident in February.",
+        {"Change Healthcare": "mentioned"},
+    ),
+    (
+        "Acme Health hit by ransomware",
+        "Like the Colonial Pipeline attack in 2021, the incident forced Acme Health to shut down systems.",
+        {"Colonial Pipeline": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "Acme Health's data was stolen from its Snowflake account, in the same campaign that hit Ticketmaster.",
+        {"Ticketmaster": "mentioned"},
+    ),
+    (
+        "Acme Health hit by ransomware",
+        "Scattered Spider, which previously breached Marks & Spencer, Co-op and Harrods, is suspected.",
+        {"Marks & Spencer": "mentioned", "Co-op": "mentioned", "Harrods": "mentioned"},
+    ),
+    (
+        "Acme Health hit by ransomware",
+        "The group, known for the SolarWinds supply-chain hack, targeted Acme Health's email servers.",
+        {"SolarWinds": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメを攻撃したのは、過去にアサヒを攻撃したQilinとみられる。",
+        {"アサヒグループホールディングス": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメの情報がリークサイトに掲載された。同サイトには先月、ニコニコの情報も掲載されていた。",
+        {"株式会社ニコニコ": "mentioned"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -371,6 +482,20 @@ JA = Matcher(JA_VENDORS)
 @pytest.mark.parametrize("title,text,expected", EN_CASES + JA_CASES)
 def test_each_party_gets_the_part_the_sentence_tells(title: str, text: str, expected: dict[str, str]) -> None:
     got = _roles(EN if text.isascii() else JA, title, text)
+    for vendor, role in expected.items():
+        assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
+    victim = got.get("Acme Health") or got.get("株式会社アクメ")
+    assert victim is not None and victim.alerted, victim
+
+
+EARLIER = Matcher(EARLIER_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", EARLIER_CASES)
+def test_an_earlier_or_similar_incident_elsewhere_is_only_mentioned(
+    title: str, text: str, expected: dict[str, str]
+) -> None:
+    got = _roles(EARLIER, title, text)
     for vendor, role in expected.items():
         assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
     victim = got.get("Acme Health") or got.get("株式会社アクメ")
