@@ -321,6 +321,11 @@ _PRODUCT_AFTER_JA = re.compile(
     # its own advisory about a flaw, as 'X warns of ... flaw' ('SonicWallが新たなゼロデイの可能性を調査中', 'Ciscoが脆弱性を修正')
     r"^(?:社)?(?:が|は|、)?[^。]{0,30}?(?:脆弱性|ゼロデイ)(?:の可能性)?(?:[\s\[(（]*cve-[\d-]+[\])）]*)?(?:を|の)?(?:緊急)?"
     r"(?:修正|調査|公表|公開|警告|確認|注意喚起)|"
+    # its own update for a flaw ('アップルは、iOSの脆弱性が悪用された可能性があるとして緊急アップデートを公開した')
+    r"^(?:社)?(?:は|が)、?[^。]{0,50}?(?:脆弱性|ゼロデイ)[^。]{0,40}?(?:アップデート|更新プログラム|パッチ|修正版|"
+    r"セキュリティ更新)を(?:公開|配布|リリース|提供)|"
+    # its exploitation, or its product's ('Citrix Bleed 2の悪用が拡大')
+    r"^(?:\s*[a-z0-9][a-z0-9.+-]*){0,3}\s*の悪用|"
     # its product's flaw compounded ('Palo Alto NetworksのPAN-OS脆弱性', 'CiscoのIOS XE脆弱性悪用')
     r"^(?:社)?の(?:\s*[a-z0-9][a-z0-9.+-]*){1,3}\s*(?:深刻な?|重大な?|緊急の?|未修正の?|新たな|複数の)?(?:脆弱性|ゼロデイ)"
 )
@@ -420,10 +425,10 @@ _CAMPAIGN_AFTER = re.compile(
 )
 # A report that the product is being exploited (a headline with no breach at any one organisation).
 EXPLOITED = re.compile(
-    r"\b(?:actively exploited|exploited in the wild|under (?:active )?(?:attack|exploitation)|"
+    r"\b(?:actively exploited|exploited in the wild|under (?:active )?(?:attack|exploitation)|backdoored|"
     r"mass[- ]exploit\w*|exploit(?:s|ed|ing)|zero[- ]days?|exploitation|being exploited|zero[- ]days? exploited|exploited zero[- ]day|"
     r"known exploited|hackers exploit\w*|attackers exploit\w*|exploit\w* (?:flaw|bug|vulnerabilit\w*))\b|"
-    r"悪用を確認|悪用が確認|悪用され|悪用した攻撃|ゼロデイ|を悪用|悪用して|が悪用|(?:脆弱性|ゼロデイ)悪用|"
+    r"悪用を確認|悪用が確認|悪用され|悪用した攻撃|ゼロデイ|を悪用|悪用して|が悪用|(?:脆弱性|ゼロデイ)悪用|の悪用が(?:拡大|急増|続)|"
     # an attack aimed at a flaw ('EPMM狙う脆弱性', '脆弱性を突く攻撃', '脆弱性連鎖攻撃')
     r"(?:狙う|狙った|突く|突いた)(?:脆弱性|ゼロデイ)|(?:脆弱性|ゼロデイ)を(?:狙|突)|(?:脆弱性|ゼロデイ)(?:連鎖)?攻撃|"
     # attacks seen on a flaw or on the devices ('脆弱性…攻撃が確認されている', 'FortiGate機器に対する…攻撃')

@@ -468,6 +468,177 @@ EARLIER_CASES = [
     ),
 ]
 
+# A product exploited, in advisories and in breach reports, as the news tells it.
+EXPLOITED_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("株式会社アクメ", ("アクメ",)),
+        ("Acme Health", ()),
+        ("Fortinet, Inc.", ("Fortinet", "フォーティネット", "FortiGate", "FortiOS")),
+        ("Ivanti, Inc.", ("Ivanti",)),
+        ("Citrix Systems", ("Citrix", "シトリックス")),
+        ("Progress Software", ("MOVEit", "MOVEit Transfer")),
+        ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
+        ("Oracle Corporation", ("Oracle", "オラクル")),
+        ("SonicWall", ()),
+        ("Cisco Systems", ("Cisco", "シスコ")),
+        ("Palo Alto Networks", ("パロアルトネットワークス",)),
+        ("Atlassian", ("Confluence",)),
+        ("Apache Software Foundation", ("Apache",)),
+        ("WordPress", ()),
+        ("ConnectWise", ("ScreenConnect",)),
+        ("SAP SE", ("SAP",)),
+        ("Veritas", ()),
+        ("Zoho", ("ManageEngine",)),
+        ("Fortra", ("GoAnywhere",)),
+        ("Cleo", ()),
+        ("CrushFTP", ()),
+        ("F5, Inc.", ("F5", "BIG-IP")),
+        ("Juniper Networks", ("Juniper",)),
+        ("Google LLC", ("Google", "グーグル", "Chrome")),
+        ("Apple Inc.", ("Apple", "アップル")),
+        ("Trend Micro", ("トレンドマイクロ",)),
+    ]
+]
+
+EXPLOITED_CASES = [
+    (
+        "FortiOSの脆弱性が悪用される",
+        "フォーティネットはFortiOSの脆弱性が実際に悪用されていると発表し、利用者に更新を呼びかけた。",
+        {"Fortinet, Inc.": "product"},
+    ),
+    (
+        "Ivanti製品のゼロデイを悪用する攻撃",
+        "Ivanti Connect Secureのゼロデイ脆弱性を悪用する攻撃が確認された。",
+        {"Ivanti, Inc.": "product"},
+    ),
+    (
+        "Citrix Bleed 2の悪用が拡大",
+        "シトリックスのNetScaler ADCの脆弱性を狙った攻撃が世界中で観測されている。",
+        {"Citrix Systems": "product"},
+    ),
+    (
+        "MOVEitの脆弱性を悪用した攻撃で多数の組織が被害",
+        "Clopは、MOVEit Transferの脆弱性を悪用して多数の組織からデータを窃取した。",
+        {"Progress Software": "product"},
+    ),
+    (
+        "アクメに不正アクセス、FortiGateの脆弱性が原因",
+        "アクメは、FortiGateの脆弱性を突かれ社内ネットワークに侵入されたと発表した。",
+        {"Fortinet, Inc.": "product", "株式会社アクメ": "breached"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメは、VPN装置(フォーティネット製)の脆弱性を悪用され、ランサムウェアに感染した。",
+        {"Fortinet, Inc.": "product"},
+    ),
+    (
+        "アクメ不正アクセス",
+        "アクメのメールサーバーにMicrosoft Exchangeの脆弱性を悪用した不正アクセスがあった。",
+        {"Microsoft Corporation": "product"},
+    ),
+    (
+        "SharePointのゼロデイ、国内でも被害",
+        "マイクロソフトのSharePoint Serverの脆弱性を悪用した攻撃で、国内企業にも被害が出ている。",
+        {"Microsoft Corporation": "product"},
+    ),
+    (
+        "Oracle EBSの脆弱性悪用でデータ窃取",
+        "オラクルのE-Business Suiteのゼロデイ脆弱性が悪用され、多数の企業からデータが盗まれた。",
+        {"Oracle Corporation": "product"},
+    ),
+    (
+        "SonicWallのSSL VPNを狙う攻撃",
+        "SonicWallのSSL VPN機器を狙ったランサムウェア攻撃が急増している。",
+        {"SonicWall": "product"},
+    ),
+    (
+        "Cisco IOS XEの脆弱性悪用",
+        "シスコのIOS XEに存在する脆弱性が悪用され、数万台の機器にバックドアが設置された。",
+        {"Cisco Systems": "product"},
+    ),
+    (
+        "PAN-OSのゼロデイ悪用",
+        "パロアルトネットワークスのファイアウォールのゼロデイ脆弱性が悪用されている。",
+        {"Palo Alto Networks": "product"},
+    ),
+    (
+        "Confluenceの脆弱性悪用",
+        "AtlassianのConfluence Data Centerの脆弱性が悪用され、ランサムウェアが展開された。",
+        {"Atlassian": "product"},
+    ),
+    (
+        "ScreenConnectの脆弱性を悪用",
+        "ConnectWise ScreenConnectの認証回避の脆弱性を悪用した攻撃が確認されている。",
+        {"ConnectWise": "product"},
+    ),
+    (
+        "SAP NetWeaverのゼロデイ",
+        "SAPのNetWeaverに深刻な脆弱性が見つかり、攻撃者による悪用が確認された。",
+        {"SAP SE": "product"},
+    ),
+    (
+        "GoAnywhereの脆弱性を悪用したデータ窃取",
+        "FortraのGoAnywhere MFTの脆弱性を悪用し、Clopが130以上の組織からデータを盗んだ。",
+        {"Fortra": "product"},
+    ),
+    (
+        "Cleoのファイル転送ソフトに脆弱性、悪用を確認",
+        "Cleoのファイル転送製品の脆弱性が悪用され、データが窃取された。",
+        {"Cleo": "product"},
+    ),
+    (
+        "BIG-IPの脆弱性を悪用する攻撃",
+        "F5のBIG-IPの脆弱性を悪用した攻撃が国内外で確認されている。",
+        {"F5, Inc.": "product"},
+    ),
+    (
+        "Chromeのゼロデイを修正",
+        "グーグルはChromeのゼロデイ脆弱性を修正した。この脆弱性はすでに悪用されている。",
+        {"Google LLC": "product"},
+    ),
+    (
+        "iOSの脆弱性を悪用する攻撃",
+        "アップルは、iOSの脆弱性が悪用された可能性があるとして緊急アップデートを公開した。",
+        {"Apple Inc.": "product"},
+    ),
+    (
+        "トレンドマイクロ製品の脆弱性が悪用",
+        "トレンドマイクロのApex Oneの脆弱性が悪用されていることが確認された。",
+        {"Trend Micro": "product"},
+    ),
+    (
+        "Acme Health breached via Fortinet flaw",
+        "Hackers exploited a FortiOS vulnerability to break into Acme Health's network.",
+        {"Fortinet, Inc.": "product", "Acme Health": "breached"},
+    ),
+    (
+        "Ivanti zero-days exploited in the wild",
+        "Attackers are exploiting two zero-days in Ivanti Connect Secure VPN appliances.",
+        {"Ivanti, Inc.": "product"},
+    ),
+    (
+        "CrushFTP flaw under active attack",
+        "A critical authentication bypass in CrushFTP is being exploited to steal files.",
+        {"CrushFTP": "product"},
+    ),
+    (
+        "Juniper routers backdoored by Chinese hackers",
+        "Chinese hackers deployed custom backdoors on Juniper Junos OS routers.",
+        {"Juniper Networks": "product"},
+    ),
+    (
+        "Hackers exploit Cleo file transfer software in data theft attacks",
+        "The Clop gang claimed attacks exploiting Cleo's file-transfer products.",
+        {"Cleo": "product"},
+    ),
+    (
+        "Acme Health says data stolen in MOVEit attack",
+        "Acme Health said patient data was stolen when hackers exploited MOVEit Transfer.",
+        {"Progress Software": "product", "Acme Health": "breached"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -500,3 +671,15 @@ def test_an_earlier_or_similar_incident_elsewhere_is_only_mentioned(
         assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
     victim = got.get("Acme Health") or got.get("株式会社アクメ")
     assert victim is not None and victim.alerted, victim
+
+
+EXPLOITED_PRODUCTS = Matcher(EXPLOITED_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", EXPLOITED_CASES)
+def test_a_product_told_exploited_is_a_product_alert_and_its_victim_stays_breached(
+    title: str, text: str, expected: dict[str, str]
+) -> None:
+    got = _roles(EXPLOITED_PRODUCTS, title, text)
+    for vendor, role in expected.items():
+        assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
