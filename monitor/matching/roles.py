@@ -230,7 +230,7 @@ _AFFECTED_SENTENCE = re.compile(
 _CONTRACTOR_BEFORE = re.compile(
     rf"(?:{_CONTRACTOR_JA}(?:である|の|、|\s)*(?:株式会社)?|(?:を|も)(?:請け負う|担う|受託する|任されている)|(?:contractor|vendor|supplier|service provider|subcontractor|"
     # with its abbreviation ('the covered entity's business associate (BA), MedAssets')
-    r"business associate|provider)\s*(?:\([^()]{1,12}\)\s*)?,?\s*)$"
+    r"business associate|provider)s?\s*(?:\([^()]{1,12}\)\s*)?,?\s*)$"
 )
 _CONTRACTOR_AFTER = re.compile(
     rf"^(?:,\s*|\s*\(|\s*（)(?:a|an|the|its|which is (?:a|an))?\s*(?:\w+\s+){{0,2}}?{_CONTRACTOR_EN}\b|"
@@ -552,12 +552,17 @@ _PLACE_BEFORE = re.compile(
     # compromise of the Anodot analytics platform')
     r"\b(?:attack|breach|intrusion|hack|incident|compromise) (?:on|at|of)\s+(?:(?:the|its|their|a|an)\s+)?"
     r"(?:[a-z][\w-]*\s+){0,2}$|\bat\s+$|"
-    r"\b(?:stolen|taken|downloaded|exfiltrated)\s+(?:[\w,.-]+\s+){0,4}?from\s+$"
+    r"\b(?:stolen|taken|downloaded|exfiltrated)\s+(?:[\w,.-]+\s+){0,4}?from\s+$|"
+    # the attackers' act at it ('Hackers breached Beta Mailing')
+    r"\b(?:hackers?|attackers?|criminals|cybercriminals|threat actors?|ransomware gang)\s+(?:have\s+|had\s+)?"
+    r"(?:breached|hacked|compromised|infiltrated|attacked)\s+$"
 )
 # The vendor's customers, users or staff are whose data is told ('フランスベッドの顧客情報に影響', 'J:COM利用者に影響',
 # 'data of Aflac and Zurich customers', 'Boots, BA and BBC confirm staff data exposed').
 _CLIENT_AFTER = re.compile(
     r"^(?:社|様)?(?:(?:と|や|、)[^、。]{1,15}?)?の(?:顧客|利用者|会員|契約者|学生|生徒|従業員|社員|職員|ユーザー|加入者)|^(?:社)?(?:利用者|顧客|会員)(?:に|の)|"
+    # the incident reached it too ('イセトーへのランサム攻撃、東京都にも影響')
+    r"^(?:社|様)?(?:にも|へも)(?:影響|被害)|"
     r"^(?:社)?(?:、|は)[^。]{0,30}?(?:顧客|利用者|会員|契約者)(?:の)?(?:情報|データ)|"
     r"^(?:'s|’s)?\s+(?:\w+\s+)?(?:customers?|users?|staff|employees?|members?|patients?|policyholders?|clients?)\b|"
     r"^(?:\s*,\s*[\w&.-]+|\s+and\s+[\w&.-]+){0,4}\s+(?:confirm|confirms|say|says|said)\s+(?:its\s+|their\s+)?"
@@ -570,6 +575,8 @@ _SPREAD_AFTER = re.compile(
 )
 _CLIENT_BEFORE = re.compile(
     r"\b(?:data|details|records|information) of\s+(?:\w+\s+){0,3}?$|"
+    # one of several clients listed ('staff data of British Airways, BBC and Boots')
+    r"\b(?:data|details|records|information) of\s+(?:[\w&.-]+(?:\s+[\w&.-]+){0,3}?\s*(?:,|\band\b)\s*)+$|"
     r"\b(?:customers?|users?|staff|employees?|clients?) of\s+$"
 )
 
@@ -639,6 +646,18 @@ def _is_product(before: str, after: str, matched: bool = True) -> bool:
         or _PRODUCT_AFTER_JA.search(after)
         or (_POSSESSED_BEFORE_JA.search(before) and _SYSTEM_AFTER_JA.search(after))
     )
+
+
+_HIT_BY = re.compile(r"^\s+hit by\s+(?:the\s+|a\s+)?")
+
+
+def _hit_by_another(after: str, others: Sequence[Match]) -> bool:
+    """'X hit by the Zellis breach': another matched vendor's incident reached X (its client), not one at X."""
+    hit = _HIT_BY.match(after)
+    if not hit:
+        return False
+    rest = after[hit.end() :]
+    return any(o.surface and rest.startswith(_norm(o.surface).lower()) for o in others)
 
 
 def _in_lede(field: str, start: int, end: int) -> bool:
@@ -756,7 +775,9 @@ def _decide(
     if place is None:
         return RoleOf(m.vendor, "breached", f"named by the report's {m.field}"), _Cues()
     cues = _Cues(
-        place=any(_PLACE_AFTER.search(a) or _PLACE_BEFORE.search(b) for b, a in ctx),
+        place=any(
+            (_PLACE_AFTER.search(a) and not _hit_by_another(a, others)) or _PLACE_BEFORE.search(b) for b, a in ctx
+        ),
         client=any(_CLIENT_AFTER.search(a) or _CLIENT_BEFORE.search(b) or _SPREAD_AFTER.search(a) for b, a in ctx),
         own=bool(attacked) or any(_SAYS_OWN_AFTER.search(a) for _, a in ctx),
         english=not _KANA_OR_KANJI.search(before + after),

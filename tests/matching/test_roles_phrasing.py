@@ -639,6 +639,90 @@ EXPLOITED_CASES = [
     ),
 ]
 
+# A contractor's breach and the clients whose data it held, as the news tells it.
+CLIENT_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("株式会社アクメ", ("アクメ",)),
+        ("株式会社ベータ印刷", ("ベータ印刷",)),
+        ("Acme Health", ()),
+        ("Beta Mailing", ()),
+        ("株式会社イセトー", ("イセトー",)),
+        ("東京都", ()),
+        ("株式会社ガンマ銀行", ("ガンマ銀行",)),
+        ("Gamma Bank", ()),
+        ("Delta Payroll", ()),
+        ("株式会社デルタ", ("デルタ",)),
+        ("Zellis", ()),
+        ("British Airways", ()),
+        ("Boots", ()),
+        ("BBC", ()),
+    ]
+]
+
+CLIENT_CASES = [
+    (
+        "ベータ印刷にランサムウェア攻撃、アクメの顧客情報流出の恐れ",
+        "アクメが印刷業務を委託しているベータ印刷がランサムウェア攻撃を受け、アクメの顧客情報が流出した恐れがある。",
+        {"株式会社アクメ": "affected", "株式会社ベータ印刷": "breached"},
+    ),
+    (
+        "アクメ、委託先で情報漏えい",
+        "アクメは、業務委託先のベータ印刷のサーバーが不正アクセスを受け、顧客情報が漏えいしたと発表した。",
+        {"株式会社アクメ": "affected", "株式会社ベータ印刷": "breached"},
+    ),
+    (
+        "ガンマ銀行の顧客情報が流出、委託先のイセトーがランサム被害",
+        "ガンマ銀行は、帳票印刷を委託するイセトーがランサムウェア被害を受け、顧客情報が流出したと発表した。",
+        {"株式会社ガンマ銀行": "affected", "株式会社イセトー": "breached"},
+    ),
+    (
+        "イセトーへのランサム攻撃、東京都にも影響",
+        "イセトーへのランサムウェア攻撃で、東京都の委託業務に関する個人情報が流出した。",
+        {"東京都": "affected", "株式会社イセトー": "breached"},
+    ),
+    (
+        "アクメ利用者の情報流出、システム運用会社に不正アクセス",
+        "アクメのシステムを運用するデルタが不正アクセスを受け、アクメ利用者の個人情報が流出した。",
+        {"株式会社アクメ": "affected", "株式会社デルタ": "breached"},
+    ),
+    (
+        "アクメの個人情報、再委託先から流出",
+        "アクメが委託したベータ印刷の再委託先で情報漏えいが発生した。",
+        {"株式会社アクメ": "affected"},
+    ),
+    (
+        "Acme Health patients' data exposed in vendor breach",
+        "Acme Health said a breach at its mailing vendor Beta Mailing exposed patient names and addresses.",
+        {"Acme Health": "affected", "Beta Mailing": "breached"},
+    ),
+    (
+        "Gamma Bank customers affected by third-party data breach",
+        "Gamma Bank is notifying customers after Delta Payroll, a service provider, was hit by ransomware.",
+        {"Gamma Bank": "affected", "Delta Payroll": "breached"},
+    ),
+    (
+        "Beta Mailing hack exposes Acme Health patient data",
+        "Hackers breached Beta Mailing, which sends statements for Acme Health.",
+        {"Acme Health": "affected", "Beta Mailing": "breached"},
+    ),
+    (
+        "British Airways, BBC and Boots hit by Zellis breach",
+        "Payroll provider Zellis said hackers exploited a flaw in its file-transfer software, exposing staff data of British Airways, BBC and Boots.",
+        {"British Airways": "affected", "BBC": "affected", "Boots": "affected", "Zellis": "breached"},
+    ),
+    (
+        "Acme Health notifies patients of breach at billing contractor",
+        "The billing contractor, Delta Payroll, discovered that an unauthorized party accessed its systems.",
+        {"Acme Health": "affected", "Delta Payroll": "breached"},
+    ),
+    (
+        "Gamma Bank says supplier was hacked",
+        "Gamma Bank said one of its suppliers, Beta Mailing, suffered a ransomware attack that exposed some customer data.",
+        {"Gamma Bank": "affected", "Beta Mailing": "breached"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -681,5 +765,17 @@ def test_a_product_told_exploited_is_a_product_alert_and_its_victim_stays_breach
     title: str, text: str, expected: dict[str, str]
 ) -> None:
     got = _roles(EXPLOITED_PRODUCTS, title, text)
+    for vendor, role in expected.items():
+        assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
+
+
+CLIENTS = Matcher(CLIENT_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", CLIENT_CASES)
+def test_a_contractors_breach_leaves_it_breached_and_its_clients_affected(
+    title: str, text: str, expected: dict[str, str]
+) -> None:
+    got = _roles(CLIENTS, title, text)
     for vendor, role in expected.items():
         assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
