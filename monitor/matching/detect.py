@@ -447,6 +447,12 @@ _REPORTER_BEFORE = re.compile(
     r"(?:according to|researchers at|analysts at|report by|reported by|discovered by|"
     r"security firm|security vendor|security company)\s*$"
 )
+# ... unless it tells of its own systems: the victim as the source ('According to Acme, its servers were encrypted',
+# 'アクメによると、同社のサーバーが暗号化され'); a researcher's own work ('同社が確認した攻撃') is not that.
+OWN_SYSTEMS = re.compile(
+    r"(?:同社|自社|当社)の(?:サーバー?|システム|ネットワーク|工場|端末|pc|パソコン|データ|顧客|従業員|社員|会員|個人情報)|"
+    r"\bits\s+(?:own\s+)?(?:systems?|servers?|network|customers|patients|employees|staff|users)\b"
+)
 
 THRESHOLD = 3.0
 
@@ -667,6 +673,8 @@ def is_subject(m: Match, title: str, text: str = "") -> bool:
     hi = nxt.start() if nxt and nxt.start() > pos else len(body)
     after = body[pos + len(m.surface) : pos + len(m.surface) + 20].lower()
     before = body[max(lo, pos - 40) : pos].lower()
-    if _REPORTER_CUES.search(after) or _REPORTER_BEFORE.search(before):
+    if (_REPORTER_CUES.search(after) or _REPORTER_BEFORE.search(before)) and not OWN_SYSTEMS.search(
+        body[pos:hi].lower()
+    ):
         return False
     return bool(_BREACH_SCAN.search(fold(body[lo:hi], join_cjk=True)))

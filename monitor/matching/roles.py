@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from ..records import compact_pickle
+from .detect import OWN_SYSTEMS
 
 if TYPE_CHECKING:
     from .matcher import Match
@@ -697,6 +698,18 @@ def _cited(before: str, after: str) -> bool:
     )
 
 
+# The vendor as the source of what it tells of itself ('アクメが発表したところによると、同社の工場のシステムが停止した',
+# 'according to Acme, its servers were encrypted'): its own incident, not someone else's it reports.
+_SOURCE_BEFORE = re.compile(r"\baccording to\s+(?:the\s+)?$")
+_SOURCE_AFTER = re.compile(
+    r"^(?:社)?(?:によると|によれば|の(?:報告|発表|説明)によると|が(?:発表|公表|説明)した(?:ところ|内容)によると)"
+)
+
+
+def _source_of_its_own(before: str, after: str) -> bool:
+    return bool((_SOURCE_BEFORE.search(before) or _SOURCE_AFTER.search(after)) and OWN_SYSTEMS.search(after))
+
+
 _KANA_OR_KANJI = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _HEADLINE_REASON = "named in the headline of a breach report"
 _TEXT_REASON = "a breach is told in the sentence naming it"
@@ -716,7 +729,7 @@ def _decide(
     place = _where(m, title, text)
     before, after = _sentence(*place) if place else ("", "")
     where = "title" if m.field == "title" else "text"
-    if place is not None and _cited(before, after):
+    if place is not None and _cited(before, after) and not _source_of_its_own(before, after):
         return RoleOf(
             m.vendor, "mentioned", f"cited in the {where} as a source, a platform or an owner, not the victim"
         ), _Cues()

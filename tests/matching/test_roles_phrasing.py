@@ -779,3 +779,41 @@ def test_a_contractors_breach_leaves_it_breached_and_its_clients_affected(
     got = _roles(CLIENTS, title, text)
     for vendor, role in expected.items():
         assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
+
+
+SOURCES = Matcher(
+    [
+        Vendor(name="Acme Health"),
+        Vendor(name="株式会社アクメ", aliases=("アクメ",)),
+        Vendor(name="トレンドマイクロ株式会社", aliases=("トレンドマイクロ",)),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "title,text,vendor,role",
+    [
+        # the victim as the source, telling of its own systems
+        (
+            "Hospital network hit by ransomware",
+            "According to Acme Health, its servers were encrypted and patient data was stolen.",
+            "Acme Health",
+            "breached",
+        ),
+        (
+            "医療機関にランサムウェア攻撃",
+            "アクメによると、同社のサーバーが暗号化され患者情報が流出した可能性がある。",
+            "株式会社アクメ",
+            "breached",
+        ),
+        # a researcher telling of its own work is a source
+        (
+            "国内企業にランサム攻撃",
+            "トレンドマイクロによると、同社が確認した攻撃では顧客情報が流出した。",
+            "トレンドマイクロ株式会社",
+            "mentioned",
+        ),
+    ],
+)
+def test_a_source_telling_of_its_own_systems_is_the_victim(title: str, text: str, vendor: str, role: str) -> None:
+    assert _roles(SOURCES, title, text)[vendor].role == role
