@@ -162,6 +162,7 @@ BREACH_TERMS: dict[str, float] = {
     "cybersecurity incident": 3,
     "data exposure": 2.5,
     "exposing": 2,
+    "exposes": 2,
     "publicly accessible": 2.5,
     "hit by": 1.5,
     "is hit": 1.5,

@@ -307,6 +307,9 @@ _PRODUCT_AFTER_JA = re.compile(
     r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:の)?(?:プラグイン|拡張機能|アプリ|ライブラリ|パッケージ|インストーラー?)(?:に|が)"
     r"[^。]{0,20}?(?:悪意|マルウェア|バックドア|改ざん|脆弱性)|"
     r"^(?:\s*[a-z0-9][\w.+-]*){0,2}\s*(?:の)?(?:インスタンス|環境|テナント|crm)|"
+    # its storage or forms service ('Googleドライブの共有設定ミス'), a share made on it ('Boxの共有リンク', 'Boxで共有していた')
+    r"^(?:\s*[a-z0-9][a-z0-9.+-]*){0,2}\s*(?:ドライブ|ストレージ|フォーム)(?:の|で|に|上)|"
+    r"^(?:の|で|上で)(?:共有|公開)(?:リンク|設定|フォルダ|して|していた|され|した)|"
     # an example of a kind of platform or product ('WorkdayなどのHR SaaSプラットフォームを狙い')
     r"^(?:など|等|といった|のような)(?:の)?[^。、]{0,16}?(?:プラットフォーム|saas|クラウドサービス|ソフトウェア|製品)|"
     # the victim's software told as such ('バックアップにVeeamを使用していた'), its servers or devices running it ('VMware
@@ -333,7 +336,9 @@ _PRODUCT_AFTER_JA = re.compile(
 # The victim's system or records on the platform, named after the victim's の ('Allianz LifeのSalesforceシステムから').
 _POSSESSED_BEFORE_JA = re.compile(r"[^\s、。]の$")
 _SYSTEM_AFTER_JA = re.compile(
-    r"^(?:\s*[a-z0-9][\w.+-]*){0,2}?\s*(?:システム|アカウント|記録|データベース|データ|認証情報|リポジトリ|トークン)"
+    r"^(?:\s*[a-z0-9][\w.+-]*){0,2}?\s*(?:システム|アカウント|記録|データベース|データ|認証情報|リポジトリ|トークン)|"
+    # the site or store it runs, named right after it ('アクメのWordPressサイト'; not the brand's 'ECサイト')
+    r"^(?:サイト|ストア|インスタンス|テナント)"
 )
 # Read where the vendor is named again, away from the matched naming: the product word right after it.
 _PRODUCT_AFTER_NEAR = re.compile(rf"^(?:'s|’s)?\s*(?:{_CLAUSE_END}{_W}\s+){{0,2}}?(?:{_PRODUCT_WORDS})\b")
@@ -365,6 +370,11 @@ _PRODUCT_BEFORE = re.compile(
     r"unprotected\s+|misconfigured\s+|public\s+)?$|"
     # the victim's own installation ('Red Hatの自社運用GitLabに不正アクセス'), as 'its self-hosted X'
     r"(?:自社運用|自社で運用する|自社管理|自社サーバー上|オンプレミス(?:版|環境)?)(?:の)?$|"
+    # the way in ('Hackers breach Acme Health through Slack'), the name right after 'through' or 'via'
+    r"\b(?:breach(?:ed|es)?|hack(?:ed|s)?|compromise[sd]?|infiltrate[sd]?|attack(?:ed|s)?|access(?:ed)?)\s+(?:[\w&.'’-]+\s+){1,4}?"
+    r"(?:through|via)\s+(?:a\s+|an\s+|the\s+|its\s+|their\s+)?$|"
+    # the platform a site runs on, in parentheses after it ('公式サイト(WordPress)が改ざん')
+    r"(?:サイト|ページ|ストア|システム|サーバー?|site|store)\s*[(（]$|"
     # a misconfigured installation ('設定の不備でXが')
     r"(?:設定(?:の)?(?:不備|ミス)|誤設定)(?:で|により|によって|があった|のあった)$"
 )
@@ -380,7 +390,8 @@ _OPEN_WITHOUT_AUTH = re.compile(
 # The victim's own installation of a platform ('Ticketmaster's Snowflake account', 'its Salesforce instance').
 _PLATFORM_AFTER = re.compile(
     r"^\s*(?:accounts?|instances?|environments?|databases?|buckets?|tenants?|workspaces?|installations?|"
-    r"servers?|storage|forum|site|deployment|customer portal)\b"
+    r"servers?|storage|forum|site|deployment|customer portal|repositor(?:y|ies)|repos|stores?|storefronts?|shops?|"
+    r"checkout(?: pages?)?|drives?|folders?)\b"
 )
 # The victim's installation of a product, told with an article ('the vBulletin forum', 'a MongoDB database',
 # 'their IP.Board based forum', 'an Elasticsearch instance').
@@ -399,7 +410,9 @@ _ACCOUNT_AFTER = re.compile(
     r"^\s*(?:customer\s+)?(?:accounts?|instances?|tenants?|environments?|workspaces?|"
     r"credentials|logins?)\b"
 )
-_POSSESSIVE_BEFORE = re.compile(r"(?:'s|’s|s'|\bits|\btheir|\bthe victim's|\bwhose)\s+$")
+_POSSESSIVE_BEFORE = re.compile(
+    r"(?:'s|’s|s'|\bits|\btheir|\bthe victim's|\bwhose)\s+(?:(?:private|internal|public|corporate|own|official)\s+)?$"
+)
 # An exposed installation ('an exposed Elasticsearch server'), the platform's customer accounts ('Snowflake customer
 # accounts'), its customers targeted as such ('Snowflake customers targeted', 'Snowflakeの顧客を狙った攻撃').
 _EXPOSED_BEFORE = re.compile(
@@ -827,11 +840,15 @@ def _decide(
 
 def _part_of_another_name(m: Match, title: str, text: str, others: Sequence[Match]) -> str:
     """The other matched vendor whose name stands right before this one's ('the SolarWinds Orion software': Orion is
-    SolarWinds' product, not the company Orion), or ''. Latin names only, joined by one space."""
+    SolarWinds' product, not the company Orion), or ''. Latin names only, joined by one space; not where the
+    victim's installation of this one is told ('Acme Health Shopify store')."""
     place = _where(m, title, text)
     if place is None or not place[0][place[1] : place[2]][:1].isascii():
         return ""
-    field, start, _ = place
+    field, start, end = place
+    # 'Acme Health Shopify store', 'Acme Health Jira instance': the victim's installation of that platform
+    if _PLATFORM_AFTER.match(field[end : end + 30].lower()):
+        return ""
     before = field[max(0, start - 60) : start]
     for o in others:
         surface = _norm(o.surface)

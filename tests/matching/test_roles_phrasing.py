@@ -723,6 +723,144 @@ CLIENT_CASES = [
     ),
 ]
 
+# The victim's software or platform: its site, store, account, repository, bucket or share (the issue: a platform named
+# as the victim's software is never alerted as breached).
+PLATFORM_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("株式会社アクメ", ("アクメ",)),
+        ("Acme Health", ()),
+        ("Epic Games", ()),
+        ("vBulletin Solutions", ("vBulletin",)),
+        ("WordPress", ()),
+        ("EC-CUBE", ()),
+        ("Shopify", ()),
+        ("Adobe", ("Magento", "Adobe Commerce")),
+        ("Salesforce", ("セールスフォース",)),
+        ("Snowflake Inc.", ("Snowflake",)),
+        ("Google LLC", ("Google", "グーグル", "Google Drive", "Googleドライブ")),
+        ("Microsoft Corporation", ("Microsoft", "マイクロソフト", "Microsoft 365")),
+        ("Box, Inc.", ("Box",)),
+        ("サイボウズ株式会社", ("サイボウズ", "kintone")),
+        ("MongoDB", ()),
+        ("Elastic N.V.", ("Elasticsearch",)),
+        ("Amazon Web Services", ("AWS", "Amazon S3")),
+        ("Atlassian", ("Jira", "Confluence")),
+        ("Slack Technologies", ("Slack",)),
+        ("Zendesk", ()),
+        ("GitHub", ()),
+        ("Okta Inc.", ("Okta",)),
+    ]
+]
+
+PLATFORM_CASES = [
+    (
+        "Epic Games forum hacked",
+        "The Epic Games forum, which ran on an outdated version of vBulletin, was breached.",
+        {"vBulletin Solutions": "product"},
+    ),
+    (
+        "アクメのECサイトに不正アクセス",
+        "アクメがEC-CUBEで構築したECサイトが不正アクセスを受け、カード情報が流出した。",
+        {"EC-CUBE": "product"},
+    ),
+    (
+        "アクメのWordPressサイトが改ざん",
+        "アクメの公式サイト(WordPress)が改ざんされ、不正なスクリプトが埋め込まれた。",
+        {"WordPress": "product"},
+    ),
+    (
+        "Acme Health web store skimmed",
+        "Attackers injected a card skimmer into Acme Health's Magento checkout page.",
+        {"Adobe": "product"},
+    ),
+    (
+        "Acme Health Shopify store breached",
+        "Customer data from Acme Health's Shopify store was exposed.",
+        {"Shopify": "product"},
+    ),
+    (
+        "アクメ、Salesforceから顧客情報流出",
+        "アクメが利用するSalesforceの環境から顧客情報が流出した。",
+        {"Salesforce": "product"},
+    ),
+    (
+        "Acme Health data stolen from Snowflake account",
+        "Hackers stole Acme Health's data from its Snowflake account using stolen credentials.",
+        {"Snowflake Inc.": "product"},
+    ),
+    (
+        "アクメ、Googleドライブの共有設定ミスで情報公開",
+        "アクメはGoogleドライブの共有設定の誤りにより、顧客情報が閲覧可能な状態だったと発表した。",
+        {"Google LLC": "product"},
+    ),
+    (
+        "アクメ社員のMicrosoft 365アカウントに不正ログイン",
+        "アクメの社員のMicrosoft 365アカウントが不正ログインされ、迷惑メールが送信された。",
+        {"Microsoft Corporation": "product"},
+    ),
+    (
+        "アクメ、Boxの共有リンクから情報漏えい",
+        "アクメがBoxで共有していたファイルが、リンクを知る第三者から閲覧可能になっていた。",
+        {"Box, Inc.": "product"},
+    ),
+    (
+        "アクメ、kintoneの設定不備で個人情報閲覧可能に",
+        "アクメがkintoneで作成したアプリの公開設定の不備により、個人情報が閲覧可能だった。",
+        {"サイボウズ株式会社": "product"},
+    ),
+    (
+        "Acme Health exposed patient data in open MongoDB database",
+        "An unprotected MongoDB database belonging to Acme Health exposed 1 million records.",
+        {"MongoDB": "product"},
+    ),
+    (
+        "Acme Health leaks data via exposed Elasticsearch server",
+        "Acme Health left an Elasticsearch server open without a password.",
+        {"Elastic N.V.": "product"},
+    ),
+    (
+        "Acme Health exposes files in misconfigured Amazon S3 bucket",
+        "A misconfigured Amazon S3 bucket left Acme Health files public.",
+        {"Amazon Web Services": "product"},
+    ),
+    (
+        "アクメ、AWS上のデータが外部から閲覧可能に",
+        "アクメはAWS上に保存していた顧客データが外部から閲覧可能な状態だったと発表した。",
+        {"Amazon Web Services": "product"},
+    ),
+    (
+        "Acme Health Jira instance exposed",
+        "Attackers accessed Acme Health's Jira server using stolen credentials.",
+        {"Atlassian": "product"},
+    ),
+    (
+        "Hackers breach Acme Health through Slack",
+        "The attackers stole an employee's Slack token and accessed internal channels of Acme Health.",
+        {"Slack Technologies": "product"},
+    ),
+    (
+        "Acme Health support data stolen from Zendesk",
+        "Hackers accessed Acme Health's Zendesk instance and downloaded support tickets.",
+        {"Zendesk": "product"},
+    ),
+    (
+        "Acme Health source code leaked from GitHub",
+        "An attacker gained access to Acme Health's private GitHub repositories.",
+        {"GitHub": "product"},
+    ),
+    (
+        "アクメのGitHubリポジトリに不正アクセス",
+        "アクメのGitHubリポジトリに不正アクセスがあり、ソースコードが流出した。",
+        {"GitHub": "product"},
+    ),
+    (
+        "Acme Health hit via Okta account",
+        "Attackers used a stolen Okta session to access Acme Health's systems.",
+        {"Okta Inc.": "product"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -817,3 +955,17 @@ SOURCES = Matcher(
 )
 def test_a_source_telling_of_its_own_systems_is_the_victim(title: str, text: str, vendor: str, role: str) -> None:
     assert _roles(SOURCES, title, text)[vendor].role == role
+
+
+PLATFORMS = Matcher(PLATFORM_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", PLATFORM_CASES)
+def test_a_platform_named_as_the_victims_software_is_its_product_and_the_victim_breached(
+    title: str, text: str, expected: dict[str, str]
+) -> None:
+    got = _roles(PLATFORMS, title, text)
+    for vendor, role in expected.items():
+        assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
+    victim = got.get("Acme Health") or got.get("株式会社アクメ") or got.get("Epic Games")
+    assert victim is not None and victim.role == "breached", victim
