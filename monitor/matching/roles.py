@@ -255,7 +255,9 @@ _PRODUCT_WORDS = (
 # hackers exploited a flaw in Fortinet's FortiOS' is Aflac's breach, not its product).
 _CLAUSE_END = (
     r"(?!(?:breached|hacked|hit|suffered|suffers|says|said|confirms|confirmed|discloses|disclosed|"
-    r"reports|reported|was|is|has|had|after|when|by|as|because|following|via|through|to|and)\b)"
+    r"reports|reported|was|is|has|had|after|when|by|as|because|following|via|through|to|and|"
+    # an agency or a researcher acting on someone else's flaw ('CISA adds Ivanti flaw to KEV catalog')
+    r"adds|added|urges|urged|orders|ordered|lists|listed|flags|flagged|tracks|tracked)\b)"
 )
 _PRODUCT_AFTER = re.compile(
     # named later as the platform or software the victim used ('X was later named as the platform')

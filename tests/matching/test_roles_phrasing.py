@@ -861,6 +861,91 @@ PLATFORM_CASES = [
     ),
 ]
 
+# Brands impersonated, an agency listing a flaw, a parent in an aside, several victims, a vendor telling its own breach.
+BRAND_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("株式会社アクメ", ("アクメ",)),
+        ("株式会社ベータ", ("ベータ",)),
+        ("アクメホールディングス株式会社", ("アクメHD",)),
+        ("Acme Health", ()),
+        ("Beta Bank", ()),
+        ("Amazon.com, Inc.", ("Amazon", "アマゾン")),
+        ("楽天グループ株式会社", ("楽天",)),
+        ("ヤマト運輸株式会社", ("ヤマト運輸",)),
+        ("三井住友カード株式会社", ("三井住友カード",)),
+        ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
+        ("PayPal", ()),
+        ("DHL", ()),
+        ("Ivanti, Inc.", ("Ivanti",)),
+        ("CISA", ()),
+        ("Fortinet", ("フォーティネット",)),
+    ]
+]
+
+BRAND_CASES = [
+    (
+        "アクメとベータで情報漏えい",
+        "アクメとベータは、共同で運営するサイトが不正アクセスを受けたと発表した。",
+        {"株式会社アクメ": "breached", "株式会社ベータ": "breached"},
+    ),
+    (
+        "アマゾンを装うフィッシングメールに注意",
+        "アマゾンを装ったフィッシングメールが確認されている。",
+        {"Amazon.com, Inc.": "mentioned"},
+    ),
+    (
+        "楽天をかたるSMSで不正ログイン被害",
+        "楽天をかたるSMSから偽サイトに誘導され、IDとパスワードが盗まれる被害が相次いでいる。",
+        {"楽天グループ株式会社": "mentioned"},
+    ),
+    (
+        "ヤマト運輸の不在通知を装ったSMS",
+        "ヤマト運輸の不在通知を装ったSMSで、マルウェアに感染する被害が確認された。",
+        {"ヤマト運輸株式会社": "mentioned"},
+    ),
+    (
+        "三井住友カードの偽サイトに注意",
+        "三井住友カードの偽サイトでカード情報を入力させる手口が確認された。",
+        {"三井住友カード株式会社": "mentioned"},
+    ),
+    (
+        "Phishing campaign impersonates PayPal",
+        "Attackers sent emails posing as PayPal to steal login credentials.",
+        {"PayPal": "mentioned"},
+    ),
+    (
+        "DHL-themed phishing spreads malware",
+        "A DHL-themed phishing campaign is delivering an infostealer.",
+        {"DHL": "mentioned"},
+    ),
+    (
+        "CISA adds Ivanti flaw to KEV catalog",
+        "CISA added an Ivanti EPMM vulnerability to its Known Exploited Vulnerabilities catalog.",
+        {"Ivanti, Inc.": "product", "CISA": "mentioned"},
+    ),
+    (
+        "CISA、フォーティネット製品の脆弱性をKEVに追加",
+        "CISAはフォーティネットのFortiWebの脆弱性を既知の悪用された脆弱性カタログに追加した。",
+        {"Fortinet": "product"},
+    ),
+    (
+        "アクメにランサム攻撃",
+        "アクメは、アクメHD傘下の物流会社で、ランサムウェア攻撃を受けた。",
+        {"株式会社アクメ": "breached", "アクメホールディングス株式会社": "mentioned"},
+    ),
+    (
+        "マイクロソフト、ロシア系ハッカーによる社内メール侵害を公表",
+        "マイクロソフトは、ロシア系のハッカー集団が同社の幹部のメールアカウントに不正アクセスしたと発表した。",
+        {"Microsoft Corporation": "breached"},
+    ),
+    (
+        "Microsoft says Russian hackers breached its corporate email",
+        "Microsoft said the Midnight Blizzard group accessed email accounts of its senior leadership.",
+        {"Microsoft Corporation": "breached"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -969,3 +1054,15 @@ def test_a_platform_named_as_the_victims_software_is_its_product_and_the_victim_
         assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
     victim = got.get("Acme Health") or got.get("株式会社アクメ") or got.get("Epic Games")
     assert victim is not None and victim.role == "breached", victim
+
+
+BRANDS = Matcher(BRAND_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", BRAND_CASES)
+def test_impersonated_brands_agencies_parents_and_several_victims(
+    title: str, text: str, expected: dict[str, str]
+) -> None:
+    got = _roles(BRANDS, title, text)
+    for vendor, role in expected.items():
+        assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
