@@ -79,6 +79,8 @@ _MENTIONED_BEFORE = re.compile(
     r"(?:'s|’s|\bits|\btheir)\s+(?:parent(?: company)?|holding company|owner)\s+$|"
     # an earlier incident told beside this one ('過去にはRed HatのGitLabからデータを盗んだとされ')
     r"過去に(?:は|も)?[^。、]{0,10}$|"
+    # the investigator ('調査を担当したX', 'フォレンジック調査を実施したX')
+    r"(?:調査|分析|解析|フォレンジック)(?:を)?(?:担当した|実施した|行った|手がけた)$|"
     # a comparison names an earlier incident, not this one ('the same kind of bug as in X', 'similar to X')
     r"\b(?:same|similar)\s+(?:[\w-]+\s+){0,4}?(?:as|to)\s+(?:(?:in|at|with|on|the)\s+)*$|"
     r"\b(?:similar to|akin to|reminiscent of|echoing|compared (?:to|with))\s+(?:(?:the|an?)\s+)?$|"
@@ -700,6 +702,11 @@ _OWN_INCIDENT_AFTER_JA = re.compile(
 )
 
 
+# An investigation entrusted to it ('フォレンジック調査をXに委託し', '調査をXに依頼'), not work it does as a contractor.
+_INVESTIGATION_BEFORE_JA = re.compile(r"(?:調査|分析|解析|フォレンジック)(?:業務)?を$")
+_ENTRUSTED_AFTER_JA = re.compile(r"^(?:社)?に(?:委託|依頼)")
+
+
 def _cited(before: str, after: str) -> bool:
     """Whether one naming cites the vendor: a source, a platform, an owner, someone's account, a reporter."""
     return bool(
@@ -710,6 +717,7 @@ def _cited(before: str, after: str) -> bool:
         or _REPORTER_CLAUSE_JA.search(after)
         or _TOOL_AFTER_JA.search(after)
         or (_SECURITY_FIRM_BEFORE_JA.search(before) and not _OWN_INCIDENT_AFTER_JA.search(after))
+        or (_INVESTIGATION_BEFORE_JA.search(before) and _ENTRUSTED_AFTER_JA.search(after))
     )
 
 

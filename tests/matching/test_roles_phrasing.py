@@ -946,6 +946,85 @@ BRAND_CASES = [
     ),
 ]
 
+# Investigators, insurers and the targets of a campaign, named beside a victim's breach.
+INVESTIGATOR_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("株式会社アクメ", ("アクメ",)),
+        ("株式会社ラック", ("ラック",)),
+        ("トレンドマイクロ株式会社", ("トレンドマイクロ",)),
+        ("Mandiant", ()),
+        ("株式会社サイバーディフェンス研究所", ("サイバーディフェンス研究所",)),
+        ("株式会社ブロードバンドセキュリティ", ("ブロードバンドセキュリティ",)),
+        ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
+        ("Google LLC", ("Google", "グーグル")),
+        ("東京海上日動火災保険株式会社", ("東京海上日動",)),
+        ("NEC", ("日本電気",)),
+        ("Acme Health", ()),
+        ("CrowdStrike", ()),
+        ("Palo Alto Networks", ("Unit 42",)),
+    ]
+]
+
+INVESTIGATOR_CASES = [
+    ("アクメに不正アクセス", "アクメは、外部専門機関であるラックに調査を依頼した。", {"株式会社ラック": "mentioned"}),
+    (
+        "アクメに不正アクセス",
+        "アクメは、フォレンジック調査をサイバーディフェンス研究所に委託し、侵入経路を調べている。",
+        {"株式会社サイバーディフェンス研究所": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメは、トレンドマイクロなど外部のセキュリティ専門家と協力し、復旧を進めている。",
+        {"トレンドマイクロ株式会社": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "調査を担当したブロードバンドセキュリティは、侵入経路をVPN機器と特定した。",
+        {"株式会社ブロードバンドセキュリティ": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメは東京海上日動のサイバー保険に加入しており、調査費用は保険で賄われる。",
+        {"東京海上日動火災保険株式会社": "mentioned"},
+    ),
+    (
+        "アクメ、不正アクセスの調査結果を公表",
+        "アクメは、NECの支援のもとで実施した調査の結果、約2万件の個人情報が流出したと発表した。",
+        {"NEC": "mentioned"},
+    ),
+    (
+        "MicrosoftやGoogleを狙う攻撃キャンペーン",
+        "攻撃者は、MicrosoftやGoogleなど大手企業の従業員を狙ったフィッシングを展開している。",
+        {"Microsoft Corporation": "mentioned", "Google LLC": "mentioned"},
+    ),
+    (
+        "Acme Health breach",
+        "Acme Health retained CrowdStrike to conduct a forensic investigation.",
+        {"CrowdStrike": "mentioned"},
+    ),
+    (
+        "Acme Health breach",
+        "A forensic investigation by CrowdStrike found the attackers used stolen VPN credentials.",
+        {"CrowdStrike": "mentioned"},
+    ),
+    (
+        "Acme Health breach",
+        "Acme Health, with the assistance of Mandiant, determined that patient data was accessed.",
+        {"Mandiant": "mentioned"},
+    ),
+    (
+        "Acme Health breach",
+        "Unit 42, which responded to the incident, said the attackers stole 2 TB of data.",
+        {"Palo Alto Networks": "mentioned"},
+    ),
+    (
+        "Campaign targets Microsoft and Google users",
+        "Attackers are targeting users of Microsoft and Google accounts with a new phishing kit.",
+        {"Microsoft Corporation": "mentioned", "Google LLC": "mentioned"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -1064,5 +1143,17 @@ def test_impersonated_brands_agencies_parents_and_several_victims(
     title: str, text: str, expected: dict[str, str]
 ) -> None:
     got = _roles(BRANDS, title, text)
+    for vendor, role in expected.items():
+        assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
+
+
+INVESTIGATORS = Matcher(INVESTIGATOR_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", INVESTIGATOR_CASES)
+def test_investigators_insurers_and_campaign_targets_are_mentioned(
+    title: str, text: str, expected: dict[str, str]
+) -> None:
+    got = _roles(INVESTIGATORS, title, text)
     for vendor, role in expected.items():
         assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
