@@ -581,6 +581,9 @@ def _before_ok(folded: str, start: int, key: str, form_follows: bool = False) ->
     # Latin glued to a katakana word makes one compound noun ('Pythonベース', 'Webサーバ'), not a name.
     if first == "kata" and sb == "latin":
         return False
+    # A foreign state before it makes it a city ('アリゾナ州フェニックス', 'テキサス州オースティン'), not a company.
+    if first == "kata" and before == "州" and start >= 2 and script(folded[start - 2]) == "kata":
+        return False
     if sb == "kanji" and before not in _KANJI_OK_BEFORE and first in ("kata", "kanji", "hira"):
         # A prefecture before a name is where it is based ('大分トキハ', '沖縄ファミマ'). A long katakana name after
         # kanji starts a new word ('宿泊施設ブルックランズ'); a short one is often the tail of a compound

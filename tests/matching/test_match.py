@@ -323,6 +323,7 @@ Myspace,,
 starts corporation inc.,,
 tumblr,,
 "Rocketgenius, Inc.",Gravity Forms,
+株式会社フェニックス,フェニックス,
 """)
 
 
@@ -351,6 +352,7 @@ def boundary_matcher() -> Matcher:
         ("偽MicrosoftTeamsインストーラーを配布", "Microsoft Corporation"),
         ("PaloAltoNetworksも顧客情報流出の可能性を発表", "Palo Alto Networks, Inc."),
         ("GravityFormsプラグインに悪意あるコードが注入された", "Rocketgenius, Inc."),
+        ("欧州フェニックスが不正アクセスを公表", "株式会社フェニックス"),  # after 欧州 (Europe), still the name
         ("tumblr data breach exposed email addresses", "tumblr"),  # registered bare in lower case, as it writes itself
         ("Starts Corporation discloses ransomware attack", "starts corporation inc."),
     ],
@@ -379,6 +381,7 @@ def test_boundary_rules_keep_mentions(boundary_matcher, text, vendor):  # type: 
         # a common word cut from a name a company list wrote in lower case
         ("Clop gang starts naming MOVEit victims on its leak site", "starts corporation inc."),
         ("WordPress GravityFormsプラグインが改ざんされた", "Rocketgenius, Inc."),  # the tail of a longer Latin name
+        ("アリゾナ州フェニックスに本拠を置く大学で情報漏えい", "株式会社フェニックス"),  # a city after a foreign state
     ],
 )
 def test_boundary_rules_drop_look_alikes(boundary_matcher, text, vendor):  # type: ignore[no-untyped-def]
