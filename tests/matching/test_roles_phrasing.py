@@ -1032,6 +1032,11 @@ def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     return {r.vendor: r for r in assign(ms, title, text, v.breach, v.subjects(ms, title, text))}
 
 
+def _assert_roles(got: dict[str, RoleOf], expected: dict[str, str]) -> None:
+    for vendor, role in expected.items():
+        assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
+
+
 EN = Matcher(EN_VENDORS)
 JA = Matcher(JA_VENDORS)
 
@@ -1039,8 +1044,7 @@ JA = Matcher(JA_VENDORS)
 @pytest.mark.parametrize("title,text,expected", EN_CASES + JA_CASES)
 def test_each_party_gets_the_part_the_sentence_tells(title: str, text: str, expected: dict[str, str]) -> None:
     got = _roles(EN if text.isascii() else JA, title, text)
-    for vendor, role in expected.items():
-        assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
+    _assert_roles(got, expected)
     victim = got.get("Acme Health") or got.get("株式会社アクメ")
     assert victim is not None and victim.alerted, victim
 
@@ -1053,8 +1057,7 @@ def test_an_earlier_or_similar_incident_elsewhere_is_only_mentioned(
     title: str, text: str, expected: dict[str, str]
 ) -> None:
     got = _roles(EARLIER, title, text)
-    for vendor, role in expected.items():
-        assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
+    _assert_roles(got, expected)
     victim = got.get("Acme Health") or got.get("株式会社アクメ")
     assert victim is not None and victim.alerted, victim
 
@@ -1067,8 +1070,7 @@ def test_a_product_told_exploited_is_a_product_alert_and_its_victim_stays_breach
     title: str, text: str, expected: dict[str, str]
 ) -> None:
     got = _roles(EXPLOITED_PRODUCTS, title, text)
-    for vendor, role in expected.items():
-        assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
+    _assert_roles(got, expected)
 
 
 CLIENTS = Matcher(CLIENT_VENDORS)
@@ -1079,8 +1081,7 @@ def test_a_contractors_breach_leaves_it_breached_and_its_clients_affected(
     title: str, text: str, expected: dict[str, str]
 ) -> None:
     got = _roles(CLIENTS, title, text)
-    for vendor, role in expected.items():
-        assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
+    _assert_roles(got, expected)
 
 
 SOURCES = Matcher(
@@ -1129,8 +1130,7 @@ def test_a_platform_named_as_the_victims_software_is_its_product_and_the_victim_
     title: str, text: str, expected: dict[str, str]
 ) -> None:
     got = _roles(PLATFORMS, title, text)
-    for vendor, role in expected.items():
-        assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
+    _assert_roles(got, expected)
     victim = got.get("Acme Health") or got.get("株式会社アクメ") or got.get("Epic Games")
     assert victim is not None and victim.role == "breached", victim
 
@@ -1143,8 +1143,7 @@ def test_impersonated_brands_agencies_parents_and_several_victims(
     title: str, text: str, expected: dict[str, str]
 ) -> None:
     got = _roles(BRANDS, title, text)
-    for vendor, role in expected.items():
-        assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
+    _assert_roles(got, expected)
 
 
 INVESTIGATORS = Matcher(INVESTIGATOR_VENDORS)
@@ -1155,5 +1154,4 @@ def test_investigators_insurers_and_campaign_targets_are_mentioned(
     title: str, text: str, expected: dict[str, str]
 ) -> None:
     got = _roles(INVESTIGATORS, title, text)
-    for vendor, role in expected.items():
-        assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
+    _assert_roles(got, expected)
