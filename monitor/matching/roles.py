@@ -350,7 +350,7 @@ _PRODUCT_BEFORE = re.compile(
     rf"(?:vulnerabilit(?:y|ies)|flaws?|bugs?|zero[- ]days?|weakness(?:es)?|security holes?|cve-[\d-]+|exploits?|"
     rf"injection)\s+{_GAP}(?:in|on|of|affecting|impacting|within|found in)\s+(?:the\s+|its\s+|their\s+|a\s+|an\s+)?"
     rf"(?:{_W}\s+){{0,2}}?$|"
-    rf"(?:exploit(?:s|ed|ing)?|exploitation of|abus(?:ed|ing)|weaponi[sz](?:ed|ing)|targeting|compromised|unpatched|"
+    rf"(?:exploit(?:s|ed|ing)?|exploitation of|abus(?:e|es|ed|ing)|weaponi[sz](?:ed|ing)|targeting|compromised|unpatched|"
     rf"vulnerable|misconfigured|outdated|trojani[sz]ed|poisoned|backdoored|malicious|tampered)\s+"
     rf"(?:(?:a|an|the|its|their|several|multiple|unpatched|vulnerable|internet-facing|on-premises)\s+)*"
     rf"(?:(?:versions?|instances?|installations?|deployments?|copies|updates?|builds?) of\s+)?$|"
@@ -364,7 +364,7 @@ _PRODUCT_BEFORE = re.compile(
     rf"held (?:in|on|by|within))\s+|"
     rf"(?:running|run|built|hosted) on\s+(?:an?\s+)?(?:old\s+|outdated\s+)?(?:version of\s+)?)"
     rf"(?:an?\s+|the\s+)?(?:outdated\s+|old\s+)?$|"
-    rf"(?:via|through|by way of|using)\s+(?:a|an|the|its|their)?\s*(?:compromised|vulnerable|unpatched|"
+    rf"(?:via|through|by way of|using)\s+(?:a|an|the|its|their)?\s*(?:compromised|stolen|vulnerable|unpatched|"
     rf"misconfigured|trojani[sz]ed|poisoned|malicious)\s+(?:\w+\s+)?$|"
     r"(?:を悪用|脆弱性を突|脆弱性が悪用)$|"
     # named among the platforms the data was taken from ('exfiltrated from platforms including X, Y and Z'), or as
@@ -393,7 +393,7 @@ _OPEN_WITHOUT_AUTH = re.compile(
 )
 # The victim's own installation of a platform ('Ticketmaster's Snowflake account', 'its Salesforce instance').
 _PLATFORM_AFTER = re.compile(
-    r"^\s*(?:accounts?|instances?|environments?|databases?|buckets?|tenants?|workspaces?|installations?|"
+    r"^\s*(?:[a-z0-9][\w.-]*\s+)?(?:accounts?|hosts|instances?|environments?|databases?|buckets?|tenants?|workspaces?|installations?|"
     r"servers?|storage|forum|site|deployment|customer portal|repositor(?:y|ies)|repos|stores?|storefronts?|shops?|"
     r"checkout(?: pages?)?|drives?|folders?)\b"
 )
@@ -415,7 +415,14 @@ _ACCOUNT_AFTER = re.compile(
     r"credentials|logins?)\b"
 )
 _POSSESSIVE_BEFORE = re.compile(
-    r"(?:'s|’s|s'|\bits|\btheir|\bthe victim's|\bwhose)\s+(?:(?:private|internal|public|corporate|own|official)\s+)?$"
+    r"(?:'s|’s|s'|\bits|\btheir|\bthe victim's|\bwhose)\s+(?:(?:private|internal|public|corporate|own|official|"
+    r"on-premises|self-hosted|internet-facing|unpatched|vulnerable|outdated)\s+)?$"
+)
+# The owner of what is named after it ("flaws on Acme Health's on-premises Exchange servers"): the victim, not the
+# maker of the flawed product.
+_OWNER_AFTER = re.compile(
+    r"^(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(?:servers?|systems?|network|hosts?|instances?|environment|infrastructure|"
+    r"devices|appliances?|endpoints)\b"
 )
 # An exposed installation ('an exposed Elasticsearch server'), the platform's customer accounts ('Snowflake customer
 # accounts'), its customers targeted as such ('Snowflake customers targeted', 'Snowflakeの顧客を狙った攻撃').
@@ -585,7 +592,10 @@ _CLIENT_AFTER = re.compile(
     r"^(?:'s|’s)?\s+(?:\w+\s+)?(?:customers?|users?|staff|employees?|members?|patients?|policyholders?|clients?)\b|"
     r"^(?:\s*,\s*[\w&.-]+|\s+and\s+[\w&.-]+){0,4}\s+(?:confirm|confirms|say|says|said)\s+(?:its\s+|their\s+)?"
     r"(?:customer|staff|employee|user|member|patient)s?\s+data\b|"
-    r"^\s+(?:says|said|confirms)\s+(?:the\s+)?(?:data|details|information|records)\s+of\b"
+    r"^\s+(?:says|said|confirms)\s+(?:the\s+)?(?:data|details|information|records)\s+of\b|"
+    # another's breach told as reaching it ('Acme Health says Okta breach exposed support files')
+    r"^\s+(?:says|said|confirms|confirmed)\s+(?:that\s+)?(?:the\s+)?(?:[\w&.'’-]+\s+){1,3}?(?:breach|hack|attack|incident)"
+    r"\s+(?:exposed|affected|impacted|compromised|hit|reached)\b"
 )
 # The incident spread to it and others ('被害は三井住友海上火災保険やSBI生命保険など複数社にも影響', 'JICAを含む複数の組織に影響').
 _SPREAD_AFTER = re.compile(
@@ -651,7 +661,7 @@ def _is_product(before: str, after: str, matched: bool = True) -> bool:
     ('the Epic Games forum') or its users' accounts ('profile information from Substack accounts')."""
     return bool(
         (_PRODUCT_AFTER if matched else _PRODUCT_AFTER_NEAR).search(after)
-        or _PRODUCT_BEFORE.search(before)
+        or (_PRODUCT_BEFORE.search(before) and not _OWNER_AFTER.match(after))
         or (_OWNED_BEFORE.search(before) and (matched or _OWNED_AFTER.search(after)))
         or (_POSSESSIVE_BEFORE.search(before) and _PLATFORM_AFTER.search(after))
         or (matched and _THROUGH_BEFORE.search(before) and _ACCOUNT_AFTER.search(after))

@@ -1025,6 +1025,124 @@ INVESTIGATOR_CASES = [
     ),
 ]
 
+# Software supply chain and the victim's own installations, in English breach reports.
+SUPPLY_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("Acme Health", ()),
+        ("3CX", ()),
+        ("SolarWinds", ()),
+        ("Kaseya", ("Kaseya VSA",)),
+        ("ConnectWise", ("ScreenConnect",)),
+        ("Atlassian", ("Confluence",)),
+        ("Cleo", ()),
+        ("Progress Software", ("MOVEit",)),
+        ("Microsoft Corporation", ("Microsoft",)),
+        ("Okta Inc.", ("Okta",)),
+        ("Sitel", ()),
+        ("Twilio", ()),
+        ("Cloudflare", ()),
+        ("Citrix", ()),
+        ("Veeam", ()),
+        ("VMware", ()),
+        ("Fortinet", ("FortiGate",)),
+        ("Zoho", ("ManageEngine",)),
+        ("AnyDesk", ()),
+        ("TeamViewer", ()),
+        ("PaperCut", ()),
+        ("Barracuda Networks", ("Barracuda",)),
+        ("Ivanti", ()),
+        ("GitLab", ()),
+        ("Jenkins", ()),
+        ("CircleCI", ()),
+        ("LastPass", ()),
+        ("Accellion", ()),
+    ]
+]
+
+SUPPLY_CASES = [
+    (
+        "Acme Health hit by 3CX supply chain attack",
+        "A trojanized version of the 3CX desktop app installed malware on Acme Health computers.",
+        {"3CX": "product", "Acme Health": "breached"},
+    ),
+    (
+        "Acme Health among SolarWinds hack victims",
+        "Acme Health said it had installed the backdoored SolarWinds Orion update.",
+        {"SolarWinds": "product", "Acme Health": "breached"},
+    ),
+    (
+        "Ransomware spreads through Kaseya VSA",
+        "Attackers pushed ransomware to Acme Health through its MSP's Kaseya VSA server.",
+        {"Kaseya": "product"},
+    ),
+    (
+        "Acme Health breached via ScreenConnect flaw",
+        "Hackers exploited an authentication bypass in ConnectWise ScreenConnect to access Acme Health's network.",
+        {"ConnectWise": "product", "Acme Health": "breached"},
+    ),
+    (
+        "Acme Health data stolen in Cleo attacks",
+        "Clop stole Acme Health files by exploiting Cleo file transfer software.",
+        {"Cleo": "product", "Acme Health": "breached"},
+    ),
+    (
+        "Acme Health says Okta breach exposed support files",
+        "Acme Health said the breach of Okta's support system exposed HAR files it had uploaded.",
+        {"Okta Inc.": "breached", "Acme Health": "affected"},
+    ),
+    (
+        "Acme Health hacked using stolen VMware ESXi credentials",
+        "The attackers encrypted Acme Health's VMware ESXi hosts.",
+        {"VMware": "product"},
+    ),
+    (
+        "Ransomware gang abuses AnyDesk to breach Acme Health",
+        "The attackers installed AnyDesk for remote access and then deployed ransomware.",
+        {"AnyDesk": "product"},
+    ),
+    (
+        "Acme Health breach traced to unpatched PaperCut server",
+        "The intruders exploited a PaperCut vulnerability on an internet-facing print server.",
+        {"PaperCut": "product"},
+    ),
+    (
+        "Barracuda ESG zero-day used to breach Acme Health",
+        "Chinese hackers exploited a zero-day in Barracuda Email Security Gateway appliances.",
+        {"Barracuda Networks": "product"},
+    ),
+    (
+        "LastPass breach: stolen vaults used to drain crypto",
+        "Attackers who breached LastPass in 2022 cracked stolen password vaults.",
+        {"LastPass": "breached"},
+    ),
+    (
+        "CircleCI tells customers to rotate secrets after breach",
+        "CircleCI said malware on an engineer's laptop stole an SSO session.",
+        {"CircleCI": "breached"},
+    ),
+    (
+        "Accellion FTA attacks hit Acme Health",
+        "Acme Health was among the organisations whose data was stolen through the legacy Accellion File Transfer Appliance.",
+        {"Accellion": "product", "Acme Health": "breached"},
+    ),
+    (
+        "Acme Health hit by attack on Jenkins server",
+        "Attackers exploited a Jenkins vulnerability to access source code.",
+        {"Jenkins": "product"},
+    ),
+    (
+        "GitLab patches critical flaw exploited in attacks",
+        "GitLab released fixes for an account takeover flaw that is being exploited.",
+        {"GitLab": "product"},
+    ),
+    (
+        "Microsoft Exchange servers hacked in Acme Health breach",
+        "The attackers exploited ProxyLogon flaws on Acme Health's on-premises Microsoft Exchange servers.",
+        {"Microsoft Corporation": "product", "Acme Health": "breached"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -1155,3 +1273,11 @@ def test_investigators_insurers_and_campaign_targets_are_mentioned(
 ) -> None:
     got = _roles(INVESTIGATORS, title, text)
     _assert_roles(got, expected)
+
+
+SUPPLY = Matcher(SUPPLY_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", SUPPLY_CASES)
+def test_poisoned_updates_abused_tools_and_the_victims_servers(title: str, text: str, expected: dict[str, str]) -> None:
+    _assert_roles(_roles(SUPPLY, title, text), expected)
