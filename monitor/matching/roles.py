@@ -236,7 +236,8 @@ _CONTRACTOR_BEFORE = re.compile(
     r"business associate|provider)s?\s*(?:\([^()]{1,12}\)\s*)?,?\s*)$"
 )
 _CONTRACTOR_AFTER = re.compile(
-    rf"^(?:,\s*|\s*\(|\s*（)(?:a|an|the|its|which is (?:a|an))?\s*(?:\w+\s+){{0,2}}?{_CONTRACTOR_EN}\b|"
+    # told in apposition ('Zellis, a payroll provider'); not a partner programme's label ('Acme, a Microsoft partner')
+    rf"^(?:,\s*|\s*\(|\s*（)(?:a|an|the|its|which is (?:a|an))?\s*(?:\w+\s+){{0,2}}?{_CONTRACTOR_EN}(?<!partner)(?<!partners)\b|"
     rf"^(?:社)?(?:\(|（){_CONTRACTOR_JA}|"
     # told by what it provides, with a word between ('the ActiveCampaign email marketing service provider'); 'the
     # Zurich contractor' is Zurich's contractor

@@ -1143,6 +1143,86 @@ SUPPLY_CASES = [
     ),
 ]
 
+# Bystanders beside a victim: its clients, partners, auditors, acquirer, rivals, law firms, customers' suppliers.
+BYSTANDER_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("Acme Health", ()),
+        ("Microsoft Corporation", ("Microsoft",)),
+        ("Google LLC", ("Google",)),
+        ("Beta Corp", ()),
+        ("Morgan & Morgan", ()),
+        ("Deloitte", ()),
+        ("KPMG", ()),
+        ("Amazon Web Services", ("AWS",)),
+        ("Salesforce", ()),
+        ("Coinbase", ()),
+        ("Binance", ()),
+        ("Kraken", ()),
+        ("Visa", ()),
+        ("Mastercard", ()),
+        ("Apple Inc.", ("Apple",)),
+        ("Samsung", ()),
+        ("株式会社アクメ", ("アクメ",)),
+        ("トヨタ自動車株式会社", ("トヨタ",)),
+        ("株式会社デンソー", ("デンソー",)),
+        ("ソニーグループ株式会社", ("ソニー",)),
+    ]
+]
+
+BYSTANDER_CASES = [
+    (
+        "Acme Health data breach",
+        "Acme Health, whose clients include Microsoft and Google, said attackers stole customer files.",
+        {"Microsoft Corporation": "mentioned", "Google LLC": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "Law firm Morgan & Morgan has filed a class action lawsuit over the Acme Health breach.",
+        {"Morgan & Morgan": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "Acme Health, a Microsoft partner, disclosed that hackers accessed its network.",
+        {"Microsoft Corporation": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "Acme Health said Deloitte had audited its security controls last year.",
+        {"Deloitte": "mentioned"},
+    ),
+    (
+        "Acme Health data breach",
+        "The breach comes as Acme Health prepares to be acquired by Beta Corp.",
+        {"Beta Corp": "mentioned"},
+    ),
+    (
+        "Coinbase discloses breach after insiders leaked data",
+        "Coinbase said rogue support agents leaked customer data; rivals Binance and Kraken were also targeted.",
+        {"Coinbase": "breached", "Binance": "mentioned", "Kraken": "mentioned"},
+    ),
+    (
+        "Acme Health app leaked user data",
+        "The Acme Health app for Apple and Samsung phones exposed user data through an unsecured API.",
+        {"Apple Inc.": "mentioned", "Samsung": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメはトヨタやデンソーなどに部品を供給しており、影響が懸念される。",
+        {"トヨタ自動車株式会社": "mentioned", "株式会社デンソー": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメの主要取引先であるトヨタは、生産への影響はないとしている。",
+        {"トヨタ自動車株式会社": "mentioned"},
+    ),
+    (
+        "アクメで個人情報漏えい",
+        "アクメは、ソニーの元社員が設立した企業である。",
+        {"ソニーグループ株式会社": "mentioned"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -1281,3 +1361,11 @@ SUPPLY = Matcher(SUPPLY_VENDORS)
 @pytest.mark.parametrize("title,text,expected", SUPPLY_CASES)
 def test_poisoned_updates_abused_tools_and_the_victims_servers(title: str, text: str, expected: dict[str, str]) -> None:
     _assert_roles(_roles(SUPPLY, title, text), expected)
+
+
+BYSTANDERS = Matcher(BYSTANDER_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", BYSTANDER_CASES)
+def test_bystanders_named_beside_the_victim_are_only_mentioned(title: str, text: str, expected: dict[str, str]) -> None:
+    _assert_roles(_roles(BYSTANDERS, title, text), expected)
