@@ -78,7 +78,7 @@ _MENTIONED_BEFORE = re.compile(
     # someone's parent told as such ("Zara's parent company Inditex"; 'obtained from parent company X' is the place)
     r"(?:'s|’s|\bits|\btheir)\s+(?:parent(?: company)?|holding company|owner)\s+$|"
     # an earlier incident told beside this one ('過去にはRed HatのGitLabからデータを盗んだとされ')
-    r"過去に(?:は|も)?[^。、]{0,10}$|"
+    r"(?:過去に|これまでに|以前に?)(?:は|も)?[^。、]{0,10}$|"
     # the investigator ('調査を担当したX', 'フォレンジック調査を実施したX')
     r"(?:調査|分析|解析|フォレンジック)(?:を)?(?:担当した|実施した|行った|手がけた)$|"
     # a comparison names an earlier incident, not this one ('the same kind of bug as in X', 'similar to X')
@@ -117,8 +117,12 @@ _MENTIONED_AFTER = re.compile(
     # an earlier or other incident the report compares this one with ('昨年のKADOKAWAへの攻撃に続く', 'アサヒやアスクルの被害
     # と同様に', '名古屋港のシステム停止以来'), as 'similar to X' and 'since the X breach'
     r"(?:(?:や|、|と)[^。、]{1,20}?)?(?:への|に対する|の|で(?:起きた|発生した))?[^。、]{0,12}?(?:攻撃|被害|事案|事例|事件|侵害|"
-    r"システム停止|障害|漏えい|漏洩|ケース)(?:など)?(?:に続|以来|と同様|と同じ|を教訓|のように|のような|に匹敵|に次ぐ|を上回|と比べ|"
-    r"と比較)|"
+    r"システム停止|障害|漏えい|漏洩|ケース)(?:など)?(?:[^。、]{0,12}?(?:と似|に似|と類似))?(?:に続|以来|と同様|と同じ|を教訓|のように|"
+    r"のような|に匹敵|に次ぐ|を上回|と比べ|と比較|で使われた|で知られ)|"
+    # the attackers' earlier victim ('KADOKAWAへの攻撃を行ったBlackSuitが、今回も'), its partner in a joint venture
+    r"への攻撃を(?:行った|実行した|仕掛けた)[^。]{0,30}?(?:今回も|今回の|再び)|との(?:合弁|共同出資|資本提携|業務提携)|"
+    # its share price moving on the news ('取引先の日立製作所の株価も下落した')
+    r"の株価|"
     # its research unit, in Japanese text ('パロアルトネットワークスのUnit 42は')
     r"の\s*(?:unit 42|talos|x-force|threatlabz|threat labs?|research)(?![a-z0-9])|"
     # its warning about someone else's incident, as 'X warned' ('GoogleはSalesloft DriftのOAuth侵害が…と警告し')
@@ -204,7 +208,7 @@ _CONTRACTOR_EN = (
 )
 _CONTRACTOR_JA = (
     r"(?:再委託先|業務委託先|外部委託先|委託先|再委託事業者|委託事業者|委託業者|委託会社|取引先|保守業者|保守委託先|協力会社|運営委託先|"
-    r"提携先|印刷業者|発送業者|配送業者|請負業者|外部業者|(?:を|も)?(?:請け負う|担う|受託する)(?:会社|企業|業者)?)"
+    r"提携先|印刷業者|発送業者|配送業者|請負業者|外部業者|(?:正規)?(?:販売)?代理店|取次店|(?:を|も)?(?:請け負う|担う|受託する)(?:会社|企業|業者)?)"
 )
 _AFFECTED_BEFORE = re.compile(
     rf"{_CONTRACTOR_EN}\s+(?:\w+\s+)?(?:of|to|for|used by|working for|serving|hired by|that (?:serves|works for))\s+"
@@ -231,7 +235,9 @@ _AFFECTED_SENTENCE = re.compile(
 )
 # A name marked as the contractor itself: breached, whoever its client is.
 _CONTRACTOR_BEFORE = re.compile(
-    rf"(?:{_CONTRACTOR_JA}(?:である|の|、|\s)*(?:株式会社)?|(?:を|も)(?:請け負う|担う|受託する|任されている)|(?:contractor|vendor|supplier|service provider|subcontractor|"
+    # '取引先の日立製作所' names a business partner, as often a client as a contractor: not marked as the contractor
+    rf"(?:(?<!取引先){_CONTRACTOR_JA}(?<!取引先)(?:である|の|、|\s)*(?:株式会社)?|(?:を|も)(?:請け負う|担う|受託する|任されている)|"
+    r"(?:contractor|vendor|supplier|service provider|subcontractor|"
     # with its abbreviation ('the covered entity's business associate (BA), MedAssets')
     r"business associate|provider)s?\s*(?:\([^()]{1,12}\)\s*)?,?\s*)$"
 )
@@ -272,6 +278,9 @@ _PRODUCT_AFTER = re.compile(
     rf"(?:of\s+|about\s+|fixes? for\s+|patch(?:es)? for\s+)?(?:{_W}\s+){{0,5}}?(?:{_PRODUCT_WORDS})\b|"
     rf"^(?:'s|’s)?\s*(?:{_CLAUSE_END}{_W}\s+){{0,4}}?(?:{_PRODUCT_WORDS})\b|"
     r"^(?:社)?(?:製|の製品|製品)|"
+    # the system it built for the victim ('富士通が開発した業務システムがランサムウェアに感染'); not a service it runs
+    # itself ('が提供する…に不正アクセス', a breach at it: _PLACE_AFTER)
+    r"^(?:社)?が(?:開発|構築|納入)した[^。、]{0,10}?(?:システム|ソフトウェア|ソフト|製品|アプリ)(?:が|に|を|の|へ)|"
     r"^(?:社)?(?:\s*[a-z0-9][\w.+-]*){0,3}\s*の[^。、]{0,16}?(?:の)?(?:脆弱性|ゼロデイ)(?:を悪用|が悪用|を突|を狙|の悪用)|"
     # its product's flaw ('NetScalerの脆弱性', 'のメールゲートウェイにゼロデイ'), it exploited ('VSAを悪用した'), a flaw
     # targeting it ('EPMM狙う脆弱性'), its app or update poisoned ('のデスクトップアプリにマルウェア')

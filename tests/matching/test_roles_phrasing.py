@@ -1223,6 +1223,85 @@ BYSTANDER_CASES = [
     ),
 ]
 
+# The attackers' earlier victims, a joint-venture partner, the maker of the victim's system, a share price, an agent's
+# principal.
+PAST_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("株式会社アクメ", ("アクメ",)),
+        ("アスクル株式会社", ("アスクル",)),
+        ("アサヒグループホールディングス", ("アサヒ",)),
+        ("株式会社KADOKAWA", ("KADOKAWA",)),
+        ("日本電気株式会社", ("NEC",)),
+        ("富士通株式会社", ("富士通",)),
+        ("株式会社日立製作所", ("日立製作所", "日立")),
+        ("ソフトバンク株式会社", ("ソフトバンク",)),
+        ("三菱電機株式会社", ("三菱電機",)),
+        ("Acme Health", ()),
+        ("MGM Resorts", ()),
+        ("Caesars Entertainment", ()),
+        ("Clorox", ()),
+    ]
+]
+
+PAST_CASES = [
+    (
+        "アクメにランサムウェア攻撃",
+        "同グループはこれまでにアサヒやアスクルを攻撃したとされる。アクメは被害状況を調査中だ。",
+        {"アサヒグループホールディングス": "mentioned", "アスクル株式会社": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "Qilinは、これまでにアサヒグループホールディングスなど国内企業への攻撃で知られる。",
+        {"アサヒグループホールディングス": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメは、NECとの合弁会社で、システム障害が発生した。",
+        {"日本電気株式会社": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメは、富士通が開発した業務システムがランサムウェアに感染したと発表した。",
+        {"富士通株式会社": "product"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "アクメのサイバー攻撃を受け、取引先の日立製作所の株価も下落した。",
+        {"株式会社日立製作所": "mentioned"},
+    ),
+    (
+        "アクメで情報漏えい",
+        "アクメは、ソフトバンクの正規代理店として携帯電話を販売しており、顧客情報が流出した。",
+        {"ソフトバンク株式会社": "affected"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "今回の攻撃は、三菱電機への攻撃で使われた手口と似ている。",
+        {"三菱電機株式会社": "mentioned"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "KADOKAWAへの攻撃を行ったBlackSuitが、今回も犯行声明を出した。",
+        {"株式会社KADOKAWA": "mentioned"},
+    ),
+    (
+        "Acme Health hit by ransomware",
+        "The group is the same one behind attacks on MGM Resorts and Caesars Entertainment last year.",
+        {"MGM Resorts": "mentioned", "Caesars Entertainment": "mentioned"},
+    ),
+    (
+        "Acme Health hit by ransomware",
+        "Scattered Spider has previously hit MGM Resorts, Caesars Entertainment and Clorox.",
+        {"MGM Resorts": "mentioned", "Clorox": "mentioned"},
+    ),
+    (
+        "Acme Health hit by ransomware",
+        "The gang, which attacked Clorox in 2023, claimed responsibility.",
+        {"Clorox": "mentioned"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -1369,3 +1448,16 @@ BYSTANDERS = Matcher(BYSTANDER_VENDORS)
 @pytest.mark.parametrize("title,text,expected", BYSTANDER_CASES)
 def test_bystanders_named_beside_the_victim_are_only_mentioned(title: str, text: str, expected: dict[str, str]) -> None:
     _assert_roles(_roles(BYSTANDERS, title, text), expected)
+
+
+PAST = Matcher(PAST_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", PAST_CASES)
+def test_the_attackers_earlier_victims_and_other_parties_beside_this_breach(
+    title: str, text: str, expected: dict[str, str]
+) -> None:
+    got = _roles(PAST, title, text)
+    _assert_roles(got, expected)
+    victim = got.get("Acme Health") or got.get("株式会社アクメ")
+    assert victim is not None and victim.alerted, victim
