@@ -385,7 +385,8 @@ _PRODUCT_BEFORE = re.compile(
     # the victim's own installation ('Red Hatの自社運用GitLabに不正アクセス'), as 'its self-hosted X'
     r"(?:自社運用|自社で運用する|自社管理|自社サーバー上|オンプレミス(?:版|環境)?)(?:の)?$|"
     # the way in ('Hackers breach Acme Health through Slack'), the name right after 'through' or 'via'
-    r"\b(?:breach(?:ed|es)?|hack(?:ed|s)?|compromise[sd]?|infiltrate[sd]?|attack(?:ed|s)?|access(?:ed)?)\s+(?:[\w&.'’-]+\s+){1,4}?"
+    r"\b(?:breach(?:ed|es)?|hack(?:ed|s)?|compromise[sd]?|infiltrate[sd]?|attack(?:ed|s)?|access(?:ed)?|hit)\s+"
+    r"(?:[\w&.'’-]+\s+){0,4}?"
     r"(?:through|via)\s+(?:a\s+|an\s+|the\s+|its\s+|their\s+)?$|"
     # the platform a site runs on, in parentheses after it ('公式サイト(WordPress)が改ざん')
     r"(?:サイト|ページ|ストア|システム|サーバー?|site|store)\s*[(（]$|"
@@ -613,6 +614,8 @@ _SPREAD_AFTER = re.compile(
 )
 _CLIENT_BEFORE = re.compile(
     r"\b(?:data|details|records|information) of\s+(?:\w+\s+){0,3}?$|"
+    # a customer of the breached provider's software ('the dealer software used by Lithia Motors')
+    r"\b(?:software|platform|services?|systems?|tools?)\s+(?:used|relied (?:on|upon)|depended (?:on|upon))\s+by\s+$|"
     # one of several clients listed ('staff data of British Airways, BBC and Boots')
     r"\b(?:data|details|records|information) of\s+(?:[\w&.-]+(?:\s+[\w&.-]+){0,3}?\s*(?:,|\band\b)\s*)+$|"
     r"\b(?:customers?|users?|staff|employees?|clients?) of\s+$"

@@ -1302,6 +1302,112 @@ PAST_CASES = [
     ),
 ]
 
+# The incidents the project was written for, told afresh (the role set's own items tell them otherwise).
+FAMOUS_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("Okta Inc.", ("Okta",)),
+        ("Sitel Group", ("Sitel",)),
+        ("Kaseya", ("Kaseya VSA",)),
+        ("Coop Sweden", ("Coop",)),
+        ("NAVER Cloud", ("NAVER Cloud", "ネイバークラウド")),
+        ("LINEヤフー株式会社", ("LINEヤフー", "LY Corporation")),
+        ("Plume Design", ("Plume",)),
+        ("JCOM株式会社", ("JCOM", "J:COM")),
+        ("アフラック生命保険株式会社", ("アフラック", "Aflac")),
+        ("チューリッヒ保険会社", ("チューリッヒ", "Zurich")),
+        ("株式会社KADOKAWA", ("KADOKAWA",)),
+        ("株式会社ドワンゴ", ("ドワンゴ",)),
+        ("Snowflake Inc.", ("Snowflake",)),
+        ("Ticketmaster", ()),
+        ("AT&T", ()),
+        ("Salesloft", ("Salesloft Drift", "Drift")),
+        ("Cloudflare", ()),
+        ("Progress Software", ("MOVEit", "MOVEit Transfer")),
+        ("Shell", ()),
+        ("British Airways", ()),
+        ("3CX", ()),
+        ("Trading Technologies", ()),
+        ("CDK Global", ()),
+        ("Lithia Motors", ()),
+        ("Change Healthcare", ()),
+        ("UnitedHealth Group", ()),
+    ]
+]
+
+FAMOUS_CASES = [
+    (
+        "Okta says hackers accessed its support system",
+        "Hackers used stolen credentials to view files that customers uploaded to Okta's support case management system.",
+        {"Okta Inc.": "breached"},
+    ),
+    (
+        "Okta breach: attacker accessed Sitel engineer's laptop",
+        "The Lapsus$ group compromised a workstation of a Sitel support engineer, a third-party contractor for Okta.",
+        {"Sitel Group": "breached", "Okta Inc.": "affected"},
+    ),
+    (
+        "Coop closes 800 stores after Kaseya ransomware attack",
+        "Swedish supermarket chain Coop shut stores after REvil hit its IT provider through Kaseya VSA.",
+        {"Kaseya": ("product", "breached"), "Coop Sweden": "breached"},
+    ),
+    (
+        "LINEヤフー、NAVER Cloud経由で不正アクセス",
+        "LINEヤフーは、委託先であるNAVER Cloudの委託先企業の従業員PCがマルウェアに感染し、不正アクセスを受けたと発表した。",
+        {"LINEヤフー株式会社": "affected"},
+    ),
+    (
+        "J:COM利用者の情報流出、Plumeの委託先で",
+        "J:COMのWi-Fiサービスを提供するPlume Designの委託先が不正アクセスを受け、利用者情報が流出した。",
+        {"JCOM株式会社": "affected"},
+    ),
+    (
+        "アフラックとチューリッヒで顧客情報流出",
+        "アフラックとチューリッヒは、業務委託先の米国企業のサーバーから顧客情報が流出したと発表した。",
+        {"アフラック生命保険株式会社": "affected", "チューリッヒ保険会社": "affected"},
+    ),
+    (
+        "KADOKAWAへのランサムウェア攻撃、ドワンゴの情報も流出",
+        "KADOKAWAグループへのサイバー攻撃で、子会社ドワンゴの従業員情報が流出した。",
+        {"株式会社KADOKAWA": "breached"},
+    ),
+    (
+        "Ticketmaster confirms breach tied to Snowflake account",
+        "Live Nation said the data was stolen from a Ticketmaster database hosted by Snowflake.",
+        {"Ticketmaster": "breached", "Snowflake Inc.": "product"},
+    ),
+    (
+        "AT&T says call records stolen from Snowflake workspace",
+        "AT&T said hackers downloaded call records of nearly all its customers from its Snowflake workspace.",
+        {"AT&T": "breached", "Snowflake Inc.": "product"},
+    ),
+    (
+        "Cloudflare hit by Salesloft Drift breach",
+        "Cloudflare said attackers used stolen Salesloft Drift tokens to access its Salesforce instance.",
+        {"Cloudflare": "breached", "Salesloft": ("product", "breached")},
+    ),
+    (
+        "Shell confirms MOVEit breach",
+        "Shell said a small number of employees' data was accessed through the MOVEit Transfer tool.",
+        {"Shell": "breached", "Progress Software": "product"},
+    ),
+    (
+        "Trading Technologies installer led to 3CX hack",
+        "The 3CX supply chain attack began with a trojanized Trading Technologies installer downloaded by an employee.",
+        {"Trading Technologies": "product", "3CX": ("breached", "product")},
+    ),
+    (
+        "CDK Global cyberattack disrupts car dealers",
+        "A ransomware attack on CDK Global took down the dealer software used by Lithia Motors and thousands of others.",
+        {"CDK Global": "breached", "Lithia Motors": "affected"},
+    ),
+    (
+        "Change Healthcare attack hits UnitedHealth results",
+        "UnitedHealth Group said the ransomware attack on its Change Healthcare unit cost $872 million.",
+        {"Change Healthcare": "breached"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -1309,9 +1415,12 @@ def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     return {r.vendor: r for r in assign(ms, title, text, v.breach, v.subjects(ms, title, text))}
 
 
-def _assert_roles(got: dict[str, RoleOf], expected: dict[str, str]) -> None:
+def _assert_roles(got: dict[str, RoleOf], expected: dict[str, str | tuple[str, ...]]) -> None:
+    """Each vendor's role; a tuple lists the roles a careful reader could defend (a vendor breached whose product
+    then carried the attack: 3CX, Salesloft Drift, Kaseya)."""
     for vendor, role in expected.items():
-        assert vendor in got and got[vendor].role == role, (vendor, role, got.get(vendor))
+        roles = (role,) if isinstance(role, str) else role
+        assert vendor in got and got[vendor].role in roles, (vendor, role, got.get(vendor))
 
 
 EN = Matcher(EN_VENDORS)
@@ -1461,3 +1570,13 @@ def test_the_attackers_earlier_victims_and_other_parties_beside_this_breach(
     _assert_roles(got, expected)
     victim = got.get("Acme Health") or got.get("株式会社アクメ")
     assert victim is not None and victim.alerted, victim
+
+
+FAMOUS = Matcher(FAMOUS_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", FAMOUS_CASES)
+def test_the_incidents_the_project_was_written_for(
+    title: str, text: str, expected: dict[str, str | tuple[str, ...]]
+) -> None:
+    _assert_roles(_roles(FAMOUS, title, text), expected)
