@@ -52,6 +52,30 @@ class RoleOf:
         return self.role in ALERTED
 
 
+# A run of Latin words after a name ('(?:\s*[a-z0-9][\w.+-]*){0,3}': 'Fortinet FortiWeb', ' e-business suite'), written
+# so that a run has one reading only. As written, a word may end anywhere inside a longer one and the next begin
+# there, so re tried every split of a run against every alternative: a Latin name followed by 90 characters cost
+# ~0.13 ms a pattern. A split with no space between is itself one word, so a run is its first word and then words
+# after whitespace: the same texts match (checked on the 12,000 contexts of the jp-news summaries), 10x faster.
+_LATIN_RUN = re.compile(r"\(\?:\\s\*\[a-z0-9\]\[([^\]]*)\]\*\)\{(\d),(\d)\}(\??)")
+
+
+def _one_reading(pattern: str) -> str:
+    """The pattern with each run of Latin words rewritten to its one-reading form (see _LATIN_RUN)."""
+
+    def rewrite(m: re.Match[str]) -> str:
+        word = "[a-z0-9][" + m.group(1) + "]*"
+        lo, hi, lazy = int(m.group(2)), int(m.group(3)), m.group(4)
+        run = r"\s*" + word + r"(?:\s+" + word + "){0," + str(hi - 1) + "}" + lazy
+        return "(?:" + run + ")" + ("?" + lazy if lo == 0 else "")
+
+    return _LATIN_RUN.sub(rewrite, pattern)
+
+
+def _compile_runs(pattern: str) -> re.Pattern[str]:
+    return re.compile(_one_reading(pattern))
+
+
 _W = r"[\w&.'’-]+"  # one word of a name or phrase (Latin)
 _GAP = rf"(?:{_W}\s+){{0,3}}?"
 
@@ -158,7 +182,7 @@ _MENTIONED_AFTER = re.compile(
 # ('Microsoft Defenderを無効化'), the defender ('Cloudflareの自動防御システムが迅速に攻撃を検知し無効化した'; a victim that
 # only detected it, 'Orangeが情報システムへのサイバー攻撃を検知した', tells its own incident).
 _LATIN = r"(?:\s*[a-z0-9][a-z0-9.+-]*)"
-_TOOL_AFTER_JA = re.compile(
+_TOOL_AFTER_JA = _compile_runs(
     rf"^{_LATIN}?\s*(?:サーバー|チャンネル|グループ)?上で(?:流出|公開|拡散|共有|販売)|"
     rf"^{_LATIN}{{0,2}}\s*(?:広告|ストア|サイト|ページ|アプリ)?を(?:騙|装|偽装)|"
     rf"^{_LATIN}{{0,2}}\s*(?:リポジトリ|ページ|広告|フォーム)?(?:の[^。、]{{1,6}}?)?を(?:利用|悪用|使用|使っ)(?:し|して|した)"
@@ -268,7 +292,7 @@ _CLAUSE_END = (
     # an agency or a researcher acting on someone else's flaw ('CISA adds Ivanti flaw to KEV catalog')
     r"adds|added|urges|urged|orders|ordered|lists|listed|flags|flagged|tracks|tracked)\b)"
 )
-_PRODUCT_AFTER = re.compile(
+_PRODUCT_AFTER = _compile_runs(
     # named later as the platform or software the victim used ('X was later named as the platform')
     r"^\s+(?:was|is|has been|had been|were)\s+(?:later\s+|since\s+|also\s+|subsequently\s+|then\s+)?"
     r"(?:named|identified|confirmed|revealed|reported|disclosed)\s+as\s+(?:the|a|its|their)\s+(?:[\w-]+\s+){0,3}?"
@@ -313,7 +337,7 @@ _OWNED_AFTER = re.compile(
 # - an attack aimed at it ('Oracle E-Business Suiteを狙ったサイバー攻撃を受け', 'Salesforceを標的とした一連の攻撃');
 # - its plugin, app or installer poisoned or flawed ('GravityFormsプラグインに悪意あるコードが注入');
 # - the victim's installation of it ('GoogleのSalesforce CRMインスタンス', '複数社Salesforce環境へ').
-_PRODUCT_AFTER_JA = re.compile(
+_PRODUCT_AFTER_JA = _compile_runs(
     r"^(?:社)?(?:\s*[a-z0-9][\w.+-]*){0,3}\]{0,2}\s*(?:製品)?の(?:深刻な?|重大な?|緊急の?|未修正の?|新たな|複数の)?(?:脆弱性|ゼロデイ)|"
     r"^(?:社)?の(?:\s*[a-z0-9][\w.+-]*){1,4}\s*(?:の|に)(?:深刻な?|重大な?|新たな|複数の)?(?:脆弱性|ゼロデイ)|"
     r"^(?:社)?(?:の)?(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:製品|機器|装置|アプライアンス)(?:に|が|を|の|へ|で)|"
@@ -349,7 +373,7 @@ _PRODUCT_AFTER_JA = re.compile(
 )
 # The victim's system or records on the platform, named after the victim's の ('Allianz LifeのSalesforceシステムから').
 _POSSESSED_BEFORE_JA = re.compile(r"[^\s、。]の$")
-_SYSTEM_AFTER_JA = re.compile(
+_SYSTEM_AFTER_JA = _compile_runs(
     r"^(?:\s*[a-z0-9][\w.+-]*){0,2}?\s*(?:システム|アカウント|記録|データベース|データ|認証情報|リポジトリ|トークン)|"
     # the site or store it runs, named right after it ('アクメのWordPressサイト'; not the brand's 'ECサイト')
     r"^(?:サイト|ストア|インスタンス|テナント)"
