@@ -172,13 +172,13 @@ def test_a_bad_role_label_is_one_clear_line(project: Project, tmp_path: Path) ->
 # platform named as the victim's software alerted as a breach) are met on neither part. These are REGRESSION
 # FLOORS: what each part reached when last measured (README, "Roles"), less a little, so a change that loses ground
 # fails; each failure prints the measured value, the floor and the target. Measured (dev / held-out): alerts P
-# 0.974 / 0.810, R 0.963 / 0.785; accuracy 0.957 / 0.765; mentioned alerted 5 / 15; platform as breach 2 / 4.
+# 0.974 / 0.812, R 0.963 / 0.795; accuracy 0.957 / 0.774; mentioned alerted 5 / 15; platform as breach 2 / 4.
 # The held-out part (a third of the items by a hash of the id) is never tuned on: its floors only catch a loss.
 ROLE_FLOORS = {
     "dev": {"alert_precision": 0.965, "alert_recall": 0.955, "accuracy": 0.95, "mentioned_alerted": 5, "software": 2},
     "held-out": {
         "alert_precision": 0.80,
-        "alert_recall": 0.77,
+        "alert_recall": 0.78,
         "accuracy": 0.75,
         "mentioned_alerted": 15,
         "software": 4,
