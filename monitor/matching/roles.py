@@ -237,13 +237,18 @@ _CONTRACTOR_JA = (
 _AFFECTED_BEFORE = re.compile(
     rf"{_CONTRACTOR_EN}\s+(?:\w+\s+)?(?:of|to|for|used by|working for|serving|hired by|that (?:serves|works for))\s+"
     r"(?:the\s+|its\s+)?$|"
-    r"(?:委託元|発注元|委託者)(?:である|の|、)?$"
+    r"(?:委託元|発注元|委託者)(?:である|の|、)?$|"
+    # the client of a provider told by what it does for it ('Beta Billing, which handles billing for Acme Health')
+    r"\b(?:which|that|who)\s+(?:handles|handled|provides|provided|runs|ran|manages|managed|processes|processed|"
+    r"operates|operated|hosts|hosted)\s+(?:[\w-]+\s+){0,3}?(?:for|to)\s+(?:the\s+)?$"
 )
 _AFFECTED_AFTER = re.compile(
     rf"^(?:'s|’s|s')\s+(?:\w+\s+){{0,2}}?{_CONTRACTOR_EN}\b|"
     r"^\s+(?:third[- ]party\s+)?(?:contractor|vendor|supplier|subcontractor|service provider|business associate)s?\b|"
     rf"^(?:社|様)?(?:の|が|は|では|、|,|\s)*(?:業務の?)?{_CONTRACTOR_JA}|"
-    r"^(?:社|様)?(?:が|から|の)(?:業務を?|運用を?|保守を?|発送業務を?|印刷業務を?)?委託(?:して|を受け|した|する|先)"
+    r"^(?:社|様)?(?:が|から|の)(?:業務を?|運用を?|保守を?|発送業務を?|印刷業務を?)?委託(?:して|を受け|した|する|先)|"
+    # the system built or run for it ('アクメ向けのシステムを開発・運用するベータ')
+    r"^(?:社|様)?向け(?:の)?[^。、]{0,12}?を(?:開発|運用|提供|保守)(?:・(?:開発|運用|提供|保守))*する"
 )
 # A breach at the client's contractor, told in the vendor's own sentence after its name.
 _AFFECTED_SENTENCE = re.compile(
@@ -262,8 +267,10 @@ _CONTRACTOR_BEFORE = re.compile(
     # '取引先の日立製作所' names a business partner, as often a client as a contractor: not marked as the contractor
     rf"(?:(?<!取引先){_CONTRACTOR_JA}(?<!取引先)(?:である|の|、|\s)*(?:株式会社)?|(?:を|も)(?:請け負う|担う|受託する|任されている)|"
     r"(?:contractor|vendor|supplier|service provider|subcontractor|"
-    # with its abbreviation ('the covered entity's business associate (BA), MedAssets')
-    r"business associate|provider)s?\s*(?:\([^()]{1,12}\)\s*)?,?\s*)$"
+    # with its abbreviation ('the covered entity's business associate (BA), MedAssets'), or told by its trade ('its
+    # billing company, Beta Billing')
+    r"business associate|provider|(?:outsourcing|payroll|printing|mailing|logistics|billing|collections?|marketing|"
+    r"hosting) (?:company|firm|agency))s?\s*(?:\([^()]{1,12}\)\s*)?,?\s*)$"
 )
 _CONTRACTOR_AFTER = re.compile(
     # told in apposition ('Zellis, a payroll provider'); not a partner programme's label ('Acme, a Microsoft partner')
@@ -622,7 +629,7 @@ _PLACE_BEFORE = re.compile(
 _CLIENT_AFTER = re.compile(
     r"^(?:社|様)?(?:(?:と|や|、)[^、。]{1,15}?)?の(?:顧客|利用者|会員|契約者|学生|生徒|従業員|社員|職員|ユーザー|加入者)|^(?:社)?(?:利用者|顧客|会員)(?:に|の)|"
     # the incident reached it too ('イセトーへのランサム攻撃、東京都にも影響')
-    r"^(?:社|様)?(?:にも|へも)(?:影響|被害)|"
+    r"^(?:社|様)?(?:にも|へも)(?:影響|被害)|^(?:社|様)?(?:(?:と|や|、)[^、。]{1,15}?)?(?:に|にも)影響|"
     r"^(?:社)?(?:、|は)[^。]{0,30}?(?:顧客|利用者|会員|契約者)(?:の)?(?:情報|データ)|"
     r"^(?:'s|’s)?\s+(?:\w+\s+)?(?:customers?|users?|staff|employees?|members?|patients?|policyholders?|clients?)\b|"
     r"^(?:\s*,\s*[\w&.-]+|\s+and\s+[\w&.-]+){0,4}\s+(?:confirm|confirms|say|says|said)\s+(?:its\s+|their\s+)?"

@@ -1408,6 +1408,72 @@ FAMOUS_CASES = [
     ),
 ]
 
+# Outsourcing told by what the contractor does for its client, in both languages.
+OUTSOURCED_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("株式会社アクメ", ("アクメ",)),
+        ("株式会社ベータ", ("ベータ",)),
+        ("株式会社ガンマ", ("ガンマ",)),
+        ("Acme Health", ()),
+        ("Beta Billing", ()),
+        ("Gamma Pay", ()),
+    ]
+]
+
+OUTSOURCED_CASES = [
+    (
+        "ベータに不正アクセス、アクメの顧客情報流出",
+        "アクメから業務を受託していたベータのサーバーが不正アクセスを受け、アクメの顧客情報が流出した。",
+        {"株式会社アクメ": "affected", "株式会社ベータ": "breached"},
+    ),
+    (
+        "アクメの顧客情報流出",
+        "アクメが業務を委託していたベータのサーバーに不正アクセスがあり、顧客情報が流出した。",
+        {"株式会社アクメ": "affected", "株式会社ベータ": "breached"},
+    ),
+    (
+        "アクメ、委託先ベータでランサム被害",
+        "アクメの業務委託先であるベータ社のサーバーがランサムウェアに感染した。",
+        {"株式会社アクメ": "affected", "株式会社ベータ": "breached"},
+    ),
+    (
+        "アクメ会員情報が流出",
+        "アクメが利用するクラウドサービスを運営するベータが不正アクセスを受け、アクメの会員情報が流出した。",
+        {"株式会社アクメ": "affected", "株式会社ベータ": "breached"},
+    ),
+    (
+        "ベータでランサム被害、アクメとガンマに影響",
+        "アクメ向けのシステムを開発・運用するベータがランサムウェア攻撃を受け、アクメとガンマの業務に影響が出ている。",
+        {"株式会社ベータ": "breached", "株式会社アクメ": "affected", "株式会社ガンマ": "affected"},
+    ),
+    (
+        "アクメ、再委託先からの情報流出を公表",
+        "アクメは、委託先ベータの再委託先ガンマで発生した不正アクセスにより、顧客情報が流出したと発表した。",
+        {"株式会社アクメ": "affected", "株式会社ガンマ": "breached"},
+    ),
+    (
+        "Acme Health patients notified of billing vendor breach",
+        "A third-party vendor used by Acme Health for billing, Beta Billing, was hit by ransomware.",
+        {"Acme Health": "affected", "Beta Billing": "breached"},
+    ),
+    (
+        "Acme Health card data exposed",
+        "Acme Health's third-party payment processor Gamma Pay said hackers accessed card data.",
+        {"Acme Health": "affected", "Gamma Pay": "breached"},
+    ),
+    (
+        "Beta Billing breach exposes patient data",
+        "Beta Billing, which handles billing for Acme Health, said attackers stole patient records.",
+        {"Acme Health": "affected", "Beta Billing": "breached"},
+    ),
+    (
+        "Acme Health says billing firm was hacked",
+        "Acme Health said its billing company, Beta Billing, discovered unauthorized access to its systems.",
+        {"Acme Health": "affected", "Beta Billing": "breached"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -1580,3 +1646,13 @@ def test_the_incidents_the_project_was_written_for(
     title: str, text: str, expected: dict[str, str | tuple[str, ...]]
 ) -> None:
     _assert_roles(_roles(FAMOUS, title, text), expected)
+
+
+OUTSOURCED = Matcher(OUTSOURCED_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", OUTSOURCED_CASES)
+def test_outsourcing_told_by_what_the_contractor_does_for_its_client(
+    title: str, text: str, expected: dict[str, str | tuple[str, ...]]
+) -> None:
+    _assert_roles(_roles(OUTSOURCED, title, text), expected)
