@@ -326,7 +326,7 @@ _PRODUCT_AFTER = _compile_runs(
     # the victim's site or data on the platform ('EC-CUBEで構築した', 'Salesforce上の', 'のワークスペースから')
     r"^(?:で構築|を使って構築|を利用して構築|上の|上に|上で|のワークスペース|のアカウント|のインスタンス|の環境から|"
     r"の設定ミス|の設定不備|の設定の不備)|"
-    r"^(?:社)?の(?:vpn|ファイアウォール|ルーター|ファイル転送|製品|ソフトウェア|アプライアンス|リモートアクセス)"
+    r"^(?:社)?の(?:vpn|ファイアウォール|ルーター|ファイル転送|製品|ソフトウェア|アプライアンス|リモートアクセス|リモートデスクトップ|rdp)"
 )
 # The victim's own copy ('its vBulletin'); away from the matched naming only with what it is ('through its
 # on-premises Microsoft Exchange server', not 'its Change Healthcare subsidiary').

@@ -1474,6 +1474,70 @@ OUTSOURCED_CASES = [
     ),
 ]
 
+# Japanese breach notices naming the software that let the attackers in, and victims told with their address.
+JA_PRODUCT_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("株式会社アクメ", ("アクメ",)),
+        ("株式会社ベータ", ("ベータ",)),
+        ("Sky株式会社", ("SKYSEA Client View", "SKYSEA")),
+        ("シックス・アパート株式会社", ("Movable Type", "シックス・アパート")),
+        ("Apache Software Foundation", ("Apache", "Log4j")),
+        ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
+        ("Fortinet", ("フォーティネット",)),
+        ("Cisco Systems", ("Cisco", "シスコ")),
+    ]
+]
+
+JA_PRODUCT_CASES = [
+    (
+        "アクメに不正アクセス",
+        "アクメ(東京都港区)は、外部からの不正アクセスにより顧客情報が流出した可能性があると発表した。",
+        {"株式会社アクメ": "breached"},
+    ),
+    (
+        "アクメで情報漏えいの恐れ",
+        "アクメ（本社：大阪市）は、サーバーがランサムウェアに感染したと公表した。",
+        {"株式会社アクメ": "breached"},
+    ),
+    (
+        "アクメに不正アクセス",
+        "アクメは、SKYSEA Client Viewの脆弱性を悪用した不正アクセスを受けた。",
+        {"Sky株式会社": "product", "株式会社アクメ": "breached"},
+    ),
+    (
+        "アクメのサイトが改ざん",
+        "アクメのWebサイトで利用しているMovable Typeの脆弱性が悪用され、サイトが改ざんされた。",
+        {"シックス・アパート株式会社": "product"},
+    ),
+    (
+        "アクメに不正アクセス",
+        "攻撃者は、Log4jの脆弱性を突いてアクメのサーバーに侵入した。",
+        {"Apache Software Foundation": "product"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "攻撃者は、マイクロソフトのリモートデスクトップ(RDP)経由でアクメのネットワークに侵入した。",
+        {"Microsoft Corporation": "product"},
+    ),
+    (
+        "アクメにランサムウェア攻撃",
+        "フォーティネット製のファイアウォールを経由して侵入された。",
+        {"Fortinet": "product"},
+    ),
+    ("アクメにランサムウェア攻撃", "侵入経路は、シスコ製VPN機器の脆弱性とみられる。", {"Cisco Systems": "product"}),
+    (
+        "ベータへの不正アクセスでアクメ利用者の情報流出",
+        "アクメのサービス利用者の情報が、ベータへの不正アクセスにより流出した。",
+        {"株式会社アクメ": "affected", "株式会社ベータ": "breached"},
+    ),
+    (
+        "アクメとベータで不正ログイン被害",
+        "アクメとベータの会員サイトで、リスト型攻撃による不正ログインが確認された。",
+        {"株式会社アクメ": "breached", "株式会社ベータ": "breached"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -1656,3 +1720,11 @@ def test_outsourcing_told_by_what_the_contractor_does_for_its_client(
     title: str, text: str, expected: dict[str, str | tuple[str, ...]]
 ) -> None:
     _assert_roles(_roles(OUTSOURCED, title, text), expected)
+
+
+JA_PRODUCTS = Matcher(JA_PRODUCT_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", JA_PRODUCT_CASES)
+def test_japanese_notices_naming_the_way_in(title: str, text: str, expected: dict[str, str | tuple[str, ...]]) -> None:
+    _assert_roles(_roles(JA_PRODUCTS, title, text), expected)
