@@ -161,6 +161,9 @@ BREACH_TERMS: dict[str, float] = {
     "stealing": 2.5,
     "theft": 2,
     "unauthorized": 1.5,
+    # the breach notices' own words ('records ... were accessed by an unauthorized party')
+    "unauthorized party": 2.5,
+    "unauthorised party": 2.5,
     "attackers": 1,
     "cybersecurity incident": 3,
     "data exposure": 2.5,

@@ -186,7 +186,9 @@ _TOOL_AFTER_JA = _compile_runs(
     rf"^{_LATIN}?\s*(?:サーバー|チャンネル|グループ)?上で(?:流出|公開|拡散|共有|販売)|"
     rf"^{_LATIN}{{0,2}}\s*(?:広告|ストア|サイト|ページ|アプリ)?を(?:騙|装|偽装)|"
     rf"^{_LATIN}{{0,2}}\s*(?:リポジトリ|ページ|広告|フォーム)?(?:の[^。、]{{1,6}}?)?を(?:利用|悪用|使用|使っ)(?:し|して|した)"
-    r"[^。]{0,40}?(?:配布|送信|誘導|拡散|配信|インストール|フィッシング|詐欺|騙)|"
+    r"[^。]{0,40}?(?:配布|送信|誘導|拡散|配信|インストール|フィッシング|詐欺|騙|だま)|"
+    # the channel the lure came through ('Microsoft Teams経由のフィッシング')
+    rf"^{_LATIN}{{0,2}}\s*経由(?:の|で)(?:フィッシング|詐欺|マルウェア|なりすまし|偽)|"
     rf"^{_LATIN}{{0,2}}\s*を無効化|"
     r"^(?:の[^。、]{0,10}?)?(?:が|は)(?:迅速に)?[^。]{0,16}?攻撃を(?:検知し[^。、]{0,6}?(?:無効化|遮断|阻止|緩和|防)|防御|阻止|緩和)"
 )
@@ -381,7 +383,8 @@ _PRODUCT_AFTER_JA = _compile_runs(
 # The victim's system or records on the platform, named after the victim's の ('Allianz LifeのSalesforceシステムから').
 _POSSESSED_BEFORE_JA = re.compile(r"[^\s、。]の$")
 _SYSTEM_AFTER_JA = _compile_runs(
-    r"^(?:\s*[a-z0-9][\w.+-]*){0,2}?\s*(?:システム|アカウント|記録|データベース|データ|認証情報|リポジトリ|トークン)|"
+    r"^(?:\s*[a-z0-9][\w.+-]*){0,2}?\s*(?:システム|アカウント|記録|データベース|データ|認証情報|リポジトリ|トークン|アクセスキー|"
+    r"apiキー|シークレット)|"
     # the site or store it runs, named right after it ('アクメのWordPressサイト'; not the brand's 'ECサイト')
     r"^(?:サイト|ストア|インスタンス|テナント)"
 )

@@ -1538,6 +1538,55 @@ JA_PRODUCT_CASES = [
     ),
 ]
 
+# Platforms the lure came through, the victim's cloud keys and provider, a notice's own words.
+CHANNEL_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("株式会社アクメ", ("アクメ",)),
+        ("Acme Health", ()),
+        ("Beta Cloud", ()),
+        ("Google LLC", ("Google", "グーグル", "Chrome")),
+        ("Microsoft Corporation", ("Microsoft", "マイクロソフト", "Microsoft Teams")),
+        ("Amazon Web Services", ("AWS",)),
+        ("GitHub", ()),
+        ("Snowflake Inc.", ("Snowflake",)),
+        ("Gamma Retail", ()),
+    ]
+]
+
+CHANNEL_CASES = [
+    (
+        "Chrome拡張機能に悪意あるコード、閲覧履歴を窃取",
+        "Chromeの拡張機能に悪意あるコードが仕込まれ、利用者の閲覧履歴が盗まれた。",
+        {"Google LLC": ("product", "mentioned")},
+    ),
+    (
+        "Microsoft Teams経由のフィッシングでアクメが被害",
+        "攻撃者はMicrosoft Teamsのチャットを利用して従業員をだまし、認証情報を盗んだ。アクメは不正アクセスを受けた。",
+        {"Microsoft Corporation": ("product", "mentioned"), "株式会社アクメ": "breached"},
+    ),
+    (
+        "アクメのAWSアクセスキーが流出",
+        "アクメの開発者が誤ってAWSのアクセスキーをGitHub上で公開し、不正利用された。",
+        {"Amazon Web Services": "product", "GitHub": "mentioned", "株式会社アクメ": "breached"},
+    ),
+    (
+        "Googleの検索広告を悪用したマルウェア配布",
+        "攻撃者はGoogleの検索広告を悪用し、偽サイトに誘導してマルウェアを配布している。",
+        {"Google LLC": "mentioned"},
+    ),
+    (
+        "Acme Health warns patients after Beta Cloud incident",
+        "Acme Health said patient records hosted by its cloud provider Beta Cloud were accessed by an unauthorized party.",
+        {"Acme Health": "affected", "Beta Cloud": "breached"},
+    ),
+    (
+        "Gamma Retail users' data leaked in Snowflake account breach",
+        "Hackers stole Gamma Retail customer data from its Snowflake account.",
+        {"Gamma Retail": "breached", "Snowflake Inc.": "product"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -1728,3 +1777,13 @@ JA_PRODUCTS = Matcher(JA_PRODUCT_VENDORS)
 @pytest.mark.parametrize("title,text,expected", JA_PRODUCT_CASES)
 def test_japanese_notices_naming_the_way_in(title: str, text: str, expected: dict[str, str | tuple[str, ...]]) -> None:
     _assert_roles(_roles(JA_PRODUCTS, title, text), expected)
+
+
+CHANNELS = Matcher(CHANNEL_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", CHANNEL_CASES)
+def test_lures_cloud_keys_and_cloud_providers(
+    title: str, text: str, expected: dict[str, str | tuple[str, ...]]
+) -> None:
+    _assert_roles(_roles(CHANNELS, title, text), expected)
