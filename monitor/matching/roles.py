@@ -242,7 +242,9 @@ _AFFECTED_BEFORE = re.compile(
     r"(?:委託元|発注元|委託者)(?:である|の|、)?$|"
     # the client of a provider told by what it does for it ('Beta Billing, which handles billing for Acme Health')
     r"\b(?:which|that|who)\s+(?:handles|handled|provides|provided|runs|ran|manages|managed|processes|processed|"
-    r"operates|operated|hosts|hosted)\s+(?:[\w-]+\s+){0,3}?(?:for|to)\s+(?:the\s+)?$"
+    r"operates|operated|hosts|hosted)\s+(?:[\w-]+\s+){0,3}?(?:for|to)\s+(?:the\s+)?$|"
+    # ... or by the client's system it runs ("Beta Systems, which runs Acme Health's scheduling software")
+    r"\b(?:which|that|who)\s+(?:runs|ran|hosts|hosted|manages|managed|operates|operated|maintains|maintained)\s+$"
 )
 _AFFECTED_AFTER = re.compile(
     rf"^(?:'s|’s|s')\s+(?:\w+\s+){{0,2}}?{_CONTRACTOR_EN}\b|"
@@ -268,6 +270,8 @@ _AFFECTED_SENTENCE = re.compile(
 _CONTRACTOR_BEFORE = re.compile(
     # '取引先の日立製作所' names a business partner, as often a client as a contractor: not marked as the contractor
     rf"(?:(?<!取引先){_CONTRACTOR_JA}(?<!取引先)(?:である|の|、|\s)*(?:株式会社)?|(?:を|も)(?:請け負う|担う|受託する|任されている)|"
+    # the provider of the system the client runs on ('システムを提供するベータがランサムウェア攻撃を受けた')
+    r"(?:システム|サービス|ソフトウェア|クラウド|基盤)を提供(?:する|している)|"
     r"(?:contractor|vendor|supplier|service provider|subcontractor|"
     # with its abbreviation ('the covered entity's business associate (BA), MedAssets'), or told by its trade ('its
     # billing company, Beta Billing')
@@ -383,7 +387,8 @@ _PRODUCT_AFTER_JA = _compile_runs(
 # The victim's system or records on the platform, named after the victim's の ('Allianz LifeのSalesforceシステムから').
 _POSSESSED_BEFORE_JA = re.compile(r"[^\s、。]の$")
 _SYSTEM_AFTER_JA = _compile_runs(
-    r"^(?:\s*[a-z0-9][\w.+-]*){0,2}?\s*(?:システム|アカウント|記録|データベース|データ|認証情報|リポジトリ|トークン|アクセスキー|"
+    r"^(?:\s*[a-z0-9][\w.+-]*){0,2}?\s*(?:公式|管理者|業務用|法人)?(?:システム|アカウント|記録|データベース|データ|認証情報|リポジトリ|"
+    r"トークン|アクセスキー|"
     r"apiキー|シークレット)|"
     # the site or store it runs, named right after it ('アクメのWordPressサイト'; not the brand's 'ECサイト')
     r"^(?:サイト|ストア|インスタンス|テナント)"

@@ -1587,6 +1587,50 @@ CHANNEL_CASES = [
     ),
 ]
 
+# A victim's accounts on a platform, and a provider running the client's system.
+SERVICE_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("株式会社アクメ", ("アクメ",)),
+        ("株式会社ベータ", ("ベータ",)),
+        ("Acme Health", ()),
+        ("Beta Systems", ()),
+        ("楽天グループ株式会社", ("楽天",)),
+        ("株式会社NTTドコモ", ("ドコモ", "NTTドコモ")),
+        ("LINEヤフー株式会社", ("LINEヤフー", "LINE")),
+        ("Google LLC", ("Google",)),
+        ("Apple Inc.", ("Apple",)),
+    ]
+]
+
+SERVICE_CASES = [
+    (
+        "アクメのLINE公式アカウントが乗っ取り",
+        "アクメのLINE公式アカウントが第三者に乗っ取られ、不審なメッセージが送信された。",
+        {"LINEヤフー株式会社": ("product", "mentioned"), "株式会社アクメ": "breached"},
+    ),
+    (
+        "Acme Health app exposed user data via Google Firebase",
+        "A misconfigured Google Firebase database used by the Acme Health app exposed user records.",
+        {"Google LLC": "product", "Acme Health": "breached"},
+    ),
+    (
+        "Beta Systems ransomware hits Acme Health operations",
+        "A ransomware attack on Beta Systems, which runs Acme Health's scheduling software, disrupted appointments.",
+        {"Beta Systems": "breached", "Acme Health": "affected"},
+    ),
+    (
+        "アクメ、ベータのシステム障害で業務停止",
+        "アクメは、システムを提供するベータがランサムウェア攻撃を受けた影響で、受注業務を停止した。",
+        {"株式会社ベータ": "breached", "株式会社アクメ": "affected"},
+    ),
+    (
+        "Phishing kit targets Apple ID users",
+        "A new phishing kit mimics Apple ID login pages to steal credentials.",
+        {"Apple Inc.": "mentioned"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -1787,3 +1831,13 @@ def test_lures_cloud_keys_and_cloud_providers(
     title: str, text: str, expected: dict[str, str | tuple[str, ...]]
 ) -> None:
     _assert_roles(_roles(CHANNELS, title, text), expected)
+
+
+SERVICES = Matcher(SERVICE_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", SERVICE_CASES)
+def test_accounts_on_a_platform_and_a_provider_running_the_clients_system(
+    title: str, text: str, expected: dict[str, str | tuple[str, ...]]
+) -> None:
+    _assert_roles(_roles(SERVICES, title, text), expected)
