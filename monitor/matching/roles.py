@@ -311,7 +311,10 @@ _PRODUCT_AFTER = _compile_runs(
     r"(?:named|identified|confirmed|revealed|reported|disclosed)\s+as\s+(?:the|a|its|their)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:platform|software|product|tool|app|application|service|provider's platform)\b|"
     # the vendor's own advisory about its product ('Progress Software warns of critical MOVEit Transfer flaw')
-    rf"^\s+(?:warns?|warned|patches|patched|fixes|fixed|discloses|disclosed|releases|released|issues|issued)\s+"
+    # ('Microsoft Patch Tuesday fixes three zero-days', 'Apple quietly patches…'), or its plea to patch ('SonicWall urges
+    # customers to patch flaw under attack')
+    r"^\s+(?:urges?|urged|tells|told|asks|asked)\s+(?:customers|users|admins|administrators)\s+to\s+(?:patch|update|fix)\b|"
+    rf"^\s+(?:[\w-]+\s+){{0,2}}?(?:warns?|warned|patches|patched|fixes|fixed|discloses|disclosed|releases|released|issues|issued)\s+"
     rf"(?:of\s+|about\s+|fixes? for\s+|patch(?:es)? for\s+)?(?:{_W}\s+){{0,5}}?(?:{_PRODUCT_WORDS})\b|"
     rf"^(?:'s|’s)?\s*(?:{_CLAUSE_END}{_W}\s+){{0,4}}?(?:{_PRODUCT_WORDS})\b|"
     r"^(?:社)?(?:製|の製品|製品)|"
@@ -502,13 +505,27 @@ _CAMPAIGN_AFTER = re.compile(
 EXPLOITED = re.compile(
     r"\b(?:actively exploited|exploited in the wild|under (?:active )?(?:attack|exploitation)|backdoored|"
     r"mass[- ]exploit\w*|exploit(?:s|ed|ing)|zero[- ]days?|exploitation|being exploited|zero[- ]days? exploited|exploited zero[- ]day|"
-    r"known exploited|hackers exploit\w*|attackers exploit\w*|exploit\w* (?:flaw|bug|vulnerabilit\w*))\b|"
+    r"known exploited|hackers exploit\w*|attackers exploit\w*|exploit\w* (?:flaw|bug|vulnerabilit\w*)|"
+    r"used in (?:[\w-]+\s+){0,2}?attacks|abus(?:ed|ing) (?:a |the )?(?:[\w-]+\s+){0,2}?(?:flaw|bug|vulnerabilit\w*))\b|"
     r"悪用を確認|悪用が確認|悪用され|悪用した攻撃|ゼロデイ|を悪用|悪用して|が悪用|(?:脆弱性|ゼロデイ)悪用|の悪用が(?:拡大|急増|続)|"
     # an attack aimed at a flaw ('EPMM狙う脆弱性', '脆弱性を突く攻撃', '脆弱性連鎖攻撃')
     r"(?:狙う|狙った|突く|突いた)(?:脆弱性|ゼロデイ)|(?:脆弱性|ゼロデイ)を(?:狙|突)|(?:脆弱性|ゼロデイ)(?:連鎖)?攻撃|"
     # attacks seen on a flaw or on the devices ('脆弱性…攻撃が確認されている', 'FortiGate機器に対する…攻撃')
     r"(?:脆弱性|ゼロデイ)[^。]{0,60}?攻撃(?:が|を)確認|(?:機器|製品)に対する[^。]{0,30}?攻撃"
 )
+
+# ... unless it says none was seen ('not aware of exploits in the wild', '悪用は確認されていない').
+NOT_EXPLOITED = re.compile(
+    r"\b(?:not aware of|no (?:evidence|reports?|indication|sign)s? of|unaware of)\s+(?:any\s+)?(?:active\s+)?"
+    r"(?:exploits?|exploitation|attacks|abuse)\b|\b(?:has|have|had) not been (?:exploited|abused)\b|"
+    r"悪用(?:は|の報告は|事例は|の事実は|された事実は)(?:確認されていない|確認されておらず|ない|報告されていない)|悪用報告はない"
+)
+
+
+def tells_exploited(text: str) -> bool:
+    """Whether a lower-case text tells a product exploited, and does not say that none was seen."""
+    return bool(EXPLOITED.search(text)) and not NOT_EXPLOITED.search(text)
+
 
 _SENTENCE_END = re.compile(r"[。．!?！？\n]|(?<!\binc)(?<!\bco)(?<!\bltd)(?<!\bcorp)(?<!\bllc)(?<!\bu\.s)\.\s")
 _WINDOW = 90
@@ -853,12 +870,12 @@ def _decide(
             and (
                 (
                     (m.field in ("title", "link") or (place is not None and _in_lede(*place)))
-                    and EXPLOITED.search(_norm(title).lower() + " " + _norm(text).lower()[:2000])
+                    and tells_exploited(_norm(title).lower() + " " + _norm(text).lower()[:2000])
                 )
                 # named in the headline or the text's first sentence (the advisory's subject: 'マイクロソフトのSharePoint
                 # Serverに深刻な脆弱性…。ゼロデイ攻撃が確認され'), its exploitation told anywhere; named further on, in the
                 # same sentence ('GoogleはChromeの4件の脆弱性を修正しうち1件は実際に悪用されていることを確認した')
-                or bool(EXPLOITED.search(before + after))
+                or tells_exploited(before + after)
             )
         )
         if exploited:

@@ -1631,6 +1631,65 @@ SERVICE_CASES = [
     ),
 ]
 
+# English advisories: a product alert only where exploitation is told, and not where the maker says none was seen.
+ADVISORY_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("Fortinet", ("FortiWeb",)),
+        ("Microsoft Corporation", ("Microsoft",)),
+        ("Google LLC", ("Google", "Chrome")),
+        ("Apple Inc.", ("Apple",)),
+        ("Cisco Systems", ("Cisco",)),
+        ("SonicWall", ()),
+        ("VMware", ()),
+        ("Oracle Corporation", ("Oracle",)),
+        ("Adobe Inc.", ("Adobe",)),
+    ]
+]
+
+ADVISORY_CASES = [
+    (
+        "Fortinet warns of FortiWeb zero-day exploited in attacks",
+        "Fortinet released a patch for a FortiWeb flaw that attackers are exploiting.",
+        {"Fortinet": "product"},
+    ),
+    (
+        "Microsoft Patch Tuesday fixes three actively exploited zero-days",
+        "Microsoft fixed 60 flaws, three of them exploited in the wild.",
+        {"Microsoft Corporation": "product"},
+    ),
+    (
+        "Google fixes Chrome zero-day exploited in the wild",
+        "Google released an emergency update for Chrome.",
+        {"Google LLC": "product"},
+    ),
+    (
+        "Apple patches iOS flaws used in spyware attacks",
+        "Apple fixed two iOS vulnerabilities that were used in attacks against specific individuals.",
+        {"Apple Inc.": "product"},
+    ),
+    (
+        "SonicWall urges customers to patch flaw under attack",
+        "SonicWall said a critical SMA flaw is under active exploitation.",
+        {"SonicWall": "product"},
+    ),
+    (
+        "VMware fixes ESXi bugs demonstrated at Pwn2Own",
+        "VMware released patches for ESXi bugs demonstrated at the hacking contest.",
+        {"VMware": "mentioned"},
+    ),
+    (
+        "Oracle releases 300 patches in quarterly update",
+        "Oracle's Critical Patch Update fixes 300 vulnerabilities across its products.",
+        {"Oracle Corporation": "mentioned"},
+    ),
+    (
+        "Adobe fixes critical Acrobat flaws",
+        "Adobe patched critical vulnerabilities in Acrobat and Reader; it is not aware of exploits in the wild.",
+        {"Adobe Inc.": "mentioned"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -1841,3 +1900,13 @@ def test_accounts_on_a_platform_and_a_provider_running_the_clients_system(
     title: str, text: str, expected: dict[str, str | tuple[str, ...]]
 ) -> None:
     _assert_roles(_roles(SERVICES, title, text), expected)
+
+
+ADVISORIES = Matcher(ADVISORY_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", ADVISORY_CASES)
+def test_advisories_alert_a_product_only_when_exploitation_is_told(
+    title: str, text: str, expected: dict[str, str | tuple[str, ...]]
+) -> None:
+    _assert_roles(_roles(ADVISORIES, title, text), expected)
