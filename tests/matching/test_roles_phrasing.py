@@ -1690,6 +1690,53 @@ ADVISORY_CASES = [
     ),
 ]
 
+# Japanese advisories: exploitation told or denied.
+JA_ADVISORY_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("Fortinet", ("フォーティネット", "FortiOS", "FortiGate")),
+        ("Ivanti", ()),
+        ("トレンドマイクロ株式会社", ("トレンドマイクロ",)),
+        ("サイボウズ株式会社", ("サイボウズ", "Garoon")),
+        ("Cisco Systems", ("シスコ", "Cisco")),
+        ("JPCERT/CC", ("JPCERT/CC", "JPCERT")),
+        ("Citrix", ("シトリックス",)),
+    ]
+]
+
+JA_ADVISORY_CASES = [
+    (
+        "フォーティネット、FortiOSの脆弱性悪用を確認",
+        "フォーティネットは、同社製品の脆弱性が実際に悪用されていることを確認したと発表した。",
+        {"Fortinet": "product"},
+    ),
+    (
+        "Ivanti製品に脆弱性、悪用は未確認",
+        "Ivantiは、同社製品に重大な脆弱性が見つかったと発表した。現時点で悪用は確認されていない。",
+        {"Ivanti": "mentioned"},
+    ),
+    (
+        "JPCERT/CC、シスコ製品の脆弱性を悪用する攻撃を確認",
+        "JPCERT/CCは、シスコ製品の脆弱性を悪用する攻撃を国内で確認したとして注意を呼びかけた。",
+        {"Cisco Systems": "product", "JPCERT/CC": "mentioned"},
+    ),
+    (
+        "トレンドマイクロ製品の脆弱性、すでに攻撃を確認",
+        "トレンドマイクロは、Apex Oneの脆弱性について、すでに攻撃が確認されていると公表した。",
+        {"トレンドマイクロ株式会社": "product"},
+    ),
+    (
+        "サイボウズGaroonに脆弱性",
+        "サイボウズは、Garoonの複数の脆弱性を修正したバージョンを公開した。悪用の報告はない。",
+        {"サイボウズ株式会社": "mentioned"},
+    ),
+    (
+        "シトリックス製品の脆弱性、国内でも悪用",
+        "シトリックスのNetScaler ADCの脆弱性を突いた攻撃が国内でも確認された。",
+        {"Citrix": "product"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -1910,3 +1957,13 @@ def test_advisories_alert_a_product_only_when_exploitation_is_told(
     title: str, text: str, expected: dict[str, str | tuple[str, ...]]
 ) -> None:
     _assert_roles(_roles(ADVISORIES, title, text), expected)
+
+
+JA_ADVISORIES = Matcher(JA_ADVISORY_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", JA_ADVISORY_CASES)
+def test_japanese_advisories_alert_a_product_only_when_exploitation_is_told(
+    title: str, text: str, expected: dict[str, str | tuple[str, ...]]
+) -> None:
+    _assert_roles(_roles(JA_ADVISORIES, title, text), expected)
