@@ -460,6 +460,25 @@ OWN_SYSTEMS = re.compile(
     r"(?:同社|自社|当社)の(?:サーバー?|システム|ネットワーク|工場|端末|pc|パソコン|データ|顧客|従業員|社員|会員|個人情報)|"
     r"\bits\s+(?:own\s+)?(?:systems?|servers?|network|customers|patients|employees|staff|users)\b"
 )
+# In Japanese the sufferer goes unsaid when it is the source ('アクメの調査で、外部から不正アクセスを受けていたことが判明');
+# a researcher's finding names its victims ('…の調査で、国内企業が不正アクセスを受けていた').
+_SUFFERED_JA = re.compile(
+    r"^[^。]{0,40}?(?:を受けていた|を受けた|に感染した|に感染していた|への感染|が暗号化され|が流出した|が漏えいした|が漏洩した)"
+)
+_OTHER_SUFFERER_JA = re.compile(
+    r"(?:企業|組織|機関|病院|会社|団体|自治体|大学|顧客|利用者|ユーザー|各社|複数社)(?:が|は|も|に)|"
+    # what the source observed elsewhere ('トレンドマイクロによると、同社が確認した攻撃では顧客情報が流出した')
+    r"(?:同社|自社)が(?:確認|観測|検知|発見|分析|調査)した"
+)
+
+
+def tells_its_own(after: str) -> bool:
+    """Whether the words after a source's name (lower case, its sentence) tell an incident at the source itself."""
+    if OWN_SYSTEMS.search(after):
+        return True
+    suffered = _SUFFERED_JA.search(after)
+    return suffered is not None and not _OTHER_SUFFERER_JA.search(after[: suffered.end()])
+
 
 THRESHOLD = 3.0
 
@@ -680,8 +699,8 @@ def is_subject(m: Match, title: str, text: str = "") -> bool:
     hi = nxt.start() if nxt and nxt.start() > pos else len(body)
     after = body[pos + len(m.surface) : pos + len(m.surface) + 20].lower()
     before = body[max(lo, pos - 40) : pos].lower()
-    if (_REPORTER_CUES.search(after) or _REPORTER_BEFORE.search(before)) and not OWN_SYSTEMS.search(
-        body[pos:hi].lower()
+    if (_REPORTER_CUES.search(after) or _REPORTER_BEFORE.search(before)) and not tells_its_own(
+        body[pos + len(m.surface) : hi].lower()
     ):
         return False
     return bool(_BREACH_SCAN.search(fold(body[lo:hi], join_cjk=True)))

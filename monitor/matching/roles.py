@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from ..records import compact_pickle
-from .detect import OWN_SYSTEMS
+from .detect import tells_its_own
 
 if TYPE_CHECKING:
     from .matcher import Match
@@ -804,12 +804,14 @@ def _cited(before: str, after: str) -> bool:
 # 'according to Acme, its servers were encrypted'): its own incident, not someone else's it reports.
 _SOURCE_BEFORE = re.compile(r"\baccording to\s+(?:the\s+)?$")
 _SOURCE_AFTER = re.compile(
-    r"^(?:社)?(?:によると|によれば|の(?:報告|発表|説明)によると|が(?:発表|公表|説明)した(?:ところ|内容)によると)"
+    r"^(?:社)?(?:によると|によれば|の(?:報告|発表|説明)によると|が(?:発表|公表|説明)した(?:ところ|内容)によると|の調査|が発見|が報告)|"
+    # its report or finding ('Acme Health reported the attack to regulators and said its network was encrypted')
+    r"^\s+(?:reported|reports|discovered|discovers|observed|found|said|says|researchers)\b"
 )
 
 
 def _source_of_its_own(before: str, after: str) -> bool:
-    return bool((_SOURCE_BEFORE.search(before) or _SOURCE_AFTER.search(after)) and OWN_SYSTEMS.search(after))
+    return bool((_SOURCE_BEFORE.search(before) or _SOURCE_AFTER.search(after)) and tells_its_own(after))
 
 
 _KANA_OR_KANJI = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")

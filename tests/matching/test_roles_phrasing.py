@@ -1737,6 +1737,56 @@ JA_ADVISORY_CASES = [
     ),
 ]
 
+# The victim as the only source of its own incident: its investigation, report or finding, with no other sufferer.
+OWN_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [("株式会社アクメ", ("アクメ",)), ("Acme Health", ()), ("Live Nation", ()), ("Ticketmaster", ())]
+]
+
+OWN_CASES = [
+    (
+        "不正アクセスで顧客情報流出の恐れ",
+        "アクメの調査で、外部から不正アクセスを受けていたことが判明した。",
+        {"株式会社アクメ": "breached"},
+    ),
+    (
+        "ランサムウェア被害が判明",
+        "アクメが発見した不審な通信から、ランサムウェアへの感染が判明した。",
+        {"株式会社アクメ": "breached"},
+    ),
+    (
+        "情報漏えいの可能性",
+        "アクメが報告した不正アクセスにより、約3万件の個人情報が漏えいした可能性がある。",
+        {"株式会社アクメ": "breached"},
+    ),
+    (
+        "アクメ、ランサムウェア被害の調査結果を公表",
+        "アクメの報告書によると、攻撃者はVPN機器から侵入し、サーバーを暗号化した。",
+        {"株式会社アクメ": "breached"},
+    ),
+    (
+        "Ticketmaster hack: Live Nation confirms data breach",
+        "Live Nation said an unauthorized party stole Ticketmaster customer data from a cloud database.",
+        {"Ticketmaster": "breached", "Live Nation": ("breached", "affected")},
+    ),
+    (
+        "Hospital chain hit by ransomware",
+        "Acme Health reported the attack to regulators and said its network was encrypted.",
+        {"Acme Health": "breached"},
+    ),
+    (
+        "医療機関にランサムウェア攻撃",
+        "アクメによると、サーバーが暗号化され患者情報が流出した可能性がある。",
+        {"株式会社アクメ": "breached"},
+    ),
+    ("不正アクセスで情報流出", "アクメの報告によると、約1万件の個人情報が漏えいした。", {"株式会社アクメ": "breached"}),
+    (
+        "国内企業を狙う攻撃",
+        "アクメの調査で、国内企業が不正アクセスを受けていたことが判明した。",
+        {"株式会社アクメ": "mentioned"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -1967,3 +2017,13 @@ def test_japanese_advisories_alert_a_product_only_when_exploitation_is_told(
     title: str, text: str, expected: dict[str, str | tuple[str, ...]]
 ) -> None:
     _assert_roles(_roles(JA_ADVISORIES, title, text), expected)
+
+
+OWN = Matcher(OWN_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", OWN_CASES)
+def test_a_victim_telling_its_own_incident_is_not_a_source(
+    title: str, text: str, expected: dict[str, str | tuple[str, ...]]
+) -> None:
+    _assert_roles(_roles(OWN, title, text), expected)
