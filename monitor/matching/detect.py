@@ -131,6 +131,7 @@ BREACH_TERMS: dict[str, float] = {
     "hack": 1.5,
     "hackers": 1.5,
     "cyberattack": 2.5,
+    "cyberattacks": 2,
     "cyber attack": 2.5,
     "cyber incident": 2.5,
     "security incident": 3,

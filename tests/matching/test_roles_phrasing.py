@@ -1787,6 +1787,50 @@ OWN_CASES = [
     ),
 ]
 
+# Several victims named together.
+SEVERAL_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("株式会社アクメ", ("アクメ",)),
+        ("株式会社ベータ", ("ベータ",)),
+        ("株式会社ガンマ", ("ガンマ",)),
+        ("Acme Health", ()),
+        ("Beta Bank", ()),
+        ("Gamma Retail", ()),
+        ("Marks & Spencer", ("M&S",)),
+        ("Co-op", ()),
+        ("Harrods", ()),
+    ]
+]
+
+SEVERAL_CASES = [
+    (
+        "アクメ、ベータ、ガンマでランサムウェア被害相次ぐ",
+        "アクメ、ベータ、ガンマの3社が相次いでランサムウェア攻撃を受けた。",
+        {"株式会社アクメ": "breached", "株式会社ベータ": "breached", "株式会社ガンマ": "breached"},
+    ),
+    (
+        "アクメやベータなど複数社で不正アクセス",
+        "アクメやベータなど複数の企業のサーバーが不正アクセスを受けた。",
+        {"株式会社アクメ": "breached", "株式会社ベータ": "breached"},
+    ),
+    (
+        "Acme Health, Beta Bank and Gamma Retail hit by ransomware",
+        "The three companies disclosed ransomware attacks this week.",
+        {"Acme Health": "breached", "Beta Bank": "breached", "Gamma Retail": "breached"},
+    ),
+    (
+        "M&S, Co-op and Harrods targeted by Scattered Spider",
+        "The UK retailers were hit by cyberattacks in April and May.",
+        {"Marks & Spencer": "breached", "Co-op": "breached", "Harrods": "breached"},
+    ),
+    (
+        "アクメとベータの共同サイトで情報流出",
+        "アクメとベータが共同で運営する会員サイトから個人情報が流出した。",
+        {"株式会社アクメ": "breached", "株式会社ベータ": "breached"},
+    ),
+]
+
 
 def _roles(matcher: Matcher, title: str, text: str) -> dict[str, RoleOf]:
     ms = matcher.match({"title": title, "summary": text})
@@ -2027,3 +2071,13 @@ def test_a_victim_telling_its_own_incident_is_not_a_source(
     title: str, text: str, expected: dict[str, str | tuple[str, ...]]
 ) -> None:
     _assert_roles(_roles(OWN, title, text), expected)
+
+
+SEVERAL = Matcher(SEVERAL_VENDORS)
+
+
+@pytest.mark.parametrize("title,text,expected", SEVERAL_CASES)
+def test_several_victims_named_together_are_each_breached(
+    title: str, text: str, expected: dict[str, str | tuple[str, ...]]
+) -> None:
+    _assert_roles(_roles(SEVERAL, title, text), expected)
