@@ -1,8 +1,12 @@
 """How news tells each party's part, in the words reporters use: a victim's helpers, reporters, trackers and
-analysts; the software it ran; its contractor. Written for this test, in both languages, each naming its
-expectation; the victim (Acme) must stay alerted throughout."""
+analysts; the software it ran; its contractor; advisories; earlier incidents. Written for this test (session 12,
+to probe the role cues one at a time without looking at the role set's held-out part), in both languages, each
+case naming the role a reader gives every party (a tuple: the roles a careful reader could defend). Groups of
+cases share a register; some also require the victim they name to stay alerted (GROUPS)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
@@ -1846,238 +1850,75 @@ def _assert_roles(got: dict[str, RoleOf], expected: dict[str, str | tuple[str, .
         assert vendor in got and got[vendor].role in roles, (vendor, role, got.get(vendor))
 
 
-EN = Matcher(EN_VENDORS)
-JA = Matcher(JA_VENDORS)
+SOURCE_VENDORS = [
+    Vendor(name="Acme Health"),
+    Vendor(name="株式会社アクメ", aliases=("アクメ",)),
+    Vendor(name="トレンドマイクロ株式会社", aliases=("トレンドマイクロ",)),
+]
+# A source telling of its own systems is the victim; a researcher telling of its own work is a source.
+SOURCE_CASES = [
+    (
+        "Hospital network hit by ransomware",
+        "According to Acme Health, its servers were encrypted and patient data was stolen.",
+        {"Acme Health": "breached"},
+    ),
+    (
+        "医療機関にランサムウェア攻撃",
+        "アクメによると、同社のサーバーが暗号化され患者情報が流出した可能性がある。",
+        {"株式会社アクメ": "breached"},
+    ),
+    (
+        "国内企業にランサム攻撃",
+        "トレンドマイクロによると、同社が確認した攻撃では顧客情報が流出した。",
+        {"トレンドマイクロ株式会社": "mentioned"},
+    ),
+]
 
-
-@pytest.mark.parametrize("title,text,expected", EN_CASES + JA_CASES)
-def test_each_party_gets_the_part_the_sentence_tells(title: str, text: str, expected: dict[str, str]) -> None:
-    got = _roles(EN if text.isascii() else JA, title, text)
-    _assert_roles(got, expected)
-    victim = got.get("Acme Health") or got.get("株式会社アクメ")
-    assert victim is not None and victim.alerted, victim
-
-
-EARLIER = Matcher(EARLIER_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", EARLIER_CASES)
-def test_an_earlier_or_similar_incident_elsewhere_is_only_mentioned(
-    title: str, text: str, expected: dict[str, str]
-) -> None:
-    got = _roles(EARLIER, title, text)
-    _assert_roles(got, expected)
-    victim = got.get("Acme Health") or got.get("株式会社アクメ")
-    assert victim is not None and victim.alerted, victim
-
-
-EXPLOITED_PRODUCTS = Matcher(EXPLOITED_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", EXPLOITED_CASES)
-def test_a_product_told_exploited_is_a_product_alert_and_its_victim_stays_breached(
-    title: str, text: str, expected: dict[str, str]
-) -> None:
-    got = _roles(EXPLOITED_PRODUCTS, title, text)
-    _assert_roles(got, expected)
-
-
-CLIENTS = Matcher(CLIENT_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", CLIENT_CASES)
-def test_a_contractors_breach_leaves_it_breached_and_its_clients_affected(
-    title: str, text: str, expected: dict[str, str]
-) -> None:
-    got = _roles(CLIENTS, title, text)
-    _assert_roles(got, expected)
-
-
-SOURCES = Matcher(
-    [
-        Vendor(name="Acme Health"),
-        Vendor(name="株式会社アクメ", aliases=("アクメ",)),
-        Vendor(name="トレンドマイクロ株式会社", aliases=("トレンドマイクロ",)),
-    ]
-)
+# Each group: its register, its cases, and what must also hold of the victim it names (Acme, アクメ, Epic Games):
+# "alerted", "breached", or nothing.
+GROUPS: dict[str, tuple[list[Vendor], list[Any], str]] = {
+    "everyday-en": (EN_VENDORS, EN_CASES, "alerted"),
+    "everyday-ja": (JA_VENDORS, JA_CASES, "alerted"),
+    "earlier-incident": (EARLIER_VENDORS, EARLIER_CASES, "alerted"),
+    "exploited-product": (EXPLOITED_VENDORS, EXPLOITED_CASES, ""),
+    "contractor-client": (CLIENT_VENDORS, CLIENT_CASES, ""),
+    "source": (SOURCE_VENDORS, SOURCE_CASES, ""),
+    "platform": (PLATFORM_VENDORS, PLATFORM_CASES, "breached"),
+    "brand-agency-parent": (BRAND_VENDORS, BRAND_CASES, ""),
+    "investigator": (INVESTIGATOR_VENDORS, INVESTIGATOR_CASES, ""),
+    "supply-chain": (SUPPLY_VENDORS, SUPPLY_CASES, ""),
+    "bystander": (BYSTANDER_VENDORS, BYSTANDER_CASES, ""),
+    "earlier-victim": (PAST_VENDORS, PAST_CASES, "alerted"),
+    "famous": (FAMOUS_VENDORS, FAMOUS_CASES, ""),
+    "outsourced": (OUTSOURCED_VENDORS, OUTSOURCED_CASES, ""),
+    "ja-way-in": (JA_PRODUCT_VENDORS, JA_PRODUCT_CASES, ""),
+    "lure-cloud": (CHANNEL_VENDORS, CHANNEL_CASES, ""),
+    "platform-account": (SERVICE_VENDORS, SERVICE_CASES, ""),
+    "advisory-en": (ADVISORY_VENDORS, ADVISORY_CASES, ""),
+    "advisory-ja": (JA_ADVISORY_VENDORS, JA_ADVISORY_CASES, ""),
+    "own-incident": (OWN_VENDORS, OWN_CASES, ""),
+    "several-victims": (SEVERAL_VENDORS, SEVERAL_CASES, ""),
+}
+MATCHERS = {group: Matcher(vendors) for group, (vendors, _, _) in GROUPS.items()}
+VICTIMS = ("Acme Health", "株式会社アクメ", "Epic Games")
 
 
 @pytest.mark.parametrize(
-    "title,text,vendor,role",
+    "group,title,text,expected",
     [
-        # the victim as the source, telling of its own systems
-        (
-            "Hospital network hit by ransomware",
-            "According to Acme Health, its servers were encrypted and patient data was stolen.",
-            "Acme Health",
-            "breached",
-        ),
-        (
-            "医療機関にランサムウェア攻撃",
-            "アクメによると、同社のサーバーが暗号化され患者情報が流出した可能性がある。",
-            "株式会社アクメ",
-            "breached",
-        ),
-        # a researcher telling of its own work is a source
-        (
-            "国内企業にランサム攻撃",
-            "トレンドマイクロによると、同社が確認した攻撃では顧客情報が流出した。",
-            "トレンドマイクロ株式会社",
-            "mentioned",
-        ),
+        pytest.param(group, title, text, expected, id=f"{group}-{n}")
+        for group, (_, cases, _) in GROUPS.items()
+        for n, (title, text, expected) in enumerate(cases)
     ],
 )
-def test_a_source_telling_of_its_own_systems_is_the_victim(title: str, text: str, vendor: str, role: str) -> None:
-    assert _roles(SOURCES, title, text)[vendor].role == role
-
-
-PLATFORMS = Matcher(PLATFORM_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", PLATFORM_CASES)
-def test_a_platform_named_as_the_victims_software_is_its_product_and_the_victim_breached(
-    title: str, text: str, expected: dict[str, str]
+def test_each_party_gets_the_role_a_reader_gives_it(
+    group: str, title: str, text: str, expected: dict[str, str | tuple[str, ...]]
 ) -> None:
-    got = _roles(PLATFORMS, title, text)
+    got = _roles(MATCHERS[group], title, text)
     _assert_roles(got, expected)
-    victim = got.get("Acme Health") or got.get("株式会社アクメ") or got.get("Epic Games")
-    assert victim is not None and victim.role == "breached", victim
-
-
-BRANDS = Matcher(BRAND_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", BRAND_CASES)
-def test_impersonated_brands_agencies_parents_and_several_victims(
-    title: str, text: str, expected: dict[str, str]
-) -> None:
-    got = _roles(BRANDS, title, text)
-    _assert_roles(got, expected)
-
-
-INVESTIGATORS = Matcher(INVESTIGATOR_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", INVESTIGATOR_CASES)
-def test_investigators_insurers_and_campaign_targets_are_mentioned(
-    title: str, text: str, expected: dict[str, str]
-) -> None:
-    got = _roles(INVESTIGATORS, title, text)
-    _assert_roles(got, expected)
-
-
-SUPPLY = Matcher(SUPPLY_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", SUPPLY_CASES)
-def test_poisoned_updates_abused_tools_and_the_victims_servers(title: str, text: str, expected: dict[str, str]) -> None:
-    _assert_roles(_roles(SUPPLY, title, text), expected)
-
-
-BYSTANDERS = Matcher(BYSTANDER_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", BYSTANDER_CASES)
-def test_bystanders_named_beside_the_victim_are_only_mentioned(title: str, text: str, expected: dict[str, str]) -> None:
-    _assert_roles(_roles(BYSTANDERS, title, text), expected)
-
-
-PAST = Matcher(PAST_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", PAST_CASES)
-def test_the_attackers_earlier_victims_and_other_parties_beside_this_breach(
-    title: str, text: str, expected: dict[str, str]
-) -> None:
-    got = _roles(PAST, title, text)
-    _assert_roles(got, expected)
-    victim = got.get("Acme Health") or got.get("株式会社アクメ")
-    assert victim is not None and victim.alerted, victim
-
-
-FAMOUS = Matcher(FAMOUS_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", FAMOUS_CASES)
-def test_the_incidents_the_project_was_written_for(
-    title: str, text: str, expected: dict[str, str | tuple[str, ...]]
-) -> None:
-    _assert_roles(_roles(FAMOUS, title, text), expected)
-
-
-OUTSOURCED = Matcher(OUTSOURCED_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", OUTSOURCED_CASES)
-def test_outsourcing_told_by_what_the_contractor_does_for_its_client(
-    title: str, text: str, expected: dict[str, str | tuple[str, ...]]
-) -> None:
-    _assert_roles(_roles(OUTSOURCED, title, text), expected)
-
-
-JA_PRODUCTS = Matcher(JA_PRODUCT_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", JA_PRODUCT_CASES)
-def test_japanese_notices_naming_the_way_in(title: str, text: str, expected: dict[str, str | tuple[str, ...]]) -> None:
-    _assert_roles(_roles(JA_PRODUCTS, title, text), expected)
-
-
-CHANNELS = Matcher(CHANNEL_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", CHANNEL_CASES)
-def test_lures_cloud_keys_and_cloud_providers(
-    title: str, text: str, expected: dict[str, str | tuple[str, ...]]
-) -> None:
-    _assert_roles(_roles(CHANNELS, title, text), expected)
-
-
-SERVICES = Matcher(SERVICE_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", SERVICE_CASES)
-def test_accounts_on_a_platform_and_a_provider_running_the_clients_system(
-    title: str, text: str, expected: dict[str, str | tuple[str, ...]]
-) -> None:
-    _assert_roles(_roles(SERVICES, title, text), expected)
-
-
-ADVISORIES = Matcher(ADVISORY_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", ADVISORY_CASES)
-def test_advisories_alert_a_product_only_when_exploitation_is_told(
-    title: str, text: str, expected: dict[str, str | tuple[str, ...]]
-) -> None:
-    _assert_roles(_roles(ADVISORIES, title, text), expected)
-
-
-JA_ADVISORIES = Matcher(JA_ADVISORY_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", JA_ADVISORY_CASES)
-def test_japanese_advisories_alert_a_product_only_when_exploitation_is_told(
-    title: str, text: str, expected: dict[str, str | tuple[str, ...]]
-) -> None:
-    _assert_roles(_roles(JA_ADVISORIES, title, text), expected)
-
-
-OWN = Matcher(OWN_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", OWN_CASES)
-def test_a_victim_telling_its_own_incident_is_not_a_source(
-    title: str, text: str, expected: dict[str, str | tuple[str, ...]]
-) -> None:
-    _assert_roles(_roles(OWN, title, text), expected)
-
-
-SEVERAL = Matcher(SEVERAL_VENDORS)
-
-
-@pytest.mark.parametrize("title,text,expected", SEVERAL_CASES)
-def test_several_victims_named_together_are_each_breached(
-    title: str, text: str, expected: dict[str, str | tuple[str, ...]]
-) -> None:
-    _assert_roles(_roles(SEVERAL, title, text), expected)
+    victim_rule = GROUPS[group][2]
+    if victim_rule:
+        victim = next((got[v] for v in VICTIMS if v in got), None)
+        assert victim is not None and (victim.alerted if victim_rule == "alerted" else victim.role == "breached"), (
+            victim
+        )
