@@ -147,6 +147,12 @@ _MENTIONED_AFTER = re.compile(
     r"への攻撃を(?:行った|実行した|仕掛けた)[^。]{0,30}?(?:今回も|今回の|再び)|との(?:合弁|共同出資|資本提携|業務提携)|"
     # its share price moving on the news ('取引先の日立製作所の株価も下落した')
     r"の株価|"
+    # a researcher observing or reporting others' attacks ('Microsoftは…攻撃の急増を観測している', 'MandiantがSSO悪用攻撃を報告')
+    r"(?:は|が)[^。]{0,60}?を観測し|(?:は|が)[^。、]{0,20}?(?:攻撃|キャンペーン|手口|脅威)を報告|"
+    # the platform a plugin is for ('WordPressとJoomla用のSmart Slider 3 Proプラグイン'), a customer adopting its product
+    # ('ラックのAIゼロフラウドを導入し')
+    r"(?:と[^。、]{1,12}?)?(?:用|向け)の[^。、]{0,24}?(?:プラグイン|拡張機能|アドオン|テーマ)|"
+    r"の[^。、]{1,20}?を(?:導入|採用)(?:し|した|する)|"
     # its research unit, in Japanese text ('パロアルトネットワークスのUnit 42は')
     r"の\s*(?:unit 42|talos|x-force|threatlabz|threat labs?|research)(?![a-z0-9])|"
     # its warning about someone else's incident, as 'X warned' ('GoogleはSalesloft DriftのOAuth侵害が…と警告し')
@@ -185,10 +191,12 @@ _LATIN = r"(?:\s*[a-z0-9][a-z0-9.+-]*)"
 _TOOL_AFTER_JA = _compile_runs(
     rf"^{_LATIN}?\s*(?:サーバー|チャンネル|グループ)?上で(?:流出|公開|拡散|共有|販売)|"
     rf"^{_LATIN}{{0,2}}\s*(?:広告|ストア|サイト|ページ|アプリ)?を(?:騙|装|偽装)|"
-    rf"^{_LATIN}{{0,2}}\s*(?:リポジトリ|ページ|広告|フォーム)?(?:の[^。、]{{1,6}}?)?を(?:利用|悪用|使用|使っ)(?:し|して|した)"
+    rf"^{_LATIN}{{0,2}}\s*(?:リポジトリ|ページ|広告|フォーム)?(?:の(?:(?!脆弱性|ゼロデイ|欠陥|トークン|認証情報)[^。、]){{1,12}}?)?"
+    r"を(?:利用し|利用して|利用した|悪用し|悪用して|悪用した|"
+    r"使用し|使用して|使用した|使って|用いて|用い|経由し)"
     r"[^。]{0,40}?(?:配布|送信|誘導|拡散|配信|インストール|フィッシング|詐欺|騙|だま)|"
     # the channel the lure came through ('Microsoft Teams経由のフィッシング')
-    rf"^{_LATIN}{{0,2}}\s*経由(?:の|で)(?:フィッシング|詐欺|マルウェア|なりすまし|偽)|"
+    rf"^{_LATIN}{{0,2}}\s*経由(?:の|で)(?:フィッシング|詐欺|マルウェア|なりすまし|偽|情報窃取|配布|拡散)|"
     rf"^{_LATIN}{{0,2}}\s*を無効化|"
     r"^(?:の[^。、]{0,10}?)?(?:が|は)(?:迅速に)?[^。]{0,16}?攻撃を(?:検知し[^。、]{0,6}?(?:無効化|遮断|阻止|緩和|防)|防御|阻止|緩和)"
 )
@@ -361,6 +369,8 @@ _PRODUCT_AFTER_JA = _compile_runs(
     r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:の)?(?:プラグイン|拡張機能|アプリ|ライブラリ|パッケージ|インストーラー?)(?:に|が)"
     r"[^。]{0,20}?(?:悪意|マルウェア|バックドア|改ざん|脆弱性)|"
     r"^(?:\s*[a-z0-9][\w.+-]*){0,2}\s*(?:の)?(?:インスタンス|環境|テナント|crm)|"
+    # its firewall, router or VPN named right after it ('ソニックウォールファイアウォールへの攻撃'; not 'アクメのファイアウォール')
+    r"^(?:ファイアウォール|ルーター|vpn)(?:装置|機器|製品)?(?:に|が|を|の|へ|で)|"
     # its storage or forms service ('Googleドライブの共有設定ミス'), a share made on it ('Boxの共有リンク', 'Boxで共有していた')
     r"^(?:\s*[a-z0-9][a-z0-9.+-]*){0,2}\s*(?:ドライブ|ストレージ|フォーム)(?:の|で|に|上)|"
     r"^(?:の|で|上で)(?:共有|公開)(?:リンク|設定|フォルダ|して|していた|され|した)|"
@@ -388,13 +398,13 @@ _PRODUCT_AFTER_JA = _compile_runs(
     r"^(?:社)?の(?:\s*[a-z0-9][a-z0-9.+-]*){1,3}\s*(?:深刻な?|重大な?|緊急の?|未修正の?|新たな|複数の)?(?:脆弱性|ゼロデイ)"
 )
 # The victim's system or records on the platform, named after the victim's の ('Allianz LifeのSalesforceシステムから').
-_POSSESSED_BEFORE_JA = re.compile(r"[^\s、。]の$")
+_POSSESSED_BEFORE_JA = re.compile(r"[^\s、。]の(?:従業員|社員|職員|スタッフ)?$")
 _SYSTEM_AFTER_JA = _compile_runs(
     r"^(?:\s*[a-z0-9][\w.+-]*){0,2}?\s*(?:公式|管理者|業務用|法人)?(?:システム|アカウント|記録|データベース|データ|認証情報|リポジトリ|"
     r"トークン|アクセスキー|"
     r"apiキー|シークレット)|"
     # the site or store it runs, named right after it ('アクメのWordPressサイト'; not the brand's 'ECサイト')
-    r"^(?:サイト|ストア|インスタンス|テナント)"
+    r"^(?:サイト|ストア|インスタンス|テナント|(?:スタッフ|従業員|社員|管理者|公式)?アカウント)"
 )
 # Read where the vendor is named again, away from the matched naming: the product word right after it.
 _PRODUCT_AFTER_NEAR = re.compile(rf"^(?:'s|’s)?\s*(?:{_CLAUSE_END}{_W}\s+){{0,2}}?(?:{_PRODUCT_WORDS})\b")

@@ -1850,6 +1850,77 @@ def _assert_roles(got: dict[str, RoleOf], expected: dict[str, str | tuple[str, .
         assert vendor in got and got[vendor].role in roles, (vendor, role, got.get(vendor))
 
 
+# Platforms, tools and observers in Japanese security news, and the products exploited beside them.
+JA_PLATFORM_VENDORS = [
+    Vendor(name=n, aliases=a)
+    for n, a in [
+        ("株式会社アクメ", ("アクメ",)),
+        ("Salesforce, Inc.", ("Salesforce",)),
+        ("Chatwork株式会社", ("Chatwork",)),
+        ("Telegram", ()),
+        ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
+        ("Mandiant", ()),
+        ("WordPress", ()),
+        ("株式会社ラック", ("ラック",)),
+        ("SonicWall Inc.", ("ソニックウォール", "SonicWall")),
+        ("Oracle Corporation", ("Oracle",)),
+        ("Salesloft", ("Salesloft Drift",)),
+    ]
+]
+JA_PLATFORM_CASES = [
+    (
+        "アクメ情報漏えい",
+        "アクメの従業員Salesforceアカウントが不正アクセスされ、公開情報が流出した。",
+        {"Salesforce, Inc.": "product", "株式会社アクメ": "breached"},
+    ),
+    (
+        "アクメChatwork不正アクセス",
+        "アクメのChatworkスタッフアカウントが不正アクセスを受けた。",
+        {"Chatwork株式会社": "product", "株式会社アクメ": "breached"},
+    ),
+    (
+        "新型マルウェアの拡散",
+        "新たなマルウェアがTelegramを経由して情報窃取ツールを配布している。",
+        {"Telegram": "mentioned"},
+    ),
+    (
+        "macOS向け情報窃取マルウェアが急増",
+        "Microsoftは、正規のプラットフォームを悪用する情報窃取マルウェア攻撃の急増を観測している。",
+        {"Microsoft Corporation": "mentioned"},
+    ),
+    (
+        "MandiantがSSO悪用攻撃を報告",
+        "攻撃者がSSO認証を悪用しクラウドのデータを窃取している。",
+        {"Mandiant": "mentioned"},
+    ),
+    (
+        "プラグインの更新にバックドア",
+        "攻撃者がWordPressとJoomla用のプラグインの更新システムを乗っ取り、バックドアを含む版を配布した。",
+        {"WordPress": "mentioned"},
+    ),
+    (
+        "アクメ銀行、不正送金対策を強化",
+        "アクメはラックの不正検知サービスを導入し、不正アクセスや不正送金の検知を強化した。",
+        {"株式会社ラック": "mentioned"},
+    ),
+    (
+        "ソニックウォール攻撃拡大中",
+        "複数のIPアドレスを用いた大規模なソニックウォールファイアウォールへの攻撃が確認された。攻撃は分散型で防御が困難であり、"
+        "被害拡大の恐れがある。",
+        {"SonicWall Inc.": "product"},
+    ),
+    (
+        "Oracle PeopleSoftの脆弱性悪用攻撃",
+        "攻撃者が未修正のOracle PeopleSoftの脆弱性を悪用し、企業システムに侵入してデータを窃取した。",
+        {"Oracle Corporation": "product"},
+    ),
+    (
+        "Salesforceデータ窃取キャンペーン",
+        "攻撃者はSalesloft DriftのOAuthトークンを悪用し、複数のSalesforceインスタンスからデータを窃取した。",
+        {"Salesloft": ("breached", "product")},
+    ),
+]
+
 SOURCE_VENDORS = [
     Vendor(name="Acme Health"),
     Vendor(name="株式会社アクメ", aliases=("アクメ",)),
@@ -1898,6 +1969,7 @@ GROUPS: dict[str, tuple[list[Vendor], list[Any], str]] = {
     "advisory-ja": (JA_ADVISORY_VENDORS, JA_ADVISORY_CASES, ""),
     "own-incident": (OWN_VENDORS, OWN_CASES, ""),
     "several-victims": (SEVERAL_VENDORS, SEVERAL_CASES, ""),
+    "ja-platform-tool-observer": (JA_PLATFORM_VENDORS, JA_PLATFORM_CASES, ""),
 }
 MATCHERS = {group: Matcher(vendors) for group, (vendors, _, _) in GROUPS.items()}
 VICTIMS = ("Acme Health", "株式会社アクメ", "Epic Games")
