@@ -172,10 +172,10 @@ def test_a_bad_role_label_is_one_clear_line(project: Project, tmp_path: Path) ->
 # platform named as the victim's software alerted as a breach) are met on neither part. These are REGRESSION
 # FLOORS: what each part reached when last measured (README, "Roles"), less a little, so a change that loses ground
 # fails; each failure prints the measured value, the floor and the target. Measured (dev / held-out): alerts P
-# 0.974 / 0.812, R 0.963 / 0.795; accuracy 0.957 / 0.774; mentioned alerted 5 / 15; platform as breach 2 / 4.
+# 0.977 / 0.812, R 0.966 / 0.795; accuracy 0.960 / 0.774; mentioned alerted 5 / 15; platform as breach 1 / 4.
 # The held-out part (a third of the items by a hash of the id) is never tuned on: its floors only catch a loss.
 ROLE_FLOORS = {
-    "dev": {"alert_precision": 0.965, "alert_recall": 0.955, "accuracy": 0.95, "mentioned_alerted": 5, "software": 2},
+    "dev": {"alert_precision": 0.97, "alert_recall": 0.96, "accuracy": 0.955, "mentioned_alerted": 5, "software": 1},
     "held-out": {
         "alert_precision": 0.80,
         "alert_recall": 0.78,
