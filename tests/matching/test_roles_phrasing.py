@@ -1865,9 +1865,32 @@ JA_PLATFORM_VENDORS = [
         ("SonicWall Inc.", ("ソニックウォール", "SonicWall")),
         ("Oracle Corporation", ("Oracle",)),
         ("Salesloft", ("Salesloft Drift",)),
+        ("Fortinet, Inc.", ("Fortinet",)),
+        ("株式会社ベータ", ("ベータ",)),
+        ("株式会社ガンマ", ("ガンマ",)),
     ]
 ]
 JA_PLATFORM_CASES = [
+    (
+        "海外子会社M365不正アクセス",
+        "アクメの海外子会社でMicrosoft 365アカウントが不正アクセスを受け、迷惑メール送信の踏み台に利用された。",
+        {"Microsoft Corporation": "product", "株式会社アクメ": "breached"},
+    ),
+    (
+        "FortinetファイアウォールVPN攻撃",
+        "NCSCはFortinetのファイアウォールおよびVPNゲートウェイを標的とした世界的な攻撃キャンペーンを警告した。攻撃者は認証情報を窃取した。",
+        {"Fortinet, Inc.": "product"},
+    ),
+    (
+        "アクメ不正アクセス影響拡大",
+        "アクメのシステムに対する不正アクセスが確認され、ベータやガンマの食材配送に遅延や欠品が発生している。",
+        {"株式会社アクメ": "breached", "株式会社ベータ": "affected", "株式会社ガンマ": "affected"},
+    ),
+    (
+        "アクメVPN攻撃確認",
+        "アクメのVPN装置が外部から攻撃を受け、社内サーバーに不正アクセスされた。",
+        {"株式会社アクメ": "breached"},
+    ),
     (
         "アクメ情報漏えい",
         "アクメの従業員Salesforceアカウントが不正アクセスされ、公開情報が流出した。",
