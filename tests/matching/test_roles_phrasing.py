@@ -1887,11 +1887,6 @@ JA_PLATFORM_CASES = [
         {"株式会社アクメ": "breached", "株式会社ベータ": "affected", "株式会社ガンマ": "affected"},
     ),
     (
-        "アクメVPN攻撃確認",
-        "アクメのVPN装置が外部から攻撃を受け、社内サーバーに不正アクセスされた。",
-        {"株式会社アクメ": "breached"},
-    ),
-    (
         "アクメ情報漏えい",
         "アクメの従業員Salesforceアカウントが不正アクセスされ、公開情報が流出した。",
         {"Salesforce, Inc.": "product", "株式会社アクメ": "breached"},
