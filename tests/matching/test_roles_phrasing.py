@@ -16,79 +16,73 @@ from monitor.matching.roles import RoleOf, assign
 from monitor.matching.vendors import Vendor
 
 EN_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("Acme Health", ()),
-        ("Mandiant", ()),
-        ("CrowdStrike", ()),
-        ("Microsoft Corporation", ("Microsoft",)),
-        ("Google LLC", ("Google",)),
-        ("Telegram", ()),
-        ("BreachForums", ()),
-        ("Okta Inc.", ("Okta",)),
-        ("Palo Alto Networks", ("Unit 42",)),
-        ("Recorded Future", ()),
-        ("Cloudflare", ()),
-        ("Amazon Web Services", ("AWS",)),
-        ("Snowflake Inc.", ("Snowflake",)),
-        ("Citrix", ()),
-        ("Fortinet", ()),
-        ("MOVEit", ()),
-        ("Ivanti", ()),
-        ("Salesforce", ()),
-        ("Huntress", ()),
-        ("Sophos", ()),
-        ("Check Point", ()),
-        ("Kaspersky", ()),
-        ("ESET", ()),
-        ("Proofpoint", ()),
-        ("Have I Been Pwned", ("HIBP",)),
-        ("GitHub", ()),
-        ("Trend Micro", ()),
-        ("Wiz", ()),
-        ("SentinelOne", ()),
-        ("Zscaler", ()),
-        ("BleepingComputer", ()),
-        ("TechCrunch", ()),
-        ("Reuters", ()),
-        ("Bloomberg", ()),
-    ]
+    ("Acme Health", ()),
+    ("Mandiant", ()),
+    ("CrowdStrike", ()),
+    ("Microsoft Corporation", ("Microsoft",)),
+    ("Google LLC", ("Google",)),
+    ("Telegram", ()),
+    ("BreachForums", ()),
+    ("Okta Inc.", ("Okta",)),
+    ("Palo Alto Networks", ("Unit 42",)),
+    ("Recorded Future", ()),
+    ("Cloudflare", ()),
+    ("Amazon Web Services", ("AWS",)),
+    ("Snowflake Inc.", ("Snowflake",)),
+    ("Citrix", ()),
+    ("Fortinet", ()),
+    ("MOVEit", ()),
+    ("Ivanti", ()),
+    ("Salesforce", ()),
+    ("Huntress", ()),
+    ("Sophos", ()),
+    ("Check Point", ()),
+    ("Kaspersky", ()),
+    ("ESET", ()),
+    ("Proofpoint", ()),
+    ("Have I Been Pwned", ("HIBP",)),
+    ("GitHub", ()),
+    ("Trend Micro", ()),
+    ("Wiz", ()),
+    ("SentinelOne", ()),
+    ("Zscaler", ()),
+    ("BleepingComputer", ()),
+    ("TechCrunch", ()),
+    ("Reuters", ()),
+    ("Bloomberg", ()),
 ]
 
 JA_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("株式会社アクメ", ("アクメ",)),
-        ("トレンドマイクロ株式会社", ("トレンドマイクロ",)),
-        ("株式会社ラック", ("ラック",)),
-        ("Mandiant", ()),
-        ("CrowdStrike", ()),
-        ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
-        ("Google LLC", ("Google", "グーグル")),
-        ("Telegram", ()),
-        ("Fortinet", ("フォーティネット",)),
-        ("Citrix", ("シトリックス",)),
-        ("Ivanti", ()),
-        ("Salesforce", ("セールスフォース",)),
-        ("Amazon Web Services", ("AWS",)),
-        ("株式会社日立製作所", ("日立製作所", "日立")),
-        ("富士通株式会社", ("富士通",)),
-        ("NTTデータ", ()),
-        ("株式会社イセトー", ("イセトー",)),
-        ("SonicWall", ()),
-        ("Cisco", ("シスコ",)),
-        ("カスペルスキー", ()),
-        ("ESET", ()),
-        ("Palo Alto Networks", ("パロアルトネットワークス",)),
-        ("X Corp.", ("X",)),
-        ("LINEヤフー株式会社", ("LINEヤフー",)),
-        ("日本経済新聞社", ("日経",)),
-        ("共同通信社", ("共同通信",)),
-        ("Sophos", ()),
-        ("Veeam", ()),
-        ("VMware", ()),
-        ("Synology", ()),
-    ]
+    ("株式会社アクメ", ("アクメ",)),
+    ("トレンドマイクロ株式会社", ("トレンドマイクロ",)),
+    ("株式会社ラック", ("ラック",)),
+    ("Mandiant", ()),
+    ("CrowdStrike", ()),
+    ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
+    ("Google LLC", ("Google", "グーグル")),
+    ("Telegram", ()),
+    ("Fortinet", ("フォーティネット",)),
+    ("Citrix", ("シトリックス",)),
+    ("Ivanti", ()),
+    ("Salesforce", ("セールスフォース",)),
+    ("Amazon Web Services", ("AWS",)),
+    ("株式会社日立製作所", ("日立製作所", "日立")),
+    ("富士通株式会社", ("富士通",)),
+    ("NTTデータ", ()),
+    ("株式会社イセトー", ("イセトー",)),
+    ("SonicWall", ()),
+    ("Cisco", ("シスコ",)),
+    ("カスペルスキー", ()),
+    ("ESET", ()),
+    ("Palo Alto Networks", ("パロアルトネットワークス",)),
+    ("X Corp.", ("X",)),
+    ("LINEヤフー株式会社", ("LINEヤフー",)),
+    ("日本経済新聞社", ("日経",)),
+    ("共同通信社", ("共同通信",)),
+    ("Sophos", ()),
+    ("Veeam", ()),
+    ("VMware", ()),
+    ("Synology", ()),
 ]
 
 EN_CASES = [
@@ -363,30 +357,27 @@ JA_CASES = [
 
 # Another organisation's earlier or similar incident, told beside this one: named, not breached.
 EARLIER_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("株式会社アクメ", ("アクメ",)),
-        ("Acme Health", ()),
-        ("アスクル株式会社", ("アスクル",)),
-        ("アサヒグループホールディングス", ("アサヒ",)),
-        ("株式会社KADOKAWA", ("KADOKAWA",)),
-        ("Change Healthcare", ()),
-        ("UnitedHealth Group", ()),
-        ("MGM Resorts", ()),
-        ("Caesars Entertainment", ()),
-        ("SolarWinds", ()),
-        ("Colonial Pipeline", ()),
-        ("名古屋港", ()),
-        ("株式会社ニコニコ", ("ニコニコ",)),
-        ("トヨタ自動車株式会社", ("トヨタ",)),
-        ("小島プレス工業", ()),
-        ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
-        ("Ticketmaster", ()),
-        ("Snowflake Inc.", ("Snowflake",)),
-        ("Marks & Spencer", ("M&S",)),
-        ("Co-op", ()),
-        ("Harrods", ()),
-    ]
+    ("株式会社アクメ", ("アクメ",)),
+    ("Acme Health", ()),
+    ("アスクル株式会社", ("アスクル",)),
+    ("アサヒグループホールディングス", ("アサヒ",)),
+    ("株式会社KADOKAWA", ("KADOKAWA",)),
+    ("Change Healthcare", ()),
+    ("UnitedHealth Group", ()),
+    ("MGM Resorts", ()),
+    ("Caesars Entertainment", ()),
+    ("SolarWinds", ()),
+    ("Colonial Pipeline", ()),
+    ("名古屋港", ()),
+    ("株式会社ニコニコ", ("ニコニコ",)),
+    ("トヨタ自動車株式会社", ("トヨタ",)),
+    ("小島プレス工業", ()),
+    ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
+    ("Ticketmaster", ()),
+    ("Snowflake Inc.", ("Snowflake",)),
+    ("Marks & Spencer", ("M&S",)),
+    ("Co-op", ()),
+    ("Harrods", ()),
 ]
 
 EARLIER_CASES = [
@@ -474,35 +465,32 @@ EARLIER_CASES = [
 
 # A product exploited, in advisories and in breach reports, as the news tells it.
 EXPLOITED_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("株式会社アクメ", ("アクメ",)),
-        ("Acme Health", ()),
-        ("Fortinet, Inc.", ("Fortinet", "フォーティネット", "FortiGate", "FortiOS")),
-        ("Ivanti, Inc.", ("Ivanti",)),
-        ("Citrix Systems", ("Citrix", "シトリックス")),
-        ("Progress Software", ("MOVEit", "MOVEit Transfer")),
-        ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
-        ("Oracle Corporation", ("Oracle", "オラクル")),
-        ("SonicWall", ()),
-        ("Cisco Systems", ("Cisco", "シスコ")),
-        ("Palo Alto Networks", ("パロアルトネットワークス",)),
-        ("Atlassian", ("Confluence",)),
-        ("Apache Software Foundation", ("Apache",)),
-        ("WordPress", ()),
-        ("ConnectWise", ("ScreenConnect",)),
-        ("SAP SE", ("SAP",)),
-        ("Veritas", ()),
-        ("Zoho", ("ManageEngine",)),
-        ("Fortra", ("GoAnywhere",)),
-        ("Cleo", ()),
-        ("CrushFTP", ()),
-        ("F5, Inc.", ("F5", "BIG-IP")),
-        ("Juniper Networks", ("Juniper",)),
-        ("Google LLC", ("Google", "グーグル", "Chrome")),
-        ("Apple Inc.", ("Apple", "アップル")),
-        ("Trend Micro", ("トレンドマイクロ",)),
-    ]
+    ("株式会社アクメ", ("アクメ",)),
+    ("Acme Health", ()),
+    ("Fortinet, Inc.", ("Fortinet", "フォーティネット", "FortiGate", "FortiOS")),
+    ("Ivanti, Inc.", ("Ivanti",)),
+    ("Citrix Systems", ("Citrix", "シトリックス")),
+    ("Progress Software", ("MOVEit", "MOVEit Transfer")),
+    ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
+    ("Oracle Corporation", ("Oracle", "オラクル")),
+    ("SonicWall", ()),
+    ("Cisco Systems", ("Cisco", "シスコ")),
+    ("Palo Alto Networks", ("パロアルトネットワークス",)),
+    ("Atlassian", ("Confluence",)),
+    ("Apache Software Foundation", ("Apache",)),
+    ("WordPress", ()),
+    ("ConnectWise", ("ScreenConnect",)),
+    ("SAP SE", ("SAP",)),
+    ("Veritas", ()),
+    ("Zoho", ("ManageEngine",)),
+    ("Fortra", ("GoAnywhere",)),
+    ("Cleo", ()),
+    ("CrushFTP", ()),
+    ("F5, Inc.", ("F5", "BIG-IP")),
+    ("Juniper Networks", ("Juniper",)),
+    ("Google LLC", ("Google", "グーグル", "Chrome")),
+    ("Apple Inc.", ("Apple", "アップル")),
+    ("Trend Micro", ("トレンドマイクロ",)),
 ]
 
 EXPLOITED_CASES = [
@@ -645,23 +633,20 @@ EXPLOITED_CASES = [
 
 # A contractor's breach and the clients whose data it held, as the news tells it.
 CLIENT_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("株式会社アクメ", ("アクメ",)),
-        ("株式会社ベータ印刷", ("ベータ印刷",)),
-        ("Acme Health", ()),
-        ("Beta Mailing", ()),
-        ("株式会社イセトー", ("イセトー",)),
-        ("東京都", ()),
-        ("株式会社ガンマ銀行", ("ガンマ銀行",)),
-        ("Gamma Bank", ()),
-        ("Delta Payroll", ()),
-        ("株式会社デルタ", ("デルタ",)),
-        ("Zellis", ()),
-        ("British Airways", ()),
-        ("Boots", ()),
-        ("BBC", ()),
-    ]
+    ("株式会社アクメ", ("アクメ",)),
+    ("株式会社ベータ印刷", ("ベータ印刷",)),
+    ("Acme Health", ()),
+    ("Beta Mailing", ()),
+    ("株式会社イセトー", ("イセトー",)),
+    ("東京都", ()),
+    ("株式会社ガンマ銀行", ("ガンマ銀行",)),
+    ("Gamma Bank", ()),
+    ("Delta Payroll", ()),
+    ("株式会社デルタ", ("デルタ",)),
+    ("Zellis", ()),
+    ("British Airways", ()),
+    ("Boots", ()),
+    ("BBC", ()),
 ]
 
 CLIENT_CASES = [
@@ -730,31 +715,28 @@ CLIENT_CASES = [
 # The victim's software or platform: its site, store, account, repository, bucket or share (the issue: a platform named
 # as the victim's software is never alerted as breached).
 PLATFORM_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("株式会社アクメ", ("アクメ",)),
-        ("Acme Health", ()),
-        ("Epic Games", ()),
-        ("vBulletin Solutions", ("vBulletin",)),
-        ("WordPress", ()),
-        ("EC-CUBE", ()),
-        ("Shopify", ()),
-        ("Adobe", ("Magento", "Adobe Commerce")),
-        ("Salesforce", ("セールスフォース",)),
-        ("Snowflake Inc.", ("Snowflake",)),
-        ("Google LLC", ("Google", "グーグル", "Google Drive", "Googleドライブ")),
-        ("Microsoft Corporation", ("Microsoft", "マイクロソフト", "Microsoft 365")),
-        ("Box, Inc.", ("Box",)),
-        ("サイボウズ株式会社", ("サイボウズ", "kintone")),
-        ("MongoDB", ()),
-        ("Elastic N.V.", ("Elasticsearch",)),
-        ("Amazon Web Services", ("AWS", "Amazon S3")),
-        ("Atlassian", ("Jira", "Confluence")),
-        ("Slack Technologies", ("Slack",)),
-        ("Zendesk", ()),
-        ("GitHub", ()),
-        ("Okta Inc.", ("Okta",)),
-    ]
+    ("株式会社アクメ", ("アクメ",)),
+    ("Acme Health", ()),
+    ("Epic Games", ()),
+    ("vBulletin Solutions", ("vBulletin",)),
+    ("WordPress", ()),
+    ("EC-CUBE", ()),
+    ("Shopify", ()),
+    ("Adobe", ("Magento", "Adobe Commerce")),
+    ("Salesforce", ("セールスフォース",)),
+    ("Snowflake Inc.", ("Snowflake",)),
+    ("Google LLC", ("Google", "グーグル", "Google Drive", "Googleドライブ")),
+    ("Microsoft Corporation", ("Microsoft", "マイクロソフト", "Microsoft 365")),
+    ("Box, Inc.", ("Box",)),
+    ("サイボウズ株式会社", ("サイボウズ", "kintone")),
+    ("MongoDB", ()),
+    ("Elastic N.V.", ("Elasticsearch",)),
+    ("Amazon Web Services", ("AWS", "Amazon S3")),
+    ("Atlassian", ("Jira", "Confluence")),
+    ("Slack Technologies", ("Slack",)),
+    ("Zendesk", ()),
+    ("GitHub", ()),
+    ("Okta Inc.", ("Okta",)),
 ]
 
 PLATFORM_CASES = [
@@ -867,24 +849,21 @@ PLATFORM_CASES = [
 
 # Brands impersonated, an agency listing a flaw, a parent in an aside, several victims, a vendor telling its own breach.
 BRAND_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("株式会社アクメ", ("アクメ",)),
-        ("株式会社ベータ", ("ベータ",)),
-        ("アクメホールディングス株式会社", ("アクメHD",)),
-        ("Acme Health", ()),
-        ("Beta Bank", ()),
-        ("Amazon.com, Inc.", ("Amazon", "アマゾン")),
-        ("楽天グループ株式会社", ("楽天",)),
-        ("ヤマト運輸株式会社", ("ヤマト運輸",)),
-        ("三井住友カード株式会社", ("三井住友カード",)),
-        ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
-        ("PayPal", ()),
-        ("DHL", ()),
-        ("Ivanti, Inc.", ("Ivanti",)),
-        ("CISA", ()),
-        ("Fortinet", ("フォーティネット",)),
-    ]
+    ("株式会社アクメ", ("アクメ",)),
+    ("株式会社ベータ", ("ベータ",)),
+    ("アクメホールディングス株式会社", ("アクメHD",)),
+    ("Acme Health", ()),
+    ("Beta Bank", ()),
+    ("Amazon.com, Inc.", ("Amazon", "アマゾン")),
+    ("楽天グループ株式会社", ("楽天",)),
+    ("ヤマト運輸株式会社", ("ヤマト運輸",)),
+    ("三井住友カード株式会社", ("三井住友カード",)),
+    ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
+    ("PayPal", ()),
+    ("DHL", ()),
+    ("Ivanti, Inc.", ("Ivanti",)),
+    ("CISA", ()),
+    ("Fortinet", ("フォーティネット",)),
 ]
 
 BRAND_CASES = [
@@ -952,22 +931,19 @@ BRAND_CASES = [
 
 # Investigators, insurers and the targets of a campaign, named beside a victim's breach.
 INVESTIGATOR_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("株式会社アクメ", ("アクメ",)),
-        ("株式会社ラック", ("ラック",)),
-        ("トレンドマイクロ株式会社", ("トレンドマイクロ",)),
-        ("Mandiant", ()),
-        ("株式会社サイバーディフェンス研究所", ("サイバーディフェンス研究所",)),
-        ("株式会社ブロードバンドセキュリティ", ("ブロードバンドセキュリティ",)),
-        ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
-        ("Google LLC", ("Google", "グーグル")),
-        ("東京海上日動火災保険株式会社", ("東京海上日動",)),
-        ("NEC", ("日本電気",)),
-        ("Acme Health", ()),
-        ("CrowdStrike", ()),
-        ("Palo Alto Networks", ("Unit 42",)),
-    ]
+    ("株式会社アクメ", ("アクメ",)),
+    ("株式会社ラック", ("ラック",)),
+    ("トレンドマイクロ株式会社", ("トレンドマイクロ",)),
+    ("Mandiant", ()),
+    ("株式会社サイバーディフェンス研究所", ("サイバーディフェンス研究所",)),
+    ("株式会社ブロードバンドセキュリティ", ("ブロードバンドセキュリティ",)),
+    ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
+    ("Google LLC", ("Google", "グーグル")),
+    ("東京海上日動火災保険株式会社", ("東京海上日動",)),
+    ("NEC", ("日本電気",)),
+    ("Acme Health", ()),
+    ("CrowdStrike", ()),
+    ("Palo Alto Networks", ("Unit 42",)),
 ]
 
 INVESTIGATOR_CASES = [
@@ -1031,37 +1007,34 @@ INVESTIGATOR_CASES = [
 
 # Software supply chain and the victim's own installations, in English breach reports.
 SUPPLY_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("Acme Health", ()),
-        ("3CX", ()),
-        ("SolarWinds", ()),
-        ("Kaseya", ("Kaseya VSA",)),
-        ("ConnectWise", ("ScreenConnect",)),
-        ("Atlassian", ("Confluence",)),
-        ("Cleo", ()),
-        ("Progress Software", ("MOVEit",)),
-        ("Microsoft Corporation", ("Microsoft",)),
-        ("Okta Inc.", ("Okta",)),
-        ("Sitel", ()),
-        ("Twilio", ()),
-        ("Cloudflare", ()),
-        ("Citrix", ()),
-        ("Veeam", ()),
-        ("VMware", ()),
-        ("Fortinet", ("FortiGate",)),
-        ("Zoho", ("ManageEngine",)),
-        ("AnyDesk", ()),
-        ("TeamViewer", ()),
-        ("PaperCut", ()),
-        ("Barracuda Networks", ("Barracuda",)),
-        ("Ivanti", ()),
-        ("GitLab", ()),
-        ("Jenkins", ()),
-        ("CircleCI", ()),
-        ("LastPass", ()),
-        ("Accellion", ()),
-    ]
+    ("Acme Health", ()),
+    ("3CX", ()),
+    ("SolarWinds", ()),
+    ("Kaseya", ("Kaseya VSA",)),
+    ("ConnectWise", ("ScreenConnect",)),
+    ("Atlassian", ("Confluence",)),
+    ("Cleo", ()),
+    ("Progress Software", ("MOVEit",)),
+    ("Microsoft Corporation", ("Microsoft",)),
+    ("Okta Inc.", ("Okta",)),
+    ("Sitel", ()),
+    ("Twilio", ()),
+    ("Cloudflare", ()),
+    ("Citrix", ()),
+    ("Veeam", ()),
+    ("VMware", ()),
+    ("Fortinet", ("FortiGate",)),
+    ("Zoho", ("ManageEngine",)),
+    ("AnyDesk", ()),
+    ("TeamViewer", ()),
+    ("PaperCut", ()),
+    ("Barracuda Networks", ("Barracuda",)),
+    ("Ivanti", ()),
+    ("GitLab", ()),
+    ("Jenkins", ()),
+    ("CircleCI", ()),
+    ("LastPass", ()),
+    ("Accellion", ()),
 ]
 
 SUPPLY_CASES = [
@@ -1149,29 +1122,26 @@ SUPPLY_CASES = [
 
 # Bystanders beside a victim: its clients, partners, auditors, acquirer, rivals, law firms, customers' suppliers.
 BYSTANDER_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("Acme Health", ()),
-        ("Microsoft Corporation", ("Microsoft",)),
-        ("Google LLC", ("Google",)),
-        ("Beta Corp", ()),
-        ("Morgan & Morgan", ()),
-        ("Deloitte", ()),
-        ("KPMG", ()),
-        ("Amazon Web Services", ("AWS",)),
-        ("Salesforce", ()),
-        ("Coinbase", ()),
-        ("Binance", ()),
-        ("Kraken", ()),
-        ("Visa", ()),
-        ("Mastercard", ()),
-        ("Apple Inc.", ("Apple",)),
-        ("Samsung", ()),
-        ("株式会社アクメ", ("アクメ",)),
-        ("トヨタ自動車株式会社", ("トヨタ",)),
-        ("株式会社デンソー", ("デンソー",)),
-        ("ソニーグループ株式会社", ("ソニー",)),
-    ]
+    ("Acme Health", ()),
+    ("Microsoft Corporation", ("Microsoft",)),
+    ("Google LLC", ("Google",)),
+    ("Beta Corp", ()),
+    ("Morgan & Morgan", ()),
+    ("Deloitte", ()),
+    ("KPMG", ()),
+    ("Amazon Web Services", ("AWS",)),
+    ("Salesforce", ()),
+    ("Coinbase", ()),
+    ("Binance", ()),
+    ("Kraken", ()),
+    ("Visa", ()),
+    ("Mastercard", ()),
+    ("Apple Inc.", ("Apple",)),
+    ("Samsung", ()),
+    ("株式会社アクメ", ("アクメ",)),
+    ("トヨタ自動車株式会社", ("トヨタ",)),
+    ("株式会社デンソー", ("デンソー",)),
+    ("ソニーグループ株式会社", ("ソニー",)),
 ]
 
 BYSTANDER_CASES = [
@@ -1230,22 +1200,19 @@ BYSTANDER_CASES = [
 # The attackers' earlier victims, a joint-venture partner, the maker of the victim's system, a share price, an agent's
 # principal.
 PAST_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("株式会社アクメ", ("アクメ",)),
-        ("アスクル株式会社", ("アスクル",)),
-        ("アサヒグループホールディングス", ("アサヒ",)),
-        ("株式会社KADOKAWA", ("KADOKAWA",)),
-        ("日本電気株式会社", ("NEC",)),
-        ("富士通株式会社", ("富士通",)),
-        ("株式会社日立製作所", ("日立製作所", "日立")),
-        ("ソフトバンク株式会社", ("ソフトバンク",)),
-        ("三菱電機株式会社", ("三菱電機",)),
-        ("Acme Health", ()),
-        ("MGM Resorts", ()),
-        ("Caesars Entertainment", ()),
-        ("Clorox", ()),
-    ]
+    ("株式会社アクメ", ("アクメ",)),
+    ("アスクル株式会社", ("アスクル",)),
+    ("アサヒグループホールディングス", ("アサヒ",)),
+    ("株式会社KADOKAWA", ("KADOKAWA",)),
+    ("日本電気株式会社", ("NEC",)),
+    ("富士通株式会社", ("富士通",)),
+    ("株式会社日立製作所", ("日立製作所", "日立")),
+    ("ソフトバンク株式会社", ("ソフトバンク",)),
+    ("三菱電機株式会社", ("三菱電機",)),
+    ("Acme Health", ()),
+    ("MGM Resorts", ()),
+    ("Caesars Entertainment", ()),
+    ("Clorox", ()),
 ]
 
 PAST_CASES = [
@@ -1308,35 +1275,32 @@ PAST_CASES = [
 
 # The incidents the project was written for, told afresh (the role set's own items tell them otherwise).
 FAMOUS_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("Okta Inc.", ("Okta",)),
-        ("Sitel Group", ("Sitel",)),
-        ("Kaseya", ("Kaseya VSA",)),
-        ("Coop Sweden", ("Coop",)),
-        ("NAVER Cloud", ("NAVER Cloud", "ネイバークラウド")),
-        ("LINEヤフー株式会社", ("LINEヤフー", "LY Corporation")),
-        ("Plume Design", ("Plume",)),
-        ("JCOM株式会社", ("JCOM", "J:COM")),
-        ("アフラック生命保険株式会社", ("アフラック", "Aflac")),
-        ("チューリッヒ保険会社", ("チューリッヒ", "Zurich")),
-        ("株式会社KADOKAWA", ("KADOKAWA",)),
-        ("株式会社ドワンゴ", ("ドワンゴ",)),
-        ("Snowflake Inc.", ("Snowflake",)),
-        ("Ticketmaster", ()),
-        ("AT&T", ()),
-        ("Salesloft", ("Salesloft Drift", "Drift")),
-        ("Cloudflare", ()),
-        ("Progress Software", ("MOVEit", "MOVEit Transfer")),
-        ("Shell", ()),
-        ("British Airways", ()),
-        ("3CX", ()),
-        ("Trading Technologies", ()),
-        ("CDK Global", ()),
-        ("Lithia Motors", ()),
-        ("Change Healthcare", ()),
-        ("UnitedHealth Group", ()),
-    ]
+    ("Okta Inc.", ("Okta",)),
+    ("Sitel Group", ("Sitel",)),
+    ("Kaseya", ("Kaseya VSA",)),
+    ("Coop Sweden", ("Coop",)),
+    ("NAVER Cloud", ("NAVER Cloud", "ネイバークラウド")),
+    ("LINEヤフー株式会社", ("LINEヤフー", "LY Corporation")),
+    ("Plume Design", ("Plume",)),
+    ("JCOM株式会社", ("JCOM", "J:COM")),
+    ("アフラック生命保険株式会社", ("アフラック", "Aflac")),
+    ("チューリッヒ保険会社", ("チューリッヒ", "Zurich")),
+    ("株式会社KADOKAWA", ("KADOKAWA",)),
+    ("株式会社ドワンゴ", ("ドワンゴ",)),
+    ("Snowflake Inc.", ("Snowflake",)),
+    ("Ticketmaster", ()),
+    ("AT&T", ()),
+    ("Salesloft", ("Salesloft Drift", "Drift")),
+    ("Cloudflare", ()),
+    ("Progress Software", ("MOVEit", "MOVEit Transfer")),
+    ("Shell", ()),
+    ("British Airways", ()),
+    ("3CX", ()),
+    ("Trading Technologies", ()),
+    ("CDK Global", ()),
+    ("Lithia Motors", ()),
+    ("Change Healthcare", ()),
+    ("UnitedHealth Group", ()),
 ]
 
 FAMOUS_CASES = [
@@ -1414,15 +1378,12 @@ FAMOUS_CASES = [
 
 # Outsourcing told by what the contractor does for its client, in both languages.
 OUTSOURCED_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("株式会社アクメ", ("アクメ",)),
-        ("株式会社ベータ", ("ベータ",)),
-        ("株式会社ガンマ", ("ガンマ",)),
-        ("Acme Health", ()),
-        ("Beta Billing", ()),
-        ("Gamma Pay", ()),
-    ]
+    ("株式会社アクメ", ("アクメ",)),
+    ("株式会社ベータ", ("ベータ",)),
+    ("株式会社ガンマ", ("ガンマ",)),
+    ("Acme Health", ()),
+    ("Beta Billing", ()),
+    ("Gamma Pay", ()),
 ]
 
 OUTSOURCED_CASES = [
@@ -1480,17 +1441,14 @@ OUTSOURCED_CASES = [
 
 # Japanese breach notices naming the software that let the attackers in, and victims told with their address.
 JA_PRODUCT_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("株式会社アクメ", ("アクメ",)),
-        ("株式会社ベータ", ("ベータ",)),
-        ("Sky株式会社", ("SKYSEA Client View", "SKYSEA")),
-        ("シックス・アパート株式会社", ("Movable Type", "シックス・アパート")),
-        ("Apache Software Foundation", ("Apache", "Log4j")),
-        ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
-        ("Fortinet", ("フォーティネット",)),
-        ("Cisco Systems", ("Cisco", "シスコ")),
-    ]
+    ("株式会社アクメ", ("アクメ",)),
+    ("株式会社ベータ", ("ベータ",)),
+    ("Sky株式会社", ("SKYSEA Client View", "SKYSEA")),
+    ("シックス・アパート株式会社", ("Movable Type", "シックス・アパート")),
+    ("Apache Software Foundation", ("Apache", "Log4j")),
+    ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
+    ("Fortinet", ("フォーティネット",)),
+    ("Cisco Systems", ("Cisco", "シスコ")),
 ]
 
 JA_PRODUCT_CASES = [
@@ -1544,18 +1502,15 @@ JA_PRODUCT_CASES = [
 
 # Platforms the lure came through, the victim's cloud keys and provider, a notice's own words.
 CHANNEL_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("株式会社アクメ", ("アクメ",)),
-        ("Acme Health", ()),
-        ("Beta Cloud", ()),
-        ("Google LLC", ("Google", "グーグル", "Chrome")),
-        ("Microsoft Corporation", ("Microsoft", "マイクロソフト", "Microsoft Teams")),
-        ("Amazon Web Services", ("AWS",)),
-        ("GitHub", ()),
-        ("Snowflake Inc.", ("Snowflake",)),
-        ("Gamma Retail", ()),
-    ]
+    ("株式会社アクメ", ("アクメ",)),
+    ("Acme Health", ()),
+    ("Beta Cloud", ()),
+    ("Google LLC", ("Google", "グーグル", "Chrome")),
+    ("Microsoft Corporation", ("Microsoft", "マイクロソフト", "Microsoft Teams")),
+    ("Amazon Web Services", ("AWS",)),
+    ("GitHub", ()),
+    ("Snowflake Inc.", ("Snowflake",)),
+    ("Gamma Retail", ()),
 ]
 
 CHANNEL_CASES = [
@@ -1593,18 +1548,15 @@ CHANNEL_CASES = [
 
 # A victim's accounts on a platform, and a provider running the client's system.
 SERVICE_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("株式会社アクメ", ("アクメ",)),
-        ("株式会社ベータ", ("ベータ",)),
-        ("Acme Health", ()),
-        ("Beta Systems", ()),
-        ("楽天グループ株式会社", ("楽天",)),
-        ("株式会社NTTドコモ", ("ドコモ", "NTTドコモ")),
-        ("LINEヤフー株式会社", ("LINEヤフー", "LINE")),
-        ("Google LLC", ("Google",)),
-        ("Apple Inc.", ("Apple",)),
-    ]
+    ("株式会社アクメ", ("アクメ",)),
+    ("株式会社ベータ", ("ベータ",)),
+    ("Acme Health", ()),
+    ("Beta Systems", ()),
+    ("楽天グループ株式会社", ("楽天",)),
+    ("株式会社NTTドコモ", ("ドコモ", "NTTドコモ")),
+    ("LINEヤフー株式会社", ("LINEヤフー", "LINE")),
+    ("Google LLC", ("Google",)),
+    ("Apple Inc.", ("Apple",)),
 ]
 
 SERVICE_CASES = [
@@ -1637,18 +1589,15 @@ SERVICE_CASES = [
 
 # English advisories: a product alert only where exploitation is told, and not where the maker says none was seen.
 ADVISORY_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("Fortinet", ("FortiWeb",)),
-        ("Microsoft Corporation", ("Microsoft",)),
-        ("Google LLC", ("Google", "Chrome")),
-        ("Apple Inc.", ("Apple",)),
-        ("Cisco Systems", ("Cisco",)),
-        ("SonicWall", ()),
-        ("VMware", ()),
-        ("Oracle Corporation", ("Oracle",)),
-        ("Adobe Inc.", ("Adobe",)),
-    ]
+    ("Fortinet", ("FortiWeb",)),
+    ("Microsoft Corporation", ("Microsoft",)),
+    ("Google LLC", ("Google", "Chrome")),
+    ("Apple Inc.", ("Apple",)),
+    ("Cisco Systems", ("Cisco",)),
+    ("SonicWall", ()),
+    ("VMware", ()),
+    ("Oracle Corporation", ("Oracle",)),
+    ("Adobe Inc.", ("Adobe",)),
 ]
 
 ADVISORY_CASES = [
@@ -1696,16 +1645,13 @@ ADVISORY_CASES = [
 
 # Japanese advisories: exploitation told or denied.
 JA_ADVISORY_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("Fortinet", ("フォーティネット", "FortiOS", "FortiGate")),
-        ("Ivanti", ()),
-        ("トレンドマイクロ株式会社", ("トレンドマイクロ",)),
-        ("サイボウズ株式会社", ("サイボウズ", "Garoon")),
-        ("Cisco Systems", ("シスコ", "Cisco")),
-        ("JPCERT/CC", ("JPCERT/CC", "JPCERT")),
-        ("Citrix", ("シトリックス",)),
-    ]
+    ("Fortinet", ("フォーティネット", "FortiOS", "FortiGate")),
+    ("Ivanti", ()),
+    ("トレンドマイクロ株式会社", ("トレンドマイクロ",)),
+    ("サイボウズ株式会社", ("サイボウズ", "Garoon")),
+    ("Cisco Systems", ("シスコ", "Cisco")),
+    ("JPCERT/CC", ("JPCERT/CC", "JPCERT")),
+    ("Citrix", ("シトリックス",)),
 ]
 
 JA_ADVISORY_CASES = [
@@ -1742,10 +1688,7 @@ JA_ADVISORY_CASES = [
 ]
 
 # The victim as the only source of its own incident: its investigation, report or finding, with no other sufferer.
-OWN_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [("株式会社アクメ", ("アクメ",)), ("Acme Health", ()), ("Live Nation", ()), ("Ticketmaster", ())]
-]
+OWN_VENDORS = [("株式会社アクメ", ("アクメ",)), ("Acme Health", ()), ("Live Nation", ()), ("Ticketmaster", ())]
 
 OWN_CASES = [
     (
@@ -1793,18 +1736,15 @@ OWN_CASES = [
 
 # Several victims named together.
 SEVERAL_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("株式会社アクメ", ("アクメ",)),
-        ("株式会社ベータ", ("ベータ",)),
-        ("株式会社ガンマ", ("ガンマ",)),
-        ("Acme Health", ()),
-        ("Beta Bank", ()),
-        ("Gamma Retail", ()),
-        ("Marks & Spencer", ("M&S",)),
-        ("Co-op", ()),
-        ("Harrods", ()),
-    ]
+    ("株式会社アクメ", ("アクメ",)),
+    ("株式会社ベータ", ("ベータ",)),
+    ("株式会社ガンマ", ("ガンマ",)),
+    ("Acme Health", ()),
+    ("Beta Bank", ()),
+    ("Gamma Retail", ()),
+    ("Marks & Spencer", ("M&S",)),
+    ("Co-op", ()),
+    ("Harrods", ()),
 ]
 
 SEVERAL_CASES = [
@@ -1852,23 +1792,20 @@ def _assert_roles(got: dict[str, RoleOf], expected: dict[str, str | tuple[str, .
 
 # Platforms, tools and observers in Japanese security news, and the products exploited beside them.
 JA_PLATFORM_VENDORS = [
-    Vendor(name=n, aliases=a)
-    for n, a in [
-        ("株式会社アクメ", ("アクメ",)),
-        ("Salesforce, Inc.", ("Salesforce",)),
-        ("Chatwork株式会社", ("Chatwork",)),
-        ("Telegram", ()),
-        ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
-        ("Mandiant", ()),
-        ("WordPress", ()),
-        ("株式会社ラック", ("ラック",)),
-        ("SonicWall Inc.", ("ソニックウォール", "SonicWall")),
-        ("Oracle Corporation", ("Oracle",)),
-        ("Salesloft", ("Salesloft Drift",)),
-        ("Fortinet, Inc.", ("Fortinet",)),
-        ("株式会社ベータ", ("ベータ",)),
-        ("株式会社ガンマ", ("ガンマ",)),
-    ]
+    ("株式会社アクメ", ("アクメ",)),
+    ("Salesforce, Inc.", ("Salesforce",)),
+    ("Chatwork株式会社", ("Chatwork",)),
+    ("Telegram", ()),
+    ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
+    ("Mandiant", ()),
+    ("WordPress", ()),
+    ("株式会社ラック", ("ラック",)),
+    ("SonicWall Inc.", ("ソニックウォール", "SonicWall")),
+    ("Oracle Corporation", ("Oracle",)),
+    ("Salesloft", ("Salesloft Drift",)),
+    ("Fortinet, Inc.", ("Fortinet",)),
+    ("株式会社ベータ", ("ベータ",)),
+    ("株式会社ガンマ", ("ガンマ",)),
 ]
 JA_PLATFORM_CASES = [
     (
@@ -1940,9 +1877,9 @@ JA_PLATFORM_CASES = [
 ]
 
 SOURCE_VENDORS = [
-    Vendor(name="Acme Health"),
-    Vendor(name="株式会社アクメ", aliases=("アクメ",)),
-    Vendor(name="トレンドマイクロ株式会社", aliases=("トレンドマイクロ",)),
+    ("Acme Health", ()),
+    ("株式会社アクメ", ("アクメ",)),
+    ("トレンドマイクロ株式会社", ("トレンドマイクロ",)),
 ]
 # A source telling of its own systems is the victim; a researcher telling of its own work is a source.
 SOURCE_CASES = [
@@ -1963,9 +1900,9 @@ SOURCE_CASES = [
     ),
 ]
 
-# Each group: its register, its cases, and what must also hold of the victim it names (Acme, アクメ, Epic Games):
+# Each group: its register (name, aliases), its cases, and what must also hold of the victim it names (Acme, アクメ, Epic Games):
 # "alerted", "breached", or nothing.
-GROUPS: dict[str, tuple[list[Vendor], list[Any], str]] = {
+GROUPS: dict[str, tuple[list[tuple[str, tuple[str, ...]]], list[Any], str]] = {
     "everyday-en": (EN_VENDORS, EN_CASES, "alerted"),
     "everyday-ja": (JA_VENDORS, JA_CASES, "alerted"),
     "earlier-incident": (EARLIER_VENDORS, EARLIER_CASES, "alerted"),
@@ -1989,7 +1926,10 @@ GROUPS: dict[str, tuple[list[Vendor], list[Any], str]] = {
     "several-victims": (SEVERAL_VENDORS, SEVERAL_CASES, ""),
     "ja-platform-tool-observer": (JA_PLATFORM_VENDORS, JA_PLATFORM_CASES, ""),
 }
-MATCHERS = {group: Matcher(vendors) for group, (vendors, _, _) in GROUPS.items()}
+MATCHERS = {
+    group: Matcher([Vendor(name=name, aliases=aliases) for name, aliases in register])
+    for group, (register, _, _) in GROUPS.items()
+}
 VICTIMS = ("Acme Health", "株式会社アクメ", "Epic Games")
 
 
