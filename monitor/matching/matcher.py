@@ -394,6 +394,7 @@ class Matcher:
         nfkc = fold_case_kept(text)
         out: list[tuple[Match, int, int]] = []
         seen: set[tuple[int, str]] = set()
+        cjk: bool | None = None  # whether the text has Japanese characters (names run together there)
         if self._has_exact:
             last = len(folded) - 1
             for end, entry in self._exact.iter(folded):
@@ -406,13 +407,16 @@ class Matcher:
                     continue
                 if short_latin_tail and end < last and script(folded[end + 1]) == "latin":
                     continue
-                camel = False
+                camel = loose = False
                 if not _boundaries_ok(folded, start, end + 1, variant):
                     # 'CitrixNetScaler': Japanese text often runs Latin names together; a lower-to-upper
                     # case change after the name (checked on the text as written) ends it.
                     camel = _camel_head(folded, start, end + 1, variant)
                     if not camel:
                         continue
+                    if cjk is None:  # asked once per text, and only for a name run into a Latin word
+                        cjk = _CJK_CHAR.search(nfkc) is not None
+                    loose = cjk
                 for key in klist:
                     if (key.vendor, variant) in seen:
                         continue
@@ -420,9 +424,7 @@ class Matcher:
                         continue
                     if _institution_of(folded, start, variant) or _longer_name_follows(folded, end + 1, key.registered):
                         continue
-                    surface, s, e = _surface(
-                        nfkc, variant, key, start, camel, camel and _CJK_CHAR.search(nfkc) is not None
-                    )
+                    surface, s, e = _surface(nfkc, variant, key, start, camel, loose)
                     if (key.case or camel) and surface is None:
                         continue
                     if surface is not None and _tail_of_latin_name(nfkc, s, variant):
