@@ -7,8 +7,8 @@ Two data sets:
   summaries, each labelled with the organisation concerned (組織名).
 
 jp-news is scored at three levels: mention-level matching (strict: any other vendor matched is a false
-positive), breach detection, and alerts (which vendors a security team would be alerted about: the
-subjects of a breach report; see ALERT_DEFINITIONS).
+positive), breach detection, and alerts (which vendors a security team would be alerted about, as a run
+decides them: those whose role is breached, affected or product; see ALERT_DEFINITIONS).
 
 Both are run with thousands of real company names (../shared/data/companies/) registered as
 distractor vendors, so a matcher that fires on common words or on short names inside longer
@@ -354,7 +354,7 @@ def evaluate_items(
                 }
             )
         ms = [m for m in matcher.match({"title": title, "summary": text}, link) if m.vendor in found]
-        alerted = {m.vendor for m, _ in alerted_subjects(verdict, ms, title, text)}
+        alerted = {m.vendor for m, _ in alerted_with_roles(verdict, ms, title, text)}
         expected = gold if it["breach"] else set()
         bump_pairs(rep.alert_pairs, [lang, "all", split], expected, alerted, Counts)
         if alerted != expected:
@@ -574,7 +574,7 @@ ALERT_DEFINITIONS = (
 )
 
 
-def alerted_subjects(verdict: Verdict, matches: list[Match], title: str, text: str) -> list[tuple[Match, str]]:
+def alerted_with_roles(verdict: Verdict, matches: list[Match], title: str, text: str) -> list[tuple[Match, str]]:
     """The matches a run alerts on, with their roles, decided as the pipeline decides them (pipeline.workers:
     roles.alerted_matches): the vendors whose role is breached, affected or product."""
     from ..matching.roles import alerted_matches, assign, of_match
@@ -654,8 +654,8 @@ def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int
                     }
                 )
             if positive or negative_item:
-                subjects = alerted_subjects(verdict, ms, title, text)
-                alerted = {m.vendor for m, _ in subjects}
+                sent = alerted_with_roles(verdict, ms, title, text)
+                alerted = {m.vendor for m, _ in sent}
                 for key in (half, "all"):
                     t = rep.alerts.setdefault(key, AlertTally())
                     if positive:
@@ -664,7 +664,7 @@ def evaluate_jp_news(path: str | Path, companies: str | Path | None, sample: int
                         t.alerted_any += bool(alerted)
                         t.named_items += named
                         t.named_alerted += named and gold_of[label] in alerted
-                    for m, role in subjects:
+                    for m, role in sent:
                         if m.vendor in gold:
                             t.correct += 1
                         elif negative_item:

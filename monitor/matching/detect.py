@@ -457,7 +457,7 @@ _REPORTER_BEFORE = re.compile(
 )
 # ... unless it tells of its own systems: the victim as the source ('According to Acme, its servers were encrypted',
 # 'アクメによると、同社のサーバーが暗号化され'); a researcher's own work ('同社が確認した攻撃') is not that.
-OWN_SYSTEMS = re.compile(
+_OWN_SYSTEMS = re.compile(
     r"(?:同社|自社|当社)の(?:サーバー?|システム|ネットワーク|工場|端末|pc|パソコン|データ|顧客|従業員|社員|会員|個人情報)|"
     r"\bits\s+(?:own\s+)?(?:systems?|servers?|network|customers|patients|employees|staff|users)\b"
 )
@@ -475,7 +475,7 @@ _OTHER_SUFFERER_JA = re.compile(
 
 def tells_its_own(after: str) -> bool:
     """Whether the words after a source's name (lower case, its sentence) tell an incident at the source itself."""
-    if OWN_SYSTEMS.search(after):
+    if _OWN_SYSTEMS.search(after):
         return True
     suffered = _SUFFERED_JA.search(after)
     return suffered is not None and not _OTHER_SUFFERER_JA.search(after[: suffered.end()])

@@ -175,7 +175,7 @@ def test_cli_eval_json(project):  # type: ignore[no-untyped-def]
 def test_alerts_are_scored_as_the_pipeline_sends_them_a_parent_in_an_aside_is_not_alerted() -> None:
     """The alert score counts what a run sends to Slack: a subject only mentioned (a parent in an aside) is stored,
     not alerted, so the score must not count it as an alert either."""
-    from monitor.eval.evaluate import alerted_subjects
+    from monitor.eval.evaluate import alerted_with_roles
     from monitor.matching.detect import assess
     from monitor.matching.matcher import Matcher
     from monitor.matching.vendors import Vendor
@@ -191,6 +191,6 @@ def test_alerts_are_scored_as_the_pipeline_sends_them_a_parent_in_an_aside_is_no
         "Change Healthcare Inc.",
         "UnitedHealth Group",
     }
-    assert [(m.vendor, role) for m, role in alerted_subjects(verdict, matches, title, text)] == [
+    assert [(m.vendor, role) for m, role in alerted_with_roles(verdict, matches, title, text)] == [
         ("Change Healthcare Inc.", "breached")
     ]
