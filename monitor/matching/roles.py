@@ -768,8 +768,12 @@ def _hit_by_another(after: str, others: Sequence[Match]) -> bool:
     hit = _HIT_BY.match(after)
     if not hit:
         return False
-    rest = after[hit.end() :]
-    return any(o.surface and rest.startswith(_norm(o.surface).lower()) for o in others)
+    return _names_another(after[hit.end() :], others)
+
+
+def _names_another(text: str, others: Sequence[Match]) -> bool:
+    """Whether the lower-case text begins with another matched vendor's name as written."""
+    return any(o.surface and text.startswith(_norm(o.surface).lower()) for o in others)
 
 
 def _in_lede(field: str, start: int, end: int) -> bool:
@@ -784,8 +788,7 @@ def _runs_into_product(field: str, start: int, end: int, others: Sequence[Match]
         return False
     if not (field[end].isascii() and field[end].isalnum()):
         return False
-    tail = field[end : end + 40].lower()
-    return not any(o.surface and tail.startswith(_norm(o.surface).lower()) for o in others)
+    return not _names_another(field[end : end + 40].lower(), others)
 
 
 # A security firm telling someone else's incident ('サイバーセキュリティ企業Huntressは…と警告した'); not its own
