@@ -265,6 +265,9 @@ def _latin_words(registered: str) -> tuple[list[str], list[str]]:
     return words, [w.casefold() for w in words]
 
 
+_EVERYDAY_ZIPF = (
+    4.8  # 'hospital' 5.1, 'world' 5.9, 'here' 6.0; brands cut from a name: 'sony' 4.2, 'uber' 4.0, 'grab' 4.5
+)
 _ENGLISH_ZIPF = 3.0  # about once per million words: 'token', 'excel'; 'nikon' 3.3, 'denso' 2.0, 'toppan' 1.6
 
 
@@ -276,6 +279,16 @@ def _english_word(word: str) -> bool:
     from wordfreq import zipf_frequency
 
     return bool(zipf_frequency(word, "en", wordlist="small") >= _ENGLISH_ZIPF)
+
+
+@functools.lru_cache(maxsize=4096)
+def _everyday_word(word: str) -> bool:
+    """Is the (one, Latin) word among the commonest of English, which a sentence may open with?"""
+    if " " in word or not word.isalpha():
+        return False
+    from wordfreq import zipf_frequency
+
+    return bool(zipf_frequency(word, "en", wordlist="small") >= _EVERYDAY_ZIPF)
 
 
 class _Entries:
@@ -340,6 +353,11 @@ class Matcher:
                             or (variant.isascii() and len(variant) <= 2)
                             or variant.replace(" ", "").isdigit()  # '101' (１０１合同会社) is a number
                             or (variant not in as_registered and _single_script_japanese(variant))
+                            # An everyday English word we cut from a longer name ('The Hospital Group' -> 'hospital',
+                            # 'Here Group Limited' -> 'here') opens sentences as that word: 'Hospital staff said',
+                            # 'Here is how'. Registered so ('Target Corporation': the name less its legal form),
+                            # or a brand less common as a word ('Sony', 'Uber'), it is the name.
+                            or (variant not in as_registered and variant.isascii() and _everyday_word(variant))
                         )
                         key = _Key(i, registered, how, case, form, marker)
                         keys.setdefault(variant, []).append(key)

@@ -405,3 +405,21 @@ def test_ascii_names_skip_only_japanese_forms() -> None:
     assert name_variants("Sony Group Corporation") == {"sony group corporation", "sony group", "sony"}
     assert standard_forms("Acme HD") == {"acme hd"}  # 'HD' after a Latin name is not ホールディングス
     assert "アサヒホールディングス" in standard_forms("アサヒHD")
+
+
+@pytest.mark.parametrize(
+    "title,summary,expected",
+    [
+        ("Hospital data breach investigated", "A regional hospital group said records were stolen.", []),
+        ("Here is how the gang got in", "World leaders met.", []),
+        ("The Hospital Group confirms breach", "", ["The Hospital Group"]),
+        ("Here Group Limited hit by ransomware", "", ["Here Group Limited"]),
+        # a brand less common as a word than 'here' or 'hospital' stays the name when cut from it
+        ("Sony and Uber confirm breaches", "", ["Sony Group Corporation", "Uber Technologies, Inc."]),
+    ],
+)
+def test_an_everyday_word_cut_from_a_longer_name_is_not_the_name(title: str, summary: str, expected: list[str]) -> None:
+    vendors = parse_vendors(
+        'name\nThe Hospital Group\nHere Group Limited\nSony Group Corporation\n"Uber Technologies, Inc."\n'
+    )
+    assert sorted(names(Matcher(vendors), title, summary)) == expected
