@@ -832,6 +832,32 @@ def _source_of_its_own(before: str, after: str) -> bool:
     return bool((_SOURCE_BEFORE.search(before) or _SOURCE_AFTER.search(after)) and tells_its_own(after))
 
 
+# The regulator, ministry or police told of the incident ('警察や個人情報保護委員会に報告した', '文部科学省に届け出て',
+# 'the covered entity notified HHS'). Only an authority's name: a contractor reports to its client too ('委託元のアクメに
+# 報告した', 'the business associate notified Acme Health'), which is then affected.
+_REPORTED_TO_BEFORE = re.compile(
+    r"\b(?:notified|notifying|informed|alerted|reported (?:(?:it|this|the (?:incident|breach|matter|attack|theft|loss))\s+)?"
+    r"to|filed (?:a |an |its )?(?:report|notice|notification|complaint) with)\s+(?:the\s+)?$"
+)
+_REPORTED_TO_AFTER = re.compile(
+    r"^(?:など|等)?(?:に|へ)(?:も)?(?:速報|事故|被害)?(?:の|を)?(?:報告|届け出|届出|通報|申告|相談)"
+)
+_AUTHORITY_NAME = re.compile(
+    r"(?:委員会|省|庁|警察|警視庁|県警|府警|道警|労働局)$|"
+    r"\b(?:department|ministry|commission|commissioner|office|agency|authority|police|regulators?|fbi|ico|hhs|ocr|"
+    r"ftc|fcc|sec|cisa)\b",
+    re.IGNORECASE,
+)
+
+
+def _reported_to(place: tuple[str, int, int], before: str, after: str) -> bool:
+    field, start, end = place
+    return bool(
+        (_REPORTED_TO_AFTER.search(after) or _REPORTED_TO_BEFORE.search(before))
+        and _AUTHORITY_NAME.search(field[start:end])
+    )
+
+
 _KANA_OR_KANJI = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _HEADLINE_REASON = "named in the headline of a breach report"
 _TEXT_REASON = "a breach is told in the sentence naming it"
@@ -854,6 +880,10 @@ def _decide(
     if place is not None and _cited(before, after) and not _source_of_its_own(before, after):
         return RoleOf(
             m.vendor, "mentioned", f"cited in the {where} as a source, a platform or an owner, not the victim"
+        ), _Cues()
+    if place is not None and _reported_to(place, before, after):
+        return RoleOf(
+            m.vendor, "mentioned", f"named in the {where} as the authority the incident was reported to"
         ), _Cues()
     # Every naming of the vendor is read: the headline may only name it, the text say how it took part.
     places = [place, *_elsewhere(m, title, text, place)] if place else []

@@ -1902,6 +1902,59 @@ SOURCE_CASES = [
 
 # Each group: its register (name, aliases), its cases, and what must also hold of the victim it names (Acme, アクメ, Epic Games):
 # "alerted", "breached", or nothing.
+# The regulator, ministry or police the incident was reported to is told of it, not hit by it; a client the
+# contractor reported to stays affected, and an authority's own breach stays a breach (session 13).
+AUTHORITY_VENDORS = [
+    ("株式会社アクメ", ("アクメ",)),
+    ("株式会社ベータ", ("ベータ",)),
+    ("個人情報保護委員会", ()),
+    ("文部科学省", ("文科省",)),
+    ("Acme Health", ()),
+    ("Beta Billing", ()),
+    ("U.S. Department of Health and Human Services", ("HHS", "Office for Civil Rights", "OCR")),
+    ("Information Commissioner's Office", ("ICO",)),
+    ("FBI", ()),
+]
+AUTHORITY_CASES = [
+    (
+        "アクメ不正アクセス",
+        "株式会社アクメは不正アクセスを受け、顧客情報が流出した可能性があると発表した。警察や個人情報保護委員会に報告した。",
+        {"株式会社アクメ": "breached", "個人情報保護委員会": "mentioned"},
+    ),
+    (
+        "ベータにランサム攻撃",
+        "アクメの委託先であるベータがランサムウェア攻撃を受けた。ベータはアクメに報告し、アクメは個人情報保護委員会へ速報を届け出た。",
+        {"株式会社ベータ": "breached", "株式会社アクメ": "affected", "個人情報保護委員会": "mentioned"},
+    ),
+    (
+        "アクメ大学にランサム攻撃",
+        "アクメ大学のサーバーがランサムウェアに感染した。大学は警察や文部科学省に届け出た。",
+        {"文部科学省": "mentioned"},
+    ),
+    (
+        "文科省に不正アクセス",
+        "文部科学省のシステムが不正アクセスを受け、職員情報が流出した可能性があると発表した。",
+        {"文部科学省": "breached"},
+    ),
+    (
+        "Acme Health data breach",
+        "Acme Health said a laptop with patient records was stolen. The covered entity notified HHS and the Office for "
+        "Civil Rights investigated.",
+        {"Acme Health": "breached", "U.S. Department of Health and Human Services": "mentioned"},
+    ),
+    (
+        "Acme Health patients' data exposed",
+        "Beta Billing, Acme Health's billing contractor, was hacked. Beta Billing notified Acme Health, which reported "
+        "the breach to the ICO.",
+        {"Acme Health": "affected", "Beta Billing": "breached", "Information Commissioner's Office": "mentioned"},
+    ),
+    (
+        "FBI says hackers breached its network",
+        "The FBI said attackers accessed an internal network used for surveillance.",
+        {"FBI": "breached"},
+    ),
+]
+
 GROUPS: dict[str, tuple[list[tuple[str, tuple[str, ...]]], list[Any], str]] = {
     "everyday-en": (EN_VENDORS, EN_CASES, "alerted"),
     "everyday-ja": (JA_VENDORS, JA_CASES, "alerted"),
@@ -1925,6 +1978,7 @@ GROUPS: dict[str, tuple[list[tuple[str, tuple[str, ...]]], list[Any], str]] = {
     "own-incident": (OWN_VENDORS, OWN_CASES, ""),
     "several-victims": (SEVERAL_VENDORS, SEVERAL_CASES, ""),
     "ja-platform-tool-observer": (JA_PLATFORM_VENDORS, JA_PLATFORM_CASES, ""),
+    "authority": (AUTHORITY_VENDORS, AUTHORITY_CASES, ""),
 }
 MATCHERS = {
     group: Matcher([Vendor(name=name, aliases=aliases) for name, aliases in register])
