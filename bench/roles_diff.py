@@ -123,6 +123,15 @@ def main() -> int:
         texts = sum(1 for k in set(base) | set(this) if k.startswith(source))
         moves = [c for c in changed if c[0].startswith(source)]
         print(f"{source}: {texts} texts with a registered name, {len(moves)} with a role changed")
+    # the role set's held-out texts are counted, never listed (roles_hibp.held_out_keys)
+    sys.path.insert(0, str(HERE))
+    import roles_hibp
+
+    hidden = roles_hibp.held_out_keys()
+    shown = [c for c in changed if c[0] not in hidden]
+    if len(shown) < len(changed):
+        print(f"  ({len(changed) - len(shown)} of them in the role set's held-out part: not listed)")
+    changed = shown
     for key, title, moved in changed[: args.limit]:
         what = "; ".join(f"{v}: {a} -> {b}" for v, (a, b) in sorted(moved.items()))
         print(f"  {key} | {str(title)[:60]} | {what}")
