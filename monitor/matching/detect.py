@@ -118,6 +118,8 @@ BREACH_TERMS: dict[str, float] = {
     "compromised": 2.5,
     "data theft": 3,
     "stolen": 2,
+    # the notices' words for a device or papers gone ('a laptop containing employee data was lost or stolen')
+    "lost or stolen": 2.5,
     "leaked": 2.5,
     "leak": 1.5,
     "leaks": 1.5,
@@ -220,9 +222,11 @@ EVENT_PATTERNS = tuple(
         # the data told as taken, in one line ('Login details and private messages were compromised', 'steal
         # customer details'): what breach notices of a few words say, with no count or announcement
         r"\b(?:data|details|records|information|passwords?|credentials|messages|emails?|accounts?)\s+"
-        r"(?:[\w-]+\s+){0,4}?(?:was|were|has been|have been|had been)\s+(?:compromised|breached|stolen|exposed|"
-        r"leaked|accessed|taken|exfiltrated)\b|"
-        r"\b(?:steal|stole|stolen|took|exfiltrated)\s+(?:\w+\s+){0,2}?(?:data|details|records|information)\b",
+        r"(?:[\w-]+\s+){0,4}?(?:was|were|has been|have been|had been)\s+(?:either\s+)?(?:lost\s+or\s+)?"
+        r"(?:compromised|breached|stolen|exposed|leaked|accessed|taken|exfiltrated)\b|"
+        # 'accidentally leaked a backup of its database'
+        r"\b(?:steal|stole|stolen|took|exfiltrated|leaked)\s+(?:\w+\s+){0,2}?(?:data|details|records|information|"
+        r"database|backups?)\b",
     )
 )
 # Ordinary business news and research pieces: vendor named, but no incident at the vendor.

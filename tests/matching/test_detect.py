@@ -50,6 +50,9 @@ def test_issue_terms_are_in_the_lists(term):  # type: ignore[no-untyped-def]
         # a notice of a few words that only tells the data taken (Have I Been Pwned's write-ups)
         ("Quora", 'Login details and private messages were compromised by "a malicious third party".'),
         ("Vodafone", "An IT contractor used his access to the telecom giant's system to steal customer details."),
+        # a device gone, a backup leaked (the breach lists' one-line stories)
+        ("Acme Health", "A laptop containing employee data was either lost or stolen."),
+        ("Beta Media", "The firm accidentally leaked a backup of its database of a billion email addresses."),
     ],
 )
 def test_incident_reports_are_breaches(title, text):  # type: ignore[no-untyped-def]
