@@ -771,6 +771,22 @@ def _hit_by_another(after: str, others: Sequence[Match]) -> bool:
     return _names_another(after[hit.end() :], others)
 
 
+# Another's incident told as the cause, the vendor then named as what it stopped ('アスクルのランサムウェア感染により
+# システム障害が発生し、ネスレ日本は自社通販サイトの受注を一時停止した'): the vendor is that incident's client.
+_ANOTHERS_INCIDENT_BEFORE_JA = re.compile(
+    r"の(?:ランサムウ[ェエ]ア(?:感染|攻撃|被害)?|サイバー攻撃|不正アクセス|システム障害)(?:に)?(?:より|による|の影響で?|を受けて)"
+    r"[^。]{0,30}?、$"
+)
+
+
+def _stopped_by_anothers_incident(before: str, others: Sequence[Match]) -> bool:
+    cause = _ANOTHERS_INCIDENT_BEFORE_JA.search(before)
+    if cause is None:
+        return False
+    owner = before[: cause.start()]
+    return any(o.surface and owner.endswith(_norm(o.surface).lower()) for o in others)
+
+
 def _names_another(text: str, others: Sequence[Match]) -> bool:
     """Whether the lower-case text begins with another matched vendor's name as written."""
     return any(o.surface and text.startswith(_norm(o.surface).lower()) for o in others)
@@ -956,6 +972,7 @@ def _decide(
             p
             for i, (p, (b, a)) in enumerate(zip(places, ctx, strict=True))
             if _AFFECTED_BEFORE.search(b)
+            or _stopped_by_anothers_incident(b, [o for o in others if o.vendor != m.vendor])
             or _AFFECTED_AFTER.search(a)
             or (i == 0 and not at_it and _AFFECTED_SENTENCE.search(a))
         ),

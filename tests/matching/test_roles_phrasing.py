@@ -1955,6 +1955,31 @@ AUTHORITY_CASES = [
     ),
 ]
 
+# A business stopped by another's incident is that incident's client; its own incident stopping it is its own.
+KNOCK_ON_VENDORS = [
+    ("株式会社アクメ", ("アクメ",)),
+    ("株式会社ベータ", ("ベータ",)),
+    ("株式会社アスクル", ("アスクル",)),
+    ("ネスレ日本株式会社", ("ネスレ日本",)),
+]
+KNOCK_ON_CASES = [
+    (
+        "ネスレ通販停止 アスクル障害影響",
+        "アスクルのランサムウェア感染によりシステム障害が発生し、ネスレ日本は自社通販サイトの受注を一時停止した。",
+        {"ネスレ日本株式会社": "affected", "株式会社アスクル": "breached"},
+    ),
+    (
+        "ベータ障害で出荷停止",
+        "ベータのサイバー攻撃による障害で、アクメは出荷を停止した。",
+        {"株式会社アクメ": "affected", "株式会社ベータ": "breached"},
+    ),
+    (
+        "アクメ受注停止",
+        "アクメのランサムウェア感染によりシステム障害が発生し、アクメは受注を一時停止した。",
+        {"株式会社アクメ": "breached"},
+    ),
+]
+
 GROUPS: dict[str, tuple[list[tuple[str, tuple[str, ...]]], list[Any], str]] = {
     "everyday-en": (EN_VENDORS, EN_CASES, "alerted"),
     "everyday-ja": (JA_VENDORS, JA_CASES, "alerted"),
@@ -1979,6 +2004,7 @@ GROUPS: dict[str, tuple[list[tuple[str, tuple[str, ...]]], list[Any], str]] = {
     "several-victims": (SEVERAL_VENDORS, SEVERAL_CASES, ""),
     "ja-platform-tool-observer": (JA_PLATFORM_VENDORS, JA_PLATFORM_CASES, ""),
     "authority": (AUTHORITY_VENDORS, AUTHORITY_CASES, ""),
+    "knock-on": (KNOCK_ON_VENDORS, KNOCK_ON_CASES, ""),
 }
 MATCHERS = {
     group: Matcher([Vendor(name=name, aliases=aliases) for name, aliases in register])
