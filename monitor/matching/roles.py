@@ -164,7 +164,9 @@ _MENTIONED_AFTER = re.compile(
     # the parent before its subsidiary's name ('関電工子会社の川崎設備工業', 'SOMPOホールディングスの子会社損害保険ジャパン');
     # 'キヤノンの米国子会社が' and '大日精化工業子会社ランサムウェア被害' tell the subsidiary's incident as its own
     r"(?:の)?(?:連結)?(?:子会社|グループ会社|関連会社)(?:の|である|、)?(?=[^\sがはでにを、。])"
-    r"(?!ランサム|不正|被害|情報漏|情報流出|サイバー|攻撃|マルウェア|ウイルス|感染|システム|サーバ)|"
+    # ... nor an unnamed subsidiary told by what it runs ('BEENOS子会社の運営する海外通販サイトに不正アクセス')
+    r"(?!ランサム|不正|被害|情報漏|情報流出|サイバー|攻撃|マルウェア|ウイルス|感染|システム|サーバ|"
+    r"(?:の|が)?(?:運営|管理|運用|提供|保有|所有)(?:する|している|していた))|"
     # a brand impersonated ('Xを騙るフィッシング', 'Xを装ったメール', 'Xの偽サイト'), or a theme ('X-themed phishing')
     r"を騙[るっ]|をかた[るっ]|を装[うっい]|になりすま[しす]|を名乗[るっ]|の名をかた|の偽(?:サイト|メール|アプリ|ページ|sms))|"
     r"^-?\s*(?:themed|branded)\s+(?:phishing|lures?|scams?|emails?)\b|"

@@ -1980,6 +1980,21 @@ KNOCK_ON_CASES = [
     ),
 ]
 
+# An unnamed subsidiary told by what it runs is the parent's incident; a named one is its own.
+SUBSIDIARY_VENDORS = [("株式会社アクメ", ("アクメ",)), ("株式会社ベータ", ("ベータ",))]
+SUBSIDIARY_CASES = [
+    (
+        "海外通販サイト不正アクセス",
+        "アクメ子会社の運営する海外通販サイトに第三者が不正アクセスし、会員情報が流出した可能性が判明した。",
+        {"株式会社アクメ": "breached"},
+    ),
+    (
+        "子会社ベータに不正アクセス",
+        "アクメの子会社ベータが運営するサイトに不正アクセスがあった。",
+        {"株式会社ベータ": "breached", "株式会社アクメ": "mentioned"},
+    ),
+]
+
 GROUPS: dict[str, tuple[list[tuple[str, tuple[str, ...]]], list[Any], str]] = {
     "everyday-en": (EN_VENDORS, EN_CASES, "alerted"),
     "everyday-ja": (JA_VENDORS, JA_CASES, "alerted"),
@@ -2005,6 +2020,7 @@ GROUPS: dict[str, tuple[list[tuple[str, tuple[str, ...]]], list[Any], str]] = {
     "ja-platform-tool-observer": (JA_PLATFORM_VENDORS, JA_PLATFORM_CASES, ""),
     "authority": (AUTHORITY_VENDORS, AUTHORITY_CASES, ""),
     "knock-on": (KNOCK_ON_VENDORS, KNOCK_ON_CASES, ""),
+    "unnamed-subsidiary": (SUBSIDIARY_VENDORS, SUBSIDIARY_CASES, ""),
 }
 MATCHERS = {
     group: Matcher([Vendor(name=name, aliases=aliases) for name, aliases in register])
