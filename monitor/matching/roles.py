@@ -130,6 +130,7 @@ _MENTIONED_AFTER = re.compile(
     r"^\s+(?:[\w'’-]+\s+){0,5}?(?:forums?|applications?|apps?|sites?|websites?|games?|communit(?:y|ies)|"
     r"servers?|groups?|pages?|services?|marketplaces?|boards?)\s*,?\s+(?:known as|called|named|dubbed)\b|"
     r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
+    r"が(?:発表|公表|公開)した[^。、]{0,8}?(?:レポート|報告書|調査結果|調査)|"
     r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力|"
     # the helper, the reporter ('ラックの協力を得て', 'NTTデータと連携して', '日本経済新聞社の取材に対し', '共同通信によると')
     r"の協力(?:を得|の下|のもと)|と(?:協力|連携)し|の支援を受け|の取材に(?:対し|応じ)|の取材で|が報じ|の報道(?:によると|では|で)|"
@@ -396,6 +397,10 @@ _PRODUCT_AFTER_JA = _compile_runs(
     # its own update for a flaw ('アップルは、iOSの脆弱性が悪用された可能性があるとして緊急アップデートを公開した')
     r"^(?:社)?(?:は|が)、?[^。]{0,50}?(?:脆弱性|ゼロデイ)[^。]{0,40}?(?:アップデート|更新プログラム|パッチ|修正版|"
     r"セキュリティ更新)を(?:公開|配布|リリース|提供)|"
+    # its system as the way the data was reached ('[[ANDES]]システムを通じて…記録が漏洩'; not a lure's channel, 'Discordを通じて
+    # 配布', nor a provider whose breach it was, 'Anodot経由で情報漏洩')
+    r"^\]{0,2}\s*(?:システム|アプリ|プラットフォーム|ツール|ポータル)(?:を通じて|を通して|経由で|経由して)"
+    r"[^。]{0,40}?(?:漏えい|漏洩|流出|不正アクセス|侵入|窃取|盗まれ)|"
     # its exploitation, or its product's ('Citrix Bleed 2の悪用が拡大')
     r"^(?:\s*[a-z0-9][a-z0-9.+-]*){0,3}\s*の悪用|"
     # its product's flaw compounded ('Palo Alto NetworksのPAN-OS脆弱性', 'CiscoのIOS XE脆弱性悪用')

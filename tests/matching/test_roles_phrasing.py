@@ -1995,6 +1995,31 @@ SUBSIDIARY_CASES = [
     ),
 ]
 
+# A firm publishing a report is its source; a system told as the way the data was reached is the victim's software.
+REPORT_WAY_VENDORS = [("株式会社アクメ", ("アクメ",)), ("株式会社ベータ", ("ベータ",)), ("株式会社ラック", ("ラック",))]
+REPORT_WAY_CASES = [
+    (
+        "保健省の情報漏洩",
+        "アクメが[[ベータ]]システムを通じて患者情報を含む約99万件の記録が漏洩した事案を発表した。",
+        {"株式会社ベータ": "product", "株式会社アクメ": "breached"},
+    ),
+    (
+        "マルウェア配布",
+        "攻撃者はラックを通じてマルウェアを配布した。",
+        {"株式会社ラック": "mentioned"},
+    ),
+    (
+        "最前線報告",
+        "ラックが発表した最新レポートはランサムウェアの脅威が顕著であり、組織の被害が拡大していると分析している。",
+        {"株式会社ラック": "mentioned"},
+    ),
+    (
+        "アクメ不正アクセス",
+        "アクメが発表した調査結果によると、同社のサーバーが不正アクセスを受け顧客情報が流出した。",
+        {"株式会社アクメ": "breached"},
+    ),
+]
+
 GROUPS: dict[str, tuple[list[tuple[str, tuple[str, ...]]], list[Any], str]] = {
     "everyday-en": (EN_VENDORS, EN_CASES, "alerted"),
     "everyday-ja": (JA_VENDORS, JA_CASES, "alerted"),
@@ -2021,6 +2046,7 @@ GROUPS: dict[str, tuple[list[tuple[str, tuple[str, ...]]], list[Any], str]] = {
     "authority": (AUTHORITY_VENDORS, AUTHORITY_CASES, ""),
     "knock-on": (KNOCK_ON_VENDORS, KNOCK_ON_CASES, ""),
     "unnamed-subsidiary": (SUBSIDIARY_VENDORS, SUBSIDIARY_CASES, ""),
+    "ja-report-way": (REPORT_WAY_VENDORS, REPORT_WAY_CASES, ""),
 }
 MATCHERS = {
     group: Matcher([Vendor(name=name, aliases=aliases) for name, aliases in register])
