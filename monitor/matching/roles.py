@@ -488,7 +488,10 @@ _ACCOUNT_AFTER = re.compile(
 )
 _POSSESSIVE_BEFORE = re.compile(
     r"(?:'s|’s|s'|\bits|\btheir|\bthe victim's|\bwhose)\s+(?:(?:private|internal|public|corporate|own|official|"
-    r"on-premises|self-hosted|internet-facing|unpatched|vulnerable|outdated)\s+)?$"
+    r"on-premises|self-hosted|internet-facing|unpatched|vulnerable|outdated)\s+)?"
+    # what the installation serves ('its consulting GitLab instance', "the firm's engineering Jira workspace")
+    r"(?:(?:consulting|engineering|development|developer|support|sales|marketing|hr|it|test|testing|staging|production|"
+    r"legacy|main|primary|cloud)\s+)?$"
 )
 # The owner of what is named after it ("flaws on Acme Health's on-premises Exchange servers"): the victim, not the
 # maker of the flawed product.

@@ -741,6 +741,16 @@ PLATFORM_VENDORS = [
 
 PLATFORM_CASES = [
     (
+        "Acme Health confirms hackers breached its consulting GitHub instance",
+        "Acme Health said the attackers stole data from a GitHub instance used by its consulting team.",
+        {"GitHub": "product", "Acme Health": "breached"},
+    ),
+    (
+        "Acme Health's engineering Jira workspace exposed",
+        "Acme Health said tickets in the workspace were visible to anyone with the link.",
+        {"Atlassian": "product", "Acme Health": "breached"},
+    ),
+    (
         "Epic Games forum hacked",
         "The Epic Games forum, which ran on an outdated version of vBulletin, was breached.",
         {"vBulletin Solutions": "product"},
