@@ -222,13 +222,16 @@ EVENT_PATTERNS = tuple(
         # the data told as taken, in one line ('Login details and private messages were compromised', 'steal
         # customer details'): what breach notices of a few words say, with no count or announcement
         r"\b(?:data|details|records|information|passwords?|credentials|messages|emails?|accounts?)\s+"
-        r"(?:[\w-]+\s+){0,4}?(?:was|were|has been|have been|had been)\s+(?:either\s+)?(?:lost\s+or\s+)?"
+        r"(?:[\w-]+\s+){0,6}?(?:was|were|has been|have been|had been)\s+(?:either\s+)?(?:lost\s+or\s+)?"
         r"(?:compromised|breached|stolen|exposed|leaked|accessed|taken|exfiltrated)\b|"
         # 'accidentally leaked a backup of its database'
         r"\b(?:steal|stole|stolen|took|exfiltrated|leaked)\s+(?:\w+\s+){0,2}?(?:data|details|records|information|"
         r"database|backups?)\b",
     )
 )
+# The last: the data told as taken is also evidence of a breach, as a weak breach term is ('Only full names, ...,
+# account passwords and answers to security questions were exposed' has no other).
+DATA_TAKEN = EVENT_PATTERNS[-1]
 # Ordinary business news and research pieces: vendor named, but no incident at the vendor.
 NEGATIVE_TERMS: dict[str, float] = {
     "発売": 3,
@@ -657,6 +660,7 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
             for t in set(terms_t) | set(terms_x)
         )
         + impact
+        + (1 if DATA_TAKEN.search(ft + " " + fx[:3000]) else 0)
     )
     breach = assume_breach or (score >= THRESHOLD and evidence >= 2.5)
     supply = bool(_SUPPLY_SCAN.search(both))

@@ -53,6 +53,11 @@ def test_issue_terms_are_in_the_lists(term):  # type: ignore[no-untyped-def]
         # a device gone, a backup leaked (the breach lists' one-line stories)
         ("Acme Health", "A laptop containing employee data was either lost or stolen."),
         ("Beta Media", "The firm accidentally leaked a backup of its database of a billion email addresses."),
+        # the data told as taken is the only sign, as a weak breach term
+        (
+            "Acme Golf",
+            "Only full names, order histories, account passwords and answers to security questions were exposed.",
+        ),
     ],
 )
 def test_incident_reports_are_breaches(title, text):  # type: ignore[no-untyped-def]
@@ -68,6 +73,8 @@ def test_incident_reports_are_breaches(title, text):  # type: ignore[no-untyped-
         ("NEC、セキュリティセミナーを開催", "NECはサイバー攻撃の最新動向を解説するセミナーを開催する。"),
         ("富士通、量子コンピューターの研究成果を発表", "富士通はフォーラムで発表した。"),
         ("Microsoft unveils Copilot features at Build conference", "New tools for developers."),
+        # data that could be exposed is not data told taken
+        ("Acme ships VPN update", "Acme said passwords could be exposed in rare configurations."),
     ],
 )
 def test_business_news_naming_a_vendor_is_not_a_breach(title, text):  # type: ignore[no-untyped-def]
