@@ -147,6 +147,8 @@ BREACH_TERMS: dict[str, float] = {
     "outage": 0.5,
     "exposed": 2,
     "misconfigured": 1.5,
+    # a database or server left open ('an unsecured database posted online by a contractor')
+    "unsecured": 1.5,
     "personal information": 1,
     "customer data": 1.5,
     "attack": 1,
@@ -218,7 +220,10 @@ EVENT_PATTERNS = tuple(
         r"\b(?:disclosed|confirmed|notified|notifying|announced|said it|filed|reported to|million|thousand|records|"
         # 'X hit by cyberattack': an organisation named as struck, however the rest of the headline reads
         # ('pharmacies report disruption' is not a research report)
-        r"customers|hit by|struck by)\b",
+        r"customers|hit by|struck by)\b|"
+        # a count of what was taken ('over 19k accounts published online', '5,000 patients')
+        r"\b\d[\d,.]*\s*[km]?\s+(?:[\w-]+\s+){0,2}?(?:accounts|users|members|email addresses|patients|individuals|"
+        r"people|employees)\b",
         # the data told as taken, in one line ('Login details and private messages were compromised', 'steal
         # customer details'): what breach notices of a few words say, with no count or announcement
         r"\b(?:data|details|records|information|passwords?|credentials|messages|emails?|accounts?)\s+"

@@ -53,6 +53,12 @@ def test_issue_terms_are_in_the_lists(term):  # type: ignore[no-untyped-def]
         # a device gone, a backup leaked (the breach lists' one-line stories)
         ("Acme Health", "A laptop containing employee data was either lost or stolen."),
         ("Beta Media", "The firm accidentally leaked a backup of its database of a billion email addresses."),
+        # a count of accounts taken; an unsecured database posted online
+        ("Beta Forum", "In 2013 the Beta forum was compromised and over 19k accounts published online."),
+        (
+            "Acme Blood Service",
+            "Donor information was accessed via an unsecured database posted online by a contractor.",
+        ),
         # the data told as taken is the only sign, as a weak breach term
         (
             "Acme Golf",
