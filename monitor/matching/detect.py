@@ -228,10 +228,17 @@ EVENT_PATTERNS = tuple(
         # customer details'): what breach notices of a few words say, with no count or announcement
         r"\b(?:data|details|records|information|passwords?|credentials|messages|emails?|accounts?)\s+"
         r"(?:[\w-]+\s+){0,6}?(?:was|were|has been|have been|had been)\s+(?:either\s+)?(?:lost\s+or\s+)?"
-        r"(?:compromised|breached|stolen|exposed|leaked|accessed|taken|exfiltrated)\b|"
-        # 'accidentally leaked a backup of its database'
-        r"\b(?:steal|stole|stolen|took|exfiltrated|leaked)\s+(?:\w+\s+){0,2}?(?:data|details|records|information|"
-        r"database|backups?)\b",
+        r"(?:compromised|breached|stolen|exposed|leaked|accessed|taken|exfiltrated|obtained)\b|"
+        # 'accidentally leaked a backup of its database', 'stealing the identity information of...'
+        r"\b(?:steal|stole|stolen|stealing|took|exfiltrated|leaked)\s+(?:\w+\s+){0,2}?(?:data|details|records|"
+        r"information|database|backups?)\b|"
+        # data on sale ('hackers were trading hundreds of thousands of account details')
+        r"\b(?:selling|sold|trading|traded|auctioning|auctioned)\s+(?:[\w,.-]+\s+){0,7}?(?:account details|records|"
+        r"(?:customer|user|personal|stolen|patient) data|databases?|credentials|passwords)\b|"
+        # a device or media holding it gone ('A laptop containing information on ... employees was stolen')
+        r"\b(?:laptops?|computers?|desktops?|hard drives?|tapes?|usb drives?|flash drives?|devices?|disks?|cd-roms?|"
+        r"smartphones?|phones?)\b[^.]{0,120}?\b(?:was|were|had been|has been|have been)\s+(?:either\s+)?"
+        r"(?:lost\s+or\s+)?(?:stolen|lost|misplaced)\b",
     )
 )
 # The last: the data told as taken is also evidence of a breach, as a weak breach term is ('Only full names, ...,

@@ -59,6 +59,16 @@ def test_issue_terms_are_in_the_lists(term):  # type: ignore[no-untyped-def]
             "Acme Blood Service",
             "Donor information was accessed via an unsecured database posted online by a contractor.",
         ),
+        # a device holding it gone, data on sale, data stolen by an insider
+        (
+            "Beta University",
+            "A laptop containing information on tens of thousands of Beta University employees was stolen.",
+        ),
+        ("Beta Video", "Hackers were trading hundreds of thousands of Beta Video account details: 380k user records."),
+        (
+            "Beta government",
+            "A programmer was arrested for allegedly stealing the identity information of most citizens.",
+        ),
         # the data told as taken is the only sign, as a weak breach term
         (
             "Acme Golf",
@@ -79,6 +89,8 @@ def test_incident_reports_are_breaches(title, text):  # type: ignore[no-untyped-
         ("NEC、セキュリティセミナーを開催", "NECはサイバー攻撃の最新動向を解説するセミナーを開催する。"),
         ("富士通、量子コンピューターの研究成果を発表", "富士通はフォーラムで発表した。"),
         ("Microsoft unveils Copilot features at Build conference", "New tools for developers."),
+        ("Acme sold its data analytics unit", "The deal closed on Friday."),
+        ("Acme recalls laptops", "Batteries in some laptops were lost to overheating."),
         # data that could be exposed is not data told taken
         ("Acme ships VPN update", "Acme said passwords could be exposed in rare configurations."),
     ],
