@@ -529,7 +529,10 @@ EXPLOITED = re.compile(
     r"mass[- ]exploit\w*|exploit(?:s|ed|ing)|zero[- ]days?|exploitation|being exploited|zero[- ]days? exploited|exploited zero[- ]day|"
     r"known exploited|hackers exploit\w*|attackers exploit\w*|exploit\w* (?:flaw|bug|vulnerabilit\w*)|"
     r"used in (?:[\w-]+\s+){0,2}?attacks|abus(?:ed|ing) (?:a |the )?(?:[\w-]+\s+){0,2}?(?:flaw|bug|vulnerabilit\w*))\b|"
-    r"悪用を確認|悪用が確認|悪用され|悪用した攻撃|ゼロデイ|を悪用|悪用して|が悪用|(?:脆弱性|ゼロデイ)悪用|の悪用が(?:拡大|急増|続)|"
+    # not what could be ('悪用される恐れがあった'), nor how a flaw works ('検索パスを悪用し権限昇格を許す')
+    r"悪用を確認|悪用が確認|悪用され(?!る(?:恐れ|おそれ|可能性|危険))|悪用した攻撃|ゼロデイ|"
+    r"を悪用(?!し[^。]{0,20}?(?:を許す|を可能に|が可能|可能とな|できる))|悪用して|"
+    r"が悪用(?!される(?:恐れ|おそれ|可能性|危険)|されると|された場合)|(?:脆弱性|ゼロデイ)悪用|の悪用が(?:拡大|急増|続)|"
     # an attack aimed at a flaw ('EPMM狙う脆弱性', '脆弱性を突く攻撃', '脆弱性連鎖攻撃')
     r"(?:狙う|狙った|突く|突いた)(?:脆弱性|ゼロデイ)|(?:脆弱性|ゼロデイ)を(?:狙|突)|(?:脆弱性|ゼロデイ)(?:連鎖)?攻撃|"
     # attacks seen on a flaw or on the devices ('脆弱性…攻撃が確認されている', 'FortiGate機器に対する…攻撃')

@@ -1665,6 +1665,22 @@ JA_ADVISORY_VENDORS = [
 ]
 
 JA_ADVISORY_CASES = [
+    # what could be, and how a flaw works, is not exploitation told (session 13)
+    (
+        "サイボウズ、Garoonの権限昇格脆弱性を修正",
+        "サイボウズはGaroonの脆弱性を修正し、権限昇格のリスクを解消した。この機能は悪用される恐れがあった。",
+        {"サイボウズ株式会社": "mentioned"},
+    ),
+    (
+        "CiscoのWindowsクライアントの脆弱性修正",
+        "CiscoのWindowsクライアントに存在した脆弱性は信頼されない検索パスを悪用し権限昇格を許すもので、Ciscoは修正を実施した。",
+        {"Cisco Systems": "mentioned"},
+    ),
+    (
+        "Ivanti製品の脆弱性が悪用される",
+        "Ivantiの脆弱性が悪用され、複数の組織が侵害された。",
+        {"Ivanti": "product"},
+    ),
     (
         "フォーティネット、FortiOSの脆弱性悪用を確認",
         "フォーティネットは、同社製品の脆弱性が実際に悪用されていることを確認したと発表した。",
