@@ -83,7 +83,7 @@ _GAP = rf"(?:{_W}\s+){{0,3}}?"
 _MENTIONED_BEFORE = re.compile(
     r"(?:according to|researchers? (?:at|from|with)|analysts? (?:at|from)|reported by|discovered by|spotted by|"
     r"found by|investigated by|identified by|security (?:firm|company|vendor|researchers?|provider)|"
-    r"cybersecurity (?:firm|company|vendor|provider)|threat intelligence (?:firm|company)|incident response (?:firm|"
+    r"cyber-?security (?:firm|company|vendor|provider)|threat[- ]intelligence (?:firm|company)|incident response (?:firm|"
     r"company)|hired|engaged|retained|with the help of|working with|told|a report (?:by|from)|data from)\s+"
     r"(?:the\s+)?$|"
     rf"(?:posted|sold|shared|published|leaked|advertised|offered|listed|dumped|announced|circulat\w+|put up|"
@@ -262,6 +262,11 @@ _AFFECTED_AFTER = re.compile(
     r"^\s+(?:third[- ]party\s+)?(?:contractor|vendor|supplier|subcontractor|service provider|business associate)s?\b|"
     rf"^(?:社|様)?(?:の|が|は|では|、|,|\s)*(?:業務の?)?{_CONTRACTOR_JA}|"
     r"^(?:社|様)?(?:が|から|の)(?:業務を?|運用を?|保守を?|発送業務を?|印刷業務を?)?委託(?:して|を受け|した|する|先)|"
+    # the project it commissioned ('厚生労働省委託事業に関連し個人情報の漏えい')
+    r"^(?:社|様)?(?:の|から(?:の)?)?(?:委託事業|委託業務|受託事業|発注業務)|"
+    # the service it uses, told as attacked ('スターバックスが利用するシフト管理SaaSのWorkforce Managementがサイバー攻撃を受け')
+    r"^(?:社|様)?(?:が|の)(?:利用する|利用している|利用していた|使用する|使用している|導入している)[^。、]{0,30}?"
+    r"(?:saas|クラウド(?:サービス)?|外部サービス)|"
     # the system built or run for it ('アクメ向けのシステムを開発・運用するベータ')
     r"^(?:社|様)?向け(?:の)?[^。、]{0,12}?を(?:開発|運用|提供|保守)(?:・(?:開発|運用|提供|保守))*する"
 )

@@ -1943,6 +1943,11 @@ AUTHORITY_VENDORS = [
 ]
 AUTHORITY_CASES = [
     (
+        "Credential lists found by Beta Billing",
+        "The threat-intelligence firm Beta Billing aggregated credentials from earlier breaches at Acme Health.",
+        {"Beta Billing": "mentioned"},
+    ),
+    (
         "アクメ不正アクセス",
         "株式会社アクメは不正アクセスを受け、顧客情報が流出した可能性があると発表した。警察や個人情報保護委員会に報告した。",
         {"株式会社アクメ": "breached", "個人情報保護委員会": "mentioned"},
@@ -1989,6 +1994,16 @@ KNOCK_ON_VENDORS = [
     ("ネスレ日本株式会社", ("ネスレ日本",)),
 ]
 KNOCK_ON_CASES = [
+    (
+        "情報漏えい",
+        "ベータがアクメ委託事業に関連し個人情報の漏えいが発生したと発表した。",
+        {"株式会社ベータ": "breached", "株式会社アクメ": "affected"},
+    ),
+    (
+        "クラウド不正アクセス",
+        "アクメが利用する勤怠管理SaaSがサイバー攻撃を受け、従業員の個人情報が流出した。",
+        {"株式会社アクメ": "affected"},
+    ),
     (
         "ベータ被害拡大",
         "ベータが大規模なランサムウェア攻撃を受けた。被害件数は70万件を超え、アクメにも影響が及んでいる。",
