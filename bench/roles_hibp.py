@@ -74,15 +74,23 @@ ROLE_SET = Path(__file__).resolve().parents[1] / "monitor" / "eval" / "data" / "
 def held_out_keys() -> set[str]:
     """The texts of the role set's held-out part, as these benches name them ('hibp:Plex', 'jp-news:27'): counted,
     never listed, so no one reads the classifier's decision on them."""
-    keys = set()
+    keys, texts = set(), set()
     for line in ROLE_SET.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         source = str(item.get("source", ""))
-        if item.get("split") == "held-out" and source:
-            if source.startswith("breaches/hibp: "):
-                keys.add("hibp:" + source.removeprefix("breaches/hibp: "))
-            elif source.startswith("jp-news/secnews_sample.jsonl line "):
-                keys.add("jp-news:" + source.rsplit(" ", 1)[1])
+        if item.get("split") != "held-out":
+            continue
+        texts.add(item.get("text", ""))
+        if source.startswith("breaches/hibp: "):
+            keys.add("hibp:" + source.removeprefix("breaches/hibp: "))
+        elif source.startswith("jp-news/secnews_sample.jsonl line "):
+            keys.add("jp-news:" + source.rsplit(" ", 1)[1])
+    # jp-news repeats summaries word for word on other lines: those are hidden too
+    jp_news = DATA.parent / "jp-news" / "secnews_sample.jsonl"
+    if jp_news.is_file():
+        for n, line in enumerate(jp_news.read_text(encoding="utf-8").splitlines()):
+            if json.loads(line).get("概要") in texts:
+                keys.add(f"jp-news:{n}")
     return keys
 
 
