@@ -1665,6 +1665,16 @@ JA_ADVISORY_VENDORS = [
 ]
 
 JA_ADVISORY_CASES = [
+    (
+        "Ivantiの認証バイパス脆弱性悪用",
+        "Ivantiの認証バイパス脆弱性が攻撃者により悪用され、機密情報への不正アクセスが確認された。",
+        {"Ivanti": "product"},
+    ),
+    (
+        "トレンドマイクロの研究者が脆弱性を報告",
+        "トレンドマイクロの研究者が発見した脆弱性について、Citrixは修正を公開した。悪用は確認されていない。",
+        {"トレンドマイクロ株式会社": "mentioned", "Citrix": "mentioned"},
+    ),
     # what could be, and how a flaw works, is not exploitation told (session 13)
     (
         "サイボウズ、Garoonの権限昇格脆弱性を修正",
