@@ -871,14 +871,19 @@ def _source_of_its_own(before: str, after: str) -> bool:
 
 
 # The regulator, ministry or police told of the incident ('警察や個人情報保護委員会に報告した', '文部科学省に届け出て',
-# 'the covered entity notified HHS'). Only an authority's name: a contractor reports to its client too ('委託元のアクメに
-# 報告した', 'the business associate notified Acme Health'), which is then affected.
+# 'the covered entity notified HHS') or acting on it (a fine, an order, an investigation). Only an authority's
+# name: a contractor reports to its client too ('委託元のアクメに報告した', 'the business associate notified Acme
+# Health'), which is then affected.
 _REPORTED_TO_BEFORE = re.compile(
     r"\b(?:notified|notifying|informed|alerted|reported (?:(?:it|this|the (?:incident|breach|matter|attack|theft|loss))\s+)?"
     r"to|filed (?:a |an |its )?(?:report|notice|notification|complaint) with)\s+(?:the\s+)?$"
 )
 _REPORTED_TO_AFTER = re.compile(
-    r"^(?:など|等)?(?:に|へ)(?:も)?(?:速報|事故|被害)?(?:の|を)?(?:報告|届け出|届出|通報|申告|相談)"
+    r"^(?:など|等)?(?:に|へ)(?:も)?(?:速報|事故|被害)?(?:の|を)?(?:報告|届け出|届出|通報|申告|相談)|"
+    # ... or acting on it: a fine, an order, an investigation ('個人情報保護委員会は…過去最大の罰金を科した', 'the ICO fined')
+    r"^(?:は|が)、?[^。]{0,80}?(?:罰金|制裁金|課徴金|過料|行政処分|行政指導|是正勧告|勧告|命令)を(?:科|課|出|下|行)|"
+    r"^\s+(?:has\s+|have\s+)?(?:fined|fines|imposed|imposes|ordered|orders|issued a (?:fine|penalty|notice)|opened an investigation|"
+    r"launched an investigation|is investigating|said it (?:is|was) investigating)\b"
 )
 _AUTHORITY_NAME = re.compile(
     r"(?:委員会|省|庁|警察|警視庁|県警|府警|道警|労働局)$|"
@@ -888,7 +893,7 @@ _AUTHORITY_NAME = re.compile(
 )
 
 
-def _reported_to(place: tuple[str, int, int], before: str, after: str) -> bool:
+def _authority_on_it(place: tuple[str, int, int], before: str, after: str) -> bool:
     field, start, end = place
     return bool(
         (_REPORTED_TO_AFTER.search(after) or _REPORTED_TO_BEFORE.search(before))
@@ -919,9 +924,9 @@ def _decide(
         return RoleOf(
             m.vendor, "mentioned", f"cited in the {where} as a source, a platform or an owner, not the victim"
         ), _Cues()
-    if place is not None and _reported_to(place, before, after):
+    if place is not None and _authority_on_it(place, before, after):
         return RoleOf(
-            m.vendor, "mentioned", f"named in the {where} as the authority the incident was reported to"
+            m.vendor, "mentioned", f"named in the {where} as the authority told of the incident or acting on it"
         ), _Cues()
     # Every naming of the vendor is read: the headline may only name it, the text say how it took part.
     places = [place, *_elsewhere(m, title, text, place)] if place else []

@@ -1953,6 +1953,16 @@ AUTHORITY_VENDORS = [
 ]
 AUTHORITY_CASES = [
     (
+        "アクメに過去最大の罰金",
+        "個人情報保護委員会は、アクメに対し安全管理の不備を理由に過去最大の罰金を科した。約3370万件の顧客情報が流出していた。",
+        {"株式会社アクメ": "breached", "個人情報保護委員会": "mentioned"},
+    ),
+    (
+        "ICO fines Acme Health over breach",
+        "The ICO fined Acme Health after patient records were stolen by hackers.",
+        {"Acme Health": "breached", "Information Commissioner's Office": "mentioned"},
+    ),
+    (
         "Credential lists found by Beta Billing",
         "The threat-intelligence firm Beta Billing aggregated credentials from earlier breaches at Acme Health.",
         {"Beta Billing": "mentioned"},
