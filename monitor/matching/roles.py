@@ -419,6 +419,8 @@ _SYSTEM_AFTER_JA = _compile_runs(
     r"^(?:\s*[a-z0-9][\w.+-]*){0,2}?\s*(?:公式|管理者|業務用|法人)?(?:システム|アカウント|記録|データベース|データ|認証情報|リポジトリ|"
     r"トークン|アクセスキー|"
     r"apiキー|シークレット)|"
+    # the victim's installation attacked through its own flaw ('沖縄総合事務局のFileZenに対し…脆弱性を悪用した不正アクセス')
+    r"^\s*(?:に対し(?:て)?|への)[^。]{0,40}?(?:脆弱性|ゼロデイ)[^。]{0,20}?(?:を悪用|悪用|を突)|"
     # the site or store it runs, named right after it ('アクメのWordPressサイト'; not the brand's 'ECサイト')
     r"^(?:サイト|ストア|インスタンス|テナント|(?:スタッフ|従業員|社員|管理者|公式)?アカウント)"
 )

@@ -2062,8 +2062,22 @@ SUBSIDIARY_CASES = [
 ]
 
 # A firm publishing a report is its source; a system told as the way the data was reached is the victim's software.
-REPORT_WAY_VENDORS = [("株式会社アクメ", ("アクメ",)), ("株式会社ベータ", ("ベータ",)), ("株式会社ラック", ("ラック",))]
+REPORT_WAY_VENDORS = [
+    ("株式会社アクメ", ("アクメ",)),
+    ("株式会社ベータ", ("ベータ", "FileZen")),
+    ("株式会社ラック", ("ラック",)),
+]
 REPORT_WAY_CASES = [
+    (
+        "アクメFileZen不正アクセス",
+        "アクメのFileZenに対し[[CVE-2026-25108]]の脆弱性を悪用した不正アクセスが確認された。約15091名の個人情報漏洩の恐れがある。",
+        {"株式会社アクメ": "breached", "株式会社ベータ": "product"},
+    ),
+    (
+        "アクメに不正アクセス",
+        "ラックの調査で、アクメに対し脆弱性を悪用した攻撃が行われたことが判明した。",
+        {"株式会社アクメ": "breached", "株式会社ラック": "mentioned"},
+    ),
     (
         "保健省の情報漏洩",
         "アクメが[[ベータ]]システムを通じて患者情報を含む約99万件の記録が漏洩した事案を発表した。",
