@@ -649,6 +649,9 @@ _PLACE_AFTER = re.compile(
     r"^(?:社)?(?:が)?提供(?:する|の)[^。、]{0,12}?(?:サービス|システム|ツール|クラウド)(?:に|が|へ|で)|"
     r"^(?:'s|’s)\s+(?:\w+\s+)?(?:systems?|servers?|network|database)\b|"
     r"^\s+(?:was|were|has been|had been|is)\s+(?:hacked|breached|compromised|hit)\b|^\s+(?:hit by|hacked|breached)\b|"
+    # 'an Ancestry service known as RootsWeb suffered a data breach'
+    r"^\s+(?:has\s+|had\s+)?(?:suffered|suffers|experienced|sustained)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:breach|hack|"
+    r"cyberattack|cyber[- ]attack|ransomware attack|security incident|intrusion)\b|"
     r"^\s+(?:said|says|confirmed|confirms)\s+(?:that\s+)?its\s+(?:\w+\s+){0,2}?(?:systems?|servers?|network)\s+"
     r"(?:was|were|had been)\s+(?:compromised|breached|hacked|accessed)"
 )

@@ -741,6 +741,11 @@ PLATFORM_VENDORS = [
 
 PLATFORM_CASES = [
     (
+        "Epic Games",
+        "In 2015, an Epic Games service known as Acme Health suffered a data breach exposing 300k email addresses.",
+        {"Epic Games": ("breached", "mentioned"), "Acme Health": "breached"},
+    ),
+    (
         "Acme Health confirms hackers breached its consulting GitHub instance",
         "Acme Health said the attackers stole data from a GitHub instance used by its consulting team.",
         {"GitHub": "product", "Acme Health": "breached"},
