@@ -900,11 +900,13 @@ _AUTHORITY_NAME = re.compile(
 )
 
 
-def _authority_on_it(place: tuple[str, int, int], before: str, after: str) -> bool:
+def _authority_on_it(place: tuple[str, int, int], before: str, after: str, vendor: str) -> bool:
+    """Told of the incident or acting on it, and an authority by the name written or registered ('CNIL' for
+    'Commission nationale de l'informatique et des libertés')."""
     field, start, end = place
     return bool(
         (_REPORTED_TO_AFTER.search(after) or _REPORTED_TO_BEFORE.search(before))
-        and _AUTHORITY_NAME.search(field[start:end])
+        and (_AUTHORITY_NAME.search(field[start:end]) or _AUTHORITY_NAME.search(vendor))
     )
 
 
@@ -931,7 +933,7 @@ def _decide(
         return RoleOf(
             m.vendor, "mentioned", f"cited in the {where} as a source, a platform or an owner, not the victim"
         ), _Cues()
-    if place is not None and _authority_on_it(place, before, after):
+    if place is not None and _authority_on_it(place, before, after, m.vendor):
         return RoleOf(
             m.vendor, "mentioned", f"named in the {where} as the authority told of the incident or acting on it"
         ), _Cues()

@@ -1955,8 +1955,14 @@ AUTHORITY_VENDORS = [
     ("U.S. Department of Health and Human Services", ("HHS", "Office for Civil Rights", "OCR")),
     ("Information Commissioner's Office", ("ICO",)),
     ("FBI", ()),
+    ("Commission nationale de l'informatique et des libertés", ("CNIL",)),
 ]
 AUTHORITY_CASES = [
+    (
+        "フランス通信大手に罰金",
+        "フランスのデータ保護機関CNILは顧客情報漏洩事件に対し、アクメに4200万ユーロの罰金を科した。",
+        {"株式会社アクメ": "breached", "Commission nationale de l'informatique et des libertés": "mentioned"},
+    ),
     (
         "アクメに過去最大の罰金",
         "個人情報保護委員会は、アクメに対し安全管理の不備を理由に過去最大の罰金を科した。約3370万件の顧客情報が流出していた。",
