@@ -720,7 +720,8 @@ _CLIENT_BEFORE = re.compile(
     r"\b(?:software|platform|services?|systems?|tools?)\s+(?:used|relied (?:on|upon)|depended (?:on|upon))\s+by\s+$|"
     # one of several clients listed ('staff data of British Airways, BBC and Boots')
     r"\b(?:data|details|records|information) of\s+(?:[\w&.-]+(?:\s+[\w&.-]+){0,3}?\s*(?:,|\band\b)\s*)+$|"
-    r"\b(?:customers?|users?|staff|employees?|clients?) of\s+$"
+    r"\b(?:customers?|users?|staff|employees?|clients?|patients?|policyholders?|members?) of\s+"
+    r"(?:[\w&.-]+(?:\s+[\w&.-]+){0,3}?\s*(?:,|&|\band\b)\s*)*$"
 )
 
 
@@ -1079,10 +1080,16 @@ def assign(
     # through that one, with or without a word for contractor ('Plumeで情報漏えい、J:COM利用者に影響').
     # With no such vendor registered, a breach told at an unnamed contractor does the same.
     at = [r.vendor for r, c in decided if r.role == "breached" and c.place]
+    # In English, also the headline's victim where the text names no place of the breach ('Epsilon | Names & email
+    # addresses of customers of Barclaycard US, Capital One ... were stolen via a breach in an email system'); not in
+    # Japanese, whose headlines name a brand or a platform as often ('SailPointがGitHubリポジトリ侵害を公表').
+    headline_victims = [r.vendor for r, c in decided if r.role == "breached" and r.reason == _HEADLINE_REASON]
     unnamed = bool(_UNNAMED_CONTRACTOR_BREACH.search(_norm(f"{title}\n{text[:20000]}").lower()))
     contractors = [r.vendor for r, _ in decided if r.role == "breached" and r.reason.startswith(_CONTRACTOR_REASON)]
     for i, (r, c) in enumerate(decided):
-        others = [v for v in at if v != r.vendor]
+        # (a vendor the headline names itself, 'Ticketmaster hack: Live Nation confirms data breach', is not a client)
+        through_headline = headline_victims if c.english and r.reason != _HEADLINE_REASON else []
+        others = [v for v in at + through_headline if v != r.vendor]
         if r.role != "breached" or c.place or r.reason.startswith(_CONTRACTOR_REASON):
             continue
         if others and c.client:

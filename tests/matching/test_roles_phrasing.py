@@ -1959,6 +1959,12 @@ AUTHORITY_VENDORS = [
 ]
 AUTHORITY_CASES = [
     (
+        "Beta Billing",
+        "Names and email addresses of customers of Acme Health, the FBI & other firms were stolen via a breach in an "
+        "email system.",
+        {"Beta Billing": "breached", "Acme Health": "affected"},
+    ),
+    (
         "フランス通信大手に罰金",
         "フランスのデータ保護機関CNILは顧客情報漏洩事件に対し、アクメに4200万ユーロの罰金を科した。",
         {"株式会社アクメ": "breached", "Commission nationale de l'informatique et des libertés": "mentioned"},
