@@ -244,6 +244,15 @@ EVENT_PATTERNS = tuple(
 # The last: the data told as taken is also evidence of a breach, as a weak breach term is ('Only full names, ...,
 # account passwords and answers to security questions were exposed' has no other).
 DATA_TAKEN = EVENT_PATTERNS[-1]
+# A device or media holding personal data told lost or stolen: a breach as the notices define one ('A hard disk with
+# details of UK driving theory test candidates was lost by a contractor'), weighed as a strong breach term.
+DEVICE_WITH_DATA_GONE = re.compile(
+    r"\b(?:laptops?|computers?|desktops?|hard (?:drives?|disks?)|disks?|tapes?|usb (?:drives?|sticks?)|"
+    r"flash drives?|devices?|cd-roms?|smartphones?|phones?|files|boxes|binders?)\s+(?:containing|with|holding|"
+    r"storing|that (?:held|contained|stored))\s+[^.]{0,60}?\b(?:data|details|information|records|numbers|phi|ephi)"
+    r"\b[^.]{0,80}?\b(?:was|were|had been|has been|have been)\s+(?:either\s+)?(?:lost\s+or\s+)?"
+    r"(?:stolen|lost|misplaced)\b"
+)
 # Ordinary business news and research pieces: vendor named, but no incident at the vendor.
 NEGATIVE_TERMS: dict[str, float] = {
     "発売": 3,
@@ -657,6 +666,7 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     both = ft + " " + fx
     follow = bool(_FOLLOW_SCAN.search(both))
     impact = 2.5 if any(_found(p, t) for p in (ATTACK_IMPACT, EXPLOITATION_CAMPAIGN) for t in (ft, fx)) else 0.0
+    impact += 2.5 if DEVICE_WITH_DATA_GONE.search(ft + " " + fx[:3000]) else 0.0
     score = 2 * min(pos_t, 6) + min(pos_x, 8) + min(events, 3) + impact - 2 * neg_t - 0.5 * min(neg_x, 6)
     raw_title = unicodedata.normalize("NFKC", title)
     score -= 4 * bool(MITIGATED_TITLE.search(ft))

@@ -69,6 +69,7 @@ def test_issue_terms_are_in_the_lists(term):  # type: ignore[no-untyped-def]
             "Beta government",
             "A programmer was arrested for allegedly stealing the identity information of most citizens.",
         ),
+        ("Beta Agency", "A hard disk with details of driving test candidates was lost by a contractor in Iowa."),
         # the data told as taken is the only sign, as a weak breach term
         (
             "Acme Golf",
@@ -91,6 +92,7 @@ def test_incident_reports_are_breaches(title, text):  # type: ignore[no-untyped-
         ("Microsoft unveils Copilot features at Build conference", "New tools for developers."),
         ("Acme sold its data analytics unit", "The deal closed on Friday."),
         ("Acme recalls laptops", "Batteries in some laptops were lost to overheating."),
+        ("Acme phones recalled", "Phones with faulty batteries were lost in transit, the retailer said."),
         # data that could be exposed is not data told taken
         ("Acme ships VPN update", "Acme said passwords could be exposed in rare configurations."),
     ],
