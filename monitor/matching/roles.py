@@ -127,7 +127,9 @@ _MENTIONED_AFTER = re.compile(
     rf"(?:is\s+)?investigating{_NOT_ITS_OWN}|hired|was hired|brought in|called in|engaged|assisting|is assisting|helping|"
     r", its parent|, parent|found that|determined that|concluded that|linked the)\b|"
     # it only describes the victim, which is named after 'known as' ('the X fan forum known as Y')
-    r"^\s+(?:[\w'’-]+\s+){0,5}?(?:forums?|applications?|apps?|sites?|websites?|games?|communit(?:y|ies)|"
+    # (not the forum software: 'the vBulletin forum for the social engineering site known as AstroPID')
+    r"^\s+(?!(?:forums?|boards?|message boards?)\s+(?:for|of)\b)(?:[\w'’-]+\s+){0,5}?(?:forums?|applications?|apps?|"
+    r"sites?|websites?|games?|communit(?:y|ies)|"
     r"servers?|groups?|pages?|services?|marketplaces?|boards?)\s*,?\s+(?:known as|called|named|dubbed)\b|"
     r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
     r"が(?:発表|公表|公開)した[^。、]{0,8}?(?:レポート|報告書|調査結果|調査)|"
@@ -175,6 +177,8 @@ _MENTIONED_AFTER = re.compile(
     r"^-?\s*(?:themed|branded)\s+(?:phishing|lures?|scams?|emails?)\b|"
     # the attackers' name, where it is also a company's ('the Everest ransomware gang', '[[Everestランサムウェア]]グループ')
     r"^\s*(?:ランサムウ[ェエ]ア|ransomware)\]{0,2}\s*(?:グループ|集団|ギャング|gang|group|operators?|actors?|crew|cartel)|"
+    # ... or told as the attacker ('[[Everest]]による大規模なサイバー攻撃を受け')
+    r"^\]{0,2}\s*(?:による|が仕掛けた|が実行した)[^。、]{0,15}?(?:攻撃|侵害|犯行|ランサム)|"
     r"^\s+(?:gang|hacking group|hacker group|extortion group|threat actors?|threat group)\b|"
     # the owner of the victim ('The Amazon-owned e-commerce firm', 'the Salesforce-owned cloud platform')
     r"^\s*-\s*(?:owned|backed|controlled)\b|"

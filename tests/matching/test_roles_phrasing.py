@@ -741,6 +741,11 @@ PLATFORM_VENDORS = [
 
 PLATFORM_CASES = [
     (
+        "Acme Health",
+        "In 2013, the vBulletin forum for the social engineering site known as Acme Health was breached.",
+        {"vBulletin Solutions": "product", "Acme Health": "breached"},
+    ),
+    (
         "Epic Games",
         "In 2015, an Epic Games service known as Acme Health suffered a data breach exposing 300k email addresses.",
         {"Epic Games": ("breached", "mentioned"), "Acme Health": "breached"},
@@ -2071,6 +2076,11 @@ KNOCK_ON_CASES = [
 # An unnamed subsidiary told by what it runs is the parent's incident; a named one is its own.
 SUBSIDIARY_VENDORS = [("株式会社アクメ", ("アクメ",)), ("株式会社ベータ", ("ベータ",))]
 SUBSIDIARY_CASES = [
+    (
+        "アクメが大規模データ侵害を調査",
+        "アクメが第三者IT業者経由で[[ベータ]]による大規模なサイバー攻撃を受け、FTPサーバーのデータが標的となった。",
+        {"株式会社アクメ": ("affected", "breached"), "株式会社ベータ": "mentioned"},
+    ),
     (
         "アクメ子会社の情報流出",
         "アクメの日本子会社が不正アクセスを受け個人情報が盗まれた。",
