@@ -226,7 +226,7 @@ EVENT_PATTERNS = tuple(
         r"people|employees)\b",
         # the data told as taken, in one line ('Login details and private messages were compromised', 'steal
         # customer details'): what breach notices of a few words say, with no count or announcement
-        r"\b(?:data|details|records|information|passwords?|credentials|messages|emails?|accounts?)\s+"
+        r"\b(?:data|details|records|information|passwords?|credentials|messages|emails?|accounts?|databases?)\s+"
         r"(?:[\w-]+\s+){0,6}?(?:was|were|has been|have been|had been)\s+(?:either\s+)?(?:lost\s+or\s+)?"
         r"(?:compromised|breached|stolen|exposed|leaked|accessed|taken|exfiltrated|obtained)\b|"
         # 'accidentally leaked a backup of its database', 'stealing the identity information of...'
