@@ -423,3 +423,18 @@ def test_an_everyday_word_cut_from_a_longer_name_is_not_the_name(title: str, sum
         'name\nThe Hospital Group\nHere Group Limited\nSony Group Corporation\n"Uber Technologies, Inc."\n'
     )
     assert sorted(names(Matcher(vendors), title, summary)) == expected
+
+
+@pytest.mark.parametrize(
+    "title,expected",
+    [
+        ("埼玉県幸手市が利用するシステムに攻撃", []),
+        ("東京都品川区の審調社にランサムウェア攻撃", []),
+        ("北海道札幌市の病院で情報漏えい", []),
+        ("東京都の委託事業で不正アクセス", ["東京都"]),
+        ("埼玉県や幸手市にも影響", ["埼玉県"]),
+    ],
+)
+def test_a_prefecture_before_a_city_or_ward_is_an_address(title: str, expected: list[str]) -> None:
+    vendors = parse_vendors("name\n埼玉県\n東京都\n北海道\n")
+    assert names(Matcher(vendors), title) == expected
