@@ -547,7 +547,7 @@ EXPLOITED = re.compile(
     r"known exploited|hackers exploit\w*|attackers exploit\w*|exploit\w* (?:flaw|bug|vulnerabilit\w*)|"
     r"used in (?:[\w-]+\s+){0,2}?attacks|abus(?:ed|ing) (?:a |the )?(?:[\w-]+\s+){0,2}?(?:flaw|bug|vulnerabilit\w*))\b|"
     # not what could be ('悪用される恐れがあった'), nor how a flaw works ('検索パスを悪用し権限昇格を許す')
-    r"悪用を確認|悪用が確認|悪用され(?!る(?:恐れ|おそれ|可能性|危険))|悪用した攻撃|ゼロデイ|"
+    r"悪用を確認|悪用が確認|悪用され(?!る(?:恐れ|おそれ|可能性|危険)|ると|れば|た場合)|悪用した攻撃|ゼロデイ|"
     r"を悪用(?!し[^。]{0,20}?(?:を許す|を可能に|が可能|可能とな|できる))|悪用して|"
     r"が悪用(?!される(?:恐れ|おそれ|可能性|危険)|されると|された場合)|(?:脆弱性|ゼロデイ)悪用|の悪用が(?:拡大|急増|続)|"
     # an attack aimed at a flaw ('EPMM狙う脆弱性', '脆弱性を突く攻撃', '脆弱性連鎖攻撃')
@@ -893,9 +893,10 @@ _REPORTED_TO_BEFORE = re.compile(
     r"to|filed (?:a |an |its )?(?:report|notice|notification|complaint) with)\s+(?:the\s+)?$"
 )
 _REPORTED_TO_AFTER = re.compile(
-    r"^(?:など|等)?(?:に|へ)(?:も)?(?:速報|事故|被害)?(?:の|を)?(?:報告|届け出|届出|通報|申告|相談)|"
+    r"^(?:など|等)?(?:に|へ)(?:も)?[^。、]{0,4}?(?:報告|届け出|届出|通報|申告|相談)|"
     # ... or acting on it: a fine, an order, an investigation ('個人情報保護委員会は…過去最大の罰金を科した', 'the ICO fined')
-    r"^(?:は|が)、?[^。]{0,80}?(?:罰金|制裁金|課徴金|過料|行政処分|行政指導|是正勧告|勧告|命令)を(?:科|課|出|下|行)|"
+    r"^(?:は|が)、?[^。]{0,80}?(?:罰金|制裁金|課徴金|過料|行政処分|行政指導|是正勧告|勧告|命令)を(?:科|課|出|下|行|実施)|"
+    r"^(?:、|は|が)?[^。]{0,20}?に(?:対し(?:て)?)?[^。、]{0,10}?(?:罰金|制裁金|課徴金|過料|行政処分|行政指導|是正勧告|命令)|"
     r"^\s+(?:has\s+|have\s+)?(?:fined|fines|imposed|imposes|ordered|orders|issued a (?:fine|penalty|notice)|opened an investigation|"
     r"launched an investigation|is investigating|said it (?:is|was) investigating)\b"
 )

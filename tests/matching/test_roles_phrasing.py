@@ -1676,6 +1676,11 @@ JA_ADVISORY_VENDORS = [
 
 JA_ADVISORY_CASES = [
     (
+        "Citrix製品に重大な脆弱性発見",
+        "CitrixのNetScalerに重大な脆弱性が存在し、悪用されると顧客アカウントの乗っ取りが可能となる。",
+        {"Citrix": "mentioned"},
+    ),
+    (
         "Ivantiの認証バイパス脆弱性悪用",
         "Ivantiの認証バイパス脆弱性が攻撃者により悪用され、機密情報への不正アクセスが確認された。",
         {"Ivanti": "product"},
@@ -1963,6 +1968,16 @@ AUTHORITY_VENDORS = [
     ("Commission nationale de l'informatique et des libertés", ("CNIL",)),
 ]
 AUTHORITY_CASES = [
+    (
+        "文科省アクメに行政指導サイバー攻撃情報漏洩問題",
+        "文部科学省はアクメに対し行政指導を実施した。アクメのサーバーが不正アクセスを受け約31万件の情報が漏洩した。",
+        {"株式会社アクメ": "breached", "文部科学省": "mentioned"},
+    ),
+    (
+        "マルウェアが認証情報窃取",
+        "アクメの従業員のPCがマルウェアに感染し認証情報を窃取された。個人情報保護委員会へ任意報告を行った。",
+        {"株式会社アクメ": "breached", "個人情報保護委員会": "mentioned"},
+    ),
     (
         "Beta Billing",
         "Names and email addresses of customers of Acme Health, the FBI & other firms were stolen via a breach in an "
