@@ -22,7 +22,7 @@ MAX_VENDORS_BYTES = 100 * 1024 * 1024
 MAX_VENDOR_ROWS = 500_000
 # What a parser worker needs to hold the Matcher: bench/vendor_memory.py measured 1.6-1.8 KB of address
 # space per registered name, alias or domain (1k to 200k vendors), on top of a 56 MB worker. The
-# extra ~15% per name is the margin left for parsing (a small register parses within 64 MB).
+# extra ~15% per name is the margin left for parsing (a small register parses within 80 MB, the lowest limit accepted).
 MATCHER_BYTES_PER_NAME = 2048
 WORKER_BASE_MB = 56
 PARSE_ROOM_MB = 64  # suggested on top when the limit has to be raised

@@ -212,7 +212,7 @@ def test_register_too_big_for_the_parser_workers_is_refused_by_check_and_run(pro
 def test_small_register_under_a_small_worker_limit_still_runs(project: Project, httpserver) -> None:  # type: ignore[no-untyped-def]
     entry = Entry("Okta confirms breach of support system", "https://news.example/okta", "Data stolen.", "o1")
     httpserver.expect_request("/news").respond_with_data(rss2([entry]), content_type="application/rss+xml")
-    project.configure([{"name": "news", "url": httpserver.url_for("/news")}], limits={"parse_memory_mb": 64})
+    project.configure([{"name": "news", "url": httpserver.url_for("/news")}], limits={"parse_memory_mb": 80})
     result = project.run("run", "--once")
     assert result.exit_code == 0, result.output
     assert "1 alerts queued" in result.output

@@ -35,7 +35,7 @@ def test_the_limits_readme_shows_are_the_defaults(tmp_path: Path) -> None:
 BOUNDS = [  # (limit, lowest accepted)
     ("max_bytes", 1024),
     ("max_redirects", 0),
-    ("parse_memory_mb", 64),
+    ("parse_memory_mb", 80),
     ("max_items_per_source", 1),
     ("max_alerts_per_cycle", 1),
     ("concurrency", 1),

@@ -306,7 +306,7 @@ def _big_feed() -> bytes:
     )
 
 
-@pytest.mark.parametrize("memory_mb, parsed", [(512, True), (64, False)])
+@pytest.mark.parametrize("memory_mb, parsed", [(512, True), (80, False)])
 def test_parse_memory_mb_limits_what_a_parser_worker_may_allocate(
     project: Project, httpserver, memory_mb: int, parsed: bool
 ) -> None:  # type: ignore[no-untyped-def]
