@@ -893,11 +893,11 @@ def _source_of_its_own(before: str, after: str) -> bool:
 # 'the covered entity notified HHS') or acting on it (a fine, an order, an investigation). Only an authority's
 # name: a contractor reports to its client too ('委託元のアクメに報告した', 'the business associate notified Acme
 # Health'), which is then affected.
-_REPORTED_TO_BEFORE = re.compile(
+_TOLD_AUTHORITY_BEFORE = re.compile(
     r"\b(?:notified|notifying|informed|alerted|reported (?:(?:it|this|the (?:incident|breach|matter|attack|theft|loss))\s+)?"
     r"to|filed (?:a |an |its )?(?:report|notice|notification|complaint) with)\s+(?:the\s+)?$"
 )
-_REPORTED_TO_AFTER = re.compile(
+_AUTHORITY_TOLD_OR_ACTING_AFTER = re.compile(
     r"^(?:など|等)?(?:に|へ)(?:も)?[^。、]{0,4}?(?:報告|届け出|届出|通報|申告|相談)|"
     # ... or acting on it: a fine, an order, an investigation ('個人情報保護委員会は…過去最大の罰金を科した', 'the ICO fined')
     r"^(?:は|が)、?[^。]{0,80}?(?:罰金|制裁金|課徴金|過料|行政処分|行政指導|是正勧告|勧告|命令)を(?:科|課|出|下|行|実施)|"
@@ -907,8 +907,8 @@ _REPORTED_TO_AFTER = re.compile(
 )
 _AUTHORITY_NAME = re.compile(
     r"(?:委員会|省|庁|警察|警視庁|県警|府警|道警|労働局)$|"
-    r"\b(?:department|ministry|commission|commissioner|office|agency|authority|police|regulators?|fbi|ico|hhs|ocr|"
-    r"ftc|fcc|sec|cisa)\b",
+    r"\b(?:department of|ministry|commission|commissioner|office (?:of|for)|agency|authority|police|regulators?|fbi|ico|"
+    r"hhs|ocr|ftc|fcc|sec|cisa)\b",
     re.IGNORECASE,
 )
 
@@ -918,7 +918,7 @@ def _authority_on_it(place: tuple[str, int, int], before: str, after: str, vendo
     'Commission nationale de l'informatique et des libertés')."""
     field, start, end = place
     return bool(
-        (_REPORTED_TO_AFTER.search(after) or _REPORTED_TO_BEFORE.search(before))
+        (_AUTHORITY_TOLD_OR_ACTING_AFTER.search(after) or _TOLD_AUTHORITY_BEFORE.search(before))
         and (_AUTHORITY_NAME.search(field[start:end]) or _AUTHORITY_NAME.search(vendor))
     )
 

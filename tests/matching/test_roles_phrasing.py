@@ -1966,8 +1966,14 @@ AUTHORITY_VENDORS = [
     ("Information Commissioner's Office", ("ICO",)),
     ("FBI", ()),
     ("Commission nationale de l'informatique et des libertés", ("CNIL",)),
+    ("Office Depot", ()),
 ]
 AUTHORITY_CASES = [
+    (
+        "Payment contractor Beta Billing hacked",
+        "Beta Billing notified Office Depot, its client, that card data it processed for Office Depot was stolen.",
+        {"Office Depot": "affected", "Beta Billing": "breached"},
+    ),
     (
         "文科省アクメに行政指導サイバー攻撃情報漏洩問題",
         "文部科学省はアクメに対し行政指導を実施した。アクメのサーバーが不正アクセスを受け約31万件の情報が漏洩した。",
