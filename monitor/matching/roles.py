@@ -177,6 +177,10 @@ _MENTIONED_AFTER = re.compile(
     r"^-?\s*(?:themed|branded)\s+(?:phishing|lures?|scams?|emails?)\b|"
     # the attackers' name, where it is also a company's ('the Everest ransomware gang', '[[Everestランサムウェア]]グループ')
     r"^\s*(?:ランサムウ[ェエ]ア|ransomware)\]{0,2}\s*(?:グループ|集団|ギャング|gang|group|operators?|actors?|crew|cartel)|"
+    # a legitimate service the attackers used as their channel, no flaw of it told ('Microsoft Teamsのインフラを悪用して
+    # C2通信を隠蔽', 'Google Driveを悪用したサイバー諜報活動'), as its search ads used for a lure are
+    r"^(?:\s*[a-z0-9][a-z0-9.+-]*){0,3}\s*(?:の)?(?:インフラ|サービス|機能|広告|api|ストレージ)?を悪用(?:して|し|した|する)"
+    r"(?![^。]{0,40}?(?:脆弱性|ゼロデイ|cve))[^。]{0,30}?(?:c2|通信|隠蔽|配布|諜報|スパイ|誘導|持ち出|窃取したデータ)|"
     # ... or told as the attacker ('[[Everest]]による大規模なサイバー攻撃を受け')
     r"^\]{0,2}\s*(?:による|が仕掛けた|が実行した)[^。、]{0,15}?(?:攻撃|侵害|犯行|ランサム)|"
     r"^\s+(?:gang|hacking group|hacker group|extortion group|threat actors?|threat group)\b|"
@@ -386,7 +390,7 @@ _PRODUCT_AFTER_JA = _compile_runs(
     r"^(?:社)?(?:の)?(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:製品|機器|装置|アプライアンス)(?:に|が|を|の|へ|で)|"
     # ... also named in katakana run together with it ('Ciscoメール機器に'), or its product after の ('シスコのメール
     # セキュリティ製品に'); not 'Xのネットワーク機器に', the victim's own equipment as often
-    r"^(?:\s*[a-z0-9][\w.+-]*|[ァ-ヶー]{2,8}){1,3}\s*(?:製品|機器|装置|アプライアンス)(?:に|が|を|の|へ|で)|"
+    r"^(?:\s*[a-z0-9][a-z0-9.+-]*|[ァ-ヶー]{2,8}){1,3}\s*(?:製品|機器|装置|アプライアンス)(?:に|が|を|の|へ|で)|"
     r"^(?:社)?の(?:[ァ-ヶー]{2,8}\s*){1,3}製品(?:に|が|を|の|へ|で)|"
     r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*を(?:狙っ?た|狙う|標的と(?:した|する)|標的に(?:した|する))[^。]{0,20}?攻撃|"
     r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:の)?(?:プラグイン|拡張機能|アプリ|ライブラリ|パッケージ|インストーラー?)(?:に|が)"

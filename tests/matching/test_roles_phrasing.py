@@ -2136,8 +2136,25 @@ REPORT_WAY_VENDORS = [
     ("株式会社ラック", ("ラック",)),
     ("GitHub", ()),
     ("Cisco Systems", ("Cisco",)),
+    ("Microsoft Corporation", ("Microsoft", "Microsoft Teams", "Windows")),
+    ("Google LLC", ("Google", "Google Drive")),
 ]
 REPORT_WAY_CASES = [
+    (
+        "攻撃者がTeams経由で2ヶ月隠蔽",
+        "ランサムウェア攻撃者が米国の大手企業を標的にMicrosoft Teamsのインフラを悪用してC2通信を隠蔽した。",
+        {"Microsoft Corporation": "mentioned"},
+    ),
+    (
+        "ラック研究報告",
+        "ラックはWindowsサービスやGoogle Driveを悪用した新たなサイバー諜報活動を確認した。",
+        {"Google LLC": "mentioned", "株式会社ラック": "mentioned"},
+    ),
+    (
+        "中国系グループがExchange脆弱性を悪用",
+        "中国系の脅威グループが未修正のMicrosoft Exchange Serverの脆弱性を悪用しサイバースパイ活動を展開している。",
+        {"Microsoft Corporation": "product"},
+    ),
     (
         "Ciscoメール機器に深刻なゼロデイ脆弱性",
         "研究者は120台以上のCiscoメール機器に存在するゼロデイ脆弱性を確認した。攻撃者による悪用が進行中である。",
