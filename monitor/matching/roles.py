@@ -159,7 +159,8 @@ _MENTIONED_AFTER = re.compile(
     # its research unit, in Japanese text ('パロアルトネットワークスのUnit 42は')
     r"の\s*(?:unit 42|talos|x-force|threatlabz|threat labs?|research)(?![a-z0-9])|"
     # its warning about someone else's incident, as 'X warned' ('GoogleはSalesloft DriftのOAuth侵害が…と警告し')
-    r"(?:は|が)[^。]{0,60}?(?:と|を)警告|"
+    # (not its own contractor's breach it warns its customers of: 'Iberiaがサプライヤー経由の情報漏洩を警告')
+    r"(?:は|が)(?![^。]{0,60}?(?:サプライヤー|委託先|取引先|業者|ベンダー|経由))[^。]{0,60}?(?:と|を)警告|"
     # an investigator attributing the attack ('GoogleのMandiantは攻撃をUNC6240に帰属させている'), as 'X attributed'
     r"(?:の[^。、]{1,20}?)?(?:は|が)[^。]{0,30}?に帰属(?:させ|さ|し|す)|"
     # where the data was put out ('…の運営するTelegramで公開された'), as 'posted on X'
@@ -476,7 +477,7 @@ _PRODUCT_BEFORE = re.compile(
     r"(?:[\w&.'’-]+\s+){0,4}?"
     r"(?:through|via)\s+(?:a\s+|an\s+|the\s+|its\s+|their\s+)?$|"
     # the platform a site runs on, in parentheses after it ('公式サイト(WordPress)が改ざん')
-    r"(?:サイト|ページ|ストア|システム|サーバー?|site|store)\s*[(（]$|"
+    r"(?:サイト|ページ|ストア|システム|サーバー?)\s*[(（]$|"
     # a misconfigured installation ('設定の不備でXが')
     r"(?:設定(?:の)?(?:不備|ミス)|誤設定)(?:で|により|によって|があった|のあった)$"
 )
@@ -562,7 +563,9 @@ EXPLOITED = re.compile(
     # an attack aimed at a flaw ('EPMM狙う脆弱性', '脆弱性を突く攻撃', '脆弱性連鎖攻撃')
     r"(?:狙う|狙った|突く|突いた)(?:脆弱性|ゼロデイ)|(?:脆弱性|ゼロデイ)を(?:狙|突)|(?:脆弱性|ゼロデイ)(?:連鎖)?攻撃|"
     # attacks seen on a flaw or on the devices ('脆弱性…攻撃が確認されている', 'FortiGate機器に対する…攻撃')
-    r"(?:脆弱性|ゼロデイ)[^。]{0,60}?攻撃(?:が|を)確認|(?:機器|製品)に対する[^。]{0,30}?攻撃"
+    r"(?:脆弱性|ゼロデイ)[^。]{0,60}?攻撃(?:が|を)確認|(?:機器|製品)に対する[^。]{0,30}?攻撃|"
+    # attacks going on after the fix ('Microsoftは6月の更新で修正済みだが、攻撃は継続中である')
+    r"攻撃(?:は|が)(?:継続|続い|拡大し|相次い)"
 )
 
 # ... unless it says none was seen ('not aware of exploits in the wild', '悪用は確認されていない').
@@ -661,6 +664,9 @@ _PLACE_AFTER = re.compile(
     r"個人情報)|が(?:ランサム|不正アクセス|サイバー攻撃|攻撃を受け|被害)|の(?:サーバー?|システム|データサーバー|ネットワーク|端末|pc)"
     r"(?:が|に|から|へ|で))|"
     r"^(?:社)?(?:の)?(?:ランサム|不正アクセス|サイバー攻撃|情報漏え?い|情報漏洩|個人情報漏え?い)|"
+    # its tool, system or service told accessed ('ブルーヨンダーのシフト作成ツールに不正アクセスが発生し')
+    r"^(?:社)?の[^。、]{0,12}?(?:ツール|システム|サーバー?|サービス|プラットフォーム|環境|ネットワーク)(?:に|へ|が)"
+    r"[^。、]{0,6}?(?:不正アクセス|侵入|サイバー攻撃|ランサム)|"
     # an attack told with a word or two on it ('が大規模なランサムウェア攻撃を受けた')
     r"^(?:社)?が[^。、]{1,10}?(?:ランサムウ[ェエ]ア|サイバー|不正アクセス|ddos)[^。、]{0,8}?(?:を受け|の被害)|"
     r"^(?:社)?(?:が)?提供(?:する|の)[^。、]{0,12}?(?:サービス|システム|ツール|クラウド)(?:に|が|へ|で)|"
@@ -709,7 +715,8 @@ _PLACE_BEFORE = re.compile(
 # 'data of Aflac and Zurich customers', 'Boots, BA and BBC confirm staff data exposed').
 _CLIENT_AFTER = re.compile(
     r"^(?:社|様)?(?:(?:と|や|、)[^、。]{1,15}?)?の(?:顧客|利用者|会員|契約者|学生|生徒|従業員|社員|職員|ユーザー|加入者)|^(?:社)?(?:利用者|顧客|会員)(?:に|の)|"
-    # the incident reached it too ('イセトーへのランサム攻撃、東京都にも影響')
+    # the incident reached it too ('イセトーへのランサム攻撃、東京都にも影響', 'スターバックスも同様の影響を受けている')
+    r"^(?:社|様)?(?:も|にも)(?:同様の)?(?:影響|被害)を受け|"
     r"^(?:社|様)?(?:にも|へも)(?:影響|被害)|^(?:社|様)?(?:(?:と|や|、)[^、。]{1,15}?)?(?:に|にも)影響|"
     # its deliveries, orders or stores disrupted by a supplier's incident ('…ケンタッキーやイオン、くら寿司の食材配送に遅延')
     r"^(?:社|様)?(?:(?:や|、|と)[^、。]{1,15}?)?の[^。、]{0,10}?(?:配送|出荷|受注|業務|販売|店舗|サービス)(?:に|で)"
@@ -905,6 +912,7 @@ _AUTHORITY_TOLD_OR_ACTING_AFTER = re.compile(
     r"^(?:など|等)?(?:に|へ)(?:も)?[^。、]{0,4}?(?:報告|届け出|届出|通報|申告|相談)|"
     # ... or acting on it: a fine, an order, an investigation ('個人情報保護委員会は…過去最大の罰金を科した', 'the ICO fined')
     r"^(?:は|が)、?[^。]{0,80}?(?:罰金|制裁金|課徴金|過料|行政処分|行政指導|是正勧告|勧告|命令)を(?:科|課|出|下|行|実施)|"
+    r"^(?:は|が)、?[^。]{0,80}?(?:逮捕|書類送検|摘発|起訴)(?:し|した|する)|"
     r"^(?:、|は|が)?[^。]{0,20}?に(?:対し(?:て)?)?[^。、]{0,10}?(?:罰金|制裁金|課徴金|過料|行政処分|行政指導|是正勧告|命令)|"
     r"^\s+(?:has\s+|have\s+)?(?:fined|fines|imposed|imposes|ordered|orders|issued a (?:fine|penalty|notice)|opened an investigation|"
     r"launched an investigation|is investigating|said it (?:is|was) investigating)\b"

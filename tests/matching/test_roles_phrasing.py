@@ -1967,8 +1967,14 @@ AUTHORITY_VENDORS = [
     ("FBI", ()),
     ("Commission nationale de l'informatique et des libertés", ("CNIL",)),
     ("Office Depot", ()),
+    ("警視庁", ()),
 ]
 AUTHORITY_CASES = [
+    (
+        "アクメサイバー攻撃18歳逮捕",
+        "アクメが受けたサイバー攻撃で警視庁は18歳の会社員を不正アクセス禁止法違反の疑いで逮捕した。",
+        {"株式会社アクメ": "breached", "警視庁": "mentioned"},
+    ),
     (
         "Payment contractor Beta Billing hacked",
         "Beta Billing notified Office Depot, its client, that card data it processed for Office Depot was stolen.",
@@ -2057,6 +2063,17 @@ KNOCK_ON_VENDORS = [
     ("ネスレ日本株式会社", ("ネスレ日本",)),
 ]
 KNOCK_ON_CASES = [
+    (
+        "アクメ、ベータ攻撃で個人情報漏洩",
+        "ベータのシフト作成ツールに不正アクセスが発生し、アクメの従業員約30508名の個人情報が漏洩した。ネスレ日本も同様の影響を受けている。"
+        "ランサムウェアグループが犯行声明を発表している。",
+        {"株式会社ベータ": "breached", "株式会社アクメ": "affected", "ネスレ日本株式会社": "affected"},
+    ),
+    (
+        "アクメがサプライヤー経由の情報漏洩を警告",
+        "アクメはサプライヤーのシステムが攻撃され顧客データが盗まれたと報告し、顧客に注意を促している。",
+        {"株式会社アクメ": ("affected", "breached")},
+    ),
     (
         "アクメが第三者経由で情報漏洩を報告",
         "アクメが第三者サプライヤー経由で顧客の連絡先など個人情報が漏洩したことを公表した。",
