@@ -149,6 +149,7 @@ BREACH_TERMS: dict[str, float] = {
     "misconfigured": 1.5,
     # a database or server left open ('an unsecured database posted online by a contractor')
     "unsecured": 1.5,
+    "unprotected": 1.5,
     "personal information": 1,
     "customer data": 1.5,
     "attack": 1,
@@ -232,6 +233,9 @@ EVENT_PATTERNS = tuple(
         # 'accidentally leaked a backup of its database', 'stealing the identity information of...'
         r"\b(?:steal|stole|stolen|stealing|took|exfiltrated|leaked)\s+(?:\w+\s+){0,2}?(?:data|details|records|"
         r"information|database|backups?)\b|"
+        # data told taken from somewhere ('had 17.5GB of data obtained from an unprotected Mongo DB instance')
+        r"\b(?:data|records|information|details|files)\s+(?:was\s+|were\s+)?(?:obtained|taken|downloaded|stolen|"
+        r"exfiltrated|scraped)\s+from\b|"
         # data on sale ('hackers were trading hundreds of thousands of account details')
         r"\b(?:selling|sold|trading|traded|auctioning|auctioned)\s+(?:[\w,.-]+\s+){0,7}?(?:account details|records|"
         r"(?:customer|user|personal|stolen|patient) data|databases?|credentials|passwords)\b|"

@@ -70,6 +70,10 @@ def test_issue_terms_are_in_the_lists(term):  # type: ignore[no-untyped-def]
             "A programmer was arrested for allegedly stealing the identity information of most citizens.",
         ),
         ("Beta Agency", "A hard disk with details of driving test candidates was lost by a contractor in Iowa."),
+        (
+            "Beta Publisher",
+            "The publisher had 17.5GB of data obtained from an unprotected database: 845k unique email addresses.",
+        ),
         # the data told as taken is the only sign, as a weak breach term
         (
             "Acme Golf",
