@@ -171,18 +171,18 @@ def test_a_bad_role_label_is_one_clear_line(project: Project, tmp_path: Path) ->
 # The role targets (ROLE_TARGETS: alert precision and recall >= 0.95 with roles counted, no mentioned vendor and no
 # platform named as the victim's software alerted as a breach) are met on neither part. These are REGRESSION
 # FLOORS: what each part reached when last measured (README, "Roles"), less a little, so a change that loses ground
-# fails; each failure prints the measured value, the floor and the target. Measured 2026-12-08, 869 items, 430 of
-# them real text labelled blind in session 13 (dev / held-out): alerts P 0.944 / 0.838, R 0.948 / 0.820; accuracy
-# 0.916 / 0.795; mentioned alerted 22 / 23; platform as breach 3 / 9. The held-out part (a third of the items by a
+# fails; each failure prints the measured value, the floor and the target. Measured 2026-12-08, 969 items, 530 of
+# them real text labelled blind in session 13 (dev / held-out): alerts P 0.943 / 0.840, R 0.945 / 0.825; accuracy
+# 0.910 / 0.797; mentioned alerted 23 / 25; platform as breach 4 / 10. The held-out part (a third of the items by a
 # hash of the id) is never tuned on: its floors only catch a loss.
 ROLE_FLOORS = {
-    "dev": {"alert_precision": 0.935, "alert_recall": 0.94, "accuracy": 0.905, "mentioned_alerted": 22, "software": 3},
+    "dev": {"alert_precision": 0.935, "alert_recall": 0.935, "accuracy": 0.9, "mentioned_alerted": 23, "software": 4},
     "held-out": {
         "alert_precision": 0.825,
         "alert_recall": 0.81,
         "accuracy": 0.78,
-        "mentioned_alerted": 23,
-        "software": 9,
+        "mentioned_alerted": 25,
+        "software": 10,
     },
 }
 
