@@ -245,9 +245,6 @@ EVENT_PATTERNS = tuple(
         r"(?:lost\s+or\s+)?(?:stolen|lost|misplaced)\b",
     )
 )
-# The last: the data told as taken is also evidence of a breach, as a weak breach term is ('Only full names, ...,
-# account passwords and answers to security questions were exposed' has no other).
-DATA_TAKEN = EVENT_PATTERNS[-1]
 # A device or media holding personal data told lost or stolen: a breach as the notices define one ('A hard disk with
 # details of UK driving theory test candidates was lost by a contractor'), weighed as a strong breach term.
 DEVICE_WITH_DATA_GONE = re.compile(
@@ -622,8 +619,13 @@ def _count(pattern: re.Pattern[str], text: str) -> int:
     return len(pattern.findall(text)) if _may_match(pattern, text) else 0
 
 
+def _event_hits(text: str) -> list[set[str]]:
+    """Each event pattern's matches in the text (the last pattern's are the data told taken)."""
+    return [{m.group(0) for m in pattern.finditer(text)} for pattern in EVENT_PATTERNS]
+
+
 def _events(text: str) -> set[str]:
-    return {m.group(0) for pattern in EVENT_PATTERNS for m in pattern.finditer(text)}
+    return set().union(*_event_hits(text))
 
 
 def _without_incident_reports(text: str) -> str:
@@ -666,11 +668,13 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     pos_x, terms_x = _score(fx, _BREACH_SCAN, _BREACH_W)
     neg_t, _ = _score(_without_incident_reports(ft), _NEGATIVE_SCAN, _NEG_W)
     neg_x, _ = _score(_without_incident_reports(fx), _NEGATIVE_SCAN, _NEG_W)
-    events = len(_events(ft + " " + fx[:3000]))
+    lede = ft + " " + fx[:3000]
+    event_hits = _event_hits(lede)
+    events = len(set().union(*event_hits))
     both = ft + " " + fx
     follow = bool(_FOLLOW_SCAN.search(both))
     impact = 2.5 if any(_found(p, t) for p in (ATTACK_IMPACT, EXPLOITATION_CAMPAIGN) for t in (ft, fx)) else 0.0
-    impact += 2.5 if DEVICE_WITH_DATA_GONE.search(ft + " " + fx[:3000]) else 0.0
+    impact += 2.5 if DEVICE_WITH_DATA_GONE.search(lede) else 0.0
     score = 2 * min(pos_t, 6) + min(pos_x, 8) + min(events, 3) + impact - 2 * neg_t - 0.5 * min(neg_x, 6)
     raw_title = unicodedata.normalize("NFKC", title)
     score -= 4 * bool(MITIGATED_TITLE.search(ft))
@@ -686,7 +690,9 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
             for t in set(terms_t) | set(terms_x)
         )
         + impact
-        + (1 if DATA_TAKEN.search(ft + " " + fx[:3000]) else 0)
+        # the data told as taken (the last event pattern) weighs as a weak breach term ('Only full names, ..., account
+        # passwords and answers to security questions were exposed' has no other)
+        + (1 if event_hits[-1] else 0)
     )
     breach = assume_breach or (score >= THRESHOLD and evidence >= 2.5)
     supply = bool(_SUPPLY_SCAN.search(both))

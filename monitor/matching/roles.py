@@ -835,13 +835,13 @@ def _stopped_by_anothers_incident(before: str, others: Sequence[Match]) -> bool:
     cause = _ANOTHERS_INCIDENT_BEFORE_JA.search(before)
     if cause is None:
         return False
-    owner = before[: cause.start()]
-    return any(o.surface and owner.endswith(_norm(o.surface).lower()) for o in others)
+    return _names_another(before[: cause.start()], others, at_end=True)
 
 
-def _names_another(text: str, others: Sequence[Match]) -> bool:
-    """Whether the lower-case text begins with another matched vendor's name as written."""
-    return any(o.surface and text.startswith(_norm(o.surface).lower()) for o in others)
+def _names_another(text: str, others: Sequence[Match], at_end: bool = False) -> bool:
+    """Whether the lower-case text begins (or, at_end, ends) with another matched vendor's name as written."""
+    has = text.endswith if at_end else text.startswith
+    return any(o.surface and has(_norm(o.surface).lower()) for o in others)
 
 
 def _in_lede(field: str, start: int, end: int) -> bool:
@@ -1028,12 +1028,13 @@ def _decide(
     # A contractor named further on in the sentence ('...、法政大など取引先にも影響') is read only where the vendor
     # was matched, and not when the breach is told right at it ('NSSOLへの不正アクセス').
     at_it = bool(_PLACE_AFTER.search(after) or _PLACE_BEFORE.search(before))
+    other_vendors = [o for o in others if o.vendor != m.vendor]
     client_of = next(
         (
             p
             for i, (p, (b, a)) in enumerate(zip(places, ctx, strict=True))
             if _AFFECTED_BEFORE.search(b)
-            or _stopped_by_anothers_incident(b, [o for o in others if o.vendor != m.vendor])
+            or _stopped_by_anothers_incident(b, other_vendors)
             or _AFFECTED_AFTER.search(a)
             or (i == 0 and not at_it and _AFFECTED_SENTENCE.search(a))
         ),
