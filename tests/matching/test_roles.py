@@ -309,10 +309,10 @@ def test_a_run_of_latin_words_rewritten_to_one_reading_matches_the_same_texts(ru
     import random
     import re
 
-    from monitor.matching.roles import _one_reading
+    from monitor.matching.role_cues import one_reading
 
     written = "^" + run + r"\s*(?:製品)?の[^。]{0,8}?(?:脆弱性|ゼロデイ)"
-    rewritten = _one_reading(written)
+    rewritten = one_reading(written)
     assert rewritten != written
     one, two = re.compile(written), re.compile(rewritten)
     rng = random.Random(15)
