@@ -171,17 +171,17 @@ def test_a_bad_role_label_is_one_clear_line(project: Project, tmp_path: Path) ->
 # The role targets (ROLE_TARGETS: alert precision and recall >= 0.95 with roles counted, no mentioned vendor and no
 # platform named as the victim's software alerted as a breach) are met on neither part. These are REGRESSION
 # FLOORS: what each part reached when last measured (README, "Roles"), less a little, so a change that loses ground
-# fails; each failure prints the measured value, the floor and the target. Measured 2026-12-08, 969 items, 530 of
-# them real text labelled blind in session 13 (dev / held-out): alerts P 0.943 / 0.840, R 0.945 / 0.825; accuracy
-# 0.910 / 0.797; mentioned alerted 23 / 25; platform as breach 4 / 10. The held-out part (a third of the items by a
-# hash of the id) is never tuned on: its floors only catch a loss.
+# fails; each failure prints the measured value, the floor and the target. Measured 2026-12-08, 1069 items, 630 of
+# them real text labelled blind in sessions 13 and 14 (dev / held-out): alerts P 0.942 / 0.844, R 0.943 / 0.835;
+# accuracy 0.906 / 0.801; mentioned alerted 25 / 28; platform as breach 4 / 10. The held-out part (a third of the
+# items by a hash of the id) is never tuned on: its floors only catch a loss.
 ROLE_FLOORS = {
-    "dev": {"alert_precision": 0.935, "alert_recall": 0.935, "accuracy": 0.9, "mentioned_alerted": 23, "software": 4},
+    "dev": {"alert_precision": 0.935, "alert_recall": 0.935, "accuracy": 0.9, "mentioned_alerted": 25, "software": 4},
     "held-out": {
-        "alert_precision": 0.825,
-        "alert_recall": 0.81,
-        "accuracy": 0.78,
-        "mentioned_alerted": 25,
+        "alert_precision": 0.83,
+        "alert_recall": 0.82,
+        "accuracy": 0.79,
+        "mentioned_alerted": 28,
         "software": 10,
     },
 }
