@@ -51,6 +51,8 @@ BREACH_TERMS: dict[str, float] = {
     "攻撃を受け": 2.5,
     "個人情報": 1,
     "顧客情報": 1.5,
+    # an insider's leak names what was taken by its kind, not as personal data ('取材情報及び内部情報を競合他社に漏えい')
+    "内部情報": 1.5,
     "紛失": 2,
     "盗難": 2,
     "不正利用": 2,
@@ -363,8 +365,10 @@ MITIGATED_TITLE = re.compile(
 # (preventing a recurrence) is a follow-up of a real incident, so 再発 between the two keeps the term.
 COUNTERMEASURE = re.compile(
     r"(?:情報漏えい|情報漏洩|情報流出|漏えい|漏洩|流出|不正アクセス|ランサムウ[ェエ]ア|サイバー攻撃|標的型攻撃|マルウェア|"
-    r"ウイルス|不正ログイン|なりすまし|ddos攻撃|改ざん|誤送信|不正利用)(?:の|を)?"
+    r"ウイルス|不正ログイン|なりすまし|ddos攻撃|改ざん|誤送信|不正利用)(?:(?:の|を)?"
     r"(?:対策|防止|対応製品|対応ソリューション|保護|を防|防ぐ|から守|を未然に)|"
+    # the risk it lowers, the watch it keeps ('不正アクセスリスクを低減する', 'サイバー攻撃に対する監視と対応能力を強化')
+    r"(?:の)?リスク(?:を|の)?(?:低減|軽減|抑制|回避)|に対する(?:監視|防御|備え|耐性|対応能力))|"
     r"\b(?:anti-?ransomware|ransomware|breach|data breach|data loss|data leak|leak|intrusion|ddos|malware|"
     r"phishing|account takeover|cyberattack)\s+(?:protection|prevention|defen[cs]e|mitigation|"
     r"protections|resilience|readiness)\b|"
@@ -600,6 +604,8 @@ _REQUIRED: dict[re.Pattern[str], tuple[str, ...]] = {
         "mitigation",
         "resilience",
         "readiness",
+        "リスク",
+        "に対する",
     ),
     NEGATIONS: ("no", "ではない"),
     STATISTICS: ("%", "percent", "パーセント", "割"),

@@ -159,6 +159,10 @@ MENTIONED_AFTER = re.compile(
 # ('Microsoft Defenderを無効化'), the defender ('Cloudflareの自動防御システムが迅速に攻撃を検知し無効化した'; a victim that
 # only detected it, 'Orangeが情報システムへのサイバー攻撃を検知した', tells its own incident).
 _LATIN = r"(?:\s*[a-z0-9][a-z0-9.+-]*)"
+# A package registry named as such ('世界最大のソフトウェアレジストリnpmで…パッケージが乗っ取られ'): where the packages are.
+REGISTRY_BEFORE = re.compile(
+    r"(?:ソフトウェア|パッケージ)レジストリ(?:の|である)?\s*$|\b(?:package|software) registry\s+$"
+)
 TOOL_AFTER_JA = _compile_runs(
     rf"^{_LATIN}?\s*(?:サーバー|チャンネル|グループ)?上で(?:流出|公開|拡散|共有|販売)|"
     rf"^{_LATIN}{{0,2}}\s*(?:広告|ストア|サイト|ページ|アプリ)?を(?:騙|装|偽装)|"
@@ -169,6 +173,9 @@ TOOL_AFTER_JA = _compile_runs(
     # the channel the lure came through ('Microsoft Teams経由のフィッシング')
     rf"^{_LATIN}{{0,2}}\s*経由(?:の|で)(?:フィッシング|詐欺|マルウェア|なりすまし|偽|情報窃取|配布|拡散)|"
     rf"^{_LATIN}{{0,2}}\s*を無効化|"
+    # a package registry, as where the packages were put or taken over ('npmパッケージ', 'npmレジストリに10個の悪意ある
+    # パッケージを公開'); the registry's own systems are told as such ('npmのサーバーに不正アクセス')
+    r"^\s*(?:パッケージ|レジストリ)|"
     r"^(?:の[^。、]{0,10}?)?(?:が|は)(?:迅速に)?[^。]{0,16}?攻撃を(?:検知し[^。、]{0,6}?(?:無効化|遮断|阻止|緩和|防)|防御|阻止|緩和)"
 )
 # The vendor reporting what others did to others, in its own clause ('ESETはロシア関連APTグループの…が…ウクライナの政府機関
@@ -598,7 +605,9 @@ CLIENT_AFTER = re.compile(
     r"^(?:社|様)?(?:(?:と|や|、)[^、。]{1,15}?)?の(?:顧客|利用者|会員|契約者|学生|生徒|従業員|社員|職員|ユーザー|加入者)|^(?:社)?(?:利用者|顧客|会員)(?:に|の)|"
     # the incident reached it too ('イセトーへのランサム攻撃、東京都にも影響', 'スターバックスも同様の影響を受けている')
     r"^(?:社|様)?(?:も|にも)(?:同様の)?(?:影響|被害)を受け|"
-    r"^(?:社|様)?(?:にも|へも)(?:影響|被害)|^(?:社|様)?(?:(?:と|や|、)[^、。]{1,15}?)?(?:に|にも)影響|"
+    r"^(?:社|様)?(?:にも|へも)(?:影響|被害)|"
+    # it tells its own customers' data at risk ('柴田産業と北斗興業がそれぞれ自社顧客の情報漏えいリスクを公表')
+    r"^(?:社|様)?(?:(?:と|や|、)[^、。]{1,15}?)?(?:が|は)(?:それぞれ)?、?自社(?:の)?(?:顧客|利用者|会員|契約者)|^(?:社|様)?(?:(?:と|や|、)[^、。]{1,15}?)?(?:に|にも)影響|"
     # its deliveries, orders or stores disrupted by a supplier's incident ('…ケンタッキーやイオン、くら寿司の食材配送に遅延')
     r"^(?:社|様)?(?:(?:や|、|と)[^、。]{1,15}?)?の[^。、]{0,10}?(?:配送|出荷|受注|業務|販売|店舗|サービス)(?:に|で)"
     r"[^。、]{0,8}?(?:遅延|影響|支障|停止|欠品|障害)|"

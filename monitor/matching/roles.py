@@ -131,6 +131,9 @@ def _contractor_named(field: str, start: int, end: int) -> str:
     return ""
 
 
+_NAME_TAIL = re.compile(r"ホールディングス|グループ|hd\b|株式会社")
+
+
 def _elsewhere(m: Match, title: str, text: str, place: tuple[str, int, int]) -> list[tuple[str, int, int]]:
     """The other places the vendor's surface is named, in the title then the text (at most four)."""
     field, start, end = place
@@ -141,7 +144,10 @@ def _elsewhere(m: Match, title: str, text: str, place: tuple[str, int, int]) -> 
     for other in (_norm(title), _norm(text)[:20000]):
         low, pos = other.lower(), 0
         while len(out) < 4 and (pos := low.find(surface, pos)) >= 0:
-            hit, pos = (other, pos, pos + len(surface)), pos + len(surface)
+            # the fuller name read as one ('エネサンス' in the headline, 'エネサンスホールディングスへのランサムウェア攻撃')
+            tail = _NAME_TAIL.match(low, pos + len(surface))
+            hit = (other, pos, tail.end() if tail else pos + len(surface))
+            pos = hit[2]
             latin_edge = (
                 any(i >= 0 and i < len(low) and low[i].isascii() and low[i].isalnum() for i in (hit[1] - 1, hit[2]))
                 and surface[:1].isascii()
@@ -245,6 +251,7 @@ def _cited(before: str, after: str) -> bool:
         or (cue.PERSONAL_BEFORE.search(before) and cue.ACCOUNT_AFTER_ANY.search(after))
         or cue.REPORTER_CLAUSE_JA.search(after)
         or cue.TOOL_AFTER_JA.search(after)
+        or cue.REGISTRY_BEFORE.search(before)
         or (_SECURITY_FIRM_BEFORE_JA.search(before) and not _OWN_INCIDENT_AFTER_JA.search(after))
         or (_INVESTIGATION_BEFORE_JA.search(before) and _ENTRUSTED_AFTER_JA.search(after))
     )
@@ -331,7 +338,7 @@ def _decide(
     ctx = [_sentence(*p) for p in places]
     # The headline may only name it ('Water CurseによるGitHubアカウント乗っ取り攻撃') where the text says it was the
     # attackers' tool ('武器化したGitHubリポジトリを利用し…マルウェアを配布'): cited there, and no breach told at it anywhere.
-    if any(cue.TOOL_AFTER_JA.search(a) for _, a in ctx[1:]) and not any(
+    if any(cue.TOOL_AFTER_JA.search(a) or cue.REGISTRY_BEFORE.search(b) for b, a in ctx[1:]) and not any(
         cue.PLACE_AFTER.search(a) or cue.PLACE_BEFORE.search(b) for b, a in ctx
     ):
         return RoleOf(

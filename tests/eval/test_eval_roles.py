@@ -172,16 +172,16 @@ def test_a_bad_role_label_is_one_clear_line(project: Project, tmp_path: Path) ->
 # platform named as the victim's software alerted as a breach) are met on neither part. These are REGRESSION
 # FLOORS: what each part reached when last measured (README, "Roles"), less a little, so a change that loses ground
 # fails; each failure prints the measured value, the floor and the target. Measured 2026-12-08, 1069 items, 630 of
-# them real text labelled blind in sessions 13 and 14 (dev / held-out): alerts P 0.942 / 0.844, R 0.943 / 0.835;
-# accuracy 0.906 / 0.801; mentioned alerted 25 / 28; platform as breach 4 / 10. The held-out part (a third of the
+# them real text labelled blind in sessions 13 and 14 (dev / held-out): alerts P 0.950 / 0.853, R 0.947 / 0.838;
+# accuracy 0.913 / 0.809; mentioned alerted 21 / 25; platform as breach 4 / 10. The held-out part (a third of the
 # items by a hash of the id) is never tuned on: its floors only catch a loss.
 ROLE_FLOORS = {
-    "dev": {"alert_precision": 0.935, "alert_recall": 0.935, "accuracy": 0.9, "mentioned_alerted": 25, "software": 4},
+    "dev": {"alert_precision": 0.94, "alert_recall": 0.94, "accuracy": 0.905, "mentioned_alerted": 21, "software": 4},
     "held-out": {
-        "alert_precision": 0.83,
-        "alert_recall": 0.82,
-        "accuracy": 0.79,
-        "mentioned_alerted": 28,
+        "alert_precision": 0.84,
+        "alert_recall": 0.825,
+        "accuracy": 0.8,
+        "mentioned_alerted": 25,
         "software": 10,
     },
 }

@@ -2147,6 +2147,67 @@ SUBSIDIARY_CASES = [
 ]
 
 # A firm publishing a report is its source; a system told as the way the data was reached is the victim's software.
+# Session 14: a group's companies telling their own customers' data at risk after an attack on the holding company
+# (told in full in the text, shortened in the headline); a security product adopted, a policy tightened to lower a
+# risk (no incident); an insider leaking the company's internal information (an incident).
+GROUP_CLIENT_VENDORS = [
+    ("株式会社アクメ", ("アクメ",)),
+    ("株式会社ベータ", ("ベータ",)),
+    ("ネスレ日本株式会社", ("ネスレ日本",)),
+]
+GROUP_CLIENT_CASES = [
+    (
+        "ベータ社攻撃で個人情報漏えい懸念",
+        "ベータホールディングスへのランサムウェア攻撃により、同グループの委託先企業から顧客情報漏えいの可能性が報告された。"
+        "アクメとネスレ日本がそれぞれ自社顧客の情報漏えいリスクを公表した。",
+        {"株式会社ベータ": "breached", "株式会社アクメ": "affected", "ネスレ日本株式会社": "affected"},
+    ),
+    (
+        "アクメがベータ防御サービス採用",
+        "アクメが新たにベータのサイバーセキュリティ防御サービスを導入し、サイバー攻撃に対する監視と対応能力を強化した。"
+        "攻撃検知の迅速化と被害最小化が期待される。",
+        {"株式会社アクメ": "mentioned", "株式会社ベータ": "mentioned"},
+    ),
+    (
+        "アクメ、アカウント利用期限を厳格化",
+        "アクメは統合認証アカウントの利用期限を厳格化する。猶予期間中の管理不備による不正アクセスリスクを低減する目的である。",
+        {"株式会社アクメ": "mentioned"},
+    ),
+    (
+        "懲戒解雇処分アクメ元社員",
+        "株式会社アクメの元社員が在職中に同社の内部情報を競合他社に複数回漏えいした事案である。懲戒解雇処分となった。",
+        {"株式会社アクメ": "breached"},
+    ),
+]
+# A package registry is where the packages were put or taken over, not the victim: named before its packages or
+# after the words for a registry.
+REGISTRY_VENDORS = [
+    ("株式会社アクメ", ("アクメ",)),
+    ("npm, Inc.", ("npm",)),
+    ("Python Software Foundation", ("PyPI",)),
+]
+REGISTRY_CASES = [
+    (
+        "npmの大規模サプライチェーン攻撃",
+        "世界最大のソフトウェアレジストリnpmで20以上の人気JavaScriptパッケージが乗っ取られ、攻撃が発生した。",
+        {"npm, Inc.": ("mentioned", "product")},
+    ),
+    (
+        "アクメへの侵害で悪意あるパッケージ公開",
+        "脅威アクターがアクメの開発者アカウントを侵害しnpmレジストリに10個の悪意あるパッケージを公開した。",
+        {"株式会社アクメ": "breached", "npm, Inc.": "mentioned"},
+    ),
+    (
+        "アクメのコードが漏洩 npmで",
+        "アクメのソースコードがnpmパッケージの設定ミスで漏洩したことが研究者により公開された。",
+        {"株式会社アクメ": "breached", "npm, Inc.": "mentioned"},
+    ),
+    (
+        "PyPIパッケージ侵害でアクメの認証情報窃取",
+        "改ざんされたPyPIパッケージによりアクメの開発者の認証情報が盗まれた。",
+        {"株式会社アクメ": "breached", "Python Software Foundation": "mentioned"},
+    ),
+]
 REPORT_WAY_VENDORS = [
     ("株式会社アクメ", ("アクメ",)),
     ("株式会社ベータ", ("ベータ", "FileZen")),
@@ -2266,6 +2327,8 @@ GROUPS: dict[str, tuple[list[tuple[str, tuple[str, ...]]], list[Any], str]] = {
     "knock-on": (KNOCK_ON_VENDORS, KNOCK_ON_CASES, ""),
     "unnamed-subsidiary": (SUBSIDIARY_VENDORS, SUBSIDIARY_CASES, ""),
     "ja-report-way": (REPORT_WAY_VENDORS, REPORT_WAY_CASES, ""),
+    "ja-group-client": (GROUP_CLIENT_VENDORS, GROUP_CLIENT_CASES, ""),
+    "ja-registry": (REGISTRY_VENDORS, REGISTRY_CASES, ""),
 }
 MATCHERS = {
     group: Matcher([Vendor(name=name, aliases=aliases) for name, aliases in register])
