@@ -171,18 +171,18 @@ def test_a_bad_role_label_is_one_clear_line(project: Project, tmp_path: Path) ->
 # The role targets (ROLE_TARGETS: alert precision and recall >= 0.95 with roles counted, no mentioned vendor and no
 # platform named as the victim's software alerted as a breach) are met on neither part. These are REGRESSION
 # FLOORS: what each part reached when last measured (README, "Roles"), less a little, so a change that loses ground
-# fails; each failure prints the measured value, the floor and the target. Measured 2026-12-08, 1069 items, 630 of
-# them real text labelled blind in sessions 13 and 14 (dev / held-out): alerts P 0.950 / 0.853, R 0.947 / 0.838;
-# accuracy 0.913 / 0.809; mentioned alerted 21 / 25; platform as breach 4 / 10. The held-out part (a third of the
+# fails; each failure prints the measured value, the floor and the target. Measured 2026-12-08, 1169 items, 730 of
+# them real text labelled blind in sessions 13 and 14 (dev / held-out): alerts P 0.937 / 0.840, R 0.934 / 0.822;
+# accuracy 0.894 / 0.794; mentioned alerted 28 / 28; platform as breach 6 / 14. The held-out part (a third of the
 # items by a hash of the id) is never tuned on: its floors only catch a loss.
 ROLE_FLOORS = {
-    "dev": {"alert_precision": 0.94, "alert_recall": 0.94, "accuracy": 0.905, "mentioned_alerted": 21, "software": 4},
+    "dev": {"alert_precision": 0.93, "alert_recall": 0.925, "accuracy": 0.885, "mentioned_alerted": 28, "software": 6},
     "held-out": {
-        "alert_precision": 0.84,
-        "alert_recall": 0.825,
-        "accuracy": 0.8,
-        "mentioned_alerted": 25,
-        "software": 10,
+        "alert_precision": 0.83,
+        "alert_recall": 0.81,
+        "accuracy": 0.785,
+        "mentioned_alerted": 28,
+        "software": 14,
     },
 }
 
