@@ -53,6 +53,10 @@ BREACH_TERMS: dict[str, float] = {
     "顧客情報": 1.5,
     # an insider's leak names what was taken by its kind, not as personal data ('取材情報及び内部情報を競合他社に漏えい')
     "内部情報": 1.5,
+    # a poisoned release ('TelnyxのPython SDKに悪意ある改変を加えPyPIに公開', 'Smart Slider 3の更新にバックドア')
+    "バックドア": 1.5,
+    "サプライチェーン攻撃": 2,
+    "悪意ある改変": 2,
     "紛失": 2,
     "盗難": 2,
     "不正利用": 2,

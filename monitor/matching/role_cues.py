@@ -159,6 +159,13 @@ MENTIONED_AFTER = re.compile(
 # ('Microsoft Defenderを無効化'), the defender ('Cloudflareの自動防御システムが迅速に攻撃を検知し無効化した'; a victim that
 # only detected it, 'Orangeが情報システムへのサイバー攻撃を検知した', tells its own incident).
 _LATIN = r"(?:\s*[a-z0-9][a-z0-9.+-]*)"
+# Kinds of organisation that make no software, by their registered name's ending or its words.
+NOT_A_MAKER = re.compile(
+    r"(?:省|庁|局|県|府|都|市|区|町|村|大学|大学校|学校|学園|高校|病院|医院|医療センター|クリニック|委員会|警察|役場)$|"
+    r"\b(?:university|college|school|hospital|medical center|health system|county|city of|department of|ministry|police|"
+    r"council|government of)\b",
+    re.IGNORECASE,
+)
 # A package registry named as such ('世界最大のソフトウェアレジストリnpmで…パッケージが乗っ取られ'): where the packages are.
 REGISTRY_BEFORE = re.compile(
     r"(?:ソフトウェア|パッケージ)レジストリ(?:の|である)?\s*$|\b(?:package|software) registry\s+$"
@@ -166,7 +173,9 @@ REGISTRY_BEFORE = re.compile(
 TOOL_AFTER_JA = _compile_runs(
     rf"^{_LATIN}?\s*(?:サーバー|チャンネル|グループ)?上で(?:流出|公開|拡散|共有|販売)|"
     rf"^{_LATIN}{{0,2}}\s*(?:広告|ストア|サイト|ページ|アプリ)?を(?:騙|装|偽装)|"
-    rf"^{_LATIN}{{0,2}}\s*(?:リポジトリ|ページ|広告|フォーム)?(?:の(?:(?!脆弱性|ゼロデイ|欠陥|トークン|認証情報)[^。、]){{1,12}}?)?"
+    # ... or its help desk or service impersonated ('Microsoft Teamsのヘルプデスクを装い', 'Microsoft Teams偽装攻撃')
+    rf"^{_LATIN}{{0,2}}\s*(?:の[^。、]{{1,10}}?を(?:騙|装|偽装)|偽装|になりすま)|"
+    rf"^{_LATIN}{{0,2}}\s*(?:リポジトリ|ページ|広告|フォーム)?(?:の(?:(?!脆弱性|ゼロデイ|欠陥|トークン|認証情報)[^。、]){{1,20}}?)?"
     r"を(?:利用し|利用して|利用した|悪用し|悪用して|悪用した|"
     r"使用し|使用して|使用した|使って|用いて|用い|経由し)"
     r"[^。]{0,40}?(?:配布|送信|誘導|拡散|配信|インストール|フィッシング|詐欺|騙|だま)|"
@@ -176,6 +185,8 @@ TOOL_AFTER_JA = _compile_runs(
     # a package registry, as where the packages were put or taken over ('npmパッケージ', 'npmレジストリに10個の悪意ある
     # パッケージを公開'); the registry's own systems are told as such ('npmのサーバーに不正アクセス')
     r"^\s*(?:パッケージ|レジストリ)|"
+    # ... or the platform a product is made for ('Joomla用JCE脆弱性', 'WordPressとJoomla用のSmart Slider 3 Proプラグイン')
+    r"^(?:(?:と|や|、|および)[a-z0-9\s.-]{1,15}?)?用の?\s*(?:[a-z0-9]|プラグイン|拡張機能|アドオン)|"
     r"^(?:の[^。、]{0,10}?)?(?:が|は)(?:迅速に)?[^。]{0,16}?攻撃を(?:検知し[^。、]{0,6}?(?:無効化|遮断|阻止|緩和|防)|防御|阻止|緩和)"
 )
 # The vendor reporting what others did to others, in its own clause ('ESETはロシア関連APTグループの…が…ウクライナの政府機関
@@ -358,9 +369,25 @@ PRODUCT_AFTER_JA = _compile_runs(
     r"^(?:\s*[a-z0-9][a-z0-9.+-]*|[ァ-ヶー]{2,8}){1,3}\s*(?:製品|機器|装置|アプライアンス)(?:に|が|を|の|へ|で)|"
     r"^(?:社)?の(?:[ァ-ヶー]{2,8}\s*){1,3}製品(?:に|が|を|の|へ|で)|"
     r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*を(?:狙っ?た|狙う|標的と(?:した|する)|標的に(?:した|する))[^。]{0,20}?攻撃|"
+    # ... its product named after の, in Latin, as the attack's target ('マイクロソフトのAzure CLIを対象に…パスワードスプレー攻撃');
+    # not a kind of system any victim has ('アクメのVPNを狙った攻撃')
+    r"^の(?!(?:vpn|erp|nas|pc|web|ec|crm|sns|it|ot|ai|api|os|db|dns|rdp|ssl|sql|wi-?fi)(?![a-z0-9]))(?:\s*[a-z][a-z0-9.+-]*){1,3}\s*を"
+    r"(?:対象に|対象と(?:した|する)|狙っ?た|狙う|標的と(?:した|する)|標的に(?:した|する))[^。]{0,30}?攻撃|"
     r"^(?:\s*[a-z0-9][\w.+-]*){0,3}\s*(?:の)?(?:プラグイン|拡張機能|アプリ|ライブラリ|パッケージ|インストーラー?)(?:に|が)"
     r"[^。]{0,20}?(?:悪意|マルウェア|バックドア|改ざん|脆弱性)|"
     r"^(?:\s*[a-z0-9][\w.+-]*){0,2}\s*(?:の)?(?:インスタンス|環境|テナント|crm)|"
+    # a flaw affecting its product ('Microsoftのオンプレミス版Exchange Serverに影響する新たな脆弱性'), its product named in Latin
+    # abused ('マイクロソフトのAzure CLIとOAuthを悪用した…攻撃'; not a kind of system any victim has, 'アクメのVPNを悪用')
+    r"^の[^。、]{0,30}?に影響(?:する|を与える)[^。、]{0,10}?(?:脆弱性|ゼロデイ)|"
+    r"^の(?!(?:vpn|erp|nas|pc|web|ec|crm|sns|it|ot|ai|api|os|db|dns|rdp|ssl|sql|wi-?fi)(?![a-z0-9]))(?:\s*[a-z][a-z0-9.+-]*){1,4}\s*"
+    # (... or a feature of it, 'のAzure CLIとOAuthを悪用', 'のTeams通話機能を悪用'; not the victim's flaw, 'のSQLインジェクション脆弱性を悪用')
+    r"(?:(?:と|や|および)(?:\s*[a-z][a-z0-9.+-]*){1,3}\s*)?(?:(?!脆弱性|欠陥|ゼロデイ|インジェクション|設定)[ァ-ヶー一-龥]){0,10}を悪用|"
+    # its devices counted by the thousand ('Fortinetのファイアウォール約73932台が…侵害された', 'ASUSの旧型ルータを狙い…約五万台の
+    # 機器を乗っ取った'): its product, whoever owns them
+    r"^(?:の)?[^。、]{0,8}?(?:ルータ|ルーター|ファイアウォール|機器|装置|デバイス|カメラ|nas)[^。]{0,30}?"
+    r"(?:約|計|およそ)?[\d,.一二三四五六七八九十百千万]+(?:万)?台|"
+    # its installer, agent or client abused ('ScreenConnectインストーラー悪用攻撃')
+    r"^(?:\s*[a-z0-9][a-z0-9.+-]*){0,2}\s*(?:インストーラー?|エージェント|クライアント)(?:を|の)?悪用|"
     # its firewall, router or VPN named right after it ('ソニックウォールファイアウォールへの攻撃'; not 'アクメのファイアウォール')
     r"^(?:ファイアウォール|ルーター)(?:装置|機器|製品)?(?:に|が|を|の|へ|で|vpn|攻撃)|"
     # an account on its product named with the product ('Microsoft 365アカウントが不正アクセスを受け')
@@ -377,7 +404,8 @@ PRODUCT_AFTER_JA = _compile_runs(
     r"^(?:の)?(?:クラウド(?:サービス)?|ストレージ|プラットフォーム)上(?:の|に|で)|"
     # its product, named in Latin after it, exploited further on in the sentence ('Microsoft EdgeのIEモードの互換性機能が
     # 悪用され', 'Oracle E-Business Suiteの[[CVE-2025-61882]]のゼロデイ脆弱性を悪用', 'SalesforceのExperience Cloudの設定を悪用')
-    r"^(?:の)?(?:\s*[a-z0-9][a-z0-9.+-]*){1,4}\s*の[^。]{0,40}?(?:を悪用|が悪用|の悪用|悪用され|を突)|"
+    r"^(?:の)?(?:\s*[a-z0-9][a-z0-9.+-]*){1,4}\s*(?:プラットフォーム|サービス|アプリ|エージェント)?の[^。]{0,40}?"
+    r"(?:を悪用|が悪用|の悪用|悪用され|を突)|"
     # its operating system's or product's devices ('Apple macOS端末に感染させる')
     r"^(?:\s*[a-z0-9][\w.+-]*){1,3}\s*(?:端末|デバイス|搭載)|"
     # its own advisory about a flaw, as 'X warns of ... flaw' ('SonicWallが新たなゼロデイの可能性を調査中', 'Ciscoが脆弱性を修正')
@@ -386,6 +414,8 @@ PRODUCT_AFTER_JA = _compile_runs(
     # its own update for a flaw ('アップルは、iOSの脆弱性が悪用された可能性があるとして緊急アップデートを公開した')
     r"^(?:社)?(?:は|が)、?[^。]{0,50}?(?:脆弱性|ゼロデイ)[^。]{0,40}?(?:アップデート|更新プログラム|パッチ|修正版|"
     r"セキュリティ更新)を(?:公開|配布|リリース|提供)|"
+    # ... or told as fixed by its update ('Microsoftは2025年6月の更新で修正済みだが、攻撃は継続中である')
+    r"^(?:社)?(?:は|が)、?[^。]{0,30}?(?:更新|アップデート|パッチ|修正プログラム)で(?:修正|対処)|"
     # its system as the way the data was reached ('[[ANDES]]システムを通じて…記録が漏洩'; not a lure's channel, 'Discordを通じて
     # 配布', nor a provider whose breach it was, 'Anodot経由で情報漏洩')
     r"^\]{0,2}\s*(?:システム|アプリ|プラットフォーム|ツール|ポータル)(?:を通じて|を通して|経由で|経由して)"
@@ -396,10 +426,14 @@ PRODUCT_AFTER_JA = _compile_runs(
     r"^(?:社)?の(?:\s*[a-z0-9][a-z0-9.+-]*){1,3}\s*(?:深刻な?|重大な?|緊急の?|未修正の?|新たな|複数の)?(?:脆弱性|ゼロデイ)"
 )
 # The victim's system or records on the platform, named after the victim's の ('Allianz LifeのSalesforceシステムから').
-POSSESSED_BEFORE_JA = re.compile(r"[^\s、。]の(?:従業員|社員|職員|スタッフ|[^\s、。のがは]{1,10}?(?:用|向け)の?)?$")
+POSSESSED_BEFORE_JA = re.compile(
+    r"[^\s、。]の(?:従業員|社員|職員|スタッフ|[^\s、。のがは]{1,10}?(?:用|向け)の?)?$|"
+    # an account or repository on it kept for a use ('CAMPFIREは…システム管理用GitHubアカウントが不正アクセスされた')
+    r"(?:管理|業務|開発|運用|社内|公式)用の?$"
+)
 SYSTEM_AFTER_JA = _compile_runs(
     r"^(?:\s*[a-z0-9][\w.+-]*){0,2}?\s*(?:公式|管理者|業務用|法人)?(?:システム|アカウント|記録|データベース|データ|認証情報|リポジトリ|"
-    r"トークン|アクセスキー|"
+    r"トークン|アクセスキー|(?:専用)?サーバー?|"
     r"apiキー|シークレット)|"
     # the victim's installation attacked through its own flaw ('沖縄総合事務局のFileZenに対し…脆弱性を悪用した不正アクセス')
     r"^\s*(?:に対し(?:て)?|への)[^。]{0,40}?(?:脆弱性|ゼロデイ)[^。]{0,20}?(?:を悪用|悪用|を突)|"

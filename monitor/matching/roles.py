@@ -360,22 +360,31 @@ def _decide(
     runs_into = place is not None and _runs_into_product(*place, others)
     here = runs_into or (place is not None and _is_product(before, after))
     product = runs_into or any(_is_product(b, a, i == 0) for i, (b, a) in enumerate(ctx))
+    # A public body, a school or a hospital makes no software: the product after its name is one it runs
+    # ('内閣府沖縄総合事務局のFileZen専用サーバに脆弱性を突いた不正アクセス').
+    if cue.NOT_A_MAKER.search(m.vendor):
+        here = product = False
     attacked = cue.ATTACK_AT_AFTER.search(after) or any(cue.OWN_SYSTEMS_AFTER.search(a) for _, a in ctx)
     if product and attacked and not here:
         product = any(_is_product(b, a, i == 0) and cue.EXPLOIT_WORDS.search(b + a) for i, (b, a) in enumerate(ctx))
     campaign = any(cue.CAMPAIGN_AFTER.search(a) for _, a in ctx)
     if not breach:
-        exploited = (place is not None and m.field in ("title", "link") and cue.CAMPAIGN_AFTER.search(after)) or (
-            here
-            and (
-                (
-                    (m.field in ("title", "link") or (place is not None and _in_lede(*place)))
-                    and cue.tells_exploited(_norm(title).lower() + " " + _norm(text).lower()[:2000])
-                )
-                # named in the headline or the text's first sentence (the advisory's subject: 'マイクロソフトのSharePoint
-                # Serverに深刻な脆弱性…。ゼロデイ攻撃が確認され'), its exploitation told anywhere; named further on, in the
-                # same sentence ('GoogleはChromeの4件の脆弱性を修正しうち1件は実際に悪用されていることを確認した')
-                or cue.tells_exploited(before + after)
+        whole = _norm(title).lower() + " " + _norm(text).lower()[:2000]
+
+        def told_exploited(p: tuple[str, int, int], in_title: bool, b: str, a: str) -> bool:
+            # named in the headline or the text's first sentence (the advisory's subject: 'マイクロソフトのSharePoint
+            # Serverに深刻な脆弱性…。ゼロデイ攻撃が確認され'), its exploitation told anywhere; named further on, in the
+            # same sentence ('GoogleはChromeの4件の脆弱性を修正しうち1件は実際に悪用されていることを確認した')
+            return ((in_title or _in_lede(*p)) and cue.tells_exploited(whole)) or cue.tells_exploited(b + a)
+
+        # Every naming is read: the headline may only name the maker ('Apple旧機種Coruna対策') where the text tells its
+        # update for flaws exploited ('Appleは…複数の脆弱性を修正するセキュリティアップデートを公開した').
+        exploited = (
+            (place is not None and m.field in ("title", "link") and cue.CAMPAIGN_AFTER.search(after))
+            or (here and place is not None and told_exploited(place, m.field in ("title", "link"), before, after))
+            or any(
+                _is_product(b, a, False) and told_exploited(p, p[0] == _norm(title), b, a)
+                for p, (b, a) in zip(places[1:], ctx[1:], strict=True)
             )
         )
         if exploited:

@@ -172,11 +172,11 @@ def test_a_bad_role_label_is_one_clear_line(project: Project, tmp_path: Path) ->
 # platform named as the victim's software alerted as a breach) are met on neither part. These are REGRESSION
 # FLOORS: what each part reached when last measured (README, "Roles"), less a little, so a change that loses ground
 # fails; each failure prints the measured value, the floor and the target. Measured 2026-12-08, 1169 items, 730 of
-# them real text labelled blind in sessions 13 and 14 (dev / held-out): alerts P 0.937 / 0.840, R 0.934 / 0.822;
-# accuracy 0.894 / 0.794; mentioned alerted 28 / 28; platform as breach 6 / 14. The held-out part (a third of the
+# them real text labelled blind in sessions 13 and 14 (dev / held-out): alerts P 0.947 / 0.843, R 0.949 / 0.824;
+# accuracy 0.906 / 0.796; mentioned alerted 27 / 28; platform as breach 4 / 14. The held-out part (a third of the
 # items by a hash of the id) is never tuned on: its floors only catch a loss.
 ROLE_FLOORS = {
-    "dev": {"alert_precision": 0.93, "alert_recall": 0.925, "accuracy": 0.885, "mentioned_alerted": 28, "software": 6},
+    "dev": {"alert_precision": 0.94, "alert_recall": 0.94, "accuracy": 0.9, "mentioned_alerted": 27, "software": 4},
     "held-out": {
         "alert_precision": 0.83,
         "alert_recall": 0.81,

@@ -2208,6 +2208,90 @@ REGISTRY_CASES = [
         {"株式会社アクメ": "breached", "Python Software Foundation": "mentioned"},
     ),
 ]
+# A maker's product as the way in, told in Japanese (session 14's seventh batch, chosen for products): its devices
+# counted by the thousand, a feature of it abused, a flaw affecting it, its update fixing a flaw exploited, its
+# installer abused; the platform a product is made for, a help desk impersonated and a service abused to send
+# phishing are mentioned; a public body runs the product it is named with, and an account on a platform kept for a
+# use is the platform's product.
+MAKER_VENDORS = [
+    ("株式会社アクメ", ("アクメ",)),
+    ("株式会社ベータ", ("FileZen",)),
+    ("内閣府沖縄総合事務局", ("沖縄総合事務局",)),
+    ("GitHub", ()),
+    ("Microsoft Corporation", ("Microsoft", "マイクロソフト")),
+    ("Google LLC", ("Google",)),
+    ("Apple Inc.", ("Apple",)),
+    ("ServiceNow, Inc.", ("ServiceNow",)),
+    ("ConnectWise, LLC", ("ScreenConnect",)),
+    ("Joomla", ()),
+]
+MAKER_CASES = [
+    (
+        "アクメのファイアウォール大規模侵害",
+        "アクメのファイアウォール約7万台が世界194カ国で侵害された大規模なキャンペーンで、機器が標的となった。",
+        {"株式会社アクメ": "product"},
+    ),
+    (
+        "沖縄総合事務局で不正アクセス",
+        "沖縄総合事務局のFileZen専用サーバに脆弱性を突いた不正アクセスがあり、個人情報約15091人分が漏えいした可能性がある。",
+        {"内閣府沖縄総合事務局": "breached", "株式会社ベータ": "product"},
+    ),
+    (
+        "アクメ不正アクセス発覚",
+        "アクメはシステム管理用GitHubアカウントが第三者に不正アクセスされた事案を公表した。",
+        {"株式会社アクメ": "breached", "GitHub": "product"},
+    ),
+    (
+        "Teamsのヘルプデスク偽装で企業侵害",
+        "攻撃者はMicrosoft Teamsのヘルプデスクを装い、標的の企業ネットワークに侵入するためにフィッシングを展開した。",
+        {"Microsoft Corporation": "mentioned"},
+    ),
+    (
+        "Azure CLIを狙う大規模パスワード攻撃",
+        "マイクロソフトのAzure CLIを対象に大規模なパスワードスプレー攻撃が発生し複数のアカウントが侵害された。",
+        {"Microsoft Corporation": "product"},
+    ),
+    (
+        "マイクロソフトの大規模攻撃",
+        "マイクロソフトのAzure CLIとOAuthを悪用した大規模なパスワードスプレー攻撃が発生し、アカウントが狙われている。",
+        {"Microsoft Corporation": "product"},
+    ),
+    (
+        "SMB脆弱性攻撃拡大",
+        "CVE-2025-33073はSMBに存在する特権昇格脆弱性である。Microsoftは6月の更新で修正済みだが、攻撃は継続中である。",
+        {"Microsoft Corporation": "product"},
+    ),
+    (
+        "Exchange Serverに新たな脆弱性",
+        "Microsoftのオンプレミス版Exchange Serverに影響する新たな脆弱性が確認されており、実際に悪用が確認されている。",
+        {"Microsoft Corporation": "product"},
+    ),
+    (
+        "Apple旧機種向け対策",
+        "Appleは古いiPhone向けに、複数の脅威グループに悪用された脆弱性を修正するセキュリティアップデートを公開した。",
+        {"Apple Inc.": "product"},
+    ),
+    (
+        "ServiceNowのプロンプト注入攻撃",
+        "ServiceNowのNow Assist AIプラットフォームのデフォルト設定を悪用し、攻撃者が機密情報の窃取を行う攻撃が確認された。",
+        {"ServiceNow, Inc.": "product"},
+    ),
+    (
+        "ScreenConnectインストーラー悪用攻撃",
+        "米国組織を標的に正規管理ソフトを悪用し持続的侵入を狙うサイバー攻撃キャンペーンが増加している。",
+        {"ConnectWise, LLC": "product"},
+    ),
+    (
+        "Joomla用拡張機能の脆弱性をKEVに追加",
+        "CISAがJoomla用JCEの脆弱性をKEVカタログに追加した。この脆弱性は悪用が確認されている。",
+        {"Joomla": "mentioned"},
+    ),
+    (
+        "AppSheet悪用のフィッシング攻撃",
+        "攻撃者はGoogleのAppSheetプラットフォームを悪用し、正規のインフラからフィッシングメールを送信している。",
+        {"Google LLC": "mentioned"},
+    ),
+]
 REPORT_WAY_VENDORS = [
     ("株式会社アクメ", ("アクメ",)),
     ("株式会社ベータ", ("ベータ", "FileZen")),
@@ -2329,6 +2413,7 @@ GROUPS: dict[str, tuple[list[tuple[str, tuple[str, ...]]], list[Any], str]] = {
     "ja-report-way": (REPORT_WAY_VENDORS, REPORT_WAY_CASES, ""),
     "ja-group-client": (GROUP_CLIENT_VENDORS, GROUP_CLIENT_CASES, ""),
     "ja-registry": (REGISTRY_VENDORS, REGISTRY_CASES, ""),
+    "ja-maker": (MAKER_VENDORS, MAKER_CASES, ""),
 }
 MATCHERS = {
     group: Matcher([Vendor(name=name, aliases=aliases) for name, aliases in register])
