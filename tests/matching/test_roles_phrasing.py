@@ -2287,6 +2287,16 @@ MAKER_CASES = [
         {"Joomla": "mentioned"},
     ),
     (
+        "Teams中継悪用攻撃",
+        "新たなRATがMicrosoft TeamsのTURNサーバーを悪用しC2通信を隠蔽している。",
+        {"Microsoft Corporation": "mentioned"},
+    ),
+    (
+        "Googleを悪用した攻撃",
+        "攻撃者はGoogle Cloudを利用し検知困難な通信を行い潜伏している。",
+        {"Google LLC": "mentioned"},
+    ),
+    (
         "AppSheet悪用のフィッシング攻撃",
         "攻撃者はGoogleのAppSheetプラットフォームを悪用し、正規のインフラからフィッシングメールを送信している。",
         {"Google LLC": "mentioned"},
