@@ -80,6 +80,23 @@ def test_the_shipped_role_set_is_bilingual_labelled_from_every_role_and_held_out
     assert all(set(i["vendors"]) <= registered for i in items)
 
 
+def test_the_second_labelling_labels_the_same_organisations_of_items_in_the_set_from_both_parts() -> None:
+    """bench/roles_agreement.py compares it with the set: it must label exactly the set's organisations of each item
+    it covers, in roles a label may take, from both the development and the held-out part."""
+    first = {i["id"]: i for i in load_items(EVAL_DIR / ROLE_SET)}
+    second = [json.loads(line) for line in (EVAL_DIR / "roles_second.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(second) >= 200 and len({s["id"] for s in second}) == len(second)
+    for s in second:
+        assert set(s["roles"]) == set(first[s["id"]]["vendors"]), s["id"]
+        assert all(
+            r in ("breached", "affected", "product", "mentioned")
+            for v in s["roles"].values()
+            for r in (v if isinstance(v, list) else [v])
+        ), s["id"]
+    parts = [first[s["id"]].get("split", "dev") for s in second]
+    assert min(parts.count("dev"), parts.count("held-out")) >= 100
+
+
 def test_monitor_eval_prints_role_scores_per_part_with_the_targets(project: Project, tmp_path: Path) -> None:
     r = project.run("eval", "--companies", str(tmp_path / "absent"), "--jp-news", str(_jsonl(tmp_path)))
     assert r.exit_code == 0, r.output
