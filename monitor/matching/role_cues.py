@@ -44,7 +44,12 @@ MENTIONED_BEFORE = re.compile(
     r"company)|hired|engaged|retained|with the help of|working with|told|a report (?:by|from)|data from)\s+"
     r"(?:the\s+)?$|"
     rf"(?:posted|sold|shared|published|leaked|advertised|offered|listed|dumped|announced|circulat\w+|put up|"
-    rf"distributed|spread|pasted|tweeted|broadcast)\s+{_GAP}(?:on|via|to|through)\s+(?:the\s+|a\s+)?$|"
+    rf"distributed|spread|pasted|tweeted|broadcast)\s+{_GAP}(?:on|via|to|through)\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?:public\s+|private\s+|open\s+|popular\s+)?$|"
+    # who helped put it out or take it down ('provided with support from dehashed.com', 'with support from Europol and
+    # Eurojust'), one of several listed
+    r"\b(?:(?:with\s+)?(?:the\s+)?(?:support|help|assistance)\s+(?:from|of)|courtesy of|supplied by|provided by)\s+"
+    r"(?:the\s+)?(?:[\w&.-]+(?:\s+[\w&.-]+){0,3}?\s*(?:,|\band\b)\s*)*$|"
     # where the news or the data was put out, or public data taken from ('in a post on X', 'scraped from X')
     r"\b(?:in|via|through)\s+(?:a|an|one|several)\s+(?:[\w-]+\s+)?(?:posts?|tweets?|messages?|videos?|threads?|"
     r"channels?)\s+(?:on|to)\s+$|"
@@ -233,6 +238,8 @@ _CONTRACTOR_EN = (
 CONTRACTOR_JA = (
     r"(?:再委託先|業務委託先|外部委託先|委託先|再委託事業者|委託事業者|委託業者|委託会社|取引先|契約先|保守業者|保守委託先|協力会社|運営委託先|"
     r"提携先|印刷業者|発送業者|配送業者|請負業者|外部業者|(?:正規)?(?:販売)?代理店|取次店|(?:を|も)?(?:請け負う|担う|受託する)(?:会社|企業|業者)?|"
+    # the provider of a tool it uses ('シフト作成ツール提供元の米Blue Yonderに対するサイバー攻撃')
+    r"(?:ツール|サービス|システム|ソフト(?:ウェア)?)(?:の)?(?:提供元|提供会社|開発元)|"
     # a third party named by its kind ('第三者サプライヤー経由で顧客の個人情報が漏洩')
     r"(?:第三者|外部)(?:の)?(?:サプライヤー|ベンダー|業者|事業者|サービス提供者|プロバイダー?))"
 )
@@ -274,7 +281,8 @@ AFFECTED_SENTENCE = re.compile(
 # A name marked as the contractor itself: breached, whoever its client is.
 CONTRACTOR_BEFORE = re.compile(
     # '取引先の日立製作所' names a business partner, as often a client as a contractor: not marked as the contractor
-    rf"(?:(?<!取引先){CONTRACTOR_JA}(?<!取引先)(?:である|の|、|\s)*(?:株式会社)?|(?:を|も)(?:請け負う|担う|受託する|任されている)|"
+    rf"(?:(?<!取引先){CONTRACTOR_JA}(?<!取引先)(?:である|の|、|\s)*(?:米国?|英国?|独|仏|中国|韓国|台湾|豪州?|カナダ)?(?:株式会社)?|"
+    r"(?:を|も)(?:請け負う|担う|受託する|任されている)|"
     # the provider of the system the client runs on ('システムを提供するベータがランサムウェア攻撃を受けた')
     r"(?:システム|サービス|ソフトウェア|クラウド|基盤)を提供(?:する|している)|"
     r"(?:contractor|vendor|supplier|service provider|subcontractor|"
@@ -671,6 +679,9 @@ CLIENT_BEFORE = re.compile(
 # The breach told at a contractor the report does not name ('両社がシステムの運用を任せていた米国の会社で情報が持ち出された',
 # 'after an outsourcing company in the US was breached').
 UNNAMED_CONTRACTOR_BREACH = re.compile(
+    # ... or at a third party named by its trade ('攻撃者は第三者決済処理業者の侵害を起点としている')
+    r"(?:第三者|外部)の?[^。、]{0,8}?(?:業者|事業者|ベンダー|サプライヤー|プロバイダー?)(?:の|で|が|への)[^。、]{0,8}?"
+    r"(?:侵害|不正アクセス|サイバー攻撃|ランサム|情報漏えい|情報漏洩)|"
     r"(?:再委託先|外部委託先|業務委託先|委託先|委託事業者|再委託事業者|提携先|任せていた[^。、]{0,12}?(?:会社|企業|業者))"
     r"(?:で|が|への|に対する|において|に(?:不正|ランサム|サイバー)|"
     r"の[^。、]{0,8}?(?:サーバー?|システム|ネットワーク|環境|端末|pc|パソコン|ツール|クラウド|障害|被害))|"

@@ -2302,6 +2302,41 @@ MAKER_CASES = [
         {"Google LLC": "mentioned"},
     ),
 ]
+# The eighth batch's development errors: a tool's provider attacked (提供元の米ベータ) and a third-party processor
+# breached (第三者決済処理業者の侵害) make the client affected; those who helped publish or take down the data, and
+# the repository a dump was published to, are mentioned.
+HELPERS_VENDORS = [
+    ("株式会社アクメ", ("アクメ",)),
+    ("Beta Software", ("ベータ",)),
+    ("Acme Health", ()),
+    ("GitHub", ()),
+    ("Mandiant", ()),
+    ("CrowdStrike", ()),
+]
+HELPERS_CASES = [
+    (
+        "アクメ従業員情報漏えい新発覚",
+        "アクメは従業員ID約4万件の漏えいを新たに確認した。漏えいはシフト作成ツール提供元の米ベータに対するサイバー攻撃が原因である。",
+        {"株式会社アクメ": "affected", "Beta Software": "breached"},
+    ),
+    (
+        "アクメ顧客情報漏洩問題",
+        "アクメの顧客情報約60万件が不正に流出した。同社システムの侵害は確認されていない。"
+        "攻撃者は第三者決済処理業者の侵害を起点としている可能性が高い。",
+        {"株式会社アクメ": "affected"},
+    ),
+    (
+        "Acme Health",
+        "In 2024, Acme Health suffered a data breach. An attacker published the database to a public GitHub repository.",
+        {"Acme Health": "breached", "GitHub": "mentioned"},
+    ),
+    (
+        "Operation takedown",
+        "Law enforcement disrupted the malware network with support from Mandiant and CrowdStrike, remediating 15,000 "
+        "compromised websites.",
+        {"Mandiant": "mentioned", "CrowdStrike": "mentioned"},
+    ),
+]
 REPORT_WAY_VENDORS = [
     ("株式会社アクメ", ("アクメ",)),
     ("株式会社ベータ", ("ベータ", "FileZen")),
@@ -2424,6 +2459,7 @@ GROUPS: dict[str, tuple[list[tuple[str, tuple[str, ...]]], list[Any], str]] = {
     "ja-group-client": (GROUP_CLIENT_VENDORS, GROUP_CLIENT_CASES, ""),
     "ja-registry": (REGISTRY_VENDORS, REGISTRY_CASES, ""),
     "ja-maker": (MAKER_VENDORS, MAKER_CASES, ""),
+    "helpers": (HELPERS_VENDORS, HELPERS_CASES, ""),
 }
 MATCHERS = {
     group: Matcher([Vendor(name=name, aliases=aliases) for name, aliases in register])
