@@ -258,7 +258,15 @@ DEVICE_WITH_DATA_GONE = re.compile(
     r"flash drives?|devices?|cd-roms?|smartphones?|phones?|files|boxes|binders?)\s+(?:containing|with|holding|"
     r"storing|that (?:held|contained|stored))\s+[^.]{0,60}?\b(?:data|details|information|records|numbers|phi|ephi)"
     r"\b[^.]{0,80}?\b(?:was|were|had been|has been|have been)\s+(?:either\s+)?(?:lost\s+or\s+)?"
-    r"(?:stolen|lost|misplaced)\b"
+    r"(?:stolen|lost|misplaced)\b|"
+    # ... or lost, sent or mailed by someone, holding it ('An archiving vendor lost a box full of data storage tapes
+    # containing sensitive information', 'accidentally sent CD-ROMs filled with the 2006 tax returns of 4m citizens')
+    r"\b(?:lost|misplaced|mislaid|discarded|sent|mailed|shipped)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,4}?(?:box(?:es)?|"
+    r"tapes?|laptops?|hard drives?|disks?|cd[- ]?roms?|dvds?|usb (?:drives?|sticks?)|shipment|files|documents|papers|binders?)\b"
+    r"[^.]{0,60}?\b(?:containing|filled with|holding|that (?:held|contained))\s+[^.]{0,60}?\b(?:data|details|information|"
+    r"records|numbers|returns|files)\b|"
+    # (read folded: no full stop between 'The firm lost the shipment. It contained social security numbers')
+    r"\blost\s+(?:the|a|an)\s+(?:shipment|box(?:es)?|tapes?|files|package)\.?\s+(?:it|they|which)\s+(?:contained|held|included)\b"
 )
 # Ordinary business news and research pieces: vendor named, but no incident at the vendor.
 NEGATIVE_TERMS: dict[str, float] = {
@@ -634,6 +642,22 @@ def _event_hits(text: str) -> list[set[str]]:
     return [{m.group(0) for m in pattern.finditer(text)} for pattern in EVENT_PATTERNS]
 
 
+_DENIED_BEFORE = re.compile(r"\b(?:no|not|nor|never|without|none|nothing|neither)\b[^.;]{0,40}$")
+
+
+_DATA_WORD = re.compile(
+    r"\b(?:data|details|records|information|passwords?|credentials|messages|emails?|accounts?|databases?|backups?)\b"
+)
+
+
+def _data_told_taken(text: str) -> bool:
+    """The data itself told taken (not a device told lost: 'Batteries in some laptops were lost to overheating')."""
+    return any(
+        _DATA_WORD.search(m.group(0)) and not _DENIED_BEFORE.search(text, max(0, m.start() - 45), m.start())
+        for m in EVENT_PATTERNS[-1].finditer(text)
+    )
+
+
 def _events(text: str) -> set[str]:
     return set().union(*_event_hits(text))
 
@@ -684,7 +708,10 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     both = ft + " " + fx
     follow = bool(_FOLLOW_SCAN.search(both))
     impact = 2.5 if any(_found(p, t) for p in (ATTACK_IMPACT, EXPLOITATION_CAMPAIGN) for t in (ft, fx)) else 0.0
-    impact += 2.5 if DEVICE_WITH_DATA_GONE.search(lede) else 0.0
+    impact += 3.0 if DEVICE_WITH_DATA_GONE.search(lede) else 0.0
+    # the data told taken, and not denied ('personal data was obtained via software installed on card-swiping
+    # machines'; not 'no customer data was accessed'): a one-line breach notice says no more
+    impact += 2.5 if _data_told_taken(lede) else 0.0
     score = 2 * min(pos_t, 6) + min(pos_x, 8) + min(events, 3) + impact - 2 * neg_t - 0.5 * min(neg_x, 6)
     raw_title = unicodedata.normalize("NFKC", title)
     score -= 4 * bool(MITIGATED_TITLE.search(ft))

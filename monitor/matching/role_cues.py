@@ -691,6 +691,10 @@ UNNAMED_CONTRACTOR_BREACH = re.compile(
     r"service provider|business associate|outsourcing (?:company|firm)|(?:support|services?) (?:firm|company))\b"
     r"(?!\s+(?:customers?|clients?|base|network|community))|"
     r"\b(?:at|of|on)\s+(?:a|an|its|their)\s+third[- ]part(?:y|ies)\b|"
+    # a contractor hired, then told losing what it held ('hired a contractor to destroy files no longer in use. The firm
+    # lost the shipment')
+    r"\bhired\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:contractor|vendor|firm|company)\b[^.]{0,80}\.\s+(?:the|this|that)\s+"
+    r"(?:firm|contractor|vendor|company)\s+(?:lost|misplaced|exposed|leaked|mailed|sent)\b|"
     r"\b(?:contractor|vendor|supplier|subcontractor|business associate|outsourcing (?:company|firm)|third party)"
     r"(?:\s+[\w(),-]+){0,6}?\s+(?:was|were|had been|has been|had (?:a|an|its)\s+(?:[\w-]+\s+){0,2}?)\s*"
     r"(?:breached|hacked|compromised)"

@@ -2330,6 +2330,24 @@ HELPERS_CASES = [
         "In 2024, Acme Health suffered a data breach. An attacker published the database to a public GitHub repository.",
         {"Acme Health": "breached", "GitHub": "mentioned"},
     ),
+    # one-line notices with no breach word: the data told taken, media lost holding it
+    (
+        "Acme Health",
+        "Investigators believe that personal data was obtained via software installed on card readers at Acme Health "
+        "clinics.",
+        {"Acme Health": "breached"},
+    ),
+    (
+        "Acme Health",
+        "An archiving vendor lost a box full of data storage tapes containing sensitive information.",
+        {"Acme Health": "affected"},
+    ),
+    (
+        "Acme Health",
+        "Acme Health hired a contractor to destroy files no longer in use. The firm lost the shipment. It contained "
+        "social security numbers and medical records.",
+        {"Acme Health": "affected"},
+    ),
     (
         "Operation takedown",
         "Law enforcement disrupted the malware network with support from Mandiant and CrowdStrike, remediating 15,000 "
