@@ -386,6 +386,13 @@ COUNTERMEASURE = re.compile(
     r"protections|resilience|readiness)\b|"
     r"\bprevents?\s+(?:data\s+)?(?:breach(?:es)?|ransomware|leaks?|cyberattacks?)\b"
 )
+# What could happen, not what did ('認証情報を盗まれる恐れがある', 'DNS経由の情報漏洩手法'): that occurrence of the term does not
+# count. A past one does ('流出した可能性'), and a real leak's secondary risk keeps the leak's own terms ('流出した個人情報が
+# 悪用される恐れ').
+POTENTIAL = re.compile(
+    r"(?:盗まれ|漏えいす|漏洩す|流出す|侵害され|乗っ取られ|不正アクセスされ|改ざんされ|窃取され)る(?:恐れ|おそれ|可能性|危険性?|リスク)|"
+    r"(?:情報漏えい|情報漏洩|漏えい|漏洩|情報窃取)(?:の)?(?:手法|手口|テクニック)"
+)
 # Statistics (40%, 3割) and research headlines mark trend pieces, not one organisation's incident.
 STATISTICS = re.compile(r"\d+(?:\.\d+)?\s*(?:%|percent|パーセント|割)")
 RESEARCH_TITLE = re.compile(r"レポート|調査[:：]|調査で|調査によると|白書|\b(?:report|survey|study|research)\b", re.I)
@@ -620,6 +627,7 @@ _REQUIRED: dict[re.Pattern[str], tuple[str, ...]] = {
         "に対する",
     ),
     NEGATIONS: ("no", "ではない"),
+    POTENTIAL: ("る", "手法", "手口", "テクニック"),
     STATISTICS: ("%", "percent", "パーセント", "割"),
     _INCIDENT_REPORT: ("report",),
 }
@@ -698,6 +706,10 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
         ft = COUNTERMEASURE.sub(" ", ft)
     if defence_x:
         fx = COUNTERMEASURE.sub(" ", fx)
+    if _may_match(POTENTIAL, ft):
+        ft = POTENTIAL.sub(" ", ft)
+    if _may_match(POTENTIAL, fx):
+        fx = POTENTIAL.sub(" ", fx)
     pos_t, terms_t = _score(ft, _BREACH_SCAN, _BREACH_W)
     pos_x, terms_x = _score(fx, _BREACH_SCAN, _BREACH_W)
     neg_t, _ = _score(_without_incident_reports(ft), _NEGATIVE_SCAN, _NEG_W)

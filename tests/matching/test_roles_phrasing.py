@@ -2296,6 +2296,17 @@ MAKER_CASES = [
         "攻撃者はGoogle Cloudを利用し検知困難な通信を行い潜伏している。",
         {"Google LLC": "mentioned"},
     ),
+    # what could happen is not an incident
+    (
+        "偽ログイン画面を使う新型フィッシング",
+        "Microsoft 365利用者を狙う偽装フィッシング攻撃が発見された。利用者が認証情報を盗まれる恐れがある。",
+        {"Microsoft Corporation": "mentioned"},
+    ),
+    (
+        "AIコード実行環境のDNS経由情報漏洩手法",
+        "GoogleのサンドボックスがDNSクエリを許可し、攻撃者がシェルを実行可能になる脆弱性が報告された。",
+        {"Google LLC": "mentioned"},
+    ),
     (
         "AppSheet悪用のフィッシング攻撃",
         "攻撃者はGoogleのAppSheetプラットフォームを悪用し、正規のインフラからフィッシングメールを送信している。",
