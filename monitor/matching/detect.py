@@ -234,8 +234,11 @@ EVENT_PATTERNS = tuple(
         # the data told as taken, in one line ('Login details and private messages were compromised', 'steal
         # customer details'): what breach notices of a few words say, with no count or announcement
         r"\b(?:data|details|records|information|passwords?|credentials|messages|emails?|accounts?|databases?)\s+"
-        r"(?:[\w-]+\s+){0,6}?(?:was|were|has been|have been|had been)\s+(?:either\s+)?(?:lost\s+or\s+)?"
-        r"(?:compromised|breached|stolen|exposed|leaked|accessed|taken|exfiltrated|obtained)\b|"
+        r"(?:[\w-]+\s+){0,8}?(?:was|were|has been|have been|had been)\s+(?:either\s+)?(?:lost\s+or\s+)?"
+        r"(?:compromised|breached|stolen|exposed|leaked|accessed|taken|exfiltrated|obtained|"
+        # ... or found where anyone could take it ('data belonging to the Polish motoring website autocentrum.pl was
+        # found online')
+        r"(?:found|posted|published|dumped|discovered)\s+(?:online|publicly|on (?:a|the) (?:forum|internet|dark web)))\b|"
         # 'accidentally leaked a backup of its database', 'stealing the identity information of...'
         r"\b(?:steal|stole|stolen|stealing|took|exfiltrated|leaked)\s+(?:\w+\s+){0,2}?(?:data|details|records|"
         r"information|database|backups?)\b|"

@@ -237,7 +237,7 @@ _CONTRACTOR_EN = (
 )
 CONTRACTOR_JA = (
     r"(?:再委託先|業務委託先|外部委託先|委託先|再委託事業者|委託事業者|委託業者|委託会社|取引先|契約先|保守業者|保守委託先|協力会社|運営委託先|"
-    r"提携先|印刷業者|発送業者|配送業者|請負業者|外部業者|(?:正規)?(?:販売)?代理店|取次店|(?:を|も)?(?:請け負う|担う|受託する)(?:会社|企業|業者)?|"
+    r"提携先|印刷業者|発送業者|配送業者|請負業者|外部業者|(?:正規)?(?:販売)?(?<!航空)(?<!旅行)(?<!広告)代理店|取次店|(?:を|も)?(?:請け負う|担う|受託する)(?:会社|企業|業者)?|"
     # the provider of a tool it uses ('シフト作成ツール提供元の米Blue Yonderに対するサイバー攻撃')
     r"(?:ツール|サービス|システム|ソフト(?:ウェア)?)(?:の)?(?:提供元|提供会社|開発元)|"
     # a third party named by its kind ('第三者サプライヤー経由で顧客の個人情報が漏洩')
@@ -437,6 +437,8 @@ PRODUCT_AFTER_JA = _compile_runs(
 # The victim's system or records on the platform, named after the victim's の ('Allianz LifeのSalesforceシステムから').
 POSSESSED_BEFORE_JA = re.compile(
     r"[^\s、。]の(?:従業員|社員|職員|スタッフ|[^\s、。のがは]{1,10}?(?:用|向け)の?)?$|"
+    # several or some of them ('ユタカ電業の複数Chatworkアカウントが不正アクセスを受けた')
+    r"[^\s、。]の(?:複数の?|一部の?|全ての?|各)$|"
     # an account or repository on it kept for a use ('CAMPFIREは…システム管理用GitHubアカウントが不正アクセスされた')
     r"(?:管理|業務|開発|運用|社内|公式)用の?$"
 )
@@ -638,6 +640,10 @@ PLACE_BEFORE = re.compile(
     r"\b(?:attack|breach|intrusion|hack|incident|compromise) (?:on|at|of)\s+(?:(?:the|its|their|a|an)\s+)?"
     r"(?:[a-z][\w-]*\s+){0,2}$|\bat\s+$|"
     r"\b(?:stolen|taken|downloaded|exfiltrated)\s+(?:[\w,.-]+\s+){0,4}?from\s+$|"
+    # the data told as coming from it, one of several listed ('The compromised data came from sources such as AT&T,
+    # Battlefield Heroes and the hackforums.net website')
+    r"\b(?:data|records|information|credentials)\s+(?:came|come|comes|originated)\s+from\s+(?:sources|sites|services|"
+    r"companies)?\s*(?:such as|including|like)?\s*(?:(?:the\s+)?[\w&.'-]+(?:\s+[\w&.'-]+){0,3}?\s*(?:,|\band\b)\s*)*(?:the\s+)?$|"
     # the attackers' act at it ('Hackers breached Beta Mailing')
     r"\b(?:hackers?|attackers?|criminals|cybercriminals|threat actors?|ransomware gang)\s+(?:have\s+|had\s+)?"
     r"(?:breached|hacked|compromised|infiltrated|attacked)\s+$"

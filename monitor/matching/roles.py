@@ -285,6 +285,8 @@ _AUTHORITY_TOLD_OR_ACTING_AFTER = re.compile(
     r"^(?:は|が)、?[^。]{0,80}?(?:罰金|制裁金|課徴金|過料|行政処分|行政指導|是正勧告|勧告|命令)を(?:科|課|出|下|行|実施)|"
     r"^(?:は|が)、?[^。]{0,80}?(?:逮捕|書類送検|摘発|起訴)(?:し|した|する)|"
     r"^(?:、|は|が)?[^。]{0,20}?に(?:対し(?:て)?)?[^。、]{0,10}?(?:罰金|制裁金|課徴金|過料|行政処分|行政指導|是正勧告|命令)|"
+    # its penalty, named as such ('裁判所は…ICOの罰金処分を支持した')
+    r"^の(?:罰金|制裁金|課徴金|行政処分|行政指導|是正勧告|業務改善命令)|"
     r"^\s+(?:has\s+|have\s+)?(?:fined|fines|imposed|imposes|ordered|orders|issued a (?:fine|penalty|notice)|opened an investigation|"
     r"launched an investigation|is investigating|said it (?:is|was) investigating)\b"
 )

@@ -2323,6 +2323,8 @@ HELPERS_VENDORS = [
     ("GitHub", ()),
     ("Mandiant", ()),
     ("CrowdStrike", ()),
+    ("個人情報保護委員会", ()),
+    ("Chatwork", ()),
 ]
 HELPERS_CASES = [
     (
@@ -2358,6 +2360,34 @@ HELPERS_CASES = [
         "Acme Health hired a contractor to destroy files no longer in use. The firm lost the shipment. It contained "
         "social security numbers and medical records.",
         {"Acme Health": "affected"},
+    ),
+    # the ninth batch's development errors
+    (
+        "Acme Health",
+        "In 2018, data belonging to the Acme Health website was found online. The data contained 144k email addresses "
+        "and plain text passwords.",
+        {"Acme Health": "breached"},
+    ),
+    (
+        "Acme Health",
+        "In 2011, a hacker group leaked one final large data breach. The compromised data came from sources such as "
+        "Mandiant, CrowdStrike and the Acme Health website.",
+        {"Acme Health": "breached", "Mandiant": "breached", "CrowdStrike": "breached"},
+    ),
+    (
+        "カード情報漏洩と罰金判決",
+        "アクメが2017年のデータ侵害で約560万件のカード情報を流出させた。裁判所は個人情報保護委員会の罰金処分を支持した。",
+        {"株式会社アクメ": "breached", "個人情報保護委員会": "mentioned"},
+    ),
+    (
+        "Chatworkアカウント侵害",
+        "アクメの複数Chatworkアカウントが不正アクセスを受けた。侵害アカウントから取引先に不正な請求書が送信された。",
+        {"株式会社アクメ": "breached", "Chatwork": "product"},
+    ),
+    (
+        "英国の航空代理店サイトのデータ侵害",
+        "英国の航空代理店Beta Softwareとアクメが同時に侵害され、身代金が要求された。",
+        {"Beta Software": "breached", "株式会社アクメ": "breached"},
     ),
     (
         "Operation takedown",
