@@ -57,6 +57,8 @@ MENTIONED_BEFORE = re.compile(
     # a brand impersonated in phishing or fraud is not breached ('emails impersonating X', 'a fake X site')
     r"\b(?:impersonat(?:e|es|ed|ing)|posing as|pretending to be|masquerading as|spoof(?:s|ed|ing)?|fake|phony|"
     r"bogus|counterfeit|look-?alike)\s+(?:an?\s+|the\s+)?$|偽(?:の|装した)?$|"
+    # ... or the carrier of something malicious made on it ('悪意あるGitHubのプルリクエスト', '悪意あるnpmパッケージ')
+    r"(?:悪意ある|悪意のある|不正な|悪質な)$|"
     # the attackers ('hacked by Malek Team', 'a campaign attributed to X'), where their name is also a company's
     r"\b(?:hacked|breached|attacked|targeted|claimed|defaced|leaked) by\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$|"
     r"(?:acquired by|bought by|owned by|purchased by|(?:a |the )?(?:unit|subsidiary|division|arm|affiliate|part|"

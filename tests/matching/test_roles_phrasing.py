@@ -2390,6 +2390,11 @@ HELPERS_CASES = [
         {"Beta Software": "breached", "株式会社アクメ": "breached"},
     ),
     (
+        "VS Code拡張機能のサプライチェーン攻撃",
+        "開発用の拡張機能が悪意あるGitHubのプルリクエストにより改ざんされ、信頼された開発ツールを通じて攻撃が行われた。",
+        {"GitHub": "mentioned"},
+    ),
+    (
         "Operation takedown",
         "Law enforcement disrupted the malware network with support from Mandiant and CrowdStrike, remediating 15,000 "
         "compromised websites.",
