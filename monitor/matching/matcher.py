@@ -615,11 +615,13 @@ def _before_ok(folded: str, start: int, key: str, form_follows: bool = False) ->
 # A prefecture or the metropolis followed by a city, ward, town or village is an address ('埼玉県幸手市が利用する',
 # '東京都品川区の審調社'), not the prefecture's government.
 _PREFECTURE_NAME = re.compile(r"^[\u4e00-\u9fff]{1,3}[都道府県]$")
+_WITHIN_AFTER = re.compile(r"内(?!部)|下")
 _MUNICIPALITY_AFTER = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]{1,5}?[市区町村郡]")
 
 
 def _after_ok(folded: str, end: int, key: str) -> bool:
-    if _PREFECTURE_NAME.match(key) and _MUNICIPALITY_AFTER.match(folded, end):
+    # ... so is one followed by 内 or 下 ('東京都内のホテルで', '埼玉県下の病院'; not 内部, 'the metropolis's internal papers')
+    if _PREFECTURE_NAME.match(key) and (_MUNICIPALITY_AFTER.match(folded, end) or _WITHIN_AFTER.match(folded, end)):
         return False
     after = folded[end] if end < len(folded) else ""
     last, sa = script(key[-1]), script(after)

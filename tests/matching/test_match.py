@@ -433,6 +433,10 @@ def test_an_everyday_word_cut_from_a_longer_name_is_not_the_name(title: str, sum
         ("北海道札幌市の病院で情報漏えい", []),
         ("東京都の委託事業で不正アクセス", ["東京都"]),
         ("埼玉県や幸手市にも影響", ["埼玉県"]),
+        # within or under it ('都内', '県下') is where, too
+        ("アサヒGHD、東京都内のホテルで入社式", []),
+        ("埼玉県下の病院で情報漏えい", []),
+        ("東京都内部の資料が流出", ["東京都"]),
     ],
 )
 def test_a_prefecture_before_a_city_or_ward_is_an_address(title: str, expected: list[str]) -> None:
