@@ -503,7 +503,7 @@ def assign(
             continue
         if others and c.client:
             out[i] = RoleOf(
-                r.vendor, "affected", f"its customers' data exposed in the breach at {others[0]}", others[0]
+                r.vendor, "affected", f"its customers, data or service hit by the breach at {others[0]}", others[0]
             )
         elif contractors:
             # The report marks another vendor as the contractor whose systems were hit, and tells no breach at

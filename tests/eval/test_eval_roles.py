@@ -189,13 +189,13 @@ def test_a_bad_role_label_is_one_clear_line(project: Project, tmp_path: Path) ->
 # platform named as the victim's software alerted as a breach) are met on neither part. These are REGRESSION
 # FLOORS: what each part reached when last measured (README, "Roles"), less a little, so a change that loses ground
 # fails; each failure prints the measured value, the floor and the target. Measured 2026-12-08, 1469 items, 1030 of
-# them real text labelled blind in sessions 13 and 14 (dev / held-out): alerts P 0.931 / 0.827, R 0.935 / 0.829;
-# accuracy 0.895 / 0.793; mentioned alerted 35 / 41; platform as breach 8 / 16. The held-out part (a third of the
+# them real text labelled blind in sessions 13 and 14 (dev / held-out): alerts P 0.936 / 0.829, R 0.940 / 0.829;
+# accuracy 0.899 / 0.793; mentioned alerted 35 / 41; platform as breach 8 / 16. The held-out part (a third of the
 # items by a hash of the id) is never tuned on: its floors only catch a loss.
 ROLE_FLOORS = {
-    "dev": {"alert_precision": 0.925, "alert_recall": 0.925, "accuracy": 0.885, "mentioned_alerted": 35, "software": 8},
+    "dev": {"alert_precision": 0.93, "alert_recall": 0.93, "accuracy": 0.89, "mentioned_alerted": 35, "software": 8},
     "held-out": {
-        "alert_precision": 0.815,
+        "alert_precision": 0.82,
         "alert_recall": 0.82,
         "accuracy": 0.785,
         "mentioned_alerted": 41,
