@@ -53,6 +53,8 @@ BREACH_TERMS: dict[str, float] = {
     "顧客情報": 1.5,
     # an insider's leak names what was taken by its kind, not as personal data ('取材情報及び内部情報を競合他社に漏えい')
     "内部情報": 1.5,
+    # exploited at the victim ('KDDIはメールシステムの脆弱性を突かれた')
+    "を突かれ": 2.5,
     # a poisoned release ('TelnyxのPython SDKに悪意ある改変を加えPyPIに公開', 'Smart Slider 3の更新にバックドア')
     "バックドア": 1.5,
     "サプライチェーン攻撃": 2,
@@ -238,13 +240,15 @@ EVENT_PATTERNS = tuple(
         r"(?:compromised|breached|stolen|exposed|leaked|accessed|taken|exfiltrated|obtained|"
         # ... or found where anyone could take it ('data belonging to the Polish motoring website autocentrum.pl was
         # found online')
-        r"(?:found|posted|published|dumped|discovered)\s+(?:online|publicly|on (?:a|the) (?:forum|internet|dark web)))\b|"
+        r"(?:found|posted|published|dumped|discovered|shared)\s+(?:online|publicly|on (?:a|the) (?:forum|internet|dark web)))\b|"
         # 'accidentally leaked a backup of its database', 'stealing the identity information of...'
         r"\b(?:steal|stole|stolen|stealing|took|exfiltrated|leaked)\s+(?:\w+\s+){0,2}?(?:data|details|records|"
         r"information|database|backups?)\b|"
         # data told taken from somewhere ('had 17.5GB of data obtained from an unprotected Mongo DB instance')
-        r"\b(?:data|records|information|details|files)\s+(?:was\s+|were\s+)?(?:obtained|taken|downloaded|stolen|"
-        r"exfiltrated|scraped)\s+from\b|"
+        r"\b(?:data|records|information|details|files)\s+(?:was\s+|were\s+)?(?:allegedly\s+|reportedly\s+)?(?:obtained|"
+        r"taken|downloaded|stolen|exfiltrated|scraped)\s+from\b|"
+        # ... or the act told ('claimed to have obtained data from Pitney Bowes')
+        r"\b(?:obtained|stole|took|exfiltrated|downloaded)\s+(?:[\w-]+\s+){0,2}?(?:data|records|information)\s+from\b|"
         # data on sale ('hackers were trading hundreds of thousands of account details')
         r"\b(?:selling|sold|trading|traded|auctioning|auctioned)\s+(?:[\w,.-]+\s+){0,7}?(?:account details|records|"
         r"(?:customer|user|personal|stolen|patient) data|databases?|credentials|passwords)\b|"

@@ -96,8 +96,12 @@ MENTIONED_AFTER = re.compile(
     r"sites?|websites?|games?|communit(?:y|ies)|"
     r"servers?|groups?|pages?|services?|marketplaces?|boards?)\s*,?\s+(?:known as|called|named|dubbed)\b|"
     r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
+    # its announcement or statistics cited ('2025年上半期の金融庁発表によると')
+    r"の?(?:発表|統計|まとめ)(?:によると|によれば|では)|"
     r"が(?:発表|公表|公開)した[^。、]{0,8}?(?:レポート|報告書|調査結果|調査)|"
     r"が買収|に買収|傘下の|の子会社である|が支援|の支援|が調査を支援|が協力|"
+    # the group the victim belongs to, named before it ('トグルホールディングスグループのつくるAI株式会社が')
+    r"グループの(?=[^。、]{1,20}?(?:株式会社|社))|"
     # the helper, the reporter ('ラックの協力を得て', 'NTTデータと連携して', '日本経済新聞社の取材に対し', '共同通信によると')
     r"の協力(?:を得|の下|のもと)|と(?:協力|連携)し|の支援を受け|の取材に(?:対し|応じ)|の取材で|が報じ|の報道(?:によると|では|で)|"
     r"が伝え|"
@@ -265,6 +269,9 @@ AFFECTED_AFTER = re.compile(
     # the service it uses, told as attacked ('スターバックスが利用するシフト管理SaaSのWorkforce Managementがサイバー攻撃を受け')
     r"^(?:社|様)?(?:が|の)(?:利用する|利用している|利用していた|使用する|使用している|導入している)[^。、]{0,30}?"
     r"(?:saas|クラウド(?:サービス)?|外部サービス)|"
+    # ... a tool it uses, told accessed ('スターバックスが利用するシフト作成ツールへの不正アクセスにより')
+    r"^(?:社|様)?(?:が|の)(?:利用する|利用している|利用していた|使用する|使用している|導入している)[^。、]{0,20}?"
+    r"(?:ツール|システム|サービス)(?:への|に対する|に)(?:不正アクセス|サイバー攻撃|ランサム)|"
     # the system built or run for it ('アクメ向けのシステムを開発・運用するベータ')
     r"^(?:社|様)?向け(?:の)?[^。、]{0,12}?を(?:開発|運用|提供|保守)(?:・(?:開発|運用|提供|保守))*する"
 )
@@ -442,7 +449,9 @@ POSSESSED_BEFORE_JA = re.compile(
     # several or some of them ('ユタカ電業の複数Chatworkアカウントが不正アクセスを受けた')
     r"[^\s、。]の(?:複数の?|一部の?|全ての?|各)$|"
     # an account or repository on it kept for a use ('CAMPFIREは…システム管理用GitHubアカウントが不正アクセスされた')
-    r"(?:管理|業務|開発|運用|社内|公式)用の?$"
+    r"(?:管理|業務|開発|運用|社内|公式)用の?$|"
+    # ... or one the victim manages ('つくるAI株式会社が管理するAWSアカウントに')
+    r"(?:が|の)(?:管理|運用|利用|保有|契約)(?:する|している|していた)$"
 )
 SYSTEM_AFTER_JA = _compile_runs(
     r"^(?:\s*[a-z0-9][\w.+-]*){0,2}?\s*(?:公式|管理者|業務用|法人)?(?:システム|アカウント|記録|データベース|データ|認証情報|リポジトリ|"
@@ -490,7 +499,9 @@ PRODUCT_BEFORE = re.compile(
     # the platform a site runs on, in parentheses after it ('公式サイト(WordPress)が改ざん')
     r"(?:サイト|ページ|ストア|システム|サーバー?)\s*[(（]$|"
     # a misconfigured installation ('設定の不備でXが')
-    r"(?:設定(?:の)?(?:不備|ミス)|誤設定)(?:で|により|によって|があった|のあった)$"
+    r"(?:設定(?:の)?(?:不備|ミス)|誤設定)(?:で|により|によって|があった|のあった)$|"
+    # the kind of tool the victim runs it as ('日本経済新聞社は業務用チャットSlackへの不正ログインを確認した')
+    r"(?:業務用|社内|社内用)の?(?:チャット(?:ツール)?|コミュニケーションツール|ツール|クラウドストレージ|ストレージ)$"
 )
 # Its devices or products, right after the name ('Hackers hijack SonicWall firewall devices', 'Cisco products').
 DEVICES_AFTER = re.compile(r"^\s+(?:[\w-]+\s+)?(?:devices|products|endpoints|equipment)\b")
@@ -689,6 +700,8 @@ CLIENT_BEFORE = re.compile(
     r"\b(?:software|platform|services?|systems?|tools?)\s+(?:used|relied (?:on|upon)|depended (?:on|upon))\s+by\s+$|"
     # one of several clients listed ('staff data of British Airways, BBC and Boots')
     r"\b(?:data|details|records|information) of\s+(?:[\w&.-]+(?:\s+[\w&.-]+){0,3}?\s*(?:,|\band\b)\s*)+$|"
+    r"\bcustomers?\s+(?:who|that)\s+(?:had\s+|have\s+)?(?:applied|signed up|registered|bought|subscribed)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:from|with|at|to)\s+$|"
     r"\b(?:customers?|users?|staff|employees?|clients?|patients?|policyholders?|members?) of\s+"
     r"(?:[\w&.-]+(?:\s+[\w&.-]+){0,3}?\s*(?:,|&|\band\b)\s*)*$"
 )

@@ -2348,6 +2348,7 @@ HELPERS_VENDORS = [
     ("CrowdStrike", ()),
     ("個人情報保護委員会", ()),
     ("Chatwork", ()),
+    ("Slack", ()),
 ]
 HELPERS_CASES = [
     (
@@ -2416,6 +2417,56 @@ HELPERS_CASES = [
         "VS Code拡張機能のサプライチェーン攻撃",
         "開発用の拡張機能が悪意あるGitHubのプルリクエストにより改ざんされ、信頼された開発ツールを通じて攻撃が行われた。",
         {"GitHub": "mentioned"},
+    ),
+    # the tenth batch's development errors
+    (
+        "アクメ従業員ID漏えい判明",
+        "アクメが利用するシフト作成ツールへの不正アクセスにより約4万名分の従業員IDが漏えいした。",
+        {"株式会社アクメ": "affected"},
+    ),
+    (
+        "証券口座乗っ取り被害補償",
+        "アクメで発生した証券口座の不正乗っ取り被害に対し補償する方針である。2025年上半期の個人情報保護委員会発表によると"
+        "不正アクセス被害は深刻である。",
+        {"株式会社アクメ": "breached", "個人情報保護委員会": "mentioned"},
+    ),
+    (
+        "アクメ病院ランサムウェア被害",
+        "アクメは3月1日にランサムウェア攻撃を受けた。3月6日に個人情報保護委員会からダークサイト上にデータが公開されたとの情報提供が"
+        "あった。",
+        {"株式会社アクメ": "breached", "個人情報保護委員会": "mentioned"},
+    ),
+    (
+        "アクメSlack不正ログイン",
+        "アクメは業務用チャットSlackへの不正ログインを確認した。社員のパソコンがウイルス感染し認証情報が流出した。",
+        {"株式会社アクメ": "breached", "Slack": "product"},
+    ),
+    (
+        "AWS不正アクセス",
+        "ベータグループの株式会社アクメが管理するクラウドに外部第三者が不正アクセスを行い、スパムメールを送信した。",
+        {"株式会社アクメ": "breached", "Beta Software": "mentioned"},
+    ),
+    (
+        "日本企業サイバー被害報告",
+        "日本の複数企業がサイバー攻撃を受けた。アクメはメールシステムの脆弱性を突かれた。各社は対応を進めている。",
+        {"株式会社アクメ": "breached"},
+    ),
+    (
+        "Acme Health",
+        "In 2015, the credit bureau Acme Health suffered a data breach that impacted 15 million customers who had "
+        "applied for financing from CrowdStrike.",
+        {"Acme Health": "breached", "CrowdStrike": "affected"},
+    ),
+    (
+        "Acme Health",
+        "In April 2026, the hacking collective claimed to have obtained data from Acme Health as part of a broader "
+        "extortion campaign.",
+        {"Acme Health": "breached"},
+    ),
+    (
+        "Acme Health",
+        "In 2016, a large file containing tens of millions of accounts was shared publicly on a forum.",
+        {"Acme Health": "breached"},
     ),
     (
         "Operation takedown",
