@@ -95,6 +95,8 @@ MENTIONED_AFTER = re.compile(
     r"^\s+(?!(?:forums?|boards?|message boards?)\s+(?:for|of)\b)(?:[\w'’-]+\s+){0,5}?(?:forums?|applications?|apps?|"
     r"sites?|websites?|games?|communit(?:y|ies)|"
     r"servers?|groups?|pages?|services?|marketplaces?|boards?)\s*,?\s+(?:known as|called|named|dubbed)\b|"
+    # the security product that caught it ('Microsoft Defender for Endpointで検出され')
+    r"^(?:\s*[a-z0-9][a-z0-9.+-]*){1,4}\s*(?:で|により|によって)(?:検出|検知|ブロック|阻止)|"
     r"^(?:社)?(?:の調査|の研究者|の報告|によると|によれば|が報告|が発見|が確認した攻撃|の分析|のレポート|が公開したレポート|"
     # its announcement or statistics cited ('2025年上半期の金融庁発表によると')
     r"の?(?:発表|統計|まとめ)(?:によると|によれば|では)|"
@@ -177,6 +179,8 @@ NOT_A_MAKER = re.compile(
     r"council|government of)\b",
     re.IGNORECASE,
 )
+# A name written as a web domain ('sonypictures.com', 'autocentrum.pl').
+DOMAIN_NAMED = re.compile(r"[a-z0-9-]\.(?:com|net|org|info|biz|io|co\.uk|co\.jp|jp|uk|de|fr|pl|ru|cn|br|in|au|nl|it|es)$", re.I)
 # A package registry named as such ('世界最大のソフトウェアレジストリnpmで…パッケージが乗っ取られ'): where the packages are.
 REGISTRY_BEFORE = re.compile(
     r"(?:ソフトウェア|パッケージ)レジストリ(?:の|である)?\s*$|\b(?:package|software) registry\s+$"
@@ -434,6 +438,8 @@ PRODUCT_AFTER_JA = _compile_runs(
     r"セキュリティ更新)を(?:公開|配布|リリース|提供)|"
     # ... or told as fixed by its update ('Microsoftは2025年6月の更新で修正済みだが、攻撃は継続中である')
     r"^(?:社)?(?:は|が)、?[^。]{0,30}?(?:更新|アップデート|パッチ|修正プログラム)で(?:修正|対処)|"
+    r"^(?:社)?(?:は|が)、?[^。]{0,30}?(?:修正パッチ|セキュリティパッチ|修正プログラム|セキュリティ更新|セキュリティアップデート)を"
+    r"(?:公開|配布|リリース|提供)|"
     # its system as the way the data was reached ('[[ANDES]]システムを通じて…記録が漏洩'; not a lure's channel, 'Discordを通じて
     # 配布', nor a provider whose breach it was, 'Anodot経由で情報漏洩')
     r"^\]{0,2}\s*(?:システム|アプリ|プラットフォーム|ツール|ポータル)(?:を通じて|を通して|経由で|経由して)"

@@ -366,7 +366,9 @@ def _decide(
     product = runs_into or any(_is_product(b, a, i == 0) for i, (b, a) in enumerate(ctx))
     # A public body, a school or a hospital makes no software: the product after its name is one it runs
     # ('内閣府沖縄総合事務局のFileZen専用サーバに脆弱性を突いた不正アクセス').
-    if cue.NOT_A_MAKER.search(m.vendor):
+    # ... nor is a site named by its domain a product: 'a SQL injection vulnerability in sonypictures.com' is the site's.
+    site = place is not None and bool(cue.DOMAIN_NAMED.search(place[0][place[1] : place[2]]))
+    if cue.NOT_A_MAKER.search(m.vendor) or site:
         here = product = False
     attacked = cue.ATTACK_AT_AFTER.search(after) or any(cue.OWN_SYSTEMS_AFTER.search(a) for _, a in ctx)
     if product and attacked and not here:
@@ -405,7 +407,9 @@ def _decide(
     cues = _Cues(
         place=any(
             (cue.PLACE_AFTER.search(a) and not _hit_by_another(a, others)) or cue.PLACE_BEFORE.search(b) for b, a in ctx
-        ),
+        )
+        # a flaw in the site it runs ('A SQL Injection vulnerability in sonypictures.com')
+        or (site and bool(cue.PRODUCT_BEFORE.search(before))),
         client=any(
             cue.CLIENT_AFTER.search(a) or cue.CLIENT_BEFORE.search(b) or cue.SPREAD_AFTER.search(a) for b, a in ctx
         ),

@@ -2331,6 +2331,17 @@ MAKER_CASES = [
         {"Google LLC": "mentioned"},
     ),
     (
+        "Windows脆弱性悪用開始",
+        "CISAはWindowsの特権昇格脆弱性がランサムウェア攻撃者により悪用されていると確認した。Microsoftは4月に修正パッチを"
+        "公開したが、攻撃は継続中である。",
+        {"Microsoft Corporation": "product"},
+    ),
+    (
+        "偽サイトで監視ソフト感染拡大",
+        "偽のサイトが端末に監視ソフトを密かに配布し、1437台が感染した。Microsoft Defender for Endpointで検出された。",
+        {"Microsoft Corporation": "mentioned"},
+    ),
+    (
         "AppSheet悪用のフィッシング攻撃",
         "攻撃者はGoogleのAppSheetプラットフォームを悪用し、正規のインフラからフィッシングメールを送信している。",
         {"Google LLC": "mentioned"},
@@ -2349,6 +2360,7 @@ HELPERS_VENDORS = [
     ("個人情報保護委員会", ()),
     ("Chatwork", ()),
     ("Slack", ()),
+    ("Beta Pictures", ("betapictures.com",)),
 ]
 HELPERS_CASES = [
     (
@@ -2419,6 +2431,12 @@ HELPERS_CASES = [
         {"GitHub": "mentioned"},
     ),
     # the tenth batch's development errors
+    (
+        "Acme Health",
+        "In 2011, Acme Health suffered breach after breach. A SQL injection vulnerability in betapictures.com led to "
+        "tens of thousands of accounts being exposed.",
+        {"Acme Health": "breached", "Beta Pictures": "breached"},
+    ),
     (
         "アクメ従業員ID漏えい判明",
         "アクメが利用するシフト作成ツールへの不正アクセスにより約4万名分の従業員IDが漏えいした。",
