@@ -240,7 +240,8 @@ EVENT_PATTERNS = tuple(
         r"(?:compromised|breached|stolen|exposed|leaked|accessed|taken|exfiltrated|obtained|"
         # ... or found where anyone could take it ('data belonging to the Polish motoring website autocentrum.pl was
         # found online')
-        r"(?:found|posted|published|dumped|discovered|shared)\s+(?:online|publicly|on (?:a|the) (?:forum|internet|dark web)))\b|"
+        r"(?:found|posted|published|dumped|discovered|shared)\s+(?:exposed\s+|unprotected\s+|unsecured\s+)?(?:online|publicly|"
+        r"on (?:a|the) (?:forum|internet|dark web)))\b|"
         # 'accidentally leaked a backup of its database', 'stealing the identity information of...'
         r"\b(?:steal|stole|stolen|stealing|took|exfiltrated|leaked)\s+(?:\w+\s+){0,2}?(?:data|details|records|"
         r"information|database|backups?)\b|"

@@ -139,7 +139,7 @@ MENTIONED_AFTER = re.compile(
     # 'キヤノンの米国子会社が' and '大日精化工業子会社ランサムウェア被害' tell the subsidiary's incident as its own
     r"(?:の)?(?:連結)?(?:子会社|グループ会社|関連会社)(?:の|である|、)?(?=[^\sがはでにを、。])"
     # ... nor an unnamed subsidiary told by what it runs ('BEENOS子会社の運営する海外通販サイトに不正アクセス')
-    r"(?!の?(?:ランサム|不正|被害|情報|個人情報|顧客情報|サイバー|攻撃|マルウェア|ウイルス|感染|システム|サーバ|"
+    r"(?!の?(?:ランサム|不正|被害|情報|個人情報|顧客情報|サイバー|攻撃|マルウェア|ウイルス|感染|システム|サーバ|相次|連続|再び|"
     # ... or what it runs named ('Zota Healthcareの子会社プラットフォームの脆弱なAPI')
     r"プラットフォーム|サイト|アプリ|ネットワーク|データ|会員|顧客|従業員|社員|取引先)|"
     r"(?:の|が)?(?:運営|管理|運用|提供|保有|所有)(?:する|している|していた))|"
@@ -180,7 +180,9 @@ NOT_A_MAKER = re.compile(
     re.IGNORECASE,
 )
 # A name written as a web domain ('sonypictures.com', 'autocentrum.pl').
-DOMAIN_NAMED = re.compile(r"[a-z0-9-]\.(?:com|net|org|info|biz|io|co\.uk|co\.jp|jp|uk|de|fr|pl|ru|cn|br|in|au|nl|it|es)$", re.I)
+DOMAIN_NAMED = re.compile(
+    r"[a-z0-9-]\.(?:com|net|org|info|biz|io|co\.uk|co\.jp|jp|uk|de|fr|pl|ru|cn|br|in|au|nl|it|es)$", re.I
+)
 # A package registry named as such ('世界最大のソフトウェアレジストリnpmで…パッケージが乗っ取られ'): where the packages are.
 REGISTRY_BEFORE = re.compile(
     r"(?:ソフトウェア|パッケージ)レジストリ(?:の|である)?\s*$|\b(?:package|software) registry\s+$"

@@ -189,11 +189,11 @@ def test_a_bad_role_label_is_one_clear_line(project: Project, tmp_path: Path) ->
 # platform named as the victim's software alerted as a breach) are met on neither part. These are REGRESSION
 # FLOORS: what each part reached when last measured (README, "Roles"), less a little, so a change that loses ground
 # fails; each failure prints the measured value, the floor and the target. Measured 2026-12-08, 1569 items, 1130 of
-# them real text labelled blind in sessions 13 and 14 (dev / held-out): alerts P 0.943 / 0.838, R 0.946 / 0.838;
-# accuracy 0.906 / 0.802; mentioned alerted 33 / 42; platform as breach 7 / 17. The held-out part (a third of the
+# them real text labelled blind in sessions 13 and 14 (dev / held-out): alerts P 0.944 / 0.838, R 0.948 / 0.838;
+# accuracy 0.907 / 0.802; mentioned alerted 33 / 42; platform as breach 7 / 17. The held-out part (a third of the
 # items by a hash of the id) is never tuned on: its floors only catch a loss.
 ROLE_FLOORS = {
-    "dev": {"alert_precision": 0.935, "alert_recall": 0.935, "accuracy": 0.895, "mentioned_alerted": 33, "software": 7},
+    "dev": {"alert_precision": 0.935, "alert_recall": 0.94, "accuracy": 0.9, "mentioned_alerted": 33, "software": 7},
     "held-out": {
         "alert_precision": 0.83,
         "alert_recall": 0.83,

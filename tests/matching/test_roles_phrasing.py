@@ -2430,6 +2430,12 @@ HELPERS_CASES = [
         "開発用の拡張機能が悪意あるGitHubのプルリクエストにより改ざんされ、信頼された開発ツールを通じて攻撃が行われた。",
         {"GitHub": "mentioned"},
     ),
+    # the eleventh batch's
+    (
+        "Acme Health Spam List",
+        "In January 2017, a massive trove of data from Acme Health was found exposed online.",
+        {"Acme Health": "breached"},
+    ),
     # the tenth batch's development errors
     (
         "Acme Health",
@@ -2537,6 +2543,11 @@ REPORT_WAY_CASES = [
         "アクメ不正アクセス情報漏えい",
         "アクメのシステム管理用GitHubアカウントに不正アクセスがあり一部ソースコードが閲覧された。",
         {"株式会社アクメ": "breached", "GitHub": "product"},
+    ),
+    (
+        "アクメ子会社相次ぐ攻撃",
+        "アクメの国内外子会社が6月以降複数回のサイバー攻撃を受けた。一部データが暗号化された。",
+        {"株式会社アクメ": "breached"},
     ),
     (
         "アクメ子会社会員データ流出",
