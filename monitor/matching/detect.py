@@ -653,9 +653,13 @@ def _count(pattern: re.Pattern[str], text: str) -> int:
     return len(pattern.findall(text)) if _may_match(pattern, text) else 0
 
 
+def _event_matches(text: str) -> list[list[re.Match[str]]]:
+    """Each event pattern's matches in the text (the last pattern's are the data told taken), scanned once."""
+    return [list(pattern.finditer(text)) for pattern in EVENT_PATTERNS]
+
+
 def _event_hits(text: str) -> list[set[str]]:
-    """Each event pattern's matches in the text (the last pattern's are the data told taken)."""
-    return [{m.group(0) for m in pattern.finditer(text)} for pattern in EVENT_PATTERNS]
+    return [{m.group(0) for m in found} for found in _event_matches(text)]
 
 
 _DENIED_BEFORE = re.compile(r"\b(?:no|not|nor|never|without|none|nothing|neither)\b[^.;]{0,40}$")
@@ -666,11 +670,12 @@ _DATA_WORD = re.compile(
 )
 
 
-def _data_told_taken(text: str) -> bool:
-    """The data itself told taken (not a device told lost: 'Batteries in some laptops were lost to overheating')."""
+def _data_told_taken(text: str, taken: list[re.Match[str]]) -> bool:
+    """The data itself told taken (not a device told lost: 'Batteries in some laptops were lost to overheating');
+    taken: the last event pattern's matches in the text."""
     return any(
         _DATA_WORD.search(m.group(0)) and not _DENIED_BEFORE.search(text, max(0, m.start() - 45), m.start())
-        for m in EVENT_PATTERNS[-1].finditer(text)
+        for m in taken
     )
 
 
@@ -723,7 +728,8 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     neg_t, _ = _score(_without_incident_reports(ft), _NEGATIVE_SCAN, _NEG_W)
     neg_x, _ = _score(_without_incident_reports(fx), _NEGATIVE_SCAN, _NEG_W)
     lede = ft + " " + fx[:3000]
-    event_hits = _event_hits(lede)
+    event_matches = _event_matches(lede)
+    event_hits = [{m.group(0) for m in found} for found in event_matches]
     events = len(set().union(*event_hits))
     both = ft + " " + fx
     follow = bool(_FOLLOW_SCAN.search(both))
@@ -731,7 +737,7 @@ def assess(title: str, text: str = "", assume_breach: bool = False) -> Verdict:
     impact += 3.0 if DEVICE_WITH_DATA_GONE.search(lede) else 0.0
     # the data told taken, and not denied ('personal data was obtained via software installed on card-swiping
     # machines'; not 'no customer data was accessed'): a one-line breach notice says no more
-    impact += 2.5 if _data_told_taken(lede) else 0.0
+    impact += 2.5 if _data_told_taken(lede, event_matches[-1]) else 0.0
     score = 2 * min(pos_t, 6) + min(pos_x, 8) + min(events, 3) + impact - 2 * neg_t - 0.5 * min(neg_x, 6)
     raw_title = unicodedata.normalize("NFKC", title)
     score -= 4 * bool(MITIGATED_TITLE.search(ft))
