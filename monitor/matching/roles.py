@@ -219,6 +219,13 @@ def _in_lede(field: str, start: int, end: int) -> bool:
     return _SENTENCE_END.search(field.lower(), 0, start) is None
 
 
+def _told_exploited(place: tuple[str, int, int], in_title: bool, before: str, after: str, whole: str) -> bool:
+    """Named in the headline or the text's first sentence (the advisory's subject: 'マイクロソフトのSharePoint Serverに
+    深刻な脆弱性…。ゼロデイ攻撃が確認され'), its exploitation told anywhere in `whole`; named further on, in the same
+    sentence ('GoogleはChromeの4件の脆弱性を修正しうち1件は実際に悪用されていることを確認した')."""
+    return ((in_title or _in_lede(*place)) and cue.tells_exploited(whole)) or cue.tells_exploited(before + after)
+
+
 def _runs_into_product(field: str, start: int, end: int, others: Sequence[Match]) -> bool:
     """Whether the Latin name is written run together with a following Latin word or number that is not another
     matched name ('GoogleSalesforce' names two companies)."""
@@ -376,20 +383,17 @@ def _decide(
     campaign = any(cue.CAMPAIGN_AFTER.search(a) for _, a in ctx)
     if not breach:
         whole = _norm(title).lower() + " " + _norm(text).lower()[:2000]
-
-        def told_exploited(p: tuple[str, int, int], in_title: bool, b: str, a: str) -> bool:
-            # named in the headline or the text's first sentence (the advisory's subject: 'マイクロソフトのSharePoint
-            # Serverに深刻な脆弱性…。ゼロデイ攻撃が確認され'), its exploitation told anywhere; named further on, in the
-            # same sentence ('GoogleはChromeの4件の脆弱性を修正しうち1件は実際に悪用されていることを確認した')
-            return ((in_title or _in_lede(*p)) and cue.tells_exploited(whole)) or cue.tells_exploited(b + a)
-
         # Every naming is read: the headline may only name the maker ('Apple旧機種Coruna対策') where the text tells its
         # update for flaws exploited ('Appleは…複数の脆弱性を修正するセキュリティアップデートを公開した').
         exploited = (
             (place is not None and m.field in ("title", "link") and cue.CAMPAIGN_AFTER.search(after))
-            or (here and place is not None and told_exploited(place, m.field in ("title", "link"), before, after))
+            or (
+                here
+                and place is not None
+                and _told_exploited(place, m.field in ("title", "link"), before, after, whole)
+            )
             or any(
-                _is_product(b, a, False) and told_exploited(p, p[0] == _norm(title), b, a)
+                _is_product(b, a, False) and _told_exploited(p, p[0] == _norm(title), b, a, whole)
                 for p, (b, a) in zip(places[1:], ctx[1:], strict=True)
             )
         )
