@@ -192,6 +192,16 @@ BREACH_TERMS: dict[str, float] = {
     "accessed": 1,
     "compromise": 2,
     "exploited": 1,
+    # where stolen data is posted or sold, and what breach write-ups list as taken
+    "hacking forum": 2,
+    "hacker forum": 2,
+    "dark web": 1.5,
+    "darknet": 1.5,
+    "hashed passwords": 1.5,
+    "plain text passwords": 1.5,
+    "plaintext passwords": 1.5,
+    "social security numbers": 1.5,
+    "attacked by": 1.5,
     "ddos": 2,
     "ddos attack": 2.5,
 }
@@ -237,40 +247,77 @@ EVENT_PATTERNS = tuple(
         # customer details'): what breach notices of a few words say, with no count or announcement
         r"\b(?:data|details|records|information|passwords?|credentials|messages|emails?|accounts?|databases?)\s+"
         r"(?:[\w-]+\s+){0,8}?(?:was|were|has been|have been|had been)\s+(?:either\s+)?(?:lost\s+or\s+)?"
+        # ('was consequently dumped publicly', 'were inadvertently exposed')
+        r"(?:[a-z]+ly\s+)?"
         r"(?:compromised|breached|stolen|exposed|leaked|accessed|taken|exfiltrated|obtained|"
+        # ... or sold where stolen data is ('were sold on the dark web'; not 'the data unit was sold to Beta')
+        r"(?:sold|(?:offered|put up|listed) for sale) (?:online|on (?:the )?(?:dark ?web|darknet|telegram)|"
+        r"on (?:a|an|the) (?:[\w-]+ ){0,2}?forum)|left (?:exposed|unprotected|unsecured|online|open online)|"
         # ... or found where anyone could take it ('data belonging to the Polish motoring website autocentrum.pl was
-        # found online')
-        r"(?:found|posted|published|dumped|discovered|shared)\s+(?:exposed\s+|unprotected\s+|unsecured\s+)?(?:online|publicly|"
-        r"on (?:a|the) (?:forum|internet|dark web)))\b|"
+        # found online', 'posted to a popular hacking forum'), or found in a store left open ('found on an insecure
+        # website'; not 'published on the company website')
+        r"(?:found|posted|published|dumped|discovered|shared|left)\s+(?:exposed\s+|unprotected\s+|unsecured\s+)?(?:online|"
+        r"publicly|on (?:the )?(?:dark ?web|darknet|github)|(?:on|to|in) (?:a|an|the) (?:[\w-]+ ){0,2}?(?:forum|internet|"
+        r"dark ?web|darknet))|(?:found|discovered|left) (?:on|in) (?:a|an|the) (?:[\w-]+ )?(?:insecure|unsecured|"
+        r"unprotected|exposed|misconfigured|open|public|publicly accessible) (?:[\w-]+ )?(?:server|database|website|bucket)s?)\b|"
+        # data left where anyone could take it ('left their database publicly exposed', 'email addresses and passwords
+        # left open online', 'left names, email addresses and phone numbers exposed')
+        r"\bleft\s+(?:(?:its|their|the|a|an)\s+)?(?:[\w,-]+\s+){0,6}?(?:data|database|databases|records|details|"
+        r"information|addresses|numbers)\s+(?:publicly\s+)?(?:exposed|unprotected|unsecured|online|accessible)\b|"
+        r"\b(?:data|details|records|information|databases?|passwords|addresses)\b[^.]{0,60}?\bleft\s+(?:publicly\s+)?"
+        r"(?:exposed|unprotected|unsecured|open online|accessible)\b|"
+        # data offered ('listed user data for sale on darknet')
+        r"\b(?:listed|offered|put up|advertised)\s+(?:[\w-]+\s+){0,4}?(?:data(?!\s+cent(?:er|re))|databases?|records|details|"
+        r"credentials|information)\s+(?:up\s+)?for sale\b|"
+        # the intruders told reaching it ('hackers were able to access the details of 10m customers', 'a hacker
+        # obtained email addresses'); not what they could do ('could allow attackers to access data')
+        r"\b(?:hackers?|intruders?|attackers?|threat actors?|cybercriminals?|criminals)\s+(?:(?:were|was) able to |"
+        r"managed to )?(?:(?<=able to )(?:access|obtain|steal|download)|(?<=managed to )(?:access|obtain|steal|download)|"
+        r"accessed|obtained|gained access to|stole|exfiltrated|downloaded|made off with)\s+(?:[\w'’-]+\s+){0,4}?(?:data|"
+        r"details|records|information|files|emails?|databases?|passwords|accounts?|numbers)\b|"
+        # a database left open and what it held ('an unsecured Elasticsearch database containing 1.2 billion records',
+        # 'an online database with no password protection contained thousands of customer records')
+        r"\b(?:insecure|unsecured|unprotected|exposed|misconfigured|publicly accessible|unencrypted)\s+(?:[\w-]+\s+){0,2}?"
+        r"(?:databases?|servers?|buckets?|instances?)\b[^.]{0,80}?\b(?:contain(?:ed|ing|s)?|held|holding|exposed|exposing|"
+        r"includ(?:ed|ing))\b[^.]{0,80}?\b(?:data|details|records|information|passwords|addresses|numbers)\b|"
+        r"\bdatabases?\s+with\s+no\s+password\s+protection\b[^.]{0,80}?\b(?:data|details|records|information)\b|"
+        # what the exposure revealed ('has exposed personally identifiable information', 'exposed postal addresses, email
+        # addresses and plain-text passwords')
+        r"\b(?:exposed|exposing)\s+(?:the\s+)?(?:[\w,'’-]+\s+){0,5}?(?:personal(?:ly identifiable)?|customer|customers'|user|"
+        r"users'|patient|employee|sensitive|private|email|postal|ip|phone|social security|card|account)\s+(?:[\w-]+\s+)?"
+        r"(?:data|details|records|information|passwords|addresses|numbers?)\b|"
         # 'accidentally leaked a backup of its database', 'stealing the identity information of...'
-        r"\b(?:steal|stole|stolen|stealing|took|exfiltrated|leaked)\s+(?:\w+\s+){0,2}?(?:data|details|records|"
-        r"information|database|backups?)\b|"
+        r"\b(?:steal|stole|stolen|stealing|took|exfiltrated|leaked|siphon(?:ed|ing)?(?:\s+off)?|syphon(?:ed|ing)?)\s+"
+        r"(?:[\w'’-]+\s+){0,3}?(?:data|details|records|information|database|backups?|(?:account|card) numbers)\b|"
         # data told taken from somewhere ('had 17.5GB of data obtained from an unprotected Mongo DB instance')
         r"\b(?:data|records|information|details|files)\s+(?:was\s+|were\s+)?(?:allegedly\s+|reportedly\s+)?(?:obtained|"
         r"taken|downloaded|stolen|exfiltrated|scraped)\s+from\b|"
         # ... or the act told ('claimed to have obtained data from Pitney Bowes')
-        r"\b(?:obtained|stole|took|exfiltrated|downloaded)\s+(?:[\w-]+\s+){0,2}?(?:data|records|information)\s+from\b|"
+        r"\b(?:obtained|stole|took|exfiltrated|downloaded)\s+(?:[\w.,-]+\s+){0,2}?(?:of\s+)?(?:data|records|information)\s+"
+        r"from\b|"
         # data on sale ('hackers were trading hundreds of thousands of account details')
         r"\b(?:selling|sold|trading|traded|auctioning|auctioned)\s+(?:[\w,.-]+\s+){0,7}?(?:account details|records|"
-        r"(?:customer|user|personal|stolen|patient) data|databases?|credentials|passwords)\b|"
+        r"(?:customer|user|personal|stolen|patient|contact) (?:data|information|details)|databases?|credentials|"
+        r"passwords)\b|"
         # a device or media holding it gone ('A laptop containing information on ... employees was stolen')
         r"\b(?:laptops?|computers?|desktops?|hard drives?|tapes?|usb drives?|flash drives?|devices?|disks?|cd-roms?|"
-        r"smartphones?|phones?)\b[^.]{0,120}?\b(?:was|were|had been|has been|have been)\s+(?:either\s+)?"
-        r"(?:lost\s+or\s+)?(?:stolen|lost|misplaced)\b",
+        r"smartphones?|phones?|discs?|memory sticks?)\b[^.]{0,120}?\b(?:(?:was|were|had been|has been|have been)\s+"
+        r"(?:either\s+)?(?:lost\s+or\s+)?(?:stolen|lost|misplaced)|went missing|gone missing)\b",
     )
 )
 # A device or media holding personal data told lost or stolen: a breach as the notices define one ('A hard disk with
 # details of UK driving theory test candidates was lost by a contractor'), weighed as a strong breach term.
 DEVICE_WITH_DATA_GONE = re.compile(
-    r"\b(?:laptops?|computers?|desktops?|hard (?:drives?|disks?)|disks?|tapes?|usb (?:drives?|sticks?)|"
-    r"flash drives?|devices?|cd-roms?|smartphones?|phones?|files|boxes|binders?)\s+(?:containing|with|holding|"
+    r"\b(?:laptops?|computers?|desktops?|hard (?:drives?|disks?)|disks?|discs?|tapes?|usb (?:drives?|sticks?)|"
+    r"memory sticks?|flash drives?|devices?|cd-roms?|smartphones?|phones?|files|boxes|binders?)\s+(?:containing|with|holding|"
     r"storing|that (?:held|contained|stored))\s+[^.]{0,60}?\b(?:data|details|information|records|numbers|phi|ephi)"
-    r"\b[^.]{0,80}?\b(?:was|were|had been|has been|have been)\s+(?:either\s+)?(?:lost\s+or\s+)?"
-    r"(?:stolen|lost|misplaced)\b|"
+    r"\b[^.]{0,80}?\b(?:(?:was|were|had been|has been|have been)\s+(?:either\s+)?(?:lost\s+or\s+)?"
+    r"(?:stolen|lost|misplaced)|went missing|gone missing)\b|"
     # ... or lost, sent or mailed by someone, holding it ('An archiving vendor lost a box full of data storage tapes
     # containing sensitive information', 'accidentally sent CD-ROMs filled with the 2006 tax returns of 4m citizens')
     r"\b(?:lost|misplaced|mislaid|discarded|sent|mailed|shipped)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,4}?(?:box(?:es)?|"
-    r"tapes?|laptops?|hard drives?|disks?|cd[- ]?roms?|dvds?|usb (?:drives?|sticks?)|shipment|files|documents|papers|binders?)\b"
+    r"tapes?|laptops?|hard drives?|disks?|discs?|cd[- ]?roms?|dvds?|usb (?:drives?|sticks?)|memory sticks?|shipment|files|"
+    r"documents|papers|binders?)\b"
     r"[^.]{0,60}?\b(?:containing|filled with|holding|that (?:held|contained))\s+[^.]{0,60}?\b(?:data|details|information|"
     r"records|numbers|returns|files)\b|"
     # (read folded: no full stop between 'The firm lost the shipment. It contained social security numbers')
@@ -666,7 +713,8 @@ _DENIED_BEFORE = re.compile(r"\b(?:no|not|nor|never|without|none|nothing|neither
 
 
 _DATA_WORD = re.compile(
-    r"\b(?:data|details|records|information|passwords?|credentials|messages|emails?|accounts?|databases?|backups?)\b"
+    r"\b(?:data|details|records|information|passwords?|credentials|messages|emails?|accounts?|databases?|backups?|"
+    r"addresses|numbers)\b"
 )
 
 

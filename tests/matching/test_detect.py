@@ -79,6 +79,19 @@ def test_issue_terms_are_in_the_lists(term):  # type: ignore[no-untyped-def]
             "Acme Golf",
             "Only full names, order histories, account passwords and answers to security questions were exposed.",
         ),
+        # data left where anyone could take it, posted or sold where stolen data is, reached by intruders: the breach
+        # lists' stories without a word for breach (session 15: 216 of 372 such stories unused by the role set were
+        # read as breaches, 270 after)
+        ("Beta Pets", "In January the toy maker left their database publicly exposed and it was downloaded by others."),
+        ("Beta Music", "Email addresses and passwords of some listeners were left open online for months."),
+        ("Beta Sport", "Data from the Beta Sport programme was posted to a popular hacking forum."),
+        ("Beta Chat", "An unidentified person listed user data for sale on a darknet market."),
+        ("Beta Retail", "The firm admitted that hackers were able to access the details of 10m customers."),
+        ("Beta Voters", "A researcher found an unsecured Elasticsearch database containing 1.2 billion records."),
+        ("Beta Brewing", "The brewer has exposed personally identifiable information belonging to its shareholders."),
+        ("Beta Stores", "Criminals implanted software into store cash registers, siphoning off credit card details."),
+        ("Beta Health", "Two hard drives with data from registered organ donors went missing."),
+        ("Beta Games", "Stolen email addresses and hashed passwords were being sold on the dark web."),
     ],
 )
 def test_incident_reports_are_breaches(title, text):  # type: ignore[no-untyped-def]
@@ -99,6 +112,12 @@ def test_incident_reports_are_breaches(title, text):  # type: ignore[no-untyped-
         ("Acme phones recalled", "Phones with faulty batteries were lost in transit, the retailer said."),
         # data that could be exposed is not data told taken
         ("Acme ships VPN update", "Acme said passwords could be exposed in rare configurations."),
+        # what attackers could do, data shared on purpose, a business sold, malware described
+        ("Acme patches VPN flaw", "The flaw could allow attackers to access sensitive data on the appliance."),
+        ("Acme sells its hosting arm", "The data center was put up for sale last year and sold to Beta."),
+        ("Acme publishes quarterly figures", "Quarterly sales data were published on the company website."),
+        ("Acme opens its archive", "Survey data was made publicly available to researchers on the internet."),
+        ("New stealer malware analysed", "The stealer harvests passwords and credentials from browsers."),
     ],
 )
 def test_business_news_naming_a_vendor_is_not_a_breach(title, text):  # type: ignore[no-untyped-def]
