@@ -286,17 +286,20 @@ _TOLD_AUTHORITY_BEFORE = re.compile(
     r"\b(?:notified|notifying|informed|alerted|reported (?:(?:it|this|the (?:incident|breach|matter|attack|theft|loss))\s+)?"
     r"to|filed (?:a |an |its )?(?:report|notice|notification|complaint) with)\s+(?:the\s+)?$"
 )
+# The unit of an authority acting, between its name and the particle ('警視庁サイバー犯罪対策課が…逮捕した').
+_UNIT = r"(?:[^\s、。はがのを]{1,12}?(?:課|部|局|室|班|本部|センター|チーム))?"
 _AUTHORITY_TOLD_OR_ACTING_AFTER = re.compile(
     r"^(?:など|等)?(?:に|へ)(?:も)?[^。、]{0,4}?(?:報告|届け出|届出|通報|申告|相談)|"
     # ... or acting on it: a fine, an order, an investigation ('個人情報保護委員会は…過去最大の罰金を科した', 'the ICO fined')
-    r"^(?:は|が)、?[^。]{0,80}?(?:罰金|制裁金|課徴金|過料|行政処分|行政指導|是正勧告|勧告|命令)を(?:科|課|出|下|行|実施)|"
-    r"^(?:は|が)、?[^。]{0,80}?(?:逮捕|書類送検|摘発|起訴)(?:し|した|する)|"
+    rf"^{_UNIT}(?:は|が)、?[^。]{{0,80}}?(?:罰金|制裁金|課徴金|過料|行政処分|行政指導|是正勧告|勧告|命令)を(?:科|課|出|下|行|実施)|"
+    rf"^{_UNIT}(?:は|が)、?[^。]{{0,80}}?(?:逮捕|書類送検|摘発|起訴)(?:し|した|する)|"
     # ... or telling the victim what it found ('厚生労働省初動対応チームからダークサイト上に…公開されたとの情報提供があった')
     r"^[^。、]{0,12}?(?:から|より)[^。]{0,50}?(?:との)?(?:情報提供|連絡|通報|指摘)(?:が|を受け)|"
     r"^(?:、|は|が)?[^。]{0,20}?に(?:対し(?:て)?)?[^。、]{0,10}?(?:罰金|制裁金|課徴金|過料|行政処分|行政指導|是正勧告|命令)|"
     # its penalty, named as such ('裁判所は…ICOの罰金処分を支持した')
     r"^の(?:罰金|制裁金|課徴金|行政処分|行政指導|是正勧告|業務改善命令)|"
     r"^\s+(?:has\s+|have\s+)?(?:fined|fines|imposed|imposes|ordered|orders|issued a (?:fine|penalty|notice)|opened an investigation|"
+    r"arrested|charged|indicted|"
     r"launched an investigation|is investigating|said it (?:is|was) investigating)\b"
 )
 _AUTHORITY_NAME = re.compile(

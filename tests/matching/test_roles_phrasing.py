@@ -1975,6 +1975,17 @@ AUTHORITY_CASES = [
         "アクメが受けたサイバー攻撃で警視庁は18歳の会社員を不正アクセス禁止法違反の疑いで逮捕した。",
         {"株式会社アクメ": "breached", "警視庁": "mentioned"},
     ),
+    # the authority's unit between its name and the particle; the police arresting, in English (session 15)
+    (
+        "アクメサイバー攻撃18歳男逮捕",
+        "アクメの運営会社がサイバー攻撃を受けた事件で、警視庁サイバー犯罪対策課が不正アクセス禁止法違反の疑いで18歳の男を逮捕した。",
+        {"株式会社アクメ": "breached", "警視庁": "mentioned"},
+    ),
+    (
+        "Acme Health breach: two men arrested",
+        "Acme Health was hacked in May, exposing patient records. The FBI arrested two men on Tuesday.",
+        {"Acme Health": "breached", "FBI": "mentioned"},
+    ),
     (
         "Payment contractor Beta Billing hacked",
         "Beta Billing notified Office Depot, its client, that card data it processed for Office Depot was stolen.",
