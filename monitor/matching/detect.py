@@ -431,11 +431,13 @@ MITIGATED_TITLE = re.compile(
 # that occurrence of the term does not count, and the phrase counts against the verdict. 再発防止策
 # (preventing a recurrence) is a follow-up of a real incident, so 再発 between the two keeps the term.
 COUNTERMEASURE = re.compile(
-    r"(?:情報漏えい|情報漏洩|情報流出|漏えい|漏洩|流出|不正アクセス|ランサムウ[ェエ]ア|サイバー攻撃|標的型攻撃|マルウェア|"
+    r"(?:情報漏えい|情報漏洩|情報流出|漏えい|漏洩|流出|不正アクセス|ランサムウ[ェエ]ア|サイバー攻撃|サイバー被害|標的型攻撃|マルウェア|"
     r"ウイルス|不正ログイン|なりすまし|ddos攻撃|改ざん|誤送信|不正利用)(?:(?:の|を)?"
     r"(?:対策|防止|対応製品|対応ソリューション|保護|を防|防ぐ|から守|を未然に)|"
     # the risk it lowers, the watch it keeps ('不正アクセスリスクを低減する', 'サイバー攻撃に対する監視と対応能力を強化')
-    r"(?:の)?リスク(?:を|の)?(?:低減|軽減|抑制|回避)|に対する(?:監視|防御|備え|耐性|対応能力))|"
+    r"(?:の)?リスク(?:を|の)?(?:低減|軽減|抑制|回避)|に対する(?:監視|防御|備え|耐性|対応能力)|"
+    # the watch kept for it ('サイバー攻撃の監視体制を強化した', 'サイバー被害監視室を設置')
+    r"(?:の|への)?(?:監視|検知)(?:体制|態勢|能力|室|センター))|"
     r"\b(?:anti-?ransomware|ransomware|breach|data breach|data loss|data leak|leak|intrusion|ddos|malware|"
     r"phishing|account takeover|cyberattack)\s+(?:protection|prevention|defen[cs]e|mitigation|"
     r"protections|resilience|readiness)\b|"
@@ -680,6 +682,8 @@ _REQUIRED: dict[re.Pattern[str], tuple[str, ...]] = {
         "readiness",
         "リスク",
         "に対する",
+        "監視",
+        "検知",
     ),
     NEGATIONS: ("no", "ではない"),
     POTENTIAL: ("る", "手法", "手口", "テクニック"),

@@ -135,6 +135,9 @@ MENTIONED_AFTER = re.compile(
     r"(?:の[^。、]{1,20}?)?(?:は|が)[^。]{0,30}?に帰属(?:させ|さ|し|す)|"
     # where the data was put out ('…の運営するTelegramで公開された'), as 'posted on X'
     r"(?:上)?(?:で|に)(?:公開|投稿|掲載|販売|拡散|共有)(?:され|し)|"
+    # ... with what was posted told between ('脅威アクターがBreachForumsに情報を投稿し'); not 'で…を公開し', which tells a
+    # site's own exposure as often ('アクメで個人情報を誤って公開し')
+    r"(?:上)?に[^。、]{1,12}?を(?:投稿|掲載|販売|出品)(?:され|し)|"
     # the parent before its subsidiary's name ('関電工子会社の川崎設備工業', 'SOMPOホールディングスの子会社損害保険ジャパン');
     # 'キヤノンの米国子会社が' and '大日精化工業子会社ランサムウェア被害' tell the subsidiary's incident as its own
     r"(?:の)?(?:連結)?(?:子会社|グループ会社|関連会社)(?:の|である|、)?(?=[^\sがはでにを、。])"

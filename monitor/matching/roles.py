@@ -293,6 +293,8 @@ _AUTHORITY_TOLD_OR_ACTING_AFTER = re.compile(
     # ... or acting on it: a fine, an order, an investigation ('個人情報保護委員会は…過去最大の罰金を科した', 'the ICO fined')
     rf"^{_UNIT}(?:は|が)、?[^。]{{0,80}}?(?:罰金|制裁金|課徴金|過料|行政処分|行政指導|是正勧告|勧告|命令)を(?:科|課|出|下|行|実施)|"
     rf"^{_UNIT}(?:は|が)、?[^。]{{0,80}}?(?:逮捕|書類送検|摘発|起訴)(?:し|した|する)|"
+    # ... or leading an operation against the attackers ('国土安全保障調査局を中心とした国際共同捜査により…ドメインが押収された')
+    r"^(?:を中心と(?:した|する)|が主導(?:した|する)|主導の|による)[^。]{0,30}?(?:捜査|作戦|押収|差し押さえ|摘発|テイクダウン|逮捕)|"
     # ... or telling the victim what it found ('厚生労働省初動対応チームからダークサイト上に…公開されたとの情報提供があった')
     r"^[^。、]{0,12}?(?:から|より)[^。]{0,50}?(?:との)?(?:情報提供|連絡|通報|指摘)(?:が|を受け)|"
     r"^(?:、|は|が)?[^。]{0,20}?に(?:対し(?:て)?)?[^。、]{0,10}?(?:罰金|制裁金|課徴金|過料|行政処分|行政指導|是正勧告|命令)|"
@@ -303,7 +305,7 @@ _AUTHORITY_TOLD_OR_ACTING_AFTER = re.compile(
     r"launched an investigation|is investigating|said it (?:is|was) investigating)\b"
 )
 _AUTHORITY_NAME = re.compile(
-    r"(?:委員会|省|庁|警察|警視庁|県警|府警|道警|労働局)$|"
+    r"(?:委員会|省|庁|警察|警視庁|県警|府警|道警|労働局|捜査局|調査局|警察機構)$|"
     r"\b(?:department of|ministry|commission|commissioner|office (?:of|for)|agency|authority|police|regulators?|fbi|ico|"
     r"hhs|ocr|ftc|fcc|sec|cisa)\b",
     re.IGNORECASE,

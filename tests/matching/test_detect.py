@@ -118,6 +118,11 @@ def test_incident_reports_are_breaches(title, text):  # type: ignore[no-untyped-
         ("Acme publishes quarterly figures", "Quarterly sales data were published on the company website."),
         ("Acme opens its archive", "Survey data was made publicly available to researchers on the internet."),
         ("New stealer malware analysed", "The stealer harvests passwords and credentials from browsers."),
+        # a watch kept against attacks (session 15)
+        (
+            "アクメサイバー被害監視室設置",
+            "アクメは世界の拠点でサイバー攻撃の監視体制を強化した。早期検知と対応が可能となる。",
+        ),
     ],
 )
 def test_business_news_naming_a_vendor_is_not_a_breach(title, text):  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@
 Every story there tells a breach, most without the word: 'A poorly-configured database left names, email addresses
 and phone numbers exposed', 'Stolen email addresses and hashed passwords were being sold on the dark web'. The stories
 the role set holds are left out: the role set scores them. The floors are what was measured (session 15: IIB 270 of
-372, 0.726; HIBP 89 of 91), less a little; each story the monitor does not read as a breach is one alert lost.
+372, 0.726; HIBP 89 of 91, and all 61 left after the twelfth batch took 30), less a little; each story the monitor does not read as a breach is one alert lost.
 """
 
 from __future__ import annotations
@@ -52,5 +52,5 @@ def test_have_i_been_pwned_write_ups_are_read_as_breaches() -> None:
                 continue
             entries.append((e["Title"], re.sub(r"<[^>]+>", "", unescape(e["Description"]))))
     read = sum(assess(title, text).breach for title, text in entries)
-    assert len(entries) > 80
+    assert len(entries) > 40  # (each labelled batch of the role set takes some)
     assert read >= len(entries) - 4, f"HIBP write-ups read as breaches: {read} of {len(entries)}"

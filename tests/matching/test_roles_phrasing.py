@@ -2607,6 +2607,33 @@ REPORT_WAY_CASES = [
     ),
 ]
 
+# Where a victim's data was posted, with what was posted told between ('BreachForumsに情報を投稿し'), and an
+# authority leading the operation against the attackers ('調査局を中心とした国際共同捜査により…押収'): named, not hit
+# (session 15, from the twelfth batch's development errors).
+POSTED_VENDORS = [
+    ("株式会社アクメ", ("アクメ",)),
+    ("BreachForums", ()),
+    ("Homeland Security Investigations", ("国土安全保障調査局",)),
+]
+POSTED_CASES = [
+    (
+        "アクメのデータ流出",
+        "アクメが攻撃を受け内部システムのデータが流出した。脅威アクターがBreachForumsに情報を投稿し機密情報が漏洩した。",
+        {"株式会社アクメ": "breached", "BreachForums": "mentioned"},
+    ),
+    (
+        "ランサムウェアグループのリークサイト封鎖",
+        "米国国土安全保障調査局を中心とした国際共同捜査によりランサムウェアグループの主要ドメインが押収された。",
+        {"Homeland Security Investigations": "mentioned"},
+    ),
+    # a site's own exposure told with 'で…を公開' stays its breach
+    (
+        "アクメ個人情報誤公開",
+        "アクメで会員の個人情報を誤って公開し、外部から閲覧可能な状態となっていた。",
+        {"株式会社アクメ": "breached"},
+    ),
+]
+
 GROUPS: dict[str, tuple[list[tuple[str, tuple[str, ...]]], list[Any], str]] = {
     "everyday-en": (EN_VENDORS, EN_CASES, "alerted"),
     "everyday-ja": (JA_VENDORS, JA_CASES, "alerted"),
@@ -2638,6 +2665,7 @@ GROUPS: dict[str, tuple[list[tuple[str, tuple[str, ...]]], list[Any], str]] = {
     "ja-registry": (REGISTRY_VENDORS, REGISTRY_CASES, ""),
     "ja-maker": (MAKER_VENDORS, MAKER_CASES, ""),
     "helpers": (HELPERS_VENDORS, HELPERS_CASES, ""),
+    "posted-and-operation": (POSTED_VENDORS, POSTED_CASES, ""),
 }
 MATCHERS = {
     group: Matcher([Vendor(name=name, aliases=aliases) for name, aliases in register])
