@@ -20,7 +20,9 @@ Scored per part (development / held-out, eval/splits.py):
   correct when the label's role is that role; an alert with another role, or about a vendor the item
   is not labelled with, is a false positive, and a labelled alerting role not alerted as such a miss;
 - the same per role, and two counts that must stay 0: vendors labelled mentioned that alert, and
-  platforms named as the victim's software alerted as a breach (breached or affected).
+  platforms named as the victim's software alerted as a breach (breached or affected) that the labels do not call
+  so (a provider whose own systems were hit while serving the victim, Blue Yonder for its clients, is labelled
+  breached, and is right to alert).
 """
 
 from __future__ import annotations
@@ -235,7 +237,8 @@ def _score(tally: RoleTally, item: dict[str, object], got: dict[str, str]) -> li
                 tally.alerts.fn += 1
                 tally.per_role[expected].fn += 1
         tally.mentioned_alerted += bool(alerted) and label == "mentioned"
-        tally.software_alerted_as_breach += vendor in software and role in ("breached", "affected")
+        # (a platform the labels call breached itself, its own systems hit as it served the victim, is rightly so)
+        tally.software_alerted_as_breach += vendor in software and role in ("breached", "affected") and role not in options
         if role not in options:
             wrong.append(
                 {"id": item["id"], "kind": "role", "vendor": vendor, "expected": options or "not alerted", "got": role}

@@ -11,8 +11,8 @@ import pytest
 from conftest import Project, shared_data
 
 from monitor.eval.evaluate import EVAL_DIR, load_items
-from monitor.eval.roles_eval import ROLE_SET, ROLE_TARGETS, ROLE_VENDORS, evaluate_shipped_roles
-from monitor.matching.vendors import load_vendors
+from monitor.eval.roles_eval import ROLE_SET, ROLE_TARGETS, ROLE_VENDORS, evaluate_roles, evaluate_shipped_roles
+from monitor.matching.vendors import Vendor, load_vendors
 
 VENDORS = """name,aliases,domains,criticality,owner,parent,notes
 "Epic Games, Inc.",Epic Games,,low,,,
@@ -190,16 +190,17 @@ def test_a_bad_role_label_is_one_clear_line(project: Project, tmp_path: Path) ->
 # FLOORS: what each part reached when last measured (README, "Roles"), less a little, so a change that loses ground
 # fails; each failure prints the measured value, the floor and the target. Measured 2026-12-08, 1669 items, 1230 of
 # them real text labelled blind in sessions 13 to 15 (dev / held-out): alerts P 0.940 / 0.843, R 0.948 / 0.858;
-# accuracy 0.904 / 0.816; mentioned alerted 40 / 45; platform as breach 7 / 17. The held-out part (a third of the
+# accuracy 0.904 / 0.816; mentioned alerted 40 / 45; platform as breach 3 / 14 (counted where the labels
+# do not call it breached). The held-out part (a third of the
 # items by a hash of the id) is never tuned on: its floors only catch a loss.
 ROLE_FLOORS = {
-    "dev": {"alert_precision": 0.93, "alert_recall": 0.94, "accuracy": 0.895, "mentioned_alerted": 40, "software": 7},
+    "dev": {"alert_precision": 0.93, "alert_recall": 0.94, "accuracy": 0.895, "mentioned_alerted": 40, "software": 3},
     "held-out": {
         "alert_precision": 0.835,
         "alert_recall": 0.85,
         "accuracy": 0.805,
         "mentioned_alerted": 45,
-        "software": 17,
+        "software": 14,
     },
 }
 
@@ -229,3 +230,22 @@ def test_the_shipped_role_scores_hold_their_floors_with_the_targets_printed() ->
             f"(target {ROLE_TARGETS['software_alerted_as_breach']})",
             lines,
         )
+
+
+def test_a_platform_counts_as_alerted_as_a_breach_only_where_the_labels_do_not_call_it_breached() -> None:
+    # The victim's shift-planning SaaS, itself attacked: labelled breached (its own systems were hit while it served
+    # the victim), alerting it is right; labelled only the victim's software, the same alert is the error counted.
+    provider = {
+        "id": "provider",
+        "lang": "ja",
+        "title": "スタバ従業員情報漏えい",
+        "text": "スターバックスは従業員ID約47000件の漏えいを確認した。漏えいはシフト作成ツール提供元の米Blue Yonderに対するサイバー攻撃が原因である。",
+        "vendors": ["Blue Yonder Group, Inc."],
+        "breach": True,
+        "software": ["Blue Yonder Group, Inc."],
+    }
+    register = [Vendor(name="Blue Yonder Group, Inc.", aliases=("Blue Yonder",))]
+    breached = evaluate_roles([{**provider, "roles": {"Blue Yonder Group, Inc.": "breached"}}], register, [])
+    as_software = evaluate_roles([{**provider, "roles": {"Blue Yonder Group, Inc.": "product"}}], register, [])
+    assert breached.parts["dev"].alerts.tp == 1 and breached.parts["dev"].software_alerted_as_breach == 0
+    assert as_software.parts["dev"].alerts.fp == 1 and as_software.parts["dev"].software_alerted_as_breach == 1
