@@ -238,7 +238,9 @@ def _score(tally: RoleTally, item: dict[str, object], got: dict[str, str]) -> li
                 tally.per_role[expected].fn += 1
         tally.mentioned_alerted += bool(alerted) and label == "mentioned"
         # (a platform the labels call breached itself, its own systems hit as it served the victim, is rightly so)
-        tally.software_alerted_as_breach += vendor in software and role in ("breached", "affected") and role not in options
+        tally.software_alerted_as_breach += (
+            vendor in software and role in ("breached", "affected") and role not in options
+        )
         if role not in options:
             wrong.append(
                 {"id": item["id"], "kind": "role", "vendor": vendor, "expected": options or "not alerted", "got": role}
