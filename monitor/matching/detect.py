@@ -63,6 +63,13 @@ BREACH_TERMS: dict[str, float] = {
     "盗難": 2,
     "不正利用": 2,
     "リスト型攻撃": 2.5,
+    # password guessing at the victim's own servers ('SSHサーバに対するブルートフォース攻撃を検知'; not a campaign a
+    # researcher recorded against a product, 'ブルートフォース攻撃が記録され'), its data wiped
+    "ブルートフォース攻撃を検知": 2,
+    "ブルートフォース攻撃を受け": 2.5,
+    "総当たり攻撃を検知": 2,
+    "総当たり攻撃を受け": 2.5,
+    "データベースが削除": 2.5,
     "閲覧可能": 2,
     "外部から": 1,
     "第三者": 1,
@@ -260,6 +267,11 @@ EVENT_PATTERNS = tuple(
         r"publicly|on (?:the )?(?:dark ?web|darknet|github)|(?:on|to|in) (?:a|an|the) (?:[\w-]+ ){0,2}?(?:forum|internet|"
         r"dark ?web|darknet))|(?:found|discovered|left) (?:on|in) (?:a|an|the) (?:[\w-]+ )?(?:insecure|unsecured|"
         r"unprotected|exposed|misconfigured|open|public|publicly accessible) (?:[\w-]+ )?(?:server|database|website|bucket)s?)\b|"
+        # the victim told as having had it taken ('had its database published online', 'had 150k email addresses
+        # exposed', 'had sensitive personal data stolen')
+        r"\bhad\s+(?:its\s+|their\s+|it's\s+)?(?:[\w,.-]+\s+){0,4}?(?:data|database|records|details|information|"
+        r"addresses|accounts|passwords)\s+(?:[a-z]+ly\s+)?(?:stolen|exposed|leaked|published|posted|dumped|accessed|"
+        r"compromised|breached)\b|"
         # data left where anyone could take it ('left their database publicly exposed', 'email addresses and passwords
         # left open online', 'left names, email addresses and phone numbers exposed')
         r"\bleft\s+(?:(?:its|their|the|a|an)\s+)?(?:[\w,-]+\s+){0,6}?(?:data|database|databases|records|details|"

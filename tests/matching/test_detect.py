@@ -92,6 +92,13 @@ def test_issue_terms_are_in_the_lists(term):  # type: ignore[no-untyped-def]
         ("Beta Stores", "Criminals implanted software into store cash registers, siphoning off credit card details."),
         ("Beta Health", "Two hard drives with data from registered organ donors went missing."),
         ("Beta Games", "Stolen email addresses and hashed passwords were being sold on the dark web."),
+        ("Beta ISP", "In February 2015, the ISP had its database published online, with 140k email addresses."),
+        ("Beta Prison Service", "Prisoners had sensitive personal data stolen in December 2019."),
+        (
+            "アクメSSHサーバブルートフォース攻撃",
+            "アクメのECサイトのSSHサーバに対するブルートフォース攻撃を検知した。攻撃者はシステム情報を閲覧した。",
+        ),
+        ("ベータ、管理サーバーのデータベースが削除される", "アクメの従業員や求職者の情報が保存されていた。"),
     ],
 )
 def test_incident_reports_are_breaches(title, text):  # type: ignore[no-untyped-def]
