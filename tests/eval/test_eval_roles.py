@@ -188,18 +188,18 @@ def test_a_bad_role_label_is_one_clear_line(project: Project, tmp_path: Path) ->
 # The role targets (ROLE_TARGETS: alert precision and recall >= 0.95 with roles counted, no mentioned vendor and no
 # platform named as the victim's software alerted as a breach) are met on neither part. These are REGRESSION
 # FLOORS: what each part reached when last measured (README, "Roles"), less a little, so a change that loses ground
-# fails; each failure prints the measured value, the floor and the target. Measured 2026-12-08, 1669 items, 1230 of
-# them real text labelled blind in sessions 13 to 15 (dev / held-out): alerts P 0.940 / 0.843, R 0.948 / 0.858;
-# accuracy 0.904 / 0.816; mentioned alerted 40 / 45; platform as breach 3 / 14 (counted where the labels
-# do not call it breached). The held-out part (a third of the
-# items by a hash of the id) is never tuned on: its floors only catch a loss.
+# fails; each failure prints the measured value, the floor and the target. Measured 2026-12-08, 1769 items, 1330 of
+# them real text labelled blind in sessions 13 to 15 (dev / held-out): alerts P 0.941 / 0.845, R 0.950 / 0.864;
+# accuracy 0.910 / 0.815; mentioned alerted 39 / 49; platform as breach 3 / 14 (counted where the labels do not call
+# it breached). The held-out part (a third of the items by a hash of the id) is never tuned on: its floors only catch
+# a loss.
 ROLE_FLOORS = {
-    "dev": {"alert_precision": 0.93, "alert_recall": 0.94, "accuracy": 0.895, "mentioned_alerted": 40, "software": 3},
+    "dev": {"alert_precision": 0.935, "alert_recall": 0.945, "accuracy": 0.9, "mentioned_alerted": 39, "software": 3},
     "held-out": {
         "alert_precision": 0.835,
-        "alert_recall": 0.85,
+        "alert_recall": 0.855,
         "accuracy": 0.805,
-        "mentioned_alerted": 45,
+        "mentioned_alerted": 49,
         "software": 14,
     },
 }

@@ -1,9 +1,10 @@
 """Breach detection on real one-paragraph breach stories no one here wrote: the breach lists in ../shared/data/breaches.
 
 Every story there tells a breach, most without the word: 'A poorly-configured database left names, email addresses
-and phone numbers exposed', 'Stolen email addresses and hashed passwords were being sold on the dark web'. The stories
-the role set holds are left out: the role set scores them. The floors are what was measured (session 15: IIB 270 of
-372, 0.726; HIBP 89 of 91, and all 61 left after the twelfth batch took 30), less a little; each story the monitor does not read as a breach is one alert lost.
+and phone numbers exposed', 'Stolen email addresses and hashed passwords were being sold on the dark web'. The IIB stories
+the role set holds are left out (the role set scores them); all HIBP write-ups are read. The floors are what was
+measured (session 15: IIB 273 of 372, 0.734, from 216; HIBP 437 of 445, from 428), less a little; each story the
+monitor does not read as a breach is one alert lost.
 """
 
 from __future__ import annotations
@@ -42,15 +43,14 @@ def test_the_breach_lists_stories_are_read_as_breaches() -> None:
 
 @pytest.mark.shared_data
 def test_have_i_been_pwned_write_ups_are_read_as_breaches() -> None:
-    used = _in_role_set()
+    # All of them, those in the role set too: each labelled batch takes some, and few are left outside it.
     entries = []
     for name in ("hibp_breaches_2018-07_themains.json", "hibp_recent_union_excusemi.json"):
         for e in json.loads(shared_data("breaches", name).read_text(encoding="utf-8")):
             # a spam list, a fabricated breach or stealer logs is no organisation's breach
-            flags = ("IsFabricated", "IsSpamList", "IsMalware", "IsStealerLog")
-            if any(e.get(k) for k in flags) or f"breaches/hibp: {e['Title']}" in used:
+            if any(e.get(k) for k in ("IsFabricated", "IsSpamList", "IsMalware", "IsStealerLog")):
                 continue
             entries.append((e["Title"], re.sub(r"<[^>]+>", "", unescape(e["Description"]))))
     read = sum(assess(title, text).breach for title, text in entries)
-    assert len(entries) > 40  # (each labelled batch of the role set takes some)
-    assert read >= len(entries) - 4, f"HIBP write-ups read as breaches: {read} of {len(entries)}"
+    assert len(entries) > 400
+    assert read >= len(entries) - 12, f"HIBP write-ups read as breaches: {read} of {len(entries)}"
