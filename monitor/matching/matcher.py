@@ -135,7 +135,7 @@ ORDINARY_WORDS = frozenset(
 マーケット リサーチ インテリジェンス ビジョン センター グループ ホールディングス ジャパン フォーカス サポート
 ビジネス マネジメント エージェント プロジェクト オレンジ フューチャー トークン コミュニケーションズ イノベーション プロ スマート ニュース トラスト セキュア ガード
 日本 東京 大阪 情報 不正 攻撃 被害 調査 安全 技術 開発 通信 電気 電力 銀行 証券 保険 信用 共同 総合 産業 工業
-商事 物産 交通 運輸 放送 新聞 出版 病院 大学 政府 警察 社会 国際 中央 第一 日本電子 情報技術 情報システム 電子
+商事 物産 交通 運輸 放送 新聞 出版 病院 大学 政府 警察 社会 国際 中央 第一 日本電子 情報技術 情報システム システム情報 電子
 ai api vpn it os pc ceo cto ciso usb sql ssl tls dns http https html edr xdr mdr soc siem waf ddos dos apt ioc rat
 cve ip id sms otp mfa sso iot ot ics nas sbom npm pdf exe gdpr eu us uk un fbi cia nsa cisa ncsc ipa nisc www com
 net org app web cloud data tech one link go gps
@@ -617,11 +617,21 @@ def _before_ok(folded: str, start: int, key: str, form_follows: bool = False) ->
 _PREFECTURE_NAME = re.compile(r"^[\u4e00-\u9fff]{1,3}[都道府県]$")
 _WITHIN_AFTER = re.compile(r"内(?!部)|下")
 _MUNICIPALITY_AFTER = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]{1,5}?[市区町村郡]")
+# ... and so is one before the kind of business found there ('兵庫県の保険代理店で不正アクセス', '大阪府の病院'); not the
+# prefecture's own contractor or designee ('兵庫県の委託事業者')
+_BUSINESS_THERE_AFTER = re.compile(
+    r"の(?![^、。]{0,8}?(?:委託|受託|指定|外郭|出資))[^\s、。のをがはにで]{0,8}?(?:代理店|企業|会社|法人|事業者|業者|病院|医院|"
+    r"クリニック|診療所|学校|大学|ホテル|旅館|工場|店舗|販売店|薬局|施設)"
+)
 
 
 def _after_ok(folded: str, end: int, key: str) -> bool:
     # ... so is one followed by 内 or 下 ('東京都内のホテルで', '埼玉県下の病院'; not 内部, 'the metropolis's internal papers')
-    if _PREFECTURE_NAME.match(key) and (_MUNICIPALITY_AFTER.match(folded, end) or _WITHIN_AFTER.match(folded, end)):
+    if _PREFECTURE_NAME.match(key) and (
+        _MUNICIPALITY_AFTER.match(folded, end)
+        or _WITHIN_AFTER.match(folded, end)
+        or _BUSINESS_THERE_AFTER.match(folded, end)
+    ):
         return False
     after = folded[end] if end < len(folded) else ""
     last, sa = script(key[-1]), script(after)

@@ -437,8 +437,21 @@ def test_an_everyday_word_cut_from_a_longer_name_is_not_the_name(title: str, sum
         ("アサヒGHD、東京都内のホテルで入社式", []),
         ("埼玉県下の病院で情報漏えい", []),
         ("東京都内部の資料が流出", ["東京都"]),
+        # ... and before the kind of business found there; not its own contractor (session 15)
+        ("埼玉県の保険代理店で不正アクセス", []),
+        ("東京都の中小企業を狙うランサムウェア", []),
+        ("埼玉県の委託事業者が不正アクセスを受けた", ["埼玉県"]),
+        ("東京都の職員が誤送信", ["東京都"]),
     ],
 )
 def test_a_prefecture_before_a_city_or_ward_is_an_address(title: str, expected: list[str]) -> None:
     vendors = parse_vendors("name\n埼玉県\n東京都\n北海道\n")
     assert names(Matcher(vendors), title) == expected
+
+
+def test_a_company_named_with_a_compound_of_ordinary_words_needs_its_marker() -> None:
+    # システム情報 is a listed company's name (株式会社システム情報) and what attackers viewed (session 15: a distractor
+    # alerted as breached on '攻撃者はシステム情報を閲覧した').
+    matcher = Matcher(parse_vendors("name\n株式会社システム情報\n"))
+    assert names(matcher, "攻撃者はシステム情報を閲覧した") == []
+    assert names(matcher, "株式会社システム情報が不正アクセスを公表") == ["株式会社システム情報"]
