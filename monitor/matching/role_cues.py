@@ -525,9 +525,9 @@ OPEN_WITHOUT_AUTH = re.compile(
 )
 # The victim's own installation of a platform ('Ticketmaster's Snowflake account', 'its Salesforce instance').
 PLATFORM_AFTER = re.compile(
-    r"^\s*(?:[a-z0-9][\w.-]*\s+)?(?:accounts?|hosts|instances?|environments?|databases?|buckets?|tenants?|workspaces?|installations?|"
+    r"^\s*(?:(?:and|&|or)\s+[a-z0-9][\w.-]*\s+)?(?:[a-z0-9][\w.-]*\s+)?(?:accounts?|hosts|instances?|environments?|databases?|buckets?|tenants?|workspaces?|installations?|"
     r"servers?|storage|forum|site|deployment|customer portal|repositor(?:y|ies)|repos|stores?|storefronts?|shops?|"
-    r"checkout(?: pages?)?|drives?|folders?)\b"
+    r"checkout(?: pages?)?|drives?|folders?|infrastructure)\b"
 )
 # The victim's installation of a product, told with an article ('the vBulletin forum', 'a MongoDB database',
 # 'their IP.Board based forum', 'an Elasticsearch instance').
@@ -551,7 +551,9 @@ POSSESSIVE_BEFORE = re.compile(
     r"on-premises|self-hosted|internet-facing|unpatched|vulnerable|outdated)\s+)?"
     # what the installation serves ('its consulting GitLab instance', "the firm's engineering Jira workspace")
     r"(?:(?:consulting|engineering|development|developer|support|sales|marketing|hr|it|test|testing|staging|production|"
-    r"legacy|main|primary|cloud)\s+)?$"
+    r"legacy|main|primary|cloud)\s+)?"
+    # ... named in a pair ("data obtained from Baker's SharePoint and Salesforce infrastructure")
+    r"(?:[a-z0-9][\w.-]*\s+(?:and|&|or)\s+)?$"
 )
 # The owner of what is named after it ("flaws on Acme Health's on-premises Exchange servers"): the victim, not the
 # maker of the flawed product.

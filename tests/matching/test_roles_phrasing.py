@@ -2634,6 +2634,21 @@ POSTED_CASES = [
     ),
 ]
 
+# The victim's platforms named in a pair after its possessive (session 15, from the thirteenth batch).
+PAIR_VENDORS = [
+    ("Acme Health", ()),
+    ("Microsoft Corporation", ("Microsoft", "SharePoint")),
+    ("Salesforce, Inc.", ("Salesforce",)),
+]
+PAIR_CASES = [
+    (
+        "Acme Health",
+        "The group published data they claimed had been obtained from Acme Health's SharePoint and Salesforce "
+        "infrastructure, including 103k unique email addresses.",
+        {"Acme Health": "breached", "Microsoft Corporation": "product", "Salesforce, Inc.": "product"},
+    ),
+]
+
 GROUPS: dict[str, tuple[list[tuple[str, tuple[str, ...]]], list[Any], str]] = {
     "everyday-en": (EN_VENDORS, EN_CASES, "alerted"),
     "everyday-ja": (JA_VENDORS, JA_CASES, "alerted"),
@@ -2666,6 +2681,7 @@ GROUPS: dict[str, tuple[list[tuple[str, tuple[str, ...]]], list[Any], str]] = {
     "ja-maker": (MAKER_VENDORS, MAKER_CASES, ""),
     "helpers": (HELPERS_VENDORS, HELPERS_CASES, ""),
     "posted-and-operation": (POSTED_VENDORS, POSTED_CASES, ""),
+    "platform-pair": (PAIR_VENDORS, PAIR_CASES, ""),
 }
 MATCHERS = {
     group: Matcher([Vendor(name=name, aliases=aliases) for name, aliases in register])
