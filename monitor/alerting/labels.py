@@ -34,6 +34,7 @@ EN: dict[str, str] = {
     # evidence: how a vendor was found, where
     "how.name": "name",
     "how.alias": "alias",
+    "how.product": "product name",
     "how.domain": "domain",
     "how.fuzzy": "near match",
     "in.title": "title",
@@ -98,6 +99,7 @@ JA: dict[str, str] = {
     "why": "一致の根拠",
     "how.name": "正式名称",
     "how.alias": "別名",
+    "how.product": "製品名",
     "how.domain": "ドメイン",
     "how.fuzzy": "表記ゆれ",
     "in.title": "見出し",

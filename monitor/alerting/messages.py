@@ -96,7 +96,7 @@ def slack_date(stamp: str | None) -> str:
 def _evidence(m: Match, lang: str = "en") -> str:
     if m.how == "newsroom":  # sources/newsroom.py: the most authoritative source there is
         return label(lang, "evidence.newsroom", url=m.matched)
-    how = label(lang, f"how.{m.how}") if m.how in ("name", "alias", "domain", "fuzzy") else m.how
+    how = label(lang, f"how.{m.how}") if m.how in ("name", "alias", "product", "domain", "fuzzy") else m.how
     score = "" if m.score >= 100 else label(lang, "score", score=f"{m.score:g}")
     where = label(lang, f"in.{m.field}") if m.field in ("title", "summary", "body", "link") else m.field
     return label(lang, "evidence", how=how, matched=m.matched, surface=m.surface, field=where, score=score)

@@ -35,7 +35,7 @@ from .vendors import Vendor
 class Match:
     vendor: str  # registered name, exactly as in vendors.csv
     matched: str  # the registered name, alias or domain that matched
-    how: str  # "name", "alias", "domain" or "fuzzy"
+    how: str  # "name", "alias", "product" (vendors.csv products), "domain" or "fuzzy"
     field: str  # "title", "summary", "body" or "link"
     surface: str  # the text as it stands in the article
     start: int  # span of `surface` in the field (NFKC-normalised text); -1 when not located
@@ -334,7 +334,7 @@ class Matcher:
         token_freq: dict[str, int] = {}
         multiword: list[tuple[str, _Key]] = []
         for i, v in enumerate(vendors):
-            for how, names in (("name", (v.name,)), ("alias", v.aliases)):
+            for how, names in (("name", (v.name,)), ("alias", v.aliases), ("product", v.products)):
                 for registered in names:
                     as_registered, variants = name_forms(registered)
                     for variant in variants:
@@ -901,8 +901,9 @@ def _drop_overlapped(found: list[tuple[Match, int, int]]) -> list[Match]:
 _FIELD_RANK = {"title": 0, "link": 1, "summary": 2, "body": 3}
 
 
-def _strength(m: Match) -> tuple[float, int, int]:
-    return (m.score, -_FIELD_RANK.get(m.field, 9), len(m.surface))
+def _strength(m: Match) -> tuple[float, bool, int, int]:
+    # A vendor named by its own name beside one of its products is named: the product is only what it makes.
+    return (m.score, m.how != "product", -_FIELD_RANK.get(m.field, 9), len(m.surface))
 
 
 def _best_per_vendor(matches: list[Match]) -> list[Match]:

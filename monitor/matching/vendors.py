@@ -15,7 +15,7 @@ from ..errors import ConfigError
 from ..records import compact_pickle
 from ..storage import filecache
 
-COLUMNS = ("name", "aliases", "domains", "criticality", "owner", "parent", "notes", "newsroom")
+COLUMNS = ("name", "aliases", "domains", "criticality", "owner", "parent", "notes", "newsroom", "products")
 # The register is read whole in the main process and validated row by row: bounds on both, far above
 # any real register (the largest real lists here have ~8,000 companies), that refuse a wrong file fast.
 MAX_VENDORS_BYTES = 100 * 1024 * 1024
@@ -40,6 +40,9 @@ class Vendor:
     notes: str = ""
     # The vendor's own news / お知らせ / IR / security-notice pages or feeds (sources/newsroom.py).
     newsroom: tuple[str, ...] = ()
+    # Its products and services as news names them ('MOVEit Transfer', 'Windows'): a report naming the vendor only by
+    # one of them is about its product, never a breach at the vendor (matching.roles).
+    products: tuple[str, ...] = ()
 
 
 def _split(cell: str | None) -> tuple[str, ...]:
@@ -102,6 +105,7 @@ def parse_vendors(text: str, label: str = "vendors.csv") -> list[Vendor]:
                 parent=(row.get("parent") or "").strip(),
                 notes=(row.get("notes") or "").strip(),
                 newsroom=tuple(u.strip() for u in newsroom),
+                products=_split(row.get("products")),
             )
         )
     names = {v.name for v in vendors}
@@ -170,7 +174,7 @@ def _decode_and_parse(raw: bytes, path: Path) -> list[Vendor]:
 
 def worker_memory_mb(vendors: list[Vendor]) -> int:
     """The address space a parser worker needs to load the Matcher for this register and parse."""
-    names = sum(1 + len(v.aliases) + len(v.domains) for v in vendors)
+    names = sum(1 + len(v.aliases) + len(v.domains) + len(v.products) for v in vendors)
     return WORKER_BASE_MB + -(-names * MATCHER_BYTES_PER_NAME // (1024 * 1024))
 
 
