@@ -189,16 +189,16 @@ def test_a_bad_role_label_is_one_clear_line(project: Project, tmp_path: Path) ->
 # platform named as the victim's software alerted as a breach) are met on neither part. These are REGRESSION
 # FLOORS: what each part reached when last measured (README, "Roles"), less a little, so a change that loses ground
 # fails; each failure prints the measured value, the floor and the target. Measured 2026-12-08, 1769 items, 1330 of
-# them real text labelled blind in sessions 13 to 15 (dev / held-out): alerts P 0.941 / 0.845, R 0.950 / 0.864;
-# accuracy 0.910 / 0.815; mentioned alerted 39 / 49; platform as breach 3 / 14 (counted where the labels do not call
+# them real text labelled blind in sessions 13 to 15 (dev / held-out): alerts P 0.945 / 0.847, R 0.957 / 0.871;
+# accuracy 0.928 / 0.825; mentioned alerted 38 / 49; platform as breach 3 / 14 (counted where the labels do not call
 # it breached). The held-out part (a third of the items by a hash of the id) is never tuned on: its floors only catch
 # a loss.
 ROLE_FLOORS = {
-    "dev": {"alert_precision": 0.935, "alert_recall": 0.945, "accuracy": 0.9, "mentioned_alerted": 39, "software": 3},
+    "dev": {"alert_precision": 0.94, "alert_recall": 0.95, "accuracy": 0.92, "mentioned_alerted": 38, "software": 3},
     "held-out": {
-        "alert_precision": 0.835,
-        "alert_recall": 0.855,
-        "accuracy": 0.805,
+        "alert_precision": 0.84,
+        "alert_recall": 0.865,
+        "accuracy": 0.815,
         "mentioned_alerted": 49,
         "software": 14,
     },
