@@ -482,7 +482,9 @@ def _part_of_another_name(m: Match, title: str, text: str, others: Sequence[Matc
 def _through_its_product(m: Match, decided: RoleOf, cues: _Cues) -> RoleOf:
     """A vendor the report names only by one of its products (vendors.csv `products`) is not breached or affected:
     the product is, where the breach is told at it ('Oracle EBSの侵害', 'Outlookアカウントが不正アクセスされ'), its product;
-    named where someone else's incident is told ('Windows環境を狙った攻撃'), it is mentioned."""
+    named where someone else's incident is told ('Windowsを狙うマルウェアがアクメの端末に感染'), it is mentioned."""
+    if m.how != "product" or decided.role not in ("breached", "affected"):
+        return decided
     if cues.place or cues.own:
         return RoleOf(m.vendor, "product", f"its product {m.surface} is where the breach is told")
     return RoleOf(m.vendor, "mentioned", f"its product {m.surface} named where another's incident is told")
@@ -491,8 +493,7 @@ def _through_its_product(m: Match, decided: RoleOf, cues: _Cues) -> RoleOf:
 def role_of(m: Match, title: str, text: str, *, subject: bool, breach: bool) -> RoleOf:
     """The role of one matched vendor. subject: detect.is_subject() said the report is about it;
     breach: the report is a breach report (detect.assess)."""
-    role, cues = _decide(m, title, text, subject, breach)
-    return _through_its_product(m, role, cues) if m.how == "product" and role.role in ("breached", "affected") else role
+    return _through_its_product(m, *_decide(m, title, text, subject, breach))
 
 
 def assign(
@@ -509,9 +510,7 @@ def assign(
             decided.append((RoleOf(m.vendor, "mentioned", reason), _Cues()))
         else:
             role, cues = _decide(m, title, text, m.vendor in about, breach, matches)
-            if m.how == "product" and role.role in ("breached", "affected"):
-                role = _through_its_product(m, role, cues)
-            decided.append((role, cues))
+            decided.append((_through_its_product(m, role, cues), cues))
     out = [r for r, _ in decided]
     # A client whose customers' data is told, beside another vendor where the breach is told, is affected
     # through that one, with or without a word for contractor ('Plumeで情報漏えい、J:COM利用者に影響').
